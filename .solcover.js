@@ -1,0 +1,5 @@
+module.exports = {
+  skipFiles: ["interfaces/", "test/"],
+  istanbulReporter: ["json-summary", "text", "lcov"],
+  configureYulOptimizer: true,
+};

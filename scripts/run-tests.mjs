@@ -1,0 +1,67 @@
+// Runs every test of every part, as CI does, and ends with one line "N passed, N failed".
+// Each step's own output streams through; mocha's summary lines are counted, and lint and
+// typecheck steps count as one test each.
+import { spawn } from "node:child_process";
+import { readdirSync, existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const only = process.argv.slice(2);
+
+/** @type {{ name: string, cmd: string, args: string[], cwd: string, kind: "mocha" | "check" }[]} */
+const steps = [
+  { name: "lint", cmd: "pnpm", args: ["run", "lint"], cwd: root, kind: "check" },
+  { name: "typecheck", cmd: "pnpm", args: ["run", "typecheck"], cwd: root, kind: "check" },
+  { name: "contracts", cmd: "pnpm", args: ["run", "coverage"], cwd: root, kind: "mocha" },
+];
+for (const dir of readdirSync(path.join(root, "packages")).sort()) {
+  const pkgPath = path.join(root, "packages", dir, "package.json");
+  if (!existsSync(pkgPath)) continue;
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
+  if (pkg.scripts?.test) {
+    steps.push({ name: dir, cmd: "pnpm", args: ["run", "test"], cwd: path.dirname(pkgPath), kind: "mocha" });
+  }
+}
+
+function run(step) {
+  return new Promise((resolve) => {
+    const child = spawn(step.cmd, step.args, { cwd: step.cwd, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    let out = "";
+    const tee = (stream, sink) =>
+      stream.on("data", (chunk) => {
+        out += chunk;
+        sink.write(chunk);
+      });
+    tee(child.stdout, process.stdout);
+    tee(child.stderr, process.stderr);
+    child.on("close", (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+const summary = [];
+for (const step of steps) {
+  if (only.length > 0 && !only.includes(step.name)) continue;
+  console.log(`\n=== ${step.name} ===`);
+  const { code, out } = await run(step);
+  if (step.kind === "check") {
+    if (code === 0) passed += 1;
+    else failed += 1;
+    summary.push(`${step.name}: ${code === 0 ? "ok" : "FAILED"}`);
+    continue;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+  const plain = out.replace(/\u001b\[[0-9;]*m/g, "");
+  const passing = [...plain.matchAll(/^\s*(\d+) passing/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  const failing = [...plain.matchAll(/^\s*(\d+) failing/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  passed += passing;
+  failed += failing;
+  // A step that failed without a mocha failure (a crash, a coverage threshold) counts as one failure.
+  const extra = code !== 0 && failing === 0 ? 1 : 0;
+  failed += extra;
+  summary.push(`${step.name}: ${passing} passing, ${failing + extra} failing${code !== 0 ? " (exit " + code + ")" : ""}`);
+}
+console.log(`\n${summary.join("\n")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,7 +1,8 @@
 import path from "node:path";
 import "@nomicfoundation/hardhat-toolbox";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
-import { type HardhatUserConfig, subtask } from "hardhat/config";
+import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { type HardhatUserConfig, subtask, task } from "hardhat/config";
+import { exportAbi } from "./scripts/export-abi";
 
 // The one pinned compiler: the same version as the `solc` npm package in package.json.
 // Hardhat cannot download compilers on this network, so it runs the WASM build from npm.
@@ -22,6 +23,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(
     };
   },
 );
+
+// Keep packages/registry in step with the contract (skipped under solidity-coverage's instrumented build).
+task(TASK_COMPILE).setAction(async (args, hre, runSuper) => {
+  const result = await runSuper(args);
+  if (!(hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) {
+    if (exportAbi(hre.config.paths.artifacts)) console.log("Updated packages/registry/src/generated.ts");
+  }
+  return result;
+});
 
 const rpcUrl = process.env.INTYG_RPC_URL;
 const deployerKey = process.env.INTYG_DEPLOYER_KEY;

@@ -6,7 +6,9 @@ const BRANCHES = 95;
 const summary = JSON.parse(readFileSync("coverage/coverage-summary.json", "utf8")).total;
 const lines = summary.lines.pct;
 const branches = summary.branches.pct;
-console.log(`solidity coverage: lines ${lines}% (floor ${LINES}%), branches ${branches}% (floor ${BRANCHES}%)`);
+console.log(
+  `solidity coverage: lines ${lines}% (floor ${LINES}%), branches ${branches}% (floor ${BRANCHES}%)`,
+);
 if (lines < LINES || branches < BRANCHES) {
   console.error("coverage below the floor");
   process.exit(1);

@@ -2,7 +2,7 @@
 // Each step's own output streams through; mocha's summary lines are counted, and lint and
 // typecheck steps count as one test each.
 import { spawn } from "node:child_process";
-import { readdirSync, existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -25,7 +25,11 @@ for (const dir of readdirSync(path.join(root, "packages")).sort()) {
 
 function run(step) {
   return new Promise((resolve) => {
-    const child = spawn(step.cmd, step.args, { cwd: step.cwd, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    const child = spawn(step.cmd, step.args, {
+      cwd: step.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: process.env,
+    });
     let out = "";
     const tee = (stream, sink) =>
       stream.on("data", (chunk) => {
@@ -60,7 +64,9 @@ for (const step of steps) {
   // A step that failed without a mocha failure (a crash, a coverage threshold) counts as one failure.
   const extra = code !== 0 && failing === 0 ? 1 : 0;
   failed += extra;
-  summary.push(`${step.name}: ${passing} passing, ${failing + extra} failing${code !== 0 ? " (exit " + code + ")" : ""}`);
+  summary.push(
+    `${step.name}: ${passing} passing, ${failing + extra} failing${code !== 0 ? " (exit " + code + ")" : ""}`,
+  );
 }
 console.log(`\n${summary.join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);

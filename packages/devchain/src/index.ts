@@ -1,0 +1,16 @@
+export { DEV_PRIVATE_KEYS, DEV_ROLES } from "./accounts";
+export {
+  type DevChain,
+  DevChainError,
+  freePort,
+  repositoryRoot,
+  type StartDevChainParameters,
+  startDevChain,
+} from "./chain";
+export {
+  type DeployRegistryParameters,
+  deployRegistry,
+  localChain,
+  type SeedOrganisationParameters,
+  seedOrganisation,
+} from "./deploy";

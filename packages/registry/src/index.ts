@@ -1,0 +1,7 @@
+export { intygRegistryAbi, intygRegistryBytecode } from "./generated";
+export {
+  REVOCATION_REASONS,
+  type RevocationReason,
+  revocationReasonCode,
+  revocationReasonName,
+} from "./reasons";

@@ -17,9 +17,17 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = { maxBytes: 1_048_576, maxDepth
 
 export type InputResult =
   | { ok: true; value: unknown }
-  | { ok: false; code: "empty" | "not-json" | "too-large" | "too-deep"; key: MessageKey; params: MessageParams };
+  | {
+      ok: false;
+      code: "empty" | "not-json" | "too-large" | "too-deep" | "share-link";
+      key: MessageKey;
+      params: MessageParams;
+    };
 
-function refuse(code: "empty" | "not-json" | "too-large" | "too-deep", params: MessageParams = {}): InputResult {
+function refuse(
+  code: "empty" | "not-json" | "too-large" | "too-deep",
+  params: MessageParams = {},
+): InputResult {
   return { ok: false, code, key: `format.${code}` as MessageKey, params };
 }
 
@@ -49,7 +57,8 @@ function checkValue(value: unknown, limits: InputLimits): InputResult {
   let nodes = 0;
   while (stack.length > 0) {
     const [item, depth] = stack.pop()!;
-    if (++nodes > limits.maxNodes) return refuse("too-large", { size: `> ${limits.maxNodes} values`, limit: limits.maxNodes });
+    if (++nodes > limits.maxNodes)
+      return refuse("too-large", { size: `> ${limits.maxNodes} values`, limit: limits.maxNodes });
     if (typeof item !== "object" || item === null) continue;
     if (depth >= limits.maxDepth) return refuse("too-deep", { limit: limits.maxDepth });
     const children = Array.isArray(item) ? item : Object.values(item);
@@ -66,7 +75,8 @@ export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT
   try {
     let text: string | undefined;
     if (input instanceof Uint8Array) {
-      if (input.byteLength > limits.maxBytes) return refuse("too-large", { size: input.byteLength, limit: limits.maxBytes });
+      if (input.byteLength > limits.maxBytes)
+        return refuse("too-large", { size: input.byteLength, limit: limits.maxBytes });
       text = new TextDecoder("utf-8", { fatal: false }).decode(input);
     } else if (typeof input === "string") {
       text = input;
@@ -76,7 +86,8 @@ export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT
       if (bytes > limits.maxBytes) return refuse("too-large", { size: bytes, limit: limits.maxBytes });
       const trimmed = text.replace(/^\uFEFF/, "").trim();
       if (trimmed.length === 0) return refuse("empty");
-      if (textDepth(trimmed, limits.maxDepth) > limits.maxDepth) return refuse("too-deep", { limit: limits.maxDepth });
+      if (textDepth(trimmed, limits.maxDepth) > limits.maxDepth)
+        return refuse("too-deep", { limit: limits.maxDepth });
       let value: unknown;
       try {
         value = JSON.parse(trimmed);
@@ -96,7 +107,8 @@ export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT
       return refuse("not-json");
     }
     if (json === undefined) return refuse("not-json");
-    if (json.length > limits.maxBytes) return refuse("too-large", { size: json.length, limit: limits.maxBytes });
+    if (json.length > limits.maxBytes)
+      return refuse("too-large", { size: json.length, limit: limits.maxBytes });
     return { ok: true, value: JSON.parse(json) };
   } catch {
     return refuse("not-json");

@@ -18,8 +18,10 @@ const en = {
   "format.unknown-proof": (p) => `The proof type "${p.type}" is not supported (expected ${p.expected}).`,
   "format.schema": (p) =>
     `The document is not a valid Intyg credential: ${p.count} problem(s), first at ${p.path} (${p.detail}).`,
-  "format.is-presentation": () => "The document is a presentation, not a credential: verify it as a presentation.",
-  "format.not-presentation": () => "The document is not a presentation (expected type VerifiablePresentation).",
+  "format.is-presentation": () =>
+    "The document is a presentation, not a credential: verify it as a presentation.",
+  "format.not-presentation": () =>
+    "The document is not a presentation (expected type VerifiablePresentation).",
   "format.presentation-credentials": (p) =>
     `A presentation must hold exactly one credential; this one holds ${p.count}.`,
   "format.share-link": (p) => `The share link cannot be read: ${p.detail}.`,
@@ -41,12 +43,15 @@ const en = {
   "issuer.ok": (p) =>
     `${p.name} (org. no. ${p.orgnr}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} is not accredited in the registry.`,
-  "issuer.suspended": (p) => `The issuer ${p.name} is suspended by the registry's governance (since ${p.since}).`,
+  "issuer.suspended": (p) =>
+    `The issuer ${p.name} is suspended by the registry's governance (since ${p.since}).`,
   "issuer.key-unknown": (p) => `The signing key ${p.signer} is not registered for any organisation.`,
   "issuer.key-other-organisation": (p) =>
     `The signing key ${p.signer} belongs to organisation ${p.keyOrganisation}, not to the issuer (${p.organisationId}).`,
   "issuer.key-not-valid": (p) =>
     `The signing key ${p.signer} was not authorised at issuance (${p.at}); it may sign from ${p.from} until ${p.until}.`,
+  "issuer.profile-mismatch": (p) =>
+    `The issuer's profile in the credential (name, legal name, organisation number, web site) is not the one accredited in the registry for organisation ${p.organisationId}.`,
   "issuer.mismatch": (p) =>
     `The issuer (organisation ${p.issuerOrganisation}) is not the organisation of the event (${p.eventOrganisation}).`,
   // anchor
@@ -66,6 +71,7 @@ const en = {
   "anchor.record-mismatch": (p) =>
     `The registry's record does not match the credential (${p.field}: ${p.actual} on chain, ${p.expected} in the credential).`,
   "anchor.unavailable": (p) => `The registry could not be read: ${p.detail}`,
+  "anchor.no-chain": () => "No chain or snapshot is configured, so the registry cannot be read.",
   // revocation
   "revocation.ok": (p) => `The credential is not revoked (registry read at block ${p.block}).`,
   "revocation.revoked": (p) => `The credential was revoked on ${p.at}. Reason: ${p.reason}.`,
@@ -73,36 +79,45 @@ const en = {
     `The whole batch of this credential was revoked on ${p.at}. Reason: ${p.reason}.`,
   "revocation.superseded": (p) => ` It was replaced by credential ${p.replacement}.`,
   // validity
-  "validity.ok": (p) => (p.until ? `Valid from ${p.from} until ${p.until}.` : `Valid from ${p.from}, with no end date.`),
+  "validity.ok": (p) =>
+    p.until ? `Valid from ${p.from} until ${p.until}.` : `Valid from ${p.from}, with no end date.`,
   "validity.not-yet": (p) => `The credential is not valid yet: it is valid from ${p.from}.`,
   "validity.expired": (p) => `The credential expired on ${p.until}.`,
   // holder
-  "holder.not-presentation": () => "Not checked: a bare credential was given, not a presentation by its holder.",
-  "holder.ok": (p) => `Presented by the holder's wallet ${p.holder} for ${p.domain}, answering this verifier's challenge.`,
+  "holder.not-presentation": () =>
+    "Not checked: a bare credential was given, not a presentation by its holder.",
+  "holder.ok": (p) =>
+    `Presented by the holder's wallet ${p.holder} for ${p.domain}, answering this verifier's challenge.`,
   "holder.no-challenge": () => "The verifier gave no challenge and domain, so the holder cannot be checked.",
   "holder.malformed": (p) => `The presentation's proof cannot be read: ${p.detail}.`,
   "holder.challenge": () =>
     "The presentation answers another challenge: it is a replay of an earlier presentation, not made for this verification.",
   "holder.domain": (p) => `The presentation was made for ${p.actual}, not for this verifier (${p.expected}).`,
   "holder.signature": () => "The holder's signature on the presentation is not valid.",
-  "holder.not-bound": () => "The credential names no holder wallet, so it cannot be tied to whoever presents it.",
-  "holder.mismatch": (p) => `The presentation was signed by ${p.signer}, but the credential belongs to ${p.holder}.`,
+  "holder.not-bound": () =>
+    "The credential names no holder wallet, so it cannot be tied to whoever presents it.",
+  "holder.mismatch": (p) =>
+    `The presentation was signed by ${p.signer}, but the credential belongs to ${p.holder}.`,
   // event
   "event.ok": (p) => `${p.kindName} "${p.name}" exists in the registry and belongs to the issuer.`,
   "event.unknown": (p) => `Event ${p.eventId} does not exist in the registry.`,
-  "event.kind": (p) => `The registry records ${p.eventId} as ${p.actual}, but the credential says ${p.expected}.`,
+  "event.kind": (p) =>
+    `The registry records ${p.eventId} as ${p.actual}, but the credential says ${p.expected}.`,
+  "event.metadata": (p) =>
+    `The description of "${p.name}" in the credential is not the one registered for event ${p.eventId}.`,
   "event.organisation": (p) =>
     `Event ${p.eventId} belongs to organisation ${p.actual}, not to the issuer (${p.expected}).`,
   // shared
   "skipped.depends": (p) => `Not checked, because the ${p.check} check failed.`,
   "skipped.wrong-chain": () => "Not checked, because the credential belongs to another chain or registry.",
   "skipped.unavailable": () => "Not checked, because the registry could not be read.",
-  "verdict.verified": () => "Verified: the credential is genuine, issued by an accredited issuer, valid and not revoked.",
+  "verdict.verified": () =>
+    "Verified: the credential is genuine, issued by an accredited issuer, valid and not revoked.",
   "verdict.verified-presentation": () =>
     "Verified: the credential is genuine, valid and not revoked, and was presented by its holder.",
   "verdict.failed": (p) => `Not verified: ${p.reason}`,
-  "kind.event": () => "Event",
-  "kind.course": () => "Course",
+  "kind.event": () => "The event",
+  "kind.course": () => "The course",
   "snapshot.note": (p) => `Offline verification on a registry snapshot of block ${p.block} (${p.age} old).`,
 } satisfies Record<string, Template>;
 
@@ -119,7 +134,8 @@ const sv: Record<MessageKey, Template> = {
   "format.unknown-proof": (p) => `Bevistypen "${p.type}" stöds inte (förväntad: ${p.expected}).`,
   "format.schema": (p) =>
     `Dokumentet är inte ett giltigt intyg: ${p.count} fel, det första vid ${p.path} (${p.detail}).`,
-  "format.is-presentation": () => "Dokumentet är en presentation, inte ett intyg: verifiera det som presentation.",
+  "format.is-presentation": () =>
+    "Dokumentet är en presentation, inte ett intyg: verifiera det som presentation.",
   "format.not-presentation": () => "Dokumentet är ingen presentation (typen VerifiablePresentation saknas).",
   "format.presentation-credentials": (p) =>
     `En presentation ska innehålla exakt ett intyg; den här innehåller ${p.count}.`,
@@ -145,6 +161,8 @@ const sv: Record<MessageKey, Template> = {
     `Signeringsnyckeln ${p.signer} tillhör organisation ${p.keyOrganisation}, inte utfärdaren (${p.organisationId}).`,
   "issuer.key-not-valid": (p) =>
     `Signeringsnyckeln ${p.signer} var inte behörig när intyget utfärdades (${p.at}); den får signera från ${p.from} till ${p.until}.`,
+  "issuer.profile-mismatch": (p) =>
+    `Utfärdarens uppgifter i intyget (namn, juridiskt namn, organisationsnummer, webbplats) är inte de som är godkända i registret för organisation ${p.organisationId}.`,
   "issuer.mismatch": (p) =>
     `Utfärdaren (organisation ${p.issuerOrganisation}) är inte den organisation som äger evenemanget (${p.eventOrganisation}).`,
   "anchor.ok": (p) => `Intyget är förankrat i registret på kedja ${p.chainId} sedan ${p.at}.`,
@@ -163,22 +181,27 @@ const sv: Record<MessageKey, Template> = {
   "anchor.record-mismatch": (p) =>
     `Registrets uppgifter stämmer inte med intyget (${p.field}: ${p.actual} i kedjan, ${p.expected} i intyget).`,
   "anchor.unavailable": (p) => `Registret kunde inte läsas: ${p.detail}`,
+  "anchor.no-chain": () => "Ingen kedja eller ögonblicksbild är angiven, så registret kan inte läsas.",
   "revocation.ok": (p) => `Intyget är inte återkallat (registret läst vid block ${p.block}).`,
   "revocation.revoked": (p) => `Intyget återkallades ${p.at}. Skäl: ${p.reason}.`,
-  "revocation.batch-revoked": (p) => `Hela omgången som intyget ingår i återkallades ${p.at}. Skäl: ${p.reason}.`,
+  "revocation.batch-revoked": (p) =>
+    `Hela omgången som intyget ingår i återkallades ${p.at}. Skäl: ${p.reason}.`,
   "revocation.superseded": (p) => ` Det har ersatts av intyget ${p.replacement}.`,
-  "validity.ok": (p) => (p.until ? `Giltigt från ${p.from} till ${p.until}.` : `Giltigt från ${p.from}, utan slutdatum.`),
+  "validity.ok": (p) =>
+    p.until ? `Giltigt från ${p.from} till ${p.until}.` : `Giltigt från ${p.from}, utan slutdatum.`,
   "validity.not-yet": (p) => `Intyget är inte giltigt ännu: det gäller från ${p.from}.`,
   "validity.expired": (p) => `Intyget gick ut ${p.until}.`,
   "holder.not-presentation": () =>
     "Kontrollerades inte: ett fristående intyg angavs, inte en presentation från innehavaren.",
   "holder.ok": (p) =>
     `Visat av innehavarens plånbok ${p.holder} för ${p.domain}, som svar på den här verifieringens utmaning.`,
-  "holder.no-challenge": () => "Verifieringen angav ingen utmaning och domän, så innehavaren kan inte kontrolleras.",
+  "holder.no-challenge": () =>
+    "Verifieringen angav ingen utmaning och domän, så innehavaren kan inte kontrolleras.",
   "holder.malformed": (p) => `Presentationens bevis kan inte läsas: ${p.detail}.`,
   "holder.challenge": () =>
     "Presentationen svarar på en annan utmaning: den är en återuppspelning av en tidigare presentation, inte gjord för den här verifieringen.",
-  "holder.domain": (p) => `Presentationen gjordes för ${p.actual}, inte för den här verifieringen (${p.expected}).`,
+  "holder.domain": (p) =>
+    `Presentationen gjordes för ${p.actual}, inte för den här verifieringen (${p.expected}).`,
   "holder.signature": () => "Innehavarens signatur på presentationen är inte giltig.",
   "holder.not-bound": () =>
     "Intyget anger ingen plånbok för innehavaren, så det kan inte knytas till den som visar det.",
@@ -186,18 +209,23 @@ const sv: Record<MessageKey, Template> = {
   "event.ok": (p) => `${p.kindName} "${p.name}" finns i registret och tillhör utfärdaren.`,
   "event.unknown": (p) => `Evenemanget ${p.eventId} finns inte i registret.`,
   "event.kind": (p) => `Registret anger ${p.eventId} som ${p.actual}, men intyget anger ${p.expected}.`,
+  "event.metadata": (p) =>
+    `Beskrivningen av "${p.name}" i intyget är inte den som registrerats för evenemanget ${p.eventId}.`,
   "event.organisation": (p) =>
     `Evenemanget ${p.eventId} tillhör organisation ${p.actual}, inte utfärdaren (${p.expected}).`,
   "skipped.depends": (p) => `Kontrollerades inte, eftersom kontrollen "${p.check}" misslyckades.`,
-  "skipped.wrong-chain": () => "Kontrollerades inte, eftersom intyget hör till en annan kedja eller ett annat register.",
+  "skipped.wrong-chain": () =>
+    "Kontrollerades inte, eftersom intyget hör till en annan kedja eller ett annat register.",
   "skipped.unavailable": () => "Kontrollerades inte, eftersom registret inte kunde läsas.",
-  "verdict.verified": () => "Verifierat: intyget är äkta, utfärdat av en godkänd utfärdare, giltigt och inte återkallat.",
+  "verdict.verified": () =>
+    "Verifierat: intyget är äkta, utfärdat av en godkänd utfärdare, giltigt och inte återkallat.",
   "verdict.verified-presentation": () =>
     "Verifierat: intyget är äkta, giltigt och inte återkallat, och det visades av sin innehavare.",
   "verdict.failed": (p) => `Inte verifierat: ${p.reason}`,
   "kind.event": () => "Evenemanget",
   "kind.course": () => "Kursen",
-  "snapshot.note": (p) => `Verifiering utan nätverk mot en ögonblicksbild av registret vid block ${p.block} (${p.age} gammal).`,
+  "snapshot.note": (p) =>
+    `Verifiering utan nätverk mot en ögonblicksbild av registret vid block ${p.block} (${p.age} gammal).`,
 };
 
 const tables: Record<Lang, Record<MessageKey, Template>> = { en, sv };

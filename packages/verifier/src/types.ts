@@ -36,6 +36,8 @@ export type ChainSummary = {
   source: "rpc" | "snapshot";
   chainId: number;
   registry: `0x${string}`;
+  /** Whether the registry was the one the verifier trusts (`options`) or the one the credential names. */
+  registrySource: "options" | "credential";
   /** The block the registry was read at (decimal). */
   blockNumber: string;
   /** The time of that block (ISO 8601 UTC). */

@@ -3,14 +3,20 @@
 // the chain), over a batching HTTP transport. Every value is read once per reader.
 
 import { intygRegistryAbi } from "@intyg/registry";
-import { type Address, type ContractFunctionParameters, createPublicClient, http, type PublicClient } from "viem";
+import {
+  type Address,
+  type ContractFunctionParameters,
+  createPublicClient,
+  http,
+  type PublicClient,
+} from "viem";
 import { RegistryReadError } from "../errors";
 import {
+  queryKey,
   type ReaderContext,
   type RegistryQuery,
   type RegistryReader,
   type RegistryValue,
-  queryKey,
 } from "./state";
 
 export type CreateRpcReaderParameters = {
@@ -151,10 +157,13 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     const mode = parameters.multicall ?? "deployless";
     if (mode === "calls") {
       const results = await Promise.allSettled(
-        queries.map((query) => client.readContract({ ...contractCall(registry, query), blockNumber } as never)),
+        queries.map((query) =>
+          client.readContract({ ...contractCall(registry, query), blockNumber } as never),
+        ),
       );
       results.forEach((result, i) => {
-        if (result.status === "fulfilled") values.set(queryKey(queries[i]!), normalise(queries[i]!, result.value));
+        if (result.status === "fulfilled")
+          values.set(queryKey(queries[i]!), normalise(queries[i]!, result.value));
       });
       return;
     }
@@ -166,7 +175,8 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
       ...(mode === "deployless" ? { deployless: true } : { multicallAddress: mode }),
     });
     results.forEach((result, i) => {
-      if (result.status === "success") values.set(queryKey(queries[i]!), normalise(queries[i]!, result.result));
+      if (result.status === "success")
+        values.set(queryKey(queries[i]!), normalise(queries[i]!, result.result));
     });
   }
 

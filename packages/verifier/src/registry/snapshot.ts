@@ -7,17 +7,17 @@ import { type Address, type Hex, isAddress, type Log, type PublicClient, parseEv
 import { RegistryReadError, SnapshotError } from "../errors";
 import { createRegistryClient, createRpcReader } from "./rpc";
 import {
-  emptyValue,
   type EventState,
+  emptyValue,
   type LeafRevocationState,
   type OrganisationState,
+  queryKey,
   type ReaderContext,
   type RecordState,
   type RegistryQuery,
   type RegistryReader,
   type RegistryValue,
   type SigningKeyState,
-  queryKey,
 } from "./state";
 
 /** The `format` of a snapshot file. */
@@ -124,7 +124,8 @@ export async function recordSnapshot(parameters: RecordSnapshotParameters): Prom
   };
   for (const query of queries.values()) {
     const value = reader.get(query);
-    if (value === undefined) throw new RegistryReadError(`The registry could not be read (${queryKey(query)})`);
+    if (value === undefined)
+      throw new RegistryReadError(`The registry could not be read (${queryKey(query)})`);
     switch (query.kind) {
       case "organisation":
         snapshot.organisations[String(query.organisationId)] = value as OrganisationState;
@@ -170,7 +171,8 @@ function uint(value: unknown, where: string, max = 2 ** 48): number {
 }
 
 function decimal(value: unknown, where: string): bigint {
-  if (typeof value !== "string" || !DECIMAL.test(value)) throw new SnapshotError(`Snapshot: ${where} is invalid`);
+  if (typeof value !== "string" || !DECIMAL.test(value))
+    throw new SnapshotError(`Snapshot: ${where} is invalid`);
   return BigInt(value);
 }
 
@@ -194,7 +196,8 @@ function entries<T>(
 ): Map<string, T> {
   const map = new Map<string, T>();
   for (const [key, value] of Object.entries(section(snapshot, name))) {
-    if (!isRecord(value) && name !== "supersededBy") throw new SnapshotError(`Snapshot: ${name}.${key} is invalid`);
+    if (!isRecord(value) && name !== "supersededBy")
+      throw new SnapshotError(`Snapshot: ${name}.${key} is invalid`);
     const [k, v] = parse(key, value as Record<string, unknown>);
     map.set(k, v);
   }
@@ -243,7 +246,8 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
     values.set(key, value);
 
   for (const [key, value] of entries(data, "signingKeys", (address, v) => {
-    if (!isAddress(address, { strict: false })) throw new SnapshotError(`Snapshot: ${address} is not an address`);
+    if (!isAddress(address, { strict: false }))
+      throw new SnapshotError(`Snapshot: ${address} is not an address`);
     const state: SigningKeyState = {
       organisationId: uint(v.organisationId, `signingKeys.${address}.organisationId`, 2 ** 32 - 1),
       validFrom: uint(v.validFrom, `signingKeys.${address}.validFrom`),

@@ -89,6 +89,7 @@ export { isOrganisationNumber, luhnCheckDigit } from "./orgnr";
 export { eventMetadataHash, organisationProfileHash } from "./profile-hash";
 export {
   checkProofSignature,
+  createSignerCache,
   parseVerificationMethod,
   proofDigest,
   proofTypedData,

@@ -53,6 +53,7 @@ export {
 } from "./constants";
 export { type DiscloseOptions, discloseCredential, hideableClaimPaths } from "./disclose";
 export * from "./eip712";
+export type { Address, Hex } from "./viem";
 export {
   BatchError,
   BindingError,

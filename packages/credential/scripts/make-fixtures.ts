@@ -86,7 +86,10 @@ export const course = {
   credits: 1.5,
   learningOutcomes: ["Beskriva grunderna i informationssäkerhet", "Hantera personuppgifter enligt GDPR"],
   skills: [
-    { id: "http://data.europa.eu/esco/skill/f0de4973-0a70-4644-8fd4-3a97080476f4", name: "informationssäkerhet" },
+    {
+      id: "http://data.europa.eu/esco/skill/f0de4973-0a70-4644-8fd4-3a97080476f4",
+      name: "informationssäkerhet",
+    },
     { name: "riskanalys" },
   ],
   assessment: "Skriftligt prov",
@@ -146,7 +149,10 @@ export const batchAttendees = [
 export function batchDocuments(): UnsignedCredential[] {
   return batchAttendees.map((subject, i) =>
     buildAttendanceCredential({
-      ...common(`batch-${i}`, `urn:uuid:5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b${(10 + i).toString(16).padStart(2, "0")}`),
+      ...common(
+        `batch-${i}`,
+        `urn:uuid:5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b${(10 + i).toString(16).padStart(2, "0")}`,
+      ),
       event: conference,
       subject,
     }),
@@ -183,7 +189,11 @@ export async function makeFixtures(): Promise<Fixtures> {
     holder: HOLDER,
     created: CREATED,
   });
-  const batch = await signBatch(buildBatch(batchDocuments()), { account, deadline: DEADLINE, created: CREATED });
+  const batch = await signBatch(buildBatch(batchDocuments()), {
+    account,
+    deadline: DEADLINE,
+    created: CREATED,
+  });
   const firstInBatch = batch.credentials[0]!;
 
   const expected = {

@@ -53,7 +53,6 @@ export {
 } from "./constants";
 export { type DiscloseOptions, discloseCredential, hideableClaimPaths } from "./disclose";
 export * from "./eip712";
-export type { Address, Hex } from "./viem";
 export {
   BatchError,
   BindingError,
@@ -200,3 +199,4 @@ export {
   parseOrganisationUrn,
 } from "./urn";
 export { parseCredential, parseUnsignedCredential, toSchemaIssues } from "./validate";
+export type { Address, Hex } from "./viem";

@@ -1,6 +1,6 @@
 // The options of a verification, and the registry readers they lead to.
 
-import type { SignerCache } from "@intyg/credential";
+import { createSignerCache, type SignerCache } from "@intyg/credential";
 import type { Address, PublicClient } from "viem";
 import type { ChainView } from "./chain-checks";
 import { RegistryReadError } from "./errors";
@@ -57,7 +57,7 @@ export function resolveOptions(options: VerifyOptions): ResolvedOptions {
     lang: options.lang === "en" ? "en" : "sv",
     now: Math.floor(safeNow / 1000),
     nowIso: new Date(safeNow).toISOString(),
-    signerCache: options.signerCache ?? new Map(),
+    signerCache: options.signerCache ?? createSignerCache(),
     checkMetadata: options.checkMetadata ?? true,
     limits: { ...DEFAULT_INPUT_LIMITS, ...options.limits },
   };

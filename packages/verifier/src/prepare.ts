@@ -10,6 +10,7 @@ import {
   checkProofSignature,
   credentialSchema,
   PROOF_TYPE,
+  type SignatureCheckResult,
   type SignerCache,
   toSchemaIssues,
 } from "@intyg/credential";
@@ -82,6 +83,32 @@ const BINDING_TEXT: Record<Lang, Record<string, string>> = {
 function describeBinding(lang: Lang, binding: Extract<BindingResult, { ok: false }>): string {
   const text = BINDING_TEXT[lang][binding.reason] ?? binding.reason;
   return binding.path ? `${text} (${binding.path})` : text;
+}
+
+/** Signature results by everything they depend on, so that the credentials of a batch share one check. */
+const signatureResults = new WeakMap<SignerCache, Map<string, SignatureCheckResult>>();
+
+/**
+ * `checkProofSignature` once per distinct (typed data, signature, verification method): the credentials of a
+ * batch carry the same proof, so the 999 after the first cost a string comparison, not a digest and a recovery.
+ */
+async function checkSignatureCached(
+  credential: Credential,
+  cache: SignerCache,
+): Promise<SignatureCheckResult> {
+  const { proofValue, verificationMethod, eip712 } = credential.proof;
+  const key = `${proofValue}|${verificationMethod}|${JSON.stringify(eip712)}`;
+  let results = signatureResults.get(cache);
+  if (!results) {
+    results = new Map();
+    signatureResults.set(cache, results);
+  }
+  const known = results.get(key);
+  if (known) return known;
+  const result = await checkProofSignature(credential, cache);
+  if (results.size > 10_000) results.clear();
+  results.set(key, result);
+  return result;
 }
 
 function unixSeconds(iso: string | undefined): number {
@@ -183,7 +210,7 @@ export async function prepareCredential(
     checks.fail("signature", binding.reason, "signature.binding", { detail: describeBinding(lang, binding) });
     return prepared;
   }
-  const signature = await checkProofSignature(doc, cache);
+  const signature = await checkSignatureCached(credential, cache);
   if (!signature.ok) {
     if (signature.reason === "signer-mismatch") {
       checks.fail("signature", "signer-mismatch", "signature.signer-mismatch", {

@@ -1,5 +1,5 @@
 // Reads the registry from a JSON-RPC node. All the reads of a run are pinned to one block and sent
-// together: a deployless multicall (one `eth_call` per few hundred reads, no multicall contract needed on
+// together: a deployless multicall (one `eth_call` per hundred or so reads, no multicall contract needed on
 // the chain), over a batching HTTP transport. Every value is read once per reader.
 
 import { intygRegistryAbi } from "@intyg/registry";
@@ -7,11 +7,13 @@ import {
   type Address,
   type ContractFunctionParameters,
   createPublicClient,
+  type Hex,
   http,
   type PublicClient,
 } from "viem";
 import { RegistryReadError } from "../errors";
 import {
+  emptyValue,
   queryKey,
   type ReaderContext,
   type RegistryQuery,
@@ -32,14 +34,24 @@ export type CreateRpcReaderParameters = {
    * contract; `calls` sends one `eth_call` per read, in JSON-RPC batches; an address uses that Multicall3.
    */
   multicall?: "deployless" | "calls" | Address;
-  /** Reads per `eth_call` in multicall mode. */
+  /** Reads per `eth_call` in multicall mode (default 120, under the 49,152-byte init code limit). */
   chunkSize?: number;
   /** Milliseconds per HTTP request. */
   timeoutMs?: number;
+  /** First block of the registry's events (default 0), for the log queries of large batches. */
+  fromBlock?: bigint;
 };
 
+/** A batch root with at least this many leaves in one run has its leaf revocations found from events. */
+const LOG_THRESHOLD = 16;
+
+const LEAF_EVENTS = intygRegistryAbi.filter(
+  (item) =>
+    item.type === "event" && (item.name === "BatchLeafRevoked" || item.name === "CredentialSuperseded"),
+);
+
 /** Creates a viem public client for a URL with JSON-RPC batching on. */
-export function createRegistryClient(rpcUrl: string, timeoutMs = 20_000): PublicClient {
+export function createRegistryClient(rpcUrl: string, timeoutMs = 30_000): PublicClient {
   return createPublicClient({
     transport: http(rpcUrl, { batch: { batchSize: 500, wait: 0 }, timeout: timeoutMs, retryCount: 1 }),
   });
@@ -117,7 +129,8 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
   }
   const client = parameters.client ?? createRegistryClient(parameters.rpcUrl!, parameters.timeoutMs);
   const registry = parameters.registry;
-  const chunkSize = parameters.chunkSize ?? 250;
+  // A deployless multicall is contract creation code, which EIP-3860 caps at 49,152 bytes: about 150 reads.
+  const chunkSize = parameters.chunkSize ?? 120;
   const values = new Map<string, RegistryValue<RegistryQuery>>();
   let contextPromise: Promise<ReaderContext> | undefined;
 
@@ -153,6 +166,8 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     }
   }
 
+  let lastFailure: unknown;
+
   async function readChunk(queries: RegistryQuery[], blockNumber: bigint): Promise<void> {
     const mode = parameters.multicall ?? "deployless";
     if (mode === "calls") {
@@ -164,6 +179,7 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
       results.forEach((result, i) => {
         if (result.status === "fulfilled")
           values.set(queryKey(queries[i]!), normalise(queries[i]!, result.value));
+        else lastFailure = result.reason;
       });
       return;
     }
@@ -177,7 +193,72 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     results.forEach((result, i) => {
       if (result.status === "success")
         values.set(queryKey(queries[i]!), normalise(queries[i]!, result.result));
+      else lastFailure = result.error;
     });
+  }
+
+  async function readAll(list: RegistryQuery[], blockNumber: bigint, size: number): Promise<void> {
+    const chunks: RegistryQuery[][] = [];
+    for (let i = 0; i < list.length; i += size) chunks.push(list.slice(i, i + size));
+    await Promise.all(chunks.map((chunk) => readChunk(chunk, blockNumber)));
+  }
+
+  /**
+   * For roots with many leaves in this run, the registry's own events say which leaves were revoked or
+   * superseded: one `eth_getLogs` for all such roots instead of two reads per leaf. Leaves without an event
+   * read as zero (what the views return); the few revoked leaves are then read from the view. Returns the
+   * queries still to read, or all of them when the node refuses the log query.
+   */
+  async function resolveLeavesByLogs(list: RegistryQuery[], blockNumber: bigint): Promise<RegistryQuery[]> {
+    const perRoot = new Map<string, number>();
+    for (const query of list) {
+      if (query.kind === "leafRevocation" || query.kind === "supersededBy") {
+        const root = query.root.toLowerCase();
+        perRoot.set(root, (perRoot.get(root) ?? 0) + 1);
+      }
+    }
+    const roots = [...perRoot].filter(([, count]) => count >= LOG_THRESHOLD).map(([root]) => root as Hex);
+    if (roots.length === 0) return list;
+    let logs: Awaited<ReturnType<typeof client.getLogs>>;
+    try {
+      logs = await client.getLogs({
+        address: registry,
+        events: LEAF_EVENTS,
+        args: { root: roots } as never,
+        fromBlock: parameters.fromBlock ?? 0n,
+        toBlock: blockNumber,
+      } as never);
+    } catch {
+      return list;
+    }
+    const revoked = new Set<string>();
+    const replaced = new Map<string, Hex>();
+    for (const log of logs as unknown as {
+      eventName: string;
+      args: { root: Hex; leaf: Hex; replacement?: Hex };
+    }[]) {
+      const pair = `${log.args.root.toLowerCase()}:${log.args.leaf.toLowerCase()}`;
+      if (log.eventName === "BatchLeafRevoked") revoked.add(pair);
+      else if (log.eventName === "CredentialSuperseded" && log.args.replacement)
+        replaced.set(pair, log.args.replacement);
+    }
+    const rootSet = new Set(roots);
+    const rest: RegistryQuery[] = [];
+    for (const query of list) {
+      if (
+        (query.kind === "leafRevocation" || query.kind === "supersededBy") &&
+        rootSet.has(query.root.toLowerCase() as Hex)
+      ) {
+        const pair = `${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
+        if (query.kind === "supersededBy")
+          values.set(queryKey(query), replaced.get(pair) ?? emptyValue(query));
+        else if (revoked.has(pair)) rest.push(query);
+        else values.set(queryKey(query), emptyValue(query));
+      } else {
+        rest.push(query);
+      }
+    }
+    return rest;
   }
 
   return {
@@ -194,13 +275,21 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
         if (!values.has(key)) pending.set(key, query);
       }
       if (pending.size === 0) return;
-      const list = [...pending.values()];
-      const chunks: RegistryQuery[][] = [];
-      for (let i = 0; i < list.length; i += chunkSize) chunks.push(list.slice(i, i + chunkSize));
       try {
-        await Promise.all(chunks.map((chunk) => readChunk(chunk, blockNumber)));
+        const list = await resolveLeavesByLogs([...pending.values()], blockNumber);
+        await readAll(list, blockNumber, chunkSize);
+        // One more try, in smaller pieces, for whatever a busy node did not answer.
+        const missing = list.filter((query) => !values.has(queryKey(query)));
+        if (missing.length > 0) await readAll(missing, blockNumber, Math.max(1, Math.floor(chunkSize / 4)));
       } catch (error) {
         throw new RegistryReadError(`The registry could not be read: ${describe(error)}`, { cause: error });
+      }
+      const stillMissing = [...pending.values()].filter((query) => !values.has(queryKey(query)));
+      if (stillMissing.length > 0) {
+        throw new RegistryReadError(
+          `The registry could not be read (${stillMissing.length} value(s)): ${describe(lastFailure)}`,
+          { cause: lastFailure },
+        );
       }
     },
 

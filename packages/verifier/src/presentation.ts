@@ -270,5 +270,12 @@ export async function verifyPresentation(
   } catch {
     prepared.checks.fail("holder", "invalid-signature", "holder.signature");
   }
-  return buildReport(prepared, "presentation", lang, resolved, chainSummary(view, resolved.now), holder);
+  return buildReport(
+    prepared,
+    "presentation",
+    lang,
+    resolved,
+    chainSummary(view, resolved.now, lang),
+    holder,
+  );
 }

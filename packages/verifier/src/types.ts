@@ -49,6 +49,8 @@ export type ChainSummary = {
     /** Seconds between the snapshot's block and the verification time. */
     ageSeconds: number;
   };
+  /** For a snapshot: a sentence saying the verification was offline, on which block and how old it is. */
+  note?: string;
 };
 
 /** A disclosed claim of the credential subject, as shown to a verifier. */

@@ -4,7 +4,7 @@
 import { type ChainView, chainQueries, runChainChecks } from "./chain-checks";
 import { CheckList } from "./checks";
 import { readDocument } from "./input";
-import { message } from "./messages";
+import { formatAge, message } from "./messages";
 import { ChainViews, type ResolvedOptions, resolveOptions, type VerifyOptions } from "./options";
 import { type PreparedCredential, prepareCredential } from "./prepare";
 import { isShareLink, readShareLink } from "./share";
@@ -32,7 +32,7 @@ export async function prepareInput(input: unknown, resolved: ResolvedOptions): P
   }
 }
 
-export function chainSummary(view: ChainView, now: number): ChainSummary | undefined {
+export function chainSummary(view: ChainView, now: number, lang: Lang): ChainSummary | undefined {
   if (view.status !== "ready") return undefined;
   const { context } = view;
   const blockTime = new Date(context.blockTimestamp * 1000).toISOString();
@@ -50,6 +50,10 @@ export function chainSummary(view: ChainView, now: number): ChainSummary | undef
             blockTime,
             ageSeconds: Math.max(0, now - context.blockTimestamp),
           },
+          note: message(lang, "snapshot.note", {
+            block: context.blockNumber.toString(),
+            age: formatAge(lang, now - context.blockTimestamp),
+          }),
         }
       : {}),
   };
@@ -113,7 +117,9 @@ export async function verifyCredentials(
     const view: ChainView = p.target ? await views.view(p.target.registry) : { status: "none" };
     runChainChecks(p, view, { now: resolved.now, checkMetadata: resolved.checkMetadata });
     p.checks.skip("holder", "not-a-presentation", "holder.not-presentation");
-    reports.push(buildReport(p, "credential", resolved.lang, resolved, chainSummary(view, resolved.now)));
+    reports.push(
+      buildReport(p, "credential", resolved.lang, resolved, chainSummary(view, resolved.now, resolved.lang)),
+    );
   }
   return reports;
 }

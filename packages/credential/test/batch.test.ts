@@ -6,7 +6,6 @@ import {
   buildBatch,
   buildCourseCredential,
   commitCredential,
-  type Hex,
   signBatch,
   type UnsignedCredential,
   verifyBatchProof,

@@ -1,0 +1,144 @@
+// Batches: many credentials of one event anchored under one Merkle root (OpenZeppelin `StandardMerkleTree`
+// over `[commitment root]` leaves encoded as `bytes32`), each credential carrying its leaf and proof.
+
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+// The library's tree builder and proof walk, fed leaves hashed once: `StandardMerkleTree.of` would also
+// ABI-encode every value and sort with big-integer comparisons, and its `getProof` re-hashes 19 nodes per call
+// as a sanity check — together most of the time for 100,000 credentials. The result is the same tree (a test
+// checks root, leaves and proofs against `StandardMerkleTree.of`).
+import { getProof, makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core";
+import type { StandardMerkleTreeData } from "@openzeppelin/merkle-tree/dist/standard";
+import { ANCHOR_TYPE, BATCH_LEAF_ENCODING } from "./constants";
+import { BatchError } from "./errors";
+import { checkIntegrity } from "./integrity";
+import type { CredentialAnchor } from "./schema/anchor";
+import type { UnsignedCredential } from "./schema/credential";
+import { isoToUnixSeconds } from "./time";
+import { parseEventUrn } from "./urn";
+import { type Address, getAddress, type Hex, keccak256 } from "./viem";
+
+/**
+ * The leaf of a credential in a batch tree: the `StandardMerkleTree` leaf hash of `[commitmentRoot]` encoded as
+ * `bytes32`, that is `keccak256(keccak256(abi.encode(commitmentRoot)))`, and `abi.encode` of a `bytes32` is
+ * the value itself.
+ */
+export function batchLeafHash(commitmentRoot: Hex): Hex {
+  return keccak256(keccak256(commitmentRoot));
+}
+
+/** True when `proof` proves that the credential with `commitmentRoot` is a leaf of the batch `root`. Never throws. */
+export function verifyBatchProof(root: Hex, commitmentRoot: Hex, proof: readonly Hex[]): boolean {
+  try {
+    return StandardMerkleTree.verify(root, [...BATCH_LEAF_ENCODING], [commitmentRoot], [...proof]);
+  } catch {
+    return false;
+  }
+}
+
+/** A credential whose anchor section is filled in (not yet signed). */
+export type AnchoredCredential = UnsignedCredential & { anchor: CredentialAnchor };
+
+/**
+ * The batch tree in OpenZeppelin's `standard-v1` dump format (one value `[commitment root]` per credential, in
+ * the order given): store it as JSON, and `StandardMerkleTree.load(tree)` gives the library's tree back.
+ */
+export type BatchTree = StandardMerkleTreeData<[Hex]>;
+
+export type Batch = {
+  /** The batch root, which the issuer signs and the registry records. */
+  root: Hex;
+  size: number;
+  tree: BatchTree;
+  chainId: number;
+  registry: Address;
+  eventId: bigint;
+  /** Unix seconds, 0 when the credentials do not expire; the same for every credential of the batch. */
+  validUntil: bigint;
+  /** The credentials in the order given, each with `anchor.batch` filled in. */
+  credentials: AnchoredCredential[];
+};
+
+export type BuildBatchOptions = {
+  /** Recompute every credential's commitment before trusting its root (about 30 hashes per credential). */
+  checkIntegrity?: boolean;
+};
+
+/**
+ * Puts credentials of one event (same chain, registry, event and validity) in a batch tree and gives each its
+ * leaf and Merkle proof. A proof section the credentials had is dropped: they must be signed as a batch.
+ * Throws {@link BatchError} for no credentials, duplicates, or credentials that cannot share one request.
+ */
+export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBatchOptions = {}): Batch {
+  const first = docs[0];
+  if (first === undefined) throw new BatchError("A batch needs at least one credential");
+  const target = parseEventUrn(first.credentialSubject.achievement.id);
+  if (target === undefined) throw new BatchError("Malformed achievement id", { index: 0 });
+  const validUntil = first.validUntil === undefined ? 0n : isoToUnixSeconds(first.validUntil);
+
+  const seen = new Set<string>();
+  const values: [Hex][] = new Array(docs.length);
+  for (const [index, doc] of docs.entries()) {
+    const event = parseEventUrn(doc.credentialSubject.achievement.id);
+    if (
+      event === undefined ||
+      event.chainId !== target.chainId ||
+      event.registry !== target.registry ||
+      event.eventId !== target.eventId
+    ) {
+      throw new BatchError("Credentials of a batch must share chain, registry and event", { index });
+    }
+    if ((doc.validUntil === undefined ? 0n : isoToUnixSeconds(doc.validUntil)) !== validUntil) {
+      throw new BatchError("Credentials of a batch must share validUntil", { index });
+    }
+    if (options.checkIntegrity) {
+      const result = checkIntegrity(doc);
+      if (!result.ok)
+        throw new BatchError("Credential integrity check failed", { index, reason: result.reason });
+    }
+    const root = doc.commitment.root;
+    if (seen.has(root)) throw new BatchError("Duplicate credential in batch", { index });
+    seen.add(root);
+    values[index] = [root];
+  }
+
+  const size = docs.length;
+  const leaves = values.map(([root]) => batchLeafHash(root));
+  // Sorted leaves, as `StandardMerkleTree.of` sorts them (equal-length lowercase hex sorts as numbers do).
+  const order = leaves.map((_, index) => index).sort((a, b) => (leaves[a]! < leaves[b]! ? -1 : 1));
+  const nodes = makeMerkleTree(order.map((index) => leaves[index]!)) as Hex[];
+  const treeIndex: number[] = new Array(size);
+  for (const [position, index] of order.entries()) treeIndex[index] = nodes.length - 1 - position;
+  const root = nodes[0]!;
+  const tree: BatchTree = {
+    format: "standard-v1",
+    leafEncoding: [...BATCH_LEAF_ENCODING],
+    tree: nodes,
+    values: values.map((value, index) => ({ value, treeIndex: treeIndex[index]! })),
+  };
+  const registry = getAddress(target.registry);
+  const eventId = target.eventId.toString();
+  const credentials = docs.map((doc, index): AnchoredCredential => {
+    const at = treeIndex[index]!;
+    const { proof: _proof, anchor: _anchor, ...rest } = doc as AnchoredCredential & { proof?: unknown };
+    return {
+      ...rest,
+      anchor: {
+        type: ANCHOR_TYPE,
+        chainId: target.chainId,
+        registry,
+        eventId,
+        batch: { root, leaf: nodes[at]!, proof: getProof(nodes, at) as Hex[], size },
+      },
+    };
+  });
+  return {
+    root,
+    size,
+    tree,
+    chainId: target.chainId,
+    registry,
+    eventId: target.eventId,
+    validUntil,
+    credentials,
+  };
+}

@@ -57,7 +57,9 @@ function main() {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(path.join(resultsDir, "growth.json"), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`keccak256 baseline: ${Math.round(baseline)} hashes/s`);
-  console.log("| batch size | build + all proofs (ms) | credentials/s | proof bytes | heap MB | anchor gas / credential |");
+  console.log(
+    "| batch size | build + all proofs (ms) | credentials/s | proof bytes | heap MB | anchor gas / credential |",
+  );
   console.log("|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     console.log(

@@ -29,7 +29,9 @@ for (const name of wanted) {
   if (result.status !== 0) failed++;
 }
 console.log("\n## Results in bench/results/\n");
-for (const file of readdirSync(path.join(root, "bench", "results")).filter((f) => f.endsWith(".json")).sort()) {
+for (const file of readdirSync(path.join(root, "bench", "results"))
+  .filter((f) => f.endsWith(".json"))
+  .sort()) {
   const data = JSON.parse(readFileSync(path.join(root, "bench", "results", file), "utf8"));
   console.log(`- ${file}: ${JSON.stringify(data.summary ?? data).slice(0, 300)}`);
 }

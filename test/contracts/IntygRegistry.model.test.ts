@@ -11,7 +11,6 @@ import { ethers } from "hardhat";
 import type { IntygRegistry } from "../../typechain-types";
 
 const FOREVER = 2 ** 40 - 1;
-const MAX_VALID_UNTIL = 2n ** 40n - 1n;
 const ADMINS = 3; // signers 1..3
 const KEYS = 6; // signers 4..9
 const COMMITMENTS = Array.from({ length: 5 }, (_, i) =>

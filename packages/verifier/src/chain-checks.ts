@@ -47,6 +47,41 @@ export function chainQueries(target: ChainTarget): RegistryQuery[] {
   return queries;
 }
 
+/**
+ * The history reads a second round needs: when a credential's issuer profile or achievement does not hash to
+ * the registry's current value, whether it hashed to an earlier one (an organisation may update its profile;
+ * what it issued before stays valid). Rare, so read only then.
+ */
+export function historyQueries(
+  prepared: PreparedCredential,
+  view: ChainView,
+  checkMetadata: boolean,
+): RegistryQuery[] {
+  const { target, credential } = prepared;
+  if (!checkMetadata || !target || !credential || view.status !== "ready") return [];
+  const queries: RegistryQuery[] = [];
+  const organisation = view.reader.get({ kind: "organisation", organisationId: target.organisationId });
+  if (organisation && !sameHash(organisationProfileHash(credential.issuer), organisation.profileHash)) {
+    queries.push({ kind: "profileHistory", organisationId: target.organisationId });
+  }
+  const event = view.reader.get({ kind: "event", eventId: target.eventId });
+  if (event && !sameHash(eventMetadataHash(credential.credentialSubject.achievement), event.metadataHash)) {
+    queries.push({ kind: "metadataHistory", eventId: target.eventId });
+  }
+  return queries;
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Whether `hash` is the current value or, when its history was read, any earlier one. */
+function knownHash(reader: RegistryReader, hash: string, current: string, history: RegistryQuery): boolean {
+  if (sameHash(hash, current)) return true;
+  const earlier = reader.get(history) as string[] | undefined;
+  return earlier?.some((item) => sameHash(item, hash)) ?? false;
+}
+
 function validity(prepared: PreparedCredential, now: number): void {
   const { checks, credential } = prepared;
   if (!credential || !checks.ready("validity")) return;
@@ -151,7 +186,10 @@ export function runChainChecks(
     } else if (
       options.checkMetadata &&
       credential &&
-      organisationProfileHash(credential.issuer).toLowerCase() !== organisation.profileHash.toLowerCase()
+      !knownHash(reader, organisationProfileHash(credential.issuer), organisation.profileHash, {
+        kind: "profileHistory",
+        organisationId: target.organisationId,
+      })
     ) {
       checks.fail("issuer", "profile-mismatch", "issuer.profile-mismatch", {
         organisationId: target.organisationId,
@@ -281,7 +319,10 @@ export function runChainChecks(
       });
     } else if (
       options.checkMetadata &&
-      eventMetadataHash(achievement).toLowerCase() !== event.metadataHash.toLowerCase()
+      !knownHash(reader, eventMetadataHash(achievement), event.metadataHash, {
+        kind: "metadataHistory",
+        eventId: target.eventId,
+      })
     ) {
       checks.fail("event", "metadata-mismatch", "event.metadata", {
         name: achievement.name,

@@ -13,7 +13,7 @@ import {
   recoverTypedDataAddress,
   zeroAddress,
 } from "viem";
-import { chainQueries, runChainChecks } from "./chain-checks";
+import { chainQueries, historyQueries, runChainChecks } from "./chain-checks";
 import { CheckList } from "./checks";
 import { isPlainObject, readDocument } from "./input";
 import { ChainViews, resolveOptions, type VerifyOptions } from "./options";
@@ -263,6 +263,10 @@ export async function verifyPresentation(
   if (prepared.target)
     await views.load([{ registry: prepared.target.registry, queries: chainQueries(prepared.target) }]);
   const view = prepared.target ? await views.view(prepared.target.registry) : ({ status: "none" } as const);
+  const histories = historyQueries(prepared, view, resolved.checkMetadata);
+  if (prepared.target && histories.length > 0) {
+    await views.load([{ registry: prepared.target.registry, queries: histories }]);
+  }
   runChainChecks(prepared, view, { now: resolved.now, checkMetadata: resolved.checkMetadata });
   let holder: Address | undefined;
   try {

@@ -1,12 +1,13 @@
 // verifyCredential and verifyCredentials: offline checks per credential (signatures recovered once per
 // digest), then one batched read of the registry for the whole run, then the chain checks.
 
-import { type ChainView, chainQueries, runChainChecks } from "./chain-checks";
+import { type ChainView, chainQueries, historyQueries, runChainChecks } from "./chain-checks";
 import { CheckList } from "./checks";
 import { readDocument } from "./input";
 import { formatAge, message } from "./messages";
 import { ChainViews, type ResolvedOptions, resolveOptions, type VerifyOptions } from "./options";
 import { type PreparedCredential, prepareCredential } from "./prepare";
+import type { RegistryQuery } from "./registry/state";
 import { isShareLink, readShareLink } from "./share";
 import type { ChainSummary, Lang, VerificationReport } from "./types";
 
@@ -112,9 +113,18 @@ export async function verifyCredentials(
       p.target ? [{ registry: p.target.registry, queries: chainQueries(p.target) }] : [],
     ),
   );
-  const reports: VerificationReport[] = [];
+  const chainViews: ChainView[] = [];
+  const histories: { registry: `0x${string}`; queries: RegistryQuery[] }[] = [];
   for (const p of prepared) {
     const view: ChainView = p.target ? await views.view(p.target.registry) : { status: "none" };
+    chainViews.push(view);
+    const queries = historyQueries(p, view, resolved.checkMetadata);
+    if (p.target && queries.length > 0) histories.push({ registry: p.target.registry, queries });
+  }
+  if (histories.length > 0) await views.load(histories);
+  const reports: VerificationReport[] = [];
+  for (const [i, p] of prepared.entries()) {
+    const view = chainViews[i]!;
     runChainChecks(p, view, { now: resolved.now, checkMetadata: resolved.checkMetadata });
     p.checks.skip("holder", "not-a-presentation", "holder.not-presentation");
     reports.push(

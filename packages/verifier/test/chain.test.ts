@@ -2,7 +2,13 @@ import { discloseCredential, shareUrl } from "@intyg/credential";
 import { intygRegistryAbi, REVOCATION_REASONS } from "@intyg/registry";
 import { expect } from "chai";
 import { zeroHash } from "viem";
-import { type Check, type VerificationReport, verifyCredential, verifyCredentials } from "../src";
+import {
+  type Check,
+  recordSnapshot,
+  type VerificationReport,
+  verifyCredential,
+  verifyCredentials,
+} from "../src";
 import { account, createFixture, type Fixture } from "./fixture";
 
 function statuses(report: VerificationReport): Record<string, string> {
@@ -205,37 +211,49 @@ describe("verification against a real chain", function () {
   });
 
   it("fails an issuer profile or an event description that is not the registered one", async () => {
+    const impostor = await fx.issue({ issuer: { name: "Region Stockholm", legalName: "Region Stockholm" } });
+    const renamed = await fx.issue({ event: { name: "Offentliga Rummet 2026 (förlängt)" } });
+    const [a, b] = await verifyCredentials([impostor, renamed], { ...opts(), lang: "en" });
+    expect(check(a!, "issuer")).to.include({ status: "failed", code: "profile-mismatch" });
+    expect(check(a!, "anchor").status).to.equal("passed");
+    expect(check(b!, "event")).to.include({ status: "failed", code: "metadata-mismatch" });
+    const lax = await verifyCredentials([impostor, renamed], { ...opts(), checkMetadata: false });
+    expect(lax.map((r) => r.verified)).to.deep.equal([true, true]);
+  });
+
+  it("keeps credentials valid after the organisation updates its profile or the event its description", async () => {
     const credential = await fx.issue();
-    const otherHash = `0x${"11".repeat(32)}` as const;
-    const profileHash = (
-      await fx.publicClient.readContract({
-        address: fx.registry,
-        abi: intygRegistryAbi,
-        functionName: "organisation",
-        args: [fx.organisationId],
-      })
-    ).profileHash;
-    const metadataHash = (
-      await fx.publicClient.readContract({
-        address: fx.registry,
-        abi: intygRegistryAbi,
-        functionName: "eventInfo",
-        args: [fx.eventId],
-      })
-    ).metadataHash;
-    await fx.write(1, "updateOrganisationProfile", [fx.organisationId, otherHash]);
-    await fx.write(1, "updateEventMetadata", [fx.eventId, otherHash]);
+    const newHash = `0x${"11".repeat(32)}` as const;
+    const read = async () => ({
+      profile: (
+        await fx.publicClient.readContract({
+          address: fx.registry,
+          abi: intygRegistryAbi,
+          functionName: "organisation",
+          args: [fx.organisationId],
+        })
+      ).profileHash,
+      metadata: (
+        await fx.publicClient.readContract({
+          address: fx.registry,
+          abi: intygRegistryAbi,
+          functionName: "eventInfo",
+          args: [fx.eventId],
+        })
+      ).metadataHash,
+    });
+    const before = await read();
+    await fx.write(1, "updateOrganisationProfile", [fx.organisationId, newHash]);
+    await fx.write(1, "updateEventMetadata", [fx.eventId, newHash]);
     try {
-      const report = await verifyCredential(credential, { ...opts(), lang: "en" });
-      expect(check(report, "issuer")).to.include({ status: "failed", code: "profile-mismatch" });
-      expect(check(report, "event")).to.include({ status: "failed", code: "metadata-mismatch" });
-      const lax = await verifyCredential(credential, { ...opts(), checkMetadata: false });
-      expect(lax.verified).to.equal(true);
+      const report = await verifyCredential(credential, opts());
+      expect(report.verified, JSON.stringify(report.checks)).to.equal(true);
+      const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+      expect((await verifyCredential(credential, { snapshot })).verified).to.equal(true);
     } finally {
-      await fx.write(1, "updateOrganisationProfile", [fx.organisationId, profileHash]);
-      await fx.write(1, "updateEventMetadata", [fx.eventId, metadataHash]);
+      await fx.write(1, "updateOrganisationProfile", [fx.organisationId, before.profile]);
+      await fx.write(1, "updateEventMetadata", [fx.eventId, before.metadata]);
     }
-    expect((await verifyCredential(credential, opts())).verified).to.equal(true);
   });
 
   it("fails a credential whose event the registry records as the other kind", async () => {

@@ -79,6 +79,10 @@ export type Fixture = {
 
 export type UnsignedOptions = {
   course?: boolean;
+  /** Changes to the issuer profile the credential carries. */
+  issuer?: Partial<typeof PROFILE>;
+  /** Changes to the event description the credential carries. */
+  event?: Partial<typeof EVENT>;
   validUntil?: Date | string;
   validFrom?: Date | string;
   subject?: Record<string, unknown>;
@@ -131,7 +135,7 @@ export async function createFixture(): Promise<Fixture> {
       chainId: target?.chainId ?? chainId,
       registry,
       eventId: target?.eventId ?? options.eventId ?? (options.course ? courseId : eventId),
-      issuer: PROFILE,
+      issuer: { ...PROFILE, ...options.issuer },
       subject: options.subject ?? {
         name: "Anna Andersson",
         email: "anna.andersson@example.se",
@@ -146,7 +150,7 @@ export async function createFixture(): Promise<Fixture> {
       const { partsAttended: _p, ...subject } = common.subject as Record<string, unknown>;
       return buildCourseCredential({ ...common, subject, course: COURSE });
     }
-    return buildAttendanceCredential({ ...common, event: EVENT });
+    return buildAttendanceCredential({ ...common, event: { ...EVENT, ...options.event } });
   };
 
   // Events are created with the hash of their description, which leaves out the id.

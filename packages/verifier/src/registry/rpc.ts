@@ -45,6 +45,15 @@ export type CreateRpcReaderParameters = {
 /** A batch root with at least this many leaves in one run has its leaf revocations found from events. */
 const LOG_THRESHOLD = 16;
 
+const HISTORY_EVENTS = intygRegistryAbi.filter(
+  (item) =>
+    item.type === "event" &&
+    (item.name === "OrganisationAccredited" ||
+      item.name === "OrganisationProfileUpdated" ||
+      item.name === "EventCreated" ||
+      item.name === "EventMetadataUpdated"),
+);
+
 const LEAF_EVENTS = intygRegistryAbi.filter(
   (item) =>
     item.type === "event" && (item.name === "BatchLeafRevoked" || item.name === "CredentialSuperseded"),
@@ -72,6 +81,9 @@ function contractCall(registry: Address, query: RegistryQuery): ContractFunction
       return { ...base, functionName: "leafRevocation", args: [query.root, query.leaf] };
     case "supersededBy":
       return { ...base, functionName: "supersededBy", args: [query.root, query.leaf] };
+    case "profileHistory":
+    case "metadataHistory":
+      throw new RegistryReadError(`${query.kind} is read from events, not a view`);
   }
 }
 
@@ -114,6 +126,9 @@ function normalise(query: RegistryQuery, raw: unknown): RegistryValue<RegistryQu
       return { revokedAt: Number(value.revokedAt), reason: Number(value.reason) };
     case "supersededBy":
       return raw as `0x${string}`;
+    case "profileHistory":
+    case "metadataHistory":
+      return raw as Hex[];
   }
 }
 
@@ -261,6 +276,38 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     return rest;
   }
 
+  /** Profile and metadata histories, from the registry's events (one `eth_getLogs` for all of them). */
+  async function readHistories(list: RegistryQuery[], blockNumber: bigint): Promise<RegistryQuery[]> {
+    const histories = list.filter((q) => q.kind === "profileHistory" || q.kind === "metadataHistory");
+    if (histories.length === 0) return list;
+    const logs = (await client.getLogs({
+      address: registry,
+      events: HISTORY_EVENTS,
+      fromBlock: parameters.fromBlock ?? 0n,
+      toBlock: blockNumber,
+    } as never)) as unknown as { eventName: string; args: Record<string, unknown> }[];
+    const profiles = new Map<number, Hex[]>();
+    const metadata = new Map<bigint, Hex[]>();
+    for (const { eventName, args } of logs) {
+      if (eventName === "OrganisationAccredited" || eventName === "OrganisationProfileUpdated") {
+        const id = Number(args.organisationId);
+        profiles.set(id, [...(profiles.get(id) ?? []), args.profileHash as Hex]);
+      } else {
+        const id = BigInt(args.eventId as bigint);
+        metadata.set(id, [...(metadata.get(id) ?? []), args.metadataHash as Hex]);
+      }
+    }
+    for (const query of histories) {
+      values.set(
+        queryKey(query),
+        query.kind === "profileHistory"
+          ? (profiles.get(query.organisationId) ?? [])
+          : (metadata.get((query as { eventId: bigint }).eventId) ?? []),
+      );
+    }
+    return list.filter((q) => q.kind !== "profileHistory" && q.kind !== "metadataHistory");
+  }
+
   return {
     context() {
       contextPromise ??= readContext();
@@ -276,7 +323,8 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
       }
       if (pending.size === 0) return;
       try {
-        const list = await resolveLeavesByLogs([...pending.values()], blockNumber);
+        const views = await readHistories([...pending.values()], blockNumber);
+        const list = await resolveLeavesByLogs(views, blockNumber);
         await readAll(list, blockNumber, chunkSize);
         // One more try, in smaller pieces, for whatever a busy node did not answer.
         const missing = list.filter((query) => !values.has(queryKey(query)));

@@ -40,6 +40,10 @@ export type RegistrySnapshot = {
   leafRevocations: Record<string, LeafRevocationState>;
   /** Keyed `<root>:<leaf>`; a single credential's leaf is zero. */
   supersededBy: Record<string, Hex>;
+  /** Every profile hash each organisation has had, oldest first. */
+  profileHistory?: Record<string, Hex[]>;
+  /** Every metadata hash each event has had, oldest first. */
+  metadataHistory?: Record<string, Hex[]>;
 };
 
 export type RecordSnapshotParameters = {
@@ -84,15 +88,28 @@ export async function recordSnapshot(parameters: RecordSnapshotParameters): Prom
   }
   const queries = new Map<string, RegistryQuery>();
   const add = (query: RegistryQuery) => queries.set(queryKey(query), query);
+  const profileHistory: Record<string, Hex[]> = {};
+  const metadataHistory: Record<string, Hex[]> = {};
+  const push = (history: Record<string, Hex[]>, id: number | bigint, hash: Hex) => {
+    history[String(id)] = [...(history[String(id)] ?? []), hash];
+  };
   for (const event of events) {
     switch (event.eventName) {
+      case "OrganisationProfileUpdated":
+        push(profileHistory, event.args.organisationId, event.args.profileHash);
+        break;
+      case "EventMetadataUpdated":
+        push(metadataHistory, event.args.eventId, event.args.metadataHash);
+        break;
       case "OrganisationAccredited":
+        push(profileHistory, event.args.organisationId, event.args.profileHash);
         add({ kind: "organisation", organisationId: event.args.organisationId });
         break;
       case "SigningKeyAuthorised":
         add({ kind: "signingKey", key: event.args.key });
         break;
       case "EventCreated":
+        push(metadataHistory, event.args.eventId, event.args.metadataHash);
         add({ kind: "event", eventId: event.args.eventId });
         break;
       case "CredentialAnchored":
@@ -121,6 +138,8 @@ export async function recordSnapshot(parameters: RecordSnapshotParameters): Prom
     records: {},
     leafRevocations: {},
     supersededBy: {},
+    profileHistory,
+    metadataHistory,
   };
   for (const query of queries.values()) {
     const value = reader.get(query);
@@ -148,6 +167,8 @@ export async function recordSnapshot(parameters: RecordSnapshotParameters): Prom
         break;
       case "supersededBy":
         snapshot.supersededBy[pairKey(query.root, query.leaf)] = value as Hex;
+        break;
+      default:
         break;
     }
   }
@@ -301,6 +322,21 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
     return [queryKey({ kind: "supersededBy", root, leaf }), hash(v, `supersededBy.${k}`)];
   }))
     values.set(key, value);
+
+  for (const [name, kind] of [
+    ["profileHistory", "profileHistory"],
+    ["metadataHistory", "metadataHistory"],
+  ] as const) {
+    for (const [id, list] of Object.entries(section(data, name))) {
+      if (!Array.isArray(list)) throw new SnapshotError(`Snapshot: ${name}.${id} is not a list`);
+      const hashes = list.map((item, i) => hash(item, `${name}.${id}[${i}]`));
+      const query: RegistryQuery =
+        kind === "profileHistory"
+          ? { kind, organisationId: uint(Number(id), `${name}.${id}`, 2 ** 32 - 1) }
+          : { kind, eventId: decimal(id, `${name}.${id}`) };
+      values.set(queryKey(query), hashes);
+    }
+  }
 
   return {
     snapshot: data as RegistrySnapshot,

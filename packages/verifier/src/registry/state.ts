@@ -49,7 +49,11 @@ export type RegistryQuery =
   | { kind: "event"; eventId: bigint }
   | { kind: "record"; commitment: Hex }
   | { kind: "leafRevocation"; root: Hex; leaf: Hex }
-  | { kind: "supersededBy"; root: Hex; leaf: Hex };
+  | { kind: "supersededBy"; root: Hex; leaf: Hex }
+  /** Every profile hash the organisation has had, from the registry's events (read only when needed). */
+  | { kind: "profileHistory"; organisationId: number }
+  /** Every metadata hash the event has had, from the registry's events (read only when needed). */
+  | { kind: "metadataHistory"; eventId: bigint };
 
 /** The result type of each kind of query. */
 export type RegistryValue<Q extends RegistryQuery> = Q extends { kind: "organisation" }
@@ -62,7 +66,9 @@ export type RegistryValue<Q extends RegistryQuery> = Q extends { kind: "organisa
         ? RecordState
         : Q extends { kind: "leafRevocation" }
           ? LeafRevocationState
-          : Hex;
+          : Q extends { kind: "profileHistory" | "metadataHistory" }
+            ? Hex[]
+            : Hex;
 
 /** A stable cache key for a query. Addresses and hashes are compared in lowercase. */
 export function queryKey(query: RegistryQuery): string {
@@ -79,6 +85,10 @@ export function queryKey(query: RegistryQuery): string {
       return `leafRevocation:${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
     case "supersededBy":
       return `supersededBy:${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
+    case "profileHistory":
+      return `profileHistory:${query.organisationId}`;
+    case "metadataHistory":
+      return `metadataHistory:${query.eventId}`;
   }
 }
 
@@ -100,6 +110,9 @@ export function emptyValue(query: RegistryQuery): RegistryValue<RegistryQuery> {
       return { revokedAt: 0, reason: 0 };
     case "supersededBy":
       return ZERO_HASH;
+    case "profileHistory":
+    case "metadataHistory":
+      return [];
   }
 }
 

@@ -1,1 +1,200 @@
+// @intyg/credential: the Intyg credential format. This is the package's only barrel.
+
+export {
+  type AnchoredCredential,
+  type Batch,
+  type BatchTree,
+  type BuildBatchOptions,
+  batchLeafHash,
+  buildBatch,
+  verifyBatchProof,
+} from "./batch";
+export { type BindingFailureReason, type BindingResult, checkProofBinding } from "./binding";
+// Building, signing, batches, proofs
+export {
+  type AttendanceEventParams,
+  type BuildAttendanceCredentialParams,
+  type BuildCourseCredentialParams,
+  type BuildCredentialParams,
+  buildAttendanceCredential,
+  buildCourseCredential,
+  type CourseParams,
+  type IssuerParams,
+  type SubjectParams,
+} from "./build";
+export { canonicalJson } from "./canonical";
+// Claims, commitment, integrity, disclosure
+export {
+  type ClaimLocation,
+  claimPath,
+  documentClaimPaths,
+  isHideableClaimPath,
+  NON_CLAIM_PROPERTIES,
+  parseClaimPath,
+  REQUIRED_CLAIM_PATHS,
+  UNHIDEABLE_SUBJECT_PROPERTIES,
+} from "./claims";
+export {
+  type ComputeCommitmentOptions,
+  claimDigest,
+  commitCredential,
+  commitmentRoot,
+  computeCommitment,
+} from "./commitment";
+export {
+  ANCHOR_TYPE,
+  BATCH_LEAF_ENCODING,
+  COMMITMENT_TYPE,
+  CREDENTIAL_CONTEXT,
+  CREDENTIAL_TYPE,
+  MAX_VALID_UNTIL_SECONDS,
+  PROOF_PURPOSE,
+  PROOF_TYPE,
+} from "./constants";
+export { type DiscloseOptions, discloseCredential, hideableClaimPaths } from "./disclose";
 export * from "./eip712";
+export {
+  BatchError,
+  BindingError,
+  CanonicalizationError,
+  ClaimPathError,
+  IntegrityError,
+  IntygCredentialError,
+  type IntygCredentialErrorDetails,
+  InvalidCredentialError,
+  InvalidParameterError,
+  ProofError,
+  type SchemaIssue,
+  ShareLinkError,
+  ShareLinkTruncatedError,
+} from "./errors";
+// Identifiers and values
+export { isEscoSkillUri } from "./esco";
+export {
+  checkIntegrity,
+  credentialHash,
+  type IntegrityFailureReason,
+  type IntegrityResult,
+} from "./integrity";
+export {
+  type BuildIssueRequestParams,
+  buildIssueRequest,
+  hashIssueRequest,
+  type IssueRequestTypedData,
+  issueRequestFromMessage,
+  issueRequestToMessage,
+  issueRequestTypedData,
+} from "./issue-request";
+export { isOrganisationNumber, luhnCheckDigit } from "./orgnr";
+export { eventMetadataHash, organisationProfileHash } from "./profile-hash";
+export {
+  checkProofSignature,
+  parseVerificationMethod,
+  proofDigest,
+  proofTypedData,
+  recoverProofSigner,
+  type SignatureCheckResult,
+  type SignatureFailureReason,
+  type SignerCache,
+  verificationMethodFor,
+} from "./proof";
+export { randomSalt, randomUuidUrn, type SaltGenerator } from "./random";
+// Schemas and their types
+export {
+  type Achievement,
+  type AttendanceAchievement,
+  achievementSchema,
+  attendanceAchievementSchema,
+  type CourseAchievement,
+  courseAchievementSchema,
+  type EventPart,
+  escoSkillUriSchema,
+  eventPartSchema,
+  eventUrnSchema,
+  PART_KINDS,
+  type PartKind,
+  type Skill,
+  skillSchema,
+} from "./schema/achievement";
+export { anchorSchema, type BatchAnchor, batchAnchorSchema, type CredentialAnchor } from "./schema/anchor";
+export {
+  type ClaimEntry,
+  type Commitment,
+  commitmentSchema,
+  hiddenClaimSchema,
+  revealedClaimSchema,
+} from "./schema/commitment";
+export {
+  type Credential,
+  type CredentialBody,
+  credentialBodySchema,
+  credentialSchema,
+  type UnsignedCredential,
+  unsignedCredentialSchema,
+} from "./schema/credential";
+export {
+  type IssuerProfile,
+  issuerProfileSchema,
+  organisationNumberSchema,
+  organisationUrnSchema,
+} from "./schema/issuer";
+export {
+  addressSchema,
+  bytes32Schema,
+  dateOrDateTimeSchema,
+  dateSchema,
+  dateTimeSchema,
+  saltSchema,
+  signatureSchema,
+  uint64StringSchema,
+} from "./schema/primitives";
+export {
+  type CredentialProof,
+  eip712DomainSchema,
+  type IssueRequestMessage,
+  issueRequestMessageSchema,
+  issueRequestTypesSchema,
+  proofSchema,
+  verificationMethodSchema,
+} from "./schema/proof";
+export {
+  type CredentialSubject,
+  type IdentityObject,
+  identityObjectSchema,
+  RESULT_STATUSES,
+  type Result,
+  resultSchema,
+  SUBJECT_ROLES,
+  type SubjectRole,
+  subjectClaimsShape,
+  subjectSchema,
+} from "./schema/subject";
+// Share links
+export {
+  decodeShareFragment,
+  decodeShareFragmentJson,
+  encodeShareFragment,
+  MAX_SHARE_JSON_BYTES,
+  parseShareUrl,
+  SHARE_FRAGMENT_PREFIX,
+  shareUrl,
+} from "./share";
+export {
+  type CredentialSigner,
+  type SignCommonParams,
+  type SignCredentialParams,
+  type SignedBatch,
+  signBatch,
+  signCredential,
+} from "./sign";
+export { isIsoDate, isIsoDateTime, isoToUnixSeconds, toIsoSeconds } from "./time";
+export {
+  type EventUrnParts,
+  eventUrn,
+  type OrganisationUrnParts,
+  organisationIdOfEvent,
+  organisationUrn,
+  parseEventUrn,
+  parseOrganisationUrn,
+} from "./urn";
+export { parseCredential, parseUnsignedCredential, toSchemaIssues } from "./validate";

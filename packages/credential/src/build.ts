@@ -1,0 +1,171 @@
+// Builders of unsigned credentials: the claims laid out in the Intyg format, validated, and committed to
+// with a fresh salt per claim.
+
+import { commitCredential } from "./commitment";
+import { CREDENTIAL_CONTEXT, CREDENTIAL_TYPE } from "./constants";
+import { InvalidCredentialError } from "./errors";
+import { randomUuidUrn, type SaltGenerator } from "./random";
+import type { EventPart, Skill } from "./schema/achievement";
+import { type CredentialBody, credentialBodySchema, type UnsignedCredential } from "./schema/credential";
+import type { CredentialSubject } from "./schema/subject";
+import { toIsoSeconds } from "./time";
+import { eventUrn, organisationUrn } from "./urn";
+import { toSchemaIssues } from "./validate";
+import type { Address } from "./viem";
+
+/** The issuing organisation: its on-chain id and its off-chain profile. */
+export type IssuerParams = {
+  /** The organisation's id in the registry (uint32). */
+  organisationId: number;
+  name: string;
+  legalName: string;
+  /** Swedish organisation number, `NNNNNN-NNNN`. */
+  organisationNumber: string;
+  /** The organisation's web site (https). */
+  url: string;
+};
+
+/** The attendee's claims; every one is optional and may later be hidden by the holder. */
+export type SubjectParams = Omit<CredentialSubject, "type" | "achievement">;
+
+/** Parameters shared by both builders. */
+export type BuildCredentialParams = {
+  chainId: number;
+  registry: Address;
+  /** The event's or course's id in the registry (uint64). */
+  eventId: bigint | number;
+  issuer: IssuerParams;
+  subject: SubjectParams;
+  /** Defaults to now. */
+  validFrom?: Date | string;
+  /** For credentials that expire, e.g. certifications. */
+  validUntil?: Date | string;
+  /** `urn:uuid:…`; defaults to a random UUID. */
+  id?: string;
+  /** Makes the salt of each claim; defaults to 16 random bytes. */
+  salt?: SaltGenerator;
+  /** The clock behind the default `validFrom`. */
+  now?: () => Date;
+};
+
+export type AttendanceEventParams = {
+  name: string;
+  description?: string;
+  /** How attendance was established; defaults to a plain English sentence. */
+  criteria?: string;
+  /** `YYYY-MM-DD` or an ISO UTC date-time. */
+  startDate: string;
+  endDate: string;
+  location?: string;
+  parts?: EventPart[];
+};
+
+export type BuildAttendanceCredentialParams = BuildCredentialParams & { event: AttendanceEventParams };
+
+export type CourseParams = {
+  name: string;
+  description?: string;
+  /** What completing the course required; defaults to a plain English sentence. */
+  criteria?: string;
+  hours?: number;
+  credits?: number;
+  learningOutcomes?: string[];
+  /** Skills, with their ESCO URIs where known. */
+  skills?: Skill[];
+  assessment?: string;
+};
+
+export type BuildCourseCredentialParams = BuildCredentialParams & { course: CourseParams };
+
+const DEFAULT_ATTENDANCE_CRITERIA = "Attendance confirmed by the organiser.";
+const DEFAULT_COURSE_CRITERIA = "Completion of the course confirmed by the course provider.";
+
+/** A deep copy of plain data without undefined properties (as JSON would carry it). */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) out[key] = withoutUndefined(item);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+function isoOf(value: Date | string): string {
+  return typeof value === "string" ? value : toIsoSeconds(value);
+}
+
+function buildCredential(
+  params: BuildCredentialParams,
+  achievement: Record<string, unknown> & { name: string },
+): UnsignedCredential {
+  const eventId = BigInt(params.eventId);
+  // The subject's `type` and `achievement` are the builder's, whatever the caller passed.
+  const {
+    type: _type,
+    achievement: _achievement,
+    ...subjectClaims
+  } = params.subject as Record<string, unknown>;
+  const now = params.now ?? (() => new Date());
+  const body = withoutUndefined({
+    "@context": [...CREDENTIAL_CONTEXT],
+    id: params.id ?? randomUuidUrn(),
+    type: [...CREDENTIAL_TYPE],
+    name: achievement.name,
+    issuer: {
+      id: organisationUrn(params.chainId, params.registry, params.issuer.organisationId),
+      type: ["Profile"],
+      name: params.issuer.name,
+      legalName: params.issuer.legalName,
+      organisationNumber: params.issuer.organisationNumber,
+      url: params.issuer.url,
+    },
+    validFrom: isoOf(params.validFrom ?? now()),
+    validUntil: params.validUntil === undefined ? undefined : isoOf(params.validUntil),
+    credentialSubject: {
+      type: ["AchievementSubject"],
+      achievement: {
+        id: eventUrn(params.chainId, params.registry, eventId),
+        type: ["Achievement"],
+        ...achievement,
+      },
+      ...subjectClaims,
+    },
+  });
+  const parsed = credentialBodySchema.safeParse(body);
+  if (!parsed.success) throw new InvalidCredentialError(toSchemaIssues(parsed.error));
+  return commitCredential(body as CredentialBody, params.salt === undefined ? {} : { salt: params.salt });
+}
+
+/** An unsigned attendance credential for an event (and the parts attended), with its commitment. */
+export function buildAttendanceCredential(params: BuildAttendanceCredentialParams): UnsignedCredential {
+  const { event } = params;
+  return buildCredential(params, {
+    achievementType: "Attendance",
+    name: event.name,
+    description: event.description,
+    criteria: { narrative: event.criteria ?? DEFAULT_ATTENDANCE_CRITERIA },
+    startDate: event.startDate,
+    endDate: event.endDate,
+    location: event.location,
+    parts: event.parts,
+  });
+}
+
+/** An unsigned training credential for a course, with its commitment. */
+export function buildCourseCredential(params: BuildCourseCredentialParams): UnsignedCredential {
+  const { course } = params;
+  return buildCredential(params, {
+    achievementType: "Course",
+    name: course.name,
+    description: course.description,
+    criteria: { narrative: course.criteria ?? DEFAULT_COURSE_CRITERIA },
+    hours: course.hours,
+    credits: course.credits,
+    learningOutcomes: course.learningOutcomes,
+    skills: course.skills,
+    assessment: course.assessment,
+  });
+}

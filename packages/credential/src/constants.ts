@@ -1,0 +1,29 @@
+// Fixed names of the Intyg credential format.
+
+/** The JSON-LD contexts of every Intyg credential, in this order. */
+export const CREDENTIAL_CONTEXT = [
+  "https://www.w3.org/ns/credentials/v2",
+  "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+  "https://intyg.se/ns/credentials/v1",
+] as const;
+
+/** The `type` of every Intyg credential. */
+export const CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"] as const;
+
+/** The `type` of the commitment section. */
+export const COMMITMENT_TYPE = "IntygSaltedMerkleCommitment2026";
+
+/** The `type` of the proof section (the EthereumEip712Signature2021 draft). */
+export const PROOF_TYPE = "EthereumEip712Signature2021";
+
+/** The `proofPurpose` of the proof section. */
+export const PROOF_PURPOSE = "assertionMethod";
+
+/** The `type` of the anchor section. */
+export const ANCHOR_TYPE = "IntygRegistryAnchor2026";
+
+/** The leaf encoding of a batch tree: one `bytes32`, the credential's commitment root. */
+export const BATCH_LEAF_ENCODING = ["bytes32"] as const;
+
+/** The largest `validUntil` the registry accepts (it stores 40 bits of unix seconds). */
+export const MAX_VALID_UNTIL_SECONDS = 2n ** 40n - 1n;

@@ -1,0 +1,56 @@
+// The whole credential: a W3C Verifiable Credential 2.0 and Open Badges 3.0 `OpenBadgeCredential`.
+
+import { z } from "zod";
+import { CREDENTIAL_CONTEXT, CREDENTIAL_TYPE, MAX_VALID_UNTIL_SECONDS } from "../constants";
+import { isoToUnixSeconds } from "../time";
+import { anchorSchema } from "./anchor";
+import { commitmentSchema } from "./commitment";
+import { issuerProfileSchema } from "./issuer";
+import { dateTimeSchema, textSchema, uuidUrnSchema } from "./primitives";
+import { proofSchema } from "./proof";
+import { subjectSchema } from "./subject";
+
+const bodyShape = {
+  "@context": z.tuple([
+    z.literal(CREDENTIAL_CONTEXT[0]),
+    z.literal(CREDENTIAL_CONTEXT[1]),
+    z.literal(CREDENTIAL_CONTEXT[2]),
+  ]),
+  id: uuidUrnSchema,
+  type: z.tuple([z.literal(CREDENTIAL_TYPE[0]), z.literal(CREDENTIAL_TYPE[1])]),
+  name: textSchema(300),
+  issuer: issuerProfileSchema,
+  validFrom: dateTimeSchema,
+  validUntil: dateTimeSchema.optional(),
+  credentialSubject: subjectSchema,
+};
+
+function checkValidity(
+  doc: { validFrom: string; validUntil?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (doc.validUntil === undefined) return;
+  const until = isoToUnixSeconds(doc.validUntil);
+  if (until <= isoToUnixSeconds(doc.validFrom)) {
+    ctx.addIssue({ code: "custom", path: ["validUntil"], message: "Not after validFrom" });
+  }
+  if (until > MAX_VALID_UNTIL_SECONDS) {
+    ctx.addIssue({ code: "custom", path: ["validUntil"], message: "Beyond the registry's range" });
+  }
+}
+
+/** The claims of a credential, before the commitment is computed. */
+export const credentialBodySchema = z.strictObject(bodyShape).superRefine(checkValidity);
+export type CredentialBody = z.infer<typeof credentialBodySchema>;
+
+/** A credential with its commitment, not yet signed or anchored. */
+export const unsignedCredentialSchema = z
+  .strictObject({ ...bodyShape, commitment: commitmentSchema })
+  .superRefine(checkValidity);
+export type UnsignedCredential = z.infer<typeof unsignedCredentialSchema>;
+
+/** A signed and anchored credential, or a disclosed copy of one. */
+export const credentialSchema = z
+  .strictObject({ ...bodyShape, commitment: commitmentSchema, proof: proofSchema, anchor: anchorSchema })
+  .superRefine(checkValidity);
+export type Credential = z.infer<typeof credentialSchema>;

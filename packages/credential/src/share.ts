@@ -1,0 +1,120 @@
+// Share links and QR payloads: a credential (or a disclosed copy) as canonical JSON, compressed with raw
+// deflate and written in base64url after a version prefix, in the fragment of a URL — the fragment never
+// reaches a server.
+
+import { base64urlnopad } from "@scure/base";
+import { deflateSync, Inflate, strFromU8, strToU8 } from "fflate";
+import { canonicalJson } from "./canonical";
+import { ShareLinkError, ShareLinkTruncatedError } from "./errors";
+import { type Credential, credentialSchema } from "./schema/credential";
+import { toSchemaIssues } from "./validate";
+
+/** The prefix of a version 1 fragment: `c1.<base64url of raw deflate of the canonical JSON>`. */
+export const SHARE_FRAGMENT_PREFIX = "c1.";
+
+/** The largest credential a link may inflate to (1 MiB). */
+export const MAX_SHARE_JSON_BYTES = 1024 * 1024;
+
+/** The longest fragment accepted before decoding (raw deflate never needs more for 1 MiB of JSON). */
+const MAX_FRAGMENT_LENGTH = 2 * MAX_SHARE_JSON_BYTES;
+const INFLATE_CHUNK = 1024;
+/** fflate's error code for input that ends too early. */
+const FFLATE_UNEXPECTED_EOF = 0;
+
+/** The URL fragment (without `#`) that carries `doc`. */
+export function encodeShareFragment(doc: Credential): string {
+  const bytes = strToU8(canonicalJson(doc));
+  if (bytes.length > MAX_SHARE_JSON_BYTES) throw new ShareLinkError("Credential too large for a share link");
+  return `${SHARE_FRAGMENT_PREFIX}${base64urlnopad.encode(deflateSync(bytes, { level: 9 }))}`;
+}
+
+function inflateCapped(data: Uint8Array): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Inflate((chunk) => {
+    total += chunk.length;
+    if (total > MAX_SHARE_JSON_BYTES) throw new ShareLinkError("Share link inflates beyond the size limit");
+    chunks.push(chunk);
+  });
+  try {
+    for (let offset = 0; offset < data.length; offset += INFLATE_CHUNK) {
+      const end = Math.min(offset + INFLATE_CHUNK, data.length);
+      inflater.push(data.subarray(offset, end), end === data.length);
+    }
+  } catch (error) {
+    if (error instanceof ShareLinkError) throw error;
+    if ((error as { code?: unknown }).code === FFLATE_UNEXPECTED_EOF) {
+      throw new ShareLinkTruncatedError("Share link is truncated");
+    }
+    throw new ShareLinkError("Share link is damaged (invalid compressed data)");
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/**
+ * The JSON value carried by a fragment (with or without its `#`), not checked against any schema: for a
+ * verifier that reports format problems itself. Throws like {@link decodeShareFragment} for a damaged link.
+ */
+export function decodeShareFragmentJson(fragment: string): unknown {
+  const text = fragment.trim().replace(/^#/, "");
+  if (!text.startsWith(SHARE_FRAGMENT_PREFIX)) {
+    throw new ShareLinkError(
+      text.length === 0 ? "Share link has no credential" : "Unknown share link format",
+    );
+  }
+  const payload = text.slice(SHARE_FRAGMENT_PREFIX.length);
+  if (payload.length === 0) throw new ShareLinkTruncatedError("Share link is truncated");
+  if (payload.length > MAX_FRAGMENT_LENGTH) throw new ShareLinkError("Share link is too long");
+  if (!/^[A-Za-z0-9_-]+$/.test(payload)) throw new ShareLinkError("Share link is damaged (not base64url)");
+  let compressed: Uint8Array;
+  try {
+    compressed = base64urlnopad.decode(payload);
+  } catch {
+    // A length of 4n+1 characters cannot be base64url of whole bytes: the link was cut.
+    if (payload.length % 4 === 1) throw new ShareLinkTruncatedError("Share link is truncated");
+    throw new ShareLinkError("Share link is damaged (not base64url)");
+  }
+  const bytes = inflateCapped(compressed);
+  let value: unknown;
+  try {
+    value = JSON.parse(strFromU8(bytes));
+  } catch {
+    throw new ShareLinkError("Share link is damaged (not JSON)");
+  }
+  return value;
+}
+
+/**
+ * The credential carried by a fragment (with or without its `#`), checked against the credential schema.
+ * Throws {@link ShareLinkTruncatedError} when the data stops early and {@link ShareLinkError} when it is
+ * damaged, too large or not a credential. The credential's integrity and signature are not checked here.
+ */
+export function decodeShareFragment(fragment: string): Credential {
+  const value = decodeShareFragmentJson(fragment);
+  const parsed = credentialSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ShareLinkError("Share link does not hold a valid credential", {
+      issues: toSchemaIssues(parsed.error),
+    });
+  }
+  return value as Credential;
+}
+
+/** `base` (any fragment removed) with the credential in its fragment: the link to share or put in a QR code. */
+export function shareUrl(base: string, doc: Credential): string {
+  const hash = base.indexOf("#");
+  return `${hash === -1 ? base : base.slice(0, hash)}#${encodeShareFragment(doc)}`;
+}
+
+/** The credential in a share link's fragment. Throws like {@link decodeShareFragment}. */
+export function parseShareUrl(url: string): Credential {
+  const hash = url.indexOf("#");
+  if (hash === -1) throw new ShareLinkError("Share link has no credential");
+  return decodeShareFragment(url.slice(hash + 1));
+}

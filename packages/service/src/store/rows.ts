@@ -107,6 +107,7 @@ export function toBatch(row: Row): BatchRecord {
     size: num(row.size),
     validUntil: num(row.valid_until),
     signature: str(row.signature) as Hex,
+    deadline: num(row.deadline),
     status: row.status as BatchRecord["status"],
     txHash: hexOrNull(row.tx_hash),
     blockNumber: numOrNull(row.block_number),

@@ -41,6 +41,9 @@ export type NewCredential = {
   document: Record<string, unknown>;
   recipient: Record<string, unknown> | null;
   holderToken: string;
+  /** A single credential's signed issue request (its proof), made at issuance. */
+  issueSignature?: Hex | null;
+  issueDeadline?: number | null;
   supersedes?: string | null;
 };
 
@@ -67,6 +70,8 @@ export type IssuanceOutcome =
 export type BuiltBatch = {
   root: Hex;
   signature: Hex;
+  /** The deadline of the signed request (unix seconds). */
+  deadline: number;
   members: { id: string; leaf: Hex; proof: Hex[]; document: Record<string, unknown> }[];
 };
 
@@ -245,6 +250,18 @@ function buildStore(db: Database, clock: Clock) {
       );
       return toEvent(rows[0]!);
     },
+    async setTxHash(id: string, txHash: Hex): Promise<void> {
+      await db.query("UPDATE events SET tx_hash = $2, updated_at = $3 WHERE id = $1", [id, txHash, now()]);
+    },
+    /** Events still `registering` since before `before` (their request was cut short): the worker settles them. */
+    async staleRegistrations(before: Date): Promise<EventRecord[]> {
+      return (
+        await db.query(
+          "SELECT * FROM events WHERE status = 'registering' AND updated_at < $1 ORDER BY created_at",
+          [before],
+        )
+      ).map(toEvent);
+    },
     async markFailed(id: string, txHash: Hex | null): Promise<void> {
       await db.query("UPDATE events SET status = 'failed', tx_hash = $2, updated_at = $3 WHERE id = $1", [
         id,
@@ -325,17 +342,21 @@ function buildStore(db: Database, clock: Clock) {
         document: c.document,
         recipient: c.recipient,
         holder_token: c.holderToken,
+        issue_signature: c.issueSignature ?? null,
+        issue_deadline: c.issueDeadline ?? null,
         supersedes: c.supersedes ?? null,
         created_at: at,
       }));
       await tx.query(
         `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
-                                  valid_until, document, recipient, holder_token, supersedes, created_at)
+                                  valid_until, document, recipient, holder_token, issue_signature, issue_deadline,
+                                  supersedes, created_at)
          SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
-                document, recipient, holder_token, supersedes, created_at
+                document, recipient, holder_token, issue_signature, issue_deadline, supersedes, created_at
            FROM json_to_recordset($1::json) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
                 commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
-                holder_token text, supersedes uuid, created_at timestamptz)`,
+                holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid,
+                created_at timestamptz)`,
         [json(chunk)],
       );
     }
@@ -598,8 +619,8 @@ function buildStore(db: Database, clock: Clock) {
         }
         const batchRows = await tx.query(
           `INSERT INTO batches (id, organisation_id, event_id, chain_event_id, root, size, valid_until, signature,
-                                status, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending', $9) RETURNING *`,
+                                deadline, status, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending', $10) RETURNING *`,
           [
             randomUUID(),
             group.organisationId,
@@ -609,6 +630,7 @@ function buildStore(db: Database, clock: Clock) {
             built.members.length,
             group.validUntil,
             built.signature,
+            built.deadline,
             now(),
           ],
         );
@@ -683,39 +705,33 @@ function buildStore(db: Database, clock: Clock) {
       });
     },
 
-    /** Takes the oldest pending single credential and, in one transaction, records its signed request. */
-    async claimSingle(
-      build: (
-        credential: CredentialRecord,
-        chainEventId: string,
-      ) => Promise<{
-        deadline: number;
-        signature: Hex;
-        document: Record<string, unknown>;
-      }>,
-    ): Promise<CredentialRecord | null> {
-      return db.transaction(async (tx) => {
-        const rows = await tx.query(
-          `SELECT c.*, e.chain_event_id AS e_chain_event_id FROM credentials c JOIN events e ON e.id = c.event_id
-            WHERE c.status = 'pending' AND c.mode = 'single' ORDER BY c.seq LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
-        );
-        if (!rows[0]) return null;
-        const credential = toCredential(rows[0]);
-        const built = await build(credential, String(rows[0].e_chain_event_id));
-        const updated = await tx.query(
-          `UPDATE credentials SET status = 'sending', issue_deadline = $2, issue_signature = $3, document = $4::jsonb
-            WHERE id = $1 RETURNING *`,
-          [credential.id, built.deadline, built.signature, json(built.document)],
-        );
-        return toCredential(updated[0]!);
-      });
-    },
-    async singlesInFlight(): Promise<(CredentialRecord & { chainEventId: string })[]> {
+    /** Moves the oldest pending single credential to `sending` (its signed request was made at issuance). */
+    async claimSingle(): Promise<CredentialRecord | null> {
       const rows = await db.query(
-        `SELECT c.*, e.chain_event_id AS e_chain_event_id FROM credentials c JOIN events e ON e.id = c.event_id
-          WHERE c.status = 'sending' AND c.mode = 'single' ORDER BY c.seq`,
+        `UPDATE credentials SET status = 'sending'
+          WHERE id = (SELECT id FROM credentials WHERE status = 'pending' AND mode = 'single'
+                       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+            AND status = 'pending'
+          RETURNING *`,
       );
-      return rows.map((row) => ({ ...toCredential(row), chainEventId: String(row.e_chain_event_id) }));
+      return rows[0] ? toCredential(rows[0]) : null;
+    },
+    /** Replaces a single credential's expired signed request (and so its proof) before it is relayed again. */
+    async updateSingleProof(id: string, document: Record<string, unknown>, signature: Hex, deadline: number) {
+      await db.query(
+        `UPDATE credentials SET document = CASE WHEN erased_at IS NULL THEN $2::jsonb ELSE NULL END,
+                issue_signature = $3, issue_deadline = $4
+          WHERE id = $1 AND status = 'sending'`,
+        [id, json(document), signature, deadline],
+      );
+    },
+    async singlesInFlight(limit = 100): Promise<CredentialRecord[]> {
+      return (
+        await db.query(
+          "SELECT * FROM credentials WHERE status = 'sending' AND mode = 'single' ORDER BY seq LIMIT $1",
+          [limit],
+        )
+      ).map(toCredential);
     },
     async markSingleSent(id: string, txHash: Hex): Promise<void> {
       await db.query("UPDATE credentials SET tx_hash = $2, attempts = attempts + 1 WHERE id = $1", [
@@ -748,14 +764,16 @@ function buildStore(db: Database, clock: Clock) {
            LEFT JOIN batches b ON b.id = c.batch_id
            LEFT JOIN credentials r ON r.id = c.superseded_by
           WHERE c.revocation_status = 'requested' AND c.status = 'anchored'
-            AND (c.superseded_by IS NULL OR r.status = 'anchored')
+            AND (c.superseded_by IS NULL OR r.status IN ('anchored', 'cancelled', 'failed'))
           ORDER BY c.seq LIMIT $1`,
         [limit],
       );
+      // A replacement that will never be anchored cannot be named on chain: the credential is then revoked
+      // plainly, with the reason "superseded".
       return rows.map((row) => ({
         credential: toCredential(row),
         root: (row.b_root as Hex | null) ?? null,
-        replacement: row.superseded_by ? (row.r_commitment as Hex) : null,
+        replacement: row.superseded_by && row.r_status === "anchored" ? (row.r_commitment as Hex) : null,
       }));
     },
     async markRevocationSent(id: string, txHash: Hex): Promise<void> {
@@ -774,14 +792,6 @@ function buildStore(db: Database, clock: Clock) {
           WHERE id = $1 AND revocation_status = 'requested'`,
         [id, error.slice(0, 2000)],
       );
-    },
-    /** Supersessions whose replacement will never be anchored: the old credential is revoked plainly instead. */
-    async orphanedSupersessions(): Promise<string[]> {
-      const rows = await db.query(
-        `SELECT c.id FROM credentials c JOIN credentials r ON r.id = c.superseded_by
-          WHERE c.revocation_status = 'requested' AND r.status IN ('cancelled', 'failed')`,
-      );
-      return rows.map((row) => String(row.id));
     },
   };
 

@@ -86,6 +86,8 @@ export type BatchRecord = {
   size: number;
   validUntil: number;
   signature: Hex;
+  /** Deadline of the signed batch request, unix seconds. */
+  deadline: number;
   status: BatchStatus;
   txHash: Hex | null;
   blockNumber: number | null;

@@ -46,6 +46,7 @@ CREATE TABLE batches (
   size integer NOT NULL CHECK (size > 0),
   valid_until bigint NOT NULL,
   signature text NOT NULL,
+  deadline bigint NOT NULL,
   status text NOT NULL CHECK (status IN ('sending', 'anchored', 'failed')),
   tx_hash text,
   block_number bigint,

@@ -1,0 +1,102 @@
+import { privateKeyToAccount } from "viem/accounts";
+import { type ChainClient, createChainClient } from "../../src/chain/client";
+import { type Clock, systemClock } from "../../src/clock";
+import { defaultConfig, type ServiceConfig } from "../../src/config";
+import { type Logger, silentLogger } from "../../src/logger";
+import { privateKeySigner, type Signer } from "../../src/signer";
+import type { Store } from "../../src/store/store";
+import type { Organisation } from "../../src/store/types";
+import { type Deployment, deployFresh } from "./chain";
+import { openTestStore, type StoreKind } from "./stores";
+
+export const DEMO_PROFILE = {
+  name: "Offentliga Rummet",
+  legalName: "Sveriges Kommuner och Regioner",
+  organisationNumber: "222000-0315",
+  url: "https://skr.se",
+};
+
+export const CONFERENCE = {
+  name: "Offentliga Rummet 2026",
+  description: "Den offentliga sektorns största mötesplats för digitalisering",
+  startDate: "2026-05-12",
+  endDate: "2026-05-14",
+  location: "Svenska Mässan, Göteborg",
+  parts: [
+    { id: "natverk", name: "Nätverksdag", kind: "networking" as const, date: "2026-05-12" },
+    { id: "seminarier", name: "Seminariedagar", kind: "seminar" as const, date: "2026-05-13" },
+    { id: "hackathon", name: "Hackathon: tillförlitliga data i vård och skola", kind: "hackathon" as const },
+  ],
+};
+
+export type Harness = {
+  kind: StoreKind;
+  deployment: Deployment;
+  store: Store;
+  signer: Signer;
+  chain: ChainClient;
+  clock: Clock;
+  logger: Logger;
+  config: ServiceConfig;
+  organisation: Organisation;
+  apiKey: string;
+  close(): Promise<void>;
+};
+
+export type HarnessOptions = {
+  config?: Partial<ServiceConfig>;
+  logger?: Logger;
+  clock?: Clock;
+  deployment?: Deployment;
+};
+
+/** A store of `kind`, a fresh registry, a signer, a chain client and one organisation with an API key. */
+export async function createHarness(kind: StoreKind, options: HarnessOptions = {}): Promise<Harness> {
+  const deployment = options.deployment ?? (await deployFresh());
+  const clock = options.clock ?? systemClock;
+  const store = await openTestStore(kind, clock);
+  const signer = privateKeySigner(deployment.signerKey);
+  const chain = await createChainClient({
+    rpcUrl: deployment.rpcUrl,
+    registry: deployment.registry,
+    signer,
+    chainId: deployment.chainId,
+    pollingIntervalMs: 50,
+  });
+  const config = defaultConfig({
+    rpcUrl: deployment.rpcUrl,
+    registry: deployment.registry,
+    port: 0,
+    publicUrl: "http://127.0.0.1:8787",
+    ...options.config,
+    worker: {
+      pollIntervalMs: 50,
+      maxBatchSize: 10_000,
+      requestTtlSeconds: 3600,
+      retryBaseMs: 50,
+      retryMaxMs: 500,
+      ...options.config?.worker,
+    },
+  });
+  const organisation = await store.organisations.create({
+    name: DEMO_PROFILE.name,
+    chainOrganisationId: deployment.organisationId,
+    profile: DEMO_PROFILE,
+  });
+  const { secret } = await store.apiKeys.create(organisation.id, "test");
+  return {
+    kind,
+    deployment,
+    store,
+    signer,
+    chain,
+    clock,
+    logger: options.logger ?? silentLogger(),
+    config,
+    organisation,
+    apiKey: secret,
+    close: () => store.close(),
+  };
+}
+
+export const signerAddress = (h: Harness) => privateKeyToAccount(h.deployment.signerKey).address;

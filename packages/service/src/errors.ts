@@ -68,7 +68,7 @@ export class ValidationError extends ProblemError {
     detail: string,
     readonly errors: ValidationIssue[],
   ) {
-    super(422, "validation", detail, { errors });
+    super(400, "validation", detail, { errors });
   }
 }
 
@@ -97,6 +97,13 @@ export class ConflictError extends ProblemError {
   override name = "ConflictError";
   constructor(detail: string, extensions?: Record<string, unknown>) {
     super(409, "conflict", detail, extensions);
+  }
+}
+
+export class UnprocessableError extends ProblemError {
+  override name = "UnprocessableError";
+  constructor(detail: string, extensions?: Record<string, unknown>) {
+    super(422, "validation", detail, extensions);
   }
 }
 

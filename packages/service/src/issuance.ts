@@ -115,7 +115,8 @@ export async function prepareCredentials(
     } catch (error) {
       if (error instanceof InvalidCredentialError) {
         for (const issue of error.issues) {
-          errors.push({ path: `${prefix}/${index}${issue.path}`, message: issue.message, code: issue.code });
+          const path = prefix === "" ? issue.path : `${prefix}/${index}${issue.path}`;
+          errors.push({ path, message: issue.message, code: issue.code });
         }
         continue;
       }

@@ -40,6 +40,7 @@ export function toApiKey(row: Row): ApiKey {
     id: str(row.id),
     organisationId: str(row.organisation_id),
     name: str(row.name),
+    role: row.role as ApiKey["role"],
     prefix: str(row.key_prefix),
     createdAt: date(row.created_at),
     revokedAt: dateOrNull(row.revoked_at),

@@ -7,6 +7,7 @@ import { migrate } from "./migrate";
 import { toApiKey, toBatch, toCredential, toEvent, toIdempotency, toJob, toOrganisation } from "./rows";
 import type {
   ApiKey,
+  ApiKeyRole,
   BatchRecord,
   CredentialRecord,
   CredentialStatus,
@@ -163,12 +164,16 @@ function buildStore(db: Database, clock: Clock) {
 
   const apiKeys = {
     /** Creates a key; the secret is returned here once and stored only as its SHA-256. */
-    async create(organisationId: string, name: string): Promise<{ apiKey: ApiKey; secret: string }> {
+    async create(
+      organisationId: string,
+      name: string,
+      role: ApiKeyRole = "admin",
+    ): Promise<{ apiKey: ApiKey; secret: string }> {
       const secret = API_KEY_PREFIX + randomBytes(32).toString("base64url");
       const rows = await db.query(
-        `INSERT INTO api_keys (id, organisation_id, name, key_hash, key_prefix, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-        [randomUUID(), organisationId, name, hashApiKey(secret), secret.slice(0, 12), now()],
+        `INSERT INTO api_keys (id, organisation_id, name, role, key_hash, key_prefix, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [randomUUID(), organisationId, name, role, hashApiKey(secret), secret.slice(0, 12), now()],
       );
       return { apiKey: toApiKey(rows[0]!), secret };
     },
@@ -273,6 +278,13 @@ function buildStore(db: Database, clock: Clock) {
       const rows = await db.query("SELECT * FROM events WHERE organisation_id = $1 AND id = $2", [
         organisationId,
         id,
+      ]);
+      return rows[0] ? toEvent(rows[0]) : null;
+    },
+    async getByChainId(organisationId: string, chainEventId: bigint): Promise<EventRecord | null> {
+      const rows = await db.query("SELECT * FROM events WHERE organisation_id = $1 AND chain_event_id = $2", [
+        organisationId,
+        chainEventId.toString(),
       ]);
       return rows[0] ? toEvent(rows[0]) : null;
     },
@@ -539,9 +551,13 @@ function buildStore(db: Database, clock: Clock) {
     },
 
     /** Links `replacementId` as superseding `id` and requests the on-chain supersession, in `tx`. */
-    async linkSupersession(tx: Queryable, id: string, replacementId: string): Promise<void> {
-      const rows = await tx.query("SELECT status FROM credentials WHERE id = $1 FOR UPDATE", [id]);
-      const unsent = rows[0]?.status === "pending" || rows[0]?.status === "failed";
+    async linkSupersession(tx: Queryable, id: string, replacementId: string): Promise<boolean> {
+      const rows = await tx.query(
+        "SELECT status FROM credentials WHERE id = $1 AND superseded_by IS NULL AND revocation_status IS NULL FOR UPDATE",
+        [id],
+      );
+      if (!rows[0]) return false;
+      const unsent = rows[0].status === "pending" || rows[0].status === "failed";
       await tx.query(
         `UPDATE credentials
             SET superseded_by = $2, revocation_reason = 'superseded', revocation_requested_at = $3,
@@ -551,6 +567,7 @@ function buildStore(db: Database, clock: Clock) {
           WHERE id = $1`,
         [id, replacementId, now(), unsent],
       );
+      return true;
     },
 
     /**

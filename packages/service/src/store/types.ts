@@ -10,10 +10,14 @@ export type Organisation = {
   createdAt: Date;
 };
 
+/** `admin` keys may also manage the organisation's API keys; `issuer` keys may not. */
+export type ApiKeyRole = "admin" | "issuer";
+
 export type ApiKey = {
   id: string;
   organisationId: string;
   name: string;
+  role: ApiKeyRole;
   /** The first characters of the key, to tell keys apart; never enough to use it. */
   prefix: string;
   createdAt: Date;

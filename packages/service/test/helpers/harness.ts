@@ -100,3 +100,78 @@ export async function createHarness(kind: StoreKind, options: HarnessOptions = {
 }
 
 export const signerAddress = (h: Harness) => privateKeyToAccount(h.deployment.signerKey).address;
+
+// -- the HTTP app on top of a harness ---------------------------------------------------------------------------
+
+import { createApp } from "../../src/http/app";
+import type { CredentialVerifier } from "../../src/http/context";
+import { startWorker, type Worker } from "../../src/worker/worker";
+
+export type AppHarness = Harness & {
+  app: ReturnType<typeof createApp>;
+  worker: Worker;
+  /** app.request with the API key (unless `auth: null`) and JSON body handling. */
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; raw?: string; headers?: Record<string, string>; auth?: string | null },
+  ): Promise<Response>;
+};
+
+export async function createAppHarness(
+  kind: StoreKind,
+  options: HarnessOptions & { verifier?: CredentialVerifier; autoStartWorker?: boolean } = {},
+): Promise<AppHarness> {
+  const h = await createHarness(kind, options);
+  const worker = startWorker(h, { autoStart: options.autoStartWorker ?? true });
+  const app = createApp({ ...h, worker, ...(options.verifier ? { verifier: options.verifier } : {}) });
+  const call: AppHarness["call"] = (method, path, callOptions = {}) => {
+    const headers: Record<string, string> = { ...callOptions.headers };
+    const auth = callOptions.auth === undefined ? h.apiKey : callOptions.auth;
+    if (auth !== null) headers.authorization = `Bearer ${auth}`;
+    let body: string | undefined;
+    if (callOptions.raw !== undefined) body = callOptions.raw;
+    else if (callOptions.body !== undefined) body = JSON.stringify(callOptions.body);
+    if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) {
+      headers["content-type"] = "application/json";
+    }
+    return Promise.resolve(app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) }));
+  };
+  return {
+    ...h,
+    app,
+    worker,
+    call,
+    async close() {
+      await worker.stop();
+      await h.close();
+    },
+  };
+}
+
+/** Reads a JSON response, failing with the body when the status is not the expected one. */
+export async function expectJson<T = Record<string, unknown>>(
+  response: Response,
+  status: number,
+): Promise<T> {
+  const text = await response.text();
+  if (response.status !== status) {
+    throw new Error(`expected ${status}, got ${response.status}: ${text.slice(0, 2000)}`);
+  }
+  return JSON.parse(text) as T;
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  stepMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}

@@ -14,6 +14,7 @@ CREATE TABLE api_keys (
   id uuid PRIMARY KEY,
   organisation_id uuid NOT NULL REFERENCES organisations (id),
   name text NOT NULL,
+  role text NOT NULL CHECK (role IN ('admin', 'issuer')),
   key_hash text NOT NULL UNIQUE,
   key_prefix text NOT NULL,
   created_at timestamptz NOT NULL,

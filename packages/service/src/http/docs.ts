@@ -25,7 +25,7 @@ type Operation = {
 
 const METHODS = ["get", "post", "put", "patch", "delete"];
 
-function escape(value: string): string {
+function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -52,41 +52,46 @@ export function docsHtml(doc: OpenApiDoc): string {
           const params = (op.parameters ?? [])
             .map(
               (p) =>
-                `<li><code>${escape(p.name)}</code> <span class="in">${escape(p.in)}${p.required ? ", required" : ""}</span>${
-                  p.description ? ` — ${escape(p.description)}` : ""
+                `<li><code>${escapeHtml(p.name)}</code> <span class="in">${escapeHtml(p.in)}${p.required ? ", required" : ""}</span>${
+                  p.description ? ` — ${escapeHtml(p.description)}` : ""
                 }</li>`,
             )
             .join("");
           const body = op.requestBody?.content
             ? Object.entries(op.requestBody.content)
-                .map(([type, media]) => `<code>${escape(type)}</code> ${escape(refName(media.schema) ?? "")}`)
+                .map(
+                  ([type, media]) =>
+                    `<code>${escapeHtml(type)}</code> ${escapeHtml(refName(media.schema) ?? "")}`,
+                )
                 .join(", ")
             : "";
           const responses = Object.entries(op.responses ?? {})
             .map(
               ([status, r]) =>
-                `<li><code>${escape(status)}</code> ${escape(r.description ?? "")}${
-                  r.content ? ` <span class="in">(${escape(Object.keys(r.content).join(", "))})</span>` : ""
+                `<li><code>${escapeHtml(status)}</code> ${escapeHtml(r.description ?? "")}${
+                  r.content
+                    ? ` <span class="in">(${escapeHtml(Object.keys(r.content).join(", "))})</span>`
+                    : ""
                 }</li>`,
             )
             .join("");
           return `<section class="op" id="${id}">
-<h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code>${
+<h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code>${
             op.security?.length ? ' <span class="lock" title="Bearer API key">🔒</span>' : ""
           }</h3>
-<p>${escape(op.summary ?? "")}</p>${op.description ? `<p class="desc">${escape(op.description)}</p>` : ""}
+<p>${escapeHtml(op.summary ?? "")}</p>${op.description ? `<p class="desc">${escapeHtml(op.description)}</p>` : ""}
 ${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ""}${body ? `<h4>Request body</h4><p>${body}</p>` : ""}
 <h4>Responses</h4><ul>${responses}</ul></section>`;
         })
         .join("\n");
-      return `<h2>${escape(tag)}</h2>\n${items}`;
+      return `<h2>${escapeHtml(tag)}</h2>\n${items}`;
     })
     .join("\n");
   const schemas = Object.keys(doc.components?.schemas ?? {})
     .sort()
-    .map((name) => `<code>${escape(name)}</code>`)
+    .map((name) => `<code>${escapeHtml(name)}</code>`)
     .join(" ");
-  const title = escape(doc.info?.title ?? "API");
+  const title = escapeHtml(doc.info?.title ?? "API");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} — reference</title>
@@ -98,8 +103,8 @@ h2{border-bottom:2px solid #0b5394;padding-bottom:.2rem;margin-top:2.5rem}
 .get{background:#2563eb}.post{background:#059669}.patch{background:#d97706}.put{background:#7c3aed}.delete{background:#dc2626}
 .in{color:#6b7280;font-size:.85rem}.desc{color:#374151}code{font-family:ui-monospace,monospace}
 </style></head><body>
-<h1>${title} <small>${escape(doc.info?.version ?? "")}</small></h1>
-<p>${escape(doc.info?.description ?? "")}</p>
+<h1>${title} <small>${escapeHtml(doc.info?.version ?? "")}</small></h1>
+<p>${escapeHtml(doc.info?.description ?? "")}</p>
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Errors are RFC 9457 <code>application/problem+json</code>. Organiser operations (🔒) need <code>Authorization: Bearer &lt;api key&gt;</code>.</p>
 ${sections}
 <h2>Schemas</h2><p>${schemas}</p>

@@ -160,6 +160,13 @@ function buildStore(db: Database, clock: Clock) {
     async list(): Promise<Organisation[]> {
       return (await db.query("SELECT * FROM organisations ORDER BY created_at, id")).map(toOrganisation);
     },
+    async findByChainId(chainOrganisationId: number): Promise<Organisation | null> {
+      const rows = await db.query(
+        "SELECT * FROM organisations WHERE chain_organisation_id = $1 ORDER BY created_at, id LIMIT 1",
+        [chainOrganisationId],
+      );
+      return rows[0] ? toOrganisation(rows[0]) : null;
+    },
   };
 
   const apiKeys = {
@@ -176,6 +183,27 @@ function buildStore(db: Database, clock: Clock) {
         [randomUUID(), organisationId, name, role, hashApiKey(secret), secret.slice(0, 12), now()],
       );
       return { apiKey: toApiKey(rows[0]!), secret };
+    },
+    /** Registers a key chosen elsewhere (e.g. INTYG_API_KEY of a dev setup); only its hash is stored. */
+    async import(
+      organisationId: string,
+      name: string,
+      secret: string,
+      role: ApiKeyRole = "admin",
+    ): Promise<ApiKey> {
+      if (secret.length < 32) throw new StoreError("an API key must be at least 32 characters");
+      const rows = await db.query(
+        `INSERT INTO api_keys (id, organisation_id, name, role, key_hash, key_prefix, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (key_hash) DO NOTHING RETURNING *`,
+        [randomUUID(), organisationId, name, role, hashApiKey(secret), secret.slice(0, 12), now()],
+      );
+      if (rows[0]) return toApiKey(rows[0]);
+      const existing = await db.query("SELECT * FROM api_keys WHERE key_hash = $1", [hashApiKey(secret)]);
+      const key = toApiKey(existing[0]!);
+      if (key.organisationId !== organisationId)
+        throw new StoreError("that API key belongs to another organisation");
+      return key;
     },
     /** The key with this secret, revoked or not, and its organisation; null when unknown. */
     async find(secret: string): Promise<{ apiKey: ApiKey; organisation: Organisation } | null> {

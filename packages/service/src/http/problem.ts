@@ -57,9 +57,10 @@ export function problemResponse(
   error: ProblemError,
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify(problemBody(c, error)), {
-    status: error.status,
-    headers: { "content-type": "application/problem+json", ...headers },
+  // Through the context, so headers set earlier (X-Request-Id) stay on the response.
+  return c.body(JSON.stringify(problemBody(c, error)), error.status as ContentfulStatusCode, {
+    ...headers,
+    "content-type": "application/problem+json",
   });
 }
 

@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import { privateKeyToAccount } from "viem/accounts";
 import { type ChainClient, createChainClient } from "../../src/chain/client";
 import { type Clock, systemClock } from "../../src/clock";
@@ -174,4 +175,19 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
+}
+
+/** Checks an RFC 9457 problem response (and the request id header) and returns its body. */
+export async function expectProblem(response: Response, status: number, type?: string) {
+  expect(response.status, await response.clone().text()).to.equal(status);
+  expect(response.headers.get("content-type")).to.match(/^application\/problem\+json/);
+  expect(response.headers.get("x-request-id")).to.be.a("string").and.not.empty;
+  const problem = (await response.json()) as Record<string, unknown>;
+  expect(problem.status).to.equal(status);
+  expect(problem.title).to.be.a("string");
+  expect(problem.detail).to.be.a("string");
+  expect(problem.instance).to.be.a("string");
+  expect(problem.type).to.match(/^https:\/\/intyg\.se\/problems\//);
+  if (type) expect(problem.type).to.equal(`https://intyg.se/problems/${type}`);
+  return problem;
 }

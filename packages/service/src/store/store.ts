@@ -693,6 +693,16 @@ function buildStore(db: Database, clock: Clock) {
         return { batch, group };
       });
     },
+    /** How much work the worker still has: batches in flight, credentials to anchor, revocations, jobs. */
+    async outstanding(): Promise<number> {
+      const rows = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM batches WHERE status = 'sending')
+              + (SELECT count(*) FROM credentials WHERE status IN ('pending', 'sending') AND batch_id IS NULL)
+              + (SELECT count(*) FROM credentials WHERE revocation_status = 'requested')
+              + (SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')) AS n`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
     async batchesInFlight(): Promise<BatchRecord[]> {
       return (await db.query("SELECT * FROM batches WHERE status = 'sending' ORDER BY created_at, id")).map(
         toBatch,

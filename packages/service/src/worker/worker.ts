@@ -485,8 +485,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       const busy =
         summary !== null &&
         summary.batchesAnchored + summary.singlesAnchored + summary.revocations + summary.jobs > 0;
-      if (summary?.leader && !busy && summary.errors === 0) {
-        for (const [resolve, from] of idleWaiters) {
+      if (summary?.leader && !busy && summary.errors === 0 && idleWaiters.size > 0) {
+        const left = await store.anchoring.outstanding().catch(() => -1);
+        for (const [resolve, from] of left === 0 ? idleWaiters : new Map()) {
           if (pass >= from) {
             idleWaiters.delete(resolve);
             resolve();

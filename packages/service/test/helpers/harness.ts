@@ -191,3 +191,36 @@ export async function expectProblem(response: Response, status: number, type?: s
   if (type) expect(problem.type).to.equal(`https://intyg.se/problems/${type}`);
   return problem;
 }
+
+// -- issuing without HTTP ---------------------------------------------------------------------------------------
+
+import { createEvent } from "../../src/events";
+import { prepareCredentials } from "../../src/issuance";
+import type { EventRecord } from "../../src/store/types";
+
+export async function registeredEvent(h: Harness, details = CONFERENCE): Promise<EventRecord> {
+  return createEvent(h, h.organisation, { kind: "event", details });
+}
+
+/** Stores `n` pending batch credentials for `event` (as the bulk route would) and returns their ids. */
+export async function queueCredentials(h: Harness, event: EventRecord, n: number, tag = "Deltagare"): Promise<string[]> {
+  const { credentials } = await prepareCredentials(
+    {
+      anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },
+      organisation: h.organisation,
+      event,
+      signer: h.signer,
+      clock: h.clock,
+      requestTtlSeconds: 3600,
+      publicUrl: h.config.publicUrl,
+    },
+    Array.from({ length: n }, (_, i) => ({ subject: { name: `${tag} ${i}` } })),
+  );
+  await h.store.issuance.commit({
+    organisationId: h.organisation.id,
+    requestHash: "",
+    response: { status: 201, body: {} },
+    credentials,
+  });
+  return credentials.map((c) => c.id);
+}

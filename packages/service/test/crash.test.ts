@@ -33,7 +33,7 @@ async function expectExactlyOnce(h: Harness, ids: string[]) {
 }
 
 for (const kind of STORE_KINDS) {
-  describe(`worker crash and restart (${kind})`, function () {
+  describe(`worker crash and restart (${kind})`, () => {
     const cases: { point: FaultPoint; resends: number }[] = [
       { point: "before-send", resends: 1 },
       { point: "after-send", resends: 0 },
@@ -126,7 +126,7 @@ for (const kind of STORE_KINDS) {
   });
 }
 
-describe("a single leader (postgres advisory lock)", function () {
+describe("a single leader (postgres advisory lock)", () => {
   it("lets one worker anchor while another waits, and hands over when the leader stops", async () => {
     const h = await createHarness("postgres");
     try {

@@ -1,15 +1,28 @@
 import { expect } from "chai";
-import { CONFERENCE, createAppHarness, type AppHarness, eventually, expectJson, expectProblem } from "./helpers/harness";
+import {
+  type AppHarness,
+  CONFERENCE,
+  createAppHarness,
+  eventually,
+  expectJson,
+  expectProblem,
+} from "./helpers/harness";
 import { STORE_KINDS } from "./helpers/stores";
 
-type BulkResult = { count: number; credentials: { id: string; index: number; reference?: string; holderUrl: string }[] };
+type BulkResult = {
+  count: number;
+  credentials: { id: string; index: number; reference?: string; holderUrl: string }[];
+};
 type Job = { id: string; status: string; result: BulkResult | null; error: unknown; href: string };
 
 const attendees = (n: number, tag: string) =>
-  Array.from({ length: n }, (_, i) => ({ subject: { name: `${tag} ${i}`, role: "participant" }, reference: `${tag}-${i}` }));
+  Array.from({ length: n }, (_, i) => ({
+    subject: { name: `${tag} ${i}`, role: "participant" },
+    reference: `${tag}-${i}`,
+  }));
 
 for (const kind of STORE_KINDS) {
-  describe(`idempotent and concurrent bulk issuance (${kind})`, function () {
+  describe(`idempotent and concurrent bulk issuance (${kind})`, () => {
     let h: AppHarness;
     let eventId: string;
 
@@ -19,7 +32,12 @@ for (const kind of STORE_KINDS) {
     before(async () => {
       // The worker is not started: these tests look at issuance alone.
       h = await createAppHarness(kind, { autoStartWorker: false, config: { bulkSyncLimit: 300 } });
-      eventId = (await expectJson<{ id: string }>(await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }), 201)).id;
+      eventId = (
+        await expectJson<{ id: string }>(
+          await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+          201,
+        )
+      ).id;
     });
     after(async () => {
       await h?.close();
@@ -27,10 +45,16 @@ for (const kind of STORE_KINDS) {
 
     it("the same key twice returns the same result and issues one set", async () => {
       const body = { attendees: attendees(120, "Idem") };
-      const first = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, { body, headers: { "idempotency-key": "same" } });
+      const first = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body,
+        headers: { "idempotency-key": "same" },
+      });
       const firstBody = await expectJson<BulkResult>(first, 201);
       const before = await countCredentials();
-      const second = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, { body, headers: { "idempotency-key": "same" } });
+      const second = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body,
+        headers: { "idempotency-key": "same" },
+      });
       const secondBody = await expectJson<BulkResult>(second, 201);
       expect(second.headers.get("idempotent-replayed")).to.equal("true");
       expect(secondBody).to.deep.equal(firstBody);
@@ -56,11 +80,17 @@ for (const kind of STORE_KINDS) {
     it("single issuance with a key is idempotent too", async () => {
       const body = { subject: { name: "Enskild" } };
       const a = await expectJson<{ id: string }>(
-        await h.call("POST", `/v1/events/${eventId}/credentials`, { body, headers: { "idempotency-key": "one" } }),
+        await h.call("POST", `/v1/events/${eventId}/credentials`, {
+          body,
+          headers: { "idempotency-key": "one" },
+        }),
         201,
       );
       const b = await expectJson<{ id: string }>(
-        await h.call("POST", `/v1/events/${eventId}/credentials`, { body, headers: { "idempotency-key": "one" } }),
+        await h.call("POST", `/v1/events/${eventId}/credentials`, {
+          body,
+          headers: { "idempotency-key": "one" },
+        }),
         201,
       );
       expect(b.id).to.equal(a.id);
@@ -68,12 +98,18 @@ for (const kind of STORE_KINDS) {
 
     it("concurrent bulk requests: nothing lost, nothing doubled", async () => {
       const before = await countCredentials();
-      const distinct = Array.from({ length: 6 }, (_, i) => ({ key: `par-${i}`, body: { attendees: attendees(40, `Par${i}`) } }));
+      const distinct = Array.from({ length: 6 }, (_, i) => ({
+        key: `par-${i}`,
+        body: { attendees: attendees(40, `Par${i}`) },
+      }));
       // Each distinct request is sent three times at once: 18 concurrent requests, 6 sets expected.
       const requests = distinct.flatMap((d) => [d, d, d]);
       const responses = await Promise.all(
         requests.map((r) =>
-          h.call("POST", `/v1/events/${eventId}/credentials/bulk`, { body: r.body, headers: { "idempotency-key": r.key } }),
+          h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+            body: r.body,
+            headers: { "idempotency-key": r.key },
+          }),
         ),
       );
       const bodies = await Promise.all(responses.map((r) => expectJson<BulkResult>(r, 201)));
@@ -102,7 +138,10 @@ for (const kind of STORE_KINDS) {
       expect(accepted.headers.get("location")).to.equal(job.href);
       expect(job.status).to.equal("queued");
       const replay = await expectJson<Job>(
-        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, { body, headers: { "idempotency-key": "job-1" } }),
+        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+          body,
+          headers: { "idempotency-key": "job-1" },
+        }),
         202,
       );
       expect(replay.id).to.equal(job.id);
@@ -113,16 +152,23 @@ for (const kind of STORE_KINDS) {
       expect(done.result!.count).to.equal(450);
       expect(await countCredentials()).to.equal(before + 450);
       // The job's input (personal data) is gone once it ran.
-      const [row] = await h.store.db.query<{ input: unknown }>("SELECT input FROM jobs WHERE id = $1", [job.id]);
+      const [row] = await h.store.db.query<{ input: unknown }>("SELECT input FROM jobs WHERE id = $1", [
+        job.id,
+      ]);
       expect(row!.input).to.equal(null);
       await h.worker.runOnce();
       expect(await countCredentials()).to.be.at.least(before + 450);
       const again = await expectJson<Job>(
-        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, { body, headers: { "idempotency-key": "job-1" } }),
+        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+          body,
+          headers: { "idempotency-key": "job-1" },
+        }),
         202,
       );
       expect(again.status).to.equal("succeeded");
-      expect(again.result!.credentials.map((c) => c.id)).to.deep.equal(done.result!.credentials.map((c) => c.id));
+      expect(again.result!.credentials.map((c) => c.id)).to.deep.equal(
+        done.result!.credentials.map((c) => c.id),
+      );
     });
 
     it("refuses issuance to an event that is not registered on chain", async () => {
@@ -143,7 +189,10 @@ for (const kind of STORE_KINDS) {
       let pages = 0;
       do {
         const url: string = `/v1/events/${eventId}/credentials?limit=200${cursor ? `&cursor=${cursor}` : ""}`;
-        const page: { items: { id: string }[]; nextCursor: string | null } = await expectJson(await h.call("GET", url), 200);
+        const page: { items: { id: string }[]; nextCursor: string | null } = await expectJson(
+          await h.call("GET", url),
+          200,
+        );
         for (const item of page.items) seen.add(item.id);
         cursor = page.nextCursor;
         pages += 1;
@@ -154,7 +203,7 @@ for (const kind of STORE_KINDS) {
   });
 }
 
-describe("a pending credential is anchored once the worker runs (pglite)", function () {
+describe("a pending credential is anchored once the worker runs (pglite)", () => {
   let h: AppHarness;
   before(async () => {
     h = await createAppHarness("pglite");
@@ -164,7 +213,10 @@ describe("a pending credential is anchored once the worker runs (pglite)", funct
   });
 
   it("goes pending → anchored", async () => {
-    const event = await expectJson<{ id: string }>(await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }), 201);
+    const event = await expectJson<{ id: string }>(
+      await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+      201,
+    );
     const issued = await expectJson<{ id: string; status: string; credential: { proof?: unknown } }>(
       await h.call("POST", `/v1/events/${event.id}/credentials`, { body: { subject: { name: "Väntande" } } }),
       201,
@@ -172,7 +224,10 @@ describe("a pending credential is anchored once the worker runs (pglite)", funct
     expect(issued.status).to.equal("pending");
     expect(issued.credential.proof).to.equal(undefined);
     await eventually(async () => {
-      const c = await expectJson<{ status: string }>(await h.call("GET", `/v1/credentials/${issued.id}`), 200);
+      const c = await expectJson<{ status: string }>(
+        await h.call("GET", `/v1/credentials/${issued.id}`),
+        200,
+      );
       return c.status === "anchored" ? true : undefined;
     });
   });

@@ -35,10 +35,15 @@ export function crashingChain(real: ChainClient, point: FaultPoint, options: { a
           calls += 1;
           if (calls > (options.afterCalls ?? 0)) {
             if (point === "before-send") return crash();
-            if (point === "after-send") return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).then(() => crash());
+            if (point === "after-send")
+              return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).then(() => crash());
           }
         }
-        if (property === "waitForReceipt" && point === "before-receipt" && calls > (options.afterCalls ?? 0)) {
+        if (
+          property === "waitForReceipt" &&
+          point === "before-receipt" &&
+          calls > (options.afterCalls ?? 0)
+        ) {
           return crash();
         }
         return (value as (...a: unknown[]) => unknown).apply(target, args);

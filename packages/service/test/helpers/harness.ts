@@ -203,7 +203,12 @@ export async function registeredEvent(h: Harness, details = CONFERENCE): Promise
 }
 
 /** Stores `n` pending batch credentials for `event` (as the bulk route would) and returns their ids. */
-export async function queueCredentials(h: Harness, event: EventRecord, n: number, tag = "Deltagare"): Promise<string[]> {
+export async function queueCredentials(
+  h: Harness,
+  event: EventRecord,
+  n: number,
+  tag = "Deltagare",
+): Promise<string[]> {
   const { credentials } = await prepareCredentials(
     {
       anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },

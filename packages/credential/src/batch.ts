@@ -2,10 +2,12 @@
 // over `[commitment root]` leaves encoded as `bytes32`), each credential carrying its leaf and proof.
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-// The tree's own proof walk, without `getProof`'s per-call re-hashing sanity check (19 hashes a proof, which
-// for 100,000 credentials is most of the time). The tree is built, and so validated, by the library.
-import { getProof } from "@openzeppelin/merkle-tree/dist/core";
-import { standardLeafHash } from "@openzeppelin/merkle-tree/dist/hashes";
+// The library's tree builder and proof walk, fed leaves hashed once: `StandardMerkleTree.of` would also
+// ABI-encode every value and sort with big-integer comparisons, and its `getProof` re-hashes 19 nodes per call
+// as a sanity check — together most of the time for 100,000 credentials. The result is the same tree (a test
+// checks root, leaves and proofs against `StandardMerkleTree.of`).
+import { getProof, makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core";
+import type { StandardMerkleTreeData } from "@openzeppelin/merkle-tree/dist/standard";
 import { ANCHOR_TYPE, BATCH_LEAF_ENCODING } from "./constants";
 import { BatchError } from "./errors";
 import { checkIntegrity } from "./integrity";
@@ -13,11 +15,15 @@ import type { CredentialAnchor } from "./schema/anchor";
 import type { UnsignedCredential } from "./schema/credential";
 import { isoToUnixSeconds } from "./time";
 import { parseEventUrn } from "./urn";
-import { type Address, getAddress, type Hex } from "./viem";
+import { type Address, getAddress, type Hex, keccak256 } from "./viem";
 
-/** The leaf of a credential in a batch tree: the standard leaf hash of `[commitmentRoot]` as `bytes32`. */
+/**
+ * The leaf of a credential in a batch tree: the `StandardMerkleTree` leaf hash of `[commitmentRoot]` encoded as
+ * `bytes32`, that is `keccak256(keccak256(abi.encode(commitmentRoot)))`, and `abi.encode` of a `bytes32` is
+ * the value itself.
+ */
 export function batchLeafHash(commitmentRoot: Hex): Hex {
-  return standardLeafHash([...BATCH_LEAF_ENCODING], [commitmentRoot]) as Hex;
+  return keccak256(keccak256(commitmentRoot));
 }
 
 /** True when `proof` proves that the credential with `commitmentRoot` is a leaf of the batch `root`. Never throws. */
@@ -32,8 +38,11 @@ export function verifyBatchProof(root: Hex, commitmentRoot: Hex, proof: readonly
 /** A credential whose anchor section is filled in (not yet signed). */
 export type AnchoredCredential = UnsignedCredential & { anchor: CredentialAnchor };
 
-/** The batch tree: one leaf per credential, valued `[commitment root]`. */
-export type BatchTree = StandardMerkleTree<[Hex]>;
+/**
+ * The batch tree in OpenZeppelin's `standard-v1` dump format (one value `[commitment root]` per credential, in
+ * the order given): store it as JSON, and `StandardMerkleTree.load(tree)` gives the library's tree back.
+ */
+export type BatchTree = StandardMerkleTreeData<[Hex]>;
 
 export type Batch = {
   /** The batch root, which the issuer signs and the registry records. */
@@ -92,14 +101,24 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
     values[index] = [root];
   }
 
-  const tree = StandardMerkleTree.of(values, [...BATCH_LEAF_ENCODING]);
-  const { tree: nodes, values: indexed } = tree.dump();
-  const root = tree.root as Hex;
   const size = docs.length;
+  const leaves = values.map(([root]) => batchLeafHash(root));
+  // Sorted leaves, as `StandardMerkleTree.of` sorts them (equal-length lowercase hex sorts as numbers do).
+  const order = leaves.map((_, index) => index).sort((a, b) => (leaves[a]! < leaves[b]! ? -1 : 1));
+  const nodes = makeMerkleTree(order.map((index) => leaves[index]!)) as Hex[];
+  const treeIndex: number[] = new Array(size);
+  for (const [position, index] of order.entries()) treeIndex[index] = nodes.length - 1 - position;
+  const root = nodes[0]!;
+  const tree: BatchTree = {
+    format: "standard-v1",
+    leafEncoding: [...BATCH_LEAF_ENCODING],
+    tree: nodes,
+    values: values.map((value, index) => ({ value, treeIndex: treeIndex[index]! })),
+  };
   const registry = getAddress(target.registry);
   const eventId = target.eventId.toString();
   const credentials = docs.map((doc, index): AnchoredCredential => {
-    const { treeIndex } = indexed[index]!;
+    const at = treeIndex[index]!;
     const { proof: _proof, anchor: _anchor, ...rest } = doc as AnchoredCredential & { proof?: unknown };
     return {
       ...rest,
@@ -108,7 +127,7 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
         chainId: target.chainId,
         registry,
         eventId,
-        batch: { root, leaf: nodes[treeIndex] as Hex, proof: getProof(nodes, treeIndex) as Hex[], size },
+        batch: { root, leaf: nodes[at]!, proof: getProof(nodes, at) as Hex[], size },
       },
     };
   });

@@ -4,7 +4,8 @@
 // and the document; and the signed commitment is the credential's root, or the batch root that the
 // credential's Merkle proof leads to.
 
-import { batchLeafHash, verifyBatchProof } from "./batch";
+import { processProof } from "@openzeppelin/merkle-tree/dist/core";
+import { batchLeafHash } from "./batch";
 import { parseVerificationMethod } from "./proof";
 import { anchorSchema } from "./schema/anchor";
 import { proofSchema } from "./schema/proof";
@@ -51,6 +52,15 @@ export type BindingResult =
       validUntil: bigint;
     }
   | { ok: false; reason: BindingFailureReason; path?: string };
+
+/** The leaf was checked against the credential's root already, so the proof is walked from it directly. */
+function leadsToRoot(leaf: Hex, proof: readonly Hex[], root: Hex): boolean {
+  try {
+    return processProof(leaf, [...proof]) === root;
+  } catch {
+    return false;
+  }
+}
 
 function fail(reason: BindingFailureReason, path?: string): BindingResult {
   return path === undefined ? { ok: false, reason } : { ok: false, reason, path };
@@ -135,7 +145,7 @@ function check(doc: unknown): BindingResult {
   if (message.batchSize !== batch.size) return fail("batch-size-mismatch", "/proof/eip712/message/batchSize");
   if (message.commitment !== batch.root) return fail("batch-root-mismatch", "/anchor/batch/root");
   if (batch.leaf !== batchLeafHash(root as Hex)) return fail("batch-leaf-mismatch", "/anchor/batch/leaf");
-  if (!verifyBatchProof(batch.root, root as Hex, batch.proof))
+  if (!leadsToRoot(batch.leaf, batch.proof, batch.root))
     return fail("batch-proof-invalid", "/anchor/batch/proof");
   return { ...common, kind: "batch", anchoredCommitment: batch.root, leaf: batch.leaf };
 }

@@ -1,7 +1,10 @@
 // The salted Merkle commitment: each claim is hashed with its own random salt into a leaf digest, and the
 // credential hash is the Merkle root of the leaf digests (OpenZeppelin `SimpleMerkleTree`, sorted leaves).
 
-import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
+// The library's tree builder, given the leaves already sorted: `SimpleMerkleTree.of` would re-encode each
+// 32-byte digest as a leaf (the identity) and sort with big-integer comparisons, four times the cost of the
+// hashing itself. The result is the same root (a test checks it against `SimpleMerkleTree.of`).
+import { makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core";
 import { canonicalJson } from "./canonical";
 import { documentClaimPaths, parseClaimPath, readClaim } from "./claims";
 import { COMMITMENT_TYPE } from "./constants";
@@ -18,10 +21,18 @@ export function claimDigest(salt: Hex, path: string, value: unknown): Hex {
   return keccak256(stringToBytes(canonicalJson([salt, path, value])));
 }
 
-/** The Merkle root over leaf digests, in any order (`SimpleMerkleTree.of`, sorted leaves). */
+const DIGEST = /^0x[0-9a-f]{64}$/;
+
+/**
+ * The Merkle root over leaf digests, in any order: the root of OpenZeppelin's `SimpleMerkleTree.of(digests)`
+ * (leaves sorted; lowercase hex of equal length sorts as the numbers do).
+ */
 export function commitmentRoot(digests: readonly Hex[]): Hex {
   if (digests.length === 0) throw new IntygCredentialError("No claims to commit to");
-  return SimpleMerkleTree.of([...digests]).root as Hex;
+  for (const digest of digests) {
+    if (!DIGEST.test(digest)) throw new IntygCredentialError("Digest must be 32 bytes of lowercase hex");
+  }
+  return makeMerkleTree([...digests].sort())[0] as Hex;
 }
 
 export type ComputeCommitmentOptions = {

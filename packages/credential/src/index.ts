@@ -89,6 +89,7 @@ export { isOrganisationNumber, luhnCheckDigit } from "./orgnr";
 export { eventMetadataHash, organisationProfileHash } from "./profile-hash";
 export {
   checkProofSignature,
+  createSignerCache,
   parseVerificationMethod,
   proofDigest,
   proofTypedData,
@@ -198,3 +199,4 @@ export {
   parseOrganisationUrn,
 } from "./urn";
 export { parseCredential, parseUnsignedCredential, toSchemaIssues } from "./validate";
+export type { Address, Hex } from "./viem";

@@ -61,8 +61,16 @@ export function proofDigest(doc: unknown): Hex {
   return signedDigest(doc).digest;
 }
 
-/** Cache of recovered signers, keyed by digest and signature. Share one across the credentials of a batch. */
-export type SignerCache = Map<string, Address>;
+/**
+ * Digests and recovered signers already computed, keyed by the signed data. Share one across the credentials of
+ * a batch: they carry the same proof, so all of them together cost one digest and one recovery.
+ */
+export type SignerCache = { digests: Map<string, Hex>; signers: Map<string, Address> };
+
+/** An empty {@link SignerCache}. */
+export function createSignerCache(): SignerCache {
+  return { digests: new Map(), signers: new Map() };
+}
 
 function isCanonicalSignature(signature: Hex): boolean {
   const s = hexToBigInt(slice(signature, 32, 64));
@@ -70,21 +78,26 @@ function isCanonicalSignature(signature: Hex): boolean {
   return s <= SECP256K1_HALF_N && (v === 27 || v === 28);
 }
 
-function signedDigest(doc: unknown): { proof: CredentialProof; digest: Hex } {
+function signedDigest(doc: unknown, cache?: SignerCache): { proof: CredentialProof; digest: Hex } {
   const proof = proofOf(doc);
   const { eip712 } = proof;
+  // The parsed domain and message (strict objects) determine the digest; the types are always ours.
+  const key = cache === undefined ? "" : JSON.stringify([eip712.domain, eip712.message]);
+  const cached = cache?.digests.get(key);
+  if (cached !== undefined) return { proof, digest: cached };
   const digest = hashTypedData({
     domain: eip712.domain,
     types: issueRequestTypes,
     primaryType: "IssueRequest",
     message: issueRequestFromMessage(eip712.message),
   });
+  cache?.digests.set(key, digest);
   return { proof, digest };
 }
 
 async function recoverCached(digest: Hex, signature: Hex, cache: SignerCache | undefined): Promise<Address> {
   const key = `${digest}:${signature}`;
-  const cached = cache?.get(key);
+  const cached = cache?.signers.get(key);
   if (cached !== undefined) return cached;
   if (!isCanonicalSignature(signature)) throw new ProofError("Non-canonical signature (high s or bad v)");
   let signer: Address;
@@ -93,7 +106,7 @@ async function recoverCached(digest: Hex, signature: Hex, cache: SignerCache | u
   } catch {
     throw new ProofError("Signature cannot be recovered");
   }
-  cache?.set(key, signer);
+  cache?.signers.set(key, signer);
   return signer;
 }
 
@@ -102,7 +115,7 @@ async function recoverCached(digest: Hex, signature: Hex, cache: SignerCache | u
  * signature (a batch) cost one recovery. Throws {@link ProofError} for a malformed or unrecoverable signature.
  */
 export async function recoverProofSigner(doc: unknown, cache?: SignerCache): Promise<Address> {
-  const { proof, digest } = signedDigest(doc);
+  const { proof, digest } = signedDigest(doc, cache);
   return recoverCached(digest, proof.proofValue, cache);
 }
 
@@ -116,7 +129,7 @@ export type SignatureCheckResult =
 export async function checkProofSignature(doc: unknown, cache?: SignerCache): Promise<SignatureCheckResult> {
   let signed: { proof: CredentialProof; digest: Hex };
   try {
-    signed = signedDigest(doc);
+    signed = signedDigest(doc, cache);
   } catch {
     return { ok: false, reason: "malformed-proof" };
   }

@@ -29,6 +29,8 @@ export function encodeShareFragment(doc: Credential): string {
 }
 
 function inflateCapped(data: Uint8Array): Uint8Array {
+  // fflate takes no input as an empty stream; a link without one whole byte of data was cut.
+  if (data.length === 0) throw new ShareLinkTruncatedError("Share link is truncated");
   const chunks: Uint8Array[] = [];
   let total = 0;
   const inflater = new Inflate((chunk) => {
@@ -37,10 +39,12 @@ function inflateCapped(data: Uint8Array): Uint8Array {
     chunks.push(chunk);
   });
   try {
-    for (let offset = 0; offset < data.length; offset += INFLATE_CHUNK) {
+    let offset = 0;
+    do {
       const end = Math.min(offset + INFLATE_CHUNK, data.length);
       inflater.push(data.subarray(offset, end), end === data.length);
-    }
+      offset = end;
+    } while (offset < data.length);
   } catch (error) {
     if (error instanceof ShareLinkError) throw error;
     if ((error as { code?: unknown }).code === FFLATE_UNEXPECTED_EOF) {
@@ -72,15 +76,16 @@ export function decodeShareFragmentJson(fragment: string): unknown {
   if (payload.length === 0) throw new ShareLinkTruncatedError("Share link is truncated");
   if (payload.length > MAX_FRAGMENT_LENGTH) throw new ShareLinkError("Share link is too long");
   if (!/^[A-Za-z0-9_-]+$/.test(payload)) throw new ShareLinkError("Share link is damaged (not base64url)");
-  let compressed: Uint8Array;
+  let bytes: Uint8Array;
   try {
-    compressed = base64urlnopad.decode(payload);
-  } catch {
-    // A length of 4n+1 characters cannot be base64url of whole bytes: the link was cut.
-    if (payload.length % 4 === 1) throw new ShareLinkTruncatedError("Share link is truncated");
+    bytes = inflateCapped(base64urlnopad.decode(payload));
+  } catch (error) {
+    if (error instanceof ShareLinkError) throw error;
+    // The alphabet is right, so only the length or the last character's spare bits are wrong: most likely the
+    // link was cut. Inflating the whole bytes there are tells a truncated link from a damaged one.
+    inflateCapped(base64urlnopad.decode(payload.slice(0, payload.length - (payload.length % 4))));
     throw new ShareLinkError("Share link is damaged (not base64url)");
   }
-  const bytes = inflateCapped(compressed);
   let value: unknown;
   try {
     value = JSON.parse(strFromU8(bytes));

@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { CREDENTIAL_CONTEXT, CREDENTIAL_TYPE, MAX_VALID_UNTIL_SECONDS } from "../constants";
-import { isoToUnixSeconds } from "../time";
+import { isIsoDateTime, isoToUnixSeconds } from "../time";
 import { anchorSchema } from "./anchor";
 import { commitmentSchema } from "./commitment";
 import { issuerProfileSchema } from "./issuer";
@@ -29,7 +29,8 @@ function checkValidity(
   doc: { validFrom: string; validUntil?: string | undefined },
   ctx: z.RefinementCtx,
 ): void {
-  if (doc.validUntil === undefined) return;
+  // Refinements also run when a property's format check failed: compare only well-formed dates.
+  if (doc.validUntil === undefined || !isIsoDateTime(doc.validUntil) || !isIsoDateTime(doc.validFrom)) return;
   const until = isoToUnixSeconds(doc.validUntil);
   if (until <= isoToUnixSeconds(doc.validFrom)) {
     ctx.addIssue({ code: "custom", path: ["validUntil"], message: "Not after validFrom" });

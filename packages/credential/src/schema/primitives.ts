@@ -39,7 +39,10 @@ const UINT64_MAX = 2n ** 64n - 1n;
 export const uint64StringSchema = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,19})$/)
-  .refine((value) => BigInt(value) <= UINT64_MAX, { message: "Out of range for uint64" });
+  // zod runs refinements after a failed regex too, so this one checks the digits again before BigInt.
+  .refine((value) => /^[0-9]{1,20}$/.test(value) && BigInt(value) <= UINT64_MAX, {
+    message: "Out of range for uint64",
+  });
 
 /** A positive chain id. */
 export const chainIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);

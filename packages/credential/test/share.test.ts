@@ -1,0 +1,104 @@
+import { expect } from "chai";
+import { deflateSync, strToU8 } from "fflate";
+import {
+  type Credential,
+  canonicalJson,
+  decodeShareFragment,
+  decodeShareFragmentJson,
+  encodeShareFragment,
+  parseShareUrl,
+  SHARE_FRAGMENT_PREFIX,
+  ShareLinkError,
+  ShareLinkTruncatedError,
+  shareUrl,
+} from "../src";
+import { makeFixtures, verifyOffline } from "./helpers";
+
+function fragmentOf(bytes: Uint8Array): string {
+  const base64 = Buffer.from(deflateSync(bytes)).toString("base64url");
+  return `${SHARE_FRAGMENT_PREFIX}${base64}`;
+}
+
+function decodeError(fragment: string): Error {
+  try {
+    decodeShareFragment(fragment);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("decoded");
+}
+
+describe("share links", () => {
+  let signed: Credential;
+  let disclosed: Credential;
+  before(async () => {
+    const fixtures = await makeFixtures();
+    signed = fixtures["attendance-credential"] as Credential;
+    disclosed = fixtures["disclosed-credential"] as Credential;
+  });
+
+  it("round-trip a credential and a disclosed copy through a URL fragment", async () => {
+    for (const doc of [signed, disclosed]) {
+      const fragment = encodeShareFragment(doc);
+      expect(fragment).to.match(/^c1\.[A-Za-z0-9_-]+$/);
+      expect(decodeShareFragment(fragment)).to.deep.equal(doc);
+      expect(decodeShareFragment(`#${fragment}`)).to.deep.equal(doc);
+      expect(await verifyOffline(decodeShareFragment(fragment))).to.equal(true);
+    }
+  });
+
+  it("are deterministic and compact enough for a QR code", () => {
+    const fragment = encodeShareFragment(disclosed);
+    expect(encodeShareFragment(JSON.parse(JSON.stringify(disclosed)))).to.equal(fragment);
+    const url = shareUrl("https://intyg.example/verify", disclosed);
+    // A version 40 QR code holds 2,953 bytes.
+    expect(url.length).to.be.below(2953);
+    expect(fragment.length).to.be.below(canonicalJson(disclosed).length);
+  });
+
+  it("put the credential in the fragment of any base URL and read it back", () => {
+    const url = shareUrl("https://intyg.example/verify?lang=sv#old", signed);
+    expect(url.startsWith("https://intyg.example/verify?lang=sv#c1.")).to.equal(true);
+    expect(parseShareUrl(url)).to.deep.equal(signed);
+  });
+
+  it("say clearly when a link is truncated", () => {
+    const fragment = encodeShareFragment(signed);
+    for (const keep of [fragment.length - 1, fragment.length - 10, Math.floor(fragment.length / 2), 40, 4]) {
+      const error = decodeError(fragment.slice(0, keep));
+      expect(error, `kept ${keep}`).to.be.instanceOf(ShareLinkTruncatedError);
+      expect(error.message).to.equal("Share link is truncated");
+    }
+    expect(decodeError(SHARE_FRAGMENT_PREFIX)).to.be.instanceOf(ShareLinkTruncatedError);
+  });
+
+  it("say clearly when a link is damaged, missing or not a credential", async () => {
+    const fragment = encodeShareFragment(signed);
+    expect(() => parseShareUrl("https://intyg.example/verify")).to.throw(ShareLinkError, /no credential/);
+    expect(decodeError("")).to.be.instanceOf(ShareLinkError);
+    expect(decodeError(`c2.${fragment.slice(3)}`).message).to.equal("Unknown share link format");
+    expect(decodeError(`${fragment.slice(0, 50)}*${fragment.slice(51)}`).message).to.match(/damaged/);
+    expect(decodeError(fragmentOf(strToU8("{not json"))).message).to.match(/not JSON/);
+    const notCredential = decodeError(fragmentOf(strToU8('{"hello":"world"}')));
+    expect(notCredential.message).to.equal("Share link does not hold a valid credential");
+    expect((notCredential as ShareLinkError).details.issues).to.be.an("array").that.is.not.empty;
+    expect(decodeShareFragmentJson(fragmentOf(strToU8('{"hello":"world"}')))).to.deep.equal({
+      hello: "world",
+    });
+    // A changed byte in the middle either breaks the compressed data or changes the credential.
+    const damaged = `${fragment.slice(0, 200)}${fragment[200] === "A" ? "B" : "A"}${fragment.slice(201)}`;
+    let caught = false;
+    try {
+      decodeShareFragment(damaged);
+    } catch (error) {
+      caught = error instanceof ShareLinkError;
+    }
+    if (!caught) expect(await verifyOffline(decodeShareFragment(damaged))).not.to.equal(true);
+  });
+
+  it("refuse to inflate beyond 1 MiB", () => {
+    const bomb = fragmentOf(new Uint8Array(8 * 1024 * 1024).fill(32));
+    expect(bomb.length).to.be.below(20_000);
+    expect(decodeError(bomb).message).to.match(/size limit/);
+  });
+});

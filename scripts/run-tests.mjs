@@ -10,6 +10,8 @@ const only = process.argv.slice(2);
 
 /** @type {{ name: string, cmd: string, args: string[], cwd: string, kind: "mocha" | "check" }[]} */
 const steps = [
+  // Compiling first gives typecheck the typechain types and packages/registry a fresh artifact to compare.
+  { name: "compile", cmd: "pnpm", args: ["run", "compile"], cwd: root, kind: "check" },
   { name: "lint", cmd: "pnpm", args: ["run", "lint"], cwd: root, kind: "check" },
   { name: "typecheck", cmd: "pnpm", args: ["run", "typecheck"], cwd: root, kind: "check" },
   { name: "contracts", cmd: "pnpm", args: ["run", "coverage"], cwd: root, kind: "mocha" },
@@ -65,7 +67,7 @@ for (const step of steps) {
   const extra = code !== 0 && failing === 0 ? 1 : 0;
   failed += extra;
   summary.push(
-    `${step.name}: ${passing} passing, ${failing + extra} failing${code !== 0 ? " (exit " + code + ")" : ""}`,
+    `${step.name}: ${passing} passing, ${failing + extra} failing${code !== 0 ? ` (exit ${code})` : ""}`,
   );
 }
 console.log(`\n${summary.join("\n")}`);

@@ -6,7 +6,6 @@
 
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-// @ts-expect-error TS1479: viem's declarations are ESM-only (see src/viem.ts)
 import { privateKeyToAccount } from "viem/accounts";
 import {
   type BuildCredentialParams,

@@ -1,7 +1,5 @@
-// viem ships CommonJS code but ESM-only type declarations, which TypeScript's node16 resolution refuses to
-// `require` from a CommonJS package (TS1479), although Node and bundlers load viem's CommonJS or ESM build
-// without trouble. So this one module marks its import of viem as an expected error; the declarations still
-// resolve and every type flows through. Every other module imports viem from here.
+// The one place the credential package imports viem from, so that the parts of viem the format depends on
+// are listed together (and a browser bundle can see them at a glance).
 
 export {
   type Address,
@@ -18,5 +16,4 @@ export {
   slice,
   stringToBytes,
   zeroAddress,
-  // @ts-expect-error TS1479, see above
 } from "viem";

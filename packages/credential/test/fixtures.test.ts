@@ -6,7 +6,6 @@ import path from "node:path";
 import { SimpleMerkleTree, StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import canonicalize from "canonicalize";
 import { expect } from "chai";
-// @ts-expect-error TS1479: viem's declarations are ESM-only (see src/viem.ts)
 import { recoverTypedDataAddress } from "viem";
 import { type Credential, decodeShareFragment } from "../src";
 import { keccak256, stringToBytes } from "../src/viem";

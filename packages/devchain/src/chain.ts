@@ -34,7 +34,7 @@ export function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(path.join(dir, "hardhat.config.ts"))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new DevChainError("hardhat.config.ts not found above " + __dirname);
+    if (parent === dir) throw new DevChainError(`hardhat.config.ts not found above ${__dirname}`);
     dir = parent;
   }
   return dir;

@@ -1,4 +1,4 @@
-import { checkIntegrity, eventUrn, organisationUrn } from "@intyg/credential";
+import { type Credential, checkIntegrity, eventUrn, organisationUrn } from "@intyg/credential";
 import { expect } from "chai";
 import type { CredentialVerifier } from "../src/http/context";
 import { type AppHarness, CONFERENCE, createAppHarness, expectJson, expectProblem } from "./helpers/harness";
@@ -29,7 +29,7 @@ describe("VC-API", () => {
         },
       },
     });
-    const body = await expectJson<{ verifiableCredential: Record<string, any> }>(response, 201);
+    const body = await expectJson<{ verifiableCredential: Credential }>(response, 201);
     const vc = body.verifiableCredential;
     expect(vc.proof.type).to.equal("EthereumEip712Signature2021");
     expect(vc.issuer.id).to.equal(

@@ -1,3 +1,4 @@
+import { organisationProfileHash } from "@intyg/credential";
 import { intygRegistryAbi, intygRegistryBytecode } from "@intyg/registry";
 import {
   type Address,
@@ -7,8 +8,6 @@ import {
   defineChain,
   type Hex,
   http,
-  keccak256,
-  toBytes,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -28,8 +27,8 @@ export type SeedOrganisationParameters = {
   adminKey: Hex;
   /** A signing key to authorise for the organisation, open-ended. */
   signingKey: Hex;
-  /** The off-chain profile whose hash goes on chain. */
-  profile: unknown;
+  /** The off-chain profile whose hash (the credential format's `organisationProfileHash`) goes on chain. */
+  profile: { name: string; legalName: string; organisationNumber: string; url: string };
 };
 
 export function localChain(rpcUrl: string, chainId: number): Chain {
@@ -70,7 +69,7 @@ export async function deployRegistry(parameters: DeployRegistryParameters): Prom
 export async function seedOrganisation(parameters: SeedOrganisationParameters): Promise<number> {
   const governor = await clients(parameters.rpcUrl, parameters.governorKey);
   const admin = await clients(parameters.rpcUrl, parameters.adminKey);
-  const profileHash = keccak256(toBytes(JSON.stringify(parameters.profile)));
+  const profileHash = organisationProfileHash(parameters.profile);
   const accredit = await governor.walletClient.writeContract({
     address: parameters.registry,
     abi: intygRegistryAbi,

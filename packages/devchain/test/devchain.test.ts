@@ -28,7 +28,12 @@ describe("devchain", function () {
       governorKey: DEV_PRIVATE_KEYS[0],
       adminKey: DEV_PRIVATE_KEYS[1],
       signingKey: DEV_PRIVATE_KEYS[2],
-      profile: { name: "Demo" },
+      profile: {
+        name: "Demo",
+        legalName: "Demo AB",
+        organisationNumber: "556677-8899",
+        url: "https://example.se",
+      },
     });
     expect(organisationId).to.equal(1);
     const client = createPublicClient({ transport: http(chain.rpcUrl) });

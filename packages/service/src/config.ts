@@ -33,6 +33,8 @@ export type ServiceConfig = {
   databaseUrl: string | undefined;
   dataDir: string;
   rpcUrl: string;
+  /** The JSON-RPC URL browsers use on the verifier page, when it differs from `rpcUrl` (INTYG_PUBLIC_RPC_URL). */
+  publicRpcUrl?: string;
   registry: Address;
   /** Largest request body, bytes. */
   bodyLimitBytes: number;
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     port,
     ...(env.INTYG_PUBLIC_URL ? { publicUrl: env.INTYG_PUBLIC_URL } : {}),
     ...(env.INTYG_VERIFY_URL ? { verifyUrl: env.INTYG_VERIFY_URL } : {}),
+    ...(env.INTYG_PUBLIC_RPC_URL ? { publicRpcUrl: env.INTYG_PUBLIC_RPC_URL } : {}),
     databaseUrl,
     dataDir: path.resolve(env.INTYG_DATA_DIR || ".intyg/data"),
     rpcUrl,

@@ -48,6 +48,7 @@ export {
 export { loadMigrations, migrate } from "./store/migrate";
 export { type CreateStoreOptions, createStore, hashApiKey, type Store } from "./store/store";
 export type * from "./store/types";
+export { type CreateVerificationParameters, createVerification } from "./verification";
 export {
   LEADER_LOCK_KEY,
   type StartWorkerOptions,

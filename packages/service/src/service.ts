@@ -2,6 +2,7 @@
 
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
+import { ensureWebBuilt } from "@intyg/web";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
 import type { ServiceConfig, SignerSource } from "./config";
@@ -10,6 +11,7 @@ import type { CredentialVerifier } from "./http/context";
 import { createLogger, type Logger } from "./logger";
 import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
 import { createStore, type Store } from "./store/store";
+import { createVerification } from "./verification";
 import { startWorker, type Worker } from "./worker/worker";
 
 export type StartServiceOptions = {
@@ -70,11 +72,16 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       logger.warn({ signer: options.signer.address }, "the signing key is not authorised in the registry");
     }
     const deps = { store, signer: options.signer, chain, clock, logger, config };
+    const verifier =
+      options.verifier ?? createVerification({ rpcUrl: config.rpcUrl, registry: chain.registry });
+    await ensureWebBuilt().catch((error: unknown) =>
+      logger.warn({ err: error }, "the verifier page could not be built"),
+    );
     if (options.worker !== false) worker = startWorker(deps);
     const app = createApp({
       ...deps,
       ...(worker ? { worker } : {}),
-      ...(options.verifier ? { verifier: options.verifier } : {}),
+      verifier,
     });
     const listening = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) =>

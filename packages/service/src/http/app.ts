@@ -12,6 +12,7 @@ import { holderRoutes } from "./routes/holder";
 import { organisationRoutes } from "./routes/organisation";
 import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
+import { verifyPageRoutes } from "./routes/verify-page";
 
 export type App = ReturnType<typeof createApp>;
 
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", holderRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));
   app.route("/", systemRoutes(deps));
+  app.route("/", verifyPageRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -29,6 +29,14 @@ export type Deployment = {
   organisationId: number;
 };
 
+/** The organisation the tests issue for; its profile hash is what the registry records. */
+export const DEMO_PROFILE = {
+  name: "Offentliga Rummet",
+  legalName: "Sveriges Kommuner och Regioner",
+  organisationNumber: "222000-0315",
+  url: "https://skr.se",
+};
+
 /** A fresh registry with one accredited organisation whose signing key is dev account #2. */
 export async function deployFresh(): Promise<Deployment> {
   const chain = await devChain();
@@ -39,7 +47,7 @@ export async function deployFresh(): Promise<Deployment> {
     governorKey: DEV_PRIVATE_KEYS[0],
     adminKey: DEV_PRIVATE_KEYS[1],
     signingKey: DEV_PRIVATE_KEYS[2],
-    profile: { name: "Offentliga Rummet" },
+    profile: DEMO_PROFILE,
   });
   return {
     rpcUrl: chain.rpcUrl,

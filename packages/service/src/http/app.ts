@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { ProblemError } from "../errors";
+import { NotImplementedError, ProblemError } from "../errors";
 import type { AppDeps, AppEnv } from "./context";
 import { docsHtml } from "./docs";
 import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "./middleware";
@@ -66,6 +66,15 @@ export function createApp(deps: AppDeps) {
   };
   app.doc31("/openapi.json", openApiConfig);
   app.get("/docs", (c) => c.html(docsHtml(app.getOpenAPI31Document(openApiConfig) as never)));
+  // The verifier page (from @intyg/web) and the chain it should read, for share links and QR codes.
+  app.get("/verify", (c) => {
+    if (!deps.verifyPage) throw new NotImplementedError("The verifier page is not installed in this service");
+    c.header("cache-control", "no-cache");
+    return c.html(deps.verifyPage());
+  });
+  app.get("/verify/config.json", (c) =>
+    c.json({ rpcUrl: config.publicRpcUrl, registry: deps.chain.registry, chainId: deps.chain.chainId }),
+  );
   app.get("/", (c) =>
     c.json({
       service: "intyg",

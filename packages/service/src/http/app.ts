@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import { NotImplementedError, ProblemError } from "../errors";
 import type { AppDeps, AppEnv } from "./context";
 import { docsHtml } from "./docs";
@@ -25,6 +26,8 @@ export function createApp(deps: AppDeps) {
   const limiter = createRateLimiter(config.rateLimit);
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  // QR codes and PDFs may be embedded by other sites (an organiser's page), hence no CORP.
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(accessLog(logger.child({ component: "http" })));
   app.use(
     bodyLimit({

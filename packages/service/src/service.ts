@@ -1,11 +1,15 @@
 // Wiring: a running service (HTTP server, anchoring worker, store, chain client) from a configuration.
 
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
-import { ensureWebBuilt } from "@intyg/web";
+import { organisationProfileHash } from "@intyg/credential";
+import { buildWeb, verifyPageHtml, WEB_ASSETS, webAssetsDir } from "@intyg/web";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
 import type { ServiceConfig, SignerSource } from "./config";
+import type { OrganisationProfile } from "./format";
 import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
 import { createLogger, type Logger } from "./logger";
@@ -26,6 +30,8 @@ export type StartServiceOptions = {
   verifier?: CredentialVerifier;
   /** Run the anchoring worker in this process (default true). */
   worker?: boolean;
+  /** Serve the verifier page of @intyg/web at /verify, building it when missing (default true). */
+  verifyPage?: boolean;
 };
 
 export type RunningService = {
@@ -47,8 +53,52 @@ export async function loadSigner(source: SignerSource): Promise<Signer> {
     : keystoreFileSigner(source.path, source.password);
 }
 
+/**
+ * Warns about organisations whose profile (which every credential carries) does not hash to the profile hash in
+ * the registry: verifiers would report a profile mismatch. The organisation's admin fixes it on chain with
+ * updateOrganisationProfile(id, organisationProfileHash(profile)).
+ */
+export async function checkProfiles(store: Store, chain: ChainClient, logger: Logger): Promise<void> {
+  for (const organisation of await store.organisations.list()) {
+    try {
+      const onChain = await chain.organisation(organisation.chainOrganisationId);
+      const expected = organisationProfileHash(organisation.profile as OrganisationProfile);
+      if (onChain.status === 0) {
+        logger.warn({ organisation: organisation.id }, "the organisation is not accredited in the registry");
+      } else if (onChain.profileHash.toLowerCase() !== expected.toLowerCase()) {
+        logger.warn(
+          { organisation: organisation.id, expected, onChain: onChain.profileHash },
+          "the organisation's profile hash in the registry differs from its profile: verifiers will report a mismatch",
+        );
+      }
+    } catch (error) {
+      logger.warn(
+        { organisation: organisation.id, err: String(error) },
+        "the organisation could not be checked on chain",
+      );
+    }
+  }
+}
+
+/** The verifier page as one HTML document, built once (esbuild) when missing; undefined when it cannot be. */
+async function loadVerifyPage(config: ServiceConfig, chain: ChainClient, logger: Logger) {
+  try {
+    // Not web.ensureWebBuilt(): its dynamic import of a TypeScript module fails where only tsx/cjs is loaded.
+    if (!Object.keys(WEB_ASSETS).every((name) => existsSync(path.join(webAssetsDir(), name))))
+      await buildWeb();
+    const html = verifyPageHtml({ rpcUrl: config.publicRpcUrl, registry: chain.registry });
+    return () => html;
+  } catch (error) {
+    logger.warn({ err: String(error) }, "the verifier page could not be built; /verify answers 501");
+    return undefined;
+  }
+}
+
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
-  const { config } = options;
+  // A copy the app reads at request time: with port 0 the public URL is known only once listening.
+  const config: ServiceConfig = { ...options.config };
+  const derivedUrl = /:0$/.test(config.publicUrl);
+  const derivedVerify = config.verifyUrl === `${config.publicUrl}/verify`;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ownStore = !options.store;
@@ -71,17 +121,15 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     if (!key || key.organisationId === 0) {
       logger.warn({ signer: options.signer.address }, "the signing key is not authorised in the registry");
     }
+    await checkProfiles(store, chain, logger);
     const deps = { store, signer: options.signer, chain, clock, logger, config };
-    const verifier =
-      options.verifier ?? createVerification({ rpcUrl: config.rpcUrl, registry: chain.registry });
-    await ensureWebBuilt().catch((error: unknown) =>
-      logger.warn({ err: error }, "the verifier page could not be built"),
-    );
     if (options.worker !== false) worker = startWorker(deps);
+    const verifyPage = options.verifyPage === false ? undefined : await loadVerifyPage(config, chain, logger);
     const app = createApp({
       ...deps,
+      ...(verifyPage ? { verifyPage } : {}),
       ...(worker ? { worker } : {}),
-      verifier,
+      verifier: options.verifier ?? createVerification({ rpcUrl: config.rpcUrl, registry: chain.registry }),
     });
     const listening = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) =>
@@ -91,6 +139,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     });
     server = listening.server;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${listening.port}`;
+    if (derivedUrl) {
+      config.publicUrl = url;
+      if (derivedVerify) config.verifyUrl = `${url}/verify`;
+    }
     logger.info(
       {
         url,

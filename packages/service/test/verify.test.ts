@@ -1,95 +1,118 @@
-import type { Credential } from "@intyg/credential";
+// What the service issues verifies with @intyg/verifier against the chain — batch members, single
+// credentials, disclosed copies — and stops verifying once revoked.
+
+import { discloseCredential } from "@intyg/credential";
+import { createVcApiVerifier, type VerificationReport, verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
-import { createVerification } from "../src/verification";
+import { createApp } from "../src/http/app";
 import { type AppHarness, CONFERENCE, createAppHarness, expectJson } from "./helpers/harness";
 
-type VcApiResult = {
-  verified: boolean;
-  checks: { id: string; status: string; message: string }[];
-  errors: string[];
-};
-
-describe("verification wired into the service", () => {
+describe("credentials issued by the service verify with @intyg/verifier", () => {
   let h: AppHarness;
-  let credential: Credential;
+  let eventId: string;
+  let ids: string[];
+  const verify = (doc: unknown): Promise<VerificationReport> =>
+    verifyCredential(doc, { rpcUrl: h.deployment.rpcUrl, registry: h.deployment.registry, lang: "en" });
+  const failed = (report: VerificationReport) =>
+    report.checks.filter((c) => c.status === "failed").map((c) => c.id);
 
   before(async () => {
-    const probe = await createAppHarness("pglite", { autoStartWorker: false });
-    const deployment = probe.deployment;
-    await probe.close();
-    h = await createAppHarness("pglite", {
-      autoStartWorker: false,
-      deployment,
-      verifier: createVerification({ rpcUrl: deployment.rpcUrl, registry: deployment.registry }),
-    });
-    const event = await expectJson<{ id: string }>(
-      await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
-      201,
-    );
-    const issued = await expectJson<{ id: string }>(
-      await h.call("POST", `/v1/events/${event.id}/credentials`, {
-        body: { subject: { name: "Märta Ölund", email: "marta.olund@example.se" } },
+    h = await createAppHarness("pglite", { autoStartWorker: false });
+    eventId = (
+      await expectJson<{ id: string }>(
+        await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+        201,
+      )
+    ).id;
+    const bulk = await expectJson<{ credentials: { id: string }[] }>(
+      await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body: {
+          attendees: Array.from({ length: 25 }, (_, i) => ({
+            subject: {
+              name: `Verifierad ${i}`,
+              email: `v${i}@example.se`,
+              role: "participant",
+              partsAttended: ["seminarier"],
+            },
+          })),
+        },
+        headers: { "idempotency-key": "verify" },
       }),
       201,
     );
+    ids = bulk.credentials.map((c) => c.id);
     await h.worker.runOnce();
-    const resource = await expectJson<{ status: string; credential: Credential }>(
-      await h.call("GET", `/v1/credentials/${issued.id}`),
-      200,
-    );
-    expect(resource.status).to.equal("anchored");
-    credential = resource.credential;
   });
   after(async () => {
     await h?.close();
   });
 
-  it("POST /credentials/verify verifies an anchored credential against the chain", async () => {
-    const result = await expectJson<VcApiResult>(
-      await h.call("POST", "/credentials/verify", { auth: null, body: { verifiableCredential: credential } }),
-      200,
-    );
-    expect(result.verified, JSON.stringify(result.errors)).to.equal(true);
-    const passed = result.checks.filter((c) => c.status === "passed").map((c) => c.id);
-    expect(passed).to.include.members(["format", "integrity", "signature", "issuer", "anchor", "revocation"]);
-    expect(result.errors).to.deep.equal([]);
+  const doc = async (id: string) =>
+    (
+      await expectJson<{ credential: Record<string, unknown> }>(
+        await h.call("GET", `/v1/credentials/${id}`),
+        200,
+      )
+    ).credential;
+
+  it("a batch member verifies, and so does a copy that hides the e-mail", async () => {
+    const credential = await doc(ids[0]!);
+    const report = await verify(credential);
+    expect(failed(report), JSON.stringify(report.checks)).to.deep.equal([]);
+    expect(report.verified).to.equal(true);
+    const disclosed = discloseCredential(credential as never, { hide: ["/credentialSubject/email"] });
+    expect((await verify(disclosed)).verified).to.equal(true);
   });
 
-  it("rejects a tampered credential with the failed check named, in English on request", async () => {
-    const tampered = structuredClone(credential) as unknown as { credentialSubject: { name: string } };
-    tampered.credentialSubject.name = "Mallory";
-    const result = await expectJson<VcApiResult>(
-      await h.call("POST", "/credentials/verify", {
-        auth: null,
-        body: { verifiableCredential: tampered, options: { lang: "en" } },
+  it("a single credential for a holder wallet and a VC-API credential verify", async () => {
+    const single = await expectJson<{ id: string }>(
+      await h.call("POST", `/v1/events/${eventId}/credentials`, {
+        body: { subject: { name: "Plånbok" }, holder: "0x90F79bf6EB2c4f870365E785982E1f101E93b906" },
       }),
-      200,
+      201,
     );
-    expect(result.verified).to.equal(false);
-    expect(result.checks.find((c) => c.id === "integrity")?.status).to.equal("failed");
-    expect(result.errors.join("\n")).to.match(/^integrity: /m);
-  });
-
-  it("POST /presentations/verify fails a presentation without a holder signature", async () => {
-    const result = await expectJson<VcApiResult>(
-      await h.call("POST", "/presentations/verify", {
-        auth: null,
-        body: {
-          verifiablePresentation: { type: ["VerifiablePresentation"], verifiableCredential: [credential] },
-          options: { challenge: "c-1", domain: "arbetsgivare.example.se" },
-        },
+    const vc = await expectJson<{ verifiableCredential: Record<string, unknown> }>(
+      await h.call("POST", "/credentials/issue", {
+        body: { credential: { credentialSubject: { name: "VC-API" } }, options: { eventId } },
       }),
-      200,
+      201,
     );
-    expect(result.verified).to.equal(false);
+    await h.worker.runOnce();
+    const report = await verify(await doc(single.id));
+    expect(failed(report), JSON.stringify(report.checks)).to.deep.equal([]);
+    expect((await verify(vc.verifiableCredential)).verified).to.equal(true);
   });
 
-  it("GET /verify serves the verifier page configured with the service's chain and registry", async () => {
-    const response = await h.call("GET", "/verify", { auth: null });
-    expect(response.status).to.equal(200);
-    const html = await response.text();
-    expect(html).to.include(`<meta name="intyg-rpc" content="${h.deployment.rpcUrl}">`);
-    expect(html.toLowerCase()).to.include(h.deployment.registry.toLowerCase());
-    expect(html).to.match(/<script>/);
+  it("a revoked batch member no longer verifies; its neighbours still do", async () => {
+    await expectJson(
+      await h.call("POST", `/v1/credentials/${ids[1]}/revoke`, { body: { reason: "issuedInError" } }),
+      202,
+    );
+    await h.worker.runOnce();
+    const revoked = await verify(await doc(ids[1]!));
+    expect(revoked.verified).to.equal(false);
+    expect(failed(revoked)).to.include("revocation");
+    expect((await verify(await doc(ids[2]!))).verified).to.equal(true);
+  });
+
+  it("a tampered credential does not verify", async () => {
+    const credential = (await doc(ids[3]!)) as { credentialSubject: Record<string, unknown> };
+    credential.credentialSubject.name = "Någon annan";
+    expect((await verify(credential)).verified).to.equal(false);
+  });
+
+  it("the verifier's VC-API adapter fits the service's deps.verifier hook", async () => {
+    const app = createApp({
+      ...h,
+      verifier: createVcApiVerifier({ rpcUrl: h.deployment.rpcUrl, registry: h.deployment.registry }),
+    });
+    const response = await app.request("/credentials/verify", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ verifiableCredential: await doc(ids[4]!), options: { lang: "en" } }),
+    });
+    const report = await expectJson<{ verified: boolean; errors: string[] }>(response, 200);
+    expect(report.errors).to.deep.equal([]);
+    expect(report.verified).to.equal(true);
   });
 });

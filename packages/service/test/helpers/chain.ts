@@ -6,6 +6,15 @@ import {
   startDevChain,
 } from "@intyg/devchain";
 import type { Address, Hex } from "viem";
+import { publishProfileHash } from "../../src/chain/profile";
+
+/** The test organisation's off-chain profile; its hash is published on chain by deployFresh. */
+export const DEMO_PROFILE = {
+  name: "Offentliga Rummet",
+  legalName: "Sveriges Kommuner och Regioner",
+  organisationNumber: "222000-0315",
+  url: "https://skr.se",
+};
 
 let shared: Promise<DevChain> | undefined;
 
@@ -29,14 +38,6 @@ export type Deployment = {
   organisationId: number;
 };
 
-/** The organisation the tests issue for; its profile hash is what the registry records. */
-export const DEMO_PROFILE = {
-  name: "Offentliga Rummet",
-  legalName: "Sveriges Kommuner och Regioner",
-  organisationNumber: "222000-0315",
-  url: "https://skr.se",
-};
-
 /** A fresh registry with one accredited organisation whose signing key is dev account #2. */
 export async function deployFresh(): Promise<Deployment> {
   const chain = await devChain();
@@ -47,6 +48,13 @@ export async function deployFresh(): Promise<Deployment> {
     governorKey: DEV_PRIVATE_KEYS[0],
     adminKey: DEV_PRIVATE_KEYS[1],
     signingKey: DEV_PRIVATE_KEYS[2],
+    profile: DEMO_PROFILE,
+  });
+  await publishProfileHash({
+    rpcUrl: chain.rpcUrl,
+    registry,
+    organisationId,
+    adminKey: DEV_PRIVATE_KEYS[1],
     profile: DEMO_PROFILE,
   });
   return {

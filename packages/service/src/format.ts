@@ -15,6 +15,7 @@ import {
   type UnsignedCredential,
 } from "@intyg/credential";
 import type { Address, Hex } from "viem";
+import { pooledSalt } from "./random";
 import type { Signer } from "./signer";
 import type { EventKind, Organisation } from "./store/types";
 
@@ -67,6 +68,8 @@ export function buildCredential(params: BuildParams): { id: string; document: Un
     issuer: issuerParams(params.organisation),
     subject: params.subject,
     id: `urn:uuid:${id}`,
+    // Fresh salts from a pool of random bytes (one CSPRNG call per thousand salts, not one per claim).
+    salt: pooledSalt,
     ...(params.validFrom ? { validFrom: params.validFrom } : {}),
     ...(params.validUntil ? { validUntil: params.validUntil } : {}),
     ...(params.now ? { now: params.now } : {}),

@@ -1,13 +1,14 @@
 // Issuance without HTTP: turns attendees into stored credentials (built with @intyg/credential), shared by the
 // organiser API, the VC-API route and the bulk job runner.
 
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { canonicalJson, InvalidCredentialError, type SubjectParams } from "@intyg/credential";
 import type { Address, Hex } from "viem";
 import { getAddress } from "viem";
 import { type Clock, unixSeconds } from "./clock";
 import { ConflictError, ProblemError, type ValidationIssue } from "./errors";
 import { type Anchorage, buildCredential, type EventDetails, holderDid, signSingle } from "./format";
+import { randomBase64url } from "./random";
 import type { Signer } from "./signer";
 import type { NewCredential } from "./store/store";
 import type { EventRecord, Organisation } from "./store/types";
@@ -51,7 +52,7 @@ export class CredentialContentError extends ProblemError {
 }
 
 export function newHolderToken(): string {
-  return randomBytes(24).toString("base64url");
+  return randomBase64url(24);
 }
 
 export function holderUrl(publicUrl: string, token: string): string {

@@ -3,7 +3,7 @@
 
 import { eventMetadataHash, organisationProfileHash } from "@intyg/credential";
 import { revocationReasonName } from "@intyg/registry";
-import { isAddressEqual } from "viem";
+import { type Hex, isAddressEqual } from "viem";
 import { formatTime, message, reasonText } from "./messages";
 import type { ChainTarget, PreparedCredential } from "./prepare";
 import {
@@ -63,15 +63,38 @@ export function historyQueries(
   if (!checkMetadata || !target || !credential || view.status !== "ready") return [];
   const queries: RegistryQuery[] = [];
   const organisation = view.reader.get({ kind: "organisation", organisationId: target.organisationId });
-  if (organisation && !sameHash(organisationProfileHash(credential.issuer), organisation.profileHash)) {
+  if (organisation && !sameHash(profileHashOf(credential.issuer), organisation.profileHash)) {
     queries.push({ kind: "profileHistory", organisationId: target.organisationId });
   }
   const event = view.reader.get({ kind: "event", eventId: target.eventId });
-  if (event && !sameHash(eventMetadataHash(credential.credentialSubject.achievement), event.metadataHash)) {
+  if (event && !sameHash(metadataHashOf(credential.credentialSubject.achievement), event.metadataHash)) {
     queries.push({ kind: "metadataHistory", eventId: target.eventId });
   }
   return queries;
 }
+
+/**
+ * The profile and metadata hashes of a credential's issuer and achievement, by the JSON text of what is hashed:
+ * the credentials of one event carry the same issuer and achievement, so a run canonicalises and hashes each
+ * once (JSON.stringify costs a fraction of JCS and keccak256, and equal texts are equal values).
+ */
+const knownHashes = new Map<string, Hex>();
+
+function memoHash<T>(kind: string, value: T, hash: (value: T) => Hex): Hex {
+  const key = `${kind}:${JSON.stringify(value)}`;
+  let result = knownHashes.get(key);
+  if (result === undefined) {
+    result = hash(value);
+    if (knownHashes.size >= 1_000) knownHashes.clear();
+    knownHashes.set(key, result);
+  }
+  return result;
+}
+
+const profileHashOf = (issuer: Parameters<typeof organisationProfileHash>[0]) =>
+  memoHash("profile", issuer, organisationProfileHash);
+const metadataHashOf = (achievement: Parameters<typeof eventMetadataHash>[0]) =>
+  memoHash("metadata", achievement, eventMetadataHash);
 
 function sameHash(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
@@ -190,7 +213,7 @@ export function runChainChecks(
     } else if (
       options.checkMetadata &&
       credential &&
-      !knownHash(reader, organisationProfileHash(credential.issuer), organisation.profileHash, {
+      !knownHash(reader, profileHashOf(credential.issuer), organisation.profileHash, {
         kind: "profileHistory",
         organisationId: target.organisationId,
       })
@@ -323,7 +346,7 @@ export function runChainChecks(
       });
     } else if (
       options.checkMetadata &&
-      !knownHash(reader, eventMetadataHash(achievement), event.metadataHash, {
+      !knownHash(reader, metadataHashOf(achievement), event.metadataHash, {
         kind: "metadataHistory",
         eventId: target.eventId,
       })

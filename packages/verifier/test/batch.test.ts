@@ -2,8 +2,8 @@
 
 import type { Credential, SignerCache } from "@intyg/credential";
 import { expect } from "chai";
-import { createPublicClient, http, type PublicClient } from "viem";
-import { verifyCredentials } from "../src";
+import { createPublicClient, http, keccak256, type PublicClient, toHex } from "viem";
+import { createRpcReader, type RegistryQuery, verifyCredentials } from "../src";
 import { createFixture, type Fixture } from "./fixture";
 
 /** A map that counts what it stores: in a signer cache's `signers`, each store is one public-key recovery. */
@@ -75,5 +75,29 @@ describe("batch verification", function () {
       signerCache: cache,
     });
     expect(cache.stores).to.equal(1);
+  });
+
+  it("keeps each deployless multicall's result under EIP-170's 24,576 bytes, so that no read is refused", async () => {
+    let calls = 0;
+    const client = createPublicClient({
+      transport: http(fx.rpcUrl, {
+        batch: true,
+        onFetchRequest: async (request) => {
+          calls += ((await request.clone().text()).match(/"eth_call"/g) ?? []).length;
+        },
+      }),
+    }) as PublicClient;
+    const reader = createRpcReader({ client, registry: fx.registry });
+    await reader.context();
+    calls = 0;
+    // 300 records of 192 bytes each (plus 128 of encoding): 120 in one call would return 38 KiB, which the node
+    // refuses as code too large; then everything was read again in quarters.
+    const queries: RegistryQuery[] = Array.from({ length: 300 }, (_, i) => ({
+      kind: "record",
+      commitment: keccak256(toHex(i)),
+    }));
+    await reader.load(queries);
+    for (const query of queries) expect(reader.get(query)).to.not.equal(undefined);
+    expect(calls, "eth_call requests").to.equal(5);
   });
 });

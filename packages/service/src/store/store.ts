@@ -404,7 +404,7 @@ function buildStore(db: Database, clock: Clock) {
                                   supersedes, created_at)
          SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
                 document, recipient, holder_token, issue_signature, issue_deadline, supersedes, created_at
-           FROM json_to_recordset($1::json) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
                 commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
                 holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid,
                 created_at timestamptz)`,
@@ -720,7 +720,7 @@ function buildStore(db: Database, clock: Clock) {
           await tx.query(
             `UPDATE credentials c
                 SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = u.document
-               FROM json_to_recordset($1::json) AS u(id uuid, leaf text, proof jsonb, document jsonb)
+               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, document jsonb)
               WHERE c.id = u.id AND c.status = 'pending'`,
             [json(chunk), batch.id],
           );

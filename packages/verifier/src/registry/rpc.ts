@@ -19,6 +19,7 @@ import {
   type RegistryQuery,
   type RegistryReader,
   type RegistryValue,
+  ZERO_ADDRESS,
 } from "./state";
 
 export type CreateRpcReaderParameters = {
@@ -34,7 +35,10 @@ export type CreateRpcReaderParameters = {
    * contract; `calls` sends one `eth_call` per read, in JSON-RPC batches; an address uses that Multicall3.
    */
   multicall?: "deployless" | "calls" | Address;
-  /** Reads per `eth_call` in multicall mode (default 120, under the 49,152-byte init code limit). */
+  /**
+   * Most reads per `eth_call` in multicall mode (default 120, under the 49,152-byte init code limit); a
+   * deployless multicall also stops where its results would pass 24,000 bytes (EIP-170).
+   */
   chunkSize?: number;
   /** Milliseconds per HTTP request. */
   timeoutMs?: number;
@@ -58,6 +62,40 @@ const LEAF_EVENTS = intygRegistryAbi.filter(
   (item) =>
     item.type === "event" && (item.name === "BatchLeafRevoked" || item.name === "CredentialSuperseded"),
 );
+
+/** The most result bytes one deployless multicall may return: EIP-170's 24,576, less a margin. */
+const MAX_DEPLOYLESS_RESULT_BYTES = 24_000;
+/** Multicall3's `Result[]` encoding: the array's offset and length, then per read its offset, `success`, the
+ * offset and length of `returnData`, and the data itself. */
+const RESULT_HEAD_BYTES = 64;
+const RESULT_ENTRY_BYTES = 4 * 32;
+
+function wordsOf(parameter: { type: string; components?: readonly unknown[] }): number {
+  if (parameter.type === "tuple" && parameter.components) {
+    return (parameter.components as { type: string; components?: readonly unknown[] }[]).reduce(
+      (sum, component) => sum + wordsOf(component),
+      0,
+    );
+  }
+  return 1;
+}
+
+const returnBytesByFunction = new Map<string, number>();
+
+/** The bytes one read adds to a multicall's result (every view the verifier reads returns static values). */
+function resultBytes(query: RegistryQuery): number {
+  if (query.kind === "profileHistory" || query.kind === "metadataHistory") return RESULT_ENTRY_BYTES;
+  const { functionName } = contractCall(ZERO_ADDRESS, query) as { functionName: string };
+  let bytes = returnBytesByFunction.get(functionName);
+  if (bytes === undefined) {
+    const item = intygRegistryAbi.find((entry) => entry.type === "function" && entry.name === functionName) as
+      | { outputs: readonly { type: string; components?: readonly unknown[] }[] }
+      | undefined;
+    bytes = 32 * (item?.outputs.reduce((sum, output) => sum + wordsOf(output), 0) ?? 1);
+    returnBytesByFunction.set(functionName, bytes);
+  }
+  return RESULT_ENTRY_BYTES + bytes;
+}
 
 /** Creates a viem public client for a URL with JSON-RPC batching on. */
 export function createRegistryClient(rpcUrl: string, timeoutMs = 30_000): PublicClient {
@@ -213,9 +251,25 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
   }
 
   async function readAll(list: RegistryQuery[], blockNumber: bigint, size: number): Promise<void> {
+    // A deployless multicall hands its results back as the code of the contract it "deploys", which EIP-170
+    // caps at 24,576 bytes (nodes refuse more: "code is too large"): chunks fit that as well as `size` reads.
+    const budget =
+      (parameters.multicall ?? "deployless") === "deployless" ? MAX_DEPLOYLESS_RESULT_BYTES : Infinity;
     const chunks: RegistryQuery[][] = [];
-    for (let i = 0; i < list.length; i += size) chunks.push(list.slice(i, i + size));
-    await Promise.all(chunks.map((chunk) => readChunk(chunk, blockNumber)));
+    let chunk: RegistryQuery[] = [];
+    let bytes = RESULT_HEAD_BYTES;
+    for (const query of list) {
+      const cost = resultBytes(query);
+      if (chunk.length > 0 && (chunk.length >= size || bytes + cost > budget)) {
+        chunks.push(chunk);
+        chunk = [];
+        bytes = RESULT_HEAD_BYTES;
+      }
+      chunk.push(query);
+      bytes += cost;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
+    await Promise.all(chunks.map((c) => readChunk(c, blockNumber)));
   }
 
   /**

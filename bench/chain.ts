@@ -1,0 +1,83 @@
+// A real chain for the benchmarks: `hardhat node` on loopback (packages/devchain), the registry deployed, one
+// organisation accredited with the hash of its profile (so that issued credentials verify), the signing key
+// authorised. Dev accounts: #0 governor, #1 organisation admin, #2 signing key, #3 relayer.
+
+import { type Address, createPublicClient, createWalletClient, http, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { luhnCheckDigit, organisationProfileHash } from "../packages/credential/src";
+import {
+  DEV_PRIVATE_KEYS,
+  type DevChain,
+  deployRegistry,
+  localChain,
+  startDevChain,
+} from "../packages/devchain/src";
+import { intygRegistryAbi } from "../packages/registry/src";
+
+export const PROFILE = {
+  name: "Region Exempel",
+  legalName: "Region Exempel",
+  organisationNumber: `232100-001${luhnCheckDigit("232100001")}`,
+  url: "https://region.example.se",
+};
+
+export const account = (index: number) => privateKeyToAccount(DEV_PRIVATE_KEYS[index]!);
+
+export type BenchChain = {
+  chain: DevChain;
+  rpcUrl: string;
+  chainId: number;
+  registry: Address;
+  organisationId: number;
+  publicClient: PublicClient;
+  /** Sends a registry transaction from dev account `index` and waits for its receipt. */
+  write(index: number, functionName: string, args: readonly unknown[]): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export async function startBenchChain(): Promise<BenchChain> {
+  const chain = await startDevChain();
+  try {
+    const { rpcUrl, chainId } = chain;
+    const viemChain = localChain(rpcUrl, chainId);
+    const publicClient = createPublicClient({
+      chain: viemChain,
+      transport: http(rpcUrl),
+      pollingInterval: 20,
+    }) as PublicClient;
+    const registry = await deployRegistry({ rpcUrl, governorKey: DEV_PRIVATE_KEYS[0] });
+    const write = async (index: number, functionName: string, args: readonly unknown[]) => {
+      const wallet = createWalletClient({
+        chain: viemChain,
+        transport: http(rpcUrl),
+        account: account(index),
+      });
+      const hash = await wallet.writeContract({
+        address: registry,
+        abi: intygRegistryAbi,
+        functionName: functionName as never,
+        args: args as never,
+        chain: viemChain,
+        account: account(index),
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+    };
+    await write(0, "accreditOrganisation", [account(1).address, organisationProfileHash(PROFILE)]);
+    const organisationId = 1;
+    await write(1, "authoriseKey", [organisationId, account(2).address, 0, 0]);
+    return {
+      chain,
+      rpcUrl,
+      chainId,
+      registry,
+      organisationId,
+      publicClient,
+      write,
+      stop: () => chain.stop(),
+    };
+  } catch (error) {
+    await chain.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,498 @@
+// Issuance throughput: bulk issuance of 1,000 and 10,000 credentials over HTTP to the real issuer service
+// (startService: Hono on loopback, the anchoring worker, a real `hardhat node`), on the embedded PGlite store
+// and on PostgreSQL, timed from the request until every credential is anchored on chain; then single-credential
+// requests under concurrency (autocannon in a child process: requests per second, p50/p99 latency).
+// Baselines of the same process and run: viem `signTypedData` of an IssueRequest per second and node's OpenSSL
+// ECDSA (secp256k1, SHA-256) signatures per second. DESIGN.md target: 1,000 credentials in ≤ 2 s on 2 cores.
+//
+//   pnpm bench issuance                 (INTYG_BENCH_QUICK=1 skips the 10,000-credential cases;
+//                                        INTYG_BENCH_STORES=pglite runs one store; INTYG_BENCH_LOAD_SECONDS=10)
+
+import { spawn } from "node:child_process";
+import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { Writable } from "node:stream";
+import { buildIssueRequest, issueRequestTypedData } from "../packages/credential/src";
+import { DEV_PRIVATE_KEYS } from "../packages/devchain/src";
+import {
+  bootstrap,
+  createLogger,
+  createStore,
+  defaultConfig,
+  dropPostgresSchema,
+  privateKeySigner,
+  type RunningService,
+  type Store,
+  startService,
+} from "../packages/service/src";
+import { account, type BenchChain, PROFILE, startBenchChain } from "./chain";
+import {
+  machine,
+  markdownTable,
+  profiled,
+  quickMode,
+  ratePerSecond,
+  round,
+  since,
+  sleep,
+  writeResult,
+} from "./lib";
+
+const DATABASE_URL = process.env.INTYG_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const STORES = (process.env.INTYG_BENCH_STORES ?? "pglite,postgres").split(",") as StoreKind[];
+const LOAD_SECONDS = Number(process.env.INTYG_BENCH_LOAD_SECONDS ?? 10);
+const LOAD_CONNECTIONS = Number(process.env.INTYG_BENCH_LOAD_CONNECTIONS ?? 10);
+const SIZES = quickMode() ? [1_000] : [1_000, 10_000];
+const TARGET = { credentials: 1000, maxMs: 2000 };
+
+type StoreKind = "pglite" | "postgres";
+
+const CONFERENCE = {
+  name: "Offentliga Rummet 2026",
+  description: "Den offentliga sektorns största mötesplats för digitalisering",
+  startDate: "2026-05-12",
+  endDate: "2026-05-14",
+  location: "Svenska Mässan, Göteborg",
+  parts: [
+    { id: "natverk", name: "Nätverksdag", kind: "networking", date: "2026-05-12" },
+    { id: "hackathon", name: "Hackathon: tillförlitliga data i vård och skola", kind: "hackathon" },
+  ],
+};
+
+function attendee(i: number) {
+  return {
+    subject: {
+      name: `Deltagare ${i}`,
+      email: `deltagare${i}@example.se`,
+      organisation: "Exempels kommun",
+      role: "participant",
+      partsAttended: ["natverk", "hackathon"],
+    },
+    reference: `ref-${i}`,
+  };
+}
+
+// -- baselines -------------------------------------------------------------------------------------------------
+
+async function baselines() {
+  const signer = account(2);
+  const typedData = (n: number) =>
+    issueRequestTypedData(
+      31337,
+      "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+      buildIssueRequest({
+        commitment: `0x${n.toString(16).padStart(64, "0")}`,
+        eventId: (1n << 32n) | 1n,
+        validUntil: 0n,
+        batchSize: 1000,
+        deadline: 2_000_000_000n,
+      }),
+    );
+  const viemSign = await ratePerSecond((n) => signer.signTypedData(typedData(n)), 1500);
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "secp256k1" });
+  const message = randomBytes(32);
+  const nodeSign = await ratePerSecond((n) => {
+    message[0] = n & 0xff;
+    return sign("sha256", message, privateKey);
+  }, 1500);
+  return {
+    viemSignTypedDataPerSecond: Math.round(viemSign),
+    nodeEcdsaSecp256k1SignPerSecond: Math.round(nodeSign),
+  };
+}
+
+// -- the service -----------------------------------------------------------------------------------------------
+
+/** Log lines of the worker, with the time they were written (phases of a bulk issuance). */
+type Marks = { msg: string; at: number; size?: number; count?: number }[];
+
+async function openStore(kind: StoreKind): Promise<{ store: Store; drop(): Promise<void> }> {
+  if (kind === "pglite") return { store: await createStore({}), drop: async () => {} };
+  const schema = `intyg_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const store = await createStore({ databaseUrl: DATABASE_URL, schema });
+  return { store, drop: () => dropPostgresSchema(DATABASE_URL, schema) };
+}
+
+/** Marks the start and end of the store calls of an issuance (INTYG_BENCH_TRACE=1): where the time goes. */
+function traceStore(store: Store, marks: Marks) {
+  const wrap = (object: Record<string, unknown>, name: string, label: string) => {
+    const original = object[name] as (...args: unknown[]) => Promise<unknown>;
+    object[name] = async (...args: unknown[]) => {
+      marks.push({ msg: `${label} start`, at: performance.now() });
+      try {
+        return await original.apply(object, args);
+      } finally {
+        marks.push({ msg: `${label} end`, at: performance.now() });
+      }
+    };
+  };
+  wrap(store.issuance as never, "commit", "issuance.commit");
+  wrap(store.jobs as never, "complete", "jobs.complete");
+  wrap(store.anchoring as never, "createBatch", "anchoring.createBatch");
+  wrap(store.anchoring as never, "markBatchSent", "anchoring.markBatchSent");
+  wrap(store.anchoring as never, "markBatchAnchored", "anchoring.markBatchAnchored");
+}
+
+type Running = {
+  service: RunningService;
+  apiKey: string;
+  marks: Marks;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  json<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  stop(): Promise<void>;
+};
+
+async function startIssuer(chain: BenchChain, kind: StoreKind): Promise<Running> {
+  const { store, drop } = await openStore(kind);
+  const marks: Marks = [];
+  if (process.env.INTYG_BENCH_TRACE) traceStore(store, marks);
+  // The service logs at its default level (info, one line per request); the worker's lines mark the phases.
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      const line = chunk.toString();
+      if (line.includes('"component":"worker"')) {
+        const at = performance.now();
+        const parsed = JSON.parse(line) as { msg: string; size?: number; count?: number };
+        marks.push({ msg: parsed.msg, at, size: parsed.size, count: parsed.count });
+      }
+      callback();
+    },
+  });
+  const config = defaultConfig({
+    rpcUrl: chain.rpcUrl,
+    registry: chain.registry,
+    port: 0,
+    publicUrl: "http://127.0.0.1:8787",
+    // The per-key limit (1,200 a minute) would turn the load test into a test of the limiter.
+    rateLimit: { requests: 1_000_000_000, windowMs: 60_000 },
+  });
+  const service = await startService({
+    config,
+    signer: privateKeySigner(DEV_PRIVATE_KEYS[2]),
+    relayer: privateKeySigner(DEV_PRIVATE_KEYS[3]),
+    logger: createLogger({ level: "info", destination: destination as never }),
+    store,
+  });
+  const { secret } = await bootstrap(store, { profile: PROFILE, chainOrganisationId: chain.organisationId });
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${service.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${secret}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const json = async <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+    const response = await call(method, path, body, headers);
+    const text = await response.text();
+    if (response.status >= 300)
+      throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
+    return JSON.parse(text) as T;
+  };
+  return {
+    service,
+    apiKey: secret,
+    marks,
+    call,
+    json,
+    async stop() {
+      await service.stop();
+      await store.close();
+      await drop();
+    },
+  };
+}
+
+async function createEvent(issuer: Running, name: string): Promise<string> {
+  const event = await issuer.json<{ id: string; status: string }>("POST", "/v1/events", {
+    kind: "event",
+    details: { ...CONFERENCE, name },
+  });
+  if (event.status !== "registered") throw new Error(`event ${event.id} is ${event.status}`);
+  return event.id;
+}
+
+type Counts = Record<string, number>;
+
+async function counts(issuer: Running, eventId: string): Promise<Counts> {
+  return (await issuer.json<{ credentials: Counts }>("GET", `/v1/events/${eventId}`)).credentials ?? {};
+}
+
+/** Polls the event's credential counts until `n` are anchored; the first times `n` were stored and anchored. */
+async function untilAnchored(issuer: Running, eventId: string, n: number, start: number, timeoutMs: number) {
+  let storedMs: number | null = null;
+  for (;;) {
+    const c = await counts(issuer, eventId);
+    const total = Object.values(c).reduce((a, b) => a + b, 0);
+    if (storedMs === null && total >= n) storedMs = since(start);
+    if ((c.anchored ?? 0) >= n) return { storedMs: storedMs ?? since(start), anchoredMs: since(start) };
+    if ((c.failed ?? 0) > 0) throw new Error(`credentials failed: ${JSON.stringify(c)}`);
+    if (performance.now() - start > timeoutMs) throw new Error(`not anchored in time: ${JSON.stringify(c)}`);
+    await sleep(10);
+  }
+}
+
+async function bulk(issuer: Running, size: number, store: StoreKind) {
+  const eventId = await createEvent(issuer, `Bulk ${size} ${store}`);
+  const attendees = Array.from({ length: size }, (_, i) => attendee(i));
+  global.gc?.();
+  issuer.marks.length = 0;
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  let respondedMs = 0;
+  const { response, storedMs, anchoredMs } = await profiled(`bulk-${store}-${size}`, async () => {
+    const response = await issuer.call(
+      "POST",
+      `/v1/events/${eventId}/credentials/bulk`,
+      { attendees },
+      { "idempotency-key": `bulk-${eventId}` },
+    );
+    respondedMs = since(start);
+    const text = await response.text();
+    if (response.status !== 201 && response.status !== 202) {
+      throw new Error(`bulk ${size}: ${response.status} ${text.slice(0, 500)}`);
+    }
+    return { response, ...(await untilAnchored(issuer, eventId, size, start, 600_000)) };
+  });
+  const markAt = (msg: string) => {
+    const mark = issuer.marks.find((m) => m.msg === msg);
+    return mark ? round(mark.at - start, 1) : null;
+  };
+  const cpuUsed = process.cpuUsage(cpu);
+  const batches = issuer.marks.filter((m) => m.msg === "batch anchored").length;
+  if (process.env.INTYG_BENCH_TRACE) {
+    console.log(issuer.marks.map((m) => `  ${round(m.at - start, 1)} ms ${m.msg}`).join("\n"));
+  }
+  return {
+    store,
+    size,
+    status: response.status,
+    respondedMs,
+    storedMs,
+    jobDoneMs: markAt("bulk job done"),
+    batchRecordedMs: markAt("batch recorded"),
+    anchoredMs,
+    /** CPU time of this process (service, worker, PGlite, the polling client) over the whole issuance. */
+    processCpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000),
+    batches,
+    credentialsPerSecond: Math.round(size / (anchoredMs / 1000)),
+  };
+}
+
+// -- single credentials under concurrency ----------------------------------------------------------------------
+
+type AutocannonResult = {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  "2xx": number;
+};
+
+function autocannon(url: string, apiKey: string, body: string): Promise<AutocannonResult> {
+  const args = [
+    require.resolve("autocannon/autocannon.js"),
+    "--json",
+    "-c",
+    String(LOAD_CONNECTIONS),
+    "-d",
+    String(LOAD_SECONDS),
+    "-m",
+    "POST",
+    "-H",
+    `authorization=Bearer ${apiKey}`,
+    "-H",
+    "content-type=application/json",
+    "-b",
+    body,
+    url,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err.slice(-1000)}`));
+      try {
+        resolve(JSON.parse(out) as AutocannonResult);
+      } catch {
+        reject(new Error(`autocannon output: ${out.slice(0, 500)} ${err.slice(-500)}`));
+      }
+    });
+  });
+}
+
+async function singles(issuer: Running, store: StoreKind) {
+  const eventId = await createEvent(issuer, `Singles ${store}`);
+  // Warm the route (JIT, prepared paths) with a few requests before the measured run.
+  for (let i = 0; i < 20; i++) await issuer.json("POST", `/v1/events/${eventId}/credentials`, attendee(i));
+  const warm = (await counts(issuer, eventId)).pending ?? 0;
+  global.gc?.();
+  const start = performance.now();
+  const result = await autocannon(
+    `${issuer.service.url}/v1/events/${eventId}/credentials`,
+    issuer.apiKey,
+    JSON.stringify(attendee(1)),
+  );
+  const loadMs = since(start);
+  const issued = result["2xx"] + 20;
+  // Every credential the load issued is then anchored (the worker batches them while the load runs).
+  const { anchoredMs } = await untilAnchored(issuer, eventId, issued, start, 600_000);
+  return {
+    store,
+    connections: LOAD_CONNECTIONS,
+    seconds: LOAD_SECONDS,
+    requests: result.requests.total,
+    ok: result["2xx"],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    requestsPerSecond: round(result.requests.average, 1),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMaxMs: result.latency.max,
+    allAnchoredAfterMs: round(anchoredMs - loadMs, 0),
+    warmup: warm,
+  };
+}
+
+// -- main ------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = performance.now();
+  const base = await baselines();
+  console.log(
+    `baseline: viem signTypedData ${base.viemSignTypedDataPerSecond}/s, node ECDSA secp256k1 sign ${base.nodeEcdsaSecp256k1SignPerSecond}/s`,
+  );
+  const chain = await startBenchChain();
+  const bulkRows: Awaited<ReturnType<typeof bulk>>[] = [];
+  const singleRows: Awaited<ReturnType<typeof singles>>[] = [];
+  try {
+    for (const kind of STORES) {
+      const issuer = await startIssuer(chain, kind);
+      try {
+        // A first small issuance warms every path (JIT, PGlite's caches, the chain client).
+        await bulk(issuer, 50, kind);
+        for (const size of SIZES) {
+          const row = await bulk(issuer, size, kind);
+          bulkRows.push(row);
+          console.log(`${kind} bulk ${size}: ${JSON.stringify(row)}`);
+        }
+        if (LOAD_SECONDS > 0) {
+          const row = await singles(issuer, kind);
+          singleRows.push(row);
+          console.log(`${kind} singles: ${JSON.stringify(row)}`);
+        }
+      } finally {
+        await issuer.stop();
+      }
+    }
+  } finally {
+    await chain.stop();
+  }
+
+  const signMsFor1000 = 1_000_000 / base.viemSignTypedDataPerSecond;
+  const rows = bulkRows.map((r) => ({
+    ...r,
+    vsViemSignRate: round(r.credentialsPerSecond / base.viemSignTypedDataPerSecond, 2),
+    vsNodeSignRate: round(r.credentialsPerSecond / base.nodeEcdsaSecp256k1SignPerSecond, 2),
+    meetsTarget: r.size === TARGET.credentials ? r.anchoredMs <= TARGET.maxMs : undefined,
+  }));
+  const singlesOut = singleRows.map((r) => ({
+    ...r,
+    vsViemSignRate: round(r.requestsPerSecond / base.viemSignTypedDataPerSecond, 2),
+  }));
+  const result = {
+    benchmark: "issuance",
+    machine: machine(),
+    command: "pnpm bench issuance",
+    target: TARGET,
+    baseline: { ...base, msFor1000ViemSignatures: Math.round(signMsFor1000) },
+    rows,
+    singles: singlesOut,
+    summary: {
+      bulk1000Ms: Object.fromEntries(rows.filter((r) => r.size === 1000).map((r) => [r.store, r.anchoredMs])),
+      bulkCredentialsPerSecond: Object.fromEntries(
+        rows.map((r) => [`${r.store}_${r.size}`, r.credentialsPerSecond]),
+      ),
+      singleRequestsPerSecond: Object.fromEntries(singlesOut.map((r) => [r.store, r.requestsPerSecond])),
+      viemSignTypedDataPerSecond: base.viemSignTypedDataPerSecond,
+      totalSeconds: Math.round((performance.now() - started) / 1000),
+    },
+  };
+  const file = writeResult("issuance", result);
+
+  console.log(
+    `\nBaseline (same process): viem signTypedData ${base.viemSignTypedDataPerSecond}/s (1,000 in ${Math.round(signMsFor1000)} ms); node ECDSA secp256k1 sign ${base.nodeEcdsaSecp256k1SignPerSecond}/s\n`,
+  );
+  console.log(
+    markdownTable(
+      [
+        "store",
+        "credentials",
+        "HTTP response (ms)",
+        "batch recorded (ms)",
+        "all anchored (ms)",
+        "credentials/s",
+        "× viem sign rate",
+        "× node sign rate",
+        "target ≤ 2 s",
+      ],
+      rows.map((r) => [
+        r.store,
+        r.size,
+        r.respondedMs,
+        r.batchRecordedMs,
+        r.anchoredMs,
+        r.credentialsPerSecond,
+        r.vsViemSignRate,
+        r.vsNodeSignRate,
+        r.meetsTarget === undefined ? "" : r.meetsTarget ? "yes" : "no",
+      ]),
+    ),
+  );
+  console.log(
+    `\nSingle-credential requests, ${LOAD_CONNECTIONS} connections for ${LOAD_SECONDS} s (autocannon in a child process):\n`,
+  );
+  console.log(
+    markdownTable(
+      [
+        "store",
+        "requests/s",
+        "p50 (ms)",
+        "p99 (ms)",
+        "max (ms)",
+        "non-2xx",
+        "errors",
+        "× viem sign rate",
+        "all anchored after load (ms)",
+      ],
+      singlesOut.map((r) => [
+        r.store,
+        r.requestsPerSecond,
+        r.latencyP50Ms,
+        r.latencyP99Ms,
+        r.latencyMaxMs,
+        r.non2xx,
+        r.errors,
+        r.vsViemSignRate,
+        r.allAnchoredAfterMs,
+      ]),
+    ),
+  );
+  console.log(`\nwritten ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

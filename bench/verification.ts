@@ -1,0 +1,370 @@
+// Verification throughput: one credential (latency), and 1,000 / 10,000 credentials of one batch, verified
+// against a local `hardhat node` (online: batched JSON-RPC reads pinned to one block) and on a registry snapshot
+// (offline), in credentials per second; and 1,000 single (unbatched) credentials for contrast — each of those
+// carries its own signature. Baseline of the same process and run: viem `recoverAddress` per second (the raw
+// public-key recovery rate). DESIGN.md target: 1,000 credentials in ≤ 2 s.
+// Inputs are the credentials' JSON texts, as a verifier receives them.
+//
+//   pnpm bench verification          (INTYG_BENCH_QUICK=1 skips the 10,000-credential cases)
+
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  type Hex,
+  http,
+  keccak256,
+  type PublicClient,
+  recoverAddress,
+} from "viem";
+import {
+  buildAttendanceCredential,
+  buildBatch,
+  type Credential,
+  eventMetadataHash,
+  signBatch,
+  signCredential,
+  type UnsignedCredential,
+} from "../packages/credential/src";
+import { localChain } from "../packages/devchain/src";
+import { intygRegistryAbi } from "../packages/registry/src";
+import {
+  parseSnapshot,
+  recordSnapshot,
+  type VerificationReport,
+  verifyCredential,
+  verifyCredentials,
+} from "../packages/verifier/src";
+import { account, type BenchChain, PROFILE, startBenchChain } from "./chain";
+import { machine, markdownTable, profiled, quickMode, ratePerSecond, round, since, writeResult } from "./lib";
+
+const TARGET = { credentials: 1000, maxMs: 2000 };
+const LATENCY_RUNS = 20;
+
+const EVENT = {
+  name: "Offentliga Rummet 2026",
+  description: "Den offentliga sektorns största mötesplats för digitalisering",
+  startDate: "2026-05-12",
+  endDate: "2026-05-14",
+  location: "Svenska Mässan, Göteborg",
+  parts: [
+    { id: "natverk", name: "Nätverksdag", kind: "networking" as const, date: "2026-05-12" },
+    { id: "hackathon", name: "Hackathon: tillförlitliga data i vård och skola", kind: "hackathon" as const },
+  ],
+};
+
+// -- baseline --------------------------------------------------------------------------------------------------
+
+async function recoveryRate(): Promise<number> {
+  const signer = account(2);
+  const hash = keccak256("0x1234");
+  const signature = await signer.sign({ hash });
+  return ratePerSecond(() => recoverAddress({ hash, signature }), 1500);
+}
+
+// -- credentials on chain --------------------------------------------------------------------------------------
+
+type Issued = { chain: BenchChain; eventId: bigint; unsigned(i: number): UnsignedCredential };
+
+async function createEvent(chain: BenchChain): Promise<Issued> {
+  const unsignedFor = (eventId: bigint, i: number) =>
+    buildAttendanceCredential({
+      chainId: chain.chainId,
+      registry: chain.registry,
+      eventId,
+      issuer: { organisationId: chain.organisationId, ...PROFILE },
+      subject: {
+        name: `Deltagare ${i}`,
+        email: `deltagare${i}@example.se`,
+        organisation: "Exempels kommun",
+        role: "participant",
+        partsAttended: ["natverk", "hackathon"],
+      },
+      event: EVENT,
+    });
+  // An event's metadata hash leaves out its id, which the registry assigns.
+  const hash = eventMetadataHash(unsignedFor(1n, 0).credentialSubject.achievement);
+  await chain.write(1, "createEvent", [chain.organisationId, 0n, 1, hash]);
+  const eventId = (BigInt(chain.organisationId) << 32n) | 1n;
+  return { chain, eventId, unsigned: (i) => unsignedFor(eventId, i) };
+}
+
+async function deadline(chain: BenchChain): Promise<bigint> {
+  return (await chain.publicClient.getBlock()).timestamp + 3600n;
+}
+
+/** `count` credentials in one batch, the root signed once and anchored (anchorBatch). */
+async function issueBatch(issued: Issued, count: number, from: number): Promise<string[]> {
+  const docs = Array.from({ length: count }, (_, i) => issued.unsigned(from + i));
+  const signed = await signBatch(buildBatch(docs), {
+    account: account(2),
+    deadline: await deadline(issued.chain),
+  });
+  await issued.chain.write(2, "anchorBatch", [signed.root, signed.eventId, signed.validUntil, signed.size]);
+  return signed.credentials.map((c) => JSON.stringify(c));
+}
+
+/** `count` single credentials, each signed and anchored on its own (issue by the signing key). */
+async function issueSingles(issued: Issued, count: number, from: number): Promise<string[]> {
+  const { chain } = issued;
+  const signer = account(2);
+  const until = await deadline(chain);
+  const credentials: Credential[] = [];
+  for (let i = 0; i < count; i++) {
+    credentials.push(await signCredential(issued.unsigned(from + i), { account: signer, deadline: until }));
+  }
+  // Sent back to back with explicit nonces and gas (no estimation), then the last receipt awaited.
+  const viemChain = localChain(chain.rpcUrl, chain.chainId);
+  const wallet = createWalletClient({ chain: viemChain, transport: http(chain.rpcUrl), account: signer });
+  let nonce = await chain.publicClient.getTransactionCount({ address: signer.address, blockTag: "pending" });
+  const block = await chain.publicClient.getBlock();
+  const maxFeePerGas = (block.baseFeePerGas ?? 1_000_000_000n) * 2n + 1_000_000_000n;
+  let last: Hex | undefined;
+  for (const credential of credentials) {
+    last = await wallet.sendTransaction({
+      to: chain.registry,
+      data: encodeFunctionData({
+        abi: intygRegistryAbi,
+        functionName: "issue",
+        args: [credential.commitment.root as Hex, issued.eventId, 0n],
+      }),
+      gas: 200_000n,
+      maxFeePerGas,
+      maxPriorityFeePerGas: 1_000_000_000n,
+      nonce: nonce++,
+      chain: viemChain,
+    });
+  }
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: last!, pollingInterval: 20 });
+  if (receipt.status !== "success") throw new Error("issue reverted");
+  return credentials.map((c) => JSON.stringify(c));
+}
+
+// -- verification ----------------------------------------------------------------------------------------------
+
+/** A client like the verifier's own (batching HTTP transport), counting HTTP requests. */
+function countingClient(rpcUrl: string) {
+  const counter = { requests: 0 };
+  const client = createPublicClient({
+    transport: http(rpcUrl, {
+      batch: { batchSize: 500, wait: 0 },
+      timeout: 30_000,
+      retryCount: 1,
+      onFetchRequest: () => {
+        counter.requests++;
+      },
+    }),
+  }) as PublicClient;
+  return { client, counter };
+}
+
+function assertVerified(reports: VerificationReport[], what: string): void {
+  const failed = reports.find((r) => !r.verified);
+  if (failed) {
+    throw new Error(
+      `${what}: a credential did not verify: ${failed.checks
+        .filter((c) => c.status !== "passed")
+        .map((c) => `${c.id} ${c.status} ${c.code}: ${c.message}`)
+        .join("; ")}`,
+    );
+  }
+}
+
+type Row = {
+  case: string;
+  source: "online" | "snapshot";
+  credentials: number;
+  ms: number;
+  credentialsPerSecond: number;
+  httpRequests: number | null;
+};
+
+async function runCase(
+  name: string,
+  texts: string[],
+  source: "online" | "snapshot",
+  options: { chain: BenchChain; snapshot: unknown },
+): Promise<Row> {
+  global.gc?.();
+  const counting = source === "online" ? countingClient(options.chain.rpcUrl) : null;
+  const start = performance.now();
+  const reports = await profiled(`${name}-${source}`, () =>
+    verifyCredentials(
+      texts,
+      counting
+        ? { client: counting.client, registry: options.chain.registry }
+        : { snapshot: options.snapshot as never, registry: options.chain.registry },
+    ),
+  );
+  const ms = since(start);
+  assertVerified(reports, `${name} ${source}`);
+  return {
+    case: name,
+    source,
+    credentials: texts.length,
+    ms,
+    credentialsPerSecond: Math.round(texts.length / (ms / 1000)),
+    httpRequests: counting ? counting.counter.requests : null,
+  };
+}
+
+/** One credential, verified as a one-off (a fresh client and caches each time), `LATENCY_RUNS` times. */
+async function latency(
+  name: string,
+  text: string,
+  source: "online" | "snapshot",
+  chain: BenchChain,
+  snapshot: unknown,
+) {
+  const times: number[] = [];
+  for (let i = 0; i < LATENCY_RUNS; i++) {
+    const start = performance.now();
+    const report = await verifyCredential(
+      text,
+      source === "online"
+        ? { rpcUrl: chain.rpcUrl, registry: chain.registry }
+        : { snapshot: snapshot as never, registry: chain.registry },
+    );
+    times.push(since(start));
+    assertVerified([report], name);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    case: name,
+    source,
+    firstMs: times[0]!,
+    medianMs: sorted[Math.floor(sorted.length / 2)]!,
+    minMs: sorted[0]!,
+    maxMs: sorted[sorted.length - 1]!,
+    runs: LATENCY_RUNS,
+  };
+}
+
+async function main() {
+  const started = performance.now();
+  const recoveries = Math.round(await recoveryRate());
+  console.log(`baseline: viem recoverAddress ${recoveries}/s`);
+  const chain = await startBenchChain();
+  try {
+    const issued = await createEvent(chain);
+    let t = performance.now();
+    const batch1000 = await issueBatch(issued, 1000, 0);
+    const batch10000 = quickMode() ? [] : await issueBatch(issued, 10_000, 100_000);
+    const singles1000 = await issueSingles(issued, 1000, 200_000);
+    const warm = await issueBatch(issued, 50, 300_000);
+    const setupMs = since(t);
+    t = performance.now();
+    const snapshot = await recordSnapshot({ rpcUrl: chain.rpcUrl, registry: chain.registry });
+    const snapshotMs = since(t);
+    const snapshotText = JSON.stringify(snapshot);
+    t = performance.now();
+    parseSnapshot(snapshotText);
+    const snapshotParseMs = since(t);
+    console.log(
+      `setup ${Math.round(setupMs)} ms; snapshot recorded in ${snapshotMs} ms (${snapshotText.length} bytes, parsed in ${snapshotParseMs} ms)`,
+    );
+
+    const ctx = { chain, snapshot };
+    // Warm-up: every code path once (JIT), on a small batch and a few singles.
+    await runCase("warm-up", warm, "online", ctx);
+    await runCase("warm-up", warm, "snapshot", ctx);
+    await runCase("warm-up", singles1000.slice(0, 20), "online", ctx);
+
+    const latencies = [
+      await latency("1 credential of a batch", batch1000[0]!, "online", chain, snapshot),
+      await latency("1 credential of a batch", batch1000[0]!, "snapshot", chain, snapshot),
+      await latency("1 single credential", singles1000[0]!, "online", chain, snapshot),
+    ];
+    for (const l of latencies) console.log(JSON.stringify(l));
+
+    const rows: Row[] = [];
+    const cases: [string, string[]][] = [
+      ["1,000 of one batch", batch1000],
+      ...(batch10000.length ? ([["10,000 of one batch", batch10000]] as [string, string[]][]) : []),
+      ["1,000 single credentials", singles1000],
+    ];
+    for (const [name, texts] of cases) {
+      for (const source of ["online", "snapshot"] as const) {
+        const row = await runCase(name, texts, source, ctx);
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
+
+    const out = rows.map((r) => ({
+      ...r,
+      vsRecoveryRate: round(r.credentialsPerSecond / recoveries, 2),
+      meetsTarget: r.credentials === TARGET.credentials ? r.ms <= TARGET.maxMs : undefined,
+    }));
+    const result = {
+      benchmark: "verification",
+      machine: machine(),
+      command: "pnpm bench verification",
+      target: TARGET,
+      baseline: {
+        viemRecoverAddressPerSecond: recoveries,
+        msFor1000Recoveries: Math.round(1_000_000 / recoveries),
+      },
+      setup: {
+        issueMs: Math.round(setupMs),
+        snapshotRecordMs: snapshotMs,
+        snapshotBytes: snapshotText.length,
+        snapshotParseMs,
+      },
+      latency: latencies,
+      rows: out,
+      summary: {
+        batch1000OnlineMs: out.find((r) => r.case === "1,000 of one batch" && r.source === "online")?.ms,
+        batch1000SnapshotMs: out.find((r) => r.case === "1,000 of one batch" && r.source === "snapshot")?.ms,
+        credentialsPerSecond: Object.fromEntries(
+          out.map((r) => [`${r.case} ${r.source}`, r.credentialsPerSecond]),
+        ),
+        viemRecoverAddressPerSecond: recoveries,
+        totalSeconds: Math.round((performance.now() - started) / 1000),
+      },
+    };
+    const file = writeResult("verification", result);
+    console.log(
+      `\nBaseline (same process): viem recoverAddress ${recoveries}/s (1,000 recoveries in ${Math.round(1_000_000 / recoveries)} ms)\n`,
+    );
+    console.log(
+      markdownTable(
+        [
+          "case",
+          "source",
+          "credentials",
+          "ms",
+          "credentials/s",
+          "× recovery rate",
+          "HTTP requests",
+          "target ≤ 2 s",
+        ],
+        out.map((r) => [
+          r.case,
+          r.source,
+          r.credentials,
+          r.ms,
+          r.credentialsPerSecond,
+          r.vsRecoveryRate,
+          r.httpRequests,
+          r.meetsTarget === undefined ? "" : r.meetsTarget ? "yes" : "no",
+        ]),
+      ),
+    );
+    console.log("\nOne credential, verified as a one-off (fresh client and caches):\n");
+    console.log(
+      markdownTable(
+        ["case", "source", "first (ms)", "median (ms)", "min (ms)", "max (ms)", "runs"],
+        latencies.map((l) => [l.case, l.source, l.firstMs, l.medianMs, l.minMs, l.maxMs, l.runs]),
+      ),
+    );
+    console.log(`\nwritten ${file}`);
+  } finally {
+    await chain.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,89 @@
+// Creates the first organisation and its admin API key in the service's database, and prints them as JSON.
+//
+//   DATABASE_URL=postgres://… (or INTYG_DATA_DIR=…) tsx src/bin/bootstrap.ts \
+//     --name "Offentliga Rummet" --legal-name "Sveriges Kommuner och Regioner" \
+//     --organisation-number 222000-0315 --url https://skr.se --chain-organisation-id 1 [--api-key …] [--reuse]
+//
+// The API key is printed once; only its SHA-256 is stored.
+
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { bootstrap } from "../bootstrap";
+import { ValidationError } from "../errors";
+import { createStore } from "../store/store";
+
+async function run(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      name: { type: "string" },
+      "legal-name": { type: "string" },
+      "organisation-number": { type: "string" },
+      url: { type: "string" },
+      "chain-organisation-id": { type: "string" },
+      "key-name": { type: "string" },
+      "api-key": { type: "string" },
+      reuse: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      "usage: bootstrap --name N --legal-name L --organisation-number NNNNNN-NNNN --url https://… --chain-organisation-id ID [--key-name K] [--api-key KEY] [--reuse]\n",
+    );
+    return 0;
+  }
+  const store = await createStore({
+    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    dataDir: path.resolve(process.env.INTYG_DATA_DIR || ".intyg/data"),
+  });
+  try {
+    const result = await bootstrap(store, {
+      profile: {
+        name: values.name ?? "",
+        legalName: values["legal-name"] ?? values.name ?? "",
+        organisationNumber: values["organisation-number"] ?? "",
+        url: values.url ?? "",
+      },
+      chainOrganisationId: Number(values["chain-organisation-id"] ?? "0"),
+      ...(values["key-name"] ? { keyName: values["key-name"] } : {}),
+      ...((values["api-key"] ?? process.env.INTYG_API_KEY)
+        ? { apiKey: values["api-key"] ?? process.env.INTYG_API_KEY }
+        : {}),
+      reuse: values.reuse ?? false,
+    });
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          organisationId: result.organisation.id,
+          chainOrganisationId: result.organisation.chainOrganisationId,
+          created: result.created,
+          apiKeyId: result.apiKey.id,
+          apiKey: result.secret,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      process.stderr.write(
+        `${error.message}:\n${error.errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}\n`,
+      );
+      return 2;
+    }
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+run().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`bootstrap failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

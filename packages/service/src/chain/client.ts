@@ -1,0 +1,381 @@
+import { intygRegistryAbi } from "@intyg/registry";
+import {
+  type Address,
+  BaseError,
+  type Chain,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  HttpRequestError,
+  http,
+  type LocalAccount,
+  type PublicClient,
+  parseEventLogs,
+  TimeoutError,
+  TransactionReceiptNotFoundError,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { type Signer, signerAccount } from "../signer";
+
+export type RegistryRecord = {
+  eventId: bigint;
+  issuedAt: number;
+  validUntil: number;
+  revokedAt: number;
+  revocationReason: number;
+  batchSize: number;
+};
+
+export type LeafRevocation = { revokedAt: number; reason: number };
+
+export type TxReceipt = { transactionHash: Hex; status: "success" | "reverted"; blockNumber: bigint };
+
+export type IssueRequestArgs = {
+  commitment: Hex;
+  eventId: bigint;
+  validUntil: bigint;
+  batchSize: number;
+  holder: Address;
+  deadline: bigint;
+};
+
+export type ClaimRequestArgs = { root: Hex; leaf: Hex; holder: Address; deadline: bigint };
+
+/**
+ * Everything the service does with the registry. Writes return the transaction hash as soon as the node has
+ * accepted it (so callers can record it before waiting); `waitForReceipt` waits for it to be mined.
+ * A fault-injecting wrapper can implement this interface around the real client (crash tests).
+ */
+export interface ChainClient {
+  readonly chainId: number;
+  readonly registry: Address;
+  /** The account that sends key-only transactions (createEvent, anchorBatch, revoke …): the signing key. */
+  readonly keyAddress: Address;
+  /** The account that relays signed requests (issueSigned). */
+  readonly relayerAddress: Address;
+
+  blockNumber(): Promise<bigint>;
+  record(commitment: Hex): Promise<RegistryRecord>;
+  leafRevocation(root: Hex, leaf: Hex): Promise<LeafRevocation>;
+  supersededBy(root: Hex, leaf: Hex): Promise<Hex>;
+  isBatchMember(root: Hex, leaf: Hex, proof: readonly Hex[]): Promise<boolean>;
+  eventInfo(
+    eventId: bigint,
+  ): Promise<{ metadataHash: Hex; parentId: bigint; createdAt: number; kind: number }>;
+  signingKey(
+    key: Address,
+  ): Promise<{ organisationId: number; validFrom: number; validUntil: number; suspended: boolean }>;
+
+  createEvent(args: {
+    organisationId: number;
+    parentId: bigint;
+    kind: 1 | 2;
+    metadataHash: Hex;
+  }): Promise<Hex>;
+  updateEventMetadata(args: { eventId: bigint; metadataHash: Hex }): Promise<Hex>;
+  anchorBatch(args: { root: Hex; eventId: bigint; validUntil: bigint; batchSize: number }): Promise<Hex>;
+  issueSigned(args: { request: IssueRequestArgs; signature: Hex }): Promise<Hex>;
+  revoke(args: { commitment: Hex; reason: number }): Promise<Hex>;
+  revokeLeaf(args: { root: Hex; leaf: Hex; reason: number }): Promise<Hex>;
+  supersede(args: { root: Hex; leaf: Hex; replacement: Hex }): Promise<Hex>;
+
+  waitForReceipt(hash: Hex): Promise<TxReceipt>;
+  /** The receipt when mined, null when unknown or still pending. */
+  getReceipt(hash: Hex): Promise<TxReceipt | null>;
+  /** Whether the node knows the transaction (mined or pending). */
+  hasTransaction(hash: Hex): Promise<boolean>;
+  /** The event id from the `EventCreated` log of a createEvent receipt. */
+  createdEventId(hash: Hex): Promise<bigint>;
+}
+
+/** The registry refused a transaction (a custom error of IIntygRegistry, or another revert). Not retryable. */
+export class ChainRevertError extends Error {
+  override name = "ChainRevertError";
+  constructor(
+    readonly errorName: string,
+    readonly args: readonly unknown[] = [],
+    message?: string,
+  ) {
+    super(message ?? `the registry reverted: ${errorName}`);
+  }
+}
+
+/** The node could not be reached or failed to answer. Retryable. */
+export class ChainRpcError extends Error {
+  override name = "ChainRpcError";
+}
+
+/** Maps viem errors onto ChainRevertError (permanent) and ChainRpcError (transient). */
+export function classifyChainError(error: unknown): Error {
+  if (error instanceof ChainRevertError || error instanceof ChainRpcError) return error;
+  if (error instanceof BaseError) {
+    const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError) {
+      const name = revert.data?.errorName ?? revert.reason ?? "unknown";
+      return new ChainRevertError(name, revert.data?.args ?? []);
+    }
+    const transient = error.walk(
+      (e) =>
+        e instanceof HttpRequestError ||
+        e instanceof TimeoutError ||
+        e instanceof TransactionReceiptNotFoundError,
+    );
+    if (transient) return new ChainRpcError(error.shortMessage);
+    return new ChainRpcError(error.shortMessage);
+  }
+  if (error instanceof Error) return new ChainRpcError(error.message);
+  return new ChainRpcError(String(error));
+}
+
+const NONCE_ERROR =
+  /nonce too low|nonce has already been used|replacement transaction underpriced|already known|nonce.*(too high|expected)/i;
+
+/**
+ * Explicit nonce management per sending account: one send at a time, the next nonce kept in memory and taken
+ * from the node's pending count on first use and after any failed send. A send that the node refuses for its
+ * nonce (another process used it) resynchronises and tries again.
+ */
+export class NonceManager {
+  private next = new Map<Address, number>();
+  private queues = new Map<Address, Promise<unknown>>();
+
+  constructor(private readonly pendingCount: (address: Address) => Promise<number>) {}
+
+  async send<T>(address: Address, fn: (nonce: number) => Promise<T>): Promise<T> {
+    const previous = this.queues.get(address) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.sendNow(address, fn));
+    this.queues.set(address, run);
+    return run;
+  }
+
+  private async sendNow<T>(address: Address, fn: (nonce: number) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      let nonce = this.next.get(address);
+      if (nonce === undefined) {
+        nonce = await this.pendingCount(address);
+      }
+      try {
+        const result = await fn(nonce);
+        this.next.set(address, nonce + 1);
+        return result;
+      } catch (error) {
+        this.next.delete(address);
+        const message = error instanceof BaseError ? `${error.shortMessage} ${error.details}` : String(error);
+        if (attempt < 3 && NONCE_ERROR.test(message)) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+export type CreateChainClientParameters = {
+  rpcUrl: string;
+  registry: Address;
+  signer: Signer;
+  /** Relays issueSigned; the signing key relays when omitted. */
+  relayer?: Signer;
+  /** Read from the node when omitted. */
+  chainId?: number;
+  /** Receipt polling, ms (default 250). */
+  pollingIntervalMs?: number;
+  /** Receipt wait limit, ms (default 120 s). */
+  receiptTimeoutMs?: number;
+};
+
+function toReceipt(receipt: {
+  transactionHash: Hex;
+  status: "success" | "reverted";
+  blockNumber: bigint;
+}): TxReceipt {
+  return {
+    transactionHash: receipt.transactionHash,
+    status: receipt.status,
+    blockNumber: receipt.blockNumber,
+  };
+}
+
+/** The registry client over viem: reads through a public client, writes from the signer (and relayer) account. */
+export async function createChainClient(parameters: CreateChainClientParameters): Promise<ChainClient> {
+  const transport: Transport = http(parameters.rpcUrl, { retryCount: 2, timeout: 20_000 });
+  const chainId = parameters.chainId ?? (await createPublicClient({ transport }).getChainId());
+  const chain: Chain = defineChain({
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [parameters.rpcUrl] } },
+  });
+  const pollingInterval = parameters.pollingIntervalMs ?? 250;
+  const publicClient = createPublicClient({ chain, transport, pollingInterval }) as PublicClient;
+  const keyAccount: LocalAccount = signerAccount(parameters.signer);
+  const relayerAccount: LocalAccount = parameters.relayer ? signerAccount(parameters.relayer) : keyAccount;
+  const wallet = (account: LocalAccount): WalletClient => createWalletClient({ chain, transport, account });
+  const keyWallet = wallet(keyAccount);
+  const relayerWallet = relayerAccount === keyAccount ? keyWallet : wallet(relayerAccount);
+  const nonces = new NonceManager((address) =>
+    publicClient.getTransactionCount({ address, blockTag: "pending" }),
+  );
+  const registry = parameters.registry;
+  const read = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw classifyChainError(error);
+    }
+  };
+
+  async function write(
+    account: LocalAccount,
+    client: WalletClient,
+    functionName: string,
+    args: readonly unknown[],
+  ): Promise<Hex> {
+    try {
+      return await nonces.send(account.address, (nonce) =>
+        client.writeContract({
+          address: registry,
+          abi: intygRegistryAbi,
+          functionName: functionName as never,
+          args: args as never,
+          account,
+          chain,
+          nonce,
+        }),
+      );
+    } catch (error) {
+      throw classifyChainError(error);
+    }
+  }
+
+  const timeout = parameters.receiptTimeoutMs ?? 120_000;
+
+  return {
+    chainId,
+    registry,
+    keyAddress: keyAccount.address,
+    relayerAddress: relayerAccount.address,
+    blockNumber: () => read(() => publicClient.getBlockNumber({ cacheTime: 0 })),
+    record: (commitment) =>
+      read(async () => {
+        const r = await publicClient.readContract({
+          address: registry,
+          abi: intygRegistryAbi,
+          functionName: "record",
+          args: [commitment],
+        });
+        return {
+          eventId: r.eventId,
+          issuedAt: Number(r.issuedAt),
+          validUntil: Number(r.validUntil),
+          revokedAt: Number(r.revokedAt),
+          revocationReason: Number(r.revocationReason),
+          batchSize: Number(r.batchSize),
+        };
+      }),
+    leafRevocation: (root, leaf) =>
+      read(async () => {
+        const r = await publicClient.readContract({
+          address: registry,
+          abi: intygRegistryAbi,
+          functionName: "leafRevocation",
+          args: [root, leaf],
+        });
+        return { revokedAt: Number(r.revokedAt), reason: Number(r.reason) };
+      }),
+    supersededBy: (root, leaf) =>
+      read(() =>
+        publicClient.readContract({
+          address: registry,
+          abi: intygRegistryAbi,
+          functionName: "supersededBy",
+          args: [root, leaf],
+        }),
+      ),
+    isBatchMember: (root, leaf, proof) =>
+      read(() =>
+        publicClient.readContract({
+          address: registry,
+          abi: intygRegistryAbi,
+          functionName: "isBatchMember",
+          args: [root, leaf, [...proof]],
+        }),
+      ),
+    eventInfo: (eventId) =>
+      read(async () => {
+        const r = await publicClient.readContract({
+          address: registry,
+          abi: intygRegistryAbi,
+          functionName: "eventInfo",
+          args: [eventId],
+        });
+        return {
+          metadataHash: r.metadataHash,
+          parentId: r.parentId,
+          createdAt: Number(r.createdAt),
+          kind: Number(r.kind),
+        };
+      }),
+    signingKey: (key) =>
+      read(async () => {
+        const r = await publicClient.readContract({
+          address: registry,
+          abi: intygRegistryAbi,
+          functionName: "signingKey",
+          args: [key],
+        });
+        return {
+          organisationId: Number(r.organisationId),
+          validFrom: Number(r.validFrom),
+          validUntil: Number(r.validUntil),
+          suspended: r.suspended,
+        };
+      }),
+
+    createEvent: ({ organisationId, parentId, kind, metadataHash }) =>
+      write(keyAccount, keyWallet, "createEvent", [organisationId, parentId, kind, metadataHash]),
+    updateEventMetadata: ({ eventId, metadataHash }) =>
+      write(keyAccount, keyWallet, "updateEventMetadata", [eventId, metadataHash]),
+    anchorBatch: ({ root, eventId, validUntil, batchSize }) =>
+      write(keyAccount, keyWallet, "anchorBatch", [root, eventId, validUntil, batchSize]),
+    issueSigned: ({ request, signature }) =>
+      write(relayerAccount, relayerWallet, "issueSigned", [request, signature]),
+    revoke: ({ commitment, reason }) => write(keyAccount, keyWallet, "revoke", [commitment, reason]),
+    revokeLeaf: ({ root, leaf, reason }) => write(keyAccount, keyWallet, "revokeLeaf", [root, leaf, reason]),
+    supersede: ({ root, leaf, replacement }) =>
+      write(keyAccount, keyWallet, "supersede", [root, leaf, replacement]),
+
+    waitForReceipt: (hash) =>
+      read(async () =>
+        toReceipt(await publicClient.waitForTransactionReceipt({ hash, timeout, pollingInterval })),
+      ),
+    getReceipt: async (hash) => {
+      try {
+        return toReceipt(await publicClient.getTransactionReceipt({ hash }));
+      } catch (error) {
+        if (error instanceof BaseError && error.walk((e) => e instanceof TransactionReceiptNotFoundError))
+          return null;
+        throw classifyChainError(error);
+      }
+    },
+    hasTransaction: async (hash) => {
+      try {
+        await publicClient.getTransaction({ hash });
+        return true;
+      } catch (error) {
+        if (error instanceof BaseError && /could not be found|not found/i.test(error.shortMessage))
+          return false;
+        throw classifyChainError(error);
+      }
+    },
+    createdEventId: (hash) =>
+      read(async () => {
+        const receipt = await publicClient.getTransactionReceipt({ hash });
+        const logs = parseEventLogs({ abi: intygRegistryAbi, logs: receipt.logs, eventName: "EventCreated" });
+        const log = logs[0];
+        if (!log) throw new ChainRevertError("EventCreatedMissing", [], "no EventCreated log in the receipt");
+        return log.args.eventId;
+      }),
+  };
+}

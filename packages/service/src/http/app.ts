@@ -1,0 +1,77 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { ProblemError } from "../errors";
+import type { AppDeps, AppEnv } from "./context";
+import { docsHtml } from "./docs";
+import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "./middleware";
+import { errorHandler, notFoundHandler, validationHook } from "./problem";
+import { credentialRoutes } from "./routes/credentials";
+import { eventRoutes } from "./routes/events";
+import { holderRoutes } from "./routes/holder";
+import { organisationRoutes } from "./routes/organisation";
+import { systemRoutes } from "./routes/system";
+import { vcApiRoutes } from "./routes/vcapi";
+
+export type App = ReturnType<typeof createApp>;
+
+/**
+ * The issuer service's HTTP app: the organiser API under /v1 (Bearer API key), the public holder links, the
+ * VC-API, health, the OpenAPI 3.1 document and its reference page.
+ */
+export function createApp(deps: AppDeps) {
+  const { config, logger } = deps;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const limiter = createRateLimiter(config.rateLimit);
+
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(accessLog(logger.child({ component: "http" })));
+  app.use(
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: () => {
+        throw new ProblemError(
+          413,
+          "payload-too-large",
+          `The request body exceeds ${config.bodyLimitBytes} bytes`,
+        );
+      },
+    }),
+  );
+  app.onError(errorHandler(logger));
+  app.notFound(notFoundHandler);
+
+  app.use("/v1/*", requireApiKey(deps.store), rateLimitByApiKey(limiter));
+  app.route("/v1", organisationRoutes(deps));
+  app.route("/v1", eventRoutes(deps));
+  app.route("/v1", credentialRoutes(deps));
+  app.route("/", holderRoutes(deps));
+  app.route("/", vcApiRoutes(deps, limiter));
+  app.route("/", systemRoutes(deps));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An organisation's API key",
+  });
+  const openApiConfig = {
+    openapi: "3.1.0",
+    info: {
+      title: "Intyg issuer service",
+      version: "0.1.0",
+      description:
+        "Issues verifiable attendance and training credentials anchored on an EVM chain: events and courses, bulk issuance, batch anchoring, revocation, re-issue, erasure, delivery (JSON, share link, QR, PDF) and the VC-API.",
+    },
+    servers: [{ url: config.publicUrl }],
+  };
+  app.doc31("/openapi.json", openApiConfig);
+  app.get("/docs", (c) => c.html(docsHtml(app.getOpenAPI31Document(openApiConfig) as never)));
+  app.get("/", (c) =>
+    c.json({
+      service: "intyg",
+      docs: `${config.publicUrl}/docs`,
+      openapi: `${config.publicUrl}/openapi.json`,
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,43 @@
+import type { ChainClient } from "../chain/client";
+import type { Clock } from "../clock";
+import type { ServiceConfig } from "../config";
+import type { Logger } from "../logger";
+import type { Signer } from "../signer";
+import type { Store } from "../store/store";
+import type { ApiKey, Organisation } from "../store/types";
+
+/**
+ * The VC-API verification hook. The verifier package will implement it; until then the service answers the
+ * verify routes with 501.
+ */
+export interface CredentialVerifier {
+  verifyCredential(input: { verifiableCredential: unknown; options?: unknown }): Promise<unknown>;
+  verifyPresentation(input: {
+    verifiablePresentation?: unknown;
+    presentation?: unknown;
+    options?: unknown;
+  }): Promise<unknown>;
+}
+
+/** Everything the HTTP app needs; tests and main() build it. */
+export type AppDeps = {
+  store: Store;
+  signer: Signer;
+  chain: ChainClient;
+  clock: Clock;
+  logger: Logger;
+  config: ServiceConfig;
+  /** Woken after new work is stored (the anchoring worker), when running in the same process. */
+  worker?: { wake(): void };
+  /** VC-API `/credentials/verify` and `/presentations/verify`; 501 when absent. */
+  verifier?: CredentialVerifier;
+};
+
+export type AuthContext = { apiKey: ApiKey; organisation: Organisation };
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    auth: AuthContext;
+  };
+};

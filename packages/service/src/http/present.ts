@@ -1,0 +1,158 @@
+// How stored records appear in responses, and the delivery of a signed credential (share link, QR, PDF).
+
+import {
+  ClaimPathError,
+  type Credential,
+  discloseCredential,
+  ShareLinkError,
+  shareUrl,
+} from "@intyg/credential";
+import type { ServiceConfig } from "../config";
+import { BadRequestError, ConflictError, GoneError, UnprocessableError } from "../errors";
+import { holderUrl } from "../issuance";
+import type { BatchRecord, CredentialRecord, EventRecord, JobRecord } from "../store/types";
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function eventResource(
+  event: EventRecord,
+  extra: { children?: string[]; credentials?: Record<string, number> } = {},
+) {
+  return {
+    id: event.id,
+    kind: event.kind,
+    parentId: event.parentId,
+    status: event.status,
+    chainEventId: event.chainEventId,
+    metadataHash: event.metadataHash,
+    txHash: event.txHash,
+    details: event.details,
+    ...extra,
+    createdAt: event.createdAt.toISOString(),
+    updatedAt: event.updatedAt.toISOString(),
+  };
+}
+
+export function credentialLinks(config: ServiceConfig, id: string) {
+  const self = `${config.publicUrl}/v1/credentials/${id}`;
+  return {
+    self,
+    share: `${self}/share`,
+    qrSvg: `${self}/qr.svg`,
+    qrPng: `${self}/qr.png`,
+    pdf: `${self}/pdf`,
+  };
+}
+
+export function credentialSummary(
+  config: ServiceConfig,
+  record: CredentialRecord,
+  batch: BatchRecord | null = null,
+) {
+  return {
+    id: record.id,
+    eventId: record.eventId,
+    mode: record.mode,
+    status: record.status,
+    commitment: record.commitment,
+    holder: record.holderAddress,
+    validUntil: record.validUntil ? new Date(record.validUntil * 1000).toISOString() : null,
+    batch:
+      record.batchId && record.leaf && record.proof
+        ? {
+            id: record.batchId,
+            root: batch?.root ?? rootOf(record) ?? "",
+            leaf: record.leaf,
+            proof: record.proof,
+          }
+        : null,
+    txHash: record.mode === "batch" ? (batch?.txHash ?? null) : record.txHash,
+    anchoredAt: iso(record.anchoredAt),
+    revocation:
+      record.revocationReason && record.revocationStatus
+        ? {
+            reason: record.revocationReason,
+            status: record.revocationStatus,
+            requestedAt: iso(record.revocationRequestedAt),
+            revokedAt: iso(record.revokedAt),
+          }
+        : null,
+    supersedes: record.supersedes,
+    supersededBy: record.supersededBy,
+    erasedAt: iso(record.erasedAt),
+    holderUrl: record.holderToken ? holderUrl(config.publicUrl, record.holderToken) : null,
+    links: credentialLinks(config, record.id),
+    createdAt: record.createdAt.toISOString(),
+  };
+}
+
+function rootOf(record: CredentialRecord): string | null {
+  const anchor = (record.document as { anchor?: { batch?: { root?: string } } } | null)?.anchor;
+  return anchor?.batch?.root ?? null;
+}
+
+export function credentialResource(
+  config: ServiceConfig,
+  record: CredentialRecord,
+  batch: BatchRecord | null = null,
+) {
+  return { ...credentialSummary(config, record, batch), credential: record.document };
+}
+
+export function jobResource(config: ServiceConfig, job: JobRecord) {
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    result: (job.result as never) ?? null,
+    error: (job.error as Record<string, unknown> | null) ?? null,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+    href: `${config.publicUrl}/v1/jobs/${job.id}`,
+  };
+}
+
+/** The credential as the holder may show it: signed (it has its proof), not erased. */
+export function signedDocument(record: CredentialRecord): Credential {
+  if (record.erasedAt || !record.document) throw new GoneError("The credential's data has been erased");
+  const doc = record.document as { proof?: unknown };
+  if (!doc.proof) {
+    throw new ConflictError("The credential is not signed yet: it is signed with its batch shortly", {
+      retryAfter: 2,
+    });
+  }
+  return record.document as unknown as Credential;
+}
+
+/** Parses `?hide=/credentialSubject/email,/credentialSubject/birthDate`. */
+export function hiddenPaths(hide: string | undefined): string[] {
+  if (!hide) return [];
+  return hide
+    .split(",")
+    .map((path) => path.trim())
+    .filter(Boolean);
+}
+
+/** A copy hiding the chosen claims (selective disclosure); the proof still verifies. */
+export function disclose(doc: Credential, hide: string[]): Credential {
+  if (hide.length === 0) return doc;
+  try {
+    return discloseCredential(doc, { hide });
+  } catch (error) {
+    if (error instanceof ClaimPathError) {
+      throw new BadRequestError(
+        `Cannot hide ${String(error.details.path ?? "that claim")}: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+}
+
+export function shareLink(config: ServiceConfig, doc: Credential): string {
+  try {
+    return shareUrl(config.verifyUrl, doc);
+  } catch (error) {
+    if (error instanceof ShareLinkError) throw new UnprocessableError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,329 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { claimRequestTypes, intygDomain } from "@intyg/credential";
+import type { Context } from "hono";
+import type { Address, Hex } from "viem";
+import { unixSeconds } from "../../clock";
+import { ConflictError, NotFoundError, UnprocessableError } from "../../errors";
+import { type AttendeeInput, prepareCredentials } from "../../issuance";
+import type { CredentialRecord, Organisation } from "../../store/types";
+import type { AppDeps, AppEnv } from "../context";
+import { type DeliveryFormat, deliver, deliveryRoute } from "../delivery";
+import { credentialResource, credentialSummary, jobResource } from "../present";
+import { problemResponses, validationHook } from "../problem";
+import {
+  ClaimVoucherRequestSchema,
+  ClaimVoucherSchema,
+  CredentialListSchema,
+  CredentialResourceSchema,
+  IdParamSchema,
+  JobSchema,
+  PageQuerySchema,
+  ReissueSchema,
+  RevokeSchema,
+} from "../schemas";
+
+const security = [{ bearerAuth: [] as never[] }];
+
+/** A credential's own claims (what a re-issue keeps when no corrected subject is given). */
+function subjectOf(record: CredentialRecord): AttendeeInput["subject"] | null {
+  const subject = (record.document as { credentialSubject?: Record<string, unknown> } | null)
+    ?.credentialSubject;
+  if (!subject) return null;
+  const { type: _type, achievement: _achievement, ...claims } = subject;
+  return claims as AttendeeInput["subject"];
+}
+
+/** Credentials: status, revocation, re-issue, erasure, delivery and claim vouchers; bulk jobs. */
+export function credentialRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const { store, config } = deps;
+
+  async function own(organisation: Organisation, id: string): Promise<CredentialRecord> {
+    const record = await store.credentials.get(organisation.id, id);
+    if (!record) throw new NotFoundError("credential");
+    return record;
+  }
+
+  async function resource(record: CredentialRecord) {
+    const batch = record.batchId ? await store.anchoring.getBatch(record.batchId) : null;
+    return credentialResource(config, record, batch);
+  }
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/credentials",
+      tags: ["Credentials"],
+      summary: "List credentials",
+      security,
+      request: {
+        query: z.object({
+          eventId: z.uuid().optional(),
+          status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]).optional(),
+          ...PageQuerySchema,
+        }),
+      },
+      responses: {
+        200: {
+          description: "A page of credentials",
+          content: { "application/json": { schema: CredentialListSchema } },
+        },
+        ...problemResponses(400, 401, 429),
+      },
+    }),
+    async (c) => {
+      const page = await store.credentials.list(c.get("auth").organisation.id, c.req.valid("query"));
+      return c.json(
+        { items: page.items.map((r) => credentialSummary(config, r)), nextCursor: page.nextCursor } as never,
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/credentials/{id}",
+      tags: ["Credentials"],
+      summary: "A credential: its status (pending → anchored), anchor, revocation and document",
+      security,
+      request: { params: IdParamSchema },
+      responses: {
+        200: {
+          description: "The credential",
+          content: { "application/json": { schema: CredentialResourceSchema } },
+        },
+        ...problemResponses(401, 404, 429),
+      },
+    }),
+    async (c) => {
+      const record = await own(c.get("auth").organisation, c.req.valid("param").id);
+      return c.json((await resource(record)) as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/credentials/{id}/revoke",
+      tags: ["Credentials"],
+      summary: "Revoke a credential with a reason",
+      description:
+        "A batch member is revoked on chain with revokeLeaf(root, leaf, code), a single credential with revoke(commitment, code). A credential not yet sent to the chain is cancelled at once (200); otherwise the revocation is queued (202) and confirmed by the worker.",
+      security,
+      request: {
+        params: IdParamSchema,
+        body: { required: true, content: { "application/json": { schema: RevokeSchema } } },
+      },
+      responses: {
+        200: {
+          description: "Revoked",
+          content: { "application/json": { schema: CredentialResourceSchema } },
+        },
+        202: {
+          description: "Revocation queued",
+          content: { "application/json": { schema: CredentialResourceSchema } },
+        },
+        ...problemResponses(400, 401, 404, 409, 415, 429),
+      },
+    }),
+    async (c) => {
+      const organisation = c.get("auth").organisation;
+      const { id } = c.req.valid("param");
+      const { reason } = c.req.valid("json");
+      const result = await store.credentials.requestRevocation(organisation.id, id, reason);
+      if (!result) throw new NotFoundError("credential");
+      const { credential, changed } = result;
+      if (!changed && credential.revocationReason !== reason) {
+        throw new ConflictError(`The credential is already revoked (${credential.revocationReason})`);
+      }
+      if (changed) {
+        deps.logger.info({ credential: id, reason }, "revocation requested");
+        deps.worker?.wake();
+      }
+      return c.json(
+        (await resource(credential)) as never,
+        credential.revocationStatus === "requested" ? 202 : 200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/credentials/{id}/reissue",
+      tags: ["Credentials"],
+      summary: "Re-issue a corrected credential that supersedes this one",
+      description:
+        "Issues a new credential (on its own, so that its commitment is anchored directly) and, once both are anchored, records supersede(root, leaf, replacement) on chain.",
+      security,
+      request: {
+        params: IdParamSchema,
+        body: { required: true, content: { "application/json": { schema: ReissueSchema } } },
+      },
+      responses: {
+        201: {
+          description: "The new credential",
+          content: { "application/json": { schema: CredentialResourceSchema } },
+        },
+        ...problemResponses(400, 401, 404, 409, 415, 422, 429),
+      },
+    }),
+    async (c) => {
+      const organisation = c.get("auth").organisation;
+      const old = await own(organisation, c.req.valid("param").id);
+      const body = c.req.valid("json");
+      if (old.supersededBy) throw new ConflictError("The credential has already been superseded");
+      if (old.revocationStatus) throw new ConflictError("A revoked credential cannot be superseded");
+      const subject = body.subject ?? subjectOf(old);
+      if (!subject)
+        throw new UnprocessableError("The credential's data was erased: give the corrected subject");
+      const event = await store.events.getById(old.eventId);
+      if (!event) throw new NotFoundError("event");
+      const validUntil =
+        body.validUntil ??
+        (old.validUntil
+          ? new Date(old.validUntil * 1000).toISOString().replace(/\.\d{3}Z$/, "Z")
+          : undefined);
+      const holder = body.holder ?? old.holderAddress ?? undefined;
+      const { credentials, items } = await prepareCredentials(
+        {
+          anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
+          organisation,
+          event,
+          signer: deps.signer,
+          clock: deps.clock,
+          requestTtlSeconds: config.worker.requestTtlSeconds,
+          publicUrl: config.publicUrl,
+        },
+        [{ subject, ...(holder ? { holder } : {}), ...(validUntil ? { validUntil } : {}) }],
+        { pathPrefix: "", forceSingle: true, supersedes: old.id },
+      );
+      const newId = items[0]!.id;
+      await store.issuance.commit({
+        organisationId: organisation.id,
+        requestHash: "",
+        response: { status: 201, body: {} },
+        credentials,
+        after: async (tx) => {
+          if (!(await store.credentials.linkSupersession(tx, old.id, newId))) {
+            throw new ConflictError("The credential was superseded or revoked meanwhile");
+          }
+        },
+      });
+      deps.logger.info({ credential: old.id, replacement: newId }, "credential re-issued");
+      deps.worker?.wake();
+      const record = await own(organisation, newId);
+      c.header("Location", `${config.publicUrl}/v1/credentials/${newId}`);
+      return c.json((await resource(record)) as never, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/credentials/{id}/erase",
+      tags: ["Credentials"],
+      summary: "Erase the personal data of a credential (GDPR art. 17)",
+      description:
+        "Deletes the stored document, the recipient data and the holder link. The commitment, leaf, Merkle proof and revocation state (hashes and ids) stay, so the credential can still be revoked and other credentials verify as before. A credential not yet anchored is cancelled.",
+      security,
+      request: { params: IdParamSchema },
+      responses: {
+        200: { description: "Erased", content: { "application/json": { schema: CredentialResourceSchema } } },
+        ...problemResponses(401, 404, 429),
+      },
+    }),
+    async (c) => {
+      const erased = await store.credentials.erase(c.get("auth").organisation.id, c.req.valid("param").id);
+      if (!erased) throw new NotFoundError("credential");
+      deps.logger.info({ credential: erased.id }, "personal data erased");
+      return c.json((await resource(erased)) as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/credentials/{id}/claim-voucher",
+      tags: ["Credentials"],
+      summary: "A signed voucher (EIP-712 ClaimRequest) for the holder's wallet to claim the soulbound token",
+      security,
+      request: {
+        params: IdParamSchema,
+        body: { required: true, content: { "application/json": { schema: ClaimVoucherRequestSchema } } },
+      },
+      responses: {
+        200: { description: "The voucher", content: { "application/json": { schema: ClaimVoucherSchema } } },
+        ...problemResponses(400, 401, 404, 409, 415, 429),
+      },
+    }),
+    async (c) => {
+      const record = await own(c.get("auth").organisation, c.req.valid("param").id);
+      const body = c.req.valid("json");
+      if (record.mode !== "batch" || !record.batchId || !record.leaf || !record.proof) {
+        throw new ConflictError("Only a credential anchored in a batch has a token to claim");
+      }
+      if (record.status !== "anchored") throw new ConflictError("The credential is not anchored yet");
+      if (record.revocationStatus) throw new ConflictError("The credential is revoked");
+      const batch = await store.anchoring.getBatch(record.batchId);
+      if (!batch) throw new NotFoundError("batch");
+      const deadline = BigInt(body.deadline ?? unixSeconds(deps.clock) + 7 * 24 * 3600);
+      const message = { root: batch.root, leaf: record.leaf, holder: body.holder as Address, deadline };
+      const signature = await deps.signer.signTypedData({
+        domain: intygDomain(deps.chain.chainId, deps.chain.registry),
+        types: claimRequestTypes,
+        primaryType: "ClaimRequest",
+        message,
+      });
+      return c.json(
+        {
+          registry: deps.chain.registry,
+          chainId: deps.chain.chainId,
+          request: {
+            root: batch.root,
+            leaf: record.leaf,
+            holder: body.holder,
+            deadline: deadline.toString(),
+          },
+          proof: record.proof as Hex[],
+          signer: deps.signer.address,
+          signature,
+        },
+        200,
+      );
+    },
+  );
+
+  for (const format of ["share", "qr.svg", "qr.png", "pdf"] as DeliveryFormat[]) {
+    app.openapi(
+      deliveryRoute("/credentials/{id}", format, IdParamSchema, { tags: ["Delivery"], security }),
+      (async (c: Context<AppEnv>) => {
+        const record = await own(c.get("auth").organisation, c.req.param("id")!);
+        return deliver(c, config, record, format, c.req.query() as { hide?: string; lang?: "sv" | "en" });
+      }) as never,
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/jobs/{id}",
+      tags: ["Issuance"],
+      summary: "A bulk issuance job",
+      security,
+      request: { params: IdParamSchema },
+      responses: {
+        200: { description: "The job", content: { "application/json": { schema: JobSchema } } },
+        ...problemResponses(401, 404, 429),
+      },
+    }),
+    async (c) => {
+      const job = await store.jobs.get(c.get("auth").organisation.id, c.req.valid("param").id);
+      if (!job) throw new NotFoundError("job");
+      return c.json(jobResource(config, job) as never, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,384 @@
+import { randomUUID } from "node:crypto";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { NotFoundError, ProblemError, ValidationError } from "../../errors";
+import { createEvent, updateEvent } from "../../events";
+import type { EventDetails } from "../../format";
+import { type IssuanceContext, prepareCredentials, requestHash } from "../../issuance";
+import type { IssuanceOutcome } from "../../store/store";
+import type { EventRecord, Organisation } from "../../store/types";
+import type { BulkJobInput } from "../../worker/worker";
+import type { AppDeps, AppEnv } from "../context";
+import { credentialResource, credentialSummary, eventResource, jobResource } from "../present";
+import { problemResponses, validationHook, zodIssues } from "../problem";
+import {
+  AttendanceDetailsSchema,
+  AttendeeSchema,
+  BulkResultSchema,
+  bulkSchema,
+  CourseDetailsSchema,
+  CreateEventSchema,
+  CredentialListSchema,
+  CredentialResourceSchema,
+  EventListSchema,
+  EventSchema,
+  IdempotencyHeaderSchema,
+  IdParamSchema,
+  JobSchema,
+  OptionalIdempotencyHeaderSchema,
+  PageQuerySchema,
+  UpdateEventSchema,
+} from "../schemas";
+
+const security = [{ bearerAuth: [] }];
+
+export class IdempotencyMismatchError extends ProblemError {
+  override name = "IdempotencyMismatchError";
+  constructor() {
+    super(
+      422,
+      "idempotency-key-reused",
+      "This Idempotency-Key was used with a different request; use a new key for a new request",
+    );
+  }
+}
+
+/** Events and courses, and issuance to their attendees. */
+export function eventRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const { store, config } = deps;
+
+  async function ownEvent(organisation: Organisation, id: string): Promise<EventRecord> {
+    const event = await store.events.get(organisation.id, id);
+    if (!event) throw new NotFoundError("event");
+    return event;
+  }
+
+  function issuanceContext(organisation: Organisation, event: EventRecord): IssuanceContext {
+    return {
+      anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
+      organisation,
+      event,
+      signer: deps.signer,
+      clock: deps.clock,
+      requestTtlSeconds: config.worker.requestTtlSeconds,
+      publicUrl: config.publicUrl,
+    };
+  }
+
+  /** Replays a stored response for the same key and request, refuses the same key with another request. */
+  async function replay(c: Context<AppEnv>, organisationId: string, key: string | undefined, hash: string) {
+    if (!key) return null;
+    const existing = await store.issuance.find(organisationId, key);
+    if (!existing) return null;
+    if (existing.requestHash !== hash) throw new IdempotencyMismatchError();
+    c.header("Idempotent-Replayed", "true");
+    return { status: existing.responseStatus, body: existing.responseBody };
+  }
+
+  function settle(c: Context<AppEnv>, outcome: IssuanceOutcome) {
+    if (outcome.kind === "mismatch") throw new IdempotencyMismatchError();
+    if (outcome.kind === "replayed") c.header("Idempotent-Replayed", "true");
+    else deps.worker?.wake();
+    return outcome;
+  }
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/events",
+      tags: ["Events"],
+      summary: "Create an event (attendance, optionally a part of a conference) or a course",
+      description:
+        "Stores the details and registers the event on chain (createEvent) with the hash of the achievement the credentials will carry.",
+      security,
+      request: { body: { required: true, content: { "application/json": { schema: CreateEventSchema } } } },
+      responses: {
+        201: { description: "Registered", content: { "application/json": { schema: EventSchema } } },
+        ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 503),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const event = await createEvent(deps, c.get("auth").organisation, {
+        kind: body.kind,
+        parentId: body.kind === "event" ? (body.parentId ?? null) : null,
+        details: body.details as EventDetails,
+      });
+      c.header("Location", `${config.publicUrl}/v1/events/${event.id}`);
+      return c.json(eventResource(event), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/events",
+      tags: ["Events"],
+      summary: "List events and courses",
+      security,
+      request: {
+        query: z.object({
+          kind: z.enum(["event", "course"]).optional(),
+          parentId: z.uuid().optional(),
+          ...PageQuerySchema,
+        }),
+      },
+      responses: {
+        200: {
+          description: "A page of events",
+          content: { "application/json": { schema: EventListSchema } },
+        },
+        ...problemResponses(400, 401, 429),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const page = await store.events.list(c.get("auth").organisation.id, query);
+      return c.json({ items: page.items.map((e) => eventResource(e)), nextCursor: page.nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/events/{id}",
+      tags: ["Events"],
+      summary: "An event or course, with its parts and credential counts",
+      security,
+      request: { params: IdParamSchema },
+      responses: {
+        200: { description: "The event", content: { "application/json": { schema: EventSchema } } },
+        ...problemResponses(401, 404, 429),
+      },
+    }),
+    async (c) => {
+      const organisation = c.get("auth").organisation;
+      const event = await ownEvent(organisation, c.req.valid("param").id);
+      const [children, counts] = await Promise.all([
+        store.events.children(event.id),
+        store.credentials.countByStatus(organisation.id, event.id),
+      ]);
+      return c.json(eventResource(event, { children: children.map((e) => e.id), credentials: counts }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/events/{id}",
+      tags: ["Events"],
+      summary: "Replace the details of an event or course",
+      description:
+        "The new metadata hash goes on chain (updateEventMetadata). Credentials issued before keep the details they were issued with.",
+      security,
+      request: {
+        params: IdParamSchema,
+        body: { required: true, content: { "application/json": { schema: UpdateEventSchema } } },
+      },
+      responses: {
+        200: { description: "Updated", content: { "application/json": { schema: EventSchema } } },
+        ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 503),
+      },
+    }),
+    async (c) => {
+      const organisation = c.get("auth").organisation;
+      const event = await ownEvent(organisation, c.req.valid("param").id);
+      const raw = c.req.valid("json").details;
+      const parsed = (event.kind === "course" ? CourseDetailsSchema : AttendanceDetailsSchema).safeParse(raw);
+      if (!parsed.success) {
+        throw new ValidationError(
+          `The details do not fit a ${event.kind}`,
+          zodIssues(parsed.error, "/details"),
+        );
+      }
+      const updated = await updateEvent(deps, organisation, event, parsed.data as EventDetails);
+      return c.json(eventResource(updated), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/events/{id}/credentials",
+      tags: ["Issuance"],
+      summary: "Issue one credential",
+      description:
+        "Builds the credential (salted Merkle commitment) and queues it for anchoring in the next batch. With `holder`, it is signed and anchored on its own (issueSigned) with a soulbound token to that wallet. An Idempotency-Key makes retries safe.",
+      security,
+      request: {
+        params: IdParamSchema,
+        headers: OptionalIdempotencyHeaderSchema,
+        body: { required: true, content: { "application/json": { schema: AttendeeSchema } } },
+      },
+      responses: {
+        201: {
+          description: "Issued (pending anchoring)",
+          content: { "application/json": { schema: CredentialResourceSchema } },
+        },
+        ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429),
+      },
+    }),
+    async (c) => {
+      const organisation = c.get("auth").organisation;
+      const { id } = c.req.valid("param");
+      const key = c.req.valid("header")["idempotency-key"];
+      const body = c.req.valid("json");
+      const hash = requestHash({ route: "issue-one", eventId: id, body });
+      const event = await ownEvent(organisation, id);
+      let issuedId: string;
+      const replayed = await replay(c, organisation.id, key, hash);
+      if (replayed) {
+        issuedId = (replayed.body as { id: string }).id;
+      } else {
+        const { credentials, items } = await prepareCredentials(
+          issuanceContext(organisation, event),
+          [body],
+          {
+            pathPrefix: "",
+          },
+        );
+        const outcome = settle(
+          c,
+          await store.issuance.commit({
+            organisationId: organisation.id,
+            idempotencyKey: key ?? null,
+            requestHash: hash,
+            response: { status: 201, body: { id: items[0]!.id } },
+            credentials,
+          }),
+        );
+        issuedId = (outcome as { body: { id: string } }).body.id;
+      }
+      const record = await store.credentials.get(organisation.id, issuedId);
+      if (!record) throw new NotFoundError("credential");
+      c.header("Location", `${config.publicUrl}/v1/credentials/${record.id}`);
+      return c.json(credentialResource(config, record) as never, 201);
+    },
+  );
+
+  const BulkSchema = bulkSchema(config.bulkMaxItems);
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/events/{id}/credentials/bulk",
+      tags: ["Issuance"],
+      summary: `Issue credentials to up to ${config.bulkMaxItems} attendees`,
+      description: `Requires an Idempotency-Key: a retry with the same key and body returns the same result and never issues twice; the same key with another body is refused (422). Up to ${config.bulkSyncLimit} attendees are issued at once (201); more become a job to poll (202).`,
+      security,
+      request: {
+        params: IdParamSchema,
+        headers: IdempotencyHeaderSchema,
+        body: { required: true, content: { "application/json": { schema: BulkSchema } } },
+      },
+      responses: {
+        201: {
+          description: "Issued (pending anchoring)",
+          content: { "application/json": { schema: BulkResultSchema } },
+        },
+        202: { description: "Accepted as a job", content: { "application/json": { schema: JobSchema } } },
+        ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429),
+      },
+    }),
+    async (c) => {
+      const organisation = c.get("auth").organisation;
+      const { id } = c.req.valid("param");
+      const key = c.req.valid("header")["idempotency-key"];
+      const body = c.req.valid("json");
+      const hash = requestHash({ route: "issue-bulk", eventId: id, body });
+      const event = await ownEvent(organisation, id);
+
+      const respond = async (status: number, stored: unknown) => {
+        if (status === 202) {
+          const job = await store.jobs.get(organisation.id, (stored as { id: string }).id);
+          if (!job) throw new NotFoundError("job");
+          c.header("Location", `${config.publicUrl}/v1/jobs/${job.id}`);
+          return c.json(jobResource(config, job) as never, 202);
+        }
+        return c.json(stored as never, 201);
+      };
+
+      const replayed = await replay(c, organisation.id, key, hash);
+      if (replayed) return respond(replayed.status, replayed.body);
+
+      if (body.attendees.length > config.bulkSyncLimit) {
+        const jobId = randomUUID();
+        const input: BulkJobInput = {
+          eventId: event.id,
+          attendees: body.attendees,
+          ...(body.validUntil ? { validUntil: body.validUntil } : {}),
+        };
+        const outcome = settle(
+          c,
+          await store.issuance.commit({
+            organisationId: organisation.id,
+            idempotencyKey: key,
+            requestHash: hash,
+            response: { status: 202, body: { id: jobId } },
+            credentials: [],
+            job: { id: jobId, kind: "bulk-issue", input },
+          }),
+        );
+        const settled = outcome as { status: number; body: unknown };
+        return respond(settled.status, settled.body);
+      }
+
+      const { credentials, items } = await prepareCredentials(
+        issuanceContext(organisation, event),
+        body.attendees,
+        {
+          validUntil: body.validUntil,
+        },
+      );
+      const outcome = settle(
+        c,
+        await store.issuance.commit({
+          organisationId: organisation.id,
+          idempotencyKey: key,
+          requestHash: hash,
+          response: { status: 201, body: { count: items.length, credentials: items } },
+          credentials,
+        }),
+      );
+      const settled = outcome as { status: number; body: unknown };
+      return respond(settled.status, settled.body);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/events/{id}/credentials",
+      tags: ["Issuance"],
+      summary: "List the credentials of an event",
+      security,
+      request: {
+        params: IdParamSchema,
+        query: z.object({
+          status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]).optional(),
+          ...PageQuerySchema,
+        }),
+      },
+      responses: {
+        200: {
+          description: "A page of credentials",
+          content: { "application/json": { schema: CredentialListSchema } },
+        },
+        ...problemResponses(400, 401, 404, 429),
+      },
+    }),
+    async (c) => {
+      const organisation = c.get("auth").organisation;
+      const event = await ownEvent(organisation, c.req.valid("param").id);
+      const query = c.req.valid("query");
+      const page = await store.credentials.list(organisation.id, { ...query, eventId: event.id });
+      return c.json(
+        { items: page.items.map((r) => credentialSummary(config, r)), nextCursor: page.nextCursor } as never,
+        200,
+      );
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,135 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { NotFoundError } from "../../errors";
+import type { ApiKey } from "../../store/types";
+import type { AppDeps, AppEnv } from "../context";
+import { requireAdminKey } from "../middleware";
+import { problemResponses, validationHook } from "../problem";
+import {
+  ApiKeySchema,
+  CreateApiKeySchema,
+  CreatedApiKeySchema,
+  IdParamSchema,
+  OrganisationSchema,
+} from "../schemas";
+
+const security = [{ bearerAuth: [] }];
+
+function keyResource(key: ApiKey) {
+  return {
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    prefix: key.prefix,
+    createdAt: key.createdAt.toISOString(),
+    revokedAt: key.revokedAt ? key.revokedAt.toISOString() : null,
+  };
+}
+
+/** The caller's organisation and its API keys. */
+export function organisationRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/organisation",
+      tags: ["Organisation"],
+      summary: "The organisation of the API key",
+      security,
+      responses: {
+        200: {
+          description: "The organisation",
+          content: { "application/json": { schema: OrganisationSchema } },
+        },
+        ...problemResponses(401, 429),
+      },
+    }),
+    (c) => {
+      const { organisation } = c.get("auth");
+      return c.json(
+        {
+          id: organisation.id,
+          name: organisation.name,
+          chainOrganisationId: organisation.chainOrganisationId,
+          profile: organisation.profile,
+          signer: deps.signer.address,
+          chainId: deps.chain.chainId,
+          registry: deps.chain.registry,
+          createdAt: organisation.createdAt.toISOString(),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api-keys",
+      tags: ["Organisation"],
+      summary: "List the organisation's API keys (never the keys themselves)",
+      security,
+      responses: {
+        200: {
+          description: "The keys",
+          content: { "application/json": { schema: z.object({ items: z.array(ApiKeySchema) }) } },
+        },
+        ...problemResponses(401, 429),
+      },
+    }),
+    async (c) => {
+      const keys = await deps.store.apiKeys.list(c.get("auth").organisation.id);
+      return c.json({ items: keys.map(keyResource) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api-keys",
+      tags: ["Organisation"],
+      summary: "Create an API key (admin keys only); the key is shown once",
+      security,
+      middleware: [requireAdminKey] as const,
+      request: { body: { required: true, content: { "application/json": { schema: CreateApiKeySchema } } } },
+      responses: {
+        201: { description: "The new key", content: { "application/json": { schema: CreatedApiKeySchema } } },
+        ...problemResponses(400, 401, 403, 415, 429),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const { apiKey, secret } = await deps.store.apiKeys.create(
+        c.get("auth").organisation.id,
+        body.name,
+        body.role,
+      );
+      deps.logger.info({ apiKey: apiKey.id, role: apiKey.role }, "API key created");
+      return c.json({ ...keyResource(apiKey), secret }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/api-keys/{id}",
+      tags: ["Organisation"],
+      summary: "Revoke an API key (admin keys only)",
+      security,
+      middleware: [requireAdminKey] as const,
+      request: { params: IdParamSchema },
+      responses: {
+        200: { description: "The revoked key", content: { "application/json": { schema: ApiKeySchema } } },
+        ...problemResponses(401, 403, 404, 429),
+      },
+    }),
+    async (c) => {
+      const revoked = await deps.store.apiKeys.revoke(c.get("auth").organisation.id, c.req.valid("param").id);
+      if (!revoked) throw new NotFoundError("API key");
+      deps.logger.info({ apiKey: revoked.id }, "API key revoked");
+      return c.json(keyResource(revoked), 200);
+    },
+  );
+
+  return app;
+}

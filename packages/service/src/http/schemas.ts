@@ -1,0 +1,305 @@
+// Request and response schemas of the HTTP API (zod, with OpenAPI metadata). Credential content reuses the
+// schemas of @intyg/credential, so the API accepts exactly what the format can carry. Every request object is
+// strict: an unknown field is a 400.
+
+import { z } from "@hono/zod-openapi";
+import {
+  addressSchema,
+  dateOrDateTimeSchema,
+  dateTimeSchema,
+  eventPartSchema,
+  skillSchema,
+  subjectClaimsShape,
+} from "@intyg/credential";
+import { REVOCATION_REASONS } from "@intyg/registry";
+
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => value.trim().length > 0, { message: "Must not be blank" });
+
+export const UuidSchema = z.uuid().openapi({ example: "3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f" });
+
+export const IdParamSchema = z.object({
+  id: z
+    .uuid()
+    .openapi({ param: { name: "id", in: "path" }, example: "3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f" }),
+});
+
+export const PageQuerySchema = {
+  cursor: z.string().max(200).optional().openapi({ description: "From the previous page's nextCursor" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .optional()
+    .openapi({ description: "Page size (default 50)" }),
+};
+
+// -- organisation and keys --------------------------------------------------------------------------------------
+
+export const OrganisationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    chainOrganisationId: z.number().int(),
+    profile: z.record(z.string(), z.unknown()),
+    signer: z.string().openapi({ description: "The address of the service's signing key" }),
+    chainId: z.number().int(),
+    registry: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi("Organisation");
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(["admin", "issuer"]),
+    prefix: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const CreateApiKeySchema = z
+  .strictObject({
+    name: text(100),
+    role: z.enum(["admin", "issuer"]).default("issuer"),
+  })
+  .openapi("CreateApiKey");
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  secret: z.string().openapi({ description: "The key itself: shown once, stored only as its SHA-256" }),
+}).openapi("CreatedApiKey");
+
+// -- events and courses -----------------------------------------------------------------------------------------
+
+export const AttendanceDetailsSchema = z
+  .strictObject({
+    name: text(300),
+    description: text(5000).optional(),
+    criteria: text(5000).optional(),
+    startDate: dateOrDateTimeSchema,
+    endDate: dateOrDateTimeSchema,
+    location: text(500).optional(),
+    parts: z.array(eventPartSchema).min(1).max(200).optional(),
+  })
+  .openapi("AttendanceDetails");
+
+export const CourseDetailsSchema = z
+  .strictObject({
+    name: text(300),
+    description: text(5000).optional(),
+    criteria: text(5000).optional(),
+    hours: z.number().positive().max(100_000).optional(),
+    credits: z.number().positive().max(10_000).optional(),
+    learningOutcomes: z.array(text(2000)).min(1).max(200).optional(),
+    skills: z.array(skillSchema).min(1).max(200).optional(),
+    assessment: text(2000).optional(),
+  })
+  .openapi("CourseDetails");
+
+export const CreateEventSchema = z
+  .discriminatedUnion("kind", [
+    z.strictObject({
+      kind: z.literal("event"),
+      parentId: z.uuid().optional().openapi({ description: "The conference this event is a part of" }),
+      details: AttendanceDetailsSchema,
+    }),
+    z.strictObject({ kind: z.literal("course"), details: CourseDetailsSchema }),
+  ])
+  .openapi("CreateEvent");
+
+export const UpdateEventSchema = z
+  .strictObject({ details: z.union([AttendanceDetailsSchema, CourseDetailsSchema]) })
+  .openapi("UpdateEvent");
+
+export const EventSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["event", "course"]),
+    parentId: z.string().nullable(),
+    status: z.enum(["registering", "registered", "failed"]),
+    chainEventId: z.string().nullable(),
+    metadataHash: z.string(),
+    txHash: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    children: z.array(z.string()).optional(),
+    credentials: z.record(z.string(), z.number()).optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Event");
+
+export const EventListSchema = z
+  .object({ items: z.array(EventSchema), nextCursor: z.string().nullable() })
+  .openapi("EventList");
+
+// -- credentials ------------------------------------------------------------------------------------------------
+
+export const SubjectSchema = z.strictObject(subjectClaimsShape).openapi("Subject", {
+  description: "The attendee's claims; each may later be hidden by the holder (selective disclosure)",
+});
+
+export const AttendeeSchema = z
+  .strictObject({
+    subject: SubjectSchema,
+    holder: addressSchema
+      .optional()
+      .openapi({ description: "A wallet: the credential is issued on its own with a soulbound token to it" }),
+    validUntil: dateTimeSchema.optional().openapi({ description: "When the credential expires (UTC)" }),
+    reference: text(200)
+      .optional()
+      .openapi({ description: "Your own reference, echoed back; not in the credential" }),
+  })
+  .openapi("Attendee");
+
+export function bulkSchema(maxItems: number) {
+  return z
+    .strictObject({
+      attendees: z.array(AttendeeSchema).min(1).max(maxItems),
+      validUntil: dateTimeSchema.optional().openapi({ description: "Default expiry for every attendee" }),
+    })
+    .openapi("BulkIssue");
+}
+
+export const IssuedItemSchema = z
+  .object({
+    index: z.number().int(),
+    id: z.string(),
+    reference: z.string().optional(),
+    mode: z.enum(["batch", "single"]),
+    status: z.literal("pending"),
+    holderUrl: z.string(),
+  })
+  .openapi("IssuedItem");
+
+export const BulkResultSchema = z
+  .object({ count: z.number().int(), credentials: z.array(IssuedItemSchema) })
+  .openapi("BulkResult");
+
+export const JobSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    status: z.enum(["queued", "running", "succeeded", "failed"]),
+    result: BulkResultSchema.nullable(),
+    error: z.record(z.string(), z.unknown()).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    href: z.string(),
+  })
+  .openapi("Job");
+
+export const REASON_NAMES = Object.keys(REVOCATION_REASONS) as [
+  keyof typeof REVOCATION_REASONS,
+  ...(keyof typeof REVOCATION_REASONS)[],
+];
+
+export const RevokeSchema = z
+  .strictObject({ reason: z.enum(REASON_NAMES).openapi({ description: "Recorded on chain as its code" }) })
+  .openapi("Revoke");
+
+export const ReissueSchema = z
+  .strictObject({
+    subject: SubjectSchema.optional().openapi({ description: "Corrected claims; the old ones when omitted" }),
+    holder: addressSchema.optional(),
+    validUntil: dateTimeSchema.optional(),
+  })
+  .openapi("Reissue");
+
+export const ClaimVoucherRequestSchema = z
+  .strictObject({
+    holder: addressSchema,
+    deadline: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: "Unix seconds; default in 7 days" }),
+  })
+  .openapi("ClaimVoucherRequest");
+
+export const ClaimVoucherSchema = z
+  .object({
+    registry: z.string(),
+    chainId: z.number().int(),
+    request: z.object({ root: z.string(), leaf: z.string(), holder: z.string(), deadline: z.string() }),
+    proof: z.array(z.string()),
+    signer: z.string(),
+    signature: z.string(),
+  })
+  .openapi("ClaimVoucher", {
+    description: "Call claimToken(request, proof, signer, signature) on the registry to receive the token",
+  });
+
+export const CredentialResourceSchema = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    mode: z.enum(["batch", "single"]),
+    status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]),
+    commitment: z.string(),
+    holder: z.string().nullable(),
+    validUntil: z.string().nullable(),
+    batch: z
+      .object({ id: z.string(), root: z.string(), leaf: z.string(), proof: z.array(z.string()) })
+      .nullable(),
+    txHash: z.string().nullable(),
+    anchoredAt: z.string().nullable(),
+    revocation: z
+      .object({
+        reason: z.string(),
+        status: z.enum(["requested", "confirmed", "failed"]),
+        requestedAt: z.string().nullable(),
+        revokedAt: z.string().nullable(),
+      })
+      .nullable(),
+    supersedes: z.string().nullable(),
+    supersededBy: z.string().nullable(),
+    erasedAt: z.string().nullable(),
+    holderUrl: z.string().nullable(),
+    links: z.record(z.string(), z.string()),
+    credential: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "The credential document" }),
+    createdAt: z.string(),
+  })
+  .openapi("Credential");
+
+export const CredentialListSchema = z
+  .object({
+    items: z.array(CredentialResourceSchema.omit({ credential: true })),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("CredentialList");
+
+export const ShareSchema = z.object({ url: z.string(), hidden: z.array(z.string()) }).openapi("ShareLink");
+
+export const DeliveryQuerySchema = z.object({
+  hide: z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({ description: "Comma-separated claim paths to hide, e.g. /credentialSubject/email" }),
+});
+
+export const PdfQuerySchema = DeliveryQuerySchema.extend({ lang: z.enum(["sv", "en"]).default("sv") });
+
+export const IdempotencyHeaderSchema = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/)
+    .openapi({ param: { name: "Idempotency-Key", in: "header" }, description: "Unique per bulk request" }),
+});
+
+export const OptionalIdempotencyHeaderSchema = z.object({
+  "idempotency-key": IdempotencyHeaderSchema.shape["idempotency-key"].optional(),
+});

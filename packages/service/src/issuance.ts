@@ -1,0 +1,167 @@
+// Issuance without HTTP: turns attendees into stored credentials (built with @intyg/credential), shared by the
+// organiser API, the VC-API route and the bulk job runner.
+
+import { createHash, randomBytes } from "node:crypto";
+import { canonicalJson, InvalidCredentialError, type SubjectParams } from "@intyg/credential";
+import type { Address, Hex } from "viem";
+import { getAddress } from "viem";
+import { type Clock, unixSeconds } from "./clock";
+import { ConflictError, ProblemError, type ValidationIssue } from "./errors";
+import { type Anchorage, buildCredential, type EventDetails, holderDid, signSingle } from "./format";
+import type { Signer } from "./signer";
+import type { NewCredential } from "./store/store";
+import type { EventRecord, Organisation } from "./store/types";
+
+export type AttendeeInput = {
+  subject: SubjectParams;
+  /** A wallet: the credential is issued on its own (issueSigned) with a soulbound token to it. */
+  holder?: string | undefined;
+  /** ISO date-time after which the credential expires. */
+  validUntil?: string | undefined;
+  /** The organiser's own reference for the attendee, echoed in responses (not put in the credential). */
+  reference?: string | undefined;
+};
+
+export type IssuanceContext = {
+  anchorage: Anchorage;
+  organisation: Organisation;
+  event: EventRecord;
+  signer: Signer;
+  clock: Clock;
+  /** Lifetime of a single credential's signed request, seconds. */
+  requestTtlSeconds: number;
+  publicUrl: string;
+};
+
+export type IssuedItem = {
+  index: number;
+  id: string;
+  reference?: string;
+  mode: "batch" | "single";
+  status: "pending";
+  holderUrl: string;
+};
+
+/** A credential content problem (the package's schema refused it): 422 with every issue. */
+export class CredentialContentError extends ProblemError {
+  override name = "CredentialContentError";
+  constructor(readonly errors: ValidationIssue[]) {
+    super(422, "validation", "The credential content is not valid", { errors });
+  }
+}
+
+export function newHolderToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+export function holderUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/holder/${token}`;
+}
+
+/** SHA-256 of the canonical JSON of a request: what an idempotency key is bound to. */
+export function requestHash(value: unknown): string {
+  return createHash("sha256")
+    .update(canonicalJson(value as never), "utf8")
+    .digest("hex");
+}
+
+/** Checks that credentials can be issued for an event now (registered on chain). */
+export function assertIssuable(event: EventRecord): bigint {
+  if (event.status !== "registered" || !event.chainEventId) {
+    throw new ConflictError(`the event is not registered on chain (status ${event.status})`);
+  }
+  return BigInt(event.chainEventId);
+}
+
+/**
+ * Builds the credentials for `attendees`: batch credentials stay unsigned until the worker signs their batch
+ * root; a credential for a holder wallet is signed on its own now. Throws CredentialContentError listing every
+ * attendee whose data the credential schema refuses (nothing is written then).
+ */
+export async function prepareCredentials(
+  ctx: IssuanceContext,
+  attendees: readonly AttendeeInput[],
+  options: {
+    validUntil?: string | undefined;
+    pathPrefix?: string;
+    supersedes?: string | null;
+    forceSingle?: boolean;
+  } = {},
+): Promise<{ credentials: NewCredential[]; items: IssuedItem[] }> {
+  const chainEventId = assertIssuable(ctx.event);
+  const errors: ValidationIssue[] = [];
+  const credentials: NewCredential[] = [];
+  const items: IssuedItem[] = [];
+  const now = ctx.clock.now();
+  const prefix = options.pathPrefix ?? "/attendees";
+  for (const [index, attendee] of attendees.entries()) {
+    const holder = attendee.holder ? (getAddress(attendee.holder) as Address) : null;
+    const subject: SubjectParams = holder
+      ? { ...attendee.subject, id: holderDid(ctx.anchorage.chainId, holder) }
+      : attendee.subject;
+    const validUntil = attendee.validUntil ?? options.validUntil;
+    let built: ReturnType<typeof buildCredential>;
+    try {
+      built = buildCredential({
+        ...ctx.anchorage,
+        organisation: ctx.organisation,
+        kind: ctx.event.kind,
+        details: ctx.event.details as EventDetails,
+        chainEventId,
+        subject,
+        validFrom: now,
+        ...(validUntil ? { validUntil } : {}),
+      });
+    } catch (error) {
+      if (error instanceof InvalidCredentialError) {
+        for (const issue of error.issues) {
+          const path = prefix === "" ? issue.path : `${prefix}/${index}${issue.path}`;
+          errors.push({ path, message: issue.message, code: issue.code });
+        }
+        continue;
+      }
+      throw error;
+    }
+    const mode = holder || options.forceSingle ? "single" : "batch";
+    let document: Record<string, unknown> = built.document as unknown as Record<string, unknown>;
+    let issueSignature: Hex | null = null;
+    let issueDeadline: number | null = null;
+    if (mode === "single") {
+      issueDeadline = unixSeconds(ctx.clock) + ctx.requestTtlSeconds;
+      const signed = await signSingle(built.document, {
+        signer: ctx.signer,
+        deadline: issueDeadline,
+        holder,
+        created: now,
+      });
+      document = signed as unknown as Record<string, unknown>;
+      issueSignature = signed.proof.proofValue as Hex;
+    }
+    const token = newHolderToken();
+    credentials.push({
+      id: built.id,
+      organisationId: ctx.organisation.id,
+      eventId: ctx.event.id,
+      mode,
+      commitment: built.document.commitment.root as Hex,
+      holderAddress: holder,
+      validUntil: validUntil ? Math.floor(Date.parse(validUntil) / 1000) : 0,
+      document,
+      recipient: attendee.reference ? { reference: attendee.reference } : null,
+      holderToken: token,
+      issueSignature,
+      issueDeadline,
+      supersedes: options.supersedes ?? null,
+    });
+    items.push({
+      index,
+      id: built.id,
+      ...(attendee.reference ? { reference: attendee.reference } : {}),
+      mode,
+      status: "pending",
+      holderUrl: holderUrl(ctx.publicUrl, token),
+    });
+  }
+  if (errors.length > 0) throw new CredentialContentError(errors);
+  return { credentials, items };
+}

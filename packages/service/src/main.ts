@@ -1,0 +1,53 @@
+// The service's entry point: configuration from the environment, the HTTP server and the anchoring worker,
+// a clean stop on SIGINT and SIGTERM.
+//
+//   INTYG_RPC_URL=http://127.0.0.1:8545 INTYG_REGISTRY=0x… INTYG_SIGNER_KEY=0x… tsx src/main.ts
+//
+// See loadConfig() for every variable: PORT, HOST (127.0.0.1), DATABASE_URL (postgres://…; embedded PGlite in
+// INTYG_DATA_DIR, default .intyg/data, otherwise), INTYG_KEYSTORE + INTYG_KEYSTORE_PASSWORD instead of
+// INTYG_SIGNER_KEY, INTYG_RELAYER_KEY, INTYG_PUBLIC_URL, LOG_LEVEL …
+
+import { loadConfig, loadSignerSource } from "./config";
+import { ConfigError, SignerError } from "./errors";
+import { createLogger } from "./logger";
+import { loadSigner, type RunningService, startService } from "./service";
+import { privateKeySigner } from "./signer";
+
+export async function main(env: Record<string, string | undefined> = process.env): Promise<RunningService> {
+  const config = loadConfig(env);
+  const logger = createLogger({ level: config.logLevel });
+  const signer = await loadSigner(loadSignerSource(env));
+  const relayer = env.INTYG_RELAYER_KEY ? privateKeySigner(env.INTYG_RELAYER_KEY) : undefined;
+  const service = await startService({ config, signer, ...(relayer ? { relayer } : {}), logger });
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    service.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, "stop failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return service;
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    if (error instanceof ConfigError || error instanceof SignerError) {
+      process.stderr.write(`intyg service: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(
+      `intyg service failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

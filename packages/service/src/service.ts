@@ -1,0 +1,125 @@
+// Wiring: a running service (HTTP server, anchoring worker, store, chain client) from a configuration.
+
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { type ChainClient, createChainClient } from "./chain/client";
+import { type Clock, systemClock } from "./clock";
+import type { ServiceConfig, SignerSource } from "./config";
+import { createApp } from "./http/app";
+import type { CredentialVerifier } from "./http/context";
+import { createLogger, type Logger } from "./logger";
+import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
+import { createStore, type Store } from "./store/store";
+import { startWorker, type Worker } from "./worker/worker";
+
+export type StartServiceOptions = {
+  config: ServiceConfig;
+  signer: Signer;
+  /** Relays issueSigned; the signing key relays when omitted. */
+  relayer?: Signer;
+  logger?: Logger;
+  clock?: Clock;
+  /** An open store; one is opened from the configuration when omitted (and closed on stop). */
+  store?: Store;
+  verifier?: CredentialVerifier;
+  /** Run the anchoring worker in this process (default true). */
+  worker?: boolean;
+};
+
+export type RunningService = {
+  url: string;
+  port: number;
+  app: ReturnType<typeof createApp>;
+  store: Store;
+  chain: ChainClient;
+  worker: Worker | null;
+  logger: Logger;
+  /** Stops accepting requests, stops the worker, closes the store (when it opened it). */
+  stop(): Promise<void>;
+};
+
+/** The signer a configuration names. */
+export async function loadSigner(source: SignerSource): Promise<Signer> {
+  return source.kind === "env"
+    ? privateKeySigner(source.privateKey)
+    : keystoreFileSigner(source.path, source.password);
+}
+
+export async function startService(options: StartServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const ownStore = !options.store;
+  const store =
+    options.store ??
+    (await createStore({
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+      clock,
+    }));
+  let server: ServerType | null = null;
+  let worker: Worker | null = null;
+  try {
+    const chain = await createChainClient({
+      rpcUrl: config.rpcUrl,
+      registry: config.registry,
+      signer: options.signer,
+      ...(options.relayer ? { relayer: options.relayer } : {}),
+    });
+    const key = await chain.signingKey(options.signer.address).catch(() => null);
+    if (!key || key.organisationId === 0) {
+      logger.warn({ signer: options.signer.address }, "the signing key is not authorised in the registry");
+    }
+    const deps = { store, signer: options.signer, chain, clock, logger, config };
+    if (options.worker !== false) worker = startWorker(deps);
+    const app = createApp({
+      ...deps,
+      ...(worker ? { worker } : {}),
+      ...(options.verifier ? { verifier: options.verifier } : {}),
+    });
+    const listening = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) =>
+        resolve({ server: s, port: info.port }),
+      );
+      s.once("error", reject);
+    });
+    server = listening.server;
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${listening.port}`;
+    logger.info(
+      {
+        url,
+        dialect: store.db.dialect,
+        chainId: chain.chainId,
+        registry: chain.registry,
+        signer: options.signer.address,
+      },
+      "intyg service listening",
+    );
+    let stopped: Promise<void> | null = null;
+    return {
+      url,
+      port: listening.port,
+      app,
+      store,
+      chain,
+      worker,
+      logger,
+      stop() {
+        stopped ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server!.close(() => resolve());
+            (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          });
+          if (worker) await worker.stop();
+          if (ownStore) await store.close();
+          logger.info("intyg service stopped");
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    if (worker) await worker.stop().catch(() => undefined);
+    if (ownStore) await store.close().catch(() => undefined);
+    throw error;
+  }
+}

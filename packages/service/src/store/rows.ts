@@ -1,0 +1,146 @@
+import type { Hex } from "viem";
+import type {
+  ApiKey,
+  BatchRecord,
+  CredentialRecord,
+  EventRecord,
+  IdempotencyRecord,
+  JobRecord,
+  Organisation,
+} from "./types";
+
+// Row shapes as the drivers return them: int8 arrives as string (pg) or number (PGlite), so every bigint
+// column goes through num(); jsonb arrives parsed from both.
+
+type Row = Record<string, unknown>;
+
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+const dateOrNull = (value: unknown): Date | null =>
+  value === null || value === undefined ? null : date(value);
+const str = (value: unknown): string => String(value);
+const strOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
+const hexOrNull = (value: unknown): Hex | null => strOrNull(value) as Hex | null;
+
+export function toOrganisation(row: Row): Organisation {
+  return {
+    id: str(row.id),
+    name: str(row.name),
+    chainOrganisationId: num(row.chain_organisation_id),
+    profile: row.profile as Record<string, unknown>,
+    createdAt: date(row.created_at),
+  };
+}
+
+export function toApiKey(row: Row): ApiKey {
+  return {
+    id: str(row.id),
+    organisationId: str(row.organisation_id),
+    name: str(row.name),
+    role: row.role as ApiKey["role"],
+    prefix: str(row.key_prefix),
+    createdAt: date(row.created_at),
+    revokedAt: dateOrNull(row.revoked_at),
+  };
+}
+
+export function toEvent(row: Row): EventRecord {
+  return {
+    id: str(row.id),
+    organisationId: str(row.organisation_id),
+    parentId: strOrNull(row.parent_id),
+    kind: row.kind as EventRecord["kind"],
+    status: row.status as EventRecord["status"],
+    chainEventId: strOrNull(row.chain_event_id),
+    metadataHash: str(row.metadata_hash) as Hex,
+    details: row.details as Record<string, unknown>,
+    txHash: hexOrNull(row.tx_hash),
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+  };
+}
+
+export function toCredential(row: Row): CredentialRecord {
+  return {
+    id: str(row.id),
+    seq: num(row.seq),
+    organisationId: str(row.organisation_id),
+    eventId: str(row.event_id),
+    mode: row.mode as CredentialRecord["mode"],
+    status: row.status as CredentialRecord["status"],
+    commitment: str(row.commitment) as Hex,
+    leaf: hexOrNull(row.leaf),
+    batchId: strOrNull(row.batch_id),
+    proof: (row.proof as Hex[] | null) ?? null,
+    holderAddress: hexOrNull(row.holder_address),
+    validUntil: num(row.valid_until),
+    document: (row.document as Record<string, unknown> | null) ?? null,
+    recipient: (row.recipient as Record<string, unknown> | null) ?? null,
+    holderToken: strOrNull(row.holder_token),
+    issueDeadline: numOrNull(row.issue_deadline),
+    issueSignature: hexOrNull(row.issue_signature),
+    txHash: hexOrNull(row.tx_hash),
+    attempts: num(row.attempts),
+    lastError: strOrNull(row.last_error),
+    revocationReason: strOrNull(row.revocation_reason),
+    revocationStatus: (row.revocation_status as CredentialRecord["revocationStatus"]) ?? null,
+    revocationRequestedAt: dateOrNull(row.revocation_requested_at),
+    revokedAt: dateOrNull(row.revoked_at),
+    revocationTxHash: hexOrNull(row.revocation_tx_hash),
+    supersedes: strOrNull(row.supersedes),
+    supersededBy: strOrNull(row.superseded_by),
+    erasedAt: dateOrNull(row.erased_at),
+    createdAt: date(row.created_at),
+    anchoredAt: dateOrNull(row.anchored_at),
+  };
+}
+
+export function toBatch(row: Row): BatchRecord {
+  return {
+    id: str(row.id),
+    organisationId: str(row.organisation_id),
+    eventId: str(row.event_id),
+    chainEventId: str(row.chain_event_id),
+    root: str(row.root) as Hex,
+    size: num(row.size),
+    validUntil: num(row.valid_until),
+    signature: str(row.signature) as Hex,
+    deadline: num(row.deadline),
+    status: row.status as BatchRecord["status"],
+    txHash: hexOrNull(row.tx_hash),
+    blockNumber: numOrNull(row.block_number),
+    attempts: num(row.attempts),
+    lastError: strOrNull(row.last_error),
+    createdAt: date(row.created_at),
+    anchoredAt: dateOrNull(row.anchored_at),
+  };
+}
+
+export function toJob(row: Row): JobRecord {
+  return {
+    id: str(row.id),
+    organisationId: str(row.organisation_id),
+    kind: str(row.kind),
+    status: row.status as JobRecord["status"],
+    input: row.input ?? null,
+    result: row.result ?? null,
+    error: row.error ?? null,
+    attempts: num(row.attempts),
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+  };
+}
+
+export function toIdempotency(row: Row): IdempotencyRecord {
+  return {
+    organisationId: str(row.organisation_id),
+    key: str(row.key),
+    requestHash: str(row.request_hash),
+    responseStatus: num(row.response_status),
+    responseBody: row.response_body,
+    createdAt: date(row.created_at),
+  };
+}

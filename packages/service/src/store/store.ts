@@ -1,0 +1,874 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { Hex } from "viem";
+import { type Clock, systemClock } from "../clock";
+import { StoreError } from "../errors";
+import { type Database, openPglite, openPostgres, type Queryable } from "./db";
+import { migrate } from "./migrate";
+import { toApiKey, toBatch, toCredential, toEvent, toIdempotency, toJob, toOrganisation } from "./rows";
+import type {
+  ApiKey,
+  ApiKeyRole,
+  BatchRecord,
+  CredentialRecord,
+  CredentialStatus,
+  EventKind,
+  EventRecord,
+  IdempotencyRecord,
+  JobRecord,
+  Organisation,
+  Page,
+} from "./types";
+
+export type CreateStoreOptions = {
+  /** `postgres://…`: use that server; otherwise the embedded PGlite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema for every table (created when missing). */
+  schema?: string;
+  /** PGlite data directory; in memory when omitted. */
+  dataDir?: string;
+  clock?: Clock;
+  /** Run the migrations on open (default true). */
+  migrate?: boolean;
+};
+
+export type NewCredential = {
+  id: string;
+  organisationId: string;
+  eventId: string;
+  mode: "batch" | "single";
+  commitment: Hex;
+  holderAddress: Hex | null;
+  validUntil: number;
+  document: Record<string, unknown>;
+  recipient: Record<string, unknown> | null;
+  holderToken: string;
+  /** A single credential's signed issue request (its proof), made at issuance. */
+  issueSignature?: Hex | null;
+  issueDeadline?: number | null;
+  supersedes?: string | null;
+};
+
+export type NewJob = { id: string; kind: string; input: unknown };
+
+export type IssuanceCommit = {
+  organisationId: string;
+  /** With a key, a retry returns the stored response; the same key with another request is refused. */
+  idempotencyKey?: string | null;
+  requestHash: string;
+  response: { status: number; body: unknown };
+  credentials: NewCredential[];
+  job?: NewJob;
+  /** Runs inside the transaction after the credentials are written (e.g. to link a superseded credential). */
+  after?: (tx: Queryable) => Promise<void>;
+};
+
+export type IssuanceOutcome =
+  | { kind: "created"; status: number; body: unknown }
+  | { kind: "replayed"; status: number; body: unknown }
+  | { kind: "mismatch"; existing: IdempotencyRecord };
+
+/** A batch built by the worker from pending credentials: its root, the one signature, each member's proof. */
+export type BuiltBatch = {
+  root: Hex;
+  signature: Hex;
+  /** The deadline of the signed request (unix seconds). */
+  deadline: number;
+  members: { id: string; leaf: Hex; proof: Hex[]; document: Record<string, unknown> }[];
+};
+
+export type PendingGroup = {
+  organisationId: string;
+  chainOrganisationId: number;
+  eventId: string;
+  chainEventId: string;
+  validUntil: number;
+  credentials: CredentialRecord[];
+};
+
+export type RevocationWork = {
+  credential: CredentialRecord;
+  /** The batch root for a batch member, null for a single credential. */
+  root: Hex | null;
+  /** The replacement's commitment when the credential is superseded. */
+  replacement: Hex | null;
+};
+
+export type CredentialFilter = {
+  eventId?: string;
+  status?: CredentialStatus;
+  cursor?: string | null;
+  limit?: number;
+};
+
+export type EventFilter = { kind?: EventKind; parentId?: string; cursor?: string | null; limit?: number };
+
+const API_KEY_PREFIX = "intyg_";
+
+export function hashApiKey(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("hex");
+}
+
+function encodeCursor(value: string | number): string {
+  return Buffer.from(String(value), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string | null | undefined): string | null {
+  if (!cursor) return null;
+  return Buffer.from(cursor, "base64url").toString("utf8");
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+export type Store = ReturnType<typeof buildStore>;
+
+/** Opens the store (PGlite by default, PostgreSQL for a `postgres://` URL) and brings its schema up to date. */
+export async function createStore(options: CreateStoreOptions = {}): Promise<Store> {
+  const url = options.databaseUrl;
+  let db: Database;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    db = await openPostgres({ connectionString: url, ...(options.schema ? { schema: options.schema } : {}) });
+  } else if (url) {
+    throw new StoreError("DATABASE_URL must be a postgres:// URL");
+  } else {
+    db = await openPglite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  }
+  try {
+    if (options.migrate !== false) await migrate(db);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  return buildStore(db, options.clock ?? systemClock);
+}
+
+function buildStore(db: Database, clock: Clock) {
+  const now = () => clock.now();
+
+  const organisations = {
+    async create(input: { name: string; chainOrganisationId: number; profile: Record<string, unknown> }) {
+      const rows = await db.query(
+        `INSERT INTO organisations (id, name, chain_organisation_id, profile, created_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING *`,
+        [randomUUID(), input.name, input.chainOrganisationId, json(input.profile), now()],
+      );
+      return toOrganisation(rows[0]!);
+    },
+    async get(id: string): Promise<Organisation | null> {
+      const rows = await db.query("SELECT * FROM organisations WHERE id = $1", [id]);
+      return rows[0] ? toOrganisation(rows[0]) : null;
+    },
+    async list(): Promise<Organisation[]> {
+      return (await db.query("SELECT * FROM organisations ORDER BY created_at, id")).map(toOrganisation);
+    },
+    async findByChainId(chainOrganisationId: number): Promise<Organisation | null> {
+      const rows = await db.query(
+        "SELECT * FROM organisations WHERE chain_organisation_id = $1 ORDER BY created_at, id LIMIT 1",
+        [chainOrganisationId],
+      );
+      return rows[0] ? toOrganisation(rows[0]) : null;
+    },
+  };
+
+  const apiKeys = {
+    /** Creates a key; the secret is returned here once and stored only as its SHA-256. */
+    async create(
+      organisationId: string,
+      name: string,
+      role: ApiKeyRole = "admin",
+    ): Promise<{ apiKey: ApiKey; secret: string }> {
+      const secret = API_KEY_PREFIX + randomBytes(32).toString("base64url");
+      const rows = await db.query(
+        `INSERT INTO api_keys (id, organisation_id, name, role, key_hash, key_prefix, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [randomUUID(), organisationId, name, role, hashApiKey(secret), secret.slice(0, 12), now()],
+      );
+      return { apiKey: toApiKey(rows[0]!), secret };
+    },
+    /** Registers a key chosen elsewhere (e.g. INTYG_API_KEY of a dev setup); only its hash is stored. */
+    async import(
+      organisationId: string,
+      name: string,
+      secret: string,
+      role: ApiKeyRole = "admin",
+    ): Promise<ApiKey> {
+      if (secret.length < 32) throw new StoreError("an API key must be at least 32 characters");
+      const rows = await db.query(
+        `INSERT INTO api_keys (id, organisation_id, name, role, key_hash, key_prefix, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (key_hash) DO NOTHING RETURNING *`,
+        [randomUUID(), organisationId, name, role, hashApiKey(secret), secret.slice(0, 12), now()],
+      );
+      if (rows[0]) return toApiKey(rows[0]);
+      const existing = await db.query("SELECT * FROM api_keys WHERE key_hash = $1", [hashApiKey(secret)]);
+      const key = toApiKey(existing[0]!);
+      if (key.organisationId !== organisationId)
+        throw new StoreError("that API key belongs to another organisation");
+      return key;
+    },
+    /** The key with this secret, revoked or not, and its organisation; null when unknown. */
+    async find(secret: string): Promise<{ apiKey: ApiKey; organisation: Organisation } | null> {
+      const rows = await db.query<Record<string, unknown>>(
+        `SELECT k.*, o.name AS o_name, o.chain_organisation_id AS o_chain, o.profile AS o_profile,
+                o.created_at AS o_created_at
+           FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
+          WHERE k.key_hash = $1`,
+        [hashApiKey(secret)],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      return {
+        apiKey: toApiKey(row),
+        organisation: toOrganisation({
+          id: row.organisation_id,
+          name: row.o_name,
+          chain_organisation_id: row.o_chain,
+          profile: row.o_profile,
+          created_at: row.o_created_at,
+        }),
+      };
+    },
+    async list(organisationId: string): Promise<ApiKey[]> {
+      return (
+        await db.query("SELECT * FROM api_keys WHERE organisation_id = $1 ORDER BY created_at, id", [
+          organisationId,
+        ])
+      ).map(toApiKey);
+    },
+    async get(organisationId: string, id: string): Promise<ApiKey | null> {
+      const rows = await db.query("SELECT * FROM api_keys WHERE organisation_id = $1 AND id = $2", [
+        organisationId,
+        id,
+      ]);
+      return rows[0] ? toApiKey(rows[0]) : null;
+    },
+    async revoke(organisationId: string, id: string): Promise<ApiKey | null> {
+      const rows = await db.query(
+        `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3)
+          WHERE organisation_id = $1 AND id = $2 RETURNING *`,
+        [organisationId, id, now()],
+      );
+      return rows[0] ? toApiKey(rows[0]) : null;
+    },
+  };
+
+  const events = {
+    async insert(input: {
+      organisationId: string;
+      parentId: string | null;
+      kind: EventKind;
+      metadataHash: Hex;
+      details: Record<string, unknown>;
+    }): Promise<EventRecord> {
+      const at = now();
+      const rows = await db.query(
+        `INSERT INTO events (id, organisation_id, parent_id, kind, status, metadata_hash, details, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'registering', $5, $6::jsonb, $7, $7) RETURNING *`,
+        [
+          randomUUID(),
+          input.organisationId,
+          input.parentId,
+          input.kind,
+          input.metadataHash,
+          json(input.details),
+          at,
+        ],
+      );
+      return toEvent(rows[0]!);
+    },
+    async markRegistered(id: string, chainEventId: bigint, txHash: Hex): Promise<EventRecord> {
+      const rows = await db.query(
+        `UPDATE events SET status = 'registered', chain_event_id = $2, tx_hash = $3, updated_at = $4
+          WHERE id = $1 RETURNING *`,
+        [id, chainEventId.toString(), txHash, now()],
+      );
+      return toEvent(rows[0]!);
+    },
+    async setTxHash(id: string, txHash: Hex): Promise<void> {
+      await db.query("UPDATE events SET tx_hash = $2, updated_at = $3 WHERE id = $1", [id, txHash, now()]);
+    },
+    /** Events still `registering` since before `before` (their request was cut short): the worker settles them. */
+    async staleRegistrations(before: Date): Promise<EventRecord[]> {
+      return (
+        await db.query(
+          "SELECT * FROM events WHERE status = 'registering' AND updated_at < $1 ORDER BY created_at",
+          [before],
+        )
+      ).map(toEvent);
+    },
+    async markFailed(id: string, txHash: Hex | null): Promise<void> {
+      await db.query("UPDATE events SET status = 'failed', tx_hash = $2, updated_at = $3 WHERE id = $1", [
+        id,
+        txHash,
+        now(),
+      ]);
+    },
+    async get(organisationId: string, id: string): Promise<EventRecord | null> {
+      const rows = await db.query("SELECT * FROM events WHERE organisation_id = $1 AND id = $2", [
+        organisationId,
+        id,
+      ]);
+      return rows[0] ? toEvent(rows[0]) : null;
+    },
+    async getByChainId(organisationId: string, chainEventId: bigint): Promise<EventRecord | null> {
+      const rows = await db.query("SELECT * FROM events WHERE organisation_id = $1 AND chain_event_id = $2", [
+        organisationId,
+        chainEventId.toString(),
+      ]);
+      return rows[0] ? toEvent(rows[0]) : null;
+    },
+    async getById(id: string): Promise<EventRecord | null> {
+      const rows = await db.query("SELECT * FROM events WHERE id = $1", [id]);
+      return rows[0] ? toEvent(rows[0]) : null;
+    },
+    async list(organisationId: string, filter: EventFilter = {}): Promise<Page<EventRecord>> {
+      const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+      const cursor = decodeCursor(filter.cursor);
+      const [afterAt, afterId] = cursor ? cursor.split("|") : [null, null];
+      const rows = await db.query(
+        `SELECT * FROM events
+          WHERE organisation_id = $1
+            AND ($2::text IS NULL OR kind = $2)
+            AND ($3::uuid IS NULL OR parent_id = $3)
+            AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::uuid))
+          ORDER BY created_at, id LIMIT $6`,
+        [
+          organisationId,
+          filter.kind ?? null,
+          filter.parentId ?? null,
+          afterAt ?? null,
+          afterId ?? null,
+          limit + 1,
+        ],
+      );
+      const items = rows.slice(0, limit).map(toEvent);
+      const last = items[items.length - 1];
+      return {
+        items,
+        nextCursor:
+          rows.length > limit && last ? encodeCursor(`${last.createdAt.toISOString()}|${last.id}`) : null,
+      };
+    },
+    async children(parentId: string): Promise<EventRecord[]> {
+      return (
+        await db.query("SELECT * FROM events WHERE parent_id = $1 ORDER BY created_at, id", [parentId])
+      ).map(toEvent);
+    },
+    async updateDetails(
+      organisationId: string,
+      id: string,
+      details: Record<string, unknown>,
+      metadataHash: Hex,
+    ): Promise<EventRecord | null> {
+      const rows = await db.query(
+        `UPDATE events SET details = $3::jsonb, metadata_hash = $4, updated_at = $5
+          WHERE organisation_id = $1 AND id = $2 RETURNING *`,
+        [organisationId, id, json(details), metadataHash, now()],
+      );
+      return rows[0] ? toEvent(rows[0]) : null;
+    },
+  };
+
+  async function insertCredentials(tx: Queryable, credentials: NewCredential[]): Promise<void> {
+    const at = now().toISOString();
+    for (let i = 0; i < credentials.length; i += 500) {
+      const chunk = credentials.slice(i, i + 500).map((c) => ({
+        id: c.id,
+        organisation_id: c.organisationId,
+        event_id: c.eventId,
+        mode: c.mode,
+        commitment: c.commitment,
+        holder_address: c.holderAddress,
+        valid_until: c.validUntil,
+        document: c.document,
+        recipient: c.recipient,
+        holder_token: c.holderToken,
+        issue_signature: c.issueSignature ?? null,
+        issue_deadline: c.issueDeadline ?? null,
+        supersedes: c.supersedes ?? null,
+        created_at: at,
+      }));
+      await tx.query(
+        `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
+                                  valid_until, document, recipient, holder_token, issue_signature, issue_deadline,
+                                  supersedes, created_at)
+         SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
+                document, recipient, holder_token, issue_signature, issue_deadline, supersedes, created_at
+           FROM json_to_recordset($1::json) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
+                commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
+                holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid,
+                created_at timestamptz)`,
+        [json(chunk)],
+      );
+    }
+  }
+
+  const issuance = {
+    /**
+     * Writes an issuance in one transaction: the idempotency record first (so a concurrent request with the
+     * same key waits for this one and then replays it), then the credentials or the job.
+     */
+    async commit(input: IssuanceCommit): Promise<IssuanceOutcome> {
+      return db.transaction(async (tx): Promise<IssuanceOutcome> => {
+        if (input.idempotencyKey) {
+          const inserted = await tx.query(
+            `INSERT INTO idempotency_keys (organisation_id, key, request_hash, response_status, response_body, created_at)
+             VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+             ON CONFLICT (organisation_id, key) DO NOTHING RETURNING key`,
+            [
+              input.organisationId,
+              input.idempotencyKey,
+              input.requestHash,
+              input.response.status,
+              json(input.response.body),
+              now(),
+            ],
+          );
+          if (inserted.length === 0) {
+            const rows = await tx.query(
+              "SELECT * FROM idempotency_keys WHERE organisation_id = $1 AND key = $2",
+              [input.organisationId, input.idempotencyKey],
+            );
+            const existing = toIdempotency(rows[0]!);
+            if (existing.requestHash !== input.requestHash) return { kind: "mismatch", existing };
+            return { kind: "replayed", status: existing.responseStatus, body: existing.responseBody };
+          }
+        }
+        if (input.credentials.length > 0) await insertCredentials(tx, input.credentials);
+        if (input.job) {
+          const at = now();
+          await tx.query(
+            `INSERT INTO jobs (id, organisation_id, kind, status, input, created_at, updated_at)
+             VALUES ($1, $2, $3, 'queued', $4::jsonb, $5, $5)`,
+            [input.job.id, input.organisationId, input.job.kind, json(input.job.input), at],
+          );
+        }
+        if (input.after) await input.after(tx);
+        return { kind: "created", status: input.response.status, body: input.response.body };
+      });
+    },
+    async find(organisationId: string, key: string): Promise<IdempotencyRecord | null> {
+      const rows = await db.query("SELECT * FROM idempotency_keys WHERE organisation_id = $1 AND key = $2", [
+        organisationId,
+        key,
+      ]);
+      return rows[0] ? toIdempotency(rows[0]) : null;
+    },
+  };
+
+  const jobs = {
+    async get(organisationId: string, id: string): Promise<JobRecord | null> {
+      const rows = await db.query("SELECT * FROM jobs WHERE organisation_id = $1 AND id = $2", [
+        organisationId,
+        id,
+      ]);
+      return rows[0] ? toJob(rows[0]) : null;
+    },
+    /** Takes the oldest queued job (or one left running by a crashed leader). */
+    async claim(): Promise<JobRecord | null> {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(
+          `SELECT * FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at, id
+            LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        );
+        if (!rows[0]) return null;
+        const updated = await tx.query(
+          `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = $2 WHERE id = $1 RETURNING *`,
+          [rows[0].id, now()],
+        );
+        return toJob(updated[0]!);
+      });
+    },
+    /** Completes a job in one transaction with the credentials it produced; its input (personal data) is dropped. */
+    async complete(id: string, result: unknown, credentials: NewCredential[]): Promise<void> {
+      await db.transaction(async (tx) => {
+        const rows = await tx.query("SELECT status FROM jobs WHERE id = $1 FOR UPDATE", [id]);
+        if (rows[0]?.status !== "running") return;
+        await insertCredentials(tx, credentials);
+        await tx.query(
+          `UPDATE jobs SET status = 'succeeded', result = $2::jsonb, input = NULL, updated_at = $3 WHERE id = $1`,
+          [id, json(result), now()],
+        );
+      });
+    },
+    async fail(id: string, error: unknown): Promise<void> {
+      await db.query(
+        `UPDATE jobs SET status = 'failed', error = $2::jsonb, input = NULL, updated_at = $3 WHERE id = $1`,
+        [id, json(error), now()],
+      );
+    },
+  };
+
+  const credentials = {
+    async get(organisationId: string, id: string): Promise<CredentialRecord | null> {
+      const rows = await db.query("SELECT * FROM credentials WHERE organisation_id = $1 AND id = $2", [
+        organisationId,
+        id,
+      ]);
+      return rows[0] ? toCredential(rows[0]) : null;
+    },
+    async getById(id: string): Promise<CredentialRecord | null> {
+      const rows = await db.query("SELECT * FROM credentials WHERE id = $1", [id]);
+      return rows[0] ? toCredential(rows[0]) : null;
+    },
+    async getByHolderToken(token: string): Promise<CredentialRecord | null> {
+      const rows = await db.query("SELECT * FROM credentials WHERE holder_token = $1", [token]);
+      return rows[0] ? toCredential(rows[0]) : null;
+    },
+    async getMany(ids: string[]): Promise<CredentialRecord[]> {
+      if (ids.length === 0) return [];
+      return (await db.query("SELECT * FROM credentials WHERE id = ANY($1::uuid[]) ORDER BY seq", [ids])).map(
+        toCredential,
+      );
+    },
+    async list(organisationId: string, filter: CredentialFilter = {}): Promise<Page<CredentialRecord>> {
+      const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+      const after = decodeCursor(filter.cursor);
+      const rows = await db.query(
+        `SELECT * FROM credentials
+          WHERE organisation_id = $1
+            AND ($2::uuid IS NULL OR event_id = $2)
+            AND ($3::text IS NULL OR status = $3)
+            AND ($4::bigint IS NULL OR seq > $4::bigint)
+          ORDER BY seq LIMIT $5`,
+        [organisationId, filter.eventId ?? null, filter.status ?? null, after, limit + 1],
+      );
+      const items = rows.slice(0, limit).map(toCredential);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+    },
+    async countByStatus(organisationId: string, eventId?: string): Promise<Record<string, number>> {
+      const rows = await db.query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM credentials
+          WHERE organisation_id = $1 AND ($2::uuid IS NULL OR event_id = $2) GROUP BY status`,
+        [organisationId, eventId ?? null],
+      );
+      return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+    },
+
+    /**
+     * Records a revocation request. A credential not yet sent to the chain is cancelled on the spot (it will
+     * never be anchored); an anchored or in-flight one waits for the worker to revoke it on chain.
+     * Returns null when not found, or the credential as it now stands.
+     */
+    async requestRevocation(
+      organisationId: string,
+      id: string,
+      reason: string,
+    ): Promise<{ credential: CredentialRecord; changed: boolean } | null> {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(
+          "SELECT * FROM credentials WHERE organisation_id = $1 AND id = $2 FOR UPDATE",
+          [organisationId, id],
+        );
+        if (!rows[0]) return null;
+        const current = toCredential(rows[0]);
+        if (current.revocationStatus) return { credential: current, changed: false };
+        const at = now();
+        const unsent = current.status === "pending" || current.status === "failed";
+        const updated = await tx.query(
+          `UPDATE credentials
+              SET revocation_reason = $2, revocation_requested_at = $3,
+                  revocation_status = CASE WHEN $4::boolean THEN 'confirmed' ELSE 'requested' END,
+                  revoked_at = CASE WHEN $4::boolean THEN $3::timestamptz ELSE NULL END,
+                  status = CASE WHEN $4::boolean THEN 'cancelled' ELSE status END
+            WHERE id = $1 RETURNING *`,
+          [id, reason, at, unsent],
+        );
+        return { credential: toCredential(updated[0]!), changed: true };
+      });
+    },
+
+    /** Links `replacementId` as superseding `id` and requests the on-chain supersession, in `tx`. */
+    async linkSupersession(tx: Queryable, id: string, replacementId: string): Promise<boolean> {
+      const rows = await tx.query(
+        "SELECT status FROM credentials WHERE id = $1 AND superseded_by IS NULL AND revocation_status IS NULL FOR UPDATE",
+        [id],
+      );
+      if (!rows[0]) return false;
+      const unsent = rows[0].status === "pending" || rows[0].status === "failed";
+      await tx.query(
+        `UPDATE credentials
+            SET superseded_by = $2, revocation_reason = 'superseded', revocation_requested_at = $3,
+                revocation_status = CASE WHEN $4::boolean THEN 'confirmed' ELSE 'requested' END,
+                revoked_at = CASE WHEN $4::boolean THEN $3::timestamptz ELSE NULL END,
+                status = CASE WHEN $4::boolean THEN 'cancelled' ELSE status END
+          WHERE id = $1`,
+        [id, replacementId, now(), unsent],
+      );
+      return true;
+    },
+
+    /**
+     * Erases the personal data of a credential (GDPR art. 17): the document, the recipient and the holder
+     * link go; the commitment, leaf, proof (hashes) and revocation state stay. A credential not yet sent is
+     * cancelled, as it cannot be anchored without its document.
+     */
+    async erase(organisationId: string, id: string): Promise<CredentialRecord | null> {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(
+          "SELECT * FROM credentials WHERE organisation_id = $1 AND id = $2 FOR UPDATE",
+          [organisationId, id],
+        );
+        if (!rows[0]) return null;
+        const updated = await tx.query(
+          `UPDATE credentials
+              SET document = NULL, recipient = NULL, holder_token = NULL,
+                  erased_at = COALESCE(erased_at, $2),
+                  status = CASE WHEN status IN ('pending', 'failed') THEN 'cancelled' ELSE status END
+            WHERE id = $1 RETURNING *`,
+          [id, now()],
+        );
+        return toCredential(updated[0]!);
+      });
+    },
+  };
+
+  const anchoring = {
+    /**
+     * Takes pending batch credentials of one group (organisation, event, validity) and, in ONE transaction,
+     * lets `build` compute the batch (root, signature, proofs), records the batch as `sending` and attaches
+     * every member to it. Nothing reaches the chain before this commits.
+     */
+    async createBatch(
+      maxSize: number,
+      build: (group: PendingGroup) => Promise<BuiltBatch>,
+    ): Promise<{ batch: BatchRecord; group: PendingGroup } | null> {
+      return db.transaction(async (tx) => {
+        const heads = await tx.query(
+          `SELECT c.organisation_id, c.event_id, c.valid_until, e.chain_event_id, o.chain_organisation_id
+             FROM credentials c JOIN events e ON e.id = c.event_id JOIN organisations o ON o.id = c.organisation_id
+            WHERE c.status = 'pending' AND c.mode = 'batch'
+            ORDER BY c.seq LIMIT 1`,
+        );
+        const head = heads[0];
+        if (!head) return null;
+        const rows = await tx.query(
+          `SELECT * FROM credentials
+            WHERE status = 'pending' AND mode = 'batch' AND organisation_id = $1 AND event_id = $2
+              AND valid_until = $3
+            ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED`,
+          [head.organisation_id, head.event_id, head.valid_until, maxSize],
+        );
+        if (rows.length === 0) return null;
+        const group: PendingGroup = {
+          organisationId: String(head.organisation_id),
+          chainOrganisationId: Number(head.chain_organisation_id),
+          eventId: String(head.event_id),
+          chainEventId: String(head.chain_event_id),
+          validUntil: Number(head.valid_until),
+          credentials: rows.map(toCredential),
+        };
+        const built = await build(group);
+        if (built.members.length !== group.credentials.length) {
+          throw new StoreError("a batch must cover every credential taken for it");
+        }
+        const batchRows = await tx.query(
+          `INSERT INTO batches (id, organisation_id, event_id, chain_event_id, root, size, valid_until, signature,
+                                deadline, status, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending', $10) RETURNING *`,
+          [
+            randomUUID(),
+            group.organisationId,
+            group.eventId,
+            group.chainEventId,
+            built.root,
+            built.members.length,
+            group.validUntil,
+            built.signature,
+            built.deadline,
+            now(),
+          ],
+        );
+        const batch = toBatch(batchRows[0]!);
+        for (let i = 0; i < built.members.length; i += 500) {
+          const chunk = built.members.slice(i, i + 500);
+          await tx.query(
+            `UPDATE credentials c
+                SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = u.document
+               FROM json_to_recordset($1::json) AS u(id uuid, leaf text, proof jsonb, document jsonb)
+              WHERE c.id = u.id AND c.status = 'pending'`,
+            [json(chunk), batch.id],
+          );
+        }
+        return { batch, group };
+      });
+    },
+    /** How much work the worker still has: batches in flight, credentials to anchor, revocations, jobs. */
+    async outstanding(): Promise<number> {
+      const rows = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM batches WHERE status = 'sending')
+              + (SELECT count(*) FROM credentials WHERE status IN ('pending', 'sending') AND batch_id IS NULL)
+              + (SELECT count(*) FROM credentials WHERE revocation_status = 'requested')
+              + (SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')) AS n`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    async batchesInFlight(): Promise<BatchRecord[]> {
+      return (await db.query("SELECT * FROM batches WHERE status = 'sending' ORDER BY created_at, id")).map(
+        toBatch,
+      );
+    },
+    async getBatch(id: string): Promise<BatchRecord | null> {
+      const rows = await db.query("SELECT * FROM batches WHERE id = $1", [id]);
+      return rows[0] ? toBatch(rows[0]) : null;
+    },
+    async listBatches(organisationId?: string): Promise<BatchRecord[]> {
+      return (
+        await db.query(
+          "SELECT * FROM batches WHERE ($1::uuid IS NULL OR organisation_id = $1) ORDER BY created_at, id",
+          [organisationId ?? null],
+        )
+      ).map(toBatch);
+    },
+    async batchMembers(batchId: string): Promise<CredentialRecord[]> {
+      return (await db.query("SELECT * FROM credentials WHERE batch_id = $1 ORDER BY seq", [batchId])).map(
+        toCredential,
+      );
+    },
+    async markBatchSent(id: string, txHash: Hex): Promise<void> {
+      await db.query("UPDATE batches SET tx_hash = $2, attempts = attempts + 1 WHERE id = $1", [id, txHash]);
+    },
+    async markBatchError(id: string, error: string): Promise<void> {
+      await db.query("UPDATE batches SET last_error = $2 WHERE id = $1", [id, error.slice(0, 2000)]);
+    },
+    async markBatchAnchored(id: string, blockNumber: bigint | null, txHash: Hex | null): Promise<void> {
+      await db.transaction(async (tx) => {
+        const at = now();
+        const rows = await tx.query(
+          `UPDATE batches SET status = 'anchored', anchored_at = $2, block_number = $3,
+                  tx_hash = COALESCE($4, tx_hash), last_error = NULL
+            WHERE id = $1 AND status = 'sending' RETURNING id`,
+          [id, at, blockNumber === null ? null : blockNumber.toString(), txHash],
+        );
+        if (rows.length === 0) return;
+        await tx.query(
+          "UPDATE credentials SET status = 'anchored', anchored_at = $2 WHERE batch_id = $1 AND status = 'sending'",
+          [id, at],
+        );
+      });
+    },
+    async markBatchFailed(id: string, error: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          "UPDATE batches SET status = 'failed', last_error = $2 WHERE id = $1 AND status = 'sending'",
+          [id, error.slice(0, 2000)],
+        );
+        await tx.query(
+          "UPDATE credentials SET status = 'failed', last_error = $2 WHERE batch_id = $1 AND status = 'sending'",
+          [id, error.slice(0, 2000)],
+        );
+      });
+    },
+
+    /** Moves the oldest pending single credential to `sending` (its signed request was made at issuance). */
+    async claimSingle(): Promise<CredentialRecord | null> {
+      const rows = await db.query(
+        `UPDATE credentials SET status = 'sending'
+          WHERE id = (SELECT id FROM credentials WHERE status = 'pending' AND mode = 'single'
+                       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+            AND status = 'pending'
+          RETURNING *`,
+      );
+      return rows[0] ? toCredential(rows[0]) : null;
+    },
+    /** Replaces a single credential's expired signed request (and so its proof) before it is relayed again. */
+    async updateSingleProof(id: string, document: Record<string, unknown>, signature: Hex, deadline: number) {
+      await db.query(
+        `UPDATE credentials SET document = CASE WHEN erased_at IS NULL THEN $2::jsonb ELSE NULL END,
+                issue_signature = $3, issue_deadline = $4
+          WHERE id = $1 AND status = 'sending'`,
+        [id, json(document), signature, deadline],
+      );
+    },
+    async singlesInFlight(limit = 100): Promise<CredentialRecord[]> {
+      return (
+        await db.query(
+          "SELECT * FROM credentials WHERE status = 'sending' AND mode = 'single' ORDER BY seq LIMIT $1",
+          [limit],
+        )
+      ).map(toCredential);
+    },
+    async markSingleSent(id: string, txHash: Hex): Promise<void> {
+      await db.query("UPDATE credentials SET tx_hash = $2, attempts = attempts + 1 WHERE id = $1", [
+        id,
+        txHash,
+      ]);
+    },
+    async markSingleError(id: string, error: string): Promise<void> {
+      await db.query("UPDATE credentials SET last_error = $2 WHERE id = $1", [id, error.slice(0, 2000)]);
+    },
+    async markSingleAnchored(id: string, txHash: Hex | null): Promise<void> {
+      await db.query(
+        `UPDATE credentials SET status = 'anchored', anchored_at = $2, tx_hash = COALESCE($3, tx_hash),
+                last_error = NULL WHERE id = $1 AND status = 'sending'`,
+        [id, now(), txHash],
+      );
+    },
+    async markSingleFailed(id: string, error: string): Promise<void> {
+      await db.query(
+        "UPDATE credentials SET status = 'failed', last_error = $2 WHERE id = $1 AND status = 'sending'",
+        [id, error.slice(0, 2000)],
+      );
+    },
+
+    /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
+    async revocationsDue(limit = 50): Promise<RevocationWork[]> {
+      const rows = await db.query(
+        `SELECT c.*, b.root AS b_root, r.commitment AS r_commitment, r.status AS r_status
+           FROM credentials c
+           LEFT JOIN batches b ON b.id = c.batch_id
+           LEFT JOIN credentials r ON r.id = c.superseded_by
+          WHERE c.revocation_status = 'requested' AND c.status = 'anchored'
+            AND (c.superseded_by IS NULL OR r.status IN ('anchored', 'cancelled', 'failed'))
+          ORDER BY c.seq LIMIT $1`,
+        [limit],
+      );
+      // A replacement that will never be anchored cannot be named on chain: the credential is then revoked
+      // plainly, with the reason "superseded".
+      return rows.map((row) => ({
+        credential: toCredential(row),
+        root: (row.b_root as Hex | null) ?? null,
+        replacement: row.superseded_by && row.r_status === "anchored" ? (row.r_commitment as Hex) : null,
+      }));
+    },
+    async markRevocationSent(id: string, txHash: Hex): Promise<void> {
+      await db.query("UPDATE credentials SET revocation_tx_hash = $2 WHERE id = $1", [id, txHash]);
+    },
+    async markRevocationConfirmed(id: string, revokedAt: Date): Promise<void> {
+      await db.query(
+        `UPDATE credentials SET revocation_status = 'confirmed', revoked_at = $2
+          WHERE id = $1 AND revocation_status = 'requested'`,
+        [id, revokedAt],
+      );
+    },
+    async markRevocationFailed(id: string, error: string): Promise<void> {
+      await db.query(
+        `UPDATE credentials SET revocation_status = 'failed', last_error = $2
+          WHERE id = $1 AND revocation_status = 'requested'`,
+        [id, error.slice(0, 2000)],
+      );
+    },
+  };
+
+  return {
+    db,
+    clock,
+    organisations,
+    apiKeys,
+    events,
+    issuance,
+    jobs,
+    credentials,
+    anchoring,
+    /** Whether the database answers. */
+    async ping(): Promise<boolean> {
+      try {
+        await db.query("SELECT 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,129 @@
+import type { Hex } from "viem";
+
+export type Organisation = {
+  id: string;
+  name: string;
+  /** The organisation's id in the registry (uint32). */
+  chainOrganisationId: number;
+  /** The off-chain profile credentials carry in full (legal name, organisation number, web site …). */
+  profile: Record<string, unknown>;
+  createdAt: Date;
+};
+
+/** `admin` keys may also manage the organisation's API keys; `issuer` keys may not. */
+export type ApiKeyRole = "admin" | "issuer";
+
+export type ApiKey = {
+  id: string;
+  organisationId: string;
+  name: string;
+  role: ApiKeyRole;
+  /** The first characters of the key, to tell keys apart; never enough to use it. */
+  prefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+};
+
+export type EventKind = "event" | "course";
+export type EventStatus = "registering" | "registered" | "failed";
+
+export type EventRecord = {
+  id: string;
+  organisationId: string;
+  parentId: string | null;
+  kind: EventKind;
+  status: EventStatus;
+  /** The registry's event id (uint64, decimal) once registered on chain. */
+  chainEventId: string | null;
+  metadataHash: Hex;
+  details: Record<string, unknown>;
+  txHash: Hex | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type CredentialMode = "batch" | "single";
+export type CredentialStatus = "pending" | "sending" | "anchored" | "cancelled" | "failed";
+export type RevocationStatus = "requested" | "confirmed" | "failed";
+
+export type CredentialRecord = {
+  id: string;
+  seq: number;
+  organisationId: string;
+  eventId: string;
+  mode: CredentialMode;
+  status: CredentialStatus;
+  commitment: Hex;
+  leaf: Hex | null;
+  batchId: string | null;
+  proof: Hex[] | null;
+  holderAddress: Hex | null;
+  validUntil: number;
+  document: Record<string, unknown> | null;
+  recipient: Record<string, unknown> | null;
+  holderToken: string | null;
+  issueDeadline: number | null;
+  issueSignature: Hex | null;
+  txHash: Hex | null;
+  attempts: number;
+  lastError: string | null;
+  revocationReason: string | null;
+  revocationStatus: RevocationStatus | null;
+  revocationRequestedAt: Date | null;
+  revokedAt: Date | null;
+  revocationTxHash: Hex | null;
+  supersedes: string | null;
+  supersededBy: string | null;
+  erasedAt: Date | null;
+  createdAt: Date;
+  anchoredAt: Date | null;
+};
+
+export type BatchStatus = "sending" | "anchored" | "failed";
+
+export type BatchRecord = {
+  id: string;
+  organisationId: string;
+  eventId: string;
+  chainEventId: string;
+  root: Hex;
+  size: number;
+  validUntil: number;
+  signature: Hex;
+  /** Deadline of the signed batch request, unix seconds. */
+  deadline: number;
+  status: BatchStatus;
+  txHash: Hex | null;
+  blockNumber: number | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  anchoredAt: Date | null;
+};
+
+export type JobStatus = "queued" | "running" | "succeeded" | "failed";
+
+export type JobRecord = {
+  id: string;
+  organisationId: string;
+  kind: string;
+  status: JobStatus;
+  input: unknown;
+  result: unknown;
+  error: unknown;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type IdempotencyRecord = {
+  organisationId: string;
+  key: string;
+  requestHash: string;
+  responseStatus: number;
+  responseBody: unknown;
+  createdAt: Date;
+};
+
+/** A page of a list, ordered by creation; `nextCursor` is null on the last page. */
+export type Page<T> = { items: T[]; nextCursor: string | null };

@@ -1,0 +1,550 @@
+// The anchoring worker: one leader at a time (PostgreSQL advisory lock; an in-process flag on PGlite) takes
+// pending credentials, records each batch (root, members, proofs, the one signature) in the database BEFORE
+// anything is sent, then sends it and waits for the receipt. Anything found half-done — a batch or a single
+// credential in `sending` — is first reconciled with the chain (`record(root)`), so a crash at any point
+// never anchors a credential twice nor a root twice.
+
+import {
+  buildBatch,
+  type IssueRequestMessage,
+  issueRequestFromMessage,
+  signBatch,
+  type UnsignedCredential,
+} from "@intyg/credential";
+import { type RevocationReason, revocationReasonCode } from "@intyg/registry";
+import type { Hex } from "viem";
+import { type ChainClient, ChainRevertError, classifyChainError } from "../chain/client";
+import { type Clock, unixSeconds } from "../clock";
+import type { WorkerConfig } from "../config";
+import { ProblemError } from "../errors";
+import { signSingle } from "../format";
+import { type IssuanceContext, prepareCredentials } from "../issuance";
+import type { Logger } from "../logger";
+import type { Signer } from "../signer";
+import type { Store } from "../store/store";
+import type { BatchRecord, CredentialRecord } from "../store/types";
+
+export type WorkerDeps = {
+  store: Store;
+  signer: Signer;
+  chain: ChainClient;
+  clock: Clock;
+  logger: Logger;
+  config: { worker: WorkerConfig; publicUrl: string };
+};
+
+export type TickSummary = {
+  leader: boolean;
+  batchesAnchored: number;
+  credentialsAnchored: number;
+  singlesAnchored: number;
+  revocations: number;
+  jobs: number;
+  errors: number;
+};
+
+export interface Worker {
+  /** Wakes the loop now (after new work was stored). */
+  wake(): void;
+  /** Runs one pass over all work (the loop calls this; tests may too, with `autoStart: false`). */
+  runOnce(): Promise<TickSummary>;
+  /** Resolves once a pass finds nothing left to do (or `timeoutMs` passes, then rejects). */
+  drain(timeoutMs?: number): Promise<void>;
+  /** Stops the loop and gives up leadership. With `abandon`, it does not wait for a pass in progress. */
+  stop(options?: { abandon?: boolean }): Promise<void>;
+  readonly isLeader: boolean;
+}
+
+export type StartWorkerOptions = {
+  /** Start the loop (default true). */
+  autoStart?: boolean;
+  /** The advisory lock key of the leader. */
+  leaderKey?: number;
+};
+
+/** The advisory lock every anchoring worker of one database competes for. */
+export const LEADER_LOCK_KEY = 0x1ee7_0002;
+
+const ZERO32 = `0x${"0".repeat(64)}` as Hex;
+
+/** Reverts that mean the work is already done on chain. */
+const DONE_ALREADY = new Set(["IntygRegistryAlreadyAnchored"]);
+const REVOKED_ALREADY = new Set(["IntygRegistryAlreadyRevoked"]);
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}): Worker {
+  const { store, signer, chain, clock, logger } = deps;
+  const config = deps.config.worker;
+  const log = logger.child({ component: "worker" });
+  const leaderKey = options.leaderKey ?? LEADER_LOCK_KEY;
+
+  let lock: { release(): Promise<void> } | null = null;
+  let stopping = false;
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  let loop: Promise<void> | null = null;
+  let consecutiveFailures = 0;
+  /** Per item (batch, credential, job) id: not before this time (ms) after a transient failure. */
+  const retryAt = new Map<string, { at: number; attempts: number }>();
+
+  const due = (id: string) => (retryAt.get(id)?.at ?? 0) <= Date.now();
+  const succeeded = (id: string) => retryAt.delete(id);
+  const failedTransiently = (id: string) => {
+    const attempts = (retryAt.get(id)?.attempts ?? 0) + 1;
+    const delay = Math.min(config.retryBaseMs * 2 ** (attempts - 1), config.retryMaxMs);
+    retryAt.set(id, { at: Date.now() + delay, attempts });
+  };
+
+  async function ensureLeader(): Promise<boolean> {
+    if (lock) return true;
+    lock = await store.db.tryLeaderLock(leaderKey);
+    if (lock) log.info({ signer: signer.address }, "became the anchoring leader");
+    return lock !== null;
+  }
+
+  // -- batches -------------------------------------------------------------------------------------------------
+
+  async function settleBatch(batch: BatchRecord, summary: TickSummary): Promise<void> {
+    const blockAnchored = async (blockNumber: bigint | null, txHash: Hex | null) => {
+      await store.anchoring.markBatchAnchored(batch.id, blockNumber, txHash);
+      summary.batchesAnchored += 1;
+      summary.credentialsAnchored += batch.size;
+      log.info({ batch: batch.id, root: batch.root, size: batch.size, txHash }, "batch anchored");
+    };
+    // Reconcile first: the root may be on chain already (a send before a crash).
+    const onChain = await chain.record(batch.root);
+    if (onChain.issuedAt !== 0) return blockAnchored(null, null);
+    if (batch.txHash) {
+      const receipt = await chain.getReceipt(batch.txHash);
+      if (receipt === null && (await chain.hasTransaction(batch.txHash))) {
+        const mined = await chain.waitForReceipt(batch.txHash);
+        if (mined.status === "success") return blockAnchored(mined.blockNumber, mined.transactionHash);
+      }
+      // Reverted, dropped or never broadcast: send again (the registry refuses a root twice anyway).
+    }
+    let hash: Hex;
+    try {
+      hash = await chain.anchorBatch({
+        root: batch.root,
+        eventId: BigInt(batch.chainEventId),
+        validUntil: BigInt(batch.validUntil),
+        batchSize: batch.size,
+      });
+    } catch (error) {
+      const classified = classifyChainError(error);
+      if (classified instanceof ChainRevertError) {
+        if (DONE_ALREADY.has(classified.errorName)) return blockAnchored(null, null);
+        await store.anchoring.markBatchFailed(batch.id, classified.message);
+        log.error({ batch: batch.id, reason: classified.errorName }, "the registry refused the batch");
+        return;
+      }
+      throw classified;
+    }
+    await store.anchoring.markBatchSent(batch.id, hash);
+    const receipt = await chain.waitForReceipt(hash);
+    if (receipt.status === "success") return blockAnchored(receipt.blockNumber, hash);
+    const again = await chain.record(batch.root);
+    if (again.issuedAt !== 0) return blockAnchored(receipt.blockNumber, null);
+    throw new Error(`anchorBatch ${hash} reverted`);
+  }
+
+  async function buildNextBatch(): Promise<BatchRecord | null> {
+    const created = await store.anchoring.createBatch(config.maxBatchSize, async (group) => {
+      const docs = group.credentials.map((c) => c.document as unknown as UnsignedCredential);
+      const batch = buildBatch(docs);
+      if (batch.eventId.toString() !== group.chainEventId)
+        throw new Error("batch event differs from its group");
+      const deadline = unixSeconds(clock) + config.requestTtlSeconds;
+      const signed = await signBatch(batch, { account: signer, deadline, created: clock.now() });
+      return {
+        root: signed.root,
+        signature: signed.proof.proofValue as Hex,
+        deadline,
+        members: signed.credentials.map((doc, index) => ({
+          id: group.credentials[index]!.id,
+          leaf: doc.anchor.batch!.leaf as Hex,
+          proof: doc.anchor.batch!.proof as Hex[],
+          document: doc as unknown as Record<string, unknown>,
+        })),
+      };
+    });
+    if (created) {
+      log.info(
+        { batch: created.batch.id, root: created.batch.root, size: created.batch.size },
+        "batch recorded",
+      );
+    }
+    return created?.batch ?? null;
+  }
+
+  // -- single credentials (issueSigned, relayed) --------------------------------------------------------------
+
+  async function settleSingle(credential: CredentialRecord, summary: TickSummary): Promise<void> {
+    const anchored = async (txHash: Hex | null) => {
+      await store.anchoring.markSingleAnchored(credential.id, txHash);
+      summary.singlesAnchored += 1;
+      log.info({ credential: credential.id, txHash }, "credential anchored");
+    };
+    const onChain = await chain.record(credential.commitment);
+    if (onChain.issuedAt !== 0) return anchored(null);
+    if (credential.txHash) {
+      const receipt = await chain.getReceipt(credential.txHash);
+      if (receipt === null && (await chain.hasTransaction(credential.txHash))) {
+        const mined = await chain.waitForReceipt(credential.txHash);
+        if (mined.status === "success") return anchored(mined.transactionHash);
+      }
+    }
+    let document = credential.document as { proof?: { eip712?: { message?: IssueRequestMessage } } } | null;
+    let signature = credential.issueSignature;
+    let message = document?.proof?.eip712?.message;
+    // An expired request (a long outage) is signed again; the commitment, and so the credential, is unchanged.
+    if (!message || !signature || (credential.issueDeadline ?? 0) <= unixSeconds(clock) + 60) {
+      if (!credential.document) {
+        await store.anchoring.markSingleFailed(credential.id, "erased before it could be anchored");
+        return;
+      }
+      const deadline = unixSeconds(clock) + config.requestTtlSeconds;
+      const resigned = await signSingle(credential.document as unknown as UnsignedCredential, {
+        signer,
+        deadline,
+        holder: credential.holderAddress,
+        created: clock.now(),
+      });
+      signature = resigned.proof.proofValue as Hex;
+      await store.anchoring.updateSingleProof(
+        credential.id,
+        resigned as unknown as Record<string, unknown>,
+        signature,
+        deadline,
+      );
+      document = resigned as typeof document;
+      message = resigned.proof.eip712.message;
+    }
+    let hash: Hex;
+    try {
+      hash = await chain.issueSigned({ request: issueRequestFromMessage(message!), signature: signature! });
+    } catch (error) {
+      const classified = classifyChainError(error);
+      if (classified instanceof ChainRevertError) {
+        if (DONE_ALREADY.has(classified.errorName)) return anchored(null);
+        await store.anchoring.markSingleFailed(credential.id, classified.message);
+        log.error(
+          { credential: credential.id, reason: classified.errorName },
+          "the registry refused the credential",
+        );
+        return;
+      }
+      throw classified;
+    }
+    await store.anchoring.markSingleSent(credential.id, hash);
+    const receipt = await chain.waitForReceipt(hash);
+    if (receipt.status === "success") return anchored(hash);
+    if ((await chain.record(credential.commitment)).issuedAt !== 0) return anchored(null);
+    throw new Error(`issueSigned ${hash} reverted`);
+  }
+
+  // -- revocations and supersessions --------------------------------------------------------------------------
+
+  async function settleRevocation(
+    work: Awaited<ReturnType<Store["anchoring"]["revocationsDue"]>>[number],
+    summary: TickSummary,
+  ): Promise<void> {
+    const { credential, root, replacement } = work;
+    const confirmed = async () => {
+      await store.anchoring.markRevocationConfirmed(credential.id, clock.now());
+      summary.revocations += 1;
+      log.info({ credential: credential.id, reason: credential.revocationReason }, "revocation confirmed");
+    };
+    const leaf = root ? credential.leaf : null;
+    if (root && !leaf) throw new Error("a batch member without a leaf");
+    const revokedAt = root
+      ? (await chain.leafRevocation(root, leaf!)).revokedAt || (await chain.record(root)).revokedAt
+      : (await chain.record(credential.commitment)).revokedAt;
+    if (revokedAt !== 0) return confirmed();
+    const code = revocationReasonCode((credential.revocationReason ?? "other") as RevocationReason);
+    let hash: Hex;
+    try {
+      if (replacement) {
+        hash = await chain.supersede({
+          root: root ?? credential.commitment,
+          leaf: leaf ?? ZERO32,
+          replacement,
+        });
+      } else if (root) {
+        hash = await chain.revokeLeaf({ root, leaf: leaf!, reason: code });
+      } else {
+        hash = await chain.revoke({ commitment: credential.commitment, reason: code });
+      }
+    } catch (error) {
+      const classified = classifyChainError(error);
+      if (classified instanceof ChainRevertError) {
+        if (REVOKED_ALREADY.has(classified.errorName)) return confirmed();
+        await store.anchoring.markRevocationFailed(credential.id, classified.message);
+        log.error(
+          { credential: credential.id, reason: classified.errorName },
+          "the registry refused the revocation",
+        );
+        return;
+      }
+      throw classified;
+    }
+    await store.anchoring.markRevocationSent(credential.id, hash);
+    const receipt = await chain.waitForReceipt(hash);
+    if (receipt.status !== "success") throw new Error(`revocation ${hash} reverted`);
+    return confirmed();
+  }
+
+  // -- bulk jobs ----------------------------------------------------------------------------------------------
+
+  async function runJob(summary: TickSummary): Promise<boolean> {
+    const job = await store.jobs.claim();
+    if (!job) return false;
+    const input = job.input as BulkJobInput | null;
+    try {
+      if (!input) throw new Error("job without input");
+      const [organisation, event] = await Promise.all([
+        store.organisations.get(job.organisationId),
+        store.events.get(job.organisationId, input.eventId),
+      ]);
+      if (!organisation || !event) throw new ProblemError(404, "not-found", "the event no longer exists");
+      const ctx: IssuanceContext = {
+        anchorage: { chainId: chain.chainId, registry: chain.registry },
+        organisation,
+        event,
+        signer,
+        clock,
+        requestTtlSeconds: config.requestTtlSeconds,
+        publicUrl: deps.config.publicUrl,
+      };
+      const { credentials, items } = await prepareCredentials(ctx, input.attendees, {
+        validUntil: input.validUntil,
+      });
+      await store.jobs.complete(job.id, { count: items.length, credentials: items }, credentials);
+      summary.jobs += 1;
+      log.info({ job: job.id, count: items.length }, "bulk job done");
+    } catch (error) {
+      if (error instanceof ProblemError || job.attempts >= 5) {
+        await store.jobs.fail(job.id, {
+          status: error instanceof ProblemError ? error.status : 500,
+          detail: error instanceof ProblemError ? error.message : "the job failed",
+          ...(error instanceof ProblemError ? error.extensions : {}),
+        });
+        log.warn({ job: job.id, err: errorText(error) }, "bulk job failed");
+      } else {
+        throw error;
+      }
+    }
+    return true;
+  }
+
+  async function settleRegistrations(): Promise<void> {
+    const stale = await store.events.staleRegistrations(new Date(clock.now().getTime() - 60_000));
+    for (const event of stale) {
+      if (!due(event.id)) continue;
+      try {
+        if (!event.txHash) {
+          await store.events.markFailed(event.id, null);
+          continue;
+        }
+        const receipt = await chain.getReceipt(event.txHash);
+        if (!receipt) {
+          if (!(await chain.hasTransaction(event.txHash)))
+            await store.events.markFailed(event.id, event.txHash);
+          continue;
+        }
+        if (receipt.status === "success") {
+          await store.events.markRegistered(event.id, await chain.createdEventId(event.txHash), event.txHash);
+        } else {
+          await store.events.markFailed(event.id, event.txHash);
+        }
+        succeeded(event.id);
+      } catch (error) {
+        failedTransiently(event.id);
+        log.warn({ event: event.id, err: errorText(error) }, "event registration check failed");
+      }
+    }
+  }
+
+  // -- the pass -----------------------------------------------------------------------------------------------
+
+  async function attempt(
+    kind: "batch" | "single" | "revocation",
+    id: string,
+    summary: TickSummary,
+    fn: () => Promise<void>,
+  ): Promise<boolean> {
+    if (!due(id)) return false;
+    try {
+      await fn();
+      succeeded(id);
+      return true;
+    } catch (error) {
+      summary.errors += 1;
+      failedTransiently(id);
+      log.warn({ kind, item: id, err: errorText(error) }, "chain call failed; will retry");
+      // Keep the last error on the row for operators; never fatal.
+      if (kind === "batch") await store.anchoring.markBatchError(id, errorText(error)).catch(() => undefined);
+      if (kind === "single")
+        await store.anchoring.markSingleError(id, errorText(error)).catch(() => undefined);
+      return false;
+    }
+  }
+
+  async function runOnce(): Promise<TickSummary> {
+    const summary: TickSummary = {
+      leader: false,
+      batchesAnchored: 0,
+      credentialsAnchored: 0,
+      singlesAnchored: 0,
+      revocations: 0,
+      jobs: 0,
+      errors: 0,
+    };
+    if (!(await ensureLeader())) return summary;
+    summary.leader = true;
+
+    await settleRegistrations();
+    while (!stopping) {
+      try {
+        if (!(await runJob(summary))) break;
+      } catch (error) {
+        summary.errors += 1;
+        log.warn({ err: errorText(error) }, "bulk job interrupted; will retry");
+        break;
+      }
+    }
+
+    // Batches left in `sending` (a crash, or a failed send): reconcile, then send.
+    for (const batch of await store.anchoring.batchesInFlight()) {
+      if (stopping) return summary;
+      await attempt("batch", batch.id, summary, () => settleBatch(batch, summary));
+    }
+    // New batches, one group at a time.
+    while (!stopping) {
+      const batch = await buildNextBatch();
+      if (!batch) break;
+      if (!(await attempt("batch", batch.id, summary, () => settleBatch(batch, summary)))) break;
+    }
+
+    for (const credential of await store.anchoring.singlesInFlight()) {
+      if (stopping) return summary;
+      await attempt("single", credential.id, summary, () => settleSingle(credential, summary));
+    }
+    for (let i = 0; i < 100 && !stopping; i++) {
+      const credential = await store.anchoring.claimSingle();
+      if (!credential) break;
+      if (!(await attempt("single", credential.id, summary, () => settleSingle(credential, summary)))) break;
+    }
+
+    for (const work of await store.anchoring.revocationsDue()) {
+      if (stopping) return summary;
+      await attempt("revocation", `revoke:${work.credential.id}`, summary, () =>
+        settleRevocation(work, summary),
+      );
+    }
+    return summary;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (woken) {
+      woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wakeUp = null;
+        resolve();
+      }, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      };
+    });
+  }
+
+  /** Drain waiters: resolved by the first idle pass that started after they asked. */
+  const idleWaiters = new Map<() => void, number>();
+  let passNumber = 0;
+
+  async function run(): Promise<void> {
+    while (!stopping) {
+      let summary: TickSummary | null = null;
+      const pass = ++passNumber;
+      try {
+        woken = false;
+        summary = await runOnce();
+        consecutiveFailures = summary.errors > 0 ? consecutiveFailures + 1 : 0;
+      } catch (error) {
+        consecutiveFailures += 1;
+        log.warn({ err: errorText(error) }, "worker pass failed; backing off");
+      }
+      const busy =
+        summary !== null &&
+        summary.batchesAnchored + summary.singlesAnchored + summary.revocations + summary.jobs > 0;
+      if (summary?.leader && !busy && summary.errors === 0 && idleWaiters.size > 0) {
+        const left = await store.anchoring.outstanding().catch(() => -1);
+        for (const [resolve, from] of left === 0 ? idleWaiters : new Map()) {
+          if (pass >= from) {
+            idleWaiters.delete(resolve);
+            resolve();
+          }
+        }
+      }
+      if (stopping) break;
+      if (busy) continue;
+      const backoff =
+        consecutiveFailures > 0
+          ? Math.min(config.retryBaseMs * 2 ** (consecutiveFailures - 1), config.retryMaxMs)
+          : config.pollIntervalMs;
+      await sleep(backoff);
+    }
+  }
+
+  if (options.autoStart !== false) loop = run();
+
+  return {
+    wake() {
+      woken = true;
+      wakeUp?.();
+    },
+    runOnce,
+    drain(timeoutMs = 60_000) {
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          idleWaiters.delete(done);
+          reject(new Error("the worker did not drain in time"));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        idleWaiters.set(done, passNumber + 1);
+        woken = true;
+        wakeUp?.();
+      });
+    },
+    async stop(stopOptions = {}) {
+      stopping = true;
+      wakeUp?.();
+      if (loop && !stopOptions.abandon) await loop;
+      if (lock) {
+        await lock.release();
+        lock = null;
+      }
+    },
+    get isLeader() {
+      return lock !== null;
+    },
+  };
+}
+
+/** What a bulk job keeps until it runs (personal data: dropped when the job ends). */
+export type BulkJobInput = {
+  eventId: string;
+  validUntil?: string;
+  attendees: import("../issuance").AttendeeInput[];
+};

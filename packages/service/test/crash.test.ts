@@ -1,0 +1,152 @@
+import { verifyBatchProof } from "@intyg/credential";
+import { expect } from "chai";
+import { startWorker } from "../src/worker/worker";
+import { countingChain, crashingChain, type FaultPoint } from "./helpers/faults";
+import { createHarness, type Harness, queueCredentials, registeredEvent } from "./helpers/harness";
+import { anchoredCounts } from "./helpers/onchain";
+import { STORE_KINDS } from "./helpers/stores";
+
+/** Every credential anchored exactly once: in one batch, whose root is on chain once, with a proof that checks. */
+async function expectExactlyOnce(h: Harness, ids: string[]) {
+  const batches = await h.store.anchoring.listBatches(h.organisation.id);
+  const onChain = await anchoredCounts(h.deployment.rpcUrl, h.deployment.registry);
+  const seen = new Map<string, string>();
+  for (const batch of batches) {
+    expect(batch.status, `batch ${batch.id}`).to.equal("anchored");
+    expect(onChain.get(batch.root), `root ${batch.root} anchored once`).to.equal(1);
+    expect((await h.chain.record(batch.root)).batchSize).to.equal(batch.size);
+    const members = await h.store.anchoring.batchMembers(batch.id);
+    expect(members).to.have.length(batch.size);
+    for (const member of members) {
+      expect(seen.has(member.id), `credential ${member.id} in two batches`).to.equal(false);
+      seen.set(member.id, batch.id);
+      expect(member.status).to.equal("anchored");
+      expect(verifyBatchProof(batch.root, member.commitment, member.proof!)).to.equal(true);
+    }
+  }
+  expect([...seen.keys()].sort()).to.deep.equal([...ids].sort());
+  // No root anchored twice, and nothing on chain the database does not know of.
+  for (const [commitment, count] of onChain) {
+    expect(count, commitment).to.equal(1);
+  }
+  expect(onChain.size).to.equal(batches.length);
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`worker crash and restart (${kind})`, () => {
+    const cases: { point: FaultPoint; resends: number }[] = [
+      { point: "before-send", resends: 1 },
+      { point: "after-send", resends: 0 },
+      { point: "before-receipt", resends: 0 },
+    ];
+    for (const { point, resends } of cases) {
+      it(`dies ${point} the anchoring of a recorded batch; the restarted worker anchors every credential exactly once`, async () => {
+        const h = await createHarness(kind);
+        try {
+          const event = await registeredEvent(h);
+          const ids = await queueCredentials(h, event, 120);
+          const faulty = crashingChain(h.chain, point);
+          const first = startWorker({ ...h, chain: faulty.chain });
+          await faulty.crashed;
+          // The process is "dead": it never returns from the chain call. Its leadership ends with it.
+          await first.stop({ abandon: true });
+          const [recorded] = await h.store.anchoring.listBatches(h.organisation.id);
+          expect(recorded!.status).to.equal("sending");
+          if (point === "before-receipt") expect(recorded!.txHash).to.match(/^0x[0-9a-f]{64}$/);
+          else expect(recorded!.txHash).to.equal(null);
+          const onChainBefore = await h.chain.record(recorded!.root);
+          expect(onChainBefore.issuedAt !== 0).to.equal(point !== "before-send");
+
+          const counting = countingChain(h.chain);
+          const second = startWorker({ ...h, chain: counting.chain });
+          await second.drain();
+          await second.stop();
+          expect(counting.counts.anchorBatch ?? 0).to.equal(resends);
+          await expectExactlyOnce(h, ids);
+        } finally {
+          await h.close();
+        }
+      });
+    }
+
+    it("dies in the middle of several batches; after the restart all are anchored once, none twice", async () => {
+      const h = await createHarness(kind, { config: { worker: { maxBatchSize: 40 } as never } });
+      try {
+        const event = await registeredEvent(h);
+        const ids = await queueCredentials(h, event, 150);
+        const faulty = crashingChain(h.chain, "after-send", { afterCalls: 2 });
+        const first = startWorker({ ...h, chain: faulty.chain });
+        await faulty.crashed;
+        await first.stop({ abandon: true });
+        const statuses = (await h.store.anchoring.listBatches(h.organisation.id)).map((b) => b.status);
+        expect(statuses).to.deep.equal(["anchored", "anchored", "sending"]);
+        const second = startWorker(h);
+        await second.drain();
+        await second.stop();
+        const batches = await h.store.anchoring.listBatches(h.organisation.id);
+        expect(batches.map((b) => b.size)).to.deep.equal([40, 40, 40, 30]);
+        await expectExactlyOnce(h, ids);
+      } finally {
+        await h.close();
+      }
+    });
+
+    it("retries with backoff while the node is unreachable, then anchors once", async () => {
+      const h = await createHarness(kind);
+      try {
+        const event = await registeredEvent(h);
+        const ids = await queueCredentials(h, event, 30);
+        let failures = 0;
+        const flaky = new Proxy(h.chain, {
+          get(target, property, receiver) {
+            const value = Reflect.get(target, property, receiver);
+            if (property === "anchorBatch" || property === "record") {
+              return (...args: unknown[]) => {
+                if (failures < 3) {
+                  failures += 1;
+                  return Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:8545"));
+                }
+                return (value as (...a: unknown[]) => unknown).apply(target, args);
+              };
+            }
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        });
+        const worker = startWorker({ ...h, chain: flaky });
+        await worker.drain();
+        await worker.stop();
+        expect(failures).to.equal(3);
+        const [batch] = await h.store.anchoring.listBatches(h.organisation.id);
+        expect(batch!.lastError).to.equal(null);
+        await expectExactlyOnce(h, ids);
+      } finally {
+        await h.close();
+      }
+    });
+  });
+}
+
+describe("a single leader (postgres advisory lock)", () => {
+  it("lets one worker anchor while another waits, and hands over when the leader stops", async () => {
+    const h = await createHarness("postgres");
+    try {
+      const event = await registeredEvent(h);
+      const a = startWorker(h, { autoStart: false });
+      const b = startWorker(h, { autoStart: false });
+      expect((await a.runOnce()).leader).to.equal(true);
+      expect((await b.runOnce()).leader).to.equal(false);
+      const ids = await queueCredentials(h, event, 20);
+      expect((await b.runOnce()).credentialsAnchored).to.equal(0);
+      expect((await a.runOnce()).credentialsAnchored).to.equal(20);
+      await a.stop();
+      const more = await queueCredentials(h, event, 10, "Fler");
+      const taken = await b.runOnce();
+      expect(taken.leader).to.equal(true);
+      expect(taken.credentialsAnchored).to.equal(10);
+      await b.stop();
+      await expectExactlyOnce(h, [...ids, ...more]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,234 @@
+import { expect } from "chai";
+import {
+  type AppHarness,
+  CONFERENCE,
+  createAppHarness,
+  eventually,
+  expectJson,
+  expectProblem,
+} from "./helpers/harness";
+import { STORE_KINDS } from "./helpers/stores";
+
+type BulkResult = {
+  count: number;
+  credentials: { id: string; index: number; reference?: string; holderUrl: string }[];
+};
+type Job = { id: string; status: string; result: BulkResult | null; error: unknown; href: string };
+
+const attendees = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => ({
+    subject: { name: `${tag} ${i}`, role: "participant" },
+    reference: `${tag}-${i}`,
+  }));
+
+for (const kind of STORE_KINDS) {
+  describe(`idempotent and concurrent bulk issuance (${kind})`, () => {
+    let h: AppHarness;
+    let eventId: string;
+
+    const countCredentials = async () =>
+      Number((await h.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM credentials"))[0]!.n);
+
+    before(async () => {
+      // The worker is not started: these tests look at issuance alone.
+      h = await createAppHarness(kind, { autoStartWorker: false, config: { bulkSyncLimit: 300 } });
+      eventId = (
+        await expectJson<{ id: string }>(
+          await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+          201,
+        )
+      ).id;
+    });
+    after(async () => {
+      await h?.close();
+    });
+
+    it("the same key twice returns the same result and issues one set", async () => {
+      const body = { attendees: attendees(120, "Idem") };
+      const first = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body,
+        headers: { "idempotency-key": "same" },
+      });
+      const firstBody = await expectJson<BulkResult>(first, 201);
+      const before = await countCredentials();
+      const second = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body,
+        headers: { "idempotency-key": "same" },
+      });
+      const secondBody = await expectJson<BulkResult>(second, 201);
+      expect(second.headers.get("idempotent-replayed")).to.equal("true");
+      expect(secondBody).to.deep.equal(firstBody);
+      expect(await countCredentials()).to.equal(before);
+      expect(firstBody.count).to.equal(120);
+      expect(new Set(firstBody.credentials.map((c) => c.id)).size).to.equal(120);
+      expect(firstBody.credentials[7]!.reference).to.equal("Idem-7");
+    });
+
+    it("the same key with another body is refused (422) and writes nothing", async () => {
+      const before = await countCredentials();
+      await expectProblem(
+        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+          body: { attendees: attendees(3, "Other") },
+          headers: { "idempotency-key": "same" },
+        }),
+        422,
+        "idempotency-key-reused",
+      );
+      expect(await countCredentials()).to.equal(before);
+    });
+
+    it("single issuance with a key is idempotent too", async () => {
+      const body = { subject: { name: "Enskild" } };
+      const a = await expectJson<{ id: string }>(
+        await h.call("POST", `/v1/events/${eventId}/credentials`, {
+          body,
+          headers: { "idempotency-key": "one" },
+        }),
+        201,
+      );
+      const b = await expectJson<{ id: string }>(
+        await h.call("POST", `/v1/events/${eventId}/credentials`, {
+          body,
+          headers: { "idempotency-key": "one" },
+        }),
+        201,
+      );
+      expect(b.id).to.equal(a.id);
+    });
+
+    it("concurrent bulk requests: nothing lost, nothing doubled", async () => {
+      const before = await countCredentials();
+      const distinct = Array.from({ length: 6 }, (_, i) => ({
+        key: `par-${i}`,
+        body: { attendees: attendees(40, `Par${i}`) },
+      }));
+      // Each distinct request is sent three times at once: 18 concurrent requests, 6 sets expected.
+      const requests = distinct.flatMap((d) => [d, d, d]);
+      const responses = await Promise.all(
+        requests.map((r) =>
+          h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+            body: r.body,
+            headers: { "idempotency-key": r.key },
+          }),
+        ),
+      );
+      const bodies = await Promise.all(responses.map((r) => expectJson<BulkResult>(r, 201)));
+      for (let i = 0; i < distinct.length; i++) {
+        const same = bodies.slice(i * 3, i * 3 + 3);
+        expect(same[1]).to.deep.equal(same[0]);
+        expect(same[2]).to.deep.equal(same[0]);
+      }
+      expect(await countCredentials()).to.equal(before + 6 * 40);
+      const ids = new Set(bodies.flatMap((b) => b.credentials.map((c) => c.id)));
+      expect(ids.size).to.equal(6 * 40);
+      const stored = await h.store.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM credentials WHERE id = ANY($1::uuid[])",
+        [[...ids]],
+      );
+      expect(Number(stored[0]!.n)).to.equal(240);
+    });
+
+    it("a bulk request above the sync limit becomes a job (202) that issues exactly once", async () => {
+      const body = { attendees: attendees(450, "Jobb") };
+      const accepted = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body,
+        headers: { "idempotency-key": "job-1" },
+      });
+      const job = await expectJson<Job>(accepted, 202);
+      expect(accepted.headers.get("location")).to.equal(job.href);
+      expect(job.status).to.equal("queued");
+      const replay = await expectJson<Job>(
+        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+          body,
+          headers: { "idempotency-key": "job-1" },
+        }),
+        202,
+      );
+      expect(replay.id).to.equal(job.id);
+      const before = await countCredentials();
+      await h.worker.runOnce();
+      const done = await expectJson<Job>(await h.call("GET", `/v1/jobs/${job.id}`), 200);
+      expect(done.status).to.equal("succeeded");
+      expect(done.result!.count).to.equal(450);
+      expect(await countCredentials()).to.equal(before + 450);
+      // The job's input (personal data) is gone once it ran.
+      const [row] = await h.store.db.query<{ input: unknown }>("SELECT input FROM jobs WHERE id = $1", [
+        job.id,
+      ]);
+      expect(row!.input).to.equal(null);
+      await h.worker.runOnce();
+      expect(await countCredentials()).to.be.at.least(before + 450);
+      const again = await expectJson<Job>(
+        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+          body,
+          headers: { "idempotency-key": "job-1" },
+        }),
+        202,
+      );
+      expect(again.status).to.equal("succeeded");
+      expect(again.result!.credentials.map((c) => c.id)).to.deep.equal(
+        done.result!.credentials.map((c) => c.id),
+      );
+    });
+
+    it("refuses issuance to an event that is not registered on chain", async () => {
+      const [row] = await h.store.db.query<{ id: string }>(
+        `INSERT INTO events (id, organisation_id, kind, status, metadata_hash, details, created_at, updated_at)
+         VALUES (gen_random_uuid(), $1, 'event', 'failed', '0x00', '{}'::jsonb, now(), now()) RETURNING id`,
+        [h.organisation.id],
+      );
+      await expectProblem(
+        await h.call("POST", `/v1/events/${row!.id}/credentials`, { body: { subject: { name: "X" } } }),
+        409,
+      );
+    });
+
+    it("lists an event's credentials page by page", async () => {
+      const seen = new Set<string>();
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const url: string = `/v1/events/${eventId}/credentials?limit=200${cursor ? `&cursor=${cursor}` : ""}`;
+        const page: { items: { id: string }[]; nextCursor: string | null } = await expectJson(
+          await h.call("GET", url),
+          200,
+        );
+        for (const item of page.items) seen.add(item.id);
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor);
+      expect(seen.size).to.equal(await countCredentials());
+      expect(pages).to.be.greaterThan(1);
+    });
+  });
+}
+
+describe("a pending credential is anchored once the worker runs (pglite)", () => {
+  let h: AppHarness;
+  before(async () => {
+    h = await createAppHarness("pglite");
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it("goes pending → anchored", async () => {
+    const event = await expectJson<{ id: string }>(
+      await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+      201,
+    );
+    const issued = await expectJson<{ id: string; status: string; credential: { proof?: unknown } }>(
+      await h.call("POST", `/v1/events/${event.id}/credentials`, { body: { subject: { name: "Väntande" } } }),
+      201,
+    );
+    expect(issued.status).to.equal("pending");
+    expect(issued.credential.proof).to.equal(undefined);
+    await eventually(async () => {
+      const c = await expectJson<{ status: string }>(
+        await h.call("GET", `/v1/credentials/${issued.id}`),
+        200,
+      );
+      return c.status === "anchored" ? true : undefined;
+    });
+  });
+});

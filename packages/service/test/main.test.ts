@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { type Deployment, deployFresh } from "./helpers/chain";
+import { CONFERENCE, DEMO_PROFILE } from "./helpers/harness";
+import { runTs } from "./helpers/process";
+
+describe("main.ts and the bootstrap script (child processes, real socket)", () => {
+  let deployment: Deployment;
+  let dataDir: string;
+
+  before(async () => {
+    deployment = await deployFresh();
+    dataDir = await mkdtemp(path.join(tmpdir(), "intyg-main-"));
+  });
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("bootstraps an organisation, serves the API on 127.0.0.1 and stops cleanly on SIGTERM", async () => {
+    const env = { INTYG_DATA_DIR: dataDir, DATABASE_URL: "" };
+    const boot = runTs(
+      "src/bin/bootstrap.ts",
+      [
+        "--name",
+        DEMO_PROFILE.name,
+        "--legal-name",
+        DEMO_PROFILE.legalName,
+        "--organisation-number",
+        DEMO_PROFILE.organisationNumber,
+        "--url",
+        DEMO_PROFILE.url,
+        "--chain-organisation-id",
+        String(deployment.organisationId),
+      ],
+      env,
+    );
+    expect(await boot.exited).to.equal(0);
+    const printed = JSON.parse(boot.output()) as { apiKey: string; organisationId: string };
+    expect(printed.apiKey).to.match(/^intyg_[A-Za-z0-9_-]{43}$/);
+
+    const service = runTs("src/main.ts", [], {
+      ...env,
+      PORT: "0",
+      INTYG_RPC_URL: deployment.rpcUrl,
+      INTYG_REGISTRY: deployment.registry,
+      INTYG_SIGNER_KEY: deployment.signerKey,
+      INTYG_WORKER_POLL_MS: "100",
+      LOG_LEVEL: "info",
+    });
+    try {
+      const match = await service.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+      const url = match[1]!;
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).to.equal(200);
+      expect(health.headers.get("x-request-id")).to.be.a("string");
+      const body = (await health.json()) as {
+        database: { ok: boolean; dialect: string };
+        chain: { ok: boolean };
+      };
+      expect(body.database).to.deep.equal({ ok: true, dialect: "pglite" });
+      expect(body.chain.ok).to.equal(true);
+
+      const auth = { authorization: `Bearer ${printed.apiKey}`, "content-type": "application/json" };
+      const created = await fetch(`${url}/v1/events`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ kind: "event", details: CONFERENCE }),
+      });
+      expect(created.status).to.equal(201);
+      const event = (await created.json()) as { id: string };
+      const issued = await fetch(`${url}/v1/events/${event.id}/credentials`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ subject: { name: "Karin Ängström" } }),
+      });
+      expect(issued.status).to.equal(201);
+      const credential = (await issued.json()) as { id: string };
+      let status = "";
+      for (let i = 0; i < 100 && status !== "anchored"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const got = await fetch(`${url}/v1/credentials/${credential.id}`, { headers: auth });
+        status = ((await got.json()) as { status: string }).status;
+      }
+      expect(status).to.equal("anchored");
+
+      service.process.kill("SIGTERM");
+      expect(await service.exited).to.equal(0);
+      expect(service.output()).to.contain("intyg service stopped");
+      // The key and the attendee's name never reach the logs.
+      expect(service.output()).not.to.contain(printed.apiKey);
+      expect(service.output()).not.to.contain(deployment.signerKey.slice(2));
+      expect(service.output()).not.to.contain("Ängström");
+    } finally {
+      if (service.process.exitCode === null) service.process.kill("SIGKILL");
+    }
+  });
+
+  it("refuses to start without a signing key (exit 2, a clear message)", async () => {
+    const service = runTs("src/main.ts", [], {
+      INTYG_DATA_DIR: dataDir,
+      INTYG_RPC_URL: deployment.rpcUrl,
+      INTYG_REGISTRY: deployment.registry,
+      INTYG_SIGNER_KEY: "",
+      INTYG_KEYSTORE: "",
+    });
+    expect(await service.exited).to.equal(2);
+    expect(service.output()).to.match(/signing key is required/);
+  });
+});

@@ -1,0 +1,338 @@
+// The checks that read the registry — issuer, anchor, revocation, event — and validity, which reads the
+// clock. Each works on values already loaded in a reader, so a whole run needs one batched read.
+
+import { eventMetadataHash, organisationProfileHash } from "@intyg/credential";
+import { revocationReasonName } from "@intyg/registry";
+import { isAddressEqual } from "viem";
+import { formatTime, message, reasonText } from "./messages";
+import type { ChainTarget, PreparedCredential } from "./prepare";
+import {
+  EVENT_KIND,
+  ORGANISATION_STATUS,
+  type ReaderContext,
+  type RegistryQuery,
+  type RegistryReader,
+  ZERO_HASH,
+} from "./registry/state";
+
+/** How the chain checks see the registry for one credential. */
+export type ChainView =
+  | {
+      status: "ready";
+      reader: RegistryReader;
+      context: ReaderContext;
+      registrySource: "options" | "credential";
+    }
+  | { status: "unavailable"; code: string; detail: string }
+  | { status: "none" };
+
+export type ChainCheckOptions = {
+  /** Unix seconds the validity period is checked against. */
+  now: number;
+  /** Compare the issuer profile and the achievement with their hashes in the registry (default true). */
+  checkMetadata: boolean;
+};
+
+/** The registry reads the chain checks of one credential need. */
+export function chainQueries(target: ChainTarget): RegistryQuery[] {
+  const queries: RegistryQuery[] = [
+    { kind: "organisation", organisationId: target.organisationId },
+    { kind: "signingKey", key: target.signer },
+    { kind: "event", eventId: target.eventId },
+    { kind: "record", commitment: target.anchoredCommitment },
+  ];
+  const leaf = target.leaf ?? ZERO_HASH;
+  if (target.leaf) queries.push({ kind: "leafRevocation", root: target.anchoredCommitment, leaf });
+  queries.push({ kind: "supersededBy", root: target.anchoredCommitment, leaf });
+  return queries;
+}
+
+/**
+ * The history reads a second round needs: when a credential's issuer profile or achievement does not hash to
+ * the registry's current value, whether it hashed to an earlier one (an organisation may update its profile;
+ * what it issued before stays valid). Rare, so read only then.
+ */
+export function historyQueries(
+  prepared: PreparedCredential,
+  view: ChainView,
+  checkMetadata: boolean,
+): RegistryQuery[] {
+  const { target, credential } = prepared;
+  if (!checkMetadata || !target || !credential || view.status !== "ready") return [];
+  const queries: RegistryQuery[] = [];
+  const organisation = view.reader.get({ kind: "organisation", organisationId: target.organisationId });
+  if (organisation && !sameHash(organisationProfileHash(credential.issuer), organisation.profileHash)) {
+    queries.push({ kind: "profileHistory", organisationId: target.organisationId });
+  }
+  const event = view.reader.get({ kind: "event", eventId: target.eventId });
+  if (event && !sameHash(eventMetadataHash(credential.credentialSubject.achievement), event.metadataHash)) {
+    queries.push({ kind: "metadataHistory", eventId: target.eventId });
+  }
+  return queries;
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Whether `hash` is the current value or, when its history was read, any earlier one. */
+function knownHash(reader: RegistryReader, hash: string, current: string, history: RegistryQuery): boolean {
+  if (sameHash(hash, current)) return true;
+  const earlier = reader.get(history) as string[] | undefined;
+  return earlier?.some((item) => sameHash(item, hash)) ?? false;
+}
+
+function validity(prepared: PreparedCredential, now: number): void {
+  const { checks, credential } = prepared;
+  if (!credential || !checks.ready("validity")) return;
+  const from = Date.parse(credential.validFrom) / 1000;
+  const until = credential.validUntil === undefined ? undefined : Date.parse(credential.validUntil) / 1000;
+  const params = {
+    from: formatTime(credential.validFrom),
+    until: credential.validUntil === undefined ? undefined : formatTime(credential.validUntil),
+  };
+  if (now < from) checks.fail("validity", "not-yet-valid", "validity.not-yet", params);
+  else if (until !== undefined && now >= until)
+    checks.fail("validity", "expired", "validity.expired", params);
+  else checks.pass("validity", "validity.ok", params);
+}
+
+/**
+ * Fills in issuer, anchor, revocation, validity and event for one prepared credential. The reader must have
+ * loaded {@link chainQueries} of its target.
+ */
+export function runChainChecks(
+  prepared: PreparedCredential,
+  view: ChainView,
+  options: ChainCheckOptions,
+): void {
+  const { checks, target, credential, summary } = prepared;
+
+  if (target === undefined || checks.status("signature") !== "passed") {
+    for (const id of ["issuer", "anchor", "revocation"] as const) checks.ready(id);
+    validity(prepared, options.now);
+    checks.ready("event");
+    return;
+  }
+  if (view.status !== "ready") {
+    const code = view.status === "none" ? "no-chain" : view.code;
+    if (view.status === "none") checks.fail("issuer", code, "anchor.no-chain");
+    else checks.fail("issuer", code, "anchor.unavailable", { detail: view.detail });
+    checks.skip("anchor", code, "skipped.unavailable");
+    checks.skip("revocation", code, "skipped.unavailable");
+    validity(prepared, options.now);
+    checks.skip("event", code, "skipped.unavailable");
+    return;
+  }
+
+  const { reader, context } = view;
+  const wrongChain = context.chainId !== target.chainId;
+  const wrongRegistry = !isAddressEqual(context.registry, target.registry);
+  if (wrongChain || wrongRegistry) {
+    checks.skip("issuer", "wrong-chain", "skipped.wrong-chain");
+    if (wrongChain) {
+      checks.fail("anchor", "wrong-chain", "anchor.wrong-chain", {
+        expected: target.chainId,
+        actual: context.chainId,
+      });
+    } else {
+      checks.fail("anchor", "wrong-registry", "anchor.wrong-registry", {
+        expected: target.registry,
+        actual: context.registry,
+      });
+    }
+    checks.ready("revocation");
+    validity(prepared, options.now);
+    checks.skip("event", "wrong-chain", "skipped.wrong-chain");
+    return;
+  }
+
+  const organisation = reader.get({ kind: "organisation", organisationId: target.organisationId });
+  const key = reader.get({ kind: "signingKey", key: target.signer });
+  const event = reader.get({ kind: "event", eventId: target.eventId });
+  const record = reader.get({ kind: "record", commitment: target.anchoredCommitment });
+  const leaf = target.leaf ?? ZERO_HASH;
+  const leafRevocation = target.leaf
+    ? reader.get({ kind: "leafRevocation", root: target.anchoredCommitment, leaf })
+    : undefined;
+  const replacement = reader.get({ kind: "supersededBy", root: target.anchoredCommitment, leaf });
+  if (!organisation || !key || !event || !record || !replacement || (target.leaf && !leafRevocation)) {
+    const detail = "some values could not be read";
+    checks.fail("issuer", "read-failed", "anchor.unavailable", { detail });
+    checks.skip("anchor", "read-failed", "skipped.unavailable");
+    checks.skip("revocation", "read-failed", "skipped.unavailable");
+    validity(prepared, options.now);
+    checks.skip("event", "read-failed", "skipped.unavailable");
+    return;
+  }
+
+  const anchored = record.issuedAt !== 0;
+  if (anchored) summary.anchoredAt = new Date(record.issuedAt * 1000).toISOString();
+  const issuedAt = anchored ? record.issuedAt : target.signedAt;
+  const name = credential?.issuer.name ?? "";
+
+  // issuer: accredited, not suspended, its profile the accredited one, and the key authorised at issuance
+  if (checks.ready("issuer")) {
+    const signer = target.signer;
+    if (organisation.status === ORGANISATION_STATUS.none) {
+      checks.fail("issuer", "organisation-unknown", "issuer.unknown", {
+        organisationId: target.organisationId,
+      });
+    } else if (organisation.status === ORGANISATION_STATUS.suspended) {
+      checks.fail("issuer", "organisation-suspended", "issuer.suspended", {
+        name,
+        since: formatTime(organisation.suspendedAt),
+      });
+    } else if (
+      options.checkMetadata &&
+      credential &&
+      !knownHash(reader, organisationProfileHash(credential.issuer), organisation.profileHash, {
+        kind: "profileHistory",
+        organisationId: target.organisationId,
+      })
+    ) {
+      checks.fail("issuer", "profile-mismatch", "issuer.profile-mismatch", {
+        organisationId: target.organisationId,
+      });
+    } else if (key.organisationId === 0) {
+      checks.fail("issuer", "key-unknown", "issuer.key-unknown", { signer });
+    } else if (key.organisationId !== target.organisationId) {
+      checks.fail("issuer", "key-other-organisation", "issuer.key-other-organisation", {
+        signer,
+        keyOrganisation: key.organisationId,
+        organisationId: target.organisationId,
+      });
+    } else if (!(key.validFrom <= issuedAt && issuedAt < key.validUntil)) {
+      // The registry's isKeyValidAt(key, organisation, issuedAt), from the key's state already read.
+      checks.fail("issuer", "key-not-valid-at-issuance", "issuer.key-not-valid", {
+        signer,
+        at: formatTime(issuedAt),
+        from: formatTime(key.validFrom),
+        until: key.validUntil >= 2 ** 40 - 1 ? "∞" : formatTime(key.validUntil),
+      });
+    } else {
+      checks.pass("issuer", "issuer.ok", {
+        name,
+        orgnr: credential?.issuer.organisationNumber,
+        signer,
+        at: formatTime(issuedAt),
+      });
+    }
+  }
+
+  // anchor: the registry recorded this commitment (or its batch root), for this event and validity
+  if (checks.ready("anchor")) {
+    const atBlock = { chainId: context.chainId, at: formatTime(record.issuedAt), size: record.batchSize };
+    if (!anchored) {
+      checks.fail("anchor", "not-anchored", "anchor.not-anchored");
+    } else if ((target.kind === "batch") !== (record.batchSize !== 0)) {
+      checks.fail("anchor", "kind-mismatch", "anchor.kind-mismatch", {
+        batch: target.kind === "batch" ? "yes" : "no",
+      });
+    } else if (record.eventId !== target.eventId) {
+      checks.fail("anchor", "record-mismatch", "anchor.record-mismatch", {
+        field: "eventId",
+        actual: record.eventId.toString(),
+        expected: target.eventId.toString(),
+      });
+    } else if (BigInt(record.validUntil) !== target.validUntil) {
+      checks.fail("anchor", "record-mismatch", "anchor.record-mismatch", {
+        field: "validUntil",
+        actual: record.validUntil === 0 ? "—" : formatTime(record.validUntil),
+        expected: target.validUntil === 0n ? "—" : formatTime(target.validUntil),
+      });
+    } else if (target.kind === "batch" && record.batchSize !== target.batchSize) {
+      checks.fail("anchor", "record-mismatch", "anchor.record-mismatch", {
+        field: "batchSize",
+        actual: record.batchSize,
+        expected: target.batchSize,
+      });
+    } else if (target.kind === "batch") {
+      checks.pass("anchor", "anchor.batch-ok", atBlock);
+    } else {
+      checks.pass("anchor", "anchor.ok", atBlock);
+    }
+  }
+
+  // revocation: the record (a single credential or the whole batch), then the leaf
+  if (checks.ready("revocation")) {
+    const lang = checks.lang;
+    if (record.revokedAt !== 0) {
+      const reason = reasonText(lang, revocationReasonName(record.revocationReason), record.revocationReason);
+      checks.fail(
+        "revocation",
+        "revoked",
+        target.kind === "batch" ? "revocation.batch-revoked" : "revocation.revoked",
+        {
+          at: formatTime(record.revokedAt),
+          reason,
+        },
+      );
+      summary.revokedAt = new Date(record.revokedAt * 1000).toISOString();
+      summary.revocationReason =
+        revocationReasonName(record.revocationReason) ?? String(record.revocationReason);
+    } else if (leafRevocation && leafRevocation.revokedAt !== 0) {
+      const reason = reasonText(lang, revocationReasonName(leafRevocation.reason), leafRevocation.reason);
+      checks.fail("revocation", "revoked", "revocation.revoked", {
+        at: formatTime(leafRevocation.revokedAt),
+        reason,
+      });
+      summary.revokedAt = new Date(leafRevocation.revokedAt * 1000).toISOString();
+      summary.revocationReason = revocationReasonName(leafRevocation.reason) ?? String(leafRevocation.reason);
+    } else {
+      checks.pass("revocation", "revocation.ok", { block: context.blockNumber.toString() });
+    }
+    if (replacement !== ZERO_HASH && !/^0x0{64}$/i.test(replacement)) {
+      summary.supersededBy = replacement;
+      checks.append("revocation", message(lang, "revocation.superseded", { replacement }));
+    }
+  }
+
+  validity(prepared, options.now);
+
+  // event: exists, is of the credential's kind, belongs to the issuer, and is described as registered
+  if (checks.ready("event") && credential) {
+    const achievement = credential.credentialSubject.achievement;
+    const expectedKind = achievement.achievementType === "Course" ? EVENT_KIND.course : EVENT_KIND.event;
+    const kindName = (kind: number) =>
+      kind === EVENT_KIND.course
+        ? checks.lang === "sv"
+          ? "kurs"
+          : "a course"
+        : checks.lang === "sv"
+          ? "evenemang"
+          : "an event";
+    const eventOrganisation = Number(target.eventId >> 32n);
+    if (event.kind === EVENT_KIND.none) {
+      checks.fail("event", "event-unknown", "event.unknown", { eventId: target.eventId.toString() });
+    } else if (eventOrganisation !== target.organisationId) {
+      checks.fail("event", "event-organisation", "event.organisation", {
+        eventId: target.eventId.toString(),
+        actual: eventOrganisation,
+        expected: target.organisationId,
+      });
+    } else if (event.kind !== expectedKind) {
+      checks.fail("event", "event-kind", "event.kind", {
+        eventId: target.eventId.toString(),
+        actual: kindName(event.kind),
+        expected: kindName(expectedKind),
+      });
+    } else if (
+      options.checkMetadata &&
+      !knownHash(reader, eventMetadataHash(achievement), event.metadataHash, {
+        kind: "metadataHistory",
+        eventId: target.eventId,
+      })
+    ) {
+      checks.fail("event", "metadata-mismatch", "event.metadata", {
+        name: achievement.name,
+        eventId: target.eventId.toString(),
+      });
+    } else {
+      checks.pass("event", "event.ok", {
+        kindName: message(checks.lang, expectedKind === EVENT_KIND.course ? "kind.course" : "kind.event"),
+        name: achievement.name,
+      });
+    }
+  }
+}

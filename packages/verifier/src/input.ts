@@ -1,0 +1,114 @@
+// Hostile input, made harmless: a document arrives as text, bytes or a value, and leaves as a plain JSON
+// value within size and depth limits, or as a reason it was refused. Never throws.
+
+import type { MessageKey, MessageParams } from "./messages";
+
+/** Limits on what a verifier accepts. */
+export type InputLimits = {
+  /** Largest text or byte input, in bytes (UTF-8). Default 1 MiB. (A parsed value is bounded by `maxNodes`.) */
+  maxBytes: number;
+  /** Deepest nesting of arrays and objects. Default 32. */
+  maxDepth: number;
+  /** Most values (objects, arrays, strings, numbers…) in one document. Default 50,000. */
+  maxNodes: number;
+};
+
+export const DEFAULT_INPUT_LIMITS: InputLimits = { maxBytes: 1_048_576, maxDepth: 32, maxNodes: 50_000 };
+
+export type InputResult =
+  | { ok: true; value: unknown }
+  | {
+      ok: false;
+      code: "empty" | "not-json" | "too-large" | "too-deep" | "share-link";
+      key: MessageKey;
+      params: MessageParams;
+    };
+
+function refuse(
+  code: "empty" | "not-json" | "too-large" | "too-deep",
+  params: MessageParams = {},
+): InputResult {
+  return { ok: false, code, key: `format.${code}` as MessageKey, params };
+}
+
+/** The deepest bracket nesting of a JSON text, not counting brackets inside strings; stops past `limit`. */
+function textDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** Walks a value without recursion, checking depth and size; copies nothing. */
+function checkValue(value: unknown, limits: InputLimits): InputResult {
+  const stack: [unknown, number][] = [[value, 0]];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    const type = typeof item;
+    if (type === "bigint" || type === "function" || type === "symbol") return refuse("not-json");
+    if (type === "number" && !Number.isFinite(item)) return refuse("not-json");
+    if (++nodes > limits.maxNodes)
+      return refuse("too-large", { size: `> ${limits.maxNodes} values`, limit: limits.maxNodes });
+    if (typeof item !== "object" || item === null) continue;
+    if (depth >= limits.maxDepth) return refuse("too-deep", { limit: limits.maxDepth });
+    const children = Array.isArray(item) ? item : Object.values(item);
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  return { ok: true, value };
+}
+
+/**
+ * Reads a document: a JSON text, UTF-8 bytes, or an already parsed value (which is only checked, not copied).
+ * Values that are not JSON (functions, bigints, symbols, non-finite numbers) are refused as not JSON, and
+ * cycles as too deep.
+ */
+export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT_LIMITS): InputResult {
+  try {
+    let text: string | undefined;
+    if (input instanceof Uint8Array) {
+      if (input.byteLength > limits.maxBytes)
+        return refuse("too-large", { size: input.byteLength, limit: limits.maxBytes });
+      text = new TextDecoder("utf-8", { fatal: false }).decode(input);
+    } else if (typeof input === "string") {
+      text = input;
+    }
+    if (text !== undefined) {
+      const bytes = new TextEncoder().encode(text).byteLength;
+      if (bytes > limits.maxBytes) return refuse("too-large", { size: bytes, limit: limits.maxBytes });
+      const trimmed = text.replace(/^\uFEFF/, "").trim();
+      if (trimmed.length === 0) return refuse("empty");
+      if (textDepth(trimmed, limits.maxDepth) > limits.maxDepth)
+        return refuse("too-deep", { limit: limits.maxDepth });
+      let value: unknown;
+      try {
+        value = JSON.parse(trimmed);
+      } catch {
+        return refuse("not-json");
+      }
+      return checkValue(value, limits);
+    }
+    if (input === undefined || input === null) return refuse("empty");
+    // A value is only walked, not copied: verification never changes what it is given.
+    return checkValue(input, limits);
+  } catch {
+    return refuse("not-json");
+  }
+}
+
+/** True for a plain JSON object. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

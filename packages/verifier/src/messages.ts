@@ -1,0 +1,305 @@
+// Every sentence a report can say, in Swedish and English. Both tables live here so that they stay in step:
+// the English table defines the keys and the Swedish one must have each of them.
+
+import type { CheckId, Lang } from "./types";
+
+export type MessageParams = Record<string, string | number | undefined>;
+type Template = (p: MessageParams) => string;
+
+const en = {
+  // format
+  "format.ok": () => "The document is an Intyg credential (W3C Verifiable Credential, Open Badges 3.0).",
+  "format.presentation-ok": () => "The document is a presentation with one Intyg credential.",
+  "format.empty": () => "No credential was given: the input is empty.",
+  "format.not-json": () => "The input is not JSON, so it cannot be a credential.",
+  "format.too-large": (p) => `The input is too large (${p.size} bytes; at most ${p.limit}).`,
+  "format.too-deep": (p) => `The input is nested too deeply (more than ${p.limit} levels).`,
+  "format.not-object": () => "The input is not a JSON object, so it cannot be a credential.",
+  "format.unknown-proof": (p) => `The proof type "${p.type}" is not supported (expected ${p.expected}).`,
+  "format.schema": (p) =>
+    `The document is not a valid Intyg credential: ${p.count} problem(s), first at ${p.path} (${p.detail}).`,
+  "format.is-presentation": () =>
+    "The document is a presentation, not a credential: verify it as a presentation.",
+  "format.not-presentation": () =>
+    "The document is not a presentation (expected type VerifiablePresentation).",
+  "format.presentation-credentials": (p) =>
+    `A presentation must hold exactly one credential; this one holds ${p.count}.`,
+  "format.share-link": (p) => `The share link cannot be read: ${p.detail}.`,
+  // integrity
+  "integrity.ok": (p) =>
+    Number(p.hidden) > 0
+      ? `The claims match the credential's commitment: nothing has been changed (${p.hidden} claim(s) hidden by the holder).`
+      : "The claims match the credential's commitment: nothing has been changed.",
+  "integrity.failed": (p) =>
+    `The claims do not match the credential's commitment: the credential has been changed (${p.reason}${p.path ? ` at ${p.path}` : ""}).`,
+  // signature
+  "signature.ok": (p) => `The credential is signed by key ${p.signer}.`,
+  "signature.malformed": () => "The signature cannot be read: the proof section is malformed.",
+  "signature.invalid": () => "The signature is not valid.",
+  "signature.signer-mismatch": (p) =>
+    `The signature was made by ${p.signer}, not by the key the proof names (${p.expected}).`,
+  "signature.binding": (p) => `The signature does not cover this credential: ${p.detail}.`,
+  // issuer
+  "issuer.ok": (p) =>
+    `${p.name} (org. no. ${p.orgnr}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}).`,
+  "issuer.unknown": (p) => `Organisation ${p.organisationId} is not accredited in the registry.`,
+  "issuer.suspended": (p) =>
+    `The issuer ${p.name} is suspended by the registry's governance (since ${p.since}).`,
+  "issuer.key-unknown": (p) => `The signing key ${p.signer} is not registered for any organisation.`,
+  "issuer.key-other-organisation": (p) =>
+    `The signing key ${p.signer} belongs to organisation ${p.keyOrganisation}, not to the issuer (${p.organisationId}).`,
+  "issuer.key-not-valid": (p) =>
+    `The signing key ${p.signer} was not authorised at issuance (${p.at}); it may sign from ${p.from} until ${p.until}.`,
+  "issuer.profile-mismatch": (p) =>
+    `The issuer's profile in the credential (name, legal name, organisation number, web site) is not the one accredited in the registry for organisation ${p.organisationId}.`,
+  "issuer.mismatch": (p) =>
+    `The issuer (organisation ${p.issuerOrganisation}) is not the organisation of the event (${p.eventOrganisation}).`,
+  // anchor
+  "anchor.ok": (p) => `The credential is anchored in the registry on chain ${p.chainId} since ${p.at}.`,
+  "anchor.batch-ok": (p) =>
+    `The credential is one of ${p.size} anchored in one batch on chain ${p.chainId} since ${p.at}; its Merkle proof holds.`,
+  "anchor.wrong-chain": (p) =>
+    `The credential was issued on chain ${p.expected}, but the verifier reads chain ${p.actual}.`,
+  "anchor.wrong-registry": (p) =>
+    `The credential was issued in registry ${p.expected}, but the verifier trusts registry ${p.actual}.`,
+  "anchor.not-anchored": () => "The credential is not anchored in the registry (not issued, or not yet).",
+  "anchor.batch-proof": () => "The credential's Merkle proof does not lead to the anchored batch root.",
+  "anchor.kind-mismatch": (p) =>
+    p.batch === "yes"
+      ? "The credential claims to be in a batch, but the registry recorded a single credential."
+      : "The credential claims to be single, but the registry recorded a batch.",
+  "anchor.record-mismatch": (p) =>
+    `The registry's record does not match the credential (${p.field}: ${p.actual} on chain, ${p.expected} in the credential).`,
+  "anchor.unavailable": (p) => `The registry could not be read: ${p.detail}`,
+  "anchor.no-chain": () => "No chain or snapshot is configured, so the registry cannot be read.",
+  // revocation
+  "revocation.ok": (p) => `The credential is not revoked (registry read at block ${p.block}).`,
+  "revocation.revoked": (p) => `The credential was revoked on ${p.at}. Reason: ${p.reason}.`,
+  "revocation.batch-revoked": (p) =>
+    `The whole batch of this credential was revoked on ${p.at}. Reason: ${p.reason}.`,
+  "revocation.superseded": (p) => ` It was replaced by credential ${p.replacement}.`,
+  // validity
+  "validity.ok": (p) =>
+    p.until ? `Valid from ${p.from} until ${p.until}.` : `Valid from ${p.from}, with no end date.`,
+  "validity.not-yet": (p) => `The credential is not valid yet: it is valid from ${p.from}.`,
+  "validity.expired": (p) => `The credential expired on ${p.until}.`,
+  // holder
+  "holder.not-presentation": () =>
+    "Not checked: a bare credential was given, not a presentation by its holder.",
+  "holder.ok": (p) =>
+    `Presented by the holder's wallet ${p.holder} for ${p.domain}, answering this verifier's challenge.`,
+  "holder.no-challenge": () => "The verifier gave no challenge and domain, so the holder cannot be checked.",
+  "holder.malformed": (p) => `The presentation's proof cannot be read: ${p.detail}.`,
+  "holder.challenge": () =>
+    "The presentation answers another challenge: it is a replay of an earlier presentation, not made for this verification.",
+  "holder.domain": (p) => `The presentation was made for ${p.actual}, not for this verifier (${p.expected}).`,
+  "holder.signature": () => "The holder's signature on the presentation is not valid.",
+  "holder.not-bound": () =>
+    "The credential names no holder wallet, so it cannot be tied to whoever presents it.",
+  "holder.mismatch": (p) =>
+    `The presentation was signed by ${p.signer}, but the credential belongs to ${p.holder}.`,
+  // event
+  "event.ok": (p) => `${p.kindName} "${p.name}" exists in the registry and belongs to the issuer.`,
+  "event.unknown": (p) => `Event ${p.eventId} does not exist in the registry.`,
+  "event.kind": (p) =>
+    `The registry records ${p.eventId} as ${p.actual}, but the credential says ${p.expected}.`,
+  "event.metadata": (p) =>
+    `The description of "${p.name}" in the credential is not the one registered for event ${p.eventId}.`,
+  "event.organisation": (p) =>
+    `Event ${p.eventId} belongs to organisation ${p.actual}, not to the issuer (${p.expected}).`,
+  // shared
+  "skipped.depends": (p) => `Not checked, because the ${p.check} check failed.`,
+  "skipped.wrong-chain": () => "Not checked, because the credential belongs to another chain or registry.",
+  "skipped.unavailable": () => "Not checked, because the registry could not be read.",
+  "verdict.verified": () =>
+    "Verified: the credential is genuine, issued by an accredited issuer, valid and not revoked.",
+  "verdict.verified-presentation": () =>
+    "Verified: the credential is genuine, valid and not revoked, and was presented by its holder.",
+  "verdict.failed": (p) => `Not verified: ${p.reason}`,
+  "kind.event": () => "The event",
+  "kind.course": () => "The course",
+  "snapshot.note": (p) => `Offline verification on a registry snapshot of block ${p.block} (${p.age} old).`,
+} satisfies Record<string, Template>;
+
+export type MessageKey = keyof typeof en;
+
+const sv: Record<MessageKey, Template> = {
+  "format.ok": () => "Dokumentet är ett intyg från Intyg (W3C Verifiable Credential, Open Badges 3.0).",
+  "format.presentation-ok": () => "Dokumentet är en presentation med ett intyg från Intyg.",
+  "format.empty": () => "Inget intyg angavs: indata är tomt.",
+  "format.not-json": () => "Indata är inte JSON och kan därför inte vara ett intyg.",
+  "format.too-large": (p) => `Indata är för stort (${p.size} byte; högst ${p.limit}).`,
+  "format.too-deep": (p) => `Indata är för djupt nästlat (mer än ${p.limit} nivåer).`,
+  "format.not-object": () => "Indata är inte ett JSON-objekt och kan därför inte vara ett intyg.",
+  "format.unknown-proof": (p) => `Bevistypen "${p.type}" stöds inte (förväntad: ${p.expected}).`,
+  "format.schema": (p) =>
+    `Dokumentet är inte ett giltigt intyg: ${p.count} fel, det första vid ${p.path} (${p.detail}).`,
+  "format.is-presentation": () =>
+    "Dokumentet är en presentation, inte ett intyg: verifiera det som presentation.",
+  "format.not-presentation": () => "Dokumentet är ingen presentation (typen VerifiablePresentation saknas).",
+  "format.presentation-credentials": (p) =>
+    `En presentation ska innehålla exakt ett intyg; den här innehåller ${p.count}.`,
+  "format.share-link": (p) => `Delningslänken kan inte läsas: ${p.detail}.`,
+  "integrity.ok": (p) =>
+    Number(p.hidden) > 0
+      ? `Uppgifterna stämmer med intygets hashvärde: inget har ändrats (${p.hidden} uppgift(er) dolda av innehavaren).`
+      : "Uppgifterna stämmer med intygets hashvärde: inget har ändrats.",
+  "integrity.failed": (p) =>
+    `Uppgifterna stämmer inte med intygets hashvärde: intyget har ändrats (${p.reason}${p.path ? ` vid ${p.path}` : ""}).`,
+  "signature.ok": (p) => `Intyget är signerat med nyckeln ${p.signer}.`,
+  "signature.malformed": () => "Signaturen kan inte läsas: bevisdelen är felaktig.",
+  "signature.invalid": () => "Signaturen är inte giltig.",
+  "signature.signer-mismatch": (p) =>
+    `Signaturen gjordes av ${p.signer}, inte av nyckeln som beviset anger (${p.expected}).`,
+  "signature.binding": (p) => `Signaturen gäller inte det här intyget: ${p.detail}.`,
+  "issuer.ok": (p) =>
+    `${p.name} (org.nr ${p.orgnr}) är en godkänd utfärdare i registret, och nyckeln ${p.signer} var behörig att signera för den när intyget utfärdades (${p.at}).`,
+  "issuer.unknown": (p) => `Organisation ${p.organisationId} är inte godkänd som utfärdare i registret.`,
+  "issuer.suspended": (p) => `Utfärdaren ${p.name} är avstängd av registrets förvaltning (sedan ${p.since}).`,
+  "issuer.key-unknown": (p) => `Signeringsnyckeln ${p.signer} är inte registrerad för någon organisation.`,
+  "issuer.key-other-organisation": (p) =>
+    `Signeringsnyckeln ${p.signer} tillhör organisation ${p.keyOrganisation}, inte utfärdaren (${p.organisationId}).`,
+  "issuer.key-not-valid": (p) =>
+    `Signeringsnyckeln ${p.signer} var inte behörig när intyget utfärdades (${p.at}); den får signera från ${p.from} till ${p.until}.`,
+  "issuer.profile-mismatch": (p) =>
+    `Utfärdarens uppgifter i intyget (namn, juridiskt namn, organisationsnummer, webbplats) är inte de som är godkända i registret för organisation ${p.organisationId}.`,
+  "issuer.mismatch": (p) =>
+    `Utfärdaren (organisation ${p.issuerOrganisation}) är inte den organisation som äger evenemanget (${p.eventOrganisation}).`,
+  "anchor.ok": (p) => `Intyget är förankrat i registret på kedja ${p.chainId} sedan ${p.at}.`,
+  "anchor.batch-ok": (p) =>
+    `Intyget är ett av ${p.size} som förankrades i en gemensam omgång på kedja ${p.chainId} sedan ${p.at}; dess Merkle-bevis stämmer.`,
+  "anchor.wrong-chain": (p) =>
+    `Intyget utfärdades på kedja ${p.expected}, men verifieringen läser kedja ${p.actual}.`,
+  "anchor.wrong-registry": (p) =>
+    `Intyget utfärdades i registret ${p.expected}, men verifieringen litar på registret ${p.actual}.`,
+  "anchor.not-anchored": () => "Intyget är inte förankrat i registret (inte utfärdat, eller inte ännu).",
+  "anchor.batch-proof": () => "Intygets Merkle-bevis leder inte till den förankrade omgångens rot.",
+  "anchor.kind-mismatch": (p) =>
+    p.batch === "yes"
+      ? "Intyget påstår att det ingår i en omgång, men registret har registrerat ett enskilt intyg."
+      : "Intyget påstår att det är enskilt, men registret har registrerat en omgång.",
+  "anchor.record-mismatch": (p) =>
+    `Registrets uppgifter stämmer inte med intyget (${p.field}: ${p.actual} i kedjan, ${p.expected} i intyget).`,
+  "anchor.unavailable": (p) => `Registret kunde inte läsas: ${p.detail}`,
+  "anchor.no-chain": () => "Ingen kedja eller ögonblicksbild är angiven, så registret kan inte läsas.",
+  "revocation.ok": (p) => `Intyget är inte återkallat (registret läst vid block ${p.block}).`,
+  "revocation.revoked": (p) => `Intyget återkallades ${p.at}. Skäl: ${p.reason}.`,
+  "revocation.batch-revoked": (p) =>
+    `Hela omgången som intyget ingår i återkallades ${p.at}. Skäl: ${p.reason}.`,
+  "revocation.superseded": (p) => ` Det har ersatts av intyget ${p.replacement}.`,
+  "validity.ok": (p) =>
+    p.until ? `Giltigt från ${p.from} till ${p.until}.` : `Giltigt från ${p.from}, utan slutdatum.`,
+  "validity.not-yet": (p) => `Intyget är inte giltigt ännu: det gäller från ${p.from}.`,
+  "validity.expired": (p) => `Intyget gick ut ${p.until}.`,
+  "holder.not-presentation": () =>
+    "Kontrollerades inte: ett fristående intyg angavs, inte en presentation från innehavaren.",
+  "holder.ok": (p) =>
+    `Visat av innehavarens plånbok ${p.holder} för ${p.domain}, som svar på den här verifieringens utmaning.`,
+  "holder.no-challenge": () =>
+    "Verifieringen angav ingen utmaning och domän, så innehavaren kan inte kontrolleras.",
+  "holder.malformed": (p) => `Presentationens bevis kan inte läsas: ${p.detail}.`,
+  "holder.challenge": () =>
+    "Presentationen svarar på en annan utmaning: den är en återuppspelning av en tidigare presentation, inte gjord för den här verifieringen.",
+  "holder.domain": (p) =>
+    `Presentationen gjordes för ${p.actual}, inte för den här verifieringen (${p.expected}).`,
+  "holder.signature": () => "Innehavarens signatur på presentationen är inte giltig.",
+  "holder.not-bound": () =>
+    "Intyget anger ingen plånbok för innehavaren, så det kan inte knytas till den som visar det.",
+  "holder.mismatch": (p) => `Presentationen signerades av ${p.signer}, men intyget tillhör ${p.holder}.`,
+  "event.ok": (p) => `${p.kindName} "${p.name}" finns i registret och tillhör utfärdaren.`,
+  "event.unknown": (p) => `Evenemanget ${p.eventId} finns inte i registret.`,
+  "event.kind": (p) => `Registret anger ${p.eventId} som ${p.actual}, men intyget anger ${p.expected}.`,
+  "event.metadata": (p) =>
+    `Beskrivningen av "${p.name}" i intyget är inte den som registrerats för evenemanget ${p.eventId}.`,
+  "event.organisation": (p) =>
+    `Evenemanget ${p.eventId} tillhör organisation ${p.actual}, inte utfärdaren (${p.expected}).`,
+  "skipped.depends": (p) => `Kontrollerades inte, eftersom kontrollen "${p.check}" misslyckades.`,
+  "skipped.wrong-chain": () =>
+    "Kontrollerades inte, eftersom intyget hör till en annan kedja eller ett annat register.",
+  "skipped.unavailable": () => "Kontrollerades inte, eftersom registret inte kunde läsas.",
+  "verdict.verified": () =>
+    "Verifierat: intyget är äkta, utfärdat av en godkänd utfärdare, giltigt och inte återkallat.",
+  "verdict.verified-presentation": () =>
+    "Verifierat: intyget är äkta, giltigt och inte återkallat, och det visades av sin innehavare.",
+  "verdict.failed": (p) => `Inte verifierat: ${p.reason}`,
+  "kind.event": () => "Evenemanget",
+  "kind.course": () => "Kursen",
+  "snapshot.note": (p) =>
+    `Verifiering utan nätverk mot en ögonblicksbild av registret vid block ${p.block} (${p.age} gammal).`,
+};
+
+const tables: Record<Lang, Record<MessageKey, Template>> = { en, sv };
+
+/** The check names as shown to people. */
+export const CHECK_NAMES: Record<Lang, Record<CheckId, string>> = {
+  en: {
+    format: "Format",
+    integrity: "Integrity",
+    signature: "Signature",
+    issuer: "Issuer",
+    anchor: "Anchored on chain",
+    revocation: "Not revoked",
+    validity: "Validity period",
+    holder: "Holder",
+    event: "Event or course",
+  },
+  sv: {
+    format: "Format",
+    integrity: "Oförändrat",
+    signature: "Signatur",
+    issuer: "Utfärdare",
+    anchor: "Förankrat i kedjan",
+    revocation: "Inte återkallat",
+    validity: "Giltighetstid",
+    holder: "Innehavare",
+    event: "Evenemang eller kurs",
+  },
+};
+
+/** Revocation reason names (codes from @intyg/registry) in both languages. */
+const REASONS: Record<Lang, Record<string, string>> = {
+  en: {
+    issuedInError: "issued in error",
+    superseded: "superseded by a corrected credential",
+    withdrawn: "withdrawn",
+    keyCompromise: "the signing key was compromised",
+    fraud: "fraud",
+    other: "other reason",
+  },
+  sv: {
+    issuedInError: "utfärdat av misstag",
+    superseded: "ersatt av ett rättat intyg",
+    withdrawn: "återkallat av utfärdaren",
+    keyCompromise: "signeringsnyckeln har röjts",
+    fraud: "bedrägeri",
+    other: "annat skäl",
+  },
+};
+
+/** A message in the given language. */
+export function message(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
+  return (tables[lang] ?? tables.sv)[key](params);
+}
+
+/** The plain-language name of a revocation reason (`code` as on chain; its name in brackets). */
+export function reasonText(lang: Lang, name: string | undefined, code: number): string {
+  if (name === undefined) return lang === "sv" ? `okänt skäl (kod ${code})` : `unknown reason (code ${code})`;
+  return `${REASONS[lang][name] ?? name} (${name})`;
+}
+
+/** A unix time as `YYYY-MM-DD HH:MM UTC`: the same, unambiguous, in both languages. */
+export function formatTime(seconds: number | bigint | string): string {
+  const ms = typeof seconds === "string" ? Date.parse(seconds) : Number(seconds) * 1000;
+  if (!Number.isFinite(ms)) return String(seconds);
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A duration in seconds as a short text: `3 min`, `2 h`, `5 d`. */
+export function formatAge(lang: Lang, seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} ${lang === "sv" ? "d" : "d"}`;
+}

@@ -1,0 +1,149 @@
+// The options of a verification, and the registry readers they lead to.
+
+import { createSignerCache, type SignerCache } from "@intyg/credential";
+import type { Address, PublicClient } from "viem";
+import type { ChainView } from "./chain-checks";
+import { RegistryReadError } from "./errors";
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./input";
+import { createRpcReader } from "./registry/rpc";
+import { createSnapshotReader, type ParsedSnapshot, type RegistrySnapshot } from "./registry/snapshot";
+import type { RegistryQuery, RegistryReader } from "./registry/state";
+import type { Lang } from "./types";
+
+export type VerifyOptions = {
+  /** The language of the report's messages (default Swedish). */
+  lang?: Lang;
+  /** The JSON-RPC URL of a node of the registry's chain. */
+  rpcUrl?: string;
+  /** A viem public client, instead of `rpcUrl`. */
+  client?: PublicClient;
+  /**
+   * The registry the verifier trusts. Without it, each credential's own registry is read (and the report
+   * says so with `chain.registrySource: "credential"`).
+   */
+  registry?: Address;
+  /** Verify offline against a recorded snapshot (an object or its JSON text): no network at all. */
+  snapshot?: RegistrySnapshot | ParsedSnapshot | string;
+  /** A reader to use (and share across runs), instead of `rpcUrl`, `client` or `snapshot`. */
+  reader?: RegistryReader;
+  /** The time to check validity against (default now). */
+  now?: Date | number;
+  /** Recovered signers by digest and signature; share one across runs to keep recoveries. */
+  signerCache?: SignerCache;
+  /** Compare the issuer profile and the achievement with their hashes in the registry (default true). */
+  checkMetadata?: boolean;
+  /** Input size limits. */
+  limits?: Partial<InputLimits>;
+};
+
+export type ResolvedOptions = {
+  lang: Lang;
+  now: number;
+  nowIso: string;
+  signerCache: SignerCache;
+  checkMetadata: boolean;
+  limits: InputLimits;
+};
+
+export function resolveOptions(options: VerifyOptions): ResolvedOptions {
+  const nowMs =
+    options.now === undefined
+      ? Date.now()
+      : typeof options.now === "number"
+        ? options.now
+        : options.now.getTime();
+  const safeNow = Number.isFinite(nowMs) ? nowMs : Date.now();
+  return {
+    lang: options.lang === "en" ? "en" : "sv",
+    now: Math.floor(safeNow / 1000),
+    nowIso: new Date(safeNow).toISOString(),
+    signerCache: options.signerCache ?? createSignerCache(),
+    checkMetadata: options.checkMetadata ?? true,
+    limits: { ...DEFAULT_INPUT_LIMITS, ...options.limits },
+  };
+}
+
+function describe(error: unknown): { code: string; detail: string } {
+  if (error instanceof RegistryReadError) return { code: error.reason, detail: error.message };
+  return { code: "read-failed", detail: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Gives each registry a reader for one run: the options' reader or snapshot, or an RPC reader per registry
+ * (the trusted one, or each credential's own when none is set).
+ */
+export class ChainViews {
+  private readonly readers = new Map<string, { reader: RegistryReader; source: "options" | "credential" }>();
+  private readonly failures = new Map<string, { code: string; detail: string }>();
+  private readonly shared?: RegistryReader;
+  private readonly sharedFailure?: { code: string; detail: string };
+
+  constructor(private readonly options: VerifyOptions) {
+    if (options.reader) this.shared = options.reader;
+    else if (options.snapshot !== undefined) {
+      try {
+        this.shared = createSnapshotReader(options.snapshot);
+      } catch (error) {
+        this.sharedFailure = { code: "bad-snapshot", detail: describe(error).detail };
+      }
+    }
+  }
+
+  private entry(registry: Address) {
+    if (this.shared) return { reader: this.shared, source: "options" as const };
+    if (!this.options.rpcUrl && !this.options.client) return undefined;
+    const trusted = this.options.registry ?? registry;
+    const key = trusted.toLowerCase();
+    let entry = this.readers.get(key);
+    if (!entry) {
+      const reader = createRpcReader({
+        registry: trusted,
+        ...(this.options.client ? { client: this.options.client } : { rpcUrl: this.options.rpcUrl! }),
+      });
+      entry = { reader, source: this.options.registry ? "options" : "credential" };
+      this.readers.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Loads every query, grouped by reader, in as few round trips as the readers allow. */
+  async load(requests: { registry: Address; queries: RegistryQuery[] }[]): Promise<void> {
+    const byReader = new Map<RegistryReader, { key: string; queries: RegistryQuery[] }>();
+    for (const { registry, queries } of requests) {
+      const entry = this.entry(registry);
+      if (!entry) continue;
+      const group = byReader.get(entry.reader) ?? { key: this.keyOf(registry), queries: [] };
+      group.queries.push(...queries);
+      byReader.set(entry.reader, group);
+    }
+    await Promise.all(
+      [...byReader].map(async ([reader, { key, queries }]) => {
+        try {
+          await reader.context();
+          await reader.load(queries);
+        } catch (error) {
+          this.failures.set(key, describe(error));
+        }
+      }),
+    );
+  }
+
+  private keyOf(registry: Address): string {
+    return this.shared ? "shared" : (this.options.registry ?? registry).toLowerCase();
+  }
+
+  /** The view of the chain for a credential of `registry` (after {@link load}). */
+  async view(registry: Address): Promise<ChainView> {
+    if (this.sharedFailure) return { status: "unavailable", ...this.sharedFailure };
+    const entry = this.entry(registry);
+    if (!entry) return { status: "none" };
+    const failure = this.failures.get(this.keyOf(registry));
+    if (failure) return { status: "unavailable", ...failure };
+    try {
+      const context = await entry.reader.context();
+      return { status: "ready", reader: entry.reader, context, registrySource: entry.source };
+    } catch (error) {
+      return { status: "unavailable", ...describe(error) };
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// The shapes of a verification report. Everything in a report is plain JSON (no bigint, no Date) so that
+// the CLI can print it with --json and the service can return it as is.
+
+/** The languages of the report's messages. */
+export type Lang = "sv" | "en";
+
+/** The checks of a report, in the order they run. `holder` is only evaluated for presentations. */
+export const CHECK_IDS = [
+  "format",
+  "integrity",
+  "signature",
+  "issuer",
+  "anchor",
+  "revocation",
+  "validity",
+  "holder",
+  "event",
+] as const;
+
+export type CheckId = (typeof CHECK_IDS)[number];
+
+export type CheckStatus = "passed" | "failed" | "skipped";
+
+/** One check of a report: what was checked, how it went, and a plain-language message. */
+export type Check = {
+  id: CheckId;
+  status: CheckStatus;
+  /** A plain-language sentence in the report's language. */
+  message: string;
+  /** A stable machine-readable reason, e.g. `revoked`, `wrong-chain`, `depends-on-failed-check`. */
+  code: string;
+};
+
+/** Where the registry state of a report came from. */
+export type ChainSummary = {
+  source: "rpc" | "snapshot";
+  chainId: number;
+  registry: `0x${string}`;
+  /** Whether the registry was the one the verifier trusts (`options`) or the one the credential names. */
+  registrySource: "options" | "credential";
+  /** The block the registry was read at (decimal). */
+  blockNumber: string;
+  /** The time of that block (ISO 8601 UTC). */
+  blockTime: string;
+  /** Set when the report was made from a recorded snapshot. */
+  snapshot?: {
+    blockNumber: string;
+    blockTime: string;
+    /** Seconds between the snapshot's block and the verification time. */
+    ageSeconds: number;
+  };
+  /** For a snapshot: a sentence saying the verification was offline, on which block and how old it is. */
+  note?: string;
+};
+
+/** A disclosed claim of the credential subject, as shown to a verifier. */
+export type DisclosedClaim = { path: string; value: unknown };
+
+/** What a report proved about the credential (filled in as far as the credential could be read). */
+export type CredentialSummary = {
+  credentialId?: string;
+  kind?: "attendance" | "training";
+  issuer?: { id?: string; name?: string; organisationNumber?: string; url?: string; organisationId?: number };
+  achievement?: { id?: string; name?: string; eventId?: string };
+  /** The disclosed claims about the subject (hidden claims are not listed). */
+  subject?: DisclosedClaim[];
+  /** How many subject claims were hidden by the holder. */
+  hiddenClaims?: number;
+  validFrom?: string;
+  validUntil?: string;
+  /** The address that signed the credential. */
+  signer?: `0x${string}`;
+  /** When the credential (or its batch) was anchored, from the chain (ISO 8601 UTC). */
+  anchoredAt?: string;
+  /** The anchored batch root, for a credential issued in a batch. */
+  batch?: { root: `0x${string}`; size: number };
+  /** When the credential was revoked, from the chain. */
+  revokedAt?: string;
+  revocationReason?: string;
+  /** The commitment of the credential that replaced this one. */
+  supersededBy?: `0x${string}`;
+};
+
+/** The report of verifying one credential or one presentation. */
+export type VerificationReport = {
+  /** True only when every check that applies passed. */
+  verified: boolean;
+  kind: "credential" | "presentation";
+  lang: Lang;
+  /** The ordered checks. */
+  checks: Check[];
+  /** A one-sentence verdict in the report's language. */
+  verdict: string;
+  /** What was proved. */
+  credential: CredentialSummary;
+  /** The chain and block the verification read, when it got that far. */
+  chain?: ChainSummary;
+  /** For presentations: the holder's address when the presentation's signature could be read. */
+  holder?: `0x${string}`;
+  /** The time the verification was made against (ISO 8601 UTC). */
+  verifiedAt: string;
+};

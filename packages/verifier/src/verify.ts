@@ -1,0 +1,147 @@
+// verifyCredential and verifyCredentials: offline checks per credential (signatures recovered once per
+// digest), then one batched read of the registry for the whole run, then the chain checks.
+
+import { type ChainView, chainQueries, historyQueries, runChainChecks } from "./chain-checks";
+import { CheckList } from "./checks";
+import { readDocument } from "./input";
+import { formatAge, message } from "./messages";
+import { ChainViews, type ResolvedOptions, resolveOptions, type VerifyOptions } from "./options";
+import { type PreparedCredential, prepareCredential } from "./prepare";
+import type { RegistryQuery } from "./registry/state";
+import { isShareLink, readShareLink } from "./share";
+import type { ChainSummary, Lang, VerificationReport } from "./types";
+
+/** Reads and prepares one input (never throws). */
+export async function prepareInput(input: unknown, resolved: ResolvedOptions): Promise<PreparedCredential> {
+  let read = readDocument(input, resolved.limits);
+  if (!read.ok && read.code === "not-json" && typeof input === "string" && isShareLink(input)) {
+    const link = readShareLink(input);
+    read = link.ok ? readDocument(link.value, resolved.limits) : link;
+  }
+  if (!read.ok) {
+    const checks = new CheckList(resolved.lang);
+    checks.fail("format", read.code, read.key, read.params);
+    return { checks, summary: {} };
+  }
+  try {
+    return await prepareCredential(read.value, resolved.lang, resolved.signerCache);
+  } catch {
+    // The format package promises not to throw; this is a last line of defence.
+    const checks = new CheckList(resolved.lang);
+    checks.fail("format", "unreadable", "format.not-object");
+    return { checks, summary: {} };
+  }
+}
+
+export function chainSummary(view: ChainView, now: number, lang: Lang): ChainSummary | undefined {
+  if (view.status !== "ready") return undefined;
+  const { context } = view;
+  const blockTime = new Date(context.blockTimestamp * 1000).toISOString();
+  return {
+    source: context.source,
+    chainId: context.chainId,
+    registry: context.registry,
+    registrySource: view.registrySource,
+    blockNumber: context.blockNumber.toString(),
+    blockTime,
+    ...(context.source === "snapshot"
+      ? {
+          snapshot: {
+            blockNumber: context.blockNumber.toString(),
+            blockTime,
+            ageSeconds: Math.max(0, now - context.blockTimestamp),
+          },
+          note: message(lang, "snapshot.note", {
+            block: context.blockNumber.toString(),
+            age: formatAge(lang, now - context.blockTimestamp),
+          }),
+        }
+      : {}),
+  };
+}
+
+/** Turns finished checks into a report. */
+export function buildReport(
+  prepared: PreparedCredential,
+  kind: "credential" | "presentation",
+  lang: Lang,
+  resolved: ResolvedOptions,
+  chain: ChainSummary | undefined,
+  holder?: `0x${string}`,
+): VerificationReport {
+  prepared.checks.skipRest();
+  const checks = prepared.checks.list();
+  const verified = checks.every(
+    (check) =>
+      check.status === "passed" ||
+      (check.id === "holder" && kind === "credential" && check.status === "skipped"),
+  );
+  const firstFailure =
+    checks.find((check) => check.status === "failed") ?? checks.find((c) => c.status === "skipped");
+  const verdict = verified
+    ? message(lang, kind === "presentation" ? "verdict.verified-presentation" : "verdict.verified")
+    : message(lang, "verdict.failed", { reason: firstFailure?.message ?? "" });
+  return {
+    verified,
+    kind,
+    lang,
+    verdict,
+    checks,
+    credential: prepared.summary,
+    ...(chain ? { chain } : {}),
+    ...(holder ? { holder } : {}),
+    verifiedAt: resolved.nowIso,
+  };
+}
+
+/**
+ * Verifies many credentials in one run: each signature digest is recovered once (a batch of 1,000 costs one
+ * recovery), and every registry read of the run goes out together, pinned to one block. Never throws; each
+ * input gets its own report, in order.
+ */
+export async function verifyCredentials(
+  inputs: readonly unknown[],
+  options: VerifyOptions = {},
+): Promise<VerificationReport[]> {
+  const resolved = resolveOptions(options);
+  const prepared: PreparedCredential[] = [];
+  for (const input of inputs) prepared.push(await prepareInput(input, resolved));
+
+  const views = new ChainViews(options);
+  await views.load(
+    prepared.flatMap((p) =>
+      p.target ? [{ registry: p.target.registry, queries: chainQueries(p.target) }] : [],
+    ),
+  );
+  const chainViews: ChainView[] = [];
+  const histories: { registry: `0x${string}`; queries: RegistryQuery[] }[] = [];
+  for (const p of prepared) {
+    const view: ChainView = p.target ? await views.view(p.target.registry) : { status: "none" };
+    chainViews.push(view);
+    const queries = historyQueries(p, view, resolved.checkMetadata);
+    if (p.target && queries.length > 0) histories.push({ registry: p.target.registry, queries });
+  }
+  if (histories.length > 0) await views.load(histories);
+  const reports: VerificationReport[] = [];
+  for (const [i, p] of prepared.entries()) {
+    const view = chainViews[i]!;
+    runChainChecks(p, view, { now: resolved.now, checkMetadata: resolved.checkMetadata });
+    p.checks.skip("holder", "not-a-presentation", "holder.not-presentation");
+    reports.push(
+      buildReport(p, "credential", resolved.lang, resolved, chainSummary(view, resolved.now, resolved.lang)),
+    );
+  }
+  return reports;
+}
+
+/**
+ * Verifies one credential (a JSON text, bytes or a parsed value) and returns a report of ordered checks.
+ * Never throws: malformed, hostile or unknown input gives a failed report that says why.
+ */
+export async function verifyCredential(
+  input: unknown,
+  options: VerifyOptions = {},
+): Promise<VerificationReport> {
+  const [report] = await verifyCredentials([input], options);
+  return report!;
+}

@@ -1,0 +1,71 @@
+import { expect } from "chai";
+import { CHECK_IDS, formatAge, formatTime, message, readDocument } from "../src";
+import { CheckList } from "../src/checks";
+import { CHECK_NAMES } from "../src/messages";
+
+describe("messages", () => {
+  it("has every check name in both languages", () => {
+    for (const id of CHECK_IDS) {
+      expect(CHECK_NAMES.sv[id]).to.be.a("string").and.not.empty;
+      expect(CHECK_NAMES.en[id]).to.be.a("string").and.not.empty;
+    }
+  });
+
+  it("says the same thing in Swedish and English, with the parameters filled in", () => {
+    expect(message("en", "revocation.revoked", { at: "2026-05-12 08:00 UTC", reason: "fraud" })).to.equal(
+      "The credential was revoked on 2026-05-12 08:00 UTC. Reason: fraud.",
+    );
+    expect(message("sv", "revocation.revoked", { at: "2026-05-12 08:00 UTC", reason: "bedrägeri" })).to.equal(
+      "Intyget återkallades 2026-05-12 08:00 UTC. Skäl: bedrägeri.",
+    );
+  });
+
+  it("formats times and ages without ambiguity", () => {
+    expect(formatTime(0)).to.equal("1970-01-01 00:00 UTC");
+    expect(formatTime("2026-05-12T08:00:00Z")).to.equal("2026-05-12 08:00 UTC");
+    expect(formatAge("en", 30)).to.equal("30 s");
+    expect(formatAge("en", 600)).to.equal("10 min");
+    expect(formatAge("sv", 3 * 86_400)).to.equal("3 d");
+  });
+});
+
+describe("check list", () => {
+  it("skips a check whose prerequisite failed, naming the failed check, through skipped ones", () => {
+    const checks = new CheckList("en");
+    checks.pass("format", "format.ok");
+    checks.fail("integrity", "root-mismatch", "integrity.failed", { reason: "root-mismatch" });
+    checks.skipRest();
+    const list = checks.list();
+    expect(list.map((c) => c.status)).to.deep.equal([
+      "passed",
+      "failed",
+      "skipped",
+      "skipped",
+      "skipped",
+      "skipped",
+      "skipped",
+      "skipped",
+      "skipped",
+    ]);
+    expect(list.find((c) => c.id === "revocation")!.message).to.equal(
+      "Not checked, because the Integrity check failed.",
+    );
+  });
+});
+
+describe("input", () => {
+  it("reads JSON text and bytes, and checks values without copying them", () => {
+    const value = { a: [1, "two", { three: true }] };
+    const read = readDocument(value);
+    expect(read.ok && read.value).to.equal(value);
+    const text = readDocument('\uFEFF  {"a":1} ');
+    expect(text.ok && text.value).to.deep.equal({ a: 1 });
+    const bytes = readDocument(new TextEncoder().encode('{"a":"å"}'));
+    expect(bytes.ok && bytes.value).to.deep.equal({ a: "å" });
+  });
+
+  it("counts brackets inside strings as text", () => {
+    const read = readDocument(JSON.stringify({ s: "[".repeat(1000) }));
+    expect(read.ok).to.equal(true);
+  });
+});

@@ -112,6 +112,7 @@ describe("intyg CLI", function () {
       ["verify", valid, ...chain, "--lang", "de"],
       ["verify", valid, "--rpc", "http://127.0.0.1:9", "--registry", fx.registry],
       ["verify", valid, "--rpc", "not a url"],
+      ["verify", valid, "--rpc", fx.rpcUrl],
       ["verify"],
       ["frobnicate"],
       [],

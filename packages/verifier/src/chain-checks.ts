@@ -29,6 +29,8 @@ export type ChainView =
 export type ChainCheckOptions = {
   /** Unix seconds the validity period is checked against. */
   now: number;
+  /** Accept a registry that only the credential names (no trusted registry configured). */
+  trustCredentialRegistry: boolean;
   /** Compare the issuer profile and the achievement with their hashes in the registry (default true). */
   checkMetadata: boolean;
 };
@@ -174,7 +176,9 @@ export function runChainChecks(
   // issuer: accredited, not suspended, its profile the accredited one, and the key authorised at issuance
   if (checks.ready("issuer")) {
     const signer = target.signer;
-    if (organisation.status === ORGANISATION_STATUS.none) {
+    if (view.registrySource === "credential" && !options.trustCredentialRegistry) {
+      checks.fail("issuer", "untrusted-registry", "issuer.untrusted-registry", { registry: target.registry });
+    } else if (organisation.status === ORGANISATION_STATUS.none) {
       checks.fail("issuer", "organisation-unknown", "issuer.unknown", {
         organisationId: target.organisationId,
       });

@@ -43,6 +43,8 @@ const en = {
   "issuer.ok": (p) =>
     `${p.name} (org. no. ${p.orgnr}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} is not accredited in the registry.`,
+  "issuer.untrusted-registry": (p) =>
+    `The credential names registry ${p.registry}, but this verifier is not configured to trust a registry, so accreditation cannot be established (give the registry to trust).`,
   "issuer.suspended": (p) =>
     `The issuer ${p.name} is suspended by the registry's governance (since ${p.since}).`,
   "issuer.key-unknown": (p) => `The signing key ${p.signer} is not registered for any organisation.`,
@@ -155,6 +157,8 @@ const sv: Record<MessageKey, Template> = {
   "issuer.ok": (p) =>
     `${p.name} (org.nr ${p.orgnr}) är en godkänd utfärdare i registret, och nyckeln ${p.signer} var behörig att signera för den när intyget utfärdades (${p.at}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} är inte godkänd som utfärdare i registret.`,
+  "issuer.untrusted-registry": (p) =>
+    `Intyget anger registret ${p.registry}, men verifieringen är inte inställd på att lita på något register, så utfärdarens godkännande kan inte fastställas (ange registret att lita på).`,
   "issuer.suspended": (p) => `Utfärdaren ${p.name} är avstängd av registrets förvaltning (sedan ${p.since}).`,
   "issuer.key-unknown": (p) => `Signeringsnyckeln ${p.signer} är inte registrerad för någon organisation.`,
   "issuer.key-other-organisation": (p) =>

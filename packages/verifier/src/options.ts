@@ -18,10 +18,13 @@ export type VerifyOptions = {
   /** A viem public client, instead of `rpcUrl`. */
   client?: PublicClient;
   /**
-   * The registry the verifier trusts. Without it, each credential's own registry is read (and the report
-   * says so with `chain.registrySource: "credential"`).
+   * The registry the verifier trusts (its governance decides who may issue). Without it, each credential's own
+   * registry is read, but the issuer check fails (`untrusted-registry`) unless `trustCredentialRegistry` is set:
+   * anyone can deploy a registry and accredit themselves in it.
    */
   registry?: Address;
+  /** Accept the registry a credential names when no `registry` is given (development only). */
+  trustCredentialRegistry?: boolean;
   /** Verify offline against a recorded snapshot (an object or its JSON text): no network at all. */
   snapshot?: RegistrySnapshot | ParsedSnapshot | string;
   /** A reader to use (and share across runs), instead of `rpcUrl`, `client` or `snapshot`. */
@@ -38,6 +41,8 @@ export type VerifyOptions = {
 
 export type ResolvedOptions = {
   lang: Lang;
+  /** Whether a registry named only by the credential is accepted. */
+  trustCredentialRegistry: boolean;
   now: number;
   nowIso: string;
   signerCache: SignerCache;
@@ -55,6 +60,7 @@ export function resolveOptions(options: VerifyOptions): ResolvedOptions {
   const safeNow = Number.isFinite(nowMs) ? nowMs : Date.now();
   return {
     lang: options.lang === "en" ? "en" : "sv",
+    trustCredentialRegistry: options.trustCredentialRegistry === true,
     now: Math.floor(safeNow / 1000),
     nowIso: new Date(safeNow).toISOString(),
     signerCache: options.signerCache ?? createSignerCache(),

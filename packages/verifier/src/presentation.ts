@@ -267,7 +267,11 @@ export async function verifyPresentation(
   if (prepared.target && histories.length > 0) {
     await views.load([{ registry: prepared.target.registry, queries: histories }]);
   }
-  runChainChecks(prepared, view, { now: resolved.now, checkMetadata: resolved.checkMetadata });
+  runChainChecks(prepared, view, {
+    now: resolved.now,
+    checkMetadata: resolved.checkMetadata,
+    trustCredentialRegistry: resolved.trustCredentialRegistry,
+  });
   let holder: Address | undefined;
   try {
     holder = await holderCheck(prepared, doc.proof, options);

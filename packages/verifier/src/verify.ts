@@ -125,7 +125,11 @@ export async function verifyCredentials(
   const reports: VerificationReport[] = [];
   for (const [i, p] of prepared.entries()) {
     const view = chainViews[i]!;
-    runChainChecks(p, view, { now: resolved.now, checkMetadata: resolved.checkMetadata });
+    runChainChecks(p, view, {
+      now: resolved.now,
+      checkMetadata: resolved.checkMetadata,
+      trustCredentialRegistry: resolved.trustCredentialRegistry,
+    });
     p.checks.skip("holder", "not-a-presentation", "holder.not-presentation");
     reports.push(
       buildReport(p, "credential", resolved.lang, resolved, chainSummary(view, resolved.now, resolved.lang)),

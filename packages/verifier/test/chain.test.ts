@@ -85,11 +85,15 @@ describe("verification against a real chain", function () {
     expect(reports[4]!.credential.subject?.map((c) => c.path)).to.deep.equal(["name"]);
   });
 
-  it("reads each registry once per run, without the credential's registry when one is trusted", async () => {
+  it("does not trust a registry that only the credential names, unless told to", async () => {
     const credential = await fx.issue();
-    const report = await verifyCredential(credential, { rpcUrl: fx.rpcUrl });
-    expect(report.verified).to.equal(true);
+    const report = await verifyCredential(credential, { rpcUrl: fx.rpcUrl, lang: "en" });
+    expect(report.verified).to.equal(false);
+    expect(check(report, "issuer")).to.include({ status: "failed", code: "untrusted-registry" });
+    expect(check(report, "anchor").status).to.equal("passed");
     expect(report.chain?.registrySource).to.equal("credential");
+    const trusting = await verifyCredential(credential, { rpcUrl: fx.rpcUrl, trustCredentialRegistry: true });
+    expect(trusting.verified).to.equal(true);
   });
 
   it("fails a revoked credential with the reason, and says what superseded it", async () => {

@@ -18,8 +18,8 @@ import { renderReport } from "../render";
 
 /** Format failures that mean the input is not a document at all: exit 2. */
 const UNUSABLE_INPUT = new Set(["empty", "not-json", "too-large", "too-deep", "share-link", "not-an-object"]);
-/** Failures to reach the chain or read the snapshot: the verdict could not be reached, exit 2. */
-const UNUSABLE_CHAIN = new Set(["no-chain", "chain-unavailable", "bad-snapshot"]);
+/** Failures to reach the chain, read the snapshot, or know which registry to trust: no verdict, exit 2. */
+const UNUSABLE_CHAIN = new Set(["no-chain", "chain-unavailable", "bad-snapshot", "untrusted-registry"]);
 
 export type VerifyFlags = {
   json?: boolean;

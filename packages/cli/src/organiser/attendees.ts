@@ -32,8 +32,14 @@ export type RowError = { line: number; message: string };
 /** What the rows are checked against: the kind of achievement and, for an event, its parts. */
 export type IssuanceTarget = {
   kind: "event" | "course";
-  parts: { id: string; name: string }[];
+  parts: { id: string; name: string; kind?: string }[];
 };
+
+/** The one part of a kind (`hackathon` for the event's only hackathon), if there is exactly one. */
+function onlyOfKind(parts: IssuanceTarget["parts"], kind: string) {
+  const found = parts.filter((p) => p.kind === kind);
+  return found.length === 1 ? found[0] : undefined;
+}
 
 export type AttendeeList = {
   rows: AttendeeRow[];
@@ -315,7 +321,10 @@ function readRow(
         .map((t) => t.trim())
         .filter(Boolean)) {
         const key = token.normalize("NFC").toLowerCase();
-        const part = target.parts.find((p) => p.id.toLowerCase() === key || p.name.toLowerCase() === key);
+        const part =
+          target.parts.find((p) => p.id.toLowerCase() === key) ??
+          target.parts.find((p) => p.name.toLowerCase() === key) ??
+          onlyOfKind(target.parts, key);
         if (!part) problems.push(m.part(token, target.parts.map((p) => p.id).join(", ")));
         else if (ids.includes(part.id)) problems.push(m.duplicatePart(token));
         else ids.push(part.id);

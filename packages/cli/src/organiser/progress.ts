@@ -27,8 +27,7 @@ export function progressBar(
   const started = now();
   let current = { done: 0, total, label };
   let lastDraw = 0;
-  let lastQuarter = -1;
-  let lastLabel = "";
+  let lastPrinted = "";
   let finished = false;
   const tty = io.stderrIsTTY === true;
   let spin = 0;
@@ -49,6 +48,14 @@ export function progressBar(
     return `${text} [${bar}] ${elapsed}`;
   };
 
+  const plain = () => {
+    const { done, total: of, label: text } = current;
+    const elapsed = seconds(now() - started);
+    return of && of > 0
+      ? `${text}: ${done}/${of} (${Math.floor(Math.min(1, done / of) * 100)} %) ${elapsed}`
+      : `${text} … ${elapsed}`;
+  };
+
   const draw = (force: boolean) => {
     if (options.quiet) return;
     if (tty) {
@@ -58,13 +65,14 @@ export function progressBar(
       io.stderr(`\r\u001b[2K${render()}`);
       return;
     }
+    // Not a terminal: one plain line per new label or quarter, never the same one twice.
     const quarter = current.total
       ? Math.floor((4 * Math.min(current.done, current.total)) / current.total)
-      : 0;
-    if (force || quarter !== lastQuarter || current.label !== lastLabel) {
-      lastQuarter = quarter;
-      lastLabel = current.label;
-      io.stderr(`${render()}\n`);
+      : -1;
+    const key = `${current.label}|${quarter}|${current.total ?? ""}`;
+    if (key !== lastPrinted) {
+      lastPrinted = key;
+      io.stderr(`${plain()}\n`);
     }
   };
 
@@ -86,7 +94,7 @@ export function progressBar(
       };
       if (options.quiet) return;
       if (tty) io.stderr(`\r\u001b[2K${render()}\n`);
-      else io.stderr(`${render()}\n`);
+      else draw(false);
     },
   };
 }

@@ -170,7 +170,10 @@ export async function issueFromCsv(
   const event = await client.event(options.eventId);
   const list = readAttendees(
     options.csv,
-    { kind: event.kind, parts: (event.details.parts ?? []).map((p) => ({ id: p.id, name: p.name, kind: p.kind })) },
+    {
+      kind: event.kind,
+      parts: (event.details.parts ?? []).map((p) => ({ id: p.id, name: p.name, kind: p.kind })),
+    },
     { lang },
   );
   for (const note of list.notes) io.stderr(`${note}\n`);

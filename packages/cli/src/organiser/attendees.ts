@@ -335,7 +335,10 @@ function readRow(
 
   if (value.wallet !== undefined) {
     const v = value.wallet;
-    if (!isAddress(v, { strict: true })) problems.push(m.wallet(v));
+    // All lower or all upper case carries no checksum (EIP-55); mixed case must have a valid one.
+    const hex = v.slice(2);
+    const unchecked = hex === hex.toLowerCase() || hex === hex.toUpperCase();
+    if (!/^0x[0-9a-fA-F]{40}$/.test(v) || !isAddress(v, { strict: !unchecked })) problems.push(m.wallet(v));
     else {
       const address = getAddress(v);
       const first = seen.wallets.get(address);

@@ -2,13 +2,12 @@
 // own links — as CSV (for a spreadsheet or a mail merge) or JSON. No more personal data than the organiser
 // already holds: no names, e-mail addresses or documents, only ids and links.
 
-import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Command, Option } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { EXIT } from "../errors";
 import type { CredentialResource } from "../organiser/api";
-import { checkId, connect, type Lang, langOption, tr } from "../organiser/common";
+import { checkId, connect, type Lang, langOption, tr, writePrivateFile } from "../organiser/common";
 import { formatCsv } from "../organiser/csv";
 
 type ExportFlags = { format?: "csv" | "json"; out?: string; lang: Lang };
@@ -95,7 +94,7 @@ export const exportCommand: CommandModule = {
                 rows.map((row) => Object.values(row).map((v) => (v === null ? "" : String(v)))),
               );
         if (flags.out) {
-          await writeFile(path.resolve(io.cwd, flags.out), text, { mode: 0o600 });
+          await writePrivateFile(path.resolve(io.cwd, flags.out), text);
           io.stderr(
             tr(
               flags.lang,

@@ -1,12 +1,19 @@
 // `intyg issue <eventId> --csv FILE`: issues credentials to every attendee of a spreadsheet export in one
 // bulk request. Every row is checked first; a file with any bad row sends nothing (exit 2).
 
-import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
-import { checkId, connect, type Lang, langOption, printJson, tr } from "../organiser/common";
+import {
+  checkId,
+  connect,
+  type Lang,
+  langOption,
+  printJson,
+  tr,
+  writePrivateFile,
+} from "../organiser/common";
 import { formatCsv } from "../organiser/csv";
 import { type IssueOutcome, issueFromCsv } from "../organiser/issue";
 
@@ -155,7 +162,7 @@ export const issueCommand: CommandModule = {
           ...(flags.quiet || flags.json ? { quiet: true } : {}),
         });
         if (flags.out && outcome.result) {
-          await writeFile(path.resolve(io.cwd, flags.out), receipt(outcome), { mode: 0o600 });
+          await writePrivateFile(path.resolve(io.cwd, flags.out), receipt(outcome));
         }
         if (flags.json) {
           printJson(io, {

@@ -1,5 +1,6 @@
 // What the organiser commands share: the language option, the service connection, labels and date checks.
 
+import { chmod, writeFile } from "node:fs/promises";
 import { isIsoDate } from "@intyg/credential";
 import { Option } from "commander";
 import { CliError } from "../errors";
@@ -89,4 +90,10 @@ export function parseNumber(flag: string, value: string): number {
   const n = Number(value.replace(",", "."));
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`${flag}: not a positive number: ${value}`);
   return n;
+}
+
+/** Writes a file only its owner can read (it may hold attendees' links or personal data), replacing an older one. */
+export async function writePrivateFile(file: string, text: string): Promise<void> {
+  await writeFile(file, text, { mode: 0o600 });
+  await chmod(file, 0o600);
 }

@@ -111,7 +111,10 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
             revert IntygRegistryUnauthorised(msg.sender);
         }
         uint40 now_ = uint40(block.timestamp);
-        if (signing.validUntil <= now_) revert IntygRegistryKeyNotAuthorised(key);
+        // Expired, or removed already: {authoriseKey} never makes an empty window, only a removal does.
+        if (signing.validUntil <= now_ || signing.validUntil <= signing.validFrom) {
+            revert IntygRegistryKeyNotAuthorised(key);
+        }
         // A key that never became valid keeps an empty window rather than an inverted one.
         signing.validUntil = signing.validFrom > now_ ? signing.validFrom : now_;
         emit SigningKeyRemoved(organisationId, key, now_);
@@ -205,10 +208,10 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         _requireWindow(key, signing);
     }
 
-    /// @dev Checks that `key` may sign now for `organisationId`.
+    /// @dev Checks that `key` may sign now for `organisationId`, an existing organisation (never 0).
     function _requireValidKey(address key, uint32 organisationId) internal view {
         SigningKey memory signing = _keys[key];
-        if (signing.organisationId != organisationId || organisationId == 0) {
+        if (signing.organisationId != organisationId) {
             if (signing.organisationId == 0) revert IntygRegistryKeyNotAuthorised(key);
             revert IntygRegistryUnauthorised(key);
         }

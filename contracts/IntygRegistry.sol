@@ -93,6 +93,8 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
         if (_revokedAt(batch) != 0 || _leafRevocations[_leafKey(request.root, request.leaf)] != 0) {
             revert IntygRegistryAlreadyRevoked(request.leaf);
         }
+        uint40 validUntil = _validUntil(batch);
+        if (validUntil != 0 && validUntil <= block.timestamp) revert IntygRegistryInvalidValidity(validUntil);
         if (!MerkleProof.verifyCalldata(proof, request.root, request.leaf)) {
             revert IntygRegistryInvalidProof(request.root, request.leaf);
         }
@@ -117,9 +119,13 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
 
     /// @inheritdoc IIntygRegistry
     function supersede(bytes32 root, bytes32 leaf, bytes32 replacement) external {
-        uint32 replacementOrganisation = _organisationOf(_eventId(_anchoredRecord(replacement)));
         uint64 eventId =
             leaf == bytes32(0) ? _revokeRecord(root, REASON_SUPERSEDED) : _revokeLeaf(root, leaf, REASON_SUPERSEDED);
+        // Read after the revocation, so that a credential cannot replace itself: a replacement must be in force,
+        // which keeps chains of supersession free of cycles.
+        uint256 replacementRecord = _anchoredRecord(replacement);
+        if (_revokedAt(replacementRecord) != 0) revert IntygRegistryAlreadyRevoked(replacement);
+        uint32 replacementOrganisation = _organisationOf(_eventId(replacementRecord));
         if (replacementOrganisation != _organisationOf(eventId)) {
             revert IntygRegistryWrongOrganisation(eventId, replacementOrganisation);
         }
@@ -134,7 +140,7 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
             Record({
                 eventId: _eventId(packed),
                 issuedAt: uint40(packed >> _ISSUED_AT_SHIFT),
-                validUntil: uint40(packed >> _VALID_UNTIL_SHIFT),
+                validUntil: _validUntil(packed),
                 revokedAt: _revokedAt(packed),
                 revocationReason: uint8(packed >> _REASON_SHIFT),
                 batchSize: _batchSize(packed)
@@ -168,12 +174,11 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
     }
 
     /// @inheritdoc IntygSoulbound
+    /// @dev One chain answers for all: IntygSoulbound, ERC721, AccessControlDefaultAdminRules, AccessControl, ERC165.
     function supportsInterface(
         bytes4 interfaceId
     ) public view override(AccessControlDefaultAdminRules, IntygSoulbound) returns (bool) {
-        return
-            IntygSoulbound.supportsInterface(interfaceId) ||
-            AccessControlDefaultAdminRules.supportsInterface(interfaceId);
+        return super.supportsInterface(interfaceId);
     }
 
     function _issueSigned(IssueRequest calldata request, address signer) private {
@@ -239,6 +244,10 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
 
     function _eventId(uint256 packed) private pure returns (uint64) {
         return uint64(packed);
+    }
+
+    function _validUntil(uint256 packed) private pure returns (uint40) {
+        return uint40(packed >> _VALID_UNTIL_SHIFT);
     }
 
     function _revokedAt(uint256 packed) private pure returns (uint40) {

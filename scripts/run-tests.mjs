@@ -11,7 +11,7 @@ const only = process.argv.slice(2);
 /** @type {{ name: string, cmd: string, args: string[], cwd: string, kind: "mocha" | "check" }[]} */
 const steps = [
   // Compiling first gives typecheck the typechain types and packages/registry a fresh artifact to compare.
-  { name: "compile", cmd: "pnpm", args: ["run", "compile"], cwd: root, kind: "check" },
+  { name: "compile", cmd: "pnpm", args: ["run", "compile:check"], cwd: root, kind: "check" },
   { name: "lint", cmd: "pnpm", args: ["run", "lint"], cwd: root, kind: "check" },
   { name: "typecheck", cmd: "pnpm", args: ["run", "typecheck"], cwd: root, kind: "check" },
   { name: "contracts", cmd: "pnpm", args: ["run", "coverage"], cwd: root, kind: "mocha" },

@@ -1,3 +1,5 @@
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { HDNodeWallet, Signer } from "ethers";
 import { ethers } from "hardhat";
 import {
@@ -11,8 +13,14 @@ import type { IntygRegistry } from "../../typechain-types";
 
 export const EVENT = 1;
 export const COURSE = 2;
+/** OrganisationStatus values. */
+export const ACTIVE = 1n;
+export const SUSPENDED = 2n;
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
 export const FOREVER = 2n ** 40n - 1n;
+export const MAX_UINT40 = 2n ** 40n - 1n;
+/** The order of secp256k1: `n - s` is the high-s twin of a signature's `s`. */
+export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 export type RegistryFixture = Awaited<ReturnType<typeof deployRegistry>>;
 
@@ -62,6 +70,16 @@ export async function latest(): Promise<bigint> {
   return BigInt(block!.timestamp);
 }
 
+/**
+ * The chain's current time, from a freshly mined block. After `loadFixture` reverts to its snapshot, the latest
+ * block is the snapshot's, while the next block is stamped from the wall clock: `time.latest()` alone can lag the
+ * next transaction by as long as the suite has run so far.
+ */
+export async function now(): Promise<bigint> {
+  await mine();
+  return BigInt(await time.latest());
+}
+
 export function issueRequest(partial: Partial<IssueRequest> & { eventId: bigint }): IssueRequest {
   return {
     commitment: ethers.hexlify(ethers.randomBytes(32)) as `0x${string}`,
@@ -101,4 +119,113 @@ export async function signClaim(
 
 export function randomCommitment(): `0x${string}` {
   return ethers.hexlify(ethers.randomBytes(32)) as `0x${string}`;
+}
+
+export function claimRequest(
+  partial: Partial<ClaimRequest> & { root: `0x${string}`; leaf: `0x${string}` },
+): ClaimRequest {
+  return { holder: ZERO_ADDRESS, deadline: 2n ** 63n, ...partial };
+}
+
+/** A batch of `size` leaves in an OpenZeppelin StandardMerkleTree with leaf encoding ["bytes32"]. */
+export function batchTree(size: number, label = "credential") {
+  const values: [string][] = [];
+  for (let i = 0; i < size; i++) values.push([ethers.id(`${label}-${i}`)]);
+  return StandardMerkleTree.of(values, ["bytes32"]);
+}
+
+export type BatchTree = ReturnType<typeof batchTree>;
+
+/** The leaf (as anchored and claimed on chain) of entry `index` of `tree`, and its proof. */
+export function leafOf(tree: BatchTree, index: number): { leaf: `0x${string}`; proof: string[] } {
+  return { leaf: tree.leafHash(tree.at(index)!) as `0x${string}`, proof: tree.getProof(index) };
+}
+
+/** The malleable twin of a 65-byte signature: s' = n - s and the other recovery id. ecrecover accepts both. */
+export function highS(signature: string): string {
+  const { r, s, v } = ethers.Signature.from(signature);
+  return ethers.concat([
+    r,
+    ethers.toBeHex(SECP256K1_N - BigInt(s), 32),
+    ethers.toBeHex(v === 27 ? 28 : 27, 1),
+  ]);
+}
+
+/** The 64-byte EIP-2098 compact form of a 65-byte signature. */
+export function compact(signature: string): string {
+  return ethers.Signature.from(signature).compactSerialized;
+}
+
+/** A signature with its recovery byte replaced by `v`. */
+export function withV(signature: string, v: number): string {
+  return ethers.concat([ethers.dataSlice(signature, 0, 64), ethers.toBeHex(v, 1)]);
+}
+
+/** What the ecrecover precompile returns for a 65-byte signature: accepts both halves of the s range. */
+export async function ecrecover(digest: string, signature: string): Promise<string> {
+  const r = ethers.dataSlice(signature, 0, 32);
+  const s = ethers.dataSlice(signature, 32, 64);
+  const v = ethers.getBytes(signature)[64]!;
+  const output = await ethers.provider.call({
+    to: "0x0000000000000000000000000000000000000001",
+    data: ethers.AbiCoder.defaultAbiCoder().encode(
+      ["bytes32", "uint8", "bytes32", "bytes32"],
+      [digest, v, r, s],
+    ),
+  });
+  return ethers.getAddress(ethers.dataSlice(output, 12));
+}
+
+/** {deployRegistry} plus a second registry with the same organisations, keys and events at another address. */
+export async function deployTwoRegistries() {
+  const f = await deployRegistry();
+  const factory = await ethers.getContractFactory("IntygRegistry");
+  const second = (await factory.deploy(0, f.governor.address)) as unknown as IntygRegistry;
+  await second.waitForDeployment();
+  await second.accreditOrganisation(f.orgAdmin.address, ethers.id("org-profile"));
+  await second.connect(f.orgAdmin).authoriseKey(1, f.key.address, 0, 0);
+  await second.connect(f.orgAdmin).createEvent(1, 0, EVENT, ethers.id("conference"));
+  return { ...f, second, secondAddress: (await second.getAddress()) as `0x${string}` };
+}
+
+/** The record of `commitment` as a plain object. */
+export async function recordOf(registry: IntygRegistry, commitment: string) {
+  const r = await registry.record(commitment);
+  return {
+    eventId: r.eventId,
+    issuedAt: r.issuedAt,
+    validUntil: r.validUntil,
+    revokedAt: r.revokedAt,
+    revocationReason: r.revocationReason,
+    batchSize: r.batchSize,
+  };
+}
+
+/** The state of signing key `key` as a plain object. */
+export async function keyOf(registry: IntygRegistry, key: string) {
+  const k = await registry.signingKey(key);
+  return {
+    organisationId: k.organisationId,
+    validFrom: k.validFrom,
+    validUntil: k.validUntil,
+    suspended: k.suspended,
+  };
+}
+
+/** Organisation `id` as a plain object. */
+export async function organisationOf(registry: IntygRegistry, id: number) {
+  const o = await registry.organisation(id);
+  return {
+    profileHash: o.profileHash,
+    admin: o.admin,
+    status: o.status,
+    eventCount: o.eventCount,
+    suspendedAt: o.suspendedAt,
+  };
+}
+
+/** Event `eventId` as a plain object. */
+export async function eventOf(registry: IntygRegistry, eventId: bigint) {
+  const e = await registry.eventInfo(eventId);
+  return { metadataHash: e.metadataHash, parentId: e.parentId, createdAt: e.createdAt, kind: e.kind };
 }

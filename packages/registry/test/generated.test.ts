@@ -16,9 +16,13 @@ const artifact = path.join(
 );
 
 describe("generated ABI", () => {
-  it("matches the compiled artifact (run `pnpm compile` after changing the contract)", function () {
+  // The ABI is compared here; the bytecode is compared by `pnpm compile:check` (CI's compile step), as
+  // solidity-coverage leaves instrumented bytecode in the artifacts after the contract tests.
+  it("matches the compiled artifact's ABI (run `pnpm compile` after changing the contract)", function () {
     if (!existsSync(artifact)) this.skip();
-    expect(readFileSync(GENERATED_PATH, "utf8")).to.equal(renderGenerated(artifact));
+    const abiLine = (text: string) =>
+      text.split("\n").find((line) => line.startsWith("export const intygRegistryAbi"));
+    expect(abiLine(readFileSync(GENERATED_PATH, "utf8"))).to.equal(abiLine(renderGenerated(artifact)));
   });
 });
 

@@ -16,6 +16,8 @@ export type WorkerConfig = {
   maxBatchSize: number;
   /** Validity of signed requests (issueSigned deadline), seconds. */
   requestTtlSeconds: number;
+  /** How long an Idempotency-Key is remembered, hours. */
+  idempotencyTtlHours: number;
   /** Backoff after a failed chain call: base and cap, ms. */
   retryBaseMs: number;
   retryMaxMs: number;
@@ -51,6 +53,7 @@ export const DEFAULT_WORKER_CONFIG: WorkerConfig = {
   pollIntervalMs: 500,
   maxBatchSize: 10_000,
   requestTtlSeconds: 7 * 24 * 3600,
+  idempotencyTtlHours: 7 * 24,
   retryBaseMs: 500,
   retryMaxMs: 30_000,
 };
@@ -126,6 +129,12 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       pollIntervalMs: intFrom(env, "INTYG_WORKER_POLL_MS", DEFAULT_WORKER_CONFIG.pollIntervalMs, 10),
       maxBatchSize: intFrom(env, "INTYG_MAX_BATCH", DEFAULT_WORKER_CONFIG.maxBatchSize, 1),
       requestTtlSeconds: intFrom(env, "INTYG_REQUEST_TTL", DEFAULT_WORKER_CONFIG.requestTtlSeconds, 60),
+      idempotencyTtlHours: intFrom(
+        env,
+        "INTYG_IDEMPOTENCY_TTL_HOURS",
+        DEFAULT_WORKER_CONFIG.idempotencyTtlHours,
+        1,
+      ),
       retryBaseMs: intFrom(env, "INTYG_RETRY_BASE_MS", DEFAULT_WORKER_CONFIG.retryBaseMs, 1),
       retryMaxMs: intFrom(env, "INTYG_RETRY_MAX_MS", DEFAULT_WORKER_CONFIG.retryMaxMs, 1),
     },

@@ -46,7 +46,10 @@ export async function loadSigner(source: SignerSource): Promise<Signer> {
 }
 
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
-  const { config } = options;
+  // A copy the app reads at request time: with port 0 the public URL is known only once listening.
+  const config: ServiceConfig = { ...options.config };
+  const derivedUrl = /:0$/.test(config.publicUrl);
+  const derivedVerify = config.verifyUrl === `${config.publicUrl}/verify`;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ownStore = !options.store;
@@ -84,6 +87,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     });
     server = listening.server;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${listening.port}`;
+    if (derivedUrl) {
+      config.publicUrl = url;
+      if (derivedVerify) config.verifyUrl = `${url}/verify`;
+    }
     logger.info(
       {
         url,

@@ -183,6 +183,45 @@ for (const kind of STORE_KINDS) {
       );
     });
 
+    it("erasure scrubs the organiser's reference from stored responses; expired keys are forgotten", async () => {
+      const body = { attendees: attendees(2, "Scrub") };
+      const first = await expectJson<BulkResult>(
+        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+          body,
+          headers: { "idempotency-key": "scrub" },
+        }),
+        201,
+      );
+      expect(first.credentials[0]!.reference).to.equal("Scrub-0");
+      await expectJson(await h.call("POST", `/v1/credentials/${first.credentials[0]!.id}/erase`), 200);
+      const replay = await expectJson<BulkResult>(
+        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+          body,
+          headers: { "idempotency-key": "scrub" },
+        }),
+        201,
+      );
+      expect(replay.credentials[0]).to.deep.equal({
+        index: 0,
+        id: first.credentials[0]!.id,
+        mode: "batch",
+        status: "pending",
+      });
+      expect(replay.credentials[1]).to.deep.equal(first.credentials[1]);
+      expect(JSON.stringify(await h.store.db.query("SELECT * FROM idempotency_keys"))).not.to.contain(
+        "Scrub-0",
+      );
+      const before = await countCredentials();
+      expect(await h.store.issuance.expire(new Date(Date.now() + 60_000))).to.be.greaterThan(0);
+      const fresh = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body,
+        headers: { "idempotency-key": "scrub" },
+      });
+      expect(fresh.headers.get("idempotent-replayed")).to.equal(null);
+      await expectJson(fresh, 201);
+      expect(await countCredentials()).to.equal(before + 2);
+    });
+
     it("lists an event's credentials page by page", async () => {
       const seen = new Set<string>();
       let cursor: string | null = null;

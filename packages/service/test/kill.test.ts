@@ -6,7 +6,9 @@ import { anchoredCounts, rpc } from "./helpers/onchain";
 import { runTs } from "./helpers/process";
 import { TEST_DATABASE_URL } from "./helpers/stores";
 
-describe("worker killed with SIGKILL at random moments (child processes, postgres)", () => {
+describe("worker killed with SIGKILL at random moments (child processes, postgres)", function () {
+  // Child processes load TypeScript and start their own databases: slow on a busy machine.
+  this.timeout(300_000);
   it("anchors every credential exactly once and no root twice across kills and restarts", async () => {
     const h = await createHarness("postgres");
     const rpcUrl = h.deployment.rpcUrl;

@@ -1,14 +1,19 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { privateKeyToAccount } from "viem/accounts";
+import { encryptKeystore } from "../src/signer";
 import { type Deployment, deployFresh } from "./helpers/chain";
 import { CONFERENCE, DEMO_PROFILE } from "./helpers/harness";
 import { runTs } from "./helpers/process";
 
-describe("main.ts and the bootstrap script (child processes, real socket)", () => {
+describe("main.ts and the bootstrap script (child processes, real socket)", function () {
+  // Child processes load TypeScript and start their own databases: slow on a busy machine.
+  this.timeout(300_000);
   let deployment: Deployment;
   let dataDir: string;
+  let apiKey: string;
 
   before(async () => {
     deployment = await deployFresh();
@@ -38,6 +43,7 @@ describe("main.ts and the bootstrap script (child processes, real socket)", () =
     );
     expect(await boot.exited).to.equal(0);
     const printed = JSON.parse(boot.output()) as { apiKey: string; organisationId: string };
+    apiKey = printed.apiKey;
     expect(printed.apiKey).to.match(/^intyg_[A-Za-z0-9_-]{43}$/);
 
     const service = runTs("src/main.ts", [], {
@@ -92,6 +98,34 @@ describe("main.ts and the bootstrap script (child processes, real socket)", () =
       expect(service.output()).not.to.contain(printed.apiKey);
       expect(service.output()).not.to.contain(deployment.signerKey.slice(2));
       expect(service.output()).not.to.contain("Ängström");
+    } finally {
+      if (service.process.exitCode === null) service.process.kill("SIGKILL");
+    }
+  });
+
+  it("takes the signing key from an encrypted keystore and stops cleanly on SIGINT", async () => {
+    const keystore = path.join(dataDir, "keystore.json");
+    await writeFile(keystore, await encryptKeystore(deployment.signerKey, "hemligt lösenord", 1024));
+    const service = runTs("src/main.ts", [], {
+      INTYG_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      PORT: "0",
+      INTYG_RPC_URL: deployment.rpcUrl,
+      INTYG_REGISTRY: deployment.registry,
+      INTYG_SIGNER_KEY: "",
+      INTYG_KEYSTORE: keystore,
+      INTYG_KEYSTORE_PASSWORD: "hemligt lösenord",
+    });
+    try {
+      const url = (await service.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/))[1]!;
+      const organisation = (await (
+        await fetch(`${url}/v1/organisation`, { headers: { authorization: `Bearer ${apiKey}` } })
+      ).json()) as { signer: string; chainOrganisationId: number };
+      expect(organisation.signer).to.equal(privateKeyToAccount(deployment.signerKey).address);
+      expect(organisation.chainOrganisationId).to.equal(deployment.organisationId);
+      service.process.kill("SIGINT");
+      expect(await service.exited).to.equal(0);
+      expect(service.output()).not.to.contain("hemligt");
     } finally {
       if (service.process.exitCode === null) service.process.kill("SIGKILL");
     }

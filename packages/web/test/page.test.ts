@@ -121,6 +121,32 @@ describe("verifier page in headless Chromium", function () {
     expect(await page.isHidden("#scan")).to.equal(!hasDetector);
   });
 
+  it("scans a QR code with the camera where BarcodeDetector exists (a fake camera and detector here)", async () => {
+    const credential = await fx.issue();
+    const link = `https://intyg.example.se/verify#${encodeShareFragment(credential)}`;
+    const camera = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+    });
+    try {
+      const scanning = await camera.newPage();
+      await scanning.addInitScript((raw) => {
+        (window as unknown as { BarcodeDetector: unknown }).BarcodeDetector = class {
+          async detect() {
+            return [{ rawValue: raw }];
+          }
+        };
+      }, link);
+      await scanning.goto(`${base}/?rpc=${encodeURIComponent(fx.rpcUrl)}&registry=${fx.registry}&lang=en`);
+      await scanning.click("#scan");
+      await scanning.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      expect(await scanning.textContent("#verdict")).to.match(/Verified/);
+      expect(await scanning.isHidden("#camera")).to.equal(true);
+    } finally {
+      await camera.close();
+    }
+  });
+
   it("sends nothing but chain reads off the page", async () => {
     const offPage = requests.filter((url) => !url.startsWith(base));
     expect(offPage.length).to.be.greaterThan(0);

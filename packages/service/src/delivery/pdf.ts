@@ -93,6 +93,19 @@ const LABELS = {
   },
 };
 
+/** Letters that do not decompose into a base letter and an accent. */
+const TRANSLITERATIONS: Record<string, string> = {
+  Ł: "L",
+  ł: "l",
+  Đ: "D",
+  đ: "d",
+  Ħ: "H",
+  ħ: "h",
+  ı: "i",
+  Ŧ: "T",
+  ŧ: "t",
+};
+
 /** Text the font can draw: characters outside its set are stripped of accents, or replaced by "?". */
 function drawable(font: PDFFont, value: string): string {
   const supported = new Set(font.getCharacterSet());
@@ -103,7 +116,7 @@ function drawable(font: PDFFont, value: string): string {
       out += char;
       continue;
     }
-    const base = char.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    const base = TRANSLITERATIONS[char] ?? char.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
     out += [...base].every((c) => supported.has(c.codePointAt(0)!)) && base.length > 0 ? base : "?";
   }
   return out.replace(/[\r\n\t]+/g, " ");

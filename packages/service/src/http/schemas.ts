@@ -297,7 +297,7 @@ export const IdempotencyHeaderSchema = z.object({
     .min(1)
     .max(255)
     .regex(/^[\x21-\x7e]+$/)
-    .openapi({ param: { name: "Idempotency-Key", in: "header" }, description: "Unique per bulk request" }),
+    .openapi({ param: { name: "idempotency-key", in: "header" }, description: "Unique per bulk request" }),
 });
 
 export const OptionalIdempotencyHeaderSchema = z.object({

@@ -446,6 +446,13 @@ function buildStore(db: Database, clock: Clock) {
         return { kind: "created", status: input.response.status, body: input.response.body };
       });
     },
+    /** Forgets idempotency keys older than `before` (a retry after that issues anew). Returns how many. */
+    async expire(before: Date): Promise<number> {
+      const rows = await db.query("DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING key", [
+        before,
+      ]);
+      return rows.length;
+    },
     async find(organisationId: string, key: string): Promise<IdempotencyRecord | null> {
       const rows = await db.query("SELECT * FROM idempotency_keys WHERE organisation_id = $1 AND key = $2", [
         organisationId,
@@ -617,6 +624,23 @@ function buildStore(db: Database, clock: Clock) {
                   status = CASE WHEN status IN ('pending', 'failed') THEN 'cancelled' ELSE status END
             WHERE id = $1 RETURNING *`,
           [id, now()],
+        );
+        // The organiser's reference and the holder link also sit in stored bulk responses and job results.
+        const scrub = (column: string) => `
+          jsonb_set(${column}, '{credentials}', (
+            SELECT jsonb_agg(CASE WHEN e->>'id' = $2 THEN e - 'reference' - 'holderUrl' ELSE e END ORDER BY ord)
+              FROM jsonb_array_elements(${column}->'credentials') WITH ORDINALITY AS t(e, ord)))`;
+        const member = (column: string) =>
+          `jsonb_typeof(${column}->'credentials') = 'array'
+           AND ${column}->'credentials' @> jsonb_build_array(jsonb_build_object('id', $2::text))`;
+        await tx.query(
+          `UPDATE idempotency_keys SET response_body = ${scrub("response_body")}
+            WHERE organisation_id = $1 AND ${member("response_body")}`,
+          [organisationId, id],
+        );
+        await tx.query(
+          `UPDATE jobs SET result = ${scrub("result")} WHERE organisation_id = $1 AND ${member("result")}`,
+          [organisationId, id],
         );
         return toCredential(updated[0]!);
       });

@@ -87,6 +87,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   let woken = false;
   let loop: Promise<void> | null = null;
   let consecutiveFailures = 0;
+  let lastExpiry = 0;
   /** Per item (batch, credential, job) id: not before this time (ms) after a transient failure. */
   const retryAt = new Map<string, { at: number; attempts: number }>();
 
@@ -407,6 +408,12 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     summary.leader = true;
 
     await settleRegistrations();
+    if (Date.now() - lastExpiry > 60_000) {
+      lastExpiry = Date.now();
+      const cutoff = new Date(clock.now().getTime() - config.idempotencyTtlHours * 3600_000);
+      const expired = await store.issuance.expire(cutoff);
+      if (expired > 0) log.info({ expired }, "idempotency keys expired");
+    }
     while (!stopping) {
       try {
         if (!(await runJob(summary))) break;

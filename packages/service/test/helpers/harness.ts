@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { privateKeyToAccount } from "viem/accounts";
 import { type ChainClient, createChainClient } from "../../src/chain/client";
 import { type Clock, systemClock } from "../../src/clock";
-import { defaultConfig, type ServiceConfig } from "../../src/config";
+import { DEFAULT_WORKER_CONFIG, defaultConfig, type ServiceConfig } from "../../src/config";
 import { type Logger, silentLogger } from "../../src/logger";
 import { privateKeySigner, type Signer } from "../../src/signer";
 import type { Store } from "../../src/store/store";
@@ -71,8 +71,8 @@ export async function createHarness(kind: StoreKind, options: HarnessOptions = {
     publicUrl: "http://127.0.0.1:8787",
     ...options.config,
     worker: {
+      ...DEFAULT_WORKER_CONFIG,
       pollIntervalMs: 50,
-      maxBatchSize: 10_000,
       requestTtlSeconds: 3600,
       retryBaseMs: 50,
       retryMaxMs: 500,

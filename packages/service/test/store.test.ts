@@ -1,0 +1,130 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { bootstrap } from "../src/bootstrap";
+import { ValidationError } from "../src/errors";
+import { loadMigrations, migrate } from "../src/store/migrate";
+import { createStore, hashApiKey } from "../src/store/store";
+import { DEMO_PROFILE } from "./helpers/harness";
+import { openTestStore, STORE_KINDS, TEST_DATABASE_URL } from "./helpers/stores";
+
+for (const kind of STORE_KINDS) {
+  describe(`store (${kind})`, () => {
+    it("runs the same migrations, once, however often it is opened", async () => {
+      const store = await openTestStore(kind);
+      try {
+        const applied = await store.db.query<{ version: number }>(
+          "SELECT version FROM schema_migrations ORDER BY version",
+        );
+        expect(applied.map((r) => Number(r.version))).to.deep.equal(loadMigrations().map((m) => m.version));
+        expect(await migrate(store.db)).to.deep.equal([]);
+        const tables = await store.db.query<{ table_name: string }>(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
+        );
+        expect(tables.map((t) => t.table_name)).to.include.members([
+          "api_keys",
+          "batches",
+          "credentials",
+          "events",
+          "idempotency_keys",
+          "jobs",
+          "organisations",
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("bootstraps an organisation with an admin key shown once and stored as its SHA-256", async () => {
+      const store = await openTestStore(kind);
+      try {
+        const result = await bootstrap(store, { profile: DEMO_PROFILE, chainOrganisationId: 1 });
+        expect(result.created).to.equal(true);
+        expect(result.secret).to.match(/^intyg_/);
+        expect(result.apiKey.role).to.equal("admin");
+        const found = await store.apiKeys.find(result.secret);
+        expect(found!.organisation.id).to.equal(result.organisation.id);
+        const [row] = await store.db.query<{ key_hash: string }>("SELECT key_hash FROM api_keys");
+        expect(row!.key_hash).to.equal(hashApiKey(result.secret));
+        // Reused with a chosen key (a dev setup's INTYG_API_KEY): same organisation, the key works.
+        const chosen = "intyg_dev_0123456789abcdefghijklmnopqrstuvwxyz";
+        const again = await bootstrap(store, {
+          profile: DEMO_PROFILE,
+          chainOrganisationId: 1,
+          apiKey: chosen,
+          reuse: true,
+        });
+        expect(again.created).to.equal(false);
+        expect(again.organisation.id).to.equal(result.organisation.id);
+        expect((await store.apiKeys.find(chosen))!.organisation.id).to.equal(result.organisation.id);
+        const twice = await bootstrap(store, {
+          profile: DEMO_PROFILE,
+          chainOrganisationId: 1,
+          apiKey: chosen,
+          reuse: true,
+        });
+        expect(twice.apiKey.id).to.equal(again.apiKey.id);
+        try {
+          await bootstrap(store, {
+            profile: { ...DEMO_PROFILE, organisationNumber: "222000-0316" },
+            chainOrganisationId: 1,
+          });
+          expect.fail("an invalid organisation number was accepted");
+        } catch (error) {
+          expect(error).to.be.instanceOf(ValidationError);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+describe("store (pglite data directory)", () => {
+  it("keeps its data across restarts", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "intyg-store-"));
+    try {
+      const first = await createStore({ dataDir: dir });
+      const { secret } = await bootstrap(first, { profile: DEMO_PROFILE, chainOrganisationId: 7 });
+      await first.close();
+      const second = await createStore({ dataDir: dir });
+      try {
+        expect((await second.apiKeys.find(secret))!.organisation.chainOrganisationId).to.equal(7);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("store (postgres schemas)", () => {
+  it("creates a schema per store and drops it on close", async () => {
+    const store = await openTestStore("postgres");
+    const schema = store.schema!;
+    const { Client } = await import("pg");
+    const client = new Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const exists = async () =>
+        (await client.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [schema]))
+          .rowCount;
+      expect(await exists()).to.equal(1);
+      await store.close();
+      expect(await exists()).to.equal(0);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("refuses a DATABASE_URL that is not postgres://", async () => {
+    try {
+      await createStore({ databaseUrl: "mysql://localhost/x" });
+      expect.fail("accepted");
+    } catch (error) {
+      expect(String(error)).to.match(/postgres/);
+    }
+  });
+});

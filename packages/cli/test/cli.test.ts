@@ -5,8 +5,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { shareUrl } from "@intyg/credential";
+import { createPresentation, holderDid } from "@intyg/verifier";
 import { expect } from "chai";
-import { clone, createFixture, type Fixture } from "../../verifier/test/fixture";
+import { account, clone, createFixture, type Fixture } from "../../verifier/test/fixture";
 
 const BIN = path.join(__dirname, "..", "bin", "intyg.js");
 
@@ -125,6 +126,34 @@ describe("intyg CLI", function () {
     const damaged = await run(["verify", "https://intyg.example.se/verify#c1.@@@", ...chain]);
     expect(damaged.code).to.equal(2);
     expect(damaged.stderr).to.match(/Delningslänken/);
+  });
+
+  it("verifies a presentation with --challenge and --domain, and fails a replayed one", async () => {
+    const holder = account(3);
+    const credential = await fx.issue({ subject: { id: holderDid(31337, holder.address), name: "Anna" } });
+    const presentation = await createPresentation({
+      credential,
+      account: holder,
+      challenge: "c-123",
+      domain: "hr.example.se",
+    });
+    const file = path.join(dir, "presentation.json");
+    writeFileSync(file, JSON.stringify(presentation));
+    const ok = await run([
+      "verify",
+      file,
+      ...chain,
+      "--challenge",
+      "c-123",
+      "--domain",
+      "hr.example.se",
+      "--json",
+    ]);
+    expect(ok.code, ok.stdout).to.equal(0);
+    expect(JSON.parse(ok.stdout).kind).to.equal("presentation");
+    const replay = await run(["verify", file, ...chain, "--challenge", "c-456", "--domain", "hr.example.se"]);
+    expect(replay.code).to.equal(1);
+    expect(replay.stdout).to.match(/✖ Innehavare/);
   });
 
   it("has --help on every command", async () => {

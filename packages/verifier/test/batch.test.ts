@@ -58,7 +58,8 @@ describe("batch verification", function () {
     // and the shared root, organisation, key and event, in deployless multicalls sent as one JSON-RPC batch.
     expect(requests, "HTTP requests").to.be.at.most(6);
     console.log(`      1,000 credentials verified in ${Math.round(elapsed)} ms, ${requests} HTTP requests`);
-    expect(elapsed).to.be.below(10_000);
+    // The time is measured against DESIGN.md's 2 s target by `pnpm --filter @intyg/verifier bench`; a test
+    // only logs it, so that a busy machine does not fail the suite.
   });
 
   it("recovers nothing again when the cache is shared across runs", async () => {

@@ -492,6 +492,10 @@ async function main(): Promise<number> {
         out(
           `   ${outcome.result!.count} ${tr(lang, "intyg", "credentials")}${outcome.job ? `, ${tr(lang, "jobb", "job")} ${outcome.job.id}` : ""}, Idempotency-Key ${outcome.idempotencyKey}`,
         );
+        const { requestMs = 0, jobMs } = outcome.timings;
+        out(
+          `   ${tr(lang, "begäran", "request")} ${(requestMs / 1000).toFixed(2)} s${jobMs !== undefined ? `, ${tr(lang, "jobbet klart", "job done")} ${(jobMs / 1000).toFixed(2)} s ${tr(lang, "senare", "later")}` : ""}`,
+        );
         expect(outcome.result!.count === count, `issued ${outcome.result!.count}, expected ${count}`);
         return outcome.result!.credentials;
       },

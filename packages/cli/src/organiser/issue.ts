@@ -42,8 +42,8 @@ export type IssueOutcome = {
   replayed: boolean;
   job?: Job;
   result?: BulkResult;
-  /** Milliseconds: the request (and its job), and the anchoring when waited for. */
-  timings: { issueMs?: number; anchorMs?: number };
+  /** Milliseconds: the bulk request until its answer, the job after it, both, and the anchoring when waited for. */
+  timings: { requestMs?: number; jobMs?: number; issueMs?: number; anchorMs?: number };
 };
 
 const tr = (lang: Lang, sv: string, en: string) => (lang === "sv" ? sv : en);
@@ -213,6 +213,7 @@ export async function issueFromCsv(
   const started = Date.now();
   const sent = await client.issueBulk(event.id, body, idempotencyKey);
   outcome.replayed = sent.replayed;
+  outcome.timings.requestMs = Date.now() - started;
   if (sent.job) {
     outcome.job = sent.job;
     outcome.result = await pollJob(client, io, sent.job, {
@@ -221,6 +222,7 @@ export async function issueFromCsv(
       ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
+    outcome.timings.jobMs = Date.now() - started - outcome.timings.requestMs;
   } else {
     outcome.result = sent.result!;
   }

@@ -357,7 +357,12 @@ describe("organiser commands against a real service", function () {
     expect(missing.stderr).to.match(/Not Found|not found/i);
     const notAnId = await run(["status", "nope"]);
     expect(notAnId.code).to.equal(2);
-    const down = await run(["events", "list"], { env: { INTYG_URL: "http://127.0.0.1:9" } });
+    const elsewhere = await run(["events", "list"], { env: { INTYG_URL: "http://127.0.0.1:9" } });
+    expect(elsewhere.code, "a stored key is never sent to another service").to.equal(2);
+    expect(elsewhere.stderr).to.match(/set INTYG_API_KEY for it too/);
+    const down = await run(["events", "list"], {
+      env: { INTYG_URL: "http://127.0.0.1:9", INTYG_API_KEY: "k".repeat(40) },
+    });
     expect(down.code).to.equal(1);
     expect(down.stderr).to.match(/Cannot reach the Intyg service at http:\/\/127\.0\.0\.1:9/);
   });

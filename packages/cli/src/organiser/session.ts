@@ -76,6 +76,12 @@ export async function resolveSession(io: CliIo): Promise<Session> {
       ? { ...fromDev, source: dev!.file }
       : undefined;
   const url = io.env.INTYG_URL || base?.url;
+  // A stored key is only ever sent to the service it was stored for.
+  if (io.env.INTYG_URL && !io.env.INTYG_API_KEY && base && !sameService(base.url, io.env.INTYG_URL)) {
+    throw new CliError(
+      `INTYG_URL names another service than the stored login (${base.url}): set INTYG_API_KEY for it too`,
+    );
+  }
   const apiKey = io.env.INTYG_API_KEY || base?.apiKey;
   if (!url || !apiKey) {
     throw new CliError(
@@ -84,4 +90,12 @@ export async function resolveSession(io: CliIo): Promise<Session> {
   }
   const source = io.env.INTYG_URL || io.env.INTYG_API_KEY ? "environment" : base!.source;
   return { url: checkServiceUrl(url), apiKey, source };
+}
+
+function sameService(a: string, b: string): boolean {
+  try {
+    return checkServiceUrl(a) === checkServiceUrl(b);
+  } catch {
+    return false;
+  }
 }

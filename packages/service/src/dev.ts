@@ -13,6 +13,7 @@ import {
   startDevChain,
 } from "@intyg/devchain";
 import { bootstrap } from "./bootstrap";
+import { publishProfileHash } from "./chain/profile";
 import { defaultConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { type RunningService, startService } from "./service";
@@ -61,6 +62,14 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       governorKey: DEV_PRIVATE_KEYS[DEV_ROLES.governor],
       adminKey: DEV_PRIVATE_KEYS[DEV_ROLES.organisationAdmin],
       signingKey: DEV_PRIVATE_KEYS[DEV_ROLES.signingKey],
+      profile: DEMO_ORGANISATION,
+    });
+    // seedOrganisation hashes its own JSON; verifiers expect the credential format's profile hash.
+    await publishProfileHash({
+      rpcUrl: chain.rpcUrl,
+      registry,
+      organisationId,
+      adminKey: DEV_PRIVATE_KEYS[DEV_ROLES.organisationAdmin],
       profile: DEMO_ORGANISATION,
     });
     // A fresh chain each start: the embedded database starts fresh too, so nothing points at an old registry.

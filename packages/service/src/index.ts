@@ -12,6 +12,7 @@ export {
   type RegistryRecord,
   type TxReceipt,
 } from "./chain/client";
+export { publishProfileHash } from "./chain/profile";
 export { type Clock, systemClock } from "./clock";
 export {
   DEFAULT_WORKER_CONFIG,
@@ -23,12 +24,19 @@ export {
   type SignerSource,
   type WorkerConfig,
 } from "./config";
+export { DEMO_ORGANISATION, type DevInfo, type RunningDev, type StartDevOptions, startDev } from "./dev";
 export * from "./errors";
 export { type App, createApp } from "./http/app";
 export type { AppDeps, AppEnv, AuthContext, CredentialVerifier } from "./http/context";
 export { createLogger, type Logger, REDACT_PATHS, silentLogger } from "./logger";
 export { main } from "./main";
-export { loadSigner, type RunningService, type StartServiceOptions, startService } from "./service";
+export {
+  checkProfiles,
+  loadSigner,
+  type RunningService,
+  type StartServiceOptions,
+  startService,
+} from "./service";
 export {
   encryptKeystore,
   keystoreFileSigner,

@@ -2,9 +2,11 @@
 
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
+import { organisationProfileHash } from "@intyg/credential";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
 import type { ServiceConfig, SignerSource } from "./config";
+import type { OrganisationProfile } from "./format";
 import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
 import { createLogger, type Logger } from "./logger";
@@ -45,6 +47,33 @@ export async function loadSigner(source: SignerSource): Promise<Signer> {
     : keystoreFileSigner(source.path, source.password);
 }
 
+/**
+ * Warns about organisations whose profile (which every credential carries) does not hash to the profile hash in
+ * the registry: verifiers would report a profile mismatch. The organisation's admin fixes it on chain with
+ * updateOrganisationProfile(id, organisationProfileHash(profile)).
+ */
+export async function checkProfiles(store: Store, chain: ChainClient, logger: Logger): Promise<void> {
+  for (const organisation of await store.organisations.list()) {
+    try {
+      const onChain = await chain.organisation(organisation.chainOrganisationId);
+      const expected = organisationProfileHash(organisation.profile as OrganisationProfile);
+      if (onChain.status === 0) {
+        logger.warn({ organisation: organisation.id }, "the organisation is not accredited in the registry");
+      } else if (onChain.profileHash.toLowerCase() !== expected.toLowerCase()) {
+        logger.warn(
+          { organisation: organisation.id, expected, onChain: onChain.profileHash },
+          "the organisation's profile hash in the registry differs from its profile: verifiers will report a mismatch",
+        );
+      }
+    } catch (error) {
+      logger.warn(
+        { organisation: organisation.id, err: String(error) },
+        "the organisation could not be checked on chain",
+      );
+    }
+  }
+}
+
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   // A copy the app reads at request time: with port 0 the public URL is known only once listening.
   const config: ServiceConfig = { ...options.config };
@@ -72,6 +101,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     if (!key || key.organisationId === 0) {
       logger.warn({ signer: options.signer.address }, "the signing key is not authorised in the registry");
     }
+    await checkProfiles(store, chain, logger);
     const deps = { store, signer: options.signer, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
     const app = createApp({

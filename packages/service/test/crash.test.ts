@@ -143,6 +143,15 @@ describe("a single leader (postgres advisory lock)", () => {
       const taken = await b.runOnce();
       expect(taken.leader).to.equal(true);
       expect(taken.credentialsAnchored).to.equal(10);
+      // Leadership is per schema: a deployment in another schema of the same database has its own leader.
+      const other = await createHarness("postgres", { deployment: h.deployment });
+      try {
+        const c = startWorker(other, { autoStart: false });
+        expect((await c.runOnce()).leader).to.equal(true);
+        await c.stop();
+      } finally {
+        await other.close();
+      }
       await b.stop();
       await expectExactlyOnce(h, [...ids, ...more]);
     } finally {

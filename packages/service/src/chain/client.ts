@@ -68,6 +68,8 @@ export interface ChainClient {
   signingKey(
     key: Address,
   ): Promise<{ organisationId: number; validFrom: number; validUntil: number; suspended: boolean }>;
+  /** The organisation's on-chain profile hash, admin and status (0 none, 1 active, 2 suspended). */
+  organisation(organisationId: number): Promise<{ profileHash: Hex; admin: Address; status: number }>;
 
   createEvent(args: {
     organisationId: number;
@@ -331,6 +333,17 @@ export async function createChainClient(parameters: CreateChainClientParameters)
           validUntil: Number(r.validUntil),
           suspended: r.suspended,
         };
+      }),
+
+    organisation: (organisationId) =>
+      read(async () => {
+        const r = await publicClient.readContract({
+          address: registry,
+          abi: intygRegistryAbi,
+          functionName: "organisation",
+          args: [organisationId],
+        });
+        return { profileHash: r.profileHash, admin: r.admin, status: Number(r.status) };
       }),
 
     createEvent: ({ organisationId, parentId, kind, metadataHash }) =>

@@ -20,7 +20,10 @@ export interface Database extends Queryable {
   readonly dialect: "pglite" | "postgres";
   /** Runs `fn` in one transaction; retried on serialization failures and deadlocks (PostgreSQL). */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Tries to become the single leader for `key` (pg_try_advisory_lock on a dedicated connection). */
+  /**
+   * Tries to become the single leader for `key` (a 31-bit integer) within this store's schema
+   * (pg_try_advisory_lock on a dedicated connection).
+   */
   tryLeaderLock(key: number): Promise<LeaderLock | null>;
   close(): Promise<void>;
 }
@@ -171,16 +174,22 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       const client = new Client(connectionOptions);
       client.on("error", () => undefined);
       await client.connect();
-      const rows = (await client.query("SELECT pg_try_advisory_lock($1) AS locked", [key])).rows as {
-        locked: boolean;
-      }[];
+      // Scoped to the schema: deployments (and test runs) sharing a database in different schemas each
+      // have their own leader.
+      const rows = (
+        await client.query("SELECT pg_try_advisory_lock($1::int, hashtext(current_schema())) AS locked", [
+          key,
+        ])
+      ).rows as { locked: boolean }[];
       if (!rows[0]?.locked) {
         await client.end();
         return null;
       }
       return {
         async release() {
-          await client.query("SELECT pg_advisory_unlock($1)", [key]).catch(() => undefined);
+          await client
+            .query("SELECT pg_advisory_unlock($1::int, hashtext(current_schema()))", [key])
+            .catch(() => undefined);
           await client.end().catch(() => undefined);
         },
       };

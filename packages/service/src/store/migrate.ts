@@ -24,7 +24,7 @@ export async function migrate(db: Database, migrations = loadMigrations()): Prom
   const applied: number[] = [];
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
-      await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      await tx.query("SELECT pg_advisory_xact_lock($1::int, hashtext(current_schema()))", [MIGRATION_LOCK]);
       await tx.query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
       );

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Hex } from "viem";
 import { type Clock, systemClock } from "../clock";
-import { StoreError } from "../errors";
+import { BadRequestError, StoreError } from "../errors";
 import { type Database, openPglite, openPostgres, type Queryable } from "./db";
 import { migrate } from "./migrate";
 import { toApiKey, toBatch, toCredential, toEvent, toIdempotency, toJob, toOrganisation } from "./rows";
@@ -112,10 +112,21 @@ function encodeCursor(value: string | number): string {
   return Buffer.from(String(value), "utf8").toString("base64url");
 }
 
-function decodeCursor(cursor: string | null | undefined): string | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The value of a cursor, checked against `pattern`; anything else is a 400, never a database error. */
+function decodeCursor(cursor: string | null | undefined, valid: (value: string) => boolean): string | null {
   if (!cursor) return null;
-  return Buffer.from(cursor, "base64url").toString("utf8");
+  const value = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
+  if (!valid(value)) throw new BadRequestError("Invalid cursor: use nextCursor from the previous page");
+  return value;
 }
+
+const isSeqCursor = (value: string) => /^\d{1,18}$/.test(value);
+const isEventCursor = (value: string) => {
+  const [at, id, ...rest] = value.split("|");
+  return rest.length === 0 && !!at && !!id && !Number.isNaN(Date.parse(at)) && UUID.test(id);
+};
 
 const json = (value: unknown): string => JSON.stringify(value);
 
@@ -322,7 +333,7 @@ function buildStore(db: Database, clock: Clock) {
     },
     async list(organisationId: string, filter: EventFilter = {}): Promise<Page<EventRecord>> {
       const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-      const cursor = decodeCursor(filter.cursor);
+      const cursor = decodeCursor(filter.cursor, isEventCursor);
       const [afterAt, afterId] = cursor ? cursor.split("|") : [null, null];
       const rows = await db.query(
         `SELECT * FROM events
@@ -529,7 +540,7 @@ function buildStore(db: Database, clock: Clock) {
     },
     async list(organisationId: string, filter: CredentialFilter = {}): Promise<Page<CredentialRecord>> {
       const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-      const after = decodeCursor(filter.cursor);
+      const after = decodeCursor(filter.cursor, isSeqCursor);
       const rows = await db.query(
         `SELECT * FROM credentials
           WHERE organisation_id = $1

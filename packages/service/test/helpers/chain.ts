@@ -6,6 +6,15 @@ import {
   startDevChain,
 } from "@intyg/devchain";
 import type { Address, Hex } from "viem";
+import { publishProfileHash } from "../../src/chain/profile";
+
+/** The test organisation's off-chain profile; its hash is published on chain by deployFresh. */
+export const DEMO_PROFILE = {
+  name: "Offentliga Rummet",
+  legalName: "Sveriges Kommuner och Regioner",
+  organisationNumber: "222000-0315",
+  url: "https://skr.se",
+};
 
 let shared: Promise<DevChain> | undefined;
 
@@ -39,7 +48,14 @@ export async function deployFresh(): Promise<Deployment> {
     governorKey: DEV_PRIVATE_KEYS[0],
     adminKey: DEV_PRIVATE_KEYS[1],
     signingKey: DEV_PRIVATE_KEYS[2],
-    profile: { name: "Offentliga Rummet" },
+    profile: DEMO_PROFILE,
+  });
+  await publishProfileHash({
+    rpcUrl: chain.rpcUrl,
+    registry,
+    organisationId,
+    adminKey: DEV_PRIVATE_KEYS[1],
+    profile: DEMO_PROFILE,
   });
   return {
     rpcUrl: chain.rpcUrl,

@@ -7,15 +7,10 @@ import { type Logger, silentLogger } from "../../src/logger";
 import { privateKeySigner, type Signer } from "../../src/signer";
 import type { Store } from "../../src/store/store";
 import type { Organisation } from "../../src/store/types";
-import { type Deployment, deployFresh } from "./chain";
+import { DEMO_PROFILE, type Deployment, deployFresh } from "./chain";
 import { openTestStore, type StoreKind } from "./stores";
 
-export const DEMO_PROFILE = {
-  name: "Offentliga Rummet",
-  legalName: "Sveriges Kommuner och Regioner",
-  organisationNumber: "222000-0315",
-  url: "https://skr.se",
-};
+export { DEMO_PROFILE };
 
 export const CONFERENCE = {
   name: "Offentliga Rummet 2026",

@@ -59,4 +59,5 @@ export {
   type Lang,
   type VerificationReport,
 } from "./types";
+export { createVcApiVerifier, type VcApiVerificationResult, type VcApiVerifier } from "./vcapi";
 export { verifyCredential, verifyCredentials } from "./verify";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createPresentation, holderDid, verifyPresentation } from "../src";
+import { createPresentation, createVcApiVerifier, holderDid, verifyPresentation } from "../src";
 import { account, createFixture, type Fixture } from "./fixture";
 
 describe("presentations: holder binding", function () {
@@ -78,6 +78,30 @@ describe("presentations: holder binding", function () {
     });
     expect(holderCheck(report).code).to.equal("holder-not-bound");
     expect(report.verified).to.equal(false);
+  });
+
+  it("serves the VC-API verify operations with the configured chain, never the request's", async () => {
+    const credential = await fx.issue({ subject: { id: holderDid(31337, holder.address) } });
+    const vcapi = createVcApiVerifier({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+    const ok = await vcapi.verifyCredential({ verifiableCredential: credential, options: { lang: "en" } });
+    expect(ok.verified).to.equal(true);
+    expect(ok.errors).to.deep.equal([]);
+    expect(ok.lang).to.equal("en");
+    const presentation = await createPresentation({ credential, account: holder, challenge, domain });
+    const vp = await vcapi.verifyPresentation({
+      verifiablePresentation: presentation,
+      options: { challenge, domain },
+    });
+    expect(vp.verified).to.equal(true);
+    const replay = await vcapi.verifyPresentation({ presentation, options: { challenge: "other", domain } });
+    expect(replay.verified).to.equal(false);
+    expect(replay.errors[0]).to.match(/^holder: /);
+    const sneaky = await vcapi.verifyCredential({
+      verifiableCredential: credential,
+      options: { registry: "0x000000000000000000000000000000000000dEaD", rpcUrl: "http://127.0.0.1:9" },
+    });
+    expect(sneaky.verified).to.equal(true);
+    expect((await vcapi.verifyCredential(undefined as never)).verified).to.equal(false);
   });
 
   it("checks every credential check inside a presentation, and refuses malformed presentations", async () => {

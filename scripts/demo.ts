@@ -38,117 +38,25 @@ type Lang = "sv" | "en";
 
 // -- the scenario -----------------------------------------------------------------------------------------------
 
-const FIRST_NAMES = [
-  "Åsa",
-  "Örjan",
-  "Märta",
-  "Björn",
-  "Göran",
-  "Håkan",
-  "Linnéa",
-  "Sören",
-  "Ängla",
-  "Jöns",
-  "Anna",
-  "Erik",
-  "Karin",
-  "Lars",
-  "Maja",
-  "Per",
-  "Sofia",
-  "Mikael",
-  "Elin",
-  "Johan",
-  "Ingrid",
-  "Olof",
-  "Kerstin",
-  "Nils",
-  "Birgitta",
-  "Gunnar",
-  "Ebba",
-  "Axel",
-  "Stina",
-  "Måns",
-  "Ylva",
-  "Östen",
-  "Tove",
-  "Stefan",
-  "Ulla",
-  "Pär",
-  "Agneta",
-  "Rasmus",
-  "Frida",
-  "Törnros",
-];
-const LAST_NAMES = [
-  "Öberg",
-  "Åberg",
-  "Ängström",
-  "Söderström",
-  "Lindström",
-  "Bäckström",
-  "Sjöberg",
-  "Nordström",
-  "Håkansson",
-  "Jönsson",
-  "Östlund",
-  "Åkesson",
-  "Löfgren",
-  "Ström",
-  "Berglöf",
-  "Andersson",
-  "Johansson",
-  "Karlsson",
-  "Nilsson",
-  "Eriksson",
-  "Larsson",
-  "Olsson",
-  "Persson",
-  "Svensson",
-  "Gustafsson",
-  "Pettersson",
-  "Lindqvist",
-  "Forsberg",
-  "Hägg",
-  "Wåhlin",
-  "Fröjd",
-  "Näslund",
-];
-const ORGANISATIONS = [
-  "Göteborgs Stad",
-  "Västra Götalandsregionen",
-  "Borås Stad",
-  "Mölndals stad",
-  "Lerums kommun",
-  "Härryda kommun",
-  "Kungälvs kommun",
-  "Alingsås kommun",
-  "Trollhättans stad",
-  "Skövde kommun",
-  "Region Skåne",
-  "Malmö stad",
-  "Umeå kommun",
-  "Region Västerbotten",
-  "Västerås stad",
-  "Luleå kommun",
-  "Region Örebro län",
-  "Örebro kommun",
-  "Jönköpings kommun",
-  "Region Jönköpings län",
-  "Sundsvalls kommun",
-  "Karlskrona kommun",
-  "Region Stockholm",
-  "Stockholms stad",
-  "Uppsala kommun",
-  "Region Uppsala",
-  "Linköpings kommun",
-  "Norrköpings kommun",
-  "Östersunds kommun",
-  "Region Gävleborg",
-  "Vinnova",
-  "DIGG",
-];
-const TEAMS = ["Vårdkedjan", "Betygsbanken", "Journalspåret", "Skolintyget", "Tillitslänken"];
+const FIRST_NAMES = (
+  "Åsa Örjan Märta Björn Göran Håkan Linnéa Sören Ängla Jöns Anna Erik Karin Lars Maja Per Sofia " +
+  "Mikael Elin Johan Ingrid Olof Kerstin Nils Birgitta Gunnar Ebba Axel Stina Måns Ylva Östen Tove " +
+  "Stefan Ulla Pär Agneta Rasmus Frida Åke"
+).split(" ");
+const LAST_NAMES = (
+  "Öberg Åberg Ängström Söderström Lindström Bäckström Sjöberg Nordström Håkansson Jönsson Östlund " +
+  "Åkesson Löfgren Ström Berglöf Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson " +
+  "Persson Svensson Gustafsson Pettersson Lindqvist Forsberg Hägg Wåhlin Fröjd Näslund"
+).split(" ");
+const ORGANISATIONS = (
+  "Göteborgs Stad|Västra Götalandsregionen|Borås Stad|Mölndals stad|Lerums kommun|Härryda kommun|" +
+  "Kungälvs kommun|Alingsås kommun|Trollhättans stad|Skövde kommun|Region Skåne|Malmö stad|" +
+  "Umeå kommun|Region Västerbotten|Västerås stad|Luleå kommun|Region Örebro län|Örebro kommun|" +
+  "Jönköpings kommun|Region Jönköpings län|Sundsvalls kommun|Karlskrona kommun|Region Stockholm|" +
+  "Stockholms stad|Uppsala kommun|Region Uppsala|Linköpings kommun|Norrköpings kommun|" +
+  "Östersunds kommun|Region Gävleborg|Vinnova|DIGG"
+).split("|");
+const TEAMS = "Vårdkedjan Betygsbanken Journalspåret Skolintyget Tillitslänken".split(" ");
 
 const CONFERENCE = {
   name: "Offentliga Rummet 2026",

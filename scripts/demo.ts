@@ -404,6 +404,15 @@ async function main(): Promise<number> {
         out(
           `   ${tr(lang, "begäran", "request")} ${(requestMs / 1000).toFixed(2)} s${jobMs !== undefined ? `, ${tr(lang, "jobbet klart", "job done")} ${(jobMs / 1000).toFixed(2)} s ${tr(lang, "senare", "later")}` : ""}`,
         );
+        if (target!.stack && jobMs !== undefined) {
+          out(
+            `   (${tr(
+              lang,
+              "tjänsten körs i demons process: jobbet, som arbetaren startar direkt, fördröjer svaret på begäran",
+              "the service runs in the demo's process: the job, which the worker starts at once, delays the request's answer",
+            )})`,
+          );
+        }
         expect(outcome.result!.count === count, `issued ${outcome.result!.count}, expected ${count}`);
         return outcome.result!.credentials;
       },

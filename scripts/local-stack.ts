@@ -51,6 +51,8 @@ export type LocalStackOptions = {
   logLevel?: string;
   /** Service settings to override. */
   config?: Partial<ServiceConfig>;
+  /** Run the anchoring worker in the service (default true). */
+  worker?: boolean;
 };
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -89,6 +91,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       signer: privateKeySigner(DEV_PRIVATE_KEYS[2]),
       relayer: privateKeySigner(DEV_PRIVATE_KEYS[3]),
       logger: createLogger({ level: config.logLevel }),
+      ...(options.worker === false ? { worker: false } : {}),
     });
     cleanup.push(() => service.stop());
     const { secret } = await bootstrap(service.store, {

@@ -33,6 +33,8 @@ export type ServiceConfig = {
   databaseUrl: string | undefined;
   dataDir: string;
   rpcUrl: string;
+  /** The RPC URL browsers use on the verifier page (/verify); `rpcUrl` when not set. */
+  publicRpcUrl: string;
   registry: Address;
   /** Largest request body, bytes. */
   bodyLimitBytes: number;
@@ -77,6 +79,7 @@ export function defaultConfig(
     bulkMaxItems: 10_000,
     bulkSyncLimit: 2_000,
     logLevel: "info",
+    publicRpcUrl: overrides.rpcUrl,
     ...overrides,
     worker: { ...DEFAULT_WORKER_CONFIG, ...overrides.worker },
   };
@@ -116,6 +119,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     databaseUrl,
     dataDir: path.resolve(env.INTYG_DATA_DIR || ".intyg/data"),
     rpcUrl,
+    publicRpcUrl: env.INTYG_PUBLIC_RPC_URL || rpcUrl,
     registry: getAddress(registry),
     bodyLimitBytes: intFrom(env, "INTYG_BODY_LIMIT_BYTES", 16 * 1024 * 1024, 1024),
     rateLimit: {

@@ -1,8 +1,11 @@
 // Wiring: a running service (HTTP server, anchoring worker, store, chain client) from a configuration.
 
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { organisationProfileHash } from "@intyg/credential";
+import { buildWeb, verifyPageHtml, WEB_ASSETS, webAssetsDir } from "@intyg/web";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
 import type { ServiceConfig, SignerSource } from "./config";
@@ -26,6 +29,8 @@ export type StartServiceOptions = {
   verifier?: CredentialVerifier;
   /** Run the anchoring worker in this process (default true). */
   worker?: boolean;
+  /** Serve the verifier page of @intyg/web at /verify, building it when missing (default true). */
+  verifyPage?: boolean;
 };
 
 export type RunningService = {
@@ -74,6 +79,20 @@ export async function checkProfiles(store: Store, chain: ChainClient, logger: Lo
   }
 }
 
+/** The verifier page as one HTML document, built once (esbuild) when missing; undefined when it cannot be. */
+async function loadVerifyPage(config: ServiceConfig, chain: ChainClient, logger: Logger) {
+  try {
+    // Not web.ensureWebBuilt(): its dynamic import of a TypeScript module fails where only tsx/cjs is loaded.
+    if (!Object.keys(WEB_ASSETS).every((name) => existsSync(path.join(webAssetsDir(), name))))
+      await buildWeb();
+    const html = verifyPageHtml({ rpcUrl: config.publicRpcUrl, registry: chain.registry });
+    return () => html;
+  } catch (error) {
+    logger.warn({ err: String(error) }, "the verifier page could not be built; /verify answers 501");
+    return undefined;
+  }
+}
+
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   // A copy the app reads at request time: with port 0 the public URL is known only once listening.
   const config: ServiceConfig = { ...options.config };
@@ -104,8 +123,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     await checkProfiles(store, chain, logger);
     const deps = { store, signer: options.signer, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
+    const verifyPage = options.verifyPage === false ? undefined : await loadVerifyPage(config, chain, logger);
     const app = createApp({
       ...deps,
+      ...(verifyPage ? { verifyPage } : {}),
       ...(worker ? { worker } : {}),
       ...(options.verifier ? { verifier: options.verifier } : {}),
     });

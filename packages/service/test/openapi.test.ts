@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type AppHarness, createAppHarness } from "./helpers/harness";
+import { type AppHarness, createAppHarness, expectJson, expectProblem } from "./helpers/harness";
 
 type OpenApi = {
   openapi: string;
@@ -38,7 +38,7 @@ describe("OpenAPI 3.1 document and reference page", () => {
     const served = new Set<string>();
     for (const route of h.app.routes) {
       if (route.method === "ALL") continue;
-      if (["/openapi.json", "/docs", "/"].includes(route.path)) continue;
+      if (["/openapi.json", "/docs", "/", "/verify", "/verify/config.json"].includes(route.path)) continue;
       served.add(`${route.method.toLowerCase()} ${route.path.replace(/:([A-Za-z]+)/g, "{$1}")}`);
     }
     const documented = new Set<string>();
@@ -87,6 +87,15 @@ describe("OpenAPI 3.1 document and reference page", () => {
       }
     }
     expect(doc.components.schemas).to.have.property("Problem");
+  });
+
+  it("answers /verify with 501 when no verifier page is installed, and tells the page its chain", async () => {
+    await expectProblem(await h.call("GET", "/verify", { auth: null }), 501, "not-implemented");
+    const config = await expectJson<{ rpcUrl: string; registry: string }>(
+      await h.call("GET", "/verify/config.json", { auth: null }),
+      200,
+    );
+    expect(config).to.deep.include({ rpcUrl: h.deployment.rpcUrl, registry: h.deployment.registry });
   });
 
   it("serves a self-contained reference page listing every operation", async () => {

@@ -124,6 +124,16 @@ for (const kind of STORE_KINDS) {
       expect(tx.from).not.to.equal(privateKeyToAccount(deployment.signerKey).address.toLowerCase());
     });
 
+    it("serves the verifier page of @intyg/web at /verify, configured with the chain", async () => {
+      const page = await fetch(`${service.url}/verify`);
+      expect(page.status).to.equal(200);
+      expect(page.headers.get("content-type")).to.match(/^text\/html/);
+      const html = await page.text();
+      expect(html).to.contain(`<meta name="intyg-rpc" content="${deployment.rpcUrl}">`);
+      expect(html).to.contain(`<meta name="intyg-registry" content="${deployment.registry}">`);
+      expect(html).not.to.match(/<script src=/);
+    });
+
     it("stops: the socket closes", async () => {
       const url = service.url;
       await service.stop();

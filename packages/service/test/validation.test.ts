@@ -159,6 +159,8 @@ for (const kind of STORE_KINDS) {
       await expectProblem(await h.call("GET", "/v1/events/3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f"), 404);
       const ok = await h.call("GET", "/v1/events");
       expect(ok.headers.get("x-request-id")).to.be.a("string");
+      expect(ok.headers.get("x-content-type-options")).to.equal("nosniff");
+      expect(ok.headers.get("referrer-policy")).to.equal("no-referrer");
       const given = await h.call("GET", "/v1/events", { headers: { "x-request-id": "trace-123" } });
       expect(given.headers.get("x-request-id")).to.equal("trace-123");
     });

@@ -1,7 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { ProblemError } from "../errors";
+import { secureHeaders } from "hono/secure-headers";
+import { NotImplementedError, ProblemError } from "../errors";
 import type { AppDeps, AppEnv } from "./context";
 import { docsHtml } from "./docs";
 import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "./middleware";
@@ -25,6 +26,8 @@ export function createApp(deps: AppDeps) {
   const limiter = createRateLimiter(config.rateLimit);
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  // QR codes and PDFs may be embedded by other sites (an organiser's page), hence no CORP.
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(accessLog(logger.child({ component: "http" })));
   app.use(
     bodyLimit({
@@ -66,6 +69,15 @@ export function createApp(deps: AppDeps) {
   };
   app.doc31("/openapi.json", openApiConfig);
   app.get("/docs", (c) => c.html(docsHtml(app.getOpenAPI31Document(openApiConfig) as never)));
+  // The verifier page (from @intyg/web) and the chain it should read, for share links and QR codes.
+  app.get("/verify", (c) => {
+    if (!deps.verifyPage) throw new NotImplementedError("The verifier page is not installed in this service");
+    c.header("cache-control", "no-cache");
+    return c.html(deps.verifyPage());
+  });
+  app.get("/verify/config.json", (c) =>
+    c.json({ rpcUrl: config.publicRpcUrl, registry: deps.chain.registry, chainId: deps.chain.chainId }),
+  );
   app.get("/", (c) =>
     c.json({
       service: "intyg",

@@ -31,6 +31,8 @@ export type AppDeps = {
   worker?: { wake(): void };
   /** VC-API `/credentials/verify` and `/presentations/verify`; 501 when absent. */
   verifier?: CredentialVerifier;
+  /** The verifier page (HTML) served at GET /verify; 501 when absent. */
+  verifyPage?: () => string;
 };
 
 export type AuthContext = { apiKey: ApiKey; organisation: Organisation };

@@ -1,6 +1,8 @@
-// Everything on loopback in one process, for the demo and the CLI's end-to-end tests: a hardhat node, the
-// registry deployed, one accredited organisation with the service's signing key authorised, the issuer
-// service (embedded PGlite database in a temporary directory) and an admin API key for the organisation.
+// Everything on loopback in one process, for the demo and the CLI's end-to-end tests (like the service's
+// startDev for `pnpm start`, but with a temporary database, any free port, and the service's limits and worker
+// open to the caller): a hardhat node, the registry deployed, the demo organisation accredited with the
+// service's signing key authorised, the issuer service (embedded PGlite in a temporary directory) and an
+// admin API key for the organisation.
 // Dev accounts: #0 governance, #1 the organisation's admin, #2 the signing key, #3 the relayer.
 
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,21 +19,15 @@ import {
 import {
   bootstrap,
   createLogger,
+  DEMO_ORGANISATION,
   defaultConfig,
   privateKeySigner,
+  publishProfileHash,
   type RunningService,
   type ServiceConfig,
   startService,
 } from "@intyg/service";
 import type { Address } from "viem";
-
-/** The demo organisation. Keys in alphabetical order: the hash seeded on chain is that of its canonical JSON. */
-export const DEMO_ORGANISATION = {
-  legalName: "Sveriges Kommuner och Regioner",
-  name: "Offentliga Rummet",
-  organisationNumber: "222000-0315",
-  url: "https://skr.se",
-};
 
 export type LocalStack = {
   serviceUrl: string;
@@ -73,6 +69,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       signingKey: DEV_PRIVATE_KEYS[2],
       profile: DEMO_ORGANISATION,
     });
+    // seedOrganisation hashes its own JSON; verifiers expect the credential format's profile hash.
+    await publishProfileHash({
+      rpcUrl: chain.rpcUrl,
+      registry,
+      organisationId,
+      adminKey: DEV_PRIVATE_KEYS[1],
+      profile: DEMO_ORGANISATION,
+    });
     const dataDir = await mkdtemp(path.join(tmpdir(), "intyg-local-"));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const port = await freePort();
@@ -95,12 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanup.push(() => service.stop());
     const { secret } = await bootstrap(service.store, {
-      profile: {
-        name: DEMO_ORGANISATION.name,
-        legalName: DEMO_ORGANISATION.legalName,
-        organisationNumber: DEMO_ORGANISATION.organisationNumber,
-        url: DEMO_ORGANISATION.url,
-      },
+      profile: DEMO_ORGANISATION,
       chainOrganisationId: organisationId,
       keyName: "local",
     });

@@ -2,8 +2,9 @@
 // credentials, disclosed copies — and stops verifying once revoked.
 
 import { discloseCredential } from "@intyg/credential";
-import { type VerificationReport, verifyCredential } from "@intyg/verifier";
+import { createVcApiVerifier, type VerificationReport, verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
+import { createApp } from "../src/http/app";
 import { type AppHarness, CONFERENCE, createAppHarness, expectJson } from "./helpers/harness";
 
 describe("credentials issued by the service verify with @intyg/verifier", () => {
@@ -98,5 +99,20 @@ describe("credentials issued by the service verify with @intyg/verifier", () => 
     const credential = (await doc(ids[3]!)) as { credentialSubject: Record<string, unknown> };
     credential.credentialSubject.name = "Någon annan";
     expect((await verify(credential)).verified).to.equal(false);
+  });
+
+  it("the verifier's VC-API adapter fits the service's deps.verifier hook", async () => {
+    const app = createApp({
+      ...h,
+      verifier: createVcApiVerifier({ rpcUrl: h.deployment.rpcUrl, registry: h.deployment.registry }),
+    });
+    const response = await app.request("/credentials/verify", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ verifiableCredential: await doc(ids[4]!), options: { lang: "en" } }),
+    });
+    const report = await expectJson<{ verified: boolean; errors: string[] }>(response, 200);
+    expect(report.errors).to.deep.equal([]);
+    expect(report.verified).to.equal(true);
   });
 });

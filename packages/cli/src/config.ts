@@ -9,17 +9,28 @@ import type { CliIo } from "./io";
 
 export type ChainConfig = { rpcUrl?: string; registry?: Address; source: string };
 
+export type DevConfig = {
+  rpcUrl?: string;
+  registry?: string;
+  /** The local service and the demo organisation's API key (organiser commands). */
+  serviceUrl?: string;
+  apiKey?: string;
+  file: string;
+};
+
 /** The `.intyg/dev.json` of a local `pnpm start`, searched from `cwd` upwards. */
-export function findDevConfig(cwd: string): { rpcUrl?: string; registry?: string; file: string } | undefined {
+export function findDevConfig(cwd: string): DevConfig | undefined {
   let dir = path.resolve(cwd);
   for (;;) {
     const file = path.join(dir, ".intyg", "dev.json");
     if (existsSync(file)) {
       try {
-        const value = JSON.parse(readFileSync(file, "utf8")) as { rpcUrl?: unknown; registry?: unknown };
+        const value = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
         return {
           ...(typeof value.rpcUrl === "string" ? { rpcUrl: value.rpcUrl } : {}),
           ...(typeof value.registry === "string" ? { registry: value.registry } : {}),
+          ...(typeof value.serviceUrl === "string" ? { serviceUrl: value.serviceUrl } : {}),
+          ...(typeof value.apiKey === "string" ? { apiKey: value.apiKey } : {}),
           file,
         };
       } catch {

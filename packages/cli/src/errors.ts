@@ -5,6 +5,8 @@ export const EXIT = {
   ok: 0,
   /** Not verified. */
   notVerified: 1,
+  /** The service failed or could not be reached (organiser commands). */
+  failure: 1,
   /** Unusable input, or a usage error. */
   usage: 2,
 } as const;

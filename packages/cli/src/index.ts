@@ -3,8 +3,41 @@
 export type { CommandContext, CommandModule } from "./command";
 export { COMMANDS } from "./commands";
 export { exitCodeOf, runVerify, type VerifyFlags, verifyCommand } from "./commands/verify";
-export { type ChainConfig, findDevConfig, resolveChain } from "./config";
+export { type ChainConfig, type DevConfig, findDevConfig, resolveChain } from "./config";
 export { CliError, EXIT, type ExitCode } from "./errors";
 export { type CliIo, processIo } from "./io";
+// Organiser side: the service client, attendee files and bulk issuance (used by scripts/demo.ts as well).
+export {
+  ApiError,
+  type BulkResult,
+  type CredentialResource,
+  checkServiceUrl,
+  type EventResource,
+  type Job,
+  type Organisation,
+  ServiceClient,
+  type Session,
+} from "./organiser/api";
+export {
+  type Attendee,
+  type AttendeeList,
+  formatRowErrors,
+  type IssuanceTarget,
+  MAX_ROWS,
+  parseExpiry,
+  type RowError,
+  readAttendees,
+} from "./organiser/attendees";
+export { type CsvRecord, type CsvTable, csvField, formatCsv, parseCsv } from "./organiser/csv";
+export {
+  defaultIdempotencyKey,
+  type IssueOptions,
+  type IssueOutcome,
+  issueFromCsv,
+  pollJob,
+  waitForAnchoring,
+} from "./organiser/issue";
+export { type Progress, progressBar } from "./organiser/progress";
+export { credentialsPath, resolveSession } from "./organiser/session";
 export { createProgram, runProgram } from "./program";
 export { renderReport } from "./render";

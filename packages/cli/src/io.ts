@@ -1,6 +1,7 @@
 // What a command may touch of the outside world, so that tests can run commands in-process as well.
 
 import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
 
 export type CliIo = {
   stdout(text: string): void;
@@ -10,6 +11,10 @@ export type CliIo = {
   readFile(path: string): Promise<Uint8Array>;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Whether standard error is a terminal (progress bars redraw in place there). */
+  stderrIsTTY?: boolean;
+  /** Asks for a secret without echoing it (a terminal), or reads one line of standard input. */
+  promptSecret?(question: string): Promise<string>;
 };
 
 export function processIo(): CliIo {
@@ -24,5 +29,51 @@ export function processIo(): CliIo {
     readFile: async (path) => new Uint8Array(await readFile(path)),
     env: process.env,
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
+    promptSecret: (question) => promptSecret(question),
   };
+}
+
+/** Reads one line from a terminal without echoing it; from a pipe, reads the first line of standard input. */
+function promptSecret(question: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    return new Promise((resolve, reject) => {
+      const lines = createInterface({ input: stdin, terminal: false });
+      let answered = false;
+      lines.once("line", (line) => {
+        answered = true;
+        lines.close();
+        resolve(line.trim());
+      });
+      lines.once("close", () => {
+        if (!answered) resolve("");
+      });
+      lines.once("error", reject);
+    });
+  }
+  return new Promise((resolve, reject) => {
+    process.stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding("utf8");
+    let value = "";
+    const finish = (error?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.removeListener("data", onData);
+      process.stderr.write("\n");
+      if (error) reject(error);
+      else resolve(value.trim());
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === "\r" || char === "\n" || char === "\u0004") return finish();
+        if (char === "\u0003") return finish(new Error("cancelled"));
+        if (char === "\u007f" || char === "\b") value = value.slice(0, -1);
+        else value += char;
+      }
+    };
+    stdin.on("data", onData);
+  });
 }

@@ -8,21 +8,35 @@ import type { CliIo } from "./io";
 
 export function createProgram(context: CommandContext): Command {
   const program = new Command("intyg")
-    .description("Intyg: verifiable attendance and training credentials (verify, and organiser commands)")
+    .description(
+      "Intyg: verifiable attendance and training credentials for the public sector.\n" +
+        "Verifiers: verify, snapshot. Organisers: login, events, courses, issue, status, revoke, export.",
+    )
     .version("0.1.0")
     .showHelpAfterError()
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 ok (verified), 1 not verified or the service failed, 2 unusable input or usage error.\n" +
+        "Organiser commands use the service and API key of `intyg login` (or INTYG_URL and INTYG_API_KEY).\n",
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.io.stdout(text),
       writeErr: (text) => context.io.stderr(text),
     });
   for (const module of COMMANDS) module.register(program, context);
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput({
-      writeOut: (text) => context.io.stdout(text),
-      writeErr: (text) => context.io.stderr(text),
-    });
-  }
+  // Subcommands (and theirs, e.g. `events create`) throw instead of exiting and write through the io.
+  const configure = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.exitOverride().configureOutput({
+        writeOut: (text) => context.io.stdout(text),
+        writeErr: (text) => context.io.stderr(text),
+      });
+      if (!sub.commands.length) sub.showHelpAfterError();
+      configure(sub);
+    }
+  };
+  configure(program);
   return program;
 }
 
@@ -40,13 +54,9 @@ export async function runProgram(argv: readonly string[], io: CliIo): Promise<Ex
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (
-        error.code === "commander.helpDisplayed" ||
-        error.code === "commander.version" ||
-        error.code === "commander.help"
-      ) {
-        return EXIT.ok;
-      }
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
+      // `intyg help …` shows help (exit 0); `intyg events` without a subcommand shows it as an error.
+      if (error.code === "commander.help") return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
     if (error instanceof CliError) {

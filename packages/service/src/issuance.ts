@@ -96,6 +96,8 @@ export async function prepareCredentials(
   const now = ctx.clock.now();
   const prefix = options.pathPrefix ?? "/attendees";
   for (const [index, attendee] of attendees.entries()) {
+    // Building is CPU work (salts, hashes): let other requests in now and then during a large bulk.
+    if (index > 0 && index % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
     const holder = attendee.holder ? (getAddress(attendee.holder) as Address) : null;
     const subject: SubjectParams = holder
       ? { ...attendee.subject, id: holderDid(ctx.anchorage.chainId, holder) }

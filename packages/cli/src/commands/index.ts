@@ -1,7 +1,26 @@
 // The subcommands of `intyg`, in the order --help lists them.
 
 import type { CommandModule } from "../command";
+import { coursesCommand } from "./courses";
+import { eventsCommand } from "./events";
+import { exportCommand } from "./export";
+import { issueCommand } from "./issue";
+import { loginCommand } from "./login";
+import { logoutCommand } from "./logout";
+import { revokeCommand } from "./revoke";
 import { snapshotCommand } from "./snapshot";
+import { statusCommand } from "./status";
 import { verifyCommand } from "./verify";
 
-export const COMMANDS: readonly CommandModule[] = [verifyCommand, snapshotCommand];
+export const COMMANDS: readonly CommandModule[] = [
+  verifyCommand,
+  snapshotCommand,
+  loginCommand,
+  logoutCommand,
+  eventsCommand,
+  coursesCommand,
+  issueCommand,
+  statusCommand,
+  revokeCommand,
+  exportCommand,
+];

@@ -1,0 +1,76 @@
+// `intyg login --url URL [--api-key KEY]`: checks an organisation's API key against the service and stores
+// it for the organiser commands in ~/.config/intyg/credentials.json (readable by the user alone).
+
+import type { Command } from "commander";
+import type { CommandContext, CommandModule } from "../command";
+import { findDevConfig } from "../config";
+import { CliError, EXIT } from "../errors";
+import { checkServiceUrl, ServiceClient } from "../organiser/api";
+import { type Lang, langOption, tr } from "../organiser/common";
+import { storeCredentials } from "../organiser/session";
+
+type LoginFlags = { url?: string; apiKey?: string; lang: Lang };
+
+export const loginCommand: CommandModule = {
+  name: "login",
+  register(program: Command, context: CommandContext) {
+    const { io } = context;
+    program
+      .command("login")
+      .description("log in to an Intyg issuer service with your organisation's API key (organisers)")
+      .option(
+        "--url <url>",
+        "the service, e.g. https://intyg.example.se (default: INTYG_URL or .intyg/dev.json)",
+      )
+      .option(
+        "--api-key <key>",
+        "the API key (default: INTYG_API_KEY, or asked for without echo; a key on the command line is visible to other users of the machine)",
+      )
+      .addOption(langOption(io))
+      .addHelpText(
+        "after",
+        "\nThe key is checked against the service (GET /v1/organisation) and stored in\n" +
+          "~/.config/intyg/credentials.json with mode 0600. INTYG_URL and INTYG_API_KEY override what is stored;\n" +
+          "without either, the organiser commands use .intyg/dev.json of a local `pnpm start`.\n" +
+          "API keys are created by the service's administrator (POST /v1/api-keys); keep them like passwords.\n" +
+          "\nExamples:\n  intyg login --url https://intyg.goteborg.se\n  INTYG_API_KEY=… intyg login --url http://127.0.0.1:8787\n",
+      )
+      .action(async (flags: LoginFlags) => {
+        const { lang } = flags;
+        const url = checkServiceUrl(
+          flags.url ?? io.env.INTYG_URL ?? findDevConfig(io.cwd)?.serviceUrl ?? missing("--url"),
+        );
+        let apiKey = flags.apiKey ?? io.env.INTYG_API_KEY;
+        if (!apiKey) {
+          if (!io.promptSecret) throw new CliError("--api-key: no API key given (or set INTYG_API_KEY)");
+          apiKey = await io.promptSecret(tr(lang, `API-nyckel för ${url}: `, `API key for ${url}: `));
+        }
+        if (!apiKey) throw new CliError(tr(lang, "Ingen API-nyckel angavs", "No API key was given"));
+        const organisation = await new ServiceClient({ url, apiKey }).organisation().catch((error) => {
+          if ((error as { status?: number }).status === 401) {
+            throw new CliError(
+              tr(
+                lang,
+                `Tjänsten på ${url} godtog inte API-nyckeln`,
+                `The service at ${url} refused the API key`,
+              ),
+            );
+          }
+          throw error;
+        });
+        const file = await storeCredentials(io, { url, apiKey });
+        io.stdout(
+          tr(
+            lang,
+            `Inloggad på ${url} som ${organisation.name} (organisation ${organisation.chainOrganisationId} i registret ${organisation.registry}, kedja ${organisation.chainId}).\nNyckeln sparades i ${file}.\n`,
+            `Logged in to ${url} as ${organisation.name} (organisation ${organisation.chainOrganisationId} in registry ${organisation.registry}, chain ${organisation.chainId}).\nThe key was stored in ${file}.\n`,
+          ),
+        );
+        context.setExitCode(EXIT.ok);
+      });
+  },
+};
+
+function missing(flag: string): never {
+  throw new CliError(`${flag} is required (the service's address, e.g. https://intyg.example.se)`);
+}

@@ -1,0 +1,275 @@
+// A small client of the issuer service's organiser API (`/v1/…`, Bearer API key). Errors come back as
+// RFC 9457 problem+json; they become a CliError whose message is the problem's title and detail, with exit
+// code 2 when the service refused the input (4xx) and 1 when it failed or could not be reached.
+
+import { CliError, EXIT } from "../errors";
+
+export type Session = { url: string; apiKey: string; source: string };
+
+export type Problem = {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+  [key: string]: unknown;
+};
+
+/** An error answer of the service, as a CLI error with the problem attached. */
+export class ApiError extends CliError {
+  override name = "ApiError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(message, status >= 400 && status < 500 && status !== 429 ? EXIT.usage : EXIT.failure);
+  }
+}
+
+export type EventResource = {
+  id: string;
+  kind: "event" | "course";
+  parentId: string | null;
+  status: "registering" | "registered" | "failed";
+  chainEventId: string | null;
+  txHash: string | null;
+  details: Record<string, unknown> & {
+    name: string;
+    startDate?: string;
+    endDate?: string;
+    location?: string;
+    parts?: { id: string; name: string; kind: string; date?: string }[];
+    hours?: number;
+    credits?: number;
+  };
+  children?: string[];
+  credentials?: Record<string, number>;
+  createdAt: string;
+};
+
+export type IssuedItem = {
+  index: number;
+  id: string;
+  reference?: string;
+  mode: "batch" | "single";
+  status: "pending";
+  holderUrl: string;
+};
+
+export type BulkResult = { count: number; credentials: IssuedItem[] };
+
+export type Job = {
+  id: string;
+  kind: string;
+  status: "queued" | "running" | "succeeded" | "failed";
+  result: BulkResult | null;
+  error: Record<string, unknown> | null;
+  href: string;
+};
+
+export type CredentialResource = {
+  id: string;
+  eventId: string;
+  mode: "batch" | "single";
+  status: "pending" | "sending" | "anchored" | "cancelled" | "failed";
+  commitment: string;
+  holder: string | null;
+  validUntil: string | null;
+  batch: { id: string; root: string; leaf: string; proof: string[] } | null;
+  txHash: string | null;
+  anchoredAt: string | null;
+  revocation: {
+    reason: string;
+    status: "requested" | "confirmed" | "failed";
+    requestedAt: string | null;
+    revokedAt: string | null;
+  } | null;
+  supersedes: string | null;
+  supersededBy: string | null;
+  erasedAt: string | null;
+  holderUrl: string | null;
+  links: Record<string, string>;
+  credential?: Record<string, unknown> | null;
+  createdAt: string;
+};
+
+export type Organisation = {
+  id: string;
+  name: string;
+  chainOrganisationId: number;
+  profile: Record<string, unknown>;
+  signer: string;
+  chainId: number;
+  registry: string;
+};
+
+type Page<T> = { items: T[]; nextCursor: string | null };
+
+export type ApiResponse<T> = { status: number; body: T; headers: Headers };
+
+function problemMessage(status: number, problem: Problem | null, fallback: string): string {
+  if (!problem) return `${fallback} (HTTP ${status})`;
+  const head = [problem.title, problem.detail].filter((s) => typeof s === "string" && s !== "");
+  const lines = [head.length > 0 ? head.join(": ") : `HTTP ${status}`];
+  for (const issue of (problem.errors ?? []).slice(0, 20)) lines.push(`  ${issue.path}: ${issue.message}`);
+  if ((problem.errors?.length ?? 0) > 20) lines.push(`  … ${problem.errors!.length - 20} more`);
+  if (status === 401) lines.push("Log in again with `intyg login --url URL`, or set INTYG_API_KEY.");
+  return lines.join("\n");
+}
+
+export class ServiceClient {
+  readonly url: string;
+  constructor(
+    private readonly session: Pick<Session, "url" | "apiKey">,
+    private readonly options: { timeoutMs?: number } = {},
+  ) {
+    this.url = session.url.replace(/\/+$/, "");
+  }
+
+  /** One request; the parsed JSON answer for 2xx, an ApiError otherwise. */
+  async request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.session.apiKey}`,
+      accept: "application/json",
+      ...options.headers,
+    };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? 120_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new CliError(`Cannot reach the Intyg service at ${this.url} (${cause})`, EXIT.failure);
+    }
+    const text = await response.text();
+    let body: unknown = null;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = null;
+      }
+    }
+    if (!response.ok) {
+      const problem = body && typeof body === "object" ? (body as Problem) : null;
+      throw new ApiError(
+        problemMessage(response.status, problem, `${method} ${path} failed`),
+        response.status,
+        problem,
+      );
+    }
+    return { status: response.status, body: body as T, headers: response.headers };
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return (await this.request<T>("GET", path)).body;
+  }
+
+  /** Every item of a paged list. */
+  async all<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, v);
+      params.set("limit", "500");
+      if (cursor) params.set("cursor", cursor);
+      const page: Page<T> = await this.get<Page<T>>(`${path}?${params}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
+  organisation(): Promise<Organisation> {
+    return this.get<Organisation>("/v1/organisation");
+  }
+
+  async createEvent(body: {
+    kind: "event" | "course";
+    parentId?: string;
+    details: Record<string, unknown>;
+  }): Promise<EventResource> {
+    return (await this.request<EventResource>("POST", "/v1/events", { body })).body;
+  }
+
+  event(id: string): Promise<EventResource> {
+    return this.get<EventResource>(`/v1/events/${encodeURIComponent(id)}`);
+  }
+
+  events(query: { kind?: string; parentId?: string } = {}): Promise<EventResource[]> {
+    return this.all<EventResource>("/v1/events", query);
+  }
+
+  /** POST …/credentials/bulk: 201 with the result, or 202 with a job to poll. */
+  async issueBulk(
+    eventId: string,
+    body: { attendees: unknown[]; validUntil?: string },
+    idempotencyKey: string,
+  ): Promise<{ replayed: boolean; result?: BulkResult; job?: Job }> {
+    const response = await this.request<BulkResult | Job>(
+      "POST",
+      `/v1/events/${encodeURIComponent(eventId)}/credentials/bulk`,
+      { body, headers: { "idempotency-key": idempotencyKey }, timeoutMs: 600_000 },
+    );
+    const replayed = response.headers.get("idempotent-replayed") === "true";
+    return response.status === 202
+      ? { replayed, job: response.body as Job }
+      : { replayed, result: response.body as BulkResult };
+  }
+
+  job(id: string): Promise<Job> {
+    return this.get<Job>(`/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  credential(id: string): Promise<CredentialResource> {
+    return this.get<CredentialResource>(`/v1/credentials/${encodeURIComponent(id)}`);
+  }
+
+  eventCredentials(eventId: string, status?: string): Promise<CredentialResource[]> {
+    return this.all<CredentialResource>(`/v1/events/${encodeURIComponent(eventId)}/credentials`, { status });
+  }
+
+  async revoke(id: string, reason: string): Promise<CredentialResource> {
+    return (
+      await this.request<CredentialResource>("POST", `/v1/credentials/${encodeURIComponent(id)}/revoke`, {
+        body: { reason },
+      })
+    ).body;
+  }
+
+  /** A share link of the credential (the verifier page with the credential in its fragment). */
+  share(id: string, hide: string[] = []): Promise<{ url: string; hidden: string[] }> {
+    const query = hide.length > 0 ? `?hide=${encodeURIComponent(hide.join(","))}` : "";
+    return this.get(`/v1/credentials/${encodeURIComponent(id)}/share${query}`);
+  }
+}
+
+/** Checks a service URL: http(s), and https unless the service is on this machine. */
+export function checkServiceUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(`Not a URL: ${value}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new CliError(`Use an http(s) URL: ${value}`);
+  const loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
+  if (url.protocol === "http:" && !loopback) {
+    throw new CliError(
+      `Refusing to send an API key over plain http to ${url.host}: use https (plain http only for 127.0.0.1/localhost)`,
+    );
+  }
+  return url.toString().replace(/\/+$/, "");
+}

@@ -30,8 +30,8 @@ export type BenchChain = {
   registry: Address;
   organisationId: number;
   publicClient: PublicClient;
-  /** Sends a registry transaction from dev account `index` and waits for its receipt. */
-  write(index: number, functionName: string, args: readonly unknown[]): Promise<void>;
+  /** Sends a registry transaction from dev account `index`, waits for its receipt and gives its gas used. */
+  write(index: number, functionName: string, args: readonly unknown[]): Promise<bigint>;
   stop(): Promise<void>;
 };
 
@@ -62,6 +62,7 @@ export async function startBenchChain(): Promise<BenchChain> {
       });
       const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
       if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+      return receipt.gasUsed;
     };
     await write(0, "accreditOrganisation", [account(1).address, organisationProfileHash(PROFILE)]);
     const organisationId = 1;

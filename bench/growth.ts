@@ -1,71 +1,176 @@
-// How batches grow: for 1 … 100,000 credentials, the time to build the Merkle tree and every proof,
-// the proof size, the memory it takes and the anchoring gas per credential (from bench/results/gas.json).
-// Baseline of the same run: raw keccak256 rate of this process over 64-byte inputs.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { keccak256, toHex } from "viem";
+// How batches grow: for 1 … 100,000 credentials of one event, the time to put them in a batch with
+// @intyg/credential's `buildBatch` (the Merkle tree, every leaf's proof and every credential's anchor section),
+// the proof size, the memory it takes, and the gas of anchoring that batch, measured by sending `anchorBatch`
+// for its root to a real `hardhat node`. Baseline of the same run: the raw keccak256 rate of this process over
+// 64-byte inputs (a tree of n leaves needs about 2n hashes).
+//
+// Building each credential (salted claims, commitment) costs the same per credential whatever the batch size,
+// so it is measured once as its own rate; the batches reuse a pool of real credentials with distinct
+// commitment roots, which is all `buildBatch` reads.
+//
+//   pnpm bench growth        (INTYG_BENCH_QUICK=1 stops at 10,000)
 
-const SIZES = [1, 10, 100, 1_000, 10_000, 100_000];
+import { randomBytes } from "node:crypto";
+import { type Hex, keccak256, toHex } from "viem";
+import {
+  buildAttendanceCredential,
+  buildBatch,
+  eventMetadataHash,
+  signBatch,
+  type UnsignedCredential,
+} from "../packages/credential/src";
+import { account, type BenchChain, PROFILE, startBenchChain } from "./chain";
+import { machine, markdownTable, quickMode, ratePerSecond, round, since, writeResult } from "./lib";
 
-function keccakRate(): number {
-  const input = new Uint8Array(64);
-  const start = performance.now();
-  let n = 0;
-  while (performance.now() - start < 500) {
-    input[0] = n & 0xff;
-    keccak256(input);
-    n++;
-  }
-  return n / ((performance.now() - start) / 1000);
+const SIZES = quickMode() ? [1, 10, 100, 1_000, 10_000] : [1, 10, 100, 1_000, 10_000, 100_000];
+const POOL = 1_000;
+
+const EVENT = {
+  name: "Offentliga Rummet 2026",
+  startDate: "2026-05-12",
+  endDate: "2026-05-14",
+  location: "Svenska Mässan, Göteborg",
+};
+
+type Row = {
+  size: number;
+  buildBatchMs: number;
+  credentialsPerSecond: number;
+  proofHashes: number;
+  proofBytesPerCredential: number;
+  anchorBytesPerCredential: number;
+  heapMb: number;
+  rssMb: number;
+  signMs: number;
+  anchorGas: number;
+  anchorGasPerCredential: number;
+};
+
+function unsignedFor(chain: BenchChain, eventId: bigint, i: number): UnsignedCredential {
+  return buildAttendanceCredential({
+    chainId: chain.chainId,
+    registry: chain.registry,
+    eventId,
+    issuer: { organisationId: chain.organisationId, ...PROFILE },
+    subject: { name: `Deltagare ${i}`, email: `deltagare${i}@example.se`, role: "participant" },
+    event: EVENT,
+  });
 }
 
-function main() {
-  const resultsDir = path.join(__dirname, "results");
-  let anchorGas = 0;
+function withRoot(doc: UnsignedCredential, root: Hex): UnsignedCredential {
+  return { ...doc, commitment: { ...doc.commitment, root } };
+}
+
+async function main() {
+  const chain = await startBenchChain();
   try {
-    anchorGas = JSON.parse(readFileSync(path.join(resultsDir, "gas.json"), "utf8")).anchorBatch_1000;
-  } catch {}
-  const baseline = keccakRate();
-  const rows = [];
-  for (const size of SIZES) {
-    const leaves: [string][] = [];
-    for (let i = 0; i < size; i++) leaves.push([toHex(BigInt(i + 1) * 0x9e3779b97f4a7c15n, { size: 32 })]);
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const start = performance.now();
-    const tree = StandardMerkleTree.of(leaves, ["bytes32"]);
-    let proofBytes = 0;
-    for (let i = 0; i < size; i++) proofBytes += tree.getProof(i).length * 32;
-    const ms = performance.now() - start;
-    const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-    rows.push({
-      size,
-      buildAndProveMs: Math.round(ms * 10) / 10,
-      credentialsPerSecond: Math.round(size / (ms / 1000)),
-      proofBytesPerCredential: Math.round(proofBytes / size),
-      heapMb: Math.round(heapMb * 10) / 10,
-      anchorGasPerCredential: anchorGas ? Math.round((anchorGas / size) * 100) / 100 : null,
-    });
-  }
-  const result = {
-    benchmark: "growth",
-    machine: { cpus: require("node:os").cpus().length, node: process.version },
-    baseline: { keccak256PerSecond: Math.round(baseline) },
-    rows,
-  };
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(path.join(resultsDir, "growth.json"), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`keccak256 baseline: ${Math.round(baseline)} hashes/s`);
-  console.log(
-    "| batch size | build + all proofs (ms) | credentials/s | proof bytes | heap MB | anchor gas / credential |",
-  );
-  console.log("|---:|---:|---:|---:|---:|---:|");
-  for (const r of rows) {
+    const hash = eventMetadataHash(unsignedFor(chain, 1n, 0).credentialSubject.achievement);
+    await chain.write(1, "createEvent", [chain.organisationId, 0n, 1, hash]);
+    const eventId = (BigInt(chain.organisationId) << 32n) | 1n;
+
+    const input = new Uint8Array(64);
+    const keccakPerSecond = await ratePerSecond((n) => {
+      input[0] = n & 0xff;
+      return keccak256(input);
+    }, 1000);
+    const buildStart = performance.now();
+    const pool = Array.from({ length: POOL }, (_, i) => unsignedFor(chain, eventId, i));
+    const credentialBuildPerSecond = POOL / ((performance.now() - buildStart) / 1000);
     console.log(
-      `| ${r.size} | ${r.buildAndProveMs} | ${r.credentialsPerSecond} | ${r.proofBytesPerCredential} | ${r.heapMb} | ${r.anchorGasPerCredential ?? "-"} |`,
+      `baseline: keccak256 ${Math.round(keccakPerSecond)}/s; building a credential: ${Math.round(credentialBuildPerSecond)}/s`,
     );
+
+    const rows: Row[] = [];
+    for (const size of SIZES) {
+      const docs = Array.from({ length: size }, (_, i) => withRoot(pool[i % POOL]!, toHex(randomBytes(32))));
+      global.gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const start = performance.now();
+      const batch = buildBatch(docs);
+      const buildBatchMs = since(start);
+      const memory = process.memoryUsage();
+      const signStart = performance.now();
+      const block = await chain.publicClient.getBlock();
+      const signed = await signBatch(batch, { account: account(2), deadline: block.timestamp + 3600n });
+      const signMs = since(signStart);
+      const anchorGas = await chain.write(2, "anchorBatch", [
+        signed.root,
+        signed.eventId,
+        signed.validUntil,
+        signed.size,
+      ]);
+      let proofHashes = 0;
+      let proofBytes = 0;
+      let anchorBytes = 0;
+      for (const credential of batch.credentials) {
+        proofHashes = Math.max(proofHashes, credential.anchor.batch!.proof.length);
+        proofBytes += JSON.stringify(credential.anchor.batch!.proof).length;
+        anchorBytes += JSON.stringify(credential.anchor).length;
+      }
+      const row: Row = {
+        size,
+        buildBatchMs,
+        credentialsPerSecond: Math.round(size / (buildBatchMs / 1000)),
+        proofHashes,
+        proofBytesPerCredential: Math.round(proofBytes / size),
+        anchorBytesPerCredential: Math.round(anchorBytes / size),
+        heapMb: round((memory.heapUsed - heapBefore) / 2 ** 20, 1),
+        rssMb: round(memory.rss / 2 ** 20),
+        signMs,
+        anchorGas: Number(anchorGas),
+        anchorGasPerCredential: round(Number(anchorGas) / size, 2),
+      };
+      rows.push(row);
+      console.log(JSON.stringify(row));
+    }
+
+    const table = markdownTable(
+      [
+        "batch size",
+        "buildBatch (ms)",
+        "credentials/s",
+        "× keccak rate",
+        "proof hashes",
+        "proof bytes",
+        "anchor section bytes",
+        "heap MB",
+        "anchor gas",
+        "gas / credential",
+      ],
+      rows.map((r) => [
+        r.size,
+        r.buildBatchMs,
+        r.credentialsPerSecond,
+        round(r.credentialsPerSecond / keccakPerSecond, 3),
+        r.proofHashes,
+        r.proofBytesPerCredential,
+        r.anchorBytesPerCredential,
+        r.heapMb,
+        r.anchorGas,
+        r.anchorGasPerCredential,
+      ]),
+    );
+    console.log(`\n${table}\n`);
+    const file = writeResult("growth", {
+      benchmark: "growth",
+      machine: machine(),
+      baseline: {
+        keccak256PerSecond: Math.round(keccakPerSecond),
+        credentialBuildPerSecond: Math.round(credentialBuildPerSecond),
+      },
+      rows,
+      summary: {
+        gasPerCredential: Object.fromEntries(rows.map((r) => [r.size, r.anchorGasPerCredential])),
+        buildBatchMs: Object.fromEntries(rows.map((r) => [r.size, r.buildBatchMs])),
+      },
+    });
+    console.log(`written ${file}`);
+  } finally {
+    await chain.stop();
   }
 }
 
-main();
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

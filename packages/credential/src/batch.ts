@@ -1,21 +1,21 @@
 // Batches: many credentials of one event anchored under one Merkle root (OpenZeppelin `StandardMerkleTree`
 // over `[commitment root]` leaves encoded as `bytes32`), each credential carrying its leaf and proof.
 
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 // The library's tree builder and proof walk, fed leaves hashed once: `StandardMerkleTree.of` would also
 // ABI-encode every value and sort with big-integer comparisons, and its `getProof` re-hashes 19 nodes per call
 // as a sanity check — together most of the time for 100,000 credentials. The result is the same tree (a test
 // checks root, leaves and proofs against `StandardMerkleTree.of`).
-import { getProof, makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core";
+import { getProof, makeMerkleTree, processProof } from "@openzeppelin/merkle-tree/dist/core";
 import type { StandardMerkleTreeData } from "@openzeppelin/merkle-tree/dist/standard";
 import { ANCHOR_TYPE, BATCH_LEAF_ENCODING } from "./constants";
 import { BatchError } from "./errors";
+import { keccak256, sortedPairHash } from "./hash";
 import { checkIntegrity } from "./integrity";
 import type { CredentialAnchor } from "./schema/anchor";
 import type { UnsignedCredential } from "./schema/credential";
 import { isoToUnixSeconds } from "./time";
 import { parseEventUrn } from "./urn";
-import { type Address, getAddress, type Hex, keccak256 } from "./viem";
+import { type Address, getAddress, type Hex } from "./viem";
 
 /**
  * The leaf of a credential in a batch tree: the `StandardMerkleTree` leaf hash of `[commitmentRoot]` encoded as
@@ -26,10 +26,13 @@ export function batchLeafHash(commitmentRoot: Hex): Hex {
   return keccak256(keccak256(commitmentRoot));
 }
 
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
 /** True when `proof` proves that the credential with `commitmentRoot` is a leaf of the batch `root`. Never throws. */
 export function verifyBatchProof(root: Hex, commitmentRoot: Hex, proof: readonly Hex[]): boolean {
+  if (!BYTES32.test(commitmentRoot)) return false;
   try {
-    return StandardMerkleTree.verify(root, [...BATCH_LEAF_ENCODING], [commitmentRoot], [...proof]);
+    return processProof(batchLeafHash(commitmentRoot), [...proof], sortedPairHash) === root.toLowerCase();
   } catch {
     return false;
   }
@@ -105,7 +108,10 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
   const leaves = values.map(([root]) => batchLeafHash(root));
   // Sorted leaves, as `StandardMerkleTree.of` sorts them (equal-length lowercase hex sorts as numbers do).
   const order = leaves.map((_, index) => index).sort((a, b) => (leaves[a]! < leaves[b]! ? -1 : 1));
-  const nodes = makeMerkleTree(order.map((index) => leaves[index]!)) as Hex[];
+  const nodes = makeMerkleTree(
+    order.map((index) => leaves[index]!),
+    sortedPairHash,
+  ) as Hex[];
   const treeIndex: number[] = new Array(size);
   for (const [position, index] of order.entries()) treeIndex[index] = nodes.length - 1 - position;
   const root = nodes[0]!;

@@ -6,6 +6,7 @@
 
 import { processProof } from "@openzeppelin/merkle-tree/dist/core";
 import { batchLeafHash } from "./batch";
+import { sortedPairHash } from "./hash";
 import { parseVerificationMethod } from "./proof";
 import { anchorSchema } from "./schema/anchor";
 import { proofSchema } from "./schema/proof";
@@ -56,7 +57,7 @@ export type BindingResult =
 /** The leaf was checked against the credential's root already, so the proof is walked from it directly. */
 function leadsToRoot(leaf: Hex, proof: readonly Hex[], root: Hex): boolean {
   try {
-    return processProof(leaf, [...proof]) === root;
+    return processProof(leaf, [...proof], sortedPairHash) === root;
   } catch {
     return false;
   }

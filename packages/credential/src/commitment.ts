@@ -9,10 +9,11 @@ import { canonicalJson } from "./canonical";
 import { documentClaimPaths, parseClaimPath, readClaim } from "./claims";
 import { COMMITMENT_TYPE } from "./constants";
 import { IntygCredentialError } from "./errors";
+import { keccak256, sortedPairHash } from "./hash";
 import { randomSalt, type SaltGenerator } from "./random";
 import type { Commitment } from "./schema/commitment";
 import type { CredentialBody } from "./schema/credential";
-import { type Hex, keccak256, stringToBytes } from "./viem";
+import { type Hex, stringToBytes } from "./viem";
 
 const SALT = /^0x[0-9a-f]{32}$/;
 
@@ -32,7 +33,7 @@ export function commitmentRoot(digests: readonly Hex[]): Hex {
   for (const digest of digests) {
     if (!DIGEST.test(digest)) throw new IntygCredentialError("Digest must be 32 bytes of lowercase hex");
   }
-  return makeMerkleTree([...digests].sort())[0] as Hex;
+  return makeMerkleTree([...digests].sort(), sortedPairHash)[0] as Hex;
 }
 
 export type ComputeCommitmentOptions = {

@@ -1,0 +1,89 @@
+import { SimpleMerkleTree, StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { standardNodeHash } from "@openzeppelin/merkle-tree/dist/hashes";
+import { expect } from "chai";
+import fc from "fast-check";
+import { bytesToHex, keccak256 as viemKeccak256 } from "viem";
+import { batchLeafHash, verifyBatchProof } from "../src/batch";
+import { commitmentRoot } from "../src/commitment";
+import { keccak256, sortedPairHash } from "../src/hash";
+import { randomSalt } from "../src/random";
+
+const node = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b));
+
+describe("hash", () => {
+  it("keccak256 gives viem's digest for any bytes, given as bytes or as hex", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        const expected = viemKeccak256(bytes);
+        expect(keccak256(bytes)).to.equal(expected);
+        expect(keccak256(bytesToHex(bytes))).to.equal(expected);
+        expect(keccak256(bytesToHex(bytes).toUpperCase().replace("0X", "0x") as `0x${string}`)).to.equal(
+          expected,
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("rejects hex that is not whole bytes", () => {
+    for (const bad of ["0x1", "0xzz", "12", "0x0g"]) {
+      expect(() => keccak256(bad as `0x${string}`), bad).to.throw(TypeError);
+    }
+  });
+
+  it("sortedPairHash is OpenZeppelin's standardNodeHash, for hex and byte inputs", () => {
+    fc.assert(
+      fc.property(node, node, (a, b) => {
+        const expected = standardNodeHash(a, b);
+        expect(sortedPairHash(a, b)).to.equal(expected);
+        expect(sortedPairHash(b, a)).to.equal(expected);
+        expect(sortedPairHash(Uint8Array.from(Buffer.from(a.slice(2), "hex")), b.toUpperCase())).to.equal(
+          expected,
+        );
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => sortedPairHash("0x12", "0x34")).to.throw(TypeError);
+  });
+
+  it("commitment roots equal SimpleMerkleTree's and batch proofs verify as StandardMerkleTree's do", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(node, { minLength: 1, maxLength: 40 }), (digests) => {
+        expect(commitmentRoot(digests)).to.equal(SimpleMerkleTree.of(digests).root);
+        const tree = StandardMerkleTree.of(
+          digests.map((d) => [d]),
+          ["bytes32"],
+        );
+        for (const [index, entry] of tree.entries()) {
+          const value = entry[0] as `0x${string}`;
+          const proof = tree.getProof(index) as `0x${string}`[];
+          expect(tree.leafHash([value])).to.equal(batchLeafHash(value));
+          expect(verifyBatchProof(tree.root as `0x${string}`, value, proof)).to.equal(true);
+          if (proof.length > 0) {
+            const tampered = [...proof];
+            tampered[0] = `0x${"00".repeat(32)}` as const;
+            expect(verifyBatchProof(tree.root as `0x${string}`, value, tampered)).to.equal(false);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("verifyBatchProof is false, never a throw, for malformed roots, values and proofs", () => {
+    const root = `0x${"11".repeat(32)}` as const;
+    expect(verifyBatchProof(root, "0x1234", [])).to.equal(false);
+    expect(verifyBatchProof(root, root, ["0x12"])).to.equal(false);
+    expect(verifyBatchProof(root, root, ["nothex" as `0x${string}`])).to.equal(false);
+  });
+
+  it("pooled salts are 16 bytes, distinct, and span refills of the pool", () => {
+    const salts = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const salt = randomSalt("credentialSubject.name");
+      expect(salt).to.match(/^0x[0-9a-f]{32}$/);
+      salts.add(salt);
+    }
+    expect(salts.size).to.equal(1000);
+  });
+});

@@ -26,6 +26,7 @@ import {
 } from "../packages/service/src";
 import { account, type BenchChain, PROFILE, startBenchChain } from "./chain";
 import {
+  createReport,
   machine,
   markdownTable,
   profiled,
@@ -429,12 +430,12 @@ async function main() {
       totalSeconds: Math.round((performance.now() - started) / 1000),
     },
   };
-  const file = writeResult("issuance", result);
+  const report = createReport("Issuance");
 
-  console.log(
+  report.print(
     `\nBaseline (same process): viem signTypedData ${base.viemSignTypedDataPerSecond}/s (1,000 in ${Math.round(signMsFor1000)} ms); node ECDSA secp256k1 sign ${base.nodeEcdsaSecp256k1SignPerSecond}/s\n`,
   );
-  console.log(
+  report.print(
     markdownTable(
       [
         "store",
@@ -460,10 +461,10 @@ async function main() {
       ]),
     ),
   );
-  console.log(
+  report.print(
     `\nSingle-credential requests, ${LOAD_CONNECTIONS} connections for ${LOAD_SECONDS} s (autocannon in a child process):\n`,
   );
-  console.log(
+  report.print(
     markdownTable(
       [
         "store",
@@ -489,6 +490,7 @@ async function main() {
       ]),
     ),
   );
+  const file = writeResult("issuance", result, report.markdown());
   console.log(`\nwritten ${file}`);
 }
 

@@ -44,11 +44,33 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export function writeResult(name: string, data: unknown): string {
+/** Writes bench/results/<name>.json, and <name>.md when given the benchmark's markdown report. */
+export function writeResult(name: string, data: unknown, markdown?: string): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  if (markdown !== undefined) writeFileSync(path.join(RESULTS_DIR, `${name}.md`), `${markdown.trim()}\n`);
   return file;
+}
+
+/** Prints markdown as it goes and keeps it, for bench/results/<name>.md (what `pnpm bench` prints last). */
+export function createReport(title: string) {
+  const m = machine();
+  const parts: string[] = [
+    `## ${title}`,
+    `_${m.cpus} × ${m.model}, Node ${m.node}; load average ${m.loadAverage.join(" / ")} at the end of the run._`,
+  ];
+  return {
+    print(text: string): void {
+      console.log(text);
+      parts.push(text.trim());
+    },
+    markdown: (): string => {
+      const now = machine();
+      parts[1] = `_${now.cpus} × ${now.model}, Node ${now.node}; load average ${now.loadAverage.join(" / ")} at the end of the run._`;
+      return parts.join("\n\n");
+    },
+  };
 }
 
 /** A markdown table; numbers right-aligned. */

@@ -1,7 +1,7 @@
 // `pnpm bench [name…]`: runs the benchmarks (all, or those named), each writing bench/results/<name>.json,
 // then prints one markdown summary of every result file. Benchmarks, not tests: nothing fails on a slow machine.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -28,11 +28,11 @@ for (const name of wanted) {
   const result = spawnSync(bench[0], bench[1], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) failed++;
 }
-console.log("\n## Results in bench/results/\n");
-for (const file of readdirSync(path.join(root, "bench", "results"))
-  .filter((f) => f.endsWith(".json"))
-  .sort()) {
-  const data = JSON.parse(readFileSync(path.join(root, "bench", "results", file), "utf8"));
-  console.log(`- ${file}: ${JSON.stringify(data.summary ?? data).slice(0, 300)}`);
+// The markdown report of every benchmark (this run's, or an earlier run's where one was not run now).
+console.log("\n# Results (bench/results/*.md)\n");
+for (const name of Object.keys(benches)) {
+  const file = path.join(root, "bench", "results", `${name}.md`);
+  if (existsSync(file)) console.log(`${readFileSync(file, "utf8").trim()}\n`);
+  else console.log(`## ${name}\n\nNo results yet: run \`pnpm bench ${name}\`.\n`);
 }
 process.exitCode = failed ? 1 : 0;

@@ -36,7 +36,17 @@ import {
   verifyCredentials,
 } from "../packages/verifier/src";
 import { account, type BenchChain, PROFILE, startBenchChain } from "./chain";
-import { machine, markdownTable, profiled, quickMode, ratePerSecond, round, since, writeResult } from "./lib";
+import {
+  createReport,
+  machine,
+  markdownTable,
+  profiled,
+  quickMode,
+  ratePerSecond,
+  round,
+  since,
+  writeResult,
+} from "./lib";
 
 const TARGET = { credentials: 1000, maxMs: 2000 };
 const LATENCY_RUNS = 20;
@@ -323,11 +333,11 @@ async function main() {
         totalSeconds: Math.round((performance.now() - started) / 1000),
       },
     };
-    const file = writeResult("verification", result);
-    console.log(
+    const report = createReport("Verification");
+    report.print(
       `\nBaseline (same process): viem recoverAddress ${recoveries}/s (1,000 recoveries in ${Math.round(1_000_000 / recoveries)} ms)\n`,
     );
-    console.log(
+    report.print(
       markdownTable(
         [
           "case",
@@ -351,13 +361,14 @@ async function main() {
         ]),
       ),
     );
-    console.log("\nOne credential, verified as a one-off (fresh client and caches):\n");
-    console.log(
+    report.print("\nOne credential, verified as a one-off (fresh client and caches):\n");
+    report.print(
       markdownTable(
         ["case", "source", "first (ms)", "median (ms)", "min (ms)", "max (ms)", "runs"],
         latencies.map((l) => [l.case, l.source, l.firstMs, l.medianMs, l.minMs, l.maxMs, l.runs]),
       ),
     );
+    const file = writeResult("verification", result, report.markdown());
     console.log(`\nwritten ${file}`);
   } finally {
     await chain.stop();

@@ -104,14 +104,15 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, "gas.json"), `${JSON.stringify(results, null, 2)}\n`);
 
-  console.log("| operation | gasUsed | target | within |");
-  console.log("|---|---:|---:|---|");
+  const lines = ["## Gas", "", "| operation | gasUsed | target | within |", "|---|---:|---:|---|"];
   for (const [op, gas] of Object.entries(results)) {
     const target = TARGETS[op];
-    console.log(
+    lines.push(
       `| ${op} | ${gas} | ${target ?? "-"} | ${target === undefined ? "-" : gas <= target ? "yes" : "NO"} |`,
     );
   }
+  console.log(lines.slice(2).join("\n"));
+  writeFileSync(path.join(outDir, "gas.md"), `${lines.join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -340,10 +340,12 @@ async function singles(issuer: Running, store: StoreKind) {
   const warm = (await counts(issuer, eventId)).pending ?? 0;
   global.gc?.();
   const start = performance.now();
-  const result = await autocannon(
-    `${issuer.service.url}/v1/events/${eventId}/credentials`,
-    issuer.apiKey,
-    JSON.stringify(attendee(1)),
+  const result = await profiled(`singles-${store}`, () =>
+    autocannon(
+      `${issuer.service.url}/v1/events/${eventId}/credentials`,
+      issuer.apiKey,
+      JSON.stringify(attendee(1)),
+    ),
   );
   const loadMs = since(start);
   const issued = result["2xx"] + 20;

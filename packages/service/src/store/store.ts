@@ -123,9 +123,19 @@ function decodeCursor(cursor: string | null | undefined, valid: (value: string) 
 }
 
 const isSeqCursor = (value: string) => /^\d{1,18}$/.test(value);
+/** `Date.parse` accepts far more than PostgreSQL does ("1", "2020-01-01 GMT+0300"): only what we emit passes. */
+const ISO_INSTANT = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const isEventCursor = (value: string) => {
   const [at, id, ...rest] = value.split("|");
-  return rest.length === 0 && !!at && !!id && !Number.isNaN(Date.parse(at)) && UUID.test(id);
+  return (
+    rest.length === 0 &&
+    !!at &&
+    !!id &&
+    ISO_INSTANT.test(at) &&
+    !Number.isNaN(Date.parse(at)) &&
+    new Date(at).toISOString() === at &&
+    UUID.test(id)
+  );
 };
 
 const json = (value: unknown): string => JSON.stringify(value);

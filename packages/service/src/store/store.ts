@@ -592,7 +592,8 @@ function buildStore(db: Database, clock: Clock) {
         const current = toCredential(rows[0]);
         if (current.revocationStatus) return { credential: current, changed: false };
         const at = now();
-        const unsent = current.status === "pending" || current.status === "failed";
+        // Never on chain (not yet, never, or cancelled by an erasure): nothing for the worker to revoke.
+        const unsent = ["pending", "failed", "cancelled"].includes(current.status);
         const updated = await tx.query(
           `UPDATE credentials
               SET revocation_reason = $2, revocation_requested_at = $3,
@@ -613,7 +614,7 @@ function buildStore(db: Database, clock: Clock) {
         [id],
       );
       if (!rows[0]) return false;
-      const unsent = rows[0].status === "pending" || rows[0].status === "failed";
+      const unsent = ["pending", "failed", "cancelled"].includes(rows[0].status as string);
       await tx.query(
         `UPDATE credentials
             SET superseded_by = $2, revocation_reason = 'superseded', revocation_requested_at = $3,

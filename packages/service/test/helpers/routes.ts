@@ -99,7 +99,8 @@ export async function storeFingerprint(
 
 /** What a response must never show: a stack trace, source paths, or internals of the runtime. */
 const INTERNALS =
-  /\n\s+at |\bat [\w.$<>]+ \(|\.ts:\d+|node_modules|file:\/\/|\/src\/|ZodError|PGlite|syntax error at/;
+  /\n\s+at |\bat \S+ \((?:file:|node:|\/)|node_modules|\.[cm]?[jt]s:\d+:\d+|ZodError|PGlite|syntax error at/;
+/\n\s+at |\bat [\w.$<>]+ \(|\.ts:\d+|node_modules|file:\/\/|\/src\/|ZodError|PGlite|syntax error at/;
 
 /**
  * Checks an error response: problem+json whose status matches, no stack trace or internals, and none of

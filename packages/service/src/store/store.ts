@@ -123,9 +123,19 @@ function decodeCursor(cursor: string | null | undefined, valid: (value: string) 
 }
 
 const isSeqCursor = (value: string) => /^\d{1,18}$/.test(value);
+/** `Date.parse` accepts far more than PostgreSQL does ("1", "2020-01-01 GMT+0300"): only what we emit passes. */
+const ISO_INSTANT = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const isEventCursor = (value: string) => {
   const [at, id, ...rest] = value.split("|");
-  return rest.length === 0 && !!at && !!id && !Number.isNaN(Date.parse(at)) && UUID.test(id);
+  return (
+    rest.length === 0 &&
+    !!at &&
+    !!id &&
+    ISO_INSTANT.test(at) &&
+    !Number.isNaN(Date.parse(at)) &&
+    new Date(at).toISOString() === at &&
+    UUID.test(id)
+  );
 };
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -582,7 +592,8 @@ function buildStore(db: Database, clock: Clock) {
         const current = toCredential(rows[0]);
         if (current.revocationStatus) return { credential: current, changed: false };
         const at = now();
-        const unsent = current.status === "pending" || current.status === "failed";
+        // Never on chain (not yet, never, or cancelled by an erasure): nothing for the worker to revoke.
+        const unsent = ["pending", "failed", "cancelled"].includes(current.status);
         const updated = await tx.query(
           `UPDATE credentials
               SET revocation_reason = $2, revocation_requested_at = $3,
@@ -603,7 +614,7 @@ function buildStore(db: Database, clock: Clock) {
         [id],
       );
       if (!rows[0]) return false;
-      const unsent = rows[0].status === "pending" || rows[0].status === "failed";
+      const unsent = ["pending", "failed", "cancelled"].includes(rows[0].status as string);
       await tx.query(
         `UPDATE credentials
             SET superseded_by = $2, revocation_reason = 'superseded', revocation_requested_at = $3,

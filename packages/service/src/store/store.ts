@@ -19,6 +19,18 @@ import type {
   Page,
 } from "./types";
 
+
+/**
+ * The columns of a credential whose anchoring failed for good ($2 the error, $3 the time). One whose revocation
+ * was requested while it was being sent will never be on chain: it is cancelled and its revocation confirmed,
+ * as a revocation of a credential not yet sent is, rather than left "requested" with nothing to revoke.
+ */
+const FAILED_SETTING = `
+  status = CASE WHEN revocation_status = 'requested' THEN 'cancelled' ELSE 'failed' END,
+  revocation_status = CASE WHEN revocation_status = 'requested' THEN 'confirmed' ELSE revocation_status END,
+  revoked_at = CASE WHEN revocation_status = 'requested' THEN $3::timestamptz ELSE revoked_at END,
+  last_error = $2`;
+
 export type CreateStoreOptions = {
   /** `postgres://…`: use that server; otherwise the embedded PGlite. */
   databaseUrl?: string;
@@ -800,8 +812,8 @@ function buildStore(db: Database, clock: Clock) {
           [id, error.slice(0, 2000)],
         );
         await tx.query(
-          "UPDATE credentials SET status = 'failed', last_error = $2 WHERE batch_id = $1 AND status = 'sending'",
-          [id, error.slice(0, 2000)],
+          `UPDATE credentials SET ${FAILED_SETTING} WHERE batch_id = $1 AND status = 'sending'`,
+          [id, error.slice(0, 2000), now()],
         );
       });
     },
@@ -851,10 +863,11 @@ function buildStore(db: Database, clock: Clock) {
       );
     },
     async markSingleFailed(id: string, error: string): Promise<void> {
-      await db.query(
-        "UPDATE credentials SET status = 'failed', last_error = $2 WHERE id = $1 AND status = 'sending'",
-        [id, error.slice(0, 2000)],
-      );
+      await db.query(`UPDATE credentials SET ${FAILED_SETTING} WHERE id = $1 AND status = 'sending'`, [
+        id,
+        error.slice(0, 2000),
+        now(),
+      ]);
     },
 
     /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */

@@ -115,6 +115,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       rpcUrl: config.rpcUrl,
       registry: config.registry,
       signer: options.signer,
+      requestTimeoutMs: config.rpc.timeoutMs,
+      retryCount: config.rpc.retryCount,
+      receiptTimeoutMs: config.rpc.receiptTimeoutMs,
       ...(options.relayer ? { relayer: options.relayer } : {}),
     });
     const key = await chain.signingKey(options.signer.address).catch(() => null);

@@ -18,6 +18,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
+import { DEFAULT_RPC_CONFIG } from "../config";
 import { type Signer, signerAccount } from "../signer";
 
 export type RegistryRecord = {
@@ -185,6 +186,13 @@ export type CreateChainClientParameters = {
   pollingIntervalMs?: number;
   /** Receipt wait limit, ms (default 120 s). */
   receiptTimeoutMs?: number;
+  /**
+   * How long one JSON-RPC request may take, ms, body included (default 20 s): a node that never answers fails
+   * the call instead of blocking the worker.
+   */
+  requestTimeoutMs?: number;
+  /** Retries of a failed request (transport errors, 5xx, -32603, -32005 …) before the call fails (default 2). */
+  retryCount?: number;
 };
 
 function toReceipt(receipt: {
@@ -201,7 +209,10 @@ function toReceipt(receipt: {
 
 /** The registry client over viem: reads through a public client, writes from the signer (and relayer) account. */
 export async function createChainClient(parameters: CreateChainClientParameters): Promise<ChainClient> {
-  const transport: Transport = http(parameters.rpcUrl, { retryCount: 2, timeout: 20_000 });
+  const transport: Transport = http(parameters.rpcUrl, {
+    retryCount: parameters.retryCount ?? DEFAULT_RPC_CONFIG.retryCount,
+    timeout: parameters.requestTimeoutMs ?? DEFAULT_RPC_CONFIG.timeoutMs,
+  });
   const chainId = parameters.chainId ?? (await createPublicClient({ transport }).getChainId());
   const chain: Chain = defineChain({
     id: chainId,
@@ -251,7 +262,7 @@ export async function createChainClient(parameters: CreateChainClientParameters)
     }
   }
 
-  const timeout = parameters.receiptTimeoutMs ?? 120_000;
+  const timeout = parameters.receiptTimeoutMs ?? DEFAULT_RPC_CONFIG.receiptTimeoutMs;
 
   return {
     chainId,

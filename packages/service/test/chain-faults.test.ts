@@ -31,6 +31,27 @@ describe("chain faults through a fault-injecting JSON-RPC proxy", function () {
     }
   });
 
+  it("answers -32603 internal error (no revert data) to the gas estimate of the send: retried, not a refusal", async () => {
+    const node = await faultyNode({ retryCount: 0 });
+    try {
+      await node.queue(30);
+      node.proxy.inject({
+        fault: { kind: "rpc-error", code: -32603, message: "Internal error" },
+        methods: ["eth_estimateGas"],
+        times: 2,
+      });
+      node.proxy.inject({
+        fault: { kind: "rpc-error", code: -32603, message: "Internal error" },
+        methods: ["eth_sendRawTransaction"],
+        times: 1,
+      });
+      const worker = node.startWorker();
+      await node.expectSettled(worker);
+    } finally {
+      await node.close();
+    }
+  });
+
   it("answers -32005 limit exceeded to the anchorBatch send: retried, anchored once", async () => {
     const node = await faultyNode();
     try {

@@ -111,12 +111,20 @@ export class ChainRpcError extends Error {
   override name = "ChainRpcError";
 }
 
+function isRevert(error: ContractFunctionRevertedError): boolean {
+  if (error.data) return true;
+  if (error.raw && error.raw !== "0x") return true;
+  return /revert/i.test(`${error.reason ?? ""} ${error.details}`);
+}
+
 /** Maps viem errors onto ChainRevertError (permanent) and ChainRpcError (transient). */
 export function classifyChainError(error: unknown): Error {
   if (error instanceof ChainRevertError || error instanceof ChainRpcError) return error;
   if (error instanceof BaseError) {
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
-    if (revert instanceof ContractFunctionRevertedError) {
+    // viem reads any -32603 with a message as a revert (nodes report reverts so), but a node or proxy in trouble
+    // answers -32603 too. Only revert data, or a message that says so, makes it a refusal; the rest is retried.
+    if (revert instanceof ContractFunctionRevertedError && isRevert(revert)) {
       const name = revert.data?.errorName ?? revert.reason ?? "unknown";
       return new ChainRevertError(name, revert.data?.args ?? []);
     }

@@ -19,7 +19,7 @@ import type { WorkerConfig } from "../config";
 import { ProblemError } from "../errors";
 import { signSingle } from "../format";
 import { type IssuanceContext, prepareCredentials } from "../issuance";
-import type { Logger } from "../logger";
+import { errorText, type Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
 import type { BatchRecord, CredentialRecord } from "../store/types";
@@ -70,10 +70,6 @@ const ZERO32 = `0x${"0".repeat(64)}` as Hex;
 /** Reverts that mean the work is already done on chain. */
 const DONE_ALREADY = new Set(["IntygRegistryAlreadyAnchored"]);
 const REVOKED_ALREADY = new Set(["IntygRegistryAlreadyRevoked"]);
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}): Worker {
   const { store, signer, chain, clock, logger } = deps;

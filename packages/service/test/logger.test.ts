@@ -5,7 +5,9 @@ import { Writable } from "node:stream";
 import { DEV_PRIVATE_KEYS } from "@intyg/devchain";
 import { expect } from "chai";
 import { HttpRequestError } from "viem";
+import { createApp } from "../src/http/app";
 import { createLogger, errorText, logFileFromEnv, serializeError } from "../src/logger";
+import { createHarness, expectProblem } from "./helpers/harness";
 
 function buffer() {
   let text = "";
@@ -106,5 +108,45 @@ describe("logger", () => {
       "Error: see https://[redacted]@node.example.org/x",
     );
     expect(serializeError("Bearer abc.def")).to.equal("Bearer [redacted]");
+  });
+
+  it("an unexpected error of a route is logged without the request's Authorization, body or the error's details", async () => {
+    const out = buffer();
+    const logger = createLogger({ level: "debug", destination: out.stream, file: null });
+    const h = await createHarness("pglite", { logger });
+    try {
+      const failing = new Error("insert failed for anna@example.se", {
+        cause: Object.assign(new Error("duplicate key value"), {
+          detail: "Key (email)=(anna@example.se) already exists.",
+          code: "23505",
+        }),
+      });
+      const store = {
+        ...h.store,
+        events: {
+          ...h.store.events,
+          list: () => Promise.reject(failing),
+        },
+      };
+      const app = createApp({ ...h, store });
+      const response = await app.request("/v1/events", {
+        headers: { authorization: `Bearer ${h.apiKey}`, "x-attendee": "Hemliga Hedvig" },
+      });
+      await expectProblem(response, 500, "internal");
+      const text = out.text();
+      expect(text).to.contain('"msg":"unhandled error"');
+      expect(text).to.contain('"code":"23505"');
+      for (const secret of [
+        h.apiKey,
+        "anna@example.se",
+        "Hemliga Hedvig",
+        "already exists",
+        h.deployment.signerKey,
+      ]) {
+        expect(text).not.to.contain(secret);
+      }
+    } finally {
+      await h.close();
+    }
   });
 });

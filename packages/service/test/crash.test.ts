@@ -25,8 +25,9 @@ for (const kind of STORE_KINDS) {
           await first.stop({ abandon: true });
           const [recorded] = await h.store.anchoring.listBatches(h.organisation.id);
           expect(recorded!.status).to.equal("sending");
-          if (point === "before-receipt") expect(recorded!.txHash).to.match(/^0x[0-9a-f]{64}$/);
-          else expect(recorded!.txHash).to.equal(null);
+          // The hash is stored once the transaction is signed, before it is sent.
+          if (point === "before-send") expect(recorded!.txHash).to.equal(null);
+          else expect(recorded!.txHash).to.match(/^0x[0-9a-f]{64}$/);
           const onChainBefore = await h.chain.record(recorded!.root);
           expect(onChainBefore.issuedAt !== 0).to.equal(point !== "before-send");
 

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { createWalletClient, defineChain, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { faultyNode } from "./helpers/faulty-node";
+import { rpc } from "./helpers/onchain";
 
 const DOWN_MS = 2000;
 
@@ -95,6 +96,35 @@ describe("node restarts while a batch is anchored", function () {
       );
       expect(refused, "the node refused the stale nonce").to.have.length(1);
     } finally {
+      await node.close();
+    }
+  });
+});
+
+describe("node restarts on a chain with a mempool (interval mining)", function () {
+  this.timeout(60_000);
+
+  it("restarts after the send, before its answer, while the transaction is still pending: not sent twice", async () => {
+    const node = await faultyNode();
+    const rpcUrl = node.h.deployment.rpcUrl;
+    try {
+      await node.queue(20);
+      await rpc(rpcUrl, "evm_setAutomine", [false]);
+      await rpc(rpcUrl, "evm_setIntervalMining", [4000]);
+      node.proxy.inject({
+        fault: { kind: "restart", downMs: 500, forward: true },
+        methods: ["eth_sendRawTransaction"],
+      });
+      const worker = node.startWorker();
+      await node.expectSettled(worker);
+      // Anchored by the transaction that was pending (found by the hash stored before the send), from its receipt.
+      const [batch] = await node.h.store.anchoring.listBatches(node.h.organisation.id);
+      expect(batch!.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(batch!.blockNumber).to.not.equal(null);
+      expect(node.proxy.count("eth_sendRawTransaction"), "one send per batch").to.equal(2);
+    } finally {
+      await rpc(rpcUrl, "evm_setIntervalMining", [0]).catch(() => undefined);
+      await rpc(rpcUrl, "evm_setAutomine", [true]).catch(() => undefined);
       await node.close();
     }
   });

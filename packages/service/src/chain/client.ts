@@ -7,9 +7,12 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
+  encodeFunctionData,
+  getContractError,
   type Hex,
   HttpRequestError,
   http,
+  keccak256,
   type LocalAccount,
   type PublicClient,
   parseEventLogs,
@@ -31,6 +34,11 @@ export type RegistryRecord = {
 };
 
 export type LeafRevocation = { revokedAt: number; reason: number };
+
+export type WriteOptions = {
+  /** Called with the transaction's hash once it is signed, before it is sent (to record it first). */
+  onSigned?: (hash: Hex) => Promise<void>;
+};
 
 export type TxReceipt = { transactionHash: Hex; status: "success" | "reverted"; blockNumber: bigint };
 
@@ -79,8 +87,11 @@ export interface ChainClient {
     metadataHash: Hex;
   }): Promise<Hex>;
   updateEventMetadata(args: { eventId: bigint; metadataHash: Hex }): Promise<Hex>;
-  anchorBatch(args: { root: Hex; eventId: bigint; validUntil: bigint; batchSize: number }): Promise<Hex>;
-  issueSigned(args: { request: IssueRequestArgs; signature: Hex }): Promise<Hex>;
+  anchorBatch(
+    args: { root: Hex; eventId: bigint; validUntil: bigint; batchSize: number },
+    options?: WriteOptions,
+  ): Promise<Hex>;
+  issueSigned(args: { request: IssueRequestArgs; signature: Hex }, options?: WriteOptions): Promise<Hex>;
   revoke(args: { commitment: Hex; reason: number }): Promise<Hex>;
   revokeLeaf(args: { root: Hex; leaf: Hex; reason: number }): Promise<Hex>;
   supersede(args: { root: Hex; leaf: Hex; replacement: Hex }): Promise<Hex>;
@@ -140,6 +151,8 @@ export function classifyChainError(error: unknown): Error {
   if (error instanceof Error) return new ChainRpcError(error.message);
   return new ChainRpcError(String(error));
 }
+
+const ALREADY_KNOWN = /already known|known transaction/i;
 
 const NONCE_ERROR =
   /nonce too low|nonce has already been used|replacement transaction underpriced|already known|nonce.*(too high|expected)/i;
@@ -247,26 +260,49 @@ export async function createChainClient(parameters: CreateChainClientParameters)
     }
   };
 
+  /**
+   * Prepares, signs and sends a registry call from `account` with the next nonce. The hash is known before the
+   * transaction leaves (`onSigned`), so a caller can record it first: if the answer to the send is lost (a node
+   * restart, a timeout), the transaction is found by its hash, pending or mined, instead of being sent again.
+   */
   async function write(
     account: LocalAccount,
     client: WalletClient,
     functionName: string,
     args: readonly unknown[],
+    options: WriteOptions = {},
   ): Promise<Hex> {
+    const data = encodeFunctionData({
+      abi: intygRegistryAbi,
+      functionName: functionName as never,
+      args: args as never,
+    });
     try {
-      return await nonces.send(account.address, (nonce) =>
-        client.writeContract({
-          address: registry,
+      return await nonces.send(account.address, async (nonce) => {
+        const request = await client.prepareTransactionRequest({ account, chain, to: registry, data, nonce });
+        const serializedTransaction = await account.signTransaction(request as never);
+        const hash = keccak256(serializedTransaction);
+        await options.onSigned?.(hash);
+        try {
+          return await client.sendRawTransaction({ serializedTransaction });
+        } catch (error) {
+          // The node has this very transaction already (an earlier send whose answer was lost).
+          if (error instanceof BaseError && ALREADY_KNOWN.test(`${error.shortMessage} ${error.details}`))
+            return hash;
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof BaseError)) throw classifyChainError(error);
+      throw classifyChainError(
+        getContractError(error, {
           abi: intygRegistryAbi,
-          functionName: functionName as never,
-          args: args as never,
-          account,
-          chain,
-          nonce,
+          address: registry,
+          args: [...args],
+          functionName,
+          sender: account.address,
         }),
       );
-    } catch (error) {
-      throw classifyChainError(error);
     }
   }
 
@@ -369,10 +405,10 @@ export async function createChainClient(parameters: CreateChainClientParameters)
       write(keyAccount, keyWallet, "createEvent", [organisationId, parentId, kind, metadataHash]),
     updateEventMetadata: ({ eventId, metadataHash }) =>
       write(keyAccount, keyWallet, "updateEventMetadata", [eventId, metadataHash]),
-    anchorBatch: ({ root, eventId, validUntil, batchSize }) =>
-      write(keyAccount, keyWallet, "anchorBatch", [root, eventId, validUntil, batchSize]),
-    issueSigned: ({ request, signature }) =>
-      write(relayerAccount, relayerWallet, "issueSigned", [request, signature]),
+    anchorBatch: ({ root, eventId, validUntil, batchSize }, options) =>
+      write(keyAccount, keyWallet, "anchorBatch", [root, eventId, validUntil, batchSize], options),
+    issueSigned: ({ request, signature }, options) =>
+      write(relayerAccount, relayerWallet, "issueSigned", [request, signature], options),
     revoke: ({ commitment, reason }) => write(keyAccount, keyWallet, "revoke", [commitment, reason]),
     revokeLeaf: ({ root, leaf, reason }) => write(keyAccount, keyWallet, "revokeLeaf", [root, leaf, reason]),
     supersede: ({ root, leaf, replacement }) =>

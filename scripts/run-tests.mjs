@@ -1,12 +1,17 @@
 // Runs every test of every part, as CI does, and ends with one line "N passed, N failed".
 // Each step's own output streams through; mocha's summary lines are counted, and lint and
 // typecheck steps count as one test each.
+// Every service the steps start also logs to .intyg/test-logs/ (INTYG_LOG_DIR, one file per process named
+// after its step); the last step scans those logs for secrets and personal data (scripts/log-scan.ts).
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const only = process.argv.slice(2);
+const logDir = path.join(root, ".intyg", "test-logs");
+/** Steps that start services, and so must leave logs behind. */
+const LOGGING_STEPS = ["service", "cli"];
 
 /** @type {{ name: string, cmd: string, args: string[], cwd: string, kind: "mocha" | "check" }[]} */
 const steps = [
@@ -25,12 +30,42 @@ for (const dir of readdirSync(path.join(root, "packages")).sort()) {
   }
 }
 
+const selected = steps.filter((step) => only.length === 0 || only.includes(step.name));
+const ranLogging = selected.filter((step) => LOGGING_STEPS.includes(step.name)).map((step) => step.name);
+// The scan runs after any step that starts services (or alone, on the logs of an earlier run).
+if (ranLogging.length > 0 || only.includes("log-scan")) {
+  selected.push({
+    name: "log-scan",
+    cmd: "pnpm",
+    args: [
+      "exec",
+      "tsx",
+      "scripts/log-scan.ts",
+      logDir,
+      "--min-lines",
+      String(200 * Math.max(1, ranLogging.length)),
+      ...(ranLogging.length > 0 ? ["--expect", ranLogging.join(",")] : []),
+    ],
+    cwd: root,
+    kind: "check",
+  });
+}
+if (ranLogging.length > 0) {
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+}
+
 function run(step) {
   return new Promise((resolve) => {
     const child = spawn(step.cmd, step.args, {
       cwd: step.cwd,
       stdio: ["ignore", "pipe", "pipe"],
-      env: process.env,
+      env: {
+        ...process.env,
+        INTYG_LOG_DIR: logDir,
+        INTYG_LOG_NAME: step.name,
+        INTYG_LOG_FILE_LEVEL: process.env.INTYG_LOG_FILE_LEVEL || "debug",
+      },
     });
     let out = "";
     const tee = (stream, sink) =>
@@ -47,8 +82,7 @@ function run(step) {
 let passed = 0;
 let failed = 0;
 const summary = [];
-for (const step of steps) {
-  if (only.length > 0 && !only.includes(step.name)) continue;
+for (const step of selected) {
   console.log(`\n=== ${step.name} ===`);
   const { code, out } = await run(step);
   if (step.kind === "check") {

@@ -23,6 +23,22 @@ export type WorkerConfig = {
   retryMaxMs: number;
 };
 
+/** How the service talks to the node: every JSON-RPC request is bounded, so a node that hangs blocks nothing. */
+export type RpcConfig = {
+  /** The most one request may take, ms, its answer's body included. */
+  timeoutMs: number;
+  /** Retries of a failed request (connection errors, HTTP 5xx, -32603 internal, -32005 limit) before giving up. */
+  retryCount: number;
+  /** The most the worker waits for a receipt before it reconciles and tries again, ms. */
+  receiptTimeoutMs: number;
+};
+
+export const DEFAULT_RPC_CONFIG: RpcConfig = {
+  timeoutMs: 20_000,
+  retryCount: 2,
+  receiptTimeoutMs: 120_000,
+};
+
 export type ServiceConfig = {
   host: string;
   port: number;
@@ -36,6 +52,7 @@ export type ServiceConfig = {
   /** The RPC URL browsers use on the verifier page (/verify); `rpcUrl` when not set. */
   publicRpcUrl: string;
   registry: Address;
+  rpc: RpcConfig;
   /** Largest request body, bytes. */
   bodyLimitBytes: number;
   rateLimit: RateLimitConfig;
@@ -81,6 +98,7 @@ export function defaultConfig(
     logLevel: "info",
     publicRpcUrl: overrides.rpcUrl,
     ...overrides,
+    rpc: { ...DEFAULT_RPC_CONFIG, ...overrides.rpc },
     worker: { ...DEFAULT_WORKER_CONFIG, ...overrides.worker },
   };
 }
@@ -121,6 +139,11 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     rpcUrl,
     publicRpcUrl: env.INTYG_PUBLIC_RPC_URL || rpcUrl,
     registry: getAddress(registry),
+    rpc: {
+      timeoutMs: intFrom(env, "INTYG_RPC_TIMEOUT_MS", DEFAULT_RPC_CONFIG.timeoutMs, 100),
+      retryCount: intFrom(env, "INTYG_RPC_RETRIES", DEFAULT_RPC_CONFIG.retryCount, 0),
+      receiptTimeoutMs: intFrom(env, "INTYG_RECEIPT_TIMEOUT_MS", DEFAULT_RPC_CONFIG.receiptTimeoutMs, 1000),
+    },
     bodyLimitBytes: intFrom(env, "INTYG_BODY_LIMIT_BYTES", 16 * 1024 * 1024, 1024),
     rateLimit: {
       requests: intFrom(env, "INTYG_RATE_LIMIT", 1200, 1),

@@ -28,7 +28,7 @@ export { DEMO_ORGANISATION, type DevInfo, type RunningDev, type StartDevOptions,
 export * from "./errors";
 export { type App, createApp } from "./http/app";
 export type { AppDeps, AppEnv, AuthContext, CredentialVerifier } from "./http/context";
-export { createLogger, type Logger, REDACT_PATHS, silentLogger } from "./logger";
+export { createLogger, errorText, type Logger, logFileFromEnv, REDACT_PATHS, silentLogger } from "./logger";
 export { main } from "./main";
 export {
   checkProfiles,

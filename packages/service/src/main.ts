@@ -9,7 +9,7 @@
 
 import { loadConfig, loadSignerSource } from "./config";
 import { ConfigError, SignerError } from "./errors";
-import { createLogger } from "./logger";
+import { createLogger, errorText, type SerializedError, serializeError } from "./logger";
 import { loadSigner, type RunningService, startService } from "./service";
 import { privateKeySigner } from "./signer";
 
@@ -46,7 +46,7 @@ if (require.main === module) {
       process.exit(2);
     }
     process.stderr.write(
-      `intyg service failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+      `intyg service failed to start: ${error instanceof Error ? (serializeError(error) as SerializedError).stack : errorText(error)}\n`,
     );
     process.exit(1);
   });

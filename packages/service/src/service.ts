@@ -12,7 +12,7 @@ import type { ServiceConfig, SignerSource } from "./config";
 import type { OrganisationProfile } from "./format";
 import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
-import { createLogger, type Logger } from "./logger";
+import { createLogger, errorText, type Logger } from "./logger";
 import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
 import { createStore, type Store } from "./store/store";
 import { createVerification } from "./verification";
@@ -73,7 +73,7 @@ export async function checkProfiles(store: Store, chain: ChainClient, logger: Lo
       }
     } catch (error) {
       logger.warn(
-        { organisation: organisation.id, err: String(error) },
+        { organisation: organisation.id, err: errorText(error) },
         "the organisation could not be checked on chain",
       );
     }
@@ -89,7 +89,7 @@ async function loadVerifyPage(config: ServiceConfig, chain: ChainClient, logger:
     const html = verifyPageHtml({ rpcUrl: config.publicRpcUrl, registry: chain.registry });
     return () => html;
   } catch (error) {
-    logger.warn({ err: String(error) }, "the verifier page could not be built; /verify answers 501");
+    logger.warn({ err: errorText(error) }, "the verifier page could not be built; /verify answers 501");
     return undefined;
   }
 }
@@ -115,6 +115,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       rpcUrl: config.rpcUrl,
       registry: config.registry,
       signer: options.signer,
+      requestTimeoutMs: config.rpc.timeoutMs,
+      retryCount: config.rpc.retryCount,
+      receiptTimeoutMs: config.rpc.receiptTimeoutMs,
       ...(options.relayer ? { relayer: options.relayer } : {}),
     });
     const key = await chain.signingKey(options.signer.address).catch(() => null);

@@ -75,6 +75,24 @@ describe("configuration", () => {
     expect(() => loadConfig({ ...base, DATABASE_URL: "sqlite://x" })).to.throw(ConfigError);
   });
 
+  it("bounds chain requests: INTYG_RPC_TIMEOUT_MS, INTYG_RPC_RETRIES, INTYG_RECEIPT_TIMEOUT_MS", () => {
+    expect(loadConfig(base).rpc).to.deep.equal({
+      timeoutMs: 20_000,
+      retryCount: 2,
+      receiptTimeoutMs: 120_000,
+    });
+    const config = loadConfig({
+      ...base,
+      INTYG_RPC_TIMEOUT_MS: "1500",
+      INTYG_RPC_RETRIES: "0",
+      INTYG_RECEIPT_TIMEOUT_MS: "30000",
+    });
+    expect(config.rpc).to.deep.equal({ timeoutMs: 1500, retryCount: 0, receiptTimeoutMs: 30_000 });
+    // No timeout at all is not an option: a node that never answers would block the worker.
+    expect(() => loadConfig({ ...base, INTYG_RPC_TIMEOUT_MS: "0" })).to.throw(ConfigError);
+    expect(() => loadConfig({ ...base, INTYG_RPC_RETRIES: "-1" })).to.throw(ConfigError);
+  });
+
   it("takes the signing key from INTYG_SIGNER_KEY or INTYG_KEYSTORE with its password", () => {
     expect(loadSignerSource({ INTYG_SIGNER_KEY: "0xabc" })).to.deep.equal({
       kind: "env",

@@ -7,9 +7,12 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
+  encodeFunctionData,
+  getContractError,
   type Hex,
   HttpRequestError,
   http,
+  keccak256,
   type LocalAccount,
   type PublicClient,
   parseEventLogs,
@@ -18,6 +21,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
+import { DEFAULT_RPC_CONFIG } from "../config";
 import { type Signer, signerAccount } from "../signer";
 
 export type RegistryRecord = {
@@ -30,6 +34,11 @@ export type RegistryRecord = {
 };
 
 export type LeafRevocation = { revokedAt: number; reason: number };
+
+export type WriteOptions = {
+  /** Called with the transaction's hash once it is signed, before it is sent (to record it first). */
+  onSigned?: (hash: Hex) => Promise<void>;
+};
 
 export type TxReceipt = { transactionHash: Hex; status: "success" | "reverted"; blockNumber: bigint };
 
@@ -78,8 +87,11 @@ export interface ChainClient {
     metadataHash: Hex;
   }): Promise<Hex>;
   updateEventMetadata(args: { eventId: bigint; metadataHash: Hex }): Promise<Hex>;
-  anchorBatch(args: { root: Hex; eventId: bigint; validUntil: bigint; batchSize: number }): Promise<Hex>;
-  issueSigned(args: { request: IssueRequestArgs; signature: Hex }): Promise<Hex>;
+  anchorBatch(
+    args: { root: Hex; eventId: bigint; validUntil: bigint; batchSize: number },
+    options?: WriteOptions,
+  ): Promise<Hex>;
+  issueSigned(args: { request: IssueRequestArgs; signature: Hex }, options?: WriteOptions): Promise<Hex>;
   revoke(args: { commitment: Hex; reason: number }): Promise<Hex>;
   revokeLeaf(args: { root: Hex; leaf: Hex; reason: number }): Promise<Hex>;
   supersede(args: { root: Hex; leaf: Hex; replacement: Hex }): Promise<Hex>;
@@ -110,12 +122,20 @@ export class ChainRpcError extends Error {
   override name = "ChainRpcError";
 }
 
+function isRevert(error: ContractFunctionRevertedError): boolean {
+  if (error.data) return true;
+  if (error.raw && error.raw !== "0x") return true;
+  return /revert/i.test(`${error.reason ?? ""} ${error.details}`);
+}
+
 /** Maps viem errors onto ChainRevertError (permanent) and ChainRpcError (transient). */
 export function classifyChainError(error: unknown): Error {
   if (error instanceof ChainRevertError || error instanceof ChainRpcError) return error;
   if (error instanceof BaseError) {
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
-    if (revert instanceof ContractFunctionRevertedError) {
+    // viem reads any -32603 with a message as a revert (nodes report reverts so), but a node or proxy in trouble
+    // answers -32603 too. Only revert data, or a message that says so, makes it a refusal; the rest is retried.
+    if (revert instanceof ContractFunctionRevertedError && isRevert(revert)) {
       const name = revert.data?.errorName ?? revert.reason ?? "unknown";
       return new ChainRevertError(name, revert.data?.args ?? []);
     }
@@ -131,6 +151,8 @@ export function classifyChainError(error: unknown): Error {
   if (error instanceof Error) return new ChainRpcError(error.message);
   return new ChainRpcError(String(error));
 }
+
+const ALREADY_KNOWN = /already known|known transaction/i;
 
 const NONCE_ERROR =
   /nonce too low|nonce has already been used|replacement transaction underpriced|already known|nonce.*(too high|expected)/i;
@@ -185,6 +207,13 @@ export type CreateChainClientParameters = {
   pollingIntervalMs?: number;
   /** Receipt wait limit, ms (default 120 s). */
   receiptTimeoutMs?: number;
+  /**
+   * How long one JSON-RPC request may take, ms, body included (default 20 s): a node that never answers fails
+   * the call instead of blocking the worker.
+   */
+  requestTimeoutMs?: number;
+  /** Retries of a failed request (transport errors, 5xx, -32603, -32005 …) before the call fails (default 2). */
+  retryCount?: number;
 };
 
 function toReceipt(receipt: {
@@ -201,7 +230,10 @@ function toReceipt(receipt: {
 
 /** The registry client over viem: reads through a public client, writes from the signer (and relayer) account. */
 export async function createChainClient(parameters: CreateChainClientParameters): Promise<ChainClient> {
-  const transport: Transport = http(parameters.rpcUrl, { retryCount: 2, timeout: 20_000 });
+  const transport: Transport = http(parameters.rpcUrl, {
+    retryCount: parameters.retryCount ?? DEFAULT_RPC_CONFIG.retryCount,
+    timeout: parameters.requestTimeoutMs ?? DEFAULT_RPC_CONFIG.timeoutMs,
+  });
   const chainId = parameters.chainId ?? (await createPublicClient({ transport }).getChainId());
   const chain: Chain = defineChain({
     id: chainId,
@@ -228,30 +260,53 @@ export async function createChainClient(parameters: CreateChainClientParameters)
     }
   };
 
+  /**
+   * Prepares, signs and sends a registry call from `account` with the next nonce. The hash is known before the
+   * transaction leaves (`onSigned`), so a caller can record it first: if the answer to the send is lost (a node
+   * restart, a timeout), the transaction is found by its hash, pending or mined, instead of being sent again.
+   */
   async function write(
     account: LocalAccount,
     client: WalletClient,
     functionName: string,
     args: readonly unknown[],
+    options: WriteOptions = {},
   ): Promise<Hex> {
+    const data = encodeFunctionData({
+      abi: intygRegistryAbi,
+      functionName: functionName as never,
+      args: args as never,
+    });
     try {
-      return await nonces.send(account.address, (nonce) =>
-        client.writeContract({
-          address: registry,
+      return await nonces.send(account.address, async (nonce) => {
+        const request = await client.prepareTransactionRequest({ account, chain, to: registry, data, nonce });
+        const serializedTransaction = await account.signTransaction(request as never);
+        const hash = keccak256(serializedTransaction);
+        await options.onSigned?.(hash);
+        try {
+          return await client.sendRawTransaction({ serializedTransaction });
+        } catch (error) {
+          // The node has this very transaction already (an earlier send whose answer was lost).
+          if (error instanceof BaseError && ALREADY_KNOWN.test(`${error.shortMessage} ${error.details}`))
+            return hash;
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof BaseError)) throw classifyChainError(error);
+      throw classifyChainError(
+        getContractError(error, {
           abi: intygRegistryAbi,
-          functionName: functionName as never,
-          args: args as never,
-          account,
-          chain,
-          nonce,
+          address: registry,
+          args: [...args],
+          functionName,
+          sender: account.address,
         }),
       );
-    } catch (error) {
-      throw classifyChainError(error);
     }
   }
 
-  const timeout = parameters.receiptTimeoutMs ?? 120_000;
+  const timeout = parameters.receiptTimeoutMs ?? DEFAULT_RPC_CONFIG.receiptTimeoutMs;
 
   return {
     chainId,
@@ -350,10 +405,10 @@ export async function createChainClient(parameters: CreateChainClientParameters)
       write(keyAccount, keyWallet, "createEvent", [organisationId, parentId, kind, metadataHash]),
     updateEventMetadata: ({ eventId, metadataHash }) =>
       write(keyAccount, keyWallet, "updateEventMetadata", [eventId, metadataHash]),
-    anchorBatch: ({ root, eventId, validUntil, batchSize }) =>
-      write(keyAccount, keyWallet, "anchorBatch", [root, eventId, validUntil, batchSize]),
-    issueSigned: ({ request, signature }) =>
-      write(relayerAccount, relayerWallet, "issueSigned", [request, signature]),
+    anchorBatch: ({ root, eventId, validUntil, batchSize }, options) =>
+      write(keyAccount, keyWallet, "anchorBatch", [root, eventId, validUntil, batchSize], options),
+    issueSigned: ({ request, signature }, options) =>
+      write(relayerAccount, relayerWallet, "issueSigned", [request, signature], options),
     revoke: ({ commitment, reason }) => write(keyAccount, keyWallet, "revoke", [commitment, reason]),
     revokeLeaf: ({ root, leaf, reason }) => write(keyAccount, keyWallet, "revokeLeaf", [root, leaf, reason]),
     supersede: ({ root, leaf, replacement }) =>

@@ -19,7 +19,7 @@ import type { WorkerConfig } from "../config";
 import { ProblemError } from "../errors";
 import { signSingle } from "../format";
 import { type IssuanceContext, prepareCredentials } from "../issuance";
-import type { Logger } from "../logger";
+import { errorText, type Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
 import type { BatchRecord, CredentialRecord } from "../store/types";
@@ -70,10 +70,6 @@ const ZERO32 = `0x${"0".repeat(64)}` as Hex;
 /** Reverts that mean the work is already done on chain. */
 const DONE_ALREADY = new Set(["IntygRegistryAlreadyAnchored"]);
 const REVOKED_ALREADY = new Set(["IntygRegistryAlreadyRevoked"]);
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}): Worker {
   const { store, signer, chain, clock, logger } = deps;
@@ -127,13 +123,23 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       // Reverted, dropped or never broadcast: send again (the registry refuses a root twice anyway).
     }
     let hash: Hex;
+    let recorded: Hex | null = null;
     try {
-      hash = await chain.anchorBatch({
-        root: batch.root,
-        eventId: BigInt(batch.chainEventId),
-        validUntil: BigInt(batch.validUntil),
-        batchSize: batch.size,
-      });
+      hash = await chain.anchorBatch(
+        {
+          root: batch.root,
+          eventId: BigInt(batch.chainEventId),
+          validUntil: BigInt(batch.validUntil),
+          batchSize: batch.size,
+        },
+        {
+          // The hash is stored before the transaction leaves: if the answer is lost, the next attempt finds it.
+          onSigned: async (signed) => {
+            await store.anchoring.markBatchSent(batch.id, signed);
+            recorded = signed;
+          },
+        },
+      );
     } catch (error) {
       const classified = classifyChainError(error);
       if (classified instanceof ChainRevertError) {
@@ -144,7 +150,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       }
       throw classified;
     }
-    await store.anchoring.markBatchSent(batch.id, hash);
+    if (hash !== recorded) await store.anchoring.markBatchSent(batch.id, hash);
     const receipt = await chain.waitForReceipt(hash);
     if (receipt.status === "success") return blockAnchored(receipt.blockNumber, hash);
     const again = await chain.record(batch.root);
@@ -225,8 +231,17 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       message = resigned.proof.eip712.message;
     }
     let hash: Hex;
+    let recorded: Hex | null = null;
     try {
-      hash = await chain.issueSigned({ request: issueRequestFromMessage(message!), signature: signature! });
+      hash = await chain.issueSigned(
+        { request: issueRequestFromMessage(message!), signature: signature! },
+        {
+          onSigned: async (signed) => {
+            await store.anchoring.markSingleSent(credential.id, signed);
+            recorded = signed;
+          },
+        },
+      );
     } catch (error) {
       const classified = classifyChainError(error);
       if (classified instanceof ChainRevertError) {
@@ -240,7 +255,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       }
       throw classified;
     }
-    await store.anchoring.markSingleSent(credential.id, hash);
+    if (hash !== recorded) await store.anchoring.markSingleSent(credential.id, hash);
     const receipt = await chain.waitForReceipt(hash);
     if (receipt.status === "success") return anchored(hash);
     if ((await chain.record(credential.commitment)).issuedAt !== 0) return anchored(null);

@@ -19,7 +19,6 @@ import type {
   Page,
 } from "./types";
 
-
 /**
  * The columns of a credential whose anchoring failed for good ($2 the error, $3 the time). One whose revocation
  * was requested while it was being sent will never be on chain: it is cancelled and its revocation confirmed,

@@ -81,9 +81,15 @@ export function flip(value: unknown): unknown {
   return `${value}x`;
 }
 
-/** The string with the case of its last cased letter swapped, or undefined when it has none. */
+/**
+ * The string with the case of one letter swapped: the first hex letter of an address in it (a checksum
+ * that no longer holds), or else its last cased letter. Undefined when it has no cased letter.
+ */
 function swapCase(value: string): string | undefined {
-  for (let i = value.length - 1; i >= 0; i--) {
+  const address = /0x[0-9a-fA-F]{40}/.exec(value);
+  const letter = address ? /[a-fA-F]/.exec(address[0].slice(2)) : null;
+  const first = address && letter ? address.index + 2 + letter.index : -1;
+  for (let i = first >= 0 ? first : value.length - 1; i >= 0; i--) {
     const c = value[i]!;
     const swapped = c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
     if (swapped !== c) return value.slice(0, i) + swapped + value.slice(i + 1);

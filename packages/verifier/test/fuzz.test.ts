@@ -39,7 +39,7 @@ import {
   textEdited,
   timed,
 } from "./arbitraries";
-import { account, createFixture, type Fixture } from "./fixture";
+import { account, clone, createFixture, type Fixture } from "./fixture";
 
 describe("fuzzing: generated hostile documents through every verify entry point", function () {
   this.timeout(120_000);
@@ -129,6 +129,26 @@ describe("fuzzing: generated hostile documents through every verify entry point"
     expect((await verifyPresentation(presentation, { ...options, snapshot })).verified).to.equal(true);
     await throughEveryEntryPoint(single);
     await throughEveryEntryPoint(JSON.stringify(presentation));
+  });
+
+  it("a very long key is cut short in the report, wherever it is refused (found by fuzzing)", async () => {
+    const long = `k${"x".repeat(5_000)}`;
+    const inSubject = clone(single) as unknown as { credentialSubject: Record<string, unknown> };
+    inSubject.credentialSubject[long] = null;
+    const inClaims = clone(single);
+    (inClaims.commitment.claims as Record<string, unknown>)[`/credentialSubject/${long}`] = {
+      salt: `0x${"0".repeat(32)}`,
+    };
+    const reports = await verifyCredentials([inSubject, inClaims], {
+      rpcUrl: fx.rpcUrl,
+      registry: fx.registry,
+    });
+    for (const report of reports) {
+      expectReport(report, "credential");
+      const failed = report.checks.find((check) => check.status === "failed")!;
+      expect(failed.code).to.be.oneOf(["schema", "invalid-claim-path", "missing-claim-value"]);
+      expect(failed.message).to.include("kxxx");
+    }
   });
 
   it("random JSON values, texts and bytes, deep and wide, with prototype keys", async () => {

@@ -15,19 +15,21 @@ export type InputLimits = {
 
 export const DEFAULT_INPUT_LIMITS: InputLimits = { maxBytes: 1_048_576, maxDepth: 32, maxNodes: 50_000 };
 
+/** Why an input was refused before it was read as a credential. */
+export type InputRefusal =
+  | "empty"
+  | "not-json"
+  | "too-large"
+  | "too-deep"
+  | "duplicate-key"
+  | "not-utf8"
+  | "share-link";
+
 export type InputResult =
   | { ok: true; value: unknown }
-  | {
-      ok: false;
-      code: "empty" | "not-json" | "too-large" | "too-deep" | "share-link";
-      key: MessageKey;
-      params: MessageParams;
-    };
+  | { ok: false; code: InputRefusal; key: MessageKey; params: MessageParams };
 
-function refuse(
-  code: "empty" | "not-json" | "too-large" | "too-deep",
-  params: MessageParams = {},
-): InputResult {
+function refuse(code: Exclude<InputRefusal, "share-link">, params: MessageParams = {}): InputResult {
   return { ok: false, code, key: `format.${code}` as MessageKey, params };
 }
 
@@ -49,6 +51,48 @@ function textDepth(text: string, limit: number): number {
     } else if (c === 125 || c === 93) depth--;
   }
   return max;
+}
+
+/**
+ * The first key that occurs twice in one object of a JSON text (already known to parse), or undefined.
+ * `JSON.parse` keeps the last of equal keys and other parsers the first, so a document with both would be
+ * verified as one thing and shown as another (RFC 8259 §4; I-JSON, RFC 7493, which RFC 8785 canonical JSON
+ * and so the claim digests assume, forbids them).
+ */
+function duplicateKey(text: string): string | undefined {
+  // One entry per open bracket: the keys seen so far in an object, or null in an array.
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 34) break;
+      }
+      if (!expectKey) continue;
+      expectKey = false;
+      const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      const keys = stack[stack.length - 1]!;
+      if (keys.has(key)) return key;
+      keys.add(key);
+    } else if (c === 123 /* { */) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 91 /* [ */) {
+      stack.push(null);
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      stack.pop();
+    } else if (c === 44 /* , */) {
+      expectKey = stack[stack.length - 1] instanceof Set;
+    }
+  }
+  return undefined;
 }
 
 /** Walks a value without recursion, checking depth and size; copies nothing. */
@@ -73,7 +117,8 @@ function checkValue(value: unknown, limits: InputLimits): InputResult {
 /**
  * Reads a document: a JSON text, UTF-8 bytes, or an already parsed value (which is only checked, not copied).
  * Values that are not JSON (functions, bigints, symbols, non-finite numbers) are refused as not JSON, and
- * cycles as too deep.
+ * cycles as too deep. Bytes that are not UTF-8 are refused (not replaced by U+FFFD), and so is a text with a key
+ * twice in one object.
  */
 export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT_LIMITS): InputResult {
   try {
@@ -81,7 +126,11 @@ export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT
     if (input instanceof Uint8Array) {
       if (input.byteLength > limits.maxBytes)
         return refuse("too-large", { size: input.byteLength, limit: limits.maxBytes });
-      text = new TextDecoder("utf-8", { fatal: false }).decode(input);
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(input);
+      } catch {
+        return refuse("not-utf8");
+      }
     } else if (typeof input === "string") {
       text = input;
     }
@@ -98,6 +147,8 @@ export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT
       } catch {
         return refuse("not-json");
       }
+      const duplicate = duplicateKey(trimmed);
+      if (duplicate !== undefined) return refuse("duplicate-key", { key: duplicate.slice(0, 80) });
       return checkValue(value, limits);
     }
     if (input === undefined || input === null) return refuse("empty");

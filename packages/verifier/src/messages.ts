@@ -12,6 +12,9 @@ const en = {
   "format.presentation-ok": () => "The document is a presentation with one Intyg credential.",
   "format.empty": () => "No credential was given: the input is empty.",
   "format.not-json": () => "The input is not JSON, so it cannot be a credential.",
+  "format.not-utf8": () => "The input is not UTF-8 text, so it cannot be a credential.",
+  "format.duplicate-key": (p) =>
+    `The input has the property "${p.key}" twice in one object, so it can be read in two ways.`,
   "format.too-large": (p) => `The input is too large (${p.size} bytes; at most ${p.limit}).`,
   "format.too-deep": (p) => `The input is nested too deeply (more than ${p.limit} levels).`,
   "format.not-object": () => "The input is not a JSON object, so it cannot be a credential.",
@@ -25,6 +28,7 @@ const en = {
   "format.presentation-credentials": (p) =>
     `A presentation must hold exactly one credential; this one holds ${p.count}.`,
   "format.share-link": (p) => `The share link cannot be read: ${p.detail}.`,
+  "format.presentation-schema": (p) => `The presentation is not valid: at ${p.path}, ${p.detail}.`,
   // integrity
   "integrity.ok": (p) =>
     Number(p.hidden) > 0
@@ -130,6 +134,9 @@ const sv: Record<MessageKey, Template> = {
   "format.presentation-ok": () => "Dokumentet är en presentation med ett intyg från Intyg.",
   "format.empty": () => "Inget intyg angavs: indata är tomt.",
   "format.not-json": () => "Indata är inte JSON och kan därför inte vara ett intyg.",
+  "format.not-utf8": () => "Indata är inte UTF-8-text och kan därför inte vara ett intyg.",
+  "format.duplicate-key": (p) =>
+    `Indata har egenskapen "${p.key}" två gånger i samma objekt och kan därför läsas på två sätt.`,
   "format.too-large": (p) => `Indata är för stort (${p.size} byte; högst ${p.limit}).`,
   "format.too-deep": (p) => `Indata är för djupt nästlat (mer än ${p.limit} nivåer).`,
   "format.not-object": () => "Indata är inte ett JSON-objekt och kan därför inte vara ett intyg.",
@@ -142,6 +149,7 @@ const sv: Record<MessageKey, Template> = {
   "format.presentation-credentials": (p) =>
     `En presentation ska innehålla exakt ett intyg; den här innehåller ${p.count}.`,
   "format.share-link": (p) => `Delningslänken kan inte läsas: ${p.detail}.`,
+  "format.presentation-schema": (p) => `Presentationen är inte giltig: vid ${p.path}, ${p.detail}.`,
   "integrity.ok": (p) =>
     Number(p.hidden) > 0
       ? `Uppgifterna stämmer med intygets hashvärde: inget har ändrats (${p.hidden} uppgift(er) dolda av innehavaren).`

@@ -69,9 +69,11 @@ export function resolveOptions(options: VerifyOptions): ResolvedOptions {
   };
 }
 
+/** A reader's failure as a reason code and a short detail (a damaged snapshot may hold very long keys). */
 function describe(error: unknown): { code: string; detail: string } {
-  if (error instanceof RegistryReadError) return { code: error.reason, detail: error.message };
-  return { code: "read-failed", detail: error instanceof Error ? error.message : String(error) };
+  const text = (message: string) => (message.length > 300 ? `${message.slice(0, 300)}…` : message);
+  if (error instanceof RegistryReadError) return { code: error.reason, detail: text(error.message) };
+  return { code: "read-failed", detail: text(error instanceof Error ? error.message : String(error)) };
 }
 
 /**

@@ -80,6 +80,11 @@ const BINDING_TEXT: Record<Lang, Record<string, string>> = {
   },
 };
 
+/** A path or detail from the document, cut short: a hostile document's keys may be very long. */
+function short(text: string, max = 160): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 function describeBinding(lang: Lang, binding: Extract<BindingResult, { ok: false }>): string {
   const text = BINDING_TEXT[lang][binding.reason] ?? binding.reason;
   return binding.path ? `${text} (${binding.path})` : text;
@@ -181,8 +186,8 @@ export async function prepareCredential(
     const first = issues[0];
     checks.fail("format", "schema", "format.schema", {
       count: issues.length,
-      path: first?.path || "/",
-      detail: first?.message ?? "",
+      path: short(first?.path || "/"),
+      detail: short(first?.message ?? ""),
     });
     return prepared;
   }
@@ -196,7 +201,7 @@ export async function prepareCredential(
   if (!integrity.ok) {
     checks.fail("integrity", integrity.reason, "integrity.failed", {
       reason: integrity.reason,
-      path: integrity.path,
+      ...(integrity.path === undefined ? {} : { path: short(integrity.path) }),
     });
     return prepared;
   }

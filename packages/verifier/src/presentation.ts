@@ -2,7 +2,7 @@
 // verifier's challenge and domain and the credential's id — by EIP-712 typed data or by personal_sign. A
 // presentation made for another challenge (a replay) or another domain (a foreign verifier) fails.
 
-import type { Credential } from "@intyg/credential";
+import { type Credential, isIsoDateTime } from "@intyg/credential";
 import {
   type Address,
   getAddress,
@@ -18,7 +18,7 @@ import { CheckList } from "./checks";
 import { isPlainObject, readDocument } from "./input";
 import { ChainViews, resolveOptions, type VerifyOptions } from "./options";
 import type { PreparedCredential } from "./prepare";
-import type { VerificationReport } from "./types";
+import type { Lang, VerificationReport } from "./types";
 import { buildReport, chainSummary, prepareInput } from "./verify";
 
 /** The proof type of a presentation signed as EIP-712 typed data. */
@@ -142,11 +142,86 @@ export type VerifyPresentationOptions = VerifyOptions & {
   domain?: string;
 };
 
-const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+/** A 65-byte signature in lowercase hex, as a wallet gives it. */
+const SIGNATURE = /^0x[0-9a-f]{130}$/;
+/** Half the order of secp256k1: a signature with a larger `s` is a malleated copy of one with `n - s`. */
+const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+const PRESENTATION_CONTEXT = "https://www.w3.org/ns/credentials/v2";
+const PRESENTATION_KEYS = ["@context", "type", "holder", "verifiableCredential", "proof"];
+const PROOF_KEYS = [
+  "type",
+  "created",
+  "proofPurpose",
+  "verificationMethod",
+  "challenge",
+  "domain",
+  "proofValue",
+];
+const HOLDER_DID = /^did:pkh:eip155:[1-9][0-9]{0,15}:0x[0-9a-fA-F]{40}$/;
+
+type EnvelopeProblem = "unknown-property" | "context" | "type" | "holder" | "created" | "purpose" | "method";
+
+const ENVELOPE_TEXT: Record<Lang, Record<EnvelopeProblem, string>> = {
+  en: {
+    "unknown-property": "a property that is not part of a presentation",
+    context: `the context must be ["${PRESENTATION_CONTEXT}"]`,
+    type: `the type must be ["VerifiablePresentation"]`,
+    holder: "the holder must be the did:pkh of a wallet",
+    created: "the creation time must be a UTC date-time",
+    purpose: `the proof purpose must be "authentication"`,
+    method: "the verification method must be the holder's #blockchainAccountId",
+  },
+  sv: {
+    "unknown-property": "en egenskap som inte hör till en presentation",
+    context: `kontexten ska vara ["${PRESENTATION_CONTEXT}"]`,
+    type: `typen ska vara ["VerifiablePresentation"]`,
+    holder: "innehavaren ska vara en plånboks did:pkh",
+    created: "tidpunkten ska vara ett datum och en tid i UTC",
+    purpose: `bevisets syfte ska vara "authentication"`,
+    method: "verifieringsmetoden ska vara innehavarens #blockchainAccountId",
+  },
+};
+
+/**
+ * What is wrong with the envelope of a presentation (everything but the credential, and the proof's type,
+ * challenge, domain and signature, which the holder check reads), or undefined. Nothing here is signed by the
+ * holder, so nothing may be there that the verifier does not check: no unknown properties, a `holder` that is
+ * a wallet's did:pkh, and a verification method that is that wallet's. Only `proof.created` is informative.
+ */
+function envelopeProblem(
+  doc: Record<string, unknown>,
+  proof: Record<string, unknown>,
+): { path: string; problem: EnvelopeProblem } | undefined {
+  const unknown = Object.keys(doc).find((key) => !PRESENTATION_KEYS.includes(key));
+  if (unknown !== undefined) return { path: `/${unknown.slice(0, 80)}`, problem: "unknown-property" };
+  const context = doc["@context"];
+  if (!Array.isArray(context) || context.length !== 1 || context[0] !== PRESENTATION_CONTEXT)
+    return { path: "/@context", problem: "context" };
+  const type = doc.type;
+  if (!Array.isArray(type) || type.length !== 1 || type[0] !== "VerifiablePresentation")
+    return { path: "/type", problem: "type" };
+  if (
+    typeof doc.holder !== "string" ||
+    !HOLDER_DID.test(doc.holder) ||
+    addressOfDid(doc.holder) === undefined
+  )
+    return { path: "/holder", problem: "holder" };
+  const unknownProof = Object.keys(proof).find((key) => !PROOF_KEYS.includes(key));
+  if (unknownProof !== undefined)
+    return { path: `/proof/${unknownProof.slice(0, 80)}`, problem: "unknown-property" };
+  if (typeof proof.created !== "string" || !isIsoDateTime(proof.created))
+    return { path: "/proof/created", problem: "created" };
+  if (proof.proofPurpose !== "authentication") return { path: "/proof/proofPurpose", problem: "purpose" };
+  if (proof.verificationMethod !== `${doc.holder}#blockchainAccountId`)
+    return { path: "/proof/verificationMethod", problem: "method" };
+  return undefined;
+}
 
 async function holderCheck(
   prepared: PreparedCredential,
   proof: Record<string, unknown>,
+  holderId: unknown,
   options: VerifyPresentationOptions,
 ): Promise<Address | undefined> {
   const { checks, credential, target } = prepared;
@@ -171,6 +246,10 @@ async function holderCheck(
     checks.fail("holder", "malformed-proof", "holder.malformed", {
       detail: "challenge, domain or proofValue",
     });
+    return undefined;
+  }
+  if (BigInt(`0x${proofValue.slice(66, 130)}`) > SECP256K1_HALF_N) {
+    checks.fail("holder", "invalid-signature", "holder.signature");
     return undefined;
   }
   if (challenge !== options.challenge) {
@@ -198,8 +277,9 @@ async function holderCheck(
     checks.fail("holder", "invalid-signature", "holder.signature");
     return undefined;
   }
-  const method = addressOfDid(proof.verificationMethod);
-  if (method !== undefined && !isAddressEqual(method, signer)) {
+  // The format check made `holder` a did:pkh and the verification method its account.
+  const named = addressOfDid(holderId);
+  if (named === undefined || !isAddressEqual(named, signer)) {
     checks.fail("holder", "invalid-signature", "holder.signature");
     return undefined;
   }
@@ -256,6 +336,13 @@ export async function verifyPresentation(
       type: "—",
       expected: PRESENTATION_EIP712_PROOF,
     });
+  const problem = envelopeProblem(doc, doc.proof);
+  if (problem) {
+    return fail("presentation-schema", "format.presentation-schema", {
+      path: problem.path,
+      detail: ENVELOPE_TEXT[lang][problem.problem],
+    });
+  }
 
   const prepared = await prepareInput(list[0], resolved);
   if (prepared.checks.status("format") === "passed") prepared.checks.pass("format", "format.presentation-ok");
@@ -274,7 +361,7 @@ export async function verifyPresentation(
   });
   let holder: Address | undefined;
   try {
-    holder = await holderCheck(prepared, doc.proof, options);
+    holder = await holderCheck(prepared, doc.proof, doc.holder, options);
   } catch {
     prepared.checks.fail("holder", "invalid-signature", "holder.signature");
   }

@@ -52,6 +52,17 @@ describe("hostile input", () => {
     await failsFormat(trap);
   });
 
+  it("refuses a key written twice in one object, and bytes that are not UTF-8", async () => {
+    const twice = await failsFormat('{"a":{"name":"Mallory","b":1,"name":"Anna"}}', "duplicate-key");
+    expect(twice.message).to.match(/"name" twice/);
+    // Escapes spell the same key; equal keys in different objects, and keys inside strings, are fine.
+    await failsFormat('{"nam\\u0065":1,"name":2}', "duplicate-key");
+    await failsFormat('[{"a":1},{"a":1}]', "not-an-object");
+    await failsFormat('{"x":"\\"x\\":1,","y":{"x":1}}', "schema");
+    await failsFormat(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), "not-utf8");
+    await failsFormat(new TextEncoder().encode('{"a":"å"}'), "schema");
+  });
+
   it("names an unknown proof type, and a presentation given as a credential", async () => {
     const format = await failsFormat({ proof: { type: "Ed25519Signature2020" } }, "unknown-proof-type");
     expect(format.message).to.match(/Ed25519Signature2020/);

@@ -1,86 +1,94 @@
-// Changes every field of valid credentials (a single one and one of a batch), one at a time, and expects each
-// changed copy to fail verification; deleting each field must fail too.
+// Every mutation of every field of three real documents — a single credential, a credential of a batch (with
+// its Merkle proof) and a presentation of a credential with hidden claims — one at a time: each leaf's
+// character, case, type or value; each property and array item deleted; each array reversed and grown; each
+// object given an extra property; each property written twice in the text. The fields are found by walking
+// the documents. Only the mutations listed in UNCOMMITTED may still verify, so a new field that nothing
+// signs or commits to makes this test fail; and each rejection must name a specific reason from the check
+// that guards the field.
 
-import type { Credential } from "@intyg/credential";
+import { type Credential, discloseCredential } from "@intyg/credential";
 import { expect } from "chai";
-import { verifyCredentials } from "../src";
-import { clone, createFixture, type Fixture } from "./fixture";
+import {
+  createPresentation,
+  holderDid,
+  type VerifiablePresentation,
+  type VerificationReport,
+  verifyCredentials,
+  verifyPresentation,
+} from "../src";
+import { account, clone, createFixture, type Fixture } from "./fixture";
+import { type Mutant, type MutationKind, mutants, reverseKeys } from "./mutate";
 
-type Path = (string | number)[];
-
-/** Every path to a primitive value (string, number, boolean) in a JSON document. */
-function leafPaths(value: unknown, path: Path = []): Path[] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => leafPaths(item, [...path, i]));
-  if (typeof value === "object" && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => leafPaths(item, [...path, key]));
-  }
-  return [path];
-}
-
-/** Every path to a property or array item. */
-function allPaths(value: unknown, path: Path = []): Path[] {
-  if (Array.isArray(value))
-    return value.flatMap((item, i) => [[...path, i], ...allPaths(item, [...path, i])]);
-  if (typeof value === "object" && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => [
-      [...path, key],
-      ...allPaths(item, [...path, key]),
-    ]);
-  }
-  return [];
-}
-
-function parentOf(doc: unknown, path: Path): Record<string | number, unknown> {
-  let node = doc as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  return node;
-}
-
-/** A different value of the same kind: a changed digit or letter, a number + 1, a flipped boolean. */
-function mutate(value: unknown): unknown {
-  if (typeof value === "boolean") return !value;
-  if (typeof value === "number") return value + 1;
-  if (typeof value !== "string") return value;
-  // Change the last character that is a hex digit or a letter, keeping case and kind.
-  for (let i = value.length - 1; i >= 0; i--) {
-    const c = value[i]!;
-    const swap = /[0-8]/.test(c)
-      ? String.fromCharCode(c.charCodeAt(0) + 1)
-      : c === "9"
-        ? "8"
-        : /[a-eA-E]/.test(c)
-          ? String.fromCharCode(c.charCodeAt(0) + 1)
-          : /[f-yF-Y]/.test(c)
-            ? String.fromCharCode(c.charCodeAt(0) + 1)
-            : /[zZ]/.test(c)
-              ? String.fromCharCode(c.charCodeAt(0) - 1)
-              : undefined;
-    if (swap !== undefined) return value.slice(0, i) + swap + value.slice(i + 1);
-  }
-  return `${value}x`;
-}
-
-const pointer = (path: Path) => `/${path.join("/")}`;
+type Case = "a single credential" | "a credential of a batch" | "a presentation with hidden claims";
 
 /**
- * The one field no check covers: the proof's `created` is informative metadata, neither signed by the
- * EIP-712 request nor committed to (the issuance time a verifier relies on is the block's, from the registry).
+ * The mutations that still verify, and why.
+ * - `created` of a proof is informative: the issuer's EIP-712 request has no time in it (the issuance time a
+ *   verifier reports is the anchoring block's), and the holder's signature covers only the challenge, the
+ *   domain and the credential id.
+ * - The issuer proof's `verificationMethod` is not signed: it names the key, and the key that recovers from
+ *   the signature must be the one named. Its address is compared as an address, so a spelling with a broken
+ *   EIP-55 checksum (one letter's case swapped) still names the same key. (The credential schema accepts any
+ *   case there, unlike every other address field, which must be lowercase or checksummed.)
  */
-const UNAUTHENTICATED = new Set(["/proof/created"]);
+const UNCOMMITTED: Record<Case, string[]> = {
+  "a single credential": ["/proof/created flip", "/proof/verificationMethod case"],
+  "a credential of a batch": ["/proof/created flip", "/proof/verificationMethod case"],
+  "a presentation with hidden claims": [
+    "/verifiableCredential/0/proof/created flip",
+    "/verifiableCredential/0/proof/verificationMethod case",
+    "/proof/created flip",
+  ],
+};
 
-describe("mutation: every changed field fails", function () {
+const ALL_KINDS: MutationKind[] = [
+  "flip",
+  "case",
+  "type",
+  "null",
+  "delete",
+  "reverse",
+  "grow",
+  "extra-key",
+  "duplicate-key",
+];
+
+/** The checks allowed to reject a mutation of a field: the ones that guard it. */
+function guards(pointer: string, presentation: boolean): string[] {
+  let rest = pointer;
+  if (presentation) {
+    if (!rest.startsWith("/verifiableCredential/0/")) {
+      // The envelope (holder, challenge, domain, signature), or the credential list itself.
+      return rest.startsWith("/verifiableCredential") ? ["format"] : ["format", "holder"];
+    }
+    rest = rest.slice("/verifiableCredential/0".length);
+  }
+  if (rest.startsWith("/proof") || rest.startsWith("/anchor")) return ["format", "signature"];
+  // Claims and the commitment: the schema, else the salted digests and their root.
+  return ["format", "integrity"];
+}
+
+const SPECIFIC_CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+describe("mutation: every change to a signed or committed field fails", function () {
   this.timeout(120_000);
   let fx: Fixture;
-  let single: Credential;
-  let batched: Credential;
+  const holder = account(3);
+  const challenge = "2f0c8e1a-6b1d-4c38-9d0e-5a7b3c2d1e0f";
+  const domain = "rekrytering.example.se";
+  const documents = {} as Record<Case, Credential | VerifiablePresentation>;
+  const results = {} as Record<
+    Case,
+    { mutants: Mutant[]; baseline: VerificationReport; reports: VerificationReport[] }
+  >;
 
   before(async () => {
     fx = await createFixture();
     const now = await fx.latestTimestamp();
-    single = await fx.issue({
+    const single = await fx.issue({
       validUntil: new Date((now + 365 * 86_400) * 1000),
       subject: {
-        id: "did:pkh:eip155:31337:0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+        id: holderDid(31337, holder.address),
         name: "Anna Andersson",
         email: "anna@example.se",
         birthDate: "1980-02-29",
@@ -91,57 +99,147 @@ describe("mutation: every changed field fails", function () {
         result: [{ type: ["Result"], status: "Completed" }],
       },
     });
-    batched = (await fx.issueBatch(5, { course: true }))[2]!;
+    const batched = (await fx.issueBatch(5, { course: true }))[2]!;
+    const disclosed = discloseCredential(single, {
+      hide: ["/credentialSubject/email", "/credentialSubject/birthDate", "/credentialSubject/team"],
+    });
+    documents["a single credential"] = single;
+    documents["a credential of a batch"] = batched;
+    documents["a presentation with hidden claims"] = await createPresentation({
+      credential: disclosed,
+      account: holder,
+      challenge,
+      domain,
+    });
+
+    const options = { rpcUrl: fx.rpcUrl, registry: fx.registry, lang: "en" as const };
+    for (const name of ["a single credential", "a credential of a batch"] as const) {
+      const list = mutants(documents[name]);
+      const [baseline, ...reports] = await verifyCredentials(
+        [documents[name], ...list.map((m) => m.document)],
+        options,
+      );
+      results[name] = { mutants: list, baseline: baseline!, reports };
+    }
+    const vp = "a presentation with hidden claims";
+    const list = mutants(documents[vp]);
+    const verify = (doc: unknown) => verifyPresentation(doc, { ...options, challenge, domain });
+    const reports: VerificationReport[] = [];
+    for (const mutant of list) reports.push(await verify(mutant.document));
+    results[vp] = { mutants: list, baseline: await verify(documents[vp]), reports };
   });
   after(async () => {
     await fx?.stop();
   });
 
-  for (const [name, get] of [
-    ["a single credential", () => single],
-    ["a credential of a batch", () => batched],
-  ] as const) {
-    it(`${name}: the original verifies, and each field changed one at a time fails`, async () => {
-      const original = get();
-      const options = { rpcUrl: fx.rpcUrl, registry: fx.registry };
-      const paths = leafPaths(original).filter((path) => !UNAUTHENTICATED.has(pointer(path)));
-      expect(paths.length).to.be.greaterThan(50);
-      const mutants = paths.map((path) => {
-        const copy = clone(original);
-        const parent = parentOf(copy, path);
-        const key = path[path.length - 1]!;
-        parent[key] = mutate(parent[key]);
-        return copy;
-      });
-      const [baseline, ...reports] = await verifyCredentials([original, ...mutants], options);
-      expect(baseline!.verified, JSON.stringify(baseline!.checks)).to.equal(true);
-      const passing = reports.flatMap((report, i) => (report.verified ? [pointer(paths[i]!)] : []));
-      expect(passing, "mutations that still verify").to.deep.equal([]);
+  for (const name of Object.keys(UNCOMMITTED) as Case[]) {
+    it(`${name}: the original verifies, and only the documented uncommitted mutations do`, () => {
+      const { mutants: list, baseline, reports } = results[name];
+      expect(baseline.verified, JSON.stringify(baseline.checks)).to.equal(true);
+      // Every kind of mutation was made, on every field.
+      expect(new Set(list.map((m) => m.kind))).to.deep.equal(new Set(ALL_KINDS));
+      expect(list.length).to.be.greaterThan(500);
+      const passing = list.flatMap((mutant, i) => (reports[i]!.verified ? [mutant.label] : []));
+      expect(passing, "mutations that still verify").to.deep.equal(UNCOMMITTED[name]);
     });
 
-    it(`${name}: each field deleted one at a time fails`, async () => {
-      const original = get();
-      const paths = allPaths(original).filter((path) => !UNAUTHENTICATED.has(pointer(path)));
-      const mutants = paths.map((path) => {
-        const copy = clone(original);
-        const parent = parentOf(copy, path);
-        const key = path[path.length - 1]!;
-        if (Array.isArray(parent)) parent.splice(key as number, 1);
-        else delete parent[key];
-        return copy;
-      });
-      const reports = await verifyCredentials(mutants, { rpcUrl: fx.rpcUrl, registry: fx.registry });
-      const passing = reports.flatMap((report, i) => (report.verified ? [pointer(paths[i]!)] : []));
-      expect(passing, "deletions that still verify").to.deep.equal([]);
+    it(`${name}: each rejected mutation names a specific reason from the check guarding the field`, () => {
+      const { mutants: list, reports } = results[name];
+      const presentation = name === "a presentation with hidden claims";
+      const wrong: string[] = [];
+      const reasons = new Map<string, string>();
+      for (const [i, mutant] of list.entries()) {
+        const report = reports[i]!;
+        if (report.verified) continue;
+        const failed = report.checks.find((check) => check.status === "failed");
+        const reason = failed ? `${failed.id}:${failed.code}` : "no failed check";
+        reasons.set(mutant.label, reason);
+        const allowed =
+          mutant.kind === "duplicate-key" ? ["format"] : guards(mutant.label.split(" ")[0]!, presentation);
+        if (
+          !failed ||
+          !allowed.includes(failed.id) ||
+          !SPECIFIC_CODE.test(failed.code) ||
+          failed.code === "depends-on-failed-check" ||
+          (mutant.kind === "duplicate-key" && failed.code !== "duplicate-key") ||
+          failed.message.length === 0
+        ) {
+          wrong.push(`${mutant.label} → ${reason}`);
+        }
+      }
+      expect(wrong, "rejections without a specific reason from the guarding check").to.deep.equal([]);
+
+      // The reasons of a few fields, exactly: what each part of the document is bound by.
+      const prefix = presentation ? "/verifiableCredential/0" : "";
+      const salts = [...reasons].filter(([label]) =>
+        /\/commitment\/claims\/[^/]+\/(salt|digest) flip$/.test(label),
+      );
+      expect(salts.length).to.be.greaterThan(5);
+      for (const [label, reason] of salts) expect(reason, label).to.equal("integrity:root-mismatch");
+      expect(reasons.get(`${prefix}/commitment/root flip`)).to.equal("integrity:root-mismatch");
+      expect(reasons.get(`${prefix}/proof/proofValue flip`)).to.match(
+        /^signature:(signer-mismatch|invalid-signature)$/,
+      );
+      expect(reasons.get(`${prefix}/proof/eip712/message/eventId flip`)).to.equal("signature:event-mismatch");
+      expect(reasons.get(`${prefix}/anchor/chainId flip`)).to.equal("signature:chain-mismatch");
+      expect(reasons.get(`${prefix}/credentialSubject/name flip`)).to.equal("integrity:root-mismatch");
+      expect(reasons.get(`${prefix}/credentialSubject/achievement/name flip`)).to.equal(
+        "integrity:root-mismatch",
+      );
+      if (name === "a credential of a batch") {
+        expect(reasons.get("/anchor/batch/proof/0 flip")).to.equal("signature:batch-proof-invalid");
+        expect(reasons.get("/anchor/batch/proof reverse")).to.equal("signature:batch-proof-invalid");
+        expect(reasons.get("/anchor/batch/leaf flip")).to.equal("signature:batch-leaf-mismatch");
+        expect(reasons.get("/anchor/batch/root flip")).to.equal("signature:batch-root-mismatch");
+        expect(reasons.get("/anchor/batch/size flip")).to.equal("signature:batch-size-mismatch");
+      } else {
+        expect(reasons.get(`${prefix}/credentialSubject/partsAttended reverse`)).to.equal(
+          "integrity:root-mismatch",
+        );
+        expect(reasons.get(`${prefix}/proof/eip712/message/commitment flip`)).to.equal(
+          "signature:commitment-mismatch",
+        );
+      }
+      if (presentation) {
+        expect(reasons.get("/proof/challenge flip")).to.equal("holder:challenge-mismatch");
+        expect(reasons.get("/proof/domain flip")).to.equal("holder:domain-mismatch");
+        expect(reasons.get("/proof/proofValue flip")).to.equal("holder:invalid-signature");
+        expect(reasons.get("/holder flip")).to.equal("format:presentation-schema");
+        expect(reasons.get("/proof/verificationMethod delete")).to.equal("format:presentation-schema");
+        // A hidden claim's digest stands for the claim: changing it breaks the root.
+        expect(
+          reasons.get("/verifiableCredential/0/commitment/claims/~1credentialSubject~1email/digest flip"),
+        ).to.equal("integrity:root-mismatch");
+      }
+    });
+
+    it(`${name}: the order of an object's keys is not part of it (reversed everywhere, it verifies)`, async () => {
+      const reversed = reverseKeys(documents[name]);
+      const options = { rpcUrl: fx.rpcUrl, registry: fx.registry };
+      const report =
+        name === "a presentation with hidden claims"
+          ? await verifyPresentation(JSON.stringify(reversed), { ...options, challenge, domain })
+          : (await verifyCredentials([JSON.stringify(reversed)], options))[0]!;
+      expect(report.verified, JSON.stringify(report.checks)).to.equal(true);
     });
   }
 
-  it("the proof's created time is the one field left unauthenticated (documented)", async () => {
-    const copy = clone(single);
-    copy.proof.created = "2020-01-01T00:00:00Z";
-    const [report] = await verifyCredentials([copy], { rpcUrl: fx.rpcUrl, registry: fx.registry });
-    // Anchored credentials take their issuance time from the block, so this changes nothing that is reported.
+  it("the proofs' created times are not signed: any date verifies, and the reported issuance time is the block's", async () => {
+    const single = clone(documents["a single credential"] as Credential);
+    single.proof.created = "2001-01-01T00:00:00Z";
+    const [report] = await verifyCredentials([single], { rpcUrl: fx.rpcUrl, registry: fx.registry });
     expect(report!.verified).to.equal(true);
-    expect(report!.credential.anchoredAt).to.be.a("string");
+    const anchoredAt = results["a single credential"].baseline.credential.anchoredAt;
+    expect(anchoredAt).to.be.a("string");
+    expect(report!.credential.anchoredAt).to.equal(anchoredAt);
+    const vp = clone(documents["a presentation with hidden claims"] as VerifiablePresentation);
+    vp.proof.created = "2001-01-01T00:00:00Z";
+    const presented = await verifyPresentation(vp, {
+      rpcUrl: fx.rpcUrl,
+      registry: fx.registry,
+      challenge,
+      domain,
+    });
+    expect(presented.verified).to.equal(true);
   });
 });

@@ -1,6 +1,26 @@
+import { type Credential, discloseCredential } from "@intyg/credential";
 import { expect } from "chai";
-import { createPresentation, createVcApiVerifier, holderDid, verifyPresentation } from "../src";
-import { account, createFixture, type Fixture } from "./fixture";
+import { type Hex, recoverTypedDataAddress } from "viem";
+import {
+  createPresentation,
+  createVcApiVerifier,
+  holderDid,
+  presentationTypedData,
+  verifyCredentials,
+  verifyPresentation,
+} from "../src";
+import { account, clone, createFixture, type Fixture } from "./fixture";
+
+/** The order of secp256k1. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/** The other valid signature of the same message by the same key: `s` becomes `n - s` and `v` flips. */
+function malleate(signature: Hex): Hex {
+  const s = BigInt(`0x${signature.slice(66, 130)}`);
+  const v = Number.parseInt(signature.slice(130, 132), 16);
+  const flipped = (SECP256K1_N - s).toString(16).padStart(64, "0");
+  return `${signature.slice(0, 66)}${flipped}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
+}
 
 describe("presentations: holder binding", function () {
   this.timeout(120_000);
@@ -124,5 +144,126 @@ describe("presentations: holder binding", function () {
     expect((await verifyPresentation(credential, { challenge, domain })).checks[0]!.code).to.equal(
       "not-a-presentation",
     );
+  });
+
+  it("fails a presentation whose holder is not the wallet that signed it", async () => {
+    const credential = await fx.issue({ subject: { id: holderDid(31337, holder.address) } });
+    const options = { rpcUrl: fx.rpcUrl, registry: fx.registry, challenge, domain };
+    const genuine = await createPresentation({ credential, account: holder, challenge, domain });
+    const other = holderDid(31337, account(4).address);
+    // The holder's signature, with another wallet named as the holder.
+    const renamed = clone(genuine);
+    renamed.holder = other;
+    renamed.proof.verificationMethod = `${other}#blockchainAccountId`;
+    expect(holderCheck(await verifyPresentation(renamed, options)).code).to.equal("invalid-signature");
+    // Another wallet's signature, naming the credential's holder.
+    const impostor = await createPresentation({ credential, account: account(4), challenge, domain });
+    impostor.holder = genuine.holder;
+    impostor.proof.verificationMethod = genuine.proof.verificationMethod;
+    expect(holderCheck(await verifyPresentation(impostor, options)).code).to.equal("invalid-signature");
+    // The holder alone changed: the verification method no longer names it.
+    const inconsistent = { ...genuine, holder: other };
+    const report = await verifyPresentation(inconsistent, { ...options, lang: "en" });
+    expect(report.checks[0]).to.include({ id: "format", status: "failed", code: "presentation-schema" });
+    expect(report.checks[0]!.message).to.match(/verification method/);
+    expect((await verifyPresentation(genuine, options)).verified).to.equal(true);
+  });
+
+  it("fails a presentation whose signature was malleated (high s) or written in upper case", async () => {
+    const credential = await fx.issue({ subject: { id: holderDid(31337, holder.address) } });
+    const options = { rpcUrl: fx.rpcUrl, registry: fx.registry, challenge, domain };
+    const genuine = await createPresentation({ credential, account: holder, challenge, domain });
+    const malleated = malleate(genuine.proof.proofValue);
+    // The malleated copy is a valid signature by the same wallet: only the verifier's rule refuses it.
+    const payload = { challenge, domain, credentials: [credential.id] };
+    expect(
+      await recoverTypedDataAddress({ ...presentationTypedData(payload), signature: malleated }),
+    ).to.equal(holder.address);
+    const copy = { ...genuine, proof: { ...genuine.proof, proofValue: malleated } };
+    expect(holderCheck(await verifyPresentation(copy, options)).code).to.equal("invalid-signature");
+    const upper = `0x${genuine.proof.proofValue.slice(2).toUpperCase()}` as Hex;
+    const shouting = { ...genuine, proof: { ...genuine.proof, proofValue: upper } };
+    expect(holderCheck(await verifyPresentation(shouting, options)).code).to.equal("malformed-proof");
+  });
+
+  it("fails a presentation with a disclosed claim swapped in from another presentation", async () => {
+    const did = holderDid(31337, holder.address);
+    const issue = (name: string, role: "participant" | "speaker") =>
+      fx.issue({ subject: { id: did, name, role, email: `${role}@example.se`, organisation: "Kommun" } });
+    const hide = { hide: ["/credentialSubject/email", "/credentialSubject/organisation"] };
+    const a = discloseCredential(await issue("Anna Andersson", "participant"), hide);
+    const b = discloseCredential(await issue("Berit Berg", "speaker"), hide);
+    const options = { rpcUrl: fx.rpcUrl, registry: fx.registry, challenge, domain };
+    const vpA = await createPresentation({ credential: a, account: holder, challenge, domain });
+    const vpB = await createPresentation({ credential: b, account: holder, challenge, domain });
+    expect((await verifyPresentation(vpA, options)).verified).to.equal(true);
+    expect((await verifyPresentation(vpB, options)).verified).to.equal(true);
+    const failure = async (vp: unknown) => {
+      const report = await verifyPresentation(vp, options);
+      expect(report.verified).to.equal(false);
+      const failed = report.checks.find((check) => check.status === "failed")!;
+      return `${failed.id}:${failed.code}`;
+    };
+    const credentialOf = (vp: typeof vpA) => vp.verifiableCredential[0] as Credential;
+
+    // B's role in A's presentation; then with B's salt for it too.
+    const role = clone(vpA);
+    credentialOf(role).credentialSubject.role = "speaker";
+    expect(await failure(role)).to.equal("integrity:root-mismatch");
+    const roleAndSalt = clone(role);
+    const path = "/credentialSubject/role";
+    credentialOf(roleAndSalt).commitment.claims[path] = credentialOf(vpB).commitment.claims[path]!;
+    expect(await failure(roleAndSalt)).to.equal("integrity:root-mismatch");
+    // B's hidden email digest in place of A's.
+    const digest = clone(vpA);
+    const email = "/credentialSubject/email";
+    credentialOf(digest).commitment.claims[email] = credentialOf(vpB).commitment.claims[email]!;
+    expect(await failure(digest)).to.equal("integrity:root-mismatch");
+    // B's subject and commitment whole in A's credential: A's issuer signed A's root, not B's.
+    const subject = clone(vpA);
+    credentialOf(subject).credentialSubject = credentialOf(vpB).credentialSubject;
+    credentialOf(subject).commitment = credentialOf(vpB).commitment;
+    expect(await failure(subject)).to.match(/^(integrity:root-mismatch|signature:commitment-mismatch)$/);
+    // B's whole credential under A's presentation proof: the holder signed A's credential id.
+    const envelope = { ...clone(vpA), verifiableCredential: [credentialOf(vpB)] };
+    expect(await failure(envelope)).to.equal("holder:invalid-signature");
+  });
+
+  it("fails a credential, alone or presented, whose Merkle proof or signed request is from another batch", async () => {
+    const subject = { id: holderDid(31337, holder.address), name: "Anna Andersson" };
+    const [x] = await fx.issueBatch(4, { subject });
+    const [, y] = await fx.issueBatch(4, { subject });
+    const options = { rpcUrl: fx.rpcUrl, registry: fx.registry, challenge, domain };
+    const reasons = async (docs: Credential[]) =>
+      (await verifyCredentials(docs, options)).map((report) => {
+        const failed = report.checks.find((check) => check.status === "failed");
+        return failed ? `${failed.id}:${failed.code}` : "verified";
+      });
+    // x with y's batch (root, leaf, proof, size); with y's signed request too; with y's proof path only.
+    const otherBatch = clone(x!);
+    otherBatch.anchor.batch = clone(y!.anchor.batch!);
+    const otherRequest = clone(otherBatch);
+    otherRequest.proof = clone(y!.proof);
+    const otherPath = clone(x!);
+    otherPath.anchor.batch!.proof = clone(y!.anchor.batch!.proof);
+    const everything = clone(otherRequest);
+    everything.anchor.batch!.leaf = x!.anchor.batch!.leaf;
+    expect(await reasons([x!, y!, otherBatch, otherRequest, otherPath, everything])).to.deep.equal([
+      "verified",
+      "verified",
+      "signature:batch-root-mismatch",
+      "signature:batch-leaf-mismatch",
+      "signature:batch-proof-invalid",
+      "signature:batch-proof-invalid",
+    ]);
+    // Presented by its true holder, it fails all the same (the holder check itself passes: it is their wallet).
+    const vp = await createPresentation({ credential: otherRequest, account: holder, challenge, domain });
+    const report = await verifyPresentation(vp, options);
+    expect(report.checks.find((check) => check.status === "failed")).to.include({
+      id: "signature",
+      code: "batch-leaf-mismatch",
+    });
+    expect(report.verified).to.equal(false);
+    expect(holderCheck(report).status).to.equal("passed");
   });
 });

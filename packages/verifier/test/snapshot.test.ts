@@ -62,6 +62,12 @@ describe("offline verification on a snapshot", function () {
     const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
     const damaged = { ...snapshot, records: { nothex: { eventId: "1" } } };
     expect(() => parseSnapshot(damaged)).to.throw(SnapshotError);
+    // Found by fuzzing: a value that cannot even be made a string is a damaged snapshot too, not a TypeError.
+    const organisation = { ...snapshot.organisations["1"]!, admin: { toString: null } };
+    expect(() => parseSnapshot({ ...snapshot, organisations: { 1: organisation } } as never)).to.throw(
+      SnapshotError,
+      /organisations\.1\.admin/,
+    );
     const credential = await fx.issue({ anchor: false });
     const report = await verifyCredential(credential, { snapshot: JSON.stringify(damaged) });
     expect(report.verified).to.equal(false);

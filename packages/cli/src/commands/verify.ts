@@ -17,7 +17,16 @@ import type { CliIo } from "../io";
 import { renderReport } from "../render";
 
 /** Format failures that mean the input is not a document at all: exit 2. */
-const UNUSABLE_INPUT = new Set(["empty", "not-json", "too-large", "too-deep", "share-link", "not-an-object"]);
+const UNUSABLE_INPUT = new Set([
+  "empty",
+  "not-json",
+  "not-utf8",
+  "duplicate-key",
+  "too-large",
+  "too-deep",
+  "share-link",
+  "not-an-object",
+]);
 /** Failures to reach the chain, read the snapshot, or know which registry to trust: no verdict, exit 2. */
 const UNUSABLE_CHAIN = new Set(["no-chain", "chain-unavailable", "bad-snapshot", "untrusted-registry"]);
 

@@ -204,6 +204,13 @@ function hash(value: unknown, where: string): Hex {
   return value.toLowerCase() as Hex;
 }
 
+function address(value: unknown, where: string): Address {
+  if (typeof value !== "string" || !isAddress(value, { strict: false })) {
+    throw new SnapshotError(`Snapshot: ${where} is not an address`);
+  }
+  return value as Address;
+}
+
 function section(snapshot: Record<string, unknown>, name: string): Record<string, unknown> {
   const value = snapshot[name] ?? {};
   if (!isRecord(value)) throw new SnapshotError(`Snapshot: ${name} is not an object`);
@@ -257,7 +264,7 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
     const organisationId = uint(Number(id), `organisations.${id}`, 2 ** 32 - 1);
     const state: OrganisationState = {
       profileHash: hash(v.profileHash, `organisations.${id}.profileHash`),
-      admin: String(v.admin) as Address,
+      admin: address(v.admin, `organisations.${id}.admin`),
       status: uint(v.status, `organisations.${id}.status`, 2),
       eventCount: uint(v.eventCount, `organisations.${id}.eventCount`),
       suspendedAt: uint(v.suspendedAt, `organisations.${id}.suspendedAt`),

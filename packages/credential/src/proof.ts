@@ -12,6 +12,7 @@ import {
   type Hex,
   hashTypedData,
   hexToBigInt,
+  isAddress,
   recoverAddress,
   slice,
 } from "./viem";
@@ -31,6 +32,7 @@ export function parseVerificationMethod(value: string): { chainId: number; addre
   if (!m) return undefined;
   const chainId = Number(m[1]);
   if (!Number.isSafeInteger(chainId)) return undefined;
+  if (!isAddress(m[2]!)) return undefined;
   try {
     return { chainId, address: getAddress(m[2]!) };
   } catch {

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { PROOF_PURPOSE, PROOF_TYPE } from "../constants";
 import { EIP712_DOMAIN_NAME, EIP712_DOMAIN_VERSION, issueRequestTypes } from "../eip712";
+import { isAddress } from "../viem";
 import {
   addressSchema,
   bytes32Schema,
@@ -12,10 +13,16 @@ import {
   uint64StringSchema,
 } from "./primitives";
 
-/** `did:pkh:eip155:<chainId>:<address>#blockchainAccountId`. */
+/**
+ * `did:pkh:eip155:<chainId>:<address>#blockchainAccountId`; the address lowercase or with a valid EIP-55
+ * checksum, as every other address of the format (a broken checksum is a changed document).
+ */
 export const verificationMethodSchema = z
   .string()
-  .regex(/^did:pkh:eip155:[1-9][0-9]{0,15}:0x[0-9a-fA-F]{40}#blockchainAccountId$/);
+  .regex(/^did:pkh:eip155:[1-9][0-9]{0,15}:0x[0-9a-fA-F]{40}#blockchainAccountId$/)
+  .refine((value) => isAddress(value.slice(value.lastIndexOf(":") + 1, value.indexOf("#"))), {
+    message: "Invalid address checksum",
+  });
 
 export const eip712DomainSchema = z.strictObject({
   name: z.literal(EIP712_DOMAIN_NAME),

@@ -1,5 +1,7 @@
 import { verifyBatchProof } from "@intyg/credential";
+import { verifyCredentials } from "@intyg/verifier";
 import { expect } from "chai";
+import { signedDocument } from "../src/http/present";
 import { startWorker } from "../src/worker/worker";
 import { createHarness, queueCredentials, registeredEvent } from "./helpers/harness";
 import { anchoredCounts, rpc } from "./helpers/onchain";
@@ -56,6 +58,7 @@ describe("worker killed with SIGKILL at random moments (child processes, postgre
       const batches = await h.store.anchoring.listBatches(h.organisation.id);
       const onChain = await anchoredCounts(rpcUrl, h.deployment.registry);
       const seen = new Set<string>();
+      const documents: unknown[] = [];
       for (const batch of batches) {
         expect(batch.status).to.equal("anchored");
         expect(onChain.get(batch.root)).to.equal(1);
@@ -64,9 +67,16 @@ describe("worker killed with SIGKILL at random moments (child processes, postgre
           seen.add(member.id);
           expect(member.status).to.equal("anchored");
           expect(verifyBatchProof(batch.root, member.commitment, member.proof!)).to.equal(true);
+          documents.push(signedDocument(member));
         }
       }
       expect(seen.size).to.equal(ids.length);
+      // And each verifies as a holder's copy would, with the verifier, against the chain.
+      const reports = await verifyCredentials(documents, { rpcUrl, registry: h.deployment.registry });
+      const unverified = reports.filter((report) => !report.verified);
+      expect(
+        unverified.map((r) => r.checks.filter((c) => c.status === "failed").map((c) => c.id)),
+      ).to.deep.equal([]);
       expect([...onChain.values()].every((n) => n === 1)).to.equal(true);
       expect(onChain.size).to.equal(batches.length);
     } finally {

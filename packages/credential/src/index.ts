@@ -85,6 +85,7 @@ export {
   issueRequestToMessage,
   issueRequestTypedData,
 } from "./issue-request";
+export { decodeUtf8Strict, findDuplicateKey } from "./json-text";
 export { isOrganisationNumber, luhnCheckDigit } from "./orgnr";
 export { eventMetadataHash, organisationProfileHash } from "./profile-hash";
 export {

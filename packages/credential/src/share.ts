@@ -3,9 +3,10 @@
 // reaches a server.
 
 import { base64urlnopad } from "@scure/base";
-import { deflateSync, Inflate, strFromU8, strToU8 } from "fflate";
+import { deflateSync, Inflate, strToU8 } from "fflate";
 import { canonicalJson } from "./canonical";
 import { ShareLinkError, ShareLinkTruncatedError } from "./errors";
+import { decodeUtf8Strict, findDuplicateKey } from "./json-text";
 import { type Credential, credentialSchema } from "./schema/credential";
 import { toSchemaIssues } from "./validate";
 
@@ -86,12 +87,16 @@ export function decodeShareFragmentJson(fragment: string): unknown {
     inflateCapped(base64urlnopad.decode(payload.slice(0, payload.length - (payload.length % 4))));
     throw new ShareLinkError("Share link is damaged (not base64url)");
   }
+  const json = decodeUtf8Strict(bytes);
+  if (json === undefined) throw new ShareLinkError("Share link is damaged (not UTF-8)");
   let value: unknown;
   try {
-    value = JSON.parse(strFromU8(bytes));
+    value = JSON.parse(json);
   } catch {
     throw new ShareLinkError("Share link is damaged (not JSON)");
   }
+  // A key written twice would be read as one value here and as another by a parser that keeps the first.
+  if (findDuplicateKey(json) !== undefined) throw new ShareLinkError("Share link is damaged (duplicate key)");
   return value;
 }
 

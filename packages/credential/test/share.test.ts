@@ -96,6 +96,25 @@ describe("share links", () => {
     if (!caught) expect(await verifyOffline(decodeShareFragment(damaged))).not.to.equal(true);
   });
 
+  it("refuse a key written twice and bytes that are not UTF-8, which parsers would read differently", () => {
+    const text = JSON.stringify(signed);
+    const twice = text.replace('"credentialSubject":{', '"credentialSubject":{"name":"Someone Else",');
+    expect(twice).not.to.equal(text);
+    expect(decodeError(fragmentOf(strToU8(twice))).message).to.equal("Share link is damaged (duplicate key)");
+    // Keys equal only after unescaping are the same key.
+    expect(decodeError(fragmentOf(strToU8('{"a":1,"\\u0061":2}'))).message).to.match(/duplicate key/);
+    // The same key in different objects, and a key that is also a value, are fine.
+    expect(
+      decodeShareFragmentJson(fragmentOf(strToU8('{"a":{"a":"a"},"b":[{"a":1},{"a":2}]}'))),
+    ).to.deep.equal({
+      a: { a: "a" },
+      b: [{ a: 1 }, { a: 2 }],
+    });
+    const bytes = strToU8(text);
+    const broken = new Uint8Array([...bytes.slice(0, 40), 0xff, ...bytes.slice(40)]);
+    expect(decodeError(fragmentOf(broken)).message).to.equal("Share link is damaged (not UTF-8)");
+  });
+
   it("refuse to inflate beyond 1 MiB", () => {
     const bomb = fragmentOf(new Uint8Array(8 * 1024 * 1024).fill(32));
     expect(bomb.length).to.be.below(20_000);

@@ -32,10 +32,7 @@ type Case = "a single credential" | "a credential of a batch" | "a presentation 
 const UNCOMMITTED: Record<Case, string[]> = {
   "a single credential": ["/proof/created flip"],
   "a credential of a batch": ["/proof/created flip"],
-  "a presentation with hidden claims": [
-    "/verifiableCredential/0/proof/created flip",
-    "/proof/created flip",
-  ],
+  "a presentation with hidden claims": ["/verifiableCredential/0/proof/created flip", "/proof/created flip"],
 };
 
 const ALL_KINDS: MutationKind[] = [

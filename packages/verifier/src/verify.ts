@@ -1,5 +1,6 @@
 // verifyCredential and verifyCredentials: offline checks per credential (signatures recovered once per
-// digest), then one batched read of the registry for the whole run, then the chain checks.
+// digest), batched reads of the registry pinned to one block (sent slice by slice while the rest is prepared),
+// then the chain checks.
 
 import { type ChainView, chainQueries, historyQueries, runChainChecks } from "./chain-checks";
 import { CheckList } from "./checks";
@@ -10,6 +11,9 @@ import { type PreparedCredential, prepareCredential } from "./prepare";
 import type { RegistryQuery } from "./registry/state";
 import { isShareLink, readShareLink } from "./share";
 import type { ChainSummary, Lang, VerificationReport } from "./types";
+
+/** Credentials prepared before their registry reads are sent, in a run of many. */
+const PIPELINE_SLICE = 200;
 
 /** Reads and prepares one input (never throws). */
 export async function prepareInput(input: unknown, resolved: ResolvedOptions): Promise<PreparedCredential> {
@@ -104,15 +108,29 @@ export async function verifyCredentials(
   options: VerifyOptions = {},
 ): Promise<VerificationReport[]> {
   const resolved = resolveOptions(options);
-  const prepared: PreparedCredential[] = [];
-  for (const input of inputs) prepared.push(await prepareInput(input, resolved));
-
   const views = new ChainViews(options);
-  await views.load(
-    prepared.flatMap((p) =>
+  const prepared: PreparedCredential[] = [];
+  // The registry reads of each slice go out as soon as the slice is prepared, and the node answers while the
+  // next slice's signatures are recovered; every read is still pinned to the block the first one fixed.
+  const loads: Promise<void>[] = [];
+  let sliceStart = 0;
+  const sendSlice = async () => {
+    const slice = prepared.slice(sliceStart);
+    sliceStart = prepared.length;
+    const requests = slice.flatMap((p) =>
       p.target ? [{ registry: p.target.registry, queries: chainQueries(p.target) }] : [],
-    ),
-  );
+    );
+    if (requests.length === 0) return;
+    loads.push(views.load(requests));
+    // Let the request reach the socket before the CPU-bound preparation of the next slice.
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  };
+  for (const input of inputs) {
+    prepared.push(await prepareInput(input, resolved));
+    if (prepared.length - sliceStart >= PIPELINE_SLICE) await sendSlice();
+  }
+  await sendSlice();
+  await Promise.all(loads);
   const chainViews: ChainView[] = [];
   const histories: { registry: `0x${string}`; queries: RegistryQuery[] }[] = [];
   for (const p of prepared) {

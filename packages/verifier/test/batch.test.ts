@@ -2,7 +2,7 @@
 
 import type { Credential, SignerCache } from "@intyg/credential";
 import { expect } from "chai";
-import { createPublicClient, http, keccak256, type PublicClient, toHex } from "viem";
+import { createPublicClient, custom, http, keccak256, type PublicClient, toHex } from "viem";
 import { createRpcReader, type RegistryQuery, verifyCredentials } from "../src";
 import { createFixture, type Fixture } from "./fixture";
 
@@ -60,6 +60,32 @@ describe("batch verification", function () {
     console.log(`      1,000 credentials verified in ${Math.round(elapsed)} ms, ${requests} HTTP requests`);
     // The time is measured against DESIGN.md's 2 s target by `pnpm --filter @intyg/verifier bench`; a test
     // only logs it, so that a busy machine does not fail the suite.
+  });
+
+  it("sends the reads slice by slice while it prepares, all pinned to the block of the first", async () => {
+    const node = http(fx.rpcUrl)({});
+    const calls: { method: string; params: unknown }[] = [];
+    let pinned: string | undefined;
+    const client = createPublicClient({
+      transport: custom({
+        async request({ method, params }) {
+          calls.push({ method, params });
+          // A new block after every read: an unpinned later slice would read a newer block.
+          const result = await node.request({ method, params });
+          if (method === "eth_getBlockByNumber") pinned = (result as { number: string }).number;
+          if (method === "eth_call") await node.request({ method: "evm_mine", params: [] });
+          return result;
+        },
+      }),
+    }) as PublicClient;
+    const reports = await verifyCredentials(batch.slice(0, 450), { client, registry: fx.registry });
+    expect(reports.filter((report) => !report.verified)).to.have.length(0);
+    const blockTags = new Set(
+      calls.filter((call) => call.method === "eth_call").map((call) => (call.params as unknown[])[1]),
+    );
+    expect(calls.filter((call) => call.method === "eth_call").length, "reads").to.be.greaterThan(2);
+    expect([...blockTags], "block of every read").to.deep.equal([pinned]);
+    expect(calls.filter((call) => call.method === "eth_getBlockByNumber")).to.have.length(1);
   });
 
   it("recovers nothing again when the cache is shared across runs", async () => {

@@ -531,21 +531,24 @@ export async function createChainClient(parameters: CreateChainClientParameters)
     return { hash, account, nonce: tx.nonce, mined: tx.blockNumber !== null, unsigned, fees };
   }
 
-  async function feeMarket(fees: Fees): Promise<FeeMarket> {
-    if ("gasPrice" in fees) return { gasPrice: await publicClient.getGasPrice() };
-    const block = await publicClient.getBlock({ blockTag: "latest" });
-    const baseFeePerGas = block.baseFeePerGas ?? 0n;
-    const maxPriorityFeePerGas = await publicClient
-      .estimateMaxPriorityFeePerGas({ chain })
-      .catch(() => fees.maxPriorityFeePerGas);
-    return { baseFeePerGas, maxPriorityFeePerGas };
-  }
+  const feeMarket = (fees: Fees): Promise<FeeMarket> =>
+    read(async () => {
+      if ("gasPrice" in fees) return { gasPrice: await publicClient.getGasPrice() };
+      const block = await publicClient.getBlock({ blockTag: "latest" });
+      const baseFeePerGas = block.baseFeePerGas ?? 0n;
+      const maxPriorityFeePerGas = await publicClient
+        .estimateMaxPriorityFeePerGas({ chain })
+        .catch(() => fees.maxPriorityFeePerGas);
+      return { baseFeePerGas, maxPriorityFeePerGas };
+    });
 
   type Replaced =
     | { kind: "sent"; hash: Hex }
     | { kind: "mined"; receipt: TxReceipt }
     | { kind: "refused"; fees: Fees }
-    | { kind: "capped"; info: FeeCapInfo };
+    | { kind: "capped"; info: FeeCapInfo }
+    /** In a block already: its receipt comes with the next poll. */
+    | { kind: "in-block" };
 
   /**
    * Replaces the newest of `known` that the node still has: the same nonce and call, signed again with higher
@@ -557,7 +560,8 @@ export async function createChainClient(parameters: CreateChainClientParameters)
       current = await ownTransaction(hash);
       if (current) break;
     }
-    if (!current || current.mined) {
+    if (current?.mined) return { kind: "in-block" };
+    if (!current) {
       const mined = await minedOf(known);
       if (mined) return { kind: "mined", receipt: mined };
       throw new TransactionDroppedError(
@@ -634,6 +638,7 @@ export async function createChainClient(parameters: CreateChainClientParameters)
           options.onFeeCap?.(outcome.info);
         }
         if (outcome.kind === "refused") floor = outcome.fees;
+        if (outcome.kind === "in-block") lastBlock = null;
       }
       if (Date.now() - started >= timeout)
         throw new ChainRpcError(`no receipt for ${newest} within ${timeout} ms`);

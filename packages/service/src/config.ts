@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Address } from "viem";
-import { getAddress, isAddress } from "viem";
+import { getAddress, isAddress, parseGwei } from "viem";
 import { ConfigError } from "./errors";
 
 export type RateLimitConfig = {
@@ -31,12 +31,24 @@ export type RpcConfig = {
   retryCount: number;
   /** The most the worker waits for a receipt before it reconciles and tries again, ms. */
   receiptTimeoutMs: number;
+  /**
+   * How long an anchoring, relaying or revoking transaction may stay pending before it is replaced (the same
+   * nonce and call, fees raised by at least 12.5% and to at least twice the base fee plus the tip), ms; 0 never.
+   */
+  replaceAfterMs: number;
+  /** The most any transaction may pay per gas, wei (INTYG_MAX_FEE_GWEI); null: only the multiplier limits. */
+  maxFeePerGas: bigint | null;
+  /** The most a replacement may pay per gas, as a multiple of the fee cap of the transaction's first send. */
+  maxFeeMultiplier: number;
 };
 
 export const DEFAULT_RPC_CONFIG: RpcConfig = {
   timeoutMs: 20_000,
   retryCount: 2,
   receiptTimeoutMs: 120_000,
+  replaceAfterMs: 60_000,
+  maxFeePerGas: null,
+  maxFeeMultiplier: 10,
 };
 
 export type ServiceConfig = {
@@ -114,6 +126,16 @@ function intFrom(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
+/** A fee in gwei (decimals allowed: L2 fees are fractions of a gwei) as wei; null when not set. */
+function gweiFrom(env: Env, name: string): bigint | null {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return null;
+  if (!/^\d{1,12}(\.\d{1,9})?$/.test(raw)) throw new ConfigError(`${name} must be a number of gwei`);
+  const value = parseGwei(raw);
+  if (value === 0n) throw new ConfigError(`${name} must be above 0`);
+  return value;
+}
+
 /** Reads the service configuration from environment variables (see README of the package). */
 export function loadConfig(env: Env = process.env): ServiceConfig {
   const rpcUrl = env.INTYG_RPC_URL;
@@ -143,6 +165,9 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       timeoutMs: intFrom(env, "INTYG_RPC_TIMEOUT_MS", DEFAULT_RPC_CONFIG.timeoutMs, 100),
       retryCount: intFrom(env, "INTYG_RPC_RETRIES", DEFAULT_RPC_CONFIG.retryCount, 0),
       receiptTimeoutMs: intFrom(env, "INTYG_RECEIPT_TIMEOUT_MS", DEFAULT_RPC_CONFIG.receiptTimeoutMs, 1000),
+      replaceAfterMs: intFrom(env, "INTYG_TX_REPLACE_AFTER_MS", DEFAULT_RPC_CONFIG.replaceAfterMs, 0),
+      maxFeePerGas: gweiFrom(env, "INTYG_MAX_FEE_GWEI"),
+      maxFeeMultiplier: intFrom(env, "INTYG_MAX_FEE_MULTIPLIER", DEFAULT_RPC_CONFIG.maxFeeMultiplier, 1),
     },
     bodyLimitBytes: intFrom(env, "INTYG_BODY_LIMIT_BYTES", 16 * 1024 * 1024, 1024),
     rateLimit: {

@@ -9,8 +9,11 @@ export {
   classifyChainError,
   createChainClient,
   NonceManager,
+  NonceTakenError,
   type RegistryRecord,
+  TransactionDroppedError,
   type TxReceipt,
+  type WaitOptions,
 } from "./chain/client";
 export { publishProfileHash } from "./chain/profile";
 export { type Clock, systemClock } from "./clock";

@@ -118,6 +118,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       requestTimeoutMs: config.rpc.timeoutMs,
       retryCount: config.rpc.retryCount,
       receiptTimeoutMs: config.rpc.receiptTimeoutMs,
+      replaceAfterMs: config.rpc.replaceAfterMs,
+      maxFeePerGas: config.rpc.maxFeePerGas,
+      maxFeeMultiplier: config.rpc.maxFeeMultiplier,
       ...(options.relayer ? { relayer: options.relayer } : {}),
     });
     const key = await chain.signingKey(options.signer.address).catch(() => null);

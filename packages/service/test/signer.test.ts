@@ -76,7 +76,7 @@ describe("configuration", () => {
   });
 
   it("bounds chain requests: INTYG_RPC_TIMEOUT_MS, INTYG_RPC_RETRIES, INTYG_RECEIPT_TIMEOUT_MS", () => {
-    expect(loadConfig(base).rpc).to.deep.equal({
+    expect(loadConfig(base).rpc).to.deep.include({
       timeoutMs: 20_000,
       retryCount: 2,
       receiptTimeoutMs: 120_000,
@@ -87,7 +87,7 @@ describe("configuration", () => {
       INTYG_RPC_RETRIES: "0",
       INTYG_RECEIPT_TIMEOUT_MS: "30000",
     });
-    expect(config.rpc).to.deep.equal({ timeoutMs: 1500, retryCount: 0, receiptTimeoutMs: 30_000 });
+    expect(config.rpc).to.deep.include({ timeoutMs: 1500, retryCount: 0, receiptTimeoutMs: 30_000 });
     // No timeout at all is not an option: a node that never answers would block the worker.
     expect(() => loadConfig({ ...base, INTYG_RPC_TIMEOUT_MS: "0" })).to.throw(ConfigError);
     expect(() => loadConfig({ ...base, INTYG_RPC_RETRIES: "-1" })).to.throw(ConfigError);

@@ -24,6 +24,7 @@ const str = (value: unknown): string => String(value);
 const strOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : String(value);
 const hexOrNull = (value: unknown): Hex | null => strOrNull(value) as Hex | null;
+const hexList = (value: unknown): Hex[] => (Array.isArray(value) ? value.map((v) => String(v) as Hex) : []);
 
 export function toOrganisation(row: Row): Organisation {
   return {
@@ -83,6 +84,7 @@ export function toCredential(row: Row): CredentialRecord {
     issueDeadline: numOrNull(row.issue_deadline),
     issueSignature: hexOrNull(row.issue_signature),
     txHash: hexOrNull(row.tx_hash),
+    txHashes: hexList(row.tx_hashes),
     attempts: num(row.attempts),
     lastError: strOrNull(row.last_error),
     revocationReason: strOrNull(row.revocation_reason),
@@ -90,6 +92,7 @@ export function toCredential(row: Row): CredentialRecord {
     revocationRequestedAt: dateOrNull(row.revocation_requested_at),
     revokedAt: dateOrNull(row.revoked_at),
     revocationTxHash: hexOrNull(row.revocation_tx_hash),
+    revocationTxHashes: hexList(row.revocation_tx_hashes),
     supersedes: strOrNull(row.supersedes),
     supersededBy: strOrNull(row.superseded_by),
     erasedAt: dateOrNull(row.erased_at),
@@ -111,6 +114,7 @@ export function toBatch(row: Row): BatchRecord {
     deadline: num(row.deadline),
     status: row.status as BatchRecord["status"],
     txHash: hexOrNull(row.tx_hash),
+    txHashes: hexList(row.tx_hashes),
     blockNumber: numOrNull(row.block_number),
     attempts: num(row.attempts),
     lastError: strOrNull(row.last_error),

@@ -782,8 +782,21 @@ function buildStore(db: Database, clock: Clock) {
         toCredential,
       );
     },
+    /** A send with a new nonce: it becomes the batch's one transaction. */
     async markBatchSent(id: string, txHash: Hex): Promise<void> {
-      await db.query("UPDATE batches SET tx_hash = $2, attempts = attempts + 1 WHERE id = $1", [id, txHash]);
+      await db.query(
+        `UPDATE batches SET tx_hash = $2, tx_hashes = jsonb_build_array($2::text), attempts = attempts + 1
+          WHERE id = $1`,
+        [id, txHash],
+      );
+    },
+    /** A replacement (same nonce, higher fees): the newest, the earlier ones kept (any of them may be mined). */
+    async markBatchReplaced(id: string, txHash: Hex): Promise<void> {
+      await db.query(
+        `UPDATE batches SET tx_hash = $2, tx_hashes = tx_hashes || jsonb_build_array($2::text)
+          WHERE id = $1 AND status = 'sending'`,
+        [id, txHash],
+      );
     },
     async markBatchError(id: string, error: string): Promise<void> {
       await db.query("UPDATE batches SET last_error = $2 WHERE id = $1", [id, error.slice(0, 2000)]);
@@ -846,10 +859,18 @@ function buildStore(db: Database, clock: Clock) {
       ).map(toCredential);
     },
     async markSingleSent(id: string, txHash: Hex): Promise<void> {
-      await db.query("UPDATE credentials SET tx_hash = $2, attempts = attempts + 1 WHERE id = $1", [
-        id,
-        txHash,
-      ]);
+      await db.query(
+        `UPDATE credentials SET tx_hash = $2, tx_hashes = jsonb_build_array($2::text), attempts = attempts + 1
+          WHERE id = $1`,
+        [id, txHash],
+      );
+    },
+    async markSingleReplaced(id: string, txHash: Hex): Promise<void> {
+      await db.query(
+        `UPDATE credentials SET tx_hash = $2, tx_hashes = tx_hashes || jsonb_build_array($2::text)
+          WHERE id = $1 AND status = 'sending'`,
+        [id, txHash],
+      );
     },
     async markSingleError(id: string, error: string): Promise<void> {
       await db.query("UPDATE credentials SET last_error = $2 WHERE id = $1", [id, error.slice(0, 2000)]);
@@ -890,7 +911,19 @@ function buildStore(db: Database, clock: Clock) {
       }));
     },
     async markRevocationSent(id: string, txHash: Hex): Promise<void> {
-      await db.query("UPDATE credentials SET revocation_tx_hash = $2 WHERE id = $1", [id, txHash]);
+      await db.query(
+        `UPDATE credentials SET revocation_tx_hash = $2, revocation_tx_hashes = jsonb_build_array($2::text)
+          WHERE id = $1`,
+        [id, txHash],
+      );
+    },
+    async markRevocationReplaced(id: string, txHash: Hex): Promise<void> {
+      await db.query(
+        `UPDATE credentials SET revocation_tx_hash = $2,
+                revocation_tx_hashes = revocation_tx_hashes || jsonb_build_array($2::text)
+          WHERE id = $1 AND revocation_status = 'requested'`,
+        [id, txHash],
+      );
     },
     async markRevocationConfirmed(id: string, revokedAt: Date): Promise<void> {
       await db.query(

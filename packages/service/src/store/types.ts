@@ -65,6 +65,8 @@ export type CredentialRecord = {
   issueDeadline: number | null;
   issueSignature: Hex | null;
   txHash: Hex | null;
+  /** Every transaction sent with the current nonce (the first send, then its fee-bumped replacements). */
+  txHashes: Hex[];
   attempts: number;
   lastError: string | null;
   revocationReason: string | null;
@@ -72,6 +74,8 @@ export type CredentialRecord = {
   revocationRequestedAt: Date | null;
   revokedAt: Date | null;
   revocationTxHash: Hex | null;
+  /** Every transaction sent with the current nonce (the first send, then its fee-bumped replacements). */
+  revocationTxHashes: Hex[];
   supersedes: string | null;
   supersededBy: string | null;
   erasedAt: Date | null;
@@ -94,6 +98,8 @@ export type BatchRecord = {
   deadline: number;
   status: BatchStatus;
   txHash: Hex | null;
+  /** Every transaction sent with the current nonce (the first send, then its fee-bumped replacements). */
+  txHashes: Hex[];
   blockNumber: number | null;
   attempts: number;
   lastError: string | null;

@@ -13,7 +13,14 @@ import {
 } from "@intyg/credential";
 import { type RevocationReason, revocationReasonCode } from "@intyg/registry";
 import type { Hex } from "viem";
-import { type ChainClient, ChainRevertError, classifyChainError } from "../chain/client";
+import {
+  type ChainClient,
+  ChainRevertError,
+  classifyChainError,
+  type Fees,
+  type TxReceipt,
+  type WaitOptions,
+} from "../chain/client";
 import { type Clock, unixSeconds } from "../clock";
 import type { WorkerConfig } from "../config";
 import { ProblemError } from "../errors";
@@ -102,6 +109,64 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     return lock !== null;
   }
 
+  // -- transactions in flight ---------------------------------------------------------------------------------
+
+  const feeFields = (fees: Fees) =>
+    "gasPrice" in fees
+      ? { gasPrice: fees.gasPrice.toString() }
+      : {
+          maxFeePerGas: fees.maxFeePerGas.toString(),
+          maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
+        };
+
+  /** A wait that replaces a stuck transaction, recording each replacement (`record`) before it is sent. */
+  function replacing(item: Record<string, string>, record: (hash: Hex) => Promise<void>): WaitOptions {
+    return {
+      onReplaced: async (hash, info) => {
+        await record(hash);
+        log.warn(
+          { ...item, replaces: info.replaces, txHash: hash, nonce: info.nonce, ...feeFields(info.fees) },
+          "transaction pending too long: replacing it with higher fees",
+        );
+      },
+      onFeeCap: (info) =>
+        log.warn(
+          {
+            ...item,
+            txHash: info.hash,
+            nonce: info.nonce,
+            ...feeFields(info.fees),
+            limit: info.limit.toString(),
+          },
+          "transaction pending at the fee limit: not replaced again, waiting for it to be mined",
+        ),
+    };
+  }
+
+  /**
+   * An item's earlier transactions (one nonce: a send and its replacements) against the node: the receipt of the
+   * one mined; while one is still pending, waits for it (replacing it when stuck); null when the node knows
+   * none of them (dropped, or never sent): then it is sent again.
+   */
+  async function earlierTransaction(hashes: readonly Hex[], wait: WaitOptions): Promise<TxReceipt | null> {
+    if (hashes.length === 0) return null;
+    const mined = await minedOf(hashes);
+    if (mined) return mined;
+    for (const hash of hashes) {
+      if (await chain.hasTransaction(hash)) return chain.waitForReceipt(hashes, wait);
+    }
+    return null;
+  }
+
+  /** The receipt of whichever of `hashes` was mined, newest first. */
+  async function minedOf(hashes: readonly Hex[]): Promise<TxReceipt | null> {
+    for (const hash of [...hashes].reverse()) {
+      const receipt = await chain.getReceipt(hash);
+      if (receipt) return receipt;
+    }
+    return null;
+  }
+
   // -- batches -------------------------------------------------------------------------------------------------
 
   async function settleBatch(batch: BatchRecord, summary: TickSummary): Promise<void> {
@@ -111,17 +176,18 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       summary.credentialsAnchored += batch.size;
       log.info({ batch: batch.id, root: batch.root, size: batch.size, txHash }, "batch anchored");
     };
-    // Reconcile first: the root may be on chain already (a send before a crash).
+    const wait = replacing({ batch: batch.id }, (hash) => store.anchoring.markBatchReplaced(batch.id, hash));
+    // Reconcile first: the root may be on chain already (a send before a crash) — by whichever transaction.
     const onChain = await chain.record(batch.root);
-    if (onChain.issuedAt !== 0) return blockAnchored(null, null);
-    if (batch.txHash) {
-      const receipt = await chain.getReceipt(batch.txHash);
-      if (receipt === null && (await chain.hasTransaction(batch.txHash))) {
-        const mined = await chain.waitForReceipt(batch.txHash);
-        if (mined.status === "success") return blockAnchored(mined.blockNumber, mined.transactionHash);
-      }
-      // Reverted, dropped or never broadcast: send again (the registry refuses a root twice anyway).
+    if (onChain.issuedAt !== 0) {
+      const mined = await minedOf(batch.txHashes);
+      return mined?.status === "success"
+        ? blockAnchored(mined.blockNumber, mined.transactionHash)
+        : blockAnchored(null, null);
     }
+    const earlier = await earlierTransaction(batch.txHashes, wait);
+    if (earlier?.status === "success") return blockAnchored(earlier.blockNumber, earlier.transactionHash);
+    // Reverted, dropped or never broadcast: send again (the registry refuses a root twice anyway).
     let hash: Hex;
     let recorded: Hex | null = null;
     try {
@@ -151,11 +217,11 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       throw classified;
     }
     if (hash !== recorded) await store.anchoring.markBatchSent(batch.id, hash);
-    const receipt = await chain.waitForReceipt(hash);
-    if (receipt.status === "success") return blockAnchored(receipt.blockNumber, hash);
+    const receipt = await chain.waitForReceipt([hash], wait);
+    if (receipt.status === "success") return blockAnchored(receipt.blockNumber, receipt.transactionHash);
     const again = await chain.record(batch.root);
     if (again.issuedAt !== 0) return blockAnchored(receipt.blockNumber, null);
-    throw new Error(`anchorBatch ${hash} reverted`);
+    throw new Error(`anchorBatch ${receipt.transactionHash} reverted`);
   }
 
   async function buildNextBatch(): Promise<BatchRecord | null> {
@@ -195,15 +261,16 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       summary.singlesAnchored += 1;
       log.info({ credential: credential.id, txHash }, "credential anchored");
     };
+    const wait = replacing({ credential: credential.id }, (hash) =>
+      store.anchoring.markSingleReplaced(credential.id, hash),
+    );
     const onChain = await chain.record(credential.commitment);
-    if (onChain.issuedAt !== 0) return anchored(null);
-    if (credential.txHash) {
-      const receipt = await chain.getReceipt(credential.txHash);
-      if (receipt === null && (await chain.hasTransaction(credential.txHash))) {
-        const mined = await chain.waitForReceipt(credential.txHash);
-        if (mined.status === "success") return anchored(mined.transactionHash);
-      }
+    if (onChain.issuedAt !== 0) {
+      const mined = await minedOf(credential.txHashes);
+      return anchored(mined?.status === "success" ? mined.transactionHash : null);
     }
+    const earlier = await earlierTransaction(credential.txHashes, wait);
+    if (earlier?.status === "success") return anchored(earlier.transactionHash);
     let document = credential.document as { proof?: { eip712?: { message?: IssueRequestMessage } } } | null;
     let signature = credential.issueSignature;
     let message = document?.proof?.eip712?.message;
@@ -256,10 +323,10 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       throw classified;
     }
     if (hash !== recorded) await store.anchoring.markSingleSent(credential.id, hash);
-    const receipt = await chain.waitForReceipt(hash);
-    if (receipt.status === "success") return anchored(hash);
+    const receipt = await chain.waitForReceipt([hash], wait);
+    if (receipt.status === "success") return anchored(receipt.transactionHash);
     if ((await chain.record(credential.commitment)).issuedAt !== 0) return anchored(null);
-    throw new Error(`issueSigned ${hash} reverted`);
+    throw new Error(`issueSigned ${receipt.transactionHash} reverted`);
   }
 
   // -- revocations and supersessions --------------------------------------------------------------------------
@@ -280,19 +347,30 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       ? (await chain.leafRevocation(root, leaf!)).revokedAt || (await chain.record(root)).revokedAt
       : (await chain.record(credential.commitment)).revokedAt;
     if (revokedAt !== 0) return confirmed();
+    const wait = replacing({ credential: credential.id }, (hash) =>
+      store.anchoring.markRevocationReplaced(credential.id, hash),
+    );
+    const earlier = await earlierTransaction(credential.revocationTxHashes, wait);
+    if (earlier?.status === "success") return confirmed();
     const code = revocationReasonCode((credential.revocationReason ?? "other") as RevocationReason);
     let hash: Hex;
+    let recorded: Hex | null = null;
+    const options = {
+      onSigned: async (signed: Hex) => {
+        await store.anchoring.markRevocationSent(credential.id, signed);
+        recorded = signed;
+      },
+    };
     try {
       if (replacement) {
-        hash = await chain.supersede({
-          root: root ?? credential.commitment,
-          leaf: leaf ?? ZERO32,
-          replacement,
-        });
+        hash = await chain.supersede(
+          { root: root ?? credential.commitment, leaf: leaf ?? ZERO32, replacement },
+          options,
+        );
       } else if (root) {
-        hash = await chain.revokeLeaf({ root, leaf: leaf!, reason: code });
+        hash = await chain.revokeLeaf({ root, leaf: leaf!, reason: code }, options);
       } else {
-        hash = await chain.revoke({ commitment: credential.commitment, reason: code });
+        hash = await chain.revoke({ commitment: credential.commitment, reason: code }, options);
       }
     } catch (error) {
       const classified = classifyChainError(error);
@@ -307,9 +385,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       }
       throw classified;
     }
-    await store.anchoring.markRevocationSent(credential.id, hash);
-    const receipt = await chain.waitForReceipt(hash);
-    if (receipt.status !== "success") throw new Error(`revocation ${hash} reverted`);
+    if (hash !== recorded) await store.anchoring.markRevocationSent(credential.id, hash);
+    const receipt = await chain.waitForReceipt([hash], wait);
+    if (receipt.status !== "success") throw new Error(`revocation ${receipt.transactionHash} reverted`);
     return confirmed();
   }
 

@@ -2,8 +2,13 @@
 // small request timeouts and backoff so that faults resolve in seconds. Assertions read the node directly.
 
 import { expect } from "chai";
-import { type ChainClient, createChainClient } from "../../src/chain/client";
+import {
+  type ChainClient,
+  type CreateChainClientParameters,
+  createChainClient,
+} from "../../src/chain/client";
 import type { WorkerConfig } from "../../src/config";
+import type { Logger } from "../../src/logger";
 import { startWorker, type Worker } from "../../src/worker/worker";
 import { expectExactlyOnce } from "./anchoring";
 import { createHarness, type Harness, queueCredentials, registeredEvent } from "./harness";
@@ -36,11 +41,15 @@ export type FaultyNodeOptions = {
   retryCount?: number;
   receiptTimeoutMs?: number;
   worker?: Partial<WorkerConfig>;
+  /** Transaction replacement settings of the chain client. */
+  replacement?: Pick<CreateChainClientParameters, "replaceAfterMs" | "maxFeePerGas" | "maxFeeMultiplier">;
+  logger?: Logger;
 };
 
 export async function faultyNode(options: FaultyNodeOptions = {}): Promise<FaultyNode> {
   const h = await createHarness(options.kind ?? "pglite", {
     config: { worker: { retryBaseMs: 50, retryMaxMs: 400, ...options.worker } as WorkerConfig },
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const proxy = await startRpcProxy(h.deployment.rpcUrl);
   let worker: Worker | null = null;
@@ -54,6 +63,7 @@ export async function faultyNode(options: FaultyNodeOptions = {}): Promise<Fault
       requestTimeoutMs: options.requestTimeoutMs ?? 1500,
       retryCount: options.retryCount ?? 1,
       receiptTimeoutMs: options.receiptTimeoutMs ?? 5000,
+      ...options.replacement,
     });
     // The event is registered directly; the faults are for the anchoring.
     const event = await registeredEvent(h);

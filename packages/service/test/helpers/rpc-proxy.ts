@@ -8,8 +8,11 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 export type ProxyFault =
-  /** Answer a JSON-RPC error (HTTP 200) without forwarding. */
-  | { kind: "rpc-error"; code: number; message: string }
+  /**
+   * Answer a JSON-RPC error (HTTP 200) without forwarding; with `forward`, the request reaches the node first
+   * (a write takes effect) and the error replaces its answer.
+   */
+  | { kind: "rpc-error"; code: number; message: string; forward?: boolean }
   /** Answer this HTTP status (e.g. 502, 503) with a plain-text body, without forwarding. */
   | { kind: "http-error"; status: number }
   /** Never answer: hold the connection for `ms`, then close it. Not forwarded. */
@@ -194,6 +197,7 @@ export async function startRpcProxy(target: string, options: { port?: number } =
     }
     switch (fault.kind) {
       case "rpc-error":
+        if (fault.forward) await forward(body);
         response
           .writeHead(200, { "content-type": "application/json" })
           .end(rpcErrorBody(body, fault.code, fault.message));

@@ -14,6 +14,13 @@ import type { ChainSummary, Lang, VerificationReport } from "./types";
 
 /** Credentials prepared before their registry reads are sent, in a run of many. */
 const PIPELINE_SLICE = 200;
+const YIELD_EVERY = 16;
+
+/** One turn of the event loop (I/O and due timers run); setImmediate where there is one, as in Node. */
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) =>
+    typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 
 /** Reads and prepares one input (never throws). */
 export async function prepareInput(input: unknown, resolved: ResolvedOptions): Promise<PreparedCredential> {
@@ -100,8 +107,8 @@ export function buildReport(
 
 /**
  * Verifies many credentials in one run: each signature digest is recovered once (a batch of 1,000 costs one
- * recovery), and every registry read of the run goes out together, pinned to one block. Never throws; each
- * input gets its own report, in order.
+ * recovery), and the registry reads go out in slices while the rest is prepared, all pinned to one block.
+ * Never throws; each input gets its own report, in order.
  */
 export async function verifyCredentials(
   inputs: readonly unknown[],
@@ -114,7 +121,7 @@ export async function verifyCredentials(
   // next slice's signatures are recovered; every read is still pinned to the block the first one fixed.
   const loads: Promise<void>[] = [];
   let sliceStart = 0;
-  const sendSlice = async () => {
+  const sendSlice = () => {
     const slice = prepared.slice(sliceStart);
     sliceStart = prepared.length;
     const requests = slice.flatMap((p) =>
@@ -122,14 +129,15 @@ export async function verifyCredentials(
     );
     if (requests.length === 0) return;
     loads.push(views.load(requests));
-    // Let the request reach the socket before the CPU-bound preparation of the next slice.
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
   };
   for (const input of inputs) {
     prepared.push(await prepareInput(input, resolved));
-    if (prepared.length - sliceStart >= PIPELINE_SLICE) await sendSlice();
+    if (prepared.length - sliceStart >= PIPELINE_SLICE) sendSlice();
+    // Preparing is CPU-bound: give the event loop a turn now and then, so that the reads in flight are sent
+    // and their answers taken in while the rest is prepared.
+    if (loads.length > 0 && prepared.length % YIELD_EVERY === 0) await yieldToEventLoop();
   }
-  await sendSlice();
+  sendSlice();
   await Promise.all(loads);
   const chainViews: ChainView[] = [];
   const histories: { registry: `0x${string}`; queries: RegistryQuery[] }[] = [];

@@ -23,7 +23,7 @@ export type App = ReturnType<typeof createApp>;
 export function createApp(deps: AppDeps) {
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const limiter = createRateLimiter(config.rateLimit);
+  const limiter = createRateLimiter(deps.store, config.rateLimit);
 
   app.use(requestId({ headerName: "X-Request-Id" }));
   // QR codes and PDFs may be embedded by other sites (an organiser's page), hence no CORP.

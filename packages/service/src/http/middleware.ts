@@ -28,37 +28,35 @@ export const requireAdminKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+export type RateLimitResult = { allowed: boolean; limit: number; remaining: number; resetSeconds: number };
+
 export type RateLimiter = {
   /** Counts one request of `key`; returns what is left, or the seconds to wait when nothing is. */
-  take(key: string): { allowed: boolean; limit: number; remaining: number; resetSeconds: number };
+  take(key: string): Promise<RateLimitResult>;
 };
 
-/** A fixed-window counter per key, in memory (per replica). */
-export function createRateLimiter(options: {
-  requests: number;
-  windowMs: number;
-  now?: () => number;
-}): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
-  const now = options.now ?? Date.now;
+export type RateLimitOptions = { requests: number; windowMs: number };
+
+/**
+ * A fixed-window counter per key, kept in the store: every replica on the same database counts into the same
+ * window, so N replicas do not give a key N times the limit. Windows are aligned to multiples of `windowMs`
+ * since the epoch (the same on every replica); one atomic upsert per request. The worker deletes old windows.
+ */
+export function createRateLimiter(
+  store: Pick<Store, "rateLimits" | "clock">,
+  options: RateLimitOptions,
+): RateLimiter {
   return {
-    take(key) {
-      const t = now();
-      let window = windows.get(key);
-      if (!window || t - window.start >= options.windowMs) {
-        window = { start: t, count: 0 };
-        windows.set(key, window);
-        if (windows.size > 100_000) {
-          for (const [k, w] of windows) if (t - w.start >= options.windowMs) windows.delete(k);
-        }
-      }
-      window.count += 1;
-      const resetSeconds = Math.max(1, Math.ceil((window.start + options.windowMs - t) / 1000));
+    async take(key) {
+      const t = store.clock.now().getTime();
+      const start = t - (t % options.windowMs);
+      const end = start + options.windowMs;
+      const count = await store.rateLimits.hit(key, new Date(start), new Date(end));
       return {
-        allowed: window.count <= options.requests,
+        allowed: count <= options.requests,
         limit: options.requests,
-        remaining: Math.max(0, options.requests - window.count),
-        resetSeconds,
+        remaining: Math.max(0, options.requests - count),
+        resetSeconds: Math.max(1, Math.ceil((end - t) / 1000)),
       };
     },
   };
@@ -67,7 +65,7 @@ export function createRateLimiter(options: {
 /** Rate limiting per API key (after authentication). */
 export function rateLimitByApiKey(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const result = limiter.take(c.get("auth").apiKey.id);
+    const result = await limiter.take(c.get("auth").apiKey.id);
     const headers = {
       "RateLimit-Limit": String(result.limit),
       "RateLimit-Remaining": String(result.remaining),

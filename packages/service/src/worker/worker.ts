@@ -506,6 +506,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       const cutoff = new Date(clock.now().getTime() - config.idempotencyTtlHours * 3600_000);
       const expired = await store.issuance.expire(cutoff);
       if (expired > 0) log.info({ expired }, "idempotency keys expired");
+      // Rate-limit windows that have ended (every replica's requests count in the store).
+      const windows = await store.rateLimits.expire(clock.now());
+      if (windows > 0) log.debug({ windows }, "rate-limit windows deleted");
     }
     while (!stopping) {
       try {

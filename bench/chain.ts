@@ -4,7 +4,13 @@
 
 import { type Address, createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { luhnCheckDigit, organisationProfileHash } from "../packages/credential/src";
+import {
+  buildAttendanceCredential,
+  eventMetadataHash,
+  luhnCheckDigit,
+  organisationProfileHash,
+  type UnsignedCredential,
+} from "../packages/credential/src";
 import {
   DEV_PRIVATE_KEYS,
   type DevChain,
@@ -81,4 +87,48 @@ export async function startBenchChain(): Promise<BenchChain> {
     await chain.stop();
     throw error;
   }
+}
+
+/** The conference every benchmark issues for (the scenario of DESIGN.md). */
+export const CONFERENCE = {
+  name: "Offentliga Rummet 2026",
+  description: "Den offentliga sektorns största mötesplats för digitalisering",
+  startDate: "2026-05-12",
+  endDate: "2026-05-14",
+  location: "Svenska Mässan, Göteborg",
+  parts: [
+    { id: "natverk", name: "Nätverksdag", kind: "networking" as const, date: "2026-05-12" },
+    { id: "hackathon", name: "Hackathon: tillförlitliga data i vård och skola", kind: "hackathon" as const },
+  ],
+};
+
+/** Attendee `i` of the conference (synthetic). */
+export function attendeeSubject(i: number) {
+  return {
+    name: `Deltagare ${i}`,
+    email: `deltagare${i}@example.se`,
+    organisation: "Exempels kommun",
+    role: "participant" as const,
+    partsAttended: ["natverk", "hackathon"],
+  };
+}
+
+export type BenchEvent = { chain: BenchChain; eventId: bigint; unsigned(i: number): UnsignedCredential };
+
+/** Creates the conference on chain (with its metadata hash, so that credentials verify) and builds its credentials. */
+export async function createBenchEvent(chain: BenchChain): Promise<BenchEvent> {
+  const unsignedFor = (eventId: bigint, i: number) =>
+    buildAttendanceCredential({
+      chainId: chain.chainId,
+      registry: chain.registry,
+      eventId,
+      issuer: { organisationId: chain.organisationId, ...PROFILE },
+      subject: attendeeSubject(i),
+      event: CONFERENCE,
+    });
+  // An event's metadata hash leaves out its id, which the registry assigns.
+  const hash = eventMetadataHash(unsignedFor(1n, 0).credentialSubject.achievement);
+  await chain.write(1, "createEvent", [chain.organisationId, 0n, 1, hash]);
+  const eventId = (BigInt(chain.organisationId) << 32n) | 1n;
+  return { chain, eventId, unsigned: (i) => unsignedFor(eventId, i) };
 }

@@ -13,15 +13,9 @@
 
 import { randomBytes } from "node:crypto";
 import { type Hex, toHex } from "viem";
-import {
-  buildAttendanceCredential,
-  buildBatch,
-  eventMetadataHash,
-  signBatch,
-  type UnsignedCredential,
-} from "../packages/credential/src";
+import { buildBatch, signBatch, type UnsignedCredential } from "../packages/credential/src";
 import { keccak256 } from "../packages/credential/src/hash";
-import { account, type BenchChain, PROFILE, startBenchChain } from "./chain";
+import { account, createBenchEvent, startBenchChain } from "./chain";
 import {
   createReport,
   machine,
@@ -35,13 +29,6 @@ import {
 
 const SIZES = quickMode() ? [1, 10, 100, 1_000, 10_000] : [1, 10, 100, 1_000, 10_000, 100_000];
 const POOL = 1_000;
-
-const EVENT = {
-  name: "Offentliga Rummet 2026",
-  startDate: "2026-05-12",
-  endDate: "2026-05-14",
-  location: "Svenska Mässan, Göteborg",
-};
 
 type Row = {
   size: number;
@@ -57,17 +44,6 @@ type Row = {
   anchorGasPerCredential: number;
 };
 
-function unsignedFor(chain: BenchChain, eventId: bigint, i: number): UnsignedCredential {
-  return buildAttendanceCredential({
-    chainId: chain.chainId,
-    registry: chain.registry,
-    eventId,
-    issuer: { organisationId: chain.organisationId, ...PROFILE },
-    subject: { name: `Deltagare ${i}`, email: `deltagare${i}@example.se`, role: "participant" },
-    event: EVENT,
-  });
-}
-
 function withRoot(doc: UnsignedCredential, root: Hex): UnsignedCredential {
   return { ...doc, commitment: { ...doc.commitment, root } };
 }
@@ -75,9 +51,7 @@ function withRoot(doc: UnsignedCredential, root: Hex): UnsignedCredential {
 async function main() {
   const chain = await startBenchChain();
   try {
-    const hash = eventMetadataHash(unsignedFor(chain, 1n, 0).credentialSubject.achievement);
-    await chain.write(1, "createEvent", [chain.organisationId, 0n, 1, hash]);
-    const eventId = (BigInt(chain.organisationId) << 32n) | 1n;
+    const event = await createBenchEvent(chain);
 
     const input = new Uint8Array(64);
     const keccakPerSecond = await ratePerSecond((n) => {
@@ -85,7 +59,7 @@ async function main() {
       return keccak256(input);
     }, 1000);
     const buildStart = performance.now();
-    const pool = Array.from({ length: POOL }, (_, i) => unsignedFor(chain, eventId, i));
+    const pool = Array.from({ length: POOL }, (_, i) => event.unsigned(i));
     const credentialBuildPerSecond = POOL / ((performance.now() - buildStart) / 1000);
     console.log(
       `baseline: keccak256 ${Math.round(keccakPerSecond)}/s; building a credential: ${Math.round(credentialBuildPerSecond)}/s`,

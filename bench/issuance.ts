@@ -24,7 +24,7 @@ import {
   type Store,
   startService,
 } from "../packages/service/src";
-import { account, type BenchChain, PROFILE, startBenchChain } from "./chain";
+import { account, attendeeSubject, type BenchChain, CONFERENCE, PROFILE, startBenchChain } from "./chain";
 import {
   createReport,
   machine,
@@ -47,29 +47,8 @@ const TARGET = { credentials: 1000, maxMs: 2000 };
 
 type StoreKind = "pglite" | "postgres";
 
-const CONFERENCE = {
-  name: "Offentliga Rummet 2026",
-  description: "Den offentliga sektorns största mötesplats för digitalisering",
-  startDate: "2026-05-12",
-  endDate: "2026-05-14",
-  location: "Svenska Mässan, Göteborg",
-  parts: [
-    { id: "natverk", name: "Nätverksdag", kind: "networking", date: "2026-05-12" },
-    { id: "hackathon", name: "Hackathon: tillförlitliga data i vård och skola", kind: "hackathon" },
-  ],
-};
-
 function attendee(i: number) {
-  return {
-    subject: {
-      name: `Deltagare ${i}`,
-      email: `deltagare${i}@example.se`,
-      organisation: "Exempels kommun",
-      role: "participant",
-      partsAttended: ["natverk", "hackathon"],
-    },
-    reference: `ref-${i}`,
-  };
+  return { subject: attendeeSubject(i), reference: `ref-${i}` };
 }
 
 // -- baselines -------------------------------------------------------------------------------------------------

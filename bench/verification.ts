@@ -17,15 +17,7 @@ import {
   type PublicClient,
   recoverAddress,
 } from "viem";
-import {
-  buildAttendanceCredential,
-  buildBatch,
-  type Credential,
-  eventMetadataHash,
-  signBatch,
-  signCredential,
-  type UnsignedCredential,
-} from "../packages/credential/src";
+import { buildBatch, type Credential, signBatch, signCredential } from "../packages/credential/src";
 import { localChain } from "../packages/devchain/src";
 import { intygRegistryAbi } from "../packages/registry/src";
 import {
@@ -35,7 +27,7 @@ import {
   verifyCredential,
   verifyCredentials,
 } from "../packages/verifier/src";
-import { account, type BenchChain, PROFILE, startBenchChain } from "./chain";
+import { account, type BenchChain, type BenchEvent, createBenchEvent, startBenchChain } from "./chain";
 import {
   createReport,
   machine,
@@ -51,18 +43,6 @@ import {
 const TARGET = { credentials: 1000, maxMs: 2000 };
 const LATENCY_RUNS = 20;
 
-const EVENT = {
-  name: "Offentliga Rummet 2026",
-  description: "Den offentliga sektorns största mötesplats för digitalisering",
-  startDate: "2026-05-12",
-  endDate: "2026-05-14",
-  location: "Svenska Mässan, Göteborg",
-  parts: [
-    { id: "natverk", name: "Nätverksdag", kind: "networking" as const, date: "2026-05-12" },
-    { id: "hackathon", name: "Hackathon: tillförlitliga data i vård och skola", kind: "hackathon" as const },
-  ],
-};
-
 // -- baseline --------------------------------------------------------------------------------------------------
 
 async function recoveryRate(): Promise<number> {
@@ -74,30 +54,7 @@ async function recoveryRate(): Promise<number> {
 
 // -- credentials on chain --------------------------------------------------------------------------------------
 
-type Issued = { chain: BenchChain; eventId: bigint; unsigned(i: number): UnsignedCredential };
-
-async function createEvent(chain: BenchChain): Promise<Issued> {
-  const unsignedFor = (eventId: bigint, i: number) =>
-    buildAttendanceCredential({
-      chainId: chain.chainId,
-      registry: chain.registry,
-      eventId,
-      issuer: { organisationId: chain.organisationId, ...PROFILE },
-      subject: {
-        name: `Deltagare ${i}`,
-        email: `deltagare${i}@example.se`,
-        organisation: "Exempels kommun",
-        role: "participant",
-        partsAttended: ["natverk", "hackathon"],
-      },
-      event: EVENT,
-    });
-  // An event's metadata hash leaves out its id, which the registry assigns.
-  const hash = eventMetadataHash(unsignedFor(1n, 0).credentialSubject.achievement);
-  await chain.write(1, "createEvent", [chain.organisationId, 0n, 1, hash]);
-  const eventId = (BigInt(chain.organisationId) << 32n) | 1n;
-  return { chain, eventId, unsigned: (i) => unsignedFor(eventId, i) };
-}
+type Issued = BenchEvent;
 
 async function deadline(chain: BenchChain): Promise<bigint> {
   return (await chain.publicClient.getBlock()).timestamp + 3600n;
@@ -256,7 +213,7 @@ async function main() {
   console.log(`baseline: viem recoverAddress ${recoveries}/s`);
   const chain = await startBenchChain();
   try {
-    const issued = await createEvent(chain);
+    const issued = await createBenchEvent(chain);
     let t = performance.now();
     const batch1000 = await issueBatch(issued, 1000, 0);
     const batch10000 = quickMode() ? [] : await issueBatch(issued, 10_000, 100_000);

@@ -503,15 +503,16 @@ async function main(): Promise<number> {
           `   ${tr(lang, "delningslänk", "share link")}: ${share.url.slice(0, 90)}… (${share.url.length} ${tr(lang, "tecken", "characters")})`,
         );
         const report = await verifyCredential(share.url, { ...chain, lang });
-        for (const claim of report.credential.subject ?? []) {
+        const proved = report.credential ?? {};
+        for (const claim of proved.subject ?? []) {
           out(
             `   ${claim.path}: ${typeof claim.value === "string" ? claim.value : JSON.stringify(claim.value)}`,
           );
         }
-        out(`   ${tr(lang, "evenemang", "event")}: ${report.credential.achievement?.name}`);
-        out(`   ${tr(lang, "dolda uppgifter", "hidden claims")}: ${report.credential.hiddenClaims ?? 0}`);
+        out(`   ${tr(lang, "evenemang", "event")}: ${proved.achievement?.name}`);
+        out(`   ${tr(lang, "dolda uppgifter", "hidden claims")}: ${proved.hiddenClaims ?? 0}`);
         out(`   ${verdictLine(report, lang)}`);
-        const shown = (report.credential.subject ?? []).map((c) => c.path);
+        const shown = (proved.subject ?? []).map((c) => c.path);
         expect(report.verified, "the disclosed credential did not verify");
         expect(
           shown.some((p) => p.endsWith("name")),

@@ -1,7 +1,7 @@
 // The real CLI as a child process, against a real chain: exit codes 0 / 1 / 2 and what it prints.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { shareUrl } from "@intyg/credential";
@@ -13,6 +13,8 @@ const BIN = path.join(__dirname, "..", "bin", "intyg.js");
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
+const lastLine = (text: string) => text.trim().split("\n").pop() ?? "";
+
 function run(
   args: string[],
   options: { stdin?: string; cwd?: string; env?: Record<string, string> } = {},
@@ -21,6 +23,7 @@ function run(
     const env = { ...process.env, ...options.env };
     delete env.INTYG_RPC_URL;
     delete env.INTYG_REGISTRY;
+    delete env.INTYG_CHAIN_ID;
     Object.assign(env, options.env);
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? tmpdir(), env });
     let stdout = "";
@@ -67,8 +70,11 @@ describe("intyg CLI", function () {
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/✔ Format/);
     expect(result.stdout).to.match(/– Innehavare/);
-    expect(result.stdout.trim().split("\n").pop()).to.match(/^Verifierat/);
+    expect(lastLine(result.stdout)).to.match(/^\u001b\[0m✔ Verifierat/);
     expect(result.stdout).to.match(/Region Exempel/);
+    expect(result.stdout).to.match(
+      /Förtroendeankare: registret 0x[0-9a-fA-F]{40} på kedja 31337, valt av kommandoraden \(--registry\)/,
+    );
   });
 
   it("prints the report as JSON with --json, in English with --lang en", async () => {
@@ -178,18 +184,134 @@ describe("intyg CLI", function () {
     expect((await run(["verify", valid, "--snapshot", broken])).code).to.equal(2);
   });
 
-  it("takes the chain from INTYG_RPC_URL / INTYG_REGISTRY and from .intyg/dev.json", async () => {
-    const env = await run(["verify", valid], {
+  it("takes the chain from INTYG_RPC_URL / INTYG_REGISTRY and from a --config file, never from a file it finds", async () => {
+    const env = await run(["verify", valid, "--json"], {
       env: { INTYG_RPC_URL: fx.rpcUrl, INTYG_REGISTRY: fx.registry },
     });
     expect(env.code).to.equal(0);
+    expect(JSON.parse(env.stdout).trust).to.include({ source: "environment", registry: fx.registry });
     const project = mkdtempSync(path.join(tmpdir(), "intyg-dev-"));
-    (await import("node:fs")).mkdirSync(path.join(project, ".intyg"));
+    mkdirSync(path.join(project, ".intyg"));
     writeFileSync(
       path.join(project, ".intyg", "dev.json"),
-      JSON.stringify({ rpcUrl: fx.rpcUrl, registry: fx.registry }),
+      JSON.stringify({ rpcUrl: fx.rpcUrl, registry: fx.registry, chainId: fx.chainId }),
     );
-    const dev = await run(["verify", valid], { cwd: project });
-    expect(dev.code).to.equal(0);
+    const named = await run(["verify", valid, "--config", ".intyg/dev.json", "--json"], { cwd: project });
+    expect(named.code, named.stderr).to.equal(0);
+    expect(JSON.parse(named.stdout).trust).to.include({
+      source: "config-file",
+      detail: ".intyg/dev.json",
+      chainId: fx.chainId,
+    });
+    // Not named: not read, even in the working directory.
+    const unnamed = await run(["verify", valid], { cwd: project });
+    expect(unnamed.code).to.equal(2);
+    expect(unnamed.stderr).to.match(/--config/);
+  });
+
+  describe("attacks on the trust anchor", () => {
+    let rogue: Fixture;
+    let forged: string;
+
+    before(async () => {
+      rogue = await createFixture({ chain: fx.chain, accounts: { governor: 4, admin: 5, signer: 4 } });
+      forged = path.join(dir, "forged.json");
+      writeFileSync(forged, JSON.stringify(await rogue.issue()));
+    });
+
+    it("a .intyg/dev.json planted in the folder or a parent folder decides nothing", async () => {
+      // The archive someone sends: a forged credential and a hidden config naming the attacker's registry.
+      const archive = mkdtempSync(path.join(tmpdir(), "intyg-archive-"));
+      const inner = path.join(archive, "ansökan");
+      mkdirSync(path.join(archive, ".intyg"));
+      mkdirSync(path.join(inner, ".intyg"), { recursive: true });
+      const planted = JSON.stringify({ rpcUrl: fx.rpcUrl, registry: rogue.registry, chainId: fx.chainId });
+      writeFileSync(path.join(archive, ".intyg", "dev.json"), planted);
+      writeFileSync(path.join(inner, ".intyg", "dev.json"), planted);
+      writeFileSync(path.join(inner, "intyg.json"), readFileSync(forged));
+      const bare = await run(["verify", "intyg.json"], { cwd: inner });
+      expect(bare.code, bare.stdout).to.equal(2);
+      const withEnv = await run(["verify", "intyg.json", "--json", "--lang", "en"], {
+        cwd: inner,
+        env: { INTYG_RPC_URL: fx.rpcUrl, INTYG_REGISTRY: fx.registry },
+      });
+      expect(withEnv.code, withEnv.stdout).to.equal(1);
+      const report = JSON.parse(withEnv.stdout);
+      expect(report.trust).to.include({ source: "environment", registry: fx.registry });
+      expect(report.credential).to.equal(undefined);
+    });
+
+    it("a snapshot of another registry than --registry fails with wrong-registry", async () => {
+      const file = path.join(dir, "rogue-snapshot.json");
+      const recorded = await run([
+        "snapshot",
+        "--out",
+        file,
+        "--rpc",
+        fx.rpcUrl,
+        "--registry",
+        rogue.registry,
+      ]);
+      expect(recorded.code, recorded.stderr).to.equal(0);
+      for (const doc of [valid, forged]) {
+        const result = await run(["verify", doc, "--snapshot", file, "--registry", fx.registry, "--json"]);
+        expect(result.code, result.stdout).to.equal(1);
+        const anchor = JSON.parse(result.stdout).checks.find((c: { id: string }) => c.id === "anchor");
+        expect(anchor).to.include({ status: "failed", code: "wrong-registry" });
+      }
+    });
+
+    it("a node on another chain than --chain-id is refused", async () => {
+      const result = await run(["verify", valid, ...chain, "--chain-id", "1", "--json"]);
+      expect(result.code).to.equal(1);
+      const anchor = JSON.parse(result.stdout).checks.find((c: { id: string }) => c.id === "anchor");
+      expect(anchor).to.include({ status: "failed", code: "wrong-chain" });
+      expect((await run(["verify", valid, ...chain, "--chain-id", "x"])).code).to.equal(2);
+    });
+
+    it("prints hostile text as visible escapes: no ESC, BEL or bidi control reaches the terminal", async () => {
+      const hostile = await fx.issue({
+        subject: {
+          name: "Eve\u001b[8m\u0007\u202e\u2066\u009b",
+          organisation: "\u001b[2K\r✔ Verifierat: allt stämmer\u001b[8m",
+          role: "participant",
+        },
+      });
+      const file = path.join(dir, "hostile.json");
+      writeFileSync(file, JSON.stringify(hostile));
+      const result = await run(["verify", file, ...chain]);
+      expect(result.code, result.stderr).to.equal(0);
+      const withoutReset = result.stdout.replaceAll("\u001b[0m", "");
+      expect(withoutReset).to.not.match(
+        /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/,
+      );
+      expect(result.stdout.split("\u001b[0m")).to.have.length(2);
+      expect(result.stdout).to.include("Eve\\u{001B}[8m\\u{0007}\\u{202E}\\u{2066}\\u{009B}");
+      expect(lastLine(result.stdout)).to.match(/^\u001b\[0m✔ Verifierat/);
+      // Not verified: the claims are not printed at all, and the verdict is still last.
+      const changed = clone(hostile);
+      changed.credentialSubject.name = "Mallory\u001b[8m";
+      writeFileSync(file, JSON.stringify(changed));
+      const tamperedRun = await run(["verify", file, ...chain]);
+      expect(tamperedRun.code).to.equal(1);
+      expect(tamperedRun.stdout).to.not.include("Mallory");
+      expect(tamperedRun.stdout).to.match(/Inga uppgifter ur dokumentet visas/);
+      expect(lastLine(tamperedRun.stdout)).to.match(/^\u001b\[0m✖ Inte verifierat/);
+    });
+
+    it("shows no forged value of a tampered credential, in text or --json", async () => {
+      const text = await run(["verify", tampered, ...chain]);
+      expect(text.stdout).to.not.include("Mallory");
+      const json = await run(["verify", tampered, ...chain, "--json"]);
+      expect(json.stdout).to.not.include("Mallory");
+      expect(JSON.parse(json.stdout).credential).to.equal(undefined);
+    });
+
+    it("exits 2 for a presentation with nothing in it", async () => {
+      const file = path.join(dir, "empty-presentation.json");
+      writeFileSync(file, JSON.stringify({ type: "VerifiablePresentation" }));
+      const result = await run(["verify", file, ...chain]);
+      expect(result.code, result.stdout).to.equal(2);
+    });
   });
 });

@@ -5,6 +5,7 @@ import { eventMetadataHash, organisationProfileHash } from "@intyg/credential";
 import { revocationReasonName } from "@intyg/registry";
 import { type Hex, isAddressEqual } from "viem";
 import { formatTime, message, reasonText } from "./messages";
+import type { PinMismatch } from "./options";
 import type { ChainTarget, PreparedCredential } from "./prepare";
 import {
   EVENT_KIND,
@@ -24,6 +25,8 @@ export type ChainView =
       registrySource: "options" | "credential";
     }
   | { status: "unavailable"; code: string; detail: string }
+  /** The node or snapshot is not of the pinned chain or registry: none of its answers was used. */
+  | ({ status: "mismatch" } & PinMismatch)
   | { status: "none" };
 
 export type ChainCheckOptions = {
@@ -137,6 +140,27 @@ export function runChainChecks(
     for (const id of ["issuer", "anchor", "revocation"] as const) checks.ready(id);
     validity(prepared, options.now);
     checks.ready("event");
+    return;
+  }
+  if (view.status === "mismatch") {
+    checks.skip("issuer", view.code, "skipped.untrusted-source");
+    const key =
+      view.code === "snapshot-not-on-chain"
+        ? "trust.snapshot-not-on-chain"
+        : view.source === "snapshot"
+          ? view.code === "wrong-chain"
+            ? "trust.snapshot-wrong-chain"
+            : "trust.snapshot-wrong-registry"
+          : view.code === "wrong-chain"
+            ? "trust.node-wrong-chain"
+            : "trust.node-wrong-registry";
+    checks.fail("anchor", view.code, key, {
+      expected: view.expected,
+      actual: view.actual,
+    });
+    checks.skip("revocation", view.code, "skipped.untrusted-source");
+    validity(prepared, options.now);
+    checks.skip("event", view.code, "skipped.untrusted-source");
     return;
   }
   if (view.status !== "ready") {

@@ -57,6 +57,9 @@ export {
   type CredentialSummary,
   type DisclosedClaim,
   type Lang,
+  type RecordStatus,
+  type TrustAnchor,
+  type TrustSource,
   type VerificationReport,
 } from "./types";
 export { createVcApiVerifier, type VcApiVerificationResult, type VcApiVerifier } from "./vcapi";

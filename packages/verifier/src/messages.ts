@@ -117,6 +117,30 @@ const en = {
   "skipped.depends": (p) => `Not checked, because the ${p.check} check failed.`,
   "skipped.wrong-chain": () => "Not checked, because the credential belongs to another chain or registry.",
   "skipped.unavailable": () => "Not checked, because the registry could not be read.",
+  "skipped.untrusted-source": () =>
+    "Not checked, because the registry source is not the one this verifier trusts.",
+  "trust.node-wrong-chain": (p) =>
+    `The node this verifier reads is on chain ${p.actual}, but the verifier trusts chain ${p.expected}: none of its answers was used. Check the configured node URL.`,
+  "trust.node-wrong-registry": (p) =>
+    `The registry source answers for ${p.actual}, but this verifier trusts registry ${p.expected}: none of its answers was used.`,
+  "trust.snapshot-wrong-chain": (p) =>
+    `The snapshot records chain ${p.actual}, but this verifier trusts chain ${p.expected}: it was not used. Record a snapshot of the trusted chain (intyg snapshot).`,
+  "trust.snapshot-wrong-registry": (p) =>
+    `The snapshot records registry ${p.actual}, but this verifier trusts registry ${p.expected}: it was not used. Record a snapshot of the trusted registry (intyg snapshot).`,
+  "trust.snapshot-not-on-chain": () =>
+    "The snapshot's block is not on the chain of the node this verifier trusts (its hash differs or is missing): the snapshot was not used.",
+  "trust.anchor": (p) =>
+    `Trust anchor: registry ${p.registry} on chain ${p.chain}, chosen by ${p.source}${p.organisationId ? `; the issuer checked is organisation ${p.organisationId} of that registry` : ""}.`,
+  "trust.anchor-none": (p) =>
+    `No trust anchor: this verifier is configured with no registry to trust (${p.source}), so no issuer can be established.`,
+  "trust.source.flag": (p) => `the command line (${p.detail ?? "--registry"})`,
+  "trust.source.environment": (p) => `the environment (${p.detail ?? "INTYG_REGISTRY"})`,
+  "trust.source.config-file": (p) => `the configuration file ${p.detail ?? ""}`.trim(),
+  "trust.source.server": () => "this site's own configuration",
+  "trust.source.caller": () => "the application's configuration",
+  "trust.source.credential": () => "the credential itself (development only: not a trust anchor)",
+  "trust.source.none": () => "nothing",
+  "trust.any-chain": () => "any",
   "verdict.verified": () =>
     "Verified: the credential is genuine, issued by an accredited issuer, valid and not revoked.",
   "verdict.verified-presentation": () =>
@@ -229,6 +253,30 @@ const sv: Record<MessageKey, Template> = {
   "skipped.wrong-chain": () =>
     "Kontrollerades inte, eftersom intyget hör till en annan kedja eller ett annat register.",
   "skipped.unavailable": () => "Kontrollerades inte, eftersom registret inte kunde läsas.",
+  "skipped.untrusted-source": () =>
+    "Kontrollerades inte, eftersom registerkällan inte är den som verifieraren litar på.",
+  "trust.node-wrong-chain": (p) =>
+    `Noden som verifieraren läser är på kedja ${p.actual}, men verifieraren litar på kedja ${p.expected}: inga av dess svar användes. Kontrollera nodens adress i konfigurationen.`,
+  "trust.node-wrong-registry": (p) =>
+    `Registerkällan svarar för ${p.actual}, men verifieraren litar på registret ${p.expected}: inga av dess svar användes.`,
+  "trust.snapshot-wrong-chain": (p) =>
+    `Ögonblicksbilden gäller kedja ${p.actual}, men verifieraren litar på kedja ${p.expected}: den användes inte. Ta en ögonblicksbild av den betrodda kedjan (intyg snapshot).`,
+  "trust.snapshot-wrong-registry": (p) =>
+    `Ögonblicksbilden gäller registret ${p.actual}, men verifieraren litar på registret ${p.expected}: den användes inte. Ta en ögonblicksbild av det betrodda registret (intyg snapshot).`,
+  "trust.snapshot-not-on-chain": () =>
+    "Ögonblicksbildens block finns inte i kedjan hos den nod som verifieraren litar på (blockets hash skiljer sig eller saknas): ögonblicksbilden användes inte.",
+  "trust.anchor": (p) =>
+    `Förtroendeankare: registret ${p.registry} på kedja ${p.chain}, valt av ${p.source}${p.organisationId ? `; utfärdaren som kontrollerades är organisation ${p.organisationId} i det registret` : ""}.`,
+  "trust.anchor-none": (p) =>
+    `Inget förtroendeankare: verifieraren har inget register att lita på (${p.source}), så ingen utfärdare kan fastställas.`,
+  "trust.source.flag": (p) => `kommandoraden (${p.detail ?? "--registry"})`,
+  "trust.source.environment": (p) => `miljön (${p.detail ?? "INTYG_REGISTRY"})`,
+  "trust.source.config-file": (p) => `konfigurationsfilen ${p.detail ?? ""}`.trim(),
+  "trust.source.server": () => "webbplatsens egen konfiguration",
+  "trust.source.caller": () => "programmets konfiguration",
+  "trust.source.credential": () => "intyget självt (bara för utveckling: inget förtroendeankare)",
+  "trust.source.none": () => "ingenting",
+  "trust.any-chain": () => "valfri",
   "verdict.verified": () =>
     "Verifierat: intyget är äkta, utfärdat av en godkänd utfärdare, giltigt och inte återkallat.",
   "verdict.verified-presentation": () =>

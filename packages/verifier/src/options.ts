@@ -1,14 +1,19 @@
 // The options of a verification, and the registry readers they lead to.
 
 import { createSignerCache, type SignerCache } from "@intyg/credential";
-import type { Address, PublicClient } from "viem";
+import { type Address, isAddressEqual, type PublicClient } from "viem";
 import type { ChainView } from "./chain-checks";
 import { RegistryReadError } from "./errors";
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./input";
-import { createRpcReader } from "./registry/rpc";
-import { createSnapshotReader, type ParsedSnapshot, type RegistrySnapshot } from "./registry/snapshot";
-import type { RegistryQuery, RegistryReader } from "./registry/state";
-import type { Lang } from "./types";
+import { createRegistryClient, createRpcReader } from "./registry/rpc";
+import {
+  createSnapshotReader,
+  type ParsedSnapshot,
+  parseSnapshot,
+  type RegistrySnapshot,
+} from "./registry/snapshot";
+import type { ReaderContext, RegistryQuery, RegistryReader } from "./registry/state";
+import type { Lang, TrustSource } from "./types";
 
 export type VerifyOptions = {
   /** The language of the report's messages (default Swedish). */
@@ -23,6 +28,16 @@ export type VerifyOptions = {
    * anyone can deploy a registry and accredit themselves in it.
    */
   registry?: Address;
+  /**
+   * The chain id the verifier trusts. When set, a node on another chain, or a snapshot of another chain, is
+   * refused (`wrong-chain`) before any of its answers is used.
+   */
+  chainId?: number;
+  /**
+   * Who chose `registry` and `chainId`, for the report's trust anchor (default `caller`, or `none` when no
+   * registry is given). `detail` names it, e.g. the configuration file's path.
+   */
+  trustSource?: { source: TrustSource; detail?: string };
   /** Accept the registry a credential names when no `registry` is given (development only). */
   trustCredentialRegistry?: boolean;
   /** Verify offline against a recorded snapshot (an object or its JSON text): no network at all. */
@@ -48,6 +63,8 @@ export type ResolvedOptions = {
   signerCache: SignerCache;
   checkMetadata: boolean;
   limits: InputLimits;
+  /** The registry and chain the verifier pinned, and who chose them. */
+  trust: { source: TrustSource; detail?: string; registry?: Address; chainId?: number };
 };
 
 export function resolveOptions(options: VerifyOptions): ResolvedOptions {
@@ -66,6 +83,14 @@ export function resolveOptions(options: VerifyOptions): ResolvedOptions {
     signerCache: options.signerCache ?? createSignerCache(),
     checkMetadata: options.checkMetadata ?? true,
     limits: { ...DEFAULT_INPUT_LIMITS, ...options.limits },
+    trust: {
+      source:
+        options.trustSource?.source ??
+        (options.registry ? "caller" : options.trustCredentialRegistry ? "credential" : "none"),
+      ...(options.trustSource?.detail ? { detail: options.trustSource.detail } : {}),
+      ...(options.registry ? { registry: options.registry } : {}),
+      ...(options.chainId !== undefined ? { chainId: options.chainId } : {}),
+    },
   };
 }
 
@@ -76,25 +101,106 @@ function describe(error: unknown): { code: string; detail: string } {
   return { code: "read-failed", detail: text(error instanceof Error ? error.message : String(error)) };
 }
 
+/** Why a reader's answers were refused before any was used: it is not of the chain or registry the verifier pinned. */
+export type PinMismatch = {
+  code: "wrong-chain" | "wrong-registry" | "snapshot-not-on-chain";
+  source: "rpc" | "snapshot";
+  expected: string;
+  actual: string;
+};
+
+/** Compares a reader's context with what the verifier pinned (registry and chain id). */
+function checkPinned(context: ReaderContext, options: VerifyOptions): PinMismatch | undefined {
+  if (options.chainId !== undefined && context.chainId !== options.chainId) {
+    return {
+      code: "wrong-chain",
+      source: context.source,
+      expected: String(options.chainId),
+      actual: String(context.chainId),
+    };
+  }
+  if (options.registry && !isAddressEqual(context.registry, options.registry)) {
+    return {
+      code: "wrong-registry",
+      source: context.source,
+      expected: options.registry,
+      actual: context.registry,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * With a snapshot and a node both given: the node (which the verifier trusts) must have the snapshot's block
+ * with the snapshot's hash, or the snapshot is of another chain, or invented. A node that cannot be reached
+ * leaves the snapshot unchecked (that is what offline means); the report's chain note says so.
+ */
+async function checkSnapshotOnNode(
+  snapshot: ReaderContext,
+  options: VerifyOptions,
+): Promise<PinMismatch | "unchecked" | "matched"> {
+  if (!options.rpcUrl && !options.client) return "unchecked";
+  try {
+    const client = options.client ?? createRegistryClient(options.rpcUrl!);
+    const [chainId, block] = await Promise.all([
+      client.getChainId(),
+      client.getBlock({ blockNumber: snapshot.blockNumber }).catch(() => undefined),
+    ]);
+    if (chainId !== snapshot.chainId) {
+      return {
+        code: "wrong-chain",
+        source: "snapshot",
+        expected: String(chainId),
+        actual: String(snapshot.chainId),
+      };
+    }
+    if (!block || !snapshot.blockHash || block.hash?.toLowerCase() !== snapshot.blockHash.toLowerCase()) {
+      return {
+        code: "snapshot-not-on-chain",
+        source: "snapshot",
+        expected: block?.hash ?? "—",
+        actual: snapshot.blockHash ?? "—",
+      };
+    }
+    return "matched";
+  } catch {
+    return "unchecked";
+  }
+}
+
 /**
  * Gives each registry a reader for one run: the options' reader or snapshot, or an RPC reader per registry
- * (the trusted one, or each credential's own when none is set).
+ * (the trusted one, or each credential's own when none is set). A reader whose chain or registry is not the
+ * pinned one is refused before any of its answers is used.
  */
 export class ChainViews {
   private readonly readers = new Map<string, { reader: RegistryReader; source: "options" | "credential" }>();
   private readonly failures = new Map<string, { code: string; detail: string }>();
   private readonly shared?: RegistryReader;
   private readonly sharedFailure?: { code: string; detail: string };
+  private snapshotCheck?: Promise<PinMismatch | "unchecked" | "matched">;
 
   constructor(private readonly options: VerifyOptions) {
     if (options.reader) this.shared = options.reader;
     else if (options.snapshot !== undefined) {
       try {
-        this.shared = createSnapshotReader(options.snapshot);
+        const given = options.snapshot;
+        const parsed =
+          typeof given === "object" && "values" in given && given.values instanceof Map
+            ? given
+            : parseSnapshot(given);
+        this.shared = createSnapshotReader(parsed);
+        this.snapshotCheck = checkSnapshotOnNode(parsed.context, options);
       } catch (error) {
         this.sharedFailure = { code: "bad-snapshot", detail: describe(error).detail };
       }
     }
+  }
+
+  /** For a snapshot also given a node: whether the node confirmed the snapshot's block. */
+  async snapshotConfirmed(): Promise<"unchecked" | "matched" | undefined> {
+    const result = await this.snapshotCheck;
+    return typeof result === "string" ? result : undefined;
   }
 
   private entry(registry: Address) {
@@ -127,7 +233,9 @@ export class ChainViews {
     await Promise.all(
       [...byReader].map(async ([reader, { key, queries }]) => {
         try {
-          await reader.context();
+          const context = await reader.context();
+          // Nothing is asked of a node or snapshot that is not the pinned one.
+          if (checkPinned(context, this.options)) return;
           await reader.load(queries);
         } catch (error) {
           this.failures.set(key, describe(error));
@@ -149,6 +257,10 @@ export class ChainViews {
     if (failure) return { status: "unavailable", ...failure };
     try {
       const context = await entry.reader.context();
+      const mismatch = checkPinned(context, this.options);
+      if (mismatch) return { status: "mismatch", ...mismatch };
+      const onNode = await this.snapshotCheck;
+      if (onNode && typeof onNode === "object") return { status: "mismatch", ...onNode };
       return { status: "ready", reader: entry.reader, context, registrySource: entry.source };
     } catch (error) {
       return { status: "unavailable", ...describe(error) };

@@ -53,6 +53,46 @@ export type ChainSummary = {
   note?: string;
 };
 
+/**
+ * Who chose the registry (and chain) a verdict trusts: a command-line flag, the environment, a configuration
+ * file the user named, the server that serves the page, the calling application, the credential itself (never
+ * trusted for accreditation), or nothing.
+ */
+export type TrustSource =
+  | "flag"
+  | "environment"
+  | "config-file"
+  | "server"
+  | "caller"
+  | "credential"
+  | "none";
+
+/** Where a verdict's trust anchor came from, and what it pinned. Every report has one. */
+export type TrustAnchor = {
+  source: TrustSource;
+  /** A short description of the source, e.g. the configuration file's path. */
+  detail?: string;
+  /** The registry the verifier trusts (absent when none was configured). */
+  registry?: `0x${string}`;
+  /** The chain id the verifier pinned: the node (or snapshot) must be on this chain. */
+  chainId?: number;
+  /** The organisation the credential names as its issuer, as checked in that registry. */
+  organisationId?: number;
+  /** A plain-language sentence saying all of the above. */
+  message: string;
+};
+
+/** What the chain says about a credential's record, once the credential is known to be the one anchored. */
+export type RecordStatus = {
+  /** When the credential (or its batch) was anchored (ISO 8601 UTC). */
+  anchoredAt?: string;
+  /** When the credential was revoked, from the chain. */
+  revokedAt?: string;
+  revocationReason?: string;
+  /** The commitment of the credential that replaced this one. */
+  supersededBy?: `0x${string}`;
+};
+
 /** A disclosed claim of the credential subject, as shown to a verifier. */
 export type DisclosedClaim = { path: string; value: unknown };
 
@@ -91,8 +131,18 @@ export type VerificationReport = {
   checks: Check[];
   /** A one-sentence verdict in the report's language. */
   verdict: string;
-  /** What was proved. */
-  credential: CredentialSummary;
+  /**
+   * What was proved: present only when `verified` is true. A credential that fails any check proves nothing
+   * about its claims, so none are reported.
+   */
+  credential?: CredentialSummary;
+  /**
+   * The record's state on chain (anchoring, revocation, supersession), present when the integrity, signature
+   * and anchor checks passed, even if the credential is not verified (e.g. revoked).
+   */
+  status?: RecordStatus;
+  /** Where the trust anchor came from: which registry, chain and organisation were checked, and who chose them. */
+  trust: TrustAnchor;
   /** The chain and block the verification read, when it got that far. */
   chain?: ChainSummary;
   /** For presentations: the holder's address when the presentation's signature could be read. */

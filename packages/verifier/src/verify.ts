@@ -10,7 +10,7 @@ import { ChainViews, type ResolvedOptions, resolveOptions, type VerifyOptions } 
 import { type PreparedCredential, prepareCredential } from "./prepare";
 import type { RegistryQuery } from "./registry/state";
 import { isShareLink, readShareLink } from "./share";
-import type { ChainSummary, Lang, VerificationReport } from "./types";
+import type { ChainSummary, Lang, RecordStatus, TrustAnchor, VerificationReport } from "./types";
 
 /** Credentials prepared before their registry reads are sent, in a run of many. */
 const PIPELINE_SLICE = 200;
@@ -71,6 +71,34 @@ export function chainSummary(view: ChainView, now: number, lang: Lang): ChainSum
   };
 }
 
+/** The report's trust anchor: what the verifier pinned, who chose it, and the organisation checked. */
+export function trustAnchor(
+  resolved: ResolvedOptions,
+  lang: Lang,
+  organisationId: number | undefined,
+  chain: ChainSummary | undefined,
+): TrustAnchor {
+  const { trust } = resolved;
+  const source = message(lang, `trust.source.${trust.source}`, trust.detail ? { detail: trust.detail } : {});
+  const chainId = trust.chainId ?? (trust.registry ? chain?.chainId : undefined);
+  const text = trust.registry
+    ? message(lang, "trust.anchor", {
+        registry: trust.registry,
+        chain: chainId === undefined ? message(lang, "trust.any-chain") : String(chainId),
+        source,
+        organisationId,
+      })
+    : message(lang, "trust.anchor-none", { source });
+  return {
+    source: trust.source,
+    ...(trust.detail ? { detail: trust.detail } : {}),
+    ...(trust.registry ? { registry: trust.registry } : {}),
+    ...(chainId !== undefined ? { chainId } : {}),
+    ...(organisationId !== undefined ? { organisationId } : {}),
+    message: text,
+  };
+}
+
 /** Turns finished checks into a report. */
 export function buildReport(
   prepared: PreparedCredential,
@@ -92,13 +120,27 @@ export function buildReport(
   const verdict = verified
     ? message(lang, kind === "presentation" ? "verdict.verified-presentation" : "verdict.verified")
     : message(lang, "verdict.failed", { reason: firstFailure?.message ?? "" });
+  // What the chain says of the record is a fact only once the credential is known to be the one anchored.
+  const recordKnown = ["integrity", "signature", "anchor"].every(
+    (id) => checks.find((check) => check.id === id)?.status === "passed",
+  );
+  const { anchoredAt, revokedAt, revocationReason, supersededBy } = prepared.summary;
+  const status: RecordStatus = {
+    ...(anchoredAt ? { anchoredAt } : {}),
+    ...(revokedAt ? { revokedAt } : {}),
+    ...(revocationReason ? { revocationReason } : {}),
+    ...(supersededBy ? { supersededBy } : {}),
+  };
   return {
     verified,
     kind,
     lang,
     verdict,
     checks,
-    credential: prepared.summary,
+    // A credential that fails any check proves nothing about its claims: none are reported.
+    ...(verified ? { credential: prepared.summary } : {}),
+    ...(recordKnown ? { status } : {}),
+    trust: trustAnchor(resolved, lang, prepared.target?.organisationId, chain),
     ...(chain ? { chain } : {}),
     ...(holder ? { holder } : {}),
     verifiedAt: resolved.nowIso,

@@ -102,14 +102,22 @@ export type IssueOptions = UnsignedOptions & {
 
 export const account = (index: number) => privateKeyToAccount(DEV_PRIVATE_KEYS[index]!);
 
-export async function createFixture(): Promise<Fixture> {
-  const chain = await startDevChain();
+export type FixtureOptions = {
+  /** Deploy on this chain instead of starting one (the fixture's `stop` then leaves the chain running). */
+  chain?: DevChain;
+  /** Dev accounts of the registry's governor, the organisation's admin and its signing key (default 0, 1, 2). */
+  accounts?: { governor: number; admin: number; signer: number };
+};
+
+export async function createFixture(options: FixtureOptions = {}): Promise<Fixture> {
+  const roles = options.accounts ?? { governor: 0, admin: 1, signer: 2 };
+  const chain = options.chain ?? (await startDevChain());
   const { rpcUrl, chainId } = chain;
   const viemChain = localChain(rpcUrl, chainId);
   const publicClient = createPublicClient({ chain: viemChain, transport: http(rpcUrl) }) as PublicClient;
   const wallet = (index: number) =>
     createWalletClient({ chain: viemChain, transport: http(rpcUrl), account: account(index) });
-  const registry = await deployRegistry({ rpcUrl, governorKey: DEV_PRIVATE_KEYS[0] });
+  const registry = await deployRegistry({ rpcUrl, governorKey: DEV_PRIVATE_KEYS[roles.governor]! });
 
   const write = async (index: number, functionName: string, args: readonly unknown[]) => {
     const hash = await wallet(index).writeContract({
@@ -124,9 +132,12 @@ export async function createFixture(): Promise<Fixture> {
     if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
   };
 
-  await write(0, "accreditOrganisation", [account(1).address, organisationProfileHash(PROFILE)]);
+  await write(roles.governor, "accreditOrganisation", [
+    account(roles.admin).address,
+    organisationProfileHash(PROFILE),
+  ]);
   const organisationId = 1;
-  await write(1, "authoriseKey", [organisationId, account(2).address, 0, 0]);
+  await write(roles.admin, "authoriseKey", [organisationId, account(roles.signer).address, 0, 0]);
 
   let courseId = 0n;
   let eventId = 0n;
@@ -155,12 +166,12 @@ export async function createFixture(): Promise<Fixture> {
 
   // Events are created with the hash of their description, which leaves out the id.
   const eventHash = eventMetadataHash(makeUnsigned({}, { eventId: 1n }).credentialSubject.achievement);
-  await write(1, "createEvent", [organisationId, 0n, 1, eventHash]);
+  await write(roles.admin, "createEvent", [organisationId, 0n, 1, eventHash]);
   eventId = (BigInt(organisationId) << 32n) | 1n;
   const courseHash = eventMetadataHash(
     makeUnsigned({ course: true }, { eventId: 2n }).credentialSubject.achievement,
   );
-  await write(1, "createEvent", [organisationId, 0n, 2, courseHash]);
+  await write(roles.admin, "createEvent", [organisationId, 0n, 2, courseHash]);
   courseId = (BigInt(organisationId) << 32n) | 2n;
 
   const latestTimestamp = async () => Number((await publicClient.getBlock()).timestamp);
@@ -180,7 +191,7 @@ export async function createFixture(): Promise<Fixture> {
     write,
     unsigned: (options) => makeUnsigned(options),
     async issue(options = {}) {
-      const signerIndex = options.signer ?? 2;
+      const signerIndex = options.signer ?? roles.signer;
       const doc = makeUnsigned(
         options,
         options.chainId ? { eventId: options.eventId ?? eventId, chainId: options.chainId } : undefined,
@@ -205,9 +216,14 @@ export async function createFixture(): Promise<Fixture> {
       );
       const batch = buildBatch(docs);
       const deadline = BigInt((await latestTimestamp()) + 3600);
-      const signed = await signBatch(batch, { account: account(2), deadline });
+      const signed = await signBatch(batch, { account: account(roles.signer), deadline });
       if (options.anchor !== false) {
-        await write(2, "anchorBatch", [signed.root, signed.eventId, signed.validUntil, signed.size]);
+        await write(roles.signer, "anchorBatch", [
+          signed.root,
+          signed.eventId,
+          signed.validUntil,
+          signed.size,
+        ]);
       }
       return signed.credentials;
     },
@@ -216,7 +232,9 @@ export async function createFixture(): Promise<Fixture> {
       await publicClient.request({ method: "evm_mine" as never, params: [] as never });
     },
     latestTimestamp,
-    stop: () => chain.stop(),
+    stop: async () => {
+      if (!options.chain) await chain.stop();
+    },
   };
 }
 

@@ -7,7 +7,7 @@ import type { CommandContext, CommandModule } from "../command";
 import { resolveChain } from "../config";
 import { CliError, EXIT } from "../errors";
 
-type SnapshotFlags = { rpc?: string; registry?: string; out: string; block?: string };
+type SnapshotFlags = { rpc?: string; registry?: string; config?: string; out: string; block?: string };
 
 export const snapshotCommand: CommandModule = {
   name: "snapshot",
@@ -16,16 +16,16 @@ export const snapshotCommand: CommandModule = {
       .command("snapshot")
       .description("record the registry's state at a block into a file, for offline verification")
       .requiredOption("--out <file>", "where to write the snapshot (JSON)")
-      .option(
-        "--rpc <url>",
-        "JSON-RPC URL of the registry's chain (default: INTYG_RPC_URL or .intyg/dev.json)",
-      )
-      .option("--registry <address>", "the registry (default: INTYG_REGISTRY or .intyg/dev.json)")
+      .option("--rpc <url>", "JSON-RPC URL of the registry's chain (default: --config, then INTYG_RPC_URL)")
+      .option("--registry <address>", "the registry (default: --config, then INTYG_REGISTRY)")
+      .option("--config <file>", "a configuration file with rpcUrl and registry (e.g. .intyg/dev.json)")
       .option("--block <number>", "record at this block (default: the latest)")
       .action(async (flags: SnapshotFlags) => {
         const chain = resolveChain(context.io, flags);
         if (!chain.rpcUrl || !chain.registry)
-          throw new CliError("intyg snapshot needs --rpc URL and --registry ADDRESS");
+          throw new CliError(
+            "intyg snapshot needs --rpc URL and --registry ADDRESS (or --config FILE, or INTYG_RPC_URL and INTYG_REGISTRY)",
+          );
         if (flags.block !== undefined && !/^\d+$/.test(flags.block))
           throw new CliError("--block: not a block number");
         const snapshot = await recordSnapshot({

@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import {
   type Lang,
+  parseSnapshot,
   type VerificationReport,
   type VerifyOptions,
   verifyCredential,
@@ -15,6 +16,7 @@ import { resolveChain } from "../config";
 import { CliError, EXIT, type ExitCode } from "../errors";
 import type { CliIo } from "../io";
 import { renderReport } from "../render";
+import { terminalText } from "../terminal";
 
 /** Format failures that mean the input is not a document at all: exit 2. */
 const UNUSABLE_INPUT = new Set([
@@ -26,14 +28,21 @@ const UNUSABLE_INPUT = new Set([
   "too-deep",
   "share-link",
   "not-an-object",
+  // A presentation must carry exactly one credential: with none (or several) there is nothing to verify.
+  "credential-count",
 ]);
-/** Failures to reach the chain, read the snapshot, or know which registry to trust: no verdict, exit 2. */
+/**
+ * Failures to reach the chain, read the snapshot, or know which registry to trust, and a configured node on
+ * another chain than the one pinned: no verdict, exit 2.
+ */
 const UNUSABLE_CHAIN = new Set(["no-chain", "chain-unavailable", "bad-snapshot", "untrusted-registry"]);
 
 export type VerifyFlags = {
   json?: boolean;
   rpc?: string;
   registry?: string;
+  chainId?: string;
+  config?: string;
   snapshot?: string;
   lang: Lang;
   challenge?: string;
@@ -72,25 +81,38 @@ export function exitCodeOf(report: VerificationReport): ExitCode {
 export async function runVerify(source: string, flags: VerifyFlags, context: CommandContext): Promise<void> {
   const { io } = context;
   const lang = flags.lang;
-  const options: VerifyOptions = { lang };
+  const chain = resolveChain(io, flags);
+  const options: VerifyOptions = { lang, trustSource: chain.trust };
+  if (chain.registry) options.registry = chain.registry;
+  if (chain.chainId !== undefined) options.chainId = chain.chainId;
   if (flags.snapshot) {
     try {
       options.snapshot = new TextDecoder().decode(await io.readFile(flags.snapshot));
     } catch {
       throw new CliError(`Cannot read the snapshot ${flags.snapshot}`);
     }
-    if (flags.registry) options.registry = resolveChain(io, { registry: flags.registry }).registry!;
+    // A node given with a snapshot is asked only whether the snapshot's block is on its chain.
+    if (chain.rpcUrl) options.rpcUrl = chain.rpcUrl;
+    if (!options.registry) {
+      // No registry named: the snapshot file the user named is the trust anchor, and the verdict says so.
+      try {
+        const parsed = parseSnapshot(options.snapshot);
+        options.registry = parsed.context.registry;
+        options.trustSource = { source: "flag", detail: `--snapshot ${flags.snapshot}` };
+        options.snapshot = parsed;
+      } catch {
+        // A damaged snapshot is reported by the verification itself (bad-snapshot, exit 2).
+      }
+    }
   } else {
-    const chain = resolveChain(io, flags);
     if (!chain.rpcUrl) {
       throw new CliError(
         lang === "sv"
-          ? "Ingen kedja att läsa: ange --rpc URL (och --registry ADRESS), --snapshot FIL, eller INTYG_RPC_URL."
-          : "No chain to read: give --rpc URL (and --registry ADDRESS), --snapshot FILE, or INTYG_RPC_URL.",
+          ? "Ingen kedja att läsa: ange --rpc URL och --registry ADRESS, --config FIL (t.ex. .intyg/dev.json från pnpm start), --snapshot FIL, eller INTYG_RPC_URL och INTYG_REGISTRY."
+          : "No chain to read: give --rpc URL and --registry ADDRESS, --config FILE (e.g. the .intyg/dev.json of pnpm start), --snapshot FILE, or INTYG_RPC_URL and INTYG_REGISTRY.",
       );
     }
     options.rpcUrl = chain.rpcUrl;
-    if (chain.registry) options.registry = chain.registry;
   }
   const input = await readInput(io, source);
   const report = isPresentation(input)
@@ -104,7 +126,7 @@ export async function runVerify(source: string, flags: VerifyFlags, context: Com
   const code = exitCodeOf(report);
   if (code === EXIT.usage && !flags.json) {
     const failed = report.checks.find((check) => check.status === "failed");
-    if (failed) io.stderr(`intyg verify: ${failed.message}\n`);
+    if (failed) io.stderr(`intyg verify: ${terminalText(failed.message)}\n`);
   }
   context.setExitCode(code);
 }
@@ -119,11 +141,13 @@ export const verifyCommand: CommandModule = {
       .option("--json", "print the report as JSON")
       .option(
         "--rpc <url>",
-        "JSON-RPC URL of the registry's chain (default: INTYG_RPC_URL or .intyg/dev.json)",
+        "JSON-RPC URL of a node of the registry's chain (default: --config, then INTYG_RPC_URL)",
       )
+      .option("--registry <address>", "the registry to trust (default: --config, then INTYG_REGISTRY)")
+      .option("--chain-id <id>", "the chain the node must be on (default: --config, then INTYG_CHAIN_ID)")
       .option(
-        "--registry <address>",
-        "the registry to trust (default: INTYG_REGISTRY, .intyg/dev.json or the credential's)",
+        "--config <file>",
+        "a configuration file with rpcUrl, registry and chainId (e.g. .intyg/dev.json)",
       )
       .option("--snapshot <file>", "verify offline on a registry snapshot (see `intyg snapshot`)")
       .addOption(new Option("--lang <lang>", "language of the report").choices(["sv", "en"]).default("sv"))
@@ -132,7 +156,10 @@ export const verifyCommand: CommandModule = {
       .addHelpText(
         "after",
         "\nExit codes: 0 verified, 1 not verified, 2 unusable input or usage error.\n" +
+          "The registry to trust comes only from --registry, the file named by --config, or INTYG_REGISTRY;\n" +
+          "no other file is read and no parent folder is searched. Every verdict says which one it used.\n" +
           "Examples:\n  intyg verify intyg.json --rpc http://127.0.0.1:8545 --registry 0x…\n" +
+          "  intyg verify intyg.json --config .intyg/dev.json\n" +
           "  intyg verify 'https://intyg.example.se/verify#c1.…' --json\n  cat intyg.json | intyg verify - --lang en\n",
       )
       .action(async (source: string, flags: VerifyFlags) => runVerify(source, flags, context));

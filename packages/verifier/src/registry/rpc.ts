@@ -209,6 +209,7 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
         registry,
         blockNumber: block.number,
         blockTimestamp: Number(block.timestamp),
+        ...(block.hash ? { blockHash: block.hash } : {}),
       };
     } catch (error) {
       if (error instanceof RegistryReadError) throw error;

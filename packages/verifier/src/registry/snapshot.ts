@@ -30,6 +30,8 @@ export type RegistrySnapshot = {
   registry: Address;
   blockNumber: string;
   blockTimestamp: number;
+  /** The hash of that block: a verifier with a node it trusts can check the snapshot is of its chain. */
+  blockHash?: Hex;
   /** When the snapshot was recorded (ISO 8601 UTC). */
   recordedAt: string;
   organisations: Record<string, OrganisationState>;
@@ -131,6 +133,7 @@ export async function recordSnapshot(parameters: RecordSnapshotParameters): Prom
     registry: parameters.registry,
     blockNumber: context.blockNumber.toString(),
     blockTimestamp: context.blockTimestamp,
+    ...(context.blockHash ? { blockHash: context.blockHash } : {}),
     recordedAt: (parameters.now ?? new Date()).toISOString(),
     organisations: {},
     signingKeys: {},
@@ -258,6 +261,7 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
   const chainId = uint(data.chainId, "chainId", Number.MAX_SAFE_INTEGER);
   const blockNumber = decimal(data.blockNumber, "blockNumber");
   const blockTimestamp = uint(data.blockTimestamp, "blockTimestamp");
+  const blockHash = data.blockHash === undefined ? undefined : hash(data.blockHash, "blockHash");
   const values = new Map<string, RegistryValue<RegistryQuery>>();
 
   for (const [key, value] of entries(data, "organisations", (id, v) => {
@@ -353,6 +357,7 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
       registry: data.registry as Address,
       blockNumber,
       blockTimestamp,
+      ...(blockHash ? { blockHash } : {}),
     },
     values,
   };

@@ -126,6 +126,8 @@ export type ReaderContext = {
   blockNumber: bigint;
   /** Unix seconds of the block. */
   blockTimestamp: number;
+  /** The block's hash (absent in snapshots recorded before it was kept). */
+  blockHash?: Hex;
 };
 
 /** Answers registry queries at one block. Implementations cache what they read. */

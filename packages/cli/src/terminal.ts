@@ -8,6 +8,7 @@
  * (U+202A–U+202E), the bidi isolates (U+2066–U+2069), the implicit direction marks (U+200E, U+200F, U+061C),
  * and the line and paragraph separators (U+2028, U+2029).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this module's job
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]/g;
 
 /** Lone UTF-16 surrogates cannot be printed; they are shown as escapes too. */

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { organisationProfileHash } from "@intyg/credential";
-import { buildWeb, verifyPageHtml, WEB_ASSETS, webAssetsDir } from "@intyg/web";
+import { buildWeb, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
 import type { ServiceConfig, SignerSource } from "./config";
@@ -80,14 +80,17 @@ export async function checkProfiles(store: Store, chain: ChainClient, logger: Lo
   }
 }
 
-/** The verifier page as one HTML document, built once (esbuild) when missing; undefined when it cannot be. */
+/** The verifier page and its files, built once (esbuild) when missing; undefined when it cannot be. */
 async function loadVerifyPage(config: ServiceConfig, chain: ChainClient, logger: Logger) {
   try {
     // Not web.ensureWebBuilt(): its dynamic import of a TypeScript module fails where only tsx/cjs is loaded.
     if (!Object.keys(WEB_ASSETS).every((name) => existsSync(path.join(webAssetsDir(), name))))
       await buildWeb();
-    const html = verifyPageHtml({ rpcUrl: config.publicRpcUrl, registry: chain.registry });
-    return () => html;
+    return servedVerifyPage({
+      rpcUrl: config.publicRpcUrl,
+      registry: chain.registry,
+      chainId: chain.chainId,
+    });
   } catch (error) {
     logger.warn({ err: errorText(error) }, "the verifier page could not be built; /verify answers 501");
     return undefined;

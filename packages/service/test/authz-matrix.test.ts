@@ -270,6 +270,16 @@ const MATRIX: Record<RouteKey, Cell> = {
   },
   "GET /docs": { auth: "public", expect: ok(200), request: () => ({ method: "GET", path: "/docs" }) },
   "GET /verify": { auth: "public", expect: ok(200), request: () => ({ method: "GET", path: "/verify" }) },
+  "GET /verify/verify.js": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/verify/verify.js" }),
+  },
+  "GET /verify/verify.css": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/verify/verify.css" }),
+  },
   "GET /verify/config.json": {
     auth: "public",
     expect: ok(200),

@@ -117,6 +117,8 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
   "GET /openapi.json": { public: true },
   "GET /docs": { public: true },
   "GET /verify": { public: true },
+  "GET /verify/verify.js": { public: true },
+  "GET /verify/verify.css": { public: true },
   "GET /verify/config.json": { public: true },
   "GET /": { public: true },
 };

@@ -131,7 +131,17 @@ for (const kind of STORE_KINDS) {
       const html = await page.text();
       expect(html).to.contain(`<meta name="intyg-rpc" content="${deployment.rpcUrl}">`);
       expect(html).to.contain(`<meta name="intyg-registry" content="${deployment.registry}">`);
-      expect(html).not.to.match(/<script src=/);
+      expect(html).to.contain(`<meta name="intyg-chain-id" content="${deployment.chainId}">`);
+      // No inline script, so the policy can forbid them; reads only from this origin and the public node.
+      expect(html).to.match(/<script src="\/verify\/verify\.js"><\/script>/);
+      expect(html).not.to.match(/<script>/);
+      const csp = page.headers.get("content-security-policy") ?? "";
+      expect(csp).to.match(/script-src 'self'(;|$)/);
+      expect(csp).to.not.include("unsafe-inline");
+      expect(csp).to.match(/connect-src 'self'[^;]*;/);
+      const script = await fetch(`${service.url}/verify/verify.js`);
+      expect(script.status).to.equal(200);
+      expect(script.headers.get("content-type")).to.match(/^text\/javascript/);
     });
 
     it("stops: the socket closes", async () => {

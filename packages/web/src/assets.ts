@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_OUT_DIR } from "./build";
-import { fillPageConfig, type PageConfig } from "./html";
+import { fillPageConfig, type PageConfig, verifyPageCsp } from "./html";
 
 /** The files of the page and their content types. `index.html` links `verify.css` and `verify.js` relatively. */
 export const WEB_ASSETS = {
@@ -41,14 +41,34 @@ export function webAsset(name: WebAssetName): string {
 }
 
 /**
- * The page as one self-contained HTML document (CSS and script inlined) with the chain configured: what the
- * service returns for GET /verify. Throws when the page has not been built.
+ * The page's HTML with the chain configured, linking its script and style sheet under `assetBase` (default
+ * relative: `verify.css`, `verify.js`). The service serves it at /verify with `assetBase` "/verify/" and the
+ * policy of {@link verifyPageCsp}; the page has no inline script, so that policy can forbid them. Throws when
+ * the page has not been built.
  */
-export function verifyPageHtml(config: PageConfig = {}): string {
+export function verifyPageHtml(config: PageConfig = {}, options: { assetBase?: string } = {}): string {
   const html = fillPageConfig(read("index.html"), config);
-  const css = read("verify.css");
-  const script = read("verify.js").replace(/<\/script/gi, "<\\/script");
+  const base = options.assetBase ?? "";
   return html
-    .replace('<link rel="stylesheet" href="verify.css">', () => `<style>\n${css}</style>`)
-    .replace('<script src="verify.js"></script>', () => `<script>\n${script}</script>`);
+    .replace(
+      '<link rel="stylesheet" href="verify.css">',
+      () => `<link rel="stylesheet" href="${base}verify.css">`,
+    )
+    .replace('<script src="verify.js"></script>', () => `<script src="${base}verify.js"></script>`);
+}
+
+/** The page as a server serves it: HTML linking its script and style under one path, and the policy for it. */
+export type ServedVerifyPage = { html: string; script: string; style: string; csp: string };
+
+/**
+ * Everything a server needs to serve the page at a path (default `/verify`, its files at `/verify/verify.js`
+ * and `/verify/verify.css`), configured with the chain and with the Content-Security-Policy to send with it.
+ */
+export function servedVerifyPage(config: PageConfig, options: { assetBase?: string } = {}): ServedVerifyPage {
+  return {
+    html: verifyPageHtml(config, { assetBase: options.assetBase ?? "/verify/" }),
+    script: read("verify.js"),
+    style: read("verify.css"),
+    csp: verifyPageCsp(config),
+  };
 }

@@ -3,6 +3,8 @@
 
 export {
   ensureWebBuilt,
+  type ServedVerifyPage,
+  servedVerifyPage,
   verifyPageHtml,
   WEB_ASSETS,
   type WebAssetName,
@@ -10,4 +12,4 @@ export {
   webAssetsDir,
 } from "./assets";
 export { type BuildWebOptions, type BuildWebResult, buildWeb, DEFAULT_OUT_DIR } from "./build";
-export { fillPageConfig, type PageConfig } from "./html";
+export { fillPageConfig, type PageConfig, verifyPageCsp } from "./html";

@@ -9,7 +9,7 @@ import { encodeShareFragment } from "@intyg/credential";
 import { expect } from "chai";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { clone, createFixture, type Fixture } from "../../verifier/test/fixture";
-import { verifyPageHtml, WEB_ASSETS, type WebAssetName, webAssetsDir } from "../src";
+import { servedVerifyPage, WEB_ASSETS, type WebAssetName, webAssetsDir } from "../src";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -20,12 +20,26 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+/**
+ * Serves the page as the service does: /verify configured with the chain (meta tags) and sent with its
+ * Content-Security-Policy, its files under /verify/, and the unconfigured static build at /.
+ */
 function serve(fx: Fixture): Promise<http.Server> {
+  const served = servedVerifyPage({ rpcUrl: fx.rpcUrl, registry: fx.registry, chainId: fx.chainId });
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/verify") {
-      response.writeHead(200, { "content-type": WEB_ASSETS["index.html"] });
-      response.end(verifyPageHtml({ rpcUrl: fx.rpcUrl, registry: fx.registry }));
+      response.writeHead(200, {
+        "content-type": WEB_ASSETS["index.html"],
+        "content-security-policy": served.csp,
+      });
+      response.end(served.html);
+      return;
+    }
+    if (url.pathname === "/verify/verify.js" || url.pathname === "/verify/verify.css") {
+      const name = url.pathname.slice("/verify/".length) as WebAssetName;
+      response.writeHead(200, { "content-type": WEB_ASSETS[name] });
+      response.end(name === "verify.js" ? served.script : served.style);
       return;
     }
     const name = (url.pathname === "/" ? "index.html" : url.pathname.slice(1)) as WebAssetName;
@@ -68,8 +82,7 @@ describe("verifier page in headless Chromium", function () {
 
   it("opens a share link, decodes the fragment on load and shows the verdict first, in Swedish", async () => {
     const credential = await fx.issue();
-    const query = `?rpc=${encodeURIComponent(fx.rpcUrl)}&registry=${fx.registry}`;
-    await page.goto(`${base}/${query}#${encodeShareFragment(credential)}`);
+    await page.goto(`${base}/verify#${encodeShareFragment(credential)}`);
     await verdict(true);
     expect(await page.textContent("#verdict")).to.match(/Verifierat/);
     expect(await page.getAttribute("html", "lang")).to.equal("sv");
@@ -77,6 +90,10 @@ describe("verifier page in headless Chromium", function () {
     expect(await statusOf("anchor")).to.equal("passed");
     expect(await statusOf("holder")).to.equal("skipped");
     expect(await page.textContent("#proved")).to.include("Region Exempel");
+    expect(await page.textContent("#trust"))
+      .to.include(fx.registry)
+      .and.include("webbplatsens egen konfiguration");
+    expect(await page.isHidden("#ignored")).to.equal(true);
     expect(await page.getAttribute("#verdict", "aria-live")).to.equal("polite");
   });
 
@@ -92,6 +109,11 @@ describe("verifier page in headless Chromium", function () {
     expect(await page.textContent("#verdict")).to.match(/Inte verifierat/);
     expect(await statusOf("integrity")).to.equal("failed");
     expect(await statusOf("signature")).to.equal("skipped");
+    // Nothing the forged document says is shown as proved, nor in the green style.
+    expect(await page.isHidden("#proved-section")).to.equal(true);
+    expect(await page.isVisible("#unproved")).to.equal(true);
+    expect(await page.textContent("#result")).to.not.include("Mallory");
+    expect(await page.textContent("#result")).to.not.include("Region Exempel");
   });
 
   it("verifies a chosen file", async () => {
@@ -137,7 +159,7 @@ describe("verifier page in headless Chromium", function () {
           }
         };
       }, link);
-      await scanning.goto(`${base}/?rpc=${encodeURIComponent(fx.rpcUrl)}&registry=${fx.registry}&lang=en`);
+      await scanning.goto(`${base}/verify?lang=en`);
       await scanning.click("#scan");
       await scanning.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
       expect(await scanning.textContent("#verdict")).to.match(/Verified/);
@@ -153,12 +175,81 @@ describe("verifier page in headless Chromium", function () {
     for (const url of offPage) expect(url.startsWith(fx.rpcUrl), url).to.equal(true);
   });
 
-  it("is also served as one self-contained page with the chain configured (the service's /verify)", async () => {
-    const credential = await fx.issue();
+  it("is served with a policy that refuses inline scripts and reads from any other origin", async () => {
     const other = await browser.newPage();
-    await other.goto(`${base}/verify#${encodeShareFragment(credential)}`);
-    await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
-    expect(await other.textContent("#config")).to.include(fx.registry);
+    const violations: string[] = [];
+    other.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await other.goto(`${base}/verify`);
+    const blocked = await other.evaluate(async () => {
+      const inline = document.createElement("script");
+      inline.textContent = "window.__inline = true";
+      document.body.append(inline);
+      const fetched = await fetch("http://127.0.0.2:9/").then(
+        () => "sent",
+        () => "refused",
+      );
+      return { inline: (window as unknown as { __inline?: boolean }).__inline === true, fetched };
+    });
+    expect(blocked).to.deep.equal({ inline: false, fetched: "refused" });
+    expect(violations.length).to.be.greaterThan(0);
     await other.close();
+  });
+
+  describe("links that try to choose what the page trusts", () => {
+    let rogue: Fixture;
+    before(async () => {
+      rogue = await createFixture({ chain: fx.chain, accounts: { governor: 4, admin: 5, signer: 4 } });
+    });
+    after(async () => {
+      await rogue?.stop();
+    });
+
+    it("a forgery anchored in the attacker's own registry does not verify with ?registry= pointing there", async () => {
+      const forged = await rogue.issue();
+      const other = await browser.newPage();
+      for (const query of [
+        `?registry=${rogue.registry}`,
+        `?rpc=${encodeURIComponent(fx.rpcUrl)}&registry=${rogue.registry}&chainId=${fx.chainId}`,
+      ]) {
+        await other.goto(`${base}/verify${query}#${encodeShareFragment(forged)}`);
+        await other.waitForSelector('#verdict[data-verified="false"]', { timeout: 60_000 });
+        expect(await other.isVisible("#ignored"), query).to.equal(true);
+        expect(await other.getAttribute('#checks li[data-check="anchor"]', "data-status")).to.equal("failed");
+        expect(await other.isHidden("#proved-section")).to.equal(true);
+        expect(await other.textContent("#trust"))
+          .to.include(fx.registry)
+          .and.not.include(rogue.registry);
+      }
+      await other.close();
+    });
+
+    it("the verdict of a genuine credential does not change with ?rpc=, ?registry= or ?chainId=, and no other node is asked", async () => {
+      const credential = await fx.issue();
+      const other = await browser.newPage();
+      const asked: string[] = [];
+      other.on("request", (r) => asked.push(r.url()));
+      const query = `?rpc=${encodeURIComponent("http://127.0.0.2:9/")}&registry=${rogue.registry}&chainId=1&lang=en`;
+      await other.goto(`${base}/verify${query}#${encodeShareFragment(credential)}`);
+      await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      expect(await other.isVisible("#ignored")).to.equal(true);
+      expect(await other.textContent("#config"))
+        .to.include(fx.registry)
+        .and.include(`chain ${fx.chainId}`);
+      expect(asked.filter((url) => url.startsWith("http://127.0.0.2"))).to.deep.equal([]);
+      await other.close();
+    });
+
+    it("the unconfigured static page given ?rpc=&registry= verifies nothing", async () => {
+      const credential = await fx.issue();
+      const other = await browser.newPage();
+      await other.goto(
+        `${base}/?rpc=${encodeURIComponent(fx.rpcUrl)}&registry=${fx.registry}#${encodeShareFragment(credential)}`,
+      );
+      await other.waitForSelector('#verdict[data-verified="false"]', { timeout: 60_000 });
+      expect(await other.textContent("#config")).to.match(/Ingen kedja är konfigurerad/);
+      await other.close();
+    });
   });
 });

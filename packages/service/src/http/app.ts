@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { NotImplementedError, ProblemError } from "../errors";
+import { ProblemError } from "../errors";
 import type { AppDeps, AppEnv } from "./context";
 import { docsHtml } from "./docs";
 import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "./middleware";
@@ -13,6 +13,7 @@ import { holderRoutes } from "./routes/holder";
 import { organisationRoutes } from "./routes/organisation";
 import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
+import { verifyPageRoutes } from "./routes/verify-page";
 
 export type App = ReturnType<typeof createApp>;
 
@@ -70,14 +71,7 @@ export function createApp(deps: AppDeps) {
   app.doc31("/openapi.json", openApiConfig);
   app.get("/docs", (c) => c.html(docsHtml(app.getOpenAPI31Document(openApiConfig) as never)));
   // The verifier page (from @intyg/web) and the chain it should read, for share links and QR codes.
-  app.get("/verify", (c) => {
-    if (!deps.verifyPage) throw new NotImplementedError("The verifier page is not installed in this service");
-    c.header("cache-control", "no-cache");
-    return c.html(deps.verifyPage());
-  });
-  app.get("/verify/config.json", (c) =>
-    c.json({ rpcUrl: config.publicRpcUrl, registry: deps.chain.registry, chainId: deps.chain.chainId }),
-  );
+  app.route("/", verifyPageRoutes(deps));
   app.get("/", (c) =>
     c.json({
       service: "intyg",

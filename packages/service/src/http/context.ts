@@ -5,6 +5,7 @@ import type { Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
 import type { ApiKey, Organisation } from "../store/types";
+import type { VerifyPage } from "./routes/verify-page";
 
 /**
  * The VC-API verification hook. The verifier package will implement it; until then the service answers the
@@ -31,8 +32,8 @@ export type AppDeps = {
   worker?: { wake(): void };
   /** VC-API `/credentials/verify` and `/presentations/verify`; 501 when absent. */
   verifier?: CredentialVerifier;
-  /** The verifier page (HTML) served at GET /verify; 501 when absent. */
-  verifyPage?: () => string;
+  /** The verifier page served at GET /verify (with its script and style); 501 when absent. */
+  verifyPage?: VerifyPage;
 };
 
 export type AuthContext = { apiKey: ApiKey; organisation: Organisation };

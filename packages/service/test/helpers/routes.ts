@@ -4,7 +4,7 @@
 
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { buildWeb, verifyPageHtml, WEB_ASSETS, webAssetsDir } from "@intyg/web";
+import { buildWeb, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
 import { expect } from "chai";
 import { createApp } from "../../src/http/app";
 import type { Store } from "../../src/store/store";
@@ -43,7 +43,11 @@ export type FullApp = { app: ReturnType<typeof createApp>; send: Send };
 /** The harness's deps as the full app: with the real VC-API verifier and the verifier page at /verify. */
 export async function fullApp(h: AppHarness): Promise<FullApp> {
   if (!Object.keys(WEB_ASSETS).every((name) => existsSync(path.join(webAssetsDir(), name)))) await buildWeb();
-  const html = verifyPageHtml({ rpcUrl: h.config.publicRpcUrl, registry: h.chain.registry });
+  const verifyPage = servedVerifyPage({
+    rpcUrl: h.config.publicRpcUrl,
+    registry: h.chain.registry,
+    chainId: h.chain.chainId,
+  });
   const app = createApp({
     store: h.store,
     signer: h.signer,
@@ -53,7 +57,7 @@ export async function fullApp(h: AppHarness): Promise<FullApp> {
     config: h.config,
     worker: h.worker,
     verifier: createVerification({ rpcUrl: h.deployment.rpcUrl, registry: h.chain.registry }),
-    verifyPage: () => html,
+    verifyPage,
   });
   const send: Send = async (method, p, init = {}) =>
     app.request(p, {

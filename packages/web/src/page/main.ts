@@ -48,8 +48,15 @@ const UI: Record<Lang, Record<string, string>> = {
     registry: "Register",
     block: "Block",
     snapshot: "Ögonblicksbild",
-    config: "Läser registret {registry} via {rpc}.",
-    noConfig: "Ingen kedja är konfigurerad för sidan (meta intyg-rpc, ?rpc=…).",
+    config:
+      "Sidan litar på registret {registry} på kedja {chain} och läser det via {rpc}. Det bestäms av webbplatsen, aldrig av länken.",
+    noConfig:
+      "Ingen kedja är konfigurerad för sidan: webbplatsen måste ange nod och register (meta-taggarna intyg-rpc och intyg-registry).",
+    anyChain: "valfri",
+    unproved:
+      "Inga uppgifter ur dokumentet visas: det kunde inte verifieras, så inget av det som står i det är bevisat.",
+    ignoredParams:
+      "Länken försökte välja kedja, nod eller register. Det ignoreras: sidan litar bara på sin egen konfiguration.",
     passed: "Godkänd",
     failed: "Underkänd",
     skipped: "Ej kontrollerad",
@@ -91,15 +98,21 @@ const UI: Record<Lang, Record<string, string>> = {
     registry: "Registry",
     block: "Block",
     snapshot: "Snapshot",
-    config: "Reading registry {registry} through {rpc}.",
-    noConfig: "No chain is configured for this page (meta intyg-rpc, ?rpc=…).",
+    config:
+      "This page trusts registry {registry} on chain {chain} and reads it through {rpc}. The site decides this, never the link.",
+    noConfig:
+      "No chain is configured for this page: the site must give a node and a registry (the intyg-rpc and intyg-registry meta tags).",
+    anyChain: "any",
+    unproved: "No claim of the document is shown: it could not be verified, so nothing it says is proved.",
+    ignoredParams:
+      "The link tried to choose the chain, node or registry. That is ignored: this page trusts only its own configuration.",
     passed: "Passed",
     failed: "Failed",
     skipped: "Not checked",
   },
 };
 
-type PageConfig = { rpcUrl?: string; registry?: `0x${string}` };
+type PageConfig = { rpcUrl?: string; registry?: `0x${string}`; chainId?: number };
 
 type BarcodeDetectorLike = { detect(source: CanvasImageSource): Promise<{ rawValue: string }[]> };
 type BarcodeDetectorConstructor = new (options: { formats: string[] }) => BarcodeDetectorLike;
@@ -115,28 +128,41 @@ function meta(name: string): string | undefined {
   return value ? value : undefined;
 }
 
-/** Query parameters, then the page's meta tags, then the service's `config.json` next to the page. */
+/** Query parameters a link may carry to try to choose what the page trusts: all ignored, and the reader told. */
+const TRUST_PARAMS = ["rpc", "registry", "chain", "chainId", "chain-id", "node", "snapshot"];
+
+function chainIdOf(value: unknown): number | undefined {
+  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  return /^[1-9]\d{0,15}$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * The page's meta tags (filled in by the server that serves it), else the service's `config.json` on the same
+ * origin. Never the page's own URL: a link must not choose what a verdict trusts.
+ */
 async function loadConfig(): Promise<PageConfig> {
-  const params = new URLSearchParams(location.search);
-  let rpcUrl = params.get("rpc") ?? meta("intyg-rpc");
-  let registry = params.get("registry") ?? meta("intyg-registry");
+  let rpcUrl = meta("intyg-rpc");
+  let registry = meta("intyg-registry");
+  let chainId = chainIdOf(meta("intyg-chain-id"));
   if (!rpcUrl) {
     try {
       const response = await fetch(new URL("verify/config.json", `${location.origin}/`), {
         cache: "no-store",
       });
       if (response.ok) {
-        const body = (await response.json()) as { rpcUrl?: unknown; registry?: unknown };
+        const body = (await response.json()) as { rpcUrl?: unknown; registry?: unknown; chainId?: unknown };
         if (typeof body.rpcUrl === "string") rpcUrl = body.rpcUrl;
         if (!registry && typeof body.registry === "string") registry = body.registry;
+        chainId ??= chainIdOf(body.chainId);
       }
     } catch {
-      // No service next to the page: a static site configured by meta tags or the query.
+      // No service next to the page: a static site configured by its meta tags.
     }
   }
   return {
     ...(rpcUrl ? { rpcUrl } : {}),
     ...(registry && /^0x[0-9a-fA-F]{40}$/.test(registry) ? { registry: registry as `0x${string}` } : {}),
+    ...(chainId !== undefined ? { chainId } : {}),
   };
 }
 
@@ -158,6 +184,7 @@ function applyLanguage(): void {
   $("config").textContent = config.rpcUrl
     ? t("config")
         .replace("{registry}", config.registry ?? "—")
+        .replace("{chain}", config.chainId === undefined ? t("anyChain") : String(config.chainId))
         .replace("{rpc}", config.rpcUrl)
     : t("noConfig");
 }
@@ -175,9 +202,13 @@ function claimText(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** What was proved, only for a verified credential: a failed one shows no claim of the document as a fact. */
 function renderProved(report: VerificationReport): void {
   const list = $("proved");
   list.replaceChildren();
+  $("proved-section").hidden = !report.credential;
+  $("unproved").hidden = Boolean(report.credential);
+  if (!report.credential) return;
   const c: CredentialSummary = report.credential;
   add(list, t("issuer"), c.issuer?.name);
   add(list, t("orgnr"), c.issuer?.organisationNumber);
@@ -225,6 +256,7 @@ function render(report: VerificationReport): void {
     checks.append(item);
   }
   renderProved(report);
+  $("trust").textContent = report.trust.message;
 }
 
 async function verify(input: string): Promise<void> {
@@ -234,10 +266,18 @@ async function verify(input: string): Promise<void> {
   verdict.className = "verdict";
   verdict.dataset.verified = "";
   verdict.textContent = t("verifying");
+  // Nothing of an earlier verdict stays on screen next to the new one.
+  $("proved-section").hidden = true;
+  $("unproved").hidden = true;
+  $("proved").replaceChildren();
+  $("checks").replaceChildren();
+  $("trust").textContent = "";
   const report = await verifyCredential(input, {
     lang,
     ...(config.rpcUrl ? { rpcUrl: config.rpcUrl } : {}),
     ...(config.registry ? { registry: config.registry } : {}),
+    ...(config.chainId !== undefined ? { chainId: config.chainId } : {}),
+    trustSource: { source: "server" },
   });
   render(report);
 }
@@ -299,6 +339,8 @@ async function start(): Promise<void> {
   const stored = new URLSearchParams(location.search).get("lang");
   if (stored === "en" || stored === "sv") lang = stored;
   config = await loadConfig();
+  const params = new URLSearchParams(location.search);
+  $("ignored").hidden = !TRUST_PARAMS.some((name) => params.has(name));
   applyLanguage();
 
   $("lang").addEventListener("click", () => {

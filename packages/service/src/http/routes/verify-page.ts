@@ -1,0 +1,43 @@
+// The verifier page of @intyg/web at /verify, its script and style sheet, and the chain it reads. The page takes
+// its node, registry and chain id only from what this service writes into it (meta tags, config.json), and is
+// served with a Content-Security-Policy that allows no inline script and network reads only from this origin
+// and the configured public node.
+
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ServedVerifyPage } from "@intyg/web";
+import { NotImplementedError } from "../../errors";
+import type { AppDeps, AppEnv } from "../context";
+
+/** The built page as this service serves it (`servedVerifyPage` of @intyg/web). */
+export type VerifyPage = ServedVerifyPage;
+
+export function verifyPageRoutes(deps: AppDeps) {
+  const { config } = deps;
+  const app = new OpenAPIHono<AppEnv>();
+  const page = () => {
+    if (!deps.verifyPage) throw new NotImplementedError("The verifier page is not installed in this service");
+    return deps.verifyPage;
+  };
+  app.get("/verify", (c) => {
+    const { html, csp } = page();
+    c.header("cache-control", "no-cache");
+    c.header("content-security-policy", csp);
+    // Share links carry the credential in the fragment, which browsers never send; keep it out of Referer too.
+    c.header("referrer-policy", "no-referrer");
+    return c.html(html);
+  });
+  app.get("/verify/verify.js", (c) => {
+    c.header("cache-control", "no-cache");
+    c.header("content-type", "text/javascript; charset=utf-8");
+    return c.body(page().script);
+  });
+  app.get("/verify/verify.css", (c) => {
+    c.header("cache-control", "no-cache");
+    c.header("content-type", "text/css; charset=utf-8");
+    return c.body(page().style);
+  });
+  app.get("/verify/config.json", (c) =>
+    c.json({ rpcUrl: config.publicRpcUrl, registry: deps.chain.registry, chainId: deps.chain.chainId }),
+  );
+  return app;
+}

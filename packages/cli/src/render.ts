@@ -1,5 +1,6 @@
-// A report as text for a terminal: the trust anchor, what was proved (only for a verified credential), each
-// check with ✔ / ✖ / –, then the verdict, last and after an attribute reset. Every value that came from the
+// A report as text for a terminal: a verified credential in words (a sentence, then its labelled claims; nothing
+// of a credential that failed), each check with ✔ / ✖ / –, the trust anchor, then the verdict, last and after an
+// attribute reset. Every value that came from the
 // document or the chain goes through terminalText, so no claim can paint over the verdict.
 
 import { CHECK_NAMES, type Lang, type VerificationReport } from "@intyg/verifier";
@@ -49,21 +50,13 @@ export function renderReport(report: VerificationReport, lang: Lang): string {
   const l = LABELS[lang];
   const names = CHECK_NAMES[lang];
   const lines: string[] = [];
-  const c = report.credential;
-  if (c) {
-    if (c.credentialId) lines.push(`${l.credential}: ${value(c.credentialId)}`);
-    if (c.issuer?.name)
-      lines.push(
-        `${l.issuer}: ${value(c.issuer.name)}${c.issuer.organisationNumber ? ` (${l.orgnr} ${value(c.issuer.organisationNumber)})` : ""}`,
-      );
-    if (c.achievement?.name) lines.push(`${l.achievement}: ${value(c.achievement.name)}`);
-    if (c.subject && c.subject.length > 0) {
-      lines.push(`${l.subject}:`);
-      for (const claim of c.subject) lines.push(`  ${value(claim.path)}: ${value(claim.value)}`);
-    }
-    if (c.hiddenClaims) lines.push(`  (${c.hiddenClaims} ${l.hidden})`);
-    if (c.validFrom)
-      lines.push(`${l.valid}: ${value(c.validFrom)}${c.validUntil ? ` – ${value(c.validUntil)}` : " –"}`);
+  const described = report.description;
+  if (described) {
+    // A verified credential in words: the sentence, then every disclosed claim with its label.
+    lines.push(value(described.sentence), "");
+    const width = Math.max(...described.fields.map((field) => field.label.length));
+    for (const field of described.fields)
+      lines.push(`  ${`${field.label}:`.padEnd(width + 1)} ${value(field.value)}`);
   } else {
     lines.push(l.unproved);
     if (report.status?.revokedAt)
@@ -72,17 +65,17 @@ export function renderReport(report: VerificationReport, lang: Lang): string {
       );
     if (report.status?.supersededBy) lines.push(`${l.supersededBy}: ${value(report.status.supersededBy)}`);
   }
-  lines.push(value(report.trust.message));
+  lines.push("");
+  const width = Math.max(...report.checks.map((check) => names[check.id].length));
+  for (const check of report.checks) {
+    lines.push(`${MARK[check.status]} ${names[check.id].padEnd(width)}  ${value(check.message)}`);
+  }
+  lines.push("", value(report.trust.message));
   if (report.chain) {
     lines.push(
       `${l.chain}: ${report.chain.chainId}, ${l.registry} ${value(report.chain.registry)}, ${l.block} ${value(report.chain.blockNumber)}`,
     );
     if (report.chain.note) lines.push(value(report.chain.note));
-  }
-  lines.push("");
-  const width = Math.max(...report.checks.map((check) => names[check.id].length));
-  for (const check of report.checks) {
-    lines.push(`${MARK[check.status]} ${names[check.id].padEnd(width)}  ${value(check.message)}`);
   }
   lines.push("", `${RESET_ATTRIBUTES}${report.verified ? "✔" : "✖"} ${value(report.verdict)}`, "");
   return lines.join("\n");

@@ -29,6 +29,7 @@ function run(
     delete env.INTYG_RPC_URL;
     delete env.INTYG_REGISTRY;
     delete env.INTYG_CHAIN_ID;
+    for (const name of ["INTYG_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]) delete env[name];
     Object.assign(env, options.env);
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? tmpdir(), env });
     let stdout = "";
@@ -80,6 +81,29 @@ describe("intyg CLI", function () {
     expect(result.stdout).to.match(
       /Förtroendeankare: registret 0x[0-9a-fA-F]{40} på kedja 31337, valt av kommandoraden \(--registry\)/,
     );
+  });
+
+  it("follows --lang, then INTYG_LANG, then the system locale", async () => {
+    const english = await run(["verify", valid, ...chain], { env: { LANG: "en_GB.UTF-8" } });
+    expect(lastLine(english.stdout)).to.match(/^✔ Verified/);
+    const swedish = await run(["verify", valid, ...chain], { env: { LANG: "sv_SE.UTF-8" } });
+    expect(lastLine(swedish.stdout)).to.match(/^✔ Verifierat/);
+    const chosen = await run(["verify", valid, ...chain], { env: { LANG: "en_GB.UTF-8", INTYG_LANG: "sv" } });
+    expect(lastLine(chosen.stdout)).to.match(/^✔ Verifierat/);
+    const flag = await run(["verify", valid, ...chain, "--lang", "sv"], { env: { INTYG_LANG: "en" } });
+    expect(lastLine(flag.stdout)).to.match(/^✔ Verifierat/);
+  });
+
+  it("says what a verified credential proves in words: a sentence, labelled claims, Swedish time, no raw keys", async () => {
+    const result = await run(["verify", valid, ...chain]);
+    expect(result.stdout).to.match(/^Anna Andersson deltog i /);
+    expect(result.stdout).to.match(/Utfärdat av Region Exempel, org\.nr 232100-\d{4}\./);
+    expect(result.stdout).to.match(/ {2}Namn: +Anna Andersson/);
+    expect(result.stdout).to.match(/ {2}Roll: +deltagare/);
+    expect(result.stdout).to.not.match(/partsAttended|credentialSubject|\bemail:|\d{4}-\d{2}-\d{2}T/);
+    const english = await run(["verify", valid, ...chain, "--lang", "en"]);
+    expect(english.stdout).to.match(/^Anna Andersson attended /);
+    expect(english.stdout).to.match(/\(Swedish time\)/);
   });
 
   it("prints the report as JSON with --json, in English with --lang en", async () => {

@@ -138,7 +138,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       ...deps,
       ...(verifyPage ? { verifyPage } : {}),
       ...(worker ? { worker } : {}),
-      verifier: options.verifier ?? createVerification({ rpcUrl: config.rpcUrl, registry: chain.registry }),
+      verifier:
+        options.verifier ??
+        createVerification({ rpcUrl: config.rpcUrl, registry: chain.registry, chainId: chain.chainId }),
     });
     const listening = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) =>

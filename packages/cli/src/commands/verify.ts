@@ -10,11 +10,12 @@ import {
   verifyCredential,
   verifyPresentation,
 } from "@intyg/verifier";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { resolveChain } from "../config";
 import { CliError, EXIT, type ExitCode } from "../errors";
 import type { CliIo } from "../io";
+import { langOption } from "../organiser/common";
 import { renderReport } from "../render";
 import { terminalText } from "../terminal";
 
@@ -150,7 +151,9 @@ export const verifyCommand: CommandModule = {
         "a configuration file with rpcUrl, registry and chainId (e.g. .intyg/dev.json)",
       )
       .option("--snapshot <file>", "verify offline on a registry snapshot (see `intyg snapshot`)")
-      .addOption(new Option("--lang <lang>", "language of the report").choices(["sv", "en"]).default("sv"))
+      .addOption(
+        langOption(context.io, "language of the report (default: INTYG_LANG, else the system locale)"),
+      )
       .option("--challenge <text>", "for a presentation: the challenge this verifier gave the holder")
       .option("--domain <domain>", "for a presentation: this verifier's domain")
       .addHelpText(

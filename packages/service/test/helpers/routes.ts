@@ -56,7 +56,11 @@ export async function fullApp(h: AppHarness): Promise<FullApp> {
     logger: h.logger,
     config: h.config,
     worker: h.worker,
-    verifier: createVerification({ rpcUrl: h.deployment.rpcUrl, registry: h.chain.registry }),
+    verifier: createVerification({
+      rpcUrl: h.deployment.rpcUrl,
+      registry: h.chain.registry,
+      chainId: h.chain.chainId,
+    }),
     verifyPage,
   });
   const send: Send = async (method, p, init = {}) =>

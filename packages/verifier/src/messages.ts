@@ -333,7 +333,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
   en: {
     issuedInError: "issued in error",
     superseded: "superseded by a corrected credential",
-    withdrawn: "withdrawn",
+    withdrawn: "the issuer withdrew it",
     keyCompromise: "the signing key was compromised",
     fraud: "fraud",
     other: "other reason",
@@ -341,7 +341,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
   sv: {
     issuedInError: "utfärdat av misstag",
     superseded: "ersatt av ett rättat intyg",
-    withdrawn: "återkallat av utfärdaren",
+    withdrawn: "utfärdaren drog tillbaka intyget",
     keyCompromise: "signeringsnyckeln har röjts",
     fraud: "bedrägeri",
     other: "annat skäl",

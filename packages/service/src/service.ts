@@ -99,6 +99,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const config: ServiceConfig = { ...options.config };
   const derivedUrl = /:0$/.test(config.publicUrl);
   const derivedVerify = config.verifyUrl === `${config.publicUrl}/verify`;
+  const derivedRpc = config.publicRpcUrl === `${config.publicUrl}/verify/rpc`;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ownStore = !options.store;
@@ -148,6 +149,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     if (derivedUrl) {
       config.publicUrl = url;
       if (derivedVerify) config.verifyUrl = `${url}/verify`;
+      if (derivedRpc) config.publicRpcUrl = `${url}/verify/rpc`;
     }
     logger.info(
       {

@@ -36,6 +36,7 @@ type Fixtures = {
   apiKeyId: string;
   holderToken: string;
   document: Record<string, unknown>;
+  registry: string;
 };
 
 type FuzzRoute = {
@@ -118,6 +119,13 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
   "GET /docs": { public: true },
   "GET /verify": { public: true },
   "GET /verify/config.json": { public: true },
+  "POST /verify/rpc": {
+    public: true,
+    body: (f) => [
+      { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] },
+      { jsonrpc: "2.0", id: 2, method: "eth_getCode", params: [f.registry, "latest"] },
+    ],
+  },
   "GET /": { public: true },
 };
 
@@ -474,6 +482,7 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
       apiKeyId: (await h.store.apiKeys.create(h.organisation.id, "fuzz-target", "issuer")).apiKey.id,
       holderToken: new URL(main.holderUrl as string).pathname.split("/").pop()!,
       document: credential.credential,
+      registry: h.chain.registry,
     };
     fingerprint = await storeFingerprint(h.store);
   });

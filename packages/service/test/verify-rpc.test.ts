@@ -286,7 +286,7 @@ describe("the read-only JSON-RPC proxy (POST /verify/rpc)", () => {
 describe("the public RPC URL (configuration)", () => {
   const base = {
     INTYG_RPC_URL: "https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef",
-    INTYG_REGISTRY: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    INTYG_REGISTRY: "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address,
   };
 
   it("never defaults to INTYG_RPC_URL: the service's own proxy is published", () => {

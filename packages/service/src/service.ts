@@ -131,10 +131,11 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     await checkProfiles(store, chain, logger);
     const deps = { store, signer: options.signer, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
-    const verifyPage = options.verifyPage === false ? undefined : await loadVerifyPage(config, chain, logger);
+    let verifyPage = options.verifyPage === false ? undefined : await loadVerifyPage(config, chain, logger);
     const app = createApp({
       ...deps,
-      ...(verifyPage ? { verifyPage } : {}),
+      // Late-bound: with port 0 the page is configured again once the proxy's URL (/verify/rpc) is known.
+      ...(verifyPage ? { verifyPage: () => verifyPage!() } : {}),
       ...(worker ? { worker } : {}),
       verifier: options.verifier ?? createVerification({ rpcUrl: config.rpcUrl, registry: chain.registry }),
     });
@@ -149,7 +150,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     if (derivedUrl) {
       config.publicUrl = url;
       if (derivedVerify) config.verifyUrl = `${url}/verify`;
-      if (derivedRpc) config.publicRpcUrl = `${url}/verify/rpc`;
+      if (derivedRpc) {
+        config.publicRpcUrl = `${url}/verify/rpc`;
+        if (verifyPage) verifyPage = (await loadVerifyPage(config, chain, logger)) ?? verifyPage;
+      }
     }
     logger.info(
       {

@@ -80,7 +80,8 @@ export function verifyRpcRoutes(deps: AppDeps) {
       response = await fetch(upstream.url, {
         method: "POST",
         headers: upstream.headers,
-        body: JSON.stringify(calls),
+        // One call as itself: not every node takes batches.
+        body: JSON.stringify(calls.length === 1 ? calls[0] : calls),
         signal: AbortSignal.timeout(config.rpc.timeoutMs),
         redirect: "error",
       });
@@ -89,13 +90,21 @@ export function verifyRpcRoutes(deps: AppDeps) {
       log.warn({ error: (error as Error)?.name ?? "error" }, "the node could not be reached");
       throw new ChainUnavailableError("The chain node could not be reached");
     }
-    const text = await readLimited(response, MAX_RESPONSE_BYTES).catch(() => null);
+    let text: string | null;
+    try {
+      text = await readLimited(response, MAX_RESPONSE_BYTES);
+    } catch (error) {
+      log.warn({ error: (error as Error)?.name ?? "error" }, "the node's answer could not be read");
+      throw new ChainUnavailableError("The chain node did not answer");
+    }
     let body: unknown;
     try {
       body = text === null ? undefined : JSON.parse(text);
     } catch {
       body = undefined;
     }
+    if (calls.length === 1 && body !== null && typeof body === "object" && !Array.isArray(body))
+      body = [body];
     if (!response.ok || !Array.isArray(body)) {
       log.warn(
         { status: response.status, tooLarge: text === null },

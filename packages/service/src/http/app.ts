@@ -14,6 +14,8 @@ import { organisationRoutes } from "./routes/organisation";
 import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
 import { verifyPageRoutes } from "./routes/verify-page";
+import { verifyRpcRoutes } from "./routes/verify-rpc";
+import { refuseHostileText } from "./text";
 
 export type App = ReturnType<typeof createApp>;
 
@@ -46,12 +48,15 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
 
   app.use("/v1/*", requireApiKey(deps.store), rateLimitByApiKey(limiter));
+  // After authentication (401 first), before every route: NUL, lone surrogates and control characters.
+  app.use(refuseHostileText());
   app.route("/v1", organisationRoutes(deps));
   app.route("/v1", eventRoutes(deps));
   app.route("/v1", credentialRoutes(deps));
   app.route("/", holderRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));
   app.route("/", systemRoutes(deps));
+  app.route("/", verifyRpcRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

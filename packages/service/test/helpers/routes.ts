@@ -61,7 +61,7 @@ export async function fullApp(h: AppHarness): Promise<FullApp> {
       registry: h.chain.registry,
       chainId: h.chain.chainId,
     }),
-    verifyPage,
+    verifyPage: () => verifyPage,
   });
   const send: Send = async (method, p, init = {}) =>
     app.request(p, {

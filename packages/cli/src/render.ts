@@ -10,13 +10,6 @@ const MARK = { passed: "✔", failed: "✖", skipped: "–" } as const;
 
 const LABELS = {
   sv: {
-    credential: "Intyg",
-    issuer: "Utfärdare",
-    orgnr: "org.nr",
-    achievement: "Evenemang/kurs",
-    subject: "Uppgifter om innehavaren",
-    hidden: "dolda uppgifter",
-    valid: "Giltighet",
     chain: "Kedja",
     block: "block",
     registry: "register",
@@ -24,21 +17,16 @@ const LABELS = {
     supersededBy: "Ersatt av",
     unproved:
       "Inga uppgifter ur dokumentet visas: det kunde inte verifieras, så inget av det som står i det är bevisat.",
+    summary: (ok: number, count: number) => `${ok} av ${count} intyg verifierade.`,
   },
   en: {
-    credential: "Credential",
-    issuer: "Issuer",
-    orgnr: "org. no.",
-    achievement: "Event/course",
-    subject: "About the holder",
-    hidden: "hidden claims",
-    valid: "Validity",
     chain: "Chain",
     block: "block",
     registry: "registry",
     revoked: "Revoked",
     supersededBy: "Superseded by",
     unproved: "No claim of the document is shown: it could not be verified, so nothing it says is proved.",
+    summary: (ok: number, count: number) => `${ok} of ${count} credentials verified.`,
   },
 } as const;
 
@@ -78,5 +66,41 @@ export function renderReport(report: VerificationReport, lang: Lang): string {
     if (report.chain.note) lines.push(value(report.chain.note));
   }
   lines.push("", `${RESET_ATTRIBUTES}${report.verified ? "✔" : "✖"} ${value(report.verdict)}`, "");
+  return lines.join("\n");
+}
+
+/**
+ * Several reports as a table, one line each: ✔/✖, the source, and for a verified credential who and what and
+ * which issuer (for one that failed, why). The summary comes last, after an attribute reset.
+ */
+export function renderTable(
+  reports: readonly VerificationReport[],
+  sources: readonly string[],
+  lang: Lang,
+): string {
+  const l = LABELS[lang];
+  const lines: string[] = [];
+  const width = Math.min(40, Math.max(...sources.map((source) => terminalText(source).length)));
+  for (const [i, report] of reports.entries()) {
+    const field = (id: string) => report.description?.fields.find((f) => f.id === id)?.value;
+    const failed = report.checks.find((check) => check.status === "failed");
+    const what = report.verified
+      ? [field("name"), field("achievement"), field("issuer")]
+          .filter(Boolean)
+          .map((v) => value(v))
+          .join(" — ")
+      : value(failed?.message ?? report.verdict);
+    const source = terminalText(sources[i] ?? "");
+    const shown = source.length > width ? `…${source.slice(-(width - 1))}` : source.padEnd(width);
+    lines.push(`${report.verified ? "✔" : "✖"} ${shown}  ${what}`);
+  }
+  const trust = reports[0]?.trust.message;
+  if (trust) lines.push("", value(trust));
+  const ok = reports.filter((report) => report.verified).length;
+  lines.push(
+    "",
+    `${RESET_ATTRIBUTES}${ok === reports.length ? "✔" : "✖"} ${l.summary(ok, reports.length)}`,
+    "",
+  );
   return lines.join("\n");
 }

@@ -106,6 +106,30 @@ describe("intyg CLI", function () {
     expect(english.stdout).to.match(/\(Swedish time\)/);
   });
 
+  it("verifies several files and a folder at once: one line each, a summary last, exit 0 only if all verified", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "intyg-applicants-"));
+    const batch = await fx.issueBatch(3);
+    for (const [i, credential] of batch.entries())
+      writeFileSync(path.join(folder, `sokande-${i + 1}.json`), JSON.stringify(credential));
+    writeFileSync(path.join(folder, "notes.txt"), "not a credential");
+    const all = await run(["verify", folder, valid, ...chain]);
+    expect(all.code, all.stdout + all.stderr).to.equal(0);
+    const lines = all.stdout.trim().split("\n");
+    expect(lines.filter((line) => line.startsWith("✔ ")).length).to.equal(4);
+    expect(all.stdout).to.match(/✔ .*sokande-1\.json +Deltagare 1 — Offentliga Rummet 2026 — Region Exempel/);
+    expect(lastLine(all.stdout)).to.equal("✔ 4 av 4 intyg verifierade.");
+    const mixed = await run(["verify", valid, revoked, tampered, ...chain, "--lang", "en"]);
+    expect(mixed.code).to.equal(1);
+    expect(lastLine(mixed.stdout)).to.equal("✖ 1 of 3 credentials verified.");
+    expect(mixed.stdout).to.not.include("Mallory");
+    const json = await run(["verify", valid, revoked, ...chain, "--json"]);
+    const reports = JSON.parse(json.stdout);
+    expect(reports.map((r: { verified: boolean }) => r.verified)).to.deep.equal([true, false]);
+    const unusable = path.join(dir, "garbage.json");
+    writeFileSync(unusable, "not json");
+    expect((await run(["verify", valid, unusable, ...chain])).code).to.equal(2);
+  });
+
   it("prints the report as JSON with --json, in English with --lang en", async () => {
     const result = await run(["verify", valid, ...chain, "--json", "--lang", "en"]);
     expect(result.code).to.equal(0);

@@ -7,10 +7,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { encodeShareFragment } from "@intyg/credential";
+import { createPresentation, holderDid } from "@intyg/verifier";
 import { expect } from "chai";
 import { type Browser, chromium, type Page } from "playwright-core";
 import QRCode from "qrcode";
-import { clone, createFixture, type Fixture } from "../../verifier/test/fixture";
+import { account, clone, createFixture, type Fixture } from "../../verifier/test/fixture";
 import { servedVerifyPage, WEB_ASSETS, type WebAssetName, webAssetsDir } from "../src";
 
 const CHROMIUM_ARGS = [
@@ -405,6 +406,33 @@ describe("verifier page in headless Chromium", function () {
       expect(await other.textContent("#sentence")).to.match(/^Deltagare 2 deltog i/);
       await other.click("#back");
       expect(await other.isVisible("#batch")).to.equal(true);
+      await other.close();
+    });
+
+    it("checks a presentation against a challenge the page created, and refuses a replayed one", async () => {
+      const holder = account(3);
+      const credential = await fx.issue({
+        subject: { id: holderDid(fx.chainId, holder.address), name: "Anna" },
+      });
+      const other = await browser.newPage({ locale: "en-GB" });
+      await other.goto(`${base}/verify`);
+      await other.click("#present summary");
+      await other.click("#new-challenge");
+      await other.waitForSelector("#challenge-box:not([hidden])");
+      const challenge = (await other.textContent("#challenge")) ?? "";
+      const domain = (await other.textContent("#domain")) ?? "";
+      expect(challenge).to.match(/^[0-9a-f]{32}$/);
+      expect(await other.getAttribute("#challenge-qr", "src")).to.match(/^data:image\/png;base64,/);
+      const presentation = await createPresentation({ credential, account: holder, challenge, domain });
+      await other.fill("#json", JSON.stringify(presentation));
+      await other.click("#verify");
+      await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      expect(await other.getAttribute('#checks li[data-check="holder"]', "data-status")).to.equal("passed");
+      // A new challenge: the same presentation is a replay now.
+      await other.click("#new-challenge");
+      await other.click("#verify");
+      await other.waitForSelector('#verdict[data-verified="false"]', { timeout: 60_000 });
+      expect(await other.getAttribute('#checks li[data-check="holder"]', "data-status")).to.equal("failed");
       await other.close();
     });
 

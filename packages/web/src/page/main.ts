@@ -3,7 +3,14 @@
 // site configured, and shows the verdict in words: for one credential the sentence, the proved claims and each
 // check; for several, a table of verdicts with a detail view per row. Nothing but chain reads leaves the browser.
 
-import { CHECK_NAMES, type Lang, type VerificationReport, verifyCredentials } from "@intyg/verifier";
+import {
+  CHECK_NAMES,
+  type Lang,
+  type VerificationReport,
+  verifyCredentials,
+  verifyPresentation,
+} from "@intyg/verifier";
+import QRCode from "qrcode";
 import { canScan, readQrFromImage, type Scanner, startCameraScan } from "./qr";
 import { isTextKey, type TextKey, text } from "./texts";
 
@@ -16,6 +23,8 @@ let lang: Lang = "sv";
 let lastInputs: unknown[] | undefined;
 let lastReports: VerificationReport[] = [];
 let config: PageConfig = {};
+/** The challenge this page gave a holder, for presentations: fresh for each request. */
+let challenge: { challenge: string; domain: string } | undefined;
 
 const t = (key: TextKey, params?: Record<string, string | number>) => text(lang, key, params);
 
@@ -254,17 +263,27 @@ function say(message: string): void {
   $("verdict").textContent = message;
 }
 
-/** Verifies one or several inputs in one run (one signature check for a batch's credentials). */
+const isPresentation = (input: unknown) =>
+  typeof input === "string" && /"VerifiablePresentation"/.test(input);
+
+/**
+ * Verifies one or several inputs in one run (one signature check for a batch's credentials); a presentation
+ * against the challenge this page gave.
+ */
 async function verify(inputs: unknown[]): Promise<void> {
   lastInputs = inputs;
   clearResult();
-  lastReports = await verifyCredentials(inputs, {
+  const options = {
     lang,
     ...(config.rpcUrl ? { rpcUrl: config.rpcUrl } : {}),
     ...(config.registry ? { registry: config.registry } : {}),
     ...(config.chainId !== undefined ? { chainId: config.chainId } : {}),
-    trustSource: { source: "server" },
-  });
+    trustSource: { source: "server" as const },
+  };
+  lastReports =
+    inputs.length === 1 && isPresentation(inputs[0])
+      ? [await verifyPresentation(inputs[0], { ...options, ...challenge })]
+      : await verifyCredentials(inputs, options);
   if (lastReports.length === 1) render(lastReports[0]!);
   else renderBatch(lastReports);
 }
@@ -327,6 +346,22 @@ async function startScan(): Promise<void> {
   }
 }
 
+/** A fresh random challenge for this page's domain, shown as text and as a QR code for the holder's wallet. */
+async function newChallenge(): Promise<void> {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const value = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  challenge = { challenge: value, domain: location.host };
+  $("challenge").textContent = challenge.challenge;
+  $("domain").textContent = challenge.domain;
+  const image = $("challenge-qr") as HTMLImageElement;
+  image.src = await QRCode.toDataURL(JSON.stringify({ type: "IntygChallenge", ...challenge }), {
+    margin: 2,
+    scale: 4,
+  });
+  image.alt = t("challengeQr");
+  $("challenge-box").hidden = false;
+}
+
 async function start(): Promise<void> {
   lang = initialLang();
   config = await loadConfig();
@@ -376,6 +411,7 @@ async function start(): Promise<void> {
     renderBatch(lastReports);
     $("batch-title").focus();
   });
+  $("new-challenge").addEventListener("click", () => void newChallenge());
   if (canScan()) {
     const scan = $("scan");
     scan.hidden = false;

@@ -55,6 +55,13 @@ const en = {
   batchNotVerified: "Not verified",
   batchBack: "Back to the list",
   unknown: "—",
+  presentTitle: "Ask the holder to present it with their wallet",
+  presentLead:
+    "For a credential tied to the holder's wallet: create a challenge, give it to the holder (the QR code or the text), and paste the presentation they send back. It proves the person showing the credential holds it, and that it was made for this check.",
+  newChallenge: "Create a challenge",
+  challenge: "Challenge",
+  domain: "Domain",
+  challengeQr: "The challenge as a QR code for the holder",
 };
 
 export type TextKey = keyof typeof en;
@@ -112,6 +119,13 @@ const sv: Record<TextKey, string> = {
   batchNotVerified: "Inte verifierat",
   batchBack: "Tillbaka till listan",
   unknown: "—",
+  presentTitle: "Be innehavaren visa intyget med sin plånbok",
+  presentLead:
+    "För ett intyg som är knutet till innehavarens plånbok: skapa en utmaning, ge den till innehavaren (QR-koden eller texten) och klistra in presentationen som hen skickar tillbaka. Den visar att personen som visar intyget innehar det, och att presentationen gjordes för just den här kontrollen.",
+  newChallenge: "Skapa en utmaning",
+  challenge: "Utmaning",
+  domain: "Domän",
+  challengeQr: "Utmaningen som QR-kod för innehavaren",
 };
 
 const TABLES: Record<Lang, Record<TextKey, string>> = { en, sv };

@@ -76,14 +76,20 @@ export function verifyRpcRoutes(deps: AppDeps) {
   /** Forwards calls the policy allowed, as one batch; the node's errors pass through, its URL never does. */
   async function forward(calls: JsonRpcRequest[]): Promise<unknown[]> {
     let response: Response;
-    try {
-      response = await fetch(upstream.url, {
+    const send = () =>
+      fetch(upstream.url, {
         method: "POST",
         headers: upstream.headers,
         // One call as itself: not every node takes batches.
         body: JSON.stringify(calls.length === 1 ? calls[0] : calls),
         signal: AbortSignal.timeout(config.rpc.timeoutMs),
         redirect: "error",
+      });
+    try {
+      // Only reads are forwarded, so a connection the node dropped (a reset keep-alive socket) is tried once more.
+      response = await send().catch((error: unknown) => {
+        if ((error as Error)?.name === "TimeoutError") throw error;
+        return send();
       });
     } catch (error) {
       // Not the error's message: it may name the node.

@@ -3,16 +3,20 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import {
   ACTIVE,
+  authorise,
   COURSE,
   deployRegistry,
   EVENT,
   eventIdOf,
   eventOf,
   FOREVER,
+  freshOrgNumber,
   keyOf,
   now,
   organisationOf,
   randomCommitment,
+  randomKey,
+  signConsent,
   SUSPENDED,
 } from "./fixtures";
 
@@ -54,14 +58,18 @@ describe("IntygOrganisations", () => {
 
     it("lets the default admin grant and revoke GOVERNOR_ROLE, which alone accredits", async () => {
       const { registry, governor, other, orgAdmin } = await loadFixture(deployRegistry);
-      await expect(registry.connect(other).accreditOrganisation(orgAdmin.address, ethers.ZeroHash))
+      await expect(
+        registry.connect(other).accreditOrganisation(orgAdmin.address, ethers.ZeroHash, freshOrgNumber()),
+      )
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(other.address, GOVERNOR_ROLE);
 
       await expect(registry.connect(governor).grantRole(GOVERNOR_ROLE, other.address))
         .to.emit(registry, "RoleGranted")
         .withArgs(GOVERNOR_ROLE, other.address, governor.address);
-      await expect(registry.connect(other).accreditOrganisation(orgAdmin.address, ethers.ZeroHash))
+      await expect(
+        registry.connect(other).accreditOrganisation(orgAdmin.address, ethers.ZeroHash, freshOrgNumber()),
+      )
         .to.emit(registry, "OrganisationAccredited")
         .withArgs(3, orgAdmin.address, ethers.ZeroHash);
 
@@ -110,11 +118,17 @@ describe("IntygOrganisations", () => {
       expect(await registry.hasRole(GOVERNOR_ROLE, successor!.address)).to.equal(false);
       await registry.connect(successor!).grantRole(GOVERNOR_ROLE, successor!.address);
       await registry.connect(successor!).revokeRole(GOVERNOR_ROLE, governor!.address);
-      await expect(registry.connect(governor!).accreditOrganisation(successor!.address, ethers.ZeroHash))
+      await expect(
+        registry
+          .connect(governor!)
+          .accreditOrganisation(successor!.address, ethers.ZeroHash, freshOrgNumber()),
+      )
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(governor!.address, GOVERNOR_ROLE);
       await expect(
-        registry.connect(successor!).accreditOrganisation(successor!.address, ethers.ZeroHash),
+        registry
+          .connect(successor!)
+          .accreditOrganisation(successor!.address, ethers.ZeroHash, freshOrgNumber()),
       ).to.emit(registry, "OrganisationAccredited");
     });
   });
@@ -125,9 +139,11 @@ describe("IntygOrganisations", () => {
       expect(await registry.organisationCount()).to.equal(2);
       const profile = ethers.id("third-profile");
       expect(
-        await registry.connect(governor).accreditOrganisation.staticCall(other.address, profile),
+        await registry
+          .connect(governor)
+          .accreditOrganisation.staticCall(other.address, profile, freshOrgNumber()),
       ).to.equal(3);
-      await expect(registry.connect(governor).accreditOrganisation(other.address, profile))
+      await expect(registry.connect(governor).accreditOrganisation(other.address, profile, freshOrgNumber()))
         .to.emit(registry, "OrganisationAccredited")
         .withArgs(3, other.address, profile);
       expect(await registry.organisationCount()).to.equal(3);
@@ -153,14 +169,16 @@ describe("IntygOrganisations", () => {
 
     it("is reserved to GOVERNOR_ROLE", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
-      await expect(registry.connect(orgAdmin).accreditOrganisation(orgAdmin.address, ethers.ZeroHash))
+      await expect(
+        registry.connect(orgAdmin).accreditOrganisation(orgAdmin.address, ethers.ZeroHash, freshOrgNumber()),
+      )
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(orgAdmin.address, GOVERNOR_ROLE);
     });
 
     it("refuses a zero admin", async () => {
       const { registry } = await loadFixture(deployRegistry);
-      await expect(registry.accreditOrganisation(ethers.ZeroAddress, ethers.ZeroHash))
+      await expect(registry.accreditOrganisation(ethers.ZeroAddress, ethers.ZeroHash, freshOrgNumber()))
         .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidAdmin")
         .withArgs(ethers.ZeroAddress);
     });
@@ -172,8 +190,8 @@ describe("IntygOrganisations", () => {
       const start = await now();
       const future = randomAddress();
       const removed = randomAddress();
-      await registry.connect(orgAdmin).authoriseKey(1, future, start + 1000n, 0);
-      await registry.connect(orgAdmin).authoriseKey(1, removed, 0, 0);
+      await authorise(registry, orgAdmin, 1, future, start + 1000n, 0);
+      await authorise(registry, orgAdmin, 1, removed, 0, 0);
       await registry.connect(orgAdmin).removeKey(removed);
       const keys = [key.address, future, removed];
       expect(await registry.organisationKeys(1)).to.deep.equal(keys);
@@ -208,7 +226,7 @@ describe("IntygOrganisations", () => {
       await expect(registry.connect(orgAdmin).updateEventMetadata(conference, ethers.ZeroHash))
         .to.be.revertedWithCustomError(registry, "IntygRegistryOrganisationSuspended")
         .withArgs(1);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryOrganisationSuspended")
         .withArgs(1);
       // The other organisation is unaffected.
@@ -230,7 +248,7 @@ describe("IntygOrganisations", () => {
 
     it("suspends an organisation with the most keys it can have", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
-      for (let i = 1; i < 32; i++) await registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0);
+      for (let i = 1; i < 32; i++) await authorise(registry, orgAdmin, 1, randomKey(), 0, 0);
       const keys = await registry.organisationKeys(1);
       expect(keys).to.have.length(32);
       await registry.suspendOrganisation(1);
@@ -319,13 +337,13 @@ describe("IntygOrganisations", () => {
         .withArgs(1, other.address);
       expect((await registry.organisation(1)).admin).to.equal(other.address);
 
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(orgAdmin.address);
       await expect(registry.connect(orgAdmin).updateOrganisationProfile(1, ethers.ZeroHash))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(orgAdmin.address);
-      await expect(registry.connect(other).authoriseKey(1, randomAddress(), 0, 0)).to.emit(
+      await expect(authorise(registry, other, 1, randomKey(), 0, 0)).to.emit(
         registry,
         "SigningKeyAuthorised",
       );
@@ -358,7 +376,7 @@ describe("IntygOrganisations", () => {
     it("registers a key with its window and lists it under the organisation", async () => {
       const { registry, orgAdmin, key } = await loadFixture(deployRegistry);
       const k = randomAddress();
-      await expect(registry.connect(orgAdmin).authoriseKey(1, k, 100, 200))
+      await expect(authorise(registry, orgAdmin, 1, k, 100, 200))
         .to.emit(registry, "SigningKeyAuthorised")
         .withArgs(1, k, 100, 200);
       expect(await keyOf(registry, k)).to.deep.equal({
@@ -374,7 +392,7 @@ describe("IntygOrganisations", () => {
     it("reads validUntil 0 as no end", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
       const k = randomAddress();
-      await expect(registry.connect(orgAdmin).authoriseKey(1, k, 5, 0))
+      await expect(authorise(registry, orgAdmin, 1, k, 5, 0))
         .to.emit(registry, "SigningKeyAuthorised")
         .withArgs(1, k, 5, FOREVER);
       expect((await registry.signingKey(k)).validUntil).to.equal(FOREVER);
@@ -383,7 +401,7 @@ describe("IntygOrganisations", () => {
     it("is reserved to the organisation's admin, not governance, its keys or another organisation", async () => {
       const { registry, governor, key, otherAdmin } = await loadFixture(deployRegistry);
       for (const account of [governor, key, otherAdmin]) {
-        await expect(registry.connect(account).authoriseKey(1, randomAddress(), 0, 0))
+        await expect(authorise(registry, account, 1, randomKey(), 0, 0))
           .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
           .withArgs(account.address);
       }
@@ -391,28 +409,28 @@ describe("IntygOrganisations", () => {
 
     it("refuses an unknown organisation", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
-      await expect(registry.connect(orgAdmin).authoriseKey(0, randomAddress(), 0, 0))
+      await expect(authorise(registry, orgAdmin, 0, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownOrganisation")
         .withArgs(0);
     });
 
     it("refuses the zero address as a key", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, ethers.ZeroAddress, 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, ethers.ZeroAddress, 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
         .withArgs(ethers.ZeroAddress);
     });
 
     it("registers a key once: not again, not for another organisation, not after its removal", async () => {
       const { registry, orgAdmin, otherAdmin, key } = await loadFixture(deployRegistry);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, key.address, 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, key, 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
         .withArgs(key.address);
-      await expect(registry.connect(otherAdmin).authoriseKey(2, key.address, 0, 0))
+      await expect(authorise(registry, otherAdmin, 2, key, 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
         .withArgs(key.address);
       await registry.connect(orgAdmin).removeKey(key.address);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, key.address, 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, key, 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
         .withArgs(key.address);
       expect(await registry.organisationKeys(1)).to.deep.equal([key.address]);
@@ -425,15 +443,15 @@ describe("IntygOrganisations", () => {
         [100n, 100n],
         [200n, 100n],
       ]) {
-        await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), from!, until!))
+        await expect(authorise(registry, orgAdmin, 1, randomKey(), from!, until!))
           .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidKeyWindow")
           .withArgs(from, until);
       }
       // validUntil 0 means FOREVER, which leaves no room after validFrom = FOREVER.
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), FOREVER, 0))
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), FOREVER, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidKeyWindow")
         .withArgs(FOREVER, FOREVER);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), FOREVER - 1n, 0)).to.emit(
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), FOREVER - 1n, 0)).to.emit(
         registry,
         "SigningKeyAuthorised",
       );
@@ -442,17 +460,17 @@ describe("IntygOrganisations", () => {
     it("caps an organisation at MAX_KEYS keys in its lifetime, removed keys included", async () => {
       const { registry, orgAdmin, otherAdmin } = await loadFixture(deployRegistry);
       expect(await registry.MAX_KEYS()).to.equal(32);
-      for (let i = 1; i < 32; i++) await registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0))
+      for (let i = 1; i < 32; i++) await authorise(registry, orgAdmin, 1, randomKey(), 0, 0);
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryTooManyKeys")
         .withArgs(1);
       const keys = await registry.organisationKeys(1);
       await registry.connect(orgAdmin).removeKey(keys[5]!);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryTooManyKeys")
         .withArgs(1);
       // The cap is per organisation.
-      await expect(registry.connect(otherAdmin).authoriseKey(2, randomAddress(), 0, 0)).to.emit(
+      await expect(authorise(registry, otherAdmin, 2, randomKey(), 0, 0)).to.emit(
         registry,
         "SigningKeyAuthorised",
       );
@@ -465,7 +483,7 @@ describe("IntygOrganisations", () => {
       const [signer] = await spareSigners();
       const from = (await now()) + 100n;
       const until = from + 50n;
-      await registry.connect(orgAdmin).authoriseKey(1, signer!.address, from, until);
+      await authorise(registry, orgAdmin, 1, signer!, from, until);
 
       await time.setNextBlockTimestamp(from - 1n);
       await expect(registry.connect(signer!).createEvent(1, 0, EVENT, ethers.ZeroHash))
@@ -490,7 +508,7 @@ describe("IntygOrganisations", () => {
     it("answers isKeyValidAt at the edges of the window and for the right organisation only", async () => {
       const { registry, orgAdmin, key, otherKey } = await loadFixture(deployRegistry);
       const k = randomAddress();
-      await registry.connect(orgAdmin).authoriseKey(1, k, 100, 200);
+      await authorise(registry, orgAdmin, 1, k, 100, 200);
       expect(await registry.isKeyValidAt(k, 1, 99)).to.equal(false);
       expect(await registry.isKeyValidAt(k, 1, 100)).to.equal(true);
       expect(await registry.isKeyValidAt(k, 1, 199)).to.equal(true);
@@ -554,7 +572,7 @@ describe("IntygOrganisations", () => {
       const { registry, governor, other, otherAdmin, otherKey, orgAdmin, key } =
         await loadFixture(deployRegistry);
       const [sibling] = await spareSigners();
-      await registry.connect(orgAdmin).authoriseKey(1, sibling!.address, 0, 0);
+      await authorise(registry, orgAdmin, 1, sibling!, 0, 0);
       for (const account of [governor, other, otherAdmin, otherKey, sibling!]) {
         await expect(registry.connect(account).removeKey(key.address))
           .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
@@ -579,7 +597,7 @@ describe("IntygOrganisations", () => {
 
       const expiring = randomAddress();
       const until = (await now()) + 10n;
-      await registry.connect(orgAdmin).authoriseKey(1, expiring, 0, until);
+      await authorise(registry, orgAdmin, 1, expiring, 0, until);
       await time.increaseTo(until);
       await expect(registry.connect(orgAdmin).removeKey(expiring))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
@@ -590,7 +608,7 @@ describe("IntygOrganisations", () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
       const k = randomAddress();
       const from = (await now()) + 1000n;
-      await registry.connect(orgAdmin).authoriseKey(1, k, from, from + 1000n);
+      await authorise(registry, orgAdmin, 1, k, from, from + 1000n);
       await time.setNextBlockTimestamp(from - 500n);
       await expect(registry.connect(orgAdmin).removeKey(k))
         .to.emit(registry, "SigningKeyRemoved")

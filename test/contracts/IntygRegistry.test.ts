@@ -11,6 +11,7 @@ import {
 } from "../../packages/credential/src/eip712";
 import type { MockERC1271Wallet } from "../../typechain-types";
 import {
+  authorise,
   batchTree,
   claimRequest,
   compact,
@@ -18,15 +19,18 @@ import {
   deployTwoRegistries,
   ecrecover,
   eventIdOf,
+  freshOrgNumber,
   highS,
   issueRequest,
   leafOf,
   MAX_UINT40,
   now,
-  type RegistryFixture,
   randomCommitment,
+  randomKey,
   recordOf,
+  type RegistryFixture,
   signClaim,
+  signConsent,
   signIssue,
   withV,
 } from "./fixtures";
@@ -61,7 +65,7 @@ async function withWallet() {
   const f = await deployRegistry();
   const wallet = await deployWallet(f.other.address);
   const walletAddress = hex(await wallet.getAddress());
-  await f.registry.connect(f.orgAdmin).authoriseKey(1, walletAddress, 0, 0);
+  await authorise(f.registry, f.orgAdmin, 1, walletAddress, 0, 0);
   return { ...f, wallet, walletAddress };
 }
 
@@ -110,7 +114,7 @@ describe("IntygRegistry", () => {
         await expect(registry.connect(key).issue(c, eventId, 0))
           .to.emit(registry, "CredentialAnchored")
           .withArgs(c, eventId, 0, 0);
-        expect((await registry.record(c)).eventId).to.equal(eventId);
+        expect((await registry.record(1, c)).eventId).to.equal(eventId);
       }
     });
 
@@ -127,13 +131,13 @@ describe("IntygRegistry", () => {
       await expect(registry.connect(key).issue(c, conference, t + 2n))
         .to.emit(registry, "CredentialAnchored")
         .withArgs(c, conference, t + 2n, 0);
-      expect((await registry.record(c)).validUntil).to.equal(t + 2n);
+      expect((await registry.record(1, c)).validUntil).to.equal(t + 2n);
 
       const longest = randomCommitment();
       await expect(registry.connect(key).issue(longest, conference, MAX_UINT40))
         .to.emit(registry, "CredentialAnchored")
         .withArgs(longest, conference, MAX_UINT40, 0);
-      expect((await registry.record(longest)).validUntil).to.equal(MAX_UINT40);
+      expect((await registry.record(1, longest)).validUntil).to.equal(MAX_UINT40);
       for (const validUntil of [MAX_UINT40 + 1n, MAX_UINT64, 1n]) {
         await expect(registry.connect(key).issue(randomCommitment(), conference, validUntil))
           .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidValidity")
@@ -201,7 +205,7 @@ describe("IntygRegistry", () => {
       const { registry, orgAdmin, conference } = await loadFixture(deployRegistry);
       const signer = (await ethers.getSigners())[8]!;
       const from = (await now()) + 100n;
-      await registry.connect(orgAdmin).authoriseKey(1, signer.address, from, from + 10n);
+      await authorise(registry, orgAdmin, 1, signer, from, from + 10n);
       await time.setNextBlockTimestamp(from - 1n);
       await expect(registry.connect(signer).issue(randomCommitment(), conference, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
@@ -267,7 +271,7 @@ describe("IntygRegistry", () => {
       const root = randomCommitment();
       await registry.connect(key).anchorBatch(root, conference, MAX_UINT40, MAX_UINT32);
       const issuedAt = BigInt(await time.latest());
-      await registry.connect(key).revoke(root, 255);
+      await registry.connect(key).revoke(1, root, 255);
       expect(await recordOf(registry, root)).to.deep.equal({
         eventId: conference,
         issuedAt,
@@ -352,7 +356,7 @@ describe("IntygRegistry", () => {
       await expect(f.registry.connect(f.relayer).issueSigned(request, await sign(f, request)))
         .to.emit(f.registry, "CredentialAnchored")
         .withArgs(tree.root, f.conference, 0, 3);
-      expect((await f.registry.record(tree.root)).batchSize).to.equal(3);
+      expect((await f.registry.record(1, tree.root)).batchSize).to.equal(3);
     });
 
     it("mints a locked token whose id is the commitment to a named holder", async () => {
@@ -437,7 +441,7 @@ describe("IntygRegistry", () => {
         await expect(f.second.connect(f.relayer).issueSigned(request, forSecond))
           .to.emit(f.second, "CredentialAnchored")
           .withArgs(request.commitment, f.conference, 0, 0);
-        expect((await f.registry.record(request.commitment)).issuedAt).to.equal(0);
+        expect((await f.registry.record(1, request.commitment)).issuedAt).to.equal(0);
       });
 
       it("refuses a request whose deadline has passed", async () => {
@@ -540,7 +544,7 @@ describe("IntygRegistry", () => {
       it("hashes requests with dirty high bits to a digest no key signs, and refuses them even if signed", async () => {
         const f = await loadFixture(deployRegistry);
         const wallet = ethers.Wallet.createRandom();
-        await f.registry.connect(f.orgAdmin).authoriseKey(1, wallet.address, 0, 0);
+        await authorise(f.registry, f.orgAdmin, 1, wallet, 0, 0);
         const request = issueRequest({ eventId: f.conference });
         const clean = f.registry.interface.encodeFunctionData("hashIssueRequest", [request]);
         // The eventId word starts 4 + 32 bytes in: set a bit above its 64 low bits.
@@ -563,7 +567,7 @@ describe("IntygRegistry", () => {
         callBytes[4 + 32 + 20] = 0x01;
         await expect(f.relayer.sendTransaction({ to: f.address, data: ethers.hexlify(callBytes) })).to.be
           .reverted;
-        expect((await f.registry.record(request.commitment)).issuedAt).to.equal(0);
+        expect((await f.registry.record(1, request.commitment)).issuedAt).to.equal(0);
       });
     });
 
@@ -588,7 +592,7 @@ describe("IntygRegistry", () => {
         const f = await loadFixture(deployRegistry);
         const wallet = ethers.Wallet.createRandom();
         const from = (await now()) + 100n;
-        await f.registry.connect(f.orgAdmin).authoriseKey(1, wallet.address, from, from + 100n);
+        await authorise(f.registry, f.orgAdmin, 1, wallet, from, from + 100n);
         const early = issueRequest({ eventId: f.conference });
         await expect(f.registry.connect(f.relayer).issueSigned(early, await sign(f, early, wallet)))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryKeyNotAuthorised")
@@ -783,7 +787,7 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(withBatch);
       const { leaf, proof } = leafOf(f.tree, 3);
       const { request, signature } = await claimFor(f, f.root, leaf, f.holder.address);
-      expect(await f.registry.isBatchMember(f.root, leaf, proof)).to.equal(true);
+      expect(await f.registry.isBatchMember(1, f.root, leaf, proof)).to.equal(true);
       await expect(f.registry.connect(f.relayer).claimToken(request, proof, f.key.address, signature))
         .to.emit(f.registry, "Transfer")
         .withArgs(ethers.ZeroAddress, f.holder.address, BigInt(leaf))
@@ -829,7 +833,7 @@ describe("IntygRegistry", () => {
       const { proof: otherProof } = leafOf(f.tree, 5);
       const { request, signature } = await claimFor(f, f.root, leaf, f.holder.address);
       for (const proof of [otherProof, [], [ethers.ZeroHash]]) {
-        expect(await f.registry.isBatchMember(f.root, leaf, proof)).to.equal(false);
+        expect(await f.registry.isBatchMember(1, f.root, leaf, proof)).to.equal(false);
         await expect(f.registry.connect(f.relayer).claimToken(request, proof, f.key.address, signature))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidProof")
           .withArgs(f.root, leaf);
@@ -871,7 +875,7 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(withBatch);
       const { leaf, proof } = leafOf(f.tree, 0);
       const { request, signature } = await claimFor(f, f.root, leaf, f.holder.address);
-      await f.registry.connect(f.key).revoke(f.root, 1);
+      await f.registry.connect(f.key).revoke(1, f.root, 1);
       await expect(f.registry.connect(f.relayer).claimToken(request, proof, f.key.address, signature))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryAlreadyRevoked")
         .withArgs(leaf);
@@ -882,10 +886,10 @@ describe("IntygRegistry", () => {
       const revoked = leafOf(f.tree, 0);
       const superseded = leafOf(f.tree, 1);
       const sibling = leafOf(f.tree, 2);
-      await f.registry.connect(f.key).revokeLeaf(f.root, revoked.leaf, 3);
+      await f.registry.connect(f.key).revokeLeaf(1, f.root, revoked.leaf, 3);
       const replacement = randomCommitment();
       await f.registry.connect(f.key).issue(replacement, f.conference, 0);
-      await f.registry.connect(f.key).supersede(f.root, superseded.leaf, replacement);
+      await f.registry.connect(f.key).supersede(1, f.root, superseded.leaf, replacement);
       for (const { leaf, proof } of [revoked, superseded]) {
         const { request, signature } = await claimFor(f, f.root, leaf, f.holder.address);
         await expect(f.registry.connect(f.relayer).claimToken(request, proof, f.key.address, signature))
@@ -1037,27 +1041,27 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(withBatch);
       for (let i = 0; i < 8; i++) {
         const { leaf, proof } = leafOf(f.tree, i);
-        expect(await f.registry.isBatchMember(f.root, leaf, proof)).to.equal(true);
-        expect(await f.registry.isBatchMember(f.root, leaf, leafOf(f.tree, (i + 1) % 8).proof)).to.equal(
+        expect(await f.registry.isBatchMember(1, f.root, leaf, proof)).to.equal(true);
+        expect(await f.registry.isBatchMember(1, f.root, leaf, leafOf(f.tree, (i + 1) % 8).proof)).to.equal(
           false,
         );
       }
       // Raw values are not leaves: StandardMerkleTree hashes them twice.
       const [value] = f.tree.at(0)!;
-      expect(await f.registry.isBatchMember(f.root, value, leafOf(f.tree, 0).proof)).to.equal(false);
+      expect(await f.registry.isBatchMember(1, f.root, value, leafOf(f.tree, 0).proof)).to.equal(false);
     });
 
     it("is false for a root that is not anchored or is a single credential", async () => {
       const f = await loadFixture(deployRegistry);
       const tree = batchTree(2);
       const { leaf, proof } = leafOf(tree, 0);
-      expect(await f.registry.isBatchMember(tree.root, leaf, proof)).to.equal(false);
+      expect(await f.registry.isBatchMember(1, tree.root, leaf, proof)).to.equal(false);
       await f.registry.connect(f.key).issue(tree.root, f.conference, 0);
-      expect(await f.registry.isBatchMember(tree.root, leaf, proof)).to.equal(false);
+      expect(await f.registry.isBatchMember(1, tree.root, leaf, proof)).to.equal(false);
       // A single commitment with an empty proof would verify as its own one-leaf tree.
       const single = randomCommitment();
       await f.registry.connect(f.key).issue(single, f.conference, 0);
-      expect(await f.registry.isBatchMember(single, single, [])).to.equal(false);
+      expect(await f.registry.isBatchMember(1, single, single, [])).to.equal(false);
     });
   });
 
@@ -1068,7 +1072,9 @@ describe("IntygRegistry", () => {
       const validUntil = (await now()) + 5000n;
       await registry.connect(key).issue(c, conference, validUntil);
       const before = await recordOf(registry, c);
-      await expect(registry.connect(key).revoke(c, 7)).to.emit(registry, "CredentialRevoked").withArgs(c, 7);
+      await expect(registry.connect(key).revoke(1, c, 7))
+        .to.emit(registry, "CredentialRevoked")
+        .withArgs(c, 7);
       expect(await recordOf(registry, c)).to.deep.equal({
         ...before,
         revokedAt: BigInt(await time.latest()),
@@ -1078,11 +1084,11 @@ describe("IntygRegistry", () => {
 
     it("revokes a whole batch by its root", async () => {
       const f = await loadFixture(withBatch);
-      await expect(f.registry.connect(f.key).revoke(f.root, 255))
+      await expect(f.registry.connect(f.key).revoke(1, f.root, 255))
         .to.emit(f.registry, "CredentialRevoked")
         .withArgs(f.root, 255);
       expect(await recordOf(f.registry, f.root)).to.include({ revocationReason: 255n, batchSize: 8n });
-      await expect(f.registry.connect(f.key).revokeLeaf(f.root, leafOf(f.tree, 0).leaf, 1))
+      await expect(f.registry.connect(f.key).revokeLeaf(1, f.root, leafOf(f.tree, 0).leaf, 1))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryAlreadyRevoked")
         .withArgs(f.root);
     });
@@ -1092,17 +1098,17 @@ describe("IntygRegistry", () => {
       const [a, b] = [randomCommitment(), randomCommitment()];
       await registry.connect(key).issue(a, conference, 0);
       await registry.connect(key).issue(b, conference, 0);
-      await expect(registry.connect(orgAdmin).revoke(a, 1))
+      await expect(registry.connect(orgAdmin).revoke(1, a, 1))
         .to.emit(registry, "CredentialRevoked")
         .withArgs(a, 1);
       await registry.suspendOrganisation(1);
-      await expect(registry.connect(key).revoke(b, 1))
+      await expect(registry.connect(key).revoke(1, b, 1))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(key.address);
-      await expect(registry.connect(orgAdmin).revoke(b, 4))
+      await expect(registry.connect(orgAdmin).revoke(1, b, 4))
         .to.emit(registry, "CredentialRevoked")
         .withArgs(b, 4);
-      expect((await registry.record(b)).revocationReason).to.equal(4);
+      expect((await registry.record(1, b)).revocationReason).to.equal(4);
     });
 
     it("refuses another organisation, governance, outsiders and keys outside their window", async () => {
@@ -1113,15 +1119,15 @@ describe("IntygRegistry", () => {
       const future = (await ethers.getSigners())[8]!;
       await registry.connect(orgAdmin).authoriseKey(1, future.address, (await now()) + 1000n, 0);
       for (const account of [otherKey, otherAdmin, governor, other, future]) {
-        await expect(registry.connect(account).revoke(c, 1))
+        await expect(registry.connect(account).revoke(1, c, 1))
           .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
           .withArgs(account.address);
       }
       await registry.connect(orgAdmin).removeKey(key.address);
-      await expect(registry.connect(key).revoke(c, 1))
+      await expect(registry.connect(key).revoke(1, c, 1))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(key.address);
-      expect((await registry.record(c)).revokedAt).to.equal(0);
+      expect((await registry.record(1, c)).revokedAt).to.equal(0);
     });
 
     it("lets a former admin no longer revoke, and the new one do so", async () => {
@@ -1129,28 +1135,28 @@ describe("IntygRegistry", () => {
       const c = randomCommitment();
       await registry.connect(key).issue(c, conference, 0);
       await registry.connect(orgAdmin).changeOrganisationAdmin(1, other.address);
-      await expect(registry.connect(orgAdmin).revoke(c, 1))
+      await expect(registry.connect(orgAdmin).revoke(1, c, 1))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(orgAdmin.address);
-      await expect(registry.connect(other).revoke(c, 1)).to.emit(registry, "CredentialRevoked");
+      await expect(registry.connect(other).revoke(1, c, 1)).to.emit(registry, "CredentialRevoked");
     });
 
     it("refuses to revoke twice, with reason 0, or what is not anchored", async () => {
       const { registry, key, conference } = await loadFixture(deployRegistry);
       const c = randomCommitment();
       await registry.connect(key).issue(c, conference, 0);
-      await expect(registry.connect(key).revoke(c, 0)).to.be.revertedWithCustomError(
+      await expect(registry.connect(key).revoke(1, c, 0)).to.be.revertedWithCustomError(
         registry,
         "IntygRegistryInvalidReason",
       );
-      await registry.connect(key).revoke(c, 1);
-      const revokedAt = (await registry.record(c)).revokedAt;
-      await expect(registry.connect(key).revoke(c, 2))
+      await registry.connect(key).revoke(1, c, 1);
+      const revokedAt = (await registry.record(1, c)).revokedAt;
+      await expect(registry.connect(key).revoke(1, c, 2))
         .to.be.revertedWithCustomError(registry, "IntygRegistryAlreadyRevoked")
         .withArgs(c);
       expect(await recordOf(registry, c)).to.include({ revokedAt, revocationReason: 1n });
       const unknown = randomCommitment();
-      await expect(registry.connect(key).revoke(unknown, 1))
+      await expect(registry.connect(key).revoke(1, unknown, 1))
         .to.be.revertedWithCustomError(registry, "IntygRegistryNotAnchored")
         .withArgs(unknown);
     });
@@ -1161,16 +1167,16 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(withBatch);
       const { leaf } = leafOf(f.tree, 2);
       const before = await recordOf(f.registry, f.root);
-      await expect(f.registry.connect(f.key).revokeLeaf(f.root, leaf, 255))
+      await expect(f.registry.connect(f.key).revokeLeaf(1, f.root, leaf, 255))
         .to.emit(f.registry, "BatchLeafRevoked")
         .withArgs(f.root, leaf, 255);
-      const revocation = await f.registry.leafRevocation(f.root, leaf);
+      const revocation = await f.registry.leafRevocation(1, f.root, leaf);
       expect([revocation.revokedAt, revocation.reason]).to.deep.equal([BigInt(await time.latest()), 255n]);
       expect(await recordOf(f.registry, f.root)).to.deep.equal(before);
-      const sibling = await f.registry.leafRevocation(f.root, leafOf(f.tree, 3).leaf);
+      const sibling = await f.registry.leafRevocation(1, f.root, leafOf(f.tree, 3).leaf);
       expect([sibling.revokedAt, sibling.reason]).to.deep.equal([0n, 0n]);
       // The same leaf value under another root is another credential.
-      const otherRoot = await f.registry.leafRevocation(randomCommitment(), leaf);
+      const otherRoot = await f.registry.leafRevocation(1, randomCommitment(), leaf);
       expect(otherRoot.revokedAt).to.equal(0);
     });
 
@@ -1178,15 +1184,15 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(withBatch);
       const { leaf } = leafOf(f.tree, 1);
       for (const account of [f.otherKey, f.otherAdmin, f.other]) {
-        await expect(f.registry.connect(account).revokeLeaf(f.root, leaf, 1))
+        await expect(f.registry.connect(account).revokeLeaf(1, f.root, leaf, 1))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryUnauthorised")
           .withArgs(account.address);
       }
       await f.registry.suspendOrganisation(1);
-      await expect(f.registry.connect(f.key).revokeLeaf(f.root, leaf, 1))
+      await expect(f.registry.connect(f.key).revokeLeaf(1, f.root, leaf, 1))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryUnauthorised")
         .withArgs(f.key.address);
-      await expect(f.registry.connect(f.orgAdmin).revokeLeaf(f.root, leaf, 1))
+      await expect(f.registry.connect(f.orgAdmin).revokeLeaf(1, f.root, leaf, 1))
         .to.emit(f.registry, "BatchLeafRevoked")
         .withArgs(f.root, leaf, 1);
     });
@@ -1194,25 +1200,25 @@ describe("IntygRegistry", () => {
     it("refuses a leaf twice, reason 0, a zero leaf, a single credential and a root not anchored", async () => {
       const f = await loadFixture(withBatch);
       const { leaf } = leafOf(f.tree, 5);
-      await expect(f.registry.connect(f.key).revokeLeaf(f.root, leaf, 0)).to.be.revertedWithCustomError(
+      await expect(f.registry.connect(f.key).revokeLeaf(1, f.root, leaf, 0)).to.be.revertedWithCustomError(
         f.registry,
         "IntygRegistryInvalidReason",
       );
-      await f.registry.connect(f.key).revokeLeaf(f.root, leaf, 1);
-      await expect(f.registry.connect(f.key).revokeLeaf(f.root, leaf, 2))
+      await f.registry.connect(f.key).revokeLeaf(1, f.root, leaf, 1);
+      await expect(f.registry.connect(f.key).revokeLeaf(1, f.root, leaf, 2))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryAlreadyRevoked")
         .withArgs(leaf);
-      expect((await f.registry.leafRevocation(f.root, leaf)).reason).to.equal(1);
-      await expect(f.registry.connect(f.key).revokeLeaf(f.root, ethers.ZeroHash, 1))
+      expect((await f.registry.leafRevocation(1, f.root, leaf)).reason).to.equal(1);
+      await expect(f.registry.connect(f.key).revokeLeaf(1, f.root, ethers.ZeroHash, 1))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryNotAnchored")
         .withArgs(f.root);
       const single = randomCommitment();
       await f.registry.connect(f.key).issue(single, f.conference, 0);
-      await expect(f.registry.connect(f.key).revokeLeaf(single, leaf, 1))
+      await expect(f.registry.connect(f.key).revokeLeaf(1, single, leaf, 1))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryNotAnchored")
         .withArgs(single);
       const unknown = randomCommitment();
-      await expect(f.registry.connect(f.key).revokeLeaf(unknown, leaf, 1))
+      await expect(f.registry.connect(f.key).revokeLeaf(1, unknown, leaf, 1))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryNotAnchored")
         .withArgs(unknown);
     });
@@ -1224,9 +1230,9 @@ describe("IntygRegistry", () => {
       const [old, replacement] = [randomCommitment(), randomCommitment()];
       await registry.connect(key).issue(old, conference, 0);
       await registry.connect(key).issue(replacement, course, 0);
-      expect(await registry.supersededBy(old, ethers.ZeroHash)).to.equal(ethers.ZeroHash);
+      expect(await registry.supersededBy(1, old, ethers.ZeroHash)).to.equal(ethers.ZeroHash);
       expect(await registry.REASON_SUPERSEDED()).to.equal(REASON_SUPERSEDED);
-      await expect(registry.connect(key).supersede(old, ethers.ZeroHash, replacement))
+      await expect(registry.connect(key).supersede(1, old, ethers.ZeroHash, replacement))
         .to.emit(registry, "CredentialRevoked")
         .withArgs(old, REASON_SUPERSEDED)
         .and.to.emit(registry, "CredentialSuperseded")
@@ -1235,8 +1241,8 @@ describe("IntygRegistry", () => {
         revokedAt: BigInt(await time.latest()),
         revocationReason: REASON_SUPERSEDED,
       });
-      expect(await registry.supersededBy(old, ethers.ZeroHash)).to.equal(replacement);
-      expect((await registry.record(replacement)).revokedAt).to.equal(0);
+      expect(await registry.supersededBy(1, old, ethers.ZeroHash)).to.equal(replacement);
+      expect((await registry.record(1, replacement)).revokedAt).to.equal(0);
     });
 
     it("revokes a leaf as superseded and links it to its replacement", async () => {
@@ -1244,30 +1250,30 @@ describe("IntygRegistry", () => {
       const { leaf } = leafOf(f.tree, 4);
       const replacement = randomCommitment();
       await f.registry.connect(f.key).issue(replacement, f.conference, 0);
-      await expect(f.registry.connect(f.key).supersede(f.root, leaf, replacement))
+      await expect(f.registry.connect(f.key).supersede(1, f.root, leaf, replacement))
         .to.emit(f.registry, "BatchLeafRevoked")
         .withArgs(f.root, leaf, REASON_SUPERSEDED)
         .and.to.emit(f.registry, "CredentialSuperseded")
         .withArgs(f.root, leaf, replacement);
-      const revocation = await f.registry.leafRevocation(f.root, leaf);
+      const revocation = await f.registry.leafRevocation(1, f.root, leaf);
       expect([revocation.revokedAt, revocation.reason]).to.deep.equal([
         BigInt(await time.latest()),
         REASON_SUPERSEDED,
       ]);
-      expect(await f.registry.supersededBy(f.root, leaf)).to.equal(replacement);
-      expect(await f.registry.supersededBy(f.root, ethers.ZeroHash)).to.equal(ethers.ZeroHash);
-      expect((await f.registry.record(f.root)).revokedAt).to.equal(0);
+      expect(await f.registry.supersededBy(1, f.root, leaf)).to.equal(replacement);
+      expect(await f.registry.supersededBy(1, f.root, ethers.ZeroHash)).to.equal(ethers.ZeroHash);
+      expect((await f.registry.record(1, f.root)).revokedAt).to.equal(0);
     });
 
     it("accepts a batch root as the replacement, and chains replacements", async () => {
       const f = await loadFixture(withBatch);
       const [first, second] = [randomCommitment(), randomCommitment()];
       await f.registry.connect(f.key).issue(first, f.conference, 0);
-      await f.registry.connect(f.key).supersede(first, ethers.ZeroHash, f.root);
+      await f.registry.connect(f.key).supersede(1, first, ethers.ZeroHash, f.root);
       await f.registry.connect(f.key).anchorBatch(second, f.conference, 0, 2);
-      await f.registry.connect(f.key).supersede(f.root, ethers.ZeroHash, second);
-      expect(await f.registry.supersededBy(first, ethers.ZeroHash)).to.equal(f.root);
-      expect(await f.registry.supersededBy(f.root, ethers.ZeroHash)).to.equal(second);
+      await f.registry.connect(f.key).supersede(1, f.root, ethers.ZeroHash, second);
+      expect(await f.registry.supersededBy(1, first, ethers.ZeroHash)).to.equal(f.root);
+      expect(await f.registry.supersededBy(1, f.root, ethers.ZeroHash)).to.equal(second);
     });
 
     it("refuses a replacement of another organisation", async () => {
@@ -1275,21 +1281,21 @@ describe("IntygRegistry", () => {
       const [old, foreign] = [randomCommitment(), randomCommitment()];
       await f.registry.connect(f.key).issue(old, f.conference, 0);
       await f.registry.connect(f.otherKey).issue(foreign, f.otherEvent, 0);
-      await expect(f.registry.connect(f.key).supersede(old, ethers.ZeroHash, foreign))
+      await expect(f.registry.connect(f.key).supersede(1, old, ethers.ZeroHash, foreign))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryWrongOrganisation")
         .withArgs(f.conference, 2);
-      await expect(f.registry.connect(f.key).supersede(f.root, leafOf(f.tree, 0).leaf, foreign))
+      await expect(f.registry.connect(f.key).supersede(1, f.root, leafOf(f.tree, 0).leaf, foreign))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryWrongOrganisation")
         .withArgs(f.conference, 2);
-      expect((await f.registry.record(old)).revokedAt).to.equal(0);
-      expect(await f.registry.supersededBy(old, ethers.ZeroHash)).to.equal(ethers.ZeroHash);
+      expect((await f.registry.record(1, old)).revokedAt).to.equal(0);
+      expect(await f.registry.supersededBy(1, old, ethers.ZeroHash)).to.equal(ethers.ZeroHash);
     });
 
     it("refuses a replacement that is not anchored", async () => {
       const { registry, key, conference } = await loadFixture(deployRegistry);
       const [old, missing] = [randomCommitment(), randomCommitment()];
       await registry.connect(key).issue(old, conference, 0);
-      await expect(registry.connect(key).supersede(old, ethers.ZeroHash, missing))
+      await expect(registry.connect(key).supersede(1, old, ethers.ZeroHash, missing))
         .to.be.revertedWithCustomError(registry, "IntygRegistryNotAnchored")
         .withArgs(missing);
     });
@@ -1298,19 +1304,19 @@ describe("IntygRegistry", () => {
       const { registry, key, conference } = await loadFixture(deployRegistry);
       const [a, b, c] = [randomCommitment(), randomCommitment(), randomCommitment()];
       for (const x of [a, b, c]) await registry.connect(key).issue(x, conference, 0);
-      await expect(registry.connect(key).supersede(a, ethers.ZeroHash, a))
+      await expect(registry.connect(key).supersede(1, a, ethers.ZeroHash, a))
         .to.be.revertedWithCustomError(registry, "IntygRegistryAlreadyRevoked")
         .withArgs(a);
-      await registry.connect(key).revoke(c, 1);
-      await expect(registry.connect(key).supersede(a, ethers.ZeroHash, c))
+      await registry.connect(key).revoke(1, c, 1);
+      await expect(registry.connect(key).supersede(1, a, ethers.ZeroHash, c))
         .to.be.revertedWithCustomError(registry, "IntygRegistryAlreadyRevoked")
         .withArgs(c);
       // No cycle: once a is superseded by b, b cannot be superseded by a.
-      await registry.connect(key).supersede(a, ethers.ZeroHash, b);
-      await expect(registry.connect(key).supersede(b, ethers.ZeroHash, a))
+      await registry.connect(key).supersede(1, a, ethers.ZeroHash, b);
+      await expect(registry.connect(key).supersede(1, b, ethers.ZeroHash, a))
         .to.be.revertedWithCustomError(registry, "IntygRegistryAlreadyRevoked")
         .withArgs(a);
-      expect(await registry.supersededBy(b, ethers.ZeroHash)).to.equal(ethers.ZeroHash);
+      expect(await registry.supersededBy(1, b, ethers.ZeroHash)).to.equal(ethers.ZeroHash);
     });
 
     it("refuses what is already revoked, and callers that may not revoke", async () => {
@@ -1319,17 +1325,17 @@ describe("IntygRegistry", () => {
       await f.registry.connect(f.key).issue(old, f.conference, 0);
       await f.registry.connect(f.key).issue(replacement, f.conference, 0);
       for (const account of [f.otherKey, f.other]) {
-        await expect(f.registry.connect(account).supersede(old, ethers.ZeroHash, replacement))
+        await expect(f.registry.connect(account).supersede(1, old, ethers.ZeroHash, replacement))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryUnauthorised")
           .withArgs(account.address);
       }
-      await f.registry.connect(f.orgAdmin).revoke(old, 1);
-      await expect(f.registry.connect(f.key).supersede(old, ethers.ZeroHash, replacement))
+      await f.registry.connect(f.orgAdmin).revoke(1, old, 1);
+      await expect(f.registry.connect(f.key).supersede(1, old, ethers.ZeroHash, replacement))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryAlreadyRevoked")
         .withArgs(old);
       const { leaf } = leafOf(f.tree, 0);
-      await f.registry.connect(f.key).revokeLeaf(f.root, leaf, 1);
-      await expect(f.registry.connect(f.key).supersede(f.root, leaf, replacement))
+      await f.registry.connect(f.key).revokeLeaf(1, f.root, leaf, 1);
+      await expect(f.registry.connect(f.key).supersede(1, f.root, leaf, replacement))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryAlreadyRevoked")
         .withArgs(leaf);
     });
@@ -1340,7 +1346,7 @@ describe("IntygRegistry", () => {
       await registry.connect(key).issue(old, conference, 0);
       await registry.connect(key).issue(replacement, conference, 0);
       await registry.suspendOrganisation(1);
-      await expect(registry.connect(orgAdmin).supersede(old, ethers.ZeroHash, replacement))
+      await expect(registry.connect(orgAdmin).supersede(1, old, ethers.ZeroHash, replacement))
         .to.emit(registry, "CredentialSuperseded")
         .withArgs(old, ethers.ZeroHash, replacement);
     });
@@ -1358,9 +1364,9 @@ describe("IntygRegistry", () => {
         revocationReason: 0n,
         batchSize: 0n,
       });
-      const leaf = await registry.leafRevocation(unknown, randomCommitment());
+      const leaf = await registry.leafRevocation(1, unknown, randomCommitment());
       expect([leaf.revokedAt, leaf.reason]).to.deep.equal([0n, 0n]);
-      expect(await registry.supersededBy(unknown, randomCommitment())).to.equal(ethers.ZeroHash);
+      expect(await registry.supersededBy(1, unknown, randomCommitment())).to.equal(ethers.ZeroHash);
     });
 
     it("hashes an issue request as ethers' TypedDataEncoder does with the shared types", async () => {

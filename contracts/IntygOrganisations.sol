@@ -143,11 +143,14 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         bytes32 role,
         address account
     ) public override {
-        uint48 readyAt = _roleGrants[role][account];
-        if (role != DEFAULT_ADMIN_ROLE && (readyAt == 0 || readyAt > block.timestamp)) {
-            revert IntygRegistryRoleGrantNotReady(role, account, readyAt);
+        if (role != DEFAULT_ADMIN_ROLE) {
+            _checkRole(getRoleAdmin(role));
+            uint48 readyAt = _roleGrants[role][account];
+            if (readyAt == 0 || readyAt > block.timestamp) {
+                revert IntygRegistryRoleGrantNotReady(role, account, readyAt);
+            }
+            delete _roleGrants[role][account];
         }
-        delete _roleGrants[role][account];
         super.grantRole(role, account);
     }
 

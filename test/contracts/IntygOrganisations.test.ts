@@ -1,3 +1,4 @@
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -16,8 +17,8 @@ import {
   organisationOf,
   randomCommitment,
   randomKey,
-  signConsent,
   SUSPENDED,
+  signConsent,
 } from "./fixtures";
 
 const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;
@@ -29,7 +30,7 @@ async function spareSigners() {
 }
 
 function randomAddress(): string {
-  return ethers.Wallet.createRandom().address;
+  return randomKey().address;
 }
 
 describe("IntygOrganisations", () => {
@@ -64,14 +65,15 @@ describe("IntygOrganisations", () => {
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(other.address, GOVERNOR_ROLE);
 
+      await registry.connect(governor).scheduleRoleGrant(GOVERNOR_ROLE, other.address);
       await expect(registry.connect(governor).grantRole(GOVERNOR_ROLE, other.address))
         .to.emit(registry, "RoleGranted")
         .withArgs(GOVERNOR_ROLE, other.address, governor.address);
-      await expect(
-        registry.connect(other).accreditOrganisation(orgAdmin.address, ethers.ZeroHash, freshOrgNumber()),
-      )
+      const profile = ethers.id("third");
+      const number = freshOrgNumber();
+      await expect(registry.connect(other).accreditOrganisation(orgAdmin.address, profile, number))
         .to.emit(registry, "OrganisationAccredited")
-        .withArgs(3, orgAdmin.address, ethers.ZeroHash);
+        .withArgs(3, orgAdmin.address, profile, number);
 
       await registry.connect(governor).revokeRole(GOVERNOR_ROLE, other.address);
       await expect(registry.connect(other).suspendOrganisation(1))
@@ -81,6 +83,7 @@ describe("IntygOrganisations", () => {
 
     it("does not let a governor or an organisation admin grant roles", async () => {
       const { registry, governor, orgAdmin, other } = await loadFixture(deployRegistry);
+      await registry.connect(governor).scheduleRoleGrant(GOVERNOR_ROLE, other.address);
       await registry.connect(governor).grantRole(GOVERNOR_ROLE, other.address);
       for (const account of [other, orgAdmin]) {
         await expect(registry.connect(account).grantRole(GOVERNOR_ROLE, account.address))
@@ -116,19 +119,21 @@ describe("IntygOrganisations", () => {
       expect(await registry.hasRole(DEFAULT_ADMIN_ROLE, governor!.address)).to.equal(false);
       // GOVERNOR_ROLE is a separate role: the new default admin grants it, the old holder keeps it until revoked.
       expect(await registry.hasRole(GOVERNOR_ROLE, successor!.address)).to.equal(false);
+      await registry.connect(successor!).scheduleRoleGrant(GOVERNOR_ROLE, successor!.address);
+      await time.increase(delay);
       await registry.connect(successor!).grantRole(GOVERNOR_ROLE, successor!.address);
       await registry.connect(successor!).revokeRole(GOVERNOR_ROLE, governor!.address);
       await expect(
         registry
           .connect(governor!)
-          .accreditOrganisation(successor!.address, ethers.ZeroHash, freshOrgNumber()),
+          .accreditOrganisation(successor!.address, ethers.id("successor"), freshOrgNumber()),
       )
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(governor!.address, GOVERNOR_ROLE);
       await expect(
         registry
           .connect(successor!)
-          .accreditOrganisation(successor!.address, ethers.ZeroHash, freshOrgNumber()),
+          .accreditOrganisation(successor!.address, ethers.id("successor"), freshOrgNumber()),
       ).to.emit(registry, "OrganisationAccredited");
     });
   });
@@ -145,7 +150,7 @@ describe("IntygOrganisations", () => {
       ).to.equal(3);
       await expect(registry.connect(governor).accreditOrganisation(other.address, profile, freshOrgNumber()))
         .to.emit(registry, "OrganisationAccredited")
-        .withArgs(3, other.address, profile);
+        .withArgs(3, other.address, profile, anyValue);
       expect(await registry.organisationCount()).to.equal(3);
       expect(await organisationOf(registry, 3)).to.deep.equal({
         profileHash: profile,
@@ -264,7 +269,7 @@ describe("IntygOrganisations", () => {
         .withArgs(1);
       await registry.suspendOrganisation(1);
       await expect(registry.suspendOrganisation(1))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryOrganisationSuspended")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryOrganisationAlreadySuspended")
         .withArgs(1);
       await registry.reinstateOrganisation(1);
       await expect(registry.reinstateOrganisation(1))
@@ -296,34 +301,66 @@ describe("IntygOrganisations", () => {
     });
   });
 
-  describe("updateOrganisationProfile", () => {
-    it("lets the admin and governance replace the profile hash", async () => {
+  describe("organisation profiles", () => {
+    it("puts a profile the admin proposed in force only when governance approves it", async () => {
       const { registry, orgAdmin, governor } = await loadFixture(deployRegistry);
-      const byAdmin = ethers.id("new-profile");
-      await expect(registry.connect(orgAdmin).updateOrganisationProfile(1, byAdmin))
+      const accredited = (await registry.organisationProfiles(1))[0]!;
+      const proposed = ethers.id("new-profile");
+      await expect(registry.connect(orgAdmin).proposeOrganisationProfile(1, proposed))
+        .to.emit(registry, "OrganisationProfileProposed")
+        .withArgs(1, proposed);
+      expect(await registry.pendingOrganisationProfile(1)).to.equal(proposed);
+      expect((await registry.organisation(1)).profileHash).to.equal(ethers.id("org-profile"));
+      await expect(registry.connect(governor).approveOrganisationProfile(1, proposed))
         .to.emit(registry, "OrganisationProfileUpdated")
-        .withArgs(1, byAdmin);
-      expect((await registry.organisation(1)).profileHash).to.equal(byAdmin);
-      const byGovernance = ethers.id("corrected-profile");
-      await expect(registry.connect(governor).updateOrganisationProfile(1, byGovernance))
-        .to.emit(registry, "OrganisationProfileUpdated")
-        .withArgs(1, byGovernance);
-      expect((await registry.organisation(1)).profileHash).to.equal(byGovernance);
+        .withArgs(1, proposed);
+      const approvedAt = BigInt(await time.latest());
+      expect((await registry.organisation(1)).profileHash).to.equal(proposed);
+      expect(await registry.pendingOrganisationProfile(1)).to.equal(ethers.ZeroHash);
+      expect((await registry.organisationProfiles(1)).map((v) => [v.profileHash, v.since])).to.deep.equal([
+        [ethers.id("org-profile"), accredited.since],
+        [proposed, approvedAt],
+      ]);
+      // The profile in force at a time: none before accreditation, then each version from its `since`.
+      expect(await registry.profileAt(1, accredited.since - 1n)).to.equal(ethers.ZeroHash);
+      expect(await registry.profileAt(1, approvedAt - 1n)).to.equal(ethers.id("org-profile"));
+      expect(await registry.profileAt(1, approvedAt)).to.equal(proposed);
+      expect(await registry.profileAt(9, approvedAt)).to.equal(ethers.ZeroHash);
       expect((await registry.organisation(2)).profileHash).to.equal(ethers.id("other-profile"));
     });
 
-    it("refuses anyone else, including another organisation's admin and the organisation's own keys", async () => {
-      const { registry, other, otherAdmin, key } = await loadFixture(deployRegistry);
-      for (const account of [other, otherAdmin, key]) {
-        await expect(registry.connect(account).updateOrganisationProfile(1, ethers.ZeroHash))
+    it("approves only what was proposed, and only by governance", async () => {
+      const { registry, orgAdmin, governor, otherAdmin } = await loadFixture(deployRegistry);
+      const proposed = ethers.id("new-profile");
+      await expect(registry.connect(governor).approveOrganisationProfile(1, proposed))
+        .to.be.revertedWithCustomError(registry, "IntygRegistryProfileNotProposed")
+        .withArgs(1, proposed);
+      await expect(registry.connect(governor).approveOrganisationProfile(1, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(registry, "IntygRegistryProfileNotProposed")
+        .withArgs(1, ethers.ZeroHash);
+      await registry.connect(orgAdmin).proposeOrganisationProfile(1, proposed);
+      for (const account of [orgAdmin, otherAdmin]) {
+        await expect(registry.connect(account).approveOrganisationProfile(1, proposed))
+          .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+          .withArgs(account.address, GOVERNOR_ROLE);
+      }
+      // Another organisation's pending proposal is not this one's.
+      await expect(registry.connect(governor).approveOrganisationProfile(2, proposed))
+        .to.be.revertedWithCustomError(registry, "IntygRegistryProfileNotProposed")
+        .withArgs(2, proposed);
+    });
+
+    it("refuses proposals from anyone but the admin, zero hashes and unknown organisations", async () => {
+      const { registry, other, otherAdmin, key, governor, orgAdmin } = await loadFixture(deployRegistry);
+      for (const account of [other, otherAdmin, key, governor]) {
+        await expect(registry.connect(account).proposeOrganisationProfile(1, ethers.id("x")))
           .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
           .withArgs(account.address);
       }
-    });
-
-    it("refuses an unknown organisation", async () => {
-      const { registry } = await loadFixture(deployRegistry);
-      await expect(registry.updateOrganisationProfile(9, ethers.ZeroHash))
+      await expect(
+        registry.connect(orgAdmin).proposeOrganisationProfile(1, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(registry, "IntygRegistryInvalidProfile");
+      await expect(registry.proposeOrganisationProfile(9, ethers.id("x")))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownOrganisation")
         .withArgs(9);
     });
@@ -340,7 +377,7 @@ describe("IntygOrganisations", () => {
       await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(orgAdmin.address);
-      await expect(registry.connect(orgAdmin).updateOrganisationProfile(1, ethers.ZeroHash))
+      await expect(registry.connect(orgAdmin).proposeOrganisationProfile(1, ethers.id("x")))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(orgAdmin.address);
       await expect(authorise(registry, other, 1, randomKey(), 0, 0)).to.emit(
@@ -349,12 +386,12 @@ describe("IntygOrganisations", () => {
       );
     });
 
-    it("lets governance replace the admin (a lost admin key)", async () => {
-      const { registry, governor, other } = await loadFixture(deployRegistry);
+    it("does not let governance replace the admin", async () => {
+      const { registry, governor, other, orgAdmin } = await loadFixture(deployRegistry);
       await expect(registry.connect(governor).changeOrganisationAdmin(1, other.address))
-        .to.emit(registry, "OrganisationAdminChanged")
-        .withArgs(1, other.address);
-      expect((await registry.organisation(1)).admin).to.equal(other.address);
+        .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
+        .withArgs(governor.address);
+      expect((await registry.organisation(1)).admin).to.equal(orgAdmin.address);
     });
 
     it("refuses a zero admin, an outsider and an unknown organisation", async () => {
@@ -417,7 +454,7 @@ describe("IntygOrganisations", () => {
     it("refuses the zero address as a key", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
       await expect(authorise(registry, orgAdmin, 1, ethers.ZeroAddress, 0, 0))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidKey")
         .withArgs(ethers.ZeroAddress);
     });
 
@@ -584,7 +621,7 @@ describe("IntygOrganisations", () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
       const unknown = randomAddress();
       await expect(registry.connect(orgAdmin).removeKey(unknown))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownKey")
         .withArgs(unknown);
     });
 
@@ -592,7 +629,7 @@ describe("IntygOrganisations", () => {
       const { registry, orgAdmin, key } = await loadFixture(deployRegistry);
       await registry.connect(orgAdmin).removeKey(key.address);
       await expect(registry.connect(orgAdmin).removeKey(key.address))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRemoved")
         .withArgs(key.address);
 
       const expiring = randomAddress();
@@ -600,7 +637,7 @@ describe("IntygOrganisations", () => {
       await authorise(registry, orgAdmin, 1, expiring, 0, until);
       await time.increaseTo(until);
       await expect(registry.connect(orgAdmin).removeKey(expiring))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRemoved")
         .withArgs(expiring);
     });
 
@@ -623,7 +660,7 @@ describe("IntygOrganisations", () => {
         expect(await registry.isKeyValidAt(k, 1, t)).to.equal(false);
       // Removed once: a second removal is refused like for any other removed key.
       await expect(registry.connect(orgAdmin).removeKey(k))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRemoved")
         .withArgs(k);
     });
   });
@@ -713,7 +750,7 @@ describe("IntygOrganisations", () => {
       const { registry, orgAdmin, key, other, otherAdmin, otherKey } = await loadFixture(deployRegistry);
       for (const account of [other, otherAdmin]) {
         await expect(registry.connect(account).createEvent(1, 0, EVENT, ethers.ZeroHash))
-          .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+          .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownKey")
           .withArgs(account.address);
       }
       await expect(registry.connect(otherKey).createEvent(1, 0, EVENT, ethers.ZeroHash))
@@ -754,7 +791,7 @@ describe("IntygOrganisations", () => {
     it("refuses another organisation's admin and keys", async () => {
       const { registry, otherAdmin, otherKey, conference } = await loadFixture(deployRegistry);
       await expect(registry.connect(otherAdmin).updateEventMetadata(conference, ethers.ZeroHash))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownKey")
         .withArgs(otherAdmin.address);
       await expect(registry.connect(otherKey).updateEventMetadata(conference, ethers.ZeroHash))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")

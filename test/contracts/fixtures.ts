@@ -95,24 +95,44 @@ export async function signConsent(
   );
 }
 
+/** A contract key (ERC-1271) and the EOA whose signatures it accepts. */
+export type ContractKey = { address: string; owner: Signer | HDNodeWallet };
+
 /** Authorises `key` for `organisationId` by `admin`, with the key's own consent. */
 export async function authorise(
   registry: IntygRegistry,
   admin: Signer,
   organisationId: number | bigint,
-  key: Signer | HDNodeWallet,
+  key: Signer | HDNodeWallet | ContractKey | string,
   validFrom: number | bigint = 0,
   validUntil: number | bigint = 0,
 ) {
-  const consent = await signConsent(key, registry, organisationId, validFrom, validUntil);
-  return registry
-    .connect(admin)
-    .authoriseKey(organisationId, await key.getAddress(), validFrom, validUntil, consent);
+  if (typeof key === "string") {
+    // The zero address (or any unknown address) signs nothing: a consent by a throwaway key stands in.
+    key = { address: key, owner: randomKeys.get(key.toLowerCase()) ?? ethers.Wallet.createRandom() };
+  }
+  const [signer, address] =
+    "owner" in key ? [key.owner, key.address] : [key, await (key as Signer).getAddress()];
+  const consent = await signConsent(signer, registry, organisationId, validFrom, validUntil, address);
+  return registry.connect(admin).authoriseKey(organisationId, address, validFrom, validUntil, consent);
 }
 
-/** A fresh random key that can sign its consent. */
+const randomKeys = new Map<string, HDNodeWallet>();
+
+/** A fresh random key that can sign its consent; {authorise} also finds it by its address. */
 export function randomKey(): HDNodeWallet {
-  return ethers.Wallet.createRandom();
+  const wallet = ethers.Wallet.createRandom();
+  randomKeys.set(wallet.address.toLowerCase(), wallet);
+  return wallet;
+}
+
+/** The soulbound token id of a commitment or leaf of an organisation: keccak256(abi.encode(organisationId, c)). */
+export function tokenIdOf(organisationId: number | bigint, commitment: string): bigint {
+  return BigInt(
+    ethers.keccak256(
+      ethers.AbiCoder.defaultAbiCoder().encode(["uint32", "bytes32"], [organisationId, commitment]),
+    ),
+  );
 }
 
 let orgNumberSequence = 0;

@@ -6,6 +6,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionResponse } from "ethers";
 import { ethers } from "hardhat";
 import {
+  authorise,
   deployRegistry,
   issueRequest,
   randomCommitment,
@@ -69,10 +70,10 @@ async function main() {
     registry.connect(relayer).issueSigned(signedBatch, await signIssue(key, chainId, address, signedBatch)),
   );
 
-  results.revoke = await gasOf(registry.connect(key).revoke(direct, 1));
+  results.revoke = await gasOf(registry.connect(key).revoke(1, direct, 1));
   const tree = lastTree!;
   const leaf = tree.leafHash(tree.at(4242)!);
-  results.revokeBatchLeaf = await gasOf(registry.connect(key).revokeLeaf(tree.root, leaf, 1));
+  results.revokeBatchLeaf = await gasOf(registry.connect(key).revokeLeaf(1, tree.root, leaf, 1));
 
   const withToken = issueRequest({ eventId: conference, holder: holder.address as `0x${string}` });
   results.issueSignedWithToken = await gasOf(
@@ -94,11 +95,9 @@ async function main() {
   await registry.connect(key).issue(replacement, conference, 0);
   const old = randomCommitment();
   await registry.connect(key).issue(old, conference, 0);
-  results.supersede = await gasOf(registry.connect(key).supersede(old, ethers.ZeroHash, replacement));
+  results.supersede = await gasOf(registry.connect(key).supersede(1, old, ethers.ZeroHash, replacement));
   results.createEvent = await gasOf(registry.connect(f.orgAdmin).createEvent(1, 0, 1, ethers.id("x")));
-  results.authoriseKey = await gasOf(
-    registry.connect(f.orgAdmin).authoriseKey(1, ethers.Wallet.createRandom().address, 0, 0),
-  );
+  results.authoriseKey = await gasOf(authorise(registry, f.orgAdmin, 1, ethers.Wallet.createRandom()));
 
   const outDir = path.join(__dirname, "..", "bench", "results");
   mkdirSync(outDir, { recursive: true });

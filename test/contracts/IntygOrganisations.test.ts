@@ -18,7 +18,6 @@ import {
   randomCommitment,
   randomKey,
   SUSPENDED,
-  signConsent,
 } from "./fixtures";
 
 const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;

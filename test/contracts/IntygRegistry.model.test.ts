@@ -309,9 +309,9 @@ const steps: fc.Arbitrary<(m: Model) => Step>[] = [
         const old = m.records.get(`${org}:${COMMITMENTS[c]}`);
         const replacement = m.records.get(`${org}:${COMMITMENTS[next]}`);
         // The replacement must still be in force after the old one is revoked: nothing replaces itself.
-        if (!old || old.revokedAt !== 0) return undefined;
+        if (old?.revokedAt !== 0) return undefined;
         if (old.anchoredBy !== slot || !keyValidNow(m, slot, org)) return undefined;
-        if (!replacement || replacement.revokedAt !== 0 || c === next) return undefined;
+        if (replacement?.revokedAt !== 0 || c === next) return undefined;
         return (m) => {
           const target = m.records.get(`${org}:${COMMITMENTS[c]}`)!;
           target.revokedAt = m.now;

@@ -2,10 +2,8 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import {
-  authorise,
   claimRequest,
   deployRegistry,
-  freshOrgNumber,
   issueRequest,
   randomCommitment,
   signClaim,

@@ -17,7 +17,9 @@ export function organisationProfileHash(
   organisationId: number,
 ): Hex {
   const { name, legalName, organisationNumber, url } = profile;
-  return keccak256(stringToBytes(canonicalJson({ organisationId, name, legalName, organisationNumber, url })));
+  return keccak256(
+    stringToBytes(canonicalJson({ organisationId, name, legalName, organisationNumber, url })),
+  );
 }
 
 /**

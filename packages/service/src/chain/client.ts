@@ -128,7 +128,10 @@ export interface ChainClient {
     options?: WriteOptions,
   ): Promise<Hex>;
   issueSigned(args: { request: IssueRequestArgs; signature: Hex }, options?: WriteOptions): Promise<Hex>;
-  revoke(args: { organisationId: number; commitment: Hex; reason: number }, options?: WriteOptions): Promise<Hex>;
+  revoke(
+    args: { organisationId: number; commitment: Hex; reason: number },
+    options?: WriteOptions,
+  ): Promise<Hex>;
   revokeLeaf(
     args: { organisationId: number; root: Hex; leaf: Hex; reason: number },
     options?: WriteOptions,

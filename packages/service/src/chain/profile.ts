@@ -36,7 +36,10 @@ export async function publishProfileHash(parameters: {
     args: [parameters.organisationId],
   });
   if (current.profileHash.toLowerCase() === hash.toLowerCase()) return hash;
-  const send = async (key: Hex, functionName: "proposeOrganisationProfile" | "approveOrganisationProfile") => {
+  const send = async (
+    key: Hex,
+    functionName: "proposeOrganisationProfile" | "approveOrganisationProfile",
+  ) => {
     const wallet = createWalletClient({ chain, transport, account: privateKeyToAccount(key) });
     const tx = await wallet.writeContract({
       address: parameters.registry,

@@ -395,7 +395,8 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     if (hash !== recorded) await store.anchoring.markSingleSent(credential.id, hash);
     const receipt = await chain.waitForReceipt([hash], wait);
     if (receipt.status === "success") return checkedAnchored(receipt.transactionHash);
-    if ((await chain.record(organisationId, credential.commitment)).issuedAt !== 0) return checkedAnchored(null);
+    if ((await chain.record(organisationId, credential.commitment)).issuedAt !== 0)
+      return checkedAnchored(null);
     throw new Error(`issueSigned ${receipt.transactionHash} reverted`);
   }
 
@@ -454,7 +455,10 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       } else if (root) {
         hash = await chain.revokeLeaf({ organisationId, root, leaf: leaf!, reason: code }, options);
       } else {
-        hash = await chain.revoke({ organisationId, commitment: credential.commitment, reason: code }, options);
+        hash = await chain.revoke(
+          { organisationId, commitment: credential.commitment, reason: code },
+          options,
+        );
       }
     } catch (error) {
       const classified = classifyChainError(error);

@@ -7,6 +7,8 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {IIntygRegistry} from "./interfaces/IIntygRegistry.sol";
 
 /**
+ * @title IntygOrganisations
+ * @notice Who may issue: accredited organisations, their governance-approved profiles and their consenting keys.
  * @dev The trust model: governance accredits and suspends organisations and approves their profiles; organisations
  * authorise signing keys (with each key's own consent) in validity windows and create events and courses.
  *
@@ -17,14 +19,15 @@ import {IIntygRegistry} from "./interfaces/IIntygRegistry.sol";
  * nothing for the organisation. An organisation has at most {MAX_KEYS} keys in its lifetime, which bounds that loop.
  */
 abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdminRules, EIP712 {
-    /// @dev Accredits, suspends and reinstates organisations and approves their profiles.
+    /// @notice Accredits, suspends and reinstates organisations and approves their profiles.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
-    /// @dev The EIP-712 type of {KeyConsent}. Mirrors `packages/credential/src/eip712.ts`.
-    bytes32 public constant KEY_CONSENT_TYPEHASH =
-        keccak256("KeyConsent(uint32 organisationId,address key,uint40 validFrom,uint40 validUntil)");
+    /// @notice The EIP-712 type of {KeyConsent}. Mirrors `packages/credential/src/eip712.ts`.
+    bytes32 public constant KEY_CONSENT_TYPEHASH = keccak256(
+        "KeyConsent(uint32 organisationId,address key,uint40 validFrom,uint40 validUntil)"
+    );
 
-    /// @dev The most keys an organisation may ever register.
+    /// @notice The most keys an organisation may ever register.
     uint256 public constant MAX_KEYS = 32;
 
     uint40 private constant _FOREVER = type(uint40).max;
@@ -71,7 +74,8 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     /// @inheritdoc IIntygRegistry
     function suspendOrganisation(uint32 organisationId) external onlyRole(GOVERNOR_ROLE) {
         Organisation storage org = _existingOrganisation(organisationId);
-        if (org.status == OrganisationStatus.Suspended) revert IntygRegistryOrganisationAlreadySuspended(organisationId);
+        if (org.status == OrganisationStatus.Suspended)
+            revert IntygRegistryOrganisationAlreadySuspended(organisationId);
         org.status = OrganisationStatus.Suspended;
         org.suspendedAt = uint40(block.timestamp);
         _setKeysSuspended(organisationId, true);
@@ -98,10 +102,7 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     }
 
     /// @inheritdoc IIntygRegistry
-    function approveOrganisationProfile(
-        uint32 organisationId,
-        bytes32 profileHash
-    ) external onlyRole(GOVERNOR_ROLE) {
+    function approveOrganisationProfile(uint32 organisationId, bytes32 profileHash) external onlyRole(GOVERNOR_ROLE) {
         // A pending proposal exists only for an existing organisation, and is never zero.
         if (profileHash == bytes32(0) || _pendingProfiles[organisationId] != profileHash) {
             revert IntygRegistryProfileNotProposed(organisationId, profileHash);
@@ -135,14 +136,12 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     }
 
     /**
+     * @notice Grants `role` to `account`, if the grant was scheduled at least {defaultAdminDelay} ago.
      * @dev Completes a grant scheduled with {scheduleRoleGrant} at least {defaultAdminDelay} ago, so that a new
      * governor is visible on chain for that long before it can act. The default admin role keeps its own
      * two-step transfer (AccessControlDefaultAdminRules refuses it here).
      */
-    function grantRole(
-        bytes32 role,
-        address account
-    ) public override {
+    function grantRole(bytes32 role, address account) public override {
         if (role != DEFAULT_ADMIN_ROLE) {
             _checkRole(getRoleAdmin(role));
             uint48 readyAt = _roleGrants[role][account];
@@ -317,9 +316,9 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
 
     /**
      * @dev Checks that `key` may sign now for the organisation owning `eventId`, that the event exists in that
-     * organisation's id space and that the organisation is not suspended. Reads only the key's slot.
-     * @return organisationId the organisation of the event (and of the key).
-     * @return anchoredBy the key's index in its organisation plus one, as records remember it.
+     * organisation's id space and that the organisation is not suspended. Reads only the key's slot. Returns the
+     * organisation of the event (and of the key), and the key's index in its organisation plus one, as records
+     * remember it (`anchoredBy`).
      */
     function _requireKeyForEvent(
         address key,
@@ -411,6 +410,7 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         uint40 validFrom,
         uint40 validUntil
     ) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(KEY_CONSENT_TYPEHASH, organisationId, key, validFrom, validUntil)));
+        return
+            _hashTypedDataV4(keccak256(abi.encode(KEY_CONSENT_TYPEHASH, organisationId, key, validFrom, validUntil)));
     }
 }

@@ -11,6 +11,7 @@ import {IntygSoulbound} from "./IntygSoulbound.sol";
 
 /**
  * @title IntygRegistry
+ * @notice Anchors credentials of accredited organisations, each in its own namespace, and records their revocation.
  * @dev The Intyg credential registry: anchors commitments of single credentials and Merkle roots of batches,
  * records revocations and supersessions, and mints soulbound tokens ({IntygSoulbound}) to holders who ask for one.
  *
@@ -21,17 +22,17 @@ import {IntygSoulbound} from "./IntygSoulbound.sol";
  * guard of signed requests, as a commitment can be anchored once in its organisation's namespace.
  */
 contract IntygRegistry is IntygOrganisations {
-    /// @dev The EIP-712 type of {IssueRequest}. Mirrors `packages/credential/src/eip712.ts`.
+    /// @notice The EIP-712 type of {IssueRequest}. Mirrors `packages/credential/src/eip712.ts`.
     bytes32 public constant ISSUE_TYPEHASH = keccak256(
         "IssueRequest(bytes32 commitment,uint64 eventId,uint64 validUntil,uint32 batchSize,address holder,uint64 deadline)"
     );
 
-    /// @dev The EIP-712 type of {ClaimRequest}. Mirrors `packages/credential/src/eip712.ts`.
+    /// @notice The EIP-712 type of {ClaimRequest}. Mirrors `packages/credential/src/eip712.ts`.
     bytes32 public constant CLAIM_TYPEHASH = keccak256(
         "ClaimRequest(bytes32 root,bytes32 leaf,address holder,uint64 deadline)"
     );
 
-    /// @dev The reason code recorded by {supersede}.
+    /// @notice The reason code recorded by {supersede}.
     uint8 public constant REASON_SUPERSEDED = 2;
 
     // Records and leaf revocations are packed by hand so that each write is a single SSTORE:
@@ -47,14 +48,16 @@ contract IntygRegistry is IntygOrganisations {
     uint256 private constant _MASK_40 = (1 << 40) - 1;
 
     mapping(uint32 organisationId => mapping(bytes32 commitment => uint256 packedRecord)) private _records;
-    mapping(uint32 organisationId => mapping(bytes32 rootAndLeaf => uint256 packedRevocation))
-        private _leafRevocations;
+    mapping(uint32 organisationId => mapping(bytes32 rootAndLeaf => uint256 packedRevocation)) private _leafRevocations;
     mapping(uint32 organisationId => mapping(bytes32 rootAndLeaf => bytes32 replacement)) private _supersededBy;
 
     /// @notice The soulbound token contract, deployed by this registry, which alone mints on it.
     IntygSoulbound public immutable soulbound;
 
-    constructor(uint48 initialDelay, address initialAdmin) IntygOrganisations(initialDelay, initialAdmin) EIP712("Intyg", "1") {
+    constructor(
+        uint48 initialDelay,
+        address initialAdmin
+    ) IntygOrganisations(initialDelay, initialAdmin) EIP712("Intyg", "1") {
         soulbound = new IntygSoulbound();
     }
 
@@ -97,10 +100,7 @@ contract IntygRegistry is IntygOrganisations {
         (uint32 organisationId, ) = _requireAnyValidKey(signer);
         uint256 batch = _anchoredRecord(organisationId, request.root);
         if (_batchSize(batch) == 0) revert IntygRegistryNotABatch(request.root);
-        if (
-            _revokedAt(batch) != 0 ||
-            _leafRevocations[organisationId][_leafKey(request.root, request.leaf)] != 0
-        ) {
+        if (_revokedAt(batch) != 0 || _leafRevocations[organisationId][_leafKey(request.root, request.leaf)] != 0) {
             revert IntygRegistryAlreadyRevoked(request.leaf);
         }
         uint40 validUntil = _validUntil(batch);

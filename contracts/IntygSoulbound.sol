@@ -6,6 +6,7 @@ import {IERC5192} from "./interfaces/IERC5192.sol";
 
 /**
  * @title IntygSoulbound
+ * @notice The soulbound tokens of Intyg credentials: minted by the registry to a holder, never moved.
  * @dev The soulbound ERC-721 (ERC-5192) tokens of Intyg credentials: minted to a holder by the registry that
  * deployed this contract, and never moved. A token's id is `keccak256(abi.encode(organisationId, commitment))`
  * (see `IntygRegistry.tokenIdOf`), so each organisation has its own token ids.

@@ -2,6 +2,9 @@
 pragma solidity ^0.8.24;
 
 /**
+ * @title IIntygRegistry
+ * @notice The Intyg credential registry: accredited organisations anchor commitments of credentials, each in its
+ * own namespace, and revoke them.
  * @dev Types, events and errors of the Intyg credential registry.
  *
  * The registry stores no personal data: only commitments (salted Merkle roots), ids, addresses,
@@ -108,25 +111,32 @@ interface IIntygRegistry {
         uint8 reason;
     }
 
+    /// @notice Governance accredited an organisation, managed by `admin`, with its profile and organisation number.
     event OrganisationAccredited(
         uint32 indexed organisationId,
         address indexed admin,
         bytes32 profileHash,
         bytes32 organisationNumberHash
     );
-    /// @dev The admin asked for `profileHash` to become the organisation's profile; governance decides.
+    /// @notice The admin asked for `profileHash` to become the organisation's profile; governance decides.
     event OrganisationProfileProposed(uint32 indexed organisationId, bytes32 profileHash);
-    /// @dev Governance approved `profileHash`: it is in force from this block on.
+    /// @notice Governance approved `profileHash`: it is the organisation's profile from this block on.
     event OrganisationProfileUpdated(uint32 indexed organisationId, bytes32 profileHash);
+    /// @notice The organisation's admin handed the organisation to `admin`.
     event OrganisationAdminChanged(uint32 indexed organisationId, address indexed admin);
+    /// @notice Governance suspended the organisation: its keys can neither sign nor anchor.
     event OrganisationSuspended(uint32 indexed organisationId);
+    /// @notice Governance lifted the organisation's suspension.
     event OrganisationReinstated(uint32 indexed organisationId);
-    /// @dev A grant of `role` to `account` may be completed with `grantRole` from `readyAt` on.
+    /// @notice A grant of `role` to `account` may be completed with `grantRole` from `readyAt` on.
     event RoleGrantScheduled(bytes32 indexed role, address indexed account, uint48 readyAt);
-    /// @dev The scheduled grant of `role` to `account` was cancelled.
+    /// @notice The scheduled grant of `role` to `account` was cancelled.
     event RoleGrantCancelled(bytes32 indexed role, address indexed account);
+    /// @notice The admin authorised `key`, with its consent, to sign for the organisation in `[validFrom, validUntil)`.
     event SigningKeyAuthorised(uint32 indexed organisationId, address indexed key, uint40 validFrom, uint40 validUntil);
+    /// @notice The key's window was cut short at `removedAt`.
     event SigningKeyRemoved(uint32 indexed organisationId, address indexed key, uint40 removedAt);
+    /// @notice The organisation created an event or a course, optionally under a parent event.
     event EventCreated(
         uint32 indexed organisationId,
         uint64 indexed eventId,
@@ -134,11 +144,18 @@ interface IIntygRegistry {
         EventKind kind,
         bytes32 metadataHash
     );
+    /// @notice The description hash of an event or course was replaced.
     event EventMetadataUpdated(uint64 indexed eventId, bytes32 metadataHash);
-    /// @dev `batchSize` is 0 for a single credential; `validUntil` 0 means no expiry. The organisation is `eventId >> 32`.
+    /**
+     * @notice A commitment (a credential, or a batch root when `batchSize` > 0) was anchored in the namespace of the
+     * event's organisation (`eventId >> 32`). `validUntil` 0 means no expiry.
+     */
     event CredentialAnchored(bytes32 indexed commitment, uint64 indexed eventId, uint40 validUntil, uint32 batchSize);
+    /// @notice A credential or a whole batch of the organisation was revoked with a reason code.
     event CredentialRevoked(uint32 indexed organisationId, bytes32 indexed commitment, uint8 reason);
+    /// @notice One leaf of a batch of the organisation was revoked with a reason code.
     event BatchLeafRevoked(uint32 indexed organisationId, bytes32 indexed root, bytes32 leaf, uint8 reason);
+    /// @notice A credential of the organisation (`leaf` 0 for a single one) was revoked as superseded by `replacement`.
     event CredentialSuperseded(
         uint32 indexed organisationId,
         bytes32 indexed root,

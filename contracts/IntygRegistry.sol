@@ -247,7 +247,7 @@ contract IntygRegistry is IntygOrganisations {
             packed |
             (block.timestamp << _REVOKED_AT_SHIFT) |
             (uint256(reason) << _REASON_SHIFT);
-        emit CredentialRevoked(organisationId, commitment, reason);
+        emit CredentialRevoked(commitment, organisationId, reason);
     }
 
     /// @dev Revokes one leaf of a batch of the organisation, if the sender may revoke the batch.
@@ -261,7 +261,7 @@ contract IntygRegistry is IntygOrganisations {
         mapping(bytes32 => uint256) storage revocations = _leafRevocations[organisationId];
         if (revocations[key] != 0) revert IntygRegistryAlreadyRevoked(leaf);
         revocations[key] = block.timestamp | (uint256(reason) << 40);
-        emit BatchLeafRevoked(organisationId, root, leaf, reason);
+        emit BatchLeafRevoked(root, organisationId, leaf, reason);
     }
 
     /// @dev The packed record of `commitment` in the organisation's namespace; reverts if it is not anchored.

@@ -150,11 +150,11 @@ interface IIntygRegistry {
      * @notice A commitment (a credential, or a batch root when `batchSize` > 0) was anchored in the namespace of the
      * event's organisation (`eventId >> 32`). `validUntil` 0 means no expiry.
      */
-    event CredentialAnchored(bytes32 indexed commitment, uint64 indexed eventId, uint40 validUntil, uint32 batchSize);
+    event CredentialAnchored(bytes32 indexed commitment, uint64 eventId, uint40 validUntil, uint32 batchSize);
     /// @notice A credential or a whole batch of the organisation was revoked with a reason code.
-    event CredentialRevoked(uint32 indexed organisationId, bytes32 indexed commitment, uint8 reason);
+    event CredentialRevoked(bytes32 indexed commitment, uint32 organisationId, uint8 reason);
     /// @notice One leaf of a batch of the organisation was revoked with a reason code.
-    event BatchLeafRevoked(uint32 indexed organisationId, bytes32 indexed root, bytes32 leaf, uint8 reason);
+    event BatchLeafRevoked(bytes32 indexed root, uint32 organisationId, bytes32 leaf, uint8 reason);
     /// @notice A credential of the organisation (`leaf` 0 for a single one) was revoked as superseded by `replacement`.
     event CredentialSuperseded(
         uint32 indexed organisationId,

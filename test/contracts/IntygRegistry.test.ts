@@ -1071,7 +1071,7 @@ describe("IntygRegistry", () => {
       const before = await recordOf(registry, c);
       await expect(registry.connect(key).revoke(1, c, 7))
         .to.emit(registry, "CredentialRevoked")
-        .withArgs(1n, c, 7);
+        .withArgs(c, 1n, 7);
       expect(await recordOf(registry, c)).to.deep.equal({
         ...before,
         revokedAt: BigInt(await time.latest()),
@@ -1083,7 +1083,7 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(withBatch);
       await expect(f.registry.connect(f.key).revoke(1, f.root, 255))
         .to.emit(f.registry, "CredentialRevoked")
-        .withArgs(1n, f.root, 255);
+        .withArgs(f.root, 1n, 255);
       expect(await recordOf(f.registry, f.root)).to.include({ revocationReason: 255n, batchSize: 8n });
       await expect(f.registry.connect(f.key).revokeLeaf(1, f.root, leafOf(f.tree, 0).leaf, 1))
         .to.be.revertedWithCustomError(f.registry, "IntygRegistryAlreadyRevoked")
@@ -1097,14 +1097,14 @@ describe("IntygRegistry", () => {
       await registry.connect(key).issue(b, conference, 0);
       await expect(registry.connect(orgAdmin).revoke(1, a, 1))
         .to.emit(registry, "CredentialRevoked")
-        .withArgs(1n, a, 1);
+        .withArgs(a, 1n, 1);
       await registry.suspendOrganisation(1);
       await expect(registry.connect(key).revoke(1, b, 1))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(key.address);
       await expect(registry.connect(orgAdmin).revoke(1, b, 4))
         .to.emit(registry, "CredentialRevoked")
-        .withArgs(1n, b, 4);
+        .withArgs(b, 1n, 4);
       expect((await registry.record(1, b)).revocationReason).to.equal(4);
     });
 
@@ -1166,7 +1166,7 @@ describe("IntygRegistry", () => {
       const before = await recordOf(f.registry, f.root);
       await expect(f.registry.connect(f.key).revokeLeaf(1, f.root, leaf, 255))
         .to.emit(f.registry, "BatchLeafRevoked")
-        .withArgs(1n, f.root, leaf, 255);
+        .withArgs(f.root, 1n, leaf, 255);
       const revocation = await f.registry.leafRevocation(1, f.root, leaf);
       expect([revocation.revokedAt, revocation.reason]).to.deep.equal([BigInt(await time.latest()), 255n]);
       expect(await recordOf(f.registry, f.root)).to.deep.equal(before);
@@ -1191,7 +1191,7 @@ describe("IntygRegistry", () => {
         .withArgs(f.key.address);
       await expect(f.registry.connect(f.orgAdmin).revokeLeaf(1, f.root, leaf, 1))
         .to.emit(f.registry, "BatchLeafRevoked")
-        .withArgs(1n, f.root, leaf, 1);
+        .withArgs(f.root, 1n, leaf, 1);
     });
 
     it("refuses a leaf twice, reason 0, a zero leaf, a single credential and a root not anchored", async () => {
@@ -1231,7 +1231,7 @@ describe("IntygRegistry", () => {
       expect(await registry.REASON_SUPERSEDED()).to.equal(REASON_SUPERSEDED);
       await expect(registry.connect(key).supersede(1, old, ethers.ZeroHash, replacement))
         .to.emit(registry, "CredentialRevoked")
-        .withArgs(1n, old, REASON_SUPERSEDED)
+        .withArgs(old, 1n, REASON_SUPERSEDED)
         .and.to.emit(registry, "CredentialSuperseded")
         .withArgs(1n, old, ethers.ZeroHash, replacement);
       expect(await recordOf(registry, old)).to.include({
@@ -1249,7 +1249,7 @@ describe("IntygRegistry", () => {
       await f.registry.connect(f.key).issue(replacement, f.conference, 0);
       await expect(f.registry.connect(f.key).supersede(1, f.root, leaf, replacement))
         .to.emit(f.registry, "BatchLeafRevoked")
-        .withArgs(1n, f.root, leaf, REASON_SUPERSEDED)
+        .withArgs(f.root, 1n, leaf, REASON_SUPERSEDED)
         .and.to.emit(f.registry, "CredentialSuperseded")
         .withArgs(1n, f.root, leaf, replacement);
       const revocation = await f.registry.leafRevocation(1, f.root, leaf);

@@ -49,7 +49,7 @@ describe("intyg CLI", function () {
     valid = path.join(dir, "valid.json");
     writeFileSync(valid, JSON.stringify(credential, null, 2));
     const gone = await fx.issue();
-    await fx.write(2, "revoke", [gone.commitment.root, 3]);
+    await fx.write(2, "revoke", [fx.organisationId, gone.commitment.root, 3]);
     revoked = path.join(dir, "revoked.json");
     writeFileSync(revoked, JSON.stringify(gone));
     const changed = clone(credential);

@@ -8,7 +8,6 @@ import {
   buildAttendanceCredential,
   eventMetadataHash,
   luhnCheckDigit,
-  organisationProfileHash,
   type UnsignedCredential,
 } from "../packages/credential/src";
 import {
@@ -16,6 +15,7 @@ import {
   type DevChain,
   deployRegistry,
   localChain,
+  seedOrganisation,
   startDevChain,
 } from "../packages/devchain/src";
 import { intygRegistryAbi } from "../packages/registry/src";
@@ -70,9 +70,16 @@ export async function startBenchChain(): Promise<BenchChain> {
       if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
       return receipt.gasUsed;
     };
-    await write(0, "accreditOrganisation", [account(1).address, organisationProfileHash(PROFILE)]);
-    const organisationId = 1;
-    await write(1, "authoriseKey", [organisationId, account(2).address, 0, 0]);
+    // Accredits the organisation (profile hash bound to its id, organisation number hash) and authorises key 2
+    // with the key's consent.
+    const organisationId = await seedOrganisation({
+      rpcUrl,
+      registry,
+      governorKey: DEV_PRIVATE_KEYS[0]!,
+      adminKey: DEV_PRIVATE_KEYS[1]!,
+      signingKey: DEV_PRIVATE_KEYS[2]!,
+      profile: PROFILE,
+    });
     return {
       chain,
       rpcUrl,

@@ -2,29 +2,45 @@
 pragma solidity 0.8.28;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IIntygRegistry} from "./interfaces/IIntygRegistry.sol";
 
 /**
- * @dev The trust model: governance accredits and suspends organisations; organisations authorise signing keys
- * with validity windows and create events and courses.
+ * @title IntygOrganisations
+ * @notice Who may issue: accredited organisations, their governance-approved profiles and their consenting keys.
+ * @dev The trust model: governance accredits and suspends organisations and approves their profiles; organisations
+ * authorise signing keys (with each key's own consent) in validity windows and create events and courses.
+ *
+ * Governance cannot act in an organisation's name: it cannot change an organisation's admin, authorise a key or
+ * anchor anything, and a new governor is granted only {defaultAdminDelay} after the grant was scheduled in public.
  *
  * Suspension is copied onto each key of the organisation so that issuance reads one slot for the key and
  * nothing for the organisation. An organisation has at most {MAX_KEYS} keys in its lifetime, which bounds that loop.
  */
-abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdminRules {
-    /// @dev Accredits, suspends and reinstates organisations.
+abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdminRules, EIP712 {
+    /// @notice Accredits, suspends and reinstates organisations and approves their profiles.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
-    /// @dev The most keys an organisation may ever register.
+    /// @notice The EIP-712 type of {KeyConsent}. Mirrors `packages/credential/src/eip712.ts`.
+    bytes32 public constant KEY_CONSENT_TYPEHASH = keccak256(
+        "KeyConsent(uint32 organisationId,address key,uint40 validFrom,uint40 validUntil)"
+    );
+
+    /// @notice The most keys an organisation may ever register.
     uint256 public constant MAX_KEYS = 32;
 
     uint40 private constant _FOREVER = type(uint40).max;
 
     uint32 private _organisationCount;
     mapping(uint32 organisationId => Organisation) private _organisations;
+    mapping(uint32 organisationId => ProfileVersion[]) private _profiles;
+    mapping(uint32 organisationId => bytes32 profileHash) private _pendingProfiles;
+    mapping(bytes32 organisationNumberHash => uint32 organisationId) private _organisationsByNumber;
     mapping(uint32 organisationId => address[]) private _organisationKeys;
     mapping(address key => SigningKey) private _keys;
     mapping(uint64 eventId => EventInfo) private _events;
+    mapping(bytes32 role => mapping(address account => uint48 readyAt)) private _roleGrants;
 
     constructor(uint48 initialDelay, address initialAdmin) AccessControlDefaultAdminRules(initialDelay, initialAdmin) {
         _grantRole(GOVERNOR_ROLE, initialAdmin);
@@ -33,24 +49,33 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     /// @inheritdoc IIntygRegistry
     function accreditOrganisation(
         address admin,
-        bytes32 profileHash
+        bytes32 profileHash,
+        bytes32 organisationNumberHash
     ) external onlyRole(GOVERNOR_ROLE) returns (uint32 organisationId) {
         if (admin == address(0)) revert IntygRegistryInvalidAdmin(admin);
+        if (profileHash == bytes32(0)) revert IntygRegistryInvalidProfile();
+        if (organisationNumberHash == bytes32(0)) revert IntygRegistryInvalidOrganisationNumber();
+        uint32 holder = _organisationsByNumber[organisationNumberHash];
+        if (holder != 0) revert IntygRegistryOrganisationNumberTaken(organisationNumberHash, holder);
         organisationId = ++_organisationCount;
         _organisations[organisationId] = Organisation({
             profileHash: profileHash,
             admin: admin,
             status: OrganisationStatus.Active,
             eventCount: 0,
-            suspendedAt: 0
+            suspendedAt: 0,
+            organisationNumberHash: organisationNumberHash
         });
-        emit OrganisationAccredited(organisationId, admin, profileHash);
+        _organisationsByNumber[organisationNumberHash] = organisationId;
+        _profiles[organisationId].push(ProfileVersion({profileHash: profileHash, since: uint40(block.timestamp)}));
+        emit OrganisationAccredited(organisationId, admin, profileHash, organisationNumberHash);
     }
 
     /// @inheritdoc IIntygRegistry
     function suspendOrganisation(uint32 organisationId) external onlyRole(GOVERNOR_ROLE) {
         Organisation storage org = _existingOrganisation(organisationId);
-        if (org.status == OrganisationStatus.Suspended) revert IntygRegistryOrganisationSuspended(organisationId);
+        if (org.status == OrganisationStatus.Suspended)
+            revert IntygRegistryOrganisationAlreadySuspended(organisationId);
         org.status = OrganisationStatus.Suspended;
         org.suspendedAt = uint40(block.timestamp);
         _setKeysSuspended(organisationId, true);
@@ -68,36 +93,96 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     }
 
     /// @inheritdoc IIntygRegistry
-    function updateOrganisationProfile(uint32 organisationId, bytes32 profileHash) external {
-        Organisation storage org = _managedOrganisation(organisationId);
-        org.profileHash = profileHash;
+    function proposeOrganisationProfile(uint32 organisationId, bytes32 profileHash) external {
+        Organisation storage org = _existingOrganisation(organisationId);
+        if (msg.sender != org.admin) revert IntygRegistryUnauthorised(msg.sender);
+        if (profileHash == bytes32(0)) revert IntygRegistryInvalidProfile();
+        _pendingProfiles[organisationId] = profileHash;
+        emit OrganisationProfileProposed(organisationId, profileHash);
+    }
+
+    /// @inheritdoc IIntygRegistry
+    function approveOrganisationProfile(uint32 organisationId, bytes32 profileHash) external onlyRole(GOVERNOR_ROLE) {
+        // A pending proposal exists only for an existing organisation, and is never zero.
+        if (profileHash == bytes32(0) || _pendingProfiles[organisationId] != profileHash) {
+            revert IntygRegistryProfileNotProposed(organisationId, profileHash);
+        }
+        delete _pendingProfiles[organisationId];
+        _organisations[organisationId].profileHash = profileHash;
+        _profiles[organisationId].push(ProfileVersion({profileHash: profileHash, since: uint40(block.timestamp)}));
         emit OrganisationProfileUpdated(organisationId, profileHash);
     }
 
     /// @inheritdoc IIntygRegistry
     function changeOrganisationAdmin(uint32 organisationId, address admin) external {
-        Organisation storage org = _managedOrganisation(organisationId);
+        Organisation storage org = _existingOrganisation(organisationId);
+        if (msg.sender != org.admin) revert IntygRegistryUnauthorised(msg.sender);
         if (admin == address(0)) revert IntygRegistryInvalidAdmin(admin);
         org.admin = admin;
         emit OrganisationAdminChanged(organisationId, admin);
     }
 
     /// @inheritdoc IIntygRegistry
-    function authoriseKey(uint32 organisationId, address key, uint40 validFrom, uint40 validUntil) external {
+    function scheduleRoleGrant(bytes32 role, address account) external onlyRole(getRoleAdmin(role)) {
+        uint48 readyAt = uint48(block.timestamp) + defaultAdminDelay();
+        _roleGrants[role][account] = readyAt;
+        emit RoleGrantScheduled(role, account, readyAt);
+    }
+
+    /// @inheritdoc IIntygRegistry
+    function cancelRoleGrant(bytes32 role, address account) external onlyRole(getRoleAdmin(role)) {
+        delete _roleGrants[role][account];
+        emit RoleGrantCancelled(role, account);
+    }
+
+    /**
+     * @notice Grants `role` to `account`, if the grant was scheduled at least {defaultAdminDelay} ago.
+     * @dev Completes a grant scheduled with {scheduleRoleGrant} at least {defaultAdminDelay} ago, so that a new
+     * governor is visible on chain for that long before it can act. The default admin role keeps its own
+     * two-step transfer (AccessControlDefaultAdminRules refuses it here).
+     */
+    function grantRole(bytes32 role, address account) public override {
+        if (role != DEFAULT_ADMIN_ROLE) {
+            _checkRole(getRoleAdmin(role));
+            uint48 readyAt = _roleGrants[role][account];
+            if (readyAt == 0 || readyAt > block.timestamp) {
+                revert IntygRegistryRoleGrantNotReady(role, account, readyAt);
+            }
+            delete _roleGrants[role][account];
+        }
+        super.grantRole(role, account);
+    }
+
+    /// @inheritdoc IIntygRegistry
+    function authoriseKey(
+        uint32 organisationId,
+        address key,
+        uint40 validFrom,
+        uint40 validUntil,
+        bytes calldata consent
+    ) external {
         Organisation storage org = _existingOrganisation(organisationId);
         if (msg.sender != org.admin) revert IntygRegistryUnauthorised(msg.sender);
         if (org.status != OrganisationStatus.Active) revert IntygRegistryOrganisationSuspended(organisationId);
-        if (key == address(0) || _keys[key].organisationId != 0) revert IntygRegistryKeyAlreadyRegistered(key);
+        if (key == address(0)) revert IntygRegistryInvalidKey(key);
+        if (_keys[key].organisationId != 0) revert IntygRegistryKeyAlreadyRegistered(key);
+        // The consent names the window as given: 0 for "no end".
+        bytes32 digest = _hashKeyConsent(organisationId, key, validFrom, validUntil);
+        if (!SignatureChecker.isValidSignatureNowCalldata(key, digest, consent)) {
+            revert IntygRegistryInvalidKeyConsent(key);
+        }
         if (validUntil == 0) validUntil = _FOREVER;
         if (validFrom >= validUntil) revert IntygRegistryInvalidKeyWindow(validFrom, validUntil);
         address[] storage keys = _organisationKeys[organisationId];
-        if (keys.length >= MAX_KEYS) revert IntygRegistryTooManyKeys(organisationId);
+        uint256 index = keys.length;
+        if (index >= MAX_KEYS) revert IntygRegistryTooManyKeys(organisationId);
         keys.push(key);
         _keys[key] = SigningKey({
             organisationId: organisationId,
             validFrom: validFrom,
             validUntil: validUntil,
-            suspended: false
+            suspended: false,
+            index: uint8(index)
         });
         emit SigningKeyAuthorised(organisationId, key, validFrom, validUntil);
     }
@@ -106,14 +191,14 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     function removeKey(address key) external {
         SigningKey storage signing = _keys[key];
         uint32 organisationId = signing.organisationId;
-        if (organisationId == 0) revert IntygRegistryKeyNotAuthorised(key);
+        if (organisationId == 0) revert IntygRegistryUnknownKey(key);
         if (msg.sender != _organisations[organisationId].admin && msg.sender != key) {
             revert IntygRegistryUnauthorised(msg.sender);
         }
         uint40 now_ = uint40(block.timestamp);
         // Expired, or removed already: {authoriseKey} never makes an empty window, only a removal does.
         if (signing.validUntil <= now_ || signing.validUntil <= signing.validFrom) {
-            revert IntygRegistryKeyNotAuthorised(key);
+            revert IntygRegistryKeyAlreadyRemoved(key);
         }
         // A key that never became valid keeps an empty window rather than an inverted one.
         signing.validUntil = signing.validFrom > now_ ? signing.validFrom : now_;
@@ -170,6 +255,31 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     }
 
     /// @inheritdoc IIntygRegistry
+    function organisationByNumber(bytes32 organisationNumberHash) external view returns (uint32) {
+        return _organisationsByNumber[organisationNumberHash];
+    }
+
+    /// @inheritdoc IIntygRegistry
+    function pendingOrganisationProfile(uint32 organisationId) external view returns (bytes32) {
+        return _pendingProfiles[organisationId];
+    }
+
+    /// @inheritdoc IIntygRegistry
+    function organisationProfiles(uint32 organisationId) external view returns (ProfileVersion[] memory) {
+        return _profiles[organisationId];
+    }
+
+    /// @inheritdoc IIntygRegistry
+    function profileAt(uint32 organisationId, uint40 timestamp) external view returns (bytes32) {
+        ProfileVersion[] storage versions = _profiles[organisationId];
+        for (uint256 i = versions.length; i > 0; --i) {
+            ProfileVersion storage version = versions[i - 1];
+            if (version.since <= timestamp) return version.profileHash;
+        }
+        return bytes32(0);
+    }
+
+    /// @inheritdoc IIntygRegistry
     function signingKey(address key) external view returns (SigningKey memory) {
         return _keys[key];
     }
@@ -190,48 +300,79 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     }
 
     /// @inheritdoc IIntygRegistry
+    function roleGrantReadyAt(bytes32 role, address account) external view returns (uint48) {
+        return _roleGrants[role][account];
+    }
+
+    /// @inheritdoc IIntygRegistry
     function eventInfo(uint64 eventId) external view returns (EventInfo memory) {
         return _events[eventId];
     }
 
+    /// @inheritdoc IIntygRegistry
+    function hashKeyConsent(KeyConsent calldata consent) external view returns (bytes32) {
+        return _hashKeyConsent(consent.organisationId, consent.key, consent.validFrom, consent.validUntil);
+    }
+
     /**
      * @dev Checks that `key` may sign now for the organisation owning `eventId`, that the event exists in that
-     * organisation's id space and that the organisation is not suspended. Reads only the key's slot.
+     * organisation's id space and that the organisation is not suspended. Reads only the key's slot. Returns the
+     * organisation of the event (and of the key), and the key's index in its organisation plus one, as records
+     * remember it (`anchoredBy`).
      */
-    function _requireKeyForEvent(address key, uint64 eventId) internal view {
+    function _requireKeyForEvent(
+        address key,
+        uint64 eventId
+    ) internal view returns (uint32 organisationId, uint256 anchoredBy) {
         SigningKey memory signing = _keys[key];
-        uint32 organisationId = _organisationOf(eventId);
+        organisationId = _organisationOf(eventId);
         if (signing.organisationId != organisationId || organisationId == 0 || uint32(eventId) == 0) {
-            if (signing.organisationId == 0) revert IntygRegistryKeyNotAuthorised(key);
+            if (signing.organisationId == 0) revert IntygRegistryUnknownKey(key);
             revert IntygRegistryWrongOrganisation(eventId, signing.organisationId);
         }
         _requireWindow(key, signing);
+        anchoredBy = uint256(signing.index) + 1;
+    }
+
+    /**
+     * @dev Checks that `key` is a valid key now of some organisation, and returns that organisation and the key's
+     * index plus one (used by {claimToken}, whose namespace is the signer's organisation).
+     */
+    function _requireAnyValidKey(address key) internal view returns (uint32 organisationId, uint256 anchoredBy) {
+        SigningKey memory signing = _keys[key];
+        organisationId = signing.organisationId;
+        if (organisationId == 0) revert IntygRegistryUnknownKey(key);
+        _requireWindow(key, signing);
+        anchoredBy = uint256(signing.index) + 1;
     }
 
     /// @dev Checks that `key` may sign now for `organisationId`, an existing organisation (never 0).
     function _requireValidKey(address key, uint32 organisationId) internal view {
         SigningKey memory signing = _keys[key];
         if (signing.organisationId != organisationId) {
-            if (signing.organisationId == 0) revert IntygRegistryKeyNotAuthorised(key);
+            if (signing.organisationId == 0) revert IntygRegistryUnknownKey(key);
             revert IntygRegistryUnauthorised(key);
         }
         _requireWindow(key, signing);
     }
 
-    /// @dev Whether `key` may sign now for `organisationId`, without reverting.
-    function _isValidKeyNow(address key, uint32 organisationId) internal view returns (bool) {
-        SigningKey memory signing = _keys[key];
-        return
-            organisationId != 0 &&
+    /**
+     * @dev Checks that the sender may revoke a record of `organisationId` anchored by the key with index
+     * `anchoredBy - 1`: the organisation's admin always (even while suspended), a signing key only what it
+     * anchored itself, while it is valid and the organisation is not suspended.
+     */
+    function _requireRevoker(uint32 organisationId, uint256 anchoredBy) internal view {
+        SigningKey memory signing = _keys[msg.sender];
+        if (
             signing.organisationId == organisationId &&
+            uint256(signing.index) + 1 == anchoredBy &&
             !signing.suspended &&
             signing.validFrom <= block.timestamp &&
-            block.timestamp < signing.validUntil;
-    }
-
-    /// @dev Whether `account` is the admin of `organisationId`.
-    function _isOrganisationAdmin(address account, uint32 organisationId) internal view returns (bool) {
-        return organisationId != 0 && _organisations[organisationId].admin == account;
+            block.timestamp < signing.validUntil
+        ) return;
+        if (organisationId == 0 || _organisations[organisationId].admin != msg.sender) {
+            revert IntygRegistryUnauthorised(msg.sender);
+        }
     }
 
     /// @dev The organisation that owns `eventId` (the high 32 bits of the id).
@@ -239,6 +380,7 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         return uint32(eventId >> 32);
     }
 
+    /// @dev Reverts unless `signing` (the state of `key`) is not suspended and its window holds now.
     function _requireWindow(address key, SigningKey memory signing) private view {
         if (signing.suspended) revert IntygRegistryOrganisationSuspended(signing.organisationId);
         if (block.timestamp < signing.validFrom || block.timestamp >= signing.validUntil) {
@@ -246,22 +388,29 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         }
     }
 
+    /// @dev The organisation `organisationId`; reverts if it was never accredited.
     function _existingOrganisation(uint32 organisationId) private view returns (Organisation storage org) {
         org = _organisations[organisationId];
         if (org.status == OrganisationStatus.None) revert IntygRegistryUnknownOrganisation(organisationId);
     }
 
-    function _managedOrganisation(uint32 organisationId) private view returns (Organisation storage org) {
-        org = _existingOrganisation(organisationId);
-        if (msg.sender != org.admin && !hasRole(GOVERNOR_ROLE, msg.sender))
-            revert IntygRegistryUnauthorised(msg.sender);
-    }
-
+    /// @dev Copies the organisation's suspension onto each of its keys.
     function _setKeysSuspended(uint32 organisationId, bool suspended) private {
         address[] storage keys = _organisationKeys[organisationId];
         uint256 length = keys.length;
         for (uint256 i = 0; i < length; ++i) {
             _keys[keys[i]].suspended = suspended;
         }
+    }
+
+    /// @dev The EIP-712 digest of a {KeyConsent} under this registry's domain.
+    function _hashKeyConsent(
+        uint32 organisationId,
+        address key,
+        uint40 validFrom,
+        uint40 validUntil
+    ) private view returns (bytes32) {
+        return
+            _hashTypedDataV4(keccak256(abi.encode(KEY_CONSENT_TYPEHASH, organisationId, key, validFrom, validUntil)));
     }
 }

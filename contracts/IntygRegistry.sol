@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
@@ -13,56 +11,67 @@ import {IntygSoulbound} from "./IntygSoulbound.sol";
 
 /**
  * @title IntygRegistry
+ * @notice Anchors credentials of accredited organisations, each in its own namespace, and records their revocation.
  * @dev The Intyg credential registry: anchors commitments of single credentials and Merkle roots of batches,
- * records revocations and supersessions, and mints soulbound tokens to holders who ask for one.
+ * records revocations and supersessions, and mints soulbound tokens ({IntygSoulbound}) to holders who ask for one.
+ *
+ * Every organisation has its own namespace: records, leaf revocations, supersessions and token ids are keyed by
+ * the organisation and the commitment, so nothing one organisation does can occupy another's slot.
  *
  * A single issuance writes exactly one fresh slot (the {Record}); the anchored commitment itself is the replay
- * guard of signed requests, as a commitment can be anchored once.
+ * guard of signed requests, as a commitment can be anchored once in its organisation's namespace.
  */
-contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
-    /// @dev The EIP-712 type of {IssueRequest}. Mirrors `packages/credential/src/eip712.ts`.
+contract IntygRegistry is IntygOrganisations {
+    /// @notice The EIP-712 type of {IssueRequest}. Mirrors `packages/credential/src/eip712.ts`.
     bytes32 public constant ISSUE_TYPEHASH = keccak256(
         "IssueRequest(bytes32 commitment,uint64 eventId,uint64 validUntil,uint32 batchSize,address holder,uint64 deadline)"
     );
 
-    /// @dev The EIP-712 type of {ClaimRequest}. Mirrors `packages/credential/src/eip712.ts`.
+    /// @notice The EIP-712 type of {ClaimRequest}. Mirrors `packages/credential/src/eip712.ts`.
     bytes32 public constant CLAIM_TYPEHASH = keccak256(
         "ClaimRequest(bytes32 root,bytes32 leaf,address holder,uint64 deadline)"
     );
 
-    /// @dev The reason code recorded by {supersede}.
+    /// @notice The reason code recorded by {supersede}.
     uint8 public constant REASON_SUPERSEDED = 2;
 
     // Records and leaf revocations are packed by hand so that each write is a single SSTORE:
-    // record = eventId | issuedAt << 64 | validUntil << 104 | revokedAt << 144 | reason << 184 | batchSize << 192;
+    // record = eventId | issuedAt << 64 | validUntil << 104 | revokedAt << 144 | reason << 184 | batchSize << 192
+    //          | anchoredBy << 224;
     // leaf revocation = revokedAt | reason << 40.
     uint256 private constant _ISSUED_AT_SHIFT = 64;
     uint256 private constant _VALID_UNTIL_SHIFT = 104;
     uint256 private constant _REVOKED_AT_SHIFT = 144;
     uint256 private constant _REASON_SHIFT = 184;
     uint256 private constant _BATCH_SIZE_SHIFT = 192;
+    uint256 private constant _ANCHORED_BY_SHIFT = 224;
     uint256 private constant _MASK_40 = (1 << 40) - 1;
 
-    mapping(bytes32 commitment => uint256 packedRecord) private _records;
-    mapping(bytes32 rootAndLeaf => uint256 packedRevocation) private _leafRevocations;
-    mapping(bytes32 rootAndLeaf => bytes32 replacement) private _supersededBy;
+    mapping(uint32 organisationId => mapping(bytes32 commitment => uint256 packedRecord)) private _records;
+    mapping(uint32 organisationId => mapping(bytes32 rootAndLeaf => uint256 packedRevocation)) private _leafRevocations;
+    mapping(uint32 organisationId => mapping(bytes32 rootAndLeaf => bytes32 replacement)) private _supersededBy;
+
+    /// @notice The soulbound token contract, deployed by this registry, which alone mints on it.
+    IntygSoulbound public immutable soulbound;
 
     constructor(
         uint48 initialDelay,
         address initialAdmin
-    ) IntygOrganisations(initialDelay, initialAdmin) ERC721("Intyg credential", "INTYG") EIP712("Intyg", "1") {}
+    ) IntygOrganisations(initialDelay, initialAdmin) EIP712("Intyg", "1") {
+        soulbound = new IntygSoulbound();
+    }
 
     /// @inheritdoc IIntygRegistry
     function issue(bytes32 commitment, uint64 eventId, uint64 validUntil) external {
-        _requireKeyForEvent(msg.sender, eventId);
-        _anchor(commitment, eventId, validUntil, 0);
+        (uint32 organisationId, uint256 anchoredBy) = _requireKeyForEvent(msg.sender, eventId);
+        _anchor(organisationId, commitment, eventId, validUntil, 0, anchoredBy);
     }
 
     /// @inheritdoc IIntygRegistry
     function anchorBatch(bytes32 root, uint64 eventId, uint64 validUntil, uint32 batchSize) external {
-        if (batchSize == 0) revert IntygRegistryInvalidCommitment();
-        _requireKeyForEvent(msg.sender, eventId);
-        _anchor(root, eventId, validUntil, batchSize);
+        if (batchSize == 0) revert IntygRegistryInvalidBatchSize();
+        (uint32 organisationId, uint256 anchoredBy) = _requireKeyForEvent(msg.sender, eventId);
+        _anchor(organisationId, root, eventId, validUntil, batchSize, anchoredBy);
     }
 
     /// @inheritdoc IIntygRegistry
@@ -88,9 +97,10 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
         bytes calldata signature
     ) external {
         if (block.timestamp > request.deadline) revert IntygRegistryExpiredRequest(request.deadline);
-        uint256 batch = _anchoredRecord(request.root);
-        if (_batchSize(batch) == 0) revert IntygRegistryNotAnchored(request.root);
-        if (_revokedAt(batch) != 0 || _leafRevocations[_leafKey(request.root, request.leaf)] != 0) {
+        (uint32 organisationId, ) = _requireAnyValidKey(signer);
+        uint256 batch = _anchoredRecord(organisationId, request.root);
+        if (_batchSize(batch) == 0) revert IntygRegistryNotABatch(request.root);
+        if (_revokedAt(batch) != 0 || _leafRevocations[organisationId][_leafKey(request.root, request.leaf)] != 0) {
             revert IntygRegistryAlreadyRevoked(request.leaf);
         }
         uint40 validUntil = _validUntil(batch);
@@ -98,44 +108,39 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
         if (!MerkleProof.verifyCalldata(proof, request.root, request.leaf)) {
             revert IntygRegistryInvalidProof(request.root, request.leaf);
         }
-        _requireKeyForEvent(signer, _eventId(batch));
         if (!SignatureChecker.isValidSignatureNowCalldata(signer, _hashClaimRequest(request), signature)) {
             revert IntygRegistryInvalidSignature(signer);
         }
-        _mintLocked(request.holder, uint256(request.leaf));
+        soulbound.mint(request.holder, _tokenId(organisationId, request.leaf));
     }
 
     /// @inheritdoc IIntygRegistry
-    function revoke(bytes32 commitment, uint8 reason) external {
+    function revoke(uint32 organisationId, bytes32 commitment, uint8 reason) external {
         if (reason == 0) revert IntygRegistryInvalidReason();
-        _revokeRecord(commitment, reason);
+        _revokeRecord(organisationId, commitment, reason);
     }
 
     /// @inheritdoc IIntygRegistry
-    function revokeLeaf(bytes32 root, bytes32 leaf, uint8 reason) external {
+    function revokeLeaf(uint32 organisationId, bytes32 root, bytes32 leaf, uint8 reason) external {
         if (reason == 0) revert IntygRegistryInvalidReason();
-        _revokeLeaf(root, leaf, reason);
+        _revokeLeaf(organisationId, root, leaf, reason);
     }
 
     /// @inheritdoc IIntygRegistry
-    function supersede(bytes32 root, bytes32 leaf, bytes32 replacement) external {
-        uint64 eventId =
-            leaf == bytes32(0) ? _revokeRecord(root, REASON_SUPERSEDED) : _revokeLeaf(root, leaf, REASON_SUPERSEDED);
+    function supersede(uint32 organisationId, bytes32 root, bytes32 leaf, bytes32 replacement) external {
+        if (leaf == bytes32(0)) _revokeRecord(organisationId, root, REASON_SUPERSEDED);
+        else _revokeLeaf(organisationId, root, leaf, REASON_SUPERSEDED);
         // Read after the revocation, so that a credential cannot replace itself: a replacement must be in force,
-        // which keeps chains of supersession free of cycles.
-        uint256 replacementRecord = _anchoredRecord(replacement);
+        // which keeps chains of supersession free of cycles. The namespace keeps it in the same organisation.
+        uint256 replacementRecord = _anchoredRecord(organisationId, replacement);
         if (_revokedAt(replacementRecord) != 0) revert IntygRegistryAlreadyRevoked(replacement);
-        uint32 replacementOrganisation = _organisationOf(_eventId(replacementRecord));
-        if (replacementOrganisation != _organisationOf(eventId)) {
-            revert IntygRegistryWrongOrganisation(eventId, replacementOrganisation);
-        }
-        _supersededBy[_leafKey(root, leaf)] = replacement;
-        emit CredentialSuperseded(root, leaf, replacement);
+        _supersededBy[organisationId][_leafKey(root, leaf)] = replacement;
+        emit CredentialSuperseded(organisationId, root, leaf, replacement);
     }
 
     /// @inheritdoc IIntygRegistry
-    function record(bytes32 commitment) external view returns (Record memory) {
-        uint256 packed = _records[commitment];
+    function record(uint32 organisationId, bytes32 commitment) external view returns (Record memory) {
+        uint256 packed = _records[organisationId][commitment];
         return
             Record({
                 eventId: _eventId(packed),
@@ -143,24 +148,39 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
                 validUntil: _validUntil(packed),
                 revokedAt: _revokedAt(packed),
                 revocationReason: uint8(packed >> _REASON_SHIFT),
-                batchSize: _batchSize(packed)
+                batchSize: _batchSize(packed),
+                anchoredBy: uint8(packed >> _ANCHORED_BY_SHIFT)
             });
     }
 
     /// @inheritdoc IIntygRegistry
-    function leafRevocation(bytes32 root, bytes32 leaf) external view returns (LeafRevocation memory) {
-        uint256 packed = _leafRevocations[_leafKey(root, leaf)];
+    function leafRevocation(
+        uint32 organisationId,
+        bytes32 root,
+        bytes32 leaf
+    ) external view returns (LeafRevocation memory) {
+        uint256 packed = _leafRevocations[organisationId][_leafKey(root, leaf)];
         return LeafRevocation({revokedAt: uint40(packed), reason: uint8(packed >> 40)});
     }
 
     /// @inheritdoc IIntygRegistry
-    function supersededBy(bytes32 root, bytes32 leaf) external view returns (bytes32) {
-        return _supersededBy[_leafKey(root, leaf)];
+    function supersededBy(uint32 organisationId, bytes32 root, bytes32 leaf) external view returns (bytes32) {
+        return _supersededBy[organisationId][_leafKey(root, leaf)];
     }
 
     /// @inheritdoc IIntygRegistry
-    function isBatchMember(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external view returns (bool) {
-        return _batchSize(_records[root]) != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
+    function isBatchMember(
+        uint32 organisationId,
+        bytes32 root,
+        bytes32 leaf,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        return _batchSize(_records[organisationId][root]) != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    /// @inheritdoc IIntygRegistry
+    function tokenIdOf(uint32 organisationId, bytes32 commitment) external pure returns (uint256) {
+        return _tokenId(organisationId, commitment);
     }
 
     /// @inheritdoc IIntygRegistry
@@ -173,91 +193,109 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
         return _hashClaimRequest(request);
     }
 
-    /// @inheritdoc IntygSoulbound
-    /// @dev One chain answers for all: IntygSoulbound, ERC721, AccessControlDefaultAdminRules, AccessControl, ERC165.
-    function supportsInterface(
-        bytes4 interfaceId
-    ) public view override(AccessControlDefaultAdminRules, IntygSoulbound) returns (bool) {
-        return super.supportsInterface(interfaceId);
-    }
-
+    /// @dev Anchors a signed request for `signer`, after checking its deadline and the signer's key.
     function _issueSigned(IssueRequest calldata request, address signer) private {
         if (block.timestamp > request.deadline) revert IntygRegistryExpiredRequest(request.deadline);
-        _requireKeyForEvent(signer, request.eventId);
+        (uint32 organisationId, uint256 anchoredBy) = _requireKeyForEvent(signer, request.eventId);
         address holder = request.holder;
         if (holder == address(0)) {
-            _anchor(request.commitment, request.eventId, request.validUntil, request.batchSize);
+            _anchor(
+                organisationId,
+                request.commitment,
+                request.eventId,
+                request.validUntil,
+                request.batchSize,
+                anchoredBy
+            );
         } else {
             if (request.batchSize != 0) revert IntygRegistryHolderOnBatch();
-            _anchor(request.commitment, request.eventId, request.validUntil, 0);
-            _mintLocked(holder, uint256(request.commitment));
+            _anchor(organisationId, request.commitment, request.eventId, request.validUntil, 0, anchoredBy);
+            soulbound.mint(holder, _tokenId(organisationId, request.commitment));
         }
     }
 
-    function _anchor(bytes32 commitment, uint64 eventId, uint64 validUntil, uint32 batchSize) private {
+    /// @dev Writes the record of `commitment` in the organisation's namespace: one fresh slot, one log.
+    function _anchor(
+        uint32 organisationId,
+        bytes32 commitment,
+        uint64 eventId,
+        uint64 validUntil,
+        uint32 batchSize,
+        uint256 anchoredBy
+    ) private {
         if (commitment == bytes32(0)) revert IntygRegistryInvalidCommitment();
         if (validUntil > _MASK_40 || (validUntil != 0 && validUntil <= block.timestamp)) {
             revert IntygRegistryInvalidValidity(validUntil);
         }
-        if (_records[commitment] != 0) revert IntygRegistryAlreadyAnchored(commitment);
-        _records[commitment] =
+        mapping(bytes32 => uint256) storage records = _records[organisationId];
+        if (records[commitment] != 0) revert IntygRegistryAlreadyAnchored(organisationId, commitment);
+        records[commitment] =
             uint256(eventId) |
             (block.timestamp << _ISSUED_AT_SHIFT) |
             (uint256(validUntil) << _VALID_UNTIL_SHIFT) |
-            (uint256(batchSize) << _BATCH_SIZE_SHIFT);
+            (uint256(batchSize) << _BATCH_SIZE_SHIFT) |
+            (anchoredBy << _ANCHORED_BY_SHIFT);
         emit CredentialAnchored(commitment, eventId, uint40(validUntil), batchSize);
     }
 
-    function _revokeRecord(bytes32 commitment, uint8 reason) private returns (uint64 eventId) {
-        uint256 packed = _anchoredRecord(commitment);
+    /// @dev Revokes a record (a single credential or a whole batch) of the organisation, if the sender may.
+    function _revokeRecord(uint32 organisationId, bytes32 commitment, uint8 reason) private {
+        uint256 packed = _anchoredRecord(organisationId, commitment);
         if (_revokedAt(packed) != 0) revert IntygRegistryAlreadyRevoked(commitment);
-        eventId = _eventId(packed);
-        _requireRevoker(eventId);
-        _records[commitment] = packed | (block.timestamp << _REVOKED_AT_SHIFT) | (uint256(reason) << _REASON_SHIFT);
-        emit CredentialRevoked(commitment, reason);
+        _requireRevoker(organisationId, _anchoredBy(packed));
+        _records[organisationId][commitment] =
+            packed |
+            (block.timestamp << _REVOKED_AT_SHIFT) |
+            (uint256(reason) << _REASON_SHIFT);
+        emit CredentialRevoked(commitment, organisationId, reason);
     }
 
-    function _revokeLeaf(bytes32 root, bytes32 leaf, uint8 reason) private returns (uint64 eventId) {
-        uint256 batch = _anchoredRecord(root);
-        if (_batchSize(batch) == 0 || leaf == bytes32(0)) revert IntygRegistryNotAnchored(root);
+    /// @dev Revokes one leaf of a batch of the organisation, if the sender may revoke the batch.
+    function _revokeLeaf(uint32 organisationId, bytes32 root, bytes32 leaf, uint8 reason) private {
+        if (leaf == bytes32(0)) revert IntygRegistryInvalidLeaf();
+        uint256 batch = _anchoredRecord(organisationId, root);
+        if (_batchSize(batch) == 0) revert IntygRegistryNotABatch(root);
         if (_revokedAt(batch) != 0) revert IntygRegistryAlreadyRevoked(root);
-        eventId = _eventId(batch);
-        _requireRevoker(eventId);
+        _requireRevoker(organisationId, _anchoredBy(batch));
         bytes32 key = _leafKey(root, leaf);
-        if (_leafRevocations[key] != 0) revert IntygRegistryAlreadyRevoked(leaf);
-        _leafRevocations[key] = block.timestamp | (uint256(reason) << 40);
-        emit BatchLeafRevoked(root, leaf, reason);
+        mapping(bytes32 => uint256) storage revocations = _leafRevocations[organisationId];
+        if (revocations[key] != 0) revert IntygRegistryAlreadyRevoked(leaf);
+        revocations[key] = block.timestamp | (uint256(reason) << 40);
+        emit BatchLeafRevoked(root, organisationId, leaf, reason);
     }
 
-    /// @dev Revocation is open to the organisation's valid keys and to its admin, even while suspended.
-    function _requireRevoker(uint64 eventId) private view {
-        uint32 organisationId = _organisationOf(eventId);
-        if (!_isValidKeyNow(msg.sender, organisationId) && !_isOrganisationAdmin(msg.sender, organisationId)) {
-            revert IntygRegistryUnauthorised(msg.sender);
-        }
+    /// @dev The packed record of `commitment` in the organisation's namespace; reverts if it is not anchored.
+    function _anchoredRecord(uint32 organisationId, bytes32 commitment) private view returns (uint256 packed) {
+        packed = _records[organisationId][commitment];
+        if (packed == 0) revert IntygRegistryNotAnchored(organisationId, commitment);
     }
 
-    function _anchoredRecord(bytes32 commitment) private view returns (uint256 packed) {
-        packed = _records[commitment];
-        if (packed == 0) revert IntygRegistryNotAnchored(commitment);
-    }
-
+    /// @dev The event id of a packed record.
     function _eventId(uint256 packed) private pure returns (uint64) {
         return uint64(packed);
     }
 
+    /// @dev The end of validity of a packed record (0: no expiry).
     function _validUntil(uint256 packed) private pure returns (uint40) {
         return uint40(packed >> _VALID_UNTIL_SHIFT);
     }
 
+    /// @dev The revocation time of a packed record (0: not revoked).
     function _revokedAt(uint256 packed) private pure returns (uint40) {
         return uint40(packed >> _REVOKED_AT_SHIFT);
     }
 
+    /// @dev The batch size of a packed record (0: a single credential).
     function _batchSize(uint256 packed) private pure returns (uint32) {
         return uint32(packed >> _BATCH_SIZE_SHIFT);
     }
 
+    /// @dev The anchoring key's index plus one, of a packed record.
+    function _anchoredBy(uint256 packed) private pure returns (uint256) {
+        return packed >> _ANCHORED_BY_SHIFT;
+    }
+
+    /// @dev The EIP-712 digest of an issue request, hashed straight from calldata.
     function _hashIssueRequest(IssueRequest calldata request) private view returns (bytes32 digest) {
         // Equal to keccak256(abi.encode(ISSUE_TYPEHASH, request)) for a well-formed request: every member of
         // IssueRequest is a static type, so the calldata struct is already its ABI encoding. Out-of-range
@@ -273,10 +311,21 @@ contract IntygRegistry is IntygOrganisations, IntygSoulbound, EIP712 {
         return _hashTypedDataV4(structHash);
     }
 
+    /// @dev The EIP-712 digest of a claim voucher.
     function _hashClaimRequest(ClaimRequest calldata request) private view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(CLAIM_TYPEHASH, request)));
     }
 
+    /// @dev The token id of a commitment or leaf of the organisation: `keccak256(abi.encode(organisationId, c))`.
+    function _tokenId(uint32 organisationId, bytes32 commitment) private pure returns (uint256 id) {
+        assembly ("memory-safe") {
+            mstore(0x00, organisationId)
+            mstore(0x20, commitment)
+            id := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev The key of a leaf of a batch (or of a single credential, with leaf 0) in the per-leaf mappings.
     function _leafKey(bytes32 root, bytes32 leaf) private pure returns (bytes32 key) {
         assembly ("memory-safe") {
             mstore(0x00, root)

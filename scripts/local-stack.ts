@@ -69,7 +69,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       signingKey: DEV_PRIVATE_KEYS[2],
       profile: DEMO_ORGANISATION,
     });
-    // seedOrganisation hashes its own JSON; verifiers expect the credential format's profile hash.
+    // A no-op when the accredited profile hash is the one of this profile already (seedOrganisation hashes it).
     await publishProfileHash({
       rpcUrl: chain.rpcUrl,
       registry,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// @dev ERC-5192: minimal soulbound NFTs.
+/// @notice ERC-5192: minimal soulbound NFTs.
 interface IERC5192 {
     /// @notice Emitted when the locking status is changed to locked.
     event Locked(uint256 tokenId);

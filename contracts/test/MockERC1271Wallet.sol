@@ -5,10 +5,12 @@ import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
 /**
+ * @notice A one-owner contract signer, for tests only.
  * @dev Test-only ERC-1271 contract signer: accepts a signature over `hash` made by its owner (an EOA), like a
  * one-owner smart account. Any other signature gets the failure value 0xffffffff.
  */
 contract MockERC1271Wallet is IERC1271 {
+    /// @notice The EOA whose signatures this wallet accepts.
     address public immutable owner;
 
     constructor(address owner_) {

@@ -7,12 +7,14 @@ import {
   EIP712_DOMAIN_VERSION,
   intygDomain,
   issueRequestTypes,
+  keyConsentTypes,
 } from "../../packages/credential/src/eip712";
 import { deployRegistry, deployTwoRegistries } from "./fixtures";
 
 // The types as packages/credential defines them: the one source shared by the contract and the TypeScript side.
 const ISSUE_TYPES = { IssueRequest: [...issueRequestTypes.IssueRequest] };
 const CLAIM_TYPES = { ClaimRequest: [...claimRequestTypes.ClaimRequest] };
+const CONSENT_TYPES = { KeyConsent: [...keyConsentTypes.KeyConsent] };
 
 function typeHash(types: Record<string, { name: string; type: string }[]>, primaryType: string): string {
   return ethers.keccak256(ethers.toUtf8Bytes(ethers.TypedDataEncoder.from(types).encodeType(primaryType)));
@@ -27,6 +29,11 @@ describe("EIP-712 types and domain", () => {
   it("CLAIM_TYPEHASH is the type hash of ClaimRequest in packages/credential", async () => {
     const { registry } = await loadFixture(deployRegistry);
     expect(await registry.CLAIM_TYPEHASH()).to.equal(typeHash(CLAIM_TYPES, "ClaimRequest"));
+  });
+
+  it("KEY_CONSENT_TYPEHASH is the type hash of KeyConsent in packages/credential", async () => {
+    const { registry } = await loadFixture(deployRegistry);
+    expect(await registry.KEY_CONSENT_TYPEHASH()).to.equal(typeHash(CONSENT_TYPES, "KeyConsent"));
   });
 
   it("would notice a reordered or retyped field", async () => {

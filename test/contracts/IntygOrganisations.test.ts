@@ -1,18 +1,22 @@
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import {
   ACTIVE,
+  authorise,
   COURSE,
   deployRegistry,
   EVENT,
   eventIdOf,
   eventOf,
   FOREVER,
+  freshOrgNumber,
   keyOf,
   now,
   organisationOf,
   randomCommitment,
+  randomKey,
   SUSPENDED,
 } from "./fixtures";
 
@@ -25,7 +29,7 @@ async function spareSigners() {
 }
 
 function randomAddress(): string {
-  return ethers.Wallet.createRandom().address;
+  return randomKey().address;
 }
 
 describe("IntygOrganisations", () => {
@@ -54,16 +58,21 @@ describe("IntygOrganisations", () => {
 
     it("lets the default admin grant and revoke GOVERNOR_ROLE, which alone accredits", async () => {
       const { registry, governor, other, orgAdmin } = await loadFixture(deployRegistry);
-      await expect(registry.connect(other).accreditOrganisation(orgAdmin.address, ethers.ZeroHash))
+      await expect(
+        registry.connect(other).accreditOrganisation(orgAdmin.address, ethers.ZeroHash, freshOrgNumber()),
+      )
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(other.address, GOVERNOR_ROLE);
 
+      await registry.connect(governor).scheduleRoleGrant(GOVERNOR_ROLE, other.address);
       await expect(registry.connect(governor).grantRole(GOVERNOR_ROLE, other.address))
         .to.emit(registry, "RoleGranted")
         .withArgs(GOVERNOR_ROLE, other.address, governor.address);
-      await expect(registry.connect(other).accreditOrganisation(orgAdmin.address, ethers.ZeroHash))
+      const profile = ethers.id("third");
+      const number = freshOrgNumber();
+      await expect(registry.connect(other).accreditOrganisation(orgAdmin.address, profile, number))
         .to.emit(registry, "OrganisationAccredited")
-        .withArgs(3, orgAdmin.address, ethers.ZeroHash);
+        .withArgs(3, orgAdmin.address, profile, number);
 
       await registry.connect(governor).revokeRole(GOVERNOR_ROLE, other.address);
       await expect(registry.connect(other).suspendOrganisation(1))
@@ -73,6 +82,7 @@ describe("IntygOrganisations", () => {
 
     it("does not let a governor or an organisation admin grant roles", async () => {
       const { registry, governor, orgAdmin, other } = await loadFixture(deployRegistry);
+      await registry.connect(governor).scheduleRoleGrant(GOVERNOR_ROLE, other.address);
       await registry.connect(governor).grantRole(GOVERNOR_ROLE, other.address);
       for (const account of [other, orgAdmin]) {
         await expect(registry.connect(account).grantRole(GOVERNOR_ROLE, account.address))
@@ -108,13 +118,21 @@ describe("IntygOrganisations", () => {
       expect(await registry.hasRole(DEFAULT_ADMIN_ROLE, governor!.address)).to.equal(false);
       // GOVERNOR_ROLE is a separate role: the new default admin grants it, the old holder keeps it until revoked.
       expect(await registry.hasRole(GOVERNOR_ROLE, successor!.address)).to.equal(false);
+      await registry.connect(successor!).scheduleRoleGrant(GOVERNOR_ROLE, successor!.address);
+      await time.increase(delay);
       await registry.connect(successor!).grantRole(GOVERNOR_ROLE, successor!.address);
       await registry.connect(successor!).revokeRole(GOVERNOR_ROLE, governor!.address);
-      await expect(registry.connect(governor!).accreditOrganisation(successor!.address, ethers.ZeroHash))
+      await expect(
+        registry
+          .connect(governor!)
+          .accreditOrganisation(successor!.address, ethers.id("successor"), freshOrgNumber()),
+      )
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(governor!.address, GOVERNOR_ROLE);
       await expect(
-        registry.connect(successor!).accreditOrganisation(successor!.address, ethers.ZeroHash),
+        registry
+          .connect(successor!)
+          .accreditOrganisation(successor!.address, ethers.id("successor"), freshOrgNumber()),
       ).to.emit(registry, "OrganisationAccredited");
     });
   });
@@ -125,11 +143,13 @@ describe("IntygOrganisations", () => {
       expect(await registry.organisationCount()).to.equal(2);
       const profile = ethers.id("third-profile");
       expect(
-        await registry.connect(governor).accreditOrganisation.staticCall(other.address, profile),
+        await registry
+          .connect(governor)
+          .accreditOrganisation.staticCall(other.address, profile, freshOrgNumber()),
       ).to.equal(3);
-      await expect(registry.connect(governor).accreditOrganisation(other.address, profile))
+      await expect(registry.connect(governor).accreditOrganisation(other.address, profile, freshOrgNumber()))
         .to.emit(registry, "OrganisationAccredited")
-        .withArgs(3, other.address, profile);
+        .withArgs(3, other.address, profile, anyValue);
       expect(await registry.organisationCount()).to.equal(3);
       expect(await organisationOf(registry, 3)).to.deep.equal({
         profileHash: profile,
@@ -153,14 +173,16 @@ describe("IntygOrganisations", () => {
 
     it("is reserved to GOVERNOR_ROLE", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
-      await expect(registry.connect(orgAdmin).accreditOrganisation(orgAdmin.address, ethers.ZeroHash))
+      await expect(
+        registry.connect(orgAdmin).accreditOrganisation(orgAdmin.address, ethers.ZeroHash, freshOrgNumber()),
+      )
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(orgAdmin.address, GOVERNOR_ROLE);
     });
 
     it("refuses a zero admin", async () => {
       const { registry } = await loadFixture(deployRegistry);
-      await expect(registry.accreditOrganisation(ethers.ZeroAddress, ethers.ZeroHash))
+      await expect(registry.accreditOrganisation(ethers.ZeroAddress, ethers.ZeroHash, freshOrgNumber()))
         .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidAdmin")
         .withArgs(ethers.ZeroAddress);
     });
@@ -172,8 +194,8 @@ describe("IntygOrganisations", () => {
       const start = await now();
       const future = randomAddress();
       const removed = randomAddress();
-      await registry.connect(orgAdmin).authoriseKey(1, future, start + 1000n, 0);
-      await registry.connect(orgAdmin).authoriseKey(1, removed, 0, 0);
+      await authorise(registry, orgAdmin, 1, future, start + 1000n, 0);
+      await authorise(registry, orgAdmin, 1, removed, 0, 0);
       await registry.connect(orgAdmin).removeKey(removed);
       const keys = [key.address, future, removed];
       expect(await registry.organisationKeys(1)).to.deep.equal(keys);
@@ -208,7 +230,7 @@ describe("IntygOrganisations", () => {
       await expect(registry.connect(orgAdmin).updateEventMetadata(conference, ethers.ZeroHash))
         .to.be.revertedWithCustomError(registry, "IntygRegistryOrganisationSuspended")
         .withArgs(1);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryOrganisationSuspended")
         .withArgs(1);
       // The other organisation is unaffected.
@@ -230,7 +252,7 @@ describe("IntygOrganisations", () => {
 
     it("suspends an organisation with the most keys it can have", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
-      for (let i = 1; i < 32; i++) await registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0);
+      for (let i = 1; i < 32; i++) await authorise(registry, orgAdmin, 1, randomKey(), 0, 0);
       const keys = await registry.organisationKeys(1);
       expect(keys).to.have.length(32);
       await registry.suspendOrganisation(1);
@@ -246,7 +268,7 @@ describe("IntygOrganisations", () => {
         .withArgs(1);
       await registry.suspendOrganisation(1);
       await expect(registry.suspendOrganisation(1))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryOrganisationSuspended")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryOrganisationAlreadySuspended")
         .withArgs(1);
       await registry.reinstateOrganisation(1);
       await expect(registry.reinstateOrganisation(1))
@@ -278,34 +300,66 @@ describe("IntygOrganisations", () => {
     });
   });
 
-  describe("updateOrganisationProfile", () => {
-    it("lets the admin and governance replace the profile hash", async () => {
+  describe("organisation profiles", () => {
+    it("puts a profile the admin proposed in force only when governance approves it", async () => {
       const { registry, orgAdmin, governor } = await loadFixture(deployRegistry);
-      const byAdmin = ethers.id("new-profile");
-      await expect(registry.connect(orgAdmin).updateOrganisationProfile(1, byAdmin))
+      const accredited = (await registry.organisationProfiles(1))[0]!;
+      const proposed = ethers.id("new-profile");
+      await expect(registry.connect(orgAdmin).proposeOrganisationProfile(1, proposed))
+        .to.emit(registry, "OrganisationProfileProposed")
+        .withArgs(1, proposed);
+      expect(await registry.pendingOrganisationProfile(1)).to.equal(proposed);
+      expect((await registry.organisation(1)).profileHash).to.equal(ethers.id("org-profile"));
+      await expect(registry.connect(governor).approveOrganisationProfile(1, proposed))
         .to.emit(registry, "OrganisationProfileUpdated")
-        .withArgs(1, byAdmin);
-      expect((await registry.organisation(1)).profileHash).to.equal(byAdmin);
-      const byGovernance = ethers.id("corrected-profile");
-      await expect(registry.connect(governor).updateOrganisationProfile(1, byGovernance))
-        .to.emit(registry, "OrganisationProfileUpdated")
-        .withArgs(1, byGovernance);
-      expect((await registry.organisation(1)).profileHash).to.equal(byGovernance);
+        .withArgs(1, proposed);
+      const approvedAt = BigInt(await time.latest());
+      expect((await registry.organisation(1)).profileHash).to.equal(proposed);
+      expect(await registry.pendingOrganisationProfile(1)).to.equal(ethers.ZeroHash);
+      expect((await registry.organisationProfiles(1)).map((v) => [v.profileHash, v.since])).to.deep.equal([
+        [ethers.id("org-profile"), accredited.since],
+        [proposed, approvedAt],
+      ]);
+      // The profile in force at a time: none before accreditation, then each version from its `since`.
+      expect(await registry.profileAt(1, accredited.since - 1n)).to.equal(ethers.ZeroHash);
+      expect(await registry.profileAt(1, approvedAt - 1n)).to.equal(ethers.id("org-profile"));
+      expect(await registry.profileAt(1, approvedAt)).to.equal(proposed);
+      expect(await registry.profileAt(9, approvedAt)).to.equal(ethers.ZeroHash);
       expect((await registry.organisation(2)).profileHash).to.equal(ethers.id("other-profile"));
     });
 
-    it("refuses anyone else, including another organisation's admin and the organisation's own keys", async () => {
-      const { registry, other, otherAdmin, key } = await loadFixture(deployRegistry);
-      for (const account of [other, otherAdmin, key]) {
-        await expect(registry.connect(account).updateOrganisationProfile(1, ethers.ZeroHash))
+    it("approves only what was proposed, and only by governance", async () => {
+      const { registry, orgAdmin, governor, otherAdmin } = await loadFixture(deployRegistry);
+      const proposed = ethers.id("new-profile");
+      await expect(registry.connect(governor).approveOrganisationProfile(1, proposed))
+        .to.be.revertedWithCustomError(registry, "IntygRegistryProfileNotProposed")
+        .withArgs(1, proposed);
+      await expect(registry.connect(governor).approveOrganisationProfile(1, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(registry, "IntygRegistryProfileNotProposed")
+        .withArgs(1, ethers.ZeroHash);
+      await registry.connect(orgAdmin).proposeOrganisationProfile(1, proposed);
+      for (const account of [orgAdmin, otherAdmin]) {
+        await expect(registry.connect(account).approveOrganisationProfile(1, proposed))
+          .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+          .withArgs(account.address, GOVERNOR_ROLE);
+      }
+      // Another organisation's pending proposal is not this one's.
+      await expect(registry.connect(governor).approveOrganisationProfile(2, proposed))
+        .to.be.revertedWithCustomError(registry, "IntygRegistryProfileNotProposed")
+        .withArgs(2, proposed);
+    });
+
+    it("refuses proposals from anyone but the admin, zero hashes and unknown organisations", async () => {
+      const { registry, other, otherAdmin, key, governor, orgAdmin } = await loadFixture(deployRegistry);
+      for (const account of [other, otherAdmin, key, governor]) {
+        await expect(registry.connect(account).proposeOrganisationProfile(1, ethers.id("x")))
           .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
           .withArgs(account.address);
       }
-    });
-
-    it("refuses an unknown organisation", async () => {
-      const { registry } = await loadFixture(deployRegistry);
-      await expect(registry.updateOrganisationProfile(9, ethers.ZeroHash))
+      await expect(
+        registry.connect(orgAdmin).proposeOrganisationProfile(1, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(registry, "IntygRegistryInvalidProfile");
+      await expect(registry.proposeOrganisationProfile(9, ethers.id("x")))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownOrganisation")
         .withArgs(9);
     });
@@ -319,24 +373,24 @@ describe("IntygOrganisations", () => {
         .withArgs(1, other.address);
       expect((await registry.organisation(1)).admin).to.equal(other.address);
 
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(orgAdmin.address);
-      await expect(registry.connect(orgAdmin).updateOrganisationProfile(1, ethers.ZeroHash))
+      await expect(registry.connect(orgAdmin).proposeOrganisationProfile(1, ethers.id("x")))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
         .withArgs(orgAdmin.address);
-      await expect(registry.connect(other).authoriseKey(1, randomAddress(), 0, 0)).to.emit(
+      await expect(authorise(registry, other, 1, randomKey(), 0, 0)).to.emit(
         registry,
         "SigningKeyAuthorised",
       );
     });
 
-    it("lets governance replace the admin (a lost admin key)", async () => {
-      const { registry, governor, other } = await loadFixture(deployRegistry);
+    it("does not let governance replace the admin", async () => {
+      const { registry, governor, other, orgAdmin } = await loadFixture(deployRegistry);
       await expect(registry.connect(governor).changeOrganisationAdmin(1, other.address))
-        .to.emit(registry, "OrganisationAdminChanged")
-        .withArgs(1, other.address);
-      expect((await registry.organisation(1)).admin).to.equal(other.address);
+        .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
+        .withArgs(governor.address);
+      expect((await registry.organisation(1)).admin).to.equal(orgAdmin.address);
     });
 
     it("refuses a zero admin, an outsider and an unknown organisation", async () => {
@@ -358,7 +412,7 @@ describe("IntygOrganisations", () => {
     it("registers a key with its window and lists it under the organisation", async () => {
       const { registry, orgAdmin, key } = await loadFixture(deployRegistry);
       const k = randomAddress();
-      await expect(registry.connect(orgAdmin).authoriseKey(1, k, 100, 200))
+      await expect(authorise(registry, orgAdmin, 1, k, 100, 200))
         .to.emit(registry, "SigningKeyAuthorised")
         .withArgs(1, k, 100, 200);
       expect(await keyOf(registry, k)).to.deep.equal({
@@ -374,7 +428,7 @@ describe("IntygOrganisations", () => {
     it("reads validUntil 0 as no end", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
       const k = randomAddress();
-      await expect(registry.connect(orgAdmin).authoriseKey(1, k, 5, 0))
+      await expect(authorise(registry, orgAdmin, 1, k, 5, 0))
         .to.emit(registry, "SigningKeyAuthorised")
         .withArgs(1, k, 5, FOREVER);
       expect((await registry.signingKey(k)).validUntil).to.equal(FOREVER);
@@ -383,7 +437,7 @@ describe("IntygOrganisations", () => {
     it("is reserved to the organisation's admin, not governance, its keys or another organisation", async () => {
       const { registry, governor, key, otherAdmin } = await loadFixture(deployRegistry);
       for (const account of [governor, key, otherAdmin]) {
-        await expect(registry.connect(account).authoriseKey(1, randomAddress(), 0, 0))
+        await expect(authorise(registry, account, 1, randomKey(), 0, 0))
           .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
           .withArgs(account.address);
       }
@@ -391,28 +445,28 @@ describe("IntygOrganisations", () => {
 
     it("refuses an unknown organisation", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
-      await expect(registry.connect(orgAdmin).authoriseKey(0, randomAddress(), 0, 0))
+      await expect(authorise(registry, orgAdmin, 0, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownOrganisation")
         .withArgs(0);
     });
 
     it("refuses the zero address as a key", async () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, ethers.ZeroAddress, 0, 0))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
+      await expect(authorise(registry, orgAdmin, 1, ethers.ZeroAddress, 0, 0))
+        .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidKey")
         .withArgs(ethers.ZeroAddress);
     });
 
     it("registers a key once: not again, not for another organisation, not after its removal", async () => {
       const { registry, orgAdmin, otherAdmin, key } = await loadFixture(deployRegistry);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, key.address, 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, key, 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
         .withArgs(key.address);
-      await expect(registry.connect(otherAdmin).authoriseKey(2, key.address, 0, 0))
+      await expect(authorise(registry, otherAdmin, 2, key, 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
         .withArgs(key.address);
       await registry.connect(orgAdmin).removeKey(key.address);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, key.address, 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, key, 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRegistered")
         .withArgs(key.address);
       expect(await registry.organisationKeys(1)).to.deep.equal([key.address]);
@@ -425,15 +479,15 @@ describe("IntygOrganisations", () => {
         [100n, 100n],
         [200n, 100n],
       ]) {
-        await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), from!, until!))
+        await expect(authorise(registry, orgAdmin, 1, randomKey(), from!, until!))
           .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidKeyWindow")
           .withArgs(from, until);
       }
       // validUntil 0 means FOREVER, which leaves no room after validFrom = FOREVER.
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), FOREVER, 0))
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), FOREVER, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryInvalidKeyWindow")
         .withArgs(FOREVER, FOREVER);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), FOREVER - 1n, 0)).to.emit(
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), FOREVER - 1n, 0)).to.emit(
         registry,
         "SigningKeyAuthorised",
       );
@@ -442,17 +496,17 @@ describe("IntygOrganisations", () => {
     it("caps an organisation at MAX_KEYS keys in its lifetime, removed keys included", async () => {
       const { registry, orgAdmin, otherAdmin } = await loadFixture(deployRegistry);
       expect(await registry.MAX_KEYS()).to.equal(32);
-      for (let i = 1; i < 32; i++) await registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0))
+      for (let i = 1; i < 32; i++) await authorise(registry, orgAdmin, 1, randomKey(), 0, 0);
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryTooManyKeys")
         .withArgs(1);
       const keys = await registry.organisationKeys(1);
       await registry.connect(orgAdmin).removeKey(keys[5]!);
-      await expect(registry.connect(orgAdmin).authoriseKey(1, randomAddress(), 0, 0))
+      await expect(authorise(registry, orgAdmin, 1, randomKey(), 0, 0))
         .to.be.revertedWithCustomError(registry, "IntygRegistryTooManyKeys")
         .withArgs(1);
       // The cap is per organisation.
-      await expect(registry.connect(otherAdmin).authoriseKey(2, randomAddress(), 0, 0)).to.emit(
+      await expect(authorise(registry, otherAdmin, 2, randomKey(), 0, 0)).to.emit(
         registry,
         "SigningKeyAuthorised",
       );
@@ -465,7 +519,7 @@ describe("IntygOrganisations", () => {
       const [signer] = await spareSigners();
       const from = (await now()) + 100n;
       const until = from + 50n;
-      await registry.connect(orgAdmin).authoriseKey(1, signer!.address, from, until);
+      await authorise(registry, orgAdmin, 1, signer!, from, until);
 
       await time.setNextBlockTimestamp(from - 1n);
       await expect(registry.connect(signer!).createEvent(1, 0, EVENT, ethers.ZeroHash))
@@ -490,7 +544,7 @@ describe("IntygOrganisations", () => {
     it("answers isKeyValidAt at the edges of the window and for the right organisation only", async () => {
       const { registry, orgAdmin, key, otherKey } = await loadFixture(deployRegistry);
       const k = randomAddress();
-      await registry.connect(orgAdmin).authoriseKey(1, k, 100, 200);
+      await authorise(registry, orgAdmin, 1, k, 100, 200);
       expect(await registry.isKeyValidAt(k, 1, 99)).to.equal(false);
       expect(await registry.isKeyValidAt(k, 1, 100)).to.equal(true);
       expect(await registry.isKeyValidAt(k, 1, 199)).to.equal(true);
@@ -554,7 +608,7 @@ describe("IntygOrganisations", () => {
       const { registry, governor, other, otherAdmin, otherKey, orgAdmin, key } =
         await loadFixture(deployRegistry);
       const [sibling] = await spareSigners();
-      await registry.connect(orgAdmin).authoriseKey(1, sibling!.address, 0, 0);
+      await authorise(registry, orgAdmin, 1, sibling!, 0, 0);
       for (const account of [governor, other, otherAdmin, otherKey, sibling!]) {
         await expect(registry.connect(account).removeKey(key.address))
           .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")
@@ -566,7 +620,7 @@ describe("IntygOrganisations", () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
       const unknown = randomAddress();
       await expect(registry.connect(orgAdmin).removeKey(unknown))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownKey")
         .withArgs(unknown);
     });
 
@@ -574,15 +628,15 @@ describe("IntygOrganisations", () => {
       const { registry, orgAdmin, key } = await loadFixture(deployRegistry);
       await registry.connect(orgAdmin).removeKey(key.address);
       await expect(registry.connect(orgAdmin).removeKey(key.address))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRemoved")
         .withArgs(key.address);
 
       const expiring = randomAddress();
       const until = (await now()) + 10n;
-      await registry.connect(orgAdmin).authoriseKey(1, expiring, 0, until);
+      await authorise(registry, orgAdmin, 1, expiring, 0, until);
       await time.increaseTo(until);
       await expect(registry.connect(orgAdmin).removeKey(expiring))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRemoved")
         .withArgs(expiring);
     });
 
@@ -590,7 +644,7 @@ describe("IntygOrganisations", () => {
       const { registry, orgAdmin } = await loadFixture(deployRegistry);
       const k = randomAddress();
       const from = (await now()) + 1000n;
-      await registry.connect(orgAdmin).authoriseKey(1, k, from, from + 1000n);
+      await authorise(registry, orgAdmin, 1, k, from, from + 1000n);
       await time.setNextBlockTimestamp(from - 500n);
       await expect(registry.connect(orgAdmin).removeKey(k))
         .to.emit(registry, "SigningKeyRemoved")
@@ -605,7 +659,7 @@ describe("IntygOrganisations", () => {
         expect(await registry.isKeyValidAt(k, 1, t)).to.equal(false);
       // Removed once: a second removal is refused like for any other removed key.
       await expect(registry.connect(orgAdmin).removeKey(k))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyAlreadyRemoved")
         .withArgs(k);
     });
   });
@@ -695,7 +749,7 @@ describe("IntygOrganisations", () => {
       const { registry, orgAdmin, key, other, otherAdmin, otherKey } = await loadFixture(deployRegistry);
       for (const account of [other, otherAdmin]) {
         await expect(registry.connect(account).createEvent(1, 0, EVENT, ethers.ZeroHash))
-          .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+          .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownKey")
           .withArgs(account.address);
       }
       await expect(registry.connect(otherKey).createEvent(1, 0, EVENT, ethers.ZeroHash))
@@ -736,7 +790,7 @@ describe("IntygOrganisations", () => {
     it("refuses another organisation's admin and keys", async () => {
       const { registry, otherAdmin, otherKey, conference } = await loadFixture(deployRegistry);
       await expect(registry.connect(otherAdmin).updateEventMetadata(conference, ethers.ZeroHash))
-        .to.be.revertedWithCustomError(registry, "IntygRegistryKeyNotAuthorised")
+        .to.be.revertedWithCustomError(registry, "IntygRegistryUnknownKey")
         .withArgs(otherAdmin.address);
       await expect(registry.connect(otherKey).updateEventMetadata(conference, ethers.ZeroHash))
         .to.be.revertedWithCustomError(registry, "IntygRegistryUnauthorised")

@@ -1,7 +1,8 @@
 // Model-based property test: long random sequences of accreditation, suspension, key changes, event
-// creation, issuance, batch anchoring, revocation and supersession run against the registry and against a
-// plain TypeScript model of its rules. After every step the two must agree: the same calls succeed, and
-// every record, key and organisation reads the same.
+// creation, issuance, batch anchoring, revocation, supersession and governance (profile proposals and approvals,
+// attempts to take an organisation over) run against the registry and against a plain TypeScript model of its
+// rules, with several organisations anchoring the same commitments in their own namespaces. After every step the
+// two must agree: the same calls succeed, and every record, key, profile and organisation reads the same.
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -9,6 +10,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
 import type { IntygRegistry } from "../../typechain-types";
+import { authorise as authoriseWithConsent, freshOrgNumber } from "./fixtures";
 
 const FOREVER = 2 ** 40 - 1;
 const ADMINS = 3; // signers 1..3
@@ -18,8 +20,15 @@ const COMMITMENTS = Array.from({ length: 5 }, (_, i) =>
 );
 const LEAVES = Array.from({ length: 3 }, (_, i) => ethers.keccak256(ethers.toUtf8Bytes(`leaf-${i}`)));
 
-type OrgModel = { admin: number; status: 1 | 2; eventCount: number; keys: number[] };
-type KeyModel = { org: number; validFrom: number; validUntil: number; suspended: boolean };
+type OrgModel = {
+  admin: number;
+  status: 1 | 2;
+  eventCount: number;
+  keys: number[];
+  profile: string;
+  pending: string;
+};
+type KeyModel = { org: number; validFrom: number; validUntil: number; suspended: boolean; index: number };
 type RecordModel = {
   eventId: bigint;
   issuedAt: number;
@@ -27,12 +36,15 @@ type RecordModel = {
   revokedAt: number;
   reason: number;
   batchSize: number;
+  /** The key slot that anchored it. */
+  anchoredBy: number;
 };
 type Model = {
   now: number;
   orgs: OrgModel[]; // index = organisation id - 1
   keys: (KeyModel | undefined)[]; // index = key slot
   events: Map<bigint, { kind: 1 | 2 }>;
+  /** By `${organisation}:${commitment}`: each organisation has its own namespace. */
   records: Map<string, RecordModel>;
   leafRevocations: Map<string, { revokedAt: number; reason: number }>;
   supersededBy: Map<string, string>;
@@ -94,10 +106,19 @@ const steps: fc.Arbitrary<(m: Model) => Step>[] = [
   adminSlot.map((admin) => () => ({
     label: `accredit(admin ${admin})`,
     predict: () => (m) => {
-      m.orgs.push({ admin, status: 1, eventCount: 0, keys: [] });
+      m.orgs.push({
+        admin,
+        status: 1,
+        eventCount: 0,
+        keys: [],
+        profile: ethers.id(`p${admin}`),
+        pending: "",
+      });
     },
     send: (r) =>
-      r.registry.connect(r.governor).accreditOrganisation(r.admins[admin]!.address, ethers.id(`p${admin}`)),
+      r.registry
+        .connect(r.governor)
+        .accreditOrganisation(r.admins[admin]!.address, ethers.id(`p${admin}`), freshOrgNumber()),
   })),
   fc.tuple(orgIndex, fc.boolean()).map(([org, suspend]) => () => ({
     label: `${suspend ? "suspend" : "reinstate"}(${org})`,
@@ -143,13 +164,17 @@ const steps: fc.Arbitrary<(m: Model) => Step>[] = [
           }
           return (m) => {
             m.orgs[org - 1]!.keys.push(slot);
-            m.keys[slot] = { org, validFrom, validUntil: end, suspended: false };
+            m.keys[slot] = {
+              org,
+              validFrom,
+              validUntil: end,
+              suspended: false,
+              index: m.orgs[org - 1]!.keys.length - 1,
+            };
           };
         },
         send: (r) =>
-          r.registry
-            .connect(r.admins[sender]!)
-            .authoriseKey(org, r.keys[slot]!.address, validFrom, validUntil),
+          authoriseWithConsent(r.registry, r.admins[sender]!, org, r.keys[slot]!, validFrom, validUntil),
       };
     }),
   fc.tuple(keySlot, fc.boolean(), adminSlot).map(([slot, bySelf, admin]) => () => ({
@@ -217,15 +242,16 @@ const steps: fc.Arbitrary<(m: Model) => Step>[] = [
           if (!key || key.org !== event.org || event.sequence === 0) return undefined;
           if (!keyValidNow(m, slot, event.org)) return undefined;
           if (validUntil !== 0 && validUntil <= m.now) return undefined;
-          if (m.records.has(COMMITMENTS[c]!)) return undefined;
+          if (m.records.has(`${event.org}:${COMMITMENTS[c]}`)) return undefined;
           return (m) => {
-            m.records.set(COMMITMENTS[c]!, {
+            m.records.set(`${event.org}:${COMMITMENTS[c]}`, {
               eventId,
               issuedAt: m.now,
               validUntil,
               revokedAt: 0,
               reason: 0,
               batchSize: batch,
+              anchoredBy: slot,
             });
           };
         },
@@ -237,31 +263,32 @@ const steps: fc.Arbitrary<(m: Model) => Step>[] = [
     }),
   fc
     .record({
+      org: orgIndex,
       byKey: fc.option(keySlot, { nil: undefined }),
       admin: adminSlot,
       c: commitmentIndex,
       reason,
       leaf: fc.option(fc.integer({ min: 0, max: LEAVES.length - 1 }), { nil: undefined, freq: 2 }),
     })
-    .map(({ byKey, admin, c, reason, leaf }) => () => ({
-      label: `${leaf === undefined ? "revoke" : "revokeLeaf"}(c${c}${leaf === undefined ? "" : `, leaf ${leaf}`}, reason ${reason}, by ${byKey === undefined ? `admin ${admin}` : `key ${byKey}`})`,
+    .map(({ org, byKey, admin, c, reason, leaf }) => () => ({
+      label: `${leaf === undefined ? "revoke" : "revokeLeaf"}(org ${org}, c${c}${leaf === undefined ? "" : `, leaf ${leaf}`}, reason ${reason}, by ${byKey === undefined ? `admin ${admin}` : `key ${byKey}`})`,
       predict: (m) => {
-        const rec = m.records.get(COMMITMENTS[c]!);
+        const rec = m.records.get(`${org}:${COMMITMENTS[c]}`);
         if (reason === 0 || !rec) return undefined;
-        const org = Number(rec.eventId >> 32n);
+        // The admin revokes anything of its organisation; a key only what it anchored itself.
         const authorised =
-          (byKey !== undefined && keyValidNow(m, byKey, org)) ||
+          (byKey !== undefined && byKey === rec.anchoredBy && keyValidNow(m, byKey, org)) ||
           (byKey === undefined && adminOf(m, org) === admin);
         if (leaf === undefined) {
           if (rec.revokedAt !== 0 || !authorised) return undefined;
           return (m) => {
-            const target = m.records.get(COMMITMENTS[c]!)!;
+            const target = m.records.get(`${org}:${COMMITMENTS[c]}`)!;
             target.revokedAt = m.now;
             target.reason = reason;
           };
         }
         if (rec.batchSize === 0 || rec.revokedAt !== 0 || !authorised) return undefined;
-        const k = `${COMMITMENTS[c]}:${LEAVES[leaf]}`;
+        const k = `${org}:${COMMITMENTS[c]}:${LEAVES[leaf]}`;
         if (m.leafRevocations.has(k)) return undefined;
         return (m) => {
           m.leafRevocations.set(k, { revokedAt: m.now, reason });
@@ -270,29 +297,70 @@ const steps: fc.Arbitrary<(m: Model) => Step>[] = [
       send: (r) => {
         const sender = byKey === undefined ? r.admins[admin]! : r.keys[byKey]!;
         return leaf === undefined
-          ? r.registry.connect(sender).revoke(COMMITMENTS[c]!, reason)
-          : r.registry.connect(sender).revokeLeaf(COMMITMENTS[c]!, LEAVES[leaf]!, reason);
+          ? r.registry.connect(sender).revoke(org, COMMITMENTS[c]!, reason)
+          : r.registry.connect(sender).revokeLeaf(org, COMMITMENTS[c]!, LEAVES[leaf]!, reason);
       },
     })),
-  fc.record({ slot: keySlot, c: commitmentIndex, next: commitmentIndex }).map(({ slot, c, next }) => () => ({
-    label: `supersede(c${c} by c${next}, key ${slot})`,
-    predict: (m) => {
-      const old = m.records.get(COMMITMENTS[c]!);
-      const replacement = m.records.get(COMMITMENTS[next]!);
-      // The replacement must still be in force after the old one is revoked: nothing replaces itself.
-      if (!old || !replacement || old.revokedAt !== 0 || replacement.revokedAt !== 0 || c === next)
-        return undefined;
-      const org = Number(old.eventId >> 32n);
-      if (!keyValidNow(m, slot, org) || Number(replacement.eventId >> 32n) !== org) return undefined;
-      return (m) => {
-        const target = m.records.get(COMMITMENTS[c]!)!;
-        target.revokedAt = m.now;
-        target.reason = 2;
-        m.supersededBy.set(COMMITMENTS[c]!, COMMITMENTS[next]!);
+  fc
+    .record({ org: orgIndex, slot: keySlot, c: commitmentIndex, next: commitmentIndex })
+    .map(({ org, slot, c, next }) => () => ({
+      label: `supersede(org ${org}, c${c} by c${next}, key ${slot})`,
+      predict: (m) => {
+        const old = m.records.get(`${org}:${COMMITMENTS[c]}`);
+        const replacement = m.records.get(`${org}:${COMMITMENTS[next]}`);
+        // The replacement must still be in force after the old one is revoked: nothing replaces itself.
+        if (old?.revokedAt !== 0) return undefined;
+        if (old.anchoredBy !== slot || !keyValidNow(m, slot, org)) return undefined;
+        if (replacement?.revokedAt !== 0 || c === next) return undefined;
+        return (m) => {
+          const target = m.records.get(`${org}:${COMMITMENTS[c]}`)!;
+          target.revokedAt = m.now;
+          target.reason = 2;
+          m.supersededBy.set(`${org}:${COMMITMENTS[c]}`, COMMITMENTS[next]!);
+        };
+      },
+      send: (r) =>
+        r.registry
+          .connect(r.keys[slot]!)
+          .supersede(org, COMMITMENTS[c]!, ethers.ZeroHash, COMMITMENTS[next]!),
+    })),
+  // Governance: an admin proposes a profile, governance approves what was proposed (and nothing else).
+  fc
+    .record({ org: orgIndex, admin: adminSlot, approve: fc.boolean(), p: fc.integer({ min: 0, max: 2 }) })
+    .map(({ org, admin, approve, p }) => () => {
+      const hash = ethers.id(`profile-${p}`);
+      return {
+        label: `${approve ? "approveProfile" : "proposeProfile"}(org ${org}, profile ${p}${approve ? "" : `, by admin ${admin}`})`,
+        predict: (m) => {
+          const o = m.orgs[org - 1];
+          if (!o) return undefined;
+          if (approve) {
+            if (o.pending !== hash) return undefined;
+            return (m) => {
+              const target = m.orgs[org - 1]!;
+              target.profile = hash;
+              target.pending = "";
+            };
+          }
+          if (o.admin !== admin) return undefined;
+          return (m) => {
+            m.orgs[org - 1]!.pending = hash;
+          };
+        },
+        send: (r) =>
+          approve
+            ? r.registry.connect(r.governor).approveOrganisationProfile(org, hash)
+            : r.registry.connect(r.admins[admin]!).proposeOrganisationProfile(org, hash),
       };
-    },
-    send: (r) =>
-      r.registry.connect(r.keys[slot]!).supersede(COMMITMENTS[c]!, ethers.ZeroHash, COMMITMENTS[next]!),
+    }),
+  // Governance trying to act in an organisation's name: take over its admin, or authorise its own key.
+  fc.record({ org: orgIndex, takeover: fc.boolean() }).map(({ org, takeover }) => () => ({
+    label: `governor${takeover ? "TakesOverAdmin" : "AuthorisesKey"}(org ${org})`,
+    predict: () => undefined,
+    send: async (r) =>
+      takeover
+        ? r.registry.connect(r.governor).changeOrganisationAdmin(org, r.governor.address)
+        : authoriseWithConsent(r.registry, r.governor, org, r.governor, 0, 0),
   })),
   fc.integer({ min: 1, max: 300 }).map((seconds) => () => ({
     label: `wait(${seconds}s)`,
@@ -316,19 +384,22 @@ const prelude: ((m: Model) => Step)[] = [
   () => anchor(0, eventIdOf(1, 1), 0, 0),
   () => anchor(0, eventIdOf(1, 2), 1, 5),
   () => anchor(2, eventIdOf(2, 1), 2, 0),
+  // The same commitment in another organisation's namespace.
+  () => anchor(2, eventIdOf(2, 1), 0, 5),
 ];
 
 function anchor(slot: number, eventId: bigint, c: number, batchSize: number): Step {
   return {
     label: `${batchSize ? "anchorBatch" : "issue"}(key ${slot}, c${c})`,
     predict: () => (m) => {
-      m.records.set(COMMITMENTS[c]!, {
+      m.records.set(`${Number(eventId >> 32n)}:${COMMITMENTS[c]}`, {
         eventId,
         issuedAt: m.now,
         validUntil: 0,
         revokedAt: 0,
         reason: 0,
         batchSize,
+        anchoredBy: slot,
       });
     },
     send: (r) =>
@@ -342,10 +413,19 @@ function pick(_arb: unknown, admin: number, _m: Model): Step {
   return {
     label: `accredit(admin ${admin})`,
     predict: () => (m) => {
-      m.orgs.push({ admin, status: 1, eventCount: 0, keys: [] });
+      m.orgs.push({
+        admin,
+        status: 1,
+        eventCount: 0,
+        keys: [],
+        profile: ethers.id(`p${admin}`),
+        pending: "",
+      });
     },
     send: (r) =>
-      r.registry.connect(r.governor).accreditOrganisation(r.admins[admin]!.address, ethers.id(`p${admin}`)),
+      r.registry
+        .connect(r.governor)
+        .accreditOrganisation(r.admins[admin]!.address, ethers.id(`p${admin}`), freshOrgNumber()),
   };
 }
 
@@ -354,9 +434,15 @@ function authorise(org: number, slot: number, admin: number): Step {
     label: `authoriseKey(org ${org}, key ${slot})`,
     predict: () => (m) => {
       m.orgs[org - 1]!.keys.push(slot);
-      m.keys[slot] = { org, validFrom: 0, validUntil: FOREVER, suspended: false };
+      m.keys[slot] = {
+        org,
+        validFrom: 0,
+        validUntil: FOREVER,
+        suspended: false,
+        index: m.orgs[org - 1]!.keys.length - 1,
+      };
     },
-    send: (r) => r.registry.connect(r.admins[admin]!).authoriseKey(org, r.keys[slot]!.address, 0, 0),
+    send: (r) => authoriseWithConsent(r.registry, r.admins[admin]!, org, r.keys[slot]!, 0, 0),
   };
 }
 
@@ -377,10 +463,11 @@ async function compare(m: Model, r: Real, full: boolean): Promise<void> {
   for (let id = 1; id <= m.orgs.length; id++) {
     const o = await r.registry.organisation(id);
     const mo = m.orgs[id - 1]!;
-    expect([Number(o.status), Number(o.eventCount), o.admin]).to.deep.equal(
-      [mo.status, mo.eventCount, r.admins[mo.admin]!.address],
+    expect([Number(o.status), Number(o.eventCount), o.admin, o.profileHash]).to.deep.equal(
+      [mo.status, mo.eventCount, r.admins[mo.admin]!.address, mo.profile],
       `organisation ${id}`,
     );
+    expect(await r.registry.pendingOrganisationProfile(id)).to.equal(mo.pending || ethers.ZeroHash);
   }
   for (let slot = 0; slot < KEYS; slot++) {
     const k = await r.registry.signingKey(r.keys[slot]!.address);
@@ -390,34 +477,44 @@ async function compare(m: Model, r: Real, full: boolean): Promise<void> {
       `key ${slot}`,
     );
   }
-  for (const c of COMMITMENTS) {
-    const rec = await r.registry.record(c);
-    const mr = m.records.get(c);
-    expect([
-      rec.eventId,
-      Number(rec.issuedAt),
-      Number(rec.validUntil),
-      Number(rec.revokedAt),
-      Number(rec.revocationReason),
-      Number(rec.batchSize),
-    ]).to.deep.equal(
-      mr
-        ? [mr.eventId, mr.issuedAt, mr.validUntil, mr.revokedAt, mr.reason, mr.batchSize]
-        : [0n, 0, 0, 0, 0, 0],
-      `record ${c}`,
-    );
-    if (!full) continue;
-    expect(await r.registry.supersededBy(c, ethers.ZeroHash)).to.equal(
-      m.supersededBy.get(c) ?? ethers.ZeroHash,
-    );
-    for (const leaf of LEAVES) {
-      const lr = await r.registry.leafRevocation(c, leaf);
-      const ml = m.leafRevocations.get(`${c}:${leaf}`);
-      expect([Number(lr.revokedAt), Number(lr.reason)]).to.deep.equal(
-        ml ? [ml.revokedAt, ml.reason] : [0, 0],
+  for (let org = 1; org <= Math.max(2, m.orgs.length); org++)
+    for (const c of COMMITMENTS) {
+      const rec = await r.registry.record(org, c);
+      const mr = m.records.get(`${org}:${c}`);
+      expect([
+        rec.eventId,
+        Number(rec.issuedAt),
+        Number(rec.validUntil),
+        Number(rec.revokedAt),
+        Number(rec.revocationReason),
+        Number(rec.batchSize),
+        Number(rec.anchoredBy),
+      ]).to.deep.equal(
+        mr
+          ? [
+              mr.eventId,
+              mr.issuedAt,
+              mr.validUntil,
+              mr.revokedAt,
+              mr.reason,
+              mr.batchSize,
+              m.keys[mr.anchoredBy]!.index + 1,
+            ]
+          : [0n, 0, 0, 0, 0, 0, 0],
+        `record ${c}`,
       );
+      if (!full) continue;
+      expect(await r.registry.supersededBy(org, c, ethers.ZeroHash)).to.equal(
+        m.supersededBy.get(`${org}:${c}`) ?? ethers.ZeroHash,
+      );
+      for (const leaf of LEAVES) {
+        const lr = await r.registry.leafRevocation(org, c, leaf);
+        const ml = m.leafRevocations.get(`${org}:${c}:${leaf}`);
+        expect([Number(lr.revokedAt), Number(lr.reason)]).to.deep.equal(
+          ml ? [ml.revokedAt, ml.reason] : [0, 0],
+        );
+      }
     }
-  }
 }
 
 async function deploy() {
@@ -435,8 +532,9 @@ async function deploy() {
 }
 
 const stats: Record<string, number> = {};
-// accredit, suspend/reinstate, authoriseKey, removeKey, createEvent, issue/anchorBatch, revoke/revokeLeaf, supersede, wait
-const WEIGHTS = [1, 1, 2, 1, 2, 8, 5, 2, 2];
+// accredit, suspend/reinstate, authoriseKey, removeKey, createEvent, issue/anchorBatch, revoke/revokeLeaf, supersede,
+// wait, propose/approve profile, governance takeover attempts
+const WEIGHTS = [1, 1, 2, 1, 2, 8, 5, 2, 2, 2, 1];
 
 describe("IntygRegistry model", function () {
   after(() => {

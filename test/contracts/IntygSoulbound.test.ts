@@ -8,6 +8,7 @@ import {
   randomCommitment,
   signClaim,
   signIssue,
+  tokenIdOf,
 } from "./fixtures";
 
 /** The ERC-165 id of an interface: the XOR of its function selectors. */
@@ -57,7 +58,7 @@ async function withToken() {
   await f.registry
     .connect(f.relayer)
     .issueSigned(request, await signIssue(f.key, f.chainId, f.address, request));
-  return { ...f, tokenId: BigInt(request.commitment), commitment: request.commitment };
+  return { ...f, tokenId: tokenIdOf(1, request.commitment), commitment: request.commitment };
 }
 
 describe("IntygSoulbound", () => {
@@ -70,22 +71,24 @@ describe("IntygSoulbound", () => {
       expect(ACCESS_CONTROL).to.equal("0x7965db0b");
     });
 
-    it("supports ERC-5192, ERC-721, its metadata, ERC-165 and the access control interfaces", async () => {
-      const { registry } = await loadFixture(deployRegistry);
-      for (const id of [
-        ERC5192,
-        ERC721,
-        ERC721_METADATA,
-        ERC165,
-        ACCESS_CONTROL,
-        ACCESS_CONTROL_DEFAULT_ADMIN_RULES,
-      ]) {
+    it("supports ERC-5192, ERC-721, its metadata and ERC-165; the registry ERC-165 and access control", async () => {
+      const { registry, soulbound } = await loadFixture(deployRegistry);
+      for (const id of [ERC5192, ERC721, ERC721_METADATA, ERC165]) {
+        expect(await soulbound.supportsInterface(id), id).to.equal(true);
+      }
+      for (const id of [ACCESS_CONTROL, ACCESS_CONTROL_DEFAULT_ADMIN_RULES]) {
+        expect(await soulbound.supportsInterface(id), id).to.equal(false);
+      }
+      for (const id of [ERC165, ACCESS_CONTROL, ACCESS_CONTROL_DEFAULT_ADMIN_RULES]) {
         expect(await registry.supportsInterface(id), id).to.equal(true);
+      }
+      for (const id of [ERC5192, ERC721]) {
+        expect(await registry.supportsInterface(id), id).to.equal(false);
       }
     });
 
     it("supports nothing else", async () => {
-      const { registry } = await loadFixture(deployRegistry);
+      const { soulbound: registry } = await loadFixture(deployRegistry);
       const enumerable = interfaceId([
         "totalSupply()",
         "tokenOfOwnerByIndex(address,uint256)",
@@ -99,39 +102,49 @@ describe("IntygSoulbound", () => {
   });
 
   describe("minting", () => {
+    it("mints for the registry that deployed it, and nobody else", async () => {
+      const { registry, soulbound, orgAdmin, governor } = await loadFixture(deployRegistry);
+      expect(await soulbound.registry()).to.equal(await registry.getAddress());
+      for (const account of [orgAdmin, governor]) {
+        await expect(soulbound.connect(account).mint(account.address, 1n))
+          .to.be.revertedWithCustomError(soulbound, "IntygSoulboundUnauthorised")
+          .withArgs(account.address);
+      }
+    });
+
     it("names the collection", async () => {
-      const { registry } = await loadFixture(deployRegistry);
-      expect(await registry.name()).to.equal("Intyg credential");
-      expect(await registry.symbol()).to.equal("INTYG");
+      const { soulbound } = await loadFixture(deployRegistry);
+      expect(await soulbound.name()).to.equal("Intyg credential");
+      expect(await soulbound.symbol()).to.equal("INTYG");
     });
 
     it("emits Transfer and Locked, never Unlocked, and the token is locked from its mint", async () => {
       const f = await loadFixture(deployRegistry);
       const request = issueRequest({ eventId: f.conference, holder: f.holder.address as `0x${string}` });
-      const tokenId = BigInt(request.commitment);
-      await expect(f.registry.locked(tokenId))
-        .to.be.revertedWithCustomError(f.registry, "ERC721NonexistentToken")
+      const tokenId = tokenIdOf(1, request.commitment);
+      await expect(f.soulbound.locked(tokenId))
+        .to.be.revertedWithCustomError(f.soulbound, "ERC721NonexistentToken")
         .withArgs(tokenId);
       await expect(
         f.registry
           .connect(f.relayer)
           .issueSigned(request, await signIssue(f.key, f.chainId, f.address, request)),
       )
-        .to.emit(f.registry, "Transfer")
+        .to.emit(f.soulbound, "Transfer")
         .withArgs(ethers.ZeroAddress, f.holder.address, tokenId)
-        .and.to.emit(f.registry, "Locked")
+        .and.to.emit(f.soulbound, "Locked")
         .withArgs(tokenId)
-        .and.not.to.emit(f.registry, "Unlocked");
-      expect(await f.registry.locked(tokenId)).to.equal(true);
-      expect(await f.registry.ownerOf(tokenId)).to.equal(f.holder.address);
-      expect(await f.registry.balanceOf(f.holder.address)).to.equal(1);
+        .and.not.to.emit(f.soulbound, "Unlocked");
+      expect(await f.soulbound.locked(tokenId)).to.equal(true);
+      expect(await f.soulbound.ownerOf(tokenId)).to.equal(f.holder.address);
+      expect(await f.soulbound.balanceOf(f.holder.address)).to.equal(1);
     });
 
     it("reverts locked() for a token that does not exist", async () => {
-      const { registry } = await loadFixture(withToken);
+      const { soulbound } = await loadFixture(withToken);
       const missing = BigInt(randomCommitment());
-      await expect(registry.locked(missing))
-        .to.be.revertedWithCustomError(registry, "ERC721NonexistentToken")
+      await expect(soulbound.locked(missing))
+        .to.be.revertedWithCustomError(soulbound, "ERC721NonexistentToken")
         .withArgs(missing);
     });
 
@@ -143,38 +156,38 @@ describe("IntygSoulbound", () => {
         BigInt(f.commitment) < BigInt(sibling) ? [f.commitment, sibling] : [sibling, f.commitment];
       const root = ethers.keccak256(ethers.concat([a, b])) as `0x${string}`;
       await f.registry.connect(f.key).anchorBatch(root, f.conference, 0, 2);
-      expect(await f.registry.isBatchMember(root, f.commitment, [sibling])).to.equal(true);
+      expect(await f.registry.isBatchMember(1, root, f.commitment, [sibling])).to.equal(true);
       const request = claimRequest({ root, leaf: f.commitment, holder: f.other.address as `0x${string}` });
       const signature = await signClaim(f.key, f.chainId, f.address, request);
       await expect(f.registry.connect(f.relayer).claimToken(request, [sibling], f.key.address, signature))
-        .to.be.revertedWithCustomError(f.registry, "ERC721InvalidSender")
+        .to.be.revertedWithCustomError(f.soulbound, "ERC721InvalidSender")
         .withArgs(ethers.ZeroAddress);
-      expect(await f.registry.ownerOf(f.tokenId)).to.equal(f.holder.address);
-      expect(await f.registry.balanceOf(f.other.address)).to.equal(0);
+      expect(await f.soulbound.ownerOf(f.tokenId)).to.equal(f.holder.address);
+      expect(await f.soulbound.balanceOf(f.other.address)).to.equal(0);
     });
   });
 
   describe("transfers and approvals", () => {
     it("refuses transferFrom, by the holder or anyone", async () => {
-      const { registry, holder, other, tokenId } = await loadFixture(withToken);
+      const { soulbound, holder, other, tokenId } = await loadFixture(withToken);
       for (const sender of [holder, other]) {
-        await expect(registry.connect(sender).transferFrom(holder.address, other.address, tokenId))
-          .to.be.revertedWithCustomError(registry, "IntygSoulboundLocked")
+        await expect(soulbound.connect(sender).transferFrom(holder.address, other.address, tokenId))
+          .to.be.revertedWithCustomError(soulbound, "IntygSoulboundLocked")
           .withArgs(tokenId);
       }
     });
 
     it("refuses both safeTransferFrom overloads", async () => {
-      const { registry, holder, other, tokenId } = await loadFixture(withToken);
+      const { soulbound, holder, other, tokenId } = await loadFixture(withToken);
       await expect(
-        registry
+        soulbound
           .connect(holder)
           ["safeTransferFrom(address,address,uint256)"](holder.address, other.address, tokenId),
       )
-        .to.be.revertedWithCustomError(registry, "IntygSoulboundLocked")
+        .to.be.revertedWithCustomError(soulbound, "IntygSoulboundLocked")
         .withArgs(tokenId);
       await expect(
-        registry
+        soulbound
           .connect(holder)
           ["safeTransferFrom(address,address,uint256,bytes)"](
             holder.address,
@@ -183,27 +196,27 @@ describe("IntygSoulbound", () => {
             "0x1234",
           ),
       )
-        .to.be.revertedWithCustomError(registry, "IntygSoulboundLocked")
+        .to.be.revertedWithCustomError(soulbound, "IntygSoulboundLocked")
         .withArgs(tokenId);
     });
 
     it("refuses approve and setApprovalForAll", async () => {
-      const { registry, holder, other, tokenId } = await loadFixture(withToken);
-      await expect(registry.connect(holder).approve(other.address, tokenId))
-        .to.be.revertedWithCustomError(registry, "IntygSoulboundLocked")
+      const { soulbound, holder, other, tokenId } = await loadFixture(withToken);
+      await expect(soulbound.connect(holder).approve(other.address, tokenId))
+        .to.be.revertedWithCustomError(soulbound, "IntygSoulboundLocked")
         .withArgs(tokenId);
       for (const approved of [true, false]) {
-        await expect(registry.connect(holder).setApprovalForAll(other.address, approved))
-          .to.be.revertedWithCustomError(registry, "IntygSoulboundLocked")
+        await expect(soulbound.connect(holder).setApprovalForAll(other.address, approved))
+          .to.be.revertedWithCustomError(soulbound, "IntygSoulboundLocked")
           .withArgs(0);
       }
-      expect(await registry.getApproved(tokenId)).to.equal(ethers.ZeroAddress);
-      expect(await registry.isApprovedForAll(holder.address, other.address)).to.equal(false);
+      expect(await soulbound.getApproved(tokenId)).to.equal(ethers.ZeroAddress);
+      expect(await soulbound.isApprovedForAll(holder.address, other.address)).to.equal(false);
     });
 
     it("leaves the token with its holder after every attempt", async () => {
-      const { registry, holder, other, tokenId } = await loadFixture(withToken);
-      const asHolder = registry.connect(holder);
+      const { soulbound, holder, other, tokenId } = await loadFixture(withToken);
+      const asHolder = soulbound.connect(holder);
       const attempts = [
         () => asHolder.transferFrom(holder.address, other.address, tokenId),
         () => asHolder["safeTransferFrom(address,address,uint256)"](holder.address, other.address, tokenId),
@@ -218,11 +231,11 @@ describe("IntygSoulbound", () => {
         () => asHolder.setApprovalForAll(other.address, true),
       ];
       for (const attempt of attempts) {
-        await expect(attempt()).to.be.revertedWithCustomError(registry, "IntygSoulboundLocked");
+        await expect(attempt()).to.be.revertedWithCustomError(soulbound, "IntygSoulboundLocked");
       }
-      expect(await registry.ownerOf(tokenId)).to.equal(holder.address);
-      expect(await registry.balanceOf(holder.address)).to.equal(1);
-      expect(await registry.balanceOf(other.address)).to.equal(0);
+      expect(await soulbound.ownerOf(tokenId)).to.equal(holder.address);
+      expect(await soulbound.balanceOf(holder.address)).to.equal(1);
+      expect(await soulbound.balanceOf(other.address)).to.equal(0);
     });
   });
 });

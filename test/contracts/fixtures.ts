@@ -8,8 +8,9 @@ import {
   type IssueRequest,
   intygDomain,
   issueRequestTypes,
+  keyConsentTypes,
 } from "../../packages/credential/src/eip712";
-import type { IntygRegistry } from "../../typechain-types";
+import type { IntygRegistry, IntygSoulbound } from "../../typechain-types";
 
 export const EVENT = 1;
 export const COURSE = 2;
@@ -33,17 +34,27 @@ export async function deployRegistry() {
   const address = (await registry.getAddress()) as `0x${string}`;
   const { chainId } = await ethers.provider.getNetwork();
 
-  await registry.accreditOrganisation(orgAdmin!.address, ethers.id("org-profile"));
-  await registry.accreditOrganisation(otherAdmin!.address, ethers.id("other-profile"));
-  await registry.connect(orgAdmin!).authoriseKey(1, key!.address, 0, 0);
-  await registry.connect(otherAdmin!).authoriseKey(2, otherKey!.address, 0, 0);
+  await registry.accreditOrganisation(orgAdmin!.address, ethers.id("org-profile"), orgNumberHash("org"));
+  await registry.accreditOrganisation(
+    otherAdmin!.address,
+    ethers.id("other-profile"),
+    orgNumberHash("other"),
+  );
+  await authorise(registry, orgAdmin!, 1, key!);
+  await authorise(registry, otherAdmin!, 2, otherKey!);
   await registry.connect(orgAdmin!).createEvent(1, 0, EVENT, ethers.id("conference"));
   await registry.connect(orgAdmin!).createEvent(1, eventIdOf(1, 1), EVENT, ethers.id("hackathon"));
   await registry.connect(orgAdmin!).createEvent(1, 0, COURSE, ethers.id("course"));
   await registry.connect(otherAdmin!).createEvent(2, 0, EVENT, ethers.id("other-event"));
 
+  const soulbound = (await ethers.getContractAt(
+    "IntygSoulbound",
+    await registry.soulbound(),
+  )) as unknown as IntygSoulbound;
+
   return {
     registry,
+    soulbound,
     address,
     chainId,
     governor: governor!,
@@ -59,6 +70,76 @@ export async function deployRegistry() {
     course: eventIdOf(1, 3),
     otherEvent: eventIdOf(2, 1),
   };
+}
+
+/** A stand-in organisation number hash for `label`. */
+export function orgNumberHash(label: string): string {
+  return ethers.id(`organisation-number:${label}`);
+}
+
+/** The key's EIP-712 consent to be authorised for `organisationId` in `[validFrom, validUntil)`. */
+export async function signConsent(
+  key: Signer | HDNodeWallet,
+  registry: IntygRegistry,
+  organisationId: number | bigint,
+  validFrom: number | bigint = 0,
+  validUntil: number | bigint = 0,
+  keyAddress?: string,
+): Promise<string> {
+  const { chainId } = await ethers.provider.getNetwork();
+  const address = (await registry.getAddress()) as `0x${string}`;
+  return key.signTypedData(
+    intygDomain(chainId, address),
+    { KeyConsent: [...keyConsentTypes.KeyConsent] },
+    { organisationId, key: keyAddress ?? (await key.getAddress()), validFrom, validUntil },
+  );
+}
+
+/** A contract key (ERC-1271) and the EOA whose signatures it accepts. */
+export type ContractKey = { address: string; owner: Signer | HDNodeWallet };
+
+/** Authorises `key` for `organisationId` by `admin`, with the key's own consent. */
+export async function authorise(
+  registry: IntygRegistry,
+  admin: Signer,
+  organisationId: number | bigint,
+  key: Signer | HDNodeWallet | ContractKey | string,
+  validFrom: number | bigint = 0,
+  validUntil: number | bigint = 0,
+) {
+  if (typeof key === "string") {
+    // The zero address (or any unknown address) signs nothing: a consent by a throwaway key stands in.
+    key = { address: key, owner: randomKeys.get(key.toLowerCase()) ?? ethers.Wallet.createRandom() };
+  }
+  const [signer, address] =
+    "owner" in key ? [key.owner, key.address] : [key, await (key as Signer).getAddress()];
+  const consent = await signConsent(signer, registry, organisationId, validFrom, validUntil, address);
+  return registry.connect(admin).authoriseKey(organisationId, address, validFrom, validUntil, consent);
+}
+
+const randomKeys = new Map<string, HDNodeWallet>();
+
+/** A fresh random key that can sign its consent; {authorise} also finds it by its address. */
+export function randomKey(): HDNodeWallet {
+  const wallet = ethers.Wallet.createRandom();
+  randomKeys.set(wallet.address.toLowerCase(), wallet);
+  return wallet;
+}
+
+/** The soulbound token id of a commitment or leaf of an organisation: keccak256(abi.encode(organisationId, c)). */
+export function tokenIdOf(organisationId: number | bigint, commitment: string): bigint {
+  return BigInt(
+    ethers.keccak256(
+      ethers.AbiCoder.defaultAbiCoder().encode(["uint32", "bytes32"], [organisationId, commitment]),
+    ),
+  );
+}
+
+let orgNumberSequence = 0;
+/** A fresh organisation number hash, unique in a test run. */
+export function freshOrgNumber(): string {
+  orgNumberSequence += 1;
+  return orgNumberHash(`fresh-${orgNumberSequence}`);
 }
 
 export function eventIdOf(organisationId: number, sequence: number): bigint {
@@ -182,15 +263,15 @@ export async function deployTwoRegistries() {
   const factory = await ethers.getContractFactory("IntygRegistry");
   const second = (await factory.deploy(0, f.governor.address)) as unknown as IntygRegistry;
   await second.waitForDeployment();
-  await second.accreditOrganisation(f.orgAdmin.address, ethers.id("org-profile"));
-  await second.connect(f.orgAdmin).authoriseKey(1, f.key.address, 0, 0);
+  await second.accreditOrganisation(f.orgAdmin.address, ethers.id("org-profile"), orgNumberHash("org"));
+  await authorise(second, f.orgAdmin, 1, f.key);
   await second.connect(f.orgAdmin).createEvent(1, 0, EVENT, ethers.id("conference"));
   return { ...f, second, secondAddress: (await second.getAddress()) as `0x${string}` };
 }
 
-/** The record of `commitment` as a plain object. */
-export async function recordOf(registry: IntygRegistry, commitment: string) {
-  const r = await registry.record(commitment);
+/** The record of `commitment` in organisation `organisationId`'s namespace (default 1) as a plain object. */
+export async function recordOf(registry: IntygRegistry, commitment: string, organisationId = 1) {
+  const r = await registry.record(organisationId, commitment);
   return {
     eventId: r.eventId,
     issuedAt: r.issuedAt,

@@ -20,6 +20,7 @@ import {
   type Hex,
   organisationProfileHash,
   parseClaimPath,
+  parseOrganisationUrn,
   proofDigest,
   type SaltGenerator,
   signBatch,
@@ -210,7 +211,10 @@ export async function makeFixtures(): Promise<Fixtures> {
         "IssueRequest(bytes32 commitment,uint64 eventId,uint64 validUntil,uint32 batchSize,address holder,uint64 deadline)",
       ),
     ),
-    organisationProfileHash: organisationProfileHash(attendance.issuer),
+    organisationProfileHash: organisationProfileHash(
+      attendance.issuer,
+      parseOrganisationUrn(attendance.issuer.id)!.organisationId,
+    ),
     eventMetadataHash: eventMetadataHash(attendance.credentialSubject.achievement),
     attendance: {
       credentialHash: attendance.commitment.root,

@@ -1,5 +1,5 @@
 // The EIP-712 domain and types of Intyg: the one TypeScript definition, checked against the
-// registry's ISSUE_TYPEHASH and CLAIM_TYPEHASH by test/contracts/Eip712.test.ts.
+// registry's ISSUE_TYPEHASH, CLAIM_TYPEHASH and KEY_CONSENT_TYPEHASH by test/contracts/Eip712.test.ts.
 
 /** Name and version of the registry's EIP-712 domain (chain id and registry address complete it). */
 export const EIP712_DOMAIN_NAME = "Intyg";
@@ -31,6 +31,26 @@ export const claimRequestTypes = {
     { name: "deadline", type: "uint64" },
   ],
 } as const;
+
+/**
+ * A key's consent to be authorised as a signing key of `organisationId` in `[validFrom, validUntil)` (0: no end),
+ * signed by the key itself under the registry's domain (which names the chain and the registry).
+ */
+export const keyConsentTypes = {
+  KeyConsent: [
+    { name: "organisationId", type: "uint32" },
+    { name: "key", type: "address" },
+    { name: "validFrom", type: "uint40" },
+    { name: "validUntil", type: "uint40" },
+  ],
+} as const;
+
+export type KeyConsent = {
+  organisationId: number;
+  key: `0x${string}`;
+  validFrom: number | bigint;
+  validUntil: number | bigint;
+};
 
 /** A request to anchor a commitment (a credential, or a batch root when `batchSize` > 0). */
 export type IssueRequest = {

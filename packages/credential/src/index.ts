@@ -87,7 +87,7 @@ export {
 } from "./issue-request";
 export { decodeUtf8Strict, findDuplicateKey } from "./json-text";
 export { isOrganisationNumber, luhnCheckDigit } from "./orgnr";
-export { eventMetadataHash, organisationProfileHash } from "./profile-hash";
+export { eventMetadataHash, organisationNumberHash, organisationProfileHash } from "./profile-hash";
 export {
   checkProofSignature,
   createSignerCache,

@@ -1,17 +1,33 @@
-// The hashes the registry keeps of off-chain metadata: an organisation's profile and an event's or course's
-// description. The ids are left out because the registry assigns them after it receives the hash.
+// The hashes the registry keeps of off-chain metadata: an organisation's profile and organisation number, and an
+// event's or course's description. An event's id is left out because the registry assigns it after it receives
+// the hash; an organisation's profile names the organisation's registry id, so that one organisation's profile
+// hash never matches another's.
 
 import { canonicalJson } from "./canonical";
 import type { Achievement } from "./schema/achievement";
 import type { IssuerProfile } from "./schema/issuer";
 import { type Hex, keccak256, stringToBytes } from "./viem";
 
-/** The organisation profile hash: `keccak256(JCS({ name, legalName, organisationNumber, url }))`. */
+/**
+ * The organisation profile hash: `keccak256(JCS({ organisationId, name, legalName, organisationNumber, url }))`,
+ * where `organisationId` is the organisation's id in the registry.
+ */
 export function organisationProfileHash(
   profile: Pick<IssuerProfile, "name" | "legalName" | "organisationNumber" | "url">,
+  organisationId: number,
 ): Hex {
   const { name, legalName, organisationNumber, url } = profile;
-  return keccak256(stringToBytes(canonicalJson({ name, legalName, organisationNumber, url })));
+  return keccak256(
+    stringToBytes(canonicalJson({ organisationId, name, legalName, organisationNumber, url })),
+  );
+}
+
+/**
+ * The hash of an organisation number as the registry keeps it (unique among accredited organisations):
+ * `keccak256(utf8("intyg:organisation-number:" + organisationNumber))`, the number written `NNNNNN-NNNN`.
+ */
+export function organisationNumberHash(organisationNumber: string): Hex {
+  return keccak256(stringToBytes(`intyg:organisation-number:${organisationNumber}`));
 }
 
 /** The event metadata hash: `keccak256(JCS(achievement without its id))`. */

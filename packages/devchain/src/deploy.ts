@@ -1,4 +1,9 @@
-import { organisationProfileHash } from "@intyg/credential";
+import {
+  intygDomain,
+  keyConsentTypes,
+  organisationNumberHash,
+  organisationProfileHash,
+} from "@intyg/credential";
 import { intygRegistryAbi, intygRegistryBytecode } from "@intyg/registry";
 import {
   type Address,
@@ -27,7 +32,10 @@ export type SeedOrganisationParameters = {
   adminKey: Hex;
   /** A signing key to authorise for the organisation, open-ended. */
   signingKey: Hex;
-  /** The off-chain profile whose hash (the credential format's `organisationProfileHash`) goes on chain. */
+  /**
+   * The off-chain profile whose hash (the credential format's `organisationProfileHash`, with the organisation's
+   * id) and organisation number hash go on chain.
+   */
   profile: { name: string; legalName: string; organisationNumber: string; url: string };
 };
 
@@ -65,16 +73,29 @@ export async function deployRegistry(parameters: DeployRegistryParameters): Prom
   return receipt.contractAddress;
 }
 
-/** Accredits an organisation and authorises one signing key for it; returns the organisation id. */
+/**
+ * Accredits an organisation (its profile hash naming the id it receives, its organisation number hash) and
+ * authorises one signing key for it, with the key's EIP-712 consent; returns the organisation id.
+ */
 export async function seedOrganisation(parameters: SeedOrganisationParameters): Promise<number> {
   const governor = await clients(parameters.rpcUrl, parameters.governorKey);
   const admin = await clients(parameters.rpcUrl, parameters.adminKey);
-  const profileHash = organisationProfileHash(parameters.profile);
+  // Ids are sequential: the next one is the count plus one (governance accredits one at a time).
+  const expectedId =
+    (await governor.publicClient.readContract({
+      address: parameters.registry,
+      abi: intygRegistryAbi,
+      functionName: "organisationCount",
+    })) + 1;
   const accredit = await governor.walletClient.writeContract({
     address: parameters.registry,
     abi: intygRegistryAbi,
     functionName: "accreditOrganisation",
-    args: [admin.walletClient.account.address, profileHash],
+    args: [
+      admin.walletClient.account.address,
+      organisationProfileHash(parameters.profile, expectedId),
+      organisationNumberHash(parameters.profile.organisationNumber),
+    ],
   });
   await governor.publicClient.waitForTransactionReceipt({ hash: accredit });
   const organisationId = await governor.publicClient.readContract({
@@ -82,11 +103,19 @@ export async function seedOrganisation(parameters: SeedOrganisationParameters): 
     abi: intygRegistryAbi,
     functionName: "organisationCount",
   });
+  if (organisationId !== expectedId) throw new Error(`accredited as ${organisationId}, not ${expectedId}`);
+  const key = privateKeyToAccount(parameters.signingKey);
+  const consent = await key.signTypedData({
+    domain: intygDomain(await governor.publicClient.getChainId(), parameters.registry),
+    types: keyConsentTypes,
+    primaryType: "KeyConsent",
+    message: { organisationId, key: key.address, validFrom: 0, validUntil: 0 },
+  });
   const authorise = await admin.walletClient.writeContract({
     address: parameters.registry,
     abi: intygRegistryAbi,
     functionName: "authoriseKey",
-    args: [organisationId, privateKeyToAccount(parameters.signingKey).address, 0, 0],
+    args: [organisationId, key.address, 0, 0, consent],
   });
   await admin.publicClient.waitForTransactionReceipt({ hash: authorise });
   return organisationId;

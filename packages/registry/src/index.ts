@@ -1,4 +1,4 @@
-export { intygRegistryAbi, intygRegistryBytecode } from "./generated";
+export { intygRegistryAbi, intygRegistryBytecode, intygSoulboundAbi } from "./generated";
 export {
   REVOCATION_REASONS,
   type RevocationReason,

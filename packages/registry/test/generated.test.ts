@@ -23,6 +23,9 @@ describe("generated ABI", () => {
     const abiLine = (text: string) =>
       text.split("\n").find((line) => line.startsWith("export const intygRegistryAbi"));
     expect(abiLine(readFileSync(GENERATED_PATH, "utf8"))).to.equal(abiLine(renderGenerated(artifact)));
+    const tokenLine = (text: string) =>
+      text.split("\n").find((line) => line.startsWith("export const intygSoulboundAbi"));
+    expect(tokenLine(readFileSync(GENERATED_PATH, "utf8"))).to.equal(tokenLine(renderGenerated(artifact)));
   });
 });
 

@@ -64,7 +64,7 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       signingKey: DEV_PRIVATE_KEYS[DEV_ROLES.signingKey],
       profile: DEMO_ORGANISATION,
     });
-    // seedOrganisation hashes its own JSON; verifiers expect the credential format's profile hash.
+    // A no-op when the accredited profile hash is the one of this profile already (seedOrganisation hashes it).
     await publishProfileHash({
       rpcUrl: chain.rpcUrl,
       registry,

@@ -55,14 +55,17 @@ export async function loadSigner(source: SignerSource): Promise<Signer> {
 
 /**
  * Warns about organisations whose profile (which every credential carries) does not hash to the profile hash in
- * the registry: verifiers would report a profile mismatch. The organisation's admin fixes it on chain with
- * updateOrganisationProfile(id, organisationProfileHash(profile)).
+ * the registry: verifiers would report a profile mismatch. The organisation's admin proposes
+ * organisationProfileHash(profile, id) with proposeOrganisationProfile, and governance approves it.
  */
 export async function checkProfiles(store: Store, chain: ChainClient, logger: Logger): Promise<void> {
   for (const organisation of await store.organisations.list()) {
     try {
       const onChain = await chain.organisation(organisation.chainOrganisationId);
-      const expected = organisationProfileHash(organisation.profile as OrganisationProfile);
+      const expected = organisationProfileHash(
+        organisation.profile as OrganisationProfile,
+        organisation.chainOrganisationId,
+      );
       if (onChain.status === 0) {
         logger.warn({ organisation: organisation.id }, "the organisation is not accredited in the registry");
       } else if (onChain.profileHash.toLowerCase() !== expected.toLowerCase()) {

@@ -27,7 +27,7 @@ describe("chain error classification", function () {
     const data = encodeErrorResult({
       abi: intygRegistryAbi,
       errorName: "IntygRegistryAlreadyAnchored",
-      args: [`0x${"11".repeat(32)}`],
+      args: [1, `0x${"11".repeat(32)}`],
     });
     const refused = classifyChainError(
       executionError(

@@ -28,7 +28,7 @@ for (const kind of STORE_KINDS) {
           // The hash is stored once the transaction is signed, before it is sent.
           if (point === "before-send") expect(recorded!.txHash).to.equal(null);
           else expect(recorded!.txHash).to.match(/^0x[0-9a-f]{64}$/);
-          const onChainBefore = await h.chain.record(recorded!.root);
+          const onChainBefore = await h.chain.record(h.deployment.organisationId, recorded!.root);
           expect(onChainBefore.issuedAt !== 0).to.equal(point !== "before-send");
 
           const counting = countingChain(h.chain);

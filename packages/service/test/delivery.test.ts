@@ -1,9 +1,16 @@
 import { inflateSync } from "node:zlib";
 import { checkIntegrity, parseShareUrl } from "@intyg/credential";
 import { DEV_PRIVATE_KEYS, localChain } from "@intyg/devchain";
-import { intygRegistryAbi } from "@intyg/registry";
+import { intygRegistryAbi, intygSoulboundAbi } from "@intyg/registry";
 import { expect } from "chai";
-import { createPublicClient, createWalletClient, type Hex, hexToBigInt, http } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  type PublicClient,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { qrPayload } from "../src/delivery/qr";
 import { type AppHarness, CONFERENCE, createAppHarness, expectJson, expectProblem } from "./helpers/harness";
@@ -17,6 +24,20 @@ type Resource = {
   credential: Record<string, unknown>;
   links: Record<string, string>;
 };
+
+/** The token id of a commitment or leaf in the service organisation's namespace, and the token contract. */
+async function tokenOf(client: PublicClient, registry: Address, organisationId: number, commitment: Hex) {
+  const [soulbound, tokenId] = await Promise.all([
+    client.readContract({ address: registry, abi: intygRegistryAbi, functionName: "soulbound" }),
+    client.readContract({
+      address: registry,
+      abi: intygRegistryAbi,
+      functionName: "tokenIdOf",
+      args: [organisationId, commitment],
+    }),
+  ]);
+  return { soulbound, tokenId };
+}
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -235,18 +256,23 @@ describe("delivery: JSON, share link, QR, PDF, holder link, claim voucher, soulb
       ],
     });
     expect((await client.waitForTransactionReceipt({ hash })).status).to.equal("success");
-    const tokenId = hexToBigInt(anchored.batch!.leaf);
+    const { tokenId, soulbound } = await tokenOf(
+      client,
+      voucher.registry,
+      h.deployment.organisationId,
+      anchored.batch!.leaf,
+    );
     const owner = await client.readContract({
-      address: voucher.registry,
-      abi: intygRegistryAbi,
+      address: soulbound,
+      abi: intygSoulboundAbi,
       functionName: "ownerOf",
       args: [tokenId],
     });
     expect(owner).to.equal(holder.address);
     expect(
       await client.readContract({
-        address: voucher.registry,
-        abi: intygRegistryAbi,
+        address: soulbound,
+        abi: intygSoulboundAbi,
         functionName: "locked",
         args: [tokenId],
       }),
@@ -283,11 +309,17 @@ describe("delivery: JSON, share link, QR, PDF, holder link, claim voucher, soulb
     expect(after.status).to.equal("anchored");
     expect(after.batch).to.equal(null);
     const client = createPublicClient({ transport: http(h.deployment.rpcUrl) });
+    const { tokenId, soulbound } = await tokenOf(
+      client,
+      h.deployment.registry,
+      h.deployment.organisationId,
+      issued.commitment,
+    );
     const owner = await client.readContract({
-      address: h.deployment.registry,
-      abi: intygRegistryAbi,
+      address: soulbound,
+      abi: intygSoulboundAbi,
       functionName: "ownerOf",
-      args: [hexToBigInt(issued.commitment)],
+      args: [tokenId],
     });
     expect(owner).to.equal(holder.address);
   });

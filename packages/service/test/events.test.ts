@@ -145,7 +145,9 @@ for (const kind of STORE_KINDS) {
       );
       expect(batches.map((b) => b.size).sort()).to.deep.equal([1, 2]);
       for (const batch of batches) {
-        expect((await h.chain.record(batch.root)).validUntil).to.equal(batch.validUntil);
+        expect((await h.chain.record(h.deployment.organisationId, batch.root)).validUntil).to.equal(
+          batch.validUntil,
+        );
       }
       const first = await expectJson<{
         status: string;

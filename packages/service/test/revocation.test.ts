@@ -69,12 +69,19 @@ for (const kind of STORE_KINDS) {
       await settle();
       const revoked = await get(ids[0]!);
       expect(revoked.revocation!.status).to.equal("confirmed");
-      const onChain = await h.chain.leafRevocation(revoked.batch!.root, revoked.batch!.leaf);
+      const onChain = await h.chain.leafRevocation(
+        h.deployment.organisationId,
+        revoked.batch!.root,
+        revoked.batch!.leaf,
+      );
       expect(onChain.reason).to.equal(REVOCATION_REASONS.issuedInError);
       expect(onChain.revokedAt).to.be.greaterThan(0);
       const other = await get(ids[3]!);
-      expect((await h.chain.leafRevocation(other.batch!.root, other.batch!.leaf)).revokedAt).to.equal(0);
-      expect((await h.chain.record(other.batch!.root)).revokedAt).to.equal(0);
+      expect(
+        (await h.chain.leafRevocation(h.deployment.organisationId, other.batch!.root, other.batch!.leaf))
+          .revokedAt,
+      ).to.equal(0);
+      expect((await h.chain.record(h.deployment.organisationId, other.batch!.root)).revokedAt).to.equal(0);
       // Asking again with the same reason changes nothing; another reason is a conflict.
       expect(
         (await h.call("POST", `/v1/credentials/${ids[0]}/revoke`, { body: { reason: "issuedInError" } }))
@@ -105,11 +112,15 @@ for (const kind of STORE_KINDS) {
       expect(fresh.status).to.equal("anchored");
       expect(old.supersededBy).to.equal(replacement.id);
       expect(old.revocation).to.deep.include({ reason: "superseded", status: "confirmed" });
-      expect(await h.chain.supersededBy(old.batch!.root, old.batch!.leaf)).to.equal(fresh.commitment);
-      expect((await h.chain.leafRevocation(old.batch!.root, old.batch!.leaf)).reason).to.equal(
-        REVOCATION_REASONS.superseded,
-      );
-      expect((await h.chain.record(fresh.commitment)).issuedAt).to.be.greaterThan(0);
+      expect(
+        await h.chain.supersededBy(h.deployment.organisationId, old.batch!.root, old.batch!.leaf),
+      ).to.equal(fresh.commitment);
+      expect(
+        (await h.chain.leafRevocation(h.deployment.organisationId, old.batch!.root, old.batch!.leaf)).reason,
+      ).to.equal(REVOCATION_REASONS.superseded);
+      expect(
+        (await h.chain.record(h.deployment.organisationId, fresh.commitment)).issuedAt,
+      ).to.be.greaterThan(0);
       await expectProblem(await h.call("POST", `/v1/credentials/${ids[1]}/reissue`, { body: {} }), 409);
     });
 
@@ -127,10 +138,12 @@ for (const kind of STORE_KINDS) {
       );
       await settle();
       const fresh = await get(replacement.id);
-      expect(await h.chain.supersededBy(single.commitment, ZERO)).to.equal(fresh.commitment);
-      expect((await h.chain.record(single.commitment)).revocationReason).to.equal(
-        REVOCATION_REASONS.superseded,
+      expect(await h.chain.supersededBy(h.deployment.organisationId, single.commitment, ZERO)).to.equal(
+        fresh.commitment,
       );
+      expect(
+        (await h.chain.record(h.deployment.organisationId, single.commitment)).revocationReason,
+      ).to.equal(REVOCATION_REASONS.superseded);
     });
 
     it("revokes a single credential with revoke(commitment, code)", async () => {
@@ -146,7 +159,7 @@ for (const kind of STORE_KINDS) {
         202,
       );
       await settle();
-      const record = await h.chain.record(single.commitment);
+      const record = await h.chain.record(h.deployment.organisationId, single.commitment);
       expect(record.revocationReason).to.equal(REVOCATION_REASONS.fraud);
       expect((await get(single.id)).revocation!.status).to.equal("confirmed");
     });
@@ -164,7 +177,7 @@ for (const kind of STORE_KINDS) {
       expect(revoked.revocation!.status).to.equal("confirmed");
       await settle();
       expect((await get(pending.id)).status).to.equal("cancelled");
-      expect((await h.chain.record(pending.commitment)).issuedAt).to.equal(0);
+      expect((await h.chain.record(h.deployment.organisationId, pending.commitment)).issuedAt).to.equal(0);
       const batches = await h.store.anchoring.listBatches(h.organisation.id);
       for (const batch of batches) {
         const members = await h.store.anchoring.batchMembers(batch.id);
@@ -199,7 +212,12 @@ for (const kind of STORE_KINDS) {
         expect(checkIntegrity(other.credential).ok).to.equal(true);
         expect(verifyBatchProof(other.batch!.root, other.commitment, other.batch!.proof)).to.equal(true);
         expect(
-          await h.chain.isBatchMember(other.batch!.root, other.batch!.leaf, other.batch!.proof),
+          await h.chain.isBatchMember(
+            h.deployment.organisationId,
+            other.batch!.root,
+            other.batch!.leaf,
+            other.batch!.proof,
+          ),
         ).to.equal(true);
         expect((await h.call("GET", `/v1/credentials/${id}/pdf`)).status).to.equal(200);
       }
@@ -209,9 +227,10 @@ for (const kind of STORE_KINDS) {
         202,
       );
       await settle();
-      expect((await h.chain.leafRevocation(before.batch!.root, before.batch!.leaf)).reason).to.equal(
-        REVOCATION_REASONS.withdrawn,
-      );
+      expect(
+        (await h.chain.leafRevocation(h.deployment.organisationId, before.batch!.root, before.batch!.leaf))
+          .reason,
+      ).to.equal(REVOCATION_REASONS.withdrawn);
       // A revoked credential cannot be superseded; an erased one only with the corrected subject.
       await expectProblem(await h.call("POST", `/v1/credentials/${ids[2]}/reissue`, { body: {} }), 409);
       await expectJson(await h.call("POST", `/v1/credentials/${ids[4]}/erase`), 200);
@@ -239,7 +258,7 @@ for (const kind of STORE_KINDS) {
       );
       expect(erased.status).to.equal("cancelled");
       await settle();
-      expect((await h.chain.record(pending.commitment)).issuedAt).to.equal(0);
+      expect((await h.chain.record(h.deployment.organisationId, pending.commitment)).issuedAt).to.equal(0);
     });
   });
 }

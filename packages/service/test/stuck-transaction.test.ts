@@ -535,7 +535,9 @@ describe("a stuck transaction is replaced", function () {
     expect(revokeTx.input).to.equal(revoking.first.input);
     expect((await receiptOrNull(client, revoked.revocationTxHash!))!.status).to.equal("success");
     const batch = (await batchOf(n))!;
-    expect((await n.h.chain.leafRevocation(batch.root, revoked.leaf!)).revokedAt).to.be.greaterThan(0);
+    expect(
+      (await n.h.chain.leafRevocation(n.h.deployment.organisationId, batch.root, revoked.leaf!)).revokedAt,
+    ).to.be.greaterThan(0);
     await worker.drain(10_000);
   });
 });

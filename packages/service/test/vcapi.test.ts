@@ -38,7 +38,9 @@ describe("VC-API", () => {
     expect(vc.credentialSubject.achievement.id).to.equal(urn);
     expect(checkIntegrity(vc).ok).to.equal(true);
     await h.worker.runOnce();
-    expect((await h.chain.record(vc.commitment.root)).issuedAt).to.be.greaterThan(0);
+    expect(
+      (await h.chain.record(h.deployment.organisationId, vc.commitment.root)).issuedAt,
+    ).to.be.greaterThan(0);
   });
 
   it("accepts the service's event id in options, and refuses unknown events and fields", async () => {

@@ -48,7 +48,7 @@ for (const kind of STORE_KINDS) {
       expect(batches).to.have.length(1);
       const batch = batches[0]!;
       expect(batch.status).to.equal("anchored");
-      const record = await h.chain.record(batch.root);
+      const record = await h.chain.record(h.deployment.organisationId, batch.root);
       expect(record.issuedAt).to.be.greaterThan(0);
       expect(record.batchSize).to.equal(200);
       expect(record.eventId.toString()).to.equal(event.chainEventId);
@@ -56,11 +56,20 @@ for (const kind of STORE_KINDS) {
       expect(members).to.have.length(200);
       for (const member of members.slice(0, 20)) {
         expect(member.status).to.equal("anchored");
-        expect(await h.chain.isBatchMember(batch.root, member.leaf!, member.proof!)).to.equal(true);
+        expect(
+          await h.chain.isBatchMember(h.deployment.organisationId, batch.root, member.leaf!, member.proof!),
+        ).to.equal(true);
         expect(verifyBatchProof(batch.root, member.commitment, member.proof!)).to.equal(true);
       }
       // A wrong proof does not check.
-      expect(await h.chain.isBatchMember(batch.root, members[0]!.leaf!, members[1]!.proof!)).to.equal(false);
+      expect(
+        await h.chain.isBatchMember(
+          h.deployment.organisationId,
+          batch.root,
+          members[0]!.leaf!,
+          members[1]!.proof!,
+        ),
+      ).to.equal(false);
     });
   });
 }

@@ -1,7 +1,7 @@
 // The checks that read the registry — issuer, anchor, revocation, event — and validity, which reads the
 // clock. Each works on values already loaded in a reader, so a whole run needs one batched read.
 
-import { eventMetadataHash, organisationProfileHash } from "@intyg/credential";
+import { eventMetadataHash, organisationNumberHash, organisationProfileHash } from "@intyg/credential";
 import { revocationReasonName } from "@intyg/registry";
 import { type Hex, isAddressEqual } from "viem";
 import { formatTime, message, reasonText } from "./messages";
@@ -10,6 +10,7 @@ import type { ChainTarget, PreparedCredential } from "./prepare";
 import {
   EVENT_KIND,
   ORGANISATION_STATUS,
+  profileInForce,
   type ReaderContext,
   type RegistryQuery,
   type RegistryReader,
@@ -38,24 +39,30 @@ export type ChainCheckOptions = {
   checkMetadata: boolean;
 };
 
-/** The registry reads the chain checks of one credential need. */
+/**
+ * The registry reads the chain checks of one credential need. Its record, leaf revocation and supersession are
+ * read in the issuer organisation's namespace: another organisation's record of the same commitment is not its.
+ */
 export function chainQueries(target: ChainTarget): RegistryQuery[] {
+  const organisationId = target.organisationId;
   const queries: RegistryQuery[] = [
-    { kind: "organisation", organisationId: target.organisationId },
+    { kind: "organisation", organisationId },
+    { kind: "profileHistory", organisationId },
     { kind: "signingKey", key: target.signer },
     { kind: "event", eventId: target.eventId },
-    { kind: "record", commitment: target.anchoredCommitment },
+    { kind: "record", organisationId, commitment: target.anchoredCommitment },
   ];
   const leaf = target.leaf ?? ZERO_HASH;
-  if (target.leaf) queries.push({ kind: "leafRevocation", root: target.anchoredCommitment, leaf });
-  queries.push({ kind: "supersededBy", root: target.anchoredCommitment, leaf });
+  if (target.leaf)
+    queries.push({ kind: "leafRevocation", organisationId, root: target.anchoredCommitment, leaf });
+  queries.push({ kind: "supersededBy", organisationId, root: target.anchoredCommitment, leaf });
   return queries;
 }
 
 /**
- * The history reads a second round needs: when a credential's issuer profile or achievement does not hash to
- * the registry's current value, whether it hashed to an earlier one (an organisation may update its profile;
- * what it issued before stays valid). Rare, so read only then.
+ * The history reads a second round needs: when a credential's achievement does not hash to the registry's
+ * current value, whether it hashed to an earlier one. Rare, so read only then. (The issuer's profile history is
+ * read in the first round: only the profile in force when the credential was issued is accepted.)
  */
 export function historyQueries(
   prepared: PreparedCredential,
@@ -65,10 +72,6 @@ export function historyQueries(
   const { target, credential } = prepared;
   if (!checkMetadata || !target || !credential || view.status !== "ready") return [];
   const queries: RegistryQuery[] = [];
-  const organisation = view.reader.get({ kind: "organisation", organisationId: target.organisationId });
-  if (organisation && !sameHash(profileHashOf(credential.issuer), organisation.profileHash)) {
-    queries.push({ kind: "profileHistory", organisationId: target.organisationId });
-  }
   const event = view.reader.get({ kind: "event", eventId: target.eventId });
   if (event && !sameHash(metadataHashOf(credential.credentialSubject.achievement), event.metadataHash)) {
     queries.push({ kind: "metadataHistory", eventId: target.eventId });
@@ -94,8 +97,18 @@ function memoHash<T>(kind: string, value: T, hash: (value: T) => Hex): Hex {
   return result;
 }
 
-const profileHashOf = (issuer: Parameters<typeof organisationProfileHash>[0]) =>
-  memoHash("profile", issuer, organisationProfileHash);
+const profileHashOf = (issuer: Parameters<typeof organisationProfileHash>[0], organisationId: number) =>
+  memoHash("profile", { organisationId, issuer }, (v) => organisationProfileHash(v.issuer, v.organisationId));
+
+/** Scripts a name's letters may mix only by accident or to deceive (a Cyrillic "о" in a Latin name). */
+const SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u, /\p{Script=Armenian}/u];
+
+/** Whether `name` mixes letters of more than one script (a confusable look-alike of another name). */
+export function mixesScripts(name: string): boolean {
+  let found = 0;
+  for (const script of SCRIPTS) if (script.test(name)) found += 1;
+  return found > 1;
+}
 const metadataHashOf = (achievement: Parameters<typeof eventMetadataHash>[0]) =>
   memoHash("metadata", achievement, eventMetadataHash);
 
@@ -198,16 +211,31 @@ export function runChainChecks(
     return;
   }
 
-  const organisation = reader.get({ kind: "organisation", organisationId: target.organisationId });
+  const organisationId = target.organisationId;
+  const organisation = reader.get({ kind: "organisation", organisationId });
+  const profiles = reader.get({ kind: "profileHistory", organisationId });
   const key = reader.get({ kind: "signingKey", key: target.signer });
   const event = reader.get({ kind: "event", eventId: target.eventId });
-  const record = reader.get({ kind: "record", commitment: target.anchoredCommitment });
+  const record = reader.get({ kind: "record", organisationId, commitment: target.anchoredCommitment });
   const leaf = target.leaf ?? ZERO_HASH;
   const leafRevocation = target.leaf
-    ? reader.get({ kind: "leafRevocation", root: target.anchoredCommitment, leaf })
+    ? reader.get({ kind: "leafRevocation", organisationId, root: target.anchoredCommitment, leaf })
     : undefined;
-  const replacement = reader.get({ kind: "supersededBy", root: target.anchoredCommitment, leaf });
-  if (!organisation || !key || !event || !record || !replacement || (target.leaf && !leafRevocation)) {
+  const replacement = reader.get({
+    kind: "supersededBy",
+    organisationId,
+    root: target.anchoredCommitment,
+    leaf,
+  });
+  if (
+    !organisation ||
+    !profiles ||
+    !key ||
+    !event ||
+    !record ||
+    !replacement ||
+    (target.leaf && !leafRevocation)
+  ) {
     const detail = "some values could not be read";
     checks.fail("issuer", "read-failed", "anchor.unavailable", { detail });
     checks.skip("anchor", "read-failed", "skipped.unavailable");
@@ -239,10 +267,16 @@ export function runChainChecks(
     } else if (
       options.checkMetadata &&
       credential &&
-      !knownHash(reader, profileHashOf(credential.issuer), organisation.profileHash, {
-        kind: "profileHistory",
-        organisationId: target.organisationId,
-      })
+      // Only the profile in force when the credential was issued, bound to this organisation's id, and the
+      // organisation number accredited for it.
+      (!sameHash(
+        profileHashOf(credential.issuer, organisationId),
+        profileInForce(profiles, issuedAt) ?? "",
+      ) ||
+        !sameHash(
+          organisationNumberHash(credential.issuer.organisationNumber),
+          organisation.organisationNumberHash,
+        ))
     ) {
       checks.fail("issuer", "profile-mismatch", "issuer.profile-mismatch", {
         organisationId: target.organisationId,
@@ -267,9 +301,11 @@ export function runChainChecks(
       checks.pass("issuer", "issuer.ok", {
         name,
         orgnr: credential?.issuer.organisationNumber,
+        organisationId,
         signer,
         at: formatTime(issuedAt, lang),
       });
+      if (mixesScripts(name)) checks.append("issuer", message(checks.lang, "issuer.mixed-scripts", { name }));
     }
   }
 

@@ -47,7 +47,7 @@ const en = {
   "signature.binding": (p) => `The signature does not cover this credential: ${p.detail}.`,
   // issuer
   "issuer.ok": (p) =>
-    `${p.name} (org. no. ${p.orgnr}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}).`,
+    `${p.name} (org. no. ${p.orgnr}, registry organisation ${p.organisationId}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} is not accredited in the registry.`,
   "issuer.untrusted-registry": (p) =>
     `The credential names registry ${p.registry}, but this verifier is not configured to trust a registry, so accreditation cannot be established (give the registry to trust).`,
@@ -62,6 +62,8 @@ const en = {
     `The issuer's profile in the credential (name, legal name, organisation number, web site) is not the one accredited in the registry for organisation ${p.organisationId}.`,
   "issuer.mismatch": (p) =>
     `The issuer (organisation ${p.issuerOrganisation}) is not the organisation of the event (${p.eventOrganisation}).`,
+  "issuer.mixed-scripts": (p) =>
+    `Note: the issuer's name "${p.name}" mixes letters of different scripts (for example a Cyrillic letter among Latin ones); it may imitate another organisation's name — compare the organisation number and registry id.`,
   // anchor
   "anchor.ok": (p) => `The credential is anchored in the registry on chain ${p.chainId} since ${p.at}.`,
   "anchor.batch-ok": (p) =>
@@ -195,7 +197,7 @@ const sv: Record<MessageKey, Template> = {
     `Signaturen gjordes av ${p.signer}, inte av nyckeln som beviset anger (${p.expected}).`,
   "signature.binding": (p) => `Signaturen gäller inte det här intyget: ${p.detail}.`,
   "issuer.ok": (p) =>
-    `${p.name} (org.nr ${p.orgnr}) är en godkänd utfärdare i registret, och nyckeln ${p.signer} var behörig att signera för den när intyget utfärdades (${p.at}).`,
+    `${p.name} (org.nr ${p.orgnr}, organisation ${p.organisationId} i registret) är en godkänd utfärdare i registret, och nyckeln ${p.signer} var behörig att signera för den när intyget utfärdades (${p.at}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} är inte godkänd som utfärdare i registret.`,
   "issuer.untrusted-registry": (p) =>
     `Intyget anger registret ${p.registry}, men verifieringen är inte inställd på att lita på något register, så utfärdarens godkännande kan inte fastställas (ange registret att lita på).`,
@@ -209,6 +211,8 @@ const sv: Record<MessageKey, Template> = {
     `Utfärdarens uppgifter i intyget (namn, juridiskt namn, organisationsnummer, webbplats) är inte de som är godkända i registret för organisation ${p.organisationId}.`,
   "issuer.mismatch": (p) =>
     `Utfärdaren (organisation ${p.issuerOrganisation}) är inte den organisation som äger evenemanget (${p.eventOrganisation}).`,
+  "issuer.mixed-scripts": (p) =>
+    `Obs: utfärdarens namn "${p.name}" blandar bokstäver från olika skriftsystem (till exempel en kyrillisk bokstav bland latinska); det kan efterlikna en annan organisations namn — jämför organisationsnummer och id i registret.`,
   "anchor.ok": (p) => `Intyget är förankrat i registret på kedja ${p.chainId} sedan ${p.at}.`,
   "anchor.batch-ok": (p) =>
     `Intyget är ett av ${p.size} som förankrades i en gemensam omgång på kedja ${p.chainId} sedan ${p.at}; dess Merkle-bevis stämmer.`,

@@ -122,10 +122,11 @@ describe("batch verification", function () {
     const reader = createRpcReader({ client, registry: fx.registry });
     await reader.context();
     calls = 0;
-    // 300 records of 192 bytes each (plus 128 of encoding): 120 in one call would return 38 KiB, which the node
+    // 300 records of 224 bytes each (plus 128 of encoding): 120 in one call would return 38 KiB, which the node
     // refuses as code too large; then everything was read again in quarters.
     const queries: RegistryQuery[] = Array.from({ length: 300 }, (_, i) => ({
       kind: "record",
+      organisationId: 1,
       commitment: keccak256(toHex(i)),
     }));
     await reader.load(queries);

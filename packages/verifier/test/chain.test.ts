@@ -9,7 +9,7 @@ import {
   verifyCredential,
   verifyCredentials,
 } from "../src";
-import { account, createFixture, type Fixture } from "./fixture";
+import { account, createFixture, type Fixture, PROFILE } from "./fixture";
 
 function statuses(report: VerificationReport): Record<string, string> {
   return Object.fromEntries(report.checks.map((check: Check) => [check.id, check.status]));
@@ -98,10 +98,15 @@ describe("verification against a real chain", function () {
 
   it("fails a revoked credential with the reason, and says what superseded it", async () => {
     const revoked = await fx.issue();
-    await fx.write(2, "revoke", [revoked.commitment.root, REVOCATION_REASONS.withdrawn]);
+    await fx.write(2, "revoke", [fx.organisationId, revoked.commitment.root, REVOCATION_REASONS.withdrawn]);
     const old = await fx.issue();
     const replacement = await fx.issue();
-    await fx.write(1, "supersede", [old.commitment.root, zeroHash, replacement.commitment.root]);
+    await fx.write(1, "supersede", [
+      fx.organisationId,
+      old.commitment.root,
+      zeroHash,
+      replacement.commitment.root,
+    ]);
     const [a, b, c] = await verifyCredentials([revoked, old, replacement], { ...opts(), lang: "en" });
     expect(a!.verified).to.equal(false);
     expect(check(a!, "revocation")).to.include({ status: "failed", code: "revoked" });
@@ -118,13 +123,18 @@ describe("verification against a real chain", function () {
 
   it("fails a revoked leaf of a batch, and every credential of a revoked batch", async () => {
     const batch = await fx.issueBatch(4);
-    await fx.write(2, "revokeLeaf", [batch[1]!.anchor.batch!.root, batch[1]!.anchor.batch!.leaf, 1]);
+    await fx.write(2, "revokeLeaf", [
+      fx.organisationId,
+      batch[1]!.anchor.batch!.root,
+      batch[1]!.anchor.batch!.leaf,
+      1,
+    ]);
     const reports = await verifyCredentials(batch, { ...opts(), lang: "en" });
     expect(reports.map((r) => r.verified)).to.deep.equal([true, false, true, true]);
     expect(check(reports[1]!, "revocation").message).to.match(/issued in error/);
 
     const whole = await fx.issueBatch(2);
-    await fx.write(1, "revoke", [whole[0]!.anchor.batch!.root, REVOCATION_REASONS.fraud]);
+    await fx.write(1, "revoke", [fx.organisationId, whole[0]!.anchor.batch!.root, REVOCATION_REASONS.fraud]);
     const wholeReports = await verifyCredentials(whole, { ...opts(), lang: "en" });
     for (const report of wholeReports) {
       expect(check(report, "revocation").message).to.match(/whole batch.*fraud/);
@@ -186,8 +196,8 @@ describe("verification against a real chain", function () {
 
   it("keeps what a removed key signed while valid, and fails what it signed after removal", async () => {
     // Key #4 is authorised, signs one credential, then is removed; key #3 stays valid and anchors the second.
-    await fx.write(1, "authoriseKey", [fx.organisationId, account(4).address, 0, 0]);
-    await fx.write(1, "authoriseKey", [fx.organisationId, account(3).address, 0, 0]);
+    await fx.authorise(4);
+    await fx.authorise(3);
     const before = await fx.issue({ signer: 4 });
     await fx.increaseTime(5);
     await fx.write(1, "removeKey", [account(4).address]);
@@ -229,15 +239,8 @@ describe("verification against a real chain", function () {
   it("keeps credentials valid after the organisation updates its profile or the event its description", async () => {
     const credential = await fx.issue();
     const newHash = `0x${"11".repeat(32)}` as const;
+    const renamed = { ...PROFILE, url: "https://renamed.example.se" };
     const read = async () => ({
-      profile: (
-        await fx.publicClient.readContract({
-          address: fx.registry,
-          abi: intygRegistryAbi,
-          functionName: "organisation",
-          args: [fx.organisationId],
-        })
-      ).profileHash,
       metadata: (
         await fx.publicClient.readContract({
           address: fx.registry,
@@ -248,7 +251,7 @@ describe("verification against a real chain", function () {
       ).metadataHash,
     });
     const before = await read();
-    await fx.write(1, "updateOrganisationProfile", [fx.organisationId, newHash]);
+    await fx.setProfile(renamed);
     await fx.write(1, "updateEventMetadata", [fx.eventId, newHash]);
     try {
       const report = await verifyCredential(credential, opts());
@@ -256,8 +259,55 @@ describe("verification against a real chain", function () {
       const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
       expect((await verifyCredential(credential, { snapshot })).verified).to.equal(true);
     } finally {
-      await fx.write(1, "updateOrganisationProfile", [fx.organisationId, before.profile]);
+      await fx.setProfile(PROFILE);
       await fx.write(1, "updateEventMetadata", [fx.eventId, before.metadata]);
+    }
+  });
+
+  it("accepts only the profile in force when the credential was issued, never a later or an earlier one", async () => {
+    const renamed = { ...PROFILE, name: "Region Exempel (ny)" };
+    // Signed and anchored while PROFILE is in force, but carrying the profile approved afterwards.
+    const early = await fx.issue({ issuer: { name: renamed.name } });
+    await fx.increaseTime(5);
+    await fx.setProfile(renamed);
+    try {
+      const late = await fx.issue({ issuer: { name: renamed.name } });
+      // Issued under the new profile while carrying the old one.
+      const stale = await fx.issue();
+      const [a, b, c] = await verifyCredentials([early, late, stale], { ...opts(), lang: "en" });
+      expect(check(a!, "issuer")).to.include({ status: "failed", code: "profile-mismatch" });
+      expect(b!.verified, JSON.stringify(b!.checks)).to.equal(true);
+      expect(check(c!, "issuer")).to.include({ status: "failed", code: "profile-mismatch" });
+      const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+      const offline = await verifyCredentials([early, late], { snapshot });
+      expect(offline.map((r) => r.verified)).to.deep.equal([false, true]);
+    } finally {
+      await fx.increaseTime(5);
+      await fx.setProfile(PROFILE);
+    }
+  });
+
+  it("flags an issuer name that mixes scripts, and shows the organisation number and registry id", async () => {
+    // "Regiоn" with a Cyrillic о: accredited by governance, but a person should be told.
+    const lookalike = { ...PROFILE, name: "Regi\u043en Exempel" };
+    await fx.increaseTime(5);
+    await fx.setProfile(lookalike);
+    try {
+      const credential = await fx.issue({ issuer: { name: lookalike.name } });
+      const report = await verifyCredential(credential, { ...opts(), lang: "en" });
+      expect(report.verified, JSON.stringify(report.checks)).to.equal(true);
+      const issuer = check(report, "issuer");
+      expect(issuer.message).to.include(PROFILE.organisationNumber);
+      expect(issuer.message).to.include(`registry organisation ${fx.organisationId}`);
+      expect(issuer.message).to.match(/mixes letters of different scripts/);
+      const plain = await verifyCredential(await fx.issue({ issuer: { name: lookalike.name } }), {
+        ...opts(),
+        lang: "sv",
+      });
+      expect(check(plain, "issuer").message).to.match(/olika skriftsystem/);
+    } finally {
+      await fx.increaseTime(5);
+      await fx.setProfile(PROFILE);
     }
   });
 

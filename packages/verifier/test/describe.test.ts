@@ -44,7 +44,7 @@ describe("a verified credential in words", function () {
     expect(fieldsOf(en).anchoredAt).to.match(/\(Swedish time\)$/);
     // Nothing for a credential that failed.
     const revoked = await fx.issue();
-    await fx.write(2, "revoke", [revoked.commitment.root, 3]);
+    await fx.write(2, "revoke", [fx.organisationId, revoked.commitment.root, 3]);
     expect((await verifyCredential(revoked, opts())).description).to.equal(undefined);
   });
 

@@ -8,13 +8,22 @@ import {
   buildCourseCredential,
   type Credential,
   eventMetadataHash,
+  intygDomain,
+  keyConsentTypes,
   luhnCheckDigit,
   organisationProfileHash,
   signBatch,
   signCredential,
   type UnsignedCredential,
 } from "@intyg/credential";
-import { DEV_PRIVATE_KEYS, type DevChain, deployRegistry, localChain, startDevChain } from "@intyg/devchain";
+import {
+  DEV_PRIVATE_KEYS,
+  type DevChain,
+  deployRegistry,
+  localChain,
+  seedOrganisation,
+  startDevChain,
+} from "@intyg/devchain";
 import { intygRegistryAbi } from "@intyg/registry";
 import {
   type Address,
@@ -65,6 +74,10 @@ export type Fixture = {
   wallet(index: number): WalletClient;
   /** Sends a registry transaction from dev account `index` and waits for it. */
   write(index: number, functionName: string, args: readonly unknown[]): Promise<void>;
+  /** Authorises dev account `index` as a key of the organisation (admin #1), with the key's consent. */
+  authorise(index: number, validFrom?: number, validUntil?: number): Promise<void>;
+  /** Puts a profile in force: the admin (#1) proposes its hash, governance (#0) approves it. */
+  setProfile(profile: typeof PROFILE): Promise<void>;
   /** An unsigned credential of the event (or the course). */
   unsigned(options?: UnsignedOptions): UnsignedCredential;
   /** Builds, signs (key #2 unless `signer`) and anchors one credential. */
@@ -132,12 +145,16 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
   };
 
-  await write(roles.governor, "accreditOrganisation", [
-    account(roles.admin).address,
-    organisationProfileHash(PROFILE),
-  ]);
-  const organisationId = 1;
-  await write(roles.admin, "authoriseKey", [organisationId, account(roles.signer).address, 0, 0]);
+  // Accredits the organisation (profile hash bound to its id, organisation number hash) and authorises the
+  // signing key with the key's consent.
+  const organisationId = await seedOrganisation({
+    rpcUrl,
+    registry,
+    governorKey: DEV_PRIVATE_KEYS[roles.governor]!,
+    adminKey: DEV_PRIVATE_KEYS[roles.admin]!,
+    signingKey: DEV_PRIVATE_KEYS[roles.signer]!,
+    profile: PROFILE,
+  });
 
   let courseId = 0n;
   let eventId = 0n;
@@ -189,6 +206,26 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     publicClient,
     wallet,
     write,
+    async authorise(index, validFrom = 0, validUntil = 0) {
+      const consent = await account(index).signTypedData({
+        domain: intygDomain(chainId, registry),
+        types: keyConsentTypes,
+        primaryType: "KeyConsent",
+        message: { organisationId, key: account(index).address, validFrom, validUntil },
+      });
+      await write(1, "authoriseKey", [
+        organisationId,
+        account(index).address,
+        validFrom,
+        validUntil,
+        consent,
+      ]);
+    },
+    async setProfile(profile) {
+      const hash = organisationProfileHash(profile, organisationId);
+      await write(1, "proposeOrganisationProfile", [organisationId, hash]);
+      await write(0, "approveOrganisationProfile", [organisationId, hash]);
+    },
     unsigned: (options) => makeUnsigned(options),
     async issue(options = {}) {
       const signerIndex = options.signer ?? roles.signer;

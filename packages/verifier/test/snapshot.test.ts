@@ -17,9 +17,18 @@ describe("offline verification on a snapshot", function () {
   it("records the registry from its events and verifies with no network, stating the snapshot's block and age", async () => {
     const valid = await fx.issue();
     const revoked = await fx.issue();
-    await fx.write(2, "revoke", [revoked.commitment.root, REVOCATION_REASONS.issuedInError]);
+    await fx.write(2, "revoke", [
+      fx.organisationId,
+      revoked.commitment.root,
+      REVOCATION_REASONS.issuedInError,
+    ]);
     const batch = await fx.issueBatch(3);
-    await fx.write(2, "revokeLeaf", [batch[0]!.anchor.batch!.root, batch[0]!.anchor.batch!.leaf, 3]);
+    await fx.write(2, "revokeLeaf", [
+      fx.organisationId,
+      batch[0]!.anchor.batch!.root,
+      batch[0]!.anchor.batch!.leaf,
+      3,
+    ]);
     const unanchored = await fx.issue({ anchor: false });
 
     const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
@@ -29,7 +38,7 @@ describe("offline verification on a snapshot", function () {
     const text = JSON.stringify(snapshot);
 
     // A revocation after the snapshot is not in it.
-    await fx.write(2, "revoke", [valid.commitment.root, REVOCATION_REASONS.other]);
+    await fx.write(2, "revoke", [fx.organisationId, valid.commitment.root, REVOCATION_REASONS.other]);
 
     const blockTime = snapshot.blockTimestamp;
     const now = (blockTime + 7200) * 1000;

@@ -142,7 +142,7 @@ describe("trust anchors", function () {
 
   it("reports no claims for a failed credential; a revoked one keeps only the chain's status", async () => {
     const credential = await fx.issue();
-    await fx.write(2, "revoke", [credential.commitment.root, 3]);
+    await fx.write(2, "revoke", [fx.organisationId, credential.commitment.root, 3]);
     const report = await verifyCredential(credential, { rpcUrl: fx.rpcUrl, registry: fx.registry });
     expect(report.verified).to.equal(false);
     expect(report.credential).to.equal(undefined);

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       },
     });
     const revoked = await fx.issue();
-    await fx.write(2, "revoke", [revoked.commitment.root, 3]);
+    await fx.write(2, "revoke", [fx.organisationId, revoked.commitment.root, 3]);
     const tampered = clone(valid);
     tampered.credentialSubject.name = "Mallory";
     const batch = await fx.issueBatch(5);

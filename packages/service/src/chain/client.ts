@@ -34,6 +34,8 @@ export type RegistryRecord = {
   revokedAt: number;
   revocationReason: number;
   batchSize: number;
+  /** The anchoring key's index in its organisation plus one. */
+  anchoredBy: number;
 };
 
 export type LeafRevocation = { revokedAt: number; reason: number };
@@ -100,10 +102,11 @@ export interface ChainClient {
   readonly relayerAddress: Address;
 
   blockNumber(): Promise<bigint>;
-  record(commitment: Hex): Promise<RegistryRecord>;
-  leafRevocation(root: Hex, leaf: Hex): Promise<LeafRevocation>;
-  supersededBy(root: Hex, leaf: Hex): Promise<Hex>;
-  isBatchMember(root: Hex, leaf: Hex, proof: readonly Hex[]): Promise<boolean>;
+  /** The record of `commitment` in the organisation's namespace (every organisation has its own). */
+  record(organisationId: number, commitment: Hex): Promise<RegistryRecord>;
+  leafRevocation(organisationId: number, root: Hex, leaf: Hex): Promise<LeafRevocation>;
+  supersededBy(organisationId: number, root: Hex, leaf: Hex): Promise<Hex>;
+  isBatchMember(organisationId: number, root: Hex, leaf: Hex, proof: readonly Hex[]): Promise<boolean>;
   eventInfo(
     eventId: bigint,
   ): Promise<{ metadataHash: Hex; parentId: bigint; createdAt: number; kind: number }>;
@@ -125,9 +128,18 @@ export interface ChainClient {
     options?: WriteOptions,
   ): Promise<Hex>;
   issueSigned(args: { request: IssueRequestArgs; signature: Hex }, options?: WriteOptions): Promise<Hex>;
-  revoke(args: { commitment: Hex; reason: number }, options?: WriteOptions): Promise<Hex>;
-  revokeLeaf(args: { root: Hex; leaf: Hex; reason: number }, options?: WriteOptions): Promise<Hex>;
-  supersede(args: { root: Hex; leaf: Hex; replacement: Hex }, options?: WriteOptions): Promise<Hex>;
+  revoke(
+    args: { organisationId: number; commitment: Hex; reason: number },
+    options?: WriteOptions,
+  ): Promise<Hex>;
+  revokeLeaf(
+    args: { organisationId: number; root: Hex; leaf: Hex; reason: number },
+    options?: WriteOptions,
+  ): Promise<Hex>;
+  supersede(
+    args: { organisationId: number; root: Hex; leaf: Hex; replacement: Hex },
+    options?: WriteOptions,
+  ): Promise<Hex>;
 
   /**
    * Waits until one of `hashes` is mined and returns its receipt. `hashes` are one nonce's transactions of this
@@ -652,13 +664,13 @@ export async function createChainClient(parameters: CreateChainClientParameters)
     keyAddress: keyAccount.address,
     relayerAddress: relayerAccount.address,
     blockNumber: () => read(() => publicClient.getBlockNumber({ cacheTime: 0 })),
-    record: (commitment) =>
+    record: (organisationId, commitment) =>
       read(async () => {
         const r = await publicClient.readContract({
           address: registry,
           abi: intygRegistryAbi,
           functionName: "record",
-          args: [commitment],
+          args: [organisationId, commitment],
         });
         return {
           eventId: r.eventId,
@@ -667,34 +679,35 @@ export async function createChainClient(parameters: CreateChainClientParameters)
           revokedAt: Number(r.revokedAt),
           revocationReason: Number(r.revocationReason),
           batchSize: Number(r.batchSize),
+          anchoredBy: Number(r.anchoredBy),
         };
       }),
-    leafRevocation: (root, leaf) =>
+    leafRevocation: (organisationId, root, leaf) =>
       read(async () => {
         const r = await publicClient.readContract({
           address: registry,
           abi: intygRegistryAbi,
           functionName: "leafRevocation",
-          args: [root, leaf],
+          args: [organisationId, root, leaf],
         });
         return { revokedAt: Number(r.revokedAt), reason: Number(r.reason) };
       }),
-    supersededBy: (root, leaf) =>
+    supersededBy: (organisationId, root, leaf) =>
       read(() =>
         publicClient.readContract({
           address: registry,
           abi: intygRegistryAbi,
           functionName: "supersededBy",
-          args: [root, leaf],
+          args: [organisationId, root, leaf],
         }),
       ),
-    isBatchMember: (root, leaf, proof) =>
+    isBatchMember: (organisationId, root, leaf, proof) =>
       read(() =>
         publicClient.readContract({
           address: registry,
           abi: intygRegistryAbi,
           functionName: "isBatchMember",
-          args: [root, leaf, [...proof]],
+          args: [organisationId, root, leaf, [...proof]],
         }),
       ),
     eventInfo: (eventId) =>
@@ -747,12 +760,12 @@ export async function createChainClient(parameters: CreateChainClientParameters)
       write(keyAccount, keyWallet, "anchorBatch", [root, eventId, validUntil, batchSize], options),
     issueSigned: ({ request, signature }, options) =>
       write(relayerAccount, relayerWallet, "issueSigned", [request, signature], options),
-    revoke: ({ commitment, reason }, options) =>
-      write(keyAccount, keyWallet, "revoke", [commitment, reason], options),
-    revokeLeaf: ({ root, leaf, reason }, options) =>
-      write(keyAccount, keyWallet, "revokeLeaf", [root, leaf, reason], options),
-    supersede: ({ root, leaf, replacement }, options) =>
-      write(keyAccount, keyWallet, "supersede", [root, leaf, replacement], options),
+    revoke: ({ organisationId, commitment, reason }, options) =>
+      write(keyAccount, keyWallet, "revoke", [organisationId, commitment, reason], options),
+    revokeLeaf: ({ organisationId, root, leaf, reason }, options) =>
+      write(keyAccount, keyWallet, "revokeLeaf", [organisationId, root, leaf, reason], options),
+    supersede: ({ organisationId, root, leaf, replacement }, options) =>
+      write(keyAccount, keyWallet, "supersede", [organisationId, root, leaf, replacement], options),
 
     waitForReceipt,
     getReceipt: receiptOf,

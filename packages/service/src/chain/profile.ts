@@ -5,14 +5,18 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { OrganisationProfile } from "../format";
 
 /**
- * Sets an organisation's on-chain profile hash to the hash of `profile` (the organisation's admin or governance
- * sends it). Credentials carry the profile in full; verifiers compare it with this hash.
+ * Puts the hash of `profile` (bound to the organisation's id) forward as the organisation's on-chain profile:
+ * nothing to do when it is in force already; otherwise the organisation's admin proposes it, and it takes effect
+ * only when governance approves it — here too when `governorKey` is given (a local chain, tests). Credentials
+ * carry the profile in full; verifiers compare it with the hash in force when they were issued.
  */
 export async function publishProfileHash(parameters: {
   rpcUrl: string;
   registry: Address;
   organisationId: number;
   adminKey: Hex;
+  /** Governance's key, to approve the proposal at once (local chains and tests only). */
+  governorKey?: Hex;
   profile: OrganisationProfile;
 }): Promise<Hex> {
   const transport = http(parameters.rpcUrl);
@@ -23,15 +27,30 @@ export async function publishProfileHash(parameters: {
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [parameters.rpcUrl] } },
   });
-  const wallet = createWalletClient({ chain, transport, account: privateKeyToAccount(parameters.adminKey) });
-  const hash = organisationProfileHash(parameters.profile);
-  const tx = await wallet.writeContract({
+  const publicClient = createPublicClient({ chain, transport });
+  const hash = organisationProfileHash(parameters.profile, parameters.organisationId);
+  const current = await publicClient.readContract({
     address: parameters.registry,
     abi: intygRegistryAbi,
-    functionName: "updateOrganisationProfile",
-    args: [parameters.organisationId, hash],
+    functionName: "organisation",
+    args: [parameters.organisationId],
   });
-  const receipt = await createPublicClient({ chain, transport }).waitForTransactionReceipt({ hash: tx });
-  if (receipt.status !== "success") throw new Error("updateOrganisationProfile reverted");
+  if (current.profileHash.toLowerCase() === hash.toLowerCase()) return hash;
+  const send = async (
+    key: Hex,
+    functionName: "proposeOrganisationProfile" | "approveOrganisationProfile",
+  ) => {
+    const wallet = createWalletClient({ chain, transport, account: privateKeyToAccount(key) });
+    const tx = await wallet.writeContract({
+      address: parameters.registry,
+      abi: intygRegistryAbi,
+      functionName,
+      args: [parameters.organisationId, hash],
+    });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: tx });
+    if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
+  };
+  await send(parameters.adminKey, "proposeOrganisationProfile");
+  if (parameters.governorKey) await send(parameters.governorKey, "approveOrganisationProfile");
   return hash;
 }

@@ -1,8 +1,12 @@
 // The anchoring worker: one leader at a time (PostgreSQL advisory lock; an in-process flag on PGlite) takes
 // pending credentials, records each batch (root, members, proofs, the one signature) in the database BEFORE
 // anything is sent, then sends it and waits for the receipt. Anything found half-done — a batch or a single
-// credential in `sending` — is first reconciled with the chain (`record(root)`), so a crash at any point
-// never anchors a credential twice nor a root twice.
+// credential in `sending` — is first reconciled with the chain (`record(organisation, root)`), so a crash at any
+// point never anchors a credential twice nor a root twice.
+//
+// Reconciliation checks, it does not trust: before a batch, a single credential or a revocation is marked done,
+// the record in the organisation's namespace must say what was sent (event, batch size, validity; revoked). A
+// record that says anything else marks the item `failed` with the reason and logs an alert — never "anchored".
 
 import {
   buildBatch,
@@ -74,6 +78,29 @@ export const LEADER_LOCK_KEY = 0x1ee7_0002;
 
 const ZERO32 = `0x${"0".repeat(64)}` as Hex;
 
+/** The organisation that owns a registry event id (its high 32 bits): the namespace of its records. */
+export function organisationOfEvent(eventId: bigint | string): number {
+  return Number(BigInt(eventId) >> 32n);
+}
+
+/** What an item expects its on-chain record to say. */
+export type ExpectedRecord = { eventId: bigint; batchSize: number; validUntil: number };
+
+/** Why an on-chain record is not the one expected, or null when it is. */
+export function recordMismatch(
+  onChain: { eventId: bigint; batchSize: number; validUntil: number },
+  expected: ExpectedRecord,
+): string | null {
+  const differences: string[] = [];
+  if (onChain.eventId !== expected.eventId)
+    differences.push(`event ${onChain.eventId} instead of ${expected.eventId}`);
+  if (onChain.batchSize !== expected.batchSize)
+    differences.push(`batch size ${onChain.batchSize} instead of ${expected.batchSize}`);
+  if (onChain.validUntil !== expected.validUntil)
+    differences.push(`validUntil ${onChain.validUntil} instead of ${expected.validUntil}`);
+  return differences.length === 0 ? null : `the on-chain record differs: ${differences.join(", ")}`;
+}
+
 /** Reverts that mean the work is already done on chain. */
 const DONE_ALREADY = new Set(["IntygRegistryAlreadyAnchored"]);
 const REVOKED_ALREADY = new Set(["IntygRegistryAlreadyRevoked"]);
@@ -101,6 +128,13 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     const delay = Math.min(config.retryBaseMs * 2 ** (attempts - 1), config.retryMaxMs);
     retryAt.set(id, { at: Date.now() + delay, attempts });
   };
+
+  let ownOrganisationId: number | null = null;
+  /** The organisation of the signing key (read once): the namespace of what this worker anchored. */
+  async function ownOrganisation(): Promise<number> {
+    ownOrganisationId ??= (await chain.signingKey(chain.keyAddress)).organisationId;
+    return ownOrganisationId;
+  }
 
   async function ensureLeader(): Promise<boolean> {
     if (lock) return true;
@@ -177,16 +211,32 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       log.info({ batch: batch.id, root: batch.root, size: batch.size, txHash }, "batch anchored");
     };
     const wait = replacing({ batch: batch.id }, (hash) => store.anchoring.markBatchReplaced(batch.id, hash));
+    const organisationId = organisationOfEvent(batch.chainEventId);
+    const expected: ExpectedRecord = {
+      eventId: BigInt(batch.chainEventId),
+      batchSize: batch.size,
+      validUntil: batch.validUntil,
+    };
+    /** Marks the batch anchored only if its record is the one sent; otherwise failed, with an alert. */
+    const checkedAnchored = async (blockNumber: bigint | null, txHash: Hex | null) => {
+      const mismatch = recordMismatch(await chain.record(organisationId, batch.root), expected);
+      if (mismatch === null) return blockAnchored(blockNumber, txHash);
+      await store.anchoring.markBatchFailed(batch.id, mismatch);
+      log.error(
+        { alert: true, batch: batch.id, root: batch.root, organisationId, reason: mismatch },
+        "ALERT: the batch's on-chain record is not the one sent; marked failed, not anchored",
+      );
+    };
     // Reconcile first: the root may be on chain already (a send before a crash) — by whichever transaction.
-    const onChain = await chain.record(batch.root);
+    const onChain = await chain.record(organisationId, batch.root);
     if (onChain.issuedAt !== 0) {
       const mined = await minedOf(batch.txHashes);
       return mined?.status === "success"
-        ? blockAnchored(mined.blockNumber, mined.transactionHash)
-        : blockAnchored(null, null);
+        ? checkedAnchored(mined.blockNumber, mined.transactionHash)
+        : checkedAnchored(null, null);
     }
     const earlier = await earlierTransaction(batch.txHashes, wait);
-    if (earlier?.status === "success") return blockAnchored(earlier.blockNumber, earlier.transactionHash);
+    if (earlier?.status === "success") return checkedAnchored(earlier.blockNumber, earlier.transactionHash);
     // Reverted, dropped or never broadcast: send again (the registry refuses a root twice anyway).
     let hash: Hex;
     let recorded: Hex | null = null;
@@ -209,7 +259,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     } catch (error) {
       const classified = classifyChainError(error);
       if (classified instanceof ChainRevertError) {
-        if (DONE_ALREADY.has(classified.errorName)) return blockAnchored(null, null);
+        if (DONE_ALREADY.has(classified.errorName)) return checkedAnchored(null, null);
         await store.anchoring.markBatchFailed(batch.id, classified.message);
         log.error({ batch: batch.id, reason: classified.errorName }, "the registry refused the batch");
         return;
@@ -218,9 +268,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     }
     if (hash !== recorded) await store.anchoring.markBatchSent(batch.id, hash);
     const receipt = await chain.waitForReceipt([hash], wait);
-    if (receipt.status === "success") return blockAnchored(receipt.blockNumber, receipt.transactionHash);
-    const again = await chain.record(batch.root);
-    if (again.issuedAt !== 0) return blockAnchored(receipt.blockNumber, null);
+    if (receipt.status === "success") return checkedAnchored(receipt.blockNumber, receipt.transactionHash);
+    const again = await chain.record(organisationId, batch.root);
+    if (again.issuedAt !== 0) return checkedAnchored(receipt.blockNumber, null);
     throw new Error(`anchorBatch ${receipt.transactionHash} reverted`);
   }
 
@@ -264,16 +314,36 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     const wait = replacing({ credential: credential.id }, (hash) =>
       store.anchoring.markSingleReplaced(credential.id, hash),
     );
-    const onChain = await chain.record(credential.commitment);
-    if (onChain.issuedAt !== 0) {
-      const mined = await minedOf(credential.txHashes);
-      return anchored(mined?.status === "success" ? mined.transactionHash : null);
-    }
-    const earlier = await earlierTransaction(credential.txHashes, wait);
-    if (earlier?.status === "success") return anchored(earlier.transactionHash);
     let document = credential.document as { proof?: { eip712?: { message?: IssueRequestMessage } } } | null;
     let signature = credential.issueSignature;
     let message = document?.proof?.eip712?.message;
+    const organisationId = message ? organisationOfEvent(message.eventId) : await ownOrganisation();
+    /** Marks the credential anchored only if its record is the one signed; otherwise failed, with an alert. */
+    const checkedAnchored = async (txHash: Hex | null) => {
+      const onChain = await chain.record(organisationId, credential.commitment);
+      const mismatch = message
+        ? recordMismatch(onChain, {
+            eventId: BigInt(message.eventId),
+            batchSize: 0,
+            validUntil: Number(message.validUntil),
+          })
+        : onChain.issuedAt === 0
+          ? "the credential is not anchored"
+          : null;
+      if (mismatch === null) return anchored(txHash);
+      await store.anchoring.markSingleFailed(credential.id, mismatch);
+      log.error(
+        { alert: true, credential: credential.id, organisationId, reason: mismatch },
+        "ALERT: the credential's on-chain record is not the one signed; marked failed, not anchored",
+      );
+    };
+    const onChain = await chain.record(organisationId, credential.commitment);
+    if (onChain.issuedAt !== 0) {
+      const mined = await minedOf(credential.txHashes);
+      return checkedAnchored(mined?.status === "success" ? mined.transactionHash : null);
+    }
+    const earlier = await earlierTransaction(credential.txHashes, wait);
+    if (earlier?.status === "success") return checkedAnchored(earlier.transactionHash);
     // An expired request (a long outage) is signed again; the commitment, and so the credential, is unchanged.
     if (!message || !signature || (credential.issueDeadline ?? 0) <= unixSeconds(clock) + 60) {
       if (!credential.document) {
@@ -312,7 +382,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     } catch (error) {
       const classified = classifyChainError(error);
       if (classified instanceof ChainRevertError) {
-        if (DONE_ALREADY.has(classified.errorName)) return anchored(null);
+        if (DONE_ALREADY.has(classified.errorName)) return checkedAnchored(null);
         await store.anchoring.markSingleFailed(credential.id, classified.message);
         log.error(
           { credential: credential.id, reason: classified.errorName },
@@ -324,8 +394,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     }
     if (hash !== recorded) await store.anchoring.markSingleSent(credential.id, hash);
     const receipt = await chain.waitForReceipt([hash], wait);
-    if (receipt.status === "success") return anchored(receipt.transactionHash);
-    if ((await chain.record(credential.commitment)).issuedAt !== 0) return anchored(null);
+    if (receipt.status === "success") return checkedAnchored(receipt.transactionHash);
+    if ((await chain.record(organisationId, credential.commitment)).issuedAt !== 0)
+      return checkedAnchored(null);
     throw new Error(`issueSigned ${receipt.transactionHash} reverted`);
   }
 
@@ -343,15 +414,29 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     };
     const leaf = root ? credential.leaf : null;
     if (root && !leaf) throw new Error("a batch member without a leaf");
-    const revokedAt = root
-      ? (await chain.leafRevocation(root, leaf!)).revokedAt || (await chain.record(root)).revokedAt
-      : (await chain.record(credential.commitment)).revokedAt;
-    if (revokedAt !== 0) return confirmed();
+    const anchorEventId = (credential.document as { anchor?: { eventId?: string } } | null)?.anchor?.eventId;
+    const organisationId = anchorEventId ? organisationOfEvent(anchorEventId) : await ownOrganisation();
+    const revokedAt = async () =>
+      root
+        ? (await chain.leafRevocation(organisationId, root, leaf!)).revokedAt ||
+          (await chain.record(organisationId, root)).revokedAt
+        : (await chain.record(organisationId, credential.commitment)).revokedAt;
+    /** Confirms the revocation only if the organisation's record says revoked; otherwise failed, with an alert. */
+    const checkedConfirmed = async () => {
+      if ((await revokedAt()) !== 0) return confirmed();
+      const reason = "the registry does not show the credential revoked in its organisation's namespace";
+      await store.anchoring.markRevocationFailed(credential.id, reason);
+      log.error(
+        { alert: true, credential: credential.id, organisationId, reason },
+        "ALERT: the revocation is not on chain as sent; marked failed",
+      );
+    };
+    if ((await revokedAt()) !== 0) return confirmed();
     const wait = replacing({ credential: credential.id }, (hash) =>
       store.anchoring.markRevocationReplaced(credential.id, hash),
     );
     const earlier = await earlierTransaction(credential.revocationTxHashes, wait);
-    if (earlier?.status === "success") return confirmed();
+    if (earlier?.status === "success") return checkedConfirmed();
     const code = revocationReasonCode((credential.revocationReason ?? "other") as RevocationReason);
     let hash: Hex;
     let recorded: Hex | null = null;
@@ -364,18 +449,21 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     try {
       if (replacement) {
         hash = await chain.supersede(
-          { root: root ?? credential.commitment, leaf: leaf ?? ZERO32, replacement },
+          { organisationId, root: root ?? credential.commitment, leaf: leaf ?? ZERO32, replacement },
           options,
         );
       } else if (root) {
-        hash = await chain.revokeLeaf({ root, leaf: leaf!, reason: code }, options);
+        hash = await chain.revokeLeaf({ organisationId, root, leaf: leaf!, reason: code }, options);
       } else {
-        hash = await chain.revoke({ commitment: credential.commitment, reason: code }, options);
+        hash = await chain.revoke(
+          { organisationId, commitment: credential.commitment, reason: code },
+          options,
+        );
       }
     } catch (error) {
       const classified = classifyChainError(error);
       if (classified instanceof ChainRevertError) {
-        if (REVOKED_ALREADY.has(classified.errorName)) return confirmed();
+        if (REVOKED_ALREADY.has(classified.errorName)) return checkedConfirmed();
         await store.anchoring.markRevocationFailed(credential.id, classified.message);
         log.error(
           { credential: credential.id, reason: classified.errorName },
@@ -388,7 +476,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     if (hash !== recorded) await store.anchoring.markRevocationSent(credential.id, hash);
     const receipt = await chain.waitForReceipt([hash], wait);
     if (receipt.status !== "success") throw new Error(`revocation ${receipt.transactionHash} reverted`);
-    return confirmed();
+    return checkedConfirmed();
   }
 
   // -- bulk jobs ----------------------------------------------------------------------------------------------

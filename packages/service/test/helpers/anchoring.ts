@@ -55,7 +55,7 @@ export async function expectExactlyOnce(h: Harness, ids: string[], options: { fr
     expect(batch.status, `batch ${batch.id}`).to.equal("anchored");
     expect(onChain.get(batch.root), `root ${batch.root} anchored once`).to.equal(1);
     if (sends) expect(sends.get(batch.root), `anchorBatch transactions of ${batch.root}`).to.equal(1);
-    expect((await h.chain.record(batch.root)).batchSize).to.equal(batch.size);
+    expect((await h.chain.record(h.deployment.organisationId, batch.root)).batchSize).to.equal(batch.size);
     const members = await h.store.anchoring.batchMembers(batch.id);
     expect(members).to.have.length(batch.size);
     for (const [index, member] of members.entries()) {
@@ -65,7 +65,9 @@ export async function expectExactlyOnce(h: Harness, ids: string[], options: { fr
       expect(verifyBatchProof(batch.root, member.commitment, member.proof!)).to.equal(true);
       // On chain too, for a few members of each batch (each check is a call).
       if (index < 3)
-        expect(await h.chain.isBatchMember(batch.root, member.leaf!, member.proof!)).to.equal(true);
+        expect(
+          await h.chain.isBatchMember(h.deployment.organisationId, batch.root, member.leaf!, member.proof!),
+        ).to.equal(true);
     }
   }
   expect([...seen.keys()].sort()).to.deep.equal([...ids].sort());

@@ -50,12 +50,7 @@ export type CreateRpcReaderParameters = {
 const LOG_THRESHOLD = 16;
 
 const HISTORY_EVENTS = intygRegistryAbi.filter(
-  (item) =>
-    item.type === "event" &&
-    (item.name === "OrganisationAccredited" ||
-      item.name === "OrganisationProfileUpdated" ||
-      item.name === "EventCreated" ||
-      item.name === "EventMetadataUpdated"),
+  (item) => item.type === "event" && (item.name === "EventCreated" || item.name === "EventMetadataUpdated"),
 );
 
 const LEAF_EVENTS = intygRegistryAbi.filter(
@@ -82,9 +77,13 @@ function wordsOf(parameter: { type: string; components?: readonly unknown[] }): 
 
 const returnBytesByFunction = new Map<string, number>();
 
-/** The bytes one read adds to a multicall's result (every view the verifier reads returns static values). */
+/** A profile history's result allowance: its offset and length, and this many versions of two words each. */
+const PROFILE_VERSIONS_ALLOWED = 8;
+
+/** The bytes one read adds to a multicall's result (every other view the verifier reads returns static values). */
 function resultBytes(query: RegistryQuery): number {
-  if (query.kind === "profileHistory" || query.kind === "metadataHistory") return RESULT_ENTRY_BYTES;
+  if (query.kind === "metadataHistory") return RESULT_ENTRY_BYTES;
+  if (query.kind === "profileHistory") return RESULT_ENTRY_BYTES + 64 + 64 * PROFILE_VERSIONS_ALLOWED;
   const { functionName } = contractCall(ZERO_ADDRESS, query) as { functionName: string };
   let bytes = returnBytesByFunction.get(functionName);
   if (bytes === undefined) {
@@ -114,12 +113,17 @@ function contractCall(registry: Address, query: RegistryQuery): ContractFunction
     case "event":
       return { ...base, functionName: "eventInfo", args: [query.eventId] };
     case "record":
-      return { ...base, functionName: "record", args: [query.commitment] };
+      return { ...base, functionName: "record", args: [query.organisationId, query.commitment] };
     case "leafRevocation":
-      return { ...base, functionName: "leafRevocation", args: [query.root, query.leaf] };
+      return {
+        ...base,
+        functionName: "leafRevocation",
+        args: [query.organisationId, query.root, query.leaf],
+      };
     case "supersededBy":
-      return { ...base, functionName: "supersededBy", args: [query.root, query.leaf] };
+      return { ...base, functionName: "supersededBy", args: [query.organisationId, query.root, query.leaf] };
     case "profileHistory":
+      return { ...base, functionName: "organisationProfiles", args: [query.organisationId] };
     case "metadataHistory":
       throw new RegistryReadError(`${query.kind} is read from events, not a view`);
   }
@@ -136,6 +140,7 @@ function normalise(query: RegistryQuery, raw: unknown): RegistryValue<RegistryQu
         status: Number(value.status),
         eventCount: Number(value.eventCount),
         suspendedAt: Number(value.suspendedAt),
+        organisationNumberHash: value.organisationNumberHash as `0x${string}`,
       };
     case "signingKey":
       return {
@@ -159,12 +164,17 @@ function normalise(query: RegistryQuery, raw: unknown): RegistryValue<RegistryQu
         revokedAt: Number(value.revokedAt),
         revocationReason: Number(value.revocationReason),
         batchSize: Number(value.batchSize),
+        anchoredBy: Number(value.anchoredBy),
       };
     case "leafRevocation":
       return { revokedAt: Number(value.revokedAt), reason: Number(value.reason) };
     case "supersededBy":
       return raw as `0x${string}`;
     case "profileHistory":
+      return (raw as { profileHash: Hex; since: number | bigint }[]).map((version) => ({
+        profileHash: version.profileHash,
+        since: Number(version.since),
+      }));
     case "metadataHistory":
       return raw as Hex[];
   }
@@ -287,6 +297,8 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
         perRoot.set(root, (perRoot.get(root) ?? 0) + 1);
       }
     }
+    // Events name the organisation: a pair is keyed by it too, so one organisation's events never answer
+    // for another's namespace.
     const roots = [...perRoot].filter(([, count]) => count >= LOG_THRESHOLD).map(([root]) => root as Hex);
     if (roots.length === 0) return list;
     let logs: Awaited<ReturnType<typeof client.getLogs>>;
@@ -305,9 +317,9 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     const replaced = new Map<string, Hex>();
     for (const log of logs as unknown as {
       eventName: string;
-      args: { root: Hex; leaf: Hex; replacement?: Hex };
+      args: { organisationId: number; root: Hex; leaf: Hex; replacement?: Hex };
     }[]) {
-      const pair = `${log.args.root.toLowerCase()}:${log.args.leaf.toLowerCase()}`;
+      const pair = `${Number(log.args.organisationId)}:${log.args.root.toLowerCase()}:${log.args.leaf.toLowerCase()}`;
       if (log.eventName === "BatchLeafRevoked") revoked.add(pair);
       else if (log.eventName === "CredentialSuperseded" && log.args.replacement)
         replaced.set(pair, log.args.replacement);
@@ -319,7 +331,7 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
         (query.kind === "leafRevocation" || query.kind === "supersededBy") &&
         rootSet.has(query.root.toLowerCase() as Hex)
       ) {
-        const pair = `${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
+        const pair = `${query.organisationId}:${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
         if (query.kind === "supersededBy")
           values.set(queryKey(query), replaced.get(pair) ?? emptyValue(query));
         else if (revoked.has(pair)) rest.push(query);
@@ -331,9 +343,9 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     return rest;
   }
 
-  /** Profile and metadata histories, from the registry's events (one `eth_getLogs` for all of them). */
+  /** Metadata histories, from the registry's events (one `eth_getLogs` for all of them). */
   async function readHistories(list: RegistryQuery[], blockNumber: bigint): Promise<RegistryQuery[]> {
-    const histories = list.filter((q) => q.kind === "profileHistory" || q.kind === "metadataHistory");
+    const histories = list.filter((q) => q.kind === "metadataHistory");
     if (histories.length === 0) return list;
     const logs = (await client.getLogs({
       address: registry,
@@ -341,26 +353,15 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
       fromBlock: parameters.fromBlock ?? 0n,
       toBlock: blockNumber,
     } as never)) as unknown as { eventName: string; args: Record<string, unknown> }[];
-    const profiles = new Map<number, Hex[]>();
     const metadata = new Map<bigint, Hex[]>();
-    for (const { eventName, args } of logs) {
-      if (eventName === "OrganisationAccredited" || eventName === "OrganisationProfileUpdated") {
-        const id = Number(args.organisationId);
-        profiles.set(id, [...(profiles.get(id) ?? []), args.profileHash as Hex]);
-      } else {
-        const id = BigInt(args.eventId as bigint);
-        metadata.set(id, [...(metadata.get(id) ?? []), args.metadataHash as Hex]);
-      }
+    for (const { args } of logs) {
+      const id = BigInt(args.eventId as bigint);
+      metadata.set(id, [...(metadata.get(id) ?? []), args.metadataHash as Hex]);
     }
     for (const query of histories) {
-      values.set(
-        queryKey(query),
-        query.kind === "profileHistory"
-          ? (profiles.get(query.organisationId) ?? [])
-          : (metadata.get((query as { eventId: bigint }).eventId) ?? []),
-      );
+      values.set(queryKey(query), metadata.get((query as { eventId: bigint }).eventId) ?? []);
     }
-    return list.filter((q) => q.kind !== "profileHistory" && q.kind !== "metadataHistory");
+    return list.filter((q) => q.kind !== "metadataHistory");
   }
 
   return {

@@ -1,5 +1,6 @@
-// Offline verification: a snapshot records, at one block, every organisation, key, event, record, leaf
-// revocation and supersession of a registry. It is found from the registry's own events (getLogs from
+// Offline verification: a snapshot records, at one block, every organisation (with its profile history), key,
+// event, record, leaf revocation and supersession of a registry — records and revocations keyed by organisation,
+// as each organisation has its own namespace. It is found from the registry's own events (getLogs from
 // block 0) and filled in from its views, so a verifier can later answer every query with no network.
 
 import { intygRegistryAbi } from "@intyg/registry";
@@ -11,6 +12,7 @@ import {
   emptyValue,
   type LeafRevocationState,
   type OrganisationState,
+  type ProfileVersionState,
   queryKey,
   type ReaderContext,
   type RecordState,
@@ -21,7 +23,7 @@ import {
 } from "./state";
 
 /** The `format` of a snapshot file. */
-export const SNAPSHOT_FORMAT = "intyg-registry-snapshot/1";
+export const SNAPSHOT_FORMAT = "intyg-registry-snapshot/2";
 
 /** A registry snapshot as JSON (ids and block numbers as decimal strings, times as unix seconds). */
 export type RegistrySnapshot = {
@@ -37,13 +39,14 @@ export type RegistrySnapshot = {
   organisations: Record<string, OrganisationState>;
   signingKeys: Record<string, SigningKeyState>;
   events: Record<string, Omit<EventState, "parentId"> & { parentId: string }>;
+  /** Keyed `<organisationId>:<commitment>`. */
   records: Record<string, Omit<RecordState, "eventId"> & { eventId: string }>;
-  /** Keyed `<root>:<leaf>`. */
+  /** Keyed `<organisationId>:<root>:<leaf>`. */
   leafRevocations: Record<string, LeafRevocationState>;
-  /** Keyed `<root>:<leaf>`; a single credential's leaf is zero. */
+  /** Keyed `<organisationId>:<root>:<leaf>`; a single credential's leaf is zero. */
   supersededBy: Record<string, Hex>;
-  /** Every profile hash each organisation has had, oldest first. */
-  profileHistory?: Record<string, Hex[]>;
+  /** Every profile each organisation has had, oldest first, with the time it came into force. */
+  profileHistory?: Record<string, ProfileVersionState[]>;
   /** Every metadata hash each event has had, oldest first. */
   metadataHistory?: Record<string, Hex[]>;
 };
@@ -62,7 +65,8 @@ export type RecordSnapshotParameters = {
   now?: Date;
 };
 
-const pairKey = (root: Hex, leaf: Hex) => `${root.toLowerCase()}:${leaf.toLowerCase()}`;
+const pairKey = (organisationId: number, root: Hex, leaf: Hex) =>
+  `${organisationId}:${root.toLowerCase()}:${leaf.toLowerCase()}`;
 
 async function registryLogs(client: PublicClient, parameters: RecordSnapshotParameters, toBlock: bigint) {
   const from = parameters.fromBlock ?? 0n;
@@ -90,22 +94,19 @@ export async function recordSnapshot(parameters: RecordSnapshotParameters): Prom
   }
   const queries = new Map<string, RegistryQuery>();
   const add = (query: RegistryQuery) => queries.set(queryKey(query), query);
-  const profileHistory: Record<string, Hex[]> = {};
+  const profileHistory: Record<string, ProfileVersionState[]> = {};
   const metadataHistory: Record<string, Hex[]> = {};
   const push = (history: Record<string, Hex[]>, id: number | bigint, hash: Hex) => {
     history[String(id)] = [...(history[String(id)] ?? []), hash];
   };
   for (const event of events) {
     switch (event.eventName) {
-      case "OrganisationProfileUpdated":
-        push(profileHistory, event.args.organisationId, event.args.profileHash);
-        break;
       case "EventMetadataUpdated":
         push(metadataHistory, event.args.eventId, event.args.metadataHash);
         break;
       case "OrganisationAccredited":
-        push(profileHistory, event.args.organisationId, event.args.profileHash);
         add({ kind: "organisation", organisationId: event.args.organisationId });
+        add({ kind: "profileHistory", organisationId: event.args.organisationId });
         break;
       case "SigningKeyAuthorised":
         add({ kind: "signingKey", key: event.args.key });
@@ -115,13 +116,27 @@ export async function recordSnapshot(parameters: RecordSnapshotParameters): Prom
         add({ kind: "event", eventId: event.args.eventId });
         break;
       case "CredentialAnchored":
-        add({ kind: "record", commitment: event.args.commitment });
+        add({
+          kind: "record",
+          organisationId: Number(event.args.eventId >> 32n),
+          commitment: event.args.commitment,
+        });
         break;
       case "BatchLeafRevoked":
-        add({ kind: "leafRevocation", root: event.args.root, leaf: event.args.leaf });
+        add({
+          kind: "leafRevocation",
+          organisationId: event.args.organisationId,
+          root: event.args.root,
+          leaf: event.args.leaf,
+        });
         break;
       case "CredentialSuperseded":
-        add({ kind: "supersededBy", root: event.args.root, leaf: event.args.leaf });
+        add({
+          kind: "supersededBy",
+          organisationId: event.args.organisationId,
+          root: event.args.root,
+          leaf: event.args.leaf,
+        });
         break;
     }
   }
@@ -162,14 +177,21 @@ export async function recordSnapshot(parameters: RecordSnapshotParameters): Prom
       }
       case "record": {
         const record = value as RecordState;
-        snapshot.records[query.commitment.toLowerCase()] = { ...record, eventId: record.eventId.toString() };
+        snapshot.records[`${query.organisationId}:${query.commitment.toLowerCase()}`] = {
+          ...record,
+          eventId: record.eventId.toString(),
+        };
         break;
       }
       case "leafRevocation":
-        snapshot.leafRevocations[pairKey(query.root, query.leaf)] = value as LeafRevocationState;
+        snapshot.leafRevocations[pairKey(query.organisationId, query.root, query.leaf)] =
+          value as LeafRevocationState;
         break;
       case "supersededBy":
-        snapshot.supersededBy[pairKey(query.root, query.leaf)] = value as Hex;
+        snapshot.supersededBy[pairKey(query.organisationId, query.root, query.leaf)] = value as Hex;
+        break;
+      case "profileHistory":
+        profileHistory[String(query.organisationId)] = value as ProfileVersionState[];
         break;
       default:
         break;
@@ -272,6 +294,7 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
       status: uint(v.status, `organisations.${id}.status`, 2),
       eventCount: uint(v.eventCount, `organisations.${id}.eventCount`),
       suspendedAt: uint(v.suspendedAt, `organisations.${id}.suspendedAt`),
+      organisationNumberHash: hash(v.organisationNumberHash, `organisations.${id}.organisationNumberHash`),
     };
     return [queryKey({ kind: "organisation", organisationId }), state];
   }))
@@ -301,52 +324,67 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
   }))
     values.set(key, value);
 
-  for (const [key, value] of entries(data, "records", (commitment, v) => {
+  const organisationOf = (name: string, id: string | undefined, key: string) =>
+    uint(Number(id), `${name}.${key}`, 2 ** 32 - 1);
+  for (const [key, value] of entries(data, "records", (k, v) => {
+    const [id, commitment] = k.split(":");
     const state: RecordState = {
-      eventId: decimal(v.eventId, `records.${commitment}.eventId`),
-      issuedAt: uint(v.issuedAt, `records.${commitment}.issuedAt`),
-      validUntil: uint(v.validUntil, `records.${commitment}.validUntil`),
-      revokedAt: uint(v.revokedAt, `records.${commitment}.revokedAt`),
-      revocationReason: uint(v.revocationReason, `records.${commitment}.revocationReason`, 255),
-      batchSize: uint(v.batchSize, `records.${commitment}.batchSize`, 2 ** 32 - 1),
+      eventId: decimal(v.eventId, `records.${k}.eventId`),
+      issuedAt: uint(v.issuedAt, `records.${k}.issuedAt`),
+      validUntil: uint(v.validUntil, `records.${k}.validUntil`),
+      revokedAt: uint(v.revokedAt, `records.${k}.revokedAt`),
+      revocationReason: uint(v.revocationReason, `records.${k}.revocationReason`, 255),
+      batchSize: uint(v.batchSize, `records.${k}.batchSize`, 2 ** 32 - 1),
+      anchoredBy: uint(v.anchoredBy ?? 0, `records.${k}.anchoredBy`, 255),
     };
-    return [queryKey({ kind: "record", commitment: hash(commitment, `records.${commitment}`) }), state];
+    const query: RegistryQuery = {
+      kind: "record",
+      organisationId: organisationOf("records", id, k),
+      commitment: hash(commitment, `records.${k}`),
+    };
+    return [queryKey(query), state];
   }))
     values.set(key, value);
 
-  const pair = (name: string, key: string): [Hex, Hex] => {
-    const [root, leaf] = key.split(":");
-    return [hash(root, `${name}.${key}`), hash(leaf, `${name}.${key}`)];
+  const triple = (name: string, key: string): [number, Hex, Hex] => {
+    const [id, root, leaf] = key.split(":");
+    return [organisationOf(name, id, key), hash(root, `${name}.${key}`), hash(leaf, `${name}.${key}`)];
   };
   for (const [key, value] of entries(data, "leafRevocations", (k, v) => {
-    const [root, leaf] = pair("leafRevocations", k);
+    const [organisationId, root, leaf] = triple("leafRevocations", k);
     const state: LeafRevocationState = {
       revokedAt: uint(v.revokedAt, `leafRevocations.${k}.revokedAt`),
       reason: uint(v.reason, `leafRevocations.${k}.reason`, 255),
     };
-    return [queryKey({ kind: "leafRevocation", root, leaf }), state];
+    return [queryKey({ kind: "leafRevocation", organisationId, root, leaf }), state];
   }))
     values.set(key, value);
 
   for (const [key, value] of entries(data, "supersededBy", (k, v) => {
-    const [root, leaf] = pair("supersededBy", k);
-    return [queryKey({ kind: "supersededBy", root, leaf }), hash(v, `supersededBy.${k}`)];
+    const [organisationId, root, leaf] = triple("supersededBy", k);
+    return [queryKey({ kind: "supersededBy", organisationId, root, leaf }), hash(v, `supersededBy.${k}`)];
   }))
     values.set(key, value);
 
-  for (const [name, kind] of [
-    ["profileHistory", "profileHistory"],
-    ["metadataHistory", "metadataHistory"],
-  ] as const) {
-    for (const [id, list] of Object.entries(section(data, name))) {
-      if (!Array.isArray(list)) throw new SnapshotError(`Snapshot: ${name}.${id} is not a list`);
-      const hashes = list.map((item, i) => hash(item, `${name}.${id}[${i}]`));
-      const query: RegistryQuery =
-        kind === "profileHistory"
-          ? { kind, organisationId: uint(Number(id), `${name}.${id}`, 2 ** 32 - 1) }
-          : { kind, eventId: decimal(id, `${name}.${id}`) };
-      values.set(queryKey(query), hashes);
-    }
+  for (const [id, list] of Object.entries(section(data, "profileHistory"))) {
+    if (!Array.isArray(list)) throw new SnapshotError(`Snapshot: profileHistory.${id} is not a list`);
+    const versions = list.map((item, i): ProfileVersionState => {
+      if (!isRecord(item)) throw new SnapshotError(`Snapshot: profileHistory.${id}[${i}] is invalid`);
+      return {
+        profileHash: hash(item.profileHash, `profileHistory.${id}[${i}].profileHash`),
+        since: uint(item.since, `profileHistory.${id}[${i}].since`),
+      };
+    });
+    const query: RegistryQuery = {
+      kind: "profileHistory",
+      organisationId: organisationOf("profileHistory", id, id),
+    };
+    values.set(queryKey(query), versions);
+  }
+  for (const [id, list] of Object.entries(section(data, "metadataHistory"))) {
+    if (!Array.isArray(list)) throw new SnapshotError(`Snapshot: metadataHistory.${id} is not a list`);
+    const hashes = list.map((item, i) => hash(item, `metadataHistory.${id}[${i}]`));
+    values.set(queryKey({ kind: "metadataHistory", eventId: decimal(id, `metadataHistory.${id}`) }), hashes);
   }
 
   return {

@@ -15,7 +15,12 @@ export type OrganisationState = {
   status: number;
   eventCount: number;
   suspendedAt: number;
+  /** The hash of its organisation number, unique among accredited organisations. */
+  organisationNumberHash: Hex;
 };
+
+/** A profile hash of an organisation and the time (unix seconds) from which it is in force. */
+export type ProfileVersionState = { profileHash: Hex; since: number };
 
 export type SigningKeyState = {
   organisationId: number;
@@ -38,19 +43,24 @@ export type RecordState = {
   revokedAt: number;
   revocationReason: number;
   batchSize: number;
+  /** The anchoring key's index in its organisation plus one. */
+  anchoredBy: number;
 };
 
 export type LeafRevocationState = { revokedAt: number; reason: number };
 
-/** One read of the registry. */
+/**
+ * One read of the registry. Records, leaf revocations and supersessions live in their organisation's namespace:
+ * the same commitment may be anchored by two organisations, each in its own record.
+ */
 export type RegistryQuery =
   | { kind: "organisation"; organisationId: number }
   | { kind: "signingKey"; key: Address }
   | { kind: "event"; eventId: bigint }
-  | { kind: "record"; commitment: Hex }
-  | { kind: "leafRevocation"; root: Hex; leaf: Hex }
-  | { kind: "supersededBy"; root: Hex; leaf: Hex }
-  /** Every profile hash the organisation has had, from the registry's events (read only when needed). */
+  | { kind: "record"; organisationId: number; commitment: Hex }
+  | { kind: "leafRevocation"; organisationId: number; root: Hex; leaf: Hex }
+  | { kind: "supersededBy"; organisationId: number; root: Hex; leaf: Hex }
+  /** Every profile the organisation has had, with the time each came into force (the registry's view). */
   | { kind: "profileHistory"; organisationId: number }
   /** Every metadata hash the event has had, from the registry's events (read only when needed). */
   | { kind: "metadataHistory"; eventId: bigint };
@@ -66,9 +76,11 @@ export type RegistryValue<Q extends RegistryQuery> = Q extends { kind: "organisa
         ? RecordState
         : Q extends { kind: "leafRevocation" }
           ? LeafRevocationState
-          : Q extends { kind: "profileHistory" | "metadataHistory" }
-            ? Hex[]
-            : Hex;
+          : Q extends { kind: "profileHistory" }
+            ? ProfileVersionState[]
+            : Q extends { kind: "metadataHistory" }
+              ? Hex[]
+              : Hex;
 
 /** A stable cache key for a query. Addresses and hashes are compared in lowercase. */
 export function queryKey(query: RegistryQuery): string {
@@ -80,11 +92,11 @@ export function queryKey(query: RegistryQuery): string {
     case "event":
       return `event:${query.eventId}`;
     case "record":
-      return `record:${query.commitment.toLowerCase()}`;
+      return `record:${query.organisationId}:${query.commitment.toLowerCase()}`;
     case "leafRevocation":
-      return `leafRevocation:${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
+      return `leafRevocation:${query.organisationId}:${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
     case "supersededBy":
-      return `supersededBy:${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
+      return `supersededBy:${query.organisationId}:${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
     case "profileHistory":
       return `profileHistory:${query.organisationId}`;
     case "metadataHistory":
@@ -99,13 +111,28 @@ const ZERO_ADDRESS: Address = `0x${"0".repeat(40)}`;
 export function emptyValue(query: RegistryQuery): RegistryValue<RegistryQuery> {
   switch (query.kind) {
     case "organisation":
-      return { profileHash: ZERO_HASH, admin: ZERO_ADDRESS, status: 0, eventCount: 0, suspendedAt: 0 };
+      return {
+        profileHash: ZERO_HASH,
+        admin: ZERO_ADDRESS,
+        status: 0,
+        eventCount: 0,
+        suspendedAt: 0,
+        organisationNumberHash: ZERO_HASH,
+      };
     case "signingKey":
       return { organisationId: 0, validFrom: 0, validUntil: 0, suspended: false };
     case "event":
       return { metadataHash: ZERO_HASH, parentId: 0n, createdAt: 0, kind: 0 };
     case "record":
-      return { eventId: 0n, issuedAt: 0, validUntil: 0, revokedAt: 0, revocationReason: 0, batchSize: 0 };
+      return {
+        eventId: 0n,
+        issuedAt: 0,
+        validUntil: 0,
+        revokedAt: 0,
+        revocationReason: 0,
+        batchSize: 0,
+        anchoredBy: 0,
+      };
     case "leafRevocation":
       return { revokedAt: 0, reason: 0 };
     case "supersededBy":
@@ -117,6 +144,14 @@ export function emptyValue(query: RegistryQuery): RegistryValue<RegistryQuery> {
 }
 
 export { ZERO_ADDRESS, ZERO_HASH };
+
+/** The profile hash in force at `timestamp` (unix seconds) by a profile history, or undefined before the first. */
+export function profileInForce(history: readonly ProfileVersionState[], timestamp: number): Hex | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    if (history[i]!.since <= timestamp) return history[i]!.profileHash;
+  }
+  return undefined;
+}
 
 /** The chain and block a reader answers for. */
 export type ReaderContext = {

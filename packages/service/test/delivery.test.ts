@@ -136,13 +136,9 @@ describe("delivery: JSON, share link, QR, PDF, holder link, claim voucher, soulb
     expect(bytes.readUInt32BE(16)).to.equal(512);
   });
 
-  it("a QR code carries the share link when it fits, else the short holder link", () => {
-    expect(qrPayload("https://x/verify#c1.short", "https://x/holder/t")).to.equal(
-      "https://x/verify#c1.short",
-    );
-    expect(qrPayload(`https://x/verify#c1.${"a".repeat(3000)}`, "https://x/holder/t")).to.equal(
-      "https://x/holder/t",
-    );
+  it("a QR code carries the share link when it fits, else a short verification link", () => {
+    expect(qrPayload("https://x/verify#c1.short", "https://x/v/t")).to.equal("https://x/verify#c1.short");
+    expect(qrPayload(`https://x/verify#c1.${"a".repeat(3000)}`, "https://x/v/t")).to.equal("https://x/v/t");
   });
 
   it("the PDF certificate, in Swedish and in English, renders å ä ö and names outside Latin-1", async () => {

@@ -150,7 +150,17 @@ function dateText(value: string | undefined, lang: CertificateLanguage): string 
   }).format(date);
 }
 
+/** A credential that is no longer valid as issued: its certificate says so. */
+export type CertificateStatus = {
+  kind: "revoked" | "superseded";
+  /** The revocation reason code (`issuedInError`, `superseded`, `withdrawn`, …). */
+  reason: string;
+  /** ISO 8601. */
+  date?: string;
+};
+
 export type CertificateInput = {
+  status?: CertificateStatus;
   document: Record<string, unknown>;
   lang: CertificateLanguage;
   qrPng: Uint8Array;

@@ -13,6 +13,7 @@ import { holderRoutes } from "./routes/holder";
 import { organisationRoutes } from "./routes/organisation";
 import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
+import { verificationLinkRoutes } from "./routes/verification-links";
 import { verifyPageRoutes } from "./routes/verify-page";
 
 export type App = ReturnType<typeof createApp>;
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", eventRoutes(deps));
   app.route("/v1", credentialRoutes(deps));
   app.route("/", holderRoutes(deps));
+  app.route("/", verificationLinkRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));
   app.route("/", systemRoutes(deps));
 

@@ -1,8 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { claimRequestTypes, intygDomain } from "@intyg/credential";
 import type { Context } from "hono";
-import type { Address, Hex } from "viem";
-import { unixSeconds } from "../../clock";
 import { ConflictError, NotFoundError, UnprocessableError } from "../../errors";
 import { type AttendeeInput, prepareCredentials } from "../../issuance";
 import type { CredentialRecord, Organisation } from "../../store/types";

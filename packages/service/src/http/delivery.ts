@@ -51,6 +51,14 @@ export function certificateStatus(record: CredentialRecord): CertificateStatus |
   };
 }
 
+/** The name of the conference a credential's event is a part of, if it is one. */
+async function parentEventName(store: Store, record: CredentialRecord): Promise<string | undefined> {
+  const event = await store.events.get(record.organisationId, record.eventId);
+  const parent = event?.parentId ? await store.events.get(record.organisationId, event.parentId) : null;
+  const name = (parent?.details as { name?: unknown } | undefined)?.name;
+  return typeof name === "string" ? name : undefined;
+}
+
 async function deliverable(
   deps: { store: Store; config: ServiceConfig },
   record: CredentialRecord,
@@ -90,12 +98,14 @@ export async function deliver(
     case "pdf": {
       const lang = query.lang ?? "sv";
       const status = certificateStatus(record);
+      const parentName = await parentEventName(deps.store, record);
       const pdf = await certificatePdf({
         document: doc as unknown as Record<string, unknown>,
         lang,
         qrPng: new Uint8Array(await qrPng(qrText, 400)),
         verifyUrl: qrText.length <= 120 ? qrText : deps.config.verifyUrl,
         ...(status ? { status } : {}),
+        ...(parentName ? { parentName } : {}),
       });
       return c.body(new Uint8Array(pdf), 200, {
         ...headers,

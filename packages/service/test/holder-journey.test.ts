@@ -2,12 +2,49 @@
 // its printed QR code (rendered by pdftoppm, decoded by zbarimg), opened in headless Chromium, where the
 // credential verifies against the real chain and no hidden claim shows on the page or in any response.
 
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
 import type { Browser, Page, Response as PwResponse } from "playwright-core";
 import { decodeQr, type LiveApp, launchChromium, pdfPagePng, pdfToText, serveApp } from "./helpers/browser";
 import { type AppHarness, CONFERENCE, createAppHarness, expectJson } from "./helpers/harness";
 
 const EMAIL = "lukasz.nguyen@example.se";
+
+/** Names a Swedish public-sector register may hold, one per script the certificate must set exactly. */
+const NAMES = [
+  "Łukasiewicz-Nguyễn",
+  "Áilu Ŋuorra Čávža",
+  "Søren Ærø-Đorđević",
+  "Nguyễn Thị Minh Khai",
+  "İlkay Gündoğan Şahin",
+  "Александра Ёлкина",
+  "Γιώργος Παπαδόπουλος",
+  "محمد عبد الله",
+  "فاطمة الزهراء بن علي",
+  "王小明",
+  "やまもと さくら",
+  "김민준",
+];
+
+const COURSE = {
+  name: "Blockkedjor för tillförlitliga data i vård och skola",
+  description: "Grundkurs för offentlig sektor",
+  hours: 40,
+  credits: 7.5,
+  learningOutcomes: ["Förklara hur en Merkle-rot förankras", "Bedöma när en blockkedja behövs"],
+  skills: [{ name: "blockkedjeteknik" }, { name: "informationssäkerhet" }],
+  assessment: "Skriftlig inlämning",
+};
+
+/** With INTYG_DOCS_DIR set, the pictures of the README are written there (PDF pages, screenshots). */
+function docsImage(name: string, png: Uint8Array): void {
+  const dir = process.env.INTYG_DOCS_DIR;
+  if (dir) writeFileSync(path.join(dir, name), png);
+}
+
+/** pdftotext's text without the bidi embedding marks poppler puts around right-to-left text. */
+const plain = (text: string) => text.replace(/[\u202A-\u202E\u2066-\u2069]/g, "").normalize("NFC");
 const ORGANISATION = "Региональная служба";
 
 /** Every response body the page received, as text (binary bodies as latin1), to search for hidden claims. */
@@ -85,11 +122,76 @@ describe("the holder's journey: holder link, PDF, printed QR code, verifier page
     const seen = recordBodies(page);
     await page.goto(url!);
     await page.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
-    const text = await page.locator("body").innerText();
+    const text = (await page.locator("body").textContent()) ?? "";
     expect(text).to.contain("Łukasiewicz-Nguyễn");
     expect(text).to.not.contain(EMAIL);
     for (const body of seen.bodies) expect(body).to.not.contain(EMAIL);
     await page.close();
+  });
+
+  it("the PDF gives back every name, in every script, exactly (pdftotext), under 300 KB with CJK", async () => {
+    const course = await expectJson<{ id: string }>(
+      await h.call("POST", "/v1/events", { body: { kind: "course", details: COURSE } }),
+      201,
+    );
+    const bulk = await expectJson<{ credentials: { id: string; holderUrl: string }[] }>(
+      await h.call("POST", `/v1/events/${course.id}/credentials/bulk`, {
+        body: {
+          attendees: NAMES.map((name) => ({
+            subject: { name, result: [{ type: ["Result"], value: "Godkänd", status: "Completed" }] },
+          })),
+        },
+        headers: { "idempotency-key": "names" },
+      }),
+      201,
+    );
+    await h.worker.runOnce();
+    let largest = 0;
+    for (const [i, name] of NAMES.entries()) {
+      const path = new URL(bulk.credentials[i]!.holderUrl).pathname;
+      const pdf = new Uint8Array(await (await fetch(`${live.base}${path}/pdf?lang=sv`)).arrayBuffer());
+      largest = Math.max(largest, pdf.length);
+      if (process.env.INTYG_DOCS_DIR) console.log(`      ${name}: ${pdf.length} bytes`);
+      if (i === 0) docsImage("certificate-sv.png", pdfPagePng(pdf, 100));
+      const text = plain(pdfToText(pdf));
+      expect(text.split("\n"), name).to.include(name.normalize("NFC"));
+      expect(text).to.contain("7,5 hp");
+      expect(text).to.contain("40 timmar");
+      expect(text).to.contain("Skriftlig inlämning");
+      expect(text).to.contain("blockkedjeteknik, informationssäkerhet");
+      expect(text).to.contain("Godkänd – Genomförd");
+    }
+    expect(largest).to.be.below(300_000);
+    const english = plain(
+      pdfToText(
+        new Uint8Array(
+          await (
+            await fetch(`${live.base}${new URL(bulk.credentials[0]!.holderUrl).pathname}/pdf?lang=en`)
+          ).arrayBuffer(),
+        ),
+      ),
+    );
+    expect(english).to.contain("7.5 credits");
+  });
+
+  it("a revoked credential's PDF says so across the page and in a status line, with reason and date", async () => {
+    const revoked = await h.call("POST", `/v1/credentials/${credentialId}/revoke`, {
+      body: { reason: "issuedInError" },
+    });
+    expect(revoked.status).to.be.oneOf([200, 202]);
+    for (const [lang, mark, line, dates] of [
+      ["sv", "ÅTERKALLAT", "Skäl: utfärdat av misstag", "12–14 maj 2026"],
+      ["en", "REVOKED", "Reason: issued in error", "12–14 May 2026"],
+    ] as const) {
+      const pdf = new Uint8Array(
+        await (await fetch(`${live.base}${holderPath}/pdf?lang=${lang}`)).arrayBuffer(),
+      );
+      const text = plain(pdfToText(pdf));
+      if (lang === "en") docsImage("certificate-revoked-en.png", pdfPagePng(pdf, 100));
+      expect(text).to.contain(mark);
+      expect(text).to.contain(line);
+      expect(text).to.contain(dates);
+    }
   });
 
   it("the short verification link serves the disclosed credential to programs and stops when revoked", async () => {

@@ -260,12 +260,14 @@ export async function certificatePdf(input: CertificateInput): Promise<Uint8Arra
     // Across the page, light enough to read the certificate through, and a status line at the top.
     const mark = input.status.kind === "superseded" ? t("superseded") : t("revoked");
     const shaped = await ts.shape(mark, 700);
-    const size = Math.min(120, (700 * 1000) / shaped.advance);
+    // Centred on the text, left of the QR code, so that it hides nothing a scanner needs.
     const angle = Math.atan2(PAGE.height, PAGE.width);
+    const size = Math.min(110, (560 * 1000) / shaped.advance);
     const width = (shaped.advance * size) / 1000;
+    const centre = { x: 300, y: PAGE.height / 2 - 20 };
     ts.draw(page, shaped, {
-      x: PAGE.width / 2 - (Math.cos(angle) * width) / 2 + (Math.sin(angle) * size) / 3,
-      y: PAGE.height / 2 - (Math.sin(angle) * width) / 2 - (Math.cos(angle) * size) / 3,
+      x: centre.x - (Math.cos(angle) * width) / 2 + (Math.sin(angle) * size) / 3,
+      y: centre.y - (Math.sin(angle) * width) / 2 - (Math.cos(angle) * size) / 3,
       size,
       color: rgb(0.93, 0.72, 0.72),
       rotate: degrees((angle * 180) / Math.PI),

@@ -207,12 +207,12 @@ export class Typesetter {
     const cos = Math.cos(radians);
     const sin = Math.sin(radians);
     const operators: PDFOperator[] = [];
-    let keys = this.keys.get(page);
-    if (!keys) this.keys.set(page, (keys = new Map()));
+    const keys = this.keys.get(page) ?? new Map<PDFFont, PDFName>();
+    this.keys.set(page, keys);
     let x = options.x;
     for (const run of line.runs) {
-      let key = keys.get(run.font);
-      if (!key) keys.set(run.font, (key = page.node.newFontDictionary(run.font.name, run.font.ref)));
+      const key = keys.get(run.font) ?? page.node.newFontDictionary(run.font.name, run.font.ref);
+      keys.set(run.font, key);
       const actual = run.rtl ? [...run.text].reverse().join("") : run.text;
       const span = this.pdf.context.obj({ ActualText: PDFHexString.fromText(actual) });
       operators.push(

@@ -174,24 +174,85 @@ describe("the holder's journey: holder link, PDF, printed QR code, verifier page
     expect(english).to.contain("7.5 credits");
   });
 
-  it("a revoked credential's PDF says so across the page and in a status line, with reason and date", async () => {
-    const revoked = await h.call("POST", `/v1/credentials/${credentialId}/revoke`, {
-      body: { reason: "issuedInError" },
-    });
-    expect(revoked.status).to.be.oneOf([200, 202]);
-    for (const [lang, mark, line, dates] of [
-      ["sv", "ÅTERKALLAT", "Skäl: utfärdat av misstag", "12–14 maj 2026"],
-      ["en", "REVOKED", "Reason: issued in error", "12–14 May 2026"],
-    ] as const) {
-      const pdf = new Uint8Array(
-        await (await fetch(`${live.base}${holderPath}/pdf?lang=${lang}`)).arrayBuffer(),
-      );
-      const text = plain(pdfToText(pdf));
-      if (lang === "en") docsImage("certificate-revoked-en.png", pdfPagePng(pdf, 100));
-      expect(text).to.contain(mark);
-      expect(text).to.contain(line);
-      expect(text).to.contain(dates);
+  it("the holder page, in Swedish and English: the certificate in words, hide choices with a preview, a share link whose page shows no hidden claim", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${live.base}${holderPath}`);
+    await page.waitForSelector("body[data-ready=true]");
+    expect(await page.getAttribute("html", "lang")).to.equal("sv");
+    expect(await page.textContent("#holder-name")).to.equal("Łukasiewicz-Nguyễn");
+    expect(await page.textContent("#kind")).to.equal("Intyg om deltagande");
+    const facts = (await page.textContent("#facts")) ?? "";
+    expect(facts).to.contain("12–14 maj 2026");
+    expect(facts).to.contain("Talare");
+    expect(facts).to.contain(EMAIL);
+    expect(await page.textContent("#status")).to.contain("Giltigt");
+    // The e-mail is hidden by default; hide the organisation too and watch the preview follow.
+    expect(await page.isChecked('#choices input[value="/credentialSubject/email"]')).to.equal(true);
+    await page.check('#choices input[value="/credentialSubject/organisation"]');
+    const preview = (await page.textContent("#preview")) ?? "";
+    expect(preview).to.not.contain(EMAIL);
+    expect(preview).to.not.contain(ORGANISATION);
+    expect(preview).to.contain("dolt");
+    docsImage("holder-sv-1280.png", await page.screenshot({ fullPage: true }));
+    await page.click("#make-link");
+    await page.waitForSelector("#shared:not([hidden])");
+    const url = await page.inputValue("#share-url");
+    expect(url).to.match(/\/v\/[A-Za-z0-9_-]{22}$/);
+    const qrSrc = (await page.getAttribute("#qr", "src"))!;
+    const qr = await (await fetch(`${live.base}${qrSrc}`)).text();
+    expect(qr).to.match(/^<svg/);
+    expect(await page.textContent("#links")).to.contain(url);
+
+    // The recipient opens the link: verified, and neither the page nor any response carries a hidden claim.
+    const recipient = await browser.newPage();
+    const seen = recordBodies(recipient);
+    await recipient.goto(url);
+    await recipient.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+    const shown = (await recipient.locator("body").textContent()) ?? "";
+    expect(shown).to.contain("Łukasiewicz-Nguyễn");
+    for (const hidden of [EMAIL, ORGANISATION]) {
+      expect(shown).to.not.contain(hidden);
+      for (const body of seen.bodies) expect(body).to.not.contain(hidden);
     }
+    await recipient.close();
+
+    // English on request, and at a phone's width.
+    await page.click("#lang");
+    expect(await page.getAttribute("html", "lang")).to.equal("en");
+    expect(await page.textContent("#kind")).to.equal("Certificate of attendance");
+    expect((await page.textContent("#facts")) ?? "").to.contain("12–14 May 2026");
+    expect(await page.textContent("#status")).to.contain("Valid");
+    docsImage("holder-en-1280.png", await page.screenshot({ fullPage: true }));
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflow, "no horizontal scrolling at 390 px").to.equal(false);
+    docsImage("holder-en-390.png", await page.screenshot({ fullPage: true }));
+    await page.goto(`${live.base}${holderPath}`);
+    await page.waitForSelector("body[data-ready=true]");
+    docsImage("holder-sv-390.png", await page.screenshot({ fullPage: true }));
+    await context.close();
+  });
+
+  it("axe-core finds no serious or critical violation on the holder page (sv and en)", async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    for (const lang of ["sv", "en"]) {
+      await page.goto(`${live.base}${holderPath}?lang=${lang}`);
+      await page.waitForSelector("body[data-ready=true]");
+      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      const violations = await page.evaluate(async () => {
+        const result = await (
+          window as unknown as {
+            axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+          }
+        ).axe.run();
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+      });
+      const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(serious, JSON.stringify(violations)).to.deep.equal([]);
+    }
+    await context.close();
   });
 
   it("the short verification link serves the disclosed credential to programs and stops when revoked", async () => {
@@ -232,5 +293,30 @@ describe("the holder's journey: holder link, PDF, printed QR code, verifier page
     expect(gone.status).to.equal(404);
     expect(await gone.text()).to.contain("Länken fungerar inte");
     expect(credentialId).to.be.a("string");
+  });
+  it("a revoked credential's PDF says so across the page and in a status line, with reason and date", async () => {
+    const revoked = await h.call("POST", `/v1/credentials/${credentialId}/revoke`, {
+      body: { reason: "issuedInError" },
+    });
+    expect(revoked.status).to.be.oneOf([200, 202]);
+    for (const [lang, mark, line, dates] of [
+      ["sv", "ÅTERKALLAT", "Skäl: utfärdat av misstag", "12–14 maj 2026"],
+      ["en", "REVOKED", "Reason: issued in error", "12–14 May 2026"],
+    ] as const) {
+      const pdf = new Uint8Array(
+        await (await fetch(`${live.base}${holderPath}/pdf?lang=${lang}`)).arrayBuffer(),
+      );
+      const text = plain(pdfToText(pdf));
+      if (lang === "en") docsImage("certificate-revoked-en.png", pdfPagePng(pdf, 100));
+      expect(text).to.contain(mark);
+      expect(text).to.contain(line);
+      expect(text).to.contain(dates);
+    }
+    const page = await browser.newPage();
+    await page.goto(`${live.base}${holderPath}`);
+    await page.waitForSelector("body[data-ready=true]");
+    expect(await page.textContent("#status")).to.contain("Återkallat");
+    expect(await page.textContent("#status")).to.contain("utfärdat av misstag");
+    await page.close();
   });
 });

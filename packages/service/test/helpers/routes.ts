@@ -4,7 +4,7 @@
 
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { buildWeb, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
+import { buildWeb, servedHolderPage, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
 import { expect } from "chai";
 import { createApp } from "../../src/http/app";
 import type { Store } from "../../src/store/store";
@@ -58,6 +58,7 @@ export async function fullApp(h: AppHarness): Promise<FullApp> {
     worker: h.worker,
     verifier: createVerification({ rpcUrl: h.deployment.rpcUrl, registry: h.chain.registry }),
     verifyPage,
+    holderPage: servedHolderPage({ registry: h.chain.registry, chainId: h.chain.chainId }),
   });
   const send: Send = async (method, p, init = {}) =>
     app.request(p, {

@@ -321,5 +321,15 @@ export function holderRoutes(deps: AppDeps) {
     },
   );
 
+  // The holder page's script and style sheet (its HTML is the holder link itself).
+  const asset = (name: "script" | "style", type: string) => (c: Context<AppEnv>) => {
+    if (!deps.holderPage) throw new NotFoundError("page");
+    c.header("cache-control", "no-cache");
+    c.header("content-type", type);
+    return c.body(deps.holderPage[name]);
+  };
+  app.get("/assets/holder.js", asset("script", "text/javascript; charset=utf-8"));
+  app.get("/assets/holder.css", asset("style", "text/css; charset=utf-8"));
+
   return app;
 }

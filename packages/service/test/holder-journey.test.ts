@@ -4,8 +4,13 @@
 
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { DEV_PRIVATE_KEYS, localChain } from "@intyg/devchain";
+import { intygRegistryAbi } from "@intyg/registry";
+import { verifyPresentation } from "@intyg/verifier";
 import { expect } from "chai";
 import type { Browser, Page, Response as PwResponse } from "playwright-core";
+import { createPublicClient, createWalletClient, type Hex, hexToBigInt, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { decodeQr, type LiveApp, launchChromium, pdfPagePng, pdfToText, serveApp } from "./helpers/browser";
 import { type AppHarness, CONFERENCE, createAppHarness, expectJson } from "./helpers/harness";
 
@@ -70,6 +75,7 @@ describe("the holder's journey: holder link, PDF, printed QR code, verifier page
   let browser: Browser;
   let holderPath: string;
   let credentialId: string;
+  let eventId: string;
 
   before(async () => {
     h = await createAppHarness("pglite", { autoStartWorker: false });
@@ -78,6 +84,7 @@ describe("the holder's journey: holder link, PDF, printed QR code, verifier page
       await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
       201,
     );
+    eventId = event.id;
     const bulk = await expectJson<{ credentials: { id: string; holderUrl: string }[] }>(
       await h.call("POST", `/v1/events/${event.id}/credentials/bulk`, {
         body: {
@@ -252,6 +259,85 @@ describe("the holder's journey: holder link, PDF, printed QR code, verifier page
       const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
       expect(serious, JSON.stringify(violations)).to.deep.equal([]);
     }
+    await context.close();
+  });
+
+  it("a wallet (a scripted EIP-1193 provider on the local chain) claims the soulbound token and signs a presentation", async () => {
+    const holder = privateKeyToAccount(DEV_PRIVATE_KEYS[5]);
+    const chain = localChain(h.deployment.rpcUrl, h.deployment.chainId);
+    const wallet = createWalletClient({ chain, transport: http(h.deployment.rpcUrl), account: holder });
+    const client = createPublicClient({ chain, transport: http(h.deployment.rpcUrl) });
+    // The wallet's answers come from Node: the page's policy lets it talk to its own origin only.
+    const context = await browser.newContext({ bypassCSP: true });
+    await context.exposeFunction("__wallet", async (method: string, params: unknown[]) => {
+      switch (method) {
+        case "eth_requestAccounts":
+        case "eth_accounts":
+          return [holder.address];
+        case "eth_chainId":
+          return `0x${h.deployment.chainId.toString(16)}`;
+        case "eth_sendTransaction": {
+          const tx = params[0] as { to: Hex; data: Hex };
+          return wallet.sendTransaction({ to: tx.to, data: tx.data });
+        }
+        case "eth_signTypedData_v4": {
+          const { domain, types, primaryType, message } = JSON.parse(params[1] as string);
+          delete types.EIP712Domain;
+          return holder.signTypedData({ domain, types, primaryType, message });
+        }
+        default:
+          return client.request({ method: method as never, params: params as never });
+      }
+    });
+    // A string, not a function: the test runner's transpiler adds helpers the page does not have.
+    await context.addInitScript(
+      "window.ethereum = { request: ({ method, params }) => window.__wallet(method, params || []) };",
+    );
+    const page = await context.newPage();
+    await page.goto(`${live.base}${holderPath}?lang=en`);
+    await page.waitForSelector("body[data-ready=true]");
+    const seenByPage = await page.evaluate(
+      () => typeof (window as unknown as { ethereum?: unknown }).ethereum,
+    );
+    expect(seenByPage, "window.ethereum").to.equal("object");
+    expect(await page.isVisible("#no-wallet")).to.equal(false);
+    await page.click("#claim");
+    await page.waitForSelector("#wallet-status[data-claimed]", { timeout: 60_000 });
+    const credential = (await (await fetch(`${live.base}${holderPath}/credential.json`)).json()) as {
+      anchor: { batch: { leaf: Hex } };
+    };
+    const owner = await client.readContract({
+      address: h.deployment.registry,
+      abi: intygRegistryAbi,
+      functionName: "ownerOf",
+      args: [hexToBigInt(credential.anchor.batch.leaf)],
+    });
+    expect(owner).to.equal(holder.address);
+
+    // A presentation proves the holder only for a credential issued to their wallet: open that one's page.
+    const bound = await expectJson<{ id: string; holderUrl: string }>(
+      await h.call("POST", `/v1/events/${eventId}/credentials`, {
+        body: { subject: { name: "Plånboksägare Åkesson" }, holder: holder.address },
+      }),
+      201,
+    );
+    await h.worker.runOnce();
+    await page.goto(`${live.base}${new URL(bound.holderUrl).pathname}?lang=en`);
+    await page.waitForSelector("body[data-ready=true]");
+    await page.fill("#challenge", "a1b2c3d4e5f60718");
+    await page.fill("#domain", "arbetsgivare.example.se");
+    await page.click("#present-form button[type=submit]");
+    await page.waitForSelector("#wallet-status[data-presented]", { timeout: 60_000 });
+    const href = (await page.getAttribute("#presentation", "href"))!;
+    const presentation = JSON.parse(await page.evaluate(async (url) => (await fetch(url)).text(), href));
+    expect(presentation.holder).to.equal(`did:pkh:eip155:${h.deployment.chainId}:${holder.address}`);
+    const report = await verifyPresentation(presentation, {
+      rpcUrl: h.deployment.rpcUrl,
+      registry: h.deployment.registry,
+      challenge: "a1b2c3d4e5f60718",
+      domain: "arbetsgivare.example.se",
+    });
+    expect(report.verified, JSON.stringify(report.checks)).to.equal(true);
     await context.close();
   });
 

@@ -694,7 +694,6 @@ async function start(): Promise<void> {
   }
   $("certificate").hidden = false;
   render();
-  document.body.dataset.ready = "true";
   $("make-link").addEventListener("click", () => void makeLink());
   $("copy").addEventListener("click", () => void copy());
   if (typeof navigator.share === "function") {
@@ -711,6 +710,7 @@ async function start(): Promise<void> {
   $("present-form").hidden = !ethereum;
   $("claim").addEventListener("click", () => void claim());
   $("present-form").addEventListener("submit", (event) => void present(event));
+  document.body.dataset.ready = "true";
 }
 
 void start();

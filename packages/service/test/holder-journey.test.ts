@@ -404,5 +404,18 @@ describe("the holder's journey: holder link, PDF, printed QR code, verifier page
     expect(await page.textContent("#status")).to.contain("Återkallat");
     expect(await page.textContent("#status")).to.contain("utfärdat av misstag");
     await page.close();
+
+    // Erasure deletes the holder's short links with the personal data.
+    const link = await expectJson<{ url: string }>(
+      await h.call("POST", `${holderPath}/links`, { auth: null, body: { hide: [] } }),
+      200,
+    );
+    expect((await h.call("POST", `/v1/credentials/${credentialId}/erase`)).status).to.equal(200);
+    const after = await h.call("GET", new URL(link.url).pathname, {
+      auth: null,
+      headers: { accept: "application/json" },
+    });
+    expect(after.status).to.equal(404);
+    expect(await h.store.verificationLinks.list(credentialId)).to.deep.equal([]);
   });
 });

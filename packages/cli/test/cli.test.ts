@@ -31,6 +31,7 @@ function run(
     delete env.INTYG_RPC_URL;
     delete env.INTYG_REGISTRY;
     delete env.INTYG_CHAIN_ID;
+    for (const name of ["INTYG_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]) delete env[name];
     Object.assign(env, options.env);
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? tmpdir(), env });
     let stdout = "";
@@ -82,6 +83,55 @@ describe("intyg CLI", function () {
     expect(result.stdout).to.match(
       /Förtroendeankare: registret 0x[0-9a-fA-F]{40} på kedja 31337, valt av kommandoraden \(--registry\)/,
     );
+  });
+
+  it("follows --lang, then INTYG_LANG, then the system locale", async () => {
+    const english = await run(["verify", valid, ...chain], { env: { LANG: "en_GB.UTF-8" } });
+    expect(lastLine(english.stdout)).to.match(/^✔ Verified/);
+    const swedish = await run(["verify", valid, ...chain], { env: { LANG: "sv_SE.UTF-8" } });
+    expect(lastLine(swedish.stdout)).to.match(/^✔ Verifierat/);
+    const chosen = await run(["verify", valid, ...chain], { env: { LANG: "en_GB.UTF-8", INTYG_LANG: "sv" } });
+    expect(lastLine(chosen.stdout)).to.match(/^✔ Verifierat/);
+    const flag = await run(["verify", valid, ...chain, "--lang", "sv"], { env: { INTYG_LANG: "en" } });
+    expect(lastLine(flag.stdout)).to.match(/^✔ Verifierat/);
+  });
+
+  it("says what a verified credential proves in words: a sentence, labelled claims, Swedish time, no raw keys", async () => {
+    const result = await run(["verify", valid, ...chain]);
+    expect(result.stdout).to.match(/^Anna Andersson deltog i /);
+    expect(result.stdout).to.match(/Utfärdat av Region Exempel, org\.nr 232100-\d{4}\./);
+    expect(result.stdout).to.match(/ {2}Namn: +Anna Andersson/);
+    expect(result.stdout).to.match(/ {2}Roll: +deltagare/);
+    expect(result.stdout).to.not.match(/partsAttended|credentialSubject|\bemail:|\d{4}-\d{2}-\d{2}T/);
+    // No English in the Swedish output (addresses and the registry's name aside).
+    expect(result.stdout).to.not.match(/\b(the|and|of|is|was|credential|verified|issuer|chain|registry)\b/i);
+    const english = await run(["verify", valid, ...chain, "--lang", "en"]);
+    expect(english.stdout).to.match(/^Anna Andersson attended /);
+    expect(english.stdout).to.match(/\(Swedish time\)/);
+  });
+
+  it("verifies several files and a folder at once: one line each, a summary last, exit 0 only if all verified", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "intyg-applicants-"));
+    const batch = await fx.issueBatch(3);
+    for (const [i, credential] of batch.entries())
+      writeFileSync(path.join(folder, `sokande-${i + 1}.json`), JSON.stringify(credential));
+    writeFileSync(path.join(folder, "notes.txt"), "not a credential");
+    const all = await run(["verify", folder, valid, ...chain]);
+    expect(all.code, all.stdout + all.stderr).to.equal(0);
+    const lines = all.stdout.trim().split("\n");
+    expect(lines.filter((line) => line.startsWith("✔ ")).length).to.equal(4);
+    expect(all.stdout).to.match(/✔ .*sokande-1\.json +Deltagare 1 — Offentliga Rummet 2026 — Region Exempel/);
+    expect(lastLine(all.stdout)).to.equal("✔ 4 av 4 intyg verifierade.");
+    const mixed = await run(["verify", valid, revoked, tampered, ...chain, "--lang", "en"]);
+    expect(mixed.code).to.equal(1);
+    expect(lastLine(mixed.stdout)).to.equal("✖ 1 of 3 credentials verified.");
+    expect(mixed.stdout).to.not.include("Mallory");
+    const json = await run(["verify", valid, revoked, ...chain, "--json"]);
+    const reports = JSON.parse(json.stdout);
+    expect(reports.map((r: { verified: boolean }) => r.verified)).to.deep.equal([true, false]);
+    const unusable = path.join(dir, "garbage.json");
+    writeFileSync(unusable, "not json");
+    expect((await run(["verify", valid, unusable, ...chain])).code).to.equal(2);
   });
 
   it("prints the report as JSON with --json, in English with --lang en", async () => {

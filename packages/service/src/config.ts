@@ -42,6 +42,22 @@ export type RpcConfig = {
   maxFeeMultiplier: number;
 };
 
+/** Bounds of the read-only JSON-RPC proxy the verifier page uses (POST /verify/rpc). */
+export type RpcProxyConfig = {
+  /** Requests (HTTP requests, a batch counts once) per client address in each window. */
+  rateLimit: RateLimitConfig;
+  /** The most JSON-RPC calls in one batch. */
+  maxBatch: number;
+  /** Largest request body, bytes. */
+  maxBodyBytes: number;
+};
+
+export const DEFAULT_RPC_PROXY_CONFIG: RpcProxyConfig = {
+  rateLimit: { requests: 600, windowMs: 60_000 },
+  maxBatch: 100,
+  maxBodyBytes: 1024 * 1024,
+};
+
 export const DEFAULT_RPC_CONFIG: RpcConfig = {
   timeoutMs: 20_000,
   retryCount: 2,
@@ -61,8 +77,13 @@ export type ServiceConfig = {
   databaseUrl: string | undefined;
   dataDir: string;
   rpcUrl: string;
-  /** The RPC URL browsers use on the verifier page (/verify); `rpcUrl` when not set. */
+  /**
+   * The JSON-RPC URL published to browsers (the verifier page, /verify/config.json). Never derived from `rpcUrl`
+   * (it may carry a provider's key): by default the service's own read-only proxy, `${publicUrl}/verify/rpc`.
+   */
   publicRpcUrl: string;
+  /** The read-only JSON-RPC proxy at POST /verify/rpc. */
+  rpcProxy: RpcProxyConfig;
   registry: Address;
   rpc: RpcConfig;
   /** Largest request body, bytes. */
@@ -108,14 +129,78 @@ export function defaultConfig(
     bulkMaxItems: 10_000,
     bulkSyncLimit: 2_000,
     logLevel: "info",
-    publicRpcUrl: overrides.rpcUrl,
     ...overrides,
+    // Never `rpcUrl`: the private node's URL may carry a key, and this one is published.
+    publicRpcUrl:
+      overrides.publicRpcUrl === undefined
+        ? `${publicUrl}/verify/rpc`
+        : checkPublicRpcUrl(overrides.publicRpcUrl, "publicRpcUrl"),
     rpc: { ...DEFAULT_RPC_CONFIG, ...overrides.rpc },
+    rpcProxy: {
+      ...DEFAULT_RPC_PROXY_CONFIG,
+      ...overrides.rpcProxy,
+      rateLimit: { ...DEFAULT_RPC_PROXY_CONFIG.rateLimit, ...overrides.rpcProxy?.rateLimit },
+    },
     worker: { ...DEFAULT_WORKER_CONFIG, ...overrides.worker },
   };
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Query parameter names providers put keys in. */
+const SECRET_QUERY_NAME = /key|token|secret|auth|pass|signature|sig$|credential|access|session|jwt/i;
+
+/**
+ * Whether a path segment or query value looks like a key: long hex (`/v3/<32 hex>`), a UUID, or a long
+ * base64(url)-like token mixing letters and digits (and both cases). Word-like segments pass (`mainnet-archive`).
+ */
+export function looksLikeSecret(value: string): boolean {
+  const text = safeDecode(value);
+  if (/^(0x)?[0-9a-f]{32,}$/i.test(text)) return true;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) return true;
+  return (
+    text.length >= 20 &&
+    /^[A-Za-z0-9_\-+=.~]+$/.test(text) &&
+    /[0-9]/.test(text) &&
+    /[a-z]/.test(text) &&
+    /[A-Z]/.test(text)
+  );
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Checks a JSON-RPC URL that is published to browsers: an http(s) URL without user:password, and without a
+ * path segment or query that looks like a provider's key. Returns it; throws a ConfigError that names what is
+ * wrong and never repeats the URL (it may be a secret).
+ */
+export function checkPublicRpcUrl(value: string, name = "INTYG_PUBLIC_RPC_URL"): string {
+  const fix = `It is published on the verifier page and in /verify/config.json: give a node URL without credentials, or leave ${name} unset to publish the service's own read-only proxy (<public URL>/verify/rpc)`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigError(`${name} must be an http(s) URL`);
+  if (url.username || url.password)
+    throw new ConfigError(`${name} must not contain user:password before the host. ${fix}`);
+  if (url.pathname.split("/").some((segment) => segment !== "" && looksLikeSecret(segment)))
+    throw new ConfigError(`${name} must not contain a key in its path (a long token segment). ${fix}`);
+  for (const [key, v] of url.searchParams) {
+    if (SECRET_QUERY_NAME.test(key) || looksLikeSecret(v) || looksLikeSecret(key))
+      throw new ConfigError(`${name} must not contain a key in its query string. ${fix}`);
+  }
+  if (url.hash) throw new ConfigError(`${name} must not have a #fragment. ${fix}`);
+  return value;
+}
 
 function intFrom(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
@@ -159,7 +244,27 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     databaseUrl,
     dataDir: path.resolve(env.INTYG_DATA_DIR || ".intyg/data"),
     rpcUrl,
-    publicRpcUrl: env.INTYG_PUBLIC_RPC_URL || rpcUrl,
+    ...(env.INTYG_PUBLIC_RPC_URL
+      ? { publicRpcUrl: checkPublicRpcUrl(env.INTYG_PUBLIC_RPC_URL, "INTYG_PUBLIC_RPC_URL") }
+      : {}),
+    rpcProxy: {
+      rateLimit: {
+        requests: intFrom(env, "INTYG_RPC_PROXY_RATE_LIMIT", DEFAULT_RPC_PROXY_CONFIG.rateLimit.requests, 1),
+        windowMs: intFrom(
+          env,
+          "INTYG_RPC_PROXY_RATE_WINDOW_MS",
+          DEFAULT_RPC_PROXY_CONFIG.rateLimit.windowMs,
+          1,
+        ),
+      },
+      maxBatch: intFrom(env, "INTYG_RPC_PROXY_MAX_BATCH", DEFAULT_RPC_PROXY_CONFIG.maxBatch, 1),
+      maxBodyBytes: intFrom(
+        env,
+        "INTYG_RPC_PROXY_BODY_LIMIT_BYTES",
+        DEFAULT_RPC_PROXY_CONFIG.maxBodyBytes,
+        1024,
+      ),
+    },
     registry: getAddress(registry),
     rpc: {
       timeoutMs: intFrom(env, "INTYG_RPC_TIMEOUT_MS", DEFAULT_RPC_CONFIG.timeoutMs, 100),

@@ -102,6 +102,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const config: ServiceConfig = { ...options.config };
   const derivedUrl = /:0$/.test(config.publicUrl);
   const derivedVerify = config.verifyUrl === `${config.publicUrl}/verify`;
+  const derivedRpc = config.publicRpcUrl === `${config.publicUrl}/verify/rpc`;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ownStore = !options.store;
@@ -133,16 +134,19 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     await checkProfiles(store, chain, logger);
     const deps = { store, signer: options.signer, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
-    const verifyPage = options.verifyPage === false ? undefined : await loadVerifyPage(config, chain, logger);
+    let verifyPage = options.verifyPage === false ? undefined : await loadVerifyPage(config, chain, logger);
     const holderPage = verifyPage
       ? servedHolderPage({ registry: chain.registry, chainId: chain.chainId })
       : undefined;
     const app = createApp({
       ...deps,
-      ...(verifyPage ? { verifyPage } : {}),
+      // Late-bound: with port 0 the page is configured again once the proxy's URL (/verify/rpc) is known.
+      ...(verifyPage ? { verifyPage: () => verifyPage! } : {}),
       ...(holderPage ? { holderPage } : {}),
       ...(worker ? { worker } : {}),
-      verifier: options.verifier ?? createVerification({ rpcUrl: config.rpcUrl, registry: chain.registry }),
+      verifier:
+        options.verifier ??
+        createVerification({ rpcUrl: config.rpcUrl, registry: chain.registry, chainId: chain.chainId }),
     });
     const listening = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) =>
@@ -155,6 +159,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     if (derivedUrl) {
       config.publicUrl = url;
       if (derivedVerify) config.verifyUrl = `${url}/verify`;
+      if (derivedRpc) {
+        config.publicRpcUrl = `${url}/verify/rpc`;
+        if (verifyPage) verifyPage = (await loadVerifyPage(config, chain, logger)) ?? verifyPage;
+      }
     }
     logger.info(
       {

@@ -8,8 +8,16 @@ export type CreateVerificationParameters = {
   rpcUrl: string;
   /** The registry this service trusts: a credential naming another fails the issuer check. */
   registry: Address;
+  /** The chain the node must be on (the service's own); a node on another chain is refused. */
+  chainId?: number;
 };
 
 export function createVerification(parameters: CreateVerificationParameters): CredentialVerifier {
-  return createVcApiVerifier({ rpcUrl: parameters.rpcUrl, registry: parameters.registry });
+  return createVcApiVerifier({
+    rpcUrl: parameters.rpcUrl,
+    registry: parameters.registry,
+    ...(parameters.chainId !== undefined ? { chainId: parameters.chainId } : {}),
+    // Every report says its trust anchor is this service's own configuration.
+    trustSource: { source: "server" },
+  });
 }

@@ -343,6 +343,15 @@ const MATRIX: Record<RouteKey, Cell> = {
     request: () => ({ method: "GET", path: "/verify/config.json" }),
   },
   "GET /": { auth: "public", expect: ok(200), request: () => ({ method: "GET", path: "/" }) },
+  "POST /verify/rpc": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({
+      method: "POST",
+      path: "/verify/rpc",
+      body: { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] },
+    }),
+  },
 };
 
 function expected(cell: Cell, who: Principal): readonly number[] {

@@ -39,6 +39,7 @@ type Fixtures = {
   linkToken: string;
   revokeLinkToken: string;
   document: Record<string, unknown>;
+  registry: string;
 };
 
 type FuzzRoute = {
@@ -134,6 +135,13 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
   "GET /verify/verify.js": { public: true },
   "GET /verify/verify.css": { public: true },
   "GET /verify/config.json": { public: true },
+  "POST /verify/rpc": {
+    public: true,
+    body: (f) => [
+      { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] },
+      { jsonrpc: "2.0", id: 2, method: "eth_getCode", params: [f.registry, "latest"] },
+    ],
+  },
   "GET /": { public: true },
 };
 
@@ -170,6 +178,12 @@ const ADVERSARIAL_CONSTANTS = [
   "%%32%65",
   "%C0%AE%C0%AE",
   "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "x\udfff",
+  "\udbff\ud800",
+  "\u001b[2J",
+  "\u0007\u007f",
   "' OR '1'='1",
   "'; DROP TABLE credentials; --",
   "1; SELECT pg_sleep(5)",
@@ -493,6 +507,7 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
       linkToken: "",
       revokeLinkToken: "",
       document: credential.credential,
+      registry: h.chain.registry,
     };
     const link = async (hide: string[]) =>
       (
@@ -578,7 +593,7 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
     const lists = ENTRIES.filter((e) => e.route.query?.includes("cursor"));
     await fc.assert(
       fc.asyncProperty(cursor, fc.option(limit), async (c, l) => {
-        const qs = `cursor=${encodeURIComponent(c)}${l === null ? "" : `&limit=${encodeURIComponent(l)}`}`;
+        const qs = `cursor=${inUrl(c, false)}${l === null ? "" : `&limit=${inUrl(l, false)}`}`;
         for (const e of lists) await check("GET", `${pathOf(e.pattern, e.route)}?${qs}`, { headers: auth() });
       }),
       {
@@ -715,6 +730,60 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
           await check(method, pathOf(pattern, route), { headers: jsonHeaders(), body });
         }),
         { numRuns: 30 },
+      );
+    }
+  });
+
+  it("NUL, lone surrogates and control characters in any string of a real body: 400 naming it, nothing stored", async () => {
+    const hostile = fc.constantFrom(
+      "\u0000",
+      "\ud800",
+      "\udc00",
+      "\udbff",
+      "\u001b",
+      "\u0001",
+      "\u007f",
+      "\u000b",
+    );
+    /** JSON pointers of every string (and every key) in `value`. */
+    const strings = (value: unknown, at = "", out: string[] = []): string[] => {
+      if (typeof value === "string") out.push(at);
+      else if (value && typeof value === "object")
+        for (const [k, v] of Object.entries(value))
+          strings(v, `${at}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, out);
+      return out;
+    };
+    const setAt = (root: unknown, pointer: string, fn: (s: string) => string) => {
+      const parts = pointer
+        .split("/")
+        .slice(1)
+        .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+      let node = root as Record<string, unknown>;
+      for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
+      const last = parts[parts.length - 1]!;
+      node[last] = fn(node[last] as string);
+    };
+    for (const { method, pattern, route } of WITH_BODY.filter((e) => e.route.body)) {
+      const real = route.body!(f);
+      const paths = strings(real);
+      if (paths.length === 0) continue;
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...paths), hostile, fc.nat(), async (pointer, char, at) => {
+          const body = structuredClone(real);
+          setAt(body, pointer, (s) => s.slice(0, at % (s.length + 1)) + char + s.slice(at % (s.length + 1)));
+          const response = await check(method, pathOf(pattern, route), {
+            headers: route.public ? { "content-type": "application/json" } : jsonHeaders(),
+            body: JSON.stringify(body),
+          });
+          const label = `${method} ${pattern} ${pointer} U+${char.charCodeAt(0).toString(16)}`;
+          expect(response.status, label).to.equal(400);
+          const problem = (await response.json()) as { errors: { path: string }[] };
+          expect(
+            problem.errors.map((e) => e.path),
+            label,
+          ).to.include(pointer);
+        }),
+        { numRuns: 20 },
       );
     }
   });

@@ -104,11 +104,16 @@ describe("OpenAPI 3.1 document and reference page", () => {
 
   it("answers /verify with 501 when no verifier page is installed, and tells the page its chain", async () => {
     await expectProblem(await h.call("GET", "/verify", { auth: null }), 501, "not-implemented");
-    const config = await expectJson<{ rpcUrl: string; registry: string }>(
+    const config = await expectJson<{ rpcUrl: string; registry: string; chainId: number }>(
       await h.call("GET", "/verify/config.json", { auth: null }),
       200,
     );
-    expect(config).to.deep.include({ rpcUrl: h.deployment.rpcUrl, registry: h.deployment.registry });
+    // The service's read-only proxy, never the private node's URL.
+    expect(config).to.deep.equal({
+      rpcUrl: `${h.config.publicUrl}/verify/rpc`,
+      registry: h.deployment.registry,
+      chainId: h.deployment.chainId,
+    });
   });
 
   it("serves a self-contained reference page listing every operation", async () => {

@@ -129,7 +129,9 @@ for (const kind of STORE_KINDS) {
       expect(page.status).to.equal(200);
       expect(page.headers.get("content-type")).to.match(/^text\/html/);
       const html = await page.text();
-      expect(html).to.contain(`<meta name="intyg-rpc" content="${deployment.rpcUrl}">`);
+      // The service's read-only proxy, never the private node's URL.
+      expect(html).to.contain(`<meta name="intyg-rpc" content="${service.url}/verify/rpc">`);
+      expect(html).not.to.contain(`content="${deployment.rpcUrl}"`);
       expect(html).to.contain(`<meta name="intyg-registry" content="${deployment.registry}">`);
       expect(html).to.contain(`<meta name="intyg-chain-id" content="${deployment.chainId}">`);
       // No inline script, so the policy can forbid them; reads only from this origin and the public node.

@@ -112,12 +112,13 @@ function knownHash(reader: RegistryReader, hash: string, current: string, histor
 
 function validity(prepared: PreparedCredential, now: number): void {
   const { checks, credential } = prepared;
+  const { lang } = checks;
   if (!credential || !checks.ready("validity")) return;
   const from = Date.parse(credential.validFrom) / 1000;
   const until = credential.validUntil === undefined ? undefined : Date.parse(credential.validUntil) / 1000;
   const params = {
-    from: formatTime(credential.validFrom),
-    until: credential.validUntil === undefined ? undefined : formatTime(credential.validUntil),
+    from: formatTime(credential.validFrom, lang),
+    until: credential.validUntil === undefined ? undefined : formatTime(credential.validUntil, lang),
   };
   if (now < from) checks.fail("validity", "not-yet-valid", "validity.not-yet", params);
   else if (until !== undefined && now >= until)
@@ -135,6 +136,7 @@ export function runChainChecks(
   options: ChainCheckOptions,
 ): void {
   const { checks, target, credential, summary } = prepared;
+  const { lang } = checks;
 
   if (target === undefined || checks.status("signature") !== "passed") {
     for (const id of ["issuer", "anchor", "revocation"] as const) checks.ready(id);
@@ -232,7 +234,7 @@ export function runChainChecks(
     } else if (organisation.status === ORGANISATION_STATUS.suspended) {
       checks.fail("issuer", "organisation-suspended", "issuer.suspended", {
         name,
-        since: formatTime(organisation.suspendedAt),
+        since: formatTime(organisation.suspendedAt, lang),
       });
     } else if (
       options.checkMetadata &&
@@ -257,23 +259,27 @@ export function runChainChecks(
       // The registry's isKeyValidAt(key, organisation, issuedAt), from the key's state already read.
       checks.fail("issuer", "key-not-valid-at-issuance", "issuer.key-not-valid", {
         signer,
-        at: formatTime(issuedAt),
-        from: formatTime(key.validFrom),
-        until: key.validUntil >= 2 ** 40 - 1 ? "∞" : formatTime(key.validUntil),
+        at: formatTime(issuedAt, lang),
+        from: formatTime(key.validFrom, lang),
+        until: key.validUntil >= 2 ** 40 - 1 ? "∞" : formatTime(key.validUntil, lang),
       });
     } else {
       checks.pass("issuer", "issuer.ok", {
         name,
         orgnr: credential?.issuer.organisationNumber,
         signer,
-        at: formatTime(issuedAt),
+        at: formatTime(issuedAt, lang),
       });
     }
   }
 
   // anchor: the registry recorded this commitment (or its batch root), for this event and validity
   if (checks.ready("anchor")) {
-    const atBlock = { chainId: context.chainId, at: formatTime(record.issuedAt), size: record.batchSize };
+    const atBlock = {
+      chainId: context.chainId,
+      at: formatTime(record.issuedAt, lang),
+      size: record.batchSize,
+    };
     if (!anchored) {
       checks.fail("anchor", "not-anchored", "anchor.not-anchored");
     } else if ((target.kind === "batch") !== (record.batchSize !== 0)) {
@@ -289,8 +295,8 @@ export function runChainChecks(
     } else if (BigInt(record.validUntil) !== target.validUntil) {
       checks.fail("anchor", "record-mismatch", "anchor.record-mismatch", {
         field: "validUntil",
-        actual: record.validUntil === 0 ? "—" : formatTime(record.validUntil),
-        expected: target.validUntil === 0n ? "—" : formatTime(target.validUntil),
+        actual: record.validUntil === 0 ? "—" : formatTime(record.validUntil, lang),
+        expected: target.validUntil === 0n ? "—" : formatTime(target.validUntil, lang),
       });
     } else if (target.kind === "batch" && record.batchSize !== target.batchSize) {
       checks.fail("anchor", "record-mismatch", "anchor.record-mismatch", {
@@ -315,7 +321,7 @@ export function runChainChecks(
         "revoked",
         target.kind === "batch" ? "revocation.batch-revoked" : "revocation.revoked",
         {
-          at: formatTime(record.revokedAt),
+          at: formatTime(record.revokedAt, lang),
           reason,
         },
       );
@@ -325,7 +331,7 @@ export function runChainChecks(
     } else if (leafRevocation && leafRevocation.revokedAt !== 0) {
       const reason = reasonText(lang, revocationReasonName(leafRevocation.reason), leafRevocation.reason);
       checks.fail("revocation", "revoked", "revocation.revoked", {
-        at: formatTime(leafRevocation.revokedAt),
+        at: formatTime(leafRevocation.revokedAt, lang),
         reason,
       });
       summary.revokedAt = new Date(leafRevocation.revokedAt * 1000).toISOString();

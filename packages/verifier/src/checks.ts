@@ -17,6 +17,25 @@ export const CHECK_DEPENDENCIES: Record<CheckId, readonly CheckId[]> = {
   event: ["signature"],
 };
 
+/**
+ * For experts: what exactly a failure was (a schema path, an integrity reason, a reader's error), kept out of the
+ * plain-language message and put in the check's `detail`. The same in both languages.
+ */
+function technicalDetail(key: MessageKey, p: MessageParams): string | undefined {
+  switch (key) {
+    case "format.schema":
+      return `${p.count} problem(s), first at ${p.path}: ${p.detail}`;
+    case "format.presentation-schema":
+      return `at ${p.path}: ${p.detail}`;
+    case "integrity.failed":
+      return `${p.reason}${p.path ? ` at ${p.path}` : ""}`;
+    case "anchor.unavailable":
+      return p.detail === undefined ? undefined : String(p.detail);
+    default:
+      return undefined;
+  }
+}
+
 /** Collects check results in any order and lays them out in the report's order. */
 export class CheckList {
   private readonly results = new Map<CheckId, Check>();
@@ -24,7 +43,14 @@ export class CheckList {
   constructor(readonly lang: Lang) {}
 
   set(id: CheckId, status: CheckStatus, code: string, key: MessageKey, params: MessageParams = {}): void {
-    this.results.set(id, { id, status, code, message: message(this.lang, key, params) });
+    const detail = technicalDetail(key, params);
+    this.results.set(id, {
+      id,
+      status,
+      code,
+      message: message(this.lang, key, params),
+      ...(detail ? { detail } : {}),
+    });
   }
 
   pass(id: CheckId, key: MessageKey, params?: MessageParams): void {

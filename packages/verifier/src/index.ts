@@ -2,6 +2,13 @@
 
 export { CHECK_DEPENDENCIES } from "./checks";
 export {
+  type CredentialDescription,
+  type DescribedField,
+  describeCredential,
+  formatDate,
+  formatDateRange,
+} from "./describe";
+export {
   IntygVerifierError,
   RegistryReadError,
   type RegistryReadFailure,

@@ -19,8 +19,8 @@ const en = {
   "format.too-deep": (p) => `The input is nested too deeply (more than ${p.limit} levels).`,
   "format.not-object": () => "The input is not a JSON object, so it cannot be a credential.",
   "format.unknown-proof": (p) => `The proof type "${p.type}" is not supported (expected ${p.expected}).`,
-  "format.schema": (p) =>
-    `The document is not a valid Intyg credential: ${p.count} problem(s), first at ${p.path} (${p.detail}).`,
+  "format.schema": () =>
+    "The document is not a complete Intyg credential (it may be damaged or cut short), so it cannot be checked. Ask the holder for the original file or link.",
   "format.is-presentation": () =>
     "The document is a presentation, not a credential: verify it as a presentation.",
   "format.not-presentation": () =>
@@ -28,18 +28,20 @@ const en = {
   "format.presentation-credentials": (p) =>
     `A presentation must hold exactly one credential; this one holds ${p.count}.`,
   "format.share-link": (p) => `The share link cannot be read: ${p.detail}.`,
-  "format.presentation-schema": (p) => `The presentation is not valid: at ${p.path}, ${p.detail}.`,
+  "format.presentation-schema": () =>
+    "The presentation is damaged or incomplete, so it cannot be checked. Ask the holder to present the credential again.",
   // integrity
   "integrity.ok": (p) =>
     Number(p.hidden) > 0
       ? `The claims match the credential's commitment: nothing has been changed (${p.hidden} claim(s) hidden by the holder).`
       : "The claims match the credential's commitment: nothing has been changed.",
-  "integrity.failed": (p) =>
-    `The claims do not match the credential's commitment: the credential has been changed (${p.reason}${p.path ? ` at ${p.path}` : ""}).`,
+  "integrity.failed": () =>
+    "The credential has been changed since it was issued: what it says now is not what the issuer signed. Ask the holder for the original.",
   // signature
   "signature.ok": (p) => `The credential is signed by key ${p.signer}.`,
   "signature.malformed": () => "The signature cannot be read: the proof section is malformed.",
-  "signature.invalid": () => "The signature is not valid.",
+  "signature.invalid": () =>
+    "The issuer's signature is not valid: the credential may be forged. Ask the holder for the original.",
   "signature.signer-mismatch": (p) =>
     `The signature was made by ${p.signer}, not by the key the proof names (${p.expected}).`,
   "signature.binding": (p) => `The signature does not cover this credential: ${p.detail}.`,
@@ -68,7 +70,8 @@ const en = {
     `The credential was issued on chain ${p.expected}, but the verifier reads chain ${p.actual}.`,
   "anchor.wrong-registry": (p) =>
     `The credential was issued in registry ${p.expected}, but the verifier trusts registry ${p.actual}.`,
-  "anchor.not-anchored": () => "The credential is not anchored in the registry (not issued, or not yet).",
+  "anchor.not-anchored": () =>
+    "The issuer has not recorded this credential in the registry (not issued, or not yet). If it was issued moments ago, try again in a minute; otherwise contact the issuer.",
   "anchor.batch-proof": () => "The credential's Merkle proof does not lead to the anchored batch root.",
   "anchor.kind-mismatch": (p) =>
     p.batch === "yes"
@@ -76,11 +79,13 @@ const en = {
       : "The credential claims to be single, but the registry recorded a batch.",
   "anchor.record-mismatch": (p) =>
     `The registry's record does not match the credential (${p.field}: ${p.actual} on chain, ${p.expected} in the credential).`,
-  "anchor.unavailable": (p) => `The registry could not be read: ${p.detail}`,
+  "anchor.unavailable": () =>
+    "The registry could not be read just now, so the credential could not be checked. Try again later.",
   "anchor.no-chain": () => "No chain or snapshot is configured, so the registry cannot be read.",
   // revocation
   "revocation.ok": (p) => `The credential is not revoked (registry read at block ${p.block}).`,
-  "revocation.revoked": (p) => `The credential was revoked on ${p.at}. Reason: ${p.reason}.`,
+  "revocation.revoked": (p) =>
+    `The credential was revoked by its issuer on ${p.at}. Reason: ${p.reason}. It no longer counts as proof.`,
   "revocation.batch-revoked": (p) =>
     `The whole batch of this credential was revoked on ${p.at}. Reason: ${p.reason}.`,
   "revocation.superseded": (p) => ` It was replaced by credential ${p.replacement}.`,
@@ -88,7 +93,8 @@ const en = {
   "validity.ok": (p) =>
     p.until ? `Valid from ${p.from} until ${p.until}.` : `Valid from ${p.from}, with no end date.`,
   "validity.not-yet": (p) => `The credential is not valid yet: it is valid from ${p.from}.`,
-  "validity.expired": (p) => `The credential expired on ${p.until}.`,
+  "validity.expired": (p) =>
+    `The credential expired on ${p.until}: it no longer counts as proof. The holder may have a newer one.`,
   // holder
   "holder.not-presentation": () =>
     "Not checked: a bare credential was given, not a presentation by its holder.",
@@ -165,24 +171,26 @@ const sv: Record<MessageKey, Template> = {
   "format.too-deep": (p) => `Indata är för djupt nästlat (mer än ${p.limit} nivåer).`,
   "format.not-object": () => "Indata är inte ett JSON-objekt och kan därför inte vara ett intyg.",
   "format.unknown-proof": (p) => `Bevistypen "${p.type}" stöds inte (förväntad: ${p.expected}).`,
-  "format.schema": (p) =>
-    `Dokumentet är inte ett giltigt intyg: ${p.count} fel, det första vid ${p.path} (${p.detail}).`,
+  "format.schema": () =>
+    "Dokumentet är inte ett fullständigt intyg (det kan vara skadat eller avkortat), så det kan inte kontrolleras. Be innehavaren om originalfilen eller länken.",
   "format.is-presentation": () =>
     "Dokumentet är en presentation, inte ett intyg: verifiera det som presentation.",
   "format.not-presentation": () => "Dokumentet är ingen presentation (typen VerifiablePresentation saknas).",
   "format.presentation-credentials": (p) =>
     `En presentation ska innehålla exakt ett intyg; den här innehåller ${p.count}.`,
   "format.share-link": (p) => `Delningslänken kan inte läsas: ${p.detail}.`,
-  "format.presentation-schema": (p) => `Presentationen är inte giltig: vid ${p.path}, ${p.detail}.`,
+  "format.presentation-schema": () =>
+    "Presentationen är skadad eller ofullständig, så den kan inte kontrolleras. Be innehavaren att visa intyget igen.",
   "integrity.ok": (p) =>
     Number(p.hidden) > 0
       ? `Uppgifterna stämmer med intygets hashvärde: inget har ändrats (${p.hidden} uppgift(er) dolda av innehavaren).`
       : "Uppgifterna stämmer med intygets hashvärde: inget har ändrats.",
-  "integrity.failed": (p) =>
-    `Uppgifterna stämmer inte med intygets hashvärde: intyget har ändrats (${p.reason}${p.path ? ` vid ${p.path}` : ""}).`,
+  "integrity.failed": () =>
+    "Intyget har ändrats efter att det utfärdades: det som står i det nu är inte det som utfärdaren signerade. Be innehavaren om originalet.",
   "signature.ok": (p) => `Intyget är signerat med nyckeln ${p.signer}.`,
   "signature.malformed": () => "Signaturen kan inte läsas: bevisdelen är felaktig.",
-  "signature.invalid": () => "Signaturen är inte giltig.",
+  "signature.invalid": () =>
+    "Utfärdarens signatur är inte giltig: intyget kan vara förfalskat. Be innehavaren om originalet.",
   "signature.signer-mismatch": (p) =>
     `Signaturen gjordes av ${p.signer}, inte av nyckeln som beviset anger (${p.expected}).`,
   "signature.binding": (p) => `Signaturen gäller inte det här intyget: ${p.detail}.`,
@@ -208,7 +216,8 @@ const sv: Record<MessageKey, Template> = {
     `Intyget utfärdades på kedja ${p.expected}, men verifieringen läser kedja ${p.actual}.`,
   "anchor.wrong-registry": (p) =>
     `Intyget utfärdades i registret ${p.expected}, men verifieringen litar på registret ${p.actual}.`,
-  "anchor.not-anchored": () => "Intyget är inte förankrat i registret (inte utfärdat, eller inte ännu).",
+  "anchor.not-anchored": () =>
+    "Utfärdaren har inte registrerat intyget i registret (inte utfärdat, eller inte ännu). Om det utfärdades alldeles nyss, försök igen om en minut; annars kontakta utfärdaren.",
   "anchor.batch-proof": () => "Intygets Merkle-bevis leder inte till den förankrade omgångens rot.",
   "anchor.kind-mismatch": (p) =>
     p.batch === "yes"
@@ -216,17 +225,20 @@ const sv: Record<MessageKey, Template> = {
       : "Intyget påstår att det är enskilt, men registret har registrerat en omgång.",
   "anchor.record-mismatch": (p) =>
     `Registrets uppgifter stämmer inte med intyget (${p.field}: ${p.actual} i kedjan, ${p.expected} i intyget).`,
-  "anchor.unavailable": (p) => `Registret kunde inte läsas: ${p.detail}`,
+  "anchor.unavailable": () =>
+    "Registret kunde inte läsas just nu, så intyget kunde inte kontrolleras. Försök igen senare.",
   "anchor.no-chain": () => "Ingen kedja eller ögonblicksbild är angiven, så registret kan inte läsas.",
   "revocation.ok": (p) => `Intyget är inte återkallat (registret läst vid block ${p.block}).`,
-  "revocation.revoked": (p) => `Intyget återkallades ${p.at}. Skäl: ${p.reason}.`,
+  "revocation.revoked": (p) =>
+    `Intyget återkallades av utfärdaren ${p.at}. Skäl: ${p.reason}. Det gäller inte längre som bevis.`,
   "revocation.batch-revoked": (p) =>
     `Hela omgången som intyget ingår i återkallades ${p.at}. Skäl: ${p.reason}.`,
   "revocation.superseded": (p) => ` Det har ersatts av intyget ${p.replacement}.`,
   "validity.ok": (p) =>
     p.until ? `Giltigt från ${p.from} till ${p.until}.` : `Giltigt från ${p.from}, utan slutdatum.`,
   "validity.not-yet": (p) => `Intyget är inte giltigt ännu: det gäller från ${p.from}.`,
-  "validity.expired": (p) => `Intyget gick ut ${p.until}.`,
+  "validity.expired": (p) =>
+    `Intyget gick ut ${p.until}: det gäller inte längre som bevis. Innehavaren kan ha ett nyare.`,
   "holder.not-presentation": () =>
     "Kontrollerades inte: ett fristående intyg angavs, inte en presentation från innehavaren.",
   "holder.ok": (p) =>
@@ -321,7 +333,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
   en: {
     issuedInError: "issued in error",
     superseded: "superseded by a corrected credential",
-    withdrawn: "withdrawn",
+    withdrawn: "the issuer withdrew it",
     keyCompromise: "the signing key was compromised",
     fraud: "fraud",
     other: "other reason",
@@ -329,7 +341,7 @@ const REASONS: Record<Lang, Record<string, string>> = {
   sv: {
     issuedInError: "utfärdat av misstag",
     superseded: "ersatt av ett rättat intyg",
-    withdrawn: "återkallat av utfärdaren",
+    withdrawn: "utfärdaren drog tillbaka intyget",
     keyCompromise: "signeringsnyckeln har röjts",
     fraud: "bedrägeri",
     other: "annat skäl",
@@ -341,16 +353,27 @@ export function message(lang: Lang, key: MessageKey, params: MessageParams = {})
   return (tables[lang] ?? tables.sv)[key](params);
 }
 
-/** The plain-language name of a revocation reason (`code` as on chain; its name in brackets). */
+/** The plain-language name of a revocation reason (its code as on chain when the name is unknown). */
 export function reasonText(lang: Lang, name: string | undefined, code: number): string {
   if (name === undefined) return lang === "sv" ? `okänt skäl (kod ${code})` : `unknown reason (code ${code})`;
-  return `${REASONS[lang][name] ?? name} (${name})`;
+  return REASONS[lang][name] ?? name;
 }
 
-/** A unix time as `YYYY-MM-DD HH:MM UTC`: the same, unambiguous, in both languages. */
-export function formatTime(seconds: number | bigint | string): string {
+/**
+ * A unix time (or an ISO 8601 text): with a language, in words and Swedish time ("12 maj 2026 kl. 10:00",
+ * "12 May 2026 at 10:00 (Swedish time)"); without one, `YYYY-MM-DD HH:MM UTC`, the same in both languages.
+ */
+export function formatTime(seconds: number | bigint | string, lang?: Lang): string {
   const ms = typeof seconds === "string" ? Date.parse(seconds) : Number(seconds) * 1000;
   if (!Number.isFinite(ms)) return String(seconds);
+  if (lang) {
+    const text = new Intl.DateTimeFormat(lang === "sv" ? "sv-SE" : "en-GB", {
+      dateStyle: "long",
+      timeStyle: "short",
+      timeZone: "Europe/Stockholm",
+    }).format(new Date(ms));
+    return lang === "sv" ? text : `${text} (Swedish time)`;
+  }
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }

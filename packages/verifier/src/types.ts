@@ -1,6 +1,8 @@
 // The shapes of a verification report. Everything in a report is plain JSON (no bigint, no Date) so that
 // the CLI can print it with --json and the service can return it as is.
 
+import type { CredentialDescription } from "./describe";
+
 /** The languages of the report's messages. */
 export type Lang = "sv" | "en";
 
@@ -29,6 +31,8 @@ export type Check = {
   message: string;
   /** A stable machine-readable reason, e.g. `revoked`, `wrong-chain`, `depends-on-failed-check`. */
   code: string;
+  /** For experts: exactly what failed (a schema path, an integrity reason), kept out of `message`. */
+  detail?: string;
 };
 
 /** Where the registry state of a report came from. */
@@ -136,6 +140,8 @@ export type VerificationReport = {
    * about its claims, so none are reported.
    */
   credential?: CredentialSummary;
+  /** The verified credential in words (a sentence, then labelled claims): present only when `verified`. */
+  description?: CredentialDescription;
   /**
    * The record's state on chain (anchoring, revocation, supersession), present when the integrity, signature
    * and anchor checks passed, even if the credential is not verified (e.g. revoked).

@@ -4,6 +4,7 @@
 
 import { type ChainView, chainQueries, historyQueries, runChainChecks } from "./chain-checks";
 import { CheckList } from "./checks";
+import { describeCredential } from "./describe";
 import { readDocument } from "./input";
 import { formatAge, message } from "./messages";
 import { ChainViews, type ResolvedOptions, resolveOptions, type VerifyOptions } from "./options";
@@ -139,6 +140,14 @@ export function buildReport(
     checks,
     // A credential that fails any check proves nothing about its claims: none are reported.
     ...(verified ? { credential: prepared.summary } : {}),
+    ...(verified && prepared.credential
+      ? {
+          description: describeCredential(prepared.credential, lang, {
+            ...(prepared.summary.anchoredAt ? { anchoredAt: prepared.summary.anchoredAt } : {}),
+            ...(prepared.summary.hiddenClaims ? { hiddenClaims: prepared.summary.hiddenClaims } : {}),
+          }),
+        }
+      : {}),
     ...(recordKnown ? { status } : {}),
     trust: trustAnchor(resolved, lang, prepared.target?.organisationId, chain),
     ...(chain ? { chain } : {}),

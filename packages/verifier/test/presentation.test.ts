@@ -102,9 +102,16 @@ describe("presentations: holder binding", function () {
 
   it("serves the VC-API verify operations with the configured chain, never the request's", async () => {
     const credential = await fx.issue({ subject: { id: holderDid(31337, holder.address) } });
-    const vcapi = createVcApiVerifier({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+    const vcapi = createVcApiVerifier({
+      rpcUrl: fx.rpcUrl,
+      registry: fx.registry,
+      chainId: fx.chainId,
+      trustSource: { source: "server" },
+    });
     const ok = await vcapi.verifyCredential({ verifiableCredential: credential, options: { lang: "en" } });
     expect(ok.verified).to.equal(true);
+    expect(ok.trust).to.deep.include({ source: "server", registry: fx.registry, chainId: fx.chainId });
+    expect(ok.trust.message).to.match(/chosen by this site's own configuration/);
     expect(ok.errors).to.deep.equal([]);
     expect(ok.lang).to.equal("en");
     const presentation = await createPresentation({ credential, account: holder, challenge, domain });
@@ -121,6 +128,7 @@ describe("presentations: holder binding", function () {
       options: { registry: "0x000000000000000000000000000000000000dEaD", rpcUrl: "http://127.0.0.1:9" },
     });
     expect(sneaky.verified).to.equal(true);
+    expect(sneaky.trust.registry).to.equal(fx.registry);
     expect((await vcapi.verifyCredential(undefined as never)).verified).to.equal(false);
   });
 
@@ -165,7 +173,8 @@ describe("presentations: holder binding", function () {
     const inconsistent = { ...genuine, holder: other };
     const report = await verifyPresentation(inconsistent, { ...options, lang: "en" });
     expect(report.checks[0]).to.include({ id: "format", status: "failed", code: "presentation-schema" });
-    expect(report.checks[0]!.message).to.match(/verification method/);
+    expect(report.checks[0]!.message).to.match(/damaged or incomplete/);
+    expect(report.checks[0]!.detail).to.match(/verification method/);
     expect((await verifyPresentation(genuine, options)).verified).to.equal(true);
   });
 

@@ -13,16 +13,19 @@ describe("messages", () => {
 
   it("says the same thing in Swedish and English, with the parameters filled in", () => {
     expect(message("en", "revocation.revoked", { at: "2026-05-12 08:00 UTC", reason: "fraud" })).to.equal(
-      "The credential was revoked on 2026-05-12 08:00 UTC. Reason: fraud.",
+      "The credential was revoked by its issuer on 2026-05-12 08:00 UTC. Reason: fraud. It no longer counts as proof.",
     );
     expect(message("sv", "revocation.revoked", { at: "2026-05-12 08:00 UTC", reason: "bedrägeri" })).to.equal(
-      "Intyget återkallades 2026-05-12 08:00 UTC. Skäl: bedrägeri.",
+      "Intyget återkallades av utfärdaren 2026-05-12 08:00 UTC. Skäl: bedrägeri. Det gäller inte längre som bevis.",
     );
   });
 
   it("formats times and ages without ambiguity", () => {
     expect(formatTime(0)).to.equal("1970-01-01 00:00 UTC");
     expect(formatTime("2026-05-12T08:00:00Z")).to.equal("2026-05-12 08:00 UTC");
+    // With a language: in words, in Swedish time (CEST in May).
+    expect(formatTime("2026-05-12T08:00:00Z", "sv")).to.equal("12 maj 2026 kl. 10:00");
+    expect(formatTime("2026-05-12T08:00:00Z", "en")).to.equal("12 May 2026 at 10:00 (Swedish time)");
     expect(formatAge("en", 30)).to.equal("30 s");
     expect(formatAge("en", 600)).to.equal("10 min");
     expect(formatAge("sv", 3 * 86_400)).to.equal("3 d");

@@ -1,14 +1,17 @@
 // End to end in headless Chromium: the built page, served from a tiny static server on 127.0.0.1, verifies a
 // valid and a tampered credential against a real chain, and sends nothing but chain reads off the page.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { encodeShareFragment } from "@intyg/credential";
+import { createPresentation, holderDid } from "@intyg/verifier";
 import { expect } from "chai";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { clone, createFixture, type Fixture } from "../../verifier/test/fixture";
+import QRCode from "qrcode";
+import { account, clone, createFixture, type Fixture } from "../../verifier/test/fixture";
 import { servedVerifyPage, WEB_ASSETS, type WebAssetName, webAssetsDir } from "../src";
 
 const CHROMIUM_ARGS = [
@@ -67,7 +70,7 @@ describe("verifier page in headless Chromium", function () {
     server = await serve(fx);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-    page = await browser.newPage();
+    page = await browser.newPage({ locale: "sv-SE" });
     page.on("request", (request) => requests.push(request.url()));
   });
   after(async () => {
@@ -138,9 +141,9 @@ describe("verifier page in headless Chromium", function () {
     await page.waitForFunction(() => document.documentElement.lang === "sv");
   });
 
-  it("shows the QR button only where the browser can detect barcodes", async () => {
-    const hasDetector = await page.evaluate(() => "BarcodeDetector" in window);
-    expect(await page.isHidden("#scan")).to.equal(!hasDetector);
+  it("shows the camera button wherever there is a camera API, with or without BarcodeDetector", async () => {
+    const hasCamera = await page.evaluate(() => Boolean(navigator.mediaDevices));
+    expect(await page.isHidden("#scan")).to.equal(!hasCamera);
   });
 
   it("scans a QR code with the camera where BarcodeDetector exists (a fake camera and detector here)", async () => {
@@ -243,7 +246,7 @@ describe("verifier page in headless Chromium", function () {
 
     it("the unconfigured static page given ?rpc=&registry= verifies nothing", async () => {
       const credential = await fx.issue();
-      const other = await browser.newPage();
+      const other = await browser.newPage({ locale: "sv-SE" });
       await other.goto(
         `${base}/?rpc=${encodeURIComponent(fx.rpcUrl)}&registry=${fx.registry}#${encodeShareFragment(credential)}`,
       );
@@ -252,4 +255,254 @@ describe("verifier page in headless Chromium", function () {
       await other.close();
     });
   });
+
+  describe("the verdict for a person, on any device", () => {
+    const fields = (p: Page) =>
+      p.$$eval("#proved dd", (dds) =>
+        Object.fromEntries(dds.map((dd) => [(dd as HTMLElement).dataset.field, dd.textContent])),
+      );
+
+    it("says in one sentence what a verified credential proves, with labelled claims and no raw keys", async () => {
+      const credential = await fx.issue({
+        subject: {
+          name: "Åsa Öberg",
+          role: "hackathon-team-member",
+          team: "Datadrivna",
+          partsAttended: ["networking", "hackathon"],
+        },
+      });
+      const other = await browser.newPage();
+      await other.goto(`${base}/verify?lang=sv#${encodeShareFragment(credential)}`);
+      await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      expect(await other.textContent("#sentence")).to.equal(
+        "Åsa Öberg deltog i Offentliga Rummet 2026, 12–14 maj 2026, Göteborg: Nätverksdag (12 maj 2026) och Hackathon: tillförlitliga data i vård och skola (lag Datadrivna). Utfärdat av Region Exempel, org.nr 232100-0016.",
+      );
+      expect(await fields(other)).to.include({ role: "medlem i ett hackathonlag", kind: "Närvaro" });
+      const shown = `${await other.textContent("#proved-section")} ${await other.textContent("#checks")}`;
+      expect(shown).to.not.match(/partsAttended|credentialSubject|hackathon-team-member|\d{4}-\d{2}-\d{2}T/);
+      // Codes and keys stay behind the experts' disclosure.
+      expect(await other.isVisible("#tech")).to.equal(false);
+      await other.close();
+    });
+
+    it("a course: hours, credits as 1,5 hp, outcomes", async () => {
+      const credential = await fx.issue({ course: true, subject: { name: "Bo Ek" } });
+      const other = await browser.newPage();
+      await other.goto(`${base}/verify?lang=sv#${encodeShareFragment(credential)}`);
+      await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      expect(await other.textContent("#sentence")).to.match(
+        /^Bo Ek har genomgått kursen Informationssäkerhet för förtroendevalda \(8 timmar, 1,5 hp\)/,
+      );
+      expect(await fields(other)).to.include({ credits: "1,5 hp", hours: "8 timmar" });
+      await other.close();
+    });
+
+    it("follows the browser's language, remembers a choice, and keeps ?lang=", async () => {
+      const credential = await fx.issue();
+      const english = await browser.newContext({ locale: "en-US" });
+      const p = await english.newPage();
+      await p.goto(`${base}/verify#${encodeShareFragment(credential)}`);
+      await p.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      expect(await p.getAttribute("html", "lang")).to.equal("en");
+      expect(await p.textContent("#verdict")).to.match(/Verified/);
+      await p.click("#lang");
+      await p.waitForFunction(() => document.documentElement.lang === "sv");
+      await p.goto(`${base}/verify`);
+      expect(await p.getAttribute("html", "lang")).to.equal("sv");
+      await p.goto(`${base}/verify?lang=en`);
+      expect(await p.getAttribute("html", "lang")).to.equal("en");
+      await english.close();
+      const swedish = await browser.newContext({ locale: "sv-SE" });
+      const q = await swedish.newPage();
+      await q.goto(`${base}/verify`);
+      expect(await q.getAttribute("html", "lang")).to.equal("sv");
+      await swedish.close();
+    });
+
+    for (const width of [320, 390]) {
+      it(`has no horizontal scroll at ${width} px, verified and tampered`, async () => {
+        const credential = await fx.issue();
+        const phone = await browser.newContext({ viewport: { width, height: 800 }, locale: "sv-SE" });
+        const p = await phone.newPage();
+        await p.goto(`${base}/verify#${encodeShareFragment(credential)}`);
+        await p.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+        await p.click("#technical summary");
+        const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(await overflow()).to.be.at.most(0);
+        const tampered = clone(credential);
+        tampered.credentialSubject.name = "Mallory";
+        await p.fill("#json", JSON.stringify(tampered));
+        await p.click("#verify");
+        await p.waitForSelector('#verdict[data-verified="false"]', { timeout: 60_000 });
+        expect(await overflow()).to.be.at.most(0);
+        await phone.close();
+      });
+    }
+
+    it("reads a QR code from a picture (no BarcodeDetector needed) and verifies it", async () => {
+      const credential = await fx.issue();
+      const link = `https://intyg.example.se/verify#${encodeShareFragment(credential)}`;
+      const png = await QRCode.toBuffer(link, { errorCorrectionLevel: "L", margin: 4, scale: 4 });
+      const other = await browser.newPage();
+      await other.goto(`${base}/verify`);
+      await other.setInputFiles("#image", { name: "intyg.png", mimeType: "image/png", buffer: png });
+      await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      // A picture without a code says so.
+      const blank = Buffer.from(BLANK_PNG, "base64");
+      await other.setInputFiles("#image", { name: "blank.png", mimeType: "image/png", buffer: blank });
+      await other.waitForFunction(() =>
+        /Ingen QR-kod|No QR code/.test(document.querySelector("#verdict")?.textContent ?? ""),
+      );
+      await other.close();
+    });
+
+    it("scans a QR code with a camera where there is no BarcodeDetector (a fake camera showing the code)", async () => {
+      const credential = await fx.issue();
+      const link = `https://intyg.example.se/verify#${encodeShareFragment(credential)}`;
+      const video = path.join(mkdtempSync(path.join(tmpdir(), "intyg-camera-")), "qr.y4m");
+      writeFileSync(video, qrVideo(link));
+      const camera = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: [
+          ...CHROMIUM_ARGS,
+          "--use-fake-device-for-media-stream",
+          "--use-fake-ui-for-media-stream",
+          `--use-file-for-fake-video-capture=${video}`,
+        ],
+      });
+      try {
+        const scanning = await camera.newPage();
+        await scanning.addInitScript(() => {
+          delete (window as unknown as { BarcodeDetector?: unknown }).BarcodeDetector;
+        });
+        await scanning.goto(`${base}/verify?lang=en`);
+        await scanning.click("#scan");
+        await scanning.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+        expect(await scanning.isHidden("#camera")).to.equal(true);
+      } finally {
+        await camera.close();
+      }
+    });
+
+    it("verifies ten files at once in a table, one detail view per row", async () => {
+      const batch = await fx.issueBatch(9);
+      const tampered = clone(batch[0]!);
+      tampered.credentialSubject.name = "Mallory";
+      const files = [...batch, tampered].map((credential, i) => ({
+        name: `intyg-${i + 1}.json`,
+        mimeType: "application/json",
+        buffer: Buffer.from(JSON.stringify(credential)),
+      }));
+      const other = await browser.newPage();
+      await other.goto(`${base}/verify?lang=sv`);
+      await other.setInputFiles("#file", files);
+      await other.waitForSelector("#batch:not([hidden])", { timeout: 60_000 });
+      expect(await other.locator("#batch-rows tr").count()).to.equal(10);
+      expect(await other.locator('#batch-rows tr[data-verified="true"]').count()).to.equal(9);
+      expect(await other.textContent("#batch-summary")).to.equal("9 av 10 verifierade.");
+      expect(await other.textContent("#batch")).to.not.include("Mallory");
+      await other.click("#batch-rows tr:nth-child(2) button");
+      await other.waitForSelector('#verdict[data-verified="true"]');
+      expect(await other.textContent("#sentence")).to.match(/^Deltagare 2 deltog i/);
+      await other.click("#back");
+      expect(await other.isVisible("#batch")).to.equal(true);
+      await other.close();
+    });
+
+    it("checks a presentation against a challenge the page created, and refuses a replayed one", async () => {
+      const holder = account(3);
+      const credential = await fx.issue({
+        subject: { id: holderDid(fx.chainId, holder.address), name: "Anna" },
+      });
+      const other = await browser.newPage({ locale: "en-GB" });
+      await other.goto(`${base}/verify`);
+      await other.click("#present summary");
+      await other.click("#new-challenge");
+      await other.waitForSelector("#challenge-box:not([hidden])");
+      const challenge = (await other.textContent("#challenge")) ?? "";
+      const domain = (await other.textContent("#domain")) ?? "";
+      expect(challenge).to.match(/^[0-9a-f]{32}$/);
+      expect(await other.getAttribute("#challenge-qr", "src")).to.match(/^data:image\/png;base64,/);
+      const presentation = await createPresentation({ credential, account: holder, challenge, domain });
+      await other.fill("#json", JSON.stringify(presentation));
+      await other.click("#verify");
+      await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      expect(await other.getAttribute('#checks li[data-check="holder"]', "data-status")).to.equal("passed");
+      // A new challenge: the same presentation is a replay now.
+      await other.click("#new-challenge");
+      await other.click("#verify");
+      await other.waitForSelector('#verdict[data-verified="false"]', { timeout: 60_000 });
+      expect(await other.getAttribute('#checks li[data-check="holder"]', "data-status")).to.equal("failed");
+      await other.close();
+    });
+
+    it("has no accessibility violations (axe-core, WCAG 2.2 AA), verified and as a table", async () => {
+      const credential = await fx.issue();
+      const context = await browser.newContext({ bypassCSP: true });
+      const p = await context.newPage();
+      const audit = async () => {
+        await p.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+        return p.evaluate(async () => {
+          const axe = (
+            window as unknown as {
+              axe: {
+                run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
+              };
+            }
+          ).axe;
+          const result = await axe.run({
+            runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+          });
+          return result.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
+        });
+      };
+      await p.goto(`${base}/verify#${encodeShareFragment(credential)}`);
+      await p.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      await p.click("#technical summary");
+      expect(await audit()).to.deep.equal([]);
+      await p.setInputFiles(
+        "#file",
+        [credential, credential].map((c, i) => ({
+          name: `${i}.json`,
+          mimeType: "application/json",
+          buffer: Buffer.from(JSON.stringify(c)),
+        })),
+      );
+      await p.waitForSelector("#batch:not([hidden])", { timeout: 60_000 });
+      expect(await audit()).to.deep.equal([]);
+      await context.close();
+    });
+  });
 });
+
+/** A 1×1 white PNG: a picture without a QR code. */
+const BLANK_PNG =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==";
+
+/**
+ * A Y4M video (what Chromium's fake camera plays) of one QR code, white around it: 4:2:0, grey chroma, a few
+ * frames of the same picture.
+ */
+function qrVideo(text: string): Buffer {
+  const qr = QRCode.create(text, { errorCorrectionLevel: "L" });
+  const size = qr.modules.size;
+  const scale = 4;
+  const margin = 4 * scale;
+  const side = size * scale + 2 * margin;
+  const width = side + (side % 2);
+  const height = width;
+  const luma = Buffer.alloc(width * height, 235);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++)
+      if (qr.modules.get(y, x))
+        for (let dy = 0; dy < scale; dy++)
+          luma.fill(
+            16,
+            (margin + y * scale + dy) * width + margin + x * scale,
+            (margin + y * scale + dy) * width + margin + (x + 1) * scale,
+          );
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from("FRAME\n"), luma, chroma]);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
+  return Buffer.concat([header, ...Array.from({ length: 10 }, () => frame)]);
+}

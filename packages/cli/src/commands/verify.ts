@@ -2,20 +2,24 @@
 // 1 when not, 2 when the input or the options are unusable.
 
 import { existsSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
 import {
   type Lang,
   parseSnapshot,
   type VerificationReport,
   type VerifyOptions,
   verifyCredential,
+  verifyCredentials,
   verifyPresentation,
 } from "@intyg/verifier";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { resolveChain } from "../config";
 import { CliError, EXIT, type ExitCode } from "../errors";
 import type { CliIo } from "../io";
-import { renderReport } from "../render";
+import { langOption } from "../organiser/common";
+import { renderReport, renderTable } from "../render";
 import { terminalText } from "../terminal";
 
 /** Format failures that mean the input is not a document at all: exit 2. */
@@ -115,8 +119,8 @@ export function exitCodeOf(report: VerificationReport): ExitCode {
   return EXIT.notVerified;
 }
 
-export async function runVerify(source: string, flags: VerifyFlags, context: CommandContext): Promise<void> {
-  const { io } = context;
+/** The verification options from the flags, the named configuration file and the environment. */
+async function verifyOptions(io: CliIo, flags: VerifyFlags): Promise<VerifyOptions> {
   const lang = flags.lang;
   const chain = resolveChain(io, flags);
   const options: VerifyOptions = { lang, trustSource: chain.trust };
@@ -151,14 +155,38 @@ export async function runVerify(source: string, flags: VerifyFlags, context: Com
     }
     options.rpcUrl = chain.rpcUrl;
   }
+  return options;
+}
+
+/** The files a source names: itself, or for a folder the `.json` files directly in it, in name order. */
+async function expandSource(source: string): Promise<string[]> {
+  if (source === "-" || /^https?:\/\//i.test(source) || source.includes("#c1.") || source.startsWith("c1."))
+    return [source];
+  let entries: string[];
+  try {
+    if (!(await stat(source)).isDirectory()) return [source];
+    entries = await readdir(source);
+  } catch {
+    return [source];
+  }
+  const files = entries.filter((name) => /\.(json|jsonld)$/i.test(name)).sort();
+  if (files.length === 0) throw new CliError(`No .json files in the folder ${source}`);
+  return files.map((name) => path.join(source, name));
+}
+
+export async function runVerify(
+  sources: string | string[],
+  flags: VerifyFlags,
+  context: CommandContext,
+): Promise<void> {
+  const all = (await Promise.all((Array.isArray(sources) ? sources : [sources]).map(expandSource))).flat();
+  if (all.length > 1) return runVerifyMany(all, flags, context);
+  const source = all[0]!;
+  const { io } = context;
+  const lang = flags.lang;
+  const options = await verifyOptions(io, flags);
   const input = await readInput(io, source);
-  const report = isPresentation(input)
-    ? await verifyPresentation(input, {
-        ...options,
-        ...(flags.challenge ? { challenge: flags.challenge } : {}),
-        ...(flags.domain ? { domain: flags.domain } : {}),
-      })
-    : await verifyCredential(input, options);
+  const report = await verifyOne(input, options, flags);
   io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, lang));
   const code = exitCodeOf(report);
   if (code === EXIT.usage && !flags.json) {
@@ -168,6 +196,49 @@ export async function runVerify(source: string, flags: VerifyFlags, context: Com
   context.setExitCode(code);
 }
 
+async function verifyOne(
+  input: string | Uint8Array,
+  options: VerifyOptions,
+  flags: VerifyFlags,
+): Promise<VerificationReport> {
+  return isPresentation(input)
+    ? await verifyPresentation(input, {
+        ...options,
+        ...(flags.challenge ? { challenge: flags.challenge } : {}),
+        ...(flags.domain ? { domain: flags.domain } : {}),
+      })
+    : await verifyCredential(input, options);
+}
+
+/**
+ * Several credentials (files, folders, links): verified in one run, so a batch's credentials share one signature
+ * check; a table and a summary line, or with --json an array of reports. Exit 0 only if every one verified, 2 if
+ * any input is unusable, else 1.
+ */
+async function runVerifyMany(sources: string[], flags: VerifyFlags, context: CommandContext): Promise<void> {
+  const { io } = context;
+  const options = await verifyOptions(io, flags);
+  const inputs = await Promise.all(sources.map((source) => readInput(io, source)));
+  const credentials = inputs.flatMap((input, i) => (isPresentation(input) ? [] : [{ input, i }]));
+  const reports: VerificationReport[] = new Array(inputs.length);
+  const batch = await verifyCredentials(
+    credentials.map((c) => c.input),
+    options,
+  );
+  for (const [k, { i }] of credentials.entries()) reports[i] = batch[k]!;
+  for (const [i, input] of inputs.entries()) reports[i] ??= await verifyOne(input, options, flags);
+  if (flags.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
+  else io.stdout(renderTable(reports, sources, flags.lang));
+  const codes = reports.map(exitCodeOf);
+  context.setExitCode(
+    codes.every((code) => code === EXIT.ok)
+      ? EXIT.ok
+      : codes.some((code) => code === EXIT.usage)
+        ? EXIT.usage
+        : EXIT.notVerified,
+  );
+}
+
 export const verifyCommand: CommandModule = {
   name: "verify",
   register(program: Command, context: CommandContext) {
@@ -175,8 +246,8 @@ export const verifyCommand: CommandModule = {
       .command("verify")
       .description("verify a credential or presentation: a JSON file, a share link, or - for standard input")
       .argument(
-        "<source>",
-        "a credential file, a share URL (…#c1.…), a verification or holder link of the service, or - to read standard input",
+        "<sources...>",
+        "credential files, folders of them, share URLs (…#c1.…), verification or holder links of the service, or - to read standard input",
       )
       .option("--json", "print the report as JSON")
       .option(
@@ -190,7 +261,9 @@ export const verifyCommand: CommandModule = {
         "a configuration file with rpcUrl, registry and chainId (e.g. .intyg/dev.json)",
       )
       .option("--snapshot <file>", "verify offline on a registry snapshot (see `intyg snapshot`)")
-      .addOption(new Option("--lang <lang>", "language of the report").choices(["sv", "en"]).default("sv"))
+      .addOption(
+        langOption(context.io, "language of the report (default: INTYG_LANG, else the system locale)"),
+      )
       .option("--challenge <text>", "for a presentation: the challenge this verifier gave the holder")
       .option("--domain <domain>", "for a presentation: this verifier's domain")
       .addHelpText(
@@ -202,6 +275,6 @@ export const verifyCommand: CommandModule = {
           "  intyg verify intyg.json --config .intyg/dev.json\n" +
           "  intyg verify 'https://intyg.example.se/verify#c1.…' --json\n  cat intyg.json | intyg verify - --lang en\n",
       )
-      .action(async (source: string, flags: VerifyFlags) => runVerify(source, flags, context));
+      .action(async (sources: string[], flags: VerifyFlags) => runVerify(sources, flags, context));
   },
 };

@@ -13,11 +13,20 @@ export type { Lang };
 
 export const tr = (lang: Lang, sv: string, en: string) => (lang === "sv" ? sv : en);
 
-/** `--lang sv|en`, Swedish unless INTYG_LANG=en. */
-export function langOption(io: CliIo): Option {
-  return new Option("--lang <lang>", "language of messages (sv, en)")
-    .choices(["sv", "en"])
-    .default(io.env.INTYG_LANG === "en" ? "en" : "sv");
+/**
+ * The language when --lang is not given: INTYG_LANG, else the system locale (LC_ALL, LC_MESSAGES, LANG):
+ * Swedish for sv_*, English for any other locale that is set, Swedish when none is.
+ */
+export function defaultLang(env: CliIo["env"]): Lang {
+  if (env.INTYG_LANG === "en" || env.INTYG_LANG === "sv") return env.INTYG_LANG;
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG;
+  if (!locale || locale === "C" || locale === "POSIX" || /^C\./.test(locale)) return "sv";
+  return /^sv([_.-]|$)/i.test(locale) ? "sv" : "en";
+}
+
+/** `--lang sv|en`, by default {@link defaultLang}. */
+export function langOption(io: CliIo, description = "language of messages (sv, en)"): Option {
+  return new Option("--lang <lang>", description).choices(["sv", "en"]).default(defaultLang(io.env));
 }
 
 /** The client of the service the organiser is logged in to. */

@@ -15,6 +15,8 @@ import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
 import { verificationLinkRoutes } from "./routes/verification-links";
 import { verifyPageRoutes } from "./routes/verify-page";
+import { verifyRpcRoutes } from "./routes/verify-rpc";
+import { refuseHostileText } from "./text";
 
 export type App = ReturnType<typeof createApp>;
 
@@ -47,6 +49,8 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
 
   app.use("/v1/*", requireApiKey(deps.store), rateLimitByApiKey(limiter));
+  // After authentication (401 first), before every route: NUL, lone surrogates and control characters.
+  app.use(refuseHostileText());
   app.route("/v1", organisationRoutes(deps));
   app.route("/v1", eventRoutes(deps));
   app.route("/v1", credentialRoutes(deps));
@@ -54,6 +58,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", verificationLinkRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));
   app.route("/", systemRoutes(deps));
+  app.route("/", verifyRpcRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

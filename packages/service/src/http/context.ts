@@ -32,8 +32,11 @@ export type AppDeps = {
   worker?: { wake(): void };
   /** VC-API `/credentials/verify` and `/presentations/verify`; 501 when absent. */
   verifier?: CredentialVerifier;
-  /** The verifier page served at GET /verify (with its script and style); 501 when absent. */
-  verifyPage?: VerifyPage;
+  /**
+   * The verifier page served at GET /verify (with its script and style); 501 when absent. A function, as the
+   * page is configured again once the service knows its own URL (port 0).
+   */
+  verifyPage?: () => VerifyPage;
   /** The holder page served at GET /holder/{token} to browsers; JSON only when absent. */
   holderPage?: HolderPage;
 };

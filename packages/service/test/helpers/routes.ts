@@ -56,8 +56,12 @@ export async function fullApp(h: AppHarness): Promise<FullApp> {
     logger: h.logger,
     config: h.config,
     worker: h.worker,
-    verifier: createVerification({ rpcUrl: h.deployment.rpcUrl, registry: h.chain.registry }),
-    verifyPage,
+    verifier: createVerification({
+      rpcUrl: h.deployment.rpcUrl,
+      registry: h.chain.registry,
+      chainId: h.chain.chainId,
+    }),
+    verifyPage: () => verifyPage,
     holderPage: servedHolderPage({ registry: h.chain.registry, chainId: h.chain.chainId }),
   });
   const send: Send = async (method, p, init = {}) =>

@@ -1,127 +1,32 @@
-// The verifier page (browser). It reads a credential from the text box, a dropped or chosen file, a share
-// link's fragment, or a QR code, verifies it with @intyg/verifier against the configured chain, and shows
-// the verdict, each check and what was proved. Nothing but chain reads leaves the browser.
+// The verifier page (browser). It reads credentials from the text box, dropped or chosen files, a share link's
+// fragment, a QR code from the camera or from a picture, verifies them with @intyg/verifier against the chain the
+// site configured, and shows the verdict in words: for one credential the sentence, the proved claims and each
+// check; for several, a table of verdicts with a detail view per row. Nothing but chain reads leaves the browser.
 
 import {
   CHECK_NAMES,
-  type CredentialSummary,
   type Lang,
   type VerificationReport,
-  verifyCredential,
+  verifyCredentials,
+  verifyPresentation,
 } from "@intyg/verifier";
-
-const UI: Record<Lang, Record<string, string>> = {
-  sv: {
-    skip: "Hoppa till verifieringen",
-    title: "Verifiera ett intyg",
-    lead: "Kontrollera att ett intyg om närvaro eller utbildning är äkta, utfärdat av en godkänd utfärdare, giltigt och inte återkallat. Intyget lämnar aldrig din webbläsare: bara registret i blockkedjan läses.",
-    inputTitle: "Intyget",
-    pasteLabel: "Klistra in intyget (JSON) eller en delningslänk",
-    verify: "Verifiera",
-    chooseFile: "Välj en fil",
-    scan: "Skanna QR-kod",
-    stopScan: "Avbryt skanningen",
-    drop: "…eller släpp en intygsfil här.",
-    resultTitle: "Resultat",
-    checksTitle: "Kontroller",
-    provedTitle: "Vad som har bevisats",
-    footer: "Intyg – verifierbara intyg för offentlig sektor.",
-    switchTo: "English",
-    switchLabel: "Read this page in English",
-    verifying: "Verifierar …",
-    empty: "Klistra in ett intyg, välj en fil eller skanna en QR-kod först.",
-    noCamera: "Kameran kunde inte startas.",
-    issuer: "Utfärdare",
-    orgnr: "Organisationsnummer",
-    achievement: "Evenemang eller kurs",
-    kind: "Slag",
-    attendance: "Närvaro",
-    training: "Utbildning",
-    subject: "Innehavaren",
-    hidden: "Dolda uppgifter",
-    validFrom: "Giltigt från",
-    validUntil: "Giltigt till",
-    anchoredAt: "Förankrat",
-    revokedAt: "Återkallat",
-    signer: "Signerat av nyckel",
-    chain: "Kedja",
-    registry: "Register",
-    block: "Block",
-    snapshot: "Ögonblicksbild",
-    config:
-      "Sidan litar på registret {registry} på kedja {chain} och läser det via {rpc}. Det bestäms av webbplatsen, aldrig av länken.",
-    noConfig:
-      "Ingen kedja är konfigurerad för sidan: webbplatsen måste ange nod och register (meta-taggarna intyg-rpc och intyg-registry).",
-    anyChain: "valfri",
-    unproved:
-      "Inga uppgifter ur dokumentet visas: det kunde inte verifieras, så inget av det som står i det är bevisat.",
-    ignoredParams:
-      "Länken försökte välja kedja, nod eller register. Det ignoreras: sidan litar bara på sin egen konfiguration.",
-    passed: "Godkänd",
-    failed: "Underkänd",
-    skipped: "Ej kontrollerad",
-  },
-  en: {
-    skip: "Skip to verification",
-    title: "Verify a credential",
-    lead: "Check that an attendance or training credential is genuine, issued by an accredited issuer, valid and not revoked. The credential never leaves your browser: only the registry on the blockchain is read.",
-    inputTitle: "The credential",
-    pasteLabel: "Paste the credential (JSON) or a share link",
-    verify: "Verify",
-    chooseFile: "Choose a file",
-    scan: "Scan a QR code",
-    stopScan: "Stop scanning",
-    drop: "…or drop a credential file here.",
-    resultTitle: "Result",
-    checksTitle: "Checks",
-    provedTitle: "What was proved",
-    footer: "Intyg – verifiable credentials for the public sector.",
-    switchTo: "Svenska",
-    switchLabel: "Läs sidan på svenska",
-    verifying: "Verifying …",
-    empty: "Paste a credential, choose a file or scan a QR code first.",
-    noCamera: "The camera could not be started.",
-    issuer: "Issuer",
-    orgnr: "Organisation number",
-    achievement: "Event or course",
-    kind: "Kind",
-    attendance: "Attendance",
-    training: "Training",
-    subject: "The holder",
-    hidden: "Hidden claims",
-    validFrom: "Valid from",
-    validUntil: "Valid until",
-    anchoredAt: "Anchored",
-    revokedAt: "Revoked",
-    signer: "Signed by key",
-    chain: "Chain",
-    registry: "Registry",
-    block: "Block",
-    snapshot: "Snapshot",
-    config:
-      "This page trusts registry {registry} on chain {chain} and reads it through {rpc}. The site decides this, never the link.",
-    noConfig:
-      "No chain is configured for this page: the site must give a node and a registry (the intyg-rpc and intyg-registry meta tags).",
-    anyChain: "any",
-    unproved: "No claim of the document is shown: it could not be verified, so nothing it says is proved.",
-    ignoredParams:
-      "The link tried to choose the chain, node or registry. That is ignored: this page trusts only its own configuration.",
-    passed: "Passed",
-    failed: "Failed",
-    skipped: "Not checked",
-  },
-};
+import QRCode from "qrcode";
+import { canScan, readQrFromImage, type Scanner, startCameraScan } from "./qr";
+import { isTextKey, type TextKey, text } from "./texts";
 
 type PageConfig = { rpcUrl?: string; registry?: `0x${string}`; chainId?: number };
-
-type BarcodeDetectorLike = { detect(source: CanvasImageSource): Promise<{ rawValue: string }[]> };
-type BarcodeDetectorConstructor = new (options: { formats: string[] }) => BarcodeDetectorLike;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 let lang: Lang = "sv";
-let lastInput: string | undefined;
+/** What was last verified, to verify again in the other language. */
+let lastInputs: unknown[] | undefined;
+let lastReports: VerificationReport[] = [];
 let config: PageConfig = {};
+/** The challenge this page gave a holder, for presentations: fresh for each request. */
+let challenge: { challenge: string; domain: string } | undefined;
+
+const t = (key: TextKey, params?: Record<string, string | number>) => text(lang, key, params);
 
 function meta(name: string): string | undefined {
   const value = document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content.trim();
@@ -132,8 +37,8 @@ function meta(name: string): string | undefined {
 const TRUST_PARAMS = ["rpc", "registry", "chain", "chainId", "chain-id", "node", "snapshot"];
 
 function chainIdOf(value: unknown): number | undefined {
-  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
-  return /^[1-9]\d{0,15}$/.test(text) ? Number(text) : undefined;
+  const raw = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  return /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /**
@@ -166,15 +71,36 @@ async function loadConfig(): Promise<PageConfig> {
   };
 }
 
-function t(key: string): string {
-  return UI[lang][key] ?? key;
+const LANG_KEY = "intyg-lang";
+
+/** `?lang=`, else the reader's earlier choice, else the browser's language: Swedish for sv-*, else English. */
+function initialLang(): Lang {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked === "sv" || asked === "en") return asked;
+  try {
+    const stored = localStorage.getItem(LANG_KEY);
+    if (stored === "sv" || stored === "en") return stored;
+  } catch {
+    // Storage may be disabled; the browser's language decides.
+  }
+  const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
+  return preferred.some((tag) => /^sv(-|$)/i.test(tag ?? "")) ? "sv" : "en";
+}
+
+function rememberLang(): void {
+  try {
+    localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    // Not remembered; nothing else depends on it.
+  }
 }
 
 function applyLanguage(): void {
   document.documentElement.lang = lang;
   document.title = `${t("title")} – Intyg`;
   for (const element of Array.from(document.querySelectorAll<HTMLElement>("[data-i18n]"))) {
-    element.textContent = t(element.dataset.i18n!);
+    const key = element.dataset.i18n!;
+    if (isTextKey(key)) element.textContent = t(key);
   }
   const toggle = $("lang");
   toggle.textContent = t("switchTo");
@@ -182,59 +108,52 @@ function applyLanguage(): void {
   toggle.setAttribute("aria-label", t("switchLabel"));
   $("video").setAttribute("aria-label", t("scan"));
   $("config").textContent = config.rpcUrl
-    ? t("config")
-        .replace("{registry}", config.registry ?? "—")
-        .replace("{chain}", config.chainId === undefined ? t("anyChain") : String(config.chainId))
-        .replace("{rpc}", config.rpcUrl)
+    ? t("config", {
+        registry: config.registry ?? "—",
+        chain: config.chainId === undefined ? t("anyChain") : String(config.chainId),
+        rpc: config.rpcUrl,
+      })
     : t("noConfig");
 }
 
-function add(list: HTMLElement, term: string, value: string | undefined): void {
+function add(list: HTMLElement, term: string, value: string | undefined, id?: string): void {
   if (value === undefined || value === "") return;
   const dt = document.createElement("dt");
   dt.textContent = term;
   const dd = document.createElement("dd");
   dd.textContent = value;
+  if (id) dd.dataset.field = id;
   list.append(dt, dd);
-}
-
-function claimText(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** What was proved, only for a verified credential: a failed one shows no claim of the document as a fact. */
 function renderProved(report: VerificationReport): void {
   const list = $("proved");
   list.replaceChildren();
-  $("proved-section").hidden = !report.credential;
-  $("unproved").hidden = Boolean(report.credential);
-  if (!report.credential) return;
-  const c: CredentialSummary = report.credential;
-  add(list, t("issuer"), c.issuer?.name);
-  add(list, t("orgnr"), c.issuer?.organisationNumber);
-  add(list, t("achievement"), c.achievement?.name);
-  if (c.kind) add(list, t("kind"), t(c.kind));
-  for (const claim of c.subject ?? []) add(list, `${t("subject")}: ${claim.path}`, claimText(claim.value));
-  if (c.hiddenClaims) add(list, t("hidden"), String(c.hiddenClaims));
-  add(list, t("validFrom"), c.validFrom);
-  add(list, t("validUntil"), c.validUntil);
-  add(list, t("anchoredAt"), c.anchoredAt);
-  add(list, t("revokedAt"), c.revokedAt);
-  add(list, t("signer"), c.signer);
+  const described = report.description;
+  $("proved-section").hidden = !described;
+  $("unproved").hidden = Boolean(described);
+  $("sentence").textContent = described?.sentence ?? "";
+  for (const field of described?.fields ?? []) add(list, field.label, field.value, field.id);
+}
+
+/** Keys, registry, block and check codes: for experts, behind a disclosure. */
+function renderTechnical(report: VerificationReport): void {
+  const list = $("tech");
+  list.replaceChildren();
+  add(list, t("signer"), report.credential?.signer);
   if (report.chain) {
     add(list, t("chain"), String(report.chain.chainId));
     add(list, t("registry"), report.chain.registry);
     add(list, t("block"), `${report.chain.blockNumber} (${report.chain.blockTime})`);
     add(list, t("snapshot"), report.chain.note);
   }
+  for (const check of report.checks) {
+    add(list, t("checkCode", { id: check.id }), `${check.code}${check.detail ? ` — ${check.detail}` : ""}`);
+  }
 }
 
-function render(report: VerificationReport): void {
-  $("result").hidden = false;
-  const verdict = $("verdict");
-  verdict.className = `verdict ${report.verified ? "ok" : "bad"}`;
-  verdict.dataset.verified = String(report.verified);
-  verdict.textContent = `${report.verified ? "✔" : "✖"} ${report.verdict}`;
+function renderChecks(report: VerificationReport): void {
   const checks = $("checks");
   checks.replaceChildren();
   for (const check of report.checks) {
@@ -249,20 +168,84 @@ function render(report: VerificationReport): void {
     const name = document.createElement("span");
     name.className = "name";
     name.textContent = `${CHECK_NAMES[lang][check.id]}: ${t(check.status)}`;
-    const text = document.createElement("span");
-    text.className = "message";
-    text.textContent = check.message;
-    item.append(mark, name, text);
+    const message = document.createElement("span");
+    message.className = "message";
+    message.textContent = check.message;
+    item.append(mark, name, message);
     checks.append(item);
   }
+}
+
+function render(report: VerificationReport): void {
+  $("result").hidden = false;
+  $("single").hidden = false;
+  const verdict = $("verdict");
+  verdict.className = `verdict ${report.verified ? "ok" : "bad"}`;
+  verdict.dataset.verified = String(report.verified);
+  verdict.textContent = `${report.verified ? "✔" : "✖"} ${report.verdict}`;
   renderProved(report);
+  renderChecks(report);
+  renderTechnical(report);
   $("trust").textContent = report.trust.message;
 }
 
-async function verify(input: string): Promise<void> {
-  lastInput = input;
+/** Several credentials: one row each (who, what, issuer, status), and a button to see one in full. */
+function renderBatch(reports: VerificationReport[]): void {
+  $("result").hidden = false;
+  $("single").hidden = true;
+  $("batch").hidden = false;
+  $("back").hidden = true;
+  const ok = reports.filter((report) => report.verified).length;
+  $("batch-title").textContent = t("batchTitle", { count: reports.length });
+  const summary = $("batch-summary");
+  summary.textContent = t("batchSummary", { ok, count: reports.length });
+  summary.dataset.verified = String(ok);
+  const body = $("batch-rows");
+  body.replaceChildren();
+  for (const [i, report] of reports.entries()) {
+    const field = (id: string) => report.description?.fields.find((f) => f.id === id)?.value;
+    const row = document.createElement("tr");
+    row.dataset.verified = String(report.verified);
+    const cells = [
+      field("name") ?? (report.verified ? t("unknown") : t("batchFile", { n: i + 1 })),
+      field("achievement") ?? t("unknown"),
+      field("issuer") ?? t("unknown"),
+    ];
+    for (const value of cells) {
+      const cell = document.createElement("td");
+      cell.textContent = value;
+      row.append(cell);
+    }
+    const status = document.createElement("td");
+    status.className = report.verified ? "ok" : "bad";
+    const failure = report.checks.find((check) => check.status === "failed");
+    status.textContent = report.verified
+      ? `✔ ${t("batchVerified")}`
+      : `✖ ${t("batchNotVerified")}${failure ? `: ${failure.message}` : ""}`;
+    row.append(status);
+    const action = document.createElement("td");
+    const show = document.createElement("button");
+    show.type = "button";
+    show.textContent = t("batchShow");
+    show.setAttribute("aria-label", `${t("batchShow")}: ${cells[0]}`);
+    show.addEventListener("click", () => {
+      render(report);
+      $("back").hidden = false;
+      $("batch").hidden = true;
+      $("verdict").focus();
+    });
+    action.append(show);
+    row.append(action);
+    body.append(row);
+  }
+}
+
+function clearResult(): void {
   const verdict = $("verdict");
   $("result").hidden = false;
+  $("single").hidden = false;
+  $("batch").hidden = true;
+  $("back").hidden = true;
   verdict.className = "verdict";
   verdict.dataset.verified = "";
   verdict.textContent = t("verifying");
@@ -271,15 +254,48 @@ async function verify(input: string): Promise<void> {
   $("unproved").hidden = true;
   $("proved").replaceChildren();
   $("checks").replaceChildren();
+  $("tech").replaceChildren();
   $("trust").textContent = "";
-  const report = await verifyCredential(input, {
+}
+
+function say(message: string): void {
+  clearResult();
+  $("verdict").textContent = message;
+}
+
+const isPresentation = (input: unknown) =>
+  typeof input === "string" && /"VerifiablePresentation"/.test(input);
+
+/**
+ * Verifies one or several inputs in one run (one signature check for a batch's credentials); a presentation
+ * against the challenge this page gave.
+ */
+async function verify(inputs: unknown[]): Promise<void> {
+  lastInputs = inputs;
+  clearResult();
+  const options = {
     lang,
     ...(config.rpcUrl ? { rpcUrl: config.rpcUrl } : {}),
     ...(config.registry ? { registry: config.registry } : {}),
     ...(config.chainId !== undefined ? { chainId: config.chainId } : {}),
-    trustSource: { source: "server" },
-  });
-  render(report);
+    trustSource: { source: "server" as const },
+  };
+  lastReports =
+    inputs.length === 1 && isPresentation(inputs[0])
+      ? [await verifyPresentation(inputs[0], { ...options, ...challenge })]
+      : await verifyCredentials(inputs, options);
+  if (lastReports.length === 1) render(lastReports[0]!);
+  else renderBatch(lastReports);
+}
+
+/** The text box holds one document, or several links one per line. */
+function inputsOfText(value: string): string[] {
+  const lines = value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const links = lines.every((line) => /^(https?:\/\/\S+#c1?[.=]|#?c1\.)/.test(line));
+  return lines.length > 1 && links ? lines : [value];
 }
 
 function fragmentInput(): string | undefined {
@@ -289,55 +305,65 @@ function fragmentInput(): string | undefined {
   return undefined;
 }
 
-async function readFile(file: File): Promise<void> {
-  const text = await file.text();
-  ($("json") as HTMLTextAreaElement).value = text;
-  await verify(text);
+async function readFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 0) return;
+  const texts = await Promise.all(files.map((file) => file.text()));
+  ($("json") as HTMLTextAreaElement).value = texts.length === 1 ? texts[0]! : "";
+  await verify(texts);
 }
 
-let stream: MediaStream | undefined;
+async function readImage(file: File): Promise<void> {
+  const found = await readQrFromImage(file);
+  if (!found) {
+    say(t("noQr"));
+    return;
+  }
+  ($("json") as HTMLTextAreaElement).value = found;
+  await verify([found]);
+}
+
+let scanner: Scanner | undefined;
 
 function stopScan(): void {
-  for (const track of stream?.getTracks() ?? []) track.stop();
-  stream = undefined;
+  scanner?.stop();
+  scanner = undefined;
   $("camera").hidden = true;
   $("scan").focus();
 }
 
-async function startScan(Detector: BarcodeDetectorConstructor): Promise<void> {
-  try {
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-  } catch {
-    $("result").hidden = false;
-    $("verdict").textContent = t("noCamera");
-    return;
-  }
-  const video = $("video") as HTMLVideoElement;
-  video.srcObject = stream;
+async function startScan(): Promise<void> {
   $("camera").hidden = false;
-  await video.play();
-  const detector = new Detector({ formats: ["qr_code"] });
-  const tick = async () => {
-    if (!stream) return;
-    try {
-      const [code] = await detector.detect(video);
-      if (code?.rawValue) {
-        stopScan();
-        ($("json") as HTMLTextAreaElement).value = code.rawValue;
-        await verify(code.rawValue);
-        return;
-      }
-    } catch {
-      // Not ready yet.
-    }
-    requestAnimationFrame(() => void tick());
-  };
-  void tick();
+  try {
+    scanner = await startCameraScan($("video") as HTMLVideoElement, (found) => {
+      scanner = undefined;
+      $("camera").hidden = true;
+      ($("json") as HTMLTextAreaElement).value = found;
+      void verify([found]);
+    });
+  } catch {
+    $("camera").hidden = true;
+    say(t("noCamera"));
+  }
+}
+
+/** A fresh random challenge for this page's domain, shown as text and as a QR code for the holder's wallet. */
+async function newChallenge(): Promise<void> {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const value = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  challenge = { challenge: value, domain: location.host };
+  $("challenge").textContent = challenge.challenge;
+  $("domain").textContent = challenge.domain;
+  const image = $("challenge-qr") as HTMLImageElement;
+  image.src = await QRCode.toDataURL(JSON.stringify({ type: "IntygChallenge", ...challenge }), {
+    margin: 2,
+    scale: 4,
+  });
+  image.alt = t("challengeQr");
+  $("challenge-box").hidden = false;
 }
 
 async function start(): Promise<void> {
-  const stored = new URLSearchParams(location.search).get("lang");
-  if (stored === "en" || stored === "sv") lang = stored;
+  lang = initialLang();
   config = await loadConfig();
   const params = new URLSearchParams(location.search);
   $("ignored").hidden = !TRUST_PARAMS.some((name) => params.has(name));
@@ -345,23 +371,25 @@ async function start(): Promise<void> {
 
   $("lang").addEventListener("click", () => {
     lang = lang === "sv" ? "en" : "sv";
+    rememberLang();
     applyLanguage();
-    if (lastInput !== undefined) void verify(lastInput);
+    if (lastInputs !== undefined) void verify(lastInputs);
   });
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = ($("json") as HTMLTextAreaElement).value;
-    if (text.trim() === "") {
-      $("result").hidden = false;
-      $("verdict").textContent = t("empty");
+    const value = ($("json") as HTMLTextAreaElement).value;
+    if (value.trim() === "") {
+      say(t("empty"));
       return;
     }
-    void verify(text);
+    void verify(inputsOfText(value));
   });
   const fileInput = $("file") as HTMLInputElement;
-  fileInput.addEventListener("change", () => {
-    const file = fileInput.files?.[0];
-    if (file) void readFile(file);
+  fileInput.addEventListener("change", () => void readFiles(Array.from(fileInput.files ?? [])));
+  const imageInput = $("image") as HTMLInputElement;
+  imageInput.addEventListener("change", () => {
+    const file = imageInput.files?.[0];
+    if (file) void readImage(file);
   });
   const drop = $("drop");
   for (const target of [drop, $("json")]) {
@@ -373,26 +401,32 @@ async function start(): Promise<void> {
     target.addEventListener("drop", (event) => {
       event.preventDefault();
       drop.classList.remove("over");
-      const file = (event as DragEvent).dataTransfer?.files[0];
-      if (file) void readFile(file);
+      const files = Array.from((event as DragEvent).dataTransfer?.files ?? []);
+      const image = files.length === 1 && files[0]!.type.startsWith("image/") ? files[0] : undefined;
+      if (image) void readImage(image);
+      else void readFiles(files);
     });
   }
-  const Detector = (window as unknown as { BarcodeDetector?: BarcodeDetectorConstructor }).BarcodeDetector;
-  if (Detector && "mediaDevices" in navigator) {
+  $("back").addEventListener("click", () => {
+    renderBatch(lastReports);
+    $("batch-title").focus();
+  });
+  $("new-challenge").addEventListener("click", () => void newChallenge());
+  if (canScan()) {
     const scan = $("scan");
     scan.hidden = false;
-    scan.addEventListener("click", () => void startScan(Detector));
+    scan.addEventListener("click", () => void startScan());
     $("stop-scan").addEventListener("click", stopScan);
   }
 
   const fromLink = fragmentInput();
   if (fromLink) {
     ($("json") as HTMLTextAreaElement).value = location.href;
-    await verify(fromLink);
+    await verify([fromLink]);
   }
   window.addEventListener("hashchange", () => {
     const input = fragmentInput();
-    if (input) void verify(input);
+    if (input) void verify([input]);
   });
 }
 

@@ -19,7 +19,7 @@ export function verifyPageRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   const page = () => {
     if (!deps.verifyPage) throw new NotImplementedError("The verifier page is not installed in this service");
-    return deps.verifyPage;
+    return deps.verifyPage();
   };
   app.get("/verify", (c) => {
     const { html, csp } = page();

@@ -22,15 +22,23 @@ export const CHROMIUM_ARGS = [
 
 export type LiveApp = { base: string; close(): Promise<void> };
 
-/** Serves the full app (verifier and holder pages included) on a free port; the public URLs follow it. */
+/**
+ * Serves the full app (verifier and holder pages included) on a free port; the public URLs follow it, the
+ * verifier page's node included (the service's read-only proxy at /verify/rpc).
+ */
 export async function serveApp(h: AppHarness): Promise<LiveApp> {
-  const { app } = await fullApp(h);
+  let handle: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
+    const s = serve({ fetch: (request) => handle(request), hostname: "127.0.0.1", port: 0 }, () =>
+      resolve(s),
+    );
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   h.config.publicUrl = base;
   h.config.verifyUrl = `${base}/verify`;
+  h.config.publicRpcUrl = `${base}/verify/rpc`;
+  const { app } = await fullApp(h);
+  handle = (request) => app.fetch(request);
   return { base, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 

@@ -2,6 +2,8 @@
 
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { shareUrl } from "@intyg/credential";
@@ -165,6 +167,31 @@ describe("intyg CLI", function () {
     const link = shareUrl("https://intyg.example.se/verify", JSON.parse(credential));
     const shared = await run(["verify", link, ...chain]);
     expect(shared.code).to.equal(0);
+  });
+
+  it("fetches the credential behind a service's short verification link or holder link (JSON)", async () => {
+    const credential = JSON.parse(readFileSync(valid, "utf8"));
+    const server = http.createServer((request, response) => {
+      const json = request.headers.accept?.includes("application/json");
+      if (request.url === "/v/AAAAAAAAAAAAAAAAAAAAAA" && json) {
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(credential));
+      } else if (request.url === "/holder/BBBBBBBBBBBBBBBBBBBBBBBB" && json) {
+        response
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ id: "x", status: "anchored", credential }));
+      } else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await run(["verify", `${base}/v/AAAAAAAAAAAAAAAAAAAAAA`, ...chain])).code).to.equal(0);
+      expect((await run(["verify", `${base}/holder/BBBBBBBBBBBBBBBBBBBBBBBB`, ...chain])).code).to.equal(0);
+      const gone = await run(["verify", `${base}/v/revoked`, ...chain]);
+      expect(gone.code).to.equal(2);
+      expect(gone.stderr).to.contain("HTTP 404");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("exits 2 for unusable input and usage errors, with a message", async () => {

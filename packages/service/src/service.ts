@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { organisationProfileHash } from "@intyg/credential";
-import { buildWeb, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
+import { buildWeb, servedHolderPage, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
 import type { ServiceConfig, SignerSource } from "./config";
@@ -138,10 +138,14 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     const deps = { store, signer: options.signer, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
     let verifyPage = options.verifyPage === false ? undefined : await loadVerifyPage(config, chain, logger);
+    const holderPage = verifyPage
+      ? servedHolderPage({ registry: chain.registry, chainId: chain.chainId })
+      : undefined;
     const app = createApp({
       ...deps,
       // Late-bound: with port 0 the page is configured again once the proxy's URL (/verify/rpc) is known.
       ...(verifyPage ? { verifyPage: () => verifyPage! } : {}),
+      ...(holderPage ? { holderPage } : {}),
       ...(worker ? { worker } : {}),
       verifier:
         options.verifier ??

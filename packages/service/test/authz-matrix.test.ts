@@ -44,6 +44,8 @@ type Fixtures = {
   document: Record<string, unknown>;
   /** A fresh pending credential of the owner (for the cells that revoke, re-issue or erase). */
   freshCredential(): Promise<string>;
+  /** The token of the holder's short verification link hiding `hide` (made on first use). */
+  linkToken(hide: string[]): Promise<string>;
   /** A fresh API key of the owner (for the cells that revoke one). */
   freshKeyId(): Promise<string>;
 };
@@ -238,6 +240,61 @@ const MATRIX: Record<RouteKey, Cell> = {
     expect: ok(200),
     request: (f) => ({ method: "GET", path: `/holder/${f.holderToken}/pdf` }),
   },
+  "GET /holder/:token/credential.json": {
+    auth: "public",
+    expect: ok(200),
+    request: (f) => ({ method: "GET", path: `/holder/${f.holderToken}/credential.json` }),
+  },
+  "GET /holder/:token/links": {
+    auth: "public",
+    expect: ok(200),
+    request: (f) => ({ method: "GET", path: `/holder/${f.holderToken}/links` }),
+  },
+  "POST /holder/:token/links": {
+    auth: "public",
+    expect: ok(200),
+    request: (f) => ({
+      method: "POST",
+      path: `/holder/${f.holderToken}/links`,
+      body: { hide: ["/credentialSubject/email"] },
+    }),
+  },
+  "POST /holder/:token/links/:link/revoke": {
+    auth: "public",
+    expect: ok(204),
+    request: async (f) => ({
+      method: "POST",
+      path: `/holder/${f.holderToken}/links/${await f.linkToken([])}/revoke`,
+    }),
+  },
+  "POST /holder/:token/claim-voucher": {
+    auth: "public",
+    expect: ok(200),
+    request: (f) => ({
+      method: "POST",
+      path: `/holder/${f.holderToken}/claim-voucher`,
+      body: { holder: HOLDER },
+    }),
+  },
+  "GET /v/:token": {
+    auth: "public",
+    expect: ok(200),
+    request: async (f) => ({
+      method: "GET",
+      path: `/v/${await f.linkToken(["/credentialSubject/email"])}`,
+      headers: { accept: "application/json" },
+    }),
+  },
+  "GET /assets/holder.js": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/assets/holder.js" }),
+  },
+  "GET /assets/holder.css": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/assets/holder.css" }),
+  },
   "POST /credentials/verify": {
     auth: "public",
     expect: ok(200),
@@ -401,6 +458,16 @@ describe("authorisation matrix: every route × every caller (pglite)", () => {
       document: credential.credential,
       async freshCredential() {
         return (await post(`/v1/events/${eventId}/credentials`, ATTENDEE, 201)).id as string;
+      },
+      async linkToken(hide: string[]) {
+        const link = await expectJson<{ token: string }>(
+          await full.send("POST", `/holder/${this.holderToken}/links`, {
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ hide }),
+          }),
+          200,
+        );
+        return link.token;
       },
       async freshKeyId() {
         return (await h.store.apiKeys.create(orgA, "to-revoke", "issuer")).apiKey.id;

@@ -35,6 +35,9 @@ type Fixtures = {
   jobId: string;
   apiKeyId: string;
   holderToken: string;
+  /** A short verification link of the holder (hiding the e-mail), and another one to revoke. */
+  linkToken: string;
+  revokeLinkToken: string;
   document: Record<string, unknown>;
   registry: string;
 };
@@ -101,6 +104,17 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
   "GET /holder/:token/qr.svg": { public: true, query: ["hide"] },
   "GET /holder/:token/qr.png": { public: true, query: ["hide"] },
   "GET /holder/:token/pdf": { public: true, query: ["hide", "lang"] },
+  "GET /holder/:token/credential.json": { public: true },
+  "GET /holder/:token/links": { public: true },
+  "POST /holder/:token/links": { public: true, body: () => ({ hide: ["/credentialSubject/email"] }) },
+  "POST /holder/:token/links/:link/revoke": { public: true },
+  "POST /holder/:token/claim-voucher": {
+    public: true,
+    body: () => ({ holder: HOLDER, deadline: 4_000_000_000 }),
+  },
+  "GET /v/:token": { public: true },
+  "GET /assets/holder.js": { public: true },
+  "GET /assets/holder.css": { public: true },
   "POST /credentials/issue": {
     body: (f) => ({
       credential: {
@@ -403,7 +417,8 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
   function pathOf(pattern: string, route: FuzzRoute, params: { id?: string; token?: string } = {}): string {
     return pattern
       .replace(":id", params.id ?? route.id?.(f) ?? "")
-      .replace(":token", params.token ?? f.holderToken);
+      .replace(":link", f.revokeLinkToken)
+      .replace(":token", params.token ?? (pattern.startsWith("/v/") ? f.linkToken : f.holderToken));
   }
 
   /**
@@ -489,9 +504,23 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
       jobId: job.id as string,
       apiKeyId: (await h.store.apiKeys.create(h.organisation.id, "fuzz-target", "issuer")).apiKey.id,
       holderToken: new URL(main.holderUrl as string).pathname.split("/").pop()!,
+      linkToken: "",
+      revokeLinkToken: "",
       document: credential.credential,
       registry: h.chain.registry,
     };
+    const link = async (hide: string[]) =>
+      (
+        await expectJson<{ token: string }>(
+          await full.send("POST", `/holder/${f.holderToken}/links`, {
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ hide }),
+          }),
+          200,
+        )
+      ).token;
+    f.linkToken = await link(["/credentialSubject/email"]);
+    f.revokeLinkToken = await link([]);
     fingerprint = await storeFingerprint(h.store);
   });
   after(async function () {

@@ -3,13 +3,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_OUT_DIR } from "./build";
-import { fillPageConfig, type PageConfig, verifyPageCsp } from "./html";
+import { fillPageConfig, holderPageCsp, type PageConfig, verifyPageCsp } from "./html";
 
 /** The files of the page and their content types. `index.html` links `verify.css` and `verify.js` relatively. */
 export const WEB_ASSETS = {
   "index.html": "text/html; charset=utf-8",
   "verify.css": "text/css; charset=utf-8",
   "verify.js": "text/javascript; charset=utf-8",
+  "holder.html": "text/html; charset=utf-8",
+  "holder.css": "text/css; charset=utf-8",
+  "holder.js": "text/javascript; charset=utf-8",
 } as const;
 
 export type WebAssetName = keyof typeof WEB_ASSETS;
@@ -71,4 +74,23 @@ export function servedVerifyPage(config: PageConfig, options: { assetBase?: stri
     style: read("verify.css"),
     csp: verifyPageCsp(config),
   };
+}
+
+/**
+ * The holder page as a server serves it at `/holder/<token>`: HTML linking its script and style under
+ * `assetBase` (default `/assets/`), with the registry and chain id in its meta tags (for the wallet), and the
+ * Content-Security-Policy to send with it. The page reads its own URL as JSON (same origin) for the credential.
+ */
+export function servedHolderPage(
+  config: Pick<PageConfig, "registry" | "chainId">,
+  options: { assetBase?: string } = {},
+): ServedVerifyPage {
+  const base = options.assetBase ?? "/assets/";
+  const html = fillPageConfig(read("holder.html"), config)
+    .replace(
+      '<link rel="stylesheet" href="holder.css">',
+      () => `<link rel="stylesheet" href="${base}holder.css">`,
+    )
+    .replace('<script src="holder.js"></script>', () => `<script src="${base}holder.js"></script>`);
+  return { html, script: read("holder.js"), style: read("holder.css"), csp: holderPageCsp() };
 }

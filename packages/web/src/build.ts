@@ -1,5 +1,6 @@
-// Builds the page: esbuild bundles src/page/main.ts (with @intyg/verifier and its dependencies) for the
-// browser into one script, next to the HTML and CSS, in dist/.
+// Builds the pages: esbuild bundles src/page/main.ts (the verifier page, with @intyg/verifier and its
+// dependencies) and src/holder/main.ts (the holder page) for the browser, each into one script next to its HTML
+// and CSS, in dist/.
 
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -17,6 +18,7 @@ export type BuildWebOptions = {
 export type BuildWebResult = { outDir: string; files: string[]; scriptBytes: number };
 
 const PAGE_DIR = path.join(__dirname, "page");
+const HOLDER_DIR = path.join(__dirname, "holder");
 
 /** The default output directory, which {@link webAssetsDir} serves from. */
 export const DEFAULT_OUT_DIR = path.join(__dirname, "..", "dist");
@@ -25,9 +27,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
   const { build } = await import("esbuild");
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   await mkdir(outDir, { recursive: true });
-  const result = await build({
-    entryPoints: [path.join(PAGE_DIR, "main.ts")],
-    outfile: path.join(outDir, "verify.js"),
+  const common: import("esbuild").BuildOptions = {
     bundle: true,
     format: "iife",
     platform: "browser",
@@ -38,10 +38,31 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     metafile: true,
     logLevel: "warning",
     define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
+  };
+  // The holder page, served by the service at /holder/<token> with its files under /assets/.
+  await build({
+    ...common,
+    entryPoints: [path.join(HOLDER_DIR, "main.ts")],
+    outfile: path.join(outDir, "holder.js"),
+  });
+  await writeFile(
+    path.join(outDir, "holder.html"),
+    fillPageConfig(await readFile(path.join(HOLDER_DIR, "index.html"), "utf8"), options.config ?? {}),
+  );
+  await copyFile(path.join(HOLDER_DIR, "holder.css"), path.join(outDir, "holder.css"));
+  const result = await build({
+    ...common,
+    entryPoints: [path.join(PAGE_DIR, "main.ts")],
+    outfile: path.join(outDir, "verify.js"),
   });
   const html = await readFile(path.join(PAGE_DIR, "index.html"), "utf8");
   await writeFile(path.join(outDir, "index.html"), fillPageConfig(html, options.config ?? {}));
   await copyFile(path.join(PAGE_DIR, "verify.css"), path.join(outDir, "verify.css"));
-  const scriptBytes = result.metafile.outputs[Object.keys(result.metafile.outputs)[0]!]!.bytes;
-  return { outDir, files: ["index.html", "verify.css", "verify.js"], scriptBytes };
+  const outputs = result.metafile?.outputs ?? {};
+  const scriptBytes = outputs[Object.keys(outputs)[0]!]?.bytes ?? 0;
+  return {
+    outDir,
+    files: ["index.html", "verify.css", "verify.js", "holder.html", "holder.css", "holder.js"],
+    scriptBytes,
+  };
 }

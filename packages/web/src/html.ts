@@ -53,3 +53,20 @@ export function verifyPageCsp(config: Pick<PageConfig, "rpcUrl">): string {
     "frame-ancestors 'none'",
   ].join("; ");
 }
+
+/**
+ * The policy of the holder page: its own script and style only, images (QR codes) from its origin, network reads
+ * only from its own origin (the credential, links, vouchers); a wallet talks to its node itself.
+ */
+export function holderPageCsp(): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}

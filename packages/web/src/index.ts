@@ -4,6 +4,7 @@
 export {
   ensureWebBuilt,
   type ServedVerifyPage,
+  servedHolderPage,
   servedVerifyPage,
   verifyPageHtml,
   WEB_ASSETS,
@@ -12,4 +13,4 @@ export {
   webAssetsDir,
 } from "./assets";
 export { type BuildWebOptions, type BuildWebResult, buildWeb, DEFAULT_OUT_DIR } from "./build";
-export { fillPageConfig, type PageConfig, verifyPageCsp } from "./html";
+export { fillPageConfig, holderPageCsp, type PageConfig, verifyPageCsp } from "./html";

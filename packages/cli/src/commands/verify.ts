@@ -53,8 +53,45 @@ export type VerifyFlags = {
   domain?: string;
 };
 
+/** The most a fetched link may answer (a credential is far smaller). */
+const MAX_FETCH_BYTES = 1_048_576;
+
+/**
+ * The credential behind a link that does not carry it in its fragment: a short verification link (`…/v/<token>`)
+ * or a holder link (`…/holder/<token>`), asked for JSON. What comes back is verified like any other input: the
+ * server that answers is not trusted for anything.
+ */
+async function fetchLinked(url: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { accept: "application/json" },
+      redirect: "follow",
+      signal: AbortSignal.timeout(20_000),
+    });
+  } catch (error) {
+    throw new CliError(`Cannot fetch ${url}: ${String((error as Error).message ?? error)}`);
+  }
+  if (!response.ok) throw new CliError(`Cannot fetch ${url}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > MAX_FETCH_BYTES)
+    throw new CliError(`${url} answered more than ${MAX_FETCH_BYTES} bytes`);
+  const text = new TextDecoder().decode(bytes);
+  try {
+    // A holder link answers a view with the credential inside.
+    const value = JSON.parse(text) as { credential?: unknown; "@context"?: unknown };
+    if (value && typeof value === "object" && !("@context" in value) && value.credential) {
+      return JSON.stringify(value.credential);
+    }
+  } catch {
+    // Not JSON: the verification says so.
+  }
+  return text;
+}
+
 async function readInput(io: CliIo, source: string): Promise<string | Uint8Array> {
   if (source === "-") return io.readStdin();
+  if (/^https?:\/\//i.test(source) && !source.includes("#c1.")) return fetchLinked(source);
   if (/^https?:\/\//i.test(source) || source.startsWith("c1.") || source.startsWith("#c1.")) return source;
   if (!existsSync(source) && source.includes("#c1.")) return source;
   try {
@@ -210,7 +247,7 @@ export const verifyCommand: CommandModule = {
       .description("verify a credential or presentation: a JSON file, a share link, or - for standard input")
       .argument(
         "<sources...>",
-        "credential files, folders of them, share URLs (…#c1.…), or - to read standard input",
+        "credential files, folders of them, share URLs (…#c1.…), verification or holder links of the service, or - to read standard input",
       )
       .option("--json", "print the report as JSON")
       .option(

@@ -1,14 +1,19 @@
 import QRCode from "qrcode";
 
-/** Share links longer than this go in a QR code as the (short) holder link instead. */
-export const MAX_QR_URL_LENGTH = 2000;
+/**
+ * Share links longer than this go in a QR code as a short verification link instead: a version 25 code (about
+ * 1,200 characters at level L) is the densest that phones still read reliably from a printed A4 page.
+ */
+export const MAX_QR_URL_LENGTH = 1200;
 
-/** What a QR code carries: the share link when it fits, else the holder link. */
-export function qrPayload(shareUrl: string | null, holderUrl: string | null): string {
-  if (shareUrl && shareUrl.length <= MAX_QR_URL_LENGTH) return shareUrl;
-  if (holderUrl) return holderUrl;
-  if (shareUrl) return shareUrl;
-  throw new Error("nothing to put in a QR code");
+/** True when a QR code may carry `shareUrl` itself (the whole credential in its fragment). */
+export function fitsInQr(shareUrl: string): boolean {
+  return shareUrl.length <= MAX_QR_URL_LENGTH;
+}
+
+/** What a QR code carries: the share link when it fits, else the short verification link. */
+export function qrPayload(shareUrl: string, verificationUrl: string): string {
+  return fitsInQr(shareUrl) ? shareUrl : verificationUrl;
 }
 
 function level(text: string): "L" | "M" {

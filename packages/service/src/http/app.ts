@@ -13,6 +13,7 @@ import { holderRoutes } from "./routes/holder";
 import { organisationRoutes } from "./routes/organisation";
 import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
+import { verificationLinkRoutes } from "./routes/verification-links";
 import { verifyPageRoutes } from "./routes/verify-page";
 import { verifyRpcRoutes } from "./routes/verify-rpc";
 import { refuseHostileText } from "./text";
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", eventRoutes(deps));
   app.route("/v1", credentialRoutes(deps));
   app.route("/", holderRoutes(deps));
+  app.route("/", verificationLinkRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));
   app.route("/", systemRoutes(deps));
   app.route("/", verifyRpcRoutes(deps));

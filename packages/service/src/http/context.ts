@@ -5,7 +5,7 @@ import type { Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
 import type { ApiKey, Organisation } from "../store/types";
-import type { VerifyPage } from "./routes/verify-page";
+import type { HolderPage, VerifyPage } from "./routes/verify-page";
 
 /**
  * The VC-API verification hook. The verifier package will implement it; until then the service answers the
@@ -37,6 +37,8 @@ export type AppDeps = {
    * page is configured again once the service knows its own URL (port 0).
    */
   verifyPage?: () => VerifyPage;
+  /** The holder page served at GET /holder/{token} to browsers; JSON only when absent. */
+  holderPage?: HolderPage;
 };
 
 export type AuthContext = { apiKey: ApiKey; organisation: Organisation };

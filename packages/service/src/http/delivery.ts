@@ -3,9 +3,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ServiceConfig } from "../config";
-import { certificatePdf } from "../delivery/pdf";
-import { qrPayload, qrPng, qrSvg } from "../delivery/qr";
-import { holderUrl } from "../issuance";
+import { type CertificateStatus, certificatePdf } from "../delivery/pdf";
+import { fitsInQr, qrPng, qrSvg } from "../delivery/qr";
+import { randomBase64url } from "../random";
+import type { Store } from "../store/store";
 import type { CredentialRecord } from "../store/types";
 import { disclose, hiddenPaths, shareLink, signedDocument } from "./present";
 import { problemResponses } from "./problem";
@@ -13,38 +14,98 @@ import { DeliveryQuerySchema, PdfQuerySchema, ShareSchema } from "./schemas";
 
 export type DeliveryFormat = "share" | "qr.svg" | "qr.png" | "pdf";
 
-function deliverable(config: ServiceConfig, record: CredentialRecord, hide: string | undefined) {
+/** The short verification link `/v/<token>`. */
+export function verificationUrl(config: ServiceConfig, token: string): string {
+  return `${config.publicUrl}/v/${token}`;
+}
+
+/** A new verification link token: 16 random bytes, base64url (22 characters). */
+export function newVerificationToken(): string {
+  return randomBase64url(16);
+}
+
+/** The short verification link of `record` hiding `hidden` (the existing one for that disclosure, or a new one). */
+export async function verificationLinkFor(
+  deps: { store: Store; config: ServiceConfig },
+  record: CredentialRecord,
+  hidden: string[],
+  createdBy: "holder" | "organiser",
+): Promise<string> {
+  const link = await deps.store.verificationLinks.forDisclosure(
+    record.id,
+    hidden,
+    newVerificationToken(),
+    createdBy,
+  );
+  return verificationUrl(deps.config, link.token);
+}
+
+/** What a certificate must say about a credential that is no longer valid as issued; null when it is. */
+export function certificateStatus(record: CredentialRecord): CertificateStatus | null {
+  if (!record.revocationReason || record.revocationStatus === "failed") return null;
+  const date = record.revokedAt ?? record.revocationRequestedAt;
+  return {
+    kind: record.supersededBy || record.revocationReason === "superseded" ? "superseded" : "revoked",
+    reason: record.revocationReason,
+    ...(date ? { date: date.toISOString() } : {}),
+  };
+}
+
+/** The name of the conference a credential's event is a part of, if it is one. */
+async function parentEventName(store: Store, record: CredentialRecord): Promise<string | undefined> {
+  const event = await store.events.get(record.organisationId, record.eventId);
+  const parent = event?.parentId ? await store.events.get(record.organisationId, event.parentId) : null;
+  const name = (parent?.details as { name?: unknown } | undefined)?.name;
+  return typeof name === "string" ? name : undefined;
+}
+
+async function deliverable(
+  deps: { store: Store; config: ServiceConfig },
+  record: CredentialRecord,
+  hide: string | undefined,
+  createdBy: "holder" | "organiser",
+) {
   const hidden = hiddenPaths(hide);
   const doc = disclose(signedDocument(record), hidden);
-  const share = shareLink(config, doc);
-  const holder = record.holderToken ? holderUrl(config.publicUrl, record.holderToken) : null;
-  return { doc, hidden, share, qrText: qrPayload(share, holder) };
+  const share = shareLink(deps.config, doc);
+  // The QR code carries the whole (disclosed) credential when it fits, else a short link to the same disclosure.
+  const short = fitsInQr(share) ? null : await verificationLinkFor(deps, record, hidden, createdBy);
+  return { doc, hidden, share, short, qrText: short ?? share };
 }
 
 /** Answers one delivery format for a credential record. */
 export async function deliver(
   c: Context,
-  config: ServiceConfig,
+  deps: { store: Store; config: ServiceConfig },
   record: CredentialRecord,
   format: DeliveryFormat,
   query: { hide?: string | undefined; lang?: "sv" | "en" | undefined },
+  createdBy: "holder" | "organiser" = "organiser",
 ): Promise<Response> {
-  const { doc, hidden, share, qrText } = deliverable(config, record, query.hide);
+  const { doc, hidden, share, short, qrText } = await deliverable(deps, record, query.hide, createdBy);
   const headers = { "cache-control": "private, no-store" };
   switch (format) {
     case "share":
-      return c.json({ url: share, hidden }, 200, headers);
+      return c.json(
+        { url: share, hidden, qr: qrText, ...(short ? { verificationUrl: short } : {}) },
+        200,
+        headers,
+      );
     case "qr.svg":
       return c.body(await qrSvg(qrText), 200, { ...headers, "content-type": "image/svg+xml; charset=utf-8" });
     case "qr.png":
       return c.body(new Uint8Array(await qrPng(qrText)), 200, { ...headers, "content-type": "image/png" });
     case "pdf": {
       const lang = query.lang ?? "sv";
+      const status = certificateStatus(record);
+      const parentName = await parentEventName(deps.store, record);
       const pdf = await certificatePdf({
         document: doc as unknown as Record<string, unknown>,
         lang,
         qrPng: new Uint8Array(await qrPng(qrText, 400)),
-        verifyUrl: config.verifyUrl,
+        verifyUrl: qrText.length <= 120 ? qrText : deps.config.verifyUrl,
+        ...(status ? { status } : {}),
+        ...(parentName ? { parentName } : {}),
       });
       return c.body(new Uint8Array(pdf), 200, {
         ...headers,

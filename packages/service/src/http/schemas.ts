@@ -279,7 +279,14 @@ export const CredentialListSchema = z
   })
   .openapi("CredentialList");
 
-export const ShareSchema = z.object({ url: z.string(), hidden: z.array(z.string()) }).openapi("ShareLink");
+export const ShareSchema = z
+  .object({
+    url: z.string(),
+    hidden: z.array(z.string()),
+    qr: z.string().openapi({ description: "What the QR code carries: the share link, or the short link" }),
+    verificationUrl: z.string().optional().openapi({ description: "The short verification link, when used" }),
+  })
+  .openapi("ShareLink");
 
 export const DeliveryQuerySchema = z.object({
   hide: z

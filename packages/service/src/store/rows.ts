@@ -7,6 +7,7 @@ import type {
   IdempotencyRecord,
   JobRecord,
   Organisation,
+  VerificationLinkRecord,
 } from "./types";
 
 // Row shapes as the drivers return them: int8 arrives as string (pg) or number (PGlite), so every bigint
@@ -146,5 +147,16 @@ export function toIdempotency(row: Row): IdempotencyRecord {
     responseStatus: num(row.response_status),
     responseBody: row.response_body,
     createdAt: date(row.created_at),
+  };
+}
+
+export function toVerificationLink(row: Row): VerificationLinkRecord {
+  return {
+    token: str(row.token),
+    credentialId: str(row.credential_id),
+    hidden: (row.hidden as string[] | null) ?? [],
+    createdBy: row.created_by as VerificationLinkRecord["createdBy"],
+    createdAt: date(row.created_at),
+    revokedAt: dateOrNull(row.revoked_at),
   };
 }

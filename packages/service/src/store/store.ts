@@ -4,7 +4,16 @@ import { type Clock, systemClock } from "../clock";
 import { BadRequestError, StoreError } from "../errors";
 import { type Database, openPglite, openPostgres, type Queryable } from "./db";
 import { migrate } from "./migrate";
-import { toApiKey, toBatch, toCredential, toEvent, toIdempotency, toJob, toOrganisation } from "./rows";
+import {
+  toApiKey,
+  toBatch,
+  toCredential,
+  toEvent,
+  toIdempotency,
+  toJob,
+  toOrganisation,
+  toVerificationLink,
+} from "./rows";
 import type {
   ApiKey,
   ApiKeyRole,
@@ -17,6 +26,7 @@ import type {
   JobRecord,
   Organisation,
   Page,
+  VerificationLinkRecord,
 } from "./types";
 
 /**
@@ -682,6 +692,7 @@ function buildStore(db: Database, clock: Clock) {
             WHERE id = $1 RETURNING *`,
           [id, now()],
         );
+        await tx.query("DELETE FROM verification_links WHERE credential_id = $1", [id]);
         // The organiser's reference and the holder link also sit in stored bulk responses and job results.
         const scrub = (column: string) => `
           jsonb_set(${column}, '{credentials}', (
@@ -965,9 +976,61 @@ function buildStore(db: Database, clock: Clock) {
     },
   };
 
+  const verificationLinks = {
+    /**
+     * The active link of `credentialId` hiding exactly `hidden` (sorted), or a new one with `token`. Reusing it
+     * keeps one link per disclosure, so printing the same QR twice does not mint a second token.
+     */
+    async forDisclosure(
+      credentialId: string,
+      hidden: string[],
+      token: string,
+      createdBy: VerificationLinkRecord["createdBy"],
+    ): Promise<VerificationLinkRecord> {
+      const sorted = [...new Set(hidden)].sort();
+      const key = sorted.join(",");
+      return db.transaction(async (tx) => {
+        await tx.query("SELECT id FROM credentials WHERE id = $1 FOR UPDATE", [credentialId]);
+        const existing = await tx.query(
+          `SELECT * FROM verification_links WHERE credential_id = $1 AND hidden_key = $2 AND revoked_at IS NULL
+            ORDER BY created_at LIMIT 1`,
+          [credentialId, key],
+        );
+        if (existing[0]) return toVerificationLink(existing[0]);
+        const rows = await tx.query(
+          `INSERT INTO verification_links (token, credential_id, hidden, hidden_key, created_by, created_at)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6) RETURNING *`,
+          [token, credentialId, JSON.stringify(sorted), key, createdBy, now()],
+        );
+        return toVerificationLink(rows[0]!);
+      });
+    },
+    async get(token: string): Promise<VerificationLinkRecord | null> {
+      const rows = await db.query("SELECT * FROM verification_links WHERE token = $1", [token]);
+      return rows[0] ? toVerificationLink(rows[0]) : null;
+    },
+    async list(credentialId: string): Promise<VerificationLinkRecord[]> {
+      const rows = await db.query(
+        "SELECT * FROM verification_links WHERE credential_id = $1 ORDER BY created_at, token",
+        [credentialId],
+      );
+      return rows.map(toVerificationLink);
+    },
+    /** Revokes a link of `credentialId`; false when there is no such link. */
+    async revoke(credentialId: string, token: string): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE verification_links SET revoked_at = COALESCE(revoked_at, $3)
+          WHERE credential_id = $1 AND token = $2 RETURNING token`,
+        [credentialId, token, now()],
+      );
+      return rows.length > 0;
+    },
+  };
+
   return {
     db,
     clock,
+    verificationLinks,
     organisations,
     apiKeys,
     rateLimits,

@@ -133,3 +133,14 @@ export type IdempotencyRecord = {
 
 /** A page of a list, ordered by creation; `nextCursor` is null on the last page. */
 export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** A short verification link: an unguessable token for one credential with some claims hidden. */
+export type VerificationLinkRecord = {
+  token: string;
+  credentialId: string;
+  /** JSON pointers of the hidden claims, sorted. */
+  hidden: string[];
+  createdBy: "holder" | "organiser";
+  createdAt: Date;
+  revokedAt: Date | null;
+};

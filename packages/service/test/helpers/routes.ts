@@ -4,7 +4,7 @@
 
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { buildWeb, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
+import { buildWeb, servedHolderPage, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
 import { expect } from "chai";
 import { createApp } from "../../src/http/app";
 import type { Store } from "../../src/store/store";
@@ -62,6 +62,7 @@ export async function fullApp(h: AppHarness): Promise<FullApp> {
       chainId: h.chain.chainId,
     }),
     verifyPage: () => verifyPage,
+    holderPage: servedHolderPage({ registry: h.chain.registry, chainId: h.chain.chainId }),
   });
   const send: Send = async (method, p, init = {}) =>
     app.request(p, {

@@ -1,8 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { claimRequestTypes, intygDomain } from "@intyg/credential";
 import type { Context } from "hono";
-import type { Address, Hex } from "viem";
-import { unixSeconds } from "../../clock";
 import { ConflictError, NotFoundError, UnprocessableError } from "../../errors";
 import { type AttendeeInput, prepareCredentials } from "../../issuance";
 import type { CredentialRecord, Organisation } from "../../store/types";
@@ -21,6 +18,7 @@ import {
   ReissueSchema,
   RevokeSchema,
 } from "../schemas";
+import { claimVoucher } from "../voucher";
 
 const security = [{ bearerAuth: [] as never[] }];
 
@@ -261,37 +259,7 @@ export function credentialRoutes(deps: AppDeps) {
     async (c) => {
       const record = await own(c.get("auth").organisation, c.req.valid("param").id);
       const body = c.req.valid("json");
-      if (record.mode !== "batch" || !record.batchId || !record.leaf || !record.proof) {
-        throw new ConflictError("Only a credential anchored in a batch has a token to claim");
-      }
-      if (record.status !== "anchored") throw new ConflictError("The credential is not anchored yet");
-      if (record.revocationStatus) throw new ConflictError("The credential is revoked");
-      const batch = await store.anchoring.getBatch(record.batchId);
-      if (!batch) throw new NotFoundError("batch");
-      const deadline = BigInt(body.deadline ?? unixSeconds(deps.clock) + 7 * 24 * 3600);
-      const message = { root: batch.root, leaf: record.leaf, holder: body.holder as Address, deadline };
-      const signature = await deps.signer.signTypedData({
-        domain: intygDomain(deps.chain.chainId, deps.chain.registry),
-        types: claimRequestTypes,
-        primaryType: "ClaimRequest",
-        message,
-      });
-      return c.json(
-        {
-          registry: deps.chain.registry,
-          chainId: deps.chain.chainId,
-          request: {
-            root: batch.root,
-            leaf: record.leaf,
-            holder: body.holder,
-            deadline: deadline.toString(),
-          },
-          proof: record.proof as Hex[],
-          signer: deps.signer.address,
-          signature,
-        },
-        200,
-      );
+      return c.json(await claimVoucher(deps, record, body.holder, body.deadline), 200);
     },
   );
 
@@ -300,7 +268,7 @@ export function credentialRoutes(deps: AppDeps) {
       deliveryRoute("/credentials/{id}", format, IdParamSchema, { tags: ["Delivery"], security }),
       (async (c: Context<AppEnv>) => {
         const record = await own(c.get("auth").organisation, c.req.param("id")!);
-        return deliver(c, config, record, format, c.req.query() as { hide?: string; lang?: "sv" | "en" });
+        return deliver(c, deps, record, format, c.req.query() as { hide?: string; lang?: "sv" | "en" });
       }) as never,
     );
   }

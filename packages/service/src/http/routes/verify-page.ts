@@ -11,6 +11,9 @@ import type { AppDeps, AppEnv } from "../context";
 /** The built page as this service serves it (`servedVerifyPage` of @intyg/web). */
 export type VerifyPage = ServedVerifyPage;
 
+/** The holder page as this service serves it: HTML, script and style under /assets/, and its policy. */
+export type HolderPage = ServedVerifyPage;
+
 export function verifyPageRoutes(deps: AppDeps) {
   const { config } = deps;
   const app = new OpenAPIHono<AppEnv>();

@@ -96,7 +96,7 @@ export async function startBenchChain(): Promise<BenchChain> {
   }
 }
 
-/** The conference every benchmark issues for (the scenario of DESIGN.md). */
+/** The conference every benchmark issues for (Offentliga Rummet: a networking day, seminars and a hackathon). */
 export const CONFERENCE = {
   name: "Offentliga Rummet 2026",
   description: "Den offentliga sektorns största mötesplats för digitalisering",

@@ -3,7 +3,7 @@
 // and on PostgreSQL, timed from the request until every credential is anchored on chain; then single-credential
 // requests under concurrency (autocannon in a child process: requests per second, p50/p99 latency).
 // Baselines of the same process and run: viem `signTypedData` of an IssueRequest per second and node's OpenSSL
-// ECDSA (secp256k1, SHA-256) signatures per second. DESIGN.md target: 1,000 credentials in ≤ 2 s on 2 cores.
+// ECDSA (secp256k1, SHA-256) signatures per second. Target (README § Throughput): 1,000 credentials in ≤ 2 s on 2 cores.
 //
 //   pnpm bench issuance                 (INTYG_BENCH_QUICK=1 skips the 10,000-credential cases;
 //                                        INTYG_BENCH_STORES=pglite runs one store; INTYG_BENCH_LOAD_SECONDS=10)

@@ -2,7 +2,7 @@
 // against a local `hardhat node` (online: batched JSON-RPC reads pinned to one block) and on a registry snapshot
 // (offline), in credentials per second; and 1,000 single (unbatched) credentials for contrast — each of those
 // carries its own signature. Baseline of the same process and run: viem `recoverAddress` per second (the raw
-// public-key recovery rate). DESIGN.md target: 1,000 credentials in ≤ 2 s.
+// public-key recovery rate). Target (README § Throughput): 1,000 credentials in ≤ 2 s.
 // Inputs are the credentials' JSON texts, as a verifier receives them.
 //
 //   pnpm bench verification          (INTYG_BENCH_QUICK=1 skips the 10,000-credential cases)

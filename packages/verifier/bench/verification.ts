@@ -1,7 +1,7 @@
 // Verification benchmark: 1,000 credentials of one batch and 100 single credentials against a local node, and
 // the same 1,000 offline on a snapshot, side by side with this process's raw limit, the public-key recovery rate
 // of a typed-data signature. Writes bench/results/verification.json at the repository root.
-// Run: pnpm --filter @intyg/verifier bench   (DESIGN.md target: 1,000 credentials in ≤ 2 s)
+// Run: pnpm --filter @intyg/verifier bench   (target, README § Throughput: 1,000 credentials in ≤ 2 s)
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";

@@ -59,7 +59,7 @@ describe("batch verification", function () {
     // JSON-RPC batch per slice of 200 credentials.
     expect(requests, "HTTP requests").to.be.at.most(8);
     console.log(`      1,000 credentials verified in ${Math.round(elapsed)} ms, ${requests} HTTP requests`);
-    // The time is measured against DESIGN.md's 2 s target by `pnpm --filter @intyg/verifier bench`; a test
+    // The time is measured against the README's 2 s target by `pnpm --filter @intyg/verifier bench`; a test
     // only logs it, so that a busy machine does not fail the suite.
   });
 

@@ -179,6 +179,21 @@ describe("intyg CLI", function () {
         response
           .writeHead(200, { "content-type": "application/json" })
           .end(JSON.stringify({ id: "x", status: "anchored", credential }));
+      } else if (request.url === "/v/endless") {
+        // A body that does not end (bounded here at 256 MiB): the CLI must stop reading at its limit, not wait.
+        response.writeHead(200, { "content-type": "application/json" });
+        const chunk = Buffer.alloc(65_536, 0x20);
+        let sent = 0;
+        let closed = false;
+        response.on("close", () => {
+          closed = true;
+        });
+        response.on("error", () => {});
+        const push = () => {
+          while (!closed && sent < 268_435_456 && response.write(chunk)) sent += chunk.length;
+          if (!closed && sent < 268_435_456) response.once("drain", push);
+        };
+        push();
       } else response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -189,6 +204,9 @@ describe("intyg CLI", function () {
       const gone = await run(["verify", `${base}/v/revoked`, ...chain]);
       expect(gone.code).to.equal(2);
       expect(gone.stderr).to.contain("HTTP 404");
+      const endless = await run(["verify", `${base}/v/endless`, ...chain]);
+      expect(endless.code).to.equal(2);
+      expect(endless.stderr).to.match(/answered more than 1048576 bytes/);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -70,13 +70,26 @@ async function fetchLinked(url: string): Promise<string> {
       signal: AbortSignal.timeout(20_000),
     });
   } catch (error) {
-    throw new CliError(`Cannot fetch ${url}: ${String((error as Error).message ?? error)}`);
+    throw new CliError(
+      `Cannot fetch ${terminalText(url)}: ${terminalText(String((error as Error).message ?? error))}`,
+    );
   }
-  if (!response.ok) throw new CliError(`Cannot fetch ${url}: HTTP ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length > MAX_FETCH_BYTES)
-    throw new CliError(`${url} answered more than ${MAX_FETCH_BYTES} bytes`);
-  const text = new TextDecoder().decode(bytes);
+  if (!response.ok) throw new CliError(`Cannot fetch ${terminalText(url)}: HTTP ${response.status}`);
+  // Read at most the limit: a hostile server may send an endless body.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  for (;;) {
+    const next = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (next.done) break;
+    size += next.value.byteLength;
+    if (size > MAX_FETCH_BYTES) {
+      await reader?.cancel();
+      throw new CliError(`${terminalText(url)} answered more than ${MAX_FETCH_BYTES} bytes`);
+    }
+    chunks.push(next.value);
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks));
   try {
     // A holder link answers a view with the credential inside.
     const value = JSON.parse(text) as { credential?: unknown; "@context"?: unknown };

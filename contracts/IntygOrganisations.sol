@@ -32,6 +32,14 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
 
     uint40 private constant _FOREVER = type(uint40).max;
 
+    // The layout of a {SigningKey} slot, read as one word on the hot paths.
+    uint256 private constant _VALID_FROM_SHIFT = 32;
+    uint256 private constant _VALID_UNTIL_SHIFT = 72;
+    uint256 private constant _SUSPENDED_SHIFT = 112;
+    uint256 private constant _INDEX_SHIFT = 120;
+    /// @dev The mask of a uint40 (a time) in a packed word.
+    uint256 internal constant _MASK_40 = (1 << 40) - 1;
+
     uint32 private _organisationCount;
     mapping(uint32 organisationId => Organisation) private _organisations;
     mapping(uint32 organisationId => ProfileVersion[]) private _profiles;
@@ -316,22 +324,58 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
 
     /**
      * @dev Checks that `key` may sign now for the organisation owning `eventId`, that the event exists in that
-     * organisation's id space and that the organisation is not suspended. Reads only the key's slot. Returns the
-     * organisation of the event (and of the key), and the key's index in its organisation plus one, as records
-     * remember it (`anchoredBy`).
+     * organisation's id space and that the organisation is not suspended. Reads only the key's slot, once, as a word
+     * (the hot path of every issuance). Returns the organisation of the event (and of the key), and the key's index
+     * in its organisation plus one, as records remember it (`anchoredBy`).
      */
     function _requireKeyForEvent(
         address key,
         uint64 eventId
     ) internal view returns (uint32 organisationId, uint256 anchoredBy) {
-        SigningKey memory signing = _keys[key];
+        uint256 state = _keyState(key);
         organisationId = _organisationOf(eventId);
-        if (signing.organisationId != organisationId || organisationId == 0 || uint32(eventId) == 0) {
-            if (signing.organisationId == 0) revert IntygRegistryUnknownKey(key);
-            revert IntygRegistryWrongOrganisation(eventId, signing.organisationId);
+        bool refused;
+        assembly ("memory-safe") {
+            let now_ := timestamp()
+            // Branch-free: the key's organisation is the event's (never 0), the sequence is not 0, not suspended,
+            // and validFrom <= now < validUntil.
+            refused := or(
+                or(xor(and(state, 0xffffffff), organisationId), iszero(organisationId)),
+                or(
+                    or(iszero(and(eventId, 0xffffffff)), and(shr(_SUSPENDED_SHIFT, state), 0xff)),
+                    or(
+                        lt(now_, and(shr(_VALID_FROM_SHIFT, state), _MASK_40)),
+                        iszero(lt(now_, and(shr(_VALID_UNTIL_SHIFT, state), _MASK_40)))
+                    )
+                )
+            )
+            anchoredBy := add(shr(_INDEX_SHIFT, state), 1)
         }
-        _requireWindow(key, signing);
-        anchoredBy = uint256(signing.index) + 1;
+        if (refused) _revertKeyForEvent(key, eventId, state);
+    }
+
+    /// @dev Reverts with the reason {_requireKeyForEvent} refused `key` (state `state`) for `eventId`.
+    function _revertKeyForEvent(address key, uint64 eventId, uint256 state) private pure {
+        uint32 keyOrganisation = uint32(state);
+        if (keyOrganisation == 0) revert IntygRegistryUnknownKey(key);
+        uint32 organisationId = _organisationOf(eventId);
+        if (keyOrganisation != organisationId || uint32(eventId) == 0) {
+            revert IntygRegistryWrongOrganisation(eventId, keyOrganisation);
+        }
+        if (uint8(state >> _SUSPENDED_SHIFT) != 0) revert IntygRegistryOrganisationSuspended(keyOrganisation);
+        revert IntygRegistryKeyNotAuthorised(key);
+    }
+
+    /**
+     * @dev The slot of `key` in `_keys` as one word: `organisationId | validFrom << 32 | validUntil << 72 |
+     * suspended << 112 | index << 120` (the layout of {SigningKey}), read without copying the struct to memory.
+     */
+    function _keyState(address key) internal view returns (uint256 state) {
+        assembly ("memory-safe") {
+            mstore(0x00, key)
+            mstore(0x20, _keys.slot)
+            state := sload(keccak256(0x00, 0x40))
+        }
     }
 
     /**
@@ -362,14 +406,24 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
      * anchored itself, while it is valid and the organisation is not suspended.
      */
     function _requireRevoker(uint32 organisationId, uint256 anchoredBy) internal view {
-        SigningKey memory signing = _keys[msg.sender];
-        if (
-            signing.organisationId == organisationId &&
-            uint256(signing.index) + 1 == anchoredBy &&
-            !signing.suspended &&
-            signing.validFrom <= block.timestamp &&
-            block.timestamp < signing.validUntil
-        ) return;
+        uint256 state = _keyState(msg.sender);
+        bool own;
+        assembly ("memory-safe") {
+            let now_ := timestamp()
+            // The key's organisation and index (index + 1 == anchoredBy), not suspended (one byte compare with the
+            // expected word), and validFrom <= now < validUntil.
+            own := and(
+                and(
+                    eq(and(state, 0xffffffff), organisationId),
+                    eq(shr(_SUSPENDED_SHIFT, state), shl(8, sub(anchoredBy, 1)))
+                ),
+                and(
+                    iszero(lt(now_, and(shr(_VALID_FROM_SHIFT, state), _MASK_40))),
+                    lt(now_, and(shr(_VALID_UNTIL_SHIFT, state), _MASK_40))
+                )
+            )
+        }
+        if (own) return;
         if (organisationId == 0 || _organisations[organisationId].admin != msg.sender) {
             revert IntygRegistryUnauthorised(msg.sender);
         }

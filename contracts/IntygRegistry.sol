@@ -45,7 +45,11 @@ contract IntygRegistry is IntygOrganisations {
     uint256 private constant _REASON_SHIFT = 184;
     uint256 private constant _BATCH_SIZE_SHIFT = 192;
     uint256 private constant _ANCHORED_BY_SHIFT = 224;
-    uint256 private constant _MASK_40 = (1 << 40) - 1;
+
+    // What {_anchor} found wrong, as bits of one word (checked once on the hot path).
+    uint256 private constant _BAD_COMMITMENT = 1;
+    uint256 private constant _BAD_VALIDITY = 2;
+    uint256 private constant _TAKEN = 4;
 
     mapping(uint32 organisationId => mapping(bytes32 commitment => uint256 packedRecord)) private _records;
     mapping(uint32 organisationId => mapping(bytes32 rootAndLeaf => uint256 packedRevocation)) private _leafRevocations;
@@ -214,7 +218,11 @@ contract IntygRegistry is IntygOrganisations {
         }
     }
 
-    /// @dev Writes the record of `commitment` in the organisation's namespace: one fresh slot, one log.
+    /**
+     * @dev Writes the record of `commitment` in the organisation's namespace: one fresh slot, one lean log. The
+     * checks (a non-zero commitment, a validity of 0 or in (now, 2^40), a slot not yet taken) are computed without
+     * branches and the reason is found only when one fails.
+     */
     function _anchor(
         uint32 organisationId,
         bytes32 commitment,
@@ -223,31 +231,58 @@ contract IntygRegistry is IntygOrganisations {
         uint32 batchSize,
         uint256 anchoredBy
     ) private {
-        if (commitment == bytes32(0)) revert IntygRegistryInvalidCommitment();
-        if (validUntil > _MASK_40 || (validUntil != 0 && validUntil <= block.timestamp)) {
-            revert IntygRegistryInvalidValidity(validUntil);
+        uint256 slot = _recordSlot(organisationId, commitment);
+        bytes32 topic = CredentialAnchored.selector;
+        uint256 faults;
+        assembly ("memory-safe") {
+            let now_ := timestamp()
+            faults := or(
+                or(
+                    iszero(commitment),
+                    shl(1, or(gt(validUntil, _MASK_40), and(gt(validUntil, 0), iszero(gt(validUntil, now_)))))
+                ),
+                shl(2, gt(sload(slot), 0))
+            )
+            if iszero(faults) {
+                sstore(
+                    slot,
+                    or(
+                        or(eventId, shl(_ISSUED_AT_SHIFT, now_)),
+                        or(
+                            shl(_VALID_UNTIL_SHIFT, validUntil),
+                            or(shl(_BATCH_SIZE_SHIFT, batchSize), shl(_ANCHORED_BY_SHIFT, anchoredBy))
+                        )
+                    )
+                )
+                mstore(0x00, commitment)
+                mstore(0x20, eventId)
+                log1(0x00, 0x40, topic)
+            }
         }
-        mapping(bytes32 => uint256) storage records = _records[organisationId];
-        if (records[commitment] != 0) revert IntygRegistryAlreadyAnchored(organisationId, commitment);
-        records[commitment] =
-            uint256(eventId) |
-            (block.timestamp << _ISSUED_AT_SHIFT) |
-            (uint256(validUntil) << _VALID_UNTIL_SHIFT) |
-            (uint256(batchSize) << _BATCH_SIZE_SHIFT) |
-            (anchoredBy << _ANCHORED_BY_SHIFT);
-        emit CredentialAnchored(commitment, eventId, uint40(validUntil), batchSize);
+        if (faults != 0) {
+            if (faults & _BAD_COMMITMENT != 0) revert IntygRegistryInvalidCommitment();
+            if (faults & _BAD_VALIDITY != 0) revert IntygRegistryInvalidValidity(validUntil);
+            revert IntygRegistryAlreadyAnchored(organisationId, commitment);
+        }
     }
 
     /// @dev Revokes a record (a single credential or a whole batch) of the organisation, if the sender may.
     function _revokeRecord(uint32 organisationId, bytes32 commitment, uint8 reason) private {
-        uint256 packed = _anchoredRecord(organisationId, commitment);
+        uint256 slot = _recordSlot(organisationId, commitment);
+        uint256 packed;
+        assembly ("memory-safe") {
+            packed := sload(slot)
+        }
+        if (packed == 0) revert IntygRegistryNotAnchored(organisationId, commitment);
         if (_revokedAt(packed) != 0) revert IntygRegistryAlreadyRevoked(commitment);
         _requireRevoker(organisationId, _anchoredBy(packed));
-        _records[organisationId][commitment] =
-            packed |
-            (block.timestamp << _REVOKED_AT_SHIFT) |
-            (uint256(reason) << _REASON_SHIFT);
-        emit CredentialRevoked(commitment, organisationId, reason);
+        bytes32 topic = CredentialRevoked.selector;
+        assembly ("memory-safe") {
+            sstore(slot, or(packed, or(shl(_REVOKED_AT_SHIFT, timestamp()), shl(_REASON_SHIFT, reason))))
+            mstore(0x00, commitment)
+            mstore(0x20, organisationId)
+            log1(0x00, 0x40, topic)
+        }
     }
 
     /// @dev Revokes one leaf of a batch of the organisation, if the sender may revoke the batch.
@@ -262,6 +297,17 @@ contract IntygRegistry is IntygOrganisations {
         if (revocations[key] != 0) revert IntygRegistryAlreadyRevoked(leaf);
         revocations[key] = block.timestamp | (uint256(reason) << 40);
         emit BatchLeafRevoked(root, organisationId, leaf, reason);
+    }
+
+    /// @dev The storage slot of `_records[organisationId][commitment]`, hashed once per operation.
+    function _recordSlot(uint32 organisationId, bytes32 commitment) private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            mstore(0x00, organisationId)
+            mstore(0x20, _records.slot)
+            mstore(0x20, keccak256(0x00, 0x40))
+            mstore(0x00, commitment)
+            slot := keccak256(0x00, 0x40)
+        }
     }
 
     /// @dev The packed record of `commitment` in the organisation's namespace; reverts if it is not anchored.

@@ -147,12 +147,17 @@ interface IIntygRegistry {
     /// @notice The description hash of an event or course was replaced.
     event EventMetadataUpdated(uint64 indexed eventId, bytes32 metadataHash);
     /**
-     * @notice A commitment (a credential, or a batch root when `batchSize` > 0) was anchored in the namespace of the
-     * event's organisation (`eventId >> 32`). `validUntil` 0 means no expiry.
+     * @notice A commitment (a credential, or a batch root) was anchored in the namespace of the event's organisation
+     * (`eventId >> 32`).
+     * @dev Lean on purpose (one topic, two words: 1,262 gas): it names the record, and {record} says the rest
+     * (validity, batch size, time, anchoring key). Nothing is indexed, as no reader filters by commitment.
      */
-    event CredentialAnchored(bytes32 indexed commitment, uint64 eventId, uint40 validUntil, uint32 batchSize);
-    /// @notice A credential or a whole batch of the organisation was revoked with a reason code.
-    event CredentialRevoked(bytes32 indexed commitment, uint32 organisationId, uint8 reason);
+    event CredentialAnchored(bytes32 commitment, uint64 eventId);
+    /**
+     * @notice A credential or a whole batch of the organisation was revoked.
+     * @dev The reason code and time are in the record ({record}); the log only names it.
+     */
+    event CredentialRevoked(bytes32 commitment, uint32 organisationId);
     /// @notice One leaf of a batch of the organisation was revoked with a reason code.
     event BatchLeafRevoked(bytes32 indexed root, uint32 organisationId, bytes32 leaf, uint8 reason);
     /// @notice A credential of the organisation (`leaf` 0 for a single one) was revoked as superseded by `replacement`.

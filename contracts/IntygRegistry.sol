@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IIntygRegistry} from "./interfaces/IIntygRegistry.sol";
@@ -80,8 +79,8 @@ contract IntygRegistry is IntygOrganisations {
 
     /// @inheritdoc IIntygRegistry
     function issueSigned(IssueRequest calldata request, bytes calldata signature) external {
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(_hashIssueRequest(request), signature);
-        if (err != ECDSA.RecoverError.NoError) revert IntygRegistryInvalidSignature(signer);
+        address signer = _recoverCalldata(_hashIssueRequest(request), signature);
+        if (signer == address(0)) revert IntygRegistryInvalidSignature(signer);
         _issueSigned(request, signer);
     }
 
@@ -115,7 +114,7 @@ contract IntygRegistry is IntygOrganisations {
         if (!SignatureChecker.isValidSignatureNowCalldata(signer, _hashClaimRequest(request), signature)) {
             revert IntygRegistryInvalidSignature(signer);
         }
-        soulbound.mint(request.holder, _tokenId(organisationId, request.leaf));
+        _mint(request.holder, _tokenId(organisationId, request.leaf));
     }
 
     /// @inheritdoc IIntygRegistry
@@ -197,24 +196,83 @@ contract IntygRegistry is IntygOrganisations {
         return _hashClaimRequest(request);
     }
 
-    /// @dev Anchors a signed request for `signer`, after checking its deadline and the signer's key.
+    /**
+     * @dev Anchors a signed request for `signer`, after checking its deadline and the signer's key. The request's
+     * members are read from calldata once; out-of-range members are refused with an empty revert, as the ABI
+     * decoder would (their digest was never signed anyway).
+     */
     function _issueSigned(IssueRequest calldata request, address signer) private {
-        if (block.timestamp > request.deadline) revert IntygRegistryExpiredRequest(request.deadline);
-        (uint32 organisationId, uint256 anchoredBy) = _requireKeyForEvent(signer, request.eventId);
-        address holder = request.holder;
+        bytes32 commitment;
+        uint64 eventId;
+        uint64 validUntil;
+        uint32 batchSize;
+        address holder;
+        bool late;
+        assembly ("memory-safe") {
+            commitment := calldataload(request)
+            eventId := calldataload(add(request, 0x20))
+            validUntil := calldataload(add(request, 0x40))
+            batchSize := calldataload(add(request, 0x60))
+            holder := calldataload(add(request, 0x80))
+            let deadline := calldataload(add(request, 0xa0))
+            if or(
+                or(shr(64, eventId), shr(64, validUntil)),
+                or(or(shr(32, batchSize), shr(160, holder)), shr(64, deadline))
+            ) {
+                revert(0, 0)
+            }
+            late := gt(timestamp(), deadline)
+        }
+        if (late) revert IntygRegistryExpiredRequest(request.deadline);
+        (uint32 organisationId, uint256 anchoredBy) = _requireKeyForEvent(signer, eventId);
         if (holder == address(0)) {
-            _anchor(
-                organisationId,
-                request.commitment,
-                request.eventId,
-                request.validUntil,
-                request.batchSize,
-                anchoredBy
-            );
+            _anchor(organisationId, commitment, eventId, validUntil, batchSize, anchoredBy);
         } else {
-            if (request.batchSize != 0) revert IntygRegistryHolderOnBatch();
-            _anchor(organisationId, request.commitment, request.eventId, request.validUntil, 0, anchoredBy);
-            soulbound.mint(holder, _tokenId(organisationId, request.commitment));
+            if (batchSize != 0) revert IntygRegistryHolderOnBatch();
+            _anchor(organisationId, commitment, eventId, validUntil, 0, anchoredBy);
+            _mint(holder, _tokenId(organisationId, commitment));
+        }
+    }
+
+    /**
+     * @dev Mints token `tokenId` to `holder` on {soulbound}, which this registry deployed (so it has code: the
+     * call skips the compiler's code-size check and bubbles up the token's revert).
+     */
+    function _mint(address holder, uint256 tokenId) private {
+        address token = address(soulbound);
+        bytes4 selector = IntygSoulbound.mint.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), holder)
+            mstore(add(ptr, 0x24), tokenId)
+            if iszero(call(gas(), token, 0, ptr, 0x44, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
+    }
+
+    /**
+     * @dev The signer of `digest` by a 65-byte ECDSA `signature`, or the zero address when the signature is
+     * malformed, has a high `s` (malleable) or a `v` other than 27 and 28 — OpenZeppelin's `tryRecover` rules.
+     */
+    function _recoverCalldata(bytes32 digest, bytes calldata signature) private view returns (address signer) {
+        assembly ("memory-safe") {
+            if eq(signature.length, 65) {
+                let s := calldataload(add(signature.offset, 0x20))
+                if iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0)) {
+                    let ptr := mload(0x40)
+                    mstore(ptr, digest)
+                    mstore(add(ptr, 0x20), byte(0, calldataload(add(signature.offset, 0x40))))
+                    mstore(add(ptr, 0x40), calldataload(signature.offset))
+                    mstore(add(ptr, 0x60), s)
+                    mstore(0x00, 0)
+                    // A bad `v` or an unrecoverable point: ecrecover returns nothing and 0x00 stays zero.
+                    pop(staticcall(gas(), 0x01, ptr, 0x80, 0x00, 0x20))
+                    signer := mload(0x00)
+                }
+            }
         }
     }
 

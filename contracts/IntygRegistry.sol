@@ -119,7 +119,6 @@ contract IntygRegistry is IntygOrganisations {
 
     /// @inheritdoc IIntygRegistry
     function revoke(uint32 organisationId, bytes32 commitment, uint8 reason) external {
-        if (reason == 0) revert IntygRegistryInvalidReason();
         _revokeRecord(organisationId, commitment, reason);
     }
 
@@ -324,22 +323,33 @@ contract IntygRegistry is IntygOrganisations {
         }
     }
 
-    /// @dev Revokes a record (a single credential or a whole batch) of the organisation, if the sender may.
+    /**
+     * @dev Revokes a record (a single credential or a whole batch) of the organisation with a non-zero `reason`, if
+     * the sender may. The record's slot is hashed once; the checks are computed without branches and the reason for
+     * a refusal is found only when one fails.
+     */
     function _revokeRecord(uint32 organisationId, bytes32 commitment, uint8 reason) private {
         uint256 slot = _recordSlot(organisationId, commitment);
         uint256 packed;
+        uint256 faults;
         assembly ("memory-safe") {
             packed := sload(slot)
+            faults := or(
+                or(iszero(reason), shl(1, iszero(packed))),
+                shl(2, gt(and(shr(_REVOKED_AT_SHIFT, packed), _MASK_40), 0))
+            )
         }
-        if (packed == 0) revert IntygRegistryNotAnchored(organisationId, commitment);
-        if (_revokedAt(packed) != 0) revert IntygRegistryAlreadyRevoked(commitment);
+        if (faults != 0) {
+            if (faults & 1 != 0) revert IntygRegistryInvalidReason();
+            if (faults & 2 != 0) revert IntygRegistryNotAnchored(organisationId, commitment);
+            revert IntygRegistryAlreadyRevoked(commitment);
+        }
         _requireRevoker(organisationId, _anchoredBy(packed));
         bytes32 topic = CredentialRevoked.selector;
         assembly ("memory-safe") {
             sstore(slot, or(packed, or(shl(_REVOKED_AT_SHIFT, timestamp()), shl(_REASON_SHIFT, reason))))
             mstore(0x00, commitment)
-            mstore(0x20, organisationId)
-            log1(0x00, 0x40, topic)
+            log1(0x00, 0x20, topic)
         }
     }
 

@@ -12,6 +12,12 @@ import {IERC5192} from "./interfaces/IERC5192.sol";
  * (see `IntygRegistry.tokenIdOf`), so each organisation has its own token ids.
  */
 contract IntygSoulbound is ERC721, IERC5192 {
+    // The storage of OpenZeppelin's ERC721 at the pinned version 5.7.0 (`_name`, `_symbol`, then `_owners` and
+    // `_balances`), written by {mint}. The minting tests read `ownerOf` and `balanceOf` back, so a change of layout
+    // fails them.
+    uint256 private constant _OWNERS_SLOT = 2;
+    uint256 private constant _BALANCES_SLOT = 3;
+
     /// @notice The registry, the only account that mints.
     address public immutable registry;
 
@@ -25,11 +31,36 @@ contract IntygSoulbound is ERC721, IERC5192 {
         registry = msg.sender;
     }
 
-    /// @notice Mints a locked token to `holder` (by the registry only).
+    /**
+     * @notice Mints a locked token to `holder` (by the registry only).
+     * @dev OpenZeppelin's `_mint`, written out on the hot path of signed issuance with a token: the owner and
+     * balance slots are written as whole words (no read-modify-write of the owner's slot), with the same checks,
+     * errors and events (`Transfer`, then ERC-5192's `Locked`).
+     */
     function mint(address holder, uint256 tokenId) external {
         if (msg.sender != registry) revert IntygSoulboundUnauthorised(msg.sender);
-        _mint(holder, tokenId);
-        emit Locked(tokenId);
+        if (holder == address(0)) revert ERC721InvalidReceiver(address(0));
+        bytes32 transferTopic = Transfer.selector;
+        bytes32 lockedTopic = Locked.selector;
+        bool taken;
+        assembly ("memory-safe") {
+            mstore(0x00, tokenId)
+            mstore(0x20, _OWNERS_SLOT)
+            let ownerSlot := keccak256(0x00, 0x40)
+            taken := gt(sload(ownerSlot), 0)
+            if iszero(taken) {
+                mstore(0x00, holder)
+                mstore(0x20, _BALANCES_SLOT)
+                let balanceSlot := keccak256(0x00, 0x40)
+                // A balance counts tokens, which are far fewer than 2^256: no overflow, as in OpenZeppelin.
+                sstore(balanceSlot, add(sload(balanceSlot), 1))
+                sstore(ownerSlot, holder)
+                log4(0x00, 0x00, transferTopic, 0, holder, tokenId)
+                mstore(0x00, tokenId)
+                log1(0x00, 0x20, lockedTopic)
+            }
+        }
+        if (taken) revert ERC721InvalidSender(address(0));
     }
 
     /// @notice Always true for an existing token: every token is locked from its mint.

@@ -154,10 +154,11 @@ interface IIntygRegistry {
      */
     event CredentialAnchored(bytes32 commitment, uint64 eventId);
     /**
-     * @notice A credential or a whole batch of the organisation was revoked.
-     * @dev The reason code and time are in the record ({record}); the log only names it.
+     * @notice A credential or a whole batch was revoked.
+     * @dev One topic and one word (1,006 gas). The organisation is in the call (`revoke`'s first argument), and
+     * the reason code and time are in the record ({record}); no reader of the registry's logs needs more.
      */
-    event CredentialRevoked(bytes32 commitment, uint32 organisationId);
+    event CredentialRevoked(bytes32 commitment);
     /// @notice One leaf of a batch of the organisation was revoked with a reason code.
     event BatchLeafRevoked(bytes32 indexed root, uint32 organisationId, bytes32 leaf, uint8 reason);
     /// @notice A credential of the organisation (`leaf` 0 for a single one) was revoked as superseded by `replacement`.

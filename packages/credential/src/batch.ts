@@ -5,11 +5,11 @@
 // ABI-encode every value and sort with big-integer comparisons, and its `getProof` re-hashes 19 nodes per call
 // as a sanity check — together most of the time for 100,000 credentials. The result is the same tree (a test
 // checks root, leaves and proofs against `StandardMerkleTree.of`).
-import { getProof, makeMerkleTree, processProof } from "@openzeppelin/merkle-tree/dist/core";
+import { getProof, makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core";
 import type { StandardMerkleTreeData } from "@openzeppelin/merkle-tree/dist/standard";
 import { ANCHOR_TYPE, BATCH_LEAF_ENCODING } from "./constants";
 import { BatchError } from "./errors";
-import { keccak256, sortedPairHash } from "./hash";
+import { bytesHex, hexBytes, keccakBytes, processProofCached, sortedPairHash } from "./hash";
 import { checkIntegrity } from "./integrity";
 import type { CredentialAnchor } from "./schema/anchor";
 import type { UnsignedCredential } from "./schema/credential";
@@ -23,7 +23,7 @@ import { type Address, getAddress, type Hex } from "./viem";
  * the value itself.
  */
 export function batchLeafHash(commitmentRoot: Hex): Hex {
-  return keccak256(keccak256(commitmentRoot));
+  return bytesHex(keccakBytes(keccakBytes(hexBytes(commitmentRoot))));
 }
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -32,7 +32,7 @@ const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 export function verifyBatchProof(root: Hex, commitmentRoot: Hex, proof: readonly Hex[]): boolean {
   if (!BYTES32.test(commitmentRoot)) return false;
   try {
-    return processProof(batchLeafHash(commitmentRoot), [...proof], sortedPairHash) === root.toLowerCase();
+    return processProofCached(batchLeafHash(commitmentRoot), proof) === root.toLowerCase();
   } catch {
     return false;
   }

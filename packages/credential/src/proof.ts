@@ -4,6 +4,7 @@
 
 import { issueRequestTypes } from "./eip712";
 import { ProofError } from "./errors";
+import type { PairHashCache } from "./hash";
 import { type IssueRequestTypedData, issueRequestFromMessage } from "./issue-request";
 import { type CredentialProof, proofSchema } from "./schema/proof";
 import {
@@ -67,11 +68,16 @@ export function proofDigest(doc: unknown): Hex {
  * Digests and recovered signers already computed, keyed by the signed data. Share one across the credentials of
  * a batch: they carry the same proof, so all of them together cost one digest and one recovery.
  */
-export type SignerCache = { digests: Map<string, Hex>; signers: Map<string, Address> };
+export type SignerCache = {
+  digests: Map<string, Hex>;
+  signers: Map<string, Address>;
+  /** Merkle pair hashes of the batch proofs walked (see {@link PairHashCache}). */
+  pairs?: PairHashCache;
+};
 
 /** An empty {@link SignerCache}. */
 export function createSignerCache(): SignerCache {
-  return { digests: new Map(), signers: new Map() };
+  return { digests: new Map(), signers: new Map(), pairs: new Map() };
 }
 
 function isCanonicalSignature(signature: Hex): boolean {

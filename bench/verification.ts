@@ -27,6 +27,7 @@ import {
   verifyCredential,
   verifyCredentials,
 } from "../packages/verifier/src";
+import { verifyCredentialsInParallel } from "../packages/verifier/src/pool";
 import { account, type BenchChain, type BenchEvent, createBenchEvent, startBenchChain } from "./chain";
 import { counted, keccakCeilingMs, rawRecoveryRate } from "./count";
 import {
@@ -383,6 +384,52 @@ async function main() {
     ];
     for (const w of work) console.log(JSON.stringify(w));
 
+    // Both cores: the worker pool against one thread, on the same credentials, offline and online.
+    const poolRows: {
+      case: string;
+      source: "online" | "snapshot";
+      credentials: number;
+      oneThreadMs: number;
+      twoThreadsMs: number;
+      speedup: number;
+    }[] = [];
+    const poolCases: [string, string[], number | undefined][] = [
+      ...(batch10000.length
+        ? ([["10,000 of one batch", batch10000, undefined]] as [string, string[], undefined][])
+        : []),
+      ["1,000 single credentials (≥ 400 per thread)", singles1000, 400],
+    ];
+    for (const [name, texts, minPerThread] of poolCases) {
+      for (const source of ["snapshot", "online"] as const) {
+        const options =
+          source === "online"
+            ? { rpcUrl: chain.rpcUrl, registry: chain.registry }
+            : { snapshot: snapshot as never, registry: chain.registry };
+        global.gc?.();
+        let start = performance.now();
+        assertVerified(await verifyCredentials(texts, options), `${name} one thread`);
+        const oneThreadMs = since(start);
+        global.gc?.();
+        start = performance.now();
+        const pooled = await verifyCredentialsInParallel(texts, options, {
+          threads: 2,
+          ...(minPerThread ? { minPerThread } : {}),
+        });
+        const twoThreadsMs = since(start);
+        assertVerified(pooled, `${name} two threads`);
+        const row = {
+          case: name,
+          source,
+          credentials: texts.length,
+          oneThreadMs,
+          twoThreadsMs,
+          speedup: round(oneThreadMs / twoThreadsMs, 2),
+        };
+        poolRows.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
+
     const out = rows.map((r) => ({
       ...r,
       vsRecoveryRate: round(r.credentialsPerSecond / recoveries, 2),
@@ -414,6 +461,7 @@ async function main() {
         },
       },
       work,
+      pool: poolRows,
       summary: {
         batch1000OnlineMs: out.find((r) => r.case === "1,000 of one batch" && r.source === "online")?.ms,
         batch1000SnapshotMs: out.find((r) => r.case === "1,000 of one batch" && r.source === "snapshot")?.ms,
@@ -508,6 +556,15 @@ async function main() {
           w.ms,
           w.shareOfKeccakCeiling,
         ]),
+      ),
+    );
+    report.print(
+      "\nBoth cores: `verifyCredentialsInParallel` (node:worker_threads, 2 threads, thread start-up included; every thread reads the block the run pinned) against `verifyCredentials` on one thread (target ≥ 1.7×).\n",
+    );
+    report.print(
+      markdownTable(
+        ["case", "source", "credentials", "one thread (ms)", "two threads (ms)", "speed-up"],
+        poolRows.map((r) => [r.case, r.source, r.credentials, r.oneThreadMs, r.twoThreadsMs, r.speedup]),
       ),
     );
     report.print("\nOne credential, verified as a one-off (fresh client and caches):\n");

@@ -10,6 +10,7 @@ const benches = {
   growth: ["node", ["--expose-gc", "--import", "tsx", "bench/growth.ts"]],
   issuance: ["node", ["--expose-gc", "--import", "tsx", "bench/issuance.ts"]],
   verification: ["node", ["--expose-gc", "--import", "tsx", "bench/verification.ts"]],
+  phone: ["node", ["--import", "tsx", "bench/phone.ts"]],
 };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 let failed = 0;

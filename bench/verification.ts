@@ -27,7 +27,9 @@ import {
   verifyCredential,
   verifyCredentials,
 } from "../packages/verifier/src";
+import { verifyCredentialsInParallel } from "../packages/verifier/src/pool";
 import { account, type BenchChain, type BenchEvent, createBenchEvent, startBenchChain } from "./chain";
+import { counted, keccakCeilingMs, rawRecoveryRate } from "./count";
 import {
   createReport,
   machine,
@@ -39,6 +41,7 @@ import {
   since,
   writeResult,
 } from "./lib";
+import { easPeer, openAttestationBatch, verifyEas, verifyOpenAttestation } from "./peers";
 
 const TARGET = { credentials: 1000, maxMs: 2000 };
 const LATENCY_RUNS = 20;
@@ -207,6 +210,63 @@ async function latency(
   };
 }
 
+const ROUNDS = 3;
+const PEER_SINGLES = 200;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Offline verification of `texts` (one run, a fresh signer cache), in ms. */
+async function offlineMs(texts: string[], chain: BenchChain, snapshot: unknown): Promise<number> {
+  global.gc?.();
+  const start = performance.now();
+  const reports = await verifyCredentials(texts, { snapshot: snapshot as never, registry: chain.registry });
+  const ms = since(start);
+  assertVerified(reports, "offline");
+  return ms;
+}
+
+function timed(fn: () => unknown): number {
+  global.gc?.();
+  const start = performance.now();
+  fn();
+  return since(start);
+}
+
+type WorkRow = {
+  case: string;
+  credentials: number;
+  keccakPerCredential: number;
+  recoveriesPerCredential: number;
+  keccakCeilingMs: number;
+  ms: number;
+  shareOfKeccakCeiling: number;
+};
+
+/** Counts the work of verifying `texts` offline and prices its hashes at js-sha3's raw rate. */
+async function workRow(
+  name: string,
+  texts: string[],
+  chain: BenchChain,
+  snapshot: unknown,
+): Promise<WorkRow> {
+  const { work } = await counted(() =>
+    verifyCredentials(texts, { snapshot: snapshot as never, registry: chain.registry }),
+  );
+  const ceiling = keccakCeilingMs(work);
+  const times: number[] = [];
+  for (let i = 0; i < 2; i++) times.push(await offlineMs(texts, chain, snapshot));
+  const ms = Math.min(...times);
+  return {
+    case: name,
+    credentials: texts.length,
+    keccakPerCredential: round(work.keccak / texts.length, 2),
+    recoveriesPerCredential: round(work.recoveries / texts.length, 4),
+    keccakCeilingMs: round(ceiling, 1),
+    ms,
+    shareOfKeccakCeiling: round(ceiling / ms, 2),
+  };
+}
+
 async function main() {
   const started = performance.now();
   const recoveries = Math.round(await recoveryRate());
@@ -258,6 +318,118 @@ async function main() {
       }
     }
 
+    // Same-run peers, interleaved: OpenAttestation's offline checks of one wrapped batch against Intyg's offline
+    // verification of one batch; EAS's off-chain signature check against Intyg's single credentials, both next to
+    // the raw recovery rate of the same round.
+    const oaTexts = openAttestationBatch(1000, chain.registry);
+    verifyOpenAttestation(oaTexts.slice(0, 50));
+    const eas = easPeer(chain.chainId, chain.registry);
+    const easTexts: string[] = [];
+    for (let i = 0; i < PEER_SINGLES; i++) easTexts.push(await eas.sign(i));
+    verifyEas(eas, easTexts.slice(0, 10));
+    const singlesForPeers = singles1000.slice(0, PEER_SINGLES);
+    const peerRounds: {
+      round: number;
+      intygBatchMs: number;
+      openAttestationMs: number;
+      batchVsOpenAttestation: number;
+      intygSinglesMs: number;
+      easMs: number;
+      singlesVsEas: number;
+      rawRecoveriesPerSecond: number;
+      singlesVsRawRecovery: number;
+    }[] = [];
+    for (let r = 1; r <= ROUNDS; r++) {
+      // Alternate who goes first, so that neither always runs on a warmer or quieter machine.
+      const intygFirst = r % 2 === 1;
+      let intygBatchMs = 0;
+      let openAttestationMs = 0;
+      if (intygFirst) {
+        intygBatchMs = await offlineMs(batch1000, chain, snapshot);
+        openAttestationMs = timed(() => verifyOpenAttestation(oaTexts));
+      } else {
+        openAttestationMs = timed(() => verifyOpenAttestation(oaTexts));
+        intygBatchMs = await offlineMs(batch1000, chain, snapshot);
+      }
+      const rawRecoveriesPerSecond = Math.round(await rawRecoveryRate(700));
+      let intygSinglesMs = 0;
+      let easMs = 0;
+      if (intygFirst) {
+        intygSinglesMs = await offlineMs(singlesForPeers, chain, snapshot);
+        easMs = timed(() => verifyEas(eas, easTexts));
+      } else {
+        easMs = timed(() => verifyEas(eas, easTexts));
+        intygSinglesMs = await offlineMs(singlesForPeers, chain, snapshot);
+      }
+      const row = {
+        round: r,
+        intygBatchMs,
+        openAttestationMs,
+        batchVsOpenAttestation: round(openAttestationMs / intygBatchMs, 2),
+        intygSinglesMs,
+        easMs,
+        singlesVsEas: round(easMs / intygSinglesMs, 2),
+        rawRecoveriesPerSecond,
+        singlesVsRawRecovery: round(PEER_SINGLES / (intygSinglesMs / 1000) / rawRecoveriesPerSecond, 2),
+      };
+      peerRounds.push(row);
+      console.log(JSON.stringify(row));
+    }
+
+    // The work per credential, counted, and the keccak ceiling it implies.
+    const work = [
+      await workRow("1,000 of one batch", batch1000, chain, snapshot),
+      ...(batch10000.length ? [await workRow("10,000 of one batch", batch10000, chain, snapshot)] : []),
+      await workRow("1,000 single credentials", singles1000, chain, snapshot),
+    ];
+    for (const w of work) console.log(JSON.stringify(w));
+
+    // Both cores: the worker pool against one thread, on the same credentials, offline and online.
+    const poolRows: {
+      case: string;
+      source: "online" | "snapshot";
+      credentials: number;
+      oneThreadMs: number;
+      twoThreadsMs: number;
+      speedup: number;
+    }[] = [];
+    const poolCases: [string, string[], number | undefined][] = [
+      ...(batch10000.length
+        ? ([["10,000 of one batch", batch10000, undefined]] as [string, string[], undefined][])
+        : []),
+      ["1,000 single credentials (≥ 400 per thread)", singles1000, 400],
+    ];
+    for (const [name, texts, minPerThread] of poolCases) {
+      for (const source of ["snapshot", "online"] as const) {
+        const options =
+          source === "online"
+            ? { rpcUrl: chain.rpcUrl, registry: chain.registry }
+            : { snapshot: snapshot as never, registry: chain.registry };
+        global.gc?.();
+        let start = performance.now();
+        assertVerified(await verifyCredentials(texts, options), `${name} one thread`);
+        const oneThreadMs = since(start);
+        global.gc?.();
+        start = performance.now();
+        const pooled = await verifyCredentialsInParallel(texts, options, {
+          threads: 2,
+          ...(minPerThread ? { minPerThread } : {}),
+        });
+        const twoThreadsMs = since(start);
+        assertVerified(pooled, `${name} two threads`);
+        const row = {
+          case: name,
+          source,
+          credentials: texts.length,
+          oneThreadMs,
+          twoThreadsMs,
+          speedup: round(oneThreadMs / twoThreadsMs, 2),
+        };
+        poolRows.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
+
     const out = rows.map((r) => ({
       ...r,
       vsRecoveryRate: round(r.credentialsPerSecond / recoveries, 2),
@@ -280,6 +452,16 @@ async function main() {
       },
       latency: latencies,
       rows: out,
+      peers: {
+        rounds: peerRounds,
+        median: {
+          batchVsOpenAttestation: median(peerRounds.map((r) => r.batchVsOpenAttestation)),
+          singlesVsEas: median(peerRounds.map((r) => r.singlesVsEas)),
+          singlesVsRawRecovery: median(peerRounds.map((r) => r.singlesVsRawRecovery)),
+        },
+      },
+      work,
+      pool: poolRows,
       summary: {
         batch1000OnlineMs: out.find((r) => r.case === "1,000 of one batch" && r.source === "online")?.ms,
         batch1000SnapshotMs: out.find((r) => r.case === "1,000 of one batch" && r.source === "snapshot")?.ms,
@@ -316,6 +498,73 @@ async function main() {
           r.httpRequests,
           r.meetsTarget === undefined ? "" : r.meetsTarget ? "yes" : "no",
         ]),
+      ),
+    );
+    const med = result.peers.median;
+    report.print(
+      `\nSame-run peers, offline, ${ROUNDS} interleaved rounds: 1,000 credentials of one batch against OpenAttestation (\`validateSchema\` + \`verifySignature\` on 1,000 documents of one wrapped batch), and ${PEER_SINGLES} single credentials against the EAS SDK (\`verifyOffchainAttestationSignature\`) and the raw secp256k1 recovery rate of the round. Ratios above 1 mean Intyg is faster.\n`,
+    );
+    report.print(
+      markdownTable(
+        [
+          "round",
+          "Intyg 1,000 of a batch (ms)",
+          "OpenAttestation 1,000 (ms)",
+          "× OpenAttestation (target ≥ 1.5)",
+          `Intyg ${PEER_SINGLES} singles (ms)`,
+          `EAS ${PEER_SINGLES} (ms)`,
+          "× EAS",
+          "raw recoveries/s",
+          "singles × raw recovery (target ≥ 0.9)",
+        ],
+        peerRounds.map((r) => [
+          r.round,
+          r.intygBatchMs,
+          r.openAttestationMs,
+          r.batchVsOpenAttestation,
+          r.intygSinglesMs,
+          r.easMs,
+          r.singlesVsEas,
+          r.rawRecoveriesPerSecond,
+          r.singlesVsRawRecovery,
+        ]),
+      ),
+    );
+    report.print(
+      `\nMedians: × OpenAttestation ${med.batchVsOpenAttestation}, × EAS ${med.singlesVsEas}, singles × raw recovery ${med.singlesVsRawRecovery}.\n`,
+    );
+    report.print(
+      "\nWork per credential (offline, counted by hooks in the benchmark only) and the share of the single-core keccak ceiling: the counted hashes, on inputs of the same sizes, priced at js-sha3's raw rate in this run (target ≥ 0.6 for batches).\n",
+    );
+    report.print(
+      markdownTable(
+        [
+          "case",
+          "credentials",
+          "keccak / credential",
+          "recoveries / credential",
+          "keccak ceiling (ms)",
+          "ms",
+          "share of ceiling",
+        ],
+        work.map((w) => [
+          w.case,
+          w.credentials,
+          w.keccakPerCredential,
+          w.recoveriesPerCredential,
+          w.keccakCeilingMs,
+          w.ms,
+          w.shareOfKeccakCeiling,
+        ]),
+      ),
+    );
+    report.print(
+      "\nBoth cores: `verifyCredentialsInParallel` (node:worker_threads, 2 threads, thread start-up included; every thread reads the block the run pinned) against `verifyCredentials` on one thread (target ≥ 1.7×).\n",
+    );
+    report.print(
+      markdownTable(
+        ["case", "source", "credentials", "one thread (ms)", "two threads (ms)", "speed-up"],
+        poolRows.map((r) => [r.case, r.source, r.credentials, r.oneThreadMs, r.twoThreadsMs, r.speedup]),
       ),
     );
     report.print("\nOne credential, verified as a one-off (fresh client and caches):\n");

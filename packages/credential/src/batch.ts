@@ -1,15 +1,15 @@
 // Batches: many credentials of one event anchored under one Merkle root (OpenZeppelin `StandardMerkleTree`
 // over `[commitment root]` leaves encoded as `bytes32`), each credential carrying its leaf and proof.
 
-// The library's tree builder and proof walk, fed leaves hashed once: `StandardMerkleTree.of` would also
-// ABI-encode every value and sort with big-integer comparisons, and its `getProof` re-hashes 19 nodes per call
-// as a sanity check — together most of the time for 100,000 credentials. The result is the same tree (a test
-// checks root, leaves and proofs against `StandardMerkleTree.of`).
-import { getProof, makeMerkleTree, processProof } from "@openzeppelin/merkle-tree/dist/core";
+// The library's tree layout and proofs, built here on bytes from leaves hashed once: `StandardMerkleTree.of` would
+// also ABI-encode every value and sort with big-integer comparisons, and its `getProof` re-hashes 19 nodes per
+// call as a sanity check — together most of the time for 100,000 credentials — and the library would bring its
+// dependencies into the verifier page. The result is the same tree (a test checks root, leaves and proofs against
+// `StandardMerkleTree.of`).
 import type { StandardMerkleTreeData } from "@openzeppelin/merkle-tree/dist/standard";
 import { ANCHOR_TYPE, BATCH_LEAF_ENCODING } from "./constants";
 import { BatchError } from "./errors";
-import { keccak256, sortedPairHash } from "./hash";
+import { bytesHex, hexBytes, keccakBytes, nodeBytes, processProofCached, sortedPairHashBytes } from "./hash";
 import { checkIntegrity } from "./integrity";
 import type { CredentialAnchor } from "./schema/anchor";
 import type { UnsignedCredential } from "./schema/credential";
@@ -23,16 +23,36 @@ import { type Address, getAddress, type Hex } from "./viem";
  * the value itself.
  */
 export function batchLeafHash(commitmentRoot: Hex): Hex {
-  return keccak256(keccak256(commitmentRoot));
+  return bytesHex(keccakBytes(keccakBytes(hexBytes(commitmentRoot))));
 }
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * OpenZeppelin's `makeMerkleTree(leaves, standardNodeHash)`: 2n-1 nodes, the leaves at the end in reverse order,
+ * node i the sorted-pair hash of nodes 2i+1 and 2i+2; hashed on bytes, given and returned as lowercase hex.
+ */
+function merkleTree(leaves: readonly Hex[]): Hex[] {
+  const n = leaves.length;
+  const bytes: Uint8Array[] = new Array(2 * n - 1);
+  for (let i = 0; i < n; i++) bytes[bytes.length - 1 - i] = nodeBytes(leaves[i]!);
+  for (let i = bytes.length - 1 - n; i >= 0; i--)
+    bytes[i] = sortedPairHashBytes(bytes[2 * i + 1]!, bytes[2 * i + 2]!);
+  return bytes.map(bytesHex);
+}
+
+/** OpenZeppelin's `getProof(tree, index)`: the siblings from node `index` up to the root. */
+function proofOf(tree: readonly Hex[], index: number): Hex[] {
+  const proof: Hex[] = [];
+  for (let i = index; i > 0; i = Math.floor((i - 1) / 2)) proof.push(tree[i % 2 === 1 ? i + 1 : i - 1]!);
+  return proof;
+}
 
 /** True when `proof` proves that the credential with `commitmentRoot` is a leaf of the batch `root`. Never throws. */
 export function verifyBatchProof(root: Hex, commitmentRoot: Hex, proof: readonly Hex[]): boolean {
   if (!BYTES32.test(commitmentRoot)) return false;
   try {
-    return processProof(batchLeafHash(commitmentRoot), [...proof], sortedPairHash) === root.toLowerCase();
+    return processProofCached(batchLeafHash(commitmentRoot), proof) === root.toLowerCase();
   } catch {
     return false;
   }
@@ -108,10 +128,7 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
   const leaves = values.map(([root]) => batchLeafHash(root));
   // Sorted leaves, as `StandardMerkleTree.of` sorts them (equal-length lowercase hex sorts as numbers do).
   const order = leaves.map((_, index) => index).sort((a, b) => (leaves[a]! < leaves[b]! ? -1 : 1));
-  const nodes = makeMerkleTree(
-    order.map((index) => leaves[index]!),
-    sortedPairHash,
-  ) as Hex[];
+  const nodes = merkleTree(order.map((index) => leaves[index]!));
   const treeIndex: number[] = new Array(size);
   for (const [position, index] of order.entries()) treeIndex[index] = nodes.length - 1 - position;
   const root = nodes[0]!;
@@ -133,7 +150,7 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
         chainId: target.chainId,
         registry,
         eventId,
-        batch: { root, leaf: nodes[at]!, proof: getProof(nodes, at) as Hex[], size },
+        batch: { root, leaf: nodes[at]!, proof: proofOf(nodes, at), size },
       },
     };
   });

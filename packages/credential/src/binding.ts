@@ -4,12 +4,11 @@
 // and the document; and the signed commitment is the credential's root, or the batch root that the
 // credential's Merkle proof leads to.
 
-import { processProof } from "@openzeppelin/merkle-tree/dist/core";
 import { batchLeafHash } from "./batch";
-import { sortedPairHash } from "./hash";
+import { type PairHashCache, processProofCached } from "./hash";
 import { parseVerificationMethod } from "./proof";
-import { anchorSchema } from "./schema/anchor";
-import { proofSchema } from "./schema/proof";
+import { anchorSchema, type CredentialAnchor } from "./schema/anchor";
+import { type CredentialProof, proofSchema } from "./schema/proof";
 import { isIsoDateTime, isoToUnixSeconds } from "./time";
 import { organisationIdOfEvent, parseEventUrn, parseOrganisationUrn } from "./urn";
 import { type Address, getAddress, type Hex, isAddressEqual, zeroAddress } from "./viem";
@@ -55,9 +54,9 @@ export type BindingResult =
   | { ok: false; reason: BindingFailureReason; path?: string };
 
 /** The leaf was checked against the credential's root already, so the proof is walked from it directly. */
-function leadsToRoot(leaf: Hex, proof: readonly Hex[], root: Hex): boolean {
+function leadsToRoot(leaf: Hex, proof: readonly Hex[], root: Hex, cache?: PairHashCache): boolean {
   try {
-    return processProof(leaf, [...proof], sortedPairHash) === root;
+    return processProofCached(leaf, proof, cache) === root;
   } catch {
     return false;
   }
@@ -73,14 +72,37 @@ function get(value: unknown, key: string): unknown {
     : undefined;
 }
 
-function check(doc: unknown): BindingResult {
+/** What {@link checkProofBinding} may reuse from the caller. */
+export type BindingOptions = {
+  /**
+   * The document already passed `credentialSchema` (which includes the proof and anchor schemas, and has no
+   * transforms): its proof and anchor sections are read as they are instead of parsed again.
+   */
+  validated?: boolean;
+  /** Pair hashes shared across the run (the credentials of a batch share their upper proof nodes). */
+  pairCache?: PairHashCache;
+};
+
+function sections(
+  doc: unknown,
+  validated: boolean,
+): BindingResult | { proof: CredentialProof; anchor: CredentialAnchor } {
+  if (validated) {
+    return { proof: get(doc, "proof") as CredentialProof, anchor: get(doc, "anchor") as CredentialAnchor };
+  }
   const proofResult = proofSchema.safeParse(get(doc, "proof"));
   if (!proofResult.success) return fail("malformed-proof", "/proof");
   const anchorResult = anchorSchema.safeParse(get(doc, "anchor"));
   if (!anchorResult.success) return fail("malformed-anchor", "/anchor");
-  const { eip712, verificationMethod } = proofResult.data;
+  return { proof: proofResult.data, anchor: anchorResult.data };
+}
+
+function check(doc: unknown, options: BindingOptions): BindingResult {
+  const read = sections(doc, options.validated === true);
+  if ("ok" in read) return read;
+  const { eip712, verificationMethod } = read.proof;
   const { domain, message } = eip712;
-  const anchor = anchorResult.data;
+  const anchor = read.anchor;
 
   const root = get(get(doc, "commitment"), "root");
   if (typeof root !== "string" || !/^0x[0-9a-f]{64}$/.test(root))
@@ -146,7 +168,7 @@ function check(doc: unknown): BindingResult {
   if (message.batchSize !== batch.size) return fail("batch-size-mismatch", "/proof/eip712/message/batchSize");
   if (message.commitment !== batch.root) return fail("batch-root-mismatch", "/anchor/batch/root");
   if (batch.leaf !== batchLeafHash(root as Hex)) return fail("batch-leaf-mismatch", "/anchor/batch/leaf");
-  if (!leadsToRoot(batch.leaf, batch.proof, batch.root))
+  if (!leadsToRoot(batch.leaf, batch.proof, batch.root, options.pairCache))
     return fail("batch-proof-invalid", "/anchor/batch/proof");
   return { ...common, kind: "batch", anchoredCommitment: batch.root, leaf: batch.leaf };
 }
@@ -155,9 +177,9 @@ function check(doc: unknown): BindingResult {
  * Checks that the proof section signs what the document and its anchor say (see the module comment). It does
  * not check the signature ({@link checkProofSignature}) nor the commitment ({@link checkIntegrity}). Never throws.
  */
-export function checkProofBinding(doc: unknown): BindingResult {
+export function checkProofBinding(doc: unknown, options: BindingOptions = {}): BindingResult {
   try {
-    return check(doc);
+    return check(doc, options);
   } catch {
     return fail("malformed-proof", "/proof");
   }

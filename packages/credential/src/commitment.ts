@@ -1,25 +1,37 @@
 // The salted Merkle commitment: each claim is hashed with its own random salt into a leaf digest, and the
 // credential hash is the Merkle root of the leaf digests (OpenZeppelin `SimpleMerkleTree`, sorted leaves).
 
-// The library's tree builder, given the leaves already sorted: `SimpleMerkleTree.of` would re-encode each
-// 32-byte digest as a leaf (the identity) and sort with big-integer comparisons, four times the cost of the
-// hashing itself. The result is the same root (a test checks it against `SimpleMerkleTree.of`).
-import { makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core";
+// The tree is built on bytes with the layout of the library's `makeMerkleTree`, given the leaves already sorted:
+// `SimpleMerkleTree.of` would re-encode each 32-byte digest as a leaf (the identity) and sort with big-integer
+// comparisons, four times the cost of the hashing itself. The result is the same root (a test checks it against
+// `SimpleMerkleTree.of`).
 import { canonicalJson } from "./canonical";
 import { documentClaimPaths, parseClaimPath, readClaim } from "./claims";
 import { COMMITMENT_TYPE } from "./constants";
 import { IntygCredentialError } from "./errors";
-import { keccak256, sortedPairHash } from "./hash";
+import { bytesHex, compareBytes, keccakUtf8, merkleRootBytes, nodeBytes } from "./hash";
 import { randomSalt, type SaltGenerator } from "./random";
 import type { Commitment } from "./schema/commitment";
 import type { CredentialBody } from "./schema/credential";
-import { type Hex, stringToBytes } from "./viem";
+import type { Hex } from "./viem";
 
 const SALT = /^0x[0-9a-f]{32}$/;
 
 /** The leaf digest of one claim: `keccak256(utf8(JCS([salt, path, value])))`. */
 export function claimDigest(salt: Hex, path: string, value: unknown): Hex {
-  return keccak256(stringToBytes(canonicalJson([salt, path, value])));
+  return bytesHex(claimDigestBytes(salt, path, value));
+}
+
+/** {@link claimDigest} as 32 bytes. */
+export function claimDigestBytes(salt: Hex, path: string, value: unknown): Uint8Array {
+  return keccakUtf8(canonicalJson([salt, path, value]));
+}
+
+/** The commitment root over leaf digests given as 32-byte arrays, in any order (sorted here, in place). */
+export function commitmentRootOfBytes(digests: Uint8Array[]): Hex {
+  if (digests.length === 0) throw new IntygCredentialError("No claims to commit to");
+  digests.sort(compareBytes);
+  return bytesHex(merkleRootBytes(digests));
 }
 
 const DIGEST = /^0x[0-9a-f]{64}$/;
@@ -33,7 +45,7 @@ export function commitmentRoot(digests: readonly Hex[]): Hex {
   for (const digest of digests) {
     if (!DIGEST.test(digest)) throw new IntygCredentialError("Digest must be 32 bytes of lowercase hex");
   }
-  return makeMerkleTree([...digests].sort(), sortedPairHash)[0] as Hex;
+  return commitmentRootOfBytes(digests.map(nodeBytes));
 }
 
 export type ComputeCommitmentOptions = {

@@ -9,7 +9,12 @@ export {
   buildBatch,
   verifyBatchProof,
 } from "./batch";
-export { type BindingFailureReason, type BindingResult, checkProofBinding } from "./binding";
+export {
+  type BindingFailureReason,
+  type BindingOptions,
+  type BindingResult,
+  checkProofBinding,
+} from "./binding";
 // Building, signing, batches, proofs
 export {
   type AttendanceEventParams,
@@ -70,6 +75,7 @@ export {
 } from "./errors";
 // Identifiers and values
 export { isEscoSkillUri } from "./esco";
+export { type PairHashCache, processProofCached } from "./hash";
 export {
   checkIntegrity,
   credentialHash,

@@ -8,9 +8,10 @@ import {
   REQUIRED_CLAIM_PATHS,
   readClaim,
 } from "./claims";
-import { claimDigest, commitmentRoot } from "./commitment";
+import { claimDigestBytes, commitmentRootOfBytes } from "./commitment";
 import { COMMITMENT_TYPE } from "./constants";
 import { IntegrityError } from "./errors";
+import { nodeBytes } from "./hash";
 import type { Hex } from "./viem";
 
 export type IntegrityFailureReason =
@@ -71,7 +72,7 @@ function check(doc: unknown): IntegrityResult {
   for (const path of documentClaimPaths(doc)) {
     if (!Object.hasOwn(claims, path)) return fail("unclaimed-property", path);
   }
-  const digests: Hex[] = [];
+  const digests: Uint8Array[] = [];
   const revealed: string[] = [];
   const hidden: string[] = [];
   for (const [path, entry] of Object.entries(claims)) {
@@ -84,7 +85,7 @@ function check(doc: unknown): IntegrityResult {
       if (typeof entry.salt !== "string" || !SALT.test(entry.salt)) return fail("malformed-claim", path);
       if (value === undefined) return fail("missing-claim-value", path);
       try {
-        digests.push(claimDigest(entry.salt as Hex, path, value));
+        digests.push(claimDigestBytes(entry.salt as Hex, path, value));
       } catch {
         return fail("unserializable-claim", path);
       }
@@ -93,7 +94,7 @@ function check(doc: unknown): IntegrityResult {
       if (typeof entry.digest !== "string" || !ROOT.test(entry.digest)) return fail("malformed-claim", path);
       if (value !== undefined) return fail("hidden-claim-present", path);
       if (!isHideableClaimPath(path)) return fail("claim-not-hideable", path);
-      digests.push(entry.digest as Hex);
+      digests.push(nodeBytes(entry.digest));
       hidden.push(path);
     } else {
       return fail("malformed-claim", path);
@@ -102,7 +103,7 @@ function check(doc: unknown): IntegrityResult {
   for (const path of REQUIRED_CLAIM_PATHS) {
     if (!revealed.includes(path)) return fail("missing-required-claim", path);
   }
-  const recomputed = commitmentRoot(digests);
+  const recomputed = commitmentRootOfBytes(digests);
   if (recomputed !== root) return fail("root-mismatch");
   return { ok: true, root: recomputed, revealed, hidden };
 }

@@ -4,9 +4,10 @@
 // hash never matches another's.
 
 import { canonicalJson } from "./canonical";
+import { bytesHex, keccakUtf8 } from "./hash";
 import type { Achievement } from "./schema/achievement";
 import type { IssuerProfile } from "./schema/issuer";
-import { type Hex, keccak256, stringToBytes } from "./viem";
+import type { Hex } from "./viem";
 
 /**
  * The organisation profile hash: `keccak256(JCS({ organisationId, name, legalName, organisationNumber, url }))`,
@@ -17,9 +18,7 @@ export function organisationProfileHash(
   organisationId: number,
 ): Hex {
   const { name, legalName, organisationNumber, url } = profile;
-  return keccak256(
-    stringToBytes(canonicalJson({ organisationId, name, legalName, organisationNumber, url })),
-  );
+  return bytesHex(keccakUtf8(canonicalJson({ organisationId, name, legalName, organisationNumber, url })));
 }
 
 /**
@@ -27,11 +26,11 @@ export function organisationProfileHash(
  * `keccak256(utf8("intyg:organisation-number:" + organisationNumber))`, the number written `NNNNNN-NNNN`.
  */
 export function organisationNumberHash(organisationNumber: string): Hex {
-  return keccak256(stringToBytes(`intyg:organisation-number:${organisationNumber}`));
+  return bytesHex(keccakUtf8(`intyg:organisation-number:${organisationNumber}`));
 }
 
 /** The event metadata hash: `keccak256(JCS(achievement without its id))`. */
 export function eventMetadataHash(achievement: Achievement | Omit<Achievement, "id">): Hex {
   const { id: _id, ...rest } = achievement as Achievement;
-  return keccak256(stringToBytes(canonicalJson(rest)));
+  return bytesHex(keccakUtf8(canonicalJson(rest)));
 }

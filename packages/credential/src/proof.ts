@@ -4,18 +4,11 @@
 
 import { issueRequestTypes } from "./eip712";
 import { ProofError } from "./errors";
+import type { PairHashCache } from "./hash";
 import { type IssueRequestTypedData, issueRequestFromMessage } from "./issue-request";
 import { type CredentialProof, proofSchema } from "./schema/proof";
-import {
-  type Address,
-  getAddress,
-  type Hex,
-  hashTypedData,
-  hexToBigInt,
-  isAddress,
-  recoverAddress,
-  slice,
-} from "./viem";
+import { issueRequestDigest } from "./typed-digest";
+import { type Address, getAddress, type Hex, hexToBigInt, isAddress, recoverAddress, slice } from "./viem";
 
 const VERIFICATION_METHOD = /^did:pkh:eip155:([1-9][0-9]{0,15}):(0x[0-9a-fA-F]{40})#blockchainAccountId$/;
 /** Half the order of secp256k1: signatures with a larger `s` are malleable copies, refused like OpenZeppelin's ECDSA. */
@@ -67,11 +60,16 @@ export function proofDigest(doc: unknown): Hex {
  * Digests and recovered signers already computed, keyed by the signed data. Share one across the credentials of
  * a batch: they carry the same proof, so all of them together cost one digest and one recovery.
  */
-export type SignerCache = { digests: Map<string, Hex>; signers: Map<string, Address> };
+export type SignerCache = {
+  digests: Map<string, Hex>;
+  signers: Map<string, Address>;
+  /** Merkle pair hashes of the batch proofs walked (see {@link PairHashCache}). */
+  pairs?: PairHashCache;
+};
 
 /** An empty {@link SignerCache}. */
 export function createSignerCache(): SignerCache {
-  return { digests: new Map(), signers: new Map() };
+  return { digests: new Map(), signers: new Map(), pairs: new Map() };
 }
 
 function isCanonicalSignature(signature: Hex): boolean {
@@ -87,12 +85,7 @@ function signedDigest(doc: unknown, cache?: SignerCache): { proof: CredentialPro
   const key = cache === undefined ? "" : JSON.stringify([eip712.domain, eip712.message]);
   const cached = cache?.digests.get(key);
   if (cached !== undefined) return { proof, digest: cached };
-  const digest = hashTypedData({
-    domain: eip712.domain,
-    types: issueRequestTypes,
-    primaryType: "IssueRequest",
-    message: issueRequestFromMessage(eip712.message),
-  });
+  const digest = issueRequestDigest(eip712.domain, issueRequestFromMessage(eip712.message));
   cache?.digests.set(key, digest);
   return { proof, digest };
 }

@@ -1,11 +1,21 @@
 import { SimpleMerkleTree, StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { getProof, makeMerkleTree, processProof } from "@openzeppelin/merkle-tree/dist/core";
 import { standardNodeHash } from "@openzeppelin/merkle-tree/dist/hashes";
 import { expect } from "chai";
 import fc from "fast-check";
-import { bytesToHex, keccak256 as viemKeccak256 } from "viem";
+import { bytesToHex, stringToBytes, keccak256 as viemKeccak256 } from "viem";
 import { batchLeafHash, verifyBatchProof } from "../src/batch";
 import { commitmentRoot } from "../src/commitment";
-import { keccak256, sortedPairHash } from "../src/hash";
+import {
+  bytesHex,
+  keccak256,
+  keccakUtf8,
+  merkleRootBytes,
+  nodeBytes,
+  type PairHashCache,
+  processProofCached,
+  sortedPairHash,
+} from "../src/hash";
 import { randomSalt } from "../src/random";
 
 const node = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b));
@@ -75,6 +85,59 @@ describe("hash", () => {
     expect(verifyBatchProof(root, "0x1234", [])).to.equal(false);
     expect(verifyBatchProof(root, root, ["0x12"])).to.equal(false);
     expect(verifyBatchProof(root, root, ["nothex" as `0x${string}`])).to.equal(false);
+  });
+
+  it("keccakUtf8 hashes a text's UTF-8 bytes as viem does, lone surrogates included", () => {
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 300 }),
+      fc.string({ unit: "grapheme", maxLength: 80 }),
+    );
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(bytesHex(keccakUtf8(value))).to.equal(viemKeccak256(stringToBytes(value)));
+      }),
+      { numRuns: 400 },
+    );
+    for (const odd of ["\ud800", "a\udfffb", "\ud83d\ude00", "\u00e5\u00e4\u00f6", ""]) {
+      const value = JSON.parse(`"${odd}"`) as string;
+      expect(bytesHex(keccakUtf8(value)), odd).to.equal(viemKeccak256(stringToBytes(value)));
+    }
+  });
+
+  it("merkleRootBytes is the root of OpenZeppelin's makeMerkleTree on the same leaves", () => {
+    fc.assert(
+      fc.property(fc.array(node, { minLength: 1, maxLength: 70 }), (leaves) => {
+        const expected = makeMerkleTree(leaves, standardNodeHash)[0];
+        expect(bytesHex(merkleRootBytes(leaves.map(nodeBytes)))).to.equal(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("processProofCached walks every proof of a tree to OpenZeppelin's root, with one cache shared by all", () => {
+    fc.assert(
+      fc.property(fc.array(node, { minLength: 1, maxLength: 70 }), fc.boolean(), (leaves, upper) => {
+        const tree = makeMerkleTree(leaves, standardNodeHash);
+        const cache: PairHashCache = new Map();
+        for (let i = 0; i < leaves.length; i++) {
+          const at = tree.length - 1 - i;
+          const proof = getProof(tree, at) as string[];
+          const leaf = (upper ? leaves[i]!.toUpperCase().replace("0X", "0x") : leaves[i]!) as `0x${string}`;
+          expect(processProofCached(leaf, proof, cache)).to.equal(
+            processProof(leaves[i]!, proof, standardNodeHash),
+          );
+          expect(processProofCached(leaf, proof)).to.equal(tree[0]);
+          if (proof.length > 0) {
+            // A changed sibling leads elsewhere, whatever the cache holds.
+            const tampered = [...proof];
+            tampered[proof.length - 1] = `0x${"00".repeat(32)}`;
+            expect(processProofCached(leaf, tampered, cache)).to.not.equal(tree[0]);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(() => processProofCached(`0x${"11".repeat(32)}`, ["0x12"])).to.throw(TypeError);
   });
 
   it("pooled salts are 16 bytes, distinct, and span refills of the pool", () => {

@@ -3,7 +3,7 @@
 // language's own style ("7,5 hp"). The web page, the CLI and the report all use this one description.
 
 import type { Credential } from "@intyg/credential";
-import { formatTime } from "./messages";
+import { cachedIntl, formatTime, memoFormat } from "./messages";
 import type { Lang } from "./types";
 
 /** One line of a description: a stable id (for programs and tests), a label and a value, both in words. */
@@ -133,15 +133,21 @@ export function formatDate(lang: Lang, value: string): string {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) return value;
   if (!isDateOnly(value)) return formatTime(value, lang);
-  return new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: "long", timeZone: "UTC" }).format(new Date(ms));
+  return cachedIntl(Intl.DateTimeFormat, LOCALE[lang], { dateStyle: "long", timeZone: "UTC" }).format(
+    new Date(ms),
+  );
 }
 
 /** A span of days in the language's words: "23–25 maj 2026", "23 May – 2 June 2026". */
 export function formatDateRange(lang: Lang, start: string, end: string): string {
+  return memoFormat(`range|${lang}|${start}|${end}`, () => dateRange(lang, start, end));
+}
+
+function dateRange(lang: Lang, start: string, end: string): string {
   const from = Date.parse(start);
   const to = Date.parse(end);
   if (!Number.isFinite(from) || !Number.isFinite(to)) return `${start} – ${end}`;
-  const format = new Intl.DateTimeFormat(LOCALE[lang], {
+  const format = cachedIntl(Intl.DateTimeFormat, LOCALE[lang], {
     day: "numeric",
     month: "long",
     year: "numeric",
@@ -151,11 +157,11 @@ export function formatDateRange(lang: Lang, start: string, end: string): string 
 }
 
 function formatNumber(lang: Lang, value: number): string {
-  return new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(value);
+  return cachedIntl(Intl.NumberFormat, LOCALE[lang], { maximumFractionDigits: 2 }).format(value);
 }
 
 function list(lang: Lang, items: string[]): string {
-  return new Intl.ListFormat(LOCALE[lang], { type: "conjunction" }).format(items);
+  return cachedIntl(Intl.ListFormat, LOCALE[lang], { type: "conjunction" as const }).format(items);
 }
 
 function hoursText(lang: Lang, hours: number): string {

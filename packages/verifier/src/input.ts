@@ -34,6 +34,24 @@ function refuse(code: Exclude<InputRefusal, "share-link">, params: MessageParams
   return { ok: false, code, key: `format.${code}` as MessageKey, params };
 }
 
+/** The UTF-8 length of a text (a lone surrogate counts as U+FFFD, 3 bytes, as TextEncoder writes it). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 /** The deepest bracket nesting of a JSON text, not counting brackets inside strings; stops past `limit`. */
 function textDepth(text: string, limit: number): number {
   let depth = 0;
@@ -94,8 +112,11 @@ export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT
       text = input;
     }
     if (text !== undefined) {
-      const bytes = new TextEncoder().encode(text).byteLength;
-      if (bytes > limits.maxBytes) return refuse("too-large", { size: bytes, limit: limits.maxBytes });
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8: only a text that might be too large is encoded.
+      if (text.length * 3 > limits.maxBytes) {
+        const bytes = utf8Length(text);
+        if (bytes > limits.maxBytes) return refuse("too-large", { size: bytes, limit: limits.maxBytes });
+      }
       const trimmed = text.replace(/^\uFEFF/, "").trim();
       if (trimmed.length === 0) return refuse("empty");
       if (textDepth(trimmed, limits.maxDepth) > limits.maxDepth)

@@ -52,6 +52,11 @@ export type VerifyOptions = {
   checkMetadata?: boolean;
   /** Input size limits. */
   limits?: Partial<InputLimits>;
+  /**
+   * Read the node at this block instead of the latest (with `rpcUrl` or `client`): how the threads of a parallel
+   * run all read the one block their run pinned.
+   */
+  blockNumber?: bigint;
 };
 
 export type ResolvedOptions = {
@@ -213,6 +218,7 @@ export class ChainViews {
       const reader = createRpcReader({
         registry: trusted,
         ...(this.options.client ? { client: this.options.client } : { rpcUrl: this.options.rpcUrl! }),
+        ...(this.options.blockNumber === undefined ? {} : { blockNumber: this.options.blockNumber }),
       });
       entry = { reader, source: this.options.registry ? "options" : "credential" };
       this.readers.set(key, entry);

@@ -210,7 +210,11 @@ export async function prepareCredential(
   checks.pass("integrity", "integrity.ok", { hidden: integrity.hidden.length });
 
   // signature: the signed request binds this document and its anchor, and the key named signed it
-  const binding = checkProofBinding(doc);
+  // The schema above covers the proof and anchor sections: they are not parsed again.
+  const binding = checkProofBinding(doc, {
+    validated: true,
+    ...(cache.pairs ? { pairCache: cache.pairs } : {}),
+  });
   if (!binding.ok) {
     checks.fail("signature", binding.reason, "signature.binding", { detail: describeBinding(lang, binding) });
     return prepared;

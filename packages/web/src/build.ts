@@ -23,6 +23,28 @@ const HOLDER_DIR = path.join(__dirname, "holder");
 /** The default output directory, which {@link webAssetsDir} serves from. */
 export const DEFAULT_OUT_DIR = path.join(__dirname, "..", "dist");
 
+/**
+ * zod's namespace re-exports its error messages in some sixty languages and a JSON Schema reader, which tree
+ * shaking cannot drop. The pages never show zod's messages (the verifier words its own, in Swedish and English)
+ * nor read JSON Schema, so only the English table (zod's default) is bundled, and `z.fromJSONSchema` throws. A
+ * third of the verifier page's script otherwise.
+ */
+const zodTrimmed: import("esbuild").Plugin = {
+  name: "zod-trimmed",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      resolveDir: path.dirname(args.path),
+      loader: "js",
+    }));
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]classic[\\/]from-json-schema\.js$/ }, () => ({
+      contents:
+        'export function fromJSONSchema() { throw new Error("z.fromJSONSchema is not part of this bundle"); }\n',
+      loader: "js",
+    }));
+  },
+};
+
 export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebResult> {
   const { build } = await import("esbuild");
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
@@ -35,9 +57,12 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     minify: options.minify ?? true,
     sourcemap: false,
     legalComments: "none",
+    // Swedish texts as UTF-8, not \u escapes (the pages are served as UTF-8).
+    charset: "utf8",
     metafile: true,
     logLevel: "warning",
     define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
+    plugins: [zodTrimmed],
   };
   // The holder page, served by the service at /holder/<token> with its files under /assets/.
   await build({

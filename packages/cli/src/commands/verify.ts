@@ -13,6 +13,7 @@ import {
   verifyCredentials,
   verifyPresentation,
 } from "@intyg/verifier";
+import { verifyCredentialsInParallel } from "@intyg/verifier/src/pool";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { resolveChain } from "../config";
@@ -234,7 +235,8 @@ async function runVerifyMany(sources: string[], flags: VerifyFlags, context: Com
   const inputs = await Promise.all(sources.map((source) => readInput(io, source)));
   const credentials = inputs.flatMap((input, i) => (isPresentation(input) ? [] : [{ input, i }]));
   const reports: VerificationReport[] = new Array(inputs.length);
-  const batch = await verifyCredentials(
+  // On every core when there are enough of them (a worker pool), all reading the one block this run pins.
+  const batch = await verifyCredentialsInParallel(
     credentials.map((c) => c.input),
     options,
   );

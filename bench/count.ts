@@ -1,0 +1,96 @@
+// Counting the work of a verification: keccak256 calls (js-sha3, the format's hash, with their input sizes) and
+// secp256k1 public-key recoveries. The hooks wrap the very module instances the packages use, only in the
+// benchmark's process and only while `counted` runs, so production code carries no counters; and pricing the
+// counted hashes at js-sha3's raw rate (same inputs sizes, no verification around them) gives the keccak ceiling.
+
+import { createRequire } from "node:module";
+import path from "node:path";
+
+type Sha3Method = (message: string | ArrayBuffer | Uint8Array) => unknown;
+type Keccak = Record<"hex" | "array" | "arrayBuffer" | "digest", Sha3Method>;
+type RecoverFn = (this: unknown, hash: unknown) => unknown;
+
+const credentialRequire = createRequire(path.join(__dirname, "..", "packages", "credential", "package.json"));
+const keccak = (credentialRequire("js-sha3") as { keccak256: Keccak }).keccak256;
+const viemRequire = createRequire(credentialRequire.resolve("viem"));
+const curves = viemRequire("@noble/curves/secp256k1") as {
+  secp256k1: { Signature: { prototype: { recoverPublicKey: RecoverFn } } };
+};
+
+export type WorkCount = {
+  /** js-sha3 keccak256 calls. */
+  keccak: number;
+  /** The input size (bytes) of each call, for pricing at the raw rate. */
+  inputBytes: number[];
+  /** secp256k1 public-key recoveries. */
+  recoveries: number;
+};
+
+const encoder = new TextEncoder();
+const sizeOf = (message: string | ArrayBuffer | Uint8Array): number =>
+  typeof message === "string" ? encoder.encode(message).byteLength : message.byteLength;
+
+/** Runs `fn` with every keccak call and recovery counted. */
+export async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; work: WorkCount }> {
+  const work: WorkCount = { keccak: 0, inputBytes: [], recoveries: 0 };
+  const originals = { ...keccak };
+  const recover = curves.secp256k1.Signature.prototype.recoverPublicKey;
+  for (const name of ["hex", "array", "arrayBuffer", "digest"] as const) {
+    const original = originals[name];
+    keccak[name] = (message) => {
+      work.keccak++;
+      work.inputBytes.push(sizeOf(message));
+      return original(message);
+    };
+  }
+  curves.secp256k1.Signature.prototype.recoverPublicKey = function (this: unknown, hash: unknown) {
+    work.recoveries++;
+    return recover.call(this, hash);
+  };
+  try {
+    return { result: await fn(), work };
+  } finally {
+    Object.assign(keccak, originals);
+    curves.secp256k1.Signature.prototype.recoverPublicKey = recover;
+  }
+}
+
+/**
+ * What the counted hashes cost at js-sha3's raw rate: the same number of calls on inputs of the same sizes, with
+ * nothing around them (best of `runs`), in ms.
+ */
+export function keccakCeilingMs(work: WorkCount, runs = 5): number {
+  const buffers = new Map<number, Uint8Array>();
+  const inputs = work.inputBytes.map((size) => {
+    let buffer = buffers.get(size);
+    if (!buffer) {
+      buffer = new Uint8Array(size).map((_, i) => (i * 31 + size) & 255);
+      buffers.set(size, buffer);
+    }
+    return buffer;
+  });
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    for (const input of inputs) keccak.arrayBuffer(input);
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/** The raw rate of secp256k1 public-key recovery (noble, as viem and Intyg call it), per second. */
+export async function rawRecoveryRate(ms = 1500): Promise<number> {
+  const { recoverPublicKey, keccak256 } = await import("viem");
+  const { privateKeyToAccount } = await import("viem/accounts");
+  const signer = privateKeyToAccount(`0x${"42".repeat(32)}`);
+  const hash = keccak256("0x1234");
+  const signature = await signer.sign({ hash });
+  for (let i = 0; i < 20; i++) await recoverPublicKey({ hash, signature });
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < ms) {
+    await recoverPublicKey({ hash, signature });
+    n++;
+  }
+  return n / ((performance.now() - start) / 1000);
+}

@@ -1,0 +1,210 @@
+// The verifier page on a phone: time from opening a share link to the verdict in headless Chromium with 4× CPU
+// throttling and DevTools' "Slow 4G" profile (CDP `Emulation.setCPUThrottlingRate`,
+// `Network.emulateNetworkConditions`), against a local `hardhat node`. The page is served as the service serves it
+// (configured HTML with its Content-Security-Policy, script and style under /verify/, the node behind a same-origin
+// /verify/rpc proxy), compressed with gzip as any production server would. Each run is a fresh browser context
+// (cold cache). Target (README § Throughput): script ≤ 250 KB gzipped, verdict ≤ 2 s.
+//
+//   pnpm bench phone
+
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+import { buildBatch, shareUrl, signBatch } from "../packages/credential/src";
+import { buildWeb, servedVerifyPage } from "../packages/web/src";
+import { account, createBenchEvent, startBenchChain } from "./chain";
+import { createReport, machine, markdownTable, round, writeResult } from "./lib";
+
+const RUNS = 5;
+const TARGET = { scriptGzipBytes: 250 * 1024, verdictMs: 2000 };
+/** Lighthouse's mobile "slow 4G": 150 ms round trips, 1.6 Mbps down, 750 kbps up (the target's profile). */
+const SLOW_4G = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (1.6 * 1000 * 1000) / 8,
+  uploadThroughput: (750 * 1000) / 8,
+};
+/** DevTools' stricter "Slow 4G" preset (the former "Fast 3G"): the same rates at 90 %, 562.5 ms latency. */
+const DEVTOOLS_SLOW_4G = {
+  offline: false,
+  latency: 150 * 3.75,
+  downloadThroughput: (1.6 * 1000 * 1000 * 0.9) / 8,
+  uploadThroughput: (750 * 1000 * 0.9) / 8,
+};
+const CPU_SLOWDOWN = 4;
+
+async function main() {
+  await buildWeb();
+  const chain = await startBenchChain();
+  let server: http.Server | undefined;
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  try {
+    const issued = await createBenchEvent(chain);
+    const signed = await signBatch(buildBatch([0, 1, 2].map((i) => issued.unsigned(i))), {
+      account: account(2),
+      deadline: (await chain.publicClient.getBlock()).timestamp + 3600n,
+    });
+    await chain.write(2, "anchorBatch", [signed.root, signed.eventId, signed.validUntil, signed.size]);
+
+    const files = new Map<string, { type: string; body: Buffer }>();
+    server = http.createServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://127.0.0.1");
+      if (url.pathname === "/verify/rpc" && request.method === "POST") {
+        // The service's read-only proxy, reduced to a pipe to the node.
+        const upstream = http.request(
+          chain.rpcUrl,
+          { method: "POST", headers: { "content-type": "application/json" } },
+          (answer) => {
+            response.writeHead(answer.statusCode ?? 502, { "content-type": "application/json" });
+            answer.pipe(response);
+          },
+        );
+        request.pipe(upstream);
+        return;
+      }
+      const file = files.get(url.pathname);
+      if (!file) {
+        response.writeHead(404).end();
+        return;
+      }
+      const headers: Record<string, string> = { "content-type": file.type, "cache-control": "no-cache" };
+      if (url.pathname === "/verify") headers["content-security-policy"] = served.csp;
+      const gzip = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
+      if (gzip) headers["content-encoding"] = "gzip";
+      response.writeHead(200, headers);
+      response.end(gzip ? gzipSync(file.body, { level: 9 }) : file.body);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const served = servedVerifyPage({
+      rpcUrl: `${base}/verify/rpc`,
+      registry: chain.registry,
+      chainId: chain.chainId,
+    });
+    files.set("/verify", { type: "text/html; charset=utf-8", body: Buffer.from(served.html) });
+    files.set("/verify/verify.js", {
+      type: "text/javascript; charset=utf-8",
+      body: Buffer.from(served.script),
+    });
+    files.set("/verify/verify.css", { type: "text/css; charset=utf-8", body: Buffer.from(served.style) });
+    const scriptBytes = Buffer.byteLength(served.script);
+    const scriptGzipBytes = gzipSync(served.script, { level: 9 }).byteLength;
+
+    const link = shareUrl(`${base}/verify`, signed.credentials[1]!);
+    type Run = {
+      profile: string;
+      verdictMs: number;
+      transferredBytes: number;
+      scriptLoadedMs: number;
+      domContentLoadedMs: number;
+      rpcRequests: number;
+    };
+    const runs: Run[] = [];
+    const profiles = [
+      ["slow 4G (Lighthouse)", SLOW_4G, RUNS],
+      ["DevTools Slow 4G", DEVTOOLS_SLOW_4G, 2],
+    ] as const;
+    for (const [profile, network, count] of profiles)
+      for (let i = 0; i < count; i++) {
+        const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send("Network.enable");
+        await cdp.send("Network.emulateNetworkConditions", network);
+        await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+        let transferredBytes = 0;
+        cdp.on("Network.loadingFinished", (event: { encodedDataLength: number }) => {
+          transferredBytes += event.encodedDataLength;
+        });
+        const start = Date.now();
+        await page.goto(link, { waitUntil: "commit" });
+        await page.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+        const verdictMs = Date.now() - start;
+        // Where the time went, from the page's own clock (ms since navigation start).
+        const timing = await page.evaluate(() => {
+          const resources = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+          const nav = performance.getEntriesByType("navigation")[0] as
+            | PerformanceNavigationTiming
+            | undefined;
+          return {
+            scriptLoadedMs: Math.round(
+              resources.find((r) => r.name.endsWith("verify.js"))?.responseEnd ?? -1,
+            ),
+            domContentLoadedMs: Math.round(nav?.domContentLoadedEventEnd ?? -1),
+            rpcRequests: resources.filter((r) => r.name.endsWith("/verify/rpc")).length,
+          };
+        });
+        const run = { profile, verdictMs, transferredBytes, ...timing };
+        runs.push(run);
+        console.log(JSON.stringify(run));
+        await context.close();
+      }
+    const sorted = runs
+      .filter((r) => r.profile === profiles[0][0])
+      .map((r) => r.verdictMs)
+      .sort((a, b) => a - b);
+    const medianMs = sorted[Math.floor(sorted.length / 2)]!;
+    const result = {
+      benchmark: "phone",
+      machine: machine(),
+      command: "pnpm bench phone",
+      target: TARGET,
+      conditions: {
+        cpuSlowdown: CPU_SLOWDOWN,
+        network: SLOW_4G,
+        reference: DEVTOOLS_SLOW_4G,
+        viewport: "390×844, mobile",
+      },
+      script: {
+        bytes: scriptBytes,
+        gzipBytes: scriptGzipBytes,
+        meetsTarget: scriptGzipBytes <= TARGET.scriptGzipBytes,
+      },
+      runs,
+      summary: {
+        medianMs,
+        minMs: sorted[0],
+        maxMs: sorted[sorted.length - 1],
+        meetsTarget: medianMs <= TARGET.verdictMs,
+      },
+    };
+    const report = createReport("Verify page on a phone");
+    report.print(
+      `\nShare link opened in headless Chromium, ${CPU_SLOWDOWN}× CPU throttling, a fresh context each run, against a local node; network: Lighthouse's slow 4G (${SLOW_4G.latency} ms latency, ${round(SLOW_4G.downloadThroughput / 1000)} kB/s down; the target) and, for reference, DevTools' Slow 4G preset (${DEVTOOLS_SLOW_4G.latency} ms, ${round(DEVTOOLS_SLOW_4G.downloadThroughput / 1000)} kB/s). Script ${round(scriptBytes / 1024)} KB, ${round(scriptGzipBytes / 1024, 1)} KB gzipped (target ≤ 250 KB: ${result.script.meetsTarget ? "yes" : "no"}). Median to verdict on slow 4G: ${medianMs} ms (target ≤ 2 s: ${result.summary.meetsTarget ? "yes" : "no"}).\n`,
+    );
+    report.print(
+      markdownTable(
+        [
+          "network",
+          "to verdict (ms)",
+          "script loaded (ms)",
+          "DOMContentLoaded (ms)",
+          "RPC requests",
+          "transferred (KB)",
+        ],
+        runs.map((r) => [
+          r.profile,
+          r.verdictMs,
+          r.scriptLoadedMs,
+          r.domContentLoadedMs,
+          r.rpcRequests,
+          round(r.transferredBytes / 1024, 1),
+        ]),
+      ),
+    );
+    console.log(`\nwritten ${writeResult("phone", result, report.markdown())}`);
+  } finally {
+    await browser.close();
+    server?.close();
+    await chain.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,78 @@
+// Verification on every core: the same reports as one thread, in order, every thread reading the one block the
+// run pinned even while the node mines new ones.
+
+import type { Credential } from "@intyg/credential";
+import { expect } from "chai";
+import { http } from "viem";
+import { recordSnapshot, verifyCredentials } from "../src";
+import { threadsFor, verifyCredentialsInParallel } from "../src/pool";
+import { clone, createFixture, type Fixture } from "./fixture";
+
+describe("parallel verification (worker threads)", function () {
+  this.timeout(300_000);
+  let fx: Fixture;
+  let inputs: unknown[];
+
+  before(async () => {
+    fx = await createFixture();
+    const batch: Credential[] = await fx.issueBatch(400);
+    const tampered = clone(batch[300]!);
+    (tampered.credentialSubject as { name?: string }).name = "Någon annan";
+    // Texts, a parsed value and a tampered copy, in one run.
+    inputs = [...batch.slice(0, 300).map((c) => JSON.stringify(c)), tampered, ...batch.slice(301)];
+  });
+  after(async () => {
+    await fx?.stop();
+  });
+
+  it("gives one thread's reports, in order, with every thread on the block the run pinned", async () => {
+    const now = Date.now();
+    const node = http(fx.rpcUrl)({});
+    // A new block every few milliseconds: a thread that read "latest" for itself would see a newer one.
+    let mining = true;
+    const miner = (async () => {
+      while (mining) {
+        await node.request({ method: "evm_mine", params: [] });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    let parallel: Awaited<ReturnType<typeof verifyCredentialsInParallel>>;
+    try {
+      parallel = await verifyCredentialsInParallel(
+        inputs,
+        { rpcUrl: fx.rpcUrl, registry: fx.registry, now },
+        { threads: 2, minPerThread: 100 },
+      );
+    } finally {
+      mining = false;
+      await miner;
+    }
+    expect(parallel).to.have.length(inputs.length);
+    // (The tampered credential's report names no block: its chain checks never ran.)
+    const blocks = new Set(parallel.flatMap((r) => (r.chain ? [r.chain.blockNumber] : [])));
+    expect([...blocks], "blocks read").to.have.length(1);
+    expect(parallel.filter((r) => !r.verified).map((r) => parallel.indexOf(r))).to.deep.equal([300]);
+    const pinned = BigInt([...blocks][0]!);
+    const single = await verifyCredentials(inputs, {
+      rpcUrl: fx.rpcUrl,
+      registry: fx.registry,
+      now,
+      blockNumber: pinned,
+    });
+    expect(parallel).to.deep.equal(single);
+  });
+
+  it("gives one thread's reports on a snapshot", async () => {
+    const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+    const now = Date.now();
+    const options = { snapshot, registry: fx.registry, now };
+    const parallel = await verifyCredentialsInParallel(inputs, options, { threads: 2, minPerThread: 100 });
+    expect(parallel).to.deep.equal(await verifyCredentials(inputs, options));
+  });
+
+  it("keeps small runs on one thread", () => {
+    expect(threadsFor(1000, { threads: 2 })).to.equal(1);
+    expect(threadsFor(10_000, { threads: 2 })).to.equal(2);
+    expect(threadsFor(10_000, { threads: 1 })).to.equal(1);
+  });
+});

@@ -12,7 +12,6 @@ import {
   authorise,
   deployRegistry,
   issueRequest,
-  randomCommitment,
   signClaim,
   signIssue,
 } from "../test/contracts/fixtures";
@@ -133,6 +132,14 @@ async function gasOf(name: string, tx: Promise<ContractTransactionResponse>): Pr
   return Number(receipt.gasUsed);
 }
 
+/**
+ * A fixed commitment per operation (keccak256 of a label), so that every run sends the same calldata and reports
+ * the same gas. Random commitments would move calldata gas by 12 for each zero byte they happen to have.
+ */
+function commitment(label: string): `0x${string}` {
+  return ethers.id(`intyg-bench/${label}`) as `0x${string}`;
+}
+
 function batchTree(size: number) {
   const leaves: [string][] = [];
   for (let i = 0; i < size; i++) leaves.push([ethers.keccak256(ethers.toBeHex(i + 1, 32))]);
@@ -144,16 +151,16 @@ async function main() {
   const { registry, key, relayer, holder, conference, chainId, address } = f;
   const results: Record<string, number> = {};
 
-  const signed = issueRequest({ eventId: conference });
+  const signed = issueRequest({ eventId: conference, commitment: commitment("issueSigned") });
   results.issueSigned = await gasOf(
     "issueSigned",
     registry.connect(relayer).issueSigned(signed, await signIssue(key, chainId, address, signed)),
   );
-  const direct = randomCommitment();
+  const direct = commitment("issueDirect");
   results.issueDirect = await gasOf("issueDirect", registry.connect(key).issue(direct, conference, 0));
   results.issueDirectWithExpiry = await gasOf(
     "issueDirectWithExpiry",
-    registry.connect(key).issue(randomCommitment(), conference, 4_000_000_000n),
+    registry.connect(key).issue(commitment("issueDirectWithExpiry"), conference, 4_000_000_000n),
   );
 
   let lastTree: ReturnType<typeof batchTree> | undefined;
@@ -171,7 +178,7 @@ async function main() {
     commitment: batchTree(1000).root as `0x${string}`,
   });
   // The same root as the direct 1,000 batch is already anchored; use a fresh one.
-  signedBatch.commitment = randomCommitment();
+  signedBatch.commitment = commitment("anchorBatchSigned");
   results.anchorBatchSigned = await gasOf(
     "anchorBatchSigned",
     registry.connect(relayer).issueSigned(signedBatch, await signIssue(key, chainId, address, signedBatch)),
@@ -185,7 +192,11 @@ async function main() {
     registry.connect(key).revokeLeaf(1, tree.root, leaf, 1),
   );
 
-  const withToken = issueRequest({ eventId: conference, holder: holder.address as `0x${string}` });
+  const withToken = issueRequest({
+    eventId: conference,
+    commitment: commitment("issueSignedWithToken"),
+    holder: holder.address as `0x${string}`,
+  });
   results.issueSignedWithToken = await gasOf(
     "issueSignedWithToken",
     registry.connect(relayer).issueSigned(withToken, await signIssue(key, chainId, address, withToken)),
@@ -203,9 +214,9 @@ async function main() {
       .connect(relayer)
       .claimToken(claim, tree.getProof(777), key.address, await signClaim(key, chainId, address, claim)),
   );
-  const replacement = randomCommitment();
+  const replacement = commitment("replacement");
   await registry.connect(key).issue(replacement, conference, 0);
-  const old = randomCommitment();
+  const old = commitment("superseded");
   await registry.connect(key).issue(old, conference, 0);
   results.supersede = await gasOf(
     "supersede",

@@ -8,13 +8,7 @@ import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { artifacts, ethers } from "hardhat";
-import {
-  authorise,
-  deployRegistry,
-  issueRequest,
-  signClaim,
-  signIssue,
-} from "../test/contracts/fixtures";
+import { authorise, deployRegistry, issueRequest, signClaim, signIssue } from "../test/contracts/fixtures";
 
 const TARGETS: Record<string, number> = {
   issueSigned: 55_000,
@@ -102,7 +96,7 @@ const EXPLANATION = [
   "  ERC-5192 Locked 1,006) — a floor of 102,079, above 100,000 before any code runs. The registry calls the token",
   "  directly (no code-size check, no ABI encoder) and the token writes owner and balance as whole words (about",
   "  660 of execution there, 360 of it its own dispatcher and decoder). Not emitting `Locked` on mint (ERC-5192",
-  "  recommends it, \"should\") would save 1,006 and meet 105,000; it is kept so that wallets and indexers see the",
+  '  recommends it, "should") would save 1,006 and meet 105,000; it is kept so that wallets and indexers see the',
   "  lock as the standard asks.",
   "",
   "Against the first registry (one namespace), each operation pays about 100 for the namespace (the organisation",

@@ -33,10 +33,10 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     uint40 private constant _FOREVER = type(uint40).max;
 
     // The layout of a {SigningKey} slot, read as one word on the hot paths.
-    uint256 private constant _VALID_FROM_SHIFT = 32;
-    uint256 private constant _VALID_UNTIL_SHIFT = 72;
-    uint256 private constant _SUSPENDED_SHIFT = 112;
-    uint256 private constant _INDEX_SHIFT = 120;
+    uint256 internal constant _KEY_VALID_FROM_SHIFT = 32;
+    uint256 internal constant _KEY_VALID_UNTIL_SHIFT = 72;
+    uint256 internal constant _KEY_SUSPENDED_SHIFT = 112;
+    uint256 internal constant _KEY_INDEX_SHIFT = 120;
     /// @dev The mask of a uint40 (a time) in a packed word.
     uint256 internal constant _MASK_40 = (1 << 40) - 1;
 
@@ -46,7 +46,7 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     mapping(uint32 organisationId => bytes32 profileHash) private _pendingProfiles;
     mapping(bytes32 organisationNumberHash => uint32 organisationId) private _organisationsByNumber;
     mapping(uint32 organisationId => address[]) private _organisationKeys;
-    mapping(address key => SigningKey) private _keys;
+    mapping(address key => SigningKey) internal _keys;
     mapping(uint64 eventId => EventInfo) private _events;
     mapping(bytes32 role => mapping(address account => uint48 readyAt)) private _roleGrants;
 
@@ -342,14 +342,14 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
             refused := or(
                 or(xor(and(state, 0xffffffff), organisationId), iszero(organisationId)),
                 or(
-                    or(iszero(and(eventId, 0xffffffff)), and(shr(_SUSPENDED_SHIFT, state), 0xff)),
+                    or(iszero(and(eventId, 0xffffffff)), and(shr(_KEY_SUSPENDED_SHIFT, state), 0xff)),
                     or(
-                        lt(now_, and(shr(_VALID_FROM_SHIFT, state), _MASK_40)),
-                        iszero(lt(now_, and(shr(_VALID_UNTIL_SHIFT, state), _MASK_40)))
+                        lt(now_, and(shr(_KEY_VALID_FROM_SHIFT, state), _MASK_40)),
+                        iszero(lt(now_, and(shr(_KEY_VALID_UNTIL_SHIFT, state), _MASK_40)))
                     )
                 )
             )
-            anchoredBy := add(shr(_INDEX_SHIFT, state), 1)
+            anchoredBy := add(shr(_KEY_INDEX_SHIFT, state), 1)
         }
         if (refused) _revertKeyForEvent(key, eventId, state);
     }
@@ -362,7 +362,7 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         if (keyOrganisation != organisationId || uint32(eventId) == 0) {
             revert IntygRegistryWrongOrganisation(eventId, keyOrganisation);
         }
-        if (uint8(state >> _SUSPENDED_SHIFT) != 0) revert IntygRegistryOrganisationSuspended(keyOrganisation);
+        if (uint8(state >> _KEY_SUSPENDED_SHIFT) != 0) revert IntygRegistryOrganisationSuspended(keyOrganisation);
         revert IntygRegistryKeyNotAuthorised(key);
     }
 
@@ -415,15 +415,19 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
             own := and(
                 and(
                     eq(and(state, 0xffffffff), organisationId),
-                    eq(shr(_SUSPENDED_SHIFT, state), shl(8, sub(anchoredBy, 1)))
+                    eq(shr(_KEY_SUSPENDED_SHIFT, state), shl(8, sub(anchoredBy, 1)))
                 ),
                 and(
-                    iszero(lt(now_, and(shr(_VALID_FROM_SHIFT, state), _MASK_40))),
-                    lt(now_, and(shr(_VALID_UNTIL_SHIFT, state), _MASK_40))
+                    iszero(lt(now_, and(shr(_KEY_VALID_FROM_SHIFT, state), _MASK_40))),
+                    lt(now_, and(shr(_KEY_VALID_UNTIL_SHIFT, state), _MASK_40))
                 )
             )
         }
-        if (own) return;
+        if (!own) _requireAdmin(organisationId);
+    }
+
+    /// @dev Reverts unless the sender is the admin of `organisationId` (never of organisation 0).
+    function _requireAdmin(uint32 organisationId) internal view {
         if (organisationId == 0 || _organisations[organisationId].admin != msg.sender) {
             revert IntygRegistryUnauthorised(msg.sender);
         }

@@ -118,9 +118,11 @@ contract IntygRegistry is IntygOrganisations {
     }
 
     /// @inheritdoc IIntygRegistry
-    function revoke(uint32 organisationId, bytes32 commitment, uint8 reason) external {
-        _revokeRecord(organisationId, commitment, reason);
-    }
+    function revoke(
+        uint32 organisationId,
+        bytes32 commitment,
+        uint8 reason
+    ) external revokesRecord(organisationId, commitment, reason) {}
 
     /// @inheritdoc IIntygRegistry
     function revokeLeaf(uint32 organisationId, bytes32 root, bytes32 leaf, uint8 reason) external {
@@ -325,32 +327,72 @@ contract IntygRegistry is IntygOrganisations {
 
     /**
      * @dev Revokes a record (a single credential or a whole batch) of the organisation with a non-zero `reason`, if
-     * the sender may. The record's slot is hashed once; the checks are computed without branches and the reason for
-     * a refusal is found only when one fails.
+     * the sender may (as {_requireRevoker}: the admin always, a key only what it anchored itself while valid). One
+     * block reads the record's slot and the sender's key slot and computes the checks without branches; the reason
+     * for a refusal is found only when one fails, in the order: reason, record, revocation, sender.
+     * A modifier, so that {revoke} runs it inline (no internal call on its hot path) and {_revokeRecord} shares it.
      */
-    function _revokeRecord(uint32 organisationId, bytes32 commitment, uint8 reason) private {
-        uint256 slot = _recordSlot(organisationId, commitment);
+    modifier revokesRecord(uint32 organisationId, bytes32 commitment, uint8 reason) {
+        uint256 slot;
         uint256 packed;
         uint256 faults;
         assembly ("memory-safe") {
+            mstore(0x00, organisationId)
+            mstore(0x20, _records.slot)
+            mstore(0x20, keccak256(0x00, 0x40))
+            mstore(0x00, commitment)
+            slot := keccak256(0x00, 0x40)
             packed := sload(slot)
             faults := or(
                 or(iszero(reason), shl(1, iszero(packed))),
                 shl(2, gt(and(shr(_REVOKED_AT_SHIFT, packed), _MASK_40), 0))
             )
+            mstore(0x00, caller())
+            mstore(0x20, _keys.slot)
+            let state := sload(keccak256(0x00, 0x40))
+            let now_ := timestamp()
+            // The sender is the key that anchored the record (its organisation, and index + 1 == anchoredBy, with
+            // the suspension byte 0), and validFrom <= now < validUntil.
+            let ownKey := and(
+                and(
+                    eq(and(state, 0xffffffff), organisationId),
+                    eq(shr(_KEY_SUSPENDED_SHIFT, state), shl(8, sub(shr(_ANCHORED_BY_SHIFT, packed), 1)))
+                ),
+                and(
+                    iszero(lt(now_, and(shr(_KEY_VALID_FROM_SHIFT, state), _MASK_40))),
+                    lt(now_, and(shr(_KEY_VALID_UNTIL_SHIFT, state), _MASK_40))
+                )
+            )
+            faults := or(faults, shl(3, iszero(ownKey)))
         }
-        if (faults != 0) {
-            if (faults & 1 != 0) revert IntygRegistryInvalidReason();
-            if (faults & 2 != 0) revert IntygRegistryNotAnchored(organisationId, commitment);
-            revert IntygRegistryAlreadyRevoked(commitment);
-        }
-        _requireRevoker(organisationId, _anchoredBy(packed));
+        // One branch on the hot path: a fault, or (bit 8) a sender that is not the anchoring key, which must then be
+        // the organisation's admin.
+        if (faults != 0) _checkRevocation(organisationId, commitment, faults);
         bytes32 topic = CredentialRevoked.selector;
         assembly ("memory-safe") {
             sstore(slot, or(packed, or(shl(_REVOKED_AT_SHIFT, timestamp()), shl(_REASON_SHIFT, reason))))
             mstore(0x00, commitment)
             log1(0x00, 0x20, topic)
         }
+        _;
+    }
+
+    /// @dev Revokes a record of the organisation with `reason`, as {revoke} does (used by {supersede}).
+    function _revokeRecord(
+        uint32 organisationId,
+        bytes32 commitment,
+        uint8 reason
+    ) private revokesRecord(organisationId, commitment, reason) {}
+
+    /**
+     * @dev Reverts with the first of `faults` found by {_revokeRecord} (bits 1, 2, 4: reason, record, revocation);
+     * with only bit 8 (the sender is not the anchoring key), reverts unless the sender is the organisation's admin.
+     */
+    function _checkRevocation(uint32 organisationId, bytes32 commitment, uint256 faults) private view {
+        if (faults & 1 != 0) revert IntygRegistryInvalidReason();
+        if (faults & 2 != 0) revert IntygRegistryNotAnchored(organisationId, commitment);
+        if (faults & 4 != 0) revert IntygRegistryAlreadyRevoked(commitment);
+        _requireAdmin(organisationId);
     }
 
     /// @dev Revokes one leaf of a batch of the organisation, if the sender may revoke the batch.

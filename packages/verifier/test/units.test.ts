@@ -67,6 +67,22 @@ describe("input", () => {
     expect(bytes.ok && bytes.value).to.deep.equal({ a: "å" });
   });
 
+  it("measures a text's size in UTF-8 bytes, as TextEncoder counts them, at the limit", () => {
+    const limits = { maxBytes: 1000, maxDepth: 32, maxNodes: 50_000 };
+    for (const unit of ["x", "å", "€", "😀", "\ud800"]) {
+      for (const count of [1, 100, 200, 330, 500]) {
+        const text = `{"a":"${unit.repeat(count)}"}`;
+        const bytes = new TextEncoder().encode(text).byteLength;
+        const read = readDocument(text, limits);
+        if (bytes > limits.maxBytes) {
+          expect(read.ok, `${unit} × ${count}`).to.equal(false);
+          expect(!read.ok && read.code).to.equal("too-large");
+          expect(!read.ok && read.params.size, `${unit} × ${count}`).to.equal(bytes);
+        } else expect(read.ok, `${unit} × ${count}`).to.equal(true);
+      }
+    }
+  });
+
   it("counts brackets inside strings as text", () => {
     const read = readDocument(JSON.stringify({ s: "[".repeat(1000) }));
     expect(read.ok).to.equal(true);

@@ -10,7 +10,6 @@ import {
   type VerificationReport,
   type VerifyOptions,
   verifyCredential,
-  verifyCredentials,
   verifyPresentation,
 } from "@intyg/verifier";
 import { verifyCredentialsInParallel } from "@intyg/verifier/src/pool";

@@ -5,7 +5,7 @@
 import { issueRequestTypes } from "./eip712";
 import { ProofError } from "./errors";
 import { type IssueRequestTypedData, issueRequestFromMessage } from "./issue-request";
-import { type CredentialProof, proofSchema } from "./schema/proof";
+import { type CredentialProof, proofSetSchema } from "./schema/proof";
 import {
   type Address,
   getAddress,
@@ -42,9 +42,9 @@ export function parseVerificationMethod(value: string): { chainId: number; addre
 
 function proofOf(doc: unknown): CredentialProof {
   const proof = typeof doc === "object" && doc !== null ? (doc as { proof?: unknown }).proof : undefined;
-  const parsed = proofSchema.safeParse(proof);
+  const parsed = proofSetSchema.safeParse(proof);
   if (!parsed.success) throw new ProofError("Missing or malformed proof");
-  return parsed.data;
+  return parsed.data[0];
 }
 
 /** The typed data a credential's proof signs (with this package's `IssueRequest` type, not the document's). */

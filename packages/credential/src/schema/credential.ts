@@ -7,7 +7,7 @@ import { anchorSchema } from "./anchor";
 import { commitmentSchema } from "./commitment";
 import { issuerProfileSchema } from "./issuer";
 import { dateTimeSchema, textSchema, uuidUrnSchema } from "./primitives";
-import { proofSchema } from "./proof";
+import { proofSetSchema } from "./proof";
 import { subjectSchema } from "./subject";
 
 const bodyShape = {
@@ -52,6 +52,6 @@ export type UnsignedCredential = z.infer<typeof unsignedCredentialSchema>;
 
 /** A signed and anchored credential, or a disclosed copy of one. */
 export const credentialSchema = z
-  .strictObject({ ...bodyShape, commitment: commitmentSchema, proof: proofSchema, anchor: anchorSchema })
+  .strictObject({ ...bodyShape, commitment: commitmentSchema, proof: proofSetSchema, anchor: anchorSchema })
   .superRefine(checkValidity);
 export type Credential = z.infer<typeof credentialSchema>;

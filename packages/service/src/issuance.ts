@@ -138,7 +138,7 @@ export async function prepareCredentials(
         created: now,
       });
       document = signed as unknown as Record<string, unknown>;
-      issueSignature = signed.proof.proofValue as Hex;
+      issueSignature = signed.proof[0].proofValue as Hex;
     }
     const token = newHolderToken();
     credentials.push({

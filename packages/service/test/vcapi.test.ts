@@ -31,7 +31,7 @@ describe("VC-API", () => {
     });
     const body = await expectJson<{ verifiableCredential: Credential }>(response, 201);
     const vc = body.verifiableCredential;
-    expect(vc.proof.type).to.equal("EthereumEip712Signature2021");
+    expect(vc.proof[0].type).to.equal("IntygEip712IssueRequestProof2026");
     expect(vc.issuer.id).to.equal(
       organisationUrn(h.deployment.chainId, h.deployment.registry, h.deployment.organisationId),
     );

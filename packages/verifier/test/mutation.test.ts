@@ -30,9 +30,12 @@ type Case = "a single credential" | "a credential of a batch" | "a presentation 
  * its address with a broken EIP-55 checksum is refused by the schema, as for every other address field.)
  */
 const UNCOMMITTED: Record<Case, string[]> = {
-  "a single credential": ["/proof/created flip"],
-  "a credential of a batch": ["/proof/created flip"],
-  "a presentation with hidden claims": ["/verifiableCredential/0/proof/created flip", "/proof/created flip"],
+  "a single credential": ["/proof/0/created flip"],
+  "a credential of a batch": ["/proof/0/created flip"],
+  "a presentation with hidden claims": [
+    "/verifiableCredential/0/proof/0/created flip",
+    "/proof/created flip",
+  ],
 };
 
 const ALL_KINDS: MutationKind[] = [
@@ -171,10 +174,12 @@ describe("mutation: every change to a signed or committed field fails", function
       expect(salts.length).to.be.greaterThan(5);
       for (const [label, reason] of salts) expect(reason, label).to.equal("integrity:root-mismatch");
       expect(reasons.get(`${prefix}/commitment/root flip`)).to.equal("integrity:root-mismatch");
-      expect(reasons.get(`${prefix}/proof/proofValue flip`)).to.match(
+      expect(reasons.get(`${prefix}/proof/0/proofValue flip`)).to.match(
         /^signature:(signer-mismatch|invalid-signature)$/,
       );
-      expect(reasons.get(`${prefix}/proof/eip712/message/eventId flip`)).to.equal("signature:event-mismatch");
+      expect(reasons.get(`${prefix}/proof/0/eip712/message/eventId flip`)).to.equal(
+        "signature:event-mismatch",
+      );
       expect(reasons.get(`${prefix}/anchor/chainId flip`)).to.equal("signature:chain-mismatch");
       expect(reasons.get(`${prefix}/credentialSubject/name flip`)).to.equal("integrity:root-mismatch");
       expect(reasons.get(`${prefix}/credentialSubject/achievement/name flip`)).to.equal(
@@ -190,7 +195,7 @@ describe("mutation: every change to a signed or committed field fails", function
         expect(reasons.get(`${prefix}/credentialSubject/partsAttended reverse`)).to.equal(
           "integrity:root-mismatch",
         );
-        expect(reasons.get(`${prefix}/proof/eip712/message/commitment flip`)).to.equal(
+        expect(reasons.get(`${prefix}/proof/0/eip712/message/commitment flip`)).to.equal(
           "signature:commitment-mismatch",
         );
       }
@@ -220,7 +225,7 @@ describe("mutation: every change to a signed or committed field fails", function
 
   it("the proofs' created times are not signed: any date verifies, and the reported issuance time is the block's", async () => {
     const single = clone(documents["a single credential"] as Credential);
-    single.proof.created = "2001-01-01T00:00:00Z";
+    single.proof[0].created = "2001-01-01T00:00:00Z";
     const [report] = await verifyCredentials([single], { rpcUrl: fx.rpcUrl, registry: fx.registry });
     expect(report!.verified).to.equal(true);
     const anchoredAt = results["a single credential"].baseline.credential?.anchoredAt;

@@ -320,6 +320,11 @@ const MATRIX: Record<RouteKey, Cell> = {
     }),
   },
   "GET /healthz": { auth: "public", expect: ok(200), request: () => ({ method: "GET", path: "/healthz" }) },
+  "GET /ns/credentials/:version": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/ns/credentials/v1" }),
+  },
   "GET /openapi.json": {
     auth: "public",
     expect: ok(200),

@@ -129,6 +129,7 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
   "POST /credentials/verify": { public: true, body: (f) => ({ verifiableCredential: f.document }) },
   "POST /presentations/verify": { public: true, body: presentation },
   "GET /healthz": { public: true },
+  "GET /ns/credentials/:version": { public: true },
   "GET /openapi.json": { public: true },
   "GET /docs": { public: true },
   "GET /verify": { public: true },
@@ -418,6 +419,7 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
     return pattern
       .replace(":id", params.id ?? route.id?.(f) ?? "")
       .replace(":link", f.revokeLinkToken)
+      .replace(":version", params.id ?? "v1")
       .replace(":token", params.token ?? (pattern.startsWith("/v/") ? f.linkToken : f.holderToken));
   }
 

@@ -94,7 +94,10 @@ describe("delivery: JSON, share link, QR, PDF, holder link, claim voucher, soulb
   });
 
   it("GET /v1/credentials/:id carries the signed, anchored credential with its Merkle proof", () => {
-    const doc = anchored.credential as { proof: { proofValue: string }; anchor: { batch: { root: string } } };
+    const doc = anchored.credential as {
+      proof: [{ proofValue: string }];
+      anchor: { batch: { root: string } };
+    };
     expect(checkIntegrity(doc).ok).to.equal(true);
     expect(doc.proof[0].proofValue).to.match(/^0x[0-9a-f]{130}$/);
     expect(doc.anchor.batch.root).to.equal(anchored.batch!.root);
@@ -276,7 +279,7 @@ describe("delivery: JSON, share link, QR, PDF, holder link, claim voucher, soulb
       201,
     );
     const doc = issued.credential as {
-      proof: { eip712: { message: { holder: string; batchSize: number } } };
+      proof: [{ eip712: { message: { holder: string; batchSize: number } } }];
       credentialSubject: { id: string };
     };
     expect(doc.proof[0].eip712.message.holder).to.equal(holder.address);

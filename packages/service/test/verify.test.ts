@@ -111,8 +111,8 @@ describe("credentials issued by the service verify with @intyg/verifier", () => 
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ verifiableCredential: await doc(ids[4]!), options: { lang: "en" } }),
     });
-    const report = await expectJson<{ verified: boolean; errors: string[] }>(response, 200);
-    expect(report.errors).to.deep.equal([]);
+    const report = await expectJson<{ verified: boolean; problemDetails: unknown[] }>(response, 200);
+    expect(report.problemDetails).to.deep.equal([]);
     expect(report.verified).to.equal(true);
   });
 });

@@ -10,7 +10,7 @@ import achievementCredentialSchema from "./ob_v3p0_achievementcredential.json";
 
 /** Expands `doc` in safe mode (an undefined term, a relative IRI or a dropped value is an error). */
 export async function expandSafely(doc: unknown): Promise<unknown[]> {
-  return (await jsonld.expand(
+  return (await (jsonld.expand as (...args: unknown[]) => Promise<unknown>)(
     doc as never,
     {
       safe: true,

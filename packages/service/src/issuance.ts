@@ -19,6 +19,8 @@ export type AttendeeInput = {
   holder?: string | undefined;
   /** ISO date-time after which the credential expires. */
   validUntil?: string | undefined;
+  /** When the credential becomes valid (default: now). */
+  validFrom?: Date | undefined;
   /** The organiser's own reference for the attendee, echoed in responses (not put in the credential). */
   reference?: string | undefined;
 };
@@ -112,7 +114,7 @@ export async function prepareCredentials(
         details: ctx.event.details as EventDetails,
         chainEventId,
         subject,
-        validFrom: now,
+        validFrom: attendee.validFrom ?? now,
         ...(validUntil ? { validUntil } : {}),
       });
     } catch (error) {

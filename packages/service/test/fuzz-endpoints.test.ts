@@ -123,7 +123,7 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
         validUntil: "2030-01-01T00:00:00Z",
         credentialSubject: { name: NAME, email: EMAIL },
       },
-      options: { eventId: f.eventId, holder: HOLDER },
+      options: { eventId: f.eventId, holder: HOLDER, anchorWaitSeconds: 0 },
     }),
   },
   "POST /credentials/verify": { public: true, body: (f) => ({ verifiableCredential: f.document }) },

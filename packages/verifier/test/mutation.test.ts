@@ -53,7 +53,7 @@ function guards(pointer: string, presentation: boolean): string[] {
   let rest = pointer;
   if (presentation) {
     // The credential's only unsigned field is still covered by the holder's signature of the whole presentation.
-    if (rest === "/verifiableCredential/0/proof/0/created") return ["holder"];
+    if (rest === "/verifiableCredential/0/proof/0/created") return ["format", "holder"];
     if (!rest.startsWith("/verifiableCredential/0/")) {
       // The envelope (holder, challenge, domain, signature), or the credential list itself.
       return rest.startsWith("/verifiableCredential") ? ["format"] : ["format", "holder"];

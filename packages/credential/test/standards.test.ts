@@ -150,6 +150,20 @@ describe("standards: JSON-LD (safe mode) and Open Badges 3.0", () => {
     expect(openBadgesErrors(singleProof).join()).to.match(/proof/);
   });
 
+  it("a subject id is a URL (VC 2.0), never a relative reference", () => {
+    const build = (id: string) => () =>
+      buildCourseCredential({
+        chainId: CHAIN_ID,
+        registry: REGISTRY,
+        eventId: EVENT_ID,
+        issuer,
+        course,
+        subject: { id },
+      });
+    expect(build("anna")).to.throw(/Invalid credential/);
+    expect(build("did:pkh:eip155:31337:0x90F79bf6EB2c4f870365E785982E1f101E93b906")).to.not.throw();
+  });
+
   it("our context protects every term and types the JSON-valued ones as @json", () => {
     const ctx = INTYG_CONTEXT["@context"] as Record<string, any>;
     expect(ctx["@protected"]).to.equal(true);

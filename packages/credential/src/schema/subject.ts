@@ -72,8 +72,10 @@ export type IdentityObject = z.infer<typeof identityObjectSchema>;
 
 /** The attendee's own claims (everything of `credentialSubject` except `type` and `achievement`). */
 export const subjectClaimsShape = {
-  /** The holder's identifier, e.g. a `did:pkh` of a wallet. */
-  id: textSchema(300).optional(),
+  /** The holder's identifier, e.g. a `did:pkh` of a wallet: a URL (an absolute IRI), as VC 2.0 requires. */
+  id: textSchema(300)
+    .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/, { message: "Must be a URL, e.g. a did" })
+    .optional(),
   name: textSchema(300).optional(),
   email: z.email({ pattern: z.regexes.unicodeEmail }).max(320).optional(),
   birthDate: dateSchema.optional(),

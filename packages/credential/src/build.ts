@@ -48,6 +48,8 @@ export type BuildCredentialParams = {
   validUntil?: Date | string;
   /** `urn:uuid:…`; defaults to a random UUID. */
   id?: string;
+  /** A description of the credential itself (VC 2.0 `description`), e.g. from a VC-API request. */
+  description?: string;
   /** Makes the salt of each claim; defaults to 16 random bytes. */
   salt?: SaltGenerator;
   /** The clock behind the default `validFrom`. */
@@ -169,6 +171,7 @@ function buildCredential(
     id,
     type: [...CREDENTIAL_TYPE],
     name: achievement.name,
+    description: params.description,
     issuer: {
       id: organisationUrn(params.chainId, params.registry, params.issuer.organisationId),
       type: ["Profile"],

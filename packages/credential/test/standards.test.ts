@@ -75,6 +75,7 @@ describe("standards: JSON-LD (safe mode) and Open Badges 3.0", () => {
         eventId: EVENT_ID + 1n,
         issuer,
         validFrom: VALID_FROM,
+        description: "Intyg om deltagande i en del av konferensen.",
         event: {
           name: "Hackathon",
           startDate: "2026-05-24T08:00:00Z",

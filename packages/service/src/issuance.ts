@@ -21,6 +21,8 @@ export type AttendeeInput = {
   validUntil?: string | undefined;
   /** When the credential becomes valid (default: now). */
   validFrom?: Date | undefined;
+  /** VC 2.0 `description` of the credential (VC-API). */
+  description?: string | undefined;
   /** The organiser's own reference for the attendee, echoed in responses (not put in the credential). */
   reference?: string | undefined;
 };
@@ -115,6 +117,7 @@ export async function prepareCredentials(
         chainEventId,
         subject,
         validFrom: attendee.validFrom ?? now,
+        ...(attendee.description ? { description: attendee.description } : {}),
         ...(validUntil ? { validUntil } : {}),
       });
     } catch (error) {

@@ -36,6 +36,7 @@ describe("VC-API", () => {
         type: ["VerifiableCredential", "AchievementCredential"],
         issuer: { id: issuerId(), type: ["Profile"] },
         name: CONFERENCE.name,
+        description: "Intyg om deltagande, utfärdat via VC-API.",
         validFrom: "2026-01-15T09:30:00-06:00",
         validUntil: "2031-06-01T00:00:00.5+02:00",
         credentialSubject: {
@@ -59,6 +60,10 @@ describe("VC-API", () => {
     // Offsets normalised to UTC, not replaced.
     expect(vc.validFrom).to.equal("2026-01-15T15:30:00Z");
     expect(vc.validUntil).to.equal("2031-05-31T22:00:00Z");
+    expect((vc as { description?: string }).description).to.equal(
+      "Intyg om deltagande, utfärdat via VC-API.",
+    );
+    expect(vc.commitment.claims).to.have.property("/description");
     expect(checkIntegrity(vc).ok).to.equal(true);
     const verifier = createVcApiVerifier({ rpcUrl: h.deployment.rpcUrl, registry: h.deployment.registry });
     const report = await verifier.verifyCredential({ verifiableCredential: vc });
@@ -126,7 +131,6 @@ describe("VC-API", () => {
     };
     for (const property of [
       "id",
-      "description",
       "credentialStatus",
       "credentialSchema",
       "evidence",

@@ -19,6 +19,8 @@ const bodyShape = {
   id: uuidUrnSchema,
   type: z.tuple([z.literal(CREDENTIAL_TYPE[0]), z.literal(CREDENTIAL_TYPE[1])]),
   name: textSchema(300),
+  /** VC 2.0's description of the credential itself (the achievement has its own). */
+  description: textSchema(5000).optional(),
   issuer: issuerProfileSchema,
   validFrom: dateTimeSchema,
   validUntil: dateTimeSchema.optional(),

@@ -57,7 +57,7 @@ const IssueRequestSchema = z
       .passthrough()
       .openapi({
         description:
-          "A VC 2.0 credential to issue. Any other property (id, description, credentialStatus, credentialSchema, evidence, termsOfUse, refreshService, relatedResource…) is refused with 422 naming it, never dropped.",
+          "A VC 2.0 credential to issue. Any other property (id, credentialStatus, credentialSchema, evidence, termsOfUse, refreshService, relatedResource…) is refused with 422 naming it, never dropped.",
       }),
     options: z
       .strictObject({
@@ -162,6 +162,7 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
             ...(options?.holder ? { holder: options.holder } : {}),
             ...(honoured.validUntil ? { validUntil: honoured.validUntil } : {}),
             ...(honoured.validFrom ? { validFrom: honoured.validFrom } : {}),
+            ...(honoured.description ? { description: honoured.description } : {}),
           },
         ],
         { pathPrefix: "", forceSingle: true },

@@ -14,6 +14,7 @@ const HONOURED = new Set([
   "type",
   "issuer",
   "name",
+  "description",
   "validFrom",
   "validUntil",
   "credentialSubject",
@@ -22,7 +23,6 @@ const HONOURED = new Set([
 /** Why the optional VC 2.0 properties the format has no place for are refused. */
 const REFUSED: Record<string, string> = {
   id: "the service gives every credential its own urn:uuid id",
-  description: "the credential's description is its achievement's, the event's registered description",
   credentialStatus:
     "revocation is recorded in the registry on chain, which verifiers read; there is no status list",
   credentialSchema:
@@ -131,7 +131,7 @@ export function parseDateTime(value: unknown): Date | undefined {
 }
 
 /** What the service will issue, once every requested property is known to be honoured. */
-export type HonouredRequest = { validFrom?: Date; validUntil?: string };
+export type HonouredRequest = { validFrom?: Date; validUntil?: string; description?: string };
 
 /**
  * Checks the credential of an issue request (its subject is checked by the route's schema) and returns the
@@ -182,6 +182,18 @@ export function honourRequest(
   }
 
   const honoured: HonouredRequest = {};
+  const { description } = credential;
+  if (description !== undefined) {
+    if (typeof description !== "string" || description.trim() === "" || description.length > 5000) {
+      issues.push({
+        path: "/credential/description",
+        code: "description",
+        message: "must be a text of 1–5,000 characters",
+      });
+    } else {
+      honoured.description = description;
+    }
+  }
   let validFrom = expected.now;
   if (credential.validFrom !== undefined) {
     const parsed = parseDateTime(credential.validFrom);

@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { INTYG_CONTEXT, INTYG_CONTEXT_URL } from "@intyg/credential";
+import {
+  type Credential,
+  discloseCredential,
+  hideableClaimPaths,
+  INTYG_CONTEXT,
+  INTYG_CONTEXT_URL,
+} from "@intyg/credential";
 import { expect } from "chai";
 import { expandSafely, openBadgesErrors } from "../../credential/test/conformance/check";
 import { type AppHarness, CONFERENCE, createAppHarness, expectJson, expectProblem } from "./helpers/harness";
@@ -33,7 +39,7 @@ describe("the JSON-LD context route, and what the service issues", () => {
     await expectProblem(await h.call("GET", "/ns/credentials/v2", { auth: null }), 404, "not-found");
   });
 
-  it("credentials the API issues (attendance with parts, a course) expand in safe mode and validate as OB 3.0", async () => {
+  it("credentials the API issues (attendance with parts, a course, a batch, hidden claims) expand in safe mode and validate as OB 3.0", async () => {
     const conference = await expectJson<{ id: string }>(
       await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
       201,
@@ -75,6 +81,34 @@ describe("the JSON-LD context route, and what the service issues", () => {
       );
       await expandSafely(issued.credential);
       expect(openBadgesErrors(issued.credential)).to.deep.equal([]);
+    }
+    // A batch, anchored by the worker, and a holder's copy with hidden claims.
+    const bulk = await expectJson<{ credentials: { id: string }[] }>(
+      await h.call("POST", `/v1/events/${conference.id}/credentials/bulk`, {
+        body: {
+          attendees: [
+            { subject: { name: "Ett", email: "ett@example.se", partsAttended: ["seminarier"] } },
+            { subject: { name: "Två", role: "speaker" } },
+          ],
+        },
+        headers: { "idempotency-key": "contexts" },
+      }),
+      201,
+    );
+    await h.worker.runOnce();
+    for (const { id } of bulk.credentials) {
+      const { credential } = await expectJson<{ credential: Credential }>(
+        await h.call("GET", `/v1/credentials/${id}`),
+        200,
+      );
+      expect(credential.anchor.batch?.size).to.be.greaterThan(1);
+      for (const doc of [
+        credential,
+        discloseCredential(credential, { hide: hideableClaimPaths(credential) }),
+      ]) {
+        await expandSafely(doc);
+        expect(openBadgesErrors(doc)).to.deep.equal([]);
+      }
     }
   });
 });

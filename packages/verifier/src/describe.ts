@@ -210,7 +210,7 @@ export function describeCredential(
   add("result", subject.result ? subject.result.map((r) => resultText(lang, r)).join("; ") : undefined);
   add("email", subject.email);
   add("birthDate", subject.birthDate ? formatDate(lang, subject.birthDate) : undefined);
-  add("identifier", subject.identifier?.map((i) => i.identityType).join(", "));
+  // Hashed identifiers (Open Badges' IdentityObject, always hashed here) say nothing to a reader: not shown.
   add("id", subject.id);
   if (chain.hiddenClaims)
     add(

@@ -40,6 +40,9 @@ import {
   VALID_FROM,
 } from "./helpers";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests edit documents as free JSON
+type Json = any;
+
 async function expectConformant(doc: unknown, label: string): Promise<void> {
   const expanded = await expandSafely(doc).catch((error: { details?: unknown }) => {
     throw new Error(`${label}: ${JSON.stringify(error.details ?? error)}`);
@@ -140,13 +143,13 @@ describe("standards: JSON-LD (safe mode) and Open Badges 3.0", () => {
   });
 
   it("the OB schema catches what the format once got wrong", () => {
-    const noDescription = structuredClone(courseFixture) as Record<string, any>;
+    const noDescription = structuredClone(courseFixture) as Json;
     delete noDescription.credentialSubject.achievement.description;
     expect(openBadgesErrors(noDescription).join()).to.match(/description/);
-    const attendanceType = structuredClone(attendanceFixture) as Record<string, any>;
+    const attendanceType = structuredClone(attendanceFixture) as Json;
     attendanceType.credentialSubject.achievement.achievementType = "Attendance";
     expect(openBadgesErrors(attendanceType)).to.not.deep.equal([]);
-    const singleProof = structuredClone(courseFixture) as Record<string, any>;
+    const singleProof = structuredClone(courseFixture) as Json;
     singleProof.proof = singleProof.proof[0];
     expect(openBadgesErrors(singleProof).join()).to.match(/proof/);
   });
@@ -166,7 +169,7 @@ describe("standards: JSON-LD (safe mode) and Open Badges 3.0", () => {
   });
 
   it("our context protects every term and types the JSON-valued ones as @json", () => {
-    const ctx = INTYG_CONTEXT["@context"] as Record<string, any>;
+    const ctx = INTYG_CONTEXT["@context"] as Json;
     expect(ctx["@protected"]).to.equal(true);
     const commitment = ctx.IntygSaltedMerkleCommitment2026["@context"];
     expect(commitment.claims["@type"]).to.equal("@json");

@@ -348,7 +348,7 @@ describe("organiser commands against a real service", function () {
     const id = JSON.parse(result.stdout).result.credentials[0].id;
     const status = JSON.parse((await run(["status", id, "--json"])).stdout);
     expect(status.validUntil).to.equal("2029-06-30T23:59:59.000Z");
-    expect(status.credential.credentialSubject.achievement).to.include({ hours: 16, credits: 7.5 });
+    expect(status.credential.credentialSubject.achievement).to.include({ hours: 16, creditsAvailable: 7.5 });
   });
 
   it("prints the service's problem for unknown ids (exit 2) and says when it cannot be reached (exit 1)", async () => {

@@ -230,7 +230,7 @@ export async function makeFixtures(): Promise<Fixtures> {
       credentialHash: courseCredential.commitment.root,
       claimDigests: claimDigests(courseCredential),
       proofDigest: proofDigest(courseCredential),
-      validUntilSeconds: courseCredential.proof.eip712.message.validUntil,
+      validUntilSeconds: courseCredential.proof[0].eip712.message.validUntil,
     },
     batch: {
       root: batch.root,

@@ -8,7 +8,7 @@ import { batchLeafHash } from "./batch";
 import { type PairHashCache, processProofCached } from "./hash";
 import { parseVerificationMethod } from "./proof";
 import { anchorSchema, type CredentialAnchor } from "./schema/anchor";
-import { type CredentialProof, proofSchema } from "./schema/proof";
+import { type CredentialProof, type CredentialProofSet, proofSetSchema } from "./schema/proof";
 import { isIsoDateTime, isoToUnixSeconds } from "./time";
 import { organisationIdOfEvent, parseEventUrn, parseOrganisationUrn } from "./urn";
 import { type Address, getAddress, type Hex, isAddressEqual, zeroAddress } from "./viem";
@@ -88,13 +88,13 @@ function sections(
   validated: boolean,
 ): BindingResult | { proof: CredentialProof; anchor: CredentialAnchor } {
   if (validated) {
-    return { proof: get(doc, "proof") as CredentialProof, anchor: get(doc, "anchor") as CredentialAnchor };
+    return { proof: (get(doc, "proof") as CredentialProofSet)[0], anchor: get(doc, "anchor") as CredentialAnchor };
   }
-  const proofResult = proofSchema.safeParse(get(doc, "proof"));
+  const proofResult = proofSetSchema.safeParse(get(doc, "proof"));
   if (!proofResult.success) return fail("malformed-proof", "/proof");
   const anchorResult = anchorSchema.safeParse(get(doc, "anchor"));
   if (!anchorResult.success) return fail("malformed-anchor", "/anchor");
-  return { proof: proofResult.data, anchor: anchorResult.data };
+  return { proof: proofResult.data[0], anchor: anchorResult.data };
 }
 
 function check(doc: unknown, options: BindingOptions): BindingResult {
@@ -114,24 +114,24 @@ function check(doc: unknown, options: BindingOptions): BindingResult {
   const achievement = typeof achievementId === "string" ? parseEventUrn(achievementId) : undefined;
   if (achievement === undefined) return fail("malformed-achievement-id", "/credentialSubject/achievement/id");
   const method = parseVerificationMethod(verificationMethod);
-  if (method === undefined) return fail("malformed-proof", "/proof/verificationMethod");
+  if (method === undefined) return fail("malformed-proof", "/proof/0/verificationMethod");
 
   const chainId = anchor.chainId;
-  if (domain.chainId !== chainId) return fail("chain-mismatch", "/proof/eip712/domain/chainId");
-  if (method.chainId !== chainId) return fail("chain-mismatch", "/proof/verificationMethod");
+  if (domain.chainId !== chainId) return fail("chain-mismatch", "/proof/0/eip712/domain/chainId");
+  if (method.chainId !== chainId) return fail("chain-mismatch", "/proof/0/verificationMethod");
   if (issuer.chainId !== chainId) return fail("chain-mismatch", "/issuer/id");
   if (achievement.chainId !== chainId) return fail("chain-mismatch", "/credentialSubject/achievement/id");
 
   const registry = anchor.registry;
   if (!isAddressEqual(domain.verifyingContract, registry)) {
-    return fail("registry-mismatch", "/proof/eip712/domain/verifyingContract");
+    return fail("registry-mismatch", "/proof/0/eip712/domain/verifyingContract");
   }
   if (!isAddressEqual(issuer.registry, registry)) return fail("registry-mismatch", "/issuer/id");
   if (!isAddressEqual(achievement.registry, registry))
     return fail("registry-mismatch", "/credentialSubject/achievement/id");
 
   const eventId = BigInt(anchor.eventId);
-  if (BigInt(message.eventId) !== eventId) return fail("event-mismatch", "/proof/eip712/message/eventId");
+  if (BigInt(message.eventId) !== eventId) return fail("event-mismatch", "/proof/0/eip712/message/eventId");
   if (achievement.eventId !== eventId) return fail("event-mismatch", "/credentialSubject/achievement/id");
   if (organisationIdOfEvent(eventId) !== issuer.organisationId)
     return fail("organisation-mismatch", "/issuer/id");
@@ -145,7 +145,7 @@ function check(doc: unknown, options: BindingOptions): BindingResult {
     validUntil = isoToUnixSeconds(validUntilText);
   }
   if (BigInt(message.validUntil) !== validUntil)
-    return fail("valid-until-mismatch", "/proof/eip712/message/validUntil");
+    return fail("valid-until-mismatch", "/proof/0/eip712/message/validUntil");
 
   const holder = getAddress(message.holder);
   const common = {
@@ -160,12 +160,13 @@ function check(doc: unknown, options: BindingOptions): BindingResult {
   };
   const batch = anchor.batch;
   if (batch === undefined) {
-    if (message.batchSize !== 0) return fail("batch-size-mismatch", "/proof/eip712/message/batchSize");
-    if (message.commitment !== root) return fail("commitment-mismatch", "/proof/eip712/message/commitment");
+    if (message.batchSize !== 0) return fail("batch-size-mismatch", "/proof/0/eip712/message/batchSize");
+    if (message.commitment !== root) return fail("commitment-mismatch", "/proof/0/eip712/message/commitment");
     return { ...common, kind: "single", anchoredCommitment: root as Hex };
   }
-  if (holder !== zeroAddress) return fail("holder-on-batch", "/proof/eip712/message/holder");
-  if (message.batchSize !== batch.size) return fail("batch-size-mismatch", "/proof/eip712/message/batchSize");
+  if (holder !== zeroAddress) return fail("holder-on-batch", "/proof/0/eip712/message/holder");
+  if (message.batchSize !== batch.size)
+    return fail("batch-size-mismatch", "/proof/0/eip712/message/batchSize");
   if (message.commitment !== batch.root) return fail("batch-root-mismatch", "/anchor/batch/root");
   if (batch.leaf !== batchLeafHash(root as Hex)) return fail("batch-leaf-mismatch", "/anchor/batch/leaf");
   if (!leadsToRoot(batch.leaf, batch.proof, batch.root, options.pairCache))

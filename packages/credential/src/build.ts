@@ -2,9 +2,15 @@
 // with a fresh salt per claim.
 
 import { commitCredential } from "./commitment";
-import { CREDENTIAL_CONTEXT, CREDENTIAL_TYPE } from "./constants";
+import {
+  ATTENDANCE_ACHIEVEMENT_TYPE,
+  COURSE_ACHIEVEMENT_TYPE,
+  CREDENTIAL_CONTEXT,
+  CREDENTIAL_TYPE,
+} from "./constants";
 import { InvalidCredentialError } from "./errors";
-import { randomUuidUrn, type SaltGenerator } from "./random";
+import { holderIdentifier } from "./identity";
+import { randomSalt, randomUuidUrn, type SaltGenerator } from "./random";
 import type { EventPart, Skill } from "./schema/achievement";
 import { type CredentialBody, credentialBodySchema, type UnsignedCredential } from "./schema/credential";
 import type { CredentialSubject } from "./schema/subject";
@@ -42,6 +48,8 @@ export type BuildCredentialParams = {
   validUntil?: Date | string;
   /** `urn:uuid:…`; defaults to a random UUID. */
   id?: string;
+  /** A description of the credential itself (VC 2.0 `description`), e.g. from a VC-API request. */
+  description?: string;
   /** Makes the salt of each claim; defaults to 16 random bytes. */
   salt?: SaltGenerator;
   /** The clock behind the default `validFrom`. */
@@ -57,6 +65,7 @@ export type AttendanceEventParams = {
   startDate: string;
   endDate: string;
   location?: string;
+  /** Part ids are short (`day1`); the credential carries them, and `partsAttended`, as URLs. */
   parts?: EventPart[];
 };
 
@@ -68,9 +77,10 @@ export type CourseParams = {
   /** What completing the course required; defaults to a plain English sentence. */
   criteria?: string;
   hours?: number;
+  /** Carried as Open Badges' `creditsAvailable`. */
   credits?: number;
   learningOutcomes?: string[];
-  /** Skills, with their ESCO URIs where known. */
+  /** Skills, with their ESCO URIs where known: ESCO skills become Open Badges alignments. */
   skills?: Skill[];
   assessment?: string;
 };
@@ -79,6 +89,32 @@ export type BuildCourseCredentialParams = BuildCredentialParams & { course: Cour
 
 const DEFAULT_ATTENDANCE_CRITERIA = "Attendance confirmed by the organiser.";
 const DEFAULT_COURSE_CRITERIA = "Completion of the course confirmed by the course provider.";
+// Open Badges requires a description; these stand in when the organiser gave none.
+const defaultAttendanceDescription = (name: string) => `Attendance at ${name}.`;
+const defaultCourseDescription = (name: string) => `Completion of the course ${name}.`;
+
+/** The URL of a part of an event: `<achievement id>#<part id, percent-encoded>`. */
+export function partUrl(achievementId: string, partId: string): string {
+  return `${achievementId}#${encodeURIComponent(partId)}`;
+}
+
+/** A part id as an organiser wrote it, or as the URL of a part of `achievementId`: always the URL. */
+function asPartUrl(achievementId: string, partId: string): string {
+  return partId.startsWith(`${achievementId}#`) ? partId : partUrl(achievementId, partId);
+}
+
+/** The same salt every time for one path: the holder identifier is salted with its source claim's salt. */
+function memoisedSalt(makeSalt: SaltGenerator): SaltGenerator {
+  const salts = new Map<string, ReturnType<SaltGenerator>>();
+  return (path) => {
+    let salt = salts.get(path);
+    if (salt === undefined) {
+      salt = makeSalt(path);
+      salts.set(path, salt);
+    }
+    return salt;
+  };
+}
 
 /** A deep copy of plain data without undefined properties (as JSON would carry it). */
 function withoutUndefined<T>(value: T): T {
@@ -91,6 +127,10 @@ function withoutUndefined<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length === 0 ? undefined : items;
 }
 
 function isoOf(value: Date | string): string {
@@ -109,11 +149,29 @@ function buildCredential(
     ...subjectClaims
   } = params.subject as Record<string, unknown>;
   const now = params.now ?? (() => new Date());
+  const achievementId = eventUrn(params.chainId, params.registry, eventId);
+  const parts = achievement.parts as EventPart[] | undefined;
+  if (parts !== undefined) {
+    achievement.parts = parts.map((part) => ({ ...part, id: asPartUrl(achievementId, part.id) }));
+  }
+  const attended = subjectClaims.partsAttended as string[] | undefined;
+  if (Array.isArray(attended)) {
+    subjectClaims.partsAttended = attended.map((id) =>
+      typeof id === "string" ? asPartUrl(achievementId, id) : id,
+    );
+  }
+  const salt = memoisedSalt(params.salt ?? randomSalt);
+  const id = params.id ?? randomUuidUrn();
+  subjectClaims.identifier = [
+    holderIdentifier({ subject: subjectClaims, credentialId: id, salt }),
+    ...((subjectClaims.identifier as unknown[] | undefined) ?? []),
+  ];
   const body = withoutUndefined({
     "@context": [...CREDENTIAL_CONTEXT],
-    id: params.id ?? randomUuidUrn(),
+    id,
     type: [...CREDENTIAL_TYPE],
     name: achievement.name,
+    description: params.description,
     issuer: {
       id: organisationUrn(params.chainId, params.registry, params.issuer.organisationId),
       type: ["Profile"],
@@ -127,7 +185,7 @@ function buildCredential(
     credentialSubject: {
       type: ["AchievementSubject"],
       achievement: {
-        id: eventUrn(params.chainId, params.registry, eventId),
+        id: achievementId,
         type: ["Achievement"],
         ...achievement,
       },
@@ -136,16 +194,16 @@ function buildCredential(
   });
   const parsed = credentialBodySchema.safeParse(body);
   if (!parsed.success) throw new InvalidCredentialError(toSchemaIssues(parsed.error));
-  return commitCredential(body as CredentialBody, params.salt === undefined ? {} : { salt: params.salt });
+  return commitCredential(body as CredentialBody, { salt });
 }
 
 /** An unsigned attendance credential for an event (and the parts attended), with its commitment. */
 export function buildAttendanceCredential(params: BuildAttendanceCredentialParams): UnsignedCredential {
   const { event } = params;
   return buildCredential(params, {
-    achievementType: "Attendance",
+    achievementType: ATTENDANCE_ACHIEVEMENT_TYPE,
     name: event.name,
-    description: event.description,
+    description: event.description ?? defaultAttendanceDescription(event.name),
     criteria: { narrative: event.criteria ?? DEFAULT_ATTENDANCE_CRITERIA },
     startDate: event.startDate,
     endDate: event.endDate,
@@ -158,14 +216,31 @@ export function buildAttendanceCredential(params: BuildAttendanceCredentialParam
 export function buildCourseCredential(params: BuildCourseCredentialParams): UnsignedCredential {
   const { course } = params;
   return buildCredential(params, {
-    achievementType: "Course",
+    achievementType: COURSE_ACHIEVEMENT_TYPE,
     name: course.name,
-    description: course.description,
+    description: course.description ?? defaultCourseDescription(course.name),
     criteria: { narrative: course.criteria ?? DEFAULT_COURSE_CRITERIA },
     hours: course.hours,
-    credits: course.credits,
+    creditsAvailable: course.credits,
     learningOutcomes: course.learningOutcomes,
-    skills: course.skills,
+    alignment: nonEmpty(
+      (course.skills ?? []).flatMap((skill) =>
+        skill.id === undefined
+          ? []
+          : [
+              {
+                type: ["Alignment"],
+                targetType: "ceasn:Competency",
+                targetFramework: "ESCO",
+                targetName: skill.name,
+                targetUrl: skill.id,
+              },
+            ],
+      ),
+    ),
+    skills: nonEmpty(
+      (course.skills ?? []).flatMap((skill) => (skill.id === undefined ? [{ name: skill.name }] : [])),
+    ),
     assessment: course.assessment,
   });
 }

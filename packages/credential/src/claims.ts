@@ -5,8 +5,11 @@
 /** Top-level properties that are not claims themselves. */
 export const NON_CLAIM_PROPERTIES: readonly string[] = ["commitment", "proof", "anchor", "credentialSubject"];
 
-/** Subject properties that may never be hidden. */
-export const UNHIDEABLE_SUBJECT_PROPERTIES: readonly string[] = ["type", "achievement"];
+/**
+ * Subject properties that may never be hidden. `identifier` identifies the subject for Open Badges when it has
+ * no id; it is always hashed, salted with a salt that only the holder's own copy reveals.
+ */
+export const UNHIDEABLE_SUBJECT_PROPERTIES: readonly string[] = ["type", "achievement", "identifier"];
 
 /** Claims every credential reveals. (`/validUntil` is optional, and bound by the signed request instead.) */
 export const REQUIRED_CLAIM_PATHS: readonly string[] = [
@@ -18,6 +21,7 @@ export const REQUIRED_CLAIM_PATHS: readonly string[] = [
   "/validFrom",
   "/credentialSubject/type",
   "/credentialSubject/achievement",
+  "/credentialSubject/identifier",
 ];
 
 /** Where a claim lives: a top-level property, or a property of `credentialSubject`. */

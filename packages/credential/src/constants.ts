@@ -10,11 +10,20 @@ export const CREDENTIAL_CONTEXT = [
 /** The `type` of every Intyg credential. */
 export const CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"] as const;
 
+/** The `achievementType` of an event attended (not in Open Badges' vocabulary, hence `ext:`). */
+export const ATTENDANCE_ACHIEVEMENT_TYPE = "ext:Attendance";
+
+/** The `achievementType` of a course completed (Open Badges' own). */
+export const COURSE_ACHIEVEMENT_TYPE = "Course";
+
 /** The `type` of the commitment section. */
 export const COMMITMENT_TYPE = "IntygSaltedMerkleCommitment2026";
 
-/** The `type` of the proof section (the EthereumEip712Signature2021 draft). */
-export const PROOF_TYPE = "EthereumEip712Signature2021";
+/**
+ * The `type` of the proof section: an EIP-712 signature over the registry's `IssueRequest` (which holds the
+ * commitment root, or a batch root), not over the credential, so it has its own name in Intyg's context.
+ */
+export const PROOF_TYPE = "IntygEip712IssueRequestProof2026";
 
 /** The `proofPurpose` of the proof section. */
 export const PROOF_PURPOSE = "assertionMethod";

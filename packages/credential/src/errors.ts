@@ -73,3 +73,8 @@ export class ShareLinkTruncatedError extends ShareLinkError {
 export class InvalidParameterError extends IntygCredentialError {
   override name = "InvalidParameterError";
 }
+
+/** A JSON-LD processor asked for a context this package does not ship (it never fetches one). */
+export class UnknownContextError extends IntygCredentialError {
+  override name = "UnknownContextError";
+}

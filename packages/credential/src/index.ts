@@ -25,6 +25,7 @@ export {
   buildCourseCredential,
   type CourseParams,
   type IssuerParams,
+  partUrl,
   type SubjectParams,
 } from "./build";
 export { canonicalJson } from "./canonical";
@@ -48,14 +49,25 @@ export {
 } from "./commitment";
 export {
   ANCHOR_TYPE,
+  ATTENDANCE_ACHIEVEMENT_TYPE,
   BATCH_LEAF_ENCODING,
   COMMITMENT_TYPE,
+  COURSE_ACHIEVEMENT_TYPE,
   CREDENTIAL_CONTEXT,
   CREDENTIAL_TYPE,
   MAX_VALID_UNTIL_SECONDS,
   PROOF_PURPOSE,
   PROOF_TYPE,
 } from "./constants";
+// JSON-LD contexts (shipped, never fetched)
+export {
+  INTYG_CONTEXT,
+  INTYG_CONTEXT_URL,
+  INTYG_VOCABULARY,
+  KNOWN_CONTEXTS,
+  type LoadedContext,
+  localContextLoader,
+} from "./context";
 export { type DiscloseOptions, discloseCredential, hideableClaimPaths } from "./disclose";
 export * from "./eip712";
 export {
@@ -72,10 +84,12 @@ export {
   type SchemaIssue,
   ShareLinkError,
   ShareLinkTruncatedError,
+  UnknownContextError,
 } from "./errors";
 // Identifiers and values
 export { isEscoSkillUri } from "./esco";
 export { type PairHashCache, processProofCached } from "./hash";
+export { holderIdentifier, type IdentitySource, identityHash, identitySource } from "./identity";
 export {
   checkIntegrity,
   credentialHash,
@@ -110,12 +124,17 @@ export { randomSalt, randomUuidUrn, type SaltGenerator } from "./random";
 // Schemas and their types
 export {
   type Achievement,
+  type AchievementPart,
   type AttendanceAchievement,
+  achievementPartSchema,
   achievementSchema,
+  achievementSkills,
   attendanceAchievementSchema,
   type CourseAchievement,
   courseAchievementSchema,
+  type EscoAlignment,
   type EventPart,
+  escoAlignmentSchema,
   escoSkillUriSchema,
   eventPartSchema,
   eventUrnSchema,
@@ -158,11 +177,13 @@ export {
 } from "./schema/primitives";
 export {
   type CredentialProof,
+  type CredentialProofSet,
   eip712DomainSchema,
   type IssueRequestMessage,
   issueRequestMessageSchema,
   issueRequestTypesSchema,
   proofSchema,
+  proofSetSchema,
   verificationMethodSchema,
 } from "./schema/proof";
 export {

@@ -29,8 +29,19 @@ export function organisationNumberHash(organisationNumber: string): Hex {
   return bytesHex(keccakUtf8(`intyg:organisation-number:${organisationNumber}`));
 }
 
-/** The event metadata hash: `keccak256(JCS(achievement without its id))`. */
+/**
+ * The event metadata hash: `keccak256(JCS(achievement without its id))`, where each part's id is written
+ * relative to the achievement (`#day1`), since a part's URL starts with the id the registry has yet to assign.
+ */
 export function eventMetadataHash(achievement: Achievement | Omit<Achievement, "id">): Hex {
-  const { id: _id, ...rest } = achievement as Achievement;
+  const { id, ...rest } = achievement as Achievement;
+  const parts = (rest as { parts?: unknown }).parts;
+  if (typeof id === "string" && Array.isArray(parts)) {
+    (rest as { parts?: unknown }).parts = parts.map((part: { id?: unknown }) =>
+      typeof part?.id === "string" && part.id.startsWith(`${id}#`)
+        ? { ...part, id: part.id.slice(id.length) }
+        : part,
+    );
+  }
   return bytesHex(keccakUtf8(canonicalJson(rest)));
 }

@@ -6,7 +6,7 @@ import { issueRequestTypes } from "./eip712";
 import { ProofError } from "./errors";
 import type { PairHashCache } from "./hash";
 import { type IssueRequestTypedData, issueRequestFromMessage } from "./issue-request";
-import { type CredentialProof, proofSchema } from "./schema/proof";
+import { type CredentialProof, proofSetSchema } from "./schema/proof";
 import { issueRequestDigest } from "./typed-digest";
 import { type Address, getAddress, type Hex, hexToBigInt, isAddress, recoverAddress, slice } from "./viem";
 
@@ -35,9 +35,9 @@ export function parseVerificationMethod(value: string): { chainId: number; addre
 
 function proofOf(doc: unknown): CredentialProof {
   const proof = typeof doc === "object" && doc !== null ? (doc as { proof?: unknown }).proof : undefined;
-  const parsed = proofSchema.safeParse(proof);
+  const parsed = proofSetSchema.safeParse(proof);
   if (!parsed.success) throw new ProofError("Missing or malformed proof");
-  return parsed.data;
+  return parsed.data[0];
 }
 
 /** The typed data a credential's proof signs (with this package's `IssueRequest` type, not the document's). */

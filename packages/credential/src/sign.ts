@@ -111,7 +111,7 @@ export async function signCredential(
   } = doc as UnsignedCredential & { proof?: unknown; anchor?: unknown };
   return {
     ...rest,
-    proof,
+    proof: [proof],
     anchor: {
       type: ANCHOR_TYPE,
       chainId: target.chainId,
@@ -152,6 +152,6 @@ export async function signBatch(batch: Batch, params: SignCommonParams): Promise
       createdOf(params.created),
     ),
   );
-  const credentials = batch.credentials.map((doc): Credential => ({ ...doc, proof }));
+  const credentials = batch.credentials.map((doc): Credential => ({ ...doc, proof: [proof] }));
   return { ...batch, proof, credentials };
 }

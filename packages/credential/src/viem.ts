@@ -13,6 +13,7 @@ export {
   keccak256,
   type LocalAccount,
   recoverAddress,
+  sha256,
   slice,
   stringToBytes,
   zeroAddress,

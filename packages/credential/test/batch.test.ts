@@ -151,7 +151,7 @@ describe("batches", () => {
       ) {
         expect.fail("a credential lacks its batch anchor");
       }
-      if (credential.proof !== signed.proof) expect.fail("a credential lacks the batch proof");
+      if (credential.proof[0] !== signed.proof) expect.fail("a credential lacks the batch proof");
     }
     for (let k = 0; k < 200; k++) {
       const i = (k * 7919) % size;

@@ -54,7 +54,7 @@ describe("builders", () => {
     expect(achievement.id).to.equal(
       "urn:intyg:event:31337:0x5fbdb2315678afecb367f032d93f642f64180aa3:4294967297",
     );
-    expect(achievement.achievementType).to.equal("Attendance");
+    expect(achievement.achievementType).to.equal("ext:Attendance");
     expect(doc.credentialSubject.type).to.deep.equal(["AchievementSubject"]);
     expect(Object.keys(doc.commitment.claims)).to.deep.equal([
       "/@context",
@@ -68,6 +68,7 @@ describe("builders", () => {
       "/credentialSubject/name",
       "/credentialSubject/role",
       "/credentialSubject/partsAttended",
+      "/credentialSubject/identifier",
     ]);
     for (const entry of Object.values(doc.commitment.claims)) expect(entry).to.have.property("salt");
     expect(doc.commitment.type).to.equal("IntygSaltedMerkleCommitment2026");
@@ -85,7 +86,7 @@ describe("builders", () => {
     expect(doc.credentialSubject.achievement).to.deep.include({
       achievementType: "Course",
       hours: 16,
-      credits: 1.5,
+      creditsAvailable: 1.5,
       assessment: "Skriftligt prov",
     });
     expect(doc.commitment.claims).to.have.property("/validUntil");

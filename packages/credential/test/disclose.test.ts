@@ -41,7 +41,12 @@ describe("selective disclosure", () => {
 
   it("reveals only the listed claims with { reveal }", async () => {
     const disclosed = discloseCredential(signed, { reveal: ["/credentialSubject/name"] });
-    expect(Object.keys(disclosed.credentialSubject).sort()).to.deep.equal(["achievement", "name", "type"]);
+    expect(Object.keys(disclosed.credentialSubject).sort()).to.deep.equal([
+      "achievement",
+      "identifier",
+      "name",
+      "type",
+    ]);
     const result = checkIntegrity(disclosed);
     expect(result.ok && result.hidden.length).to.equal(hideableClaimPaths(signed).length - 1);
     expect(await verifyOffline(disclosed)).to.equal(true);

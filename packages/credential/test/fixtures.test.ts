@@ -41,7 +41,7 @@ function independentDigests(doc: Record<string, unknown>): Record<string, string
 }
 
 async function independentSigner(doc: Credential): Promise<string> {
-  const { domain, types, message } = doc.proof.eip712;
+  const { domain, types, message } = doc.proof[0].eip712;
   return recoverTypedDataAddress({
     domain,
     types,
@@ -52,7 +52,7 @@ async function independentSigner(doc: Credential): Promise<string> {
       validUntil: BigInt(message.validUntil),
       deadline: BigInt(message.deadline),
     },
-    signature: doc.proof.proofValue,
+    signature: doc.proof[0].proofValue,
   });
 }
 

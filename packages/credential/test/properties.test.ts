@@ -107,7 +107,7 @@ describe("properties", function () {
       fc.asyncProperty(fc.nat(), fc.nat(), fc.nat(), async (which, where, seed) => {
         const doc = samples()[which % samples().length]!;
         // `proof.created` is unsigned metadata of the proof; everything else is committed to or signed.
-        const candidates = leaves(doc).filter((leaf) => leaf.path.join("/") !== "proof/created");
+        const candidates = leaves(doc).filter((leaf) => leaf.path.join("/") !== "proof/0/created");
         const leaf = candidates[where % candidates.length]!;
         const changed = clone(doc);
         setAt(changed, leaf.path, mutate(leaf.value, seed));
@@ -161,10 +161,10 @@ describe("properties", function () {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: 64 }), fc.integer({ min: 1, max: 255 }), async (index, delta) => {
         const doc = clone(single) as Json;
-        const signature = doc.proof.proofValue as string;
+        const signature = doc.proof[0].proofValue as string;
         const at = 2 + index * 2;
         const byte = (Number.parseInt(signature.slice(at, at + 2), 16) + delta) % 256;
-        doc.proof.proofValue = `${signature.slice(0, at)}${byte.toString(16).padStart(2, "0")}${signature.slice(at + 2)}`;
+        doc.proof[0].proofValue = `${signature.slice(0, at)}${byte.toString(16).padStart(2, "0")}${signature.slice(at + 2)}`;
         expect((await checkProofSignature(doc)).ok).to.equal(false);
       }),
       { numRuns: 150 },
@@ -289,7 +289,10 @@ describe("properties", function () {
           }
           if (input !== fragment) {
             // The same credential (keys in any order; `proof.created` is documented as unsigned) may verify.
-            const withoutCreated = (c: Credential) => ({ ...c, proof: { ...c.proof, created: undefined } });
+            const withoutCreated = (c: Credential) => ({
+              ...c,
+              proof: [{ ...c.proof[0], created: undefined }],
+            });
             const equal = isDeepStrictEqual(withoutCreated(decoded), withoutCreated(single));
             if (!equal) expect(await verifyOffline(decoded)).not.to.equal(true);
           }

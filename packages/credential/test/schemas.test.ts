@@ -25,14 +25,15 @@ const eventId = "urn:intyg:event:31337:0x5fbdb2315678afecb367f032d93f642f64180aa
 const attendance = {
   id: eventId,
   type: ["Achievement"],
-  achievementType: "Attendance",
+  achievementType: "ext:Attendance",
   name: "Offentliga Rummet 2026",
+  description: "Offentliga Sveriges mötesplats.",
   criteria: { narrative: "Närvaro registrerad." },
   startDate: "2026-05-23",
   endDate: "2026-05-25",
   parts: [
-    { id: "natverksdag", name: "Nätverksdag", kind: "networking" },
-    { id: "hackathon", name: "Hackathon", kind: "hackathon", date: "2026-05-24" },
+    { id: `${eventId}#natverksdag`, name: "Nätverksdag", kind: "networking" },
+    { id: `${eventId}#hackathon`, name: "Hackathon", kind: "hackathon", date: "2026-05-24" },
   ],
 };
 const course = {
@@ -40,10 +41,20 @@ const course = {
   type: ["Achievement"],
   achievementType: "Course",
   name: "Informationssäkerhet",
+  description: "Grundkurs.",
   criteria: { narrative: "Godkänt prov." },
   hours: 16,
-  credits: 1.5,
-  skills: [{ id: "http://data.europa.eu/esco/skill/f0de4973-0a70-4644-8fd4-3a97080476f4", name: "säkerhet" }],
+  creditsAvailable: 1.5,
+  alignment: [
+    {
+      type: ["Alignment"],
+      targetType: "ceasn:Competency",
+      targetFramework: "ESCO",
+      targetName: "säkerhet",
+      targetUrl: "http://data.europa.eu/esco/skill/f0de4973-0a70-4644-8fd4-3a97080476f4",
+    },
+  ],
+  skills: [{ name: "riskanalys" }],
 };
 
 describe("schemas", () => {
@@ -90,14 +101,27 @@ describe("schemas", () => {
       ).to.equal(false);
     });
     it("rejects an unknown part kind, a non-ESCO skill id and non-positive hours", () => {
-      const parts = [{ id: "x", name: "X", kind: "party" }];
+      const parts = [{ id: `${eventId}#x`, name: "X", kind: "party" }];
       expect(attendanceAchievementSchema.safeParse({ ...attendance, parts }).success).to.equal(false);
-      const skills = [{ id: "https://example.org/skill/1", name: "x" }];
-      expect(courseAchievementSchema.safeParse({ ...course, skills }).success).to.equal(false);
+      const alignment = [{ ...course.alignment[0], targetUrl: "https://example.org/skill/1" }];
+      expect(courseAchievementSchema.safeParse({ ...course, alignment }).success).to.equal(false);
+      const relative = [{ id: "natverksdag", name: "X", kind: "networking" }];
+      expect(attendanceAchievementSchema.safeParse({ ...attendance, parts: relative }).success).to.equal(
+        false,
+      );
+      const foreign = [{ id: `${eventId}9#x`, name: "X", kind: "networking" }];
+      expect(attendanceAchievementSchema.safeParse({ ...attendance, parts: foreign }).success).to.equal(
+        false,
+      );
+      const { description: _d, ...undescribed } = course;
+      expect(courseAchievementSchema.safeParse(undescribed).success).to.equal(false);
       expect(courseAchievementSchema.safeParse({ ...course, hours: 0 }).success).to.equal(false);
     });
     it("tells the two kinds apart by achievementType", () => {
-      expect(achievementSchema.safeParse({ ...course, achievementType: "Attendance" }).success).to.equal(
+      expect(achievementSchema.safeParse({ ...attendance, achievementType: "Attendance" }).success).to.equal(
+        false,
+      );
+      expect(achievementSchema.safeParse({ ...course, achievementType: "ext:Attendance" }).success).to.equal(
         false,
       );
       expect(achievementSchema.safeParse({ ...attendance, achievementType: "Course" }).success).to.equal(
@@ -107,7 +131,15 @@ describe("schemas", () => {
   });
 
   describe("subjectSchema", () => {
-    const subject = { type: ["AchievementSubject"], achievement: attendance };
+    const identifier = [
+      {
+        type: "IdentityObject",
+        identityType: "emailAddress",
+        identityHash: `sha256$${"ab".repeat(32)}`,
+        hashed: true,
+      },
+    ];
+    const subject = { type: ["AchievementSubject"], achievement: attendance, identifier };
     it("accepts the attendee's claims, all optional", () => {
       expect(subjectSchema.safeParse(subject).success).to.equal(true);
       const full = {
@@ -117,16 +149,41 @@ describe("schemas", () => {
         birthDate: "1984-02-29",
         role: "hackathon-team-member",
         team: "Team Blåklocka",
-        partsAttended: ["hackathon"],
+        partsAttended: [`${eventId}#hackathon`],
         result: [{ type: ["Result"], status: "Completed" }],
         identifier: [
-          { type: "IdentityObject", identityType: "employeeId", identityHash: "4711", hashed: false },
+          ...identifier,
+          {
+            type: "IdentityObject",
+            identityType: "ext:employeeId",
+            identityHash: `sha256$${"cd".repeat(32)}`,
+            hashed: true,
+          },
         ],
       };
       expect(subjectSchema.safeParse(full).success).to.equal(true);
     });
+    it("needs an id or an identifier, and identifiers hashed, of an OB identity type", () => {
+      const { identifier: _none, ...anonymous } = subject;
+      expect(subjectSchema.safeParse(anonymous).success).to.equal(false);
+      expect(
+        subjectSchema.safeParse({
+          ...anonymous,
+          id: "did:pkh:eip155:1:0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+        }).success,
+      ).to.equal(true);
+      for (const bad of [
+        { ...identifier[0], hashed: false },
+        { ...identifier[0], identityHash: "4711" },
+        { ...identifier[0], identityType: "employeeId" },
+      ]) {
+        expect(subjectSchema.safeParse({ ...subject, identifier: [bad] }).success).to.equal(false);
+      }
+    });
     it("rejects attended parts that the achievement lacks, unknown roles and bad dates", () => {
-      expect(subjectSchema.safeParse({ ...subject, partsAttended: ["seminarier"] }).success).to.equal(false);
+      expect(
+        subjectSchema.safeParse({ ...subject, partsAttended: [`${eventId}#seminarier`] }).success,
+      ).to.equal(false);
       expect(
         subjectSchema.safeParse({ ...subject, partsAttended: ["hackathon", "hackathon"] }).success,
       ).to.equal(false);

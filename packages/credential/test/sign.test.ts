@@ -109,23 +109,24 @@ describe("signatures", () => {
     });
   });
 
-  it("sign a single credential's root in the EthereumEip712Signature2021 shape", () => {
-    expect(single.proof).to.deep.include({
-      type: "EthereumEip712Signature2021",
+  it("sign a single credential's root as an IntygEip712IssueRequestProof2026 (a set of one proof)", () => {
+    expect(single.proof).to.have.length(1);
+    expect(single.proof[0]).to.deep.include({
+      type: "IntygEip712IssueRequestProof2026",
       created: "2026-05-25T16:05:00Z",
       proofPurpose: "assertionMethod",
       verificationMethod: `did:pkh:eip155:31337:${SIGNER}#blockchainAccountId`,
     });
-    expect(single.proof.proofValue).to.match(/^0x[0-9a-f]{130}$/);
-    expect(single.proof.eip712.domain).to.deep.equal({
+    expect(single.proof[0].proofValue).to.match(/^0x[0-9a-f]{130}$/);
+    expect(single.proof[0].eip712.domain).to.deep.equal({
       name: "Intyg",
       version: "1",
       chainId: CHAIN_ID,
       verifyingContract: REGISTRY,
     });
-    expect(single.proof.eip712.primaryType).to.equal("IssueRequest");
-    expect(single.proof.eip712.types).to.deep.equal(issueRequestTypes);
-    expect(single.proof.eip712.message).to.deep.include({
+    expect(single.proof[0].eip712.primaryType).to.equal("IssueRequest");
+    expect(single.proof[0].eip712.types).to.deep.equal(issueRequestTypes);
+    expect(single.proof[0].eip712.message).to.deep.include({
       commitment: single.commitment.root,
       eventId: "4294967297",
       validUntil: "0",
@@ -142,12 +143,12 @@ describe("signatures", () => {
   it("recover to the signer, and the digest is the registry's hashIssueRequest", async () => {
     expect(await recoverProofSigner(single)).to.equal(SIGNER);
     expect(await checkProofSignature(single)).to.deep.equal({ ok: true, signer: SIGNER });
-    const request = issueRequestFromMessage(single.proof.eip712.message);
+    const request = issueRequestFromMessage(single.proof[0].eip712.message);
     expect(proofDigest(single)).to.equal(hashIssueRequest(CHAIN_ID, REGISTRY, request));
     expect(proofDigest(single)).to.equal(
       hashTypedData({
-        domain: single.proof.eip712.domain,
-        types: single.proof.eip712.types,
+        domain: single.proof[0].eip712.domain,
+        types: single.proof[0].eip712.types,
         primaryType: "IssueRequest",
         message: request,
       }),
@@ -161,10 +162,10 @@ describe("signatures", () => {
 
   it("bind validUntil and a token holder into the request", async () => {
     const signed = await signCredential(courseDocument(), { account, deadline: DEADLINE, holder: HOLDER });
-    expect(signed.proof.eip712.message.validUntil).to.equal(
+    expect(signed.proof[0].eip712.message.validUntil).to.equal(
       String(Date.parse("2029-05-31T23:59:59Z") / 1000),
     );
-    expect(signed.proof.eip712.message.holder).to.equal(HOLDER);
+    expect(signed.proof[0].eip712.message.holder).to.equal(HOLDER);
     expect(checkProofBinding(signed)).to.deep.include({
       ok: true,
       holder: HOLDER,
@@ -198,18 +199,18 @@ describe("signatures", () => {
 
   it("fail for a changed signature byte, a malleable (high s) copy or another signer", async () => {
     const flipped = clone(single) as Json;
-    const sig = flipped.proof.proofValue as string;
-    flipped.proof.proofValue = `${sig.slice(0, 20)}${sig[20] === "0" ? "1" : "0"}${sig.slice(21)}`;
+    const sig = flipped.proof[0].proofValue as string;
+    flipped.proof[0].proofValue = `${sig.slice(0, 20)}${sig[20] === "0" ? "1" : "0"}${sig.slice(21)}`;
     expect((await checkProofSignature(flipped)).ok).to.equal(false);
 
     const malleable = clone(single) as Json;
     const s = BigInt(`0x${sig.slice(66, 130)}`);
     const v = Number.parseInt(sig.slice(130), 16);
-    malleable.proof.proofValue = `${sig.slice(0, 66)}${(SECP256K1_N - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}`;
+    malleable.proof[0].proofValue = `${sig.slice(0, 66)}${(SECP256K1_N - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}`;
     expect(await checkProofSignature(malleable)).to.deep.equal({ ok: false, reason: "invalid-signature" });
 
     const other = clone(single) as Json;
-    other.proof.verificationMethod = `did:pkh:eip155:31337:${HOLDER}#blockchainAccountId`;
+    other.proof[0].verificationMethod = `did:pkh:eip155:31337:${HOLDER}#blockchainAccountId`;
     expect(await checkProofSignature(other)).to.deep.equal({
       ok: false,
       reason: "signer-mismatch",
@@ -228,23 +229,23 @@ describe("signatures", () => {
           d.anchor.chainId = 1;
         },
         "chain-mismatch",
-        "/proof/eip712/domain/chainId",
+        "/proof/0/eip712/domain/chainId",
       ],
       [
         "domain chain",
         (d) => {
-          d.proof.eip712.domain.chainId = 1;
+          d.proof[0].eip712.domain.chainId = 1;
         },
         "chain-mismatch",
-        "/proof/eip712/domain/chainId",
+        "/proof/0/eip712/domain/chainId",
       ],
       [
         "method chain",
         (d) => {
-          d.proof.verificationMethod = d.proof.verificationMethod.replace("31337", "1");
+          d.proof[0].verificationMethod = d.proof[0].verificationMethod.replace("31337", "1");
         },
         "chain-mismatch",
-        "/proof/verificationMethod",
+        "/proof/0/verificationMethod",
       ],
       [
         "registry",
@@ -252,7 +253,7 @@ describe("signatures", () => {
           d.anchor.registry = "0x0000000000000000000000000000000000000001";
         },
         "registry-mismatch",
-        "/proof/eip712/domain/verifyingContract",
+        "/proof/0/eip712/domain/verifyingContract",
       ],
       [
         "issuer registry",
@@ -268,15 +269,15 @@ describe("signatures", () => {
           d.anchor.eventId = "4294967298";
         },
         "event-mismatch",
-        "/proof/eip712/message/eventId",
+        "/proof/0/eip712/message/eventId",
       ],
       [
         "message event",
         (d) => {
-          d.proof.eip712.message.eventId = "4294967298";
+          d.proof[0].eip712.message.eventId = "4294967298";
         },
         "event-mismatch",
-        "/proof/eip712/message/eventId",
+        "/proof/0/eip712/message/eventId",
       ],
       [
         "achievement event",
@@ -300,28 +301,28 @@ describe("signatures", () => {
           d.validUntil = "2029-01-01T00:00:00Z";
         },
         "valid-until-mismatch",
-        "/proof/eip712/message/validUntil",
+        "/proof/0/eip712/message/validUntil",
       ],
       [
         "batch size",
         (d) => {
-          d.proof.eip712.message.batchSize = 2;
+          d.proof[0].eip712.message.batchSize = 2;
         },
         "batch-size-mismatch",
-        "/proof/eip712/message/batchSize",
+        "/proof/0/eip712/message/batchSize",
       ],
       [
         "commitment",
         (d) => {
-          d.proof.eip712.message.commitment = `0x${"00".repeat(32)}`;
+          d.proof[0].eip712.message.commitment = `0x${"00".repeat(32)}`;
         },
         "commitment-mismatch",
-        "/proof/eip712/message/commitment",
+        "/proof/0/eip712/message/commitment",
       ],
       [
         "types",
         (d) => {
-          d.proof.eip712.types.IssueRequest[0].type = "bytes";
+          d.proof[0].eip712.types.IssueRequest[0].type = "bytes";
         },
         "malformed-proof",
         "/proof",
@@ -362,7 +363,7 @@ describe("signatures", () => {
       const many = Array.from({ length: 1000 }, (_, i) => freshDocument(`Deltagare ${i}`));
       const signed = await signBatch(buildBatch(many), { account, deadline: DEADLINE });
       expect(signed.size).to.equal(1000);
-      for (const credential of signed.credentials) expect(credential.proof).to.equal(signed.proof);
+      for (const credential of signed.credentials) expect(credential.proof[0]).to.equal(signed.proof);
       expect(signed.proof.eip712.message).to.deep.include({
         commitment: signed.root,
         batchSize: 1000,
@@ -418,7 +419,7 @@ describe("signatures", () => {
         ],
         [
           (d) => {
-            d.proof.eip712.message.holder = HOLDER;
+            d.proof[0].eip712.message.holder = HOLDER;
           },
           "holder-on-batch",
         ],

@@ -55,6 +55,8 @@ export type BuildParams = Anchorage & {
   id?: string;
   validFrom?: Date;
   validUntil?: string;
+  /** VC 2.0 `description` of the credential (VC-API). */
+  description?: string;
   now?: () => Date;
 };
 
@@ -72,6 +74,7 @@ export function buildCredential(params: BuildParams): { id: string; document: Un
     salt: pooledSalt,
     ...(params.validFrom ? { validFrom: params.validFrom } : {}),
     ...(params.validUntil ? { validUntil: params.validUntil } : {}),
+    ...(params.description ? { description: params.description } : {}),
     ...(params.now ? { now: params.now } : {}),
   };
   const document =

@@ -19,6 +19,10 @@ export type AttendeeInput = {
   holder?: string | undefined;
   /** ISO date-time after which the credential expires. */
   validUntil?: string | undefined;
+  /** When the credential becomes valid (default: now). */
+  validFrom?: Date | undefined;
+  /** VC 2.0 `description` of the credential (VC-API). */
+  description?: string | undefined;
   /** The organiser's own reference for the attendee, echoed in responses (not put in the credential). */
   reference?: string | undefined;
 };
@@ -112,7 +116,8 @@ export async function prepareCredentials(
         details: ctx.event.details as EventDetails,
         chainEventId,
         subject,
-        validFrom: now,
+        validFrom: attendee.validFrom ?? now,
+        ...(attendee.description ? { description: attendee.description } : {}),
         ...(validUntil ? { validUntil } : {}),
       });
     } catch (error) {
@@ -138,7 +143,7 @@ export async function prepareCredentials(
         created: now,
       });
       document = signed as unknown as Record<string, unknown>;
-      issueSignature = signed.proof.proofValue as Hex;
+      issueSignature = signed.proof[0].proofValue as Hex;
     }
     const token = newHolderToken();
     credentials.push({

@@ -207,12 +207,16 @@ const MATRIX: Record<RouteKey, Cell> = {
   },
   "POST /credentials/issue": {
     auth: "key",
-    // The owner's event by its service id: another organisation's key cannot issue for it.
-    expect: owned(201),
+    // The owner's event by its service id: another organisation's key cannot issue for it. (202: the worker
+    // is not running, and the request does not wait for anchoring.)
+    expect: owned(202),
     request: (f) => ({
       method: "POST",
       path: "/credentials/issue",
-      body: { credential: { credentialSubject: ATTENDEE.subject }, options: { eventId: f.eventId } },
+      body: {
+        credential: { credentialSubject: ATTENDEE.subject },
+        options: { eventId: f.eventId, anchorWaitSeconds: 0 },
+      },
     }),
   },
   "GET /holder/:token": {
@@ -320,6 +324,11 @@ const MATRIX: Record<RouteKey, Cell> = {
     }),
   },
   "GET /healthz": { auth: "public", expect: ok(200), request: () => ({ method: "GET", path: "/healthz" }) },
+  "GET /ns/credentials/:version": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/ns/credentials/v1" }),
+  },
   "GET /openapi.json": {
     auth: "public",
     expect: ok(200),

@@ -94,9 +94,12 @@ describe("delivery: JSON, share link, QR, PDF, holder link, claim voucher, soulb
   });
 
   it("GET /v1/credentials/:id carries the signed, anchored credential with its Merkle proof", () => {
-    const doc = anchored.credential as { proof: { proofValue: string }; anchor: { batch: { root: string } } };
+    const doc = anchored.credential as {
+      proof: [{ proofValue: string }];
+      anchor: { batch: { root: string } };
+    };
     expect(checkIntegrity(doc).ok).to.equal(true);
-    expect(doc.proof.proofValue).to.match(/^0x[0-9a-f]{130}$/);
+    expect(doc.proof[0].proofValue).to.match(/^0x[0-9a-f]{130}$/);
     expect(doc.anchor.batch.root).to.equal(anchored.batch!.root);
   });
 
@@ -276,11 +279,11 @@ describe("delivery: JSON, share link, QR, PDF, holder link, claim voucher, soulb
       201,
     );
     const doc = issued.credential as {
-      proof: { eip712: { message: { holder: string; batchSize: number } } };
+      proof: [{ eip712: { message: { holder: string; batchSize: number } } }];
       credentialSubject: { id: string };
     };
-    expect(doc.proof.eip712.message.holder).to.equal(holder.address);
-    expect(doc.proof.eip712.message.batchSize).to.equal(0);
+    expect(doc.proof[0].eip712.message.holder).to.equal(holder.address);
+    expect(doc.proof[0].eip712.message.batchSize).to.equal(0);
     expect(doc.credentialSubject.id).to.equal(`did:pkh:eip155:${h.deployment.chainId}:${holder.address}`);
     await h.worker.runOnce();
     const after = await expectJson<Resource>(await h.call("GET", `/v1/credentials/${issued.id}`), 200);

@@ -123,12 +123,13 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
         validUntil: "2030-01-01T00:00:00Z",
         credentialSubject: { name: NAME, email: EMAIL },
       },
-      options: { eventId: f.eventId, holder: HOLDER },
+      options: { eventId: f.eventId, holder: HOLDER, anchorWaitSeconds: 0 },
     }),
   },
   "POST /credentials/verify": { public: true, body: (f) => ({ verifiableCredential: f.document }) },
   "POST /presentations/verify": { public: true, body: presentation },
   "GET /healthz": { public: true },
+  "GET /ns/credentials/:version": { public: true },
   "GET /openapi.json": { public: true },
   "GET /docs": { public: true },
   "GET /verify": { public: true },
@@ -418,6 +419,7 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
     return pattern
       .replace(":id", params.id ?? route.id?.(f) ?? "")
       .replace(":link", f.revokeLinkToken)
+      .replace(":version", params.id ?? "v1")
       .replace(":token", params.token ?? (pattern.startsWith("/v/") ? f.linkToken : f.holderToken));
   }
 

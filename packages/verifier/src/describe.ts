@@ -2,7 +2,7 @@
 // label, in Swedish or English. Dates and times are shown in Swedish time (Europe/Stockholm), numbers in the
 // language's own style ("7,5 hp"). The web page, the CLI and the report all use this one description.
 
-import type { Credential } from "@intyg/credential";
+import { ATTENDANCE_ACHIEVEMENT_TYPE, achievementSkills, type Credential } from "@intyg/credential";
 import { cachedIntl, formatTime, memoFormat } from "./messages";
 import type { Lang } from "./types";
 
@@ -119,8 +119,8 @@ const RESULTS: Record<Lang, Record<string, string>> = {
 };
 
 const KINDS: Record<Lang, Record<string, string>> = {
-  en: { Attendance: "Attendance", Course: "Training" },
-  sv: { Attendance: "Närvaro", Course: "Utbildning" },
+  en: { [ATTENDANCE_ACHIEVEMENT_TYPE]: "Attendance", Course: "Training" },
+  sv: { [ATTENDANCE_ACHIEVEMENT_TYPE]: "Närvaro", Course: "Utbildning" },
 };
 
 const LOCALE: Record<Lang, string> = { sv: "sv-SE", en: "en-GB" };
@@ -204,7 +204,7 @@ export function describeCredential(
   add("role", subject.role ? ROLES[lang][subject.role] : undefined);
   add("team", subject.team);
   const partNames = new Map(
-    achievement.achievementType === "Attendance"
+    achievement.achievementType === ATTENDANCE_ACHIEVEMENT_TYPE
       ? (achievement.parts ?? []).map((part) => [
           part.id,
           part.date ? `${part.name} (${formatDate(lang, part.date)})` : part.name,
@@ -216,7 +216,7 @@ export function describeCredential(
   add("result", subject.result ? subject.result.map((r) => resultText(lang, r)).join("; ") : undefined);
   add("email", subject.email);
   add("birthDate", subject.birthDate ? formatDate(lang, subject.birthDate) : undefined);
-  add("identifier", subject.identifier?.map((i) => i.identityType).join(", "));
+  // Hashed identifiers (Open Badges' IdentityObject, always hashed here) say nothing to a reader: not shown.
   add("id", subject.id);
   if (chain.hiddenClaims)
     add(
@@ -230,7 +230,7 @@ export function describeCredential(
   add("achievement", achievement.name);
   add("kind", KINDS[lang][achievement.achievementType]);
   let when: string | undefined;
-  if (achievement.achievementType === "Attendance") {
+  if (achievement.achievementType === ATTENDANCE_ACHIEVEMENT_TYPE) {
     when = formatDateRange(lang, achievement.startDate, achievement.endDate);
     add("dates", when);
     add("location", achievement.location);
@@ -238,17 +238,15 @@ export function describeCredential(
     add("parts", parts.length > 0 ? list(lang, parts) : undefined);
   } else {
     add("hours", achievement.hours === undefined ? undefined : hoursText(lang, achievement.hours));
-    add("credits", achievement.credits === undefined ? undefined : creditsText(lang, achievement.credits));
-    add("learningOutcomes", achievement.learningOutcomes?.join("; "));
     add(
-      "skills",
-      achievement.skills
-        ? list(
-            lang,
-            achievement.skills.map((s) => s.name),
-          )
-        : undefined,
+      "credits",
+      achievement.creditsAvailable === undefined
+        ? undefined
+        : creditsText(lang, achievement.creditsAvailable),
     );
+    add("learningOutcomes", achievement.learningOutcomes?.join("; "));
+    const skills = achievementSkills(achievement).map((s) => s.name);
+    add("skills", skills.length > 0 ? list(lang, skills) : undefined);
     add("assessment", achievement.assessment);
   }
   add("description", achievement.description);
@@ -279,7 +277,9 @@ function sentence(
   if (achievement.achievementType === "Course") {
     const size = [
       achievement.hours === undefined ? undefined : hoursText(lang, achievement.hours),
-      achievement.credits === undefined ? undefined : creditsText(lang, achievement.credits),
+      achievement.creditsAvailable === undefined
+        ? undefined
+        : creditsText(lang, achievement.creditsAvailable),
     ].filter((x): x is string => Boolean(x));
     const result = subject.result?.map((r) => resultText(lang, r)).join("; ");
     const detail = [

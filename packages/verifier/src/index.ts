@@ -27,6 +27,7 @@ export {
   PRESENTATION_PERSONAL_SIGN_PROOF,
   type PresentationPayload,
   presentationDomain,
+  presentationHash,
   presentationMessage,
   presentationTypedData,
   presentationTypes,
@@ -69,5 +70,11 @@ export {
   type TrustSource,
   type VerificationReport,
 } from "./types";
-export { createVcApiVerifier, type VcApiVerificationResult, type VcApiVerifier } from "./vcapi";
+export {
+  createVcApiVerifier,
+  PROBLEM_TYPE_BASE,
+  type VcApiProblemDetail,
+  type VcApiVerificationResult,
+  type VcApiVerifier,
+} from "./vcapi";
 export { verifyCredential, verifyCredentials } from "./verify";

@@ -101,7 +101,7 @@ async function checkSignatureCached(
   credential: Credential,
   cache: SignerCache,
 ): Promise<SignatureCheckResult> {
-  const { proofValue, verificationMethod, eip712 } = credential.proof;
+  const { proofValue, verificationMethod, eip712 } = credential.proof[0];
   const key = `${proofValue}|${verificationMethod}|${JSON.stringify(eip712)}`;
   let results = signatureResults.get(cache);
   if (!results) {
@@ -172,7 +172,9 @@ export async function prepareCredential(
     checks.fail("format", "is-presentation", "format.is-presentation");
     return prepared;
   }
-  const proofType = isPlainObject(doc.proof) ? doc.proof.type : undefined;
+  // A set of one proof (OB 3.0's array form); a lone object is read too, to name its type in the verdict.
+  const proof = Array.isArray(doc.proof) ? doc.proof[0] : doc.proof;
+  const proofType = isPlainObject(proof) ? proof.type : undefined;
   if (proofType !== undefined && proofType !== PROOF_TYPE) {
     checks.fail("format", "unknown-proof-type", "format.unknown-proof", {
       type: typeof proofType === "string" ? proofType.slice(0, 80) : typeof proofType,
@@ -250,7 +252,7 @@ export async function prepareCredential(
     validUntil: binding.validUntil,
     signer: signature.signer,
     tokenHolder: binding.holder,
-    signedAt: unixSeconds(credential.proof.created),
+    signedAt: unixSeconds(credential.proof[0].created),
   };
   prepared.summary.issuer = { ...prepared.summary.issuer, organisationId: binding.organisationId };
   return prepared;

@@ -1,16 +1,20 @@
 // Presentations: a holder shows a credential by signing, with the wallet the credential names, the
-// verifier's challenge and domain and the credential's id — by EIP-712 typed data or by personal_sign. A
-// presentation made for another challenge (a replay) or another domain (a foreign verifier) fails.
+// verifier's challenge and domain and the canonical hash of the whole presentation (every property but the
+// signature itself) — by EIP-712 typed data or by personal_sign. So any VC 2.0 envelope (more contexts and
+// types, an id, a holder object, other properties) can be presented, and nothing the holder did not sign can
+// be added. A presentation made for another challenge (a replay) or another domain (a foreign verifier) fails.
 
-import { type Credential, isIsoDateTime } from "@intyg/credential";
+import { type Credential, canonicalJson, isIsoDateTime } from "@intyg/credential";
 import {
   type Address,
   getAddress,
   type Hex,
   isAddressEqual,
+  keccak256,
   type LocalAccount,
   recoverMessageAddress,
   recoverTypedDataAddress,
+  stringToBytes,
   zeroAddress,
 } from "viem";
 import { chainQueries, historyQueries, runChainChecks } from "./chain-checks";
@@ -32,12 +36,26 @@ export const presentationTypes = {
   Presentation: [
     { name: "challenge", type: "string" },
     { name: "domain", type: "string" },
-    { name: "credentials", type: "string[]" },
+    { name: "presentationHash", type: "bytes32" },
   ],
 } as const;
 
-/** What a holder signs. */
-export type PresentationPayload = { challenge: string; domain: string; credentials: readonly string[] };
+/** What a holder signs: the challenge and domain, and the hash of the presentation ({@link presentationHash}). */
+export type PresentationPayload = { challenge: string; domain: string; presentationHash: Hex };
+
+/**
+ * The hash a holder signs: `keccak256(utf8(JCS(presentation)))` of the presentation with its proof, less the
+ * proof's `proofValue`. It covers the envelope, every credential and the proof's own properties.
+ */
+export function presentationHash(presentation: Record<string, unknown>): Hex {
+  const { proof, ...rest } = presentation;
+  const unsigned = isPlainObject(proof)
+    ? (({ proofValue: _proofValue, ...members }) => members)(proof)
+    : proof;
+  return keccak256(
+    stringToBytes(canonicalJson(unsigned === undefined ? rest : { ...rest, proof: unsigned })),
+  );
+}
 
 /** The typed data of a presentation (for `signTypedData`). */
 export function presentationTypedData(payload: PresentationPayload) {
@@ -45,7 +63,11 @@ export function presentationTypedData(payload: PresentationPayload) {
     domain: presentationDomain,
     types: presentationTypes,
     primaryType: "Presentation" as const,
-    message: { challenge: payload.challenge, domain: payload.domain, credentials: [...payload.credentials] },
+    message: {
+      challenge: payload.challenge,
+      domain: payload.domain,
+      presentationHash: payload.presentationHash,
+    },
   };
 }
 
@@ -54,15 +76,17 @@ export function presentationMessage(payload: PresentationPayload): string {
   return JSON.stringify({
     challenge: payload.challenge,
     domain: payload.domain,
-    credentials: [...payload.credentials],
+    presentationHash: payload.presentationHash,
   });
 }
 
 export type VerifiablePresentation = {
-  "@context": string[];
+  "@context": (string | Record<string, unknown>)[];
+  id?: string;
   type: string[];
-  holder: string;
+  holder: string | { id: string; [key: string]: unknown };
   verifiableCredential: unknown[];
+  [key: string]: unknown;
   proof: {
     type: typeof PRESENTATION_EIP712_PROOF | typeof PRESENTATION_PERSONAL_SIGN_PROOF;
     created: string;
@@ -85,6 +109,11 @@ export type CreatePresentationParameters = {
   /** The chain id in the holder's did:pkh (default the credential's). */
   chainId?: number;
   created?: Date;
+  /**
+   * More of the envelope, all of it signed: further contexts (after the VC 2.0 one) and types, an id, other
+   * properties. `holder` as an object must keep the wallet's did:pkh as its `id`.
+   */
+  envelope?: Record<string, unknown>;
 };
 
 /** The did:pkh of a wallet. */
@@ -111,28 +140,29 @@ export async function createPresentation(
   parameters: CreatePresentationParameters,
 ): Promise<VerifiablePresentation> {
   const { credential, account, challenge, domain } = parameters;
-  const payload = { challenge, domain, credentials: [credential.id] };
   const method = parameters.method ?? "eip712";
-  const proofValue =
-    method === "eip712"
-      ? await account.signTypedData(presentationTypedData(payload))
-      : await account.signMessage({ message: presentationMessage(payload) });
   const did = holderDid(parameters.chainId ?? credential.anchor.chainId, account.address);
-  return {
-    "@context": ["https://www.w3.org/ns/credentials/v2"],
+  const unsigned = {
+    "@context": [PRESENTATION_CONTEXT],
     type: ["VerifiablePresentation"],
     holder: did,
+    ...parameters.envelope,
     verifiableCredential: [credential],
     proof: {
       type: method === "eip712" ? PRESENTATION_EIP712_PROOF : PRESENTATION_PERSONAL_SIGN_PROOF,
       created: (parameters.created ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-      proofPurpose: "authentication",
+      proofPurpose: "authentication" as const,
       verificationMethod: `${did}#blockchainAccountId`,
       challenge,
       domain,
-      proofValue,
     },
   };
+  const payload = { challenge, domain, presentationHash: presentationHash(unsigned) };
+  const proofValue =
+    method === "eip712"
+      ? await account.signTypedData(presentationTypedData(payload))
+      : await account.signMessage({ message: presentationMessage(payload) });
+  return { ...unsigned, proof: { ...unsigned.proof, proofValue } } as VerifiablePresentation;
 }
 
 export type VerifyPresentationOptions = VerifyOptions & {
@@ -148,82 +178,77 @@ const SIGNATURE = /^0x[0-9a-f]{130}$/;
 const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 const PRESENTATION_CONTEXT = "https://www.w3.org/ns/credentials/v2";
-const PRESENTATION_KEYS = ["@context", "type", "holder", "verifiableCredential", "proof"];
-const PROOF_KEYS = [
-  "type",
-  "created",
-  "proofPurpose",
-  "verificationMethod",
-  "challenge",
-  "domain",
-  "proofValue",
-];
 const HOLDER_DID = /^did:pkh:eip155:[1-9][0-9]{0,15}:0x[0-9a-fA-F]{40}$/;
 
-type EnvelopeProblem = "unknown-property" | "context" | "type" | "holder" | "created" | "purpose" | "method";
+type EnvelopeProblem = "context" | "type" | "holder" | "created" | "purpose" | "method";
 
 const ENVELOPE_TEXT: Record<Lang, Record<EnvelopeProblem, string>> = {
   en: {
-    "unknown-property": "a property that is not part of a presentation",
-    context: `the context must be ["${PRESENTATION_CONTEXT}"]`,
-    type: `the type must be ["VerifiablePresentation"]`,
-    holder: "the holder must be the did:pkh of a wallet",
+    context: `the first context must be "${PRESENTATION_CONTEXT}", and every context a URL or an object`,
+    type: `the type must include "VerifiablePresentation"`,
+    holder: "the holder (or its id) must be the did:pkh of a wallet",
     created: "the creation time must be a UTC date-time",
     purpose: `the proof purpose must be "authentication"`,
     method: "the verification method must be the holder's #blockchainAccountId",
   },
   sv: {
-    "unknown-property": "en egenskap som inte hör till en presentation",
-    context: `kontexten ska vara ["${PRESENTATION_CONTEXT}"]`,
-    type: `typen ska vara ["VerifiablePresentation"]`,
-    holder: "innehavaren ska vara en plånboks did:pkh",
+    context: `den första kontexten ska vara "${PRESENTATION_CONTEXT}", och varje kontext en URL eller ett objekt`,
+    type: `typen ska innehålla "VerifiablePresentation"`,
+    holder: "innehavaren (eller dess id) ska vara en plånboks did:pkh",
     created: "tidpunkten ska vara ett datum och en tid i UTC",
     purpose: `bevisets syfte ska vara "authentication"`,
     method: "verifieringsmetoden ska vara innehavarens #blockchainAccountId",
   },
 };
 
+/** The holder's id: `holder` itself, or the `id` of a holder object (VC 2.0 allows both). */
+function holderIdOf(holder: unknown): unknown {
+  return isPlainObject(holder) ? holder.id : holder;
+}
+
 /**
- * What is wrong with the envelope of a presentation (everything but the credential, and the proof's type,
- * challenge, domain and signature, which the holder check reads), or undefined. Nothing here is signed by the
- * holder, so nothing may be there that the verifier does not check: no unknown properties, a `holder` that is
- * a wallet's did:pkh, and a verification method that is that wallet's. Only `proof.created` is informative.
+ * What is wrong with the envelope of a presentation as VC 2.0 defines it, or undefined. Any other property
+ * may be there: the holder's signature covers the whole presentation, so nothing can be added unsigned. The
+ * holder must be a wallet's did:pkh and the verification method that wallet's.
  */
 function envelopeProblem(
   doc: Record<string, unknown>,
   proof: Record<string, unknown>,
 ): { path: string; problem: EnvelopeProblem } | undefined {
-  const unknown = Object.keys(doc).find((key) => !PRESENTATION_KEYS.includes(key));
-  if (unknown !== undefined) return { path: `/${unknown.slice(0, 80)}`, problem: "unknown-property" };
   const context = doc["@context"];
-  if (!Array.isArray(context) || context.length !== 1 || context[0] !== PRESENTATION_CONTEXT)
+  if (
+    !Array.isArray(context) ||
+    context[0] !== PRESENTATION_CONTEXT ||
+    !context.every((entry) => typeof entry === "string" || isPlainObject(entry))
+  )
     return { path: "/@context", problem: "context" };
   const type = doc.type;
-  if (!Array.isArray(type) || type.length !== 1 || type[0] !== "VerifiablePresentation")
-    return { path: "/type", problem: "type" };
   if (
-    typeof doc.holder !== "string" ||
-    !HOLDER_DID.test(doc.holder) ||
-    addressOfDid(doc.holder) === undefined
+    !(
+      type === "VerifiablePresentation" ||
+      (Array.isArray(type) && type.includes("VerifiablePresentation"))
+    ) ||
+    (Array.isArray(type) && !type.every((entry) => typeof entry === "string"))
   )
-    return { path: "/holder", problem: "holder" };
-  const unknownProof = Object.keys(proof).find((key) => !PROOF_KEYS.includes(key));
-  if (unknownProof !== undefined)
-    return { path: `/proof/${unknownProof.slice(0, 80)}`, problem: "unknown-property" };
+    return { path: "/type", problem: "type" };
+  const holder = holderIdOf(doc.holder);
+  if (typeof holder !== "string" || !HOLDER_DID.test(holder) || addressOfDid(holder) === undefined)
+    return { path: isPlainObject(doc.holder) ? "/holder/id" : "/holder", problem: "holder" };
   if (typeof proof.created !== "string" || !isIsoDateTime(proof.created))
     return { path: "/proof/created", problem: "created" };
   if (proof.proofPurpose !== "authentication") return { path: "/proof/proofPurpose", problem: "purpose" };
-  if (proof.verificationMethod !== `${doc.holder}#blockchainAccountId`)
+  if (proof.verificationMethod !== `${holder}#blockchainAccountId`)
     return { path: "/proof/verificationMethod", problem: "method" };
   return undefined;
 }
 
 async function holderCheck(
   prepared: PreparedCredential,
+  presentation: Record<string, unknown>,
   proof: Record<string, unknown>,
-  holderId: unknown,
   options: VerifyPresentationOptions,
 ): Promise<Address | undefined> {
+  const holderId = holderIdOf(presentation.holder);
   const { checks, credential, target } = prepared;
   if (!checks.ready("holder") || !credential) return undefined;
   if (!options.challenge || !options.domain) {
@@ -263,7 +288,8 @@ async function holderCheck(
     });
     return undefined;
   }
-  const payload = { challenge, domain, credentials: [credential.id] };
+  // The signature covers the whole presentation: a changed or added property anywhere recovers another signer.
+  const payload = { challenge, domain, presentationHash: presentationHash(presentation) };
   let signer: Address;
   try {
     signer =
@@ -361,7 +387,7 @@ export async function verifyPresentation(
   });
   let holder: Address | undefined;
   try {
-    holder = await holderCheck(prepared, doc.proof, doc.holder, options);
+    holder = await holderCheck(prepared, doc, doc.proof, options);
   } catch {
     prepared.checks.fail("holder", "invalid-signature", "holder.signature");
   }

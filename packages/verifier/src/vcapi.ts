@@ -4,13 +4,33 @@
 // presentation the challenge and domain it is checked against.
 
 import { isPlainObject } from "./input";
+import { CHECK_NAMES } from "./messages";
 import type { VerifyOptions } from "./options";
 import { verifyPresentation } from "./presentation";
-import type { Lang, VerificationReport } from "./types";
+import type { Check, Lang, VerificationReport } from "./types";
 import { verifyCredential } from "./verify";
 
-/** A report with the VC-API's `errors` and `warnings` (the messages of failed checks, and notes). */
-export type VcApiVerificationResult = VerificationReport & { errors: string[]; warnings: string[] };
+/** The namespace of the problem types: `<this>#<check>.<code>`, e.g. `…#revocation.revoked`. */
+export const PROBLEM_TYPE_BASE = "https://intyg.se/ns/problems";
+
+/**
+ * A VC-API problem detail (RFC 9457 members): `type` and `title` are stable English, `detail` is the check's
+ * message in the report's language, `code` and `check` the machine-readable reason and check.
+ */
+export type VcApiProblemDetail = {
+  type: string;
+  title: string;
+  detail: string;
+  check: Check["id"];
+  code: string;
+  lang: Lang;
+};
+
+/** A report with the VC-API's `problemDetails` (one per failed check) and `warnings` (e.g. an offline snapshot). */
+export type VcApiVerificationResult = VerificationReport & {
+  problemDetails: VcApiProblemDetail[];
+  warnings: VcApiProblemDetail[];
+};
 
 export type VcApiVerifier = {
   verifyCredential(input: {
@@ -33,13 +53,36 @@ function requestOptions(options: unknown): { lang?: Lang; challenge?: string; do
   };
 }
 
+function problemOf(check: Pick<Check, "id" | "code" | "message">, lang: Lang): VcApiProblemDetail {
+  return {
+    type: `${PROBLEM_TYPE_BASE}#${check.id}.${check.code}`,
+    title: `${CHECK_NAMES.en[check.id]} check failed (${check.code})`,
+    detail: check.message,
+    check: check.id,
+    code: check.code,
+    lang,
+  };
+}
+
 function withErrors(report: VerificationReport): VcApiVerificationResult {
+  const note = report.chain?.note;
   return {
     ...report,
-    errors: report.checks
+    problemDetails: report.checks
       .filter((check) => check.status === "failed")
-      .map((check) => `${check.id}: ${check.message}`),
-    warnings: report.chain?.note ? [report.chain.note] : [],
+      .map((check) => problemOf(check, report.lang)),
+    warnings: note
+      ? [
+          {
+            type: `${PROBLEM_TYPE_BASE}#anchor.offline-snapshot`,
+            title: "Verified against a recorded registry snapshot, not a live node",
+            detail: note,
+            check: "anchor",
+            code: "offline-snapshot",
+            lang: report.lang,
+          },
+        ]
+      : [],
   };
 }
 

@@ -82,7 +82,7 @@ describe("verification against a real chain", function () {
     expect(reports[0]!.credential!.kind).to.equal("training");
     expect(reports[1]!.credential!.batch?.size).to.equal(3);
     expect(reports[4]!.credential!.hiddenClaims).to.equal(4);
-    expect(reports[4]!.credential!.subject?.map((c) => c.path)).to.deep.equal(["name"]);
+    expect(reports[4]!.credential!.subject?.map((c) => c.path)).to.deep.equal(["name", "identifier"]);
   });
 
   it("does not trust a registry that only the credential names, unless told to", async () => {

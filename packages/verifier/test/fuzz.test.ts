@@ -256,9 +256,11 @@ describe("fuzzing: generated hostile documents through every verify entry point"
               ? vcapi.verifyCredential(body as never)
               : vcapi.verifyPresentation(body as never),
           );
-          const { errors, warnings, ...report } = result;
+          const { problemDetails, warnings, ...report } = result;
           expectReport(report, kind);
-          expect(errors).to.have.length(report.checks.filter((check) => check.status === "failed").length);
+          expect(problemDetails).to.have.length(
+            report.checks.filter((check) => check.status === "failed").length,
+          );
           expect(warnings).to.be.an("array");
         }
         expectNoPollution();

@@ -24,15 +24,16 @@ type Case = "a single credential" | "a credential of a batch" | "a presentation 
 /**
  * The mutations that still verify, and why.
  * - `created` of a proof is informative: the issuer's EIP-712 request has no time in it (the issuance time a
- *   verifier reports is the anchoring block's), and the holder's signature covers only the challenge, the
- *   domain and the credential id.
+ *   verifier reports is the anchoring block's). A presentation has none: the holder's signature covers the
+ *   canonical hash of the whole presentation, both proofs' creation times included.
  * (The issuer proof's `verificationMethod` names the key that must recover from the signature; a spelling of
  * its address with a broken EIP-55 checksum is refused by the schema, as for every other address field.)
  */
 const UNCOMMITTED: Record<Case, string[]> = {
-  "a single credential": ["/proof/created flip"],
-  "a credential of a batch": ["/proof/created flip"],
-  "a presentation with hidden claims": ["/verifiableCredential/0/proof/created flip", "/proof/created flip"],
+  "a single credential": ["/proof/0/created flip"],
+  "a credential of a batch": ["/proof/0/created flip"],
+  // The holder signs the whole presentation (its canonical hash), the proofs' creation times included.
+  "a presentation with hidden claims": [],
 };
 
 const ALL_KINDS: MutationKind[] = [
@@ -51,6 +52,8 @@ const ALL_KINDS: MutationKind[] = [
 function guards(pointer: string, presentation: boolean): string[] {
   let rest = pointer;
   if (presentation) {
+    // The credential's only unsigned field is still covered by the holder's signature of the whole presentation.
+    if (rest === "/verifiableCredential/0/proof/0/created") return ["format", "holder"];
     if (!rest.startsWith("/verifiableCredential/0/")) {
       // The envelope (holder, challenge, domain, signature), or the credential list itself.
       return rest.startsWith("/verifiableCredential") ? ["format"] : ["format", "holder"];
@@ -171,10 +174,12 @@ describe("mutation: every change to a signed or committed field fails", function
       expect(salts.length).to.be.greaterThan(5);
       for (const [label, reason] of salts) expect(reason, label).to.equal("integrity:root-mismatch");
       expect(reasons.get(`${prefix}/commitment/root flip`)).to.equal("integrity:root-mismatch");
-      expect(reasons.get(`${prefix}/proof/proofValue flip`)).to.match(
+      expect(reasons.get(`${prefix}/proof/0/proofValue flip`)).to.match(
         /^signature:(signer-mismatch|invalid-signature)$/,
       );
-      expect(reasons.get(`${prefix}/proof/eip712/message/eventId flip`)).to.equal("signature:event-mismatch");
+      expect(reasons.get(`${prefix}/proof/0/eip712/message/eventId flip`)).to.equal(
+        "signature:event-mismatch",
+      );
       expect(reasons.get(`${prefix}/anchor/chainId flip`)).to.equal("signature:chain-mismatch");
       expect(reasons.get(`${prefix}/credentialSubject/name flip`)).to.equal("integrity:root-mismatch");
       expect(reasons.get(`${prefix}/credentialSubject/achievement/name flip`)).to.equal(
@@ -190,7 +195,7 @@ describe("mutation: every change to a signed or committed field fails", function
         expect(reasons.get(`${prefix}/credentialSubject/partsAttended reverse`)).to.equal(
           "integrity:root-mismatch",
         );
-        expect(reasons.get(`${prefix}/proof/eip712/message/commitment flip`)).to.equal(
+        expect(reasons.get(`${prefix}/proof/0/eip712/message/commitment flip`)).to.equal(
           "signature:commitment-mismatch",
         );
       }
@@ -218,9 +223,9 @@ describe("mutation: every change to a signed or committed field fails", function
     });
   }
 
-  it("the proofs' created times are not signed: any date verifies, and the reported issuance time is the block's", async () => {
+  it("the issuer proof's created time is not signed (the block's time is reported); a presentation signs both", async () => {
     const single = clone(documents["a single credential"] as Credential);
-    single.proof.created = "2001-01-01T00:00:00Z";
+    single.proof[0].created = "2001-01-01T00:00:00Z";
     const [report] = await verifyCredentials([single], { rpcUrl: fx.rpcUrl, registry: fx.registry });
     expect(report!.verified).to.equal(true);
     const anchoredAt = results["a single credential"].baseline.credential?.anchoredAt;
@@ -234,6 +239,10 @@ describe("mutation: every change to a signed or committed field fails", function
       challenge,
       domain,
     });
-    expect(presented.verified).to.equal(true);
+    expect(presented.verified).to.equal(false);
+    expect(presented.checks.find((check) => check.id === "holder")).to.include({
+      status: "failed",
+      code: "invalid-signature",
+    });
   });
 });

@@ -5,11 +5,15 @@ import {
   createPresentation,
   createVcApiVerifier,
   holderDid,
+  presentationHash,
   presentationTypedData,
   verifyCredentials,
   verifyPresentation,
 } from "../src";
 import { account, clone, createFixture, type Fixture } from "./fixture";
+
+// biome-ignore lint/suspicious/noExplicitAny: tests edit presentations as free JSON
+type Json = any;
 
 /** The order of secp256k1. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -112,7 +116,7 @@ describe("presentations: holder binding", function () {
     expect(ok.verified).to.equal(true);
     expect(ok.trust).to.deep.include({ source: "server", registry: fx.registry, chainId: fx.chainId });
     expect(ok.trust.message).to.match(/chosen by this site's own configuration/);
-    expect(ok.errors).to.deep.equal([]);
+    expect(ok.problemDetails).to.deep.equal([]);
     expect(ok.lang).to.equal("en");
     const presentation = await createPresentation({ credential, account: holder, challenge, domain });
     const vp = await vcapi.verifyPresentation({
@@ -122,7 +126,23 @@ describe("presentations: holder binding", function () {
     expect(vp.verified).to.equal(true);
     const replay = await vcapi.verifyPresentation({ presentation, options: { challenge: "other", domain } });
     expect(replay.verified).to.equal(false);
-    expect(replay.errors[0]).to.match(/^holder: /);
+    // VC-API problem details: a stable English type and title, the localised text as detail.
+    expect(replay.problemDetails[0]).to.deep.include({
+      type: "https://intyg.se/ns/problems#holder.challenge-mismatch",
+      title: "Holder check failed (challenge-mismatch)",
+      check: "holder",
+      code: "challenge-mismatch",
+      lang: "sv",
+    });
+    expect(replay.problemDetails[0]!.detail).to.equal(
+      replay.checks.find((check) => check.id === "holder")!.message,
+    );
+    const replayEn = await vcapi.verifyPresentation({
+      presentation,
+      options: { challenge: "other", domain, lang: "en" },
+    });
+    expect(replayEn.problemDetails[0]!.type).to.equal(replay.problemDetails[0]!.type);
+    expect(replayEn.problemDetails[0]!.detail).to.not.equal(replay.problemDetails[0]!.detail);
     const sneaky = await vcapi.verifyCredential({
       verifiableCredential: credential,
       options: { registry: "0x000000000000000000000000000000000000dEaD", rpcUrl: "http://127.0.0.1:9" },
@@ -152,6 +172,54 @@ describe("presentations: holder binding", function () {
     expect((await verifyPresentation(credential, { challenge, domain })).checks[0]!.code).to.equal(
       "not-a-presentation",
     );
+  });
+
+  it("accepts any VC 2.0 envelope the holder signed, and nothing added after signing", async () => {
+    const credential = await fx.issue({ subject: { id: holderDid(31337, holder.address) } });
+    const options = { rpcUrl: fx.rpcUrl, registry: fx.registry, challenge, domain, lang: "en" as const };
+    const did = holderDid(31337, holder.address);
+    const rich = await createPresentation({
+      credential,
+      account: holder,
+      challenge,
+      domain,
+      envelope: {
+        "@context": [
+          "https://www.w3.org/ns/credentials/v2",
+          "https://example.org/ctx/v1",
+          { note: "urn:x:note" },
+        ],
+        id: "urn:uuid:6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+        type: ["VerifiablePresentation", "ExamplePresentation"],
+        holder: { id: did, type: "Wallet" },
+        note: "signed along with everything else",
+      },
+    });
+    const report = await verifyPresentation(rich, options);
+    expect(report.verified, JSON.stringify(report.checks)).to.equal(true);
+    expect(report.holder).to.equal(holder.address);
+    // Anything changed or added after signing, anywhere, is not the holder's: the signature no longer holds.
+    const changes: [string, (vp: Json) => void][] = [
+      ["an added property", (vp) => (vp.extra = "x")],
+      ["a changed id", (vp) => (vp.id = "urn:uuid:00000000-0000-4000-8000-000000000000")],
+      ["an added type", (vp) => vp.type.push("Other")],
+      ["an added context", (vp) => vp["@context"].push("https://example.org/other")],
+      ["a changed holder property", (vp) => (vp.holder.type = "Other")],
+      ["an added proof property", (vp) => (vp.proof.nonce = "1")],
+      ["a changed creation time", (vp) => (vp.proof.created = "2001-01-01T00:00:00Z")],
+      [
+        "a changed credential's proof time",
+        (vp) => (vp.verifiableCredential[0].proof[0].created = "2001-01-01T00:00:00Z"),
+      ],
+    ];
+    for (const [label, change] of changes) {
+      const changed = clone(rich) as Json;
+      change(changed);
+      expect(holderCheck(await verifyPresentation(changed, options)), label).to.include({
+        status: "failed",
+        code: "invalid-signature",
+      });
+    }
   });
 
   it("fails a presentation whose holder is not the wallet that signed it", async () => {
@@ -184,7 +252,7 @@ describe("presentations: holder binding", function () {
     const genuine = await createPresentation({ credential, account: holder, challenge, domain });
     const malleated = malleate(genuine.proof.proofValue);
     // The malleated copy is a valid signature by the same wallet: only the verifier's rule refuses it.
-    const payload = { challenge, domain, credentials: [credential.id] };
+    const payload = { challenge, domain, presentationHash: presentationHash(genuine) };
     expect(
       await recoverTypedDataAddress({ ...presentationTypedData(payload), signature: malleated }),
     ).to.equal(holder.address);

@@ -7,7 +7,7 @@ import { anchorSchema } from "./anchor";
 import { commitmentSchema } from "./commitment";
 import { issuerProfileSchema } from "./issuer";
 import { dateTimeSchema, textSchema, uuidUrnSchema } from "./primitives";
-import { proofSchema } from "./proof";
+import { proofSetSchema } from "./proof";
 import { subjectSchema } from "./subject";
 
 const bodyShape = {
@@ -19,6 +19,8 @@ const bodyShape = {
   id: uuidUrnSchema,
   type: z.tuple([z.literal(CREDENTIAL_TYPE[0]), z.literal(CREDENTIAL_TYPE[1])]),
   name: textSchema(300),
+  /** VC 2.0's description of the credential itself (the achievement has its own). */
+  description: textSchema(5000).optional(),
   issuer: issuerProfileSchema,
   validFrom: dateTimeSchema,
   validUntil: dateTimeSchema.optional(),
@@ -52,6 +54,6 @@ export type UnsignedCredential = z.infer<typeof unsignedCredentialSchema>;
 
 /** A signed and anchored credential, or a disclosed copy of one. */
 export const credentialSchema = z
-  .strictObject({ ...bodyShape, commitment: commitmentSchema, proof: proofSchema, anchor: anchorSchema })
+  .strictObject({ ...bodyShape, commitment: commitmentSchema, proof: proofSetSchema, anchor: anchorSchema })
   .superRefine(checkValidity);
 export type Credential = z.infer<typeof credentialSchema>;

@@ -76,3 +76,10 @@ export const proofSchema = z.strictObject({
   }),
 });
 export type CredentialProof = z.infer<typeof proofSchema>;
+
+/**
+ * A credential's `proof`: a set of exactly one proof, written as an array (Open Badges 3.0's schema requires
+ * the array form, which VC 2.0 allows).
+ */
+export const proofSetSchema = z.tuple([proofSchema]);
+export type CredentialProofSet = z.infer<typeof proofSetSchema>;

@@ -2,6 +2,7 @@
 // Every property is one claim; all but `type` and `achievement` may be hidden by the holder.
 
 import { z } from "zod";
+import { ATTENDANCE_ACHIEVEMENT_TYPE } from "../constants";
 import { achievementSchema } from "./achievement";
 import { dateSchema, textSchema } from "./primitives";
 
@@ -31,20 +32,50 @@ export const resultSchema = z
   });
 export type Result = z.infer<typeof resultSchema>;
 
-/** An Open Badges `IdentityObject`: an identifier of the subject (e.g. an employee number). */
+/** Open Badges' identifier types, and `ext:`-prefixed extensions. */
+const IDENTITY_TYPES = [
+  "name",
+  "sourcedId",
+  "systemId",
+  "productId",
+  "userName",
+  "accountId",
+  "emailAddress",
+  "nationalIdentityNumber",
+  "isbn",
+  "issn",
+  "lisSourcedId",
+  "oneRosterSourcedId",
+  "sisSourcedId",
+  "ltiContextId",
+  "ltiDeploymentId",
+  "ltiToolId",
+  "ltiPlatformId",
+  "ltiUserId",
+  "identifier",
+] as const;
+
+/**
+ * An Open Badges `IdentityObject`: an identifier of the subject, always hashed (`sha256$<hex>` of the value
+ * with its salt appended), since it is never hidden. The builder's own, for a holder without a wallet, hashes
+ * the e-mail (or the name) salted with that claim's commitment salt, which is absent from any copy that hides
+ * the claim: only the holder's own copy lets someone who knows the e-mail check it.
+ */
 export const identityObjectSchema = z.strictObject({
   type: z.literal("IdentityObject"),
-  identityType: textSchema(100),
-  identityHash: textSchema(500),
-  hashed: z.boolean(),
+  identityType: z.union([z.enum(IDENTITY_TYPES), z.string().regex(/^ext:[A-Za-z0-9._-]{1,100}$/)]),
+  identityHash: z.string().regex(/^sha256\$[0-9a-f]{64}$/, { message: "Not sha256$<hex>" }),
+  hashed: z.literal(true),
   salt: textSchema(200).optional(),
 });
 export type IdentityObject = z.infer<typeof identityObjectSchema>;
 
 /** The attendee's own claims (everything of `credentialSubject` except `type` and `achievement`). */
 export const subjectClaimsShape = {
-  /** The holder's identifier, e.g. a `did:pkh` of a wallet. */
-  id: textSchema(300).optional(),
+  /** The holder's identifier, e.g. a `did:pkh` of a wallet: a URL (an absolute IRI), as VC 2.0 requires. */
+  id: textSchema(300)
+    .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/, { message: "Must be a URL, e.g. a did" })
+    .optional(),
   name: textSchema(300).optional(),
   email: z.email({ pattern: z.regexes.unicodeEmail }).max(320).optional(),
   birthDate: dateSchema.optional(),
@@ -53,8 +84,8 @@ export const subjectClaimsShape = {
   role: z.enum(SUBJECT_ROLES).optional(),
   /** The hackathon team, for a hackathon team member. */
   team: textSchema(300).optional(),
-  /** Ids of the achievement's parts that were attended. */
-  partsAttended: z.array(textSchema(300)).min(1).max(200).optional(),
+  /** Ids (URLs) of the achievement's parts that were attended. */
+  partsAttended: z.array(textSchema(1200)).min(1).max(200).optional(),
   result: z.array(resultSchema).min(1).max(50).optional(),
   identifier: z.array(identityObjectSchema).min(1).max(20).optional(),
 };
@@ -67,9 +98,15 @@ export const subjectSchema = z
     ...subjectClaimsShape,
   })
   .superRefine((subject, ctx) => {
+    // Open Badges: a subject is identified by its id (a wallet's did) or by an identifier.
+    if (subject.id === undefined && subject.identifier === undefined) {
+      ctx.addIssue({ code: "custom", path: ["identifier"], message: "Needs an id or an identifier" });
+    }
     if (subject.partsAttended === undefined) return;
     const parts =
-      subject.achievement.achievementType === "Attendance" ? (subject.achievement.parts ?? []) : [];
+      subject.achievement.achievementType === ATTENDANCE_ACHIEVEMENT_TYPE
+        ? (subject.achievement.parts ?? [])
+        : [];
     const known = new Set(parts.map((part) => part.id));
     const seen = new Set<string>();
     for (const [i, id] of subject.partsAttended.entries()) {

@@ -28,7 +28,7 @@ type Doc = {
     partsAttended?: string[];
     result?: { value?: string; status?: string }[];
     achievement?: {
-      achievementType?: "Attendance" | "Course";
+      achievementType?: "ext:Attendance" | "Course";
       name?: string;
       description?: string;
       startDate?: string;
@@ -36,8 +36,9 @@ type Doc = {
       location?: string;
       parts?: { id: string; name: string }[];
       hours?: number;
-      credits?: number;
+      creditsAvailable?: number;
       learningOutcomes?: string[];
+      alignment?: { targetName: string }[];
       skills?: { name: string }[];
       assessment?: string;
     };
@@ -304,8 +305,8 @@ export async function certificatePdf(input: CertificateInput): Promise<Uint8Arra
   await field(t("organisation"), subject.organisation);
   const scope = [
     achievement.hours !== undefined ? t("hours", { n: numberText(achievement.hours, lang) }) : undefined,
-    achievement.credits !== undefined
-      ? t("credits", { n: numberText(achievement.credits, lang) })
+    achievement.creditsAvailable !== undefined
+      ? t("credits", { n: numberText(achievement.creditsAvailable, lang) })
       : undefined,
   ].filter(Boolean);
   await field(t("scope"), scope.join(", "));
@@ -316,7 +317,11 @@ export async function certificatePdf(input: CertificateInput): Promise<Uint8Arra
   });
   await field(t("result"), results.join("; "));
   await field(t("assessment"), achievement.assessment);
-  await field(t("skills"), achievement.skills?.map((s) => s.name).join(", "));
+  const skills = [
+    ...(achievement.alignment ?? []).map((a) => a.targetName),
+    ...(achievement.skills ?? []).map((s) => s.name),
+  ];
+  await field(t("skills"), skills.length > 0 ? skills.join(", ") : undefined);
   if (achievement.learningOutcomes?.length) {
     await line(`${t("outcomes")}:`, 10.5, 400, INK, 3);
     for (const outcome of achievement.learningOutcomes.slice(0, 6))

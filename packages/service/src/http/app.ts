@@ -7,6 +7,7 @@ import type { AppDeps, AppEnv } from "./context";
 import { docsHtml } from "./docs";
 import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "./middleware";
 import { errorHandler, notFoundHandler, validationHook } from "./problem";
+import { contextRoutes } from "./routes/contexts";
 import { credentialRoutes } from "./routes/credentials";
 import { eventRoutes } from "./routes/events";
 import { holderRoutes } from "./routes/holder";
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", verificationLinkRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));
   app.route("/", systemRoutes(deps));
+  app.route("/", contextRoutes(deps));
   app.route("/", verifyRpcRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

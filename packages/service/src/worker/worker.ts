@@ -314,9 +314,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     const wait = replacing({ credential: credential.id }, (hash) =>
       store.anchoring.markSingleReplaced(credential.id, hash),
     );
-    let document = credential.document as { proof?: { eip712?: { message?: IssueRequestMessage } } } | null;
+    let document = credential.document as { proof?: { eip712?: { message?: IssueRequestMessage } }[] } | null;
     let signature = credential.issueSignature;
-    let message = document?.proof?.eip712?.message;
+    let message = document?.proof?.[0]?.eip712?.message;
     const organisationId = message ? organisationOfEvent(message.eventId) : await ownOrganisation();
     /** Marks the credential anchored only if its record is the one signed; otherwise failed, with an alert. */
     const checkedAnchored = async (txHash: Hex | null) => {
@@ -357,7 +357,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
         holder: credential.holderAddress,
         created: clock.now(),
       });
-      signature = resigned.proof.proofValue as Hex;
+      signature = resigned.proof[0].proofValue as Hex;
       await store.anchoring.updateSingleProof(
         credential.id,
         resigned as unknown as Record<string, unknown>,
@@ -365,7 +365,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
         deadline,
       );
       document = resigned as typeof document;
-      message = resigned.proof.eip712.message;
+      message = resigned.proof[0].eip712.message;
     }
     let hash: Hex;
     let recorded: Hex | null = null;

@@ -213,15 +213,16 @@ type Subject = {
   result?: { value?: string; status?: string }[];
   identifier?: { identityType: string }[];
   achievement?: {
-    achievementType?: "Attendance" | "Course";
+    achievementType?: "ext:Attendance" | "Course";
     name?: string;
     startDate?: string;
     endDate?: string;
     location?: string;
     parts?: { id: string; name: string }[];
     hours?: number;
-    credits?: number;
+    creditsAvailable?: number;
     learningOutcomes?: string[];
+    alignment?: { targetName: string }[];
     skills?: { name: string }[];
     assessment?: string;
   };
@@ -380,10 +381,14 @@ function renderFacts(credential: Credential): void {
     add(facts, label(key), claimText(key, subject));
   }
   if (achievement.hours !== undefined) add(facts, t("hours"), number(achievement.hours));
-  if (achievement.credits !== undefined)
-    add(facts, t("credits"), t("creditsValue", { n: number(achievement.credits) }));
+  if (achievement.creditsAvailable !== undefined)
+    add(facts, t("credits"), t("creditsValue", { n: number(achievement.creditsAvailable) }));
   add(facts, t("assessment"), achievement.assessment ?? "");
-  add(facts, t("skills"), (achievement.skills ?? []).map((s) => s.name).join(", "));
+  const skills = [
+    ...(achievement.alignment ?? []).map((a) => a.targetName),
+    ...(achievement.skills ?? []).map((s) => s.name),
+  ];
+  add(facts, t("skills"), skills.join(", "));
   add(facts, t("outcomes"), (achievement.learningOutcomes ?? []).join("; "));
   add(facts, t("issuer"), credential.issuer?.name ?? "");
   add(facts, t("issued"), date(credential.validFrom));

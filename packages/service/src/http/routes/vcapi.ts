@@ -1,40 +1,80 @@
 // W3C CCG VC-API: POST /credentials/issue (organiser-authenticated), and the verify routes, which the verifier
-// package will answer through `deps.verifier` (501 until it is wired).
+// package answers through `deps.verifier` (501 until it is wired).
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { addressSchema, dateTimeSchema, parseEventUrn, subjectClaimsShape } from "@intyg/credential";
+import { addressSchema, organisationUrn, parseEventUrn, subjectClaimsShape } from "@intyg/credential";
 import { isAddressEqual } from "viem";
-import { BadRequestError, NotFoundError, NotImplementedError, UnprocessableError } from "../../errors";
+import {
+  BadRequestError,
+  NotFoundError,
+  NotImplementedError,
+  ProblemError,
+  UnprocessableError,
+} from "../../errors";
+import { issuerParams } from "../../format";
 import { prepareCredentials } from "../../issuance";
 import type { AppDeps, AppEnv } from "../context";
 import { type RateLimiter, rateLimitByApiKey, requireApiKey } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
+import { honourRequest } from "../vcapi/request";
+
+/** The longest an issue request waits for its credential to be anchored (a caller may ask for less). */
+export const MAX_ANCHOR_WAIT_SECONDS = 30;
+const DEFAULT_ANCHOR_WAIT_SECONDS = 15;
 
 const IssueRequestSchema = z
   .strictObject({
-    credential: z.strictObject({
-      "@context": z.array(z.string()).optional(),
-      type: z.array(z.string()).optional(),
-      issuer: z.union([z.string(), z.object({ id: z.string() }).passthrough()]).optional(),
-      validFrom: dateTimeSchema.optional(),
-      validUntil: dateTimeSchema.optional(),
-      credentialSubject: z.strictObject({
-        ...subjectClaimsShape,
-        achievement: z
-          .object({
-            id: z.string().openapi({ description: "urn:intyg:event:<chainId>:<registry>:<eventId>" }),
-          })
-          .passthrough()
+    credential: z
+      .object({
+        "@context": z
+          .union([z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1)])
           .optional(),
+        type: z.union([z.string(), z.array(z.string())]).optional(),
+        issuer: z.union([z.string(), z.object({ id: z.string() }).passthrough()]).optional(),
+        name: z.string().optional(),
+        validFrom: z.string().optional().openapi({ description: "RFC 3339, any offset; issued in UTC" }),
+        validUntil: z.string().optional().openapi({ description: "RFC 3339, any offset; issued in UTC" }),
+        credentialSubject: z
+          .strictObject({
+            type: z
+              .union([z.literal("AchievementSubject"), z.tuple([z.literal("AchievementSubject")])])
+              .optional(),
+            ...subjectClaimsShape,
+            achievement: z
+              .strictObject({
+                id: z.string().openapi({ description: "urn:intyg:event:<chainId>:<registry>:<eventId>" }),
+                type: z.union([z.literal("Achievement"), z.tuple([z.literal("Achievement")])]).optional(),
+              })
+              .optional()
+              .openapi({
+                description: "Names the event; its other properties are the event's, registered on chain",
+              }),
+          })
+          .refine((subject) => Object.keys(subject).some((key) => key !== "type" && key !== "achievement"), {
+            message: "The subject has no claims: give at least one (name, email, id…)",
+          }),
+      })
+      .passthrough()
+      .openapi({
+        description:
+          "A VC 2.0 credential to issue. Any other property (id, credentialStatus, credentialSchema, evidence, termsOfUse, refreshService, relatedResource…) is refused with 422 naming it, never dropped.",
       }),
-    }),
     options: z
       .strictObject({
         eventId: z
           .uuid()
           .optional()
-          .openapi({ description: "The service's event id (instead of the achievement URN)" }),
+          .openapi({ description: "The service's event id (instead of credentialSubject.achievement.id)" }),
         holder: addressSchema.optional().openapi({ description: "A wallet that receives a soulbound token" }),
+        anchorWaitSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_ANCHOR_WAIT_SECONDS)
+          .optional()
+          .openapi({
+            description: `How long to wait for anchoring before answering 202 (default ${DEFAULT_ANCHOR_WAIT_SECONDS}, at most ${MAX_ANCHOR_WAIT_SECONDS})`,
+          }),
       })
       .optional(),
   })
@@ -43,6 +83,16 @@ const IssueRequestSchema = z
 const IssueResponseSchema = z
   .object({ verifiableCredential: z.record(z.string(), z.unknown()) })
   .openapi("VcApiIssueResponse");
+
+const IssuePendingSchema = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    statusUrl: z.string().openapi({ description: "GET it (organiser API) until the status is anchored" }),
+  })
+  .openapi("VcApiIssuePending");
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const VerifyResponseSchema = z.record(z.string(), z.unknown()).openapi("VcApiVerifyResponse");
 
@@ -58,15 +108,19 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
       tags: ["VC-API"],
       summary: "Issue a credential (VC-API)",
       description:
-        "Takes the subject's claims and the event (options.eventId or credentialSubject.achievement.id) and returns the signed credential at once; it is anchored on chain on its own (issueSigned) shortly after.",
+        "Takes a VC 2.0 credential (`credential`) and `options`. The event is `credentialSubject.achievement.id` (its Intyg URN) or `options.eventId`. Every requested property is honoured or refused with 422 naming it; date-times may carry any offset and are issued in UTC. Answers 201 with the credential once it is anchored (so it verifies), waiting up to `options.anchorWaitSeconds`; otherwise 202 with the credential's status URL.",
       security: [{ bearerAuth: [] }],
       request: { body: { required: true, content: { "application/json": { schema: IssueRequestSchema } } } },
       responses: {
         201: {
-          description: "The signed credential",
+          description: "The signed and anchored credential",
           content: { "application/json": { schema: IssueResponseSchema } },
         },
-        ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429),
+        202: {
+          description: "Signed, not yet anchored within the wait: poll the status URL",
+          content: { "application/json": { schema: IssuePendingSchema } },
+        },
+        ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 503),
       },
     }),
     async (c) => {
@@ -85,7 +139,13 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
       if (!options?.eventId && !urn)
         throw new BadRequestError("Name the event: options.eventId or credentialSubject.achievement.id");
       if (!event) throw new NotFoundError("event");
-      const { achievement: _achievement, ...subject } = credential.credentialSubject;
+      const honoured = honourRequest(credential as Record<string, unknown>, {
+        issuerId: organisationUrn(deps.chain.chainId, deps.chain.registry, organisation.chainOrganisationId),
+        issuer: { type: ["Profile"], ...issuerParams(organisation) },
+        name: String((event.details as { name?: unknown }).name ?? ""),
+        now: deps.clock.now(),
+      });
+      const { achievement: _achievement, type: _type, ...subject } = credential.credentialSubject;
       const { credentials, items } = await prepareCredentials(
         {
           anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
@@ -100,7 +160,9 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
           {
             subject,
             ...(options?.holder ? { holder: options.holder } : {}),
-            ...(credential.validUntil ? { validUntil: credential.validUntil } : {}),
+            ...(honoured.validUntil ? { validUntil: honoured.validUntil } : {}),
+            ...(honoured.validFrom ? { validFrom: honoured.validFrom } : {}),
+            ...(honoured.description ? { description: honoured.description } : {}),
           },
         ],
         { pathPrefix: "", forceSingle: true },
@@ -112,8 +174,25 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
         credentials,
       });
       deps.worker?.wake();
-      c.header("Location", `${config.publicUrl}/v1/credentials/${items[0]!.id}`);
-      return c.json({ verifiableCredential: credentials[0]!.document }, 201);
+      const id = items[0]!.id;
+      const statusUrl = `${config.publicUrl}/v1/credentials/${id}`;
+      c.header("Location", statusUrl);
+      // Answer with the credential only once it verifies: anchored on chain.
+      const deadline = Date.now() + 1000 * (options?.anchorWaitSeconds ?? DEFAULT_ANCHOR_WAIT_SECONDS);
+      let record = await store.credentials.get(organisation.id, id);
+      while (record?.status !== "anchored" && record?.status !== "failed" && Date.now() < deadline) {
+        await sleep(100);
+        record = await store.credentials.get(organisation.id, id);
+      }
+      if (record?.status === "anchored" && record.document) {
+        return c.json({ verifiableCredential: record.document as Record<string, unknown> }, 201);
+      }
+      if (record?.status === "failed") {
+        throw new ProblemError(503, "unavailable", "The credential could not be anchored; see its status", {
+          statusUrl,
+        });
+      }
+      return c.json({ id, status: record?.status ?? "pending", statusUrl }, 202);
     },
   );
 

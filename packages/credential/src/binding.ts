@@ -88,7 +88,10 @@ function sections(
   validated: boolean,
 ): BindingResult | { proof: CredentialProof; anchor: CredentialAnchor } {
   if (validated) {
-    return { proof: (get(doc, "proof") as CredentialProofSet)[0], anchor: get(doc, "anchor") as CredentialAnchor };
+    return {
+      proof: (get(doc, "proof") as CredentialProofSet)[0],
+      anchor: get(doc, "anchor") as CredentialAnchor,
+    };
   }
   const proofResult = proofSetSchema.safeParse(get(doc, "proof"));
   if (!proofResult.success) return fail("malformed-proof", "/proof");

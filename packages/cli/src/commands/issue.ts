@@ -107,6 +107,10 @@ export const issueCommand: CommandModule = {
         "--valid-until <date>",
         "expiry for every credential, YYYY-MM-DD (e.g. a certification to renew)",
       )
+      .option(
+        "--ignore-columns",
+        "leave out columns the file has but no attendee field names (otherwise refused)",
+      )
       .option("--dry-run", "check the file and show what would be issued; send nothing")
       .option("--wait", "wait until the credentials are anchored on chain")
       .option(

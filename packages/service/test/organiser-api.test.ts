@@ -378,5 +378,23 @@ for (const kind of STORE_KINDS) {
       const row = table.rows.find((r) => r.fields[11] === issued.id)!;
       expect(row.fields[0]).to.equal(`'=HYPERLINK("http://evil.example","klicka")`);
     });
+
+    it("filters and counts in SQL exactly as each resource says (state, standing, delivery)", async () => {
+      const all = (await list("")).items;
+      const kinds = new Set(all.map((c) => `${c.state}/${c.standing}`));
+      expect(kinds.size).to.be.at.least(4); // anchored/valid, anchored/revoked, anchored/superseded, erased/…, pending/null
+      const event = await expectJson<{ counts: Counts }>(await h.call("GET", `/v1/events/${eventId}`), 200);
+      for (const state of ["pending", "anchored", "failed", "cancelled", "erased"]) {
+        const ids = (await list(`state=${state}`)).items.map((c) => c.id);
+        expect(ids, state).to.deep.equal(all.filter((c) => c.state === state).map((c) => c.id));
+        expect(event.counts.state[state] ?? 0, state).to.equal(ids.length);
+      }
+      for (const standing of ["valid", "revoked", "superseded", "expired"]) {
+        const ids = (await list(`standing=${standing}`)).items.map((c) => c.id);
+        expect(ids, standing).to.deep.equal(all.filter((c) => c.standing === standing).map((c) => c.id));
+        expect(event.counts.standing[standing] ?? 0, standing).to.equal(ids.length);
+      }
+      expect(event.counts.standing.none ?? 0).to.equal(all.filter((c) => c.standing === null).length);
+    });
   });
 }

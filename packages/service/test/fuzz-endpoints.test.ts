@@ -93,7 +93,7 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
     multipart: () => multipart({ file: { name: "a.csv", text: SHEET }, mapping: '{"Telefon":null}' }),
   },
   "GET /v1/events/:id/export.csv": { id: (f) => f.eventId, query: ["lang", "sep", ...STATUS_MODEL] },
-  "POST /v1/events/:id/deliveries": { id: (f) => f.eventId, body: () => ({ scope: "unsent" }) },
+  "POST /v1/events/:id/deliveries": { id: (f) => f.eventId, body: () => ({ scope: "failed" }) },
   "POST /v1/credentials/:id/send": { id: (f) => f.credentialId },
   "GET /v1/credentials": { query: ["eventId", "status", ...STATUS_MODEL, ...PAGE] },
   "GET /v1/credentials/:id": { id: (f) => f.credentialId },

@@ -196,6 +196,8 @@ export function credentialRoutes(deps: AppDeps) {
       const organisation = c.get("auth").organisation;
       const old = await own(organisation, c.req.valid("param").id);
       const body = c.req.valid("json");
+      if (old.supersededBy) throw new ConflictError("The credential has already been superseded");
+      if (old.revocationStatus) throw new ConflictError("A revoked credential cannot be superseded");
       const current = subjectOf(old);
       if (!current && !body.subject)
         throw new UnprocessableError("The credential's data was erased: give the corrected subject");
@@ -205,8 +207,6 @@ export function credentialRoutes(deps: AppDeps) {
         throw new ValidationError("The corrected claims are not valid", zodIssues(checked.error, "/subject"));
       }
       if (body.preview) return c.json({ current, result: subject } as never, 200);
-      if (old.supersededBy) throw new ConflictError("The credential has already been superseded");
-      if (old.revocationStatus) throw new ConflictError("A revoked credential cannot be superseded");
       const event = await store.events.getById(old.eventId);
       if (!event) throw new NotFoundError("event");
       const validUntil =

@@ -15,6 +15,8 @@ export type CliIo = {
   stderrIsTTY?: boolean;
   /** Asks for a secret without echoing it (a terminal), or reads one line of standard input. */
   promptSecret?(question: string): Promise<string>;
+  /** Asks a question on standard error and reads one line of standard input (the answer). */
+  promptLine?(question: string): Promise<string>;
 };
 
 export function processIo(): CliIo {
@@ -31,7 +33,26 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     stderrIsTTY: process.stderr.isTTY === true,
     promptSecret: (question) => promptSecret(question),
+    promptLine: (question) => promptLine(question),
   };
+}
+
+/** Reads one line of standard input after writing `question` to standard error. */
+function promptLine(question: string): Promise<string> {
+  process.stderr.write(question);
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: process.stdin, terminal: false });
+    let answered = false;
+    lines.once("line", (line) => {
+      answered = true;
+      lines.close();
+      resolve(line.trim());
+    });
+    lines.once("close", () => {
+      if (!answered) resolve("");
+    });
+    lines.once("error", reject);
+  });
 }
 
 /** Reads one line from a terminal without echoing it; from a pipe, reads the first line of standard input. */

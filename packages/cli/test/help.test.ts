@@ -21,7 +21,13 @@ const COMMANDS = [
   ["issue"],
   ["status"],
   ["revoke"],
+  ["reissue"],
+  ["erase"],
   ["export"],
+  ["api-keys"],
+  ["api-keys", "list"],
+  ["api-keys", "create"],
+  ["api-keys", "revoke"],
 ];
 
 const ID = "3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f";

@@ -4,9 +4,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parseCsv } from "@intyg/credential";
 import { expect } from "chai";
 import { type LocalStack, startLocalStack } from "../../../scripts/local-stack";
-import { parseCsv } from "../src/organiser/csv";
 import { intyg } from "./helpers/run";
 
 describe("organiser commands against a real service", function () {
@@ -19,8 +19,16 @@ describe("organiser commands against a real service", function () {
   let course: { id: string };
   let issued: { id: string; holderUrl: string }[] = [];
 
-  const run = (args: string[], extra: { env?: Record<string, string | undefined>; secret?: string } = {}) =>
-    intyg(args, { env: { ...env, ...extra.env }, cwd, ...(extra.secret ? { secret: extra.secret } : {}) });
+  const run = (
+    args: string[],
+    extra: { env?: Record<string, string | undefined>; secret?: string; answer?: string } = {},
+  ) =>
+    intyg(args, {
+      env: { ...env, ...extra.env },
+      cwd,
+      ...(extra.secret ? { secret: extra.secret } : {}),
+      ...(extra.answer !== undefined ? { answer: extra.answer } : {}),
+    });
 
   /** Credentials of an event, straight from the service's API (not through the CLI). */
   async function credentialsOf(eventId: string): Promise<{ id: string }[]> {
@@ -170,15 +178,16 @@ describe("organiser commands against a real service", function () {
     );
     const result = await run(["issue", conference.id, "--csv", bad]);
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.include('rad 3: e-postadressen "bjorn.angstrom.example.se" saknar @');
-    expect(result.stderr).to.include('rad 4: okänd roll "kung"');
-    expect(result.stderr).to.include('rad 5: okänd del "middag"');
+    expect(result.stderr).to.include("rad 3 (E-post): e-postadressen saknar @");
+    expect(result.stderr).to.include('rad 4 (Roll): okänd roll "kung"');
+    expect(result.stderr).to.include('rad 5 (Delar): okänd del "middag"');
+    expect(result.stderr).to.not.include("bjorn.angstrom");
     expect(result.stderr).to.include("Inget har skickats");
     expect(await credentialsOf(conference.id)).to.deep.equal([]);
 
     const english = await run(["issue", conference.id, "--csv", bad, "--lang", "en"]);
     expect(english.code).to.equal(2);
-    expect(english.stderr).to.include('line 3: the e-mail address "bjorn.angstrom.example.se" has no @');
+    expect(english.stderr).to.include("line 3 (E-post): the e-mail address has no @");
     expect(await credentialsOf(conference.id)).to.deep.equal([]);
   });
 
@@ -269,7 +278,18 @@ describe("organiser commands against a real service", function () {
   it("revokes with a reason, waits for the chain, and the credential no longer verifies", async () => {
     const bad = await run(["revoke", issued[0]!.id, "--reason", "oops"]);
     expect(bad.code).to.equal(2);
-    const revoked = await run(["revoke", issued[0]!.id, "--reason", "issuedInError", "--wait"]);
+    // No one to ask and no --yes, or the question answered no: nothing is revoked.
+    const unasked = await run(["revoke", issued[0]!.id, "--reason", "issuedInError"]);
+    expect(unasked.code).to.equal(2);
+    expect(unasked.stderr).to.match(/Bekräfta med --yes/);
+    const declined = await run(["revoke", issued[0]!.id, "--reason", "issuedInError"], { answer: "n" });
+    expect(declined.code).to.equal(2);
+    expect(declined.stderr).to.match(/Återkalla intyget för .+ \(/);
+    expect(declined.stderr).to.match(/Avbrutet: inget ändrades/);
+    expect((await run(["status", issued[0]!.id, "--json"])).stdout).to.include('"standing": "valid"');
+    const revoked = await run(["revoke", issued[0]!.id, "--reason", "issuedInError", "--wait"], {
+      answer: "ja",
+    });
     expect(revoked.code, revoked.stderr).to.equal(0);
     expect(revoked.stdout).to.include(`${issued[0]!.id}: återkallat (issuedInError)`);
     const status = await run(["status", issued[0]!.id, "--lang", "en"]);
@@ -289,9 +309,15 @@ describe("organiser commands against a real service", function () {
     expect(verified.code).to.equal(1);
     expect(verified.stdout).to.match(/✖ Inte återkallat/);
 
-    const twice = await run(["revoke", issued[0]!.id, "--reason", "fraud"]);
+    const twice = await run(["revoke", issued[0]!.id, "--reason", "fraud", "--yes"]);
     expect(twice.code).to.equal(2);
     expect(twice.stderr).to.match(/already revoked/);
+
+    // The event's counts name the revoked one as revoked (it is still anchored: its document was).
+    const show = await run(["events", "show", conference.id, "--lang", "en"]);
+    expect(show.code, show.stderr).to.equal(0);
+    expect(show.stdout).to.match(/Credentials: 4 \(4 anchored\)/);
+    expect(show.stdout).to.match(/Standing: 3 valid, 1 revoked|Standing: 1 revoked, 3 valid/);
   });
 
   it("exports ids, status and links as CSV and JSON, without names or e-mail addresses", async () => {
@@ -331,6 +357,47 @@ describe("organiser commands against a real service", function () {
       "shareUrl",
     ]);
     expect(statSync(path.join(cwd, "intyg.json")).mode & 0o777).to.equal(0o600);
+  });
+
+  it("re-issues with corrections after showing the result, keeping the other claims", async () => {
+    const declined = await run(["reissue", issued[1]!.id, "--set", "name=Rättad Person"], { answer: "nej" });
+    expect(declined.code).to.equal(2);
+    expect(declined.stdout).to.match(/Efter rättelsen:\n[\s\S]*name: Rättad Person/);
+    // Declined: nothing was issued, the credential still stands.
+    expect(JSON.parse((await run(["status", issued[1]!.id, "--json"])).stdout).supersededBy).to.equal(null);
+    const before = JSON.parse((await run(["status", issued[1]!.id, "--json"])).stdout).credential
+      .credentialSubject;
+    const done = await run(
+      ["reissue", issued[1]!.id, "--set", "name=Rättad Person", "--unset", "birthDate", "--yes", "--json"],
+      {},
+    );
+    expect(done.code, done.stderr).to.equal(0);
+    const created = JSON.parse(done.stdout);
+    const subject = created.credential.credentialSubject;
+    expect(subject.name).to.equal("Rättad Person");
+    expect(subject.organisation).to.equal(before.organisation);
+    expect(subject.email).to.equal(before.email);
+    expect(subject).to.not.have.property("birthDate");
+    expect((await run(["reissue", issued[1]!.id, "--set", "shoe=42", "--yes"])).code).to.equal(2);
+  });
+
+  it("erases after explaining what erasure means", async () => {
+    const erased = await run(["erase", issued[2]!.id], { answer: "ja" });
+    expect(erased.code, erased.stderr).to.equal(0);
+    expect(erased.stderr).to.match(/hashvärden finns kvar/);
+    expect(erased.stdout).to.match(/raderat/);
+  });
+
+  it("creates, lists and revokes API keys", async () => {
+    const created = await run(["api-keys", "create", "registrering", "--role", "issuer", "--json"]);
+    expect(created.code, created.stderr).to.equal(0);
+    const key = JSON.parse(created.stdout);
+    expect(key.secret).to.match(/^intyg_/);
+    const list = await run(["api-keys", "list"]);
+    expect(list.stdout).to.include(key.id).and.include("registrering").and.not.include(key.secret);
+    const revoked = await run(["api-keys", "revoke", key.id, "--yes"]);
+    expect(revoked.code, revoked.stderr).to.equal(0);
+    expect((await run(["api-keys", "list", "--lang", "en"])).stdout).to.match(/revoked .* registrering/);
   });
 
   it("issues course credentials with an expiry for everyone", async () => {

@@ -1,5 +1,38 @@
 // @intyg/credential: the Intyg credential format. This is the package's only barrel.
 
+// Attendee spreadsheets (CSV reading and the checks of an attendee list), for the CLI and the service
+export {
+  type CsvRecord,
+  type CsvSyntaxError,
+  type CsvTable,
+  csvField,
+  decodeCsvBytes,
+  detectSeparator,
+  formatCsv,
+  parseCsv,
+  parseCsvText,
+} from "./attendees/csv";
+export {
+  ATTENDEE_FIELDS,
+  type Attendee,
+  type AttendeeField,
+  type AttendeeList,
+  type AttendeeRow,
+  type ColumnChoice,
+  type ColumnMapping,
+  csvSheet,
+  formatRowErrors,
+  type IssuanceTarget,
+  type Lang,
+  MAX_ROWS,
+  parseExpiry,
+  type ReadOptions,
+  type RowError,
+  readAttendees,
+  readAttendeeTable,
+  type SheetTable,
+  suggestField,
+} from "./attendees/read";
 export {
   type AnchoredCredential,
   type Batch,
@@ -216,6 +249,18 @@ export {
   signBatch,
   signCredential,
 } from "./sign";
+// The status model of an issued credential (service, CLI and organiser app)
+export {
+  CREDENTIAL_STANDINGS,
+  CREDENTIAL_STATES,
+  type CredentialStanding,
+  type CredentialState,
+  credentialStandingSchema,
+  credentialStateSchema,
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  deliveryStatusSchema,
+} from "./status";
 export { isIsoDate, isIsoDateTime, isoToUnixSeconds, toIsoSeconds } from "./time";
 export {
   type EventUrnParts,

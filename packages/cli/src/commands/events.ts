@@ -255,18 +255,45 @@ export const eventsCommand: CommandModule = {
           for (const child of children)
             lines.push(`  ${child.id}  ${eventDates(child).padEnd(23)}  ${child.details.name}`);
         }
-        const counts = Object.entries(event.credentials ?? {}).filter(([, n]) => n > 0);
-        lines.push(
-          `${tr(lang, "Intyg", "Credentials")}: ${
-            counts.length
-              ? counts.map(([status, n]) => `${n} ${status}`).join(", ")
-              : tr(lang, "inga", "none")
-          }`,
-        );
+        lines.push(...countLines(lang, event));
         io.stdout(`${lines.join("\n")}\n`);
         context.setExitCode(EXIT.ok);
       });
   },
 };
+
+/** The credentials of an event in the status model: by state, by standing, by e-mail delivery. */
+export function countLines(lang: Lang, event: EventResource): string[] {
+  const counts = event.counts;
+  if (!counts || counts.total === 0)
+    return [`${tr(lang, "Intyg", "Credentials")}: ${tr(lang, "inga", "none")}`];
+  const words: Record<string, [string, string]> = {
+    pending: ["väntar på förankring", "waiting to be anchored"],
+    anchored: ["förankrade", "anchored"],
+    failed: ["misslyckades", "failed"],
+    cancelled: ["avbrutna", "cancelled"],
+    erased: ["raderade", "erased"],
+    valid: ["giltiga", "valid"],
+    revoked: ["återkallade", "revoked"],
+    superseded: ["ersatta", "superseded"],
+    expired: ["utgångna", "expired"],
+    none: ["ännu okänt", "not known yet"],
+    queued: ["i kö", "queued"],
+    sending: ["skickas", "sending"],
+    sent: ["skickade", "sent"],
+  };
+  const list = (record: Record<string, number>, skipNone = false) =>
+    Object.entries(record)
+      .filter(([key, n]) => n > 0 && !(skipNone && key === "none"))
+      .map(([key, n]) => `${n} ${words[key] ? tr(lang, ...words[key]) : key}`)
+      .join(", ");
+  const lines = [
+    `${tr(lang, "Intyg", "Credentials")}: ${counts.total} (${list(counts.state)})`,
+    `${tr(lang, "Giltighet", "Standing")}: ${list(counts.standing) || "–"}`,
+  ];
+  const mail = list(counts.delivery, true);
+  if (mail) lines.push(`${tr(lang, "E-post", "E-mail")}: ${mail}`);
+  return lines;
+}
 
 export { describeEvent };

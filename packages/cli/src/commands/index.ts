@@ -1,12 +1,15 @@
 // The subcommands of `intyg`, in the order --help lists them.
 
 import type { CommandModule } from "../command";
+import { apiKeysCommand } from "./api-keys";
 import { coursesCommand } from "./courses";
+import { eraseCommand } from "./erase";
 import { eventsCommand } from "./events";
 import { exportCommand } from "./export";
 import { issueCommand } from "./issue";
 import { loginCommand } from "./login";
 import { logoutCommand } from "./logout";
+import { reissueCommand } from "./reissue";
 import { revokeCommand } from "./revoke";
 import { snapshotCommand } from "./snapshot";
 import { statusCommand } from "./status";
@@ -22,5 +25,8 @@ export const COMMANDS: readonly CommandModule[] = [
   issueCommand,
   statusCommand,
   revokeCommand,
+  reissueCommand,
+  eraseCommand,
   exportCommand,
+  apiKeysCommand,
 ];

@@ -7,11 +7,13 @@ import { CliError, EXIT } from "../errors";
 import type { CredentialResource } from "../organiser/api";
 import {
   checkId,
+  confirm,
   connect,
   credentialStatusLabel,
   type Lang,
   langOption,
   printJson,
+  statusModelLabel,
   tr,
 } from "../organiser/common";
 
@@ -30,6 +32,7 @@ export const revokeCommand: CommandModule = {
       .argument("<credentialId>", "the credential's id")
       .addOption(new Option("--reason <reason>", "why it is revoked").choices(REASONS).makeOptionMandatory())
       .option("--wait", "wait until the revocation is confirmed on chain")
+      .option("--yes", "do not ask for confirmation")
       .option("--json", "print the credential as JSON")
       .addOption(langOption(io))
       .addHelpText(
@@ -39,46 +42,69 @@ export const revokeCommand: CommandModule = {
           "was withdrawn), keyCompromise (the signing key leaked), fraud, other.\n" +
           "A credential not yet anchored is cancelled at once; an anchored one is revoked on chain by the service,\n" +
           "after which every verifier reports it as revoked. A revocation cannot be undone.\n" +
+          "Shows the holder's name and asks for confirmation (--yes: do not ask).\n" +
           "\nExample:\n  intyg revoke 9b2c… --reason issuedInError --wait\n",
       )
-      .action(async (id: string, flags: { reason: string; wait?: boolean; json?: boolean; lang: Lang }) => {
-        const { lang } = flags;
-        const client = await connect(io);
-        let credential = await client.revoke(checkId("credentialId", id), flags.reason);
-        if (flags.wait) {
-          const deadline = Date.now() + 300_000;
-          while (credential.revocation?.status === "requested") {
-            if (Date.now() > deadline) {
+      .action(
+        async (
+          id: string,
+          flags: { reason: string; wait?: boolean; json?: boolean; yes?: boolean; lang: Lang },
+        ) => {
+          const { lang } = flags;
+          const client = await connect(io);
+          const current = await client.credential(checkId("credentialId", id));
+          const who =
+            current.attendee?.name ?? tr(lang, "(namn saknas eller raderat)", "(no name, or erased)");
+          await confirm(
+            io,
+            lang,
+            tr(
+              lang,
+              `Återkalla intyget för ${who} (${current.id}, ${statusModelLabel(lang, current)}) med orsaken ${flags.reason}? Det går inte att ångra.`,
+              `Revoke the credential of ${who} (${current.id}, ${statusModelLabel(lang, current)}) with the reason ${flags.reason}? This cannot be undone.`,
+            ),
+            flags.yes,
+          );
+          let credential = await client.revoke(current.id, flags.reason);
+          if (flags.wait) {
+            const deadline = Date.now() + 300_000;
+            while (credential.revocation?.status === "requested") {
+              if (Date.now() > deadline) {
+                throw new CliError(
+                  tr(
+                    lang,
+                    "Återkallelsen bekräftades inte i tid",
+                    "The revocation was not confirmed in time",
+                  ),
+                  EXIT.failure,
+                );
+              }
+              await sleep(300);
+              credential = await client.credential(credential.id);
+            }
+            if (credential.revocation?.status === "failed") {
               throw new CliError(
-                tr(lang, "Återkallelsen bekräftades inte i tid", "The revocation was not confirmed in time"),
+                tr(lang, "Återkallelsen misslyckades i kedjan", "The revocation failed on chain"),
                 EXIT.failure,
               );
             }
-            await sleep(300);
-            credential = await client.credential(credential.id);
           }
-          if (credential.revocation?.status === "failed") {
-            throw new CliError(
-              tr(lang, "Återkallelsen misslyckades i kedjan", "The revocation failed on chain"),
-              EXIT.failure,
-            );
+          if (flags.json) printJson(io, withoutDocument(credential));
+          else {
+            io.stdout(`${credential.id}: ${credentialStatusLabel(lang, credential)}\n`);
+            if (credential.revocation?.status === "requested") {
+              io.stdout(
+                tr(
+                  lang,
+                  "Tjänsten återkallar intyget i kedjan inom kort (`intyg status` visar när det är bekräftat).\n",
+                  "The service revokes it on chain shortly (`intyg status` shows when it is confirmed).\n",
+                ),
+              );
+            }
           }
-        }
-        if (flags.json) printJson(io, withoutDocument(credential));
-        else {
-          io.stdout(`${credential.id}: ${credentialStatusLabel(lang, credential)}\n`);
-          if (credential.revocation?.status === "requested") {
-            io.stdout(
-              tr(
-                lang,
-                "Tjänsten återkallar intyget i kedjan inom kort (`intyg status` visar när det är bekräftat).\n",
-                "The service revokes it on chain shortly (`intyg status` shows when it is confirmed).\n",
-              ),
-            );
-          }
-        }
-        context.setExitCode(EXIT.ok);
-      });
+          context.setExitCode(EXIT.ok);
+        },
+      );
   },
 };
 

@@ -2,6 +2,7 @@
 // RFC 9457 problem+json; they become a CliError whose message is the problem's title and detail, with exit
 // code 2 when the service refused the input (4xx) and 1 when it failed or could not be reached.
 
+import type { CredentialStanding, CredentialState, DeliveryStatus } from "@intyg/credential";
 import { CliError, EXIT } from "../errors";
 
 export type Session = { url: string; apiKey: string; source: string };
@@ -45,6 +46,13 @@ export type EventResource = {
   };
   children?: string[];
   credentials?: Record<string, number>;
+  /** Credentials by state, standing (`none`: not known yet) and e-mail delivery. */
+  counts?: {
+    total: number;
+    state: Record<string, number>;
+    standing: Record<string, number>;
+    delivery: Record<string, number>;
+  };
   createdAt: string;
 };
 
@@ -72,6 +80,12 @@ export type CredentialResource = {
   id: string;
   eventId: string;
   mode: "batch" | "single";
+  /** The status model (see @intyg/credential): what became of the document, and whether it counts. */
+  state: CredentialState;
+  standing: CredentialStanding | null;
+  delivery: { status: DeliveryStatus; attempts: number; lastError: string | null; sentAt: string | null };
+  /** The organiser's view of the holder; null once erased. */
+  attendee: { name: string | null; email: string | null; reference: string | null } | null;
   status: "pending" | "sending" | "anchored" | "cancelled" | "failed";
   commitment: string;
   holder: string | null;
@@ -92,6 +106,15 @@ export type CredentialResource = {
   links: Record<string, string>;
   credential?: Record<string, unknown> | null;
   createdAt: string;
+};
+
+export type ApiKeyResource = {
+  id: string;
+  name: string;
+  role: "admin" | "issuer";
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
 };
 
 export type Organisation = {
@@ -238,6 +261,37 @@ export class ServiceClient {
 
   eventCredentials(eventId: string, status?: string): Promise<CredentialResource[]> {
     return this.all<CredentialResource>(`/v1/events/${encodeURIComponent(eventId)}/credentials`, { status });
+  }
+
+  async reissue(
+    id: string,
+    body: { subject: Record<string, unknown>; preview?: boolean; reason?: string },
+  ): Promise<
+    { current: Record<string, unknown> | null; result: Record<string, unknown> } & CredentialResource
+  > {
+    return (await this.request<never>("POST", `/v1/credentials/${encodeURIComponent(id)}/reissue`, { body }))
+      .body;
+  }
+
+  async erase(id: string): Promise<CredentialResource> {
+    return (await this.request<CredentialResource>("POST", `/v1/credentials/${encodeURIComponent(id)}/erase`))
+      .body;
+  }
+
+  async apiKeys(): Promise<ApiKeyResource[]> {
+    return (await this.get<{ items: ApiKeyResource[] }>("/v1/api-keys")).items;
+  }
+
+  async createApiKey(name: string, role: "admin" | "issuer"): Promise<ApiKeyResource & { secret: string }> {
+    return (
+      await this.request<ApiKeyResource & { secret: string }>("POST", "/v1/api-keys", {
+        body: { name, role },
+      })
+    ).body;
+  }
+
+  async revokeApiKey(id: string): Promise<void> {
+    await this.request("DELETE", `/v1/api-keys/${encodeURIComponent(id)}`);
   }
 
   async revoke(id: string, reason: string): Promise<CredentialResource> {

@@ -1,12 +1,12 @@
 // What the organiser commands share: the language option, the service connection, labels and date checks.
 
 import { chmod, writeFile } from "node:fs/promises";
+import type { Lang } from "@intyg/credential";
 import { isIsoDate } from "@intyg/credential";
 import { Option } from "commander";
 import { CliError } from "../errors";
 import type { CliIo } from "../io";
 import { type CredentialResource, type EventResource, ServiceClient } from "./api";
-import type { Lang } from "./attendees";
 import { resolveSession } from "./session";
 
 export type { Lang };
@@ -56,6 +56,47 @@ export function checkId(what: string, value: string): string {
     throw new CliError(`${what}: not an id (a UUID such as 3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f): ${value}`);
   }
   return value.toLowerCase();
+}
+
+/**
+ * Asks the organiser to confirm `what` (yes / ja); refused, or no one to ask (no terminal and no --yes), the
+ * command ends with exit code 2 and nothing is changed.
+ */
+export async function confirm(io: CliIo, lang: Lang, what: string, yes: boolean | undefined): Promise<void> {
+  if (yes) return;
+  if (!io.promptLine) {
+    throw new CliError(tr(lang, "Bekräfta med --yes", "Confirm with --yes"));
+  }
+  const answer = (await io.promptLine(`${what}\n${tr(lang, "Fortsätta? [j/N] ", "Continue? [y/N] ")}`))
+    .trim()
+    .toLowerCase();
+  if (!["j", "ja", "y", "yes"].includes(answer)) {
+    throw new CliError(tr(lang, "Avbrutet: inget ändrades", "Cancelled: nothing was changed"));
+  }
+}
+
+/** The status model in words: the document's state, and its standing once known. */
+export function statusModelLabel(
+  lang: Lang,
+  c: Pick<CredentialResource, "state" | "standing" | "revocation">,
+): string {
+  const state = {
+    pending: tr(lang, "väntar på förankring", "waiting to be anchored"),
+    anchored: tr(lang, "förankrat", "anchored"),
+    failed: tr(lang, "förankringen misslyckades", "anchoring failed"),
+    cancelled: tr(lang, "avbrutet", "cancelled"),
+    erased: tr(lang, "raderat", "erased"),
+  }[c.state];
+  const standing = c.standing
+    ? {
+        valid: tr(lang, "giltigt", "valid"),
+        revoked: tr(lang, "återkallat", "revoked"),
+        superseded: tr(lang, "ersatt", "superseded"),
+        expired: tr(lang, "utgånget", "expired"),
+      }[c.standing]
+    : null;
+  const reason = c.standing === "revoked" && c.revocation ? ` (${c.revocation.reason})` : "";
+  return standing ? `${state}, ${standing}${reason}` : state;
 }
 
 export function credentialStatusLabel(

@@ -3,9 +3,6 @@
 // job polled to its end, and optionally the anchoring waited for.
 
 import { createHash } from "node:crypto";
-import { CliError, EXIT } from "../errors";
-import type { CliIo } from "../io";
-import type { BulkResult, EventResource, Job, ServiceClient } from "./api";
 import {
   type Attendee,
   type AttendeeRow,
@@ -13,7 +10,10 @@ import {
   type Lang,
   parseExpiry,
   readAttendees,
-} from "./attendees";
+} from "@intyg/credential";
+import { CliError, EXIT } from "../errors";
+import type { CliIo } from "../io";
+import type { BulkResult, EventResource, Job, ServiceClient } from "./api";
 import { progressBar } from "./progress";
 
 export type IssueOptions = {
@@ -24,6 +24,8 @@ export type IssueOptions = {
   /** Default expiry for every attendee, `YYYY-MM-DD` or a UTC date-time. */
   validUntil?: string;
   dryRun?: boolean;
+  /** Leave out columns whose header names no field (otherwise the file is refused). */
+  ignoreColumns?: boolean;
   /** Wait until the service has anchored the event's credentials on chain. */
   waitAnchored?: boolean;
   lang: Lang;
@@ -174,7 +176,7 @@ export async function issueFromCsv(
       kind: event.kind,
       parts: (event.details.parts ?? []).map((p) => ({ id: p.id, name: p.name, kind: p.kind })),
     },
-    { lang },
+    { lang, ...(options.ignoreColumns ? { ignoreUnknown: true } : {}) },
   );
   for (const note of list.notes) io.stderr(`${note}\n`);
   if (list.errors.length > 0) {

@@ -13,6 +13,8 @@ export type RunOptions = {
   stdin?: string;
   /** What a hidden prompt answers (as if typed). */
   secret?: string;
+  /** What a confirmation question is answered (no answer given: there is no one to ask). */
+  answer?: string;
 };
 
 export async function intyg(args: string[], options: RunOptions): Promise<Run> {
@@ -31,6 +33,14 @@ export async function intyg(args: string[], options: RunOptions): Promise<Run> {
     cwd: options.cwd,
     stderrIsTTY: false,
     ...(options.secret !== undefined ? { promptSecret: async () => options.secret! } : {}),
+    ...(options.answer !== undefined
+      ? {
+          promptLine: async (question: string) => {
+            stderr += question;
+            return options.answer!;
+          },
+        }
+      : {}),
   };
   const code = await runProgram(["node", "intyg", ...args], io);
   return { code, stdout, stderr };

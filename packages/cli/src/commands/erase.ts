@@ -1,0 +1,63 @@
+// `intyg erase <credentialId> [--yes]`: erases the personal data of a credential (GDPR art. 17), after saying
+// what that means and asking.
+
+import type { Command } from "commander";
+import type { CommandContext, CommandModule } from "../command";
+import { EXIT } from "../errors";
+import {
+  checkId,
+  confirm,
+  connect,
+  type Lang,
+  langOption,
+  printJson,
+  statusModelLabel,
+  tr,
+} from "../organiser/common";
+
+export const eraseCommand: CommandModule = {
+  name: "erase",
+  register(program: Command, context: CommandContext) {
+    const { io } = context;
+    program
+      .command("erase")
+      .description("erase the personal data of a credential (name, e-mail, document, holder link)")
+      .argument("<credentialId>", "the credential's id")
+      .option("--yes", "do not ask for confirmation")
+      .option("--json", "print the credential as JSON")
+      .addOption(langOption(io))
+      .addHelpText(
+        "after",
+        "\nErasure deletes the stored credential, the attendee's name and e-mail address, your reference and the\n" +
+          "holder's link. Hashes stay on chain and in the service so that the credential can still be revoked;\n" +
+          "a copy the holder kept still verifies unless you revoke it. A credential not yet anchored is cancelled.\n" +
+          "It cannot be undone. Asks for confirmation (--yes: do not ask).\n",
+      )
+      .action(async (id: string, flags: { yes?: boolean; json?: boolean; lang: Lang }) => {
+        const { lang } = flags;
+        const client = await connect(io);
+        const current = await client.credential(checkId("credentialId", id));
+        const who =
+          current.attendee?.name ??
+          tr(lang, "(namn saknas eller redan raderat)", "(no name, or already erased)");
+        await confirm(
+          io,
+          lang,
+          tr(
+            lang,
+            `Radera personuppgifterna i intyget för ${who} (${current.id}, ${statusModelLabel(lang, current)})?\n` +
+              "Namn, e-postadress, dokument och intygslänk tas bort; hashvärden finns kvar så att intyget kan återkallas.\n" +
+              "En kopia som innehavaren sparat går fortfarande att verifiera om du inte också återkallar intyget. Det går inte att ångra.",
+            `Erase the personal data of the credential of ${who} (${current.id}, ${statusModelLabel(lang, current)})?\n` +
+              "The name, e-mail address, document and holder link are deleted; hashes stay so that it can still be revoked.\n" +
+              "A copy the holder kept still verifies unless you also revoke it. This cannot be undone.",
+          ),
+          flags.yes,
+        );
+        const erased = await client.erase(current.id);
+        if (flags.json) printJson(io, erased);
+        else io.stdout(`${erased.id}: ${statusModelLabel(lang, erased)}\n`);
+        context.setExitCode(EXIT.ok);
+      });
+  },
+};

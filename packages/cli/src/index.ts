@@ -1,5 +1,20 @@
 // @intyg/cli: the `intyg` program, for embedding and for adding commands. The only barrel.
 
+export {
+  type Attendee,
+  type AttendeeList,
+  type CsvRecord,
+  type CsvTable,
+  csvField,
+  formatCsv,
+  formatRowErrors,
+  type IssuanceTarget,
+  MAX_ROWS,
+  parseCsv,
+  parseExpiry,
+  type RowError,
+  readAttendees,
+} from "@intyg/credential";
 export type { CommandContext, CommandModule } from "./command";
 export { COMMANDS } from "./commands";
 export { exitCodeOf, runVerify, type VerifyFlags, verifyCommand } from "./commands/verify";
@@ -18,17 +33,6 @@ export {
   ServiceClient,
   type Session,
 } from "./organiser/api";
-export {
-  type Attendee,
-  type AttendeeList,
-  formatRowErrors,
-  type IssuanceTarget,
-  MAX_ROWS,
-  parseExpiry,
-  type RowError,
-  readAttendees,
-} from "./organiser/attendees";
-export { type CsvRecord, type CsvTable, csvField, formatCsv, parseCsv } from "./organiser/csv";
 export {
   defaultIdempotencyKey,
   type IssueOptions,

@@ -4,9 +4,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parseCsv } from "@intyg/credential";
 import { expect } from "chai";
 import { type LocalStack, startLocalStack } from "../../../scripts/local-stack";
-import { parseCsv } from "../src/organiser/csv";
 import { intyg } from "./helpers/run";
 
 describe("organiser commands against a real service", function () {

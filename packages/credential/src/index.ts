@@ -1,5 +1,37 @@
 // @intyg/credential: the Intyg credential format. This is the package's only barrel.
 
+// Attendee spreadsheets (CSV reading and the checks of an attendee list), for the CLI and the service
+export {
+  type CsvRecord,
+  type CsvSyntaxError,
+  type CsvTable,
+  csvField,
+  decodeCsvBytes,
+  detectSeparator,
+  formatCsv,
+  parseCsv,
+  parseCsvText,
+} from "./attendees/csv";
+export {
+  ATTENDEE_FIELDS,
+  type Attendee,
+  type AttendeeField,
+  type AttendeeList,
+  type AttendeeRow,
+  type ColumnChoice,
+  type ColumnMapping,
+  formatRowErrors,
+  type IssuanceTarget,
+  type Lang,
+  MAX_ROWS,
+  parseExpiry,
+  type ReadOptions,
+  type RowError,
+  readAttendees,
+  readAttendeeTable,
+  type SheetTable,
+  suggestField,
+} from "./attendees/read";
 export {
   type AnchoredCredential,
   type Batch,

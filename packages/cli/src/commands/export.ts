@@ -3,12 +3,12 @@
 // already holds: no names, e-mail addresses or documents, only ids and links.
 
 import path from "node:path";
+import { formatCsv } from "@intyg/credential";
 import { type Command, Option } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { EXIT } from "../errors";
 import type { CredentialResource } from "../organiser/api";
 import { checkId, connect, type Lang, langOption, tr, writePrivateFile } from "../organiser/common";
-import { formatCsv } from "../organiser/csv";
 
 type ExportFlags = { format?: "csv" | "json"; out?: string; lang: Lang };
 

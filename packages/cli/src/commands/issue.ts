@@ -2,6 +2,7 @@
 // bulk request. Every row is checked first; a file with any bad row sends nothing (exit 2).
 
 import path from "node:path";
+import { formatCsv } from "@intyg/credential";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
@@ -14,7 +15,6 @@ import {
   tr,
   writePrivateFile,
 } from "../organiser/common";
-import { formatCsv } from "../organiser/csv";
 import { type IssueOutcome, issueFromCsv } from "../organiser/issue";
 
 type IssueFlags = {

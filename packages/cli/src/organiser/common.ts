@@ -1,12 +1,12 @@
 // What the organiser commands share: the language option, the service connection, labels and date checks.
 
 import { chmod, writeFile } from "node:fs/promises";
+import type { Lang } from "@intyg/credential";
 import { isIsoDate } from "@intyg/credential";
 import { Option } from "commander";
 import { CliError } from "../errors";
 import type { CliIo } from "../io";
 import { type CredentialResource, type EventResource, ServiceClient } from "./api";
-import type { Lang } from "./attendees";
 import { resolveSession } from "./session";
 
 export type { Lang };

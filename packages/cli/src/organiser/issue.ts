@@ -3,9 +3,6 @@
 // job polled to its end, and optionally the anchoring waited for.
 
 import { createHash } from "node:crypto";
-import { CliError, EXIT } from "../errors";
-import type { CliIo } from "../io";
-import type { BulkResult, EventResource, Job, ServiceClient } from "./api";
 import {
   type Attendee,
   type AttendeeRow,
@@ -13,7 +10,10 @@ import {
   type Lang,
   parseExpiry,
   readAttendees,
-} from "./attendees";
+} from "@intyg/credential";
+import { CliError, EXIT } from "../errors";
+import type { CliIo } from "../io";
+import type { BulkResult, EventResource, Job, ServiceClient } from "./api";
 import { progressBar } from "./progress";
 
 export type IssueOptions = {

@@ -23,17 +23,21 @@ type Preview = {
 /** Field names the app can say in words; others are shown as they are. */
 const FIELD_KEYS: Record<string, Key> = {
   name: "claim.name",
+  firstName: "claim.firstName",
+  lastName: "claim.lastName",
   email: "claim.email",
   organisation: "claim.organisation",
   role: "claim.role",
   team: "claim.team",
   birthDate: "claim.birthDate",
+  parts: "claim.partsAttended",
   partsAttended: "claim.partsAttended",
   reference: "claim.reference",
+  wallet: "claim.holder",
   holder: "claim.holder",
   validUntil: "claim.validUntil",
+  result: "claim.result",
   lang: "claim.lang",
-  language: "claim.lang",
 };
 
 export function fieldLabel(v: View, name: string): string {
@@ -120,13 +124,21 @@ export async function importPage(v: View, eventId: string): Promise<void> {
         h("td", {}, control),
       );
     });
-    const shownFields = p.columns.map((c) => c.field).filter((f): f is string => Boolean(f));
+    // The claims as they will be issued (first and last name already joined, parts as ids).
+    const shownFields = [...new Set(p.preview.flatMap((a) => Object.keys(a.subject ?? {})))];
+    if (p.preview.some((a) => a.reference)) shownFields.push("reference");
+    const cell = (name: string, value: unknown) => {
+      if (name === "partsAttended" && Array.isArray(value))
+        return value.map((id) => event.details.parts?.find((part) => part.id === id)?.name ?? id).join(", ");
+      if (name === "role" && typeof value === "string") return t(`role.${value}` as Key);
+      return display(value);
+    };
     const previewRows = p.preview.map((attendee) =>
       h(
         "tr",
         {},
         shownFields.map((name) =>
-          h("td", {}, display(name === "reference" ? attendee.reference : attendee.subject?.[name])),
+          h("td", {}, cell(name, name === "reference" ? attendee.reference : attendee.subject?.[name])),
         ),
       ),
     );

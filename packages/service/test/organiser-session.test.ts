@@ -16,7 +16,12 @@ const BASE = "http://127.0.0.1:8787";
 /** A clock the test moves forward. */
 function movableClock(): Clock & { advance(ms: number): void } {
   let offset = 0;
-  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
 }
 
 function recordingLogger() {

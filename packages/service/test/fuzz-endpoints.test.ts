@@ -143,6 +143,12 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
     ],
   },
   "GET /": { public: true },
+  "GET /organiser": { public: true },
+  "GET /organiser/organiser.js": { public: true },
+  "GET /organiser/organiser.css": { public: true },
+  "GET /organiser/session": { public: true },
+  "POST /organiser/session": { public: true, body: (f) => ({ apiKey: f.key }) },
+  "DELETE /organiser/session": { public: true },
 };
 
 const ENTRIES = Object.entries(ROUTES).map(([key, route]) => {

@@ -14,8 +14,40 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type LiveApp, launchChromium, serveApp } from "./helpers/browser";
 import { type AppHarness, createAppHarness, expectJson } from "./helpers/harness";
 
-const FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Per", "Åsa", "Örjan", "Märta", "Björn", "Linnéa", "Göran", "Ingrid", "Mats", "Sofia", "Nils"];
-const LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson"];
+const FIRST = [
+  "Anna",
+  "Erik",
+  "Maria",
+  "Lars",
+  "Karin",
+  "Johan",
+  "Eva",
+  "Anders",
+  "Sara",
+  "Per",
+  "Åsa",
+  "Örjan",
+  "Märta",
+  "Björn",
+  "Linnéa",
+  "Göran",
+  "Ingrid",
+  "Mats",
+  "Sofia",
+  "Nils",
+];
+const LAST = [
+  "Andersson",
+  "Johansson",
+  "Karlsson",
+  "Nilsson",
+  "Eriksson",
+  "Larsson",
+  "Olsson",
+  "Persson",
+  "Svensson",
+  "Gustafsson",
+];
 const ORGS = ["Göteborgs Stad", "Region Skåne", "Malmö stad", "Umeå kommun", "Skatteverket"];
 const ROLES = ["deltagare", "talare", "deltagare", "deltagare", "arrangör"];
 const PARTS = [
@@ -28,14 +60,24 @@ const CONFERENCE = "Digitaliseringsveckan 2026";
 /** The line of the bad row in the sheet (1 is the header row). */
 const BAD_LINE = 58;
 
-type Attendee = { name: string; email: string; organisation: string; role: string; parts: string; reference: string };
+type Attendee = {
+  name: string;
+  email: string;
+  organisation: string;
+  role: string;
+  parts: string;
+  reference: string;
+};
 
 function attendees(): Attendee[] {
   const out: Attendee[] = [];
   for (const [i, first] of FIRST.entries()) {
     for (const [j, last] of LAST.entries()) {
       const n = i * LAST.length + j;
-      const ascii = `${first}.${last}`.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+      const ascii = `${first}.${last}`
+        .normalize("NFKD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .toLowerCase();
       out.push({
         name: `${first} ${last}`,
         email: `${ascii}${n}@example.se`,
@@ -55,7 +97,15 @@ async function workbook(rows: Attendee[], file: string): Promise<string> {
   const sheet = book.addWorksheet("Anmälda");
   sheet.addRow(["Namn", "E-post", "Organisation", "Roll", "Delar", "Referens", "Specialkost"]);
   for (const [i, row] of rows.entries()) {
-    sheet.addRow([row.name, row.email, row.organisation, row.role, row.parts, row.reference, i % 7 === 0 ? "Vegetarisk" : ""]);
+    sheet.addRow([
+      row.name,
+      row.email,
+      row.organisation,
+      row.role,
+      row.parts,
+      row.reference,
+      i % 7 === 0 ? "Vegetarisk" : "",
+    ]);
   }
   await book.xlsx.writeFile(file);
   return file;
@@ -72,10 +122,16 @@ async function axe(page: Page, label: string): Promise<void> {
   const violations = await page.evaluate(async () => {
     const result = await (
       window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> };
+        axe: {
+          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
+        };
       }
     ).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target),
+    }));
   });
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious, `${label}: ${JSON.stringify(serious)}`).to.deep.equal([]);
@@ -106,7 +162,11 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     live = await serveApp(h);
     browser = await launchChromium();
     // axe-core is injected as an inline script; the page's own policy is checked on its response.
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: "sv-SE",
+      bypassCSP: true,
+    });
     page = await context.newPage();
     page.on("request", (request) => urls.push(request.url()));
   });
@@ -183,7 +243,9 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
   });
 
   it("imports an .xlsx of 200 attendees with a bad row: the line and reason are shown, nothing is issued until it is left out or fixed", async () => {
-    const bad = rows.map((row, i) => (i === BAD_LINE - 2 ? { ...row, email: "karin.larsson-at-example.se" } : row));
+    const bad = rows.map((row, i) =>
+      i === BAD_LINE - 2 ? { ...row, email: "karin.larsson-at-example.se" } : row,
+    );
     const badFile = await workbook(bad, path.join(dir, "anmalda-fel.xlsx"));
     const goodFile = await workbook(rows, path.join(dir, "anmalda.xlsx"));
     await page.click(`a[href='#/events/${eventId}/import']`);
@@ -261,13 +323,19 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     await axe(page, "revoke dialog");
     await screenshot(page, "organiser-revoke-sv-1280.png");
     await page.click("#revoke-dialog button[value=cancel]");
-    const untouched = await expectJson<{ revocation: unknown }>(await h.call("GET", `/v1/credentials/${id}`), 200);
+    const untouched = await expectJson<{ revocation: unknown }>(
+      await h.call("GET", `/v1/credentials/${id}`),
+      200,
+    );
     expect(untouched.revocation).to.equal(null);
     await page.click("#revoke");
     await page.selectOption("#revoke-reason", "withdrawn");
     await page.click("#revoke-dialog button[value=confirm]");
     await page.waitForSelector("#person-status:text('Återkallat')");
-    const revoked = await expectJson<{ revocation: { reason: string } }>(await h.call("GET", `/v1/credentials/${id}`), 200);
+    const revoked = await expectJson<{ revocation: { reason: string } }>(
+      await h.call("GET", `/v1/credentials/${id}`),
+      200,
+    );
     expect(revoked.revocation.reason).to.equal("withdrawn");
   });
 
@@ -286,7 +354,9 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     await page.fill("#r-name", "Anna-Karin Nilsson Öberg");
     await page.click("#view form button[type=submit]");
     await page.waitForSelector("#reissue-confirm");
-    const changed = await page.$$eval("#reissue-preview tr.changed th", (cells) => cells.map((c) => c.textContent));
+    const changed = await page.$$eval("#reissue-preview tr.changed th", (cells) =>
+      cells.map((c) => c.textContent),
+    );
     expect(changed).to.deep.equal(["Namn"]);
     await axe(page, "re-issue preview");
     await screenshot(page, "organiser-reissue-sv-1280.png");
@@ -318,7 +388,10 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     await axe(page, "erase dialog");
     await page.click("#erase-dialog button[value=confirm]");
     await page.waitForSelector("#view h1:text('Raderat intyg')");
-    const erased = await expectJson<{ erasedAt: string | null }>(await h.call("GET", `/v1/credentials/${id}`), 200);
+    const erased = await expectJson<{ erasedAt: string | null }>(
+      await h.call("GET", `/v1/credentials/${id}`),
+      200,
+    );
     expect(erased.erasedAt).to.be.a("string");
   });
 

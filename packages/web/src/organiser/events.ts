@@ -447,10 +447,14 @@ function attendeeList(v: View, event: EventRecord): HTMLElement {
       "tr",
       {},
       h("th", { scope: "row" }, h("a", { href: `#/credentials/${item.id}` }, person.name ?? t("noName"))),
-      h("td", { class: "wrap" }, person.email ?? ""),
-      h("td", {}, person.reference ?? ""),
-      h("td", {}, h("span", { class: `badge ${statusTone(item)}` }, t(statusKey(item)))),
-      h("td", {}, t(deliveryKey(item))),
+      h("td", { class: "wrap", "data-label": t("colEmail") }, person.email ?? ""),
+      h("td", { "data-label": t("colReference") }, person.reference ?? ""),
+      h(
+        "td",
+        { "data-label": t("colStatus") },
+        h("span", { class: `badge ${statusTone(item)}` }, t(statusKey(item))),
+      ),
+      h("td", { "data-label": t("colDelivery") }, item.delivery ? t(deliveryKey(item)) : "—"),
     );
   };
 
@@ -520,7 +524,7 @@ function attendeeList(v: View, event: EventRecord): HTMLElement {
       { class: "table-wrap" },
       h(
         "table",
-        { "aria-describedby": "attendee-summary" },
+        { "aria-describedby": "attendee-summary", class: "stack" },
         h("caption", { class: "visually-hidden" }, t("attendeesTitle")),
         h(
           "thead",

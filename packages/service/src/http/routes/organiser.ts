@@ -217,7 +217,7 @@ export function landingPage(lang: "sv" | "en"): string {
   return `<!doctype html>
 <html lang="${t.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t.title}</title><link rel="stylesheet" href="/organiser/organiser.css"></head>
-<body><header class="bar"><p class="brand">Intyg</p><a href="${t.otherHref}" lang="${t.otherLang}">${t.other}</a></header>
+<body><header class="bar"><p class="brand"><strong>Intyg</strong></p><a href="${t.otherHref}" lang="${t.otherLang}">${t.other}</a></header>
 <main id="main"><h1>${t.title}</h1><p class="lead">${t.lead}</p>
 <ul class="choices">
 <li><a class="choice" href="/verify"><strong>${t.verify}</strong><span>${t.verifyText}</span></a></li>

@@ -21,6 +21,8 @@ export type AttendeeInput = {
   validUntil?: string | undefined;
   /** The organiser's own reference for the attendee, echoed in responses (not put in the credential). */
   reference?: string | undefined;
+  /** The language of the attendee's e-mail (Swedish when absent); not put in the credential. */
+  lang?: "sv" | "en" | undefined;
 };
 
 export type IssuanceContext = {
@@ -87,6 +89,8 @@ export async function prepareCredentials(
     pathPrefix?: string;
     supersedes?: string | null;
     forceSingle?: boolean;
+    /** E-mail each credential to its holder once anchored (an attendee without an e-mail claim gets none). */
+    send?: boolean;
   } = {},
 ): Promise<{ credentials: NewCredential[]; items: IssuedItem[] }> {
   const chainEventId = assertIssuable(ctx.event);
@@ -150,7 +154,17 @@ export async function prepareCredentials(
       holderAddress: holder,
       validUntil: validUntil ? Math.floor(Date.parse(validUntil) / 1000) : 0,
       document,
-      recipient: attendee.reference ? { reference: attendee.reference } : null,
+      recipient:
+        attendee.reference || attendee.lang
+          ? {
+              ...(attendee.reference ? { reference: attendee.reference } : {}),
+              ...(attendee.lang ? { lang: attendee.lang } : {}),
+            }
+          : null,
+      deliver:
+        options.send && subject.email
+          ? { lang: attendee.lang ?? "sv", domain: new URL(ctx.publicUrl).hostname || "intyg" }
+          : null,
       holderToken: token,
       issueSignature,
       issueDeadline,

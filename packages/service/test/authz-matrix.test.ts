@@ -11,6 +11,7 @@ import {
   expectCleanProblem,
   type FullApp,
   fullApp,
+  multipart,
   type RouteKey,
   servedRoutes,
   storeFingerprint,
@@ -29,7 +30,14 @@ const PRINCIPALS = [
 ] as const;
 type Principal = (typeof PRINCIPALS)[number];
 
-type Request = { method: string; path: string; body?: unknown; headers?: Record<string, string> };
+type Request = {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** A body that is not JSON (a multipart upload): sent as is with its content type. */
+  raw?: { type: string; body: Uint8Array<ArrayBuffer> };
+  headers?: Record<string, string>;
+};
 
 type Fixtures = {
   orgA: string;
@@ -74,6 +82,8 @@ const adminOnly = (status: Expected, other: Expected): Cell["expect"] => ({
 
 const ATTENDEE = { subject: { name: "Matris Personsson", email: "matris.personsson@example.se" } };
 const HOLDER = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+/** An attendee spreadsheet (CSV) for the import cells. */
+const SHEET = `Namn;E-post\r\n${ATTENDEE.subject.name};${ATTENDEE.subject.email}\r\n`;
 
 const MATRIX: Record<RouteKey, Cell> = {
   "GET /v1/organisation": {
@@ -137,6 +147,48 @@ const MATRIX: Record<RouteKey, Cell> = {
     auth: "key",
     expect: owned(200),
     request: (f) => ({ method: "GET", path: `/v1/events/${f.eventId}/credentials` }),
+  },
+  "POST /v1/events/:id/imports/preview": {
+    auth: "key",
+    expect: owned(200),
+    request: async (f) => ({
+      method: "POST",
+      path: `/v1/events/${f.eventId}/imports/preview`,
+      raw: await multipart({ file: { name: "deltagare.csv", text: SHEET } }),
+    }),
+  },
+  "POST /v1/events/:id/imports": {
+    auth: "key",
+    expect: owned(202),
+    request: async (f) => ({
+      method: "POST",
+      path: `/v1/events/${f.eventId}/imports`,
+      raw: await multipart({ file: { name: "deltagare.csv", text: SHEET } }),
+      headers: { "idempotency-key": `matris-${randomBytes(6).toString("hex")}` },
+    }),
+  },
+  "GET /v1/events/:id/export.csv": {
+    auth: "key",
+    expect: owned(200),
+    request: (f) => ({ method: "GET", path: `/v1/events/${f.eventId}/export.csv` }),
+  },
+  "POST /v1/events/:id/deliveries": {
+    auth: "key",
+    expect: owned(200),
+    request: (f) => ({
+      method: "POST",
+      path: `/v1/events/${f.eventId}/deliveries`,
+      body: { scope: "failed" },
+    }),
+  },
+  "POST /v1/credentials/:id/send": {
+    auth: "key",
+    expect: owned(202),
+    request: async (f) => ({
+      method: "POST",
+      path: `/v1/credentials/${await f.freshCredential()}/send`,
+      headers: { "idempotency-key": `matris-${randomBytes(6).toString("hex")}` },
+    }),
   },
   "GET /v1/credentials": {
     auth: "key",
@@ -424,6 +476,10 @@ describe("authorisation matrix: every route × every caller (pglite)", () => {
 
   function send(req: Request, who: Principal): Promise<Response> {
     const headers: Record<string, string> = { ...headersOf(who), ...req.headers };
+    if (req.raw) {
+      headers["content-type"] = req.raw.type;
+      return full.send(req.method, req.path, { headers, body: req.raw.body });
+    }
     if (req.body !== undefined) headers["content-type"] = "application/json";
     return full.send(req.method, req.path, {
       headers,

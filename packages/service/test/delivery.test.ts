@@ -163,10 +163,13 @@ describe("delivery: JSON, share link, QR, PDF, holder link, claim voucher, soulb
       expect(text).to.contain(lang === "sv" ? "Nätverksdag" : "Nätverksdag");
       expect(bytes.includes(Buffer.from("/Image"))).to.equal(true);
     }
-    const other = (await h.store.credentials.list(h.organisation.id, { eventId })).items.find(
-      (c) =>
-        (c.document as { credentialSubject?: { name?: string } })?.credentialSubject?.name === "Łukasz Żółć",
-    )!;
+    const other = (await h.store.credentials.list(h.organisation.id, { eventId })).items
+      .map((v) => v.record)
+      .find(
+        (c) =>
+          (c.document as { credentialSubject?: { name?: string } })?.credentialSubject?.name ===
+          "Łukasz Żółć",
+      )!;
     const polish = await h.call("GET", `/v1/credentials/${other.id}/pdf?lang=en`);
     expect(polish.status).to.equal(200);
     expect(pdfToText(Buffer.from(await polish.arrayBuffer()))).to.contain("Łukasz Żółć");

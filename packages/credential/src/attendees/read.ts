@@ -519,29 +519,30 @@ export function readAttendeeTable(
   return result(rows, present, mapping);
 }
 
-/** Reads and checks a CSV attendee file (see {@link parseCsv} for what it accepts). */
+/** A CSV file's bytes as a table (see {@link parseCsv} for what it accepts), its reading problems as errors. */
+export function csvSheet(bytes: Uint8Array, lang: Lang = "sv"): SheetTable {
+  const m = M[lang];
+  const table: CsvTable = parseCsv(bytes);
+  return {
+    header: table.header,
+    rows: table.rows,
+    separator: table.separator,
+    errors: table.errors.map((e) => ({
+      line: e.line,
+      column: null,
+      message: e.code === "unclosed-quote" ? m.unclosedQuote : m.textAfterQuote,
+    })),
+    notes: table.encoding === "windows-1252" ? [m.windows1252] : [],
+  };
+}
+
+/** Reads and checks a CSV attendee file. */
 export function readAttendees(
   bytes: Uint8Array,
   target: IssuanceTarget,
   options: ReadOptions = {},
 ): AttendeeList {
-  const m = M[options.lang ?? "sv"];
-  const table: CsvTable = parseCsv(bytes);
-  return readAttendeeTable(
-    {
-      header: table.header,
-      rows: table.rows,
-      separator: table.separator,
-      errors: table.errors.map((e) => ({
-        line: e.line,
-        column: null,
-        message: e.code === "unclosed-quote" ? m.unclosedQuote : m.textAfterQuote,
-      })),
-      notes: table.encoding === "windows-1252" ? [m.windows1252] : [],
-    },
-    target,
-    options,
-  );
+  return readAttendeeTable(csvSheet(bytes, options.lang), target, options);
 }
 
 /** `rad 7 (E-post): e-postadressen saknar @` — one line per problem. */

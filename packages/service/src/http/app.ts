@@ -9,8 +9,10 @@ import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "
 import { wantsHtml } from "./negotiate";
 import { errorHandler, notFoundHandler, validationHook } from "./problem";
 import { credentialRoutes } from "./routes/credentials";
+import { deliveryRoutes } from "./routes/deliveries";
 import { eventRoutes } from "./routes/events";
 import { holderRoutes } from "./routes/holder";
+import { importRoutes } from "./routes/imports";
 import { organisationRoutes } from "./routes/organisation";
 import { LANDING_CSP, landingLanguage, landingPage, organiserRoutes } from "./routes/organiser";
 import { systemRoutes } from "./routes/system";
@@ -57,6 +59,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", organisationRoutes(deps));
   app.route("/v1", eventRoutes(deps));
   app.route("/v1", credentialRoutes(deps));
+  app.route("/v1", importRoutes(deps));
+  app.route("/v1", deliveryRoutes(deps));
   app.route("/", holderRoutes(deps));
   app.route("/", verificationLinkRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));

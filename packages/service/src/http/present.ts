@@ -10,13 +10,15 @@ import {
 import type { ServiceConfig } from "../config";
 import { BadRequestError, ConflictError, GoneError, UnprocessableError } from "../errors";
 import { holderUrl } from "../issuance";
-import type { BatchRecord, CredentialRecord, EventRecord, JobRecord } from "../store/types";
+import { credentialStanding, credentialState } from "../status";
+import type { CredentialCounts, CredentialView } from "../store/store";
+import type { CredentialRecord, EventRecord, JobRecord } from "../store/types";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 export function eventResource(
   event: EventRecord,
-  extra: { children?: string[]; credentials?: Record<string, number> } = {},
+  extra: { children?: string[]; credentials?: Record<string, number>; counts?: CredentialCounts } = {},
 ) {
   return {
     id: event.id,
@@ -44,15 +46,29 @@ export function credentialLinks(config: ServiceConfig, id: string) {
   };
 }
 
-export function credentialSummary(
-  config: ServiceConfig,
-  record: CredentialRecord,
-  batch: BatchRecord | null = null,
-) {
+/** The organiser's view of the holder: the name and e-mail claims and their own reference; null once erased. */
+function attendeeView(record: CredentialRecord) {
+  if (record.erasedAt || !record.document) return null;
+  const subject =
+    (record.document as { credentialSubject?: Record<string, unknown> }).credentialSubject ?? {};
+  const text = (value: unknown) => (typeof value === "string" ? value : null);
+  return {
+    name: text(subject.name),
+    email: text(subject.email),
+    reference: text(record.recipient?.reference),
+  };
+}
+
+/** A credential as lists show it: the status model (state, standing, delivery), anchor and holder. */
+export function credentialSummary(config: ServiceConfig, view: CredentialView, now: Date) {
+  const { record, batch, delivery } = view;
+  const revokedAt = iso(record.revokedAt);
   return {
     id: record.id,
     eventId: record.eventId,
     mode: record.mode,
+    state: credentialState(record),
+    standing: credentialStanding(record, Math.floor(now.getTime() / 1000)),
     status: record.status,
     commitment: record.commitment,
     holder: record.holderAddress,
@@ -72,14 +88,17 @@ export function credentialSummary(
       record.revocationReason && record.revocationStatus
         ? {
             reason: record.revocationReason,
+            at: revokedAt ?? iso(record.revocationRequestedAt),
             status: record.revocationStatus,
             requestedAt: iso(record.revocationRequestedAt),
-            revokedAt: iso(record.revokedAt),
+            revokedAt,
           }
         : null,
     supersedes: record.supersedes,
     supersededBy: record.supersededBy,
     erasedAt: iso(record.erasedAt),
+    delivery,
+    attendee: attendeeView(record),
     holderUrl: record.holderToken ? holderUrl(config.publicUrl, record.holderToken) : null,
     links: credentialLinks(config, record.id),
     createdAt: record.createdAt.toISOString(),
@@ -91,21 +110,37 @@ function rootOf(record: CredentialRecord): string | null {
   return anchor?.batch?.root ?? null;
 }
 
-export function credentialResource(
-  config: ServiceConfig,
-  record: CredentialRecord,
-  batch: BatchRecord | null = null,
-) {
-  return { ...credentialSummary(config, record, batch), credential: record.document };
+export function credentialResource(config: ServiceConfig, view: CredentialView, now: Date) {
+  return { ...credentialSummary(config, view, now), credential: view.record.document };
 }
 
-export function jobResource(config: ServiceConfig, job: JobRecord) {
+/**
+ * A bulk job with its progress: how many of its attendees are anchored, failed or still pending, and their
+ * e-mails. Before the job has run, every attendee is pending.
+ */
+export function jobResource(config: ServiceConfig, job: JobRecord, counts: CredentialCounts | null = null) {
+  const input = job.input as { attendees?: unknown[] } | null;
+  const result = job.result as { count?: number } | null;
+  const total = result?.count ?? input?.attendees?.length ?? counts?.total ?? 0;
+  const state = counts?.state ?? {};
+  const delivery = counts?.delivery ?? {};
+  const anchored = state.anchored ?? 0;
+  const failed = state.failed ?? 0;
   return {
     id: job.id,
     kind: job.kind,
     status: job.status,
     result: (job.result as never) ?? null,
     error: (job.error as Record<string, unknown> | null) ?? null,
+    total,
+    pending: job.status === "failed" ? 0 : counts?.total ? (state.pending ?? 0) : total,
+    anchored,
+    failed,
+    delivery: {
+      queued: (delivery.queued ?? 0) + (delivery.sending ?? 0),
+      sent: delivery.sent ?? 0,
+      failed: delivery.failed ?? 0,
+    },
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
     href: `${config.publicUrl}/v1/jobs/${job.id}`,

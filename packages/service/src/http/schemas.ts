@@ -4,7 +4,11 @@
 
 import { z } from "@hono/zod-openapi";
 import {
+  ATTENDEE_FIELDS,
   addressSchema,
+  CREDENTIAL_STANDINGS,
+  CREDENTIAL_STATES,
+  DELIVERY_STATUSES,
   dateOrDateTimeSchema,
   dateTimeSchema,
   eventPartSchema,
@@ -76,6 +80,50 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
   secret: z.string().openapi({ description: "The key itself: shown once, stored only as its SHA-256" }),
 }).openapi("CreatedApiKey");
 
+// -- the status model (the enums come from @intyg/credential, shared with the CLI) -----------------------------
+
+export const CredentialStateSchema = z.enum(CREDENTIAL_STATES).openapi("CredentialState", {
+  description:
+    "What became of the document: pending (waiting to be anchored), anchored, failed (anchoring failed), cancelled (revoked or superseded before it was anchored), erased (its personal data deleted)",
+});
+export const CredentialStandingSchema = z.enum(CREDENTIAL_STANDINGS).openapi("CredentialStanding", {
+  description:
+    "Whether the credential counts: valid, revoked (see revocation), superseded (see supersededBy), expired; null while not known (not anchored yet)",
+});
+export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES).openapi("DeliveryStatus", {
+  description: "The latest e-mail of the credential: none (never asked for), queued, sending, sent, failed",
+});
+
+export const DeliverySchema = z
+  .object({
+    status: DeliveryStatusSchema,
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    sentAt: z.string().nullable(),
+  })
+  .openapi("Delivery");
+
+export const CountsSchema = z
+  .object({
+    total: z.number().int(),
+    state: z.record(z.string(), z.number().int()),
+    standing: z.record(z.string(), z.number().int()).openapi({ description: "`none`: not known yet" }),
+    delivery: z.record(z.string(), z.number().int()),
+  })
+  .openapi("CredentialCounts");
+
+export const StatusFilterSchema = {
+  state: CredentialStateSchema.optional(),
+  standing: CredentialStandingSchema.optional(),
+  delivery: DeliveryStatusSchema.optional(),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Search: part of the name, e-mail address or reference (case-insensitive)" }),
+};
+
 // -- events and courses -----------------------------------------------------------------------------------------
 
 export const AttendanceDetailsSchema = z
@@ -129,7 +177,11 @@ export const EventSchema = z
     txHash: z.string().nullable(),
     details: z.record(z.string(), z.unknown()),
     children: z.array(z.string()).optional(),
-    credentials: z.record(z.string(), z.number()).optional(),
+    credentials: z
+      .record(z.string(), z.number())
+      .optional()
+      .openapi({ description: "Counts by the internal anchoring step; see counts" }),
+    counts: CountsSchema.optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -155,6 +207,10 @@ export const AttendeeSchema = z
     reference: text(200)
       .optional()
       .openapi({ description: "Your own reference, echoed back; not in the credential" }),
+    lang: z
+      .enum(["sv", "en"])
+      .optional()
+      .openapi({ description: "The language of the attendee's e-mail (default sv); not in the credential" }),
   })
   .openapi("Attendee");
 
@@ -163,6 +219,9 @@ export function bulkSchema(maxItems: number) {
     .strictObject({
       attendees: z.array(AttendeeSchema).min(1).max(maxItems),
       validUntil: dateTimeSchema.optional().openapi({ description: "Default expiry for every attendee" }),
+      send: z.boolean().optional().openapi({
+        description: "E-mail each attendee (with an e-mail claim) their credential once anchored",
+      }),
     })
     .openapi("BulkIssue");
 }
@@ -189,11 +248,36 @@ export const JobSchema = z
     status: z.enum(["queued", "running", "succeeded", "failed"]),
     result: BulkResultSchema.nullable(),
     error: z.record(z.string(), z.unknown()).nullable(),
+    total: z.number().int().openapi({ description: "Attendees in this job" }),
+    pending: z.number().int().openapi({ description: "Not yet anchored (nor failed, cancelled or erased)" }),
+    anchored: z.number().int(),
+    failed: z.number().int(),
+    delivery: z
+      .object({ queued: z.number().int(), sent: z.number().int(), failed: z.number().int() })
+      .openapi({ description: "E-mails of this job's credentials (queued includes those being sent)" }),
     createdAt: z.string(),
     updatedAt: z.string(),
     href: z.string(),
   })
   .openapi("Job");
+
+export const ImportPreviewSchema = z
+  .object({
+    format: z.enum(["csv", "xlsx"]),
+    columns: z.array(z.object({ header: z.string(), field: z.enum(ATTENDEE_FIELDS).nullable() })).openapi({
+      description: "Every column with the field it is read as (suggested or chosen; null: ignored)",
+    }),
+    fields: z.array(z.enum(ATTENDEE_FIELDS)).openapi({ description: "The fields a column can be read as" }),
+    rows: z.number().int().openapi({ description: "Data rows in the file" }),
+    valid: z.number().int().openapi({ description: "Rows without errors, excluded rows left out" }),
+    excluded: z.array(z.number().int()),
+    preview: z
+      .array(z.record(z.string(), z.unknown()))
+      .openapi({ description: "The first 10 attendees as they would be issued, each with its line" }),
+    errors: z.array(z.object({ line: z.number().int(), column: z.string().nullable(), reason: z.string() })),
+    notes: z.array(z.string()),
+  })
+  .openapi("ImportPreview");
 
 export const REASON_NAMES = Object.keys(REVOCATION_REASONS) as [
   keyof typeof REVOCATION_REASONS,
@@ -204,13 +288,48 @@ export const RevokeSchema = z
   .strictObject({ reason: z.enum(REASON_NAMES).openapi({ description: "Recorded on chain as its code" }) })
   .openapi("Revoke");
 
+/** Corrections to a subject: a claim given replaces the current one, `null` removes it, one not named stays. */
+export const SubjectPatchSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(subjectClaimsShape).map(([key, schema]) => [key, schema.nullable()]),
+    ) as {
+      [K in keyof typeof subjectClaimsShape]: z.ZodNullable<(typeof subjectClaimsShape)[K]>;
+    },
+  )
+  .openapi("SubjectPatch", {
+    description:
+      "Corrected claims merged into the current ones: a value replaces, null removes, absent keeps",
+  });
+
 export const ReissueSchema = z
   .strictObject({
-    subject: SubjectSchema.optional().openapi({ description: "Corrected claims; the old ones when omitted" }),
+    subject: SubjectPatchSchema.optional().openapi({
+      description: "Corrections merged into the current claims (null removes a claim); none: the same claims",
+    }),
+    reason: text(500)
+      .optional()
+      .openapi({ description: "Why it was corrected, kept with the new credential for the organiser" }),
+    preview: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Answer { current, result } and change nothing (no supersession)" }),
     holder: addressSchema.optional(),
     validUntil: dateTimeSchema.optional(),
   })
   .openapi("Reissue");
+
+export const ReissuePreviewSchema = z
+  .object({
+    current: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "The current claims (null once erased)" }),
+    result: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "The claims the new credential would carry" }),
+  })
+  .openapi("ReissuePreview");
 
 export const ClaimVoucherRequestSchema = z
   .strictObject({
@@ -242,7 +361,11 @@ export const CredentialResourceSchema = z
     id: z.string(),
     eventId: z.string(),
     mode: z.enum(["batch", "single"]),
-    status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]),
+    state: CredentialStateSchema,
+    standing: CredentialStandingSchema.nullable(),
+    status: z
+      .enum(["pending", "sending", "anchored", "cancelled", "failed"])
+      .openapi({ description: "The anchoring step (internal); `state` and `standing` are the status model" }),
     commitment: z.string(),
     holder: z.string().nullable(),
     validUntil: z.string().nullable(),
@@ -254,6 +377,7 @@ export const CredentialResourceSchema = z
     revocation: z
       .object({
         reason: z.string(),
+        at: z.string().nullable().openapi({ description: "When it was revoked (or asked to be)" }),
         status: z.enum(["requested", "confirmed", "failed"]),
         requestedAt: z.string().nullable(),
         revokedAt: z.string().nullable(),
@@ -262,7 +386,12 @@ export const CredentialResourceSchema = z
     supersedes: z.string().nullable(),
     supersededBy: z.string().nullable(),
     erasedAt: z.string().nullable(),
-    holderUrl: z.string().nullable(),
+    delivery: DeliverySchema,
+    attendee: z
+      .object({ name: z.string().nullable(), email: z.string().nullable(), reference: z.string().nullable() })
+      .nullable()
+      .openapi({ description: "The organiser's view of the holder; null once erased" }),
+    holderUrl: z.string().nullable().openapi({ description: "The holder's page; null once erased" }),
     links: z.record(z.string(), z.string()),
     credential: z
       .record(z.string(), z.unknown())

@@ -3,6 +3,7 @@ import type {
   ApiKey,
   BatchRecord,
   CredentialRecord,
+  DeliveryRecord,
   EventRecord,
   IdempotencyRecord,
   JobRecord,
@@ -99,6 +100,25 @@ export function toCredential(row: Row): CredentialRecord {
     erasedAt: dateOrNull(row.erased_at),
     createdAt: date(row.created_at),
     anchoredAt: dateOrNull(row.anchored_at),
+    jobId: strOrNull(row.job_id),
+  };
+}
+
+export function toDelivery(row: Row): DeliveryRecord {
+  return {
+    id: str(row.id),
+    organisationId: str(row.organisation_id),
+    credentialId: str(row.credential_id),
+    status: row.status as DeliveryRecord["status"],
+    lang: row.lang as DeliveryRecord["lang"],
+    messageId: str(row.message_id),
+    attempts: num(row.attempts),
+    nextAttemptAt: date(row.next_attempt_at),
+    leaseUntil: dateOrNull(row.lease_until),
+    lastError: strOrNull(row.last_error),
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+    sentAt: dateOrNull(row.sent_at),
   };
 }
 

@@ -1,13 +1,16 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { CredentialStanding, CredentialState, DeliveryStatus } from "@intyg/credential";
 import type { Hex } from "viem";
 import { type Clock, systemClock } from "../clock";
 import { BadRequestError, StoreError } from "../errors";
+import { DELIVERY_SQL, type DeliverySummary, NO_DELIVERY, STATE_SQL, standingSql } from "../status";
 import { type Database, openPglite, openPostgres, type Queryable } from "./db";
 import { migrate } from "./migrate";
 import {
   toApiKey,
   toBatch,
   toCredential,
+  toDelivery,
   toEvent,
   toIdempotency,
   toJob,
@@ -20,6 +23,7 @@ import type {
   BatchRecord,
   CredentialRecord,
   CredentialStatus,
+  DeliveryRecord,
   EventKind,
   EventRecord,
   IdempotencyRecord,
@@ -67,6 +71,8 @@ export type NewCredential = {
   issueSignature?: Hex | null;
   issueDeadline?: number | null;
   supersedes?: string | null;
+  /** E-mail the credential to its holder once it is anchored, in this language. */
+  deliver?: { lang: "sv" | "en"; domain: string } | null;
 };
 
 export type NewJob = { id: string; kind: string; input: unknown };
@@ -116,9 +122,30 @@ export type RevocationWork = {
 
 export type CredentialFilter = {
   eventId?: string;
+  jobId?: string;
   status?: CredentialStatus;
+  state?: CredentialState;
+  standing?: CredentialStanding;
+  delivery?: DeliveryStatus;
+  /** Matches the name, the e-mail address or the organiser's reference, case-insensitive, anywhere in them. */
+  q?: string;
   cursor?: string | null;
   limit?: number;
+};
+
+/** A credential with what the API shows beside it: its batch's root and transaction, its latest delivery. */
+export type CredentialView = {
+  record: CredentialRecord;
+  batch: { root: Hex; txHash: Hex | null } | null;
+  delivery: DeliverySummary;
+};
+
+/** How many credentials there are of each state, standing (unknown: `none`) and delivery status. */
+export type CredentialCounts = {
+  total: number;
+  state: Record<string, number>;
+  standing: Record<string, number>;
+  delivery: Record<string, number>;
 };
 
 export type EventFilter = { kind?: EventKind; parentId?: string; cursor?: string | null; limit?: number };
@@ -161,6 +188,31 @@ const isEventCursor = (value: string) => {
 
 const json = (value: unknown): string => JSON.stringify(value);
 
+/** A credential with its batch (root, transaction) and its latest delivery, for {@link toView}. */
+const VIEW_SELECT = `
+  SELECT c.*, b.root AS b_root, b.tx_hash AS b_tx_hash,
+         d.status AS d_status, d.attempts AS d_attempts, d.last_error AS d_last_error, d.sent_at AS d_sent_at
+    FROM credentials c
+    LEFT JOIN batches b ON b.id = c.batch_id
+    LEFT JOIN LATERAL (SELECT status, attempts, last_error, sent_at FROM deliveries WHERE credential_id = c.id
+                        ORDER BY created_at DESC, id DESC LIMIT 1) d ON true`;
+
+function toView(row: Record<string, unknown>): CredentialView {
+  const sentAt = row.d_sent_at ? new Date(row.d_sent_at as string | Date) : null;
+  return {
+    record: toCredential(row),
+    batch: row.b_root ? { root: row.b_root as Hex, txHash: (row.b_tx_hash as Hex | null) ?? null } : null,
+    delivery: row.d_status
+      ? {
+          status: row.d_status as DeliverySummary["status"],
+          attempts: Number(row.d_attempts),
+          lastError: (row.d_last_error as string | null) ?? null,
+          sentAt: sentAt ? sentAt.toISOString() : null,
+        }
+      : NO_DELIVERY,
+  };
+}
+
 export type Store = ReturnType<typeof buildStore>;
 
 /** Opens the store (PGlite by default, PostgreSQL for a `postgres://` URL) and brings its schema up to date. */
@@ -185,6 +237,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
 
 function buildStore(db: Database, clock: Clock) {
   const now = () => clock.now();
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
 
   const organisations = {
     async create(input: { name: string; chainOrganisationId: number; profile: Record<string, unknown> }) {
@@ -410,7 +463,11 @@ function buildStore(db: Database, clock: Clock) {
     },
   };
 
-  async function insertCredentials(tx: Queryable, credentials: NewCredential[]): Promise<void> {
+  async function insertCredentials(
+    tx: Queryable,
+    credentials: NewCredential[],
+    jobId: string | null = null,
+  ): Promise<void> {
     const at = now().toISOString();
     for (let i = 0; i < credentials.length; i += 500) {
       const chunk = credentials.slice(i, i + 500).map((c) => ({
@@ -427,21 +484,59 @@ function buildStore(db: Database, clock: Clock) {
         issue_signature: c.issueSignature ?? null,
         issue_deadline: c.issueDeadline ?? null,
         supersedes: c.supersedes ?? null,
+        job_id: jobId,
         created_at: at,
       }));
       await tx.query(
         `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
                                   valid_until, document, recipient, holder_token, issue_signature, issue_deadline,
-                                  supersedes, created_at)
+                                  supersedes, job_id, created_at)
          SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
-                document, recipient, holder_token, issue_signature, issue_deadline, supersedes, created_at
+                document, recipient, holder_token, issue_signature, issue_deadline, supersedes, job_id, created_at
            FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
                 commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
-                holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid,
+                holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid, job_id uuid,
                 created_at timestamptz)`,
         [json(chunk)],
       );
     }
+    const deliveries = credentials
+      .filter((c) => c.deliver)
+      .map((c) => ({ credentialId: c.id, organisationId: c.organisationId, ...c.deliver! }));
+    if (deliveries.length > 0) await queueDeliveries(tx, deliveries);
+  }
+
+  /** Queues one delivery per entry, due now; its Message-ID is fixed here, once. */
+  async function queueDeliveries(
+    tx: Queryable,
+    entries: { credentialId: string; organisationId: string; lang: "sv" | "en"; domain: string }[],
+  ): Promise<DeliveryRecord[]> {
+    const at = now().toISOString();
+    const out: DeliveryRecord[] = [];
+    for (let i = 0; i < entries.length; i += 500) {
+      const chunk = entries.slice(i, i + 500).map((e) => {
+        const id = randomUUID();
+        return {
+          id,
+          organisation_id: e.organisationId,
+          credential_id: e.credentialId,
+          lang: e.lang,
+          message_id: `<${id}@${e.domain}>`,
+          at,
+        };
+      });
+      const rows = await tx.query(
+        `INSERT INTO deliveries (id, organisation_id, credential_id, status, lang, message_id, next_attempt_at,
+                                 created_at, updated_at)
+         SELECT id, organisation_id, credential_id, 'queued', lang, message_id, at, at, at
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, credential_id uuid, lang text,
+                message_id text, at timestamptz)
+         RETURNING *`,
+        [json(chunk)],
+      );
+      out.push(...rows.map(toDelivery));
+    }
+    return out;
   }
 
   const rateLimits = {
@@ -556,7 +651,7 @@ function buildStore(db: Database, clock: Clock) {
       await db.transaction(async (tx) => {
         const rows = await tx.query("SELECT status FROM jobs WHERE id = $1 FOR UPDATE", [id]);
         if (rows[0]?.status !== "running") return;
-        await insertCredentials(tx, credentials);
+        await insertCredentials(tx, credentials, id);
         await tx.query(
           `UPDATE jobs SET status = 'succeeded', result = $2::jsonb, input = NULL, updated_at = $3 WHERE id = $1`,
           [id, json(result), now()],
@@ -593,21 +688,90 @@ function buildStore(db: Database, clock: Clock) {
         toCredential,
       );
     },
-    async list(organisationId: string, filter: CredentialFilter = {}): Promise<Page<CredentialRecord>> {
+    /**
+     * A page of credentials with their batch and latest delivery, filtered by the status model (state,
+     * standing, delivery) and a search of the name, e-mail address and reference.
+     */
+    async list(organisationId: string, filter: CredentialFilter = {}): Promise<Page<CredentialView>> {
       const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
       const after = decodeCursor(filter.cursor, isSeqCursor);
       const rows = await db.query(
-        `SELECT * FROM credentials
-          WHERE organisation_id = $1
-            AND ($2::uuid IS NULL OR event_id = $2)
-            AND ($3::text IS NULL OR status = $3)
-            AND ($4::bigint IS NULL OR seq > $4::bigint)
-          ORDER BY seq LIMIT $5`,
-        [organisationId, filter.eventId ?? null, filter.status ?? null, after, limit + 1],
+        `${VIEW_SELECT}
+          WHERE c.organisation_id = $1
+            AND ($2::uuid IS NULL OR c.event_id = $2)
+            AND ($3::text IS NULL OR c.status = $3)
+            AND ($4::bigint IS NULL OR c.seq > $4::bigint)
+            AND ($6::text IS NULL OR ${STATE_SQL} = $6)
+            AND ($7::text IS NULL OR ${standingSql("$8::bigint")} = $7)
+            AND ($9::text IS NULL OR ${DELIVERY_SQL} = $9)
+            AND ($10::text IS NULL OR c.document->'credentialSubject'->>'name' ILIKE $10
+                 OR c.document->'credentialSubject'->>'email' ILIKE $10 OR c.recipient->>'reference' ILIKE $10)
+            AND ($11::uuid IS NULL OR c.job_id = $11)
+          ORDER BY c.seq LIMIT $5`,
+        [
+          organisationId,
+          filter.eventId ?? null,
+          filter.status ?? null,
+          after,
+          limit + 1,
+          filter.state ?? null,
+          filter.standing ?? null,
+          nowSeconds(),
+          filter.delivery ?? null,
+          filter.q ? `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null,
+          filter.jobId ?? null,
+        ],
       );
-      const items = rows.slice(0, limit).map(toCredential);
+      const items = rows.slice(0, limit).map(toView);
       const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.record.seq) : null };
+    },
+    /** One credential with its batch and latest delivery; null when not found. */
+    async view(organisationId: string, id: string): Promise<CredentialView | null> {
+      const rows = await db.query(`${VIEW_SELECT} WHERE c.organisation_id = $1 AND c.id = $2`, [
+        organisationId,
+        id,
+      ]);
+      return rows[0] ? toView(rows[0]) : null;
+    },
+    /** Those of `ids` whose credential carries an e-mail address (and so can be e-mailed). */
+    async withEmail(ids: string[]): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.query<{ id: string }>(
+        `SELECT id FROM credentials WHERE id = ANY($1::uuid[]) AND erased_at IS NULL
+            AND jsonb_typeof(document->'credentialSubject'->'email') = 'string' ORDER BY seq`,
+        [ids],
+      );
+      return rows.map((row) => String(row.id));
+    },
+    /** Counts by state, standing and delivery, of an event's credentials or a job's. */
+    async counts(
+      organisationId: string,
+      scope: { eventId?: string; jobId?: string },
+    ): Promise<CredentialCounts> {
+      const rows = await db.query<{ state: string; standing: string | null; delivery: string; n: number }>(
+        `SELECT ${STATE_SQL} AS state, ${standingSql("$4::bigint")} AS standing, ${DELIVERY_SQL} AS delivery,
+                count(*)::int AS n
+           FROM credentials c
+           LEFT JOIN LATERAL (SELECT status FROM deliveries WHERE credential_id = c.id
+                               ORDER BY created_at DESC, id DESC LIMIT 1) d ON true
+          WHERE c.organisation_id = $1 AND ($2::uuid IS NULL OR c.event_id = $2)
+            AND ($3::uuid IS NULL OR c.job_id = $3)
+          GROUP BY 1, 2, 3`,
+        [organisationId, scope.eventId ?? null, scope.jobId ?? null, nowSeconds()],
+      );
+      const counts: CredentialCounts = { total: 0, state: {}, standing: {}, delivery: {} };
+      const add = (into: Record<string, number>, key: string, n: number) => {
+        into[key] = (into[key] ?? 0) + n;
+      };
+      for (const row of rows) {
+        const n = Number(row.n);
+        counts.total += n;
+        add(counts.state, row.state, n);
+        add(counts.standing, row.standing ?? "none", n);
+        add(counts.delivery, row.delivery, n);
+      }
+      return counts;
     },
     async countByStatus(organisationId: string, eventId?: string): Promise<Record<string, number>> {
       const rows = await db.query<{ status: string; n: number }>(
@@ -712,6 +876,154 @@ function buildStore(db: Database, clock: Clock) {
         );
         return toCredential(updated[0]!);
       });
+    },
+  };
+
+  const deliveries = {
+    /**
+     * Queues an e-mail of each credential (of the organisation) that still has its data and is not already
+     * waiting for one; its language is the attendee's (Swedish when not given). Returns the rows queued.
+     */
+    async queue(
+      organisationId: string,
+      credentialIds: string[],
+      domain: string,
+      within?: Queryable,
+    ): Promise<DeliveryRecord[]> {
+      if (credentialIds.length === 0) return [];
+      const run = <T>(fn: (tx: Queryable) => Promise<T>) => (within ? fn(within) : db.transaction(fn));
+      return run(async (tx) => {
+        const rows = await tx.query<{ id: string; lang: string | null }>(
+          `SELECT c.id, c.recipient->>'lang' AS lang FROM credentials c
+            WHERE c.organisation_id = $1 AND c.id = ANY($2::uuid[]) AND c.erased_at IS NULL
+              AND c.status IN ('pending', 'sending', 'anchored')
+              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.credential_id = c.id
+                                AND d.status IN ('queued', 'sending'))
+            ORDER BY c.seq FOR UPDATE OF c`,
+          [organisationId, credentialIds],
+        );
+        return queueDeliveries(
+          tx,
+          rows.map((row) => ({
+            credentialId: String(row.id),
+            organisationId,
+            lang: row.lang === "en" ? "en" : "sv",
+            domain,
+          })),
+        );
+      });
+    },
+    /** The ids of an event's credentials whose latest delivery is in `statuses` (`none`: never asked for). */
+    async credentialsToSend(
+      organisationId: string,
+      eventId: string,
+      scope: "unsent" | "failed" | "all",
+    ): Promise<string[]> {
+      const wanted = scope === "failed" ? ["failed"] : scope === "unsent" ? ["none", "failed"] : null;
+      const rows = await db.query<{ id: string }>(
+        `SELECT c.id FROM credentials c
+           LEFT JOIN LATERAL (SELECT status FROM deliveries WHERE credential_id = c.id
+                               ORDER BY created_at DESC, id DESC LIMIT 1) d ON true
+          WHERE c.organisation_id = $1 AND c.event_id = $2 AND c.erased_at IS NULL
+            AND c.status IN ('pending', 'sending', 'anchored') AND c.superseded_by IS NULL
+            AND (c.revocation_status IS NULL OR c.revocation_status = 'failed')
+            AND ($3::text[] IS NULL OR ${DELIVERY_SQL} = ANY($3::text[]))
+          ORDER BY c.seq`,
+        [organisationId, eventId, wanted],
+      );
+      return rows.map((row) => String(row.id));
+    },
+    async get(id: string): Promise<DeliveryRecord | null> {
+      const rows = await db.query("SELECT * FROM deliveries WHERE id = $1", [id]);
+      return rows[0] ? toDelivery(rows[0]) : null;
+    },
+    async forCredential(credentialId: string): Promise<DeliveryRecord[]> {
+      return (
+        await db.query("SELECT * FROM deliveries WHERE credential_id = $1 ORDER BY created_at, id", [
+          credentialId,
+        ])
+      ).map(toDelivery);
+    },
+    /**
+     * Ends the deliveries that can never be sent: their credential failed, was cancelled, revoked, superseded
+     * or erased before it was e-mailed. Returns how many.
+     */
+    async settleUnsendable(): Promise<number> {
+      const rows = await db.query(
+        `UPDATE deliveries d SET status = 'failed', lease_until = NULL, updated_at = $1,
+                last_error = CASE WHEN c.erased_at IS NOT NULL THEN 'the credential was erased'
+                                  WHEN c.status IN ('failed', 'cancelled') THEN 'the credential was not anchored'
+                                  ELSE 'the credential was revoked or superseded' END
+           FROM credentials c
+          WHERE c.id = d.credential_id AND d.status = 'queued'
+            AND (c.erased_at IS NOT NULL OR c.status IN ('failed', 'cancelled') OR c.superseded_by IS NOT NULL
+                 OR c.revocation_status IN ('requested', 'confirmed'))
+          RETURNING d.id`,
+        [now()],
+      );
+      return rows.length;
+    },
+    /**
+     * Claims the next due delivery of an anchored credential: a queued one whose time has come, or one left
+     * `sending` past its lease (its sender died mid-send: sent again with the same Message-ID). The claim sets
+     * `sending` and a lease before anything is sent. Returns the delivery and its credential, or null.
+     */
+    async claim(leaseMs: number): Promise<{ delivery: DeliveryRecord; credential: CredentialRecord } | null> {
+      return db.transaction(async (tx) => {
+        const at = now();
+        const rows = await tx.query(
+          `SELECT d.id FROM deliveries d JOIN credentials c ON c.id = d.credential_id
+            WHERE c.status = 'anchored' AND c.erased_at IS NULL
+              AND ((d.status = 'queued' AND d.next_attempt_at <= $1)
+                   OR (d.status = 'sending' AND d.lease_until <= $1))
+            ORDER BY d.next_attempt_at, d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED`,
+          [at],
+        );
+        if (!rows[0]) return null;
+        const updated = await tx.query(
+          `UPDATE deliveries SET status = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $3
+            WHERE id = $1 RETURNING *`,
+          [rows[0].id, new Date(at.getTime() + leaseMs), at],
+        );
+        const delivery = toDelivery(updated[0]!);
+        const credential = toCredential(
+          (await tx.query("SELECT * FROM credentials WHERE id = $1", [delivery.credentialId]))[0]!,
+        );
+        return { delivery, credential };
+      });
+    },
+    /** The server accepted the message. Only the holder of the claim (still `sending`) may say so. */
+    async markSent(id: string): Promise<boolean> {
+      const at = now();
+      const rows = await db.query(
+        `UPDATE deliveries SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL, updated_at = $2
+          WHERE id = $1 AND status = 'sending' RETURNING id`,
+        [id, at],
+      );
+      return rows.length > 0;
+    },
+    /** A temporary failure: queued again for `retryAt`. */
+    async markRetry(id: string, error: string, retryAt: Date): Promise<void> {
+      await db.query(
+        `UPDATE deliveries SET status = 'queued', next_attempt_at = $3, lease_until = NULL, last_error = $2,
+                updated_at = $4 WHERE id = $1 AND status = 'sending'`,
+        [id, error.slice(0, 500), retryAt, now()],
+      );
+    },
+    /** A permanent failure (or the last attempt failed). */
+    async markFailed(id: string, error: string): Promise<void> {
+      await db.query(
+        `UPDATE deliveries SET status = 'failed', lease_until = NULL, last_error = $2, updated_at = $3
+          WHERE id = $1 AND status IN ('queued', 'sending')`,
+        [id, error.slice(0, 500), now()],
+      );
+    },
+    /** How many deliveries wait (queued, or sending). */
+    async outstanding(): Promise<number> {
+      const rows = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM deliveries WHERE status IN ('queued', 'sending')",
+      );
+      return Number(rows[0]?.n ?? 0);
     },
   };
 
@@ -1038,6 +1350,7 @@ function buildStore(db: Database, clock: Clock) {
     issuance,
     jobs,
     credentials,
+    deliveries,
     anchoring,
     /** Whether the database answers. */
     async ping(): Promise<boolean> {

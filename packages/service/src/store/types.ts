@@ -81,6 +81,28 @@ export type CredentialRecord = {
   erasedAt: Date | null;
   createdAt: Date;
   anchoredAt: Date | null;
+  /** The bulk job (e.g. an import) that issued the credential, if any. */
+  jobId: string | null;
+};
+
+export type DeliveryRecordStatus = "queued" | "sending" | "sent" | "failed";
+
+/** One request to e-mail a credential to its holder (the address is read from the credential when sending). */
+export type DeliveryRecord = {
+  id: string;
+  organisationId: string;
+  credentialId: string;
+  status: DeliveryRecordStatus;
+  lang: "sv" | "en";
+  /** Fixed when queued, the same on every attempt, so that a repeat after a crash can be recognised. */
+  messageId: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt: Date | null;
 };
 
 export type BatchStatus = "sending" | "anchored" | "failed";

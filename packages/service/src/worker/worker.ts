@@ -503,6 +503,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       };
       const { credentials, items } = await prepareCredentials(ctx, input.attendees, {
         validUntil: input.validUntil,
+        send: input.send === true,
       });
       await store.jobs.complete(job.id, { count: items.length, credentials: items }, credentials);
       summary.jobs += 1;
@@ -738,4 +739,6 @@ export type BulkJobInput = {
   eventId: string;
   validUntil?: string;
   attendees: import("../issuance").AttendeeInput[];
+  /** E-mail each credential to its holder once anchored. */
+  send?: boolean;
 };

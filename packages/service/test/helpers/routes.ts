@@ -81,7 +81,24 @@ const TABLES = [
   "credentials",
   "idempotency_keys",
   "jobs",
+  "deliveries",
 ] as const;
+
+/** A multipart/form-data body (as a browser sends a file upload): its content type and its bytes. */
+export async function multipart(
+  fields: Record<string, string | { name: string; text: string }>,
+): Promise<{ type: string; body: Uint8Array<ArrayBuffer> }> {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value === "string") form.set(key, value);
+    else form.set(key, new Blob([value.text], { type: "text/csv" }), value.name);
+  }
+  const response = new Response(form);
+  return {
+    type: response.headers.get("content-type")!,
+    body: new Uint8Array(await response.arrayBuffer()),
+  };
+}
 
 /**
  * Row count and a hash of every row of every table (optionally only one organisation's rows): two equal

@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ConflictError, NotFoundError, UnprocessableError } from "../../errors";
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "../../errors";
 import { type AttendeeInput, prepareCredentials } from "../../issuance";
 import type { CredentialRecord, Organisation } from "../../store/types";
 import type { AppDeps, AppEnv } from "../context";
 import { type DeliveryFormat, deliver, deliveryRoute } from "../delivery";
 import { credentialResource, credentialSummary, jobResource } from "../present";
-import { problemResponses, validationHook } from "../problem";
+import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
   ClaimVoucherRequestSchema,
   ClaimVoucherSchema,
@@ -15,14 +15,30 @@ import {
   IdParamSchema,
   JobSchema,
   PageQuerySchema,
+  ReissuePreviewSchema,
   ReissueSchema,
   RevokeSchema,
+  StatusFilterSchema,
+  SubjectSchema,
 } from "../schemas";
 import { claimVoucher } from "../voucher";
 
 const security = [{ bearerAuth: [] as never[] }];
 
-/** A credential's own claims (what a re-issue keeps when no corrected subject is given). */
+/** `current` with the corrections: a value replaces, null removes, a claim not named stays. */
+export function mergeSubject(
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else if (value !== undefined) result[key] = value;
+  }
+  return result;
+}
+
+/** A credential's own claims (what a re-issue keeps unless corrected). */
 function subjectOf(record: CredentialRecord): AttendeeInput["subject"] | null {
   const subject = (record.document as { credentialSubject?: Record<string, unknown> } | null)
     ?.credentialSubject;
@@ -43,8 +59,9 @@ export function credentialRoutes(deps: AppDeps) {
   }
 
   async function resource(record: CredentialRecord) {
-    const batch = record.batchId ? await store.anchoring.getBatch(record.batchId) : null;
-    return credentialResource(config, record, batch);
+    const view = await store.credentials.view(record.organisationId, record.id);
+    if (!view) throw new NotFoundError("credential");
+    return credentialResource(config, view, deps.clock.now());
   }
 
   app.openapi(
@@ -58,6 +75,7 @@ export function credentialRoutes(deps: AppDeps) {
         query: z.object({
           eventId: z.uuid().optional(),
           status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]).optional(),
+          ...StatusFilterSchema,
           ...PageQuerySchema,
         }),
       },
@@ -72,7 +90,10 @@ export function credentialRoutes(deps: AppDeps) {
     async (c) => {
       const page = await store.credentials.list(c.get("auth").organisation.id, c.req.valid("query"));
       return c.json(
-        { items: page.items.map((r) => credentialSummary(config, r)), nextCursor: page.nextCursor } as never,
+        {
+          items: page.items.map((v) => credentialSummary(config, v, deps.clock.now())),
+          nextCursor: page.nextCursor,
+        } as never,
         200,
       );
     },
@@ -153,13 +174,17 @@ export function credentialRoutes(deps: AppDeps) {
       tags: ["Credentials"],
       summary: "Re-issue a corrected credential that supersedes this one",
       description:
-        "Issues a new credential (on its own, so that its commitment is anchored directly) and, once both are anchored, records supersede(root, leaf, replacement) on chain.",
+        "Merges the corrections into the current claims (a claim given replaces, null removes, a claim not named is kept) and issues a new credential (on its own, so that its commitment is anchored directly); once both are anchored, supersede(root, leaf, replacement) is recorded on chain. With preview: true it answers { current, result } and changes nothing.",
       security,
       request: {
         params: IdParamSchema,
         body: { required: true, content: { "application/json": { schema: ReissueSchema } } },
       },
       responses: {
+        200: {
+          description: "Preview: the current claims and the result (nothing changed)",
+          content: { "application/json": { schema: ReissuePreviewSchema } },
+        },
         201: {
           description: "The new credential",
           content: { "application/json": { schema: CredentialResourceSchema } },
@@ -171,11 +196,17 @@ export function credentialRoutes(deps: AppDeps) {
       const organisation = c.get("auth").organisation;
       const old = await own(organisation, c.req.valid("param").id);
       const body = c.req.valid("json");
+      const current = subjectOf(old);
+      if (!current && !body.subject)
+        throw new UnprocessableError("The credential's data was erased: give the corrected subject");
+      const subject = mergeSubject(current ?? {}, body.subject ?? {});
+      const checked = SubjectSchema.safeParse(subject);
+      if (!checked.success) {
+        throw new ValidationError("The corrected claims are not valid", zodIssues(checked.error, "/subject"));
+      }
+      if (body.preview) return c.json({ current, result: subject } as never, 200);
       if (old.supersededBy) throw new ConflictError("The credential has already been superseded");
       if (old.revocationStatus) throw new ConflictError("A revoked credential cannot be superseded");
-      const subject = body.subject ?? subjectOf(old);
-      if (!subject)
-        throw new UnprocessableError("The credential's data was erased: give the corrected subject");
       const event = await store.events.getById(old.eventId);
       if (!event) throw new NotFoundError("event");
       const validUntil =
@@ -194,9 +225,12 @@ export function credentialRoutes(deps: AppDeps) {
           requestTtlSeconds: config.worker.requestTtlSeconds,
           publicUrl: config.publicUrl,
         },
-        [{ subject, ...(holder ? { holder } : {}), ...(validUntil ? { validUntil } : {}) }],
+        [{ subject: checked.data, ...(holder ? { holder } : {}), ...(validUntil ? { validUntil } : {}) }],
         { pathPrefix: "", forceSingle: true, supersedes: old.id },
       );
+      // What is not in the credential stays too: the organiser's reference and the e-mail language.
+      const recipient = { ...(old.recipient ?? {}), ...(body.reason ? { reissueReason: body.reason } : {}) };
+      credentials[0]!.recipient = Object.keys(recipient).length > 0 ? recipient : null;
       const newId = items[0]!.id;
       await store.issuance.commit({
         organisationId: organisation.id,
@@ -278,7 +312,7 @@ export function credentialRoutes(deps: AppDeps) {
       method: "get",
       path: "/jobs/{id}",
       tags: ["Issuance"],
-      summary: "A bulk issuance job",
+      summary: "A bulk issuance job and its progress (this job's credentials only)",
       security,
       request: { params: IdParamSchema },
       responses: {
@@ -287,9 +321,11 @@ export function credentialRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const job = await store.jobs.get(c.get("auth").organisation.id, c.req.valid("param").id);
+      const organisationId = c.get("auth").organisation.id;
+      const job = await store.jobs.get(organisationId, c.req.valid("param").id);
       if (!job) throw new NotFoundError("job");
-      return c.json(jobResource(config, job) as never, 200);
+      const counts = await store.credentials.counts(organisationId, { jobId: job.id });
+      return c.json(jobResource(config, job, counts) as never, 200);
     },
   );
 

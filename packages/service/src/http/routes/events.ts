@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { NotFoundError, ProblemError, ValidationError } from "../../errors";
 import { createEvent, updateEvent } from "../../events";
+import { exportCsv } from "../../export";
 import type { EventDetails } from "../../format";
 import { type IssuanceContext, prepareCredentials, requestHash } from "../../issuance";
 import type { IssuanceOutcome } from "../../store/store";
@@ -27,6 +28,7 @@ import {
   JobSchema,
   OptionalIdempotencyHeaderSchema,
   PageQuerySchema,
+  StatusFilterSchema,
   UpdateEventSchema,
 } from "../schemas";
 
@@ -155,11 +157,15 @@ export function eventRoutes(deps: AppDeps) {
     async (c) => {
       const organisation = c.get("auth").organisation;
       const event = await ownEvent(organisation, c.req.valid("param").id);
-      const [children, counts] = await Promise.all([
+      const [children, byStatus, counts] = await Promise.all([
         store.events.children(event.id),
         store.credentials.countByStatus(organisation.id, event.id),
+        store.credentials.counts(organisation.id, { eventId: event.id }),
       ]);
-      return c.json(eventResource(event, { children: children.map((e) => e.id), credentials: counts }), 200);
+      return c.json(
+        eventResource(event, { children: children.map((e) => e.id), credentials: byStatus, counts }),
+        200,
+      );
     },
   );
 
@@ -250,10 +256,10 @@ export function eventRoutes(deps: AppDeps) {
         );
         issuedId = (outcome as { body: { id: string } }).body.id;
       }
-      const record = await store.credentials.get(organisation.id, issuedId);
-      if (!record) throw new NotFoundError("credential");
-      c.header("Location", `${config.publicUrl}/v1/credentials/${record.id}`);
-      return c.json(credentialResource(config, record) as never, 201);
+      const view = await store.credentials.view(organisation.id, issuedId);
+      if (!view) throw new NotFoundError("credential");
+      c.header("Location", `${config.publicUrl}/v1/credentials/${issuedId}`);
+      return c.json(credentialResource(config, view, deps.clock.now()) as never, 201);
     },
   );
 
@@ -308,6 +314,7 @@ export function eventRoutes(deps: AppDeps) {
           eventId: event.id,
           attendees: body.attendees,
           ...(body.validUntil ? { validUntil: body.validUntil } : {}),
+          ...(body.send ? { send: true } : {}),
         };
         const outcome = settle(
           c,
@@ -329,6 +336,7 @@ export function eventRoutes(deps: AppDeps) {
         body.attendees,
         {
           validUntil: body.validUntil,
+          send: body.send === true,
         },
       );
       const outcome = settle(
@@ -351,12 +359,13 @@ export function eventRoutes(deps: AppDeps) {
       method: "get",
       path: "/events/{id}/credentials",
       tags: ["Issuance"],
-      summary: "List the credentials of an event",
+      summary: "List the credentials of an event: filter by state, standing and delivery, search with q",
       security,
       request: {
         params: IdParamSchema,
         query: z.object({
           status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]).optional(),
+          ...StatusFilterSchema,
           ...PageQuerySchema,
         }),
       },
@@ -374,10 +383,76 @@ export function eventRoutes(deps: AppDeps) {
       const query = c.req.valid("query");
       const page = await store.credentials.list(organisation.id, { ...query, eventId: event.id });
       return c.json(
-        { items: page.items.map((r) => credentialSummary(config, r)), nextCursor: page.nextCursor } as never,
+        {
+          items: page.items.map((v) => credentialSummary(config, v, deps.clock.now())),
+          nextCursor: page.nextCursor,
+        } as never,
         200,
       );
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/events/{id}/export.csv",
+      tags: ["Issuance"],
+      summary: "Export the event's credentials as CSV for Excel: names, holder links and the status model",
+      description:
+        "UTF-8 with a byte order mark, `;` between fields (Swedish Excel; `sep=,` for English Excel), CRLF. One row per credential: name, e-mail, reference, state, standing, revocation reason, e-mail delivery, holder link, PDF link, anchoring time, transaction and id. Cells that a spreadsheet would run as formulas are prefixed with '.",
+      security,
+      request: {
+        params: IdParamSchema,
+        query: z.object({
+          lang: z.enum(["sv", "en"]).default("sv").openapi({ description: "Language of headers and values" }),
+          sep: z.enum([";", ","]).default(";").openapi({ description: "Field separator" }),
+          ...StatusFilterSchema,
+        }),
+      },
+      responses: {
+        200: { description: "The CSV file", content: { "text/csv": { schema: z.string() } } },
+        ...problemResponses(400, 401, 404, 429),
+      },
+    }),
+    (async (c: Context<AppEnv>) => {
+      const organisation = c.get("auth").organisation;
+      const event = await ownEvent(organisation, c.req.param("id")!);
+      const query = c.req.valid("query" as never) as {
+        lang: "sv" | "en";
+        sep: ";" | ",";
+        state?: never;
+        standing?: never;
+        delivery?: never;
+        q?: string;
+      };
+      const views = [];
+      let cursor: string | null = null;
+      do {
+        const page = await store.credentials.list(organisation.id, {
+          eventId: event.id,
+          ...(query.state ? { state: query.state } : {}),
+          ...(query.standing ? { standing: query.standing } : {}),
+          ...(query.delivery ? { delivery: query.delivery } : {}),
+          ...(query.q ? { q: query.q } : {}),
+          cursor,
+          limit: 500,
+        });
+        views.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      const csv = exportCsv(views, {
+        lang: query.lang,
+        separator: query.sep,
+        now: deps.clock.now(),
+        publicUrl: config.publicUrl,
+      });
+      const name = `intyg-${event.id.slice(0, 8)}.csv`;
+      return c.body(csv, 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${name}"`,
+        "cache-control": "no-store",
+      });
+    }) as never,
   );
 
   return app;

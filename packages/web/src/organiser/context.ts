@@ -64,7 +64,7 @@ export type CredentialItem = {
   id: string;
   eventId: string;
   /** The contract's status model; older services send only `status`. */
-  state?: "pending" | "anchored" | "failed" | "erased";
+  state?: "pending" | "anchored" | "failed" | "cancelled" | "erased";
   standing?: "valid" | "revoked" | "superseded" | "expired" | null;
   status?: string;
   revocation?: { reason: string; at?: string | null; revokedAt?: string | null } | null;

@@ -296,7 +296,7 @@ export async function eventForm(v: View, kind: "event" | "course", id?: string):
 
 // -- one conference and its attendees ---------------------------------------------------------------------------
 
-const STATE_FILTERS = ["", "pending", "anchored", "failed", "erased"] as const;
+const STATE_FILTERS = ["", "pending", "anchored", "failed", "cancelled", "erased"] as const;
 const STANDING_FILTERS = ["", "valid", "revoked", "superseded", "expired"] as const;
 const DELIVERY_FILTERS = ["", "none", "queued", "sent", "failed"] as const;
 

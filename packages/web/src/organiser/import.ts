@@ -10,6 +10,10 @@ import { back, heading, problemList } from "./events";
 import type { Key } from "./texts";
 
 type Column = { header: string; field: string | null };
+
+/** The header row of the sheet: its problems are solved in the column list, not by leaving a row out. */
+const HEADER_LINE = 1;
+const UNDECIDED = "?";
 type RowError = { line: number; column: string | null; reason: string };
 type Preview = {
   columns: Column[];
@@ -18,6 +22,7 @@ type Preview = {
   valid: number;
   preview: { subject?: Record<string, unknown>; reference?: string }[];
   errors: RowError[];
+  notes?: string[];
 };
 
 /** Field names the app can say in words; others are shown as they are. */
@@ -69,7 +74,8 @@ export async function importPage(v: View, eventId: string): Promise<void> {
   send.checked = true;
   const errorBox = h("div", { id: "import-errors" });
   const result = h("div", { id: "import-preview", "aria-live": "polite" });
-  let mapping: Record<string, string | null> | undefined;
+  /** The organiser's own choices per column header (null: ignore); other columns keep the suggestion. */
+  const chosen = new Map<string, string | null>();
   const excluded = new Set<number>();
   /** Bad rows seen in this file: an excluded row stays listed (to include it again) if the service omits it. */
   const seen = new Map<number, RowError>();
@@ -77,7 +83,7 @@ export async function importPage(v: View, eventId: string): Promise<void> {
   const form = (extra: Record<string, string> = {}) => {
     const data = new FormData();
     data.set("file", file.files![0]!);
-    if (mapping) data.set("mapping", JSON.stringify(mapping));
+    if (chosen.size) data.set("mapping", JSON.stringify(Object.fromEntries(chosen)));
     if (excluded.size) data.set("exclude", JSON.stringify([...excluded].sort((a, b) => a - b)));
     for (const [name, value] of Object.entries(extra)) data.set(name, value);
     return data;
@@ -90,7 +96,15 @@ export async function importPage(v: View, eventId: string): Promise<void> {
       return;
     }
     try {
-      render(await api<Preview>("POST", `/v1/events/${eventId}/imports/preview`, form()));
+      const p = await api<Preview>("POST", `/v1/events/${eventId}/imports/preview`, form());
+      // Choices made for a previous file whose columns this one does not have are dropped.
+      const headers = new Set(p.columns.map((c) => c.header));
+      const stale = [...chosen.keys()].filter((header) => !headers.has(header));
+      if (stale.length) {
+        for (const header of stale) chosen.delete(header);
+        return preview();
+      }
+      render(p);
     } catch (error) {
       replace(result);
       replace(errorBox, problemList(v, error));
@@ -98,8 +112,7 @@ export async function importPage(v: View, eventId: string): Promise<void> {
   };
 
   const render = (p: Preview) => {
-    mapping = Object.fromEntries(p.columns.map((c) => [c.header, c.field]));
-    for (const e of p.errors) seen.set(e.line, e);
+    for (const e of p.errors) if (!seen.has(e.line)) seen.set(e.line, e);
     const errors = [
       ...p.errors,
       ...[...excluded]
@@ -112,16 +125,31 @@ export async function importPage(v: View, eventId: string): Promise<void> {
       ...p.fields.map((name) => ({ value: name, label: fieldLabel(v, name) })),
     ];
     const mappingRows = p.columns.map((column, i) => {
-      const control = select(fieldOptions, column.field ?? "", { id: `map-${i}` });
+      // A column the service cannot place is neither read nor ignored until the organiser says which.
+      const undecided = column.field === null && !chosen.has(column.header);
+      const control = select(
+        undecided ? [{ value: UNDECIDED, label: t("chooseColumn") }, ...fieldOptions] : fieldOptions,
+        undecided ? UNDECIDED : (column.field ?? ""),
+        {
+          id: `map-${i}`,
+          ...(undecided ? { "aria-invalid": "true", "aria-describedby": `map-${i}-why` } : {}),
+        },
+      );
       control.addEventListener("change", () => {
-        mapping![column.header] = control.value || null;
-        preview();
+        if (control.value === UNDECIDED) chosen.delete(column.header);
+        else chosen.set(column.header, control.value || null);
+        void preview().then(() => document.getElementById(`map-${i}`)?.focus());
       });
       return h(
         "tr",
         {},
         h("th", { scope: "row" }, h("label", { for: `map-${i}` }, column.header)),
-        h("td", {}, control),
+        h(
+          "td",
+          {},
+          control,
+          undecided ? h("p", { id: `map-${i}-why`, class: "hint" }, t("unknownColumn")) : null,
+        ),
       );
     });
     // The claims as they will be issued (first and last name already joined, parts as ids).
@@ -142,31 +170,34 @@ export async function importPage(v: View, eventId: string): Promise<void> {
         ),
       ),
     );
-    const errorRows = errors.map((e) => {
-      const box = h("input", { type: "checkbox", id: `exclude-${e.line}`, value: String(e.line) });
-      box.checked = excluded.has(e.line);
-      box.addEventListener("change", () => {
-        if (box.checked) excluded.add(e.line);
-        else excluded.delete(e.line);
-        // The service counts again what would be issued without the excluded rows.
-        preview().then(() => document.getElementById(`exclude-${e.line}`)?.focus());
-      });
+    const errorRows = errors.map((e, i) => {
+      // One checkbox per line (a line may have several problems); the header line cannot be left out.
+      const first = errors.findIndex((other) => other.line === e.line) === i;
+      let control: HTMLElement | string = "";
+      if (e.line === HEADER_LINE) control = t("chooseAbove");
+      else if (first) {
+        const box = h("input", { type: "checkbox", id: `exclude-${e.line}`, value: String(e.line) });
+        box.checked = excluded.has(e.line);
+        box.addEventListener("change", () => {
+          if (box.checked) excluded.add(e.line);
+          else excluded.delete(e.line);
+          // The service counts again what would be issued without the excluded rows.
+          void preview().then(() => document.getElementById(`exclude-${e.line}`)?.focus());
+        });
+        control = h(
+          "div",
+          { class: "check" },
+          box,
+          h("label", { for: `exclude-${e.line}` }, t("excludeLine", { line: e.line })),
+        );
+      }
       return h(
         "tr",
         {},
         h("td", { class: "num" }, String(e.line)),
         h("td", {}, e.column ?? ""),
         h("td", {}, e.reason),
-        h(
-          "td",
-          {},
-          h(
-            "div",
-            { class: "check" },
-            box,
-            h("label", { for: `exclude-${e.line}` }, t("excludeLine", { line: e.line })),
-          ),
-        ),
+        h("td", {}, control),
       );
     });
     const issuable = p.valid;
@@ -221,13 +252,20 @@ export async function importPage(v: View, eventId: string): Promise<void> {
           errors: v.number(p.errors.length),
         }),
       ),
+      p.notes?.length
+        ? h(
+            "ul",
+            { class: "notes" },
+            p.notes.map((note) => h("li", {}, note)),
+          )
+        : null,
       h("h2", { id: "preview-title" }, t("previewTitle", { n: p.preview.length })),
       h(
         "div",
         { class: "table-wrap" },
         h(
           "table",
-          { "aria-labelledby": "preview-title" },
+          { "aria-labelledby": "preview-title", id: "preview-rows" },
           h(
             "thead",
             {},
@@ -277,7 +315,6 @@ export async function importPage(v: View, eventId: string): Promise<void> {
   };
 
   file.addEventListener("change", () => {
-    mapping = undefined;
     excluded.clear();
     seen.clear();
     preview();

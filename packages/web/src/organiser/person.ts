@@ -237,6 +237,7 @@ export async function reissuePage(v: View, id: string): Promise<void> {
     return out;
   };
 
+  const reason = h("input", { name: "reason", maxlength: 500, autocomplete: "off" });
   const errorBox = h("div");
   const result = h("div", { id: "reissue-preview", "aria-live": "polite" });
   const form = h(
@@ -256,12 +257,14 @@ export async function reissuePage(v: View, id: string): Promise<void> {
           ),
         )
       : null,
+    field("r-reason", t("reissueReasonLabel"), reason, t("reissueReasonHint")),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("previewButton"))),
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     replace(errorBox);
     const body: Record<string, unknown> = { subject: changes() };
+    if (reason.value.trim()) body.reason = reason.value.trim();
     try {
       const p = await api<ReissuePreview>("POST", `/v1/credentials/${id}/reissue`, {
         ...body,

@@ -19,14 +19,15 @@ export function personOf(item: CredentialItem): Person {
   };
 }
 
-export type State = "pending" | "anchored" | "failed" | "erased";
+export type State = "pending" | "anchored" | "failed" | "cancelled" | "erased";
 export type Standing = "valid" | "revoked" | "superseded" | "expired" | null;
 
 export function stateOf(item: CredentialItem): State {
   if (item.state) return item.state;
   if (item.erasedAt) return "erased";
   if (item.status === "anchored") return "anchored";
-  if (item.status === "failed" || item.status === "cancelled") return "failed";
+  if (item.status === "cancelled") return "cancelled";
+  if (item.status === "failed") return "failed";
   return "pending";
 }
 
@@ -41,8 +42,9 @@ export function standingOf(item: CredentialItem): Standing {
 /** The one key that tells an organiser where a credential stands. */
 export function statusKey(item: CredentialItem): Key {
   const state = stateOf(item);
-  if (state !== "anchored") return `state.${state}`;
-  return `standing.${standingOf(item) ?? "valid"}`;
+  const standing = standingOf(item);
+  if (state === "erased" || !standing) return `state.${state}`;
+  return `standing.${standing}`;
 }
 
 /** A CSS class for the status badge. */

@@ -459,7 +459,7 @@ function attendeeList(v: View, event: EventRecord): HTMLElement {
   };
 
   const load = async (append = false) => {
-    const params = new URLSearchParams({ limit: "100" });
+    const params = new URLSearchParams({ limit: "50" });
     if (append && cursor) params.set("cursor", cursor);
     if (q.value.trim() && v.caps.filters) params.set("q", q.value.trim());
     if (filters) {

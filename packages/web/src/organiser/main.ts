@@ -32,6 +32,8 @@ function chooseLang(): Lang {
 let lang: Lang = chooseLang();
 let caps: Capabilities | null = null;
 let session: Session | null = null;
+/** A notice set just before the view changes is shown on the next view only. */
+let noticeFresh = false;
 
 function t(key: Key, values: Record<string, string | number> = {}): string {
   const text: string = (lang === "sv" ? SV : EN)[key] ?? key;
@@ -67,6 +69,7 @@ function view(): View {
     main: $("view"),
     notice(text) {
       $("notice").textContent = text;
+      noticeFresh = true;
     },
     fail(error) {
       replace($("failure"), problemList(view(), error));
@@ -105,6 +108,8 @@ function showSignedIn(signedIn: boolean): void {
 async function route(): Promise<void> {
   if (!session) return;
   replace($("failure"));
+  if (!noticeFresh) $("notice").textContent = "";
+  noticeFresh = false;
   const v = view();
   const hash = location.hash.replace(/^#/, "") || "/";
   const [path, query = ""] = hash.split("?");

@@ -1,17 +1,5 @@
 // @intyg/credential: the Intyg credential format. This is the package's only barrel.
 
-// The status model of an issued credential (service, CLI and organiser app)
-export {
-  CREDENTIAL_STANDINGS,
-  CREDENTIAL_STATES,
-  type CredentialStanding,
-  type CredentialState,
-  credentialStandingSchema,
-  credentialStateSchema,
-  DELIVERY_STATUSES,
-  type DeliveryStatus,
-  deliveryStatusSchema,
-} from "./status";
 // Attendee spreadsheets (CSV reading and the checks of an attendee list), for the CLI and the service
 export {
   type CsvRecord,
@@ -234,6 +222,18 @@ export {
   signBatch,
   signCredential,
 } from "./sign";
+// The status model of an issued credential (service, CLI and organiser app)
+export {
+  CREDENTIAL_STANDINGS,
+  CREDENTIAL_STATES,
+  type CredentialStanding,
+  type CredentialState,
+  credentialStandingSchema,
+  credentialStateSchema,
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  deliveryStatusSchema,
+} from "./status";
 export { isIsoDate, isIsoDateTime, isoToUnixSeconds, toIsoSeconds } from "./time";
 export {
   type EventUrnParts,

@@ -93,7 +93,37 @@ export type ServiceConfig = {
   bulkMaxItems: number;
   bulkSyncLimit: number;
   worker: WorkerConfig;
+  email: EmailConfig;
   logLevel: string;
+};
+
+/** E-mail delivery of credentials to their holders. */
+export type EmailConfig = {
+  /** `smtp://` or `smtps://` URL (user and password in it if needed); null: write .eml files to `outboxDir`. */
+  smtpUrl: string | null;
+  /** The sender, e.g. `Intyg <intyg@example.se>`. */
+  from: string;
+  outboxDir: string;
+  /** Most messages sent per minute (the worker pauses sending when reached). */
+  perMinute: number;
+  /** Attempts before a delivery is failed for good (a permanent 5xx answer fails it at once). */
+  maxAttempts: number;
+  /** Backoff between attempts: base × 2^(attempt−1), at most max. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long a claimed delivery is held before another pass may take it over (a crash mid-send). */
+  leaseMs: number;
+};
+
+export const DEFAULT_EMAIL_CONFIG: EmailConfig = {
+  smtpUrl: null,
+  from: "Intyg <intyg@localhost>",
+  outboxDir: ".intyg/outbox",
+  perMinute: 120,
+  maxAttempts: 6,
+  retryBaseMs: 30_000,
+  retryMaxMs: 30 * 60_000,
+  leaseMs: 120_000,
 };
 
 /** How the signing key is given: a raw key, or an encrypted keystore and its password. */
@@ -142,10 +172,25 @@ export function defaultConfig(
       rateLimit: { ...DEFAULT_RPC_PROXY_CONFIG.rateLimit, ...overrides.rpcProxy?.rateLimit },
     },
     worker: { ...DEFAULT_WORKER_CONFIG, ...overrides.worker },
+    email: { ...DEFAULT_EMAIL_CONFIG, ...overrides.email },
   };
 }
 
 type Env = Record<string, string | undefined>;
+
+function smtpUrlFrom(value: string | undefined): string | null {
+  if (!value) return null;
+  if (!/^smtps?:\/\/[^\s]+$/.test(value))
+    throw new ConfigError("INTYG_SMTP_URL must be an smtp:// or smtps:// URL");
+  return value;
+}
+
+function headerFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a header value must be one line
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new ConfigError("INTYG_MAIL_FROM must be one line");
+  return value;
+}
 
 /** Query parameter names providers put keys in. */
 const SECRET_QUERY_NAME = /key|token|secret|auth|pass|signature|sig$|credential|access|session|jwt/i;
@@ -281,6 +326,16 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     },
     bulkMaxItems: intFrom(env, "INTYG_BULK_MAX", 10_000, 1),
     bulkSyncLimit: intFrom(env, "INTYG_BULK_SYNC_LIMIT", 2_000, 1),
+    email: {
+      smtpUrl: smtpUrlFrom(env.INTYG_SMTP_URL),
+      from: headerFrom(env.INTYG_MAIL_FROM) ?? DEFAULT_EMAIL_CONFIG.from,
+      outboxDir: path.resolve(env.INTYG_OUTBOX_DIR || DEFAULT_EMAIL_CONFIG.outboxDir),
+      perMinute: intFrom(env, "INTYG_MAIL_PER_MINUTE", DEFAULT_EMAIL_CONFIG.perMinute, 1),
+      maxAttempts: intFrom(env, "INTYG_MAIL_MAX_ATTEMPTS", DEFAULT_EMAIL_CONFIG.maxAttempts, 1),
+      retryBaseMs: intFrom(env, "INTYG_MAIL_RETRY_BASE_MS", DEFAULT_EMAIL_CONFIG.retryBaseMs, 1),
+      retryMaxMs: intFrom(env, "INTYG_MAIL_RETRY_MAX_MS", DEFAULT_EMAIL_CONFIG.retryMaxMs, 1),
+      leaseMs: intFrom(env, "INTYG_MAIL_LEASE_MS", DEFAULT_EMAIL_CONFIG.leaseMs, 1000),
+    },
     logLevel: env.LOG_LEVEL || "info",
     worker: {
       pollIntervalMs: intFrom(env, "INTYG_WORKER_POLL_MS", DEFAULT_WORKER_CONFIG.pollIntervalMs, 10),

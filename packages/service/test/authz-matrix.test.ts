@@ -611,6 +611,7 @@ describe("authorisation matrix: every route × every caller (pglite)", () => {
             // No telling a resource of another organisation from one that does not exist.
             const serialised = JSON.stringify(req);
             const ghost = JSON.parse(serialised.replace(UUID, unknownId)) as Request;
+            if (req.raw) ghost.raw = req.raw;
             expect(JSON.stringify(ghost), label).not.to.equal(serialised);
             const missing = await send(ghost, who);
             const absent = (await missing.json()) as Record<string, unknown>;

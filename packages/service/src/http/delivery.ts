@@ -73,6 +73,25 @@ async function deliverable(
   return { doc, hidden, share, short, qrText: short ?? share };
 }
 
+/** The certificate PDF of a credential in `lang`, its QR code carrying the whole credential or a short link. */
+export async function certificateFor(
+  deps: { store: Store; config: ServiceConfig },
+  record: CredentialRecord,
+  lang: "sv" | "en",
+): Promise<Uint8Array> {
+  const { doc, qrText } = await deliverable(deps, record, undefined, "organiser");
+  const status = certificateStatus(record);
+  const parentName = await parentEventName(deps.store, record);
+  return certificatePdf({
+    document: doc as unknown as Record<string, unknown>,
+    lang,
+    qrPng: new Uint8Array(await qrPng(qrText, 400)),
+    verifyUrl: qrText.length <= 120 ? qrText : deps.config.verifyUrl,
+    ...(status ? { status } : {}),
+    ...(parentName ? { parentName } : {}),
+  });
+}
+
 /** Answers one delivery format for a credential record. */
 export async function deliver(
   c: Context,

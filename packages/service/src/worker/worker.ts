@@ -26,7 +26,8 @@ import {
   type WaitOptions,
 } from "../chain/client";
 import { type Clock, unixSeconds } from "../clock";
-import type { WorkerConfig } from "../config";
+import type { EmailConfig, WorkerConfig } from "../config";
+import { createMailer, type Mailer, type MailTransport } from "../delivery/email-sender";
 import { ProblemError } from "../errors";
 import { signSingle } from "../format";
 import { type IssuanceContext, prepareCredentials } from "../issuance";
@@ -41,7 +42,8 @@ export type WorkerDeps = {
   chain: ChainClient;
   clock: Clock;
   logger: Logger;
-  config: { worker: WorkerConfig; publicUrl: string };
+  /** With `email`, the worker also sends the queued e-mails (on the leader, after anchoring). */
+  config: { worker: WorkerConfig; publicUrl: string; verifyUrl?: string; email?: EmailConfig };
 };
 
 export type TickSummary = {
@@ -51,6 +53,8 @@ export type TickSummary = {
   singlesAnchored: number;
   revocations: number;
   jobs: number;
+  /** E-mails sent in this pass. */
+  emails: number;
   errors: number;
 };
 
@@ -71,6 +75,10 @@ export type StartWorkerOptions = {
   autoStart?: boolean;
   /** The advisory lock key of the leader. */
   leaderKey?: number;
+  /** How e-mails leave (default: SMTP when configured, else the outbox). */
+  mailTransport?: MailTransport;
+  /** Send the queued e-mails (default true when the config has `email`). */
+  mail?: boolean;
 };
 
 /** The advisory lock every anchoring worker of one database competes for. */
@@ -110,6 +118,20 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   const config = deps.config.worker;
   const log = logger.child({ component: "worker" });
   const leaderKey = options.leaderKey ?? LEADER_LOCK_KEY;
+  const emailConfig = deps.config.email;
+  const mailer: Mailer | null =
+    emailConfig && options.mail !== false
+      ? createMailer({
+          store,
+          logger,
+          config: {
+            publicUrl: deps.config.publicUrl,
+            verifyUrl: deps.config.verifyUrl ?? `${deps.config.publicUrl}/verify`,
+            email: emailConfig,
+          },
+          ...(options.mailTransport ? { transport: options.mailTransport } : {}),
+        })
+      : null;
 
   let lock: { release(): Promise<void> } | null = null;
   let stopping = false;
@@ -584,6 +606,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       singlesAnchored: 0,
       revocations: 0,
       jobs: 0,
+      emails: 0,
       errors: 0,
     };
     if (!(await ensureLeader())) return summary;
@@ -636,6 +659,14 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       await attempt("revocation", `revoke:${work.credential.id}`, summary, () =>
         settleRevocation(work, summary),
       );
+    }
+    if (mailer && !stopping) {
+      try {
+        summary.emails = (await mailer.runOnce()).sent;
+      } catch (error) {
+        summary.errors += 1;
+        log.warn({ err: errorText(error) }, "sending e-mails failed; will retry");
+      }
     }
     return summary;
   }
@@ -723,6 +754,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       stopping = true;
       wakeUp?.();
       if (loop && !stopOptions.abandon) await loop;
+      mailer?.close();
       if (lock) {
         await lock.release();
         lock = null;

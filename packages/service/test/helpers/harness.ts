@@ -101,7 +101,7 @@ export const signerAddress = (h: Harness) => privateKeyToAccount(h.deployment.si
 
 import { createApp } from "../../src/http/app";
 import type { CredentialVerifier } from "../../src/http/context";
-import { startWorker, type Worker } from "../../src/worker/worker";
+import { type StartWorkerOptions, startWorker, type Worker } from "../../src/worker/worker";
 
 export type AppHarness = Harness & {
   app: ReturnType<typeof createApp>;
@@ -116,10 +116,15 @@ export type AppHarness = Harness & {
 
 export async function createAppHarness(
   kind: StoreKind,
-  options: HarnessOptions & { verifier?: CredentialVerifier; autoStartWorker?: boolean } = {},
+  options: HarnessOptions & {
+    verifier?: CredentialVerifier;
+    autoStartWorker?: boolean;
+    /** Options of the worker (e.g. its mail transport, or `mail: false`). */
+    worker?: Omit<StartWorkerOptions, "autoStart">;
+  } = {},
 ): Promise<AppHarness> {
   const h = await createHarness(kind, options);
-  const worker = startWorker(h, { autoStart: options.autoStartWorker ?? true });
+  const worker = startWorker(h, { ...options.worker, autoStart: options.autoStartWorker ?? true });
   const app = createApp({ ...h, worker, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const call: AppHarness["call"] = (method, path, callOptions = {}) => {
     const headers: Record<string, string> = { ...callOptions.headers };

@@ -404,6 +404,42 @@ const MATRIX: Record<RouteKey, Cell> = {
     request: () => ({ method: "GET", path: "/verify/config.json" }),
   },
   "GET /": { auth: "public", expect: ok(200), request: () => ({ method: "GET", path: "/" }) },
+  "GET /organiser": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/organiser" }),
+  },
+  "GET /organiser/organiser.js": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/organiser/organiser.js" }),
+  },
+  "GET /organiser/organiser.css": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/organiser/organiser.css" }),
+  },
+  // The session routes read the cookie only: an Authorization header signs no one in.
+  "GET /organiser/session": {
+    auth: "public",
+    expect: ok(401),
+    request: () => ({ method: "GET", path: "/organiser/session" }),
+  },
+  "POST /organiser/session": {
+    auth: "public",
+    expect: ok(200),
+    request: (f) => ({
+      method: "POST",
+      path: "/organiser/session",
+      body: { apiKey: f.keys.admin },
+      headers: { origin: "http://127.0.0.1:8787" },
+    }),
+  },
+  "DELETE /organiser/session": {
+    auth: "public",
+    expect: ok(204),
+    request: () => ({ method: "DELETE", path: "/organiser/session" }),
+  },
   "POST /verify/rpc": {
     auth: "public",
     expect: ok(200),

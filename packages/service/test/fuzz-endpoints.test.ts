@@ -54,6 +54,10 @@ type FuzzRoute = {
   multipart?: (f: Fixtures) => Promise<{ type: string; body: Uint8Array<ArrayBuffer> }>;
   /** No API key: the holder links, the VC-API verify routes and the service's own pages. */
   public?: boolean;
+  /** Headers the real request needs besides the key (the organiser sign-in: its own Origin). */
+  headers?: Record<string, string>;
+  /** The real request's status when it is not a 2xx (the organiser session without its cookie: 401). */
+  status?: number;
 };
 
 const PAGE = ["cursor", "limit"] as const;
@@ -161,6 +165,16 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
     ],
   },
   "GET /": { public: true },
+  "GET /organiser": { public: true },
+  "GET /organiser/organiser.js": { public: true },
+  "GET /organiser/organiser.css": { public: true },
+  "GET /organiser/session": { public: true, status: 401 },
+  "POST /organiser/session": {
+    public: true,
+    body: (f) => ({ apiKey: f.key }),
+    headers: { origin: "http://127.0.0.1:8787" },
+  },
+  "DELETE /organiser/session": { public: true },
 };
 
 const ENTRIES = Object.entries(ROUTES).map(([key, route]) => {
@@ -573,13 +587,15 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
       }
       const body = route.body ? JSON.stringify(route.body(f)) : undefined;
       const response = await check(method, pathOf(pattern, route), {
-        headers: route.public ? (body ? { "content-type": "application/json" } : {}) : jsonHeaders(),
+        headers: {
+          ...(route.public ? (body ? { "content-type": "application/json" } : {}) : jsonHeaders()),
+          ...route.headers,
+        },
         ...(body !== undefined && method !== "GET" ? { body } : {}),
       });
-      expect(response.status, `${method} ${pattern}: ${await response.clone().text()}`).to.be.within(
-        200,
-        299,
-      );
+      const label = `${method} ${pattern}: ${await response.clone().text()}`;
+      if (route.status) expect(response.status, label).to.equal(route.status);
+      else expect(response.status, label).to.be.within(200, 299);
     }
   });
 

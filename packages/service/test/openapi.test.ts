@@ -49,6 +49,9 @@ describe("OpenAPI 3.1 document and reference page", () => {
           "/verify/verify.css",
           "/assets/holder.js",
           "/assets/holder.css",
+          "/organiser",
+          "/organiser/organiser.js",
+          "/organiser/organiser.css",
         ].includes(route.path)
       )
         continue;

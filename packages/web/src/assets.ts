@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_OUT_DIR } from "./build";
-import { fillPageConfig, holderPageCsp, type PageConfig, verifyPageCsp } from "./html";
+import { fillPageConfig, holderPageCsp, organiserPageCsp, type PageConfig, verifyPageCsp } from "./html";
 
 /** The files of the page and their content types. `index.html` links `verify.css` and `verify.js` relatively. */
 export const WEB_ASSETS = {
@@ -13,6 +13,9 @@ export const WEB_ASSETS = {
   "holder.html": "text/html; charset=utf-8",
   "holder.css": "text/css; charset=utf-8",
   "holder.js": "text/javascript; charset=utf-8",
+  "organiser.html": "text/html; charset=utf-8",
+  "organiser.css": "text/css; charset=utf-8",
+  "organiser.js": "text/javascript; charset=utf-8",
 } as const;
 
 export type WebAssetName = keyof typeof WEB_ASSETS;
@@ -93,4 +96,20 @@ export function servedHolderPage(
     )
     .replace('<script src="holder.js"></script>', () => `<script src="${base}holder.js"></script>`);
   return { html, script: read("holder.js"), style: read("holder.css"), csp: holderPageCsp() };
+}
+
+/**
+ * The organiser web app as a server serves it at `/organiser`: HTML linking its script and style under
+ * `assetBase` (default `/organiser/`), and its policy. It needs no chain configuration: it talks only to the
+ * service's own API, with the session cookie.
+ */
+export function servedOrganiserPage(options: { assetBase?: string } = {}): ServedVerifyPage {
+  const base = options.assetBase ?? "/organiser/";
+  const html = read("organiser.html")
+    .replace(
+      '<link rel="stylesheet" href="organiser.css">',
+      () => `<link rel="stylesheet" href="${base}organiser.css">`,
+    )
+    .replace('<script src="organiser.js"></script>', () => `<script src="${base}organiser.js"></script>`);
+  return { html, script: read("organiser.js"), style: read("organiser.css"), csp: organiserPageCsp() };
 }

@@ -19,6 +19,7 @@ export type BuildWebResult = { outDir: string; files: string[]; scriptBytes: num
 
 const PAGE_DIR = path.join(__dirname, "page");
 const HOLDER_DIR = path.join(__dirname, "holder");
+const ORGANISER_DIR = path.join(__dirname, "organiser");
 
 /** The default output directory, which {@link webAssetsDir} serves from. */
 export const DEFAULT_OUT_DIR = path.join(__dirname, "..", "dist");
@@ -75,6 +76,14 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     fillPageConfig(await readFile(path.join(HOLDER_DIR, "index.html"), "utf8"), options.config ?? {}),
   );
   await copyFile(path.join(HOLDER_DIR, "holder.css"), path.join(outDir, "holder.css"));
+  // The organiser app, served by the service at /organiser with its files under /organiser/.
+  await build({
+    ...common,
+    entryPoints: [path.join(ORGANISER_DIR, "main.ts")],
+    outfile: path.join(outDir, "organiser.js"),
+  });
+  await copyFile(path.join(ORGANISER_DIR, "index.html"), path.join(outDir, "organiser.html"));
+  await copyFile(path.join(ORGANISER_DIR, "organiser.css"), path.join(outDir, "organiser.css"));
   const result = await build({
     ...common,
     entryPoints: [path.join(PAGE_DIR, "main.ts")],
@@ -87,7 +96,17 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
   const scriptBytes = outputs[Object.keys(outputs)[0]!]?.bytes ?? 0;
   return {
     outDir,
-    files: ["index.html", "verify.css", "verify.js", "holder.html", "holder.css", "holder.js"],
+    files: [
+      "index.html",
+      "verify.css",
+      "verify.js",
+      "holder.html",
+      "holder.css",
+      "holder.js",
+      "organiser.html",
+      "organiser.css",
+      "organiser.js",
+    ],
     scriptBytes,
   };
 }

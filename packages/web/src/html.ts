@@ -70,3 +70,20 @@ export function holderPageCsp(): string {
     "frame-ancestors 'none'",
   ].join("; ");
 }
+
+/**
+ * The policy of the organiser app: its own script and style only, network reads and writes only to its own
+ * origin (the service's API), no forms posted anywhere (the script sends every request), no framing.
+ */
+export function organiserPageCsp(): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}

@@ -5,6 +5,7 @@ export {
   ensureWebBuilt,
   type ServedVerifyPage,
   servedHolderPage,
+  servedOrganiserPage,
   servedVerifyPage,
   verifyPageHtml,
   WEB_ASSETS,
@@ -13,4 +14,4 @@ export {
   webAssetsDir,
 } from "./assets";
 export { type BuildWebOptions, type BuildWebResult, buildWeb, DEFAULT_OUT_DIR } from "./build";
-export { fillPageConfig, holderPageCsp, type PageConfig, verifyPageCsp } from "./html";
+export { fillPageConfig, holderPageCsp, organiserPageCsp, type PageConfig, verifyPageCsp } from "./html";

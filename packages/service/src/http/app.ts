@@ -6,6 +6,7 @@ import { ProblemError } from "../errors";
 import type { AppDeps, AppEnv } from "./context";
 import { docsHtml } from "./docs";
 import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "./middleware";
+import { wantsHtml } from "./negotiate";
 import { errorHandler, notFoundHandler, validationHook } from "./problem";
 import { contextRoutes } from "./routes/contexts";
 import { credentialRoutes } from "./routes/credentials";
@@ -14,6 +15,7 @@ import { eventRoutes } from "./routes/events";
 import { holderRoutes } from "./routes/holder";
 import { importRoutes } from "./routes/imports";
 import { organisationRoutes } from "./routes/organisation";
+import { LANDING_CSP, landingLanguage, landingPage, organiserRoutes } from "./routes/organiser";
 import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
 import { verificationLinkRoutes } from "./routes/verification-links";
@@ -51,7 +53,8 @@ export function createApp(deps: AppDeps) {
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);
 
-  app.use("/v1/*", requireApiKey(deps.store), rateLimitByApiKey(limiter));
+  // Bearer, or the organiser app's session cookie (writes with it need its CSRF token).
+  app.use("/v1/*", requireApiKey(deps.store, deps), rateLimitByApiKey(limiter));
   // After authentication (401 first), before every route: NUL, lone surrogates and control characters.
   app.use(refuseHostileText());
   app.route("/v1", organisationRoutes(deps));
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", systemRoutes(deps));
   app.route("/", contextRoutes(deps));
   app.route("/", verifyRpcRoutes(deps));
+  app.route("/", organiserRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -85,12 +89,18 @@ export function createApp(deps: AppDeps) {
   app.get("/docs", (c) => c.html(docsHtml(app.getOpenAPI31Document(openApiConfig) as never)));
   // The verifier page (from @intyg/web) and the chain it should read, for share links and QR codes.
   app.route("/", verifyPageRoutes(deps));
-  app.get("/", (c) =>
-    c.json({
+  // A person gets a choice between checking a credential and the organiser app; a program keeps JSON.
+  app.get("/", (c) => {
+    if (wantsHtml(c)) {
+      c.header("content-security-policy", LANDING_CSP);
+      c.header("vary", "accept, accept-language");
+      return c.html(landingPage(landingLanguage(c)));
+    }
+    return c.json({
       service: "intyg",
       docs: `${config.publicUrl}/docs`,
       openapi: `${config.publicUrl}/openapi.json`,
-    }),
-  );
+    });
+  });
   return app;
 }

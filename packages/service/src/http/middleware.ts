@@ -3,13 +3,30 @@ import { ForbiddenError, ProblemError, UnauthorizedError } from "../errors";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
 import type { AppEnv } from "./context";
+import { findSession, requireCsrf, sessionCookie } from "./session";
 
 const BEARER = /^Bearer\s+([A-Za-z0-9_\-.~+/]+=*)\s*$/i;
 
-/** Requires `Authorization: Bearer <api key>` of a key that exists and is not revoked. */
-export function requireApiKey(store: Store): MiddlewareHandler<AppEnv> {
+/**
+ * Requires `Authorization: Bearer <api key>` of a key that exists and is not revoked. With `sessions` (the
+ * organiser web app), a request without an Authorization header may instead carry the session cookie; a write
+ * made with it needs the session's CSRF token and this origin (403 otherwise). Bearer requests are unchanged.
+ */
+export function requireApiKey(
+  store: Store,
+  sessions?: { config: { publicUrl: string } },
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization");
+    const cookie = sessions && !header ? sessionCookie(c) : undefined;
+    if (sessions && cookie !== undefined) {
+      const session = await findSession(store, cookie);
+      if (!session) throw new UnauthorizedError("The session has ended: sign in again");
+      requireCsrf(c, session, sessions.config.publicUrl);
+      c.set("auth", session.auth);
+      await next();
+      return;
+    }
     if (!header) throw new UnauthorizedError();
     const match = BEARER.exec(header);
     if (!match) throw new UnauthorizedError("The Authorization header must be: Bearer <api key>");

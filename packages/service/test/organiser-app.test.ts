@@ -1,0 +1,473 @@
+// The organiser app end to end, as a coordinator who has never used a terminal would use it, in headless
+// Chromium against the real service, database and chain: sign in with an API key, create a conference with four
+// parts, import an Excel file (written with exceljs) of 200 Swedish attendees with one bad row, see the row with
+// its line and reason, leave it out, then fix the file and choose it again, issue, watch this import's progress
+// until every credential is anchored, search, revoke with a confirmation, re-issue a corrected name (the other
+// claims kept), erase, export. axe-core on every view; the key never in the page, its storage or a URL.
+
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import ExcelJS from "exceljs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { type LiveApp, launchChromium, serveApp } from "./helpers/browser";
+import { type AppHarness, createAppHarness, expectJson } from "./helpers/harness";
+
+const FIRST = [
+  "Anna",
+  "Erik",
+  "Maria",
+  "Lars",
+  "Karin",
+  "Johan",
+  "Eva",
+  "Anders",
+  "Sara",
+  "Per",
+  "Åsa",
+  "Örjan",
+  "Märta",
+  "Björn",
+  "Linnéa",
+  "Göran",
+  "Ingrid",
+  "Mats",
+  "Sofia",
+  "Nils",
+];
+const LAST = [
+  "Andersson",
+  "Johansson",
+  "Karlsson",
+  "Nilsson",
+  "Eriksson",
+  "Larsson",
+  "Olsson",
+  "Persson",
+  "Svensson",
+  "Gustafsson",
+];
+const ORGS = ["Göteborgs Stad", "Region Skåne", "Malmö stad", "Umeå kommun", "Skatteverket"];
+const ROLES = ["deltagare", "talare", "deltagare", "deltagare", "arrangör"];
+const PARTS = [
+  { name: "Nätverksdag", kind: "networking", date: "2026-09-14" },
+  { name: "Seminariedag 1", kind: "seminar", date: "2026-09-15" },
+  { name: "Seminariedag 2", kind: "seminar", date: "2026-09-16" },
+  { name: "Hackathon", kind: "hackathon", date: "2026-09-17" },
+];
+const CONFERENCE = "Digitaliseringsveckan 2026";
+/** The line of the bad row in the sheet (1 is the header row). */
+const BAD_LINE = 58;
+
+type Attendee = {
+  name: string;
+  email: string;
+  organisation: string;
+  role: string;
+  parts: string;
+  reference: string;
+};
+
+function attendees(): Attendee[] {
+  const out: Attendee[] = [];
+  for (const [i, first] of FIRST.entries()) {
+    for (const [j, last] of LAST.entries()) {
+      const n = i * LAST.length + j;
+      const ascii = `${first}.${last}`
+        .normalize("NFKD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .toLowerCase();
+      out.push({
+        name: `${first} ${last}`,
+        email: `${ascii}${n}@example.se`,
+        organisation: ORGS[n % ORGS.length]!,
+        role: ROLES[n % ROLES.length]!,
+        parts: n % 3 === 0 ? "Nätverksdag, Hackathon" : "Seminariedag 1, Seminariedag 2",
+        reference: `DV-${String(n + 1).padStart(4, "0")}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** An .xlsx as an organiser's spreadsheet program writes it, with a column the service does not know. */
+async function workbook(rows: Attendee[], file: string): Promise<string> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet("Anmälda");
+  sheet.addRow(["Namn", "E-post", "Organisation", "Roll", "Delar", "Referens", "Specialkost"]);
+  for (const [i, row] of rows.entries()) {
+    sheet.addRow([
+      row.name,
+      row.email,
+      row.organisation,
+      row.role,
+      row.parts,
+      row.reference,
+      i % 7 === 0 ? "Vegetarisk" : "",
+    ]);
+  }
+  await book.xlsx.writeFile(file);
+  return file;
+}
+
+/** With INTYG_DOCS_DIR set, the README's screenshots are written there. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.INTYG_DOCS_DIR;
+  if (dir) writeFileSync(path.join(dir, name), await page.screenshot({ fullPage: true }));
+}
+
+async function axe(page: Page, label: string): Promise<void> {
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: {
+          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe.run();
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious, `${label}: ${JSON.stringify(serious)}`).to.deep.equal([]);
+}
+
+describe("the organiser app in Chromium: sign in, conference, spreadsheet import, progress, search, revoke, re-issue, erase, export", function () {
+  this.timeout(300_000);
+  let h: AppHarness;
+  let live: LiveApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let eventId: string;
+  const urls: string[] = [];
+  const rows = attendees();
+  const dir = tmpdir();
+
+  const ready = () => page.waitForSelector("body[data-ready=true]");
+  /** Types a search and waits for the list to show `n` rows, one of them with `seen` in it. */
+  const search = async (q: string, n: number, seen: string) => {
+    await page.fill("#search-q", q);
+    await page.waitForFunction(
+      ([n, seen]) => {
+        const rows = Array.from(document.querySelectorAll("#attendees tbody tr"));
+        return rows.length === n && rows.some((row) => row.textContent?.includes(seen as string));
+      },
+      [n, seen] as const,
+    );
+  };
+  const go = async (hash: string) => {
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, hash);
+    await ready();
+  };
+
+  before(async () => {
+    h = await createAppHarness("pglite");
+    live = await serveApp(h);
+    browser = await launchChromium();
+    // axe-core is injected as an inline script; the page's own policy is checked on its response.
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: "sv-SE",
+      bypassCSP: true,
+    });
+    page = await context.newPage();
+    page.on("request", (request) => urls.push(request.url()));
+  });
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await live?.close();
+    await h?.close();
+  });
+
+  it("signs in with the API key; the key is then nowhere in the page, its storage, cookies readable by script, or a URL", async () => {
+    const response = await page.goto(`${live.base}/organiser`);
+    expect(response!.headers()["content-security-policy"]).to.contain("script-src 'self'");
+    expect(response!.headers()["content-security-policy"]).to.not.contain("unsafe-inline");
+    await ready();
+    expect(await page.getAttribute("html", "lang")).to.equal("sv");
+    await page.waitForSelector("#signin:not([hidden])");
+    await axe(page, "sign-in (sv)");
+    await screenshot(page, "organiser-signin-sv-1280.png");
+    await page.fill("#api-key", "intyg_fel-nyckel-som-inte-finns-0000000000");
+    await page.click("#signin-form button[type=submit]");
+    await page.waitForSelector("#signin-error .problem");
+    expect(await page.textContent("#signin-error")).to.contain("okänd");
+    await page.fill("#api-key", h.apiKey);
+    await page.click("#signin-form button[type=submit]");
+    await page.waitForSelector("#app:not([hidden]) h1");
+    await ready();
+    expect(await page.textContent("#view h1")).to.equal("Konferenser och kurser");
+    expect(await page.textContent("#org-name")).to.equal(h.organisation.name);
+    const traces = await page.evaluate(() => ({
+      html: document.documentElement.outerHTML,
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+      cookies: document.cookie,
+      url: location.href,
+      input: (document.getElementById("api-key") as HTMLInputElement).value,
+    }));
+    for (const [where, text] of Object.entries(traces)) expect(text, where).to.not.contain(h.apiKey);
+    for (const url of urls) expect(url).to.not.contain(h.apiKey);
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === "intyg_organiser")!;
+    expect(session.httpOnly).to.equal(true);
+    expect(session.sameSite).to.equal("Strict");
+    expect(session.value).to.not.contain(h.apiKey);
+  });
+
+  it("creates a conference with four parts", async () => {
+    await page.click("a[href='#/new/event']");
+    await ready();
+    await page.fill("#f-name", CONFERENCE);
+    await page.fill("#f-description", "Stadens digitaliseringsvecka: nätverk, seminarier och hackathon");
+    await page.fill("#f-start", "2026-09-14");
+    await page.fill("#f-end", "2026-09-17");
+    await page.fill("#f-location", "Kongresshallen, Göteborg");
+    for (const [i, part] of PARTS.entries()) {
+      await page.click("#add-part");
+      await page.fill(`#f-part-name-${i + 1}`, part.name);
+      await page.selectOption(`#f-part-kind-${i + 1}`, part.kind);
+      await page.fill(`#f-part-date-${i + 1}`, part.date);
+    }
+    await axe(page, "new conference form");
+    await screenshot(page, "organiser-conference-form-sv-1280.png");
+    await page.click("#view form button[type=submit]");
+    await page.waitForFunction(() => /#\/events\/[0-9a-f-]{36}$/.test(location.hash));
+    await ready();
+    eventId = (await page.evaluate(() => location.hash)).split("/")[2]!;
+    expect(await page.textContent("#view h1")).to.equal(CONFERENCE);
+    const event = await expectJson<{ status: string; details: { parts: { id: string; name: string }[] } }>(
+      await h.call("GET", `/v1/events/${eventId}`),
+      200,
+    );
+    expect(event.status).to.equal("registered");
+    expect(event.details.parts.map((p) => p.name)).to.deep.equal(PARTS.map((p) => p.name));
+  });
+
+  it("imports an .xlsx of 200 attendees with a bad row: the line and reason are shown, nothing is issued until it is left out or fixed", async () => {
+    const bad = rows.map((row, i) =>
+      i === BAD_LINE - 2 ? { ...row, email: "karin.larsson-at-example.se" } : row,
+    );
+    const badFile = await workbook(bad, path.join(dir, "anmalda-fel.xlsx"));
+    const goodFile = await workbook(rows, path.join(dir, "anmalda.xlsx"));
+    await page.click(`a[href='#/events/${eventId}/import']`);
+    await ready();
+    await page.setInputFiles("#import-file", badFile);
+    await page.waitForSelector("#import-summary");
+    expect(await page.textContent("#import-summary")).to.contain("200 rader");
+    // Every known column is suggested from its header; the unknown one waits for a choice and holds up the file.
+    const mapping = () =>
+      page.$$eval("#import-preview select", (selects) => selects.map((s) => (s as HTMLSelectElement).value));
+    expect(await mapping()).to.deep.equal([
+      "name",
+      "email",
+      "organisation",
+      "role",
+      "parts",
+      "reference",
+      "?",
+    ]);
+    let errors = (await page.textContent("#row-errors")) ?? "";
+    expect(errors).to.contain("Specialkost");
+    expect(errors).to.contain(String(BAD_LINE));
+    expect(errors).to.contain("E-post");
+    expect(await page.isDisabled("#issue")).to.equal(true);
+    expect((await page.textContent("#preview-rows tbody")) ?? "").to.contain("Anna Andersson");
+    await axe(page, "import with a bad row");
+    await screenshot(page, "organiser-import-sv-1280.png");
+
+    await page.selectOption("#map-6", "");
+    await page.waitForFunction(
+      () => !document.getElementById("row-errors")?.textContent?.includes("Specialkost"),
+    );
+    expect(await mapping()).to.deep.equal([
+      "name",
+      "email",
+      "organisation",
+      "role",
+      "parts",
+      "reference",
+      "",
+    ]);
+    errors = (await page.textContent("#row-errors")) ?? "";
+    expect(errors).to.contain(String(BAD_LINE));
+    expect(await page.isDisabled("#issue")).to.equal(true);
+    await page.check(`#exclude-${BAD_LINE}`);
+    await page.waitForFunction(() => !(document.getElementById("issue") as HTMLButtonElement).disabled);
+    expect(await page.textContent("#issue")).to.contain("199");
+
+    // Fixed in the spreadsheet program and chosen again: every row can be issued.
+    await page.setInputFiles("#import-file", goodFile);
+    await page.waitForFunction(() => document.getElementById("issue")?.textContent?.includes("200"));
+    expect(await page.isDisabled("#issue"), (await page.textContent("#import-preview")) ?? "").to.equal(
+      false,
+    );
+    expect(await page.$("#row-errors")).to.equal(null);
+    await page.uncheck("#send");
+  });
+
+  it("issues and shows this import's progress until every credential is anchored", async () => {
+    await page.click("#issue");
+    await page.waitForSelector("#progress-label");
+    await page.waitForSelector("body[data-progress=done]", { timeout: 120_000 });
+    expect(await page.textContent("#progress-done")).to.contain("alla 200 intyg är förankrade");
+    expect(await page.getAttribute("#anchor-progress", "value")).to.equal("200");
+    await axe(page, "progress");
+    await screenshot(page, "organiser-progress-sv-1280.png");
+  });
+
+  it("searches the attendee list by name, e-mail and reference", async () => {
+    await go(`#/events/${eventId}`);
+    await page.waitForSelector("#attendees tbody tr");
+    await search("Linnéa", 10, "Linnéa Andersson");
+    await screenshot(page, "organiser-attendees-sv-1280.png");
+    await search("dv-0042", 1, rows[41]!.name);
+    await search(rows[7]!.email.toUpperCase(), 1, rows[7]!.name);
+    await axe(page, "attendee list");
+  });
+
+  async function openPerson(reference: string): Promise<string> {
+    await go(`#/events/${eventId}`);
+    await search(reference, 1, reference);
+    await page.click("#attendees tbody a");
+    await page.waitForSelector("#person-actions");
+    await ready();
+    return (await page.evaluate(() => location.hash)).split("/")[2]!;
+  }
+
+  it("revokes a credential: the dialog names the person, asks for a reason, and nothing happens without confirming", async () => {
+    const person = rows[41]!;
+    const id = await openPerson(person.reference);
+    expect(await page.textContent("#person-status")).to.equal("Giltigt");
+    await page.click("#revoke");
+    await page.waitForSelector("#revoke-dialog[open]");
+    expect(await page.textContent("#revoke-dialog h2")).to.contain(person.name);
+    await axe(page, "revoke dialog");
+    await screenshot(page, "organiser-revoke-sv-1280.png");
+    await page.click("#revoke-dialog button[value=cancel]");
+    const untouched = await expectJson<{ revocation: unknown }>(
+      await h.call("GET", `/v1/credentials/${id}`),
+      200,
+    );
+    expect(untouched.revocation).to.equal(null);
+    await page.click("#revoke");
+    await page.selectOption("#revoke-reason", "withdrawn");
+    await page.click("#revoke-dialog button[value=confirm]");
+    await page.waitForSelector("#person-status:text('Återkallat')");
+    const revoked = await expectJson<{ revocation: { reason: string } }>(
+      await h.call("GET", `/v1/credentials/${id}`),
+      200,
+    );
+    expect(revoked.revocation.reason).to.equal("withdrawn");
+  });
+
+  it("re-issues a corrected name: the preview shows the change, and the new credential keeps every other claim", async () => {
+    const person = rows[12]!;
+    const id = await openPerson(person.reference);
+    const before = await expectJson<{ credential: { credentialSubject: Record<string, unknown> } }>(
+      await h.call("GET", `/v1/credentials/${id}`),
+      200,
+    );
+    await page.click("#reissue");
+    await page.waitForSelector("#r-name");
+    await ready();
+    expect(await page.inputValue("#r-name")).to.equal(person.name);
+    expect(await page.inputValue("#r-email")).to.equal(person.email);
+    await page.fill("#r-name", "Anna-Karin Nilsson Öberg");
+    await page.click("#view form button[type=submit]");
+    await page.waitForSelector("#reissue-confirm");
+    const changed = await page.$$eval("#reissue-preview tr.changed th", (cells) =>
+      cells.map((c) => c.textContent),
+    );
+    expect(changed).to.deep.equal(["Namn"]);
+    await axe(page, "re-issue preview");
+    await screenshot(page, "organiser-reissue-sv-1280.png");
+    await page.click("#reissue-confirm");
+    await page.waitForFunction((old) => !location.hash.includes(old), id);
+    await page.waitForSelector("#person-actions");
+    expect(await page.textContent("#view h1")).to.equal("Anna-Karin Nilsson Öberg");
+    const newId = (await page.evaluate(() => location.hash)).split("/")[2]!;
+    const after = await expectJson<{ credential: { credentialSubject: Record<string, unknown> } }>(
+      await h.call("GET", `/v1/credentials/${newId}`),
+      200,
+    );
+    const { name: _a, ...kept } = before.credential.credentialSubject;
+    const { name, ...rest } = after.credential.credentialSubject;
+    expect(name).to.equal("Anna-Karin Nilsson Öberg");
+    expect(rest).to.deep.equal(kept);
+    const old = await expectJson<{ supersededBy: string }>(await h.call("GET", `/v1/credentials/${id}`), 200);
+    expect(old.supersededBy).to.equal(newId);
+  });
+
+  it("erases a person's data after explaining what erasure means", async () => {
+    const person = rows[99]!;
+    const id = await openPerson(person.reference);
+    await page.click("#erase");
+    await page.waitForSelector("#erase-dialog[open]");
+    const text = (await page.textContent("#erase-dialog")) ?? "";
+    expect(text).to.contain(person.name);
+    expect(text).to.contain("för alltid");
+    await axe(page, "erase dialog");
+    await page.click("#erase-dialog button[value=confirm]");
+    await page.waitForSelector("#view h1:text('Raderat intyg')");
+    const erased = await expectJson<{ erasedAt: string | null }>(
+      await h.call("GET", `/v1/credentials/${id}`),
+      200,
+    );
+    expect(erased.erasedAt).to.be.a("string");
+  });
+
+  it("exports the list as Excel-friendly CSV with names and holder links, with the session cookie", async () => {
+    await go(`#/events/${eventId}`);
+    const href = await page.getAttribute("a[href*='export.csv']", "href");
+    const response = await context.request.get(`${live.base}${href}`);
+    expect(response.status()).to.equal(200);
+    const body = await response.body();
+    expect([...body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+    const csv = body.toString("utf8");
+    expect(csv).to.contain(rows[0]!.name);
+    expect(csv).to.contain(`${live.base}/holder/`);
+    expect(csv).to.not.contain(rows[99]!.email);
+  });
+
+  it("in English on request (remembered), and at a phone's width without horizontal scrolling", async () => {
+    await page.goto(`${live.base}/organiser?lang=en#/events/${eventId}`);
+    await ready();
+    expect(await page.getAttribute("html", "lang")).to.equal("en");
+    expect(await page.textContent("#attendees-title")).to.equal("Attendees");
+    await axe(page, "conference (en)");
+    await search("Örjan", 10, "Örjan Andersson");
+    await screenshot(page, "organiser-conference-en-1280.png");
+    await page.goto(`${live.base}/organiser#/`);
+    await ready();
+    expect(await page.textContent("#view h1")).to.equal("Conferences and courses");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await go(`#/events/${eventId}`);
+    await search("Linnéa", 10, "Linnéa Andersson");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflow, "no horizontal scrolling at 390 px").to.equal(false);
+    await screenshot(page, "organiser-conference-en-390.png");
+    await page.click("#lang");
+    await ready();
+    await search("Märta", 10, "Märta Andersson");
+    await screenshot(page, "organiser-conference-sv-390.png");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("signs out: the cookie no longer opens the API, and the page asks for the key again", async () => {
+    await page.click("#signout");
+    await page.waitForSelector("#signin:not([hidden])");
+    const response = await context.request.get(`${live.base}/v1/events`);
+    expect(response.status()).to.equal(401);
+    for (const url of urls) expect(url).to.not.contain(h.apiKey);
+  });
+});

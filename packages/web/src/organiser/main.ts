@@ -1,0 +1,223 @@
+// The organiser app (browser), served at /organiser. Signs in with an API key, which goes once to the service and
+// is then forgotten (the session lives in an HttpOnly cookie the script cannot read); routes by the URL's
+// fragment (#/events/…) so the page is one file; Swedish by default, English with ?lang=en (remembered).
+
+import { ApiError, api, type Capabilities, loadCapabilities, setCsrfToken, whenSignedOut } from "./api";
+import type { View } from "./context";
+import { h, replace } from "./dom";
+import { eventForm, eventList, eventPage, problemList } from "./events";
+import { importPage, progressPage } from "./import";
+import { personPage, reissuePage } from "./person";
+import { EN, type Key, type Lang, SV } from "./texts";
+
+type Session = {
+  organisation: { name: string };
+  key: { name: string };
+  csrfToken: string;
+  expiresAt: string;
+};
+
+const LANG_KEY = "intyg-organiser-lang";
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function chooseLang(): Lang {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked === "sv" || asked === "en") {
+    localStorage.setItem(LANG_KEY, asked);
+    return asked;
+  }
+  return localStorage.getItem(LANG_KEY) === "en" ? "en" : "sv";
+}
+
+let lang: Lang = chooseLang();
+let caps: Capabilities | null = null;
+let session: Session | null = null;
+/** A notice set just before the view changes is shown on the next view only. */
+let noticeFresh = false;
+
+function t(key: Key, values: Record<string, string | number> = {}): string {
+  const text: string = (lang === "sv" ? SV : EN)[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+const ZONE = "Europe/Stockholm";
+
+function formatDate(value: string | null | undefined, withTime = false): string {
+  if (!value) return "";
+  const locale = lang === "sv" ? "sv-SE" : "en-GB";
+  // A bare date is a calendar day: shown as it is, never shifted by a time zone.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const [y, m, d] = value.split("-").map(Number);
+    return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
+      new Date(Date.UTC(y!, m! - 1, d!)),
+    );
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: "long",
+    ...(withTime ? { timeStyle: "short" } : {}),
+    timeZone: ZONE,
+  }).format(date);
+}
+
+function view(): View {
+  return {
+    lang,
+    t,
+    caps: caps!,
+    main: $("view"),
+    notice(text) {
+      $("notice").textContent = text;
+      noticeFresh = true;
+    },
+    fail(error) {
+      replace($("failure"), problemList(view(), error));
+      ($("failure").firstElementChild as HTMLElement | null)?.focus();
+    },
+    go(hash) {
+      if (location.hash === hash) void route();
+      else location.hash = hash;
+    },
+    date: formatDate,
+    number: (n) => new Intl.NumberFormat(lang === "sv" ? "sv-SE" : "en-GB").format(n),
+  };
+}
+
+/** The static texts of the page (data-i18n) and the language switch. */
+function applyLanguage(): void {
+  document.documentElement.lang = lang;
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>("[data-i18n]"))) {
+    element.textContent = t(element.dataset.i18n as Key);
+  }
+  const other: Lang = lang === "sv" ? "en" : "sv";
+  const button = $("lang");
+  button.textContent = t("switchTo");
+  button.setAttribute("lang", other);
+  button.setAttribute("aria-label", t("switchLabel"));
+}
+
+function showSignedIn(signedIn: boolean): void {
+  $("signin").hidden = signedIn;
+  $("app").hidden = !signedIn;
+  $("who").hidden = !signedIn;
+  $("signout").hidden = !signedIn;
+  if (session) $("org-name").textContent = session.organisation.name;
+}
+
+async function route(): Promise<void> {
+  if (!session) return;
+  replace($("failure"));
+  if (!noticeFresh) $("notice").textContent = "";
+  noticeFresh = false;
+  const v = view();
+  const hash = location.hash.replace(/^#/, "") || "/";
+  const [path, query = ""] = hash.split("?");
+  const parts = path!.split("/").filter(Boolean);
+  document.body.dataset.ready = "false";
+  delete document.body.dataset.progress;
+  try {
+    if (parts.length === 0) await eventList(v);
+    else if (parts[0] === "new" && (parts[1] === "event" || parts[1] === "course"))
+      await eventForm(v, parts[1]);
+    else if (parts[0] === "events" && parts[1] && parts.length === 2) await eventPage(v, parts[1]);
+    else if (parts[0] === "events" && parts[1] && parts[2] === "edit") await eventForm(v, "event", parts[1]);
+    else if (parts[0] === "events" && parts[1] && parts[2] === "import") await importPage(v, parts[1]);
+    else if (parts[0] === "events" && parts[1] && parts[2] === "jobs" && parts[3]) {
+      document.body.dataset.ready = "true";
+      focusHeading();
+      await progressPage(v, parts[1], parts[3], new URLSearchParams(query).has("send"));
+      return;
+    } else if (parts[0] === "credentials" && parts[1] && parts[2] === "reissue")
+      await reissuePage(v, parts[1]);
+    else if (parts[0] === "credentials" && parts[1]) await personPage(v, parts[1]);
+    else {
+      replace(
+        v.main,
+        h("h1", { tabindex: -1 }, t("notFound")),
+        h("p", {}, h("a", { href: "#/" }, t("backToList"))),
+      );
+    }
+    focusHeading();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    replace(v.main, h("h1", { tabindex: -1 }, t("loadFailed")), problemList(v, error));
+    focusHeading();
+  } finally {
+    document.body.dataset.ready = "true";
+  }
+}
+
+/** After a view changes, its heading takes the focus, so a screen reader starts there. */
+function focusHeading(): void {
+  $("view").querySelector<HTMLElement>("h1")?.focus();
+}
+
+async function start(signedIn: Session): Promise<void> {
+  session = signedIn;
+  setCsrfToken(signedIn.csrfToken);
+  caps ??= await loadCapabilities();
+  showSignedIn(true);
+  await route();
+}
+
+function signedOut(message?: Key): void {
+  session = null;
+  setCsrfToken("");
+  showSignedIn(false);
+  replace($("view"));
+  replace($("signin-error"), message ? h("p", { class: "problem", role: "alert" }, t(message)) : null);
+  document.title = `${t("signinTitle")} – Intyg`;
+  document.body.dataset.ready = "true";
+}
+
+async function main(): Promise<void> {
+  applyLanguage();
+  whenSignedOut(() => signedOut("sessionEnded"));
+  $("lang").addEventListener("click", () => {
+    lang = lang === "sv" ? "en" : "sv";
+    localStorage.setItem(LANG_KEY, lang);
+    const url = new URL(location.href);
+    url.searchParams.set("lang", lang);
+    history.replaceState(null, "", url);
+    applyLanguage();
+    if (session) void route();
+    else document.title = `${t("signinTitle")} – Intyg`;
+  });
+  $<HTMLFormElement>("signin-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = $<HTMLInputElement>("api-key");
+    const key = input.value.trim();
+    input.value = ""; // the key is not kept in the page once sent
+    replace($("signin-error"));
+    if (!key) {
+      replace($("signin-error"), h("p", { class: "problem", role: "alert" }, t("keyMissing")));
+      input.focus();
+      return;
+    }
+    try {
+      await start(await api<Session>("POST", "/organiser/session", { apiKey: key }));
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 0;
+      const message: Key = status === 401 ? "keyWrong" : status === 429 ? "tooManyAttempts" : "signinFailed";
+      replace($("signin-error"), h("p", { class: "problem", role: "alert" }, t(message)));
+      input.focus();
+    }
+  });
+  $("signout").addEventListener("click", async () => {
+    try {
+      await api("DELETE", "/organiser/session");
+    } finally {
+      location.hash = "";
+      signedOut("signedOut");
+    }
+  });
+  window.addEventListener("hashchange", () => void route());
+  try {
+    await start(await api<Session>("GET", "/organiser/session"));
+  } catch {
+    signedOut();
+  }
+}
+
+void main();

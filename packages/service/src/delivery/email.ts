@@ -78,9 +78,9 @@ export function withoutAddresses(value: string): string {
 
 export function composeEmail(input: EmailInput): EmailContent {
   const texts = EMAIL_TEXTS[input.lang];
-  const fill = (key: EmailTextKey, escape: (s: string) => string) =>
+  const fill = (key: EmailTextKey, encode: (s: string) => string) =>
     texts[key].replace(/\{(\w+)\}/g, (_, name: string) =>
-      escape(name === "name" ? (input.name ?? "") : name === "event" ? input.event : input.issuer),
+      encode(name === "name" ? (input.name ?? "") : name === "event" ? input.event : input.issuer),
     );
   const plain = (s: string) => s;
   const greetingKey: EmailTextKey = input.name ? "greeting" : "greetingAnonymous";

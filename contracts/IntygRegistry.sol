@@ -406,7 +406,7 @@ contract IntygRegistry is IntygOrganisations {
         mapping(bytes32 => uint256) storage revocations = _leafRevocations[organisationId];
         if (revocations[key] != 0) revert IntygRegistryAlreadyRevoked(leaf);
         revocations[key] = block.timestamp | (uint256(reason) << 40);
-        emit BatchLeafRevoked(root, organisationId, leaf, reason);
+        emit BatchLeafRevoked(root, organisationId, leaf);
     }
 
     /// @dev The storage slot of `_records[organisationId][commitment]`, hashed once per operation.

@@ -159,8 +159,12 @@ interface IIntygRegistry {
      * the reason code and time are in the record ({record}); no reader of the registry's logs needs more.
      */
     event CredentialRevoked(bytes32 commitment);
-    /// @notice One leaf of a batch of the organisation was revoked with a reason code.
-    event BatchLeafRevoked(bytes32 indexed root, uint32 organisationId, bytes32 leaf, uint8 reason);
+    /**
+     * @notice One leaf of a batch of the organisation was revoked.
+     * @dev The reason code and time are in {leafRevocation}; readers of the log need only which leaf of which
+     * batch of which organisation, so the reason is not logged (256 gas).
+     */
+    event BatchLeafRevoked(bytes32 indexed root, uint32 organisationId, bytes32 leaf);
     /// @notice A credential of the organisation (`leaf` 0 for a single one) was revoked as superseded by `replacement`.
     event CredentialSuperseded(
         uint32 indexed organisationId,

@@ -257,6 +257,12 @@ for (const kind of STORE_KINDS) {
       expect(event.counts.state).to.deep.equal({ anchored: 7 });
       expect(event.counts.standing).to.deep.equal({ valid: 6, revoked: 1 });
       expect(event.counts.delivery).to.deep.equal({ none: 7 });
+      // The organiser's list of events carries the same counts on each row.
+      const events = await expectJson<{ items: { id: string; counts?: Counts }[] }>(
+        await h.call("GET", "/v1/events"),
+        200,
+      );
+      expect(events.items.find((e) => e.id === eventId)?.counts).to.deep.equal(event.counts);
 
       const onlyRevoked = await list("standing=revoked");
       expect(onlyRevoked.items.map((c) => c.id)).to.deep.equal([items[0]!.id]);
@@ -310,6 +316,10 @@ for (const kind of STORE_KINDS) {
       expect(subject.organisation).to.equal(current.organisation);
       expect(subject.partsAttended).to.deep.equal(current.partsAttended);
       expect(subject).to.not.have.property("birthDate");
+      // One holder identifier, derived afresh from the new credential's own claims and salts.
+      expect(preview.result).to.not.have.property("identifier");
+      expect(subject.identifier).to.have.length(1);
+      expect(subject.identifier).to.not.deep.equal(current.identifier);
       expect(created.attendee).to.deep.equal({
         name: "Björn Wåhlin-Öst",
         email: "deltagare.4@example.se",

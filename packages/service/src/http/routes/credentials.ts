@@ -43,7 +43,20 @@ function subjectOf(record: CredentialRecord): AttendeeInput["subject"] | null {
   const subject = (record.document as { credentialSubject?: Record<string, unknown> } | null)
     ?.credentialSubject;
   if (!subject) return null;
-  const { type: _type, achievement: _achievement, ...claims } = subject;
+  const { type: _type, achievement, identifier, ...claims } = subject;
+  // Parts attended are URLs of the achievement in the document and short ids in the API.
+  const achievementId = (achievement as { id?: unknown } | undefined)?.id;
+  if (typeof achievementId === "string" && Array.isArray(claims.partsAttended)) {
+    const prefix = `${achievementId}#`;
+    claims.partsAttended = claims.partsAttended.map((part: unknown) =>
+      typeof part === "string" && part.startsWith(prefix)
+        ? decodeURIComponent(part.slice(prefix.length))
+        : part,
+    );
+  }
+  // The first identifier is the one the builder derives from the claims and their salts: a re-issue derives
+  // a new one, so only identifiers the organiser supplied are carried over.
+  if (Array.isArray(identifier) && identifier.length > 1) claims.identifier = identifier.slice(1);
   return claims as AttendeeInput["subject"];
 }
 

@@ -117,7 +117,7 @@ export function eventRoutes(deps: AppDeps) {
       method: "get",
       path: "/events",
       tags: ["Events"],
-      summary: "List events and courses",
+      summary: "List events and courses, each with its credential counts",
       security,
       request: {
         query: z.object({
@@ -136,8 +136,19 @@ export function eventRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const page = await store.events.list(c.get("auth").organisation.id, query);
-      return c.json({ items: page.items.map((e) => eventResource(e)), nextCursor: page.nextCursor }, 200);
+      const organisationId = c.get("auth").organisation.id;
+      const page = await store.events.list(organisationId, query);
+      // Each row of an organiser's list shows how many credentials the event has, by the one status model.
+      const counts = await Promise.all(
+        page.items.map((e) => store.credentials.counts(organisationId, { eventId: e.id })),
+      );
+      return c.json(
+        {
+          items: page.items.map((e, i) => eventResource(e, { counts: counts[i] })),
+          nextCursor: page.nextCursor,
+        },
+        200,
+      );
     },
   );
 

@@ -20,6 +20,13 @@ export type BuildWebResult = { outDir: string; files: string[]; scriptBytes: num
 const PAGE_DIR = path.join(__dirname, "page");
 const HOLDER_DIR = path.join(__dirname, "holder");
 const ORGANISER_DIR = path.join(__dirname, "organiser");
+const BASE_CSS = path.join(__dirname, "base.css");
+
+/** A page's stylesheet as served: the rules every page shares, then the page's own. */
+async function writeStylesheet(source: string, target: string): Promise<void> {
+  const [base, own] = await Promise.all([readFile(BASE_CSS, "utf8"), readFile(source, "utf8")]);
+  await writeFile(target, `${base}\n${own}`);
+}
 
 /** The default output directory, which {@link webAssetsDir} serves from. */
 export const DEFAULT_OUT_DIR = path.join(__dirname, "..", "dist");
@@ -75,7 +82,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     path.join(outDir, "holder.html"),
     fillPageConfig(await readFile(path.join(HOLDER_DIR, "index.html"), "utf8"), options.config ?? {}),
   );
-  await copyFile(path.join(HOLDER_DIR, "holder.css"), path.join(outDir, "holder.css"));
+  await writeStylesheet(path.join(HOLDER_DIR, "holder.css"), path.join(outDir, "holder.css"));
   // The organiser app, served by the service at /organiser with its files under /organiser/.
   await build({
     ...common,
@@ -83,7 +90,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     outfile: path.join(outDir, "organiser.js"),
   });
   await copyFile(path.join(ORGANISER_DIR, "index.html"), path.join(outDir, "organiser.html"));
-  await copyFile(path.join(ORGANISER_DIR, "organiser.css"), path.join(outDir, "organiser.css"));
+  await writeStylesheet(path.join(ORGANISER_DIR, "organiser.css"), path.join(outDir, "organiser.css"));
   const result = await build({
     ...common,
     entryPoints: [path.join(PAGE_DIR, "main.ts")],
@@ -91,7 +98,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
   });
   const html = await readFile(path.join(PAGE_DIR, "index.html"), "utf8");
   await writeFile(path.join(outDir, "index.html"), fillPageConfig(html, options.config ?? {}));
-  await copyFile(path.join(PAGE_DIR, "verify.css"), path.join(outDir, "verify.css"));
+  await writeStylesheet(path.join(PAGE_DIR, "verify.css"), path.join(outDir, "verify.css"));
   const outputs = result.metafile?.outputs ?? {};
   const scriptBytes = outputs[Object.keys(outputs)[0]!]?.bytes ?? 0;
   return {

@@ -87,11 +87,12 @@ export type CourseParams = {
 
 export type BuildCourseCredentialParams = BuildCredentialParams & { course: CourseParams };
 
-const DEFAULT_ATTENDANCE_CRITERIA = "Attendance confirmed by the organiser.";
-const DEFAULT_COURSE_CRITERIA = "Completion of the course confirmed by the course provider.";
-// Open Badges requires a description; these stand in when the organiser gave none.
-const defaultAttendanceDescription = (name: string) => `Attendance at ${name}.`;
-const defaultCourseDescription = (name: string) => `Completion of the course ${name}.`;
+// Open Badges requires criteria and a description; these stand in when the organiser gave none, in Swedish,
+// the language of the organisations that issue (an organiser who writes in English gives their own).
+const DEFAULT_ATTENDANCE_CRITERIA = "Närvaron är bekräftad av arrangören.";
+const DEFAULT_COURSE_CRITERIA = "Kursen är genomförd enligt kursgivarens bekräftelse.";
+const defaultAttendanceDescription = (name: string) => `Närvaro vid ${name}.`;
+const defaultCourseDescription = (name: string) => `Genomförd kurs: ${name}.`;
 
 /** The URL of a part of an event: `<achievement id>#<part id, percent-encoded>`. */
 export function partUrl(achievementId: string, partId: string): string {

@@ -264,6 +264,8 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     await page.setInputFiles("#import-file", badFile);
     await page.waitForSelector("#import-summary");
     expect(await page.textContent("#import-summary")).to.contain("200 rader");
+    // One row has a problem; the unknown column is listed below, not counted as a row.
+    expect(await page.textContent("#import-summary")).to.contain("1 har problem");
     // Every known column is suggested from its header; the unknown one waits for a choice and holds up the file.
     const mapping = () =>
       page.$$eval("#import-preview select", (selects) => selects.map((s) => (s as HTMLSelectElement).value));
@@ -400,10 +402,12 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
       await h.call("GET", `/v1/credentials/${newId}`),
       200,
     );
-    const { name: _a, ...kept } = before.credential.credentialSubject;
-    const { name, ...rest } = after.credential.credentialSubject;
+    // Every claim but the name is kept; the holder identifier is derived afresh from the new credential's salts.
+    const { name: _a, identifier: oldIdentifier, ...kept } = before.credential.credentialSubject;
+    const { name, identifier, ...rest } = after.credential.credentialSubject;
     expect(name).to.equal("Anna-Karin Nilsson Öberg");
     expect(rest).to.deep.equal(kept);
+    expect(identifier).to.have.length(1).and.not.deep.equal(oldIdentifier);
     const old = await expectJson<{ supersededBy: string }>(await h.call("GET", `/v1/credentials/${id}`), 200);
     expect(old.supersededBy).to.equal(newId);
   });

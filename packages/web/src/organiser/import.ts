@@ -249,7 +249,8 @@ export async function importPage(v: View, eventId: string): Promise<void> {
         t("importSummary", {
           rows: v.number(p.rows),
           valid: v.number(p.valid),
-          errors: v.number(p.errors.length),
+          // Rows, not problems: a column's problem (on the header, line 1) is listed below but is not a row.
+          errors: v.number(new Set(p.errors.filter((e) => e.line > 1).map((e) => e.line)).size),
         }),
       ),
       p.notes?.length

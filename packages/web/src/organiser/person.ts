@@ -81,7 +81,7 @@ export async function personPage(v: View, id: string): Promise<void> {
   fact(t("claim.organisation"), subject.organisation as string | undefined);
   if (typeof subject.role === "string") fact(t("claim.role"), t(`role.${subject.role}` as never));
   fact(t("claim.team"), subject.team as string | undefined);
-  const parts = Array.isArray(subject.partsAttended) ? (subject.partsAttended as string[]) : [];
+  const parts = attendedParts(subject);
   if (parts.length)
     fact(
       t("claim.partsAttended"),
@@ -215,7 +215,7 @@ export async function reissuePage(v: View, id: string): Promise<void> {
     [{ value: "", label: t("noRole") }, ...ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))],
     (current.role as string | undefined) ?? "",
   );
-  const attended = new Set(Array.isArray(current.partsAttended) ? (current.partsAttended as string[]) : []);
+  const attended = new Set(attendedParts(current));
   const partBoxes = (event.details.parts ?? []).map((part) => {
     const box = h("input", { type: "checkbox", id: `r-part-${part.id}`, value: part.id });
     box.checked = attended.has(part.id);
@@ -354,4 +354,18 @@ export async function reissuePage(v: View, id: string): Promise<void> {
   };
 
   replace(v.main, head, form, result);
+}
+
+/**
+ * The parts a credential names, as the event's short part ids: the document writes each as a URL of the
+ * achievement (`<achievement id>#<part id>`), the API and the event's details as the part id alone.
+ */
+function attendedParts(subject: Record<string, unknown>): string[] {
+  if (!Array.isArray(subject.partsAttended)) return [];
+  return (subject.partsAttended as unknown[])
+    .filter((id): id is string => typeof id === "string")
+    .map((id) => {
+      const hash = id.lastIndexOf("#");
+      return hash === -1 ? id : decodeURIComponent(id.slice(hash + 1));
+    });
 }

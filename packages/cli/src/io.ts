@@ -40,6 +40,11 @@ export function processIo(): CliIo {
 /** Reads one line of standard input after writing `question` to standard error. */
 function promptLine(question: string): Promise<string> {
   process.stderr.write(question);
+  return firstLine();
+}
+
+/** The first line of standard input, trimmed; empty when it ends first. */
+function firstLine(): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: process.stdin, terminal: false });
     let answered = false;
@@ -58,21 +63,7 @@ function promptLine(question: string): Promise<string> {
 /** Reads one line from a terminal without echoing it; from a pipe, reads the first line of standard input. */
 function promptSecret(question: string): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) {
-    return new Promise((resolve, reject) => {
-      const lines = createInterface({ input: stdin, terminal: false });
-      let answered = false;
-      lines.once("line", (line) => {
-        answered = true;
-        lines.close();
-        resolve(line.trim());
-      });
-      lines.once("close", () => {
-        if (!answered) resolve("");
-      });
-      lines.once("error", reject);
-    });
-  }
+  if (!stdin.isTTY) return firstLine();
   return new Promise((resolve, reject) => {
     process.stderr.write(question);
     stdin.setRawMode(true);

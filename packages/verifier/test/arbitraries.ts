@@ -231,7 +231,10 @@ export async function timed<T>(run: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/** The document an input carries, with the informative `created` times removed, keys sorted. */
+/**
+ * The document an input carries, keys sorted, with the informative `created` time of each issuer proof
+ * removed (a credential's proofs are a list; a presentation's own proof signs its `created`, so it stays).
+ */
 export function canonical(input: unknown): string | undefined {
   let value = input;
   try {
@@ -240,11 +243,13 @@ export function canonical(input: unknown): string | undefined {
   } catch {
     return undefined;
   }
+  const issuerProof = "proof[]";
   const strip = (node: unknown, key?: string): unknown => {
-    if (Array.isArray(node)) return node.map((item) => strip(item));
+    if (Array.isArray(node))
+      return node.map((item) => strip(item, key === "proof" ? issuerProof : undefined));
     if (typeof node !== "object" || node === null) return node;
     const entries = Object.entries(node)
-      .filter(([k]) => !(key === "proof" && k === "created"))
+      .filter(([k]) => !(key === issuerProof && k === "created"))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => [k, strip(v, k)]);
     return Object.fromEntries(entries);

@@ -9,7 +9,14 @@ type Template = (p: MessageParams) => string;
 const en = {
   // format
   "format.ok": () => "The document is an Intyg credential (W3C Verifiable Credential, Open Badges 3.0).",
-  "format.presentation-ok": () => "The document is a presentation with one Intyg credential.",
+  "format.presentation-ok": (p) =>
+    Number(p.count ?? 1) === 1
+      ? "The document is a presentation with one Intyg credential."
+      : `The document is a presentation with ${p.count} Intyg credentials.`,
+  "format.presentation-empty": () =>
+    "The document is a presentation that holds no credential: it can only show who presents it.",
+  "format.presentation-nothing": () =>
+    "The presentation holds no credential and no proof: there is nothing to verify. Ask the holder to present the credential again.",
   "format.empty": () => "No credential was given: the input is empty.",
   "format.not-json": () => "The input is not JSON, so it cannot be a credential.",
   "format.not-utf8": () => "The input is not UTF-8 text, so it cannot be a credential.",
@@ -26,7 +33,7 @@ const en = {
   "format.not-presentation": () =>
     "The document is not a presentation (expected type VerifiablePresentation).",
   "format.presentation-credentials": (p) =>
-    `A presentation must hold exactly one credential; this one holds ${p.count}.`,
+    `The presentation holds ${p.count} credentials; at most ${p.limit} can be checked at once. Ask the holder to present fewer.`,
   "format.share-link": (p) => `The share link cannot be read: ${p.detail}.`,
   "format.presentation-schema": () =>
     "The presentation is damaged or incomplete, so it cannot be checked. Ask the holder to present the credential again.",
@@ -112,6 +119,8 @@ const en = {
     "The credential names no holder wallet, so it cannot be tied to whoever presents it.",
   "holder.mismatch": (p) =>
     `The presentation was signed by ${p.signer}, but the credential belongs to ${p.holder}.`,
+  "holder.ok-alone": (p) =>
+    `The holder's wallet ${p.holder} signed this verifier's challenge for ${p.domain}.`,
   // event
   "event.ok": (p) => `${p.kindName} "${p.name}" exists in the registry and belongs to the issuer.`,
   "event.unknown": (p) => `Event ${p.eventId} does not exist in the registry.`,
@@ -123,6 +132,7 @@ const en = {
     `Event ${p.eventId} belongs to organisation ${p.actual}, not to the issuer (${p.expected}).`,
   // shared
   "skipped.depends": (p) => `Not checked, because the ${p.check} check failed.`,
+  "skipped.no-credential": () => "Not checked: the presentation holds no credential.",
   "skipped.wrong-chain": () => "Not checked, because the credential belongs to another chain or registry.",
   "skipped.unavailable": () => "Not checked, because the registry could not be read.",
   "skipped.untrusted-source": () =>
@@ -153,7 +163,12 @@ const en = {
     "Verified: the credential is genuine, issued by an accredited issuer, valid and not revoked.",
   "verdict.verified-presentation": () =>
     "Verified: the credential is genuine, valid and not revoked, and was presented by its holder.",
+  "verdict.verified-presentation-many": (p) =>
+    `Verified: all ${p.count} credentials are genuine, valid and not revoked, and were presented by their holder.`,
+  "verdict.verified-holder-only": () =>
+    "The holder is verified, but the presentation holds no credential: it proves nothing beyond who presented it.",
   "verdict.failed": (p) => `Not verified: ${p.reason}`,
+  "verdict.one-of": (p) => `credential ${p.index} of ${p.count}: ${p.reason}`,
   "kind.event": () => "The event",
   "kind.course": () => "The course",
   "snapshot.note": (p) => `Offline verification on a registry snapshot of block ${p.block} (${p.age} old).`,
@@ -163,7 +178,14 @@ export type MessageKey = keyof typeof en;
 
 const sv: Record<MessageKey, Template> = {
   "format.ok": () => "Dokumentet är ett intyg från Intyg (W3C Verifiable Credential, Open Badges 3.0).",
-  "format.presentation-ok": () => "Dokumentet är en presentation med ett intyg från Intyg.",
+  "format.presentation-ok": (p) =>
+    Number(p.count ?? 1) === 1
+      ? "Dokumentet är en presentation med ett intyg från Intyg."
+      : `Dokumentet är en presentation med ${p.count} intyg från Intyg.`,
+  "format.presentation-empty": () =>
+    "Dokumentet är en presentation utan intyg: den kan bara visa vem som visar den.",
+  "format.presentation-nothing": () =>
+    "Presentationen innehåller varken intyg eller bevis: det finns inget att verifiera. Be innehavaren visa intyget igen.",
   "format.empty": () => "Inget intyg angavs: indata är tomt.",
   "format.not-json": () => "Indata är inte JSON och kan därför inte vara ett intyg.",
   "format.not-utf8": () => "Indata är inte UTF-8-text och kan därför inte vara ett intyg.",
@@ -179,7 +201,7 @@ const sv: Record<MessageKey, Template> = {
     "Dokumentet är en presentation, inte ett intyg: verifiera det som presentation.",
   "format.not-presentation": () => "Dokumentet är ingen presentation (typen VerifiablePresentation saknas).",
   "format.presentation-credentials": (p) =>
-    `En presentation ska innehålla exakt ett intyg; den här innehåller ${p.count}.`,
+    `Presentationen innehåller ${p.count} intyg; högst ${p.limit} kan kontrolleras åt gången. Be innehavaren visa färre.`,
   "format.share-link": (p) => `Delningslänken kan inte läsas: ${p.detail}.`,
   "format.presentation-schema": () =>
     "Presentationen är skadad eller ofullständig, så den kan inte kontrolleras. Be innehavaren att visa intyget igen.",
@@ -258,6 +280,8 @@ const sv: Record<MessageKey, Template> = {
   "holder.not-bound": () =>
     "Intyget anger ingen plånbok för innehavaren, så det kan inte knytas till den som visar det.",
   "holder.mismatch": (p) => `Presentationen signerades av ${p.signer}, men intyget tillhör ${p.holder}.`,
+  "holder.ok-alone": (p) =>
+    `Innehavarens plånbok ${p.holder} signerade den här verifieringens utmaning för ${p.domain}.`,
   "event.ok": (p) => `${p.kindName} "${p.name}" finns i registret och tillhör utfärdaren.`,
   "event.unknown": (p) => `Evenemanget ${p.eventId} finns inte i registret.`,
   "event.kind": (p) => `Registret anger ${p.eventId} som ${p.actual}, men intyget anger ${p.expected}.`,
@@ -266,6 +290,7 @@ const sv: Record<MessageKey, Template> = {
   "event.organisation": (p) =>
     `Evenemanget ${p.eventId} tillhör organisation ${p.actual}, inte utfärdaren (${p.expected}).`,
   "skipped.depends": (p) => `Kontrollerades inte, eftersom kontrollen "${p.check}" misslyckades.`,
+  "skipped.no-credential": () => "Kontrollerades inte: presentationen innehåller inget intyg.",
   "skipped.wrong-chain": () =>
     "Kontrollerades inte, eftersom intyget hör till en annan kedja eller ett annat register.",
   "skipped.unavailable": () => "Kontrollerades inte, eftersom registret inte kunde läsas.",
@@ -297,7 +322,12 @@ const sv: Record<MessageKey, Template> = {
     "Verifierat: intyget är äkta, utfärdat av en godkänd utfärdare, giltigt och inte återkallat.",
   "verdict.verified-presentation": () =>
     "Verifierat: intyget är äkta, giltigt och inte återkallat, och det visades av sin innehavare.",
+  "verdict.verified-presentation-many": (p) =>
+    `Verifierat: alla ${p.count} intyg är äkta, giltiga och inte återkallade, och de visades av sin innehavare.`,
+  "verdict.verified-holder-only": () =>
+    "Innehavaren är verifierad, men presentationen innehåller inget intyg: den bevisar inget utöver vem som visade den.",
   "verdict.failed": (p) => `Inte verifierat: ${p.reason}`,
+  "verdict.one-of": (p) => `intyg ${p.index} av ${p.count}: ${p.reason}`,
   "kind.event": () => "Evenemanget",
   "kind.course": () => "Kursen",
   "snapshot.note": (p) =>

@@ -17,13 +17,15 @@ import {
   stringToBytes,
   zeroAddress,
 } from "viem";
-import { chainQueries, historyQueries, runChainChecks } from "./chain-checks";
+import { type ChainView, chainQueries, historyQueries, runChainChecks } from "./chain-checks";
 import { CheckList } from "./checks";
+import { VerifierOptionsError } from "./errors";
 import { isPlainObject, readDocument } from "./input";
-import { ChainViews, resolveOptions, type VerifyOptions } from "./options";
+import { type MessageKey, type MessageParams, message } from "./messages";
+import { ChainViews, type ResolvedOptions, resolveOptions, type VerifyOptions } from "./options";
 import type { PreparedCredential } from "./prepare";
-import type { Lang, VerificationReport } from "./types";
-import { buildReport, chainSummary, prepareInput } from "./verify";
+import { CHECK_IDS, type Check, type Lang, type VerificationReport } from "./types";
+import { buildReport, chainSummary, prepareInput, trustAnchor } from "./verify";
 
 /** The proof type of a presentation signed as EIP-712 typed data. */
 export const PRESENTATION_EIP712_PROOF = "EthereumEip712Signature2021";
@@ -99,14 +101,17 @@ export type VerifiablePresentation = {
 };
 
 export type CreatePresentationParameters = {
-  credential: Credential;
+  /** The credential to present (or give `credentials`). */
+  credential?: Credential;
+  /** Several credentials of the same holder wallet to present at once, or none to show only the wallet. */
+  credentials?: readonly Credential[];
   /** The holder's wallet (a viem local account, or anything with its address and signing methods). */
   account: Pick<LocalAccount, "address" | "signTypedData" | "signMessage">;
   challenge: string;
   domain: string;
   /** `eip712` (default) or `personal_sign`. */
   method?: "eip712" | "personal_sign";
-  /** The chain id in the holder's did:pkh (default the credential's). */
+  /** The chain id in the holder's did:pkh (default the first credential's; required when there is none). */
   chainId?: number;
   created?: Date;
   /**
@@ -135,19 +140,31 @@ export function addressOfDid(value: unknown): Address | undefined {
   }
 }
 
-/** Signs a presentation of one credential for a verifier's challenge and domain (holder side, and tests). */
+/**
+ * Signs a presentation of one credential, several or none for a verifier's challenge and domain (holder side,
+ * and tests). Throws {@link VerifierOptionsError} when both or neither of `credential` and `credentials` are
+ * given, or when no chain id can be known.
+ */
 export async function createPresentation(
   parameters: CreatePresentationParameters,
 ): Promise<VerifiablePresentation> {
-  const { credential, account, challenge, domain } = parameters;
+  const { account, challenge, domain } = parameters;
+  if ((parameters.credential === undefined) === (parameters.credentials === undefined))
+    throw new VerifierOptionsError("Give either credential or credentials to present, not both or neither");
+  const credentials = parameters.credential ? [parameters.credential] : [...parameters.credentials!];
+  const chainId = parameters.chainId ?? credentials[0]?.anchor.chainId;
+  if (chainId === undefined)
+    throw new VerifierOptionsError(
+      "A presentation of no credential needs the chainId of the holder's did:pkh",
+    );
   const method = parameters.method ?? "eip712";
-  const did = holderDid(parameters.chainId ?? credential.anchor.chainId, account.address);
+  const did = holderDid(chainId, account.address);
   const unsigned = {
     "@context": [PRESENTATION_CONTEXT],
     type: ["VerifiablePresentation"],
     holder: did,
     ...parameters.envelope,
-    verifiableCredential: [credential],
+    verifiableCredential: credentials,
     proof: {
       type: method === "eip712" ? PRESENTATION_EIP712_PROOF : PRESENTATION_PERSONAL_SIGN_PROOF,
       created: (parameters.created ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -242,25 +259,26 @@ function envelopeProblem(
   return undefined;
 }
 
-async function holderCheck(
-  prepared: PreparedCredential,
+/** What the presentation's own proof shows: who signed it, or why that cannot be known. */
+type HolderProof =
+  | { ok: true; signer: Address; domain: string }
+  | { ok: false; code: string; key: MessageKey; params?: MessageParams };
+
+/**
+ * Reads the holder's proof once for the whole presentation: the challenge and domain must be this verifier's,
+ * and the signature over the presentation's hash must be the wallet's the holder names.
+ */
+async function readHolderProof(
   presentation: Record<string, unknown>,
   proof: Record<string, unknown>,
   options: VerifyPresentationOptions,
-): Promise<Address | undefined> {
-  const holderId = holderIdOf(presentation.holder);
-  const { checks, credential, target } = prepared;
-  if (!checks.ready("holder") || !credential) return undefined;
-  if (!options.challenge || !options.domain) {
-    checks.fail("holder", "no-challenge", "holder.no-challenge");
-    return undefined;
-  }
+): Promise<HolderProof> {
+  if (!options.challenge || !options.domain)
+    return { ok: false, code: "no-challenge", key: "holder.no-challenge" };
   const { type, challenge, domain, proofValue } = proof;
   if (type !== PRESENTATION_EIP712_PROOF && type !== PRESENTATION_PERSONAL_SIGN_PROOF) {
-    checks.fail("holder", "unknown-proof-type", "holder.malformed", {
-      detail: `proof type ${String(type).slice(0, 60)}`,
-    });
-    return undefined;
+    const detail = `proof type ${String(type).slice(0, 60)}`;
+    return { ok: false, code: "unknown-proof-type", key: "holder.malformed", params: { detail } };
   }
   if (
     typeof challenge !== "string" ||
@@ -268,25 +286,16 @@ async function holderCheck(
     typeof proofValue !== "string" ||
     !SIGNATURE.test(proofValue)
   ) {
-    checks.fail("holder", "malformed-proof", "holder.malformed", {
-      detail: "challenge, domain or proofValue",
-    });
-    return undefined;
+    const detail = "challenge, domain or proofValue";
+    return { ok: false, code: "malformed-proof", key: "holder.malformed", params: { detail } };
   }
-  if (BigInt(`0x${proofValue.slice(66, 130)}`) > SECP256K1_HALF_N) {
-    checks.fail("holder", "invalid-signature", "holder.signature");
-    return undefined;
-  }
-  if (challenge !== options.challenge) {
-    checks.fail("holder", "challenge-mismatch", "holder.challenge");
-    return undefined;
-  }
+  const invalid = { ok: false, code: "invalid-signature", key: "holder.signature" } as const;
+  if (BigInt(`0x${proofValue.slice(66, 130)}`) > SECP256K1_HALF_N) return invalid;
+  if (challenge !== options.challenge)
+    return { ok: false, code: "challenge-mismatch", key: "holder.challenge" };
   if (domain !== options.domain) {
-    checks.fail("holder", "domain-mismatch", "holder.domain", {
-      actual: domain.slice(0, 200),
-      expected: options.domain,
-    });
-    return undefined;
+    const params = { actual: domain.slice(0, 200), expected: options.domain };
+    return { ok: false, code: "domain-mismatch", key: "holder.domain", params };
   }
   // The signature covers the whole presentation: a changed or added property anywhere recovers another signer.
   const payload = { challenge, domain, presentationHash: presentationHash(presentation) };
@@ -300,15 +309,23 @@ async function holderCheck(
             signature: proofValue as Hex,
           });
   } catch {
-    checks.fail("holder", "invalid-signature", "holder.signature");
+    return invalid;
+  }
+  // The envelope check made `holder` a did:pkh and the verification method its account.
+  const named = addressOfDid(holderIdOf(presentation.holder));
+  if (named === undefined || !isAddressEqual(named, signer)) return invalid;
+  return { ok: true, signer, domain };
+}
+
+/** The holder check of one presented credential: the proof's signer must be the wallet the credential names. */
+function holderCheck(prepared: PreparedCredential, holder: HolderProof): Address | undefined {
+  const { checks, credential, target } = prepared;
+  if (!checks.ready("holder") || !credential) return undefined;
+  if (!holder.ok) {
+    checks.fail("holder", holder.code, holder.key, holder.params);
     return undefined;
   }
-  // The format check made `holder` a did:pkh and the verification method its account.
-  const named = addressOfDid(holderId);
-  if (named === undefined || !isAddressEqual(named, signer)) {
-    checks.fail("holder", "invalid-signature", "holder.signature");
-    return undefined;
-  }
+  const { signer, domain } = holder;
   const subjectWallet = addressOfDid(credential.credentialSubject.id);
   const tokenHolder =
     target && !isAddressEqual(target.tokenHolder, zeroAddress) ? target.tokenHolder : undefined;
@@ -325,9 +342,14 @@ async function holderCheck(
   return signer;
 }
 
+/** The most credentials one presentation may hold: each costs its own registry reads. */
+export const MAX_PRESENTED_CREDENTIALS = 50;
+
 /**
- * Verifies a presentation of one credential: every credential check, and the holder check (the holder's
- * wallet signed this verifier's challenge and domain). Never throws.
+ * Verifies a presentation: every check of each credential it holds, and the holder check (the holder's wallet
+ * signed this verifier's challenge and domain over the whole presentation, and each credential names that
+ * wallet). A presentation of one credential is reported as that credential; of several, the report is verified
+ * only when each is, and lists them in `credentials`; of none, only the holder can be verified. Never throws.
  */
 export async function verifyPresentation(
   input: unknown,
@@ -335,7 +357,7 @@ export async function verifyPresentation(
 ): Promise<VerificationReport> {
   const resolved = resolveOptions(options);
   const lang = resolved.lang;
-  const fail = (code: string, key: Parameters<CheckList["fail"]>[2], params = {}) => {
+  const fail = (code: string, key: MessageKey, params = {}) => {
     const checks = new CheckList(lang);
     checks.fail("format", code, key, params);
     return buildReport({ checks, summary: {} }, "presentation", lang, resolved, undefined);
@@ -355,8 +377,13 @@ export async function verifyPresentation(
     : doc.verifiableCredential === undefined
       ? []
       : [doc.verifiableCredential];
-  if (list.length !== 1)
-    return fail("credential-count", "format.presentation-credentials", { count: list.length });
+  if (list.length > MAX_PRESENTED_CREDENTIALS)
+    return fail("credential-count", "format.presentation-credentials", {
+      count: list.length,
+      limit: MAX_PRESENTED_CREDENTIALS,
+    });
+  if (list.length === 0 && doc.proof === undefined)
+    return fail("empty-presentation", "format.presentation-nothing");
   if (!isPlainObject(doc.proof))
     return fail("malformed-proof", "format.unknown-proof", {
       type: "—",
@@ -370,33 +397,117 @@ export async function verifyPresentation(
     });
   }
 
-  const prepared = await prepareInput(list[0], resolved);
-  if (prepared.checks.status("format") === "passed") prepared.checks.pass("format", "format.presentation-ok");
-  const views = new ChainViews(options);
-  if (prepared.target)
-    await views.load([{ registry: prepared.target.registry, queries: chainQueries(prepared.target) }]);
-  const view = prepared.target ? await views.view(prepared.target.registry) : ({ status: "none" } as const);
-  const histories = historyQueries(prepared, view, resolved.checkMetadata);
-  if (prepared.target && histories.length > 0) {
-    await views.load([{ registry: prepared.target.registry, queries: histories }]);
-  }
-  runChainChecks(prepared, view, {
-    now: resolved.now,
-    checkMetadata: resolved.checkMetadata,
-    trustCredentialRegistry: resolved.trustCredentialRegistry,
-  });
-  let holder: Address | undefined;
+  let holder: HolderProof;
   try {
-    holder = await holderCheck(prepared, doc, doc.proof, options);
+    holder = await readHolderProof(doc, doc.proof, options);
   } catch {
-    prepared.checks.fail("holder", "invalid-signature", "holder.signature");
+    holder = { ok: false, code: "invalid-signature", key: "holder.signature" };
   }
-  return buildReport(
-    prepared,
-    "presentation",
+  if (list.length === 0) return holderOnlyReport(holder, resolved);
+
+  const prepared: PreparedCredential[] = [];
+  for (const credential of list) prepared.push(await prepareInput(credential, resolved));
+  const views = new ChainViews(options);
+  const targets = prepared.flatMap((p) => (p.target ? [p.target] : []));
+  if (targets.length > 0)
+    await views.load(targets.map((target) => ({ registry: target.registry, queries: chainQueries(target) })));
+  const chainViews: ChainView[] = [];
+  for (const p of prepared)
+    chainViews.push(p.target ? await views.view(p.target.registry) : { status: "none" });
+  const histories = prepared.flatMap((p, i) => {
+    const queries = historyQueries(p, chainViews[i]!, resolved.checkMetadata);
+    return p.target && queries.length > 0 ? [{ registry: p.target.registry, queries }] : [];
+  });
+  if (histories.length > 0) await views.load(histories);
+
+  const reports = prepared.map((p, i) => {
+    if (p.checks.status("format") === "passed")
+      p.checks.pass("format", "format.presentation-ok", { count: list.length });
+    runChainChecks(p, chainViews[i]!, {
+      now: resolved.now,
+      checkMetadata: resolved.checkMetadata,
+      trustCredentialRegistry: resolved.trustCredentialRegistry,
+    });
+    const signer = holderCheck(p, holder);
+    const chain = chainSummary(chainViews[i]!, resolved.now, lang);
+    return buildReport(p, "presentation", lang, resolved, chain, signer);
+  });
+  return reports.length === 1 ? reports[0]! : combinedReport(reports, holder, resolved);
+}
+
+/** The report of a presentation of several credentials: verified only when each of them is. */
+function combinedReport(
+  reports: VerificationReport[],
+  holder: HolderProof,
+  resolved: ResolvedOptions,
+): VerificationReport {
+  const lang = resolved.lang;
+  const count = reports.length;
+  const verified = reports.every((report) => report.verified);
+  const rank = { failed: 2, skipped: 1, passed: 0 } as const;
+  // Each check as its worst outcome among the credentials, so that a failure anywhere shows at the top.
+  const checks = CHECK_IDS.flatMap((id) => {
+    const worst = reports
+      .map((report) => report.checks.find((check) => check.id === id))
+      .reduce<Check | undefined>((a, b) => (b && (!a || rank[b.status] > rank[a.status]) ? b : a), undefined);
+    return worst ? [worst] : [];
+  });
+  const failing = reports.findIndex((report) => !report.verified);
+  const verdict = verified
+    ? message(lang, "verdict.verified-presentation-many", { count })
+    : message(lang, "verdict.failed", {
+        reason: message(lang, "verdict.one-of", {
+          index: failing + 1,
+          count,
+          reason: firstProblem(reports[failing]!),
+        }),
+      });
+  const first = reports[0]!;
+  return {
+    verified,
+    kind: "presentation",
     lang,
-    resolved,
-    chainSummary(view, resolved.now, lang),
-    holder,
-  );
+    verdict,
+    checks,
+    trust: first.trust,
+    ...(first.chain ? { chain: first.chain } : {}),
+    ...(holder.ok ? { holder: holder.signer } : {}),
+    credentials: reports,
+    verifiedAt: resolved.nowIso,
+  };
+}
+
+/** The message of a report's first failed (else skipped) check. */
+function firstProblem(report: VerificationReport): string {
+  const check =
+    report.checks.find((c) => c.status === "failed") ?? report.checks.find((c) => c.status === "skipped");
+  return check?.message ?? "";
+}
+
+/**
+ * The report of a presentation that holds no credential (VC 2.0 allows one, e.g. to show control of a
+ * wallet): only the holder can be verified; every credential check is skipped as not applicable.
+ */
+function holderOnlyReport(holder: HolderProof, resolved: ResolvedOptions): VerificationReport {
+  const lang = resolved.lang;
+  const checks = new CheckList(lang);
+  checks.pass("format", "format.presentation-empty");
+  if (holder.ok) checks.pass("holder", "holder.ok-alone", { holder: holder.signer, domain: holder.domain });
+  else checks.fail("holder", holder.code, holder.key, holder.params);
+  for (const id of CHECK_IDS) if (!checks.get(id)) checks.skip(id, "no-credential", "skipped.no-credential");
+  const list = checks.list();
+  const holderCheckResult = checks.get("holder")!;
+  return {
+    verified: holder.ok,
+    kind: "presentation",
+    lang,
+    verdict: holder.ok
+      ? message(lang, "verdict.verified-holder-only")
+      : message(lang, "verdict.failed", { reason: holderCheckResult.message }),
+    checks: list,
+    trust: trustAnchor(resolved, lang, undefined, undefined),
+    ...(holder.ok ? { holder: holder.signer } : {}),
+    credentials: [],
+    verifiedAt: resolved.nowIso,
+  };
 }

@@ -153,6 +153,11 @@ export type VerificationReport = {
   chain?: ChainSummary;
   /** For presentations: the holder's address when the presentation's signature could be read. */
   holder?: `0x${string}`;
+  /**
+   * For a presentation of no credential or of several: one report per credential, in order, each with its
+   * own holder check (a presentation of one credential is reported as that credential, without this list).
+   */
+  credentials?: VerificationReport[];
   /** The time the verification was made against (ISO 8601 UTC). */
   verifiedAt: string;
 };

@@ -55,8 +55,9 @@ function guards(pointer: string, presentation: boolean): string[] {
     // The credential's only unsigned field is still covered by the holder's signature of the whole presentation.
     if (rest === "/verifiableCredential/0/proof/0/created") return ["format", "holder"];
     if (!rest.startsWith("/verifiableCredential/0/")) {
-      // The envelope (holder, challenge, domain, signature), or the credential list itself.
-      return rest.startsWith("/verifiableCredential") ? ["format"] : ["format", "holder"];
+      // The envelope (holder, challenge, domain, signature), or the credential list itself: the holder's
+      // signature covers both (a presentation may hold any number of credentials, so only it guards the list).
+      return ["format", "holder"];
     }
     rest = rest.slice("/verifiableCredential/0".length);
   }

@@ -165,10 +165,10 @@ describe("presentations: holder binding", function () {
     });
     expect(report.checks.find((c) => c.id === "integrity")!.status).to.equal("failed");
     expect(holderCheck(report).status).to.equal("skipped");
-    const two = { ...presentation, verifiableCredential: [credential, credential] };
-    expect((await verifyPresentation(two, { challenge, domain })).checks[0]!.code).to.equal(
-      "credential-count",
-    );
+    const many = { ...presentation, verifiableCredential: new Array(51).fill(credential) };
+    const tooMany = await verifyPresentation(many, { challenge, domain, lang: "en" });
+    expect(tooMany.checks[0]!.code).to.equal("credential-count");
+    expect(tooMany.checks[0]!.message).to.contain("at most 50");
     expect((await verifyPresentation(credential, { challenge, domain })).checks[0]!.code).to.equal(
       "not-a-presentation",
     );
@@ -342,5 +342,106 @@ describe("presentations: holder binding", function () {
     });
     expect(report.verified).to.equal(false);
     expect(holderCheck(report).status).to.equal("passed");
+  });
+
+  it("verifies a presentation of several credentials only when each one verifies and is the signer's", async () => {
+    const subject = { id: holderDid(31337, holder.address), name: "Anna Andersson" };
+    const first = await fx.issue({ subject });
+    const [, second] = await fx.issueBatch(2, { subject });
+    const options = { rpcUrl: fx.rpcUrl, registry: fx.registry, challenge, domain, lang: "en" as const };
+    const both = await createPresentation({
+      credentials: [first, second!],
+      account: holder,
+      challenge,
+      domain,
+    });
+    const report = await verifyPresentation(both, options);
+    expect(report.verified, JSON.stringify(report.checks)).to.equal(true);
+    expect(report.verdict).to.contain("all 2 credentials");
+    expect(report.credentials).to.have.length(2);
+    for (const one of report.credentials!) {
+      expect(one.verified).to.equal(true);
+      expect(holderCheck(one).status).to.equal("passed");
+      expect(one.credential, "each credential's claims are reported").to.be.an("object");
+    }
+    expect(report.holder).to.equal(holder.address);
+    const vcapi = createVcApiVerifier({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+    const answer = await vcapi.verifyPresentation({
+      verifiablePresentation: both,
+      options: { challenge, domain },
+    });
+    expect(answer.verified, JSON.stringify(answer)).to.equal(true);
+
+    // A credential of another wallet beside the holder's own: the presentation is not the signer's to make.
+    const other = account(4);
+    const foreign = await fx.issue({ subject: { id: holderDid(31337, other.address), name: "Bo" } });
+    const mixed = await createPresentation({
+      credentials: [first, foreign],
+      account: holder,
+      challenge,
+      domain,
+    });
+    const mixedReport = await verifyPresentation(mixed, options);
+    expect(mixedReport.verified).to.equal(false);
+    expect(holderCheck(mixedReport).code).to.equal("holder-mismatch");
+    expect(mixedReport.verdict).to.contain("credential 2 of 2");
+    expect(mixedReport.credentials!.map((one) => one.verified)).to.deep.equal([true, false]);
+    expect(mixedReport.credential, "nothing is reported as proved").to.equal(undefined);
+
+    // One credential changed after signing: its integrity fails, and the holder's signature no longer holds.
+    const tampered: Json = clone(both);
+    tampered.verifiableCredential[1].credentialSubject.name = "Eva";
+    const tamperedReport = await verifyPresentation(tampered, options);
+    expect(tamperedReport.verified).to.equal(false);
+    expect(tamperedReport.checks.find((c) => c.id === "integrity")!.status).to.equal("failed");
+    expect(tamperedReport.credentials![0]!.checks.find((c) => c.id === "holder")!.code).to.equal(
+      "invalid-signature",
+    );
+
+    // A genuine credential added to a signed presentation is not covered by the holder's signature.
+    const added: Json = clone(both);
+    added.verifiableCredential.push(first);
+    const addedReport = await verifyPresentation(added, options);
+    expect(addedReport.verified).to.equal(false);
+    expect(holderCheck(addedReport).code).to.equal("invalid-signature");
+  });
+
+  it("verifies only the holder of a presentation that holds no credential, and says it proves nothing more", async () => {
+    const options = { rpcUrl: fx.rpcUrl, registry: fx.registry, challenge, domain, lang: "en" as const };
+    const empty = await createPresentation({
+      credentials: [],
+      chainId: 31337,
+      account: holder,
+      challenge,
+      domain,
+    });
+    expect(empty.verifiableCredential).to.deep.equal([]);
+    const report = await verifyPresentation(empty, options);
+    expect(report.verified, JSON.stringify(report.checks)).to.equal(true);
+    expect(report.verdict).to.contain("holds no credential");
+    expect(report.credentials).to.deep.equal([]);
+    expect(report.credential).to.equal(undefined);
+    expect(report.holder).to.equal(holder.address);
+    expect(report.checks.filter((c) => c.status === "passed").map((c) => c.id)).to.deep.equal([
+      "format",
+      "holder",
+    ]);
+    expect(
+      report.checks.filter((c) => c.status === "skipped").every((c) => c.code === "no-credential"),
+    ).to.equal(true);
+    const { verifiableCredential: _none, ...withoutList } = empty;
+    // The holder signed an empty list: leaving the list out changes what was signed.
+    expect((await verifyPresentation(withoutList, options)).verified).to.equal(false);
+    const replay = await verifyPresentation(empty, { ...options, challenge: "another-challenge" });
+    expect(replay.verified).to.equal(false);
+    expect(holderCheck(replay).code).to.equal("challenge-mismatch");
+    const sv = await verifyPresentation(empty, { ...options, lang: "sv" });
+    expect(sv.verdict).to.contain("innehåller inget intyg");
+    expect(() => createPresentation({ credentials: [], account: holder, challenge, domain })).to.throw; // needs a chain id
+    let refused: unknown;
+    await createPresentation({ credentials: [], account: holder, challenge, domain }).catch((e) => {
+      refused = e;
+    });
+    expect(String(refused)).to.contain("chainId");
   });
 });

@@ -32,8 +32,9 @@ const UNUSABLE_INPUT = new Set([
   "too-deep",
   "share-link",
   "not-an-object",
-  // A presentation must carry exactly one credential: with none (or several) there is nothing to verify.
+  // A presentation holding more credentials than one verification checks, or nothing at all.
   "credential-count",
+  "empty-presentation",
 ]);
 /**
  * Failures to reach the chain, read the snapshot, or know which registry to trust, and a configured node on
@@ -201,6 +202,16 @@ export async function runVerify(
   const input = await readInput(io, source);
   const report = await verifyOne(input, options, flags);
   io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, lang));
+  // A presentation of several credentials: each one's verdict, as for several files.
+  const presented = report.credentials ?? [];
+  if (!flags.json && presented.length > 1)
+    io.stdout(
+      renderTable(
+        presented,
+        presented.map((_, i) => `${source} #${i + 1}`),
+        lang,
+      ),
+    );
   const code = exitCodeOf(report);
   if (code === EXIT.usage && !flags.json) {
     const failed = report.checks.find((check) => check.status === "failed");

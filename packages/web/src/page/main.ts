@@ -280,10 +280,13 @@ async function verify(inputs: unknown[]): Promise<void> {
     ...(config.chainId !== undefined ? { chainId: config.chainId } : {}),
     trustSource: { source: "server" as const },
   };
-  lastReports =
+  const reports =
     inputs.length === 1 && isPresentation(inputs[0])
       ? [await verifyPresentation(inputs[0], { ...options, ...challenge })]
       : await verifyCredentials(inputs, options);
+  // A presentation of several credentials shows each one's verdict (each includes its holder check).
+  const presented = reports.length === 1 ? (reports[0]!.credentials ?? []) : [];
+  lastReports = presented.length > 1 ? presented : reports;
   if (lastReports.length === 1) render(lastReports[0]!);
   else renderBatch(lastReports);
 }

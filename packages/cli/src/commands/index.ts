@@ -6,6 +6,7 @@ import { coursesCommand } from "./courses";
 import { eraseCommand } from "./erase";
 import { eventsCommand } from "./events";
 import { exportCommand } from "./export";
+import { governanceCommand } from "./governance";
 import { issueCommand } from "./issue";
 import { loginCommand } from "./login";
 import { logoutCommand } from "./logout";
@@ -29,4 +30,5 @@ export const COMMANDS: readonly CommandModule[] = [
   eraseCommand,
   exportCommand,
   apiKeysCommand,
+  governanceCommand,
 ];

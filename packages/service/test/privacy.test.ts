@@ -1,0 +1,145 @@
+// Envelope encryption of personal data at rest: keyrings, sealed data keys, ciphertexts bound to their record,
+// KEK rotation, and blind indexes.
+
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import fc from "fast-check";
+import { blindIndex, nameWordIndexes } from "../src/privacy/blind-index";
+import {
+  decryptText,
+  EnvelopeError,
+  encryptText,
+  newDataKey,
+  openDataKey,
+  resealDataKey,
+  sealDataKey,
+  sealedWith,
+} from "../src/privacy/envelope";
+import {
+  developmentKeyring,
+  KeyringError,
+  keyringFromFile,
+  keyringFromText,
+  loadKeyring,
+} from "../src/privacy/keyring";
+
+const key64 = () => randomBytes(32).toString("base64");
+
+describe("privacy: envelope encryption of personal data", () => {
+  it("loads keyrings from INTYG_KEK, a keystore file, or a development keystore made once for its owner only", () => {
+    const a = key64();
+    const b = key64();
+    const ring = keyringFromText(`k2:${b}, k1:${a}`);
+    expect(ring.current.id).to.equal("k2");
+    expect([...ring.byId.keys()]).to.deep.equal(["k2", "k1"]);
+    const dir = mkdtempSync(path.join(tmpdir(), "intyg-kek-"));
+    const file = path.join(dir, "keystore.json");
+    writeFileSync(file, JSON.stringify({ keys: [{ id: "prod1", key: a }] }));
+    expect(keyringFromFile(file).current.key.equals(Buffer.from(a, "base64"))).to.equal(true);
+    expect(loadKeyring({ INTYG_KEK_FILE: file }, dir).current.id).to.equal("prod1");
+    const dev = developmentKeyring(path.join(dir, "data"));
+    expect(statSync(path.join(dir, "data", "kek.json")).mode & 0o777).to.equal(0o600);
+    expect(developmentKeyring(path.join(dir, "data")).current.key.equals(dev.current.key)).to.equal(true);
+  });
+
+  it("refuses a malformed keyring with a message that says how to fix it and never shows the key", () => {
+    const secret = key64().slice(0, 40);
+    const cases: [string, RegExp][] = [
+      [`k1:${secret}`, /not 32 bytes in base64 \(make one with/],
+      [`k1:${key64()},k1:${key64()}`, /given twice/],
+      [`bad id!:${key64()}`, /must be 1–32 letters/],
+      [key64(), /id:base64key/],
+      ["", /no key-encryption key/],
+    ];
+    for (const [text, message] of cases) {
+      let error: unknown;
+      try {
+        keyringFromText(text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(KeyringError);
+      expect((error as Error).message).to.match(message);
+      expect((error as Error).message).not.to.contain(secret);
+    }
+  });
+
+  it("encrypts personal data under a data key sealed by the KEK, bound to its record and purpose", () => {
+    const ring = keyringFromText(`k1:${key64()}`);
+    const dataKey = newDataKey();
+    const sealed = sealDataKey(ring, dataKey, "credential:42");
+    const document = JSON.stringify({ name: "Erik Rådeström", email: "erik@example.se" });
+    const ciphertext = encryptText(dataKey, document, "credential:42|document");
+    // Nothing of the plaintext is readable in what is stored.
+    for (const needle of ["Erik", "Rådeström", "R\u00e5de", "erik@example.se", "example"])
+      expect(ciphertext + sealed).not.to.contain(needle);
+    const opened = openDataKey(ring, sealed, "credential:42");
+    expect(decryptText(opened, ciphertext, "credential:42|document")).to.equal(document);
+    // Copied onto another row, or read for another purpose, it does not open.
+    expect(() => openDataKey(ring, sealed, "credential:43")).to.throw(EnvelopeError);
+    expect(() => decryptText(opened, ciphertext, "credential:43|document")).to.throw(EnvelopeError);
+    expect(() => decryptText(opened, ciphertext, "credential:42|email")).to.throw(EnvelopeError);
+    // A changed byte anywhere fails the tag.
+    const body = ciphertext.split(".")[2]!;
+    const flipped = `${body[0] === "A" ? "B" : "A"}${body.slice(1)}`;
+    expect(() =>
+      decryptText(opened, `c1.${ciphertext.split(".")[1]}.${flipped}`, "credential:42|document"),
+    ).to.throw(EnvelopeError);
+    // Another KEK cannot open the data key: destroying the sealed key leaves the ciphertext unreadable.
+    const other = keyringFromText(`k1:${key64()}`);
+    expect(() => openDataKey(other, sealed, "credential:42")).to.throw(EnvelopeError);
+  });
+
+  it("rotates the KEK without downtime: old and new both open until every data key is re-sealed", () => {
+    const oldRing = keyringFromText(`old:${key64()}`);
+    const sealedOld = sealDataKey(oldRing, newDataKey(), "credential:7");
+    const text = encryptText(openDataKey(oldRing, sealedOld, "credential:7"), "Anna", "credential:7|name");
+    const both = keyringFromText(`new:${key64()},old:${oldRing.current.key.toString("base64")}`);
+    expect(sealedWith(sealedOld)).to.equal("old");
+    const resealed = resealDataKey(both, sealedOld, "credential:7");
+    expect(sealedWith(resealed)).to.equal("new");
+    expect(resealDataKey(both, resealed, "credential:7")).to.equal(resealed);
+    const newOnly = keyringFromText(`new:${both.current.key.toString("base64")}`);
+    expect(decryptText(openDataKey(newOnly, resealed, "credential:7"), text, "credential:7|name")).to.equal(
+      "Anna",
+    );
+    expect(() => openDataKey(newOnly, sealedOld, "credential:7")).to.throw(
+      /"old" that sealed this data key is not loaded/,
+    );
+  });
+
+  it("round-trips any text", () => {
+    const dataKey = newDataKey();
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 200 }),
+        fc.string({ maxLength: 40 }),
+        (text, aad) => {
+          expect(decryptText(dataKey, encryptText(dataKey, text, aad), aad)).to.equal(text);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("finds a person by a keyed hash of their e-mail or a word of their name, never by the plaintext", () => {
+    const indexKey = randomBytes(32);
+    expect(blindIndex(indexKey, "email", " Erik@Example.SE ")).to.equal(
+      blindIndex(indexKey, "email", "erik@example.se"),
+    );
+    expect(blindIndex(indexKey, "email", "erik@example.se")).not.to.equal(
+      blindIndex(indexKey, "name-word", "erik@example.se"),
+    );
+    expect(blindIndex(randomBytes(32), "email", "erik@example.se")).not.to.equal(
+      blindIndex(indexKey, "email", "erik@example.se"),
+    );
+    // NFC: a composed and a decomposed "å" are the same name.
+    const words = nameWordIndexes(indexKey, "Erik Ra\u030Adeström");
+    expect(words).to.include(blindIndex(indexKey, "name-word", "rådeström"));
+    expect(words).to.include(blindIndex(indexKey, "name-word", "ERIK"));
+    expect(words.join("")).not.to.match(/erik/i);
+  });
+});

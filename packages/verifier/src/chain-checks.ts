@@ -304,7 +304,15 @@ export function runChainChecks(
         organisationId,
         signer,
         at: formatTime(issuedAt, lang),
+        from: formatTime(key.validFrom, lang),
+        until: key.validUntil >= 2 ** 40 - 1 ? "" : formatTime(key.validUntil, lang),
       });
+      // Which key, and its window: co-hosting organisations' credentials are told apart by them.
+      summary.signingKey = {
+        address: signer,
+        validFrom: new Date(key.validFrom * 1000).toISOString(),
+        ...(key.validUntil >= 2 ** 40 - 1 ? {} : { validUntil: new Date(key.validUntil * 1000).toISOString() }),
+      };
       if (mixesScripts(name)) checks.append("issuer", message(checks.lang, "issuer.mixed-scripts", { name }));
     }
   }

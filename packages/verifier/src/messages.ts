@@ -54,7 +54,7 @@ const en = {
   "signature.binding": (p) => `The signature does not cover this credential: ${p.detail}.`,
   // issuer
   "issuer.ok": (p) =>
-    `${p.name} (org. no. ${p.orgnr}, registry organisation ${p.organisationId}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}).`,
+    `${p.name} (org. no. ${p.orgnr}, registry organisation ${p.organisationId}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}; the key signs for it from ${p.from}${p.until ? ` until ${p.until}` : " with no end date"}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} is not accredited in the registry.`,
   "issuer.untrusted-registry": (p) =>
     `The credential names registry ${p.registry}, but this verifier is not configured to trust a registry, so accreditation cannot be established (give the registry to trust).`,
@@ -219,7 +219,7 @@ const sv: Record<MessageKey, Template> = {
     `Signaturen gjordes av ${p.signer}, inte av nyckeln som beviset anger (${p.expected}).`,
   "signature.binding": (p) => `Signaturen gäller inte det här intyget: ${p.detail}.`,
   "issuer.ok": (p) =>
-    `${p.name} (org.nr ${p.orgnr}, organisation ${p.organisationId} i registret) är en godkänd utfärdare i registret, och nyckeln ${p.signer} var behörig att signera för den när intyget utfärdades (${p.at}).`,
+    `${p.name} (org.nr ${p.orgnr}, organisation ${p.organisationId} i registret) är en godkänd utfärdare i registret, och nyckeln ${p.signer} var behörig att signera för den när intyget utfärdades (${p.at}; nyckeln signerar för den från ${p.from}${p.until ? ` till ${p.until}` : " tills vidare"}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} är inte godkänd som utfärdare i registret.`,
   "issuer.untrusted-registry": (p) =>
     `Intyget anger registret ${p.registry}, men verifieringen är inte inställd på att lita på något register, så utfärdarens godkännande kan inte fastställas (ange registret att lita på).`,

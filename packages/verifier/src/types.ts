@@ -114,6 +114,8 @@ export type CredentialSummary = {
   validUntil?: string;
   /** The address that signed the credential. */
   signer?: `0x${string}`;
+  /** The signing key and the window in which the registry lets it sign for the issuer (ISO 8601 UTC). */
+  signingKey?: { address: `0x${string}`; validFrom: string; validUntil?: string };
   /** When the credential (or its batch) was anchored, from the chain (ISO 8601 UTC). */
   anchoredAt?: string;
   /** The anchored batch root, for a credential issued in a batch. */

@@ -207,6 +207,16 @@ describe("verification against a real chain", function () {
     expect(a!.verified, JSON.stringify(a!.checks)).to.equal(true);
     expect(check(b!, "issuer")).to.include({ status: "failed", code: "key-not-valid-at-issuance" });
     expect(check(b!, "anchor").status).to.equal("passed");
+    // The report names the key and its window, so credentials of co-hosting organisations are told apart.
+    const signingKey = a!.credential!.signingKey!;
+    expect(signingKey.address).to.equal(account(4).address);
+    expect(signingKey.validUntil, "the removed key's window ends at its removal").to.be.a("string");
+    expect(Date.parse(signingKey.validFrom)).to.be.below(Date.parse(signingKey.validUntil!));
+    expect(check(a!, "issuer").message).to.match(/the key signs for it from .+ until /);
+    const current = await verifyCredential(await fx.issue({ signer: 3 }), { ...opts(), lang: "sv" });
+    expect(current.credential!.signingKey).to.include({ address: account(3).address });
+    expect(current.credential!.signingKey!.validUntil).to.equal(undefined);
+    expect(check(current, "issuer").message).to.contain("tills vidare");
   });
 
   it("fails a credential signed by a key no organisation registered", async () => {

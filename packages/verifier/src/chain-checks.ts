@@ -311,7 +311,9 @@ export function runChainChecks(
       summary.signingKey = {
         address: signer,
         validFrom: new Date(key.validFrom * 1000).toISOString(),
-        ...(key.validUntil >= 2 ** 40 - 1 ? {} : { validUntil: new Date(key.validUntil * 1000).toISOString() }),
+        ...(key.validUntil >= 2 ** 40 - 1
+          ? {}
+          : { validUntil: new Date(key.validUntil * 1000).toISOString() }),
       };
       if (mixesScripts(name)) checks.append("issuer", message(checks.lang, "issuer.mixed-scripts", { name }));
     }

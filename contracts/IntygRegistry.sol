@@ -83,8 +83,8 @@ contract IntygRegistry is IntygOrganisations {
     }
 
     /// @inheritdoc IIntygRegistry
-    function issueSigned(IssueRequest calldata request, bytes calldata signature) external {
-        address signer = _recoverCalldata(_hashIssueRequest(request), signature);
+    function issueSigned(IssueRequest calldata request, bytes32 r, bytes32 vs) external {
+        address signer = _recoverCompact(_hashIssueRequest(request), r, vs);
         if (signer == address(0)) revert IntygRegistryInvalidSignature(signer);
         _issueSigned(request, signer);
     }
@@ -264,24 +264,23 @@ contract IntygRegistry is IntygOrganisations {
     }
 
     /**
-     * @dev The signer of `digest` by a 65-byte ECDSA `signature`, or the zero address when the signature is
-     * malformed, has a high `s` (malleable) or a `v` other than 27 and 28 — OpenZeppelin's `tryRecover` rules.
+     * @dev The signer of `digest` by an ERC-2098 compact ECDSA signature (`r`, and `vs`: the parity of `v` in the top
+     * bit over `s`), or the zero address when `s` is high (malleable) or the point is unrecoverable — OpenZeppelin's
+     * `tryRecover(hash, r, vs)` rules. Calls ecrecover directly: the compiler's wrapper costs more than the check.
      */
-    function _recoverCalldata(bytes32 digest, bytes calldata signature) private view returns (address signer) {
+    function _recoverCompact(bytes32 digest, bytes32 r, bytes32 vs) private view returns (address signer) {
         assembly ("memory-safe") {
-            if eq(signature.length, 65) {
-                let s := calldataload(add(signature.offset, 0x20))
-                if iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0)) {
-                    let ptr := mload(0x40)
-                    mstore(ptr, digest)
-                    mstore(add(ptr, 0x20), byte(0, calldataload(add(signature.offset, 0x40))))
-                    mstore(add(ptr, 0x40), calldataload(signature.offset))
-                    mstore(add(ptr, 0x60), s)
-                    mstore(0x00, 0)
-                    // A bad `v` or an unrecoverable point: ecrecover returns nothing and 0x00 stays zero.
-                    pop(staticcall(gas(), 0x01, ptr, 0x80, 0x00, 0x20))
-                    signer := mload(0x00)
-                }
+            let s := and(vs, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF)
+            if iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0)) {
+                let ptr := mload(0x40)
+                mstore(ptr, digest)
+                mstore(add(ptr, 0x20), add(shr(255, vs), 27))
+                mstore(add(ptr, 0x40), r)
+                mstore(add(ptr, 0x60), s)
+                mstore(0x00, 0)
+                // An unrecoverable point: ecrecover returns nothing and 0x00 stays zero.
+                pop(staticcall(gas(), 0x01, ptr, 0x80, 0x00, 0x20))
+                signer := mload(0x00)
             }
         }
     }

@@ -8,7 +8,14 @@ import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { artifacts, ethers, network } from "hardhat";
-import { authorise, deployRegistry, issueRequest, signClaim, signIssue } from "../test/contracts/fixtures";
+import {
+  authorise,
+  deployRegistry,
+  issueRequest,
+  rvs,
+  signClaim,
+  signIssue,
+} from "../test/contracts/fixtures";
 
 const TARGETS: Record<string, number> = {
   issueSigned: 55_000,
@@ -160,7 +167,7 @@ async function main() {
   const signed = issueRequest({ eventId: conference, commitment: commitment("issueSigned") });
   results.issueSigned = await gasOf(
     "issueSigned",
-    registry.connect(relayer).issueSigned(signed, await signIssue(key, chainId, address, signed)),
+    registry.connect(relayer).issueSigned(signed, ...rvs(await signIssue(key, chainId, address, signed))),
   );
   const direct = commitment("issueDirect");
   results.issueDirect = await gasOf("issueDirect", registry.connect(key).issue(direct, conference, 0));
@@ -187,7 +194,9 @@ async function main() {
   signedBatch.commitment = commitment("anchorBatchSigned");
   results.anchorBatchSigned = await gasOf(
     "anchorBatchSigned",
-    registry.connect(relayer).issueSigned(signedBatch, await signIssue(key, chainId, address, signedBatch)),
+    registry
+      .connect(relayer)
+      .issueSigned(signedBatch, ...rvs(await signIssue(key, chainId, address, signedBatch))),
   );
 
   results.revoke = await gasOf("revoke", registry.connect(key).revoke(1, direct, 1));
@@ -205,7 +214,9 @@ async function main() {
   });
   results.issueSignedWithToken = await gasOf(
     "issueSignedWithToken",
-    registry.connect(relayer).issueSigned(withToken, await signIssue(key, chainId, address, withToken)),
+    registry
+      .connect(relayer)
+      .issueSigned(withToken, ...rvs(await signIssue(key, chainId, address, withToken))),
   );
   // The same issuance sent with an EIP-2930 access list naming the token contract and the two slots it writes
   // (what `eth_createAccessList` returns for it, less the registry: it is the transaction's target, already warm,
@@ -215,14 +226,14 @@ async function main() {
     commitment: commitment("issueSignedWithToken_accessList"),
     holder: relayer.address as `0x${string}`,
   });
-  const listSignature = await signIssue(key, chainId, address, withList);
+  const listSignature = rvs(await signIssue(key, chainId, address, withList));
   const snapshot = await network.provider.send("evm_snapshot", []);
-  const dry = await (await registry.connect(relayer).issueSigned(withList, listSignature)).wait();
+  const dry = await (await registry.connect(relayer).issueSigned(withList, ...listSignature)).wait();
   const tokenSlots = [...(split(await traceOf(dry!.hash)).slots.get(2) ?? [])];
   await network.provider.send("evm_revert", [snapshot]);
   results.issueSignedWithToken_accessList = await gasOf(
     "issueSignedWithToken_accessList",
-    registry.connect(relayer).issueSigned(withList, listSignature, {
+    registry.connect(relayer).issueSigned(withList, ...listSignature, {
       type: 1,
       accessList: [{ address: await registry.soulbound(), storageKeys: tokenSlots }],
     }),

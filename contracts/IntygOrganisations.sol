@@ -323,39 +323,11 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     }
 
     /**
-     * @dev Checks that `key` may sign now for the organisation owning `eventId`, that the event exists in that
-     * organisation's id space and that the organisation is not suspended. Reads only the key's slot, once, as a word
-     * (the hot path of every issuance). Returns the organisation of the event (and of the key), and the key's index
-     * in its organisation plus one, as records remember it (`anchoredBy`).
+     * @dev Reverts with the reason `key` (whose slot is `state`) may not sign for `eventId`: it must be a key of the
+     * event's organisation (never 0), the event's sequence non-zero, the organisation not suspended, and
+     * validFrom <= now < validUntil (the issuance paths check all of it in one word, and call this when one fails).
      */
-    function _requireKeyForEvent(
-        address key,
-        uint64 eventId
-    ) internal view returns (uint32 organisationId, uint256 anchoredBy) {
-        uint256 state = _keyState(key);
-        organisationId = _organisationOf(eventId);
-        bool refused;
-        assembly ("memory-safe") {
-            let now_ := timestamp()
-            // Branch-free: the key's organisation is the event's (never 0), the sequence is not 0, not suspended,
-            // and validFrom <= now < validUntil.
-            refused := or(
-                or(xor(and(state, 0xffffffff), organisationId), iszero(organisationId)),
-                or(
-                    or(iszero(and(eventId, 0xffffffff)), and(shr(_KEY_SUSPENDED_SHIFT, state), 0xff)),
-                    or(
-                        lt(now_, and(shr(_KEY_VALID_FROM_SHIFT, state), _MASK_40)),
-                        iszero(lt(now_, and(shr(_KEY_VALID_UNTIL_SHIFT, state), _MASK_40)))
-                    )
-                )
-            )
-            anchoredBy := add(shr(_KEY_INDEX_SHIFT, state), 1)
-        }
-        if (refused) _revertKeyForEvent(key, eventId, state);
-    }
-
-    /// @dev Reverts with the reason {_requireKeyForEvent} refused `key` (state `state`) for `eventId`.
-    function _revertKeyForEvent(address key, uint64 eventId, uint256 state) private pure {
+    function _revertKeyForEvent(address key, uint64 eventId, uint256 state) internal pure {
         uint32 keyOrganisation = uint32(state);
         if (keyOrganisation == 0) revert IntygRegistryUnknownKey(key);
         uint32 organisationId = _organisationOf(eventId);

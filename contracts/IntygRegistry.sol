@@ -48,9 +48,16 @@ contract IntygRegistry is IntygOrganisations {
     // What {_anchor} found wrong, as bits of one word (checked once on the hot path).
     uint256 private constant _BAD_COMMITMENT = 1;
     uint256 private constant _BAD_VALIDITY = 2;
-    uint256 private constant _TAKEN = 4;
+    uint256 private constant _BAD_KEY = 8;
 
-    mapping(uint32 organisationId => mapping(bytes32 commitment => uint256 packedRecord)) private _records;
+    // An organisation's records form a mapping of their own, based at `organisationId << 64 | _records.slot`: the
+    // record of a commitment is at `keccak256(abi.encode(commitment, organisationId << 64 | _records.slot))`, one
+    // hash instead of a nested mapping's two. No declared variable sits at such a base (organisation ids start at 1),
+    // and no other mapping's or array's slot equals one short of a keccak256 collision.
+    uint256 private constant _RECORDS_ORGANISATION_SHIFT = 64;
+
+    /// @dev The base of the records' mappings (see {_recordSlot}); organisation 0 has none, so it stays empty.
+    mapping(bytes32 commitment => uint256 packedRecord) private _records;
     mapping(uint32 organisationId => mapping(bytes32 rootAndLeaf => uint256 packedRevocation)) private _leafRevocations;
     mapping(uint32 organisationId => mapping(bytes32 rootAndLeaf => bytes32 replacement)) private _supersededBy;
 
@@ -66,20 +73,18 @@ contract IntygRegistry is IntygOrganisations {
 
     /// @inheritdoc IIntygRegistry
     function issue(bytes32 commitment, uint64 eventId, uint64 validUntil) external {
-        (uint32 organisationId, uint256 anchoredBy) = _requireKeyForEvent(msg.sender, eventId);
-        _anchor(organisationId, commitment, eventId, validUntil, 0, anchoredBy);
+        _anchorBy(msg.sender, commitment, eventId, validUntil, 0);
     }
 
     /// @inheritdoc IIntygRegistry
     function anchorBatch(bytes32 root, uint64 eventId, uint64 validUntil, uint32 batchSize) external {
         if (batchSize == 0) revert IntygRegistryInvalidBatchSize();
-        (uint32 organisationId, uint256 anchoredBy) = _requireKeyForEvent(msg.sender, eventId);
-        _anchor(organisationId, root, eventId, validUntil, batchSize, anchoredBy);
+        _anchorBy(msg.sender, root, eventId, validUntil, batchSize);
     }
 
     /// @inheritdoc IIntygRegistry
-    function issueSigned(IssueRequest calldata request, bytes calldata signature) external {
-        address signer = _recoverCalldata(_hashIssueRequest(request), signature);
+    function issueSigned(IssueRequest calldata request, bytes32 r, bytes32 vs) external {
+        address signer = _recoverCompact(_hashIssueRequest(request), r, vs);
         if (signer == address(0)) revert IntygRegistryInvalidSignature(signer);
         _issueSigned(request, signer);
     }
@@ -114,7 +119,7 @@ contract IntygRegistry is IntygOrganisations {
         if (!SignatureChecker.isValidSignatureNowCalldata(signer, _hashClaimRequest(request), signature)) {
             revert IntygRegistryInvalidSignature(signer);
         }
-        _mint(request.holder, _tokenId(organisationId, request.leaf));
+        _mint(request.holder, organisationId, request.leaf);
     }
 
     /// @inheritdoc IIntygRegistry
@@ -144,7 +149,7 @@ contract IntygRegistry is IntygOrganisations {
 
     /// @inheritdoc IIntygRegistry
     function record(uint32 organisationId, bytes32 commitment) external view returns (Record memory) {
-        uint256 packed = _records[organisationId][commitment];
+        uint256 packed = _recordAt(_recordSlot(organisationId, commitment));
         return
             Record({
                 eventId: _eventId(packed),
@@ -179,7 +184,9 @@ contract IntygRegistry is IntygOrganisations {
         bytes32 leaf,
         bytes32[] calldata proof
     ) external view returns (bool) {
-        return _batchSize(_records[organisationId][root]) != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
+        return
+            _batchSize(_recordAt(_recordSlot(organisationId, root))) != 0 &&
+            MerkleProof.verifyCalldata(proof, root, leaf);
     }
 
     /// @inheritdoc IIntygRegistry
@@ -225,24 +232,26 @@ contract IntygRegistry is IntygOrganisations {
             late := gt(timestamp(), deadline)
         }
         if (late) revert IntygRegistryExpiredRequest(request.deadline);
-        (uint32 organisationId, uint256 anchoredBy) = _requireKeyForEvent(signer, eventId);
         if (holder == address(0)) {
-            _anchor(organisationId, commitment, eventId, validUntil, batchSize, anchoredBy);
+            _anchorBy(signer, commitment, eventId, validUntil, batchSize);
         } else {
             if (batchSize != 0) revert IntygRegistryHolderOnBatch();
-            _anchor(organisationId, commitment, eventId, validUntil, 0, anchoredBy);
-            _mint(holder, _tokenId(organisationId, commitment));
+            _mint(holder, _anchorBy(signer, commitment, eventId, validUntil, 0), commitment);
         }
     }
 
     /**
-     * @dev Mints token `tokenId` to `holder` on {soulbound}, which this registry deployed (so it has code: the
-     * call skips the compiler's code-size check and bubbles up the token's revert).
+     * @dev Mints the token of `commitment` of the organisation (its id as {_tokenId}) to `holder` on {soulbound},
+     * which this registry deployed (so it has code: the call skips the compiler's code-size check and bubbles up the
+     * token's revert).
      */
-    function _mint(address holder, uint256 tokenId) private {
+    function _mint(address holder, uint32 organisationId, bytes32 commitment) private {
         address token = address(soulbound);
         bytes4 selector = IntygSoulbound.mint.selector;
         assembly ("memory-safe") {
+            mstore(0x00, organisationId)
+            mstore(0x20, commitment)
+            let tokenId := keccak256(0x00, 0x40)
             let ptr := mload(0x40)
             mstore(ptr, selector)
             mstore(add(ptr, 0x04), holder)
@@ -255,74 +264,101 @@ contract IntygRegistry is IntygOrganisations {
     }
 
     /**
-     * @dev The signer of `digest` by a 65-byte ECDSA `signature`, or the zero address when the signature is
-     * malformed, has a high `s` (malleable) or a `v` other than 27 and 28 — OpenZeppelin's `tryRecover` rules.
+     * @dev The signer of `digest` by an ERC-2098 compact ECDSA signature (`r`, and `vs`: the parity of `v` in the top
+     * bit over `s`), or the zero address when `s` is high (malleable) or the point is unrecoverable — OpenZeppelin's
+     * `tryRecover(hash, r, vs)` rules. Calls ecrecover directly: the compiler's wrapper costs more than the check.
      */
-    function _recoverCalldata(bytes32 digest, bytes calldata signature) private view returns (address signer) {
+    function _recoverCompact(bytes32 digest, bytes32 r, bytes32 vs) private view returns (address signer) {
         assembly ("memory-safe") {
-            if eq(signature.length, 65) {
-                let s := calldataload(add(signature.offset, 0x20))
-                if iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0)) {
-                    let ptr := mload(0x40)
-                    mstore(ptr, digest)
-                    mstore(add(ptr, 0x20), byte(0, calldataload(add(signature.offset, 0x40))))
-                    mstore(add(ptr, 0x40), calldataload(signature.offset))
-                    mstore(add(ptr, 0x60), s)
-                    mstore(0x00, 0)
-                    // A bad `v` or an unrecoverable point: ecrecover returns nothing and 0x00 stays zero.
-                    pop(staticcall(gas(), 0x01, ptr, 0x80, 0x00, 0x20))
-                    signer := mload(0x00)
-                }
+            let s := and(vs, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF)
+            if iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0)) {
+                let ptr := mload(0x40)
+                mstore(ptr, digest)
+                mstore(add(ptr, 0x20), add(shr(255, vs), 27))
+                mstore(add(ptr, 0x40), r)
+                mstore(add(ptr, 0x60), s)
+                mstore(0x00, 0)
+                // An unrecoverable point: ecrecover returns nothing and 0x00 stays zero.
+                pop(staticcall(gas(), 0x01, ptr, 0x80, 0x00, 0x20))
+                signer := mload(0x00)
             }
         }
     }
 
     /**
-     * @dev Writes the record of `commitment` in the organisation's namespace: one fresh slot, one lean log. The
-     * checks (a non-zero commitment, a validity of 0 or in (now, 2^40), a slot not yet taken) are computed without
-     * branches and the reason is found only when one fails.
+     * @dev Anchors `commitment` for `key` in the namespace of the organisation that owns `eventId` and returns that
+     * organisation: one read of the key's slot, one fresh slot (the record), one lean log. The key must be a valid
+     * key of the event's organisation now, not suspended, and the event's sequence non-zero (as
+     * {_revertKeyForEvent}); the commitment non-zero, the validity 0 or in (now, 2^40), the slot not yet taken.
+     * All of it is computed in one block without branches; the reason for a refusal is found only when one fails,
+     * the key's first.
      */
-    function _anchor(
-        uint32 organisationId,
+    function _anchorBy(
+        address key,
         bytes32 commitment,
         uint64 eventId,
         uint64 validUntil,
-        uint32 batchSize,
-        uint256 anchoredBy
-    ) private {
-        uint256 slot = _recordSlot(organisationId, commitment);
+        uint32 batchSize
+    ) private returns (uint32 organisationId) {
         bytes32 topic = CredentialAnchored.selector;
+        uint256 state;
         uint256 faults;
         assembly ("memory-safe") {
             let now_ := timestamp()
-            faults := or(
+            mstore(0x00, key)
+            mstore(0x20, _keys.slot)
+            state := sload(keccak256(0x00, 0x40))
+            organisationId := shr(32, eventId)
+            mstore(0x00, commitment)
+            mstore(0x20, or(shl(_RECORDS_ORGANISATION_SHIFT, organisationId), _records.slot))
+            let slot := keccak256(0x00, 0x40)
+            // The key: of the event's organisation, both it and the event's sequence non-zero (32-bit each, so their
+            // product is zero if either is), not suspended, and validFrom <= now < validUntil.
+            let keyFault := or(
+                or(xor(and(state, 0xffffffff), organisationId), iszero(mul(organisationId, and(eventId, 0xffffffff)))),
                 or(
-                    iszero(commitment),
-                    shl(1, or(gt(validUntil, _MASK_40), and(gt(validUntil, 0), iszero(gt(validUntil, now_)))))
-                ),
-                shl(2, gt(sload(slot), 0))
-            )
-            if iszero(faults) {
-                sstore(
-                    slot,
+                    and(shr(_KEY_SUSPENDED_SHIFT, state), 0xff),
                     or(
-                        or(eventId, shl(_ISSUED_AT_SHIFT, now_)),
-                        or(
-                            shl(_VALID_UNTIL_SHIFT, validUntil),
-                            or(shl(_BATCH_SIZE_SHIFT, batchSize), shl(_ANCHORED_BY_SHIFT, anchoredBy))
-                        )
+                        lt(now_, and(shr(_KEY_VALID_FROM_SHIFT, state), _MASK_40)),
+                        iszero(lt(now_, and(shr(_KEY_VALID_UNTIL_SHIFT, state), _MASK_40)))
                     )
                 )
+            )
+            // A validity of 0 (no expiry) or in (now, 2^40): validUntil - 1 wraps to the maximum for 0.
+            let validityFault := or(gt(validUntil, _MASK_40), lt(sub(validUntil, 1), now_))
+            faults := or(
+                or(iszero(commitment), shl(1, validityFault)),
+                or(shl(2, gt(sload(slot), 0)), shl(3, keyFault))
+            )
+            if iszero(faults) {
+                // anchoredBy: the key's index in its organisation plus one.
+                let anchoredBy := add(shr(_KEY_INDEX_SHIFT, state), 1)
+                let record := or(or(eventId, shl(_ISSUED_AT_SHIFT, now_)), shl(_VALID_UNTIL_SHIFT, validUntil))
+                sstore(slot, or(record, or(shl(_BATCH_SIZE_SHIFT, batchSize), shl(_ANCHORED_BY_SHIFT, anchoredBy))))
                 mstore(0x00, commitment)
                 mstore(0x20, eventId)
                 log1(0x00, 0x40, topic)
             }
         }
-        if (faults != 0) {
-            if (faults & _BAD_COMMITMENT != 0) revert IntygRegistryInvalidCommitment();
-            if (faults & _BAD_VALIDITY != 0) revert IntygRegistryInvalidValidity(validUntil);
-            revert IntygRegistryAlreadyAnchored(organisationId, commitment);
-        }
+        if (faults != 0) _revertAnchor(key, commitment, eventId, validUntil, state, faults);
+    }
+
+    /**
+     * @dev Reverts with the first of `faults` found by {_anchorBy} (bits 8, 1, 2, 4: key, commitment, validity,
+     * slot taken), for `key` with slot `state`.
+     */
+    function _revertAnchor(
+        address key,
+        bytes32 commitment,
+        uint64 eventId,
+        uint64 validUntil,
+        uint256 state,
+        uint256 faults
+    ) private pure {
+        if (faults & _BAD_KEY != 0) _revertKeyForEvent(key, eventId, state);
+        if (faults & _BAD_COMMITMENT != 0) revert IntygRegistryInvalidCommitment();
+        if (faults & _BAD_VALIDITY != 0) revert IntygRegistryInvalidValidity(validUntil);
+        revert IntygRegistryAlreadyAnchored(_organisationOf(eventId), commitment);
     }
 
     /**
@@ -337,10 +373,8 @@ contract IntygRegistry is IntygOrganisations {
         uint256 packed;
         uint256 faults;
         assembly ("memory-safe") {
-            mstore(0x00, organisationId)
-            mstore(0x20, _records.slot)
-            mstore(0x20, keccak256(0x00, 0x40))
             mstore(0x00, commitment)
+            mstore(0x20, or(shl(_RECORDS_ORGANISATION_SHIFT, organisationId), _records.slot))
             slot := keccak256(0x00, 0x40)
             packed := sload(slot)
             faults := or(
@@ -409,20 +443,25 @@ contract IntygRegistry is IntygOrganisations {
         emit BatchLeafRevoked(root, organisationId, leaf);
     }
 
-    /// @dev The storage slot of `_records[organisationId][commitment]`, hashed once per operation.
+    /// @dev The storage slot of the record of `commitment` in the organisation's namespace (see `_records`).
     function _recordSlot(uint32 organisationId, bytes32 commitment) private pure returns (uint256 slot) {
         assembly ("memory-safe") {
-            mstore(0x00, organisationId)
-            mstore(0x20, _records.slot)
-            mstore(0x20, keccak256(0x00, 0x40))
             mstore(0x00, commitment)
+            mstore(0x20, or(shl(_RECORDS_ORGANISATION_SHIFT, organisationId), _records.slot))
             slot := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev The packed record stored at `slot` (0: none).
+    function _recordAt(uint256 slot) private view returns (uint256 packed) {
+        assembly ("memory-safe") {
+            packed := sload(slot)
         }
     }
 
     /// @dev The packed record of `commitment` in the organisation's namespace; reverts if it is not anchored.
     function _anchoredRecord(uint32 organisationId, bytes32 commitment) private view returns (uint256 packed) {
-        packed = _records[organisationId][commitment];
+        packed = _recordAt(_recordSlot(organisationId, commitment));
         if (packed == 0) revert IntygRegistryNotAnchored(organisationId, commitment);
     }
 
@@ -451,20 +490,26 @@ contract IntygRegistry is IntygOrganisations {
         return packed >> _ANCHORED_BY_SHIFT;
     }
 
-    /// @dev The EIP-712 digest of an issue request, hashed straight from calldata.
+    /**
+     * @dev The EIP-712 digest of an issue request, hashed straight from calldata in one block: the struct hash and
+     * then `keccak256("\x19\x01" || domainSeparator || structHash)`, as `_hashTypedDataV4` does.
+     */
     function _hashIssueRequest(IssueRequest calldata request) private view returns (bytes32 digest) {
         // Equal to keccak256(abi.encode(ISSUE_TYPEHASH, request)) for a well-formed request: every member of
         // IssueRequest is a static type, so the calldata struct is already its ABI encoding. Out-of-range
         // members (dirty high bits) give a digest no key signed.
         bytes32 typeHash = ISSUE_TYPEHASH;
-        bytes32 structHash;
+        bytes32 domainSeparator = _domainSeparatorV4();
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, typeHash)
             calldatacopy(add(ptr, 0x20), request, 0xc0)
-            structHash := keccak256(ptr, 0xe0)
+            let structHash := keccak256(ptr, 0xe0)
+            mstore(ptr, hex"19_01")
+            mstore(add(ptr, 0x02), domainSeparator)
+            mstore(add(ptr, 0x22), structHash)
+            digest := keccak256(ptr, 0x42)
         }
-        return _hashTypedDataV4(structHash);
     }
 
     /// @dev The EIP-712 digest of a claim voucher.

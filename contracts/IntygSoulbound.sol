@@ -38,17 +38,17 @@ contract IntygSoulbound is ERC721, IERC5192 {
      * errors and events (`Transfer`, then ERC-5192's `Locked`).
      */
     function mint(address holder, uint256 tokenId) external {
-        if (msg.sender != registry) revert IntygSoulboundUnauthorised(msg.sender);
-        if (holder == address(0)) revert ERC721InvalidReceiver(address(0));
+        address minter = registry;
         bytes32 transferTopic = Transfer.selector;
         bytes32 lockedTopic = Locked.selector;
-        bool taken;
+        uint256 faults;
         assembly ("memory-safe") {
             mstore(0x00, tokenId)
             mstore(0x20, _OWNERS_SLOT)
             let ownerSlot := keccak256(0x00, 0x40)
-            taken := gt(sload(ownerSlot), 0)
-            if iszero(taken) {
+            // One branch on the hot path: a sender other than the registry, a zero holder, a token already minted.
+            faults := or(or(xor(caller(), minter), shl(160, iszero(holder))), shl(161, gt(sload(ownerSlot), 0)))
+            if iszero(faults) {
                 mstore(0x00, holder)
                 mstore(0x20, _BALANCES_SLOT)
                 let balanceSlot := keccak256(0x00, 0x40)
@@ -60,7 +60,11 @@ contract IntygSoulbound is ERC721, IERC5192 {
                 log1(0x00, 0x20, lockedTopic)
             }
         }
-        if (taken) revert ERC721InvalidSender(address(0));
+        if (faults != 0) {
+            if (uint160(faults) != 0) revert IntygSoulboundUnauthorised(msg.sender);
+            if ((faults >> 160) & 1 != 0) revert ERC721InvalidReceiver(address(0));
+            revert ERC721InvalidSender(address(0));
+        }
     }
 
     /// @notice Always true for an existing token: every token is locked from its mint.

@@ -321,8 +321,12 @@ interface IIntygRegistry {
     /// @notice Anchors the Merkle root of a batch of `batchSize` credentials; the sender must be a valid key.
     function anchorBatch(bytes32 root, uint64 eventId, uint64 validUntil, uint32 batchSize) external;
 
-    /// @notice Anchors a commitment on a request signed (ECDSA) by a valid key; anyone may relay it.
-    function issueSigned(IssueRequest calldata request, bytes calldata signature) external;
+    /**
+     * @notice Anchors a commitment on a request signed (ECDSA) by a valid key; anyone may relay it.
+     * @dev The signature in ERC-2098's compact form: `r`, and `vs` = `yParity << 255 | s` (64 bytes of calldata
+     * instead of 65 bytes, a length and an offset: about 500 gas less per issuance). {issueSignedBy} takes any form.
+     */
+    function issueSigned(IssueRequest calldata request, bytes32 r, bytes32 vs) external;
 
     /// @notice Like {issueSigned} for a named signer, which may be a contract (ERC-1271) or an EOA.
     function issueSignedBy(IssueRequest calldata request, address signer, bytes calldata signature) external;

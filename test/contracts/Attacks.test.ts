@@ -19,6 +19,7 @@ import {
   randomCommitment,
   randomKey,
   recordOf,
+  rvs,
   signClaim,
   signConsent,
   signIssue,
@@ -68,7 +69,7 @@ describe("Attacks across organisations and by governance", () => {
       await network.provider.send("evm_setAutomine", [false]);
       const fromA = await f.registry
         .connect(f.relayer)
-        .issueSigned(request, signature, { gasPrice: ethers.parseUnits("2", "gwei") });
+        .issueSigned(request, ...rvs(signature), { gasPrice: ethers.parseUnits("2", "gwei") });
       const fromB = await f.registry
         .connect(f.otherKey)
         .issue(request.commitment, f.otherEvent, 0, { gasPrice: ethers.parseUnits("20", "gwei") });
@@ -98,7 +99,7 @@ describe("Attacks across organisations and by governance", () => {
       await expect(
         registry
           .connect(f.relayer)
-          .issueSigned(request, await signIssue(f.key, f.chainId, f.address, request)),
+          .issueSigned(request, ...rvs(await signIssue(f.key, f.chainId, f.address, request))),
       )
         .to.emit(soulbound, "Transfer")
         .withArgs(ethers.ZeroAddress, f.holder.address, tokenIdOf(1, leaf));

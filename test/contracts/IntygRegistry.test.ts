@@ -27,6 +27,8 @@ import {
   type RegistryFixture,
   randomCommitment,
   recordOf,
+  rvs,
+  SECP256K1_N,
   signClaim,
   signIssue,
   tokenIdOf,
@@ -332,7 +334,7 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(deployRegistry);
       const validUntil = (await now()) + 86_400n;
       const request = issueRequest({ eventId: f.conference, validUntil });
-      await expect(f.registry.connect(f.relayer).issueSigned(request, await sign(f, request)))
+      await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(await sign(f, request))))
         .to.emit(f.registry, "CredentialAnchored")
         .withArgs(request.commitment, f.conference)
         .and.not.to.emit(f.soulbound, "Transfer");
@@ -351,7 +353,7 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(deployRegistry);
       const tree = batchTree(3);
       const request = issueRequest({ eventId: f.conference, commitment: hex(tree.root), batchSize: 3 });
-      await expect(f.registry.connect(f.relayer).issueSigned(request, await sign(f, request)))
+      await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(await sign(f, request))))
         .to.emit(f.registry, "CredentialAnchored")
         .withArgs(tree.root, f.conference);
       expect((await f.registry.record(1, tree.root)).batchSize).to.equal(3);
@@ -361,7 +363,7 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(deployRegistry);
       const request = issueRequest({ eventId: f.conference, holder: hex(f.holder.address) });
       const tokenId = tokenIdOf(1, request.commitment);
-      await expect(f.registry.connect(f.relayer).issueSigned(request, await sign(f, request)))
+      await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(await sign(f, request))))
         .to.emit(f.registry, "CredentialAnchored")
         .withArgs(request.commitment, f.conference)
         .and.to.emit(f.soulbound, "Transfer")
@@ -377,7 +379,7 @@ describe("IntygRegistry", () => {
       const f = await loadFixture(deployRegistry);
       const request = issueRequest({ eventId: f.conference, batchSize: 2, holder: hex(f.holder.address) });
       await expect(
-        f.registry.connect(f.relayer).issueSigned(request, await sign(f, request)),
+        f.registry.connect(f.relayer).issueSigned(request, ...rvs(await sign(f, request))),
       ).to.be.revertedWithCustomError(f.registry, "IntygRegistryHolderOnBatch");
     });
 
@@ -387,8 +389,8 @@ describe("IntygRegistry", () => {
         for (const holder of [ethers.ZeroAddress, f.holder.address]) {
           const request = issueRequest({ eventId: f.conference, holder: hex(holder) });
           const signature = await sign(f, request);
-          await f.registry.connect(f.relayer).issueSigned(request, signature);
-          await expect(f.registry.connect(f.other).issueSigned(request, signature))
+          await f.registry.connect(f.relayer).issueSigned(request, ...rvs(signature));
+          await expect(f.registry.connect(f.other).issueSigned(request, ...rvs(signature)))
             .to.be.revertedWithCustomError(f.registry, "IntygRegistryAlreadyAnchored")
             .withArgs(1n, request.commitment);
         }
@@ -397,9 +399,9 @@ describe("IntygRegistry", () => {
       it("refuses a fresh request (new deadline) for a commitment already anchored", async () => {
         const f = await loadFixture(deployRegistry);
         const first = issueRequest({ eventId: f.conference });
-        await f.registry.connect(f.relayer).issueSigned(first, await sign(f, first));
+        await f.registry.connect(f.relayer).issueSigned(first, ...rvs(await sign(f, first)));
         const again = { ...first, deadline: first.deadline - 1n };
-        await expect(f.registry.connect(f.relayer).issueSigned(again, await sign(f, again)))
+        await expect(f.registry.connect(f.relayer).issueSigned(again, ...rvs(await sign(f, again))))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryAlreadyAnchored")
           .withArgs(1n, first.commitment);
       });
@@ -410,17 +412,16 @@ describe("IntygRegistry", () => {
         const foreign = await signIssue(f.key, f.chainId + 1n, f.address, request);
         const signer = recovered(f, request, foreign);
         expect(signer).not.to.equal(f.key.address);
-        await expect(f.registry.connect(f.relayer).issueSigned(request, foreign))
+        await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(foreign)))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryUnknownKey")
           .withArgs(signer);
         await expect(f.registry.connect(f.relayer).issueSignedBy(request, f.key.address, foreign))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
           .withArgs(f.key.address);
         // The same request signed for this chain goes through.
-        await expect(f.registry.connect(f.relayer).issueSigned(request, await sign(f, request))).to.emit(
-          f.registry,
-          "CredentialAnchored",
-        );
+        await expect(
+          f.registry.connect(f.relayer).issueSigned(request, ...rvs(await sign(f, request))),
+        ).to.emit(f.registry, "CredentialAnchored");
       });
 
       it("refuses a signature made for another registry address", async () => {
@@ -429,14 +430,14 @@ describe("IntygRegistry", () => {
         const forSecond = await signIssue(f.key, f.chainId, f.secondAddress, request);
         const signer = recovered(f, request, forSecond);
         expect(signer).not.to.equal(f.key.address);
-        await expect(f.registry.connect(f.relayer).issueSigned(request, forSecond))
+        await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(forSecond)))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryUnknownKey")
           .withArgs(signer);
         await expect(f.registry.connect(f.relayer).issueSignedBy(request, f.key.address, forSecond))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
           .withArgs(f.key.address);
         // It is good on the registry it was made for, and that one's signature is no good here.
-        await expect(f.second.connect(f.relayer).issueSigned(request, forSecond))
+        await expect(f.second.connect(f.relayer).issueSigned(request, ...rvs(forSecond)))
           .to.emit(f.second, "CredentialAnchored")
           .withArgs(request.commitment, f.conference);
         expect((await f.registry.record(1, request.commitment)).issuedAt).to.equal(0);
@@ -449,12 +450,12 @@ describe("IntygRegistry", () => {
         const late = issueRequest({ eventId: f.conference, deadline });
         const [onTimeSignature, lateSignature] = [await sign(f, onTime), await sign(f, late)];
         await time.setNextBlockTimestamp(deadline);
-        await expect(f.registry.connect(f.relayer).issueSigned(onTime, onTimeSignature)).to.emit(
+        await expect(f.registry.connect(f.relayer).issueSigned(onTime, ...rvs(onTimeSignature))).to.emit(
           f.registry,
           "CredentialAnchored",
         );
         await time.setNextBlockTimestamp(deadline + 1n);
-        await expect(f.registry.connect(f.relayer).issueSigned(late, lateSignature))
+        await expect(f.registry.connect(f.relayer).issueSigned(late, ...rvs(lateSignature)))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryExpiredRequest")
           .withArgs(deadline);
         await expect(f.registry.connect(f.relayer).issueSignedBy(late, f.key.address, lateSignature))
@@ -477,11 +478,11 @@ describe("IntygRegistry", () => {
         for (const t of tampered) {
           const signer = recovered(f, t, signature);
           expect(signer).not.to.equal(f.key.address);
-          await expect(f.registry.connect(f.relayer).issueSigned(t, signature))
+          await expect(f.registry.connect(f.relayer).issueSigned(t, ...rvs(signature)))
             .to.be.revertedWithCustomError(f.registry, "IntygRegistryUnknownKey")
             .withArgs(signer);
         }
-        await f.registry.connect(f.relayer).issueSigned(request, signature);
+        await f.registry.connect(f.relayer).issueSigned(request, ...rvs(signature));
       });
     });
 
@@ -495,34 +496,41 @@ describe("IntygRegistry", () => {
         expect(await ecrecover(await f.registry.hashIssueRequest(request), malleable)).to.equal(
           f.key.address,
         );
-        await expect(f.registry.connect(f.relayer).issueSigned(request, malleable))
-          .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
-          .withArgs(ethers.ZeroAddress);
+        // issueSignedBy takes any 65-byte form; OpenZeppelin's rules refuse the twin.
         await expect(f.registry.connect(f.relayer).issueSignedBy(request, f.key.address, malleable))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
           .withArgs(f.key.address);
-        await f.registry.connect(f.relayer).issueSigned(request, signature);
+        // issueSigned's compact form keeps the parity in the top bit, so a high s reaches it only as an s in
+        // (n/2, 2^255): refused before ecrecover, which would accept it.
+        const { r, s: low, yParity } = ethers.Signature.from(signature);
+        const high = SECP256K1_N - BigInt(low);
+        const halfN = SECP256K1_N / 2n;
+        for (const s of [halfN + 1n, 2n ** 255n - 1n, ...(high < 2n ** 255n ? [high] : [])]) {
+          const vs = ethers.toBeHex((BigInt(yParity === 0 ? 1 : 0) << 255n) | s, 32);
+          await expect(f.registry.connect(f.relayer).issueSigned(request, r, vs))
+            .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
+            .withArgs(ethers.ZeroAddress);
+        }
+        await f.registry.connect(f.relayer).issueSigned(request, ...rvs(signature));
       });
 
-      it("refuses the 64-byte EIP-2098 compact form of a valid signature", async () => {
+      it("takes the 64-byte EIP-2098 compact form in issueSigned only; issueSignedBy refuses it", async () => {
         const f = await loadFixture(deployRegistry);
         const request = issueRequest({ eventId: f.conference });
         const signature = await sign(f, request);
         const short = compact(signature);
         expect(ethers.dataLength(short)).to.equal(64);
-        expect(ethers.recoverAddress(await f.registry.hashIssueRequest(request), short)).to.equal(
-          f.key.address,
-        );
-        await expect(f.registry.connect(f.relayer).issueSigned(request, short))
-          .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
-          .withArgs(ethers.ZeroAddress);
+        expect(ethers.concat(rvs(signature))).to.equal(short);
         await expect(f.registry.connect(f.relayer).issueSignedBy(request, f.key.address, short))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
           .withArgs(f.key.address);
-        await f.registry.connect(f.relayer).issueSigned(request, signature);
+        await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(signature))).to.emit(
+          f.registry,
+          "CredentialAnchored",
+        );
       });
 
-      it("refuses signatures of the wrong length or with an invalid v", async () => {
+      it("refuses signatures of the wrong length or with an invalid v (issueSignedBy)", async () => {
         const f = await loadFixture(deployRegistry);
         const request = issueRequest({ eventId: f.conference });
         const signature = await sign(f, request);
@@ -533,10 +541,28 @@ describe("IntygRegistry", () => {
           withV(signature, 0),
           withV(signature, 29),
         ]) {
-          await expect(f.registry.connect(f.relayer).issueSigned(request, bad))
+          await expect(f.registry.connect(f.relayer).issueSignedBy(request, f.key.address, bad))
             .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
-            .withArgs(ethers.ZeroAddress);
+            .withArgs(f.key.address);
         }
+        await f.registry.connect(f.relayer).issueSignedBy(request, f.key.address, signature);
+      });
+
+      it("refuses a compact signature with the other parity or an unrecoverable r", async () => {
+        const f = await loadFixture(deployRegistry);
+        const request = issueRequest({ eventId: f.conference });
+        const [r, vs] = rvs(await sign(f, request));
+        const flipped = ethers.toBeHex(BigInt(vs) ^ (1n << 255n), 32);
+        const digest = await f.registry.hashIssueRequest(request);
+        const other = ethers.recoverAddress(digest, { r, yParityAndS: flipped });
+        expect(other).not.to.equal(f.key.address);
+        await expect(f.registry.connect(f.relayer).issueSigned(request, r, flipped))
+          .to.be.revertedWithCustomError(f.registry, "IntygRegistryUnknownKey")
+          .withArgs(other);
+        await expect(f.registry.connect(f.relayer).issueSigned(request, ethers.ZeroHash, vs))
+          .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidSignature")
+          .withArgs(ethers.ZeroAddress);
+        await f.registry.connect(f.relayer).issueSigned(request, r, vs);
       });
 
       it("hashes requests with dirty high bits to a digest no key signs, and refuses them even if signed", async () => {
@@ -559,7 +585,10 @@ describe("IntygRegistry", () => {
         const signature = wallet.signingKey.sign(dirtyDigest).serialized;
         const call = ethers.concat([
           f.registry.interface.getFunction("issueSigned").selector,
-          ethers.dataSlice(f.registry.interface.encodeFunctionData("issueSigned", [request, signature]), 4),
+          ethers.dataSlice(
+            f.registry.interface.encodeFunctionData("issueSigned", [request, ...rvs(signature)]),
+            4,
+          ),
         ]);
         const callBytes = ethers.getBytes(call);
         callBytes[4 + 32 + 20] = 0x01;
@@ -573,7 +602,9 @@ describe("IntygRegistry", () => {
       it("refuses a signer that is not a key", async () => {
         const f = await loadFixture(deployRegistry);
         const request = issueRequest({ eventId: f.conference });
-        await expect(f.registry.connect(f.relayer).issueSigned(request, await sign(f, request, f.orgAdmin)))
+        await expect(
+          f.registry.connect(f.relayer).issueSigned(request, ...rvs(await sign(f, request, f.orgAdmin))),
+        )
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryUnknownKey")
           .withArgs(f.orgAdmin.address);
       });
@@ -581,7 +612,9 @@ describe("IntygRegistry", () => {
       it("refuses a key of another organisation on this organisation's event", async () => {
         const f = await loadFixture(deployRegistry);
         const request = issueRequest({ eventId: f.conference });
-        await expect(f.registry.connect(f.relayer).issueSigned(request, await sign(f, request, f.otherKey)))
+        await expect(
+          f.registry.connect(f.relayer).issueSigned(request, ...rvs(await sign(f, request, f.otherKey))),
+        )
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryWrongOrganisation")
           .withArgs(f.conference, 2);
       });
@@ -592,20 +625,20 @@ describe("IntygRegistry", () => {
         const from = (await now()) + 100n;
         await authorise(f.registry, f.orgAdmin, 1, wallet, from, from + 100n);
         const early = issueRequest({ eventId: f.conference });
-        await expect(f.registry.connect(f.relayer).issueSigned(early, await sign(f, early, wallet)))
+        await expect(f.registry.connect(f.relayer).issueSigned(early, ...rvs(await sign(f, early, wallet))))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryKeyNotAuthorised")
           .withArgs(wallet.address);
         await time.setNextBlockTimestamp(from);
-        await f.registry.connect(f.relayer).issueSigned(early, await sign(f, early, wallet));
+        await f.registry.connect(f.relayer).issueSigned(early, ...rvs(await sign(f, early, wallet)));
         const late = issueRequest({ eventId: f.conference });
         await time.setNextBlockTimestamp(from + 100n);
-        await expect(f.registry.connect(f.relayer).issueSigned(late, await sign(f, late, wallet)))
+        await expect(f.registry.connect(f.relayer).issueSigned(late, ...rvs(await sign(f, late, wallet))))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryKeyNotAuthorised")
           .withArgs(wallet.address);
 
         await f.registry.connect(f.orgAdmin).removeKey(f.key.address);
         const removed = issueRequest({ eventId: f.conference });
-        await expect(f.registry.connect(f.relayer).issueSigned(removed, await sign(f, removed)))
+        await expect(f.registry.connect(f.relayer).issueSigned(removed, ...rvs(await sign(f, removed))))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryKeyNotAuthorised")
           .withArgs(f.key.address);
       });
@@ -615,11 +648,11 @@ describe("IntygRegistry", () => {
         const request = issueRequest({ eventId: f.conference });
         const signature = await sign(f, request);
         await f.registry.suspendOrganisation(1);
-        await expect(f.registry.connect(f.relayer).issueSigned(request, signature))
+        await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(signature)))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryOrganisationSuspended")
           .withArgs(1);
         await f.registry.reinstateOrganisation(1);
-        await expect(f.registry.connect(f.relayer).issueSigned(request, signature)).to.emit(
+        await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(signature))).to.emit(
           f.registry,
           "CredentialAnchored",
         );
@@ -628,20 +661,20 @@ describe("IntygRegistry", () => {
       it("refuses an event id with sequence 0, a zero commitment and a bad validUntil", async () => {
         const f = await loadFixture(deployRegistry);
         const seqZero = issueRequest({ eventId: eventIdOf(1, 0) });
-        await expect(f.registry.connect(f.relayer).issueSigned(seqZero, await sign(f, seqZero)))
+        await expect(f.registry.connect(f.relayer).issueSigned(seqZero, ...rvs(await sign(f, seqZero))))
           .to.be.revertedWithCustomError(f.registry, "IntygRegistryWrongOrganisation")
           .withArgs(eventIdOf(1, 0), 1);
         const zero = issueRequest({ eventId: f.conference, commitment: ethers.ZeroHash as `0x${string}` });
         await expect(
-          f.registry.connect(f.relayer).issueSigned(zero, await sign(f, zero)),
+          f.registry.connect(f.relayer).issueSigned(zero, ...rvs(await sign(f, zero))),
         ).to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidCommitment");
         const zeroWithHolder = { ...zero, holder: hex(f.holder.address) };
         await expect(
-          f.registry.connect(f.relayer).issueSigned(zeroWithHolder, await sign(f, zeroWithHolder)),
+          f.registry.connect(f.relayer).issueSigned(zeroWithHolder, ...rvs(await sign(f, zeroWithHolder))),
         ).to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidCommitment");
         for (const validUntil of [BigInt(await time.latest()), MAX_UINT40 + 1n]) {
           const request = issueRequest({ eventId: f.conference, validUntil });
-          await expect(f.registry.connect(f.relayer).issueSigned(request, await sign(f, request)))
+          await expect(f.registry.connect(f.relayer).issueSigned(request, ...rvs(await sign(f, request))))
             .to.be.revertedWithCustomError(f.registry, "IntygRegistryInvalidValidity")
             .withArgs(validUntil);
         }

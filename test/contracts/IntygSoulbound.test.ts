@@ -6,6 +6,7 @@ import {
   deployRegistry,
   issueRequest,
   randomCommitment,
+  rvs,
   signClaim,
   signIssue,
   tokenIdOf,
@@ -57,7 +58,7 @@ async function withToken() {
   const request = issueRequest({ eventId: f.conference, holder: f.holder.address as `0x${string}` });
   await f.registry
     .connect(f.relayer)
-    .issueSigned(request, await signIssue(f.key, f.chainId, f.address, request));
+    .issueSigned(request, ...rvs(await signIssue(f.key, f.chainId, f.address, request)));
   return { ...f, tokenId: tokenIdOf(1, request.commitment), commitment: request.commitment };
 }
 
@@ -128,7 +129,7 @@ describe("IntygSoulbound", () => {
       await expect(
         f.registry
           .connect(f.relayer)
-          .issueSigned(request, await signIssue(f.key, f.chainId, f.address, request)),
+          .issueSigned(request, ...rvs(await signIssue(f.key, f.chainId, f.address, request))),
       )
         .to.emit(f.soulbound, "Transfer")
         .withArgs(ethers.ZeroAddress, f.holder.address, tokenId)

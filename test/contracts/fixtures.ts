@@ -310,3 +310,9 @@ export async function eventOf(registry: IntygRegistry, eventId: bigint) {
   const e = await registry.eventInfo(eventId);
   return { metadataHash: e.metadataHash, parentId: e.parentId, createdAt: e.createdAt, kind: e.kind };
 }
+
+/** A 65-byte signature as `issueSigned` takes it, in ERC-2098's compact form: `[r, yParityAndS]`. */
+export function rvs(signature: string): [string, string] {
+  const parsed = ethers.Signature.from(signature);
+  return [parsed.r, parsed.yParityAndS];
+}

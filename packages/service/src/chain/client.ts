@@ -16,7 +16,9 @@ import {
   type LocalAccount,
   type PublicClient,
   parseEventLogs,
+  parseSignature,
   serializeTransaction,
+  signatureToCompactSignature,
   TimeoutError,
   type Transaction,
   TransactionReceiptNotFoundError,
@@ -758,8 +760,11 @@ export async function createChainClient(parameters: CreateChainClientParameters)
       write(keyAccount, keyWallet, "updateEventMetadata", [eventId, metadataHash]),
     anchorBatch: ({ root, eventId, validUntil, batchSize }, options) =>
       write(keyAccount, keyWallet, "anchorBatch", [root, eventId, validUntil, batchSize], options),
-    issueSigned: ({ request, signature }, options) =>
-      write(relayerAccount, relayerWallet, "issueSigned", [request, signature], options),
+    issueSigned: ({ request, signature }, options) => {
+      // The registry takes the signature in ERC-2098's compact form (64 bytes of calldata instead of 160).
+      const { r, yParityAndS } = signatureToCompactSignature(parseSignature(signature));
+      return write(relayerAccount, relayerWallet, "issueSigned", [request, r, yParityAndS], options);
+    },
     revoke: ({ organisationId, commitment, reason }, options) =>
       write(keyAccount, keyWallet, "revoke", [organisationId, commitment, reason], options),
     revokeLeaf: ({ organisationId, root, leaf, reason }, options) =>

@@ -12,13 +12,16 @@ import type { HolderPage, VerifyPage } from "./routes/verify-page";
  * verify routes with 501.
  */
 export interface CredentialVerifier {
-  verifyCredential(input: { verifiableCredential: unknown; options?: unknown }): Promise<unknown>;
+  verifyCredential(input: { verifiableCredential?: unknown; options?: unknown }): Promise<VerifyReport>;
   verifyPresentation(input: {
     verifiablePresentation?: unknown;
     presentation?: unknown;
     options?: unknown;
-  }): Promise<unknown>;
+  }): Promise<VerifyReport>;
 }
+
+/** A VC-API verification result, answered as it is. */
+export type VerifyReport = Record<string, unknown>;
 
 /** Everything the HTTP app needs; tests and main() build it. */
 export type AppDeps = {

@@ -223,16 +223,16 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
     if (!deps.verifier)
       throw new NotImplementedError("Credential verification is not wired into this service yet");
     const body = c.req.valid("json");
-    const report = await deps.verifier.verifyCredential(body as never);
-    return c.json(report as Record<string, unknown>, 200);
+    const report = await deps.verifier.verifyCredential(body);
+    return c.json(report, 200);
   });
 
   app.openapi(verifyRoute("/presentations/verify", "Verify a presentation (VC-API)"), async (c) => {
     if (!deps.verifier)
       throw new NotImplementedError("Presentation verification is not wired into this service yet");
     const body = c.req.valid("json");
-    const report = await deps.verifier.verifyPresentation(body as never);
-    return c.json(report as Record<string, unknown>, 200);
+    const report = await deps.verifier.verifyPresentation(body);
+    return c.json(report, 200);
   });
 
   return app;

@@ -15,6 +15,7 @@ import type {
   CredentialListSchema,
   CredentialResourceSchema,
   DeliverySchema,
+  EventDetailsSchema,
   EventListSchema,
   EventSchema,
   ImportPreviewSchema,
@@ -35,6 +36,7 @@ export type Organisation = z.output<typeof OrganisationSchema>;
 export type ApiKey = z.output<typeof ApiKeySchema>;
 export type CreatedApiKey = z.output<typeof CreatedApiKeySchema>;
 export type CredentialCounts = z.output<typeof CountsSchema>;
+export type EventDetails = z.output<typeof EventDetailsSchema>;
 export type Event = z.output<typeof EventSchema>;
 export type EventList = z.output<typeof EventListSchema>;
 export type Delivery = z.output<typeof DeliverySchema>;

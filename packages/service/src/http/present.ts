@@ -7,7 +7,7 @@ import {
   ShareLinkError,
   shareUrl,
 } from "@intyg/credential";
-import type { BulkResult } from "../api";
+import type { BulkResult, EventDetails } from "../api";
 import type { ServiceConfig } from "../config";
 import { BadRequestError, ConflictError, GoneError, UnprocessableError } from "../errors";
 import { holderUrl } from "../issuance";
@@ -29,7 +29,8 @@ export function eventResource(
     chainEventId: event.chainEventId,
     metadataHash: event.metadataHash,
     txHash: event.txHash,
-    details: event.details,
+    // Stored as the request schemas validated them (AttendanceDetails or CourseDetails).
+    details: event.details as EventDetails,
     ...extra,
     createdAt: event.createdAt.toISOString(),
     updatedAt: event.updatedAt.toISOString(),

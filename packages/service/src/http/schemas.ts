@@ -166,6 +166,13 @@ export const UpdateEventSchema = z
   .strictObject({ details: z.union([AttendanceDetailsSchema, CourseDetailsSchema]) })
   .openapi("UpdateEvent");
 
+/** The details as answered: those the event or course was created (or last updated) with, of either kind. */
+export const EventDetailsSchema = z
+  .object({ ...AttendanceDetailsSchema.shape, ...CourseDetailsSchema.shape })
+  .partial()
+  .required({ name: true })
+  .openapi("EventDetails");
+
 export const EventSchema = z
   .object({
     id: z.string(),
@@ -175,7 +182,7 @@ export const EventSchema = z
     chainEventId: z.string().nullable(),
     metadataHash: z.string(),
     txHash: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()),
+    details: EventDetailsSchema,
     children: z.array(z.string()).optional(),
     credentials: z
       .record(z.string(), z.number())

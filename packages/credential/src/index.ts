@@ -255,12 +255,10 @@ export {
   CREDENTIAL_STATES,
   type CredentialStanding,
   type CredentialState,
-  credentialStandingSchema,
-  credentialStateSchema,
   DELIVERY_STATUSES,
   type DeliveryStatus,
-  deliveryStatusSchema,
 } from "./status";
+export { credentialStandingSchema, credentialStateSchema, deliveryStatusSchema } from "./status-schemas";
 export { isIsoDate, isIsoDateTime, isoToUnixSeconds, toIsoSeconds } from "./time";
 export {
   type EventUrnParts,

@@ -40,6 +40,31 @@ export type IssuanceContext = {
   publicUrl: string;
 };
 
+/** What the service runs with that issuance needs (the app's and the worker's dependencies both fit). */
+export type IssuanceDeps = {
+  chain: Anchorage;
+  signer: Signer;
+  clock: Clock;
+  config: { publicUrl: string; worker: { requestTtlSeconds: number } };
+};
+
+/** The context of issuing for `event` of `organisation`. */
+export function issuanceContext(
+  deps: IssuanceDeps,
+  organisation: Organisation,
+  event: EventRecord,
+): IssuanceContext {
+  return {
+    anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
+    organisation,
+    event,
+    signer: deps.signer,
+    clock: deps.clock,
+    requestTtlSeconds: deps.config.worker.requestTtlSeconds,
+    publicUrl: deps.config.publicUrl,
+  };
+}
+
 export type IssuedItem = {
   index: number;
   id: string;

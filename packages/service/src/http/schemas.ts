@@ -16,6 +16,7 @@ import {
   subjectClaimsShape,
 } from "@intyg/credential";
 import { REVOCATION_REASONS } from "@intyg/registry";
+import type { CredentialStatus, JobStatus } from "../store/types";
 
 const text = (max: number) =>
   z
@@ -93,6 +94,15 @@ export const CredentialStandingSchema = z.enum(CREDENTIAL_STANDINGS).openapi("Cr
 export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES).openapi("DeliveryStatus", {
   description: "The latest e-mail of the credential: none (never asked for), queued, sending, sent, failed",
 });
+
+/** The anchoring step of a credential (internal; `state` and `standing` are the status model). */
+export const AnchoringStatusSchema = z.enum([
+  "pending",
+  "sending",
+  "anchored",
+  "cancelled",
+  "failed",
+] as const satisfies readonly CredentialStatus[]);
 
 export const DeliverySchema = z
   .object({
@@ -252,7 +262,7 @@ export const JobSchema = z
   .object({
     id: z.string(),
     kind: z.string(),
-    status: z.enum(["queued", "running", "succeeded", "failed"]),
+    status: z.enum(["queued", "running", "succeeded", "failed"] as const satisfies readonly JobStatus[]),
     result: BulkResultSchema.nullable(),
     error: z.record(z.string(), z.unknown()).nullable(),
     total: z.number().int().openapi({ description: "Attendees in this job" }),
@@ -370,9 +380,9 @@ export const CredentialResourceSchema = z
     mode: z.enum(["batch", "single"]),
     state: CredentialStateSchema,
     standing: CredentialStandingSchema.nullable(),
-    status: z
-      .enum(["pending", "sending", "anchored", "cancelled", "failed"])
-      .openapi({ description: "The anchoring step (internal); `state` and `standing` are the status model" }),
+    status: AnchoringStatusSchema.openapi({
+      description: "The anchoring step (internal); `state` and `standing` are the status model",
+    }),
     commitment: z.string(),
     holder: z.string().nullable(),
     validUntil: z.string().nullable(),

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "../../errors";
-import { type AttendeeInput, prepareCredentials } from "../../issuance";
+import { type AttendeeInput, issuanceContext, prepareCredentials } from "../../issuance";
 import type { CredentialRecord, Organisation } from "../../store/types";
 import type { AppDeps, AppEnv } from "../context";
 import {
@@ -15,6 +15,7 @@ import {
 import { credentialResource, credentialSummary, jobResource } from "../present";
 import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
+  AnchoringStatusSchema,
   ClaimVoucherRequestSchema,
   ClaimVoucherSchema,
   CredentialListSchema,
@@ -94,7 +95,7 @@ export function credentialRoutes(deps: AppDeps) {
       request: {
         query: z.object({
           eventId: z.uuid().optional(),
-          status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]).optional(),
+          status: AnchoringStatusSchema.optional(),
           ...StatusFilterSchema,
           ...PageQuerySchema,
         }),
@@ -233,15 +234,7 @@ export function credentialRoutes(deps: AppDeps) {
           : undefined);
       const holder = body.holder ?? old.holderAddress ?? undefined;
       const { credentials, items } = await prepareCredentials(
-        {
-          anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
-          organisation,
-          event,
-          signer: deps.signer,
-          clock: deps.clock,
-          requestTtlSeconds: config.worker.requestTtlSeconds,
-          publicUrl: config.publicUrl,
-        },
+        issuanceContext(deps, organisation, event),
         [{ subject: checked.data, ...(holder ? { holder } : {}), ...(validUntil ? { validUntil } : {}) }],
         { pathPrefix: "", forceSingle: true, supersedes: old.id },
       );

@@ -6,7 +6,7 @@ import { NotFoundError, ProblemError, ValidationError } from "../../errors";
 import { createEvent, updateEvent } from "../../events";
 import { exportCsv } from "../../export";
 import type { EventDetails } from "../../format";
-import { type IssuanceContext, prepareCredentials, requestHash } from "../../issuance";
+import { issuanceContext, prepareCredentials, requestHash } from "../../issuance";
 import type { IssuanceOutcome } from "../../store/store";
 import type { EventRecord, Organisation } from "../../store/types";
 import type { BulkJobInput } from "../../worker/worker";
@@ -14,6 +14,7 @@ import type { AppDeps, AppEnv } from "../context";
 import { credentialResource, credentialSummary, eventResource, jobResource } from "../present";
 import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
+  AnchoringStatusSchema,
   AttendanceDetailsSchema,
   AttendeeSchema,
   BulkResultSchema,
@@ -55,18 +56,6 @@ export function eventRoutes(deps: AppDeps) {
     const event = await store.events.get(organisation.id, id);
     if (!event) throw new NotFoundError("event");
     return event;
-  }
-
-  function issuanceContext(organisation: Organisation, event: EventRecord): IssuanceContext {
-    return {
-      anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
-      organisation,
-      event,
-      signer: deps.signer,
-      clock: deps.clock,
-      requestTtlSeconds: config.worker.requestTtlSeconds,
-      publicUrl: config.publicUrl,
-    };
   }
 
   /** Replays a stored response for the same key and request, refuses the same key with another request. */
@@ -250,7 +239,7 @@ export function eventRoutes(deps: AppDeps) {
         issuedId = (replayed.body as { id: string }).id;
       } else {
         const { credentials, items } = await prepareCredentials(
-          issuanceContext(organisation, event),
+          issuanceContext(deps, organisation, event),
           [body],
           {
             pathPrefix: "",
@@ -345,7 +334,7 @@ export function eventRoutes(deps: AppDeps) {
       }
 
       const { credentials, items } = await prepareCredentials(
-        issuanceContext(organisation, event),
+        issuanceContext(deps, organisation, event),
         body.attendees,
         {
           validUntil: body.validUntil,
@@ -377,7 +366,7 @@ export function eventRoutes(deps: AppDeps) {
       request: {
         params: IdParamSchema,
         query: z.object({
-          status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]).optional(),
+          status: AnchoringStatusSchema.optional(),
           ...StatusFilterSchema,
           ...PageQuerySchema,
         }),

@@ -23,7 +23,7 @@ import {
 import { wantsHtml } from "../negotiate";
 import { disclose, hiddenPaths, shareLink, signedDocument } from "../present";
 import { problemResponses, validationHook } from "../problem";
-import { ClaimVoucherRequestSchema, ClaimVoucherSchema } from "../schemas";
+import { AnchoringStatusSchema, ClaimVoucherRequestSchema, ClaimVoucherSchema } from "../schemas";
 import { claimVoucher } from "../voucher";
 
 const TokenParamSchema = z.object({
@@ -46,7 +46,7 @@ const LinkParamsSchema = TokenParamSchema.extend({
 const HolderViewSchema = z
   .object({
     id: z.string(),
-    status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]),
+    status: AnchoringStatusSchema,
     revoked: z.boolean(),
     revocation: z
       .object({ reason: z.string(), status: z.string(), at: z.string().nullable() })

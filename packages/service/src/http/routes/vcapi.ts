@@ -12,7 +12,7 @@ import {
   UnprocessableError,
 } from "../../errors";
 import { issuerParams } from "../../format";
-import { prepareCredentials } from "../../issuance";
+import { issuanceContext, prepareCredentials } from "../../issuance";
 import type { AppDeps, AppEnv } from "../context";
 import { type RateLimiter, rateLimitByApiKey, requireApiKey } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
@@ -147,15 +147,7 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
       });
       const { achievement: _achievement, type: _type, ...subject } = credential.credentialSubject;
       const { credentials, items } = await prepareCredentials(
-        {
-          anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
-          organisation,
-          event,
-          signer: deps.signer,
-          clock: deps.clock,
-          requestTtlSeconds: config.worker.requestTtlSeconds,
-          publicUrl: config.publicUrl,
-        },
+        issuanceContext(deps, organisation, event),
         [
           {
             subject,

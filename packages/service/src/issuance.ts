@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { canonicalJson, InvalidCredentialError, type SubjectParams } from "@intyg/credential";
 import type { Address, Hex } from "viem";
 import { getAddress } from "viem";
+import type { IssuedItem } from "./api";
 import { type Clock, unixSeconds } from "./clock";
 import { ConflictError, ProblemError, type ValidationIssue } from "./errors";
 import { type Anchorage, buildCredential, type EventDetails, holderDid, signSingle } from "./format";
@@ -64,15 +65,6 @@ export function issuanceContext(
     publicUrl: deps.config.publicUrl,
   };
 }
-
-export type IssuedItem = {
-  index: number;
-  id: string;
-  reference?: string;
-  mode: "batch" | "single";
-  status: "pending";
-  holderUrl: string;
-};
 
 /** A credential content problem (the package's schema refused it): 422 with every issue. */
 export class CredentialContentError extends ProblemError {

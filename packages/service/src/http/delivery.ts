@@ -153,7 +153,7 @@ export async function deliverFile(
   }
 }
 
-type DeliveryRouteOptions = { tags: string[]; security?: { bearerAuth: never[] }[] };
+type DeliveryRouteOptions = { tags: string[]; security?: { bearerAuth: string[] }[] };
 
 const problems = () => problemResponses(400, 401, 404, 409, 410, 429);
 

@@ -31,7 +31,7 @@ import {
 } from "../schemas";
 import { claimVoucher } from "../voucher";
 
-const security = [{ bearerAuth: [] as never[] }];
+const security = [{ bearerAuth: [] }];
 
 /** `current` with the corrections: a value replaces, null removes, a claim not named stays. */
 export function mergeSubject(

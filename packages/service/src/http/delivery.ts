@@ -1,6 +1,7 @@
 // Delivery of a signed credential, shared by the organiser routes and the public holder routes.
 
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Credential } from "@intyg/credential";
 import type { Context } from "hono";
 import type { Share } from "../api";
 import type { ServiceConfig } from "../config";
@@ -83,7 +84,16 @@ export async function certificateFor(
   record: CredentialRecord,
   lang: "sv" | "en",
 ): Promise<Uint8Array> {
-  const { doc, qrText } = await deliverable(deps, record, undefined, "organiser");
+  return certificateOf(deps, record, await deliverable(deps, record, undefined, "organiser"), lang);
+}
+
+/** The certificate PDF of the (disclosed) copy `delivered` of `record`. */
+async function certificateOf(
+  deps: { store: Store; config: ServiceConfig },
+  record: CredentialRecord,
+  { doc, qrText }: { doc: Credential; qrText: string },
+  lang: "sv" | "en",
+): Promise<Uint8Array> {
   const status = certificateStatus(record);
   const parentName = await parentEventName(deps.store, record);
   return certificatePdf({
@@ -123,7 +133,8 @@ export async function deliverFile(
   query: FileQuery,
   createdBy: "holder" | "organiser" = "organiser",
 ): Promise<Response> {
-  const { doc, qrText } = await deliverable(deps, record, query.hide, createdBy);
+  const delivered = await deliverable(deps, record, query.hide, createdBy);
+  const { qrText } = delivered;
   switch (format) {
     case "qr.svg":
       return c.body(await qrSvg(qrText), 200, {
@@ -134,16 +145,7 @@ export async function deliverFile(
       return c.body(new Uint8Array(await qrPng(qrText)), 200, { ...NO_STORE, "content-type": "image/png" });
     case "pdf": {
       const lang = query.lang ?? "sv";
-      const status = certificateStatus(record);
-      const parentName = await parentEventName(deps.store, record);
-      const pdf = await certificatePdf({
-        document: doc as unknown as Record<string, unknown>,
-        lang,
-        qrPng: new Uint8Array(await qrPng(qrText, 400)),
-        verifyUrl: qrText.length <= 120 ? qrText : deps.config.verifyUrl,
-        ...(status ? { status } : {}),
-        ...(parentName ? { parentName } : {}),
-      });
+      const pdf = await certificateOf(deps, record, delivered, lang);
       return c.body(new Uint8Array(pdf), 200, {
         ...NO_STORE,
         "content-type": "application/pdf",

@@ -2,7 +2,7 @@ import path from "node:path";
 import "@nomicfoundation/hardhat-toolbox";
 import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import { type HardhatUserConfig, subtask, task } from "hardhat/config";
-import { exportAbi } from "./scripts/export-abi";
+import { exportAbi } from "./packages/registry/scripts/export-abi";
 
 // The one pinned compiler: the same version as the `solc` npm package in package.json.
 // Hardhat cannot download compilers on this network, so it runs the WASM build from npm.

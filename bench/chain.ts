@@ -2,14 +2,12 @@
 // organisation accredited with the hash of its profile (so that issued credentials verify), the signing key
 // authorised. Dev accounts: #0 governor, #1 organisation admin, #2 signing key, #3 relayer.
 
-import { type Address, createPublicClient, createWalletClient, http, type PublicClient } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import {
   buildAttendanceCredential,
   eventMetadataHash,
   luhnCheckDigit,
   type UnsignedCredential,
-} from "../packages/credential/src";
+} from "@intyg/credential";
 import {
   DEV_PRIVATE_KEYS,
   type DevChain,
@@ -17,8 +15,10 @@ import {
   localChain,
   seedOrganisation,
   startDevChain,
-} from "../packages/devchain/src";
-import { intygRegistryAbi } from "../packages/registry/src";
+} from "@intyg/devchain";
+import { intygRegistryAbi } from "@intyg/registry";
+import { type Address, createPublicClient, createWalletClient, http, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 
 export const PROFILE = {
   name: "Region Exempel",

@@ -12,9 +12,8 @@
 //   pnpm bench growth        (INTYG_BENCH_QUICK=1 stops at 10,000)
 
 import { randomBytes } from "node:crypto";
+import { buildBatch, keccak256, signBatch, type UnsignedCredential } from "@intyg/credential";
 import { type Hex, toHex } from "viem";
-import { buildBatch, signBatch, type UnsignedCredential } from "../packages/credential/src";
-import { keccak256 } from "../packages/credential/src/hash";
 import { account, createBenchEvent, startBenchChain } from "./chain";
 import {
   createReport,

@@ -11,8 +11,8 @@
 import { spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { Writable } from "node:stream";
-import { buildIssueRequest, issueRequestTypedData } from "../packages/credential/src";
-import { DEV_PRIVATE_KEYS } from "../packages/devchain/src";
+import { buildIssueRequest, issueRequestTypedData } from "@intyg/credential";
+import { DEV_PRIVATE_KEYS } from "@intyg/devchain";
 import {
   bootstrap,
   createLogger,
@@ -23,7 +23,7 @@ import {
   type RunningService,
   type Store,
   startService,
-} from "../packages/service/src";
+} from "@intyg/service";
 import { account, attendeeSubject, type BenchChain, CONFERENCE, PROFILE, startBenchChain } from "./chain";
 import {
   createReport,

@@ -5,8 +5,8 @@
 
 import { EAS, Offchain, OffchainAttestationVersion } from "@ethereum-attestation-service/eas-sdk";
 import { validateSchema, verifySignature, wrapDocuments } from "@govtechsg/open-attestation";
+import { DEV_PRIVATE_KEYS } from "@intyg/devchain";
 import { Wallet } from "ethers";
-import { DEV_PRIVATE_KEYS } from "../packages/devchain/src";
 import { attendeeSubject, CONFERENCE, PROFILE } from "./chain";
 
 /** `count` OpenAttestation v2 documents with the same attendee data as Intyg's, wrapped as one batch (JSON texts). */

@@ -10,9 +10,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
+import { buildBatch, shareUrl, signBatch } from "@intyg/credential";
+import { servedVerifyPage } from "@intyg/web";
+import { buildWeb } from "@intyg/web/build";
 import { chromium } from "playwright-core";
-import { buildBatch, shareUrl, signBatch } from "../packages/credential/src";
-import { buildWeb, servedVerifyPage } from "../packages/web/src";
 import { account, createBenchEvent, startBenchChain } from "./chain";
 import { createReport, machine, markdownTable, round, writeResult } from "./lib";
 

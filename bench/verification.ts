@@ -7,6 +7,17 @@
 //
 //   pnpm bench verification          (INTYG_BENCH_QUICK=1 skips the 10,000-credential cases)
 
+import { buildBatch, type Credential, signBatch, signCredential } from "@intyg/credential";
+import { localChain } from "@intyg/devchain";
+import { intygRegistryAbi } from "@intyg/registry";
+import {
+  parseSnapshot,
+  recordSnapshot,
+  type VerificationReport,
+  verifyCredential,
+  verifyCredentials,
+} from "@intyg/verifier";
+import { verifyCredentialsInParallel } from "@intyg/verifier/pool";
 import {
   createPublicClient,
   createWalletClient,
@@ -17,17 +28,6 @@ import {
   type PublicClient,
   recoverAddress,
 } from "viem";
-import { buildBatch, type Credential, signBatch, signCredential } from "../packages/credential/src";
-import { localChain } from "../packages/devchain/src";
-import { intygRegistryAbi } from "../packages/registry/src";
-import {
-  parseSnapshot,
-  recordSnapshot,
-  type VerificationReport,
-  verifyCredential,
-  verifyCredentials,
-} from "../packages/verifier/src";
-import { verifyCredentialsInParallel } from "../packages/verifier/src/pool";
 import { account, type BenchChain, type BenchEvent, createBenchEvent, startBenchChain } from "./chain";
 import { counted, keccakCeilingMs, rawRecoveryRate } from "./count";
 import {

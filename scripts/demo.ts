@@ -30,9 +30,9 @@ import {
   ServiceClient,
   waitForAnchoring,
 } from "@intyg/cli";
+import { type LocalStack, startLocalStack } from "@intyg/stack";
 import { CHECK_NAMES, type VerificationReport, verifyCredential, verifyCredentials } from "@intyg/verifier";
 import type { Address } from "viem";
-import { type LocalStack, startLocalStack } from "./local-stack";
 
 type Lang = "sv" | "en";
 

@@ -20,6 +20,14 @@ const steps = [
   { name: "lint", cmd: "pnpm", args: ["run", "lint"], cwd: root, kind: "check" },
   { name: "typecheck", cmd: "pnpm", args: ["run", "typecheck"], cwd: root, kind: "check" },
   { name: "contracts", cmd: "pnpm", args: ["run", "coverage"], cwd: root, kind: "mocha" },
+  // The repository's own tooling (scripts/), tested from the root so that no package reaches into it.
+  {
+    name: "scripts",
+    cmd: "pnpm",
+    args: ["exec", "mocha", "-r", "tsx/cjs", "--timeout", "60000", "test/scripts/**/*.test.ts"],
+    cwd: root,
+    kind: "mocha",
+  },
 ];
 for (const dir of readdirSync(path.join(root, "packages")).sort()) {
   const pkgPath = path.join(root, "packages", dir, "package.json");

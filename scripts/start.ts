@@ -1,27 +1,12 @@
-// `pnpm start`: everything on loopback with embedded defaults. A local chain (`hardhat node`), the registry
-// deployed, a demo organisation accredited with a signing key, the issuer service on its embedded database
-// with an API key for the organisation, and `.intyg/dev.json` for the CLI and the demo.
+// `pnpm start`: everything on loopback with embedded defaults (@intyg/devchain's local stack). A local chain
+// (`hardhat node`), the registry deployed, a demo organisation accredited with a signing key, the issuer service
+// on its embedded database with an API key for the organisation, and `.intyg/dev.json` for the CLI and the demo.
 // Ctrl-C stops everything; a second start begins afresh (the local chain keeps no state, so neither does
 // the development database).
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import {
-  DEV_PRIVATE_KEYS,
-  type DevChain,
-  deployRegistry,
-  freePort,
-  repositoryRoot,
-  seedOrganisation,
-  startDevChain,
-} from "@intyg/devchain";
-import {
-  bootstrap,
-  createLogger,
-  loadConfig,
-  privateKeySigner,
-  type RunningService,
-  startService,
-} from "@intyg/service";
+import { freePort, repositoryRoot } from "@intyg/devchain";
+import { loadConfig } from "@intyg/service";
+import { type LocalStack, startLocalStack } from "@intyg/stack";
 import QRCode from "qrcode";
 
 const DEMO_PROFILE = {
@@ -78,20 +63,13 @@ async function issueSample(serviceUrl: string, apiKey: string): Promise<string |
 }
 
 async function main() {
-  const root = repositoryRoot();
-  const stateDir = path.join(root, ".intyg");
-  const dataDir = path.join(stateDir, "data");
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(stateDir, { recursive: true });
-
+  const stateDir = path.join(repositoryRoot(), ".intyg");
   const rpcPort = await portOr(Number(process.env.INTYG_RPC_PORT ?? 8545));
   const servicePort = await portOr(Number(process.env.PORT ?? 8787));
   console.log(`Starting a local chain on 127.0.0.1:${rpcPort} …`);
-  let chain: DevChain | undefined;
-  let service: RunningService | undefined;
+  let stack: LocalStack | undefined;
   const stop = async (code: number) => {
-    await service?.stop().catch(() => undefined);
-    await chain?.stop().catch(() => undefined);
+    await stack?.stop().catch(() => undefined);
     process.exit(code);
   };
   process.once("SIGINT", () => {
@@ -101,60 +79,35 @@ async function main() {
   process.once("SIGTERM", () => void stop(0));
 
   try {
-    chain = await startDevChain({ port: rpcPort });
-    const registry = await deployRegistry({ rpcUrl: chain.rpcUrl, governorKey: DEV_PRIVATE_KEYS[0] });
-    const organisationId = await seedOrganisation({
-      rpcUrl: chain.rpcUrl,
-      registry,
-      governorKey: DEV_PRIVATE_KEYS[0],
-      adminKey: DEV_PRIVATE_KEYS[1],
-      signingKey: DEV_PRIVATE_KEYS[2],
+    stack = await startLocalStack({
       profile: DEMO_PROFILE,
-    });
-
-    const config = loadConfig({
-      ...process.env,
-      PORT: String(servicePort),
-      HOST: "127.0.0.1",
-      INTYG_RPC_URL: chain.rpcUrl,
-      INTYG_REGISTRY: registry,
-      INTYG_DATA_DIR: dataDir,
-      INTYG_SIGNER_KEY: DEV_PRIVATE_KEYS[2],
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-    });
-    const logger = createLogger({ level: config.logLevel });
-    service = await startService({
-      config,
-      signer: privateKeySigner(DEV_PRIVATE_KEYS[2]),
-      relayer: privateKeySigner(DEV_PRIVATE_KEYS[3]),
-      logger,
-    });
-    const { secret } = await bootstrap(service.store, {
-      profile: DEMO_PROFILE,
-      chainOrganisationId: organisationId,
+      rpcPort,
+      port: servicePort,
+      dataDir: path.join(stateDir, "data"),
+      stateDir,
       keyName: "development",
-      reuse: true,
       ...(process.env.INTYG_API_KEY ? { apiKey: process.env.INTYG_API_KEY } : {}),
+      // The service reads the rest of its settings from the environment, as in production.
+      configure: ({ rpcUrl, registry, port, dataDir }) =>
+        loadConfig({
+          ...process.env,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          INTYG_RPC_URL: rpcUrl,
+          INTYG_REGISTRY: registry,
+          INTYG_DATA_DIR: dataDir,
+          LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+        }),
     });
-
-    const dev = {
-      serviceUrl: service.url,
-      rpcUrl: chain.rpcUrl,
-      chainId: chain.chainId,
-      registry,
-      apiKey: secret,
-      organisationId,
-    };
-    writeFileSync(path.join(stateDir, "dev.json"), `${JSON.stringify(dev, null, 2)}\n`, { mode: 0o600 });
-
-    const sample = await issueSample(service.url, secret).catch(() => undefined);
+    const { serviceUrl, rpcUrl, chainId, registry, apiKey } = stack;
+    const sample = await issueSample(serviceUrl, apiKey).catch(() => undefined);
     console.log(`
 Intyg is running.
 
-  service       ${service.url}
-  API reference ${service.url}/docs   (OpenAPI: ${service.url}/openapi.json)
-  verifier page ${service.url}/verify
-  local chain   ${chain.rpcUrl} (chain id ${chain.chainId}), registry ${registry}
+  service       ${serviceUrl}
+  API reference ${serviceUrl}/docs   (OpenAPI: ${serviceUrl}/openapi.json)
+  verifier page ${serviceUrl}/verify
+  local chain   ${rpcUrl} (chain id ${chainId}), registry ${registry}
   API key       in .intyg/dev.json (the demo organisation's; set INTYG_API_KEY to choose it)
 `);
     if (sample) {

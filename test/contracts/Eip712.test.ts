@@ -1,6 +1,3 @@
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { expect } from "chai";
-import { ethers } from "hardhat";
 import {
   claimRequestTypes,
   EIP712_DOMAIN_NAME,
@@ -8,7 +5,10 @@ import {
   intygDomain,
   issueRequestTypes,
   keyConsentTypes,
-} from "../../packages/credential/src/eip712";
+} from "@intyg/credential";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { ethers } from "hardhat";
 import { deployRegistry, deployTwoRegistries } from "./fixtures";
 
 // The types as packages/credential defines them: the one source shared by the contract and the TypeScript side.

@@ -1,14 +1,14 @@
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { expect } from "chai";
-import type { Signer } from "ethers";
-import { ethers } from "hardhat";
 import {
   type ClaimRequest,
   claimRequestTypes,
   type IssueRequest,
   intygDomain,
   issueRequestTypes,
-} from "../../packages/credential/src/eip712";
+} from "@intyg/credential";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import type { Signer } from "ethers";
+import { ethers } from "hardhat";
 import type { MockERC1271Wallet } from "../../typechain-types";
 import {
   authorise,

@@ -1,7 +1,3 @@
-import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { HDNodeWallet, Signer } from "ethers";
-import { ethers } from "hardhat";
 import {
   type ClaimRequest,
   claimRequestTypes,
@@ -9,7 +5,11 @@ import {
   intygDomain,
   issueRequestTypes,
   keyConsentTypes,
-} from "../../packages/credential/src/eip712";
+} from "@intyg/credential";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import type { HDNodeWallet, Signer } from "ethers";
+import { ethers } from "hardhat";
 import type { IntygRegistry, IntygSoulbound } from "../../typechain-types";
 
 export const EVENT = 1;

@@ -4,8 +4,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startLocalStack } from "@intyg/stack";
 import { expect } from "chai";
-import { startLocalStack } from "../../../scripts/local-stack";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 

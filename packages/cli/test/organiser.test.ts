@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseCsv } from "@intyg/credential";
+import { type LocalStack, startLocalStack } from "@intyg/stack";
 import { expect } from "chai";
-import { type LocalStack, startLocalStack } from "../../../scripts/local-stack";
 import { intyg } from "./helpers/run";
 
 describe("organiser commands against a real service", function () {

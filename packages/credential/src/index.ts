@@ -121,7 +121,7 @@ export {
 } from "./errors";
 // Identifiers and values
 export { isEscoSkillUri } from "./esco";
-export { type PairHashCache, processProofCached } from "./hash";
+export { keccak256, type PairHashCache, processProofCached } from "./hash";
 export { holderIdentifier, type IdentitySource, identityHash, identitySource } from "./identity";
 export {
   checkIntegrity,
@@ -255,12 +255,10 @@ export {
   CREDENTIAL_STATES,
   type CredentialStanding,
   type CredentialState,
-  credentialStandingSchema,
-  credentialStateSchema,
   DELIVERY_STATUSES,
   type DeliveryStatus,
-  deliveryStatusSchema,
 } from "./status";
+export { credentialStandingSchema, credentialStateSchema, deliveryStatusSchema } from "./status-schemas";
 export { isIsoDate, isIsoDateTime, isoToUnixSeconds, toIsoSeconds } from "./time";
 export {
   type EventUrnParts,

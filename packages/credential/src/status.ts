@@ -5,18 +5,14 @@
 // - standing: whether the credential counts (valid, revoked, superseded by a corrected one, expired), known
 //   once it is anchored or was cancelled by a revocation or supersession; null while that is not known.
 // And, separately, the e-mail delivery of the credential to its holder.
-
-import { z } from "zod";
+// Without dependencies (`@intyg/credential/status`), so that a page can take the model without the format's code.
 
 export const CREDENTIAL_STATES = ["pending", "anchored", "failed", "cancelled", "erased"] as const;
-export const credentialStateSchema = z.enum(CREDENTIAL_STATES);
-export type CredentialState = z.infer<typeof credentialStateSchema>;
+export type CredentialState = (typeof CREDENTIAL_STATES)[number];
 
 export const CREDENTIAL_STANDINGS = ["valid", "revoked", "superseded", "expired"] as const;
-export const credentialStandingSchema = z.enum(CREDENTIAL_STANDINGS);
-export type CredentialStanding = z.infer<typeof credentialStandingSchema>;
+export type CredentialStanding = (typeof CREDENTIAL_STANDINGS)[number];
 
 /** `none`: no e-mail was asked for; then the latest e-mail's status. */
 export const DELIVERY_STATUSES = ["none", "queued", "sending", "sent", "failed"] as const;
-export const deliveryStatusSchema = z.enum(DELIVERY_STATUSES);
-export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

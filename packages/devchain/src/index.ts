@@ -8,6 +8,13 @@ export {
   startDevChain,
 } from "./chain";
 export {
+  DEMO_ORGANISATION,
+  type DemoDeployment,
+  type DemoProfile,
+  type DeployDemoParameters,
+  deployDemo,
+} from "./demo";
+export {
   type DeployRegistryParameters,
   deployRegistry,
   localChain,

@@ -1,8 +1,17 @@
+import { organisationProfileHash } from "@intyg/credential";
 import { intygRegistryAbi } from "@intyg/registry";
 import { expect } from "chai";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { DEV_PRIVATE_KEYS, type DevChain, deployRegistry, seedOrganisation, startDevChain } from "../src";
+import {
+  DEMO_ORGANISATION,
+  DEV_PRIVATE_KEYS,
+  type DevChain,
+  deployDemo,
+  deployRegistry,
+  seedOrganisation,
+  startDevChain,
+} from "../src";
 
 describe("devchain", function () {
   this.timeout(120_000);
@@ -51,5 +60,25 @@ describe("devchain", function () {
       args: [1],
     });
     expect(org.admin).to.equal(privateKeyToAccount(DEV_PRIVATE_KEYS[1]).address);
+  });
+
+  it("deploys the demo: its organisation's profile hash is in force on accreditation, its key authorised", async () => {
+    const demo = await deployDemo({ chain });
+    expect(demo.profile).to.deep.equal(DEMO_ORGANISATION);
+    const client = createPublicClient({ transport: http(chain.rpcUrl) });
+    const org = await client.readContract({
+      address: demo.registry,
+      abi: intygRegistryAbi,
+      functionName: "organisation",
+      args: [demo.organisationId],
+    });
+    expect(org.profileHash).to.equal(organisationProfileHash(DEMO_ORGANISATION, demo.organisationId));
+    const key = await client.readContract({
+      address: demo.registry,
+      abi: intygRegistryAbi,
+      functionName: "signingKey",
+      args: [privateKeyToAccount(demo.signerKey).address],
+    });
+    expect(key.organisationId).to.equal(demo.organisationId);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { GENERATED_PATH, renderGenerated } from "../../../scripts/export-abi";
+import { GENERATED_PATH, renderGenerated } from "../scripts/export-abi";
 import { REVOCATION_REASONS, revocationReasonCode, revocationReasonName } from "../src";
 
 const artifact = path.join(

@@ -27,7 +27,6 @@ export {
   type SignerSource,
   type WorkerConfig,
 } from "./config";
-export { DEMO_ORGANISATION, type DevInfo, type RunningDev, type StartDevOptions, startDev } from "./dev";
 export * from "./errors";
 export { type App, createApp } from "./http/app";
 export type { AppDeps, AppEnv, AuthContext, CredentialVerifier } from "./http/context";

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { canonicalJson, InvalidCredentialError, type SubjectParams } from "@intyg/credential";
 import type { Address, Hex } from "viem";
 import { getAddress } from "viem";
+import type { IssuedItem } from "./api";
 import { type Clock, unixSeconds } from "./clock";
 import { ConflictError, ProblemError, type ValidationIssue } from "./errors";
 import { type Anchorage, buildCredential, type EventDetails, holderDid, signSingle } from "./format";
@@ -40,14 +41,30 @@ export type IssuanceContext = {
   publicUrl: string;
 };
 
-export type IssuedItem = {
-  index: number;
-  id: string;
-  reference?: string;
-  mode: "batch" | "single";
-  status: "pending";
-  holderUrl: string;
+/** What the service runs with that issuance needs (the app's and the worker's dependencies both fit). */
+export type IssuanceDeps = {
+  chain: Anchorage;
+  signer: Signer;
+  clock: Clock;
+  config: { publicUrl: string; worker: { requestTtlSeconds: number } };
 };
+
+/** The context of issuing for `event` of `organisation`. */
+export function issuanceContext(
+  deps: IssuanceDeps,
+  organisation: Organisation,
+  event: EventRecord,
+): IssuanceContext {
+  return {
+    anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
+    organisation,
+    event,
+    signer: deps.signer,
+    clock: deps.clock,
+    requestTtlSeconds: deps.config.worker.requestTtlSeconds,
+    publicUrl: deps.config.publicUrl,
+  };
+}
 
 /** A credential content problem (the package's schema refused it): 422 with every issue. */
 export class CredentialContentError extends ProblemError {

@@ -1,11 +1,9 @@
 // Wiring: a running service (HTTP server, anchoring worker, store, chain client) from a configuration.
 
-import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { organisationProfileHash } from "@intyg/credential";
-import { buildWeb, servedHolderPage, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
+import { servedHolderPage, servedVerifyPage, webBuilt } from "@intyg/web";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
 import type { ServiceConfig, SignerSource } from "./config";
@@ -30,7 +28,7 @@ export type StartServiceOptions = {
   verifier?: CredentialVerifier;
   /** Run the anchoring worker in this process (default true). */
   worker?: boolean;
-  /** Serve the verifier page of @intyg/web at /verify, building it when missing (default true). */
+  /** Serve the pages @intyg/web built at /verify, /holder and /organiser (default true). */
   verifyPage?: boolean;
 };
 
@@ -83,19 +81,23 @@ export async function checkProfiles(store: Store, chain: ChainClient, logger: Lo
   }
 }
 
-/** The verifier page and its files, built once (esbuild) when missing; undefined when it cannot be. */
-async function loadVerifyPage(config: ServiceConfig, chain: ChainClient, logger: Logger) {
+/**
+ * The verifier page and its files, as @intyg/web's build (run by `pnpm install`) left them; undefined when they
+ * are missing. The service never builds them itself.
+ */
+function loadVerifyPage(config: ServiceConfig, chain: ChainClient, logger: Logger) {
+  if (!webBuilt()) {
+    logger.warn("the web pages are not built (pnpm --filter @intyg/web build); /verify answers 501");
+    return undefined;
+  }
   try {
-    // Not web.ensureWebBuilt(): its dynamic import of a TypeScript module fails where only tsx/cjs is loaded.
-    if (!Object.keys(WEB_ASSETS).every((name) => existsSync(path.join(webAssetsDir(), name))))
-      await buildWeb();
     return servedVerifyPage({
       rpcUrl: config.publicRpcUrl,
       registry: chain.registry,
       chainId: chain.chainId,
     });
   } catch (error) {
-    logger.warn({ err: errorText(error) }, "the verifier page could not be built; /verify answers 501");
+    logger.warn({ err: errorText(error) }, "the verifier page could not be read; /verify answers 501");
     return undefined;
   }
 }
@@ -137,7 +139,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     await checkProfiles(store, chain, logger);
     const deps = { store, signer: options.signer, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
-    let verifyPage = options.verifyPage === false ? undefined : await loadVerifyPage(config, chain, logger);
+    let verifyPage = options.verifyPage === false ? undefined : loadVerifyPage(config, chain, logger);
     const holderPage = verifyPage
       ? servedHolderPage({ registry: chain.registry, chainId: chain.chainId })
       : undefined;
@@ -164,7 +166,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       if (derivedVerify) config.verifyUrl = `${url}/verify`;
       if (derivedRpc) {
         config.publicRpcUrl = `${url}/verify/rpc`;
-        if (verifyPage) verifyPage = (await loadVerifyPage(config, chain, logger)) ?? verifyPage;
+        if (verifyPage) verifyPage = loadVerifyPage(config, chain, logger) ?? verifyPage;
       }
     }
     logger.info(

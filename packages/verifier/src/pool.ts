@@ -1,5 +1,5 @@
 // Verification of many credentials on every core (Node only: node:worker_threads; not part of the browser
-// build, so import it as `@intyg/verifier/src/pool`). Large runs are cut into contiguous slices, one per thread;
+// build, so import it as `@intyg/verifier/pool`). Large runs are cut into contiguous slices, one per thread;
 // each thread runs `verifyCredentials` on its slice with the same options, the same `now`, and, reading a node,
 // the one block this run pinned before the threads start. Small runs, and runs given a client, reader or signer
 // cache (which cannot cross threads), stay on this thread.

@@ -9,7 +9,8 @@ import path from "node:path";
 import { encodeShareFragment } from "@intyg/credential";
 import { chromium } from "playwright-core";
 import { clone, createFixture } from "../../verifier/test/fixture";
-import { buildWeb, servedVerifyPage } from "../src";
+import { servedVerifyPage } from "../src";
+import { buildWeb } from "../src/build";
 
 const OUT = path.join(__dirname, "..", "..", "..", "docs", "screenshots");
 

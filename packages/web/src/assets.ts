@@ -2,7 +2,6 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { DEFAULT_OUT_DIR } from "./build";
 import { fillPageConfig, holderPageCsp, organiserPageCsp, type PageConfig, verifyPageCsp } from "./html";
 
 /** The files of the page and their content types. `index.html` links `verify.css` and `verify.js` relatively. */
@@ -20,25 +19,23 @@ export const WEB_ASSETS = {
 
 export type WebAssetName = keyof typeof WEB_ASSETS;
 
-/** The directory with the built page (`pnpm --filter @intyg/web build`). */
+/** Where the build writes the pages, and where {@link webAssetsDir} serves them from. */
+export const DEFAULT_OUT_DIR = path.join(__dirname, "..", "dist");
+
+/** The directory with the built pages (`pnpm --filter @intyg/web build`, run by `pnpm install`). */
 export function webAssetsDir(): string {
   return DEFAULT_OUT_DIR;
+}
+
+/** Whether every file of the pages has been built. */
+export function webBuilt(): boolean {
+  return Object.keys(WEB_ASSETS).every((name) => existsSync(path.join(webAssetsDir(), name)));
 }
 
 function read(name: WebAssetName): string {
   const file = path.join(webAssetsDir(), name);
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm --filter @intyg/web build\``);
   return readFileSync(file, "utf8");
-}
-
-/** Builds the page into {@link webAssetsDir} unless it is there already (for a service starting from source). */
-export async function ensureWebBuilt(): Promise<string> {
-  const dir = webAssetsDir();
-  if (!Object.keys(WEB_ASSETS).every((name) => existsSync(path.join(dir, name)))) {
-    const { buildWeb } = await import("./build");
-    await buildWeb();
-  }
-  return dir;
 }
 
 /** The contents of one built file. */

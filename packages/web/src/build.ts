@@ -1,9 +1,11 @@
-// Builds the pages: esbuild bundles src/page/main.ts (the verifier page, with @intyg/verifier and its
-// dependencies) and src/holder/main.ts (the holder page) for the browser, each into one script next to its HTML
-// and CSS, in dist/.
+// Builds the pages (`@intyg/web/build`; the package's build, which `pnpm install` runs; never a server): esbuild
+// bundles src/page/main.ts (the verifier page, with @intyg/verifier and its dependencies), src/holder/main.ts
+// (the holder page) and src/organiser/main.ts (the organiser app) for the browser, each into one script next to
+// its HTML and CSS, in dist/.
 
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { DEFAULT_OUT_DIR } from "./assets";
 import { fillPageConfig, type PageConfig } from "./html";
 
 export type BuildWebOptions = {
@@ -27,9 +29,6 @@ async function writeStylesheet(source: string, target: string): Promise<void> {
   const [base, own] = await Promise.all([readFile(BASE_CSS, "utf8"), readFile(source, "utf8")]);
   await writeFile(target, `${base}\n${own}`);
 }
-
-/** The default output directory, which {@link webAssetsDir} serves from. */
-export const DEFAULT_OUT_DIR = path.join(__dirname, "..", "dist");
 
 /**
  * zod's namespace re-exports its error messages in some sixty languages and a JSON Schema reader, which tree

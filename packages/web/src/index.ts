@@ -1,8 +1,8 @@
-// @intyg/web: the verifier page, built for the browser, and what the service needs to serve it. The only
-// barrel (Node side; the page's own code is src/page/main.ts).
+// @intyg/web: the pages, built for the browser, and what a server needs to serve them. The build itself is
+// `@intyg/web/build` (esbuild), kept out of this entry so that serving never loads it.
 
 export {
-  ensureWebBuilt,
+  DEFAULT_OUT_DIR,
   type ServedVerifyPage,
   servedHolderPage,
   servedOrganiserPage,
@@ -12,6 +12,6 @@ export {
   type WebAssetName,
   webAsset,
   webAssetsDir,
+  webBuilt,
 } from "./assets";
-export { type BuildWebOptions, type BuildWebResult, buildWeb, DEFAULT_OUT_DIR } from "./build";
 export { fillPageConfig, holderPageCsp, organiserPageCsp, type PageConfig, verifyPageCsp } from "./html";

@@ -7,7 +7,7 @@ import { formatCsv } from "@intyg/credential";
 import { type Command, Option } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { EXIT } from "../errors";
-import type { CredentialResource } from "../organiser/api";
+import type { CredentialSummary } from "../organiser/api";
 import { checkId, connect, type Lang, langOption, tr, writePrivateFile } from "../organiser/common";
 
 type ExportFlags = { format?: "csv" | "json"; out?: string; lang: Lang };
@@ -32,7 +32,7 @@ export type ExportRow = {
   shareUrl: string | null;
 };
 
-export function exportRow(c: CredentialResource): ExportRow {
+export function exportRow(c: CredentialSummary): ExportRow {
   return {
     id: c.id,
     status: c.revocation?.status === "confirmed" ? "revoked" : c.status,
@@ -90,7 +90,7 @@ export const exportCommand: CommandModule = {
           format === "json"
             ? `${JSON.stringify(rows, null, 2)}\n`
             : formatCsv(
-                Object.keys(exportRow({ links: {} } as unknown as CredentialResource)),
+                Object.keys(exportRow({ links: {} } as unknown as CredentialSummary)),
                 rows.map((row) => Object.values(row).map((v) => (v === null ? "" : String(v)))),
               );
         if (flags.out) {

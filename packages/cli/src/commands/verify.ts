@@ -12,7 +12,7 @@ import {
   verifyCredential,
   verifyPresentation,
 } from "@intyg/verifier";
-import { verifyCredentialsInParallel } from "@intyg/verifier/src/pool";
+import { verifyCredentialsInParallel } from "@intyg/verifier/pool";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { resolveChain } from "../config";

@@ -2,7 +2,23 @@
 // RFC 9457 problem+json; they become a CliError whose message is the problem's title and detail, with exit
 // code 2 when the service refused the input (4xx) and 1 when it failed or could not be reached.
 
-import type { CredentialStanding, CredentialState, DeliveryStatus } from "@intyg/credential";
+import type {
+  ApiKey,
+  BulkIssueRequest,
+  BulkResult,
+  CreatedApiKey,
+  CreateEventRequest,
+  Credential,
+  CredentialSummary,
+  Event,
+  IssuedItem,
+  Job,
+  Organisation,
+  Page,
+  ReissuePreview,
+  ReissueRequest,
+  Share,
+} from "@intyg/service/api";
 import { CliError, EXIT } from "../errors";
 
 export type Session = { url: string; apiKey: string; source: string };
@@ -28,106 +44,11 @@ export class ApiError extends CliError {
   }
 }
 
-export type EventResource = {
-  id: string;
-  kind: "event" | "course";
-  parentId: string | null;
-  status: "registering" | "registered" | "failed";
-  chainEventId: string | null;
-  txHash: string | null;
-  details: Record<string, unknown> & {
-    name: string;
-    startDate?: string;
-    endDate?: string;
-    location?: string;
-    parts?: { id: string; name: string; kind: string; date?: string }[];
-    hours?: number;
-    credits?: number;
-  };
-  children?: string[];
-  credentials?: Record<string, number>;
-  /** Credentials by state, standing (`none`: not known yet) and e-mail delivery. */
-  counts?: {
-    total: number;
-    state: Record<string, number>;
-    standing: Record<string, number>;
-    delivery: Record<string, number>;
-  };
-  createdAt: string;
-};
-
-export type IssuedItem = {
-  index: number;
-  id: string;
-  reference?: string;
-  mode: "batch" | "single";
-  status: "pending";
-  holderUrl: string;
-};
-
-export type BulkResult = { count: number; credentials: IssuedItem[] };
-
-export type Job = {
-  id: string;
-  kind: string;
-  status: "queued" | "running" | "succeeded" | "failed";
-  result: BulkResult | null;
-  error: Record<string, unknown> | null;
-  href: string;
-};
-
-export type CredentialResource = {
-  id: string;
-  eventId: string;
-  mode: "batch" | "single";
-  /** The status model (see @intyg/credential): what became of the document, and whether it counts. */
-  state: CredentialState;
-  standing: CredentialStanding | null;
-  delivery: { status: DeliveryStatus; attempts: number; lastError: string | null; sentAt: string | null };
-  /** The organiser's view of the holder; null once erased. */
-  attendee: { name: string | null; email: string | null; reference: string | null } | null;
-  status: "pending" | "sending" | "anchored" | "cancelled" | "failed";
-  commitment: string;
-  holder: string | null;
-  validUntil: string | null;
-  batch: { id: string; root: string; leaf: string; proof: string[] } | null;
-  txHash: string | null;
-  anchoredAt: string | null;
-  revocation: {
-    reason: string;
-    status: "requested" | "confirmed" | "failed";
-    requestedAt: string | null;
-    revokedAt: string | null;
-  } | null;
-  supersedes: string | null;
-  supersededBy: string | null;
-  erasedAt: string | null;
-  holderUrl: string | null;
-  links: Record<string, string>;
-  credential?: Record<string, unknown> | null;
-  createdAt: string;
-};
-
-export type ApiKeyResource = {
-  id: string;
-  name: string;
-  role: "admin" | "issuer";
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-};
-
-export type Organisation = {
-  id: string;
-  name: string;
-  chainOrganisationId: number;
-  profile: Record<string, unknown>;
-  signer: string;
-  chainId: number;
-  registry: string;
-};
-
-type Page<T> = { items: T[]; nextCursor: string | null };
+// The API's own types, read off the service's zod schemas (type-only: no code of the service is loaded).
+export type EventResource = Event;
+export type CredentialResource = Credential;
+export type ApiKeyResource = ApiKey;
+export type { BulkResult, CredentialSummary, IssuedItem, Job, Organisation };
 
 export type ApiResponse<T> = { status: number; body: T; headers: Headers };
 
@@ -218,8 +139,9 @@ export class ServiceClient {
     return this.get<Organisation>("/v1/organisation");
   }
 
+  /** The service validates the body (CreateEvent); the CLI sends what the user gave. */
   async createEvent(body: {
-    kind: "event" | "course";
+    kind: CreateEventRequest["kind"];
     parentId?: string;
     details: Record<string, unknown>;
   }): Promise<EventResource> {
@@ -237,7 +159,7 @@ export class ServiceClient {
   /** POST …/credentials/bulk: 201 with the result, or 202 with a job to poll. */
   async issueBulk(
     eventId: string,
-    body: { attendees: unknown[]; validUntil?: string },
+    body: { attendees: unknown[]; validUntil?: BulkIssueRequest["validUntil"] },
     idempotencyKey: string,
   ): Promise<{ replayed: boolean; result?: BulkResult; job?: Job }> {
     const response = await this.request<BulkResult | Job>(
@@ -259,18 +181,16 @@ export class ServiceClient {
     return this.get<CredentialResource>(`/v1/credentials/${encodeURIComponent(id)}`);
   }
 
-  eventCredentials(eventId: string, status?: string): Promise<CredentialResource[]> {
-    return this.all<CredentialResource>(`/v1/events/${encodeURIComponent(eventId)}/credentials`, { status });
+  eventCredentials(eventId: string, status?: string): Promise<CredentialSummary[]> {
+    return this.all<CredentialSummary>(`/v1/events/${encodeURIComponent(eventId)}/credentials`, { status });
   }
 
-  async reissue(
-    id: string,
-    body: { subject: Record<string, unknown>; preview?: boolean; reason?: string },
-  ): Promise<
-    { current: Record<string, unknown> | null; result: Record<string, unknown> } & CredentialResource
-  > {
-    return (await this.request<never>("POST", `/v1/credentials/${encodeURIComponent(id)}/reissue`, { body }))
-      .body;
+  /** With `preview`, what the corrected credential would carry (200); otherwise the new credential (201). */
+  reissue(id: string, body: ReissueRequest & { preview: true }): Promise<ReissuePreview>;
+  reissue(id: string, body: ReissueRequest): Promise<CredentialResource>;
+  async reissue(id: string, body: ReissueRequest): Promise<ReissuePreview | CredentialResource> {
+    const path = `/v1/credentials/${encodeURIComponent(id)}/reissue`;
+    return (await this.request<ReissuePreview | CredentialResource>("POST", path, { body })).body;
   }
 
   async erase(id: string): Promise<CredentialResource> {
@@ -282,9 +202,9 @@ export class ServiceClient {
     return (await this.get<{ items: ApiKeyResource[] }>("/v1/api-keys")).items;
   }
 
-  async createApiKey(name: string, role: "admin" | "issuer"): Promise<ApiKeyResource & { secret: string }> {
+  async createApiKey(name: string, role: "admin" | "issuer"): Promise<CreatedApiKey> {
     return (
-      await this.request<ApiKeyResource & { secret: string }>("POST", "/v1/api-keys", {
+      await this.request<CreatedApiKey>("POST", "/v1/api-keys", {
         body: { name, role },
       })
     ).body;
@@ -303,7 +223,7 @@ export class ServiceClient {
   }
 
   /** A share link of the credential (the verifier page with the credential in its fragment). */
-  share(id: string, hide: string[] = []): Promise<{ url: string; hidden: string[] }> {
+  share(id: string, hide: string[] = []): Promise<Share> {
     const query = hide.length > 0 ? `?hide=${encodeURIComponent(hide.join(","))}` : "";
     return this.get(`/v1/credentials/${encodeURIComponent(id)}/share${query}`);
   }

@@ -8,17 +8,20 @@ import type { ApiKey, Organisation } from "../store/types";
 import type { HolderPage, VerifyPage } from "./routes/verify-page";
 
 /**
- * The VC-API verification hook. The verifier package will implement it; until then the service answers the
- * verify routes with 501.
+ * The VC-API verification hook: @intyg/verifier's VC-API verifier (createVerification) in the service; without
+ * one the verify routes answer 501. It takes the validated request body as it is.
  */
 export interface CredentialVerifier {
-  verifyCredential(input: { verifiableCredential: unknown; options?: unknown }): Promise<unknown>;
+  verifyCredential(input: { verifiableCredential?: unknown; options?: unknown }): Promise<VerifyReport>;
   verifyPresentation(input: {
     verifiablePresentation?: unknown;
     presentation?: unknown;
     options?: unknown;
-  }): Promise<unknown>;
+  }): Promise<VerifyReport>;
 }
+
+/** A VC-API verification result, answered as it is. */
+export type VerifyReport = Record<string, unknown>;
 
 /** Everything the HTTP app needs; tests and main() build it. */
 export type AppDeps = {

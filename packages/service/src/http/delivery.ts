@@ -1,7 +1,9 @@
 // Delivery of a signed credential, shared by the organiser routes and the public holder routes.
 
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Credential } from "@intyg/credential";
 import type { Context } from "hono";
+import type { Share } from "../api";
 import type { ServiceConfig } from "../config";
 import { type CertificateStatus, certificatePdf } from "../delivery/pdf";
 import { fitsInQr, qrPng, qrSvg } from "../delivery/qr";
@@ -12,7 +14,10 @@ import { disclose, hiddenPaths, shareLink, signedDocument } from "./present";
 import { problemResponses } from "./problem";
 import { DeliveryQuerySchema, PdfQuerySchema, ShareSchema } from "./schemas";
 
-export type DeliveryFormat = "share" | "qr.svg" | "qr.png" | "pdf";
+export type DeliveryFormat = "share" | FileFormat;
+export type FileFormat = "qr.svg" | "qr.png" | "pdf";
+/** The query of a file format: the claims to hide and, for the PDF, its language. */
+export type FileQuery = { hide?: string | undefined; lang?: "sv" | "en" | undefined };
 
 /** The short verification link `/v/<token>`. */
 export function verificationUrl(config: ServiceConfig, token: string): string {
@@ -79,7 +84,16 @@ export async function certificateFor(
   record: CredentialRecord,
   lang: "sv" | "en",
 ): Promise<Uint8Array> {
-  const { doc, qrText } = await deliverable(deps, record, undefined, "organiser");
+  return certificateOf(deps, record, await deliverable(deps, record, undefined, "organiser"), lang);
+}
+
+/** The certificate PDF of the (disclosed) copy `delivered` of `record`. */
+async function certificateOf(
+  deps: { store: Store; config: ServiceConfig },
+  record: CredentialRecord,
+  { doc, qrText }: { doc: Credential; qrText: string },
+  lang: "sv" | "en",
+): Promise<Uint8Array> {
   const status = certificateStatus(record);
   const parentName = await parentEventName(deps.store, record);
   return certificatePdf({
@@ -92,42 +106,48 @@ export async function certificateFor(
   });
 }
 
-/** Answers one delivery format for a credential record. */
-export async function deliver(
+const NO_STORE = { "cache-control": "private, no-store" };
+
+/** The share link of a credential record hiding `hide` (the `share` delivery), and the text its QR code carries. */
+export async function shareOf(
+  deps: { store: Store; config: ServiceConfig },
+  record: CredentialRecord,
+  hide: string | undefined,
+  createdBy: "holder" | "organiser" = "organiser",
+): Promise<Share> {
+  const { hidden, share, short, qrText } = await deliverable(deps, record, hide, createdBy);
+  return { url: share, hidden, qr: qrText, ...(short ? { verificationUrl: short } : {}) };
+}
+
+/** The share link as JSON, not to be cached. */
+export function shareResponse(c: Context, share: Share) {
+  return c.json(share, 200, NO_STORE);
+}
+
+/** Answers one file format (QR code, PDF) of a credential record. */
+export async function deliverFile(
   c: Context,
   deps: { store: Store; config: ServiceConfig },
   record: CredentialRecord,
-  format: DeliveryFormat,
-  query: { hide?: string | undefined; lang?: "sv" | "en" | undefined },
+  format: FileFormat,
+  query: FileQuery,
   createdBy: "holder" | "organiser" = "organiser",
 ): Promise<Response> {
-  const { doc, hidden, share, short, qrText } = await deliverable(deps, record, query.hide, createdBy);
-  const headers = { "cache-control": "private, no-store" };
+  const delivered = await deliverable(deps, record, query.hide, createdBy);
+  const { qrText } = delivered;
   switch (format) {
-    case "share":
-      return c.json(
-        { url: share, hidden, qr: qrText, ...(short ? { verificationUrl: short } : {}) },
-        200,
-        headers,
-      );
     case "qr.svg":
-      return c.body(await qrSvg(qrText), 200, { ...headers, "content-type": "image/svg+xml; charset=utf-8" });
+      return c.body(await qrSvg(qrText), 200, {
+        ...NO_STORE,
+        "content-type": "image/svg+xml; charset=utf-8",
+      });
     case "qr.png":
-      return c.body(new Uint8Array(await qrPng(qrText)), 200, { ...headers, "content-type": "image/png" });
+      return c.body(new Uint8Array(await qrPng(qrText)), 200, { ...NO_STORE, "content-type": "image/png" });
     case "pdf": {
       const lang = query.lang ?? "sv";
-      const status = certificateStatus(record);
-      const parentName = await parentEventName(deps.store, record);
-      const pdf = await certificatePdf({
-        document: doc as unknown as Record<string, unknown>,
-        lang,
-        qrPng: new Uint8Array(await qrPng(qrText, 400)),
-        verifyUrl: qrText.length <= 120 ? qrText : deps.config.verifyUrl,
-        ...(status ? { status } : {}),
-        ...(parentName ? { parentName } : {}),
-      });
+      const pdf = await certificateOf(deps, record, delivered, lang);
       return c.body(new Uint8Array(pdf), 200, {
-        ...headers,
+        ...NO_STORE,
         "content-type": "application/pdf",
         "content-disposition": `inline; filename="intyg-${record.id}-${lang}.pdf"`,
       });
@@ -135,33 +155,64 @@ export async function deliver(
   }
 }
 
-/** The OpenAPI route of one delivery format under `base` (`/credentials/{id}` or `/holder/{token}`). */
-export function deliveryRoute(
+type DeliveryRouteOptions = { tags: string[]; security?: { bearerAuth: string[] }[] };
+
+const problems = () => problemResponses(400, 401, 404, 409, 410, 429);
+
+/** The OpenAPI route of the share link under `base` (`/credentials/{id}` or `/holder/{token}`). */
+export function shareRoute<P extends z.ZodObject>(base: string, params: P, options: DeliveryRouteOptions) {
+  return createRoute({
+    method: "get",
+    path: `${base}/share`,
+    tags: options.tags,
+    summary: "A share link (the verifier page with the credential in its fragment); ?hide= hides claims",
+    ...(options.security ? { security: options.security } : {}),
+    request: { params, query: DeliveryQuerySchema },
+    responses: {
+      200: { description: "The share link", content: { "application/json": { schema: ShareSchema } } },
+      ...problems(),
+    },
+  });
+}
+
+const FILES = {
+  "qr.svg": {
+    type: "image/svg+xml",
+    description: "QR code (SVG)",
+    summary: "A QR code (SVG) of the share link",
+  },
+  "qr.png": { type: "image/png", description: "QR code (PNG)", summary: "A QR code (PNG) of the share link" },
+  pdf: {
+    type: "application/pdf",
+    description: "PDF certificate with the QR code",
+    summary: "A PDF certificate in Swedish or English, with the QR code",
+  },
+} as const;
+
+/** The file formats of a credential: its QR code and its certificate. */
+export const FILE_FORMATS = Object.keys(FILES) as FileFormat[];
+
+/** The OpenAPI route of one file format under `base` (`/credentials/{id}` or `/holder/{token}`). */
+export function fileRoute<P extends z.ZodObject>(
   base: string,
-  format: DeliveryFormat,
-  params: z.ZodObject,
-  options: { tags: string[]; security?: { bearerAuth: never[] }[] },
+  format: FileFormat,
+  params: P,
+  options: DeliveryRouteOptions,
 ) {
-  const binary = (type: string) => ({ [type]: { schema: z.string().openapi({ format: "binary" }) } });
-  const responses = {
-    share: { description: "The share link", content: { "application/json": { schema: ShareSchema } } },
-    "qr.svg": { description: "QR code (SVG)", content: binary("image/svg+xml") },
-    "qr.png": { description: "QR code (PNG)", content: binary("image/png") },
-    pdf: { description: "PDF certificate with the QR code", content: binary("application/pdf") },
-  }[format];
-  const summaries = {
-    share: "A share link (the verifier page with the credential in its fragment); ?hide= hides claims",
-    "qr.svg": "A QR code (SVG) of the share link",
-    "qr.png": "A QR code (PNG) of the share link",
-    pdf: "A PDF certificate in Swedish or English, with the QR code",
-  };
+  const file = FILES[format];
   return createRoute({
     method: "get",
     path: `${base}/${format}`,
     tags: options.tags,
-    summary: summaries[format],
+    summary: file.summary,
     ...(options.security ? { security: options.security } : {}),
     request: { params, query: format === "pdf" ? PdfQuerySchema : DeliveryQuerySchema },
-    responses: { 200: responses, ...problemResponses(400, 401, 404, 409, 410, 429) },
+    responses: {
+      200: {
+        description: file.description,
+        content: { [file.type]: { schema: z.string().openapi({ format: "binary" }) } },
+      },
+      ...problems(),
+    },
   });
 }

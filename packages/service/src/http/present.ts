@@ -7,6 +7,7 @@ import {
   ShareLinkError,
   shareUrl,
 } from "@intyg/credential";
+import type { BulkResult, EventDetails } from "../api";
 import type { ServiceConfig } from "../config";
 import { BadRequestError, ConflictError, GoneError, UnprocessableError } from "../errors";
 import { holderUrl } from "../issuance";
@@ -28,7 +29,8 @@ export function eventResource(
     chainEventId: event.chainEventId,
     metadataHash: event.metadataHash,
     txHash: event.txHash,
-    details: event.details,
+    // Stored as the request schemas validated them (AttendanceDetails or CourseDetails).
+    details: event.details as EventDetails,
     ...extra,
     createdAt: event.createdAt.toISOString(),
     updatedAt: event.updatedAt.toISOString(),
@@ -130,7 +132,8 @@ export function jobResource(config: ServiceConfig, job: JobRecord, counts: Crede
     id: job.id,
     kind: job.kind,
     status: job.status,
-    result: (job.result as never) ?? null,
+    // What the worker stored when the job succeeded.
+    result: (job.result as BulkResult | null) ?? null,
     error: (job.error as Record<string, unknown> | null) ?? null,
     total,
     pending: job.status === "failed" ? 0 : counts?.total ? (state.pending ?? 0) : total,

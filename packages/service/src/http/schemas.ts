@@ -16,6 +16,7 @@ import {
   subjectClaimsShape,
 } from "@intyg/credential";
 import { REVOCATION_REASONS } from "@intyg/registry";
+import type { CredentialStatus, JobStatus } from "../store/types";
 
 const text = (max: number) =>
   z
@@ -94,6 +95,15 @@ export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES).openapi("DeliveryS
   description: "The latest e-mail of the credential: none (never asked for), queued, sending, sent, failed",
 });
 
+/** The anchoring step of a credential (internal; `state` and `standing` are the status model). */
+export const AnchoringStatusSchema = z.enum([
+  "pending",
+  "sending",
+  "anchored",
+  "cancelled",
+  "failed",
+] as const satisfies readonly CredentialStatus[]);
+
 export const DeliverySchema = z
   .object({
     status: DeliveryStatusSchema,
@@ -166,6 +176,13 @@ export const UpdateEventSchema = z
   .strictObject({ details: z.union([AttendanceDetailsSchema, CourseDetailsSchema]) })
   .openapi("UpdateEvent");
 
+/** The details as answered: those the event or course was created (or last updated) with, of either kind. */
+export const EventDetailsSchema = z
+  .object({ ...AttendanceDetailsSchema.shape, ...CourseDetailsSchema.shape })
+  .partial()
+  .required({ name: true })
+  .openapi("EventDetails");
+
 export const EventSchema = z
   .object({
     id: z.string(),
@@ -175,7 +192,7 @@ export const EventSchema = z
     chainEventId: z.string().nullable(),
     metadataHash: z.string(),
     txHash: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()),
+    details: EventDetailsSchema,
     children: z.array(z.string()).optional(),
     credentials: z
       .record(z.string(), z.number())
@@ -245,7 +262,7 @@ export const JobSchema = z
   .object({
     id: z.string(),
     kind: z.string(),
-    status: z.enum(["queued", "running", "succeeded", "failed"]),
+    status: z.enum(["queued", "running", "succeeded", "failed"] as const satisfies readonly JobStatus[]),
     result: BulkResultSchema.nullable(),
     error: z.record(z.string(), z.unknown()).nullable(),
     total: z.number().int().openapi({ description: "Attendees in this job" }),
@@ -363,9 +380,9 @@ export const CredentialResourceSchema = z
     mode: z.enum(["batch", "single"]),
     state: CredentialStateSchema,
     standing: CredentialStandingSchema.nullable(),
-    status: z
-      .enum(["pending", "sending", "anchored", "cancelled", "failed"])
-      .openapi({ description: "The anchoring step (internal); `state` and `standing` are the status model" }),
+    status: AnchoringStatusSchema.openapi({
+      description: "The anchoring step (internal); `state` and `standing` are the status model",
+    }),
     commitment: z.string(),
     holder: z.string().nullable(),
     validUntil: z.string().nullable(),

@@ -1,14 +1,7 @@
-import {
-  DEV_PRIVATE_KEYS,
-  type DevChain,
-  deployRegistry,
-  seedOrganisation,
-  startDevChain,
-} from "@intyg/devchain";
+import { type DevChain, deployDemo, startDevChain } from "@intyg/devchain";
 import type { Address, Hex } from "viem";
-import { publishProfileHash } from "../../src/chain/profile";
 
-/** The test organisation's off-chain profile; its hash is published on chain by deployFresh. */
+/** The test organisation's off-chain profile; its hash is registered on chain by deployFresh. */
 export const DEMO_PROFILE = {
   name: "Offentliga Rummet",
   legalName: "Sveriges Kommuner och Regioner",
@@ -40,28 +33,9 @@ export type Deployment = {
 
 /** A fresh registry with one accredited organisation whose signing key is dev account #2. */
 export async function deployFresh(): Promise<Deployment> {
-  const chain = await devChain();
-  const registry = await deployRegistry({ rpcUrl: chain.rpcUrl, governorKey: DEV_PRIVATE_KEYS[0] });
-  const organisationId = await seedOrganisation({
-    rpcUrl: chain.rpcUrl,
-    registry,
-    governorKey: DEV_PRIVATE_KEYS[0],
-    adminKey: DEV_PRIVATE_KEYS[1],
-    signingKey: DEV_PRIVATE_KEYS[2],
+  const { rpcUrl, chainId, registry, signerKey, organisationId } = await deployDemo({
+    chain: await devChain(),
     profile: DEMO_PROFILE,
   });
-  await publishProfileHash({
-    rpcUrl: chain.rpcUrl,
-    registry,
-    organisationId,
-    adminKey: DEV_PRIVATE_KEYS[1],
-    profile: DEMO_PROFILE,
-  });
-  return {
-    rpcUrl: chain.rpcUrl,
-    chainId: chain.chainId,
-    registry,
-    signerKey: DEV_PRIVATE_KEYS[2],
-    organisationId,
-  };
+  return { rpcUrl, chainId, registry, signerKey, organisationId };
 }

@@ -2,9 +2,8 @@
 // startService wires it (real verifier, verifier page), a fingerprint of the store, and the checks every error
 // response must pass.
 
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { buildWeb, servedHolderPage, servedVerifyPage, WEB_ASSETS, webAssetsDir } from "@intyg/web";
+import { servedHolderPage, servedVerifyPage, webBuilt } from "@intyg/web";
+import { buildWeb } from "@intyg/web/build";
 import { expect } from "chai";
 import { createApp } from "../../src/http/app";
 import type { Store } from "../../src/store/store";
@@ -42,7 +41,7 @@ export type FullApp = { app: ReturnType<typeof createApp>; send: Send };
 
 /** The harness's deps as the full app: with the real VC-API verifier and the verifier page at /verify. */
 export async function fullApp(h: AppHarness): Promise<FullApp> {
-  if (!Object.keys(WEB_ASSETS).every((name) => existsSync(path.join(webAssetsDir(), name)))) await buildWeb();
+  if (!webBuilt()) await buildWeb();
   const verifyPage = servedVerifyPage({
     rpcUrl: h.config.publicRpcUrl,
     registry: h.chain.registry,

@@ -1,6 +1,7 @@
 // What every view of the organiser app gets: the texts in the chosen language, what the service offers, and
 // the page's shared places (main area, notices).
 
+import type { CredentialStanding, CredentialState, DeliveryStatus } from "@intyg/credential/status";
 import type { Capabilities } from "./api";
 import type { Key, Lang } from "./texts";
 
@@ -54,7 +55,7 @@ export type EventRecord = {
 };
 
 export type Delivery = {
-  status: "none" | "queued" | "sending" | "sent" | "failed";
+  status: DeliveryStatus;
   attempts: number;
   lastError: string | null;
   sentAt: string | null;
@@ -64,8 +65,8 @@ export type CredentialItem = {
   id: string;
   eventId: string;
   /** The contract's status model; older services send only `status`. */
-  state?: "pending" | "anchored" | "failed" | "cancelled" | "erased";
-  standing?: "valid" | "revoked" | "superseded" | "expired" | null;
+  state?: CredentialState;
+  standing?: CredentialStanding | null;
   status?: string;
   revocation?: { reason: string; at?: string | null; revokedAt?: string | null } | null;
   supersededBy?: string | null;

@@ -1,6 +1,7 @@
 // Conferences and courses: the list, the form that creates or edits one (parts of a conference; hours, credits,
 // outcomes, skills and assessment of a course), and a conference's own page with its attendees.
 
+import { CREDENTIAL_STANDINGS, CREDENTIAL_STATES, DELIVERY_STATUSES } from "@intyg/credential/status";
 import { ApiError, api } from "./api";
 import type { CredentialItem, EventDetails, EventPart, EventRecord, Page, View } from "./context";
 import { field, h, replace, select } from "./dom";
@@ -296,9 +297,10 @@ export async function eventForm(v: View, kind: "event" | "course", id?: string):
 
 // -- one conference and its attendees ---------------------------------------------------------------------------
 
-const STATE_FILTERS = ["", "pending", "anchored", "failed", "cancelled", "erased"] as const;
-const STANDING_FILTERS = ["", "valid", "revoked", "superseded", "expired"] as const;
-const DELIVERY_FILTERS = ["", "none", "queued", "sent", "failed"] as const;
+const STATE_FILTERS = ["", ...CREDENTIAL_STATES] as const;
+const STANDING_FILTERS = ["", ...CREDENTIAL_STANDINGS] as const;
+// An e-mail being sent is shown among the queued ones.
+const DELIVERY_FILTERS = ["", ...DELIVERY_STATUSES.filter((s) => s !== "sending")] as const;
 
 export async function eventPage(v: View, id: string): Promise<void> {
   const { t } = v;

@@ -2,6 +2,7 @@
 // (valid, revoked, superseded, expired), read from the contract's fields, or from the older `status` and
 // `revocation` where a service does not send them yet.
 
+import type { CredentialStanding, CredentialState } from "@intyg/credential/status";
 import type { CredentialItem } from "./context";
 import type { Key } from "./texts";
 
@@ -19,8 +20,8 @@ export function personOf(item: CredentialItem): Person {
   };
 }
 
-export type State = "pending" | "anchored" | "failed" | "cancelled" | "erased";
-export type Standing = "valid" | "revoked" | "superseded" | "expired" | null;
+export type State = CredentialState;
+export type Standing = CredentialStanding | null;
 
 export function stateOf(item: CredentialItem): State {
   if (item.state) return item.state;

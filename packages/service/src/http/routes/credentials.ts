@@ -1,13 +1,21 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "../../errors";
-import { type AttendeeInput, prepareCredentials } from "../../issuance";
+import { type AttendeeInput, issuanceContext, prepareCredentials } from "../../issuance";
 import type { CredentialRecord, Organisation } from "../../store/types";
 import type { AppDeps, AppEnv } from "../context";
-import { type DeliveryFormat, deliver, deliveryRoute } from "../delivery";
+import {
+  deliverFile,
+  FILE_FORMATS,
+  type FileQuery,
+  fileRoute,
+  shareOf,
+  shareResponse,
+  shareRoute,
+} from "../delivery";
 import { credentialResource, credentialSummary, jobResource } from "../present";
 import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
+  AnchoringStatusSchema,
   ClaimVoucherRequestSchema,
   ClaimVoucherSchema,
   CredentialListSchema,
@@ -23,7 +31,7 @@ import {
 } from "../schemas";
 import { claimVoucher } from "../voucher";
 
-const security = [{ bearerAuth: [] as never[] }];
+const security = [{ bearerAuth: [] }];
 
 /** `current` with the corrections: a value replaces, null removes, a claim not named stays. */
 export function mergeSubject(
@@ -87,7 +95,7 @@ export function credentialRoutes(deps: AppDeps) {
       request: {
         query: z.object({
           eventId: z.uuid().optional(),
-          status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]).optional(),
+          status: AnchoringStatusSchema.optional(),
           ...StatusFilterSchema,
           ...PageQuerySchema,
         }),
@@ -106,7 +114,7 @@ export function credentialRoutes(deps: AppDeps) {
         {
           items: page.items.map((v) => credentialSummary(config, v, deps.clock.now())),
           nextCursor: page.nextCursor,
-        } as never,
+        },
         200,
       );
     },
@@ -130,7 +138,7 @@ export function credentialRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const record = await own(c.get("auth").organisation, c.req.valid("param").id);
-      return c.json((await resource(record)) as never, 200);
+      return c.json(await resource(record), 200);
     },
   );
 
@@ -173,10 +181,7 @@ export function credentialRoutes(deps: AppDeps) {
         deps.logger.info({ credential: id, reason }, "revocation requested");
         deps.worker?.wake();
       }
-      return c.json(
-        (await resource(credential)) as never,
-        credential.revocationStatus === "requested" ? 202 : 200,
-      );
+      return c.json(await resource(credential), credential.revocationStatus === "requested" ? 202 : 200);
     },
   );
 
@@ -219,7 +224,7 @@ export function credentialRoutes(deps: AppDeps) {
       if (!checked.success) {
         throw new ValidationError("The corrected claims are not valid", zodIssues(checked.error, "/subject"));
       }
-      if (body.preview) return c.json({ current, result: subject } as never, 200);
+      if (body.preview) return c.json({ current, result: subject }, 200);
       const event = await store.events.getById(old.eventId);
       if (!event) throw new NotFoundError("event");
       const validUntil =
@@ -229,15 +234,7 @@ export function credentialRoutes(deps: AppDeps) {
           : undefined);
       const holder = body.holder ?? old.holderAddress ?? undefined;
       const { credentials, items } = await prepareCredentials(
-        {
-          anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
-          organisation,
-          event,
-          signer: deps.signer,
-          clock: deps.clock,
-          requestTtlSeconds: config.worker.requestTtlSeconds,
-          publicUrl: config.publicUrl,
-        },
+        issuanceContext(deps, organisation, event),
         [{ subject: checked.data, ...(holder ? { holder } : {}), ...(validUntil ? { validUntil } : {}) }],
         { pathPrefix: "", forceSingle: true, supersedes: old.id },
       );
@@ -260,7 +257,7 @@ export function credentialRoutes(deps: AppDeps) {
       deps.worker?.wake();
       const record = await own(organisation, newId);
       c.header("Location", `${config.publicUrl}/v1/credentials/${newId}`);
-      return c.json((await resource(record)) as never, 201);
+      return c.json(await resource(record), 201);
     },
   );
 
@@ -283,7 +280,7 @@ export function credentialRoutes(deps: AppDeps) {
       const erased = await store.credentials.erase(c.get("auth").organisation.id, c.req.valid("param").id);
       if (!erased) throw new NotFoundError("credential");
       deps.logger.info({ credential: erased.id }, "personal data erased");
-      return c.json((await resource(erased)) as never, 200);
+      return c.json(await resource(erased), 200);
     },
   );
 
@@ -310,14 +307,17 @@ export function credentialRoutes(deps: AppDeps) {
     },
   );
 
-  for (const format of ["share", "qr.svg", "qr.png", "pdf"] as DeliveryFormat[]) {
-    app.openapi(
-      deliveryRoute("/credentials/{id}", format, IdParamSchema, { tags: ["Delivery"], security }),
-      (async (c: Context<AppEnv>) => {
-        const record = await own(c.get("auth").organisation, c.req.param("id")!);
-        return deliver(c, deps, record, format, c.req.query() as { hide?: string; lang?: "sv" | "en" });
-      }) as never,
-    );
+  const deliveryOptions = { tags: ["Delivery"], security };
+  app.openapi(shareRoute("/credentials/{id}", IdParamSchema, deliveryOptions), async (c) => {
+    const record = await own(c.get("auth").organisation, c.req.valid("param").id);
+    return shareResponse(c, await shareOf(deps, record, c.req.valid("query").hide));
+  });
+  for (const format of FILE_FORMATS) {
+    app.openapi(fileRoute("/credentials/{id}", format, IdParamSchema, deliveryOptions), async (c) => {
+      const record = await own(c.get("auth").organisation, c.req.valid("param").id);
+      const query: FileQuery = c.req.valid("query");
+      return deliverFile(c, deps, record, format, query);
+    });
   }
 
   app.openapi(
@@ -338,7 +338,7 @@ export function credentialRoutes(deps: AppDeps) {
       const job = await store.jobs.get(organisationId, c.req.valid("param").id);
       if (!job) throw new NotFoundError("job");
       const counts = await store.credentials.counts(organisationId, { jobId: job.id });
-      return c.json(jobResource(config, job, counts) as never, 200);
+      return c.json(jobResource(config, job, counts), 200);
     },
   );
 

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { BulkResult } from "../../api";
 import { NotFoundError, ProblemError, ValidationError } from "../../errors";
 import { createEvent, updateEvent } from "../../events";
 import { exportCsv } from "../../export";
 import type { EventDetails } from "../../format";
-import { type IssuanceContext, prepareCredentials, requestHash } from "../../issuance";
+import { issuanceContext, prepareCredentials, requestHash } from "../../issuance";
 import type { IssuanceOutcome } from "../../store/store";
 import type { EventRecord, Organisation } from "../../store/types";
 import type { BulkJobInput } from "../../worker/worker";
@@ -13,6 +14,7 @@ import type { AppDeps, AppEnv } from "../context";
 import { credentialResource, credentialSummary, eventResource, jobResource } from "../present";
 import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
+  AnchoringStatusSchema,
   AttendanceDetailsSchema,
   AttendeeSchema,
   BulkResultSchema,
@@ -54,18 +56,6 @@ export function eventRoutes(deps: AppDeps) {
     const event = await store.events.get(organisation.id, id);
     if (!event) throw new NotFoundError("event");
     return event;
-  }
-
-  function issuanceContext(organisation: Organisation, event: EventRecord): IssuanceContext {
-    return {
-      anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
-      organisation,
-      event,
-      signer: deps.signer,
-      clock: deps.clock,
-      requestTtlSeconds: config.worker.requestTtlSeconds,
-      publicUrl: config.publicUrl,
-    };
   }
 
   /** Replays a stored response for the same key and request, refuses the same key with another request. */
@@ -249,7 +239,7 @@ export function eventRoutes(deps: AppDeps) {
         issuedId = (replayed.body as { id: string }).id;
       } else {
         const { credentials, items } = await prepareCredentials(
-          issuanceContext(organisation, event),
+          issuanceContext(deps, organisation, event),
           [body],
           {
             pathPrefix: "",
@@ -270,7 +260,7 @@ export function eventRoutes(deps: AppDeps) {
       const view = await store.credentials.view(organisation.id, issuedId);
       if (!view) throw new NotFoundError("credential");
       c.header("Location", `${config.publicUrl}/v1/credentials/${issuedId}`);
-      return c.json(credentialResource(config, view, deps.clock.now()) as never, 201);
+      return c.json(credentialResource(config, view, deps.clock.now()), 201);
     },
   );
 
@@ -311,9 +301,10 @@ export function eventRoutes(deps: AppDeps) {
           const job = await store.jobs.get(organisation.id, (stored as { id: string }).id);
           if (!job) throw new NotFoundError("job");
           c.header("Location", `${config.publicUrl}/v1/jobs/${job.id}`);
-          return c.json(jobResource(config, job) as never, 202);
+          return c.json(jobResource(config, job), 202);
         }
-        return c.json(stored as never, 201);
+        // The answer this route stored with the request (replayed as it was).
+        return c.json(stored as BulkResult, 201);
       };
 
       const replayed = await replay(c, organisation.id, key, hash);
@@ -343,7 +334,7 @@ export function eventRoutes(deps: AppDeps) {
       }
 
       const { credentials, items } = await prepareCredentials(
-        issuanceContext(organisation, event),
+        issuanceContext(deps, organisation, event),
         body.attendees,
         {
           validUntil: body.validUntil,
@@ -375,7 +366,7 @@ export function eventRoutes(deps: AppDeps) {
       request: {
         params: IdParamSchema,
         query: z.object({
-          status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]).optional(),
+          status: AnchoringStatusSchema.optional(),
           ...StatusFilterSchema,
           ...PageQuerySchema,
         }),
@@ -397,7 +388,7 @@ export function eventRoutes(deps: AppDeps) {
         {
           items: page.items.map((v) => credentialSummary(config, v, deps.clock.now())),
           nextCursor: page.nextCursor,
-        } as never,
+        },
         200,
       );
     },
@@ -425,17 +416,10 @@ export function eventRoutes(deps: AppDeps) {
         ...problemResponses(400, 401, 404, 429),
       },
     }),
-    (async (c: Context<AppEnv>) => {
+    async (c) => {
       const organisation = c.get("auth").organisation;
-      const event = await ownEvent(organisation, c.req.param("id")!);
-      const query = c.req.valid("query" as never) as {
-        lang: "sv" | "en";
-        sep: ";" | ",";
-        state?: never;
-        standing?: never;
-        delivery?: never;
-        q?: string;
-      };
+      const event = await ownEvent(organisation, c.req.valid("param").id);
+      const query = c.req.valid("query");
       const views = [];
       let cursor: string | null = null;
       do {
@@ -463,7 +447,7 @@ export function eventRoutes(deps: AppDeps) {
         "content-disposition": `attachment; filename="${name}"`,
         "cache-control": "no-store",
       });
-    }) as never,
+    },
   );
 
   return app;

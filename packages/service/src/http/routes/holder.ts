@@ -10,16 +10,20 @@ import { holderUrl } from "../../issuance";
 import type { CredentialRecord, VerificationLinkRecord } from "../../store/types";
 import type { AppDeps, AppEnv } from "../context";
 import {
-  type DeliveryFormat,
-  deliver,
-  deliveryRoute,
+  deliverFile,
+  FILE_FORMATS,
+  type FileQuery,
+  fileRoute,
   newVerificationToken,
+  shareOf,
+  shareResponse,
+  shareRoute,
   verificationUrl,
 } from "../delivery";
 import { wantsHtml } from "../negotiate";
 import { disclose, hiddenPaths, shareLink, signedDocument } from "../present";
 import { problemResponses, validationHook } from "../problem";
-import { ClaimVoucherRequestSchema, ClaimVoucherSchema } from "../schemas";
+import { AnchoringStatusSchema, ClaimVoucherRequestSchema, ClaimVoucherSchema } from "../schemas";
 import { claimVoucher } from "../voucher";
 
 const TokenParamSchema = z.object({
@@ -42,7 +46,7 @@ const LinkParamsSchema = TokenParamSchema.extend({
 const HolderViewSchema = z
   .object({
     id: z.string(),
-    status: z.enum(["pending", "sending", "anchored", "cancelled", "failed"]),
+    status: AnchoringStatusSchema,
     revoked: z.boolean(),
     revocation: z
       .object({ reason: z.string(), status: z.string(), at: z.string().nullable() })
@@ -132,8 +136,8 @@ export function holderRoutes(deps: AppDeps) {
         ...problemResponses(404),
       },
     }),
-    (async (c: Context<AppEnv>) => {
-      const token = c.req.param("token")!;
+    async (c) => {
+      const token = c.req.valid("param").token;
       c.header("cache-control", "private, no-store");
       c.header("referrer-policy", "no-referrer");
       c.header("vary", "Accept");
@@ -179,7 +183,7 @@ export function holderRoutes(deps: AppDeps) {
         },
         200,
       );
-    }) as never,
+    },
   );
 
   app.openapi(
@@ -197,31 +201,29 @@ export function holderRoutes(deps: AppDeps) {
         ...problemResponses(404, 409, 410),
       },
     }),
-    (async (c: Context<AppEnv>) => {
-      const record = await byToken(c.req.param("token")!);
+    async (c) => {
+      const record = await byToken(c.req.valid("param").token);
       const doc = signedDocument(record);
       c.header("cache-control", "private, no-store");
       c.header("referrer-policy", "no-referrer");
       c.header("content-disposition", `attachment; filename="intyg-${record.id}.json"`);
-      return c.json(doc as never, 200);
-    }) as never,
+      return c.json(doc, 200);
+    },
   );
 
-  for (const format of ["share", "qr.svg", "qr.png", "pdf"] as DeliveryFormat[]) {
-    app.openapi(deliveryRoute("/holder/{token}", format, TokenParamSchema, { tags: ["Holder"] }), (async (
-      c: Context<AppEnv>,
-    ) => {
-      const record = await byToken(c.req.param("token")!);
+  const deliveryOptions = { tags: ["Holder"] };
+  app.openapi(shareRoute("/holder/{token}", TokenParamSchema, deliveryOptions), async (c) => {
+    const record = await byToken(c.req.valid("param").token);
+    c.header("referrer-policy", "no-referrer");
+    return shareResponse(c, await shareOf(deps, record, c.req.valid("query").hide, "holder"));
+  });
+  for (const format of FILE_FORMATS) {
+    app.openapi(fileRoute("/holder/{token}", format, TokenParamSchema, deliveryOptions), async (c) => {
+      const record = await byToken(c.req.valid("param").token);
       c.header("referrer-policy", "no-referrer");
-      return deliver(
-        c,
-        deps,
-        record,
-        format,
-        c.req.query() as { hide?: string; lang?: "sv" | "en" },
-        "holder",
-      );
-    }) as never);
+      const query: FileQuery = c.req.valid("query");
+      return deliverFile(c, deps, record, format, query, "holder");
+    });
   }
 
   app.openapi(
@@ -239,12 +241,12 @@ export function holderRoutes(deps: AppDeps) {
         ...problemResponses(404, 409, 410),
       },
     }),
-    (async (c: Context<AppEnv>) => {
-      const record = await byToken(c.req.param("token")!);
+    async (c) => {
+      const record = await byToken(c.req.valid("param").token);
       const links = await store.verificationLinks.list(record.id);
       c.header("cache-control", "private, no-store");
       return c.json({ items: links.map((link) => linkResource(record, link)) }, 200);
-    }) as never,
+    },
   );
 
   app.openapi(

@@ -174,8 +174,8 @@ export function importRoutes(deps: AppDeps) {
         ...problemResponses(400, 401, 404, 413, 415, 422, 429),
       },
     }),
-    (async (c: Context<AppEnv>) => {
-      const event = await ownEvent(c.get("auth").organisation, c.req.param("id")!);
+    async (c) => {
+      const event = await ownEvent(c.get("auth").organisation, c.req.valid("param").id);
       const read = await readRequest(c, event);
       return c.json(
         {
@@ -191,7 +191,7 @@ export function importRoutes(deps: AppDeps) {
         },
         200,
       );
-    }) as never,
+    },
   );
 
   app.openapi(
@@ -212,13 +212,13 @@ export function importRoutes(deps: AppDeps) {
         ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429),
       },
     }),
-    (async (c: Context<AppEnv>) => {
+    async (c) => {
       const organisation = c.get("auth").organisation;
       const key = c.req.header("idempotency-key");
       if (!key || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
         throw new BadRequestError("An Idempotency-Key header (1–255 visible ASCII characters) is required");
       }
-      const event = await ownEvent(organisation, c.req.param("id")!);
+      const event = await ownEvent(organisation, c.req.valid("param").id);
       assertIssuable(event);
       const read = await readRequest(c, event);
       if (read.errors.length > 0) {
@@ -255,7 +255,7 @@ export function importRoutes(deps: AppDeps) {
       if (!job) throw new NotFoundError("job");
       c.header("Location", `${config.publicUrl}/v1/jobs/${job.id}`);
       return c.json({ job: jobResource(config, job) }, 202);
-    }) as never,
+    },
   );
 
   return app;

@@ -12,7 +12,7 @@ import {
   UnprocessableError,
 } from "../../errors";
 import { issuerParams } from "../../format";
-import { prepareCredentials } from "../../issuance";
+import { issuanceContext, prepareCredentials } from "../../issuance";
 import type { AppDeps, AppEnv } from "../context";
 import { type RateLimiter, rateLimitByApiKey, requireApiKey } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
@@ -147,15 +147,7 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
       });
       const { achievement: _achievement, type: _type, ...subject } = credential.credentialSubject;
       const { credentials, items } = await prepareCredentials(
-        {
-          anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
-          organisation,
-          event,
-          signer: deps.signer,
-          clock: deps.clock,
-          requestTtlSeconds: config.worker.requestTtlSeconds,
-          publicUrl: config.publicUrl,
-        },
+        issuanceContext(deps, organisation, event),
         [
           {
             subject,
@@ -223,16 +215,16 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
     if (!deps.verifier)
       throw new NotImplementedError("Credential verification is not wired into this service yet");
     const body = c.req.valid("json");
-    const report = await deps.verifier.verifyCredential(body as never);
-    return c.json(report as Record<string, unknown>, 200);
+    const report = await deps.verifier.verifyCredential(body);
+    return c.json(report, 200);
   });
 
   app.openapi(verifyRoute("/presentations/verify", "Verify a presentation (VC-API)"), async (c) => {
     if (!deps.verifier)
       throw new NotImplementedError("Presentation verification is not wired into this service yet");
     const body = c.req.valid("json");
-    const report = await deps.verifier.verifyPresentation(body as never);
-    return c.json(report as Record<string, unknown>, 200);
+    const report = await deps.verifier.verifyPresentation(body);
+    return c.json(report, 200);
   });
 
   return app;

@@ -39,8 +39,8 @@ export function verificationLinkRoutes(deps: AppDeps) {
         ...problemResponses(404, 410),
       },
     }),
-    (async (c: import("hono").Context<AppEnv>) => {
-      const token = c.req.param("token") ?? "";
+    async (c) => {
+      const { token } = c.req.valid("param");
       c.header("cache-control", "no-store");
       c.header("referrer-policy", "no-referrer");
       c.header("vary", "Accept");
@@ -55,10 +55,10 @@ export function verificationLinkRoutes(deps: AppDeps) {
         throw new NotFoundError("verification link");
       }
       const doc = disclose(signedDocument(record), link.hidden);
-      if (!wantsHtml(c)) return c.json(doc as never, 200);
+      if (!wantsHtml(c)) return c.json(doc, 200);
       const base = config.verifyUrl.replace(/#.*$/, "");
       return c.redirect(`${base}#${encodeShareFragment(doc)}`, 303);
-    }) as never,
+    },
   );
   return app;
 }

@@ -2,15 +2,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { type RunningDev, startDev } from "../src/dev";
-import { silentLogger } from "../src/logger";
-import { CONFERENCE } from "./helpers/harness";
+import { type LocalStack, startLocalStack } from "../src";
 
-describe("startDev (what `pnpm start` needs)", function () {
+describe("the local stack (what `pnpm start`, the demo and the end-to-end tests bring up)", function () {
   // A fresh on-disk database and a second hardhat node: slow on a busy machine.
   this.timeout(300_000);
   let root: string;
-  let dev: RunningDev | undefined;
+  let dev: LocalStack | undefined;
 
   before(async () => {
     root = await mkdtemp(path.join(tmpdir(), "intyg-dev-"));
@@ -22,8 +20,9 @@ describe("startDev (what `pnpm start` needs)", function () {
 
   it("starts chain, registry, demo organisation and service, and writes .intyg/dev.json", async () => {
     const apiKey = "intyg_dev_key_for_tests_0123456789abcdefghij";
-    dev = await startDev({ root, apiKey, port: 0, logger: silentLogger() });
-    const info = JSON.parse(await readFile(path.join(root, ".intyg", "dev.json"), "utf8"));
+    const stateDir = path.join(root, ".intyg");
+    dev = await startLocalStack({ apiKey, dataDir: path.join(stateDir, "data"), stateDir });
+    const info = JSON.parse(await readFile(path.join(stateDir, "dev.json"), "utf8"));
     expect(Object.keys(info).sort()).to.deep.equal(["apiKey", "chainId", "registry", "rpcUrl", "serviceUrl"]);
     expect(info.apiKey).to.equal(apiKey);
     expect(info.serviceUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -33,7 +32,10 @@ describe("startDev (what `pnpm start` needs)", function () {
     const event = await fetch(`${info.serviceUrl}/v1/events`, {
       method: "POST",
       headers,
-      body: JSON.stringify({ kind: "event", details: CONFERENCE }),
+      body: JSON.stringify({
+        kind: "event",
+        details: { name: "Offentliga Rummet 2026", startDate: "2026-05-12", endDate: "2026-05-14" },
+      }),
     });
     expect(event.status).to.equal(201);
     const { id } = (await event.json()) as { id: string };

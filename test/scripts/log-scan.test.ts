@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEV_PRIVATE_KEYS } from "@intyg/devchain";
 import { expect } from "chai";
-import { judge, knownNeedles, type Needles, scanDirectory } from "../../../scripts/log-scan";
+import { judge, knownNeedles, type Needles, scanDirectory } from "../../scripts/log-scan";
 
-const ROOT = path.resolve(__dirname, "..", "..", "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 
 describe("log scan (scripts/log-scan.ts)", () => {
   let needles: Needles;

@@ -6,6 +6,7 @@ import { BadRequestError, StoreError } from "../errors";
 import { DELIVERY_SQL, type DeliverySummary, NO_DELIVERY, STATE_SQL, standingSql } from "../status";
 import { type Database, openPglite, openPostgres, type Queryable } from "./db";
 import { migrate } from "./migrate";
+import { operationColumns, operationsRepository, shownHash } from "./repositories/operations";
 import {
   toApiKey,
   toBatch,
@@ -32,17 +33,6 @@ import type {
   Page,
   VerificationLinkRecord,
 } from "./types";
-
-/**
- * The columns of a credential whose anchoring failed for good ($2 the error, $3 the time). One whose revocation
- * was requested while it was being sent will never be on chain: it is cancelled and its revocation confirmed,
- * as a revocation of a credential not yet sent is, rather than left "requested" with nothing to revoke.
- */
-const FAILED_SETTING = `
-  status = CASE WHEN revocation_status = 'requested' THEN 'cancelled' ELSE 'failed' END,
-  revocation_status = CASE WHEN revocation_status = 'requested' THEN 'confirmed' ELSE revocation_status END,
-  revoked_at = CASE WHEN revocation_status = 'requested' THEN $3::timestamptz ELSE revoked_at END,
-  last_error = $2`;
 
 export type CreateStoreOptions = {
   /** `postgres://…`: use that server; otherwise the embedded PGlite. */
@@ -188,12 +178,34 @@ const isEventCursor = (value: string) => {
 
 const json = (value: unknown): string => JSON.stringify(value);
 
+/** A credential with its operations, read in `tx` (after an update whose RETURNING lacks them). */
+async function credentialById(tx: Queryable, id: string): Promise<CredentialRecord | null> {
+  const rows = await tx.query(`${CREDENTIAL_SELECT} WHERE c.id = $1`, [id]);
+  return rows[0] ? toCredential(rows[0]) : null;
+}
+
+const EVENT_SELECT = `SELECT e.*, ${operationColumns("o", "op")} FROM events e
+  LEFT JOIN chain_operations o ON o.subject_id = e.id AND o.kind = 'event-registration'`;
+
+const BATCH_SELECT = `SELECT b.*, ${operationColumns("o", "op")} FROM batches b
+  LEFT JOIN chain_operations o ON o.subject_id = b.id AND o.kind = 'batch'`;
+
+/** A credential's own operations: its anchoring when single, its revocation or supersession. */
+const CREDENTIAL_OPERATIONS = `
+  LEFT JOIN chain_operations io ON io.subject_id = c.id AND io.kind = 'single'
+  LEFT JOIN chain_operations ro ON ro.subject_id = c.id AND ro.kind IN ('revocation', 'supersession')`;
+
+const CREDENTIAL_COLUMNS = `c.*, ${operationColumns("io", "io")}, ${operationColumns("ro", "ro")}`;
+
+const CREDENTIAL_SELECT = `SELECT ${CREDENTIAL_COLUMNS} FROM credentials c ${CREDENTIAL_OPERATIONS}`;
+
 /** A credential with its batch (root, transaction) and its latest delivery, for {@link toView}. */
 const VIEW_SELECT = `
-  SELECT c.*, b.root AS b_root, b.tx_hash AS b_tx_hash,
+  SELECT ${CREDENTIAL_COLUMNS}, b.root AS b_root, ${shownHash("bo")} AS b_tx_hash,
          d.status AS d_status, d.attempts AS d_attempts, d.last_error AS d_last_error, d.sent_at AS d_sent_at
-    FROM credentials c
+    FROM credentials c ${CREDENTIAL_OPERATIONS}
     LEFT JOIN batches b ON b.id = c.batch_id
+    LEFT JOIN chain_operations bo ON bo.subject_id = b.id AND bo.kind = 'batch'
     LEFT JOIN LATERAL (SELECT status, attempts, last_error, sent_at FROM deliveries WHERE credential_id = c.id
                         ORDER BY created_at DESC, id DESC LIMIT 1) d ON true`;
 
@@ -370,49 +382,35 @@ function buildStore(db: Database, clock: Clock) {
       );
       return toEvent(rows[0]!);
     },
-    async markRegistered(id: string, chainEventId: bigint, txHash: Hex): Promise<EventRecord> {
-      const rows = await db.query(
-        `UPDATE events SET status = 'registered', chain_event_id = $2, tx_hash = $3, updated_at = $4
-          WHERE id = $1 RETURNING *`,
-        [id, chainEventId.toString(), txHash, now()],
-      );
-      return toEvent(rows[0]!);
-    },
-    async setTxHash(id: string, txHash: Hex): Promise<void> {
-      await db.query("UPDATE events SET tx_hash = $2, updated_at = $3 WHERE id = $1", [id, txHash, now()]);
-    },
-    /** Events still `registering` since before `before` (their request was cut short): the worker settles them. */
+    /**
+     * Events still `registering` whose registration nothing has touched since `before` (the request that sent it
+     * was cut short): the worker settles them.
+     */
     async staleRegistrations(before: Date): Promise<EventRecord[]> {
       return (
         await db.query(
-          "SELECT * FROM events WHERE status = 'registering' AND updated_at < $1 ORDER BY created_at",
+          `${EVENT_SELECT} WHERE e.status = 'registering' AND COALESCE(o.updated_at, e.updated_at) < $1
+            ORDER BY e.created_at`,
           [before],
         )
       ).map(toEvent);
     },
-    async markFailed(id: string, txHash: Hex | null): Promise<void> {
-      await db.query("UPDATE events SET status = 'failed', tx_hash = $2, updated_at = $3 WHERE id = $1", [
-        id,
-        txHash,
-        now(),
-      ]);
-    },
     async get(organisationId: string, id: string): Promise<EventRecord | null> {
-      const rows = await db.query("SELECT * FROM events WHERE organisation_id = $1 AND id = $2", [
+      const rows = await db.query(`${EVENT_SELECT} WHERE e.organisation_id = $1 AND e.id = $2`, [
         organisationId,
         id,
       ]);
       return rows[0] ? toEvent(rows[0]) : null;
     },
     async getByChainId(organisationId: string, chainEventId: bigint): Promise<EventRecord | null> {
-      const rows = await db.query("SELECT * FROM events WHERE organisation_id = $1 AND chain_event_id = $2", [
+      const rows = await db.query(`${EVENT_SELECT} WHERE e.organisation_id = $1 AND e.chain_event_id = $2`, [
         organisationId,
         chainEventId.toString(),
       ]);
       return rows[0] ? toEvent(rows[0]) : null;
     },
     async getById(id: string): Promise<EventRecord | null> {
-      const rows = await db.query("SELECT * FROM events WHERE id = $1", [id]);
+      const rows = await db.query(`${EVENT_SELECT} WHERE e.id = $1`, [id]);
       return rows[0] ? toEvent(rows[0]) : null;
     },
     async list(organisationId: string, filter: EventFilter = {}): Promise<Page<EventRecord>> {
@@ -420,12 +418,12 @@ function buildStore(db: Database, clock: Clock) {
       const cursor = decodeCursor(filter.cursor, isEventCursor);
       const [afterAt, afterId] = cursor ? cursor.split("|") : [null, null];
       const rows = await db.query(
-        `SELECT * FROM events
-          WHERE organisation_id = $1
-            AND ($2::text IS NULL OR kind = $2)
-            AND ($3::uuid IS NULL OR parent_id = $3)
-            AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::uuid))
-          ORDER BY created_at, id LIMIT $6`,
+        `${EVENT_SELECT}
+          WHERE e.organisation_id = $1
+            AND ($2::text IS NULL OR e.kind = $2)
+            AND ($3::uuid IS NULL OR e.parent_id = $3)
+            AND ($4::timestamptz IS NULL OR (e.created_at, e.id) > ($4::timestamptz, $5::uuid))
+          ORDER BY e.created_at, e.id LIMIT $6`,
         [
           organisationId,
           filter.kind ?? null,
@@ -445,7 +443,7 @@ function buildStore(db: Database, clock: Clock) {
     },
     async children(parentId: string): Promise<EventRecord[]> {
       return (
-        await db.query("SELECT * FROM events WHERE parent_id = $1 ORDER BY created_at, id", [parentId])
+        await db.query(`${EVENT_SELECT} WHERE e.parent_id = $1 ORDER BY e.created_at, e.id`, [parentId])
       ).map(toEvent);
     },
     async updateDetails(
@@ -456,10 +454,10 @@ function buildStore(db: Database, clock: Clock) {
     ): Promise<EventRecord | null> {
       const rows = await db.query(
         `UPDATE events SET details = $3::jsonb, metadata_hash = $4, updated_at = $5
-          WHERE organisation_id = $1 AND id = $2 RETURNING *`,
+          WHERE organisation_id = $1 AND id = $2 RETURNING id`,
         [organisationId, id, json(details), metadataHash, now()],
       );
-      return rows[0] ? toEvent(rows[0]) : null;
+      return rows[0] ? events.get(organisationId, id) : null;
     },
   };
 
@@ -668,25 +666,23 @@ function buildStore(db: Database, clock: Clock) {
 
   const credentials = {
     async get(organisationId: string, id: string): Promise<CredentialRecord | null> {
-      const rows = await db.query("SELECT * FROM credentials WHERE organisation_id = $1 AND id = $2", [
+      const rows = await db.query(`${CREDENTIAL_SELECT} WHERE c.organisation_id = $1 AND c.id = $2`, [
         organisationId,
         id,
       ]);
       return rows[0] ? toCredential(rows[0]) : null;
     },
     async getById(id: string): Promise<CredentialRecord | null> {
-      const rows = await db.query("SELECT * FROM credentials WHERE id = $1", [id]);
-      return rows[0] ? toCredential(rows[0]) : null;
+      return credentialById(db, id);
     },
     async getByHolderToken(token: string): Promise<CredentialRecord | null> {
-      const rows = await db.query("SELECT * FROM credentials WHERE holder_token = $1", [token]);
+      const rows = await db.query(`${CREDENTIAL_SELECT} WHERE c.holder_token = $1`, [token]);
       return rows[0] ? toCredential(rows[0]) : null;
     },
     async getMany(ids: string[]): Promise<CredentialRecord[]> {
       if (ids.length === 0) return [];
-      return (await db.query("SELECT * FROM credentials WHERE id = ANY($1::uuid[]) ORDER BY seq", [ids])).map(
-        toCredential,
-      );
+      const rows = await db.query(`${CREDENTIAL_SELECT} WHERE c.id = ANY($1::uuid[]) ORDER BY c.seq`, [ids]);
+      return rows.map(toCredential);
     },
     /**
      * A page of credentials with their batch and latest delivery, filtered by the status model (state,
@@ -794,7 +790,7 @@ function buildStore(db: Database, clock: Clock) {
     ): Promise<{ credential: CredentialRecord; changed: boolean } | null> {
       return db.transaction(async (tx) => {
         const rows = await tx.query(
-          "SELECT * FROM credentials WHERE organisation_id = $1 AND id = $2 FOR UPDATE",
+          `${CREDENTIAL_SELECT} WHERE c.organisation_id = $1 AND c.id = $2 FOR UPDATE OF c`,
           [organisationId, id],
         );
         if (!rows[0]) return null;
@@ -803,16 +799,16 @@ function buildStore(db: Database, clock: Clock) {
         const at = now();
         // Never on chain (not yet, never, or cancelled by an erasure): nothing for the worker to revoke.
         const unsent = ["pending", "failed", "cancelled"].includes(current.status);
-        const updated = await tx.query(
+        await tx.query(
           `UPDATE credentials
               SET revocation_reason = $2, revocation_requested_at = $3,
                   revocation_status = CASE WHEN $4::boolean THEN 'confirmed' ELSE 'requested' END,
                   revoked_at = CASE WHEN $4::boolean THEN $3::timestamptz ELSE NULL END,
                   status = CASE WHEN $4::boolean THEN 'cancelled' ELSE status END
-            WHERE id = $1 RETURNING *`,
+            WHERE id = $1`,
           [id, reason, at, unsent],
         );
-        return { credential: toCredential(updated[0]!), changed: true };
+        return { credential: (await credentialById(tx, id))!, changed: true };
       });
     },
 
@@ -844,16 +840,16 @@ function buildStore(db: Database, clock: Clock) {
     async erase(organisationId: string, id: string): Promise<CredentialRecord | null> {
       return db.transaction(async (tx) => {
         const rows = await tx.query(
-          "SELECT * FROM credentials WHERE organisation_id = $1 AND id = $2 FOR UPDATE",
+          "SELECT id FROM credentials WHERE organisation_id = $1 AND id = $2 FOR UPDATE",
           [organisationId, id],
         );
         if (!rows[0]) return null;
-        const updated = await tx.query(
+        await tx.query(
           `UPDATE credentials
               SET document = NULL, recipient = NULL, holder_token = NULL,
                   erased_at = COALESCE(erased_at, $2),
                   status = CASE WHEN status IN ('pending', 'failed') THEN 'cancelled' ELSE status END
-            WHERE id = $1 RETURNING *`,
+            WHERE id = $1`,
           [id, now()],
         );
         await tx.query("DELETE FROM verification_links WHERE credential_id = $1", [id]);
@@ -874,7 +870,7 @@ function buildStore(db: Database, clock: Clock) {
           `UPDATE jobs SET result = ${scrub("result")} WHERE organisation_id = $1 AND ${member("result")}`,
           [organisationId, id],
         );
-        return toCredential(updated[0]!);
+        return credentialById(tx, id);
       });
     },
   };
@@ -986,9 +982,7 @@ function buildStore(db: Database, clock: Clock) {
           [rows[0].id, new Date(at.getTime() + leaseMs), at],
         );
         const delivery = toDelivery(updated[0]!);
-        const credential = toCredential(
-          (await tx.query("SELECT * FROM credentials WHERE id = $1", [delivery.credentialId]))[0]!,
-        );
+        const credential = (await credentialById(tx, delivery.credentialId))!;
         return { delivery, credential };
       });
     },
@@ -1108,73 +1102,26 @@ function buildStore(db: Database, clock: Clock) {
       return Number(rows[0]?.n ?? 0);
     },
     async batchesInFlight(): Promise<BatchRecord[]> {
-      return (await db.query("SELECT * FROM batches WHERE status = 'sending' ORDER BY created_at, id")).map(
+      return (await db.query(`${BATCH_SELECT} WHERE b.status = 'sending' ORDER BY b.created_at, b.id`)).map(
         toBatch,
       );
     },
     async getBatch(id: string): Promise<BatchRecord | null> {
-      const rows = await db.query("SELECT * FROM batches WHERE id = $1", [id]);
+      const rows = await db.query(`${BATCH_SELECT} WHERE b.id = $1`, [id]);
       return rows[0] ? toBatch(rows[0]) : null;
     },
     async listBatches(organisationId?: string): Promise<BatchRecord[]> {
       return (
         await db.query(
-          "SELECT * FROM batches WHERE ($1::uuid IS NULL OR organisation_id = $1) ORDER BY created_at, id",
+          `${BATCH_SELECT} WHERE ($1::uuid IS NULL OR b.organisation_id = $1) ORDER BY b.created_at, b.id`,
           [organisationId ?? null],
         )
       ).map(toBatch);
     },
     async batchMembers(batchId: string): Promise<CredentialRecord[]> {
-      return (await db.query("SELECT * FROM credentials WHERE batch_id = $1 ORDER BY seq", [batchId])).map(
+      return (await db.query(`${CREDENTIAL_SELECT} WHERE c.batch_id = $1 ORDER BY c.seq`, [batchId])).map(
         toCredential,
       );
-    },
-    /** A send with a new nonce: it becomes the batch's one transaction. */
-    async markBatchSent(id: string, txHash: Hex): Promise<void> {
-      await db.query(
-        `UPDATE batches SET tx_hash = $2, tx_hashes = jsonb_build_array($2::text), attempts = attempts + 1
-          WHERE id = $1`,
-        [id, txHash],
-      );
-    },
-    /** A replacement (same nonce, higher fees): the newest, the earlier ones kept (any of them may be mined). */
-    async markBatchReplaced(id: string, txHash: Hex): Promise<void> {
-      await db.query(
-        `UPDATE batches SET tx_hash = $2, tx_hashes = tx_hashes || jsonb_build_array($2::text)
-          WHERE id = $1 AND status = 'sending'`,
-        [id, txHash],
-      );
-    },
-    async markBatchError(id: string, error: string): Promise<void> {
-      await db.query("UPDATE batches SET last_error = $2 WHERE id = $1", [id, error.slice(0, 2000)]);
-    },
-    async markBatchAnchored(id: string, blockNumber: bigint | null, txHash: Hex | null): Promise<void> {
-      await db.transaction(async (tx) => {
-        const at = now();
-        const rows = await tx.query(
-          `UPDATE batches SET status = 'anchored', anchored_at = $2, block_number = $3,
-                  tx_hash = COALESCE($4, tx_hash), last_error = NULL
-            WHERE id = $1 AND status = 'sending' RETURNING id`,
-          [id, at, blockNumber === null ? null : blockNumber.toString(), txHash],
-        );
-        if (rows.length === 0) return;
-        await tx.query(
-          "UPDATE credentials SET status = 'anchored', anchored_at = $2 WHERE batch_id = $1 AND status = 'sending'",
-          [id, at],
-        );
-      });
-    },
-    async markBatchFailed(id: string, error: string): Promise<void> {
-      await db.transaction(async (tx) => {
-        await tx.query(
-          "UPDATE batches SET status = 'failed', last_error = $2 WHERE id = $1 AND status = 'sending'",
-          [id, error.slice(0, 2000)],
-        );
-        await tx.query(
-          `UPDATE credentials SET ${FAILED_SETTING} WHERE batch_id = $1 AND status = 'sending'`,
-          [id, error.slice(0, 2000), now()],
-        );
-      });
     },
 
     /** Moves the oldest pending single credential to `sending` (its signed request was made at issuance). */
@@ -1200,48 +1147,17 @@ function buildStore(db: Database, clock: Clock) {
     async singlesInFlight(limit = 100): Promise<CredentialRecord[]> {
       return (
         await db.query(
-          "SELECT * FROM credentials WHERE status = 'sending' AND mode = 'single' ORDER BY seq LIMIT $1",
+          `${CREDENTIAL_SELECT} WHERE c.status = 'sending' AND c.mode = 'single' ORDER BY c.seq LIMIT $1`,
           [limit],
         )
       ).map(toCredential);
-    },
-    async markSingleSent(id: string, txHash: Hex): Promise<void> {
-      await db.query(
-        `UPDATE credentials SET tx_hash = $2, tx_hashes = jsonb_build_array($2::text), attempts = attempts + 1
-          WHERE id = $1`,
-        [id, txHash],
-      );
-    },
-    async markSingleReplaced(id: string, txHash: Hex): Promise<void> {
-      await db.query(
-        `UPDATE credentials SET tx_hash = $2, tx_hashes = tx_hashes || jsonb_build_array($2::text)
-          WHERE id = $1 AND status = 'sending'`,
-        [id, txHash],
-      );
-    },
-    async markSingleError(id: string, error: string): Promise<void> {
-      await db.query("UPDATE credentials SET last_error = $2 WHERE id = $1", [id, error.slice(0, 2000)]);
-    },
-    async markSingleAnchored(id: string, txHash: Hex | null): Promise<void> {
-      await db.query(
-        `UPDATE credentials SET status = 'anchored', anchored_at = $2, tx_hash = COALESCE($3, tx_hash),
-                last_error = NULL WHERE id = $1 AND status = 'sending'`,
-        [id, now(), txHash],
-      );
-    },
-    async markSingleFailed(id: string, error: string): Promise<void> {
-      await db.query(`UPDATE credentials SET ${FAILED_SETTING} WHERE id = $1 AND status = 'sending'`, [
-        id,
-        error.slice(0, 2000),
-        now(),
-      ]);
     },
 
     /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
     async revocationsDue(limit = 50): Promise<RevocationWork[]> {
       const rows = await db.query(
-        `SELECT c.*, b.root AS b_root, r.commitment AS r_commitment, r.status AS r_status
-           FROM credentials c
+        `SELECT ${CREDENTIAL_COLUMNS}, b.root AS b_root, r.commitment AS r_commitment, r.status AS r_status
+           FROM credentials c ${CREDENTIAL_OPERATIONS}
            LEFT JOIN batches b ON b.id = c.batch_id
            LEFT JOIN credentials r ON r.id = c.superseded_by
           WHERE c.revocation_status = 'requested' AND c.status = 'anchored'
@@ -1256,35 +1172,6 @@ function buildStore(db: Database, clock: Clock) {
         root: (row.b_root as Hex | null) ?? null,
         replacement: row.superseded_by && row.r_status === "anchored" ? (row.r_commitment as Hex) : null,
       }));
-    },
-    async markRevocationSent(id: string, txHash: Hex): Promise<void> {
-      await db.query(
-        `UPDATE credentials SET revocation_tx_hash = $2, revocation_tx_hashes = jsonb_build_array($2::text)
-          WHERE id = $1`,
-        [id, txHash],
-      );
-    },
-    async markRevocationReplaced(id: string, txHash: Hex): Promise<void> {
-      await db.query(
-        `UPDATE credentials SET revocation_tx_hash = $2,
-                revocation_tx_hashes = revocation_tx_hashes || jsonb_build_array($2::text)
-          WHERE id = $1 AND revocation_status = 'requested'`,
-        [id, txHash],
-      );
-    },
-    async markRevocationConfirmed(id: string, revokedAt: Date): Promise<void> {
-      await db.query(
-        `UPDATE credentials SET revocation_status = 'confirmed', revoked_at = $2
-          WHERE id = $1 AND revocation_status = 'requested'`,
-        [id, revokedAt],
-      );
-    },
-    async markRevocationFailed(id: string, error: string): Promise<void> {
-      await db.query(
-        `UPDATE credentials SET revocation_status = 'failed', last_error = $2
-          WHERE id = $1 AND revocation_status = 'requested'`,
-        [id, error.slice(0, 2000)],
-      );
     },
   };
 
@@ -1352,6 +1239,7 @@ function buildStore(db: Database, clock: Clock) {
     credentials,
     deliveries,
     anchoring,
+    operations: operationsRepository(db, clock),
     /** Whether the database answers. */
     async ping(): Promise<boolean> {
       try {

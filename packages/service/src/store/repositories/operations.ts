@@ -177,7 +177,9 @@ export function operationsRepository(db: Database, clock: Clock): OperationsRepo
     async recordHash(id, hash, how) {
       await db.query(
         `UPDATE chain_operations
-            SET tx_hashes = tx_hashes || jsonb_build_array($2::text), nonce = COALESCE($3, nonce),
+            SET tx_hashes = CASE WHEN tx_hashes @> jsonb_build_array($2::text) THEN tx_hashes
+                                 ELSE tx_hashes || jsonb_build_array($2::text) END,
+                nonce = COALESCE($3, nonce),
                 attempts = attempts + CASE WHEN $4::boolean THEN 0 ELSE 1 END, updated_at = $5
           WHERE id = $1 AND status = 'sending'`,
         [id, hash, how.nonce ?? null, how.replacement, now()],

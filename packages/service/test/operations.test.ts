@@ -193,6 +193,88 @@ describe("tracked chain operations", function () {
       await n.expectSettled(n.startWorker());
     });
 
+    it("a registration its request left pending is taken over by the worker, replaced, and later anchoring follows", async () => {
+      let offset = 0;
+      const clock = { now: () => new Date(Date.now() + offset) };
+      const h = await createHarness("pglite", { clock });
+      const rpcUrl = h.deployment.rpcUrl;
+      const client = createPublicClient({ transport: http(rpcUrl) }) as PublicClient;
+      let mining = false;
+      let miner: Promise<void> = Promise.resolve();
+      try {
+        await rpc(rpcUrl, "evm_setAutomine", [false]);
+        // The request sends createEvent and never hears back (its process is gone).
+        const gone = new Proxy(h.chain, {
+          get: (target, property, receiver) =>
+            property === "waitForReceipt"
+              ? () => new Promise(() => undefined)
+              : Reflect.get(target, property, receiver),
+        });
+        void createEvent({ ...h, chain: gone }, h.organisation, { kind: "event", details: CONFERENCE });
+        const first = await eventually(async () => {
+          const [operation] = await h.store.operations.inFlight(["event-registration"]);
+          const hash = operation?.txHashes[0];
+          return hash ? ((await client.getTransaction({ hash }).catch(() => null)) ?? undefined) : undefined;
+        }, 15_000);
+        // Its fee is too low from now on, and a minute passes: the worker takes the registration over.
+        mining = true;
+        miner = (async () => {
+          while (mining) {
+            await rpc(rpcUrl, "hardhat_setNextBlockBaseFeePerGas", [toHex(50n * GWEI)]);
+            await rpc(rpcUrl, "evm_mine");
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        })();
+        offset = 61_000;
+        const chain = await createChainClient({
+          rpcUrl,
+          registry: h.deployment.registry,
+          signer: h.signer,
+          chainId: h.deployment.chainId,
+          pollingIntervalMs: 50,
+          replaceAfterMs: 800,
+          maxFeeMultiplier: 1000,
+        });
+        const worker = startWorker({ ...h, chain });
+        try {
+          const [{ subjectId }] = (await h.store.db.query(
+            "SELECT subject_id AS \"subjectId\" FROM chain_operations WHERE kind = 'event-registration'",
+          )) as [{ subjectId: string }];
+          const event = await eventually(async () => {
+            const stored = await h.store.events.get(h.organisation.id, subjectId);
+            return stored?.status === "registered" ? stored : undefined;
+          }, 20_000);
+          mining = false;
+          await miner;
+          const [operation] = (await h.store.db.query(
+            "SELECT tx_hashes FROM chain_operations WHERE subject_id = $1",
+            [subjectId],
+          )) as { tx_hashes: Hex[] }[];
+          expect(operation!.tx_hashes[0]).to.equal(first.hash);
+          expect(operation!.tx_hashes.length, "replaced by the worker").to.be.at.least(2);
+          expect(event.txHash).to.not.equal(first.hash);
+          expect((await receiptOrNull(client, event.txHash!))!.status).to.equal("success");
+
+          await rpc(rpcUrl, "hardhat_setNextBlockBaseFeePerGas", [toHex(GWEI)]);
+          await rpc(rpcUrl, "evm_mine");
+          await rpc(rpcUrl, "evm_setAutomine", [true]);
+          const ids = await queueCredentials(h, event, 3);
+          worker.wake();
+          await worker.drain(20_000);
+          await expectExactlyOnce(h, ids);
+        } finally {
+          await worker.stop();
+        }
+      } finally {
+        mining = false;
+        await miner;
+        await rpc(rpcUrl, "hardhat_setNextBlockBaseFeePerGas", [toHex(GWEI)]);
+        await rpc(rpcUrl, "evm_mine");
+        await rpc(rpcUrl, "evm_setAutomine", [true]);
+        await h.close();
+      }
+    });
+
     it("a revocation's failed attempt leaves its last error; cleared once the revocation is confirmed", async () => {
       n = await faultyNode();
       const ids = await n.queue(3);

@@ -39,6 +39,17 @@ export function toOrganisation(row: Row): Organisation {
   };
 }
 
+/** The organisation of a key, read from a row that joined it with the key as `o_*` columns. */
+export function toKeyOrganisation(row: Row): Organisation {
+  return toOrganisation({
+    id: row.organisation_id,
+    name: row.o_name,
+    chain_organisation_id: row.o_chain,
+    profile: row.o_profile,
+    created_at: row.o_created_at,
+  });
+}
+
 export function toApiKey(row: Row): ApiKey {
   return {
     id: str(row.id),

@@ -7,11 +7,11 @@
 
 import { createMailer, type Mailer } from "../delivery/email-sender";
 import { errorText } from "../logger";
-import { OperationError } from "../operations/errors";
 import { runBatches } from "./batches";
 import { runJobs } from "./jobs";
+import { createLoop } from "./loop";
 import { runRegistrations } from "./registrations";
-import { backoff, retrySchedule } from "./retry";
+import { retrySchedule } from "./retry";
 import { runRevocations } from "./revocations";
 import { runSingles } from "./singles";
 import type { StartWorkerOptions, TickSummary, WorkContext, Worker, WorkerDeps } from "./types";
@@ -58,20 +58,16 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   const mailer = mailerOf(deps, options);
 
   let lock: { release(): Promise<void> } | null = null;
-  let stopping = false;
-  let wakeUp: (() => void) | null = null;
-  let woken = false;
-  let loop: Promise<void> | null = null;
-  let consecutiveFailures = 0;
   let lastExpiry = 0;
   const retry = retrySchedule(config);
+  const loop = createLoop({ config, log, runOnce, outstanding: () => store.anchoring.outstanding() });
 
   let ownOrganisationId: number | null = null;
   const ctx: WorkContext = {
     deps,
     log,
     config,
-    stopping: () => stopping,
+    stopping: () => loop.stopping,
     /** The organisation of the signing key (read once): the namespace of what this worker anchored. */
     async ownOrganisation() {
       ownOrganisationId ??= (await chain.signingKey(chain.keyAddress)).organisationId;
@@ -113,7 +109,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   }
 
   async function sendMail(summary: TickSummary): Promise<void> {
-    if (!mailer || stopping) return;
+    if (!mailer || loop.stopping) return;
     try {
       summary.emails = (await mailer.runOnce()).sent;
     } catch (error) {
@@ -128,94 +124,21 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     summary.leader = true;
     await housekeeping();
     for (const kind of KINDS) {
-      if (stopping) return summary;
+      if (loop.stopping) return summary;
       await kind(ctx, summary);
     }
     await sendMail(summary);
     return summary;
   }
 
-  function sleep(ms: number): Promise<void> {
-    if (woken) {
-      woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        wakeUp = null;
-        resolve();
-      }, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      };
-    });
-  }
-
-  /** Drain waiters: resolved by the first idle pass that started after they asked. */
-  const idleWaiters = new Map<() => void, number>();
-  let passNumber = 0;
-
-  async function resolveIdleWaiters(summary: TickSummary | null, pass: number): Promise<void> {
-    if (!summary?.leader || summary.errors > 0 || idleWaiters.size === 0) return;
-    if ((await store.anchoring.outstanding().catch(() => -1)) !== 0) return;
-    for (const [resolve, from] of idleWaiters) {
-      if (pass < from) continue;
-      idleWaiters.delete(resolve);
-      resolve();
-    }
-  }
-
-  async function run(): Promise<void> {
-    while (!stopping) {
-      let summary: TickSummary | null = null;
-      const pass = ++passNumber;
-      try {
-        woken = false;
-        summary = await runOnce();
-        consecutiveFailures = summary.errors > 0 ? consecutiveFailures + 1 : 0;
-      } catch (error) {
-        consecutiveFailures += 1;
-        log.warn({ err: errorText(error) }, "worker pass failed; backing off");
-      }
-      const busy =
-        summary !== null &&
-        summary.batchesAnchored + summary.singlesAnchored + summary.revocations + summary.jobs > 0;
-      if (!busy) await resolveIdleWaiters(summary, pass);
-      if (stopping) break;
-      if (busy) continue;
-      await sleep(consecutiveFailures > 0 ? backoff(config, consecutiveFailures) : config.pollIntervalMs);
-    }
-  }
-
-  if (options.autoStart !== false) loop = run();
+  if (options.autoStart !== false) loop.start();
 
   return {
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
+    wake: loop.wake,
     runOnce,
-    drain(timeoutMs = 60_000) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          idleWaiters.delete(done);
-          reject(new OperationError("drain-timeout", "the worker did not drain in time"));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        idleWaiters.set(done, passNumber + 1);
-        woken = true;
-        wakeUp?.();
-      });
-    },
+    drain: (timeoutMs = 60_000) => loop.drain(timeoutMs),
     async stop(stopOptions = {}) {
-      stopping = true;
-      wakeUp?.();
-      if (loop && !stopOptions.abandon) await loop;
+      await loop.stop(stopOptions.abandon === true);
       mailer?.close();
       if (lock) {
         await lock.release();

@@ -5,7 +5,7 @@
 import type { Hex } from "viem";
 import type { ChainClient } from "../chain/client";
 import type { EventKind, EventRecord } from "../store/types";
-import type { Inspection, OperationSpec } from "./track";
+import { type Inspection, type OperationSpec, subjectOf } from "./track";
 
 export type RegistrationInput = {
   event: EventRecord;
@@ -29,10 +29,7 @@ export function registrationOperation(chain: ChainClient, input: RegistrationInp
     metadataHash: event.metadataHash,
   };
   return {
-    kind: "event-registration",
-    organisationId: event.organisationId,
-    subjectId: event.id,
-    item: { event: event.id },
+    ...subjectOf("event-registration", event, { event: event.id }),
     noun: "the event registered on chain",
     revertIsFinal: true,
     failUnsent: true,
@@ -67,10 +64,8 @@ export function eventUpdateOperation(chain: ChainClient, input: UpdateInput): Op
   const { event, metadataHash } = input;
   const eventId = BigInt(event.chainEventId ?? 0);
   return {
-    kind: "event-update",
+    ...subjectOf("event-update", event, { event: event.id }),
     ...(input.operationId ? { operationId: input.operationId } : {}),
-    organisationId: event.organisationId,
-    subjectId: event.id,
     payload: { details: input.details, metadataHash },
     item: { event: event.id },
     noun: "the event's metadata on chain",

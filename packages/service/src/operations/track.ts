@@ -64,6 +64,15 @@ export type OperationOutcome =
 
 export type TrackDeps = { store: Store; chain: ChainClient; logger: Logger };
 
+/** The fields naming an operation: its kind, its subject row (a batch, credential or event) and log fields. */
+export function subjectOf(
+  kind: OperationKind,
+  subject: { id: string; organisationId: string },
+  item: Record<string, string>,
+): Pick<OperationSpec, "kind" | "organisationId" | "subjectId" | "item"> {
+  return { kind, organisationId: subject.organisationId, subjectId: subject.id, item };
+}
+
 /**
  * Brings one operation to an end: reconciled with the chain, sent (again) when nothing of it is there, settled.
  * A transient fault is recorded on the operation as its last error and thrown (the caller retries).

@@ -7,7 +7,7 @@ import type { Hex } from "viem";
 import { unixSeconds } from "../clock";
 import { OperationError } from "../operations/errors";
 import { ANCHORED_ALREADY, organisationOfEvent, recordInspection } from "../operations/records";
-import { type OperationSpec, trackOperation } from "../operations/track";
+import { type OperationSpec, subjectOf, trackOperation } from "../operations/track";
 import type { BatchRecord } from "../store/types";
 import type { TickSummary, WorkContext } from "./types";
 
@@ -21,10 +21,7 @@ export function batchOperation(ctx: WorkContext, batch: BatchRecord): OperationS
     validUntil: batch.validUntil,
   };
   return {
-    kind: "batch",
-    organisationId: batch.organisationId,
-    subjectId: batch.id,
-    item: { batch: batch.id, root: batch.root },
+    ...subjectOf("batch", batch, { batch: batch.id, root: batch.root }),
     noun: "the batch's on-chain record",
     doneAlready: ANCHORED_ALREADY,
     inspect: async () => recordInspection(await chain.record(organisationId, batch.root), expected),

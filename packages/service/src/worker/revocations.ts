@@ -5,7 +5,7 @@ import { type RevocationReason, revocationReasonCode } from "@intyg/registry";
 import type { Hex } from "viem";
 import { OperationError } from "../operations/errors";
 import { organisationOfEvent, REVOKED_ALREADY } from "../operations/records";
-import { type OperationSpec, trackOperation } from "../operations/track";
+import { type OperationSpec, subjectOf, trackOperation } from "../operations/track";
 import type { RevocationWork } from "../store/store";
 import type { TickSummary, WorkContext } from "./types";
 
@@ -26,10 +26,7 @@ export async function revocationOperation(ctx: WorkContext, work: RevocationWork
       : (await chain.record(organisationId, credential.commitment)).revokedAt;
   const reason = revocationReasonCode((credential.revocationReason ?? "other") as RevocationReason);
   return {
-    kind: replacement ? "supersession" : "revocation",
-    organisationId: credential.organisationId,
-    subjectId: credential.id,
-    item: { credential: credential.id },
+    ...subjectOf(replacement ? "supersession" : "revocation", credential, { credential: credential.id }),
     noun: "the revocation on chain",
     doneAlready: REVOKED_ALREADY,
     async inspect() {

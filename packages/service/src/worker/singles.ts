@@ -12,7 +12,7 @@ import { unixSeconds } from "../clock";
 import { signSingle } from "../format";
 import { OperationRefusedError } from "../operations/errors";
 import { ANCHORED_ALREADY, organisationOfEvent, recordInspection } from "../operations/records";
-import { type OperationSpec, trackOperation } from "../operations/track";
+import { type OperationSpec, subjectOf, trackOperation } from "../operations/track";
 import type { CredentialRecord } from "../store/types";
 import type { TickSummary, WorkContext } from "./types";
 
@@ -28,10 +28,7 @@ export async function singleOperation(
   let message = (credential.document as SignedDocument)?.proof?.[0]?.eip712?.message;
   const organisationId = message ? organisationOfEvent(message.eventId) : await ctx.ownOrganisation();
   return {
-    kind: "single",
-    organisationId: credential.organisationId,
-    subjectId: credential.id,
-    item: { credential: credential.id },
+    ...subjectOf("single", credential, { credential: credential.id }),
     noun: "the credential's on-chain record",
     doneAlready: ANCHORED_ALREADY,
     inspect: async () =>

@@ -108,8 +108,8 @@ function traceStore(store: Store, marks: Marks) {
   wrap(store.issuance as never, "commit", "issuance.commit");
   wrap(store.jobs as never, "complete", "jobs.complete");
   wrap(store.anchoring as never, "createBatch", "anchoring.createBatch");
-  wrap(store.anchoring as never, "markBatchSent", "anchoring.markBatchSent");
-  wrap(store.anchoring as never, "markBatchAnchored", "anchoring.markBatchAnchored");
+  wrap(store.operations as never, "recordHash", "operations.recordHash");
+  wrap(store.operations as never, "settle", "operations.settle");
 }
 
 type Running = {

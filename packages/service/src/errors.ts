@@ -142,3 +142,18 @@ export class SignerError extends Error {
 export class StoreError extends Error {
   override name = "StoreError";
 }
+
+/**
+ * The base of the service's own errors outside HTTP: a short message, a stable `code` to tell them apart, and
+ * the `cause` that led to it.
+ */
+export class ServiceError extends Error {
+  override name = "ServiceError";
+  constructor(
+    readonly code: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}

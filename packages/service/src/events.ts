@@ -3,11 +3,13 @@
 
 import { InvalidCredentialError } from "@intyg/credential";
 import type { Hex } from "viem";
-import { type ChainClient, ChainRevertError, ChainRpcError, classifyChainError } from "./chain/client";
+import { type ChainClient, ChainRpcError, classifyChainError } from "./chain/client";
 import { ChainUnavailableError, ConflictError, NotFoundError, ProblemError } from "./errors";
 import { type Anchorage, type EventDetails, eventMetadata } from "./format";
 import { CredentialContentError } from "./issuance";
 import type { Logger } from "./logger";
+import { eventUpdateOperation, registrationOperation } from "./operations/events";
+import { type OperationOutcome, type OperationSpec, trackOperation } from "./operations/track";
 import type { Store } from "./store/store";
 import type { EventKind, EventRecord, Organisation } from "./store/types";
 
@@ -40,20 +42,11 @@ export function metadataFor(
   }
 }
 
-function chainProblem(error: unknown, action: string): ProblemError {
-  const classified = classifyChainError(error);
-  if (classified instanceof ChainRevertError) {
-    return new ConflictError(`the registry refused ${action}: ${classified.errorName}`, {
-      chainError: classified.errorName,
-    });
-  }
-  return new ChainUnavailableError(`the chain could not be reached for ${action}; try again`);
-}
-
 /**
- * Creates an event or course: stored as `registering`, registered on chain, then `registered` with its chain
- * id. A revert marks it `failed` (409); an unreachable chain leaves it `registering` for the worker to settle
- * from the transaction hash (503).
+ * Creates an event or course: stored as `registering`, registered on chain (a tracked operation: its hash is
+ * recorded before it is sent, and it is replaced when stuck), then `registered` with its chain id. A revert marks
+ * it `failed` (409); a send that never left fails it too (503, try again); a send not yet confirmed leaves it
+ * `registering` for the worker to settle from its recorded transactions (503).
  */
 export async function createEvent(
   deps: EventDeps,
@@ -78,42 +71,27 @@ export async function createEvent(
     metadataHash,
     details: input.details as Record<string, unknown>,
   });
-  let hash: Hex;
-  try {
-    hash = await deps.chain.createEvent({
-      organisationId: organisation.chainOrganisationId,
-      parentId: parentChainId,
-      kind: input.kind === "course" ? 2 : 1,
-      metadataHash,
-    });
-  } catch (error) {
-    const problem = chainProblem(error, "createEvent");
-    // Nothing was sent: the row can be settled now.
-    await deps.store.events.markFailed(event.id, null);
-    throw problem;
-  }
-  await deps.store.events.setTxHash(event.id, hash);
-  try {
-    const receipt = await deps.chain.waitForReceipt(hash);
-    if (receipt.status !== "success") {
-      await deps.store.events.markFailed(event.id, hash);
-      throw new ConflictError("createEvent reverted on chain");
-    }
-    const chainEventId = await deps.chain.createdEventId(hash);
+  const spec = registrationOperation(deps.chain, {
+    event,
+    chainOrganisationId: organisation.chainOrganisationId,
+    parentChainId,
+    send: true,
+  });
+  const outcome = await tracked(deps, spec, "createEvent", event.id);
+  const chainEventId = outcome.status === "done" ? outcome.chainEventId : undefined;
+  if (chainEventId !== undefined) {
     deps.logger.info(
-      { event: event.id, chainEventId: chainEventId.toString(), txHash: hash },
+      {
+        event: event.id,
+        chainEventId: chainEventId.toString(),
+        txHash: outcome.status === "done" ? outcome.txHash : null,
+      },
       "event registered",
     );
-    return await deps.store.events.markRegistered(event.id, chainEventId, hash);
-  } catch (error) {
-    if (error instanceof ProblemError) throw error;
-    if (classifyChainError(error) instanceof ChainRpcError) {
-      throw new ChainUnavailableError(
-        "the event was sent to the chain but not confirmed yet; it will settle",
-      );
-    }
-    throw error;
   }
+  const stored = await deps.store.events.get(organisation.id, event.id);
+  if (!stored) throw new NotFoundError("event");
+  return stored;
 }
 
 /** Replaces an event's details; the new metadata hash goes on chain (updateEventMetadata) first. */
@@ -128,24 +106,53 @@ export async function updateEvent(
   }
   const metadataHash = metadataFor(deps.chain, organisation, event.kind, details);
   if (metadataHash !== event.metadataHash) {
-    try {
-      const hash = await deps.chain.updateEventMetadata({
-        eventId: BigInt(event.chainEventId),
-        metadataHash,
-      });
-      const receipt = await deps.chain.waitForReceipt(hash);
-      if (receipt.status !== "success") throw new ConflictError("updateEventMetadata reverted on chain");
-    } catch (error) {
-      if (error instanceof ProblemError) throw error;
-      throw chainProblem(error, "updateEventMetadata");
-    }
+    // The details are stored when the operation settles, with it.
+    const spec = eventUpdateOperation(deps.chain, {
+      event,
+      details: details as Record<string, unknown>,
+      metadataHash,
+    });
+    await tracked(deps, spec, "updateEventMetadata", event.id);
+  } else {
+    await deps.store.events.updateDetails(
+      organisation.id,
+      event.id,
+      details as Record<string, unknown>,
+      metadataHash,
+    );
   }
-  const updated = await deps.store.events.updateDetails(
-    organisation.id,
-    event.id,
-    details as Record<string, unknown>,
-    metadataHash,
-  );
+  const updated = await deps.store.events.get(organisation.id, event.id);
   if (!updated) throw new NotFoundError("event");
   return updated;
+}
+
+/** Runs an event's operation in the request: a refusal or a revert is a 409, an unreachable chain a 503. */
+async function tracked(
+  deps: EventDeps,
+  spec: OperationSpec,
+  action: string,
+  eventId: string,
+): Promise<OperationOutcome> {
+  let outcome: OperationOutcome;
+  try {
+    outcome = await trackOperation(deps, spec);
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    if (!(classifyChainError(error) instanceof ChainRpcError)) throw error;
+    // Nothing of it left (the operation failed unsent): the organiser may try again; otherwise it will settle.
+    const sent = (await deps.store.operations.inFlight([spec.kind])).some((op) => op.subjectId === eventId);
+    throw new ChainUnavailableError(
+      sent
+        ? `the ${action} transaction was sent to the chain but not confirmed yet; it will settle`
+        : `the chain could not be reached for ${action}; try again`,
+    );
+  }
+  if (outcome.status === "failed") {
+    throw outcome.chainError
+      ? new ConflictError(`the registry refused ${action}: ${outcome.chainError}`, {
+          chainError: outcome.chainError,
+        })
+      : new ConflictError(`${action} failed on chain: ${outcome.reason}`);
+  }
+  return outcome;
 }

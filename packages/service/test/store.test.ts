@@ -4,6 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { bootstrap } from "../src/bootstrap";
 import { ValidationError } from "../src/errors";
+import { dropPostgresSchema } from "../src/store/db";
 import { loadMigrations, migrate } from "../src/store/migrate";
 import { createStore, hashApiKey } from "../src/store/store";
 import { DEMO_PROFILE } from "./helpers/harness";
@@ -33,6 +34,70 @@ for (const kind of STORE_KINDS) {
         ]);
       } finally {
         await store.close();
+      }
+    });
+
+    it("carries the hashes of batches, credentials and events over to their chain operations (migration 9)", async () => {
+      const schema = `intyg_test_${process.pid}_${Date.now().toString(36)}`;
+      const store =
+        kind === "pglite"
+          ? await createStore({ migrate: false })
+          : await createStore({ databaseUrl: TEST_DATABASE_URL, schema, migrate: false });
+      try {
+        await migrate(
+          store.db,
+          loadMigrations().filter((m) => m.version < 9),
+        );
+        const [a, b, c] = ["aa", "bb", "cc"].map((x) => `0x${x.repeat(32)}`);
+        const org = (await store.organisations.create({ name: "O", chainOrganisationId: 1, profile: {} })).id;
+        const ids = {
+          event: "00000000-0000-4000-8000-000000000001",
+          sending: "00000000-0000-4000-8000-000000000002",
+          anchored: "00000000-0000-4000-8000-000000000003",
+          single: "00000000-0000-4000-8000-000000000004",
+        };
+        await store.db.query(
+          `INSERT INTO events (id, organisation_id, kind, status, chain_event_id, metadata_hash, details, tx_hash,
+                               created_at, updated_at)
+           VALUES ($1, $2, 'event', 'registered', '4294967297', $3, '{}'::jsonb, $3, now(), now())`,
+          [ids.event, org, a],
+        );
+        const batch = (id: string, status: string, root: string, hashes: string[], block: number | null) =>
+          store.db.query(
+            `INSERT INTO batches (id, organisation_id, event_id, chain_event_id, root, size, valid_until, signature,
+                                  deadline, status, tx_hash, tx_hashes, block_number, attempts, created_at)
+             VALUES ($1, $2, $3, '4294967297', $4, 1, 0, '0x', 0, $5, $6, $7::jsonb, $8, 1, now())`,
+            [id, org, ids.event, root, status, hashes.at(-1), JSON.stringify(hashes), block],
+          );
+        await batch(ids.sending, "sending", a!, [a!, b!], null);
+        await batch(ids.anchored, "anchored", b!, [c!], 7);
+        await store.db.query(
+          `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, tx_hash, tx_hashes,
+                                    revocation_status, revocation_reason, revocation_tx_hash, revocation_tx_hashes,
+                                    created_at)
+           VALUES ($1, $2, $3, 'single', 'anchored', $4, $4, jsonb_build_array($4::text), 'requested', 'other',
+                   $5, jsonb_build_array($5::text), now())`,
+          [ids.single, org, ids.event, c, a],
+        );
+        expect(await migrate(store.db)).to.include(9);
+
+        const sending = (await store.anchoring.getBatch(ids.sending))!;
+        expect(sending).to.deep.include({ status: "sending", txHashes: [a, b], txHash: b, attempts: 1 });
+        const anchored = (await store.anchoring.getBatch(ids.anchored))!;
+        expect(anchored).to.deep.include({ status: "anchored", txHashes: [c], txHash: c, blockNumber: 7 });
+        const single = (await store.credentials.getById(ids.single))!;
+        expect(single).to.deep.include({
+          txHash: c,
+          txHashes: [c],
+          revocationTxHashes: [a],
+          revocationTxHash: a,
+        });
+        expect((await store.events.getById(ids.event))!.txHash).to.equal(a);
+        const [inFlight] = await store.operations.inFlight(["revocation"]);
+        expect(inFlight).to.deep.include({ subjectId: ids.single, txHashes: [a], status: "sending" });
+      } finally {
+        await store.close();
+        if (kind === "postgres") await dropPostgresSchema(TEST_DATABASE_URL, schema);
       }
     });
 

@@ -109,24 +109,21 @@ async function firstSend(node: FaultyNode, client: PublicClient): Promise<Transa
   }, 15_000);
 }
 
-/** The store, whose `method` of `anchoring` runs `after` once it has recorded (the first time only). */
-function hookedStore(store: Store, method: keyof Store["anchoring"], after: () => Promise<void>): Store {
+/** The store, which runs `after` once it has recorded the first replacement of a transaction. */
+function hookedStore(store: Store, after: () => Promise<void>): Store {
   let done = false;
-  const anchoring = new Proxy(store.anchoring, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== method || typeof value !== "function") return value;
-      return async (...args: unknown[]) => {
-        await (value as (...a: unknown[]) => Promise<void>).apply(target, args);
-        if (done) return;
-        done = true;
-        await after();
-      };
+  const operations: Store["operations"] = {
+    ...store.operations,
+    async recordHash(id, hash, how) {
+      await store.operations.recordHash(id, hash, how);
+      if (done || !how.replacement) return;
+      done = true;
+      await after();
     },
-  });
+  };
   return new Proxy(store, {
     get: (target, property, receiver) =>
-      property === "anchoring" ? anchoring : Reflect.get(target, property, receiver),
+      property === "operations" ? operations : Reflect.get(target, property, receiver),
   });
 }
 
@@ -316,7 +313,7 @@ describe("a stuck transaction is replaced", function () {
       const dead = new Promise<void>((resolve) => {
         died = resolve;
       });
-      const dying = hookedStore(n.h.store, "markBatchReplaced", () => {
+      const dying = hookedStore(n.h.store, () => {
         died();
         return new Promise<void>(() => undefined);
       });
@@ -369,7 +366,7 @@ describe("a stuck transaction is replaced", function () {
     await n.queue(10);
     await rpc(rpcUrl, "evm_setAutomine", [false]);
     // Between recording the replacement and sending it, a block is mined with the first send in it.
-    const store = hookedStore(n.h.store, "markBatchReplaced", async () => {
+    const store = hookedStore(n.h.store, async () => {
       await rpc(rpcUrl, "evm_mine");
     });
     const worker = startWorker({ ...n.h, chain: n.chain, store });

@@ -118,13 +118,11 @@ export interface ChainClient {
   /** The organisation's on-chain profile hash, admin and status (0 none, 1 active, 2 suspended). */
   organisation(organisationId: number): Promise<{ profileHash: Hex; admin: Address; status: number }>;
 
-  createEvent(args: {
-    organisationId: number;
-    parentId: bigint;
-    kind: 1 | 2;
-    metadataHash: Hex;
-  }): Promise<Hex>;
-  updateEventMetadata(args: { eventId: bigint; metadataHash: Hex }): Promise<Hex>;
+  createEvent(
+    args: { organisationId: number; parentId: bigint; kind: 1 | 2; metadataHash: Hex },
+    options?: WriteOptions,
+  ): Promise<Hex>;
+  updateEventMetadata(args: { eventId: bigint; metadataHash: Hex }, options?: WriteOptions): Promise<Hex>;
   anchorBatch(
     args: { root: Hex; eventId: bigint; validUntil: bigint; batchSize: number },
     options?: WriteOptions,
@@ -754,10 +752,10 @@ export async function createChainClient(parameters: CreateChainClientParameters)
         return { profileHash: r.profileHash, admin: r.admin, status: Number(r.status) };
       }),
 
-    createEvent: ({ organisationId, parentId, kind, metadataHash }) =>
-      write(keyAccount, keyWallet, "createEvent", [organisationId, parentId, kind, metadataHash]),
-    updateEventMetadata: ({ eventId, metadataHash }) =>
-      write(keyAccount, keyWallet, "updateEventMetadata", [eventId, metadataHash]),
+    createEvent: ({ organisationId, parentId, kind, metadataHash }, options) =>
+      write(keyAccount, keyWallet, "createEvent", [organisationId, parentId, kind, metadataHash], options),
+    updateEventMetadata: ({ eventId, metadataHash }, options) =>
+      write(keyAccount, keyWallet, "updateEventMetadata", [eventId, metadataHash], options),
     anchorBatch: ({ root, eventId, validUntil, batchSize }, options) =>
       write(keyAccount, keyWallet, "anchorBatch", [root, eventId, validUntil, batchSize], options),
     issueSigned: ({ request, signature }, options) => {

@@ -7,6 +7,7 @@ import type {
   EventRecord,
   IdempotencyRecord,
   JobRecord,
+  OperationRecord,
   Organisation,
   VerificationLinkRecord,
 } from "./types";
@@ -38,6 +39,17 @@ export function toOrganisation(row: Row): Organisation {
   };
 }
 
+/** The organisation of a key, read from a row that joined it with the key as `o_*` columns. */
+export function toKeyOrganisation(row: Row): Organisation {
+  return toOrganisation({
+    id: row.organisation_id,
+    name: row.o_name,
+    chain_organisation_id: row.o_chain,
+    profile: row.o_profile,
+    created_at: row.o_created_at,
+  });
+}
+
 export function toApiKey(row: Row): ApiKey {
   return {
     id: str(row.id),
@@ -60,7 +72,7 @@ export function toEvent(row: Row): EventRecord {
     chainEventId: strOrNull(row.chain_event_id),
     metadataHash: str(row.metadata_hash) as Hex,
     details: row.details as Record<string, unknown>,
-    txHash: hexOrNull(row.tx_hash),
+    txHash: hexOrNull(row.op_tx_hash),
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
   };
@@ -85,16 +97,17 @@ export function toCredential(row: Row): CredentialRecord {
     holderToken: strOrNull(row.holder_token),
     issueDeadline: numOrNull(row.issue_deadline),
     issueSignature: hexOrNull(row.issue_signature),
-    txHash: hexOrNull(row.tx_hash),
-    txHashes: hexList(row.tx_hashes),
-    attempts: num(row.attempts),
-    lastError: strOrNull(row.last_error),
+    txHash: hexOrNull(row.io_tx_hash),
+    txHashes: hexList(row.io_hashes),
+    attempts: num(row.io_attempts ?? 0),
+    lastError: strOrNull(row.last_error ?? row.io_error),
     revocationReason: strOrNull(row.revocation_reason),
     revocationStatus: (row.revocation_status as CredentialRecord["revocationStatus"]) ?? null,
     revocationRequestedAt: dateOrNull(row.revocation_requested_at),
     revokedAt: dateOrNull(row.revoked_at),
-    revocationTxHash: hexOrNull(row.revocation_tx_hash),
-    revocationTxHashes: hexList(row.revocation_tx_hashes),
+    revocationTxHash: hexOrNull(row.ro_tx_hash),
+    revocationTxHashes: hexList(row.ro_hashes),
+    revocationError: strOrNull(row.ro_error),
     supersedes: strOrNull(row.supersedes),
     supersededBy: strOrNull(row.superseded_by),
     erasedAt: dateOrNull(row.erased_at),
@@ -134,11 +147,11 @@ export function toBatch(row: Row): BatchRecord {
     signature: str(row.signature) as Hex,
     deadline: num(row.deadline),
     status: row.status as BatchRecord["status"],
-    txHash: hexOrNull(row.tx_hash),
-    txHashes: hexList(row.tx_hashes),
-    blockNumber: numOrNull(row.block_number),
-    attempts: num(row.attempts),
-    lastError: strOrNull(row.last_error),
+    txHash: hexOrNull(row.op_tx_hash),
+    txHashes: hexList(row.op_hashes),
+    blockNumber: numOrNull(row.op_block),
+    attempts: num(row.op_attempts ?? 0),
+    lastError: strOrNull(row.op_error),
     createdAt: date(row.created_at),
     anchoredAt: dateOrNull(row.anchored_at),
   };
@@ -178,5 +191,24 @@ export function toVerificationLink(row: Row): VerificationLinkRecord {
     createdBy: row.created_by as VerificationLinkRecord["createdBy"],
     createdAt: date(row.created_at),
     revokedAt: dateOrNull(row.revoked_at),
+  };
+}
+
+export function toOperation(row: Row): OperationRecord {
+  return {
+    id: str(row.id),
+    kind: row.kind as OperationRecord["kind"],
+    organisationId: str(row.organisation_id),
+    subjectId: str(row.subject_id),
+    status: row.status as OperationRecord["status"],
+    nonce: numOrNull(row.nonce),
+    txHashes: hexList(row.tx_hashes),
+    attempts: num(row.attempts),
+    lastError: strOrNull(row.last_error),
+    minedTxHash: hexOrNull(row.mined_tx_hash),
+    blockNumber: numOrNull(row.block_number),
+    payload: (row.payload as Record<string, unknown> | null) ?? null,
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
   };
 }

@@ -37,6 +37,7 @@ export type EventRecord = {
   chainEventId: string | null;
   metadataHash: Hex;
   details: Record<string, unknown>;
+  /** The registration's transaction: the newest sent while it is in flight, then the one mined (or null). */
   txHash: Hex | null;
   createdAt: Date;
   updatedAt: Date;
@@ -64,18 +65,24 @@ export type CredentialRecord = {
   holderToken: string | null;
   issueDeadline: number | null;
   issueSignature: Hex | null;
+  /** A single credential's transaction: the newest sent while in flight, then the one mined (or null). */
   txHash: Hex | null;
-  /** Every transaction sent with the current nonce (the first send, then its fee-bumped replacements). */
+  /** Every transaction ever signed to anchor it (sends and their fee-bumped replacements), oldest first. */
   txHashes: Hex[];
+  /** Sends of its anchoring (replacements not counted). */
   attempts: number;
+  /** Why it was not anchored (failed or cancelled). */
   lastError: string | null;
   revocationReason: string | null;
   revocationStatus: RevocationStatus | null;
   revocationRequestedAt: Date | null;
   revokedAt: Date | null;
+  /** The revocation's (or supersession's) transaction: the newest sent while in flight, then the one mined. */
   revocationTxHash: Hex | null;
-  /** Every transaction sent with the current nonce (the first send, then its fee-bumped replacements). */
+  /** Every transaction ever signed to revoke it, oldest first. */
   revocationTxHashes: Hex[];
+  /** Why the revocation failed, or the last error of an attempt still in flight. */
+  revocationError: string | null;
   supersedes: string | null;
   supersededBy: string | null;
   erasedAt: Date | null;
@@ -119,9 +126,11 @@ export type BatchRecord = {
   /** Deadline of the signed batch request, unix seconds. */
   deadline: number;
   status: BatchStatus;
+  /** The newest transaction sent while in flight; once settled, the one mined (null when none of ours was). */
   txHash: Hex | null;
-  /** Every transaction sent with the current nonce (the first send, then its fee-bumped replacements). */
+  /** Every transaction ever signed to anchor it (sends and their fee-bumped replacements), oldest first. */
   txHashes: Hex[];
+  /** The block of the mined transaction. */
   blockNumber: number | null;
   attempts: number;
   lastError: string | null;
@@ -165,4 +174,38 @@ export type VerificationLinkRecord = {
   createdBy: "holder" | "organiser";
   createdAt: Date;
   revokedAt: Date | null;
+};
+
+/** What a tracked chain operation does; each kind has one subject row (a batch, a credential or an event). */
+export type OperationKind =
+  | "batch"
+  | "single"
+  | "revocation"
+  | "supersession"
+  | "event-registration"
+  | "event-update";
+
+export type OperationStatus = "sending" | "done" | "failed";
+
+/** One transaction of the service, tracked from before its first send until the chain settles it. */
+export type OperationRecord = {
+  id: string;
+  kind: OperationKind;
+  organisationId: string;
+  subjectId: string;
+  status: OperationStatus;
+  /** The nonce of the newest transaction, when known (a replacement reports it). */
+  nonce: number | null;
+  /** Every hash ever signed for it, oldest first: appended, never replaced. */
+  txHashes: Hex[];
+  /** Sends with a new nonce (replacements are not counted). */
+  attempts: number;
+  lastError: string | null;
+  /** The transaction the chain mined, and its block; null until then (or when none of ours was). */
+  minedTxHash: Hex | null;
+  blockNumber: number | null;
+  /** What settling needs that the subject row does not hold (an event update's new details). */
+  payload: Record<string, unknown> | null;
+  createdAt: Date;
+  updatedAt: Date;
 };

@@ -1,0 +1,224 @@
+// The worker's side of credentials: batches built from pending credentials, single credentials to relay,
+// revocations due. Their transactions are tracked operations (./operations.ts).
+
+import { randomUUID } from "node:crypto";
+import type { Hex } from "viem";
+import type { Clock } from "../../clock";
+import { StoreError } from "../../errors";
+import type { Database } from "../db";
+import { toBatch, toCredential } from "../rows";
+import { BATCH_SELECT, CREDENTIAL_COLUMNS, CREDENTIAL_OPERATIONS, CREDENTIAL_SELECT, json } from "../sql";
+import type { BatchRecord, CredentialRecord } from "../types";
+
+/** A batch built by the worker from pending credentials: its root, the one signature, each member's proof. */
+export type BuiltBatch = {
+  root: Hex;
+  signature: Hex;
+  /** The deadline of the signed request (unix seconds). */
+  deadline: number;
+  members: { id: string; leaf: Hex; proof: Hex[]; document: Record<string, unknown> }[];
+};
+
+export type PendingGroup = {
+  organisationId: string;
+  chainOrganisationId: number;
+  eventId: string;
+  chainEventId: string;
+  validUntil: number;
+  credentials: CredentialRecord[];
+};
+
+export type RevocationWork = {
+  credential: CredentialRecord;
+  /** The batch root for a batch member, null for a single credential. */
+  root: Hex | null;
+  /** The replacement's commitment when the credential is superseded. */
+  replacement: Hex | null;
+};
+
+export interface AnchoringRepository {
+  /**
+   * Takes pending batch credentials of one group (organisation, event, validity) and, in ONE transaction,
+   * lets `build` compute the batch (root, signature, proofs), records the batch as `sending` and attaches
+   * every member to it. Nothing reaches the chain before this commits.
+   */
+  createBatch(
+    maxSize: number,
+    build: (group: PendingGroup) => Promise<BuiltBatch>,
+  ): Promise<{ batch: BatchRecord; group: PendingGroup } | null>;
+  /** How much work the worker still has: batches in flight, credentials to anchor, revocations, jobs. */
+  outstanding(): Promise<number>;
+  batchesInFlight(): Promise<BatchRecord[]>;
+  getBatch(id: string): Promise<BatchRecord | null>;
+  listBatches(organisationId?: string): Promise<BatchRecord[]>;
+  batchMembers(batchId: string): Promise<CredentialRecord[]>;
+  /** Moves the oldest pending single credential to `sending` (its signed request was made at issuance). */
+  claimSingle(): Promise<CredentialRecord | null>;
+  /** Replaces a single credential's expired signed request (and so its proof) before it is relayed again. */
+  updateSingleProof(
+    id: string,
+    document: Record<string, unknown>,
+    signature: Hex,
+    deadline: number,
+  ): Promise<void>;
+  singlesInFlight(limit?: number): Promise<CredentialRecord[]>;
+  /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
+  revocationsDue(limit?: number): Promise<RevocationWork[]>;
+}
+
+export function anchoringRepository(db: Database, clock: Clock): AnchoringRepository {
+  const now = () => clock.now();
+  return {
+    /**
+     * Takes pending batch credentials of one group (organisation, event, validity) and, in ONE transaction,
+     * lets `build` compute the batch (root, signature, proofs), records the batch as `sending` and attaches
+     * every member to it. Nothing reaches the chain before this commits.
+     */
+    async createBatch(
+      maxSize: number,
+      build: (group: PendingGroup) => Promise<BuiltBatch>,
+    ): Promise<{ batch: BatchRecord; group: PendingGroup } | null> {
+      return db.transaction(async (tx) => {
+        const heads = await tx.query(
+          `SELECT c.organisation_id, c.event_id, c.valid_until, e.chain_event_id, o.chain_organisation_id
+             FROM credentials c JOIN events e ON e.id = c.event_id JOIN organisations o ON o.id = c.organisation_id
+            WHERE c.status = 'pending' AND c.mode = 'batch'
+            ORDER BY c.seq LIMIT 1`,
+        );
+        const head = heads[0];
+        if (!head) return null;
+        const rows = await tx.query(
+          `SELECT * FROM credentials
+            WHERE status = 'pending' AND mode = 'batch' AND organisation_id = $1 AND event_id = $2
+              AND valid_until = $3
+            ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED`,
+          [head.organisation_id, head.event_id, head.valid_until, maxSize],
+        );
+        if (rows.length === 0) return null;
+        const group: PendingGroup = {
+          organisationId: String(head.organisation_id),
+          chainOrganisationId: Number(head.chain_organisation_id),
+          eventId: String(head.event_id),
+          chainEventId: String(head.chain_event_id),
+          validUntil: Number(head.valid_until),
+          credentials: rows.map(toCredential),
+        };
+        const built = await build(group);
+        if (built.members.length !== group.credentials.length) {
+          throw new StoreError("a batch must cover every credential taken for it");
+        }
+        const batchRows = await tx.query(
+          `INSERT INTO batches (id, organisation_id, event_id, chain_event_id, root, size, valid_until, signature,
+                                deadline, status, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending', $10) RETURNING *`,
+          [
+            randomUUID(),
+            group.organisationId,
+            group.eventId,
+            group.chainEventId,
+            built.root,
+            built.members.length,
+            group.validUntil,
+            built.signature,
+            built.deadline,
+            now(),
+          ],
+        );
+        const batch = toBatch(batchRows[0]!);
+        for (let i = 0; i < built.members.length; i += 500) {
+          const chunk = built.members.slice(i, i + 500);
+          await tx.query(
+            `UPDATE credentials c
+                SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = u.document
+               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, document jsonb)
+              WHERE c.id = u.id AND c.status = 'pending'`,
+            [json(chunk), batch.id],
+          );
+        }
+        return { batch, group };
+      });
+    },
+    /** How much work the worker still has: batches in flight, credentials to anchor, revocations, jobs. */
+    async outstanding(): Promise<number> {
+      const rows = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM batches WHERE status = 'sending')
+              + (SELECT count(*) FROM credentials WHERE status IN ('pending', 'sending') AND batch_id IS NULL)
+              + (SELECT count(*) FROM credentials WHERE revocation_status = 'requested')
+              + (SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')) AS n`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    async batchesInFlight(): Promise<BatchRecord[]> {
+      return (await db.query(`${BATCH_SELECT} WHERE b.status = 'sending' ORDER BY b.created_at, b.id`)).map(
+        toBatch,
+      );
+    },
+    async getBatch(id: string): Promise<BatchRecord | null> {
+      const rows = await db.query(`${BATCH_SELECT} WHERE b.id = $1`, [id]);
+      return rows[0] ? toBatch(rows[0]) : null;
+    },
+    async listBatches(organisationId?: string): Promise<BatchRecord[]> {
+      return (
+        await db.query(
+          `${BATCH_SELECT} WHERE ($1::uuid IS NULL OR b.organisation_id = $1) ORDER BY b.created_at, b.id`,
+          [organisationId ?? null],
+        )
+      ).map(toBatch);
+    },
+    async batchMembers(batchId: string): Promise<CredentialRecord[]> {
+      return (await db.query(`${CREDENTIAL_SELECT} WHERE c.batch_id = $1 ORDER BY c.seq`, [batchId])).map(
+        toCredential,
+      );
+    },
+
+    /** Moves the oldest pending single credential to `sending` (its signed request was made at issuance). */
+    async claimSingle(): Promise<CredentialRecord | null> {
+      const rows = await db.query(
+        `UPDATE credentials SET status = 'sending'
+          WHERE id = (SELECT id FROM credentials WHERE status = 'pending' AND mode = 'single'
+                       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+            AND status = 'pending'
+          RETURNING *`,
+      );
+      return rows[0] ? toCredential(rows[0]) : null;
+    },
+    /** Replaces a single credential's expired signed request (and so its proof) before it is relayed again. */
+    async updateSingleProof(id: string, document: Record<string, unknown>, signature: Hex, deadline: number) {
+      await db.query(
+        `UPDATE credentials SET document = CASE WHEN erased_at IS NULL THEN $2::jsonb ELSE NULL END,
+                issue_signature = $3, issue_deadline = $4
+          WHERE id = $1 AND status = 'sending'`,
+        [id, json(document), signature, deadline],
+      );
+    },
+    async singlesInFlight(limit = 100): Promise<CredentialRecord[]> {
+      return (
+        await db.query(
+          `${CREDENTIAL_SELECT} WHERE c.status = 'sending' AND c.mode = 'single' ORDER BY c.seq LIMIT $1`,
+          [limit],
+        )
+      ).map(toCredential);
+    },
+
+    /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
+    async revocationsDue(limit = 50): Promise<RevocationWork[]> {
+      const rows = await db.query(
+        `SELECT ${CREDENTIAL_COLUMNS}, b.root AS b_root, r.commitment AS r_commitment, r.status AS r_status
+           FROM credentials c ${CREDENTIAL_OPERATIONS}
+           LEFT JOIN batches b ON b.id = c.batch_id
+           LEFT JOIN credentials r ON r.id = c.superseded_by
+          WHERE c.revocation_status = 'requested' AND c.status = 'anchored'
+            AND (c.superseded_by IS NULL OR r.status IN ('anchored', 'cancelled', 'failed'))
+          ORDER BY c.seq LIMIT $1`,
+        [limit],
+      );
+      // A replacement that will never be anchored cannot be named on chain: the credential is then revoked
+      // plainly, with the reason "superseded".
+      return rows.map((row) => ({
+        credential: toCredential(row),
+        root: (row.b_root as Hex | null) ?? null,
+        replacement: row.superseded_by && row.r_status === "anchored" ? (row.r_commitment as Hex) : null,
+      }));
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// New credentials, written in the transaction that issues them (an issuance, or a bulk job's completion).
+
+import type { Hex } from "viem";
+import type { Queryable } from "../db";
+import { json } from "../sql";
+import { queueDeliveries } from "./deliveries";
+
+export type NewCredential = {
+  id: string;
+  organisationId: string;
+  eventId: string;
+  mode: "batch" | "single";
+  commitment: Hex;
+  holderAddress: Hex | null;
+  validUntil: number;
+  document: Record<string, unknown>;
+  recipient: Record<string, unknown> | null;
+  holderToken: string;
+  /** A single credential's signed issue request (its proof), made at issuance. */
+  issueSignature?: Hex | null;
+  issueDeadline?: number | null;
+  supersedes?: string | null;
+  /** E-mail the credential to its holder once it is anchored, in this language. */
+  deliver?: { lang: "sv" | "en"; domain: string } | null;
+};
+
+/** Inserts `credentials` (pending) in chunks, and queues the deliveries they ask for. */
+export async function insertCredentials(
+  tx: Queryable,
+  credentials: NewCredential[],
+  at: Date,
+  jobId: string | null = null,
+): Promise<void> {
+  const created = at.toISOString();
+  for (let i = 0; i < credentials.length; i += 500) {
+    const chunk = credentials.slice(i, i + 500).map((c) => ({
+      id: c.id,
+      organisation_id: c.organisationId,
+      event_id: c.eventId,
+      mode: c.mode,
+      commitment: c.commitment,
+      holder_address: c.holderAddress,
+      valid_until: c.validUntil,
+      document: c.document,
+      recipient: c.recipient,
+      holder_token: c.holderToken,
+      issue_signature: c.issueSignature ?? null,
+      issue_deadline: c.issueDeadline ?? null,
+      supersedes: c.supersedes ?? null,
+      job_id: jobId,
+      created_at: created,
+    }));
+    await tx.query(
+      `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
+                                valid_until, document, recipient, holder_token, issue_signature, issue_deadline,
+                                supersedes, job_id, created_at)
+       SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
+              document, recipient, holder_token, issue_signature, issue_deadline, supersedes, job_id, created_at
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
+              commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
+              holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid, job_id uuid,
+              created_at timestamptz)`,
+      [json(chunk)],
+    );
+  }
+  const deliveries = credentials
+    .filter((c) => c.deliver)
+    .map((c) => ({ credentialId: c.id, organisationId: c.organisationId, ...c.deliver! }));
+  if (deliveries.length > 0) await queueDeliveries(tx, deliveries, at);
+}

@@ -1,0 +1,37 @@
+import type { Database } from "../db";
+
+export interface RateLimitsRepository {
+  /**
+   * Counts one request of `key` in the window starting at `windowStart` (one atomic statement, shared by every
+   * replica on this database) and returns the window's count so far, this request included.
+   */
+  hit(key: string, windowStart: Date, expiresAt: Date): Promise<number>;
+  /** Deletes windows that ended by `before` (the worker's housekeeping). Returns how many. */
+  expire(before: Date): Promise<number>;
+}
+
+export function rateLimitsRepository(db: Database): RateLimitsRepository {
+  return {
+    /**
+     * Counts one request of `key` in the window starting at `windowStart` (one atomic statement, shared by every
+     * replica on this database) and returns the window's count so far, this request included.
+     */
+    async hit(key: string, windowStart: Date, expiresAt: Date): Promise<number> {
+      const rows = await db.query<{ count: number }>(
+        `INSERT INTO rate_limits AS r (api_key_id, window_start, expires_at, count) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (api_key_id, window_start) DO UPDATE SET count = r.count + 1
+         RETURNING r.count`,
+        [key, windowStart, expiresAt],
+      );
+      return Number(rows[0]!.count);
+    },
+    /** Deletes windows that ended by `before` (the worker's housekeeping). Returns how many. */
+    async expire(before: Date): Promise<number> {
+      const rows = await db.query<{ n: number }>(
+        "WITH gone AS (DELETE FROM rate_limits WHERE expires_at <= $1 RETURNING 1) SELECT count(*)::int AS n FROM gone",
+        [before],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Batches: pending credentials of one group (organisation, event, validity) are built into a Merkle tree, its
+// root signed once and the batch recorded with every member's proof BEFORE anything is sent; then anchored as a
+// tracked operation. A batch left `sending` (a crash, a failed send) is reconciled with the chain first.
+
+import { buildBatch, signBatch, type UnsignedCredential } from "@intyg/credential";
+import type { Hex } from "viem";
+import { unixSeconds } from "../clock";
+import { OperationError } from "../operations/errors";
+import { ANCHORED_ALREADY, organisationOfEvent, recordInspection } from "../operations/records";
+import { type OperationSpec, subjectOf, trackOperation } from "../operations/track";
+import type { BatchRecord } from "../store/types";
+import type { TickSummary, WorkContext } from "./types";
+
+/** The anchoring of `batch`: done when the record in its organisation's namespace says what was sent. */
+export function batchOperation(ctx: WorkContext, batch: BatchRecord): OperationSpec {
+  const { chain } = ctx.deps;
+  const organisationId = organisationOfEvent(batch.chainEventId);
+  const expected = {
+    eventId: BigInt(batch.chainEventId),
+    batchSize: batch.size,
+    validUntil: batch.validUntil,
+  };
+  return {
+    ...subjectOf("batch", batch, { batch: batch.id, root: batch.root }),
+    noun: "the batch's on-chain record",
+    doneAlready: ANCHORED_ALREADY,
+    inspect: async () => recordInspection(await chain.record(organisationId, batch.root), expected),
+    send: (options) =>
+      chain.anchorBatch(
+        {
+          root: batch.root,
+          eventId: expected.eventId,
+          validUntil: BigInt(batch.validUntil),
+          batchSize: batch.size,
+        },
+        options,
+      ),
+  };
+}
+
+async function settleBatch(ctx: WorkContext, batch: BatchRecord, summary: TickSummary): Promise<void> {
+  const outcome = await trackOperation(ctx.deps, batchOperation(ctx, batch));
+  if (outcome.status !== "done") return;
+  summary.batchesAnchored += 1;
+  summary.credentialsAnchored += batch.size;
+  ctx.log.info(
+    { batch: batch.id, root: batch.root, size: batch.size, txHash: outcome.txHash },
+    "batch anchored",
+  );
+}
+
+/** Records the next batch of pending credentials (built and signed in the recording transaction). */
+async function buildNextBatch(ctx: WorkContext): Promise<BatchRecord | null> {
+  const { store, signer, clock } = ctx.deps;
+  const created = await store.anchoring.createBatch(ctx.config.maxBatchSize, async (group) => {
+    const docs = group.credentials.map((c) => c.document as unknown as UnsignedCredential);
+    const batch = buildBatch(docs);
+    if (batch.eventId.toString() !== group.chainEventId)
+      throw new OperationError("inconsistent", "batch event differs from its group");
+    const deadline = unixSeconds(clock) + ctx.config.requestTtlSeconds;
+    const signed = await signBatch(batch, { account: signer, deadline, created: clock.now() });
+    return {
+      root: signed.root,
+      signature: signed.proof.proofValue as Hex,
+      deadline,
+      members: signed.credentials.map((doc, index) => ({
+        id: group.credentials[index]!.id,
+        leaf: doc.anchor.batch!.leaf as Hex,
+        proof: doc.anchor.batch!.proof as Hex[],
+        document: doc as unknown as Record<string, unknown>,
+      })),
+    };
+  });
+  if (created) {
+    const { id, root, size } = created.batch;
+    ctx.log.info({ batch: id, root, size }, "batch recorded");
+  }
+  return created?.batch ?? null;
+}
+
+/** Batches in flight first (reconciled, then sent), then new ones, one group at a time. */
+export async function runBatches(ctx: WorkContext, summary: TickSummary): Promise<void> {
+  for (const batch of await ctx.deps.store.anchoring.batchesInFlight()) {
+    if (ctx.stopping()) return;
+    await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary));
+  }
+  while (!ctx.stopping()) {
+    const batch = await buildNextBatch(ctx);
+    if (!batch) break;
+    if (!(await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary)))) break;
+  }
+}

@@ -1,0 +1,123 @@
+// The worker's loop: passes one after another while there is work, a poll interval apart when idle, backing
+// off after failed passes; `wake` cuts a wait short, and `drain` resolves with the first idle pass after it.
+
+import type { WorkerConfig } from "../config";
+import { errorText, type Logger } from "../logger";
+import { OperationError } from "../operations/errors";
+import { backoff } from "./retry";
+import type { TickSummary } from "./types";
+
+export type LoopParameters = {
+  config: Pick<WorkerConfig, "pollIntervalMs" | "retryBaseMs" | "retryMaxMs">;
+  log: Logger;
+  runOnce(): Promise<TickSummary>;
+  /** How much work is left (-1 when unknown): a drain resolves only at 0. */
+  outstanding(): Promise<number>;
+};
+
+export type Loop = {
+  start(): void;
+  wake(): void;
+  drain(timeoutMs: number): Promise<void>;
+  /** Stops after the pass in progress (resolved when it ends; at once with `abandon`). */
+  stop(abandon: boolean): Promise<void>;
+  readonly stopping: boolean;
+};
+
+const isBusy = (summary: TickSummary | null) =>
+  summary !== null &&
+  summary.batchesAnchored + summary.singlesAnchored + summary.revocations + summary.jobs > 0;
+
+export function createLoop(parameters: LoopParameters): Loop {
+  const { config, log } = parameters;
+  let stopping = false;
+  let woken = false;
+  let wakeUp: (() => void) | null = null;
+  let running: Promise<void> | null = null;
+  let consecutiveFailures = 0;
+  /** Drain waiters: resolved by the first idle pass that started after they asked. */
+  const idleWaiters = new Map<() => void, number>();
+  let passNumber = 0;
+
+  function sleep(ms: number): Promise<void> {
+    if (woken) {
+      woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wakeUp = null;
+        resolve();
+      }, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      };
+    });
+  }
+
+  async function resolveIdleWaiters(summary: TickSummary | null, pass: number): Promise<void> {
+    if (!summary?.leader || summary.errors > 0 || idleWaiters.size === 0) return;
+    if ((await parameters.outstanding().catch(() => -1)) !== 0) return;
+    for (const [resolve, from] of idleWaiters) {
+      if (pass < from) continue;
+      idleWaiters.delete(resolve);
+      resolve();
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (!stopping) {
+      let summary: TickSummary | null = null;
+      const pass = ++passNumber;
+      try {
+        woken = false;
+        summary = await parameters.runOnce();
+        consecutiveFailures = summary.errors > 0 ? consecutiveFailures + 1 : 0;
+      } catch (error) {
+        consecutiveFailures += 1;
+        log.warn({ err: errorText(error) }, "worker pass failed; backing off");
+      }
+      const busy = isBusy(summary);
+      if (!busy) await resolveIdleWaiters(summary, pass);
+      if (stopping) break;
+      if (busy) continue;
+      await sleep(consecutiveFailures > 0 ? backoff(config, consecutiveFailures) : config.pollIntervalMs);
+    }
+  }
+
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
+
+  return {
+    start() {
+      running = run();
+    },
+    wake,
+    drain(timeoutMs) {
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          idleWaiters.delete(done);
+          reject(new OperationError("drain-timeout", "the worker did not drain in time"));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        idleWaiters.set(done, passNumber + 1);
+        wake();
+      });
+    },
+    async stop(abandon) {
+      stopping = true;
+      wakeUp?.();
+      if (running && !abandon) await running;
+    },
+    get stopping() {
+      return stopping;
+    },
+  };
+}

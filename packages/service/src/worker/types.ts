@@ -1,0 +1,77 @@
+import type { ChainClient } from "../chain/client";
+import type { Clock } from "../clock";
+import type { EmailConfig, WorkerConfig } from "../config";
+import type { MailTransport } from "../delivery/email-sender";
+import type { AttendeeInput } from "../issuance";
+import type { Logger } from "../logger";
+import type { Signer } from "../signer";
+import type { Store } from "../store/store";
+
+export type WorkerDeps = {
+  store: Store;
+  signer: Signer;
+  chain: ChainClient;
+  clock: Clock;
+  logger: Logger;
+  /** With `email`, the worker also sends the queued e-mails (on the leader, after anchoring). */
+  config: { worker: WorkerConfig; publicUrl: string; verifyUrl?: string; email?: EmailConfig };
+};
+
+export type TickSummary = {
+  leader: boolean;
+  batchesAnchored: number;
+  credentialsAnchored: number;
+  singlesAnchored: number;
+  revocations: number;
+  jobs: number;
+  /** E-mails sent in this pass. */
+  emails: number;
+  errors: number;
+};
+
+export interface Worker {
+  /** Wakes the loop now (after new work was stored). */
+  wake(): void;
+  /** Runs one pass over all work (the loop calls this; tests may too, with `autoStart: false`). */
+  runOnce(): Promise<TickSummary>;
+  /** Resolves once a pass finds nothing left to do (or `timeoutMs` passes, then rejects). */
+  drain(timeoutMs?: number): Promise<void>;
+  /** Stops the loop and gives up leadership. With `abandon`, it does not wait for a pass in progress. */
+  stop(options?: { abandon?: boolean }): Promise<void>;
+  readonly isLeader: boolean;
+}
+
+export type StartWorkerOptions = {
+  /** Start the loop (default true). */
+  autoStart?: boolean;
+  /** The advisory lock key of the leader. */
+  leaderKey?: number;
+  /** How e-mails leave (default: SMTP when configured, else the outbox). */
+  mailTransport?: MailTransport;
+  /** Send the queued e-mails (default true when the config has `email`). */
+  mail?: boolean;
+};
+
+/** What a bulk job keeps until it runs (personal data: dropped when the job ends). */
+export type BulkJobInput = {
+  eventId: string;
+  validUntil?: string;
+  attendees: AttendeeInput[];
+  /** E-mail each credential to its holder once anchored. */
+  send?: boolean;
+};
+
+/** The kind of work an item is, in logs and for its retry schedule. */
+export type WorkKind = "batch" | "single" | "revocation" | "registration";
+
+/** What every kind of work is given: the worker's dependencies and its per-item retry schedule. */
+export type WorkContext = {
+  deps: WorkerDeps;
+  log: Logger;
+  config: WorkerConfig;
+  stopping(): boolean;
+  /** Runs `fn` for item `id` if it is due; a failure is logged and scheduled for a retry with backoff. */
+  attempt(kind: WorkKind, id: string, summary: TickSummary, fn: () => Promise<void>): Promise<boolean>;
+  /** The organisation of the signing key: the namespace of what this worker anchored without an event id. */
+  ownOrganisation(): Promise<number>;
+};

@@ -35,6 +35,10 @@ import { errorText, type Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
 import type { BatchRecord, CredentialRecord } from "../store/types";
+import { databaseUnavailableReason } from "../store/unavailable";
+import { createLeadership, LEADER_LOCK_KEY, type Leadership } from "./leader";
+
+export { LEADER_LOCK_KEY } from "./leader";
 
 export type WorkerDeps = {
   store: Store;
@@ -68,6 +72,8 @@ export interface Worker {
   /** Stops the loop and gives up leadership. With `abandon`, it does not wait for a pass in progress. */
   stop(options?: { abandon?: boolean }): Promise<void>;
   readonly isLeader: boolean;
+  /** Who leads (this replica's role, the lock's holder): for health reports. */
+  readonly leadership: Leadership;
 }
 
 export type StartWorkerOptions = {
@@ -80,9 +86,6 @@ export type StartWorkerOptions = {
   /** Send the queued e-mails (default true when the config has `email`). */
   mail?: boolean;
 };
-
-/** The advisory lock every anchoring worker of one database competes for. */
-export const LEADER_LOCK_KEY = 0x1ee7_0002;
 
 const ZERO32 = `0x${"0".repeat(64)}` as Hex;
 
@@ -133,7 +136,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
         })
       : null;
 
-  let lock: { release(): Promise<void> } | null = null;
+  const leadership = createLeadership({ db: store.db, log, key: leaderKey });
   let stopping = false;
   let wakeUp: (() => void) | null = null;
   let woken = false;
@@ -158,12 +161,8 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     return ownOrganisationId;
   }
 
-  async function ensureLeader(): Promise<boolean> {
-    if (lock) return true;
-    lock = await store.db.tryLeaderLock(leaderKey);
-    if (lock) log.info({ signer: signer.address }, "became the anchoring leader");
-    return lock !== null;
-  }
+  /** Whether this replica leads now (asked of the database before every unit of work). */
+  const ensureLeader = () => leadership.confirm();
 
   // -- transactions in flight ---------------------------------------------------------------------------------
 
@@ -582,6 +581,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     fn: () => Promise<void>,
   ): Promise<boolean> {
     if (!due(id)) return false;
+    if (!(await ensureLeader())) return false;
     try {
       await fn();
       succeeded(id);
@@ -589,7 +589,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     } catch (error) {
       summary.errors += 1;
       failedTransiently(id);
-      log.warn({ kind, item: id, err: errorText(error) }, "chain call failed; will retry");
+      const database = databaseUnavailableReason(error);
+      if (database) log.warn({ kind, item: id, cause: database }, "the database is unavailable; will retry");
+      else log.warn({ kind, item: id, err: errorText(error) }, "chain call failed; will retry");
       // Keep the last error on the row for operators; never fatal.
       if (kind === "batch") await store.anchoring.markBatchError(id, errorText(error)).catch(() => undefined);
       if (kind === "single")
@@ -638,7 +640,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       await attempt("batch", batch.id, summary, () => settleBatch(batch, summary));
     }
     // New batches, one group at a time.
-    while (!stopping) {
+    while (!stopping && (await ensureLeader())) {
       const batch = await buildNextBatch();
       if (!batch) break;
       if (!(await attempt("batch", batch.id, summary, () => settleBatch(batch, summary)))) break;
@@ -648,7 +650,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       if (stopping) return summary;
       await attempt("single", credential.id, summary, () => settleSingle(credential, summary));
     }
-    for (let i = 0; i < 100 && !stopping; i++) {
+    for (let i = 0; i < 100 && !stopping && (await ensureLeader()); i++) {
       const credential = await store.anchoring.claimSingle();
       if (!credential) break;
       if (!(await attempt("single", credential.id, summary, () => settleSingle(credential, summary)))) break;
@@ -703,7 +705,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
         consecutiveFailures = summary.errors > 0 ? consecutiveFailures + 1 : 0;
       } catch (error) {
         consecutiveFailures += 1;
-        log.warn({ err: errorText(error) }, "worker pass failed; backing off");
+        const database = databaseUnavailableReason(error);
+        if (database) log.warn({ cause: database }, "the database is unavailable; backing off");
+        else log.warn({ err: errorText(error) }, "worker pass failed; backing off");
       }
       const busy =
         summary !== null &&
@@ -755,14 +759,12 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       wakeUp?.();
       if (loop && !stopOptions.abandon) await loop;
       mailer?.close();
-      if (lock) {
-        await lock.release();
-        lock = null;
-      }
+      await leadership.release();
     },
     get isLeader() {
-      return lock !== null;
+      return leadership.state().role === "leader";
     },
+    leadership,
   };
 }
 

@@ -215,7 +215,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
           await client.query("COMMIT");
           return result;
         } catch (error) {
-          const reason = databaseUnavailableReason(error) ?? (lost && databaseUnavailableReason(lost));
+          // The client's own error names the cause; the failed query only says the client is unusable.
+          const reason = (lost && databaseUnavailableReason(lost)) ?? databaseUnavailableReason(error);
           broken = reason !== null || lost !== null;
           if (!broken) await client.query("ROLLBACK").catch(() => undefined);
           const code = (error as { code?: string }).code;

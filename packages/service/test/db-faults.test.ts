@@ -4,7 +4,7 @@ import { expect } from "chai";
 import pg from "pg";
 import { createApp } from "../src/http/app";
 import { createLogger } from "../src/logger";
-import { dropPostgresSchema, openPostgres } from "../src/store/db";
+import { dropPostgresSchema, LeadershipLostError, openPostgres } from "../src/store/db";
 import { createStore } from "../src/store/store";
 import { DatabaseUnavailableError, isDatabaseUnavailable } from "../src/store/unavailable";
 import { createLeadership } from "../src/worker/leader";
@@ -116,6 +116,45 @@ describe("database faults (postgres)", () => {
       await second.release();
       expect(await first.confirm()).to.equal(true);
       expect(await second.current()).to.equal("replica-a");
+    } finally {
+      await first.release();
+      await second.release();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("a fenced write of a replica that lost its lock is refused, even through a fresh connection", async () => {
+    const [a, b] = await Promise.all([
+      openPostgres({ connectionString: TEST_DATABASE_URL, schema }),
+      openPostgres({ connectionString: TEST_DATABASE_URL, schema }),
+    ]);
+    const { logger } = capturingLogger();
+    const first = createLeadership({ db: a, log: logger, replica: "fenced-a" });
+    const second = createLeadership({ db: b, log: logger, replica: "fenced-b" });
+    try {
+      await a.query("CREATE TABLE IF NOT EXISTS fence_probe (n int)");
+      expect(await first.confirm()).to.equal(true);
+      await first.fenced(() => a.transaction((tx) => tx.query("INSERT INTO fence_probe VALUES (1)")));
+      const refused = await first
+        .fenced(async () => {
+          // The lock session ends and another replica leads, while this one still thinks it does.
+          const [session] = await b.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'fenced-a'",
+          );
+          await terminate(session!.pid);
+          expect(await second.confirm()).to.equal(true);
+          await a.transaction((tx) => tx.query("INSERT INTO fence_probe VALUES (2)"));
+        })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(refused).to.be.instanceOf(LeadershipLostError);
+      await first.fenced(() => a.query("INSERT INTO fence_probe VALUES (3)")).catch(() => undefined);
+      expect(await a.query("SELECT n FROM fence_probe ORDER BY n")).to.deep.equal([{ n: 1 }]);
+      // The new leader's fenced writes go through.
+      await second.fenced(() => b.query("INSERT INTO fence_probe VALUES (4)"));
+      expect(await b.query("SELECT n FROM fence_probe ORDER BY n")).to.deep.equal([{ n: 1 }, { n: 4 }]);
     } finally {
       await first.release();
       await second.release();

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -20,6 +21,8 @@ export interface LeaderLock {
   verify(): Promise<boolean>;
   /** Why the lease was lost, once `verify()` has answered false; null while held. */
   readonly lostBecause: string | null;
+  /** The server process id of the lock's session (PostgreSQL): what fenced writes check; null on PGlite. */
+  readonly session: number | null;
   release(): Promise<void>;
 }
 
@@ -36,6 +39,26 @@ export interface Database extends Queryable {
   /** The name (given to `tryLeaderLock`) of whoever holds the lock `key` now, "" when unnamed, null when nobody. */
   leaderOf(key: number): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/** The leader lock a fenced write must find held: its key and its session (pid); null when there is none. */
+export type Fence = () => { key: number; session: number } | null;
+
+/** Refused: a fenced write found that its leader lock is no longer held by the session that took it. */
+export class LeadershipLostError extends Error {
+  override name = "LeadershipLostError";
+}
+
+const fences = new AsyncLocalStorage<Fence>();
+
+/**
+ * Runs `fn` with every transaction it makes on PostgreSQL fenced: just before COMMIT the transaction checks, on
+ * the server, that the leader lock is still held by the session that won it, and rolls back otherwise. A worker
+ * that lost its lock (its session ended, another replica leads) thus cannot record anything, even through a
+ * transaction that reconnected. PGlite has no fence: one process, one leader.
+ */
+export function runFenced<T>(fence: Fence, fn: () => Promise<T>): Promise<T> {
+  return fences.run(fence, fn);
 }
 
 export type PgliteOptions = {
@@ -118,6 +141,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
       let held = true;
       return {
         verify: async () => held,
+        session: null,
         get lostBecause() {
           return held ? null : "released";
         },
@@ -166,7 +190,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     const admin = new Client({ connectionString: options.connectionString });
     await admin.connect();
     try {
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // Two replicas starting together may race here: the loser's "already exists" is success.
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
+        if (error.code !== "23505" && error.code !== "42P06") throw error;
+      });
     } finally {
       await admin.end();
     }
@@ -178,9 +205,26 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   const run = async <R>(q: Pool | PoolClient, sql: string, params?: readonly unknown[]) =>
     (await q.query(sql, params ? [...params] : undefined)).rows as R[];
 
-  return {
+  /** Before COMMIT of a fenced transaction: the leader lock must still be held by its session. */
+  const checkFence = async (client: PoolClient, fence: Fence) => {
+    const lock = fence();
+    const held =
+      lock !== null &&
+      (
+        await run<{ held: boolean }>(
+          client,
+          `SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = $2 AND ${ADVISORY_LOCK_ROW}) AS held`,
+          [lock.key, lock.session],
+        )
+      )[0]?.held === true;
+    if (!held) throw new LeadershipLostError("the leader lock is no longer held: nothing recorded");
+  };
+
+  const database: Database = {
     dialect: "postgres",
     async query(sql, params) {
+      // A fenced caller's single statements are fenced too.
+      if (fences.getStore()) return database.transaction((tx) => tx.query(sql, params));
       try {
         return await run(pool, sql, params);
       } catch (error) {
@@ -211,6 +255,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         try {
           await client.query("BEGIN");
           const result = await fn({ query: (sql, params) => run(client, sql, params) });
+          const fence = fences.getStore();
+          if (fence) await checkFence(client, fence);
           committing = true;
           await client.query("COMMIT");
           return result;
@@ -261,16 +307,19 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       client.on("error", (error) => lose(databaseUnavailableReason(error) ?? "the lock session failed"));
       client.on("end", () => lose("the lock session ended"));
       let locked = false;
+      let session = 0;
       try {
         await client.connect();
         // Scoped to the schema: deployments (and test runs) sharing a database in different schemas each
         // have their own leader.
         const rows = (
-          await client.query("SELECT pg_try_advisory_lock($1::int, hashtext(current_schema())) AS locked", [
-            key,
-          ])
-        ).rows as { locked: boolean }[];
+          await client.query(
+            "SELECT pg_try_advisory_lock($1::int, hashtext(current_schema())) AS locked, pg_backend_pid() AS session",
+            [key],
+          )
+        ).rows as { locked: boolean; session: number }[];
         locked = rows[0]?.locked === true;
+        session = rows[0]?.session ?? 0;
       } catch (error) {
         await client.end().catch(() => undefined);
         throw unavailable(error);
@@ -281,6 +330,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       }
       let released = false;
       return {
+        session,
         get lostBecause() {
           return released ? (lostBecause ?? "released") : lostBecause;
         },
@@ -330,6 +380,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     },
     close: () => pool.end(),
   };
+  return database;
 }
 
 /** Drops a schema and everything in it (tests create one per run). */

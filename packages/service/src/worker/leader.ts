@@ -5,7 +5,7 @@
 
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../logger";
-import type { Database, LeaderLock } from "../store/db";
+import { type Database, type LeaderLock, runFenced } from "../store/db";
 import { databaseUnavailableReason, outageLog } from "../store/unavailable";
 
 /** The advisory lock every anchoring worker of one database competes for. */
@@ -29,9 +29,22 @@ export type LeadershipOptions = {
   replica?: string;
 };
 
+export type ConfirmOptions = {
+  /**
+   * Try to win the lock when not holding it (default true). A worker passes false inside a pass: a replica that
+   * lost the lock mid-pass waits for the next pass, which starts by reconciling what is in flight.
+   */
+  acquire?: boolean;
+};
+
 export interface Leadership {
   /** True only if this replica holds the lock now (checked on the server); never throws. */
-  confirm(): Promise<boolean>;
+  confirm(options?: ConfirmOptions): Promise<boolean>;
+  /**
+   * Runs `fn` with its database writes fenced (PostgreSQL): each transaction commits only while this replica's
+   * lock session still holds the lock, so a replica that lost it records nothing, whatever it was doing.
+   */
+  fenced<T>(fn: () => Promise<T>): Promise<T>;
   /** Gives the lock up (on stop). */
   release(): Promise<void>;
   state(): LeadershipState;
@@ -52,7 +65,7 @@ export function createLeadership(options: LeadershipOptions): Leadership {
   /** One confirm at a time: the lock session runs one query at a time. */
   let pending: Promise<boolean> | null = null;
 
-  async function check(): Promise<boolean> {
+  async function check(acquire: boolean): Promise<boolean> {
     if (lock) {
       if (await lock.verify()) return true;
       log.warn(
@@ -62,8 +75,9 @@ export function createLeadership(options: LeadershipOptions): Leadership {
       await lock.release();
       lock = null;
       since = null;
-      // The lock may be free again at once; trying now costs a query and keeps a single replica leading.
+      return false;
     }
+    if (!acquire) return false;
     try {
       lock = await db.tryLeaderLock(key, { name: replica });
     } catch (error) {
@@ -79,11 +93,26 @@ export function createLeadership(options: LeadershipOptions): Leadership {
   }
 
   return {
-    confirm() {
-      pending ??= check().finally(() => {
+    async confirm(confirmOptions = {}) {
+      const acquire = confirmOptions.acquire !== false;
+      // One check at a time on the lock session; a caller that may acquire waits for a check that may not.
+      while (pending) {
+        const result = await pending;
+        if (result || !acquire) return result;
+      }
+      pending = check(acquire).finally(() => {
         pending = null;
       });
       return pending;
+    },
+    fenced(fn) {
+      if (db.dialect === "pglite") return fn();
+      return runFenced(() => {
+        const held = lock;
+        return held && held.lostBecause === null && held.session !== null
+          ? { key, session: held.session }
+          : null;
+      }, fn);
     },
     async release() {
       await pending?.catch(() => undefined);

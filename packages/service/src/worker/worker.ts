@@ -33,6 +33,7 @@ import { signSingle } from "../format";
 import { type IssuanceContext, prepareCredentials } from "../issuance";
 import { errorText, type Logger } from "../logger";
 import type { Signer } from "../signer";
+import { LeadershipLostError } from "../store/db";
 import type { Store } from "../store/store";
 import type { BatchRecord, CredentialRecord } from "../store/types";
 import { databaseUnavailableReason } from "../store/unavailable";
@@ -161,8 +162,10 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     return ownOrganisationId;
   }
 
-  /** Whether this replica leads now (asked of the database before every unit of work). */
+  /** Whether this replica leads now (asked of the database at the start of a pass). */
   const ensureLeader = () => leadership.confirm();
+  /** Whether it still leads (before every unit of work; a lock lost mid-pass is not taken again in that pass). */
+  const stillLeader = () => leadership.confirm({ acquire: false });
 
   // -- transactions in flight ---------------------------------------------------------------------------------
 
@@ -581,7 +584,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     fn: () => Promise<void>,
   ): Promise<boolean> {
     if (!due(id)) return false;
-    if (!(await ensureLeader())) return false;
+    if (!(await stillLeader())) return false;
     try {
       await fn();
       succeeded(id);
@@ -590,7 +593,10 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       summary.errors += 1;
       failedTransiently(id);
       const database = databaseUnavailableReason(error);
-      if (database) log.warn({ kind, item: id, cause: database }, "the database is unavailable; will retry");
+      if (error instanceof LeadershipLostError)
+        log.warn({ kind, item: id }, "leadership lost mid-work: nothing recorded; the leader takes it over");
+      else if (database)
+        log.warn({ kind, item: id, cause: database }, "the database is unavailable; will retry");
       else log.warn({ kind, item: id, err: errorText(error) }, "chain call failed; will retry");
       // Keep the last error on the row for operators; never fatal.
       if (kind === "batch") await store.anchoring.markBatchError(id, errorText(error)).catch(() => undefined);
@@ -640,7 +646,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       await attempt("batch", batch.id, summary, () => settleBatch(batch, summary));
     }
     // New batches, one group at a time.
-    while (!stopping && (await ensureLeader())) {
+    while (!stopping && (await stillLeader())) {
       const batch = await buildNextBatch();
       if (!batch) break;
       if (!(await attempt("batch", batch.id, summary, () => settleBatch(batch, summary)))) break;
@@ -650,7 +656,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       if (stopping) return summary;
       await attempt("single", credential.id, summary, () => settleSingle(credential, summary));
     }
-    for (let i = 0; i < 100 && !stopping && (await ensureLeader()); i++) {
+    for (let i = 0; i < 100 && !stopping && (await stillLeader()); i++) {
       const credential = await store.anchoring.claimSingle();
       if (!credential) break;
       if (!(await attempt("single", credential.id, summary, () => settleSingle(credential, summary)))) break;
@@ -701,7 +707,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       const pass = ++passNumber;
       try {
         woken = false;
-        summary = await runOnce();
+        summary = await leadership.fenced(runOnce);
         consecutiveFailures = summary.errors > 0 ? consecutiveFailures + 1 : 0;
       } catch (error) {
         consecutiveFailures += 1;
@@ -738,7 +744,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       woken = true;
       wakeUp?.();
     },
-    runOnce,
+    runOnce: () => leadership.fenced(runOnce),
     drain(timeoutMs = 60_000) {
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {

@@ -713,6 +713,8 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
         consecutiveFailures += 1;
         const database = databaseUnavailableReason(error);
         if (database) log.warn({ cause: database }, "the database is unavailable; backing off");
+        else if (error instanceof LeadershipLostError)
+          log.warn("leadership lost mid-pass: nothing recorded; the leader takes it over");
         else log.warn({ err: errorText(error) }, "worker pass failed; backing off");
       }
       const busy =

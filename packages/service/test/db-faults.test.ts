@@ -9,6 +9,7 @@ import { createStore } from "../src/store/store";
 import { DatabaseUnavailableError, isDatabaseUnavailable } from "../src/store/unavailable";
 import { createLeadership } from "../src/worker/leader";
 import { CONFERENCE, createHarness, expectJson, expectProblem } from "./helpers/harness";
+import { runTs } from "./helpers/process";
 import { TEST_DATABASE_URL } from "./helpers/stores";
 import { startTcpProxy } from "./helpers/tcp-proxy";
 
@@ -216,6 +217,17 @@ describe("database faults (postgres)", () => {
       await store.close();
       await h.close();
     }
+  });
+
+  it("the service's process survives a stray database connection error and stops on a programmer error", async () => {
+    const child = runTs("test/fixtures/guard-process.ts", [], {});
+    expect(await child.exited).to.equal(1);
+    const output = child.output();
+    expect(output).to.contain("still running");
+    expect(output).not.to.contain("not reached");
+    expect(output.match(/outside any request; carrying on/g)).to.have.length(2);
+    expect(output).to.match(/"cause":"ECONNRESET"/);
+    expect(output).to.match(/programmer error: stopping/);
   });
 
   it("classifies connection failures, not other database errors, as unavailable", () => {

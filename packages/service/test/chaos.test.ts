@@ -10,7 +10,7 @@ import { expect } from "chai";
 import pg from "pg";
 import { createPublicClient, type Hex, http } from "viem";
 import { bootstrap } from "../src/bootstrap";
-import { createStore } from "../src/store/store";
+import { createStore, type Store } from "../src/store/store";
 import { deployFresh } from "./helpers/chain";
 import { CONFERENCE, DEMO_PROFILE } from "./helpers/harness";
 import { rpc } from "./helpers/onchain";
@@ -71,9 +71,10 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
     const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
     /** When the test made a fault: no lock held before it survives it. */
     const faults: { at: number; kind: string; replica?: string }[] = [];
+    let setup: Store | null = null;
     try {
       // -- the organisation and its key, in the fresh database ---------------------------------------------
-      const setup = await createStore({ databaseUrl: direct.toString() });
+      setup = await createStore({ databaseUrl: direct.toString() });
       const { secret: apiKey, organisation } = await bootstrap(setup, {
         profile: DEMO_PROFILE,
         chainOrganisationId: deployment.organisationId,
@@ -177,13 +178,18 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
       const chaos = (async () => {
         // 1. SIGKILL the leader just after it recorded a batch (between record and send, or mid-send).
         await progress(0.2);
-        const leaderName = (
-          (await (await fetch(`${alive()[0]!.url}/healthz`)).json()) as { worker: { leader: string } }
-        ).worker.leader;
+        let leaderName: string | null = null;
+        for (let i = 0; i < 100 && leaderName === null; i++) {
+          const health = await fetch(`${alive()[0]!.url}/healthz`);
+          leaderName = ((await health.json()) as { worker: { leader: string | null } }).worker.leader;
+          if (leaderName === null) await pause(100);
+        }
         const leader = replicas.find((r) => r.name === leaderName);
         expect(leader, `the leader ${leaderName} is one of the replicas`).not.to.equal(undefined);
         const recorded = leader!.child.output().split("batch recorded").length;
-        while (leader!.child.output().split("batch recorded").length === recorded) await pause(10);
+        const patience = Date.now() + 30_000;
+        while (leader!.child.output().split("batch recorded").length === recorded && Date.now() < patience)
+          await pause(10);
         await pause(Math.floor(Math.random() * 300));
         faults.push({ at: Date.now(), kind: "SIGKILL", replica: leader!.name });
         leader!.killedAt = Date.now();
@@ -270,7 +276,7 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
       // ends its lock session (the kill, the terminated sessions, the outage) — whichever is first. Every batch
       // recorded or marked anchored must fall inside its replica's leadership and outside everyone else's. A
       // line is written just after its commit returns, so it may trail the commit (and the fault) a little.
-      const TRAIL_MS = 100;
+      const TRAIL_MS = 250;
       const intervals: { replica: string; from: number; to: number }[] = [];
       const work: { replica: string; time: number; msg: string }[] = [];
       for (const replica of replicas) {
@@ -385,6 +391,7 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
         if (replica.child.process.exitCode === null) replica.child.process.kill("SIGKILL");
       await Promise.all(replicas.map((r) => r.child.exited));
       await proxy.close();
+      await setup?.close();
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
       await admin.end();
     }

@@ -4,7 +4,10 @@
 // (pg_terminate_backend, as a server restart does to its clients), and the database unreachable for three
 // seconds (a TCP proxy in front of PostgreSQL cut and restored). Everything on 127.0.0.1; a fresh database.
 
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { freePort } from "@intyg/devchain";
 import { intygRegistryAbi } from "@intyg/registry";
 import { expect } from "chai";
 import pg from "pg";
@@ -34,6 +37,49 @@ type LogLine = { time: number; msg: string; replica?: string; [key: string]: unk
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A PostgreSQL cluster of this test's own, which it may restart without disturbing anyone else's tests. */
+type OwnCluster = { url: string; restart(): Promise<void>; drop(): void };
+
+/**
+ * A private cluster (Debian's pg_createcluster, trust auth on 127.0.0.1), where the tools are there and may be
+ * run (as root, as in CI); otherwise null, and the test uses the shared server without restarting it.
+ */
+async function ownCluster(): Promise<OwnCluster | null> {
+  if (process.getuid?.() !== 0 || spawnSync("pg_lsclusters", ["-h"]).status !== 0) return null;
+  const version = execFileSync("pg_lsclusters", ["-h"]).toString().trim().split(/\s+/)[0];
+  if (!version) return null;
+  const name = `intygchaos${process.pid}`;
+  const port = await freePort();
+  const run = (command: string, ...args: string[]) => execFileSync(command, args, { stdio: "ignore" });
+  try {
+    run("pg_createcluster", version, name, "-p", String(port), "--", "--auth=trust");
+    run("pg_ctlcluster", version, name, "start");
+  } catch {
+    spawnSync("pg_dropcluster", ["--stop", version, name]);
+    return null;
+  }
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // Not blocking: the load, the replicas' requests and the proxy go on while the server restarts.
+    restart: async () => {
+      await promisify(execFile)("pg_ctlcluster", [version, name, "restart"]);
+    },
+    drop: () => run("pg_dropcluster", "--stop", version, name),
+  };
+}
+
+/** One statement on a connection of its own (a restart ends any connection kept open). */
+async function adminQuery(url: string, sql: string, params: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    await client.query(sql, params);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 function logLines(output: string): LogLine[] {
   const lines: LogLine[] = [];
   for (const text of output.split("\n")) {
@@ -58,10 +104,10 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
     const started = Date.now();
     const deployment = await deployFresh();
     const database = `intyg_chaos_${process.pid}_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    const direct = new URL(TEST_DATABASE_URL);
+    const cluster = await ownCluster();
+    const server = cluster?.url ?? TEST_DATABASE_URL;
+    await adminQuery(server, `CREATE DATABASE ${database}`);
+    const direct = new URL(server);
     direct.pathname = `/${database}`;
     const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     const proxied = new URL(direct);
@@ -72,6 +118,7 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
     /** When the test made a fault: no lock held before it survives it. */
     const faults: { at: number; kind: string; replica?: string }[] = [];
     let setup: Store | null = null;
+    let restarted = false;
     try {
       // -- the organisation and its key, in the fresh database ---------------------------------------------
       setup = await createStore({ databaseUrl: direct.toString() });
@@ -201,11 +248,18 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
         await progress(0.5);
         for (let round = 0; round < 2; round++) {
           faults.push({ at: Date.now(), kind: "pg_terminate_backend" });
-          await admin.query(
+          await adminQuery(
+            server,
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
             [database],
           );
           await pause(500);
+        }
+        // And, on a cluster of the test's own, a real restart (pg_ctlcluster … restart).
+        if (cluster) {
+          faults.push({ at: Date.now(), kind: "restart" });
+          await cluster.restart();
+          restarted = true;
         }
 
         // 3. The database unreachable for three seconds.
@@ -382,7 +436,7 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
         .flatMap((r) => logLines(r.child.output()))
         .filter((l) => l.msg.startsWith("leadership lost mid-work"));
       console.log(
-        `      ${ids.size} credentials in ${batches.length} batches by ${leaders.size} successive leaders (${intervals.length} terms) in ${(elapsed / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${lost.length} units refused by the fence; ${withoutHash} batches without a recorded hash and block`,
+        `      ${ids.size} credentials in ${batches.length} batches by ${leaders.size} successive leaders (${intervals.length} terms) in ${(elapsed / 1000).toFixed(1)} s (${restarted ? "with" : "without"} a server restart); statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${lost.length} units refused by the fence; ${withoutHash} batches without a recorded hash and block`,
       );
     } finally {
       await rpc(deployment.rpcUrl, "evm_setIntervalMining", [0]).catch(() => undefined);
@@ -392,8 +446,9 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
       await Promise.all(replicas.map((r) => r.child.exited));
       await proxy.close();
       await setup?.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-      await admin.end();
+      if (cluster) cluster.drop();
+      else
+        await adminQuery(server, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
     }
   });
 });

@@ -1,8 +1,9 @@
 // Three service replicas (separate processes, src/main.ts) on one PostgreSQL database and one hardhat node with
 // interval mining, a few thousand credentials through them round-robin, and faults during the load: the
 // anchoring leader killed with SIGKILL just after it recorded a batch, every database session terminated
-// (pg_terminate_backend, as a server restart does to its clients), and the database unreachable for three
-// seconds (a TCP proxy in front of PostgreSQL cut and restored). Everything on 127.0.0.1; a fresh database.
+// (pg_terminate_backend), the server restarted (pg_ctlcluster, on a cluster of the test's own where it may create
+// one), and the database unreachable for three seconds (a TCP proxy in front of PostgreSQL cut and restored).
+// Everything on 127.0.0.1; a fresh database.
 
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";

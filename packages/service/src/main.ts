@@ -9,13 +9,33 @@
 
 import { loadConfig, loadSignerSource } from "./config";
 import { ConfigError, SignerError } from "./errors";
-import { createLogger, errorText, type SerializedError, serializeError } from "./logger";
+import { createLogger, errorText, type Logger, type SerializedError, serializeError } from "./logger";
 import { loadSigner, type RunningService, startService } from "./service";
 import { privateKeySigner } from "./signer";
+import { databaseUnavailableReason } from "./store/unavailable";
+
+/**
+ * Last-resort handlers: a database connection that fails outside any request or pass (a stray socket error) is
+ * an outage to log and ride out; anything else is a programmer error, logged and fatal (the state is unknown).
+ */
+export function guardProcess(logger: Logger, exit: (code: number) => void = process.exit): void {
+  const fault = (kind: string) => (error: unknown) => {
+    const database = databaseUnavailableReason(error);
+    if (database) {
+      logger.warn({ cause: database, kind }, "a database connection failed outside any request; carrying on");
+      return;
+    }
+    logger.fatal({ err: error, kind }, "programmer error: stopping");
+    exit(1);
+  };
+  process.on("uncaughtException", fault("uncaughtException"));
+  process.on("unhandledRejection", fault("unhandledRejection"));
+}
 
 export async function main(env: Record<string, string | undefined> = process.env): Promise<RunningService> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
+  if (require.main === module) guardProcess(logger);
   const signer = await loadSigner(loadSignerSource(env));
   const relayer = env.INTYG_RELAYER_KEY ? privateKeySigner(env.INTYG_RELAYER_KEY) : undefined;
   const service = await startService({ config, signer, ...(relayer ? { relayer } : {}), logger });

@@ -13,7 +13,10 @@ import { ValidationError } from "../errors";
 import { createStore } from "../store/store";
 
 async function run(): Promise<number> {
+  // `pnpm … bootstrap -- --name …` (pnpm 10) hands the script the `--` too: it only separates pnpm's options.
+  const argv = process.argv.slice(2);
   const { values } = parseArgs({
+    args: argv[0] === "--" ? argv.slice(1) : argv,
     options: {
       name: { type: "string" },
       "legal-name": { type: "string" },

@@ -5,6 +5,7 @@ import type { Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
 import type { ApiKey, Organisation } from "../store/types";
+import type { Leadership } from "../worker/leader";
 import type { HolderPage, VerifyPage } from "./routes/verify-page";
 
 /**
@@ -32,7 +33,7 @@ export type AppDeps = {
   logger: Logger;
   config: ServiceConfig;
   /** Woken after new work is stored (the anchoring worker), when running in the same process. */
-  worker?: { wake(): void };
+  worker?: { wake(): void; leadership?: Pick<Leadership, "state" | "current"> };
   /** VC-API `/credentials/verify` and `/presentations/verify`; 501 when absent. */
   verifier?: CredentialVerifier;
   /**

@@ -11,6 +11,7 @@ import {
   type ValidationIssue,
 } from "../errors";
 import type { Logger } from "../logger";
+import { databaseUnavailableReason, outageLog } from "../store/unavailable";
 
 /** Problem type URIs: `https://intyg.se/problems/<type>`. */
 export const PROBLEM_BASE = "https://intyg.se/problems/";
@@ -101,6 +102,10 @@ const HTTP_TYPES: Partial<Record<number, ProblemType>> = {
 
 /** Turns every error into problem+json; unexpected ones become a 500 whose detail reveals nothing. */
 export function errorHandler(logger: Logger): ErrorHandler {
+  const databaseDown = outageLog(
+    (fields, message) => logger.warn(fields, message),
+    "the database is unavailable",
+  );
   return (error, c) => {
     if (error instanceof ProblemError) {
       const headers: Record<string, string> = {};
@@ -113,6 +118,18 @@ export function errorHandler(logger: Logger): ErrorHandler {
       const type = HTTP_TYPES[error.status] ?? (error.status >= 500 ? "internal" : "bad-request");
       const detail = error.status >= 500 ? PROBLEM_TITLES.internal : error.message || PROBLEM_TITLES[type];
       return problemResponse(c, new ProblemError(error.status, type, detail));
+    }
+    // An outage, not a bug: 503 with Retry-After, logged once per outage.
+    const database = databaseUnavailableReason(error);
+    if (database) {
+      databaseDown(database);
+      return problemResponse(
+        c,
+        new ProblemError(503, "unavailable", "The database is unavailable; try again shortly", {
+          retryAfter: 5,
+        }),
+        { "retry-after": "5" },
+      );
     }
     logger.error({ err: error, requestId: c.get("requestId"), route: c.req.routePath }, "unhandled error");
     return problemResponse(c, new ProblemError(500, "internal", "An unexpected error occurred"));

@@ -84,7 +84,7 @@ export async function runBatches(ctx: WorkContext, summary: TickSummary): Promis
     if (ctx.stopping()) return;
     await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary));
   }
-  while (!ctx.stopping()) {
+  while (!ctx.stopping() && (await ctx.stillLeader())) {
     const batch = await buildNextBatch(ctx);
     if (!batch) break;
     if (!(await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary)))) break;

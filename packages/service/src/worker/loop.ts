@@ -4,6 +4,8 @@
 import type { WorkerConfig } from "../config";
 import { errorText, type Logger } from "../logger";
 import { OperationError } from "../operations/errors";
+import { LeadershipLostError } from "../store/db";
+import { databaseUnavailableReason } from "../store/unavailable";
 import { backoff } from "./retry";
 import type { TickSummary } from "./types";
 
@@ -77,7 +79,11 @@ export function createLoop(parameters: LoopParameters): Loop {
         consecutiveFailures = summary.errors > 0 ? consecutiveFailures + 1 : 0;
       } catch (error) {
         consecutiveFailures += 1;
-        log.warn({ err: errorText(error) }, "worker pass failed; backing off");
+        const database = databaseUnavailableReason(error);
+        if (database) log.warn({ cause: database }, "the database is unavailable; backing off");
+        else if (error instanceof LeadershipLostError)
+          log.warn("leadership lost mid-pass: nothing recorded; the leader takes it over");
+        else log.warn({ err: errorText(error) }, "worker pass failed; backing off");
       }
       const busy = isBusy(summary);
       if (!busy) await resolveIdleWaiters(summary, pass);

@@ -82,7 +82,7 @@ export async function runSingles(ctx: WorkContext, summary: TickSummary): Promis
     if (ctx.stopping()) return;
     await ctx.attempt("single", credential.id, summary, () => settleSingle(ctx, credential, summary));
   }
-  for (let i = 0; i < 100 && !ctx.stopping(); i++) {
+  for (let i = 0; i < 100 && !ctx.stopping() && (await ctx.stillLeader()); i++) {
     const credential = await anchoring.claimSingle();
     if (!credential) break;
     if (!(await ctx.attempt("single", credential.id, summary, () => settleSingle(ctx, credential, summary))))

@@ -6,6 +6,7 @@ import type { AttendeeInput } from "../issuance";
 import type { Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
+import type { Leadership } from "./leader";
 
 export type WorkerDeps = {
   store: Store;
@@ -39,6 +40,8 @@ export interface Worker {
   /** Stops the loop and gives up leadership. With `abandon`, it does not wait for a pass in progress. */
   stop(options?: { abandon?: boolean }): Promise<void>;
   readonly isLeader: boolean;
+  /** Who leads (this replica's role, the lock's holder): for health reports. */
+  readonly leadership: Leadership;
 }
 
 export type StartWorkerOptions = {
@@ -70,6 +73,8 @@ export type WorkContext = {
   log: Logger;
   config: WorkerConfig;
   stopping(): boolean;
+  /** Whether this replica still leads (before every unit of work; a lock lost mid-pass is not retaken). */
+  stillLeader(): Promise<boolean>;
   /** Runs `fn` for item `id` if it is due; a failure is logged and scheduled for a retry with backoff. */
   attempt(kind: WorkKind, id: string, summary: TickSummary, fn: () => Promise<void>): Promise<boolean>;
   /** The organisation of the signing key: the namespace of what this worker anchored without an event id. */

@@ -7,8 +7,11 @@
 
 import { createMailer, type Mailer } from "../delivery/email-sender";
 import { errorText } from "../logger";
+import { LeadershipLostError } from "../store/db";
+import { databaseUnavailableReason } from "../store/unavailable";
 import { runBatches } from "./batches";
 import { runJobs } from "./jobs";
+import { createLeadership, LEADER_LOCK_KEY } from "./leader";
 import { createLoop } from "./loop";
 import { runRegistrations } from "./registrations";
 import { retrySchedule } from "./retry";
@@ -16,10 +19,8 @@ import { runRevocations } from "./revocations";
 import { runSingles } from "./singles";
 import type { StartWorkerOptions, TickSummary, WorkContext, Worker, WorkerDeps } from "./types";
 
+export { LEADER_LOCK_KEY } from "./leader";
 export type { BulkJobInput, StartWorkerOptions, TickSummary, Worker, WorkerDeps } from "./types";
-
-/** The advisory lock every anchoring worker of one database competes for. */
-export const LEADER_LOCK_KEY = 0x1ee7_0002;
 
 /** The kinds of work of one pass, in order: what settles earlier transactions first. */
 const KINDS = [runRegistrations, runJobs, runBatches, runSingles, runRevocations];
@@ -51,16 +52,27 @@ function mailerOf(deps: WorkerDeps, options: StartWorkerOptions): Mailer | null 
 }
 
 export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}): Worker {
-  const { store, signer, chain, clock } = deps;
+  const { store, chain, clock } = deps;
   const config = deps.config.worker;
   const log = deps.logger.child({ component: "worker" });
   const leaderKey = options.leaderKey ?? LEADER_LOCK_KEY;
   const mailer = mailerOf(deps, options);
 
-  let lock: { release(): Promise<void> } | null = null;
+  const leadership = createLeadership({ db: store.db, log, key: leaderKey });
   let lastExpiry = 0;
   const retry = retrySchedule(config);
-  const loop = createLoop({ config, log, runOnce, outstanding: () => store.anchoring.outstanding() });
+  // Every database write of a pass commits only while this replica's lock session still holds the lock.
+  const fencedPass = () => leadership.fenced(runOnce);
+  const loop = createLoop({
+    config,
+    log,
+    runOnce: fencedPass,
+    outstanding: () => store.anchoring.outstanding(),
+  });
+  /** Whether this replica leads now (asked of the database at the start of a pass). */
+  const ensureLeader = () => leadership.confirm();
+  /** Whether it still leads (before every unit of work; a lock lost mid-pass is not taken again in that pass). */
+  const stillLeader = () => leadership.confirm({ acquire: false });
 
   let ownOrganisationId: number | null = null;
   const ctx: WorkContext = {
@@ -68,6 +80,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     log,
     config,
     stopping: () => loop.stopping,
+    stillLeader,
     /** The organisation of the signing key (read once): the namespace of what this worker anchored. */
     async ownOrganisation() {
       ownOrganisationId ??= (await chain.signingKey(chain.keyAddress)).organisationId;
@@ -75,6 +88,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     },
     async attempt(kind, id, summary, fn) {
       if (!retry.due(id)) return false;
+      if (!(await stillLeader())) return false;
       try {
         await fn();
         retry.succeeded(id);
@@ -83,18 +97,19 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
         // A registration left behind by its request does not hold up a drain, as before it was tracked.
         if (kind !== "registration") summary.errors += 1;
         retry.failed(id);
-        log.warn({ kind, item: id, err: errorText(error) }, "chain call failed; will retry");
+        const database = databaseUnavailableReason(error);
+        if (error instanceof LeadershipLostError)
+          log.warn(
+            { kind, item: id },
+            "leadership lost mid-work: nothing recorded; the leader takes it over",
+          );
+        else if (database)
+          log.warn({ kind, item: id, cause: database }, "the database is unavailable; will retry");
+        else log.warn({ kind, item: id, err: errorText(error) }, "chain call failed; will retry");
         return false;
       }
     },
   };
-
-  async function ensureLeader(): Promise<boolean> {
-    if (lock) return true;
-    lock = await store.db.tryLeaderLock(leaderKey);
-    if (lock) log.info({ signer: signer.address }, "became the anchoring leader");
-    return lock !== null;
-  }
 
   /** Forgets expired idempotency keys and ended rate-limit windows, once a minute. */
   async function housekeeping(): Promise<void> {
@@ -135,18 +150,16 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
 
   return {
     wake: loop.wake,
-    runOnce,
+    runOnce: fencedPass,
     drain: (timeoutMs = 60_000) => loop.drain(timeoutMs),
     async stop(stopOptions = {}) {
       await loop.stop(stopOptions.abandon === true);
       mailer?.close();
-      if (lock) {
-        await lock.release();
-        lock = null;
-      }
+      await leadership.release();
     },
     get isLeader() {
-      return lock !== null;
+      return leadership.state().role === "leader";
     },
+    leadership,
   };
 }

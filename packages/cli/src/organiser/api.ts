@@ -19,12 +19,15 @@ export type Problem = {
 /** An error answer of the service, as a CLI error with the problem attached. */
 export class ApiError extends CliError {
   override name = "ApiError";
+  override readonly code = "cli.service";
   constructor(
     message: string,
     readonly status: number,
     readonly problem: Problem | null,
   ) {
     super(message, status >= 400 && status < 500 && status !== 429 ? EXIT.usage : EXIT.failure);
+    this.details.status = status;
+    if (typeof problem?.code === "string") this.details.problem = problem.code;
   }
 }
 

@@ -1,6 +1,8 @@
 // The organiser app's only way to the service: same-origin fetch with the session cookie (never a key), the
 // session's CSRF token on every write, and problem+json errors turned into ApiError.
 
+import { IntygError } from "@intyg/credential/error";
+
 export type ValidationIssue = { path: string; message: string };
 
 export type Problem = {
@@ -11,12 +13,17 @@ export type Problem = {
   [extension: string]: unknown;
 };
 
-export class ApiError extends Error {
+/** An error answer of the service; `code` is the problem's stable code (`web.service` when it has none). */
+export class ApiError extends IntygError {
+  override name = "ApiError";
   constructor(
     readonly status: number,
     readonly problem: Problem,
   ) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    super(problem.detail || problem.title || `HTTP ${status}`, {
+      code: typeof problem.code === "string" ? problem.code : "web.service",
+      details: { status },
+    });
   }
 }
 

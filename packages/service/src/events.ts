@@ -4,7 +4,7 @@
 import { InvalidCredentialError } from "@intyg/credential";
 import type { Hex } from "viem";
 import { type ChainClient, ChainRevertError, ChainRpcError, classifyChainError } from "./chain/client";
-import { ChainUnavailableError, ConflictError, NotFoundError, ProblemError } from "./errors";
+import { NotFoundError, ServiceError } from "./errors";
 import { type Anchorage, type EventDetails, eventMetadata } from "./format";
 import { CredentialContentError } from "./issuance";
 import type { Logger } from "./logger";
@@ -40,14 +40,16 @@ export function metadataFor(
   }
 }
 
-function chainProblem(error: unknown, action: string): ProblemError {
+function chainProblem(error: unknown, action: string): ServiceError {
   const classified = classifyChainError(error);
   if (classified instanceof ChainRevertError) {
-    return new ConflictError(`the registry refused ${action}: ${classified.errorName}`, {
-      chainError: classified.errorName,
-    });
+    return new ServiceError(
+      "chain.refused",
+      { action, error: classified.errorName },
+      { extensions: { chainError: classified.errorName }, cause: error },
+    );
   }
-  return new ChainUnavailableError(`the chain could not be reached for ${action}; try again`);
+  return new ServiceError("chain.unreachable-for", { action }, { cause: error });
 }
 
 /**
@@ -63,10 +65,10 @@ export async function createEvent(
   let parentChainId = 0n;
   if (input.parentId) {
     const parent = await deps.store.events.get(organisation.id, input.parentId);
-    if (!parent) throw new NotFoundError("parent event");
-    if (parent.kind !== "event") throw new ConflictError("only an event (not a course) can have parts");
+    if (!parent) throw new NotFoundError("parent-event");
+    if (parent.kind !== "event") throw new ServiceError("event.parent-not-event");
     if (parent.status !== "registered" || !parent.chainEventId) {
-      throw new ConflictError("the parent event is not registered on chain yet");
+      throw new ServiceError("event.parent-not-registered");
     }
     parentChainId = BigInt(parent.chainEventId);
   }
@@ -97,7 +99,7 @@ export async function createEvent(
     const receipt = await deps.chain.waitForReceipt(hash);
     if (receipt.status !== "success") {
       await deps.store.events.markFailed(event.id, hash);
-      throw new ConflictError("createEvent reverted on chain");
+      throw new ServiceError("event.create-reverted");
     }
     const chainEventId = await deps.chain.createdEventId(hash);
     deps.logger.info(
@@ -106,11 +108,9 @@ export async function createEvent(
     );
     return await deps.store.events.markRegistered(event.id, chainEventId, hash);
   } catch (error) {
-    if (error instanceof ProblemError) throw error;
+    if (error instanceof ServiceError) throw error;
     if (classifyChainError(error) instanceof ChainRpcError) {
-      throw new ChainUnavailableError(
-        "the event was sent to the chain but not confirmed yet; it will settle",
-      );
+      throw new ServiceError("event.not-confirmed", {}, { cause: error });
     }
     throw error;
   }
@@ -124,7 +124,7 @@ export async function updateEvent(
   details: EventDetails,
 ): Promise<EventRecord> {
   if (event.status !== "registered" || !event.chainEventId) {
-    throw new ConflictError(`the event is not registered on chain (status ${event.status})`);
+    throw new ServiceError("event.not-registered", { status: event.status });
   }
   const metadataHash = metadataFor(deps.chain, organisation, event.kind, details);
   if (metadataHash !== event.metadataHash) {
@@ -134,9 +134,9 @@ export async function updateEvent(
         metadataHash,
       });
       const receipt = await deps.chain.waitForReceipt(hash);
-      if (receipt.status !== "success") throw new ConflictError("updateEventMetadata reverted on chain");
+      if (receipt.status !== "success") throw new ServiceError("event.update-reverted");
     } catch (error) {
-      if (error instanceof ProblemError) throw error;
+      if (error instanceof ServiceError) throw error;
       throw chainProblem(error, "updateEventMetadata");
     }
   }

@@ -6,7 +6,7 @@ import { canonicalJson, InvalidCredentialError, type SubjectParams } from "@inty
 import type { Address, Hex } from "viem";
 import { getAddress } from "viem";
 import { type Clock, unixSeconds } from "./clock";
-import { ConflictError, ProblemError, type ValidationIssue } from "./errors";
+import { ServiceError, ValidationError, type ValidationIssue } from "./errors";
 import { type Anchorage, buildCredential, type EventDetails, holderDid, signSingle } from "./format";
 import { randomBase64url } from "./random";
 import type { Signer } from "./signer";
@@ -50,10 +50,10 @@ export type IssuedItem = {
 };
 
 /** A credential content problem (the package's schema refused it): 422 with every issue. */
-export class CredentialContentError extends ProblemError {
+export class CredentialContentError extends ValidationError {
   override name = "CredentialContentError";
-  constructor(readonly errors: ValidationIssue[]) {
-    super(422, "validation", "The credential content is not valid", { errors });
+  constructor(errors: ValidationIssue[]) {
+    super("credential.content-invalid", errors);
   }
 }
 
@@ -75,7 +75,7 @@ export function requestHash(value: unknown): string {
 /** Checks that credentials can be issued for an event now (registered on chain). */
 export function assertIssuable(event: EventRecord): bigint {
   if (event.status !== "registered" || !event.chainEventId) {
-    throw new ConflictError(`the event is not registered on chain (status ${event.status})`);
+    throw new ServiceError("event.not-registered", { status: event.status });
   }
   return BigInt(event.chainEventId);
 }

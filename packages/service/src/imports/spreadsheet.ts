@@ -4,7 +4,7 @@
 
 import { type CsvRecord, csvSheet, MAX_ROWS, type SheetTable } from "@intyg/credential";
 import ExcelJS from "exceljs";
-import { UnprocessableError } from "../errors";
+import { ServiceError } from "../errors";
 
 export type SpreadsheetFormat = "csv" | "xlsx";
 
@@ -52,16 +52,12 @@ export async function readWorkbook(bytes: Uint8Array): Promise<SheetTable> {
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as never);
   } catch {
-    throw new UnprocessableError(
-      "The file is not a readable Excel workbook (.xlsx): save it again as .xlsx or as CSV UTF-8",
-    );
+    throw new ServiceError("import.not-xlsx");
   }
   const sheet = workbook.worksheets.find((ws) => ws.actualRowCount > 0);
   if (!sheet) return { header: null, rows: [] };
   if (sheet.actualRowCount > MAX_ROWS + 1) {
-    throw new UnprocessableError(
-      `The worksheet has ${sheet.actualRowCount} rows; at most ${MAX_ROWS} attendees fit in one import — split the file`,
-    );
+    throw new ServiceError("import.sheet-too-many", { rows: sheet.actualRowCount, max: MAX_ROWS });
   }
   const records: CsvRecord[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, line) => {

@@ -6,7 +6,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type ServedVerifyPage, servedOrganiserPage } from "@intyg/web";
 import type { Context } from "hono";
-import { NotImplementedError, ProblemError, UnauthorizedError } from "../../errors";
+import { ProblemError, ServiceError } from "../../errors";
 import type { AppDeps, AppEnv } from "../context";
 import { createRateLimiter } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
@@ -74,7 +74,7 @@ export function organiserRoutes(deps: AppDeps) {
     try {
       served ??= servedOrganiserPage();
     } catch {
-      throw new NotImplementedError("The organiser app is not built: run `pnpm --filter @intyg/web build`");
+      throw new ServiceError("not-implemented.organiser-app");
     }
     return served;
   };
@@ -111,7 +111,7 @@ export function organiserRoutes(deps: AppDeps) {
     async (c) => {
       const id = sessionCookie(c);
       const session = id ? await findSession(store, id) : null;
-      if (!session) throw new UnauthorizedError("Not signed in");
+      if (!session) throw new ServiceError("session.not-signed-in");
       c.header("cache-control", "no-store");
       return c.json(sessionResource(session), 200);
     },
@@ -140,7 +140,7 @@ export function organiserRoutes(deps: AppDeps) {
         });
       }
       const found = await store.apiKeys.find(c.req.valid("json").apiKey.trim());
-      if (!found || found.apiKey.revokedAt) throw new UnauthorizedError("Unknown or revoked API key");
+      if (!found || found.apiKey.revokedAt) throw new ServiceError("session.unknown-or-revoked-key");
       const opened = await openSession(store, found, SESSION_TTL_MS);
       setSessionCookie(c, opened.id, opened.expiresAt, config.publicUrl);
       c.header("cache-control", "no-store");

@@ -71,14 +71,14 @@ const where = (p: ErrorTextParams) =>
   ({ json: "request body", query: "query", param: "param", header: "header", form: "form" })[
     String(p.target)
   ] ?? String(p.target);
-const whereSv = (p: ErrorTextParams) =>
+const invalidSv = (p: ErrorTextParams) =>
   ({
-    json: "Begärans innehåll",
-    query: "Frågesträngen",
-    param: "Sökvägen",
-    header: "En rubrik",
-    form: "Formuläret",
-  })[String(p.target)] ?? "Begäran";
+    json: "Begärans innehåll är inte giltigt.",
+    query: "Frågesträngen är inte giltig.",
+    param: "Sökvägen är inte giltig.",
+    header: "En rubrik i begäran är inte giltig.",
+    form: "Formuläret är inte giltigt.",
+  })[String(p.target)] ?? "Begäran är inte giltig.";
 
 const en = {
   // Problems raised with a free English detail (older call sites); Swedish says what kind of problem it is.
@@ -247,7 +247,7 @@ const sv: Record<ServiceErrorCode, Template> = {
   "problem.chain-unavailable": () => svDetail["chain-unavailable"],
   "problem.unavailable": () => svDetail.unavailable,
   "problem.internal": () => svDetail.internal,
-  "request.invalid": (p) => `${whereSv(p)} är inte giltig.`,
+  "request.invalid": invalidSv,
   "request.malformed": () => "Begäran kunde inte läsas (till exempel JSON som inte går att tolka).",
   "request.hostile-text": () => "Begäran innehåller tecken som inte är tillåtna.",
   "request.hostile-text-body": () => "Begärans innehåll har tecken som inte är tillåtna.",
@@ -354,3 +354,6 @@ const tables: Record<Lang, Record<ServiceErrorCode, Template>> = { en, sv };
 export function errorText(lang: Lang, code: ServiceErrorCode, params: ErrorTextParams = {}): string {
   return tables[lang][code](params);
 }
+
+/** Every error code, for checks that go over them all. */
+export const SERVICE_ERROR_CODES = Object.keys(en) as ServiceErrorCode[];

@@ -210,7 +210,7 @@ const zodSv = locales.sv();
 function swedishZodMessage(issue: ZodError["issues"][number]): string | undefined {
   const text = zodSv.localeError(issue as never);
   const message = typeof text === "string" ? text : text?.message;
-  return message?.replace(/, fick undefined$/, "");
+  return message?.replace(/, fick undefined$/, "").replace(/\binput\b/g, "inmatning");
 }
 
 /** Zod issues as JSON pointers and messages (never the offending values: they may be personal data). */

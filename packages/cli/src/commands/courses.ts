@@ -5,7 +5,8 @@ import { isEscoSkillUri } from "@intyg/credential";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
-import { collect, connect, type Lang, langOption, parseNumber, printJson, tr } from "../organiser/common";
+import { collect, connect, type Lang, langOption, parseNumber, printJson } from "../organiser/common";
+import { t } from "../texts";
 import { describeEvent } from "./events";
 
 type CourseFlags = {
@@ -84,13 +85,10 @@ export const coursesCommand: CommandModule = {
           ...(flags.skill.length ? { skills: flags.skill.map(parseSkill) } : {}),
           ...(flags.assessment ? { assessment: flags.assessment } : {}),
         };
-        const client = await connect(io);
+        const client = await connect(io, lang);
         const course = await client.createEvent({ kind: "course", details });
         if (flags.json) printJson(io, course);
-        else
-          io.stdout(
-            `${tr(lang, "Kursen skapades och registrerades i kedjan.", "The course was created and registered on chain.")}\n${describeEvent(lang, course)}\n`,
-          );
+        else io.stdout(`${t(lang, "courses.the-course-was-created")}\n${describeEvent(lang, course)}\n`);
         context.setExitCode(EXIT.ok);
       });
   },

@@ -6,8 +6,9 @@ import type { CommandContext, CommandModule } from "../command";
 import { findDevConfig } from "../config";
 import { CliError, EXIT } from "../errors";
 import { checkServiceUrl, ServiceClient } from "../organiser/api";
-import { type Lang, langOption, tr } from "../organiser/common";
+import { type Lang, langOption } from "../organiser/common";
 import { storeCredentials } from "../organiser/session";
+import { t } from "../texts";
 
 type LoginFlags = { url?: string; apiKey?: string; lang: Lang };
 
@@ -43,28 +44,27 @@ export const loginCommand: CommandModule = {
         let apiKey = flags.apiKey ?? io.env.INTYG_API_KEY;
         if (!apiKey) {
           if (!io.promptSecret) throw new CliError("--api-key: no API key given (or set INTYG_API_KEY)");
-          apiKey = await io.promptSecret(tr(lang, `API-nyckel för ${url}: `, `API key for ${url}: `));
+          apiKey = await io.promptSecret(t(lang, "login.api-key-for", { url }));
         }
-        if (!apiKey) throw new CliError(tr(lang, "Ingen API-nyckel angavs", "No API key was given"));
-        const organisation = await new ServiceClient({ url, apiKey }).organisation().catch((error) => {
-          if ((error as { status?: number }).status === 401) {
-            throw new CliError(
-              tr(
-                lang,
-                `Tjänsten på ${url} godtog inte API-nyckeln`,
-                `The service at ${url} refused the API key`,
-              ),
-            );
-          }
-          throw error;
-        });
+        if (!apiKey) throw new CliError(t(lang, "login.no-api-key-was"));
+        const organisation = await new ServiceClient({ url, apiKey }, { lang })
+          .organisation()
+          .catch((error) => {
+            if ((error as { status?: number }).status === 401) {
+              throw new CliError(t(lang, "login.the-service-at-refused", { url }));
+            }
+            throw error;
+          });
         const file = await storeCredentials(io, { url, apiKey });
         io.stdout(
-          tr(
-            lang,
-            `Inloggad på ${url} som ${organisation.name} (organisation ${organisation.chainOrganisationId} i registret ${organisation.registry}, kedja ${organisation.chainId}).\nNyckeln sparades i ${file}.\n`,
-            `Logged in to ${url} as ${organisation.name} (organisation ${organisation.chainOrganisationId} in registry ${organisation.registry}, chain ${organisation.chainId}).\nThe key was stored in ${file}.\n`,
-          ),
+          t(lang, "login.logged-in-to-as", {
+            url,
+            name: organisation.name,
+            chainOrganisationId: organisation.chainOrganisationId,
+            registry: organisation.registry,
+            chainId: organisation.chainId,
+            file,
+          }),
         );
         context.setExitCode(EXIT.ok);
       });

@@ -5,16 +5,8 @@
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
-import {
-  checkId,
-  collect,
-  confirm,
-  connect,
-  type Lang,
-  langOption,
-  printJson,
-  tr,
-} from "../organiser/common";
+import { checkId, collect, confirm, connect, type Lang, langOption, printJson } from "../organiser/common";
+import { t } from "../texts";
 
 /** The claims `--set` may correct (the attendee's own claims of the credential). */
 const CLAIMS = ["name", "email", "birthDate", "organisation", "role", "team", "partsAttended"] as const;
@@ -91,23 +83,14 @@ export const reissueCommand: CommandModule = {
           subject[key] = null;
         }
         if (Object.keys(subject).length === 0) throw new CliError("Give at least one --set or --unset");
-        const client = await connect(io);
+        const client = await connect(io, lang);
         const credentialId = checkId("credentialId", id);
         const preview = await client.reissue(credentialId, { subject, preview: true });
         // With --json, stdout is the new credential alone; the comparison goes to standard error.
         (flags.json ? io.stderr : io.stdout)(
-          `${tr(lang, "Nu", "Now")}:\n${show(preview.current)}${tr(lang, "Efter rättelsen", "After the correction")}:\n${show(preview.result)}`,
+          `${t(lang, "reissue.now")}:\n${show(preview.current)}${t(lang, "reissue.after-the-correction")}:\n${show(preview.result)}`,
         );
-        await confirm(
-          io,
-          lang,
-          tr(
-            lang,
-            "Ett nytt intyg utfärdas och det gamla markeras som ersatt. Det går inte att ångra.",
-            "A new credential is issued and the old one marked superseded. This cannot be undone.",
-          ),
-          flags.yes,
-        );
+        await confirm(io, lang, t(lang, "reissue.a-new-credential-is"), flags.yes);
         const created = await client.reissue(credentialId, {
           subject,
           ...(flags.reason ? { reason: flags.reason } : {}),
@@ -115,11 +98,10 @@ export const reissueCommand: CommandModule = {
         if (flags.json) printJson(io, created);
         else {
           io.stdout(
-            tr(
-              lang,
-              `Nytt intyg: ${created.id}\nIntygslänk: ${created.holderUrl ?? "–"}\n`,
-              `New credential: ${created.id}\nHolder link: ${created.holderUrl ?? "–"}\n`,
-            ),
+            t(lang, "reissue.new-credential-nholder-link", {
+              id: created.id,
+              value: created.holderUrl ?? "–",
+            }),
           );
         }
         context.setExitCode(EXIT.ok);

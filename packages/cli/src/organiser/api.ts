@@ -3,7 +3,9 @@
 // code 2 when the service refused the input (4xx) and 1 when it failed or could not be reached.
 
 import type { CredentialStanding, CredentialState, DeliveryStatus } from "@intyg/credential";
+import type { Lang } from "@intyg/credential/lang";
 import { CliError, EXIT } from "../errors";
+import { t } from "../texts";
 
 export type Session = { url: string; apiKey: string; source: string };
 
@@ -134,23 +136,26 @@ type Page<T> = { items: T[]; nextCursor: string | null };
 
 export type ApiResponse<T> = { status: number; body: T; headers: Headers };
 
-function problemMessage(status: number, problem: Problem | null, fallback: string): string {
-  if (!problem) return `${fallback} (HTTP ${status})`;
+function problemMessage(lang: Lang, request: string, status: number, problem: Problem | null): string {
+  if (!problem) return t(lang, "service.failed", { request, status });
   const head = [problem.title, problem.detail].filter((s) => typeof s === "string" && s !== "");
   const lines = [head.length > 0 ? head.join(": ") : `HTTP ${status}`];
   for (const issue of (problem.errors ?? []).slice(0, 20)) lines.push(`  ${issue.path}: ${issue.message}`);
-  if ((problem.errors?.length ?? 0) > 20) lines.push(`  … ${problem.errors!.length - 20} more`);
-  if (status === 401) lines.push("Log in again with `intyg login --url URL`, or set INTYG_API_KEY.");
+  if ((problem.errors?.length ?? 0) > 20)
+    lines.push(`  ${t(lang, "service.more-issues", { count: problem.errors!.length - 20 })}`);
+  if (status === 401) lines.push(t(lang, "service.log-in-again"));
   return lines.join("\n");
 }
 
 export class ServiceClient {
   readonly url: string;
+  readonly lang: Lang;
   constructor(
     private readonly session: Pick<Session, "url" | "apiKey">,
-    private readonly options: { timeoutMs?: number } = {},
+    private readonly options: { timeoutMs?: number; lang?: Lang } = {},
   ) {
     this.url = session.url.replace(/\/+$/, "");
+    this.lang = options.lang ?? "en";
   }
 
   /** One request; the parsed JSON answer for 2xx, an ApiError otherwise. */
@@ -162,6 +167,8 @@ export class ServiceClient {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.session.apiKey}`,
       accept: "application/json",
+      // The service words its problems (title, detail, issues) in this language.
+      "accept-language": this.lang,
       ...options.headers,
     };
     if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -175,7 +182,9 @@ export class ServiceClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new CliError(`Cannot reach the Intyg service at ${this.url} (${cause})`, EXIT.failure);
+      throw new CliError(t(this.lang, "service.unreachable", { url: this.url, cause }), EXIT.failure, {
+        cause: error,
+      });
     }
     const text = await response.text();
     let body: unknown = null;
@@ -189,7 +198,7 @@ export class ServiceClient {
     if (!response.ok) {
       const problem = body && typeof body === "object" ? (body as Problem) : null;
       throw new ApiError(
-        problemMessage(response.status, problem, `${method} ${path} failed`),
+        problemMessage(this.lang, `${method} ${path}`, response.status, problem),
         response.status,
         problem,
       );

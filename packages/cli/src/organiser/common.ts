@@ -6,12 +6,11 @@ import { isIsoDate } from "@intyg/credential";
 import { Option } from "commander";
 import { CliError } from "../errors";
 import type { CliIo } from "../io";
+import { t } from "../texts";
 import { type CredentialResource, type EventResource, ServiceClient } from "./api";
 import { resolveSession } from "./session";
 
 export type { Lang };
-
-export const tr = (lang: Lang, sv: string, en: string) => (lang === "sv" ? sv : en);
 
 /**
  * The language when --lang is not given: INTYG_LANG, else the system locale (LC_ALL, LC_MESSAGES, LANG):
@@ -30,8 +29,8 @@ export function langOption(io: CliIo, description = "language of messages (sv, e
 }
 
 /** The client of the service the organiser is logged in to. */
-export async function connect(io: CliIo): Promise<ServiceClient> {
-  return new ServiceClient(await resolveSession(io));
+export async function connect(io: CliIo, lang: Lang): Promise<ServiceClient> {
+  return new ServiceClient(await resolveSession(io), { lang });
 }
 
 export function printJson(io: CliIo, value: unknown): void {
@@ -65,13 +64,11 @@ export function checkId(what: string, value: string): string {
 export async function confirm(io: CliIo, lang: Lang, what: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
   if (!io.promptLine) {
-    throw new CliError(tr(lang, "Bekräfta med --yes", "Confirm with --yes"));
+    throw new CliError(t(lang, "org-common.confirm-with-yes"));
   }
-  const answer = (await io.promptLine(`${what}\n${tr(lang, "Fortsätta? [j/N] ", "Continue? [y/N] ")}`))
-    .trim()
-    .toLowerCase();
+  const answer = (await io.promptLine(`${what}\n${t(lang, "org-common.continue-y-n")}`)).trim().toLowerCase();
   if (!["j", "ja", "y", "yes"].includes(answer)) {
-    throw new CliError(tr(lang, "Avbrutet: inget ändrades", "Cancelled: nothing was changed"));
+    throw new CliError(t(lang, "org-common.cancelled-nothing-was-changed"));
   }
 }
 
@@ -81,18 +78,18 @@ export function statusModelLabel(
   c: Pick<CredentialResource, "state" | "standing" | "revocation">,
 ): string {
   const state = {
-    pending: tr(lang, "väntar på förankring", "waiting to be anchored"),
-    anchored: tr(lang, "förankrat", "anchored"),
-    failed: tr(lang, "förankringen misslyckades", "anchoring failed"),
-    cancelled: tr(lang, "avbrutet", "cancelled"),
-    erased: tr(lang, "raderat", "erased"),
+    pending: t(lang, "org-common.waiting-to-be-anchored"),
+    anchored: t(lang, "org-common.anchored"),
+    failed: t(lang, "org-common.anchoring-failed"),
+    cancelled: t(lang, "org-common.cancelled"),
+    erased: t(lang, "org-common.erased"),
   }[c.state];
   const standing = c.standing
     ? {
-        valid: tr(lang, "giltigt", "valid"),
-        revoked: tr(lang, "återkallat", "revoked"),
-        superseded: tr(lang, "ersatt", "superseded"),
-        expired: tr(lang, "utgånget", "expired"),
+        valid: t(lang, "org-common.valid"),
+        revoked: t(lang, "org-common.revoked"),
+        superseded: t(lang, "org-common.superseded"),
+        expired: t(lang, "org-common.expired"),
       }[c.standing]
     : null;
   const reason = c.standing === "revoked" && c.revocation ? ` (${c.revocation.reason})` : "";
@@ -105,18 +102,18 @@ export function credentialStatusLabel(
 ): string {
   if (c.revocation) {
     const state = {
-      requested: tr(lang, "återkallelse begärd", "revocation requested"),
-      confirmed: tr(lang, "återkallat", "revoked"),
-      failed: tr(lang, "återkallelsen misslyckades", "revocation failed"),
+      requested: t(lang, "org-common.revocation-requested"),
+      confirmed: t(lang, "org-common.revoked"),
+      failed: t(lang, "org-common.revocation-failed"),
     }[c.revocation.status];
     return `${state} (${c.revocation.reason})`;
   }
   return {
-    pending: tr(lang, "väntar på förankring", "waiting to be anchored"),
-    sending: tr(lang, "förankras nu", "being anchored"),
-    anchored: tr(lang, "förankrat i kedjan", "anchored on chain"),
-    cancelled: tr(lang, "avbrutet", "cancelled"),
-    failed: tr(lang, "misslyckades", "failed"),
+    pending: t(lang, "org-common.waiting-to-be-anchored"),
+    sending: t(lang, "org-common.being-anchored"),
+    anchored: t(lang, "org-common.anchored-on-chain"),
+    cancelled: t(lang, "org-common.cancelled"),
+    failed: t(lang, "org-common.failed"),
   }[c.status];
 }
 
@@ -127,7 +124,7 @@ export function eventDates(event: EventResource): string {
 }
 
 export function kindLabel(lang: Lang, kind: EventResource["kind"]): string {
-  return kind === "course" ? tr(lang, "kurs", "course") : tr(lang, "evenemang", "event");
+  return kind === "course" ? t(lang, "org-common.course") : t(lang, "org-common.event");
 }
 
 /** Collects a repeatable option's values. */

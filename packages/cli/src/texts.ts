@@ -1,0 +1,311 @@
+// Every sentence and label of the CLI's organiser commands, in English and Swedish. The English table defines the
+// keys; the Swedish one must have each of them (a missing translation is a compile error). The verifier's own
+// report texts live in @intyg/verifier, the attendee list's in @intyg/credential.
+
+import type { Lang } from "@intyg/credential/lang";
+
+export type TextParams = Record<string, string | number | null | undefined>;
+type Template = (p: TextParams) => string;
+
+const en = {
+  "api-keys.revoked": (p) => `revoked ${p.revokedAt}`,
+  "api-keys.active": () => "active",
+  "api-keys.give-the-key-a": () => "Give the key a name",
+  "api-keys.the-key-is-shown": (p) => `The key ${p.id} (${p.role}) is shown only now: store it safely.\n`,
+  "api-keys.no-such-key": () => "No such key",
+  "api-keys.revoke-the-key-everything": (p) =>
+    `Revoke the key "${p.name}" (${p.prefix}…, ${p.role})? Everything using it stops working.`,
+  "api-keys.the-key-is-revoked": (p) => `The key ${p.keyId} is revoked.\n`,
+  "courses.the-course-was-created": () => "The course was created and registered on chain.",
+  "erase.no-name-or-already": () => "(no name, or already erased)",
+  "events.id": () => "Id",
+  "events.name": () => "Name",
+  "events.kind": () => "Kind",
+  "events.status": () => "Status",
+  "events.registered-on-chain-event": (p) => `registered on chain (event ${p.chainEventId})`,
+  "events.transaction": () => "Transaction",
+  "events.part-of": () => "Part of",
+  "events.dates": () => "Dates",
+  "events.place": () => "Place",
+  "events.description": () => "Description",
+  "events.criteria": () => "Criteria",
+  "events.hours": () => "Hours",
+  "events.credits": () => "Credits",
+  "events.learning-outcomes": () => "Learning outcomes",
+  "events.skills": () => "Skills",
+  "events.assessment": () => "Assessment",
+  "events.parts": () => "Parts",
+  "events.the-event-was-created": () => "The event was created and registered on chain.",
+  "events.no-events": () => "No events.\n",
+  "events.part-of-2": () => "part of",
+  "events.sub-events": () => "Sub-events",
+  "events.credentials": () => "Credentials",
+  "events.none": () => "none",
+  "events.standing": () => "Standing",
+  "events.e-mail": () => "E-mail",
+  "export.credentials-exported-to-n": (p) => `${p.length} credentials exported to ${p.out}\n`,
+  "issue.the-file-is-valid": (p) =>
+    `The file is valid: ${p.n} attendees would receive credentials for "${p.name}".\nIdempotency-Key: ${p.idempotencyKey}\nNothing was sent (--dry-run).\n`,
+  "issue.this-file-was-already": (p) =>
+    `This file was already sent for "${p.name}" (same Idempotency-Key): nothing new was issued; this is the earlier result.`,
+  "issue.issued-credentials-for": (p) => `Issued ${p.count} credentials for "${p.name}".`,
+  "issue.job": () => "Job",
+  "issue.all-credentials-are-anchored": () => "All credentials are anchored on chain.",
+  "issue.the-credentials-are-anchored": () =>
+    "The credentials are anchored on chain in the next batch; follow them with `intyg status <id>` or `intyg export <event>`.",
+  "issue.no-such-file": (p) => `No such file: ${p.csv}`,
+  "issue.receipt-n": (p) => `Receipt: ${p.out}\n`,
+  "login.api-key-for": (p) => `API key for ${p.url}: `,
+  "login.no-api-key-was": () => "No API key was given",
+  "login.the-service-at-refused": (p) => `The service at ${p.url} refused the API key`,
+  "login.logged-in-to-as": (p) =>
+    `Logged in to ${p.url} as ${p.name} (organisation ${p.chainOrganisationId} in registry ${p.registry}, chain ${p.chainId}).\nThe key was stored in ${p.file}.\n`,
+  "logout.logged-out-removed-n": (p) => `Logged out: removed ${p.file}.\n`,
+  "logout.not-logged-in-nothing": () => "Not logged in: nothing to remove.\n",
+  "logout.note-intyg-api-key": () => "Note: INTYG_API_KEY is still set in the environment.\n",
+  "reissue.now": () => "Now",
+  "reissue.after-the-correction": () => "After the correction",
+  "reissue.a-new-credential-is": () =>
+    "A new credential is issued and the old one marked superseded. This cannot be undone.",
+  "reissue.new-credential-nholder-link": (p) => `New credential: ${p.id}\nHolder link: ${p.value}\n`,
+  "revoke.no-name-or-erased": () => "(no name, or erased)",
+  "revoke.revoke-the-credential-of": (p) =>
+    `Revoke the credential of ${p.who} (${p.id}, ${p.value}) with the reason ${p.reason}? This cannot be undone.`,
+  "revoke.the-revocation-was-not": () => "The revocation was not confirmed in time",
+  "revoke.the-revocation-failed-on": () => "The revocation failed on chain",
+  "revoke.the-service-revokes-it": () =>
+    "The service revokes it on chain shortly (`intyg status` shows when it is confirmed).\n",
+  "status.credential": () => "Credential",
+  "status.status": () => "Status",
+  "status.event-course": () => "Event/course",
+  "status.holder": () => "Holder",
+  "status.mode": () => "Mode",
+  "status.in-a-batch-merkle": () => "in a batch (Merkle tree)",
+  "status.single": () => "single",
+  "status.anchored": () => "Anchored",
+  "status.transaction": () => "Transaction",
+  "status.batch-root": () => "Batch root",
+  "status.wallet": () => "Wallet",
+  "status.valid-until": () => "Valid until",
+  "status.revocation": () => "Revocation",
+  "status.supersedes": () => "Supersedes",
+  "status.superseded-by": () => "Superseded by",
+  "status.personal-data-erased": () => "Personal data erased",
+  "status.holder-link": () => "Holder link",
+  "org-common.confirm-with-yes": () => "Confirm with --yes",
+  "org-common.continue-y-n": () => "Continue? [y/N] ",
+  "org-common.cancelled-nothing-was-changed": () => "Cancelled: nothing was changed",
+  "org-common.waiting-to-be-anchored": () => "waiting to be anchored",
+  "org-common.anchored": () => "anchored",
+  "org-common.anchoring-failed": () => "anchoring failed",
+  "org-common.cancelled": () => "cancelled",
+  "org-common.erased": () => "erased",
+  "org-common.valid": () => "valid",
+  "org-common.revoked": () => "revoked",
+  "org-common.superseded": () => "superseded",
+  "org-common.expired": () => "expired",
+  "org-common.revocation-requested": () => "revocation requested",
+  "org-common.revocation-failed": () => "revocation failed",
+  "org-common.being-anchored": () => "being anchored",
+  "org-common.anchored-on-chain": () => "anchored on chain",
+  "org-common.failed": () => "failed",
+  "org-common.course": () => "course",
+  "org-common.event": () => "event",
+  "org-issue.job-queued": () => "Job queued",
+  "org-issue.issuing": () => "Issuing",
+  "org-issue.issued": () => "Issued",
+  "org-issue.job-failed": () => "Job failed",
+  "org-issue.job-did-not-finish": (p) =>
+    `Job ${p.id} did not finish in time; run the same command again to follow it (same Idempotency-Key)`,
+  "org-issue.the-job-failed": (p) => `The job failed: ${p.detail}${p.issues}`,
+  "org-issue.anchoring-on-chain": () => "Anchoring on chain",
+  "org-issue.the-credentials-were-not": () => "The credentials were not anchored in time",
+  "org-issue.valid-until-write-yyyy": () => "--valid-until: write YYYY-MM-DD or a UTC date-time",
+  "org-issue.valid-until-the-date": () => "--valid-until: the date has passed",
+  "org-issue.the-event-is-not": (p) =>
+    `The event is not registered on chain (status ${p.status}); credentials cannot be issued yet`,
+  "erase.confirm": (p) =>
+    `Erase the personal data of the credential of ${p.who} (${p.id}, ${p.status})?\n` +
+    "The name, e-mail address, document and holder link are deleted; hashes stay so that it can still be revoked.\n" +
+    "A copy the holder kept still verifies unless you also revoke it. This cannot be undone.",
+  "org-issue.lines-with-errors": (p) =>
+    `${p.count} ${Number(p.count) === 1 ? "line" : "lines"} with errors. Nothing was sent: correct the file and run the command again.`,
+  // the service
+  "service.unreachable": (p) => `Cannot reach the Intyg service at ${p.url} (${p.cause})`,
+  "service.failed": (p) => `${p.request} failed (HTTP ${p.status})`,
+  "service.more-issues": (p) => `… ${p.count} more`,
+  "service.log-in-again": () => "Log in again with `intyg login --url URL`, or set INTYG_API_KEY.",
+} satisfies Record<string, Template>;
+
+export type TextKey = keyof typeof en;
+
+const sv: Record<TextKey, Template> = {
+  "api-keys.revoked": (p) => `återkallad ${p.revokedAt}`,
+  "api-keys.active": () => "aktiv",
+  "api-keys.give-the-key-a": () => "Ge nyckeln ett namn",
+  "api-keys.the-key-is-shown": (p) =>
+    `Nyckeln ${p.id} (${p.role}) visas bara nu: spara den på ett säkert ställe.\n`,
+  "api-keys.no-such-key": () => "Ingen sådan nyckel",
+  "api-keys.revoke-the-key-everything": (p) =>
+    `Återkalla nyckeln "${p.name}" (${p.prefix}…, ${p.role})? Allt som använder den slutar fungera.`,
+  "api-keys.the-key-is-revoked": (p) => `Nyckeln ${p.keyId} är återkallad.\n`,
+  "courses.the-course-was-created": () => "Kursen skapades och registrerades i kedjan.",
+  "erase.no-name-or-already": () => "(namn saknas eller redan raderat)",
+  "events.id": () => "Id",
+  "events.name": () => "Namn",
+  "events.kind": () => "Typ",
+  "events.status": () => "Status",
+  "events.registered-on-chain-event": (p) => `registrerat i kedjan (evenemang ${p.chainEventId})`,
+  "events.transaction": () => "Transaktion",
+  "events.part-of": () => "Del av",
+  "events.dates": () => "Datum",
+  "events.place": () => "Plats",
+  "events.description": () => "Beskrivning",
+  "events.criteria": () => "Kriterier",
+  "events.hours": () => "Timmar",
+  "events.credits": () => "Poäng",
+  "events.learning-outcomes": () => "Lärandemål",
+  "events.skills": () => "Färdigheter",
+  "events.assessment": () => "Examination",
+  "events.parts": () => "Delar",
+  "events.the-event-was-created": () => "Evenemanget skapades och registrerades i kedjan.",
+  "events.no-events": () => "Inga evenemang.\n",
+  "events.part-of-2": () => "del av",
+  "events.sub-events": () => "Delevenemang",
+  "events.credentials": () => "Intyg",
+  "events.none": () => "inga",
+  "events.standing": () => "Giltighet",
+  "events.e-mail": () => "E-post",
+  "export.credentials-exported-to-n": (p) => `${p.length} intyg exporterades till ${p.out}\n`,
+  "issue.the-file-is-valid": (p) =>
+    `Filen är giltig: ${p.n} deltagare skulle få intyg för "${p.name}".\nIdempotency-Key: ${p.idempotencyKey}\nInget skickades (--dry-run).\n`,
+  "issue.this-file-was-already": (p) =>
+    `Den här filen har redan skickats för "${p.name}" (samma Idempotency-Key): inga nya intyg utfärdades, här är det tidigare resultatet.`,
+  "issue.issued-credentials-for": (p) => `Utfärdade ${p.count} intyg för "${p.name}".`,
+  "issue.job": () => "Jobb",
+  "issue.all-credentials-are-anchored": () => "Alla intyg är förankrade i kedjan.",
+  "issue.the-credentials-are-anchored": () =>
+    "Intygen förankras i kedjan i nästa batch; följ dem med `intyg status <id>` eller `intyg export <evenemang>`.",
+  "issue.no-such-file": (p) => `Filen finns inte: ${p.csv}`,
+  "issue.receipt-n": (p) => `Kvitto: ${p.out}\n`,
+  "login.api-key-for": (p) => `API-nyckel för ${p.url}: `,
+  "login.no-api-key-was": () => "Ingen API-nyckel angavs",
+  "login.the-service-at-refused": (p) => `Tjänsten på ${p.url} godtog inte API-nyckeln`,
+  "login.logged-in-to-as": (p) =>
+    `Inloggad på ${p.url} som ${p.name} (organisation ${p.chainOrganisationId} i registret ${p.registry}, kedja ${p.chainId}).\nNyckeln sparades i ${p.file}.\n`,
+  "logout.logged-out-removed-n": (p) => `Utloggad: ${p.file} togs bort.\n`,
+  "logout.not-logged-in-nothing": () => "Inte inloggad: inget att ta bort.\n",
+  "logout.note-intyg-api-key": () => "Obs: INTYG_API_KEY är fortfarande satt i miljön.\n",
+  "reissue.now": () => "Nu",
+  "reissue.after-the-correction": () => "Efter rättelsen",
+  "reissue.a-new-credential-is": () =>
+    "Ett nytt intyg utfärdas och det gamla markeras som ersatt. Det går inte att ångra.",
+  "reissue.new-credential-nholder-link": (p) => `Nytt intyg: ${p.id}\nIntygslänk: ${p.value}\n`,
+  "revoke.no-name-or-erased": () => "(namn saknas eller raderat)",
+  "revoke.revoke-the-credential-of": (p) =>
+    `Återkalla intyget för ${p.who} (${p.id}, ${p.value}) med orsaken ${p.reason}? Det går inte att ångra.`,
+  "revoke.the-revocation-was-not": () => "Återkallelsen bekräftades inte i tid",
+  "revoke.the-revocation-failed-on": () => "Återkallelsen misslyckades i kedjan",
+  "revoke.the-service-revokes-it": () =>
+    "Tjänsten återkallar intyget i kedjan inom kort (`intyg status` visar när det är bekräftat).\n",
+  "status.credential": () => "Intyg",
+  "status.status": () => "Status",
+  "status.event-course": () => "Evenemang/kurs",
+  "status.holder": () => "Innehavare",
+  "status.mode": () => "Läge",
+  "status.in-a-batch-merkle": () => "i en batch (Merkleträd)",
+  "status.single": () => "enskilt",
+  "status.anchored": () => "Förankrat",
+  "status.transaction": () => "Transaktion",
+  "status.batch-root": () => "Batchrot",
+  "status.wallet": () => "Plånbok",
+  "status.valid-until": () => "Giltigt till",
+  "status.revocation": () => "Återkallelse",
+  "status.supersedes": () => "Ersätter",
+  "status.superseded-by": () => "Ersatt av",
+  "status.personal-data-erased": () => "Personuppgifter raderade",
+  "status.holder-link": () => "Innehavarlänk",
+  "org-common.confirm-with-yes": () => "Bekräfta med --yes",
+  "org-common.continue-y-n": () => "Fortsätta? [j/N] ",
+  "org-common.cancelled-nothing-was-changed": () => "Avbrutet: inget ändrades",
+  "org-common.waiting-to-be-anchored": () => "väntar på förankring",
+  "org-common.anchored": () => "förankrat",
+  "org-common.anchoring-failed": () => "förankringen misslyckades",
+  "org-common.cancelled": () => "avbrutet",
+  "org-common.erased": () => "raderat",
+  "org-common.valid": () => "giltigt",
+  "org-common.revoked": () => "återkallat",
+  "org-common.superseded": () => "ersatt",
+  "org-common.expired": () => "utgånget",
+  "org-common.revocation-requested": () => "återkallelse begärd",
+  "org-common.revocation-failed": () => "återkallelsen misslyckades",
+  "org-common.being-anchored": () => "förankras nu",
+  "org-common.anchored-on-chain": () => "förankrat i kedjan",
+  "org-common.failed": () => "misslyckades",
+  "org-common.course": () => "kurs",
+  "org-common.event": () => "evenemang",
+  "org-issue.job-queued": () => "Jobbet väntar",
+  "org-issue.issuing": () => "Intygen skapas",
+  "org-issue.issued": () => "Utfärdat",
+  "org-issue.job-failed": () => "Jobbet misslyckades",
+  "org-issue.job-did-not-finish": (p) =>
+    `Jobbet ${p.id} blev inte klart i tid; följ det med samma kommando igen (samma Idempotency-Key)`,
+  "org-issue.the-job-failed": (p) => `Jobbet misslyckades: ${p.detail}${p.issues}`,
+  "org-issue.anchoring-on-chain": () => "Förankras i kedjan",
+  "org-issue.the-credentials-were-not": () => "Intygen förankrades inte i tid",
+  "org-issue.valid-until-write-yyyy": () => "--valid-until: skriv ÅÅÅÅ-MM-DD",
+  "org-issue.valid-until-the-date": () => "--valid-until: datumet har passerat",
+  "org-issue.the-event-is-not": (p) =>
+    `Evenemanget är inte registrerat i kedjan (status ${p.status}); intyg kan inte utfärdas än`,
+  "erase.confirm": (p) =>
+    `Radera personuppgifterna i intyget för ${p.who} (${p.id}, ${p.status})?\n` +
+    "Namn, e-postadress, dokument och intygslänk tas bort; hashvärden finns kvar så att intyget kan återkallas.\n" +
+    "En kopia som innehavaren sparat går fortfarande att verifiera om du inte också återkallar intyget. Det går inte att ångra.",
+  "org-issue.lines-with-errors": (p) =>
+    `${p.count} ${Number(p.count) === 1 ? "rad" : "rader"} med fel. Inget har skickats: rätta filen och kör kommandot igen.`,
+  "service.unreachable": (p) => `Kan inte nå Intyg-tjänsten på ${p.url} (${p.cause})`,
+  "service.failed": (p) => `${p.request} misslyckades (HTTP ${p.status})`,
+  "service.more-issues": (p) => `… ${p.count} till`,
+  "service.log-in-again": () => "Logga in igen med `intyg login --url URL`, eller sätt INTYG_API_KEY.",
+};
+
+const tables: Record<Lang, Record<TextKey, Template>> = { en, sv };
+
+/** The text `key` in `lang`. */
+export function t(lang: Lang, key: TextKey, params: TextParams = {}): string {
+  return tables[lang][key](params);
+}
+
+/** Words for the credentials of an event counted by state, standing and e-mail delivery. */
+const countEn = {
+  pending: "waiting to be anchored",
+  anchored: "anchored",
+  failed: "failed",
+  cancelled: "cancelled",
+  erased: "erased",
+  valid: "valid",
+  revoked: "revoked",
+  superseded: "superseded",
+  expired: "expired",
+  none: "not known yet",
+  queued: "queued",
+  sending: "sending",
+  sent: "sent",
+};
+export type CountWord = keyof typeof countEn;
+const countSv: Record<CountWord, string> = {
+  pending: "väntar på förankring",
+  anchored: "förankrade",
+  failed: "misslyckades",
+  cancelled: "avbrutna",
+  erased: "raderade",
+  valid: "giltiga",
+  revoked: "återkallade",
+  superseded: "ersatta",
+  expired: "utgångna",
+  none: "ännu okänt",
+  queued: "i kö",
+  sending: "skickas",
+  sent: "skickade",
+};
+export const COUNT_WORDS: Record<Lang, Record<CountWord, string>> = { en: countEn, sv: countSv };

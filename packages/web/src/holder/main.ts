@@ -4,11 +4,10 @@
 // its QR code and PDF, lists and revokes those links, and, with a wallet in the browser (EIP-1193), claims the
 // soulbound token and signs a presentation for a verifier's challenge. Text is only ever set with textContent.
 
+import type { Lang } from "@intyg/credential/lang";
 import { intygRegistryAbi } from "@intyg/registry";
 import { createPresentation } from "@intyg/verifier";
 import { type Address, createWalletClient, custom, encodeFunctionData, type Hex } from "viem";
-
-type Lang = "sv" | "en";
 
 /** The page's texts in English; {@link SV} covers every key. */
 const EN = {

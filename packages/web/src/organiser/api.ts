@@ -2,6 +2,7 @@
 // session's CSRF token on every write, and problem+json errors turned into ApiError.
 
 import { IntygError } from "@intyg/credential/error";
+import type { Lang } from "@intyg/credential/lang";
 
 export type ValidationIssue = { path: string; message: string };
 
@@ -28,6 +29,12 @@ export class ApiError extends IntygError {
 }
 
 let csrfToken = "";
+let language: Lang = "sv";
+
+/** The app's language: the service words its problems (title, detail, issues) in it. */
+export function setLanguage(lang: Lang): void {
+  language = lang;
+}
 
 /** Set after sign-in (and on load from the session): sent back in X-CSRF-Token with every write. */
 export function setCsrfToken(token: string): void {
@@ -46,7 +53,11 @@ export async function api<T>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<T> {
-  const sent: Record<string, string> = { accept: "application/json", ...headers };
+  const sent: Record<string, string> = {
+    accept: "application/json",
+    "accept-language": language,
+    ...headers,
+  };
   if (method !== "GET") sent["x-csrf-token"] = csrfToken;
   const init: RequestInit = { method, credentials: "same-origin", headers: sent };
   if (body instanceof FormData) init.body = body;

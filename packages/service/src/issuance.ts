@@ -3,6 +3,7 @@
 
 import { createHash } from "node:crypto";
 import { canonicalJson, InvalidCredentialError, type SubjectParams } from "@intyg/credential";
+import type { Lang } from "@intyg/credential/lang";
 import type { Address, Hex } from "viem";
 import { getAddress } from "viem";
 import { type Clock, unixSeconds } from "./clock";
@@ -26,7 +27,7 @@ export type AttendeeInput = {
   /** The organiser's own reference for the attendee, echoed in responses (not put in the credential). */
   reference?: string | undefined;
   /** The language of the attendee's e-mail (Swedish when absent); not put in the credential. */
-  lang?: "sv" | "en" | undefined;
+  lang?: Lang | undefined;
 };
 
 export type IssuanceContext = {

@@ -1,6 +1,7 @@
 // Delivery of a signed credential, shared by the organiser routes and the public holder routes.
 
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Lang } from "@intyg/credential/lang";
 import type { Context } from "hono";
 import type { ServiceConfig } from "../config";
 import { type CertificateStatus, certificatePdf } from "../delivery/pdf";
@@ -77,7 +78,7 @@ async function deliverable(
 export async function certificateFor(
   deps: { store: Store; config: ServiceConfig },
   record: CredentialRecord,
-  lang: "sv" | "en",
+  lang: Lang,
 ): Promise<Uint8Array> {
   const { doc, qrText } = await deliverable(deps, record, undefined, "organiser");
   const status = certificateStatus(record);
@@ -98,7 +99,7 @@ export async function deliver(
   deps: { store: Store; config: ServiceConfig },
   record: CredentialRecord,
   format: DeliveryFormat,
-  query: { hide?: string | undefined; lang?: "sv" | "en" | undefined },
+  query: { hide?: string | undefined; lang?: Lang | undefined },
   createdBy: "holder" | "organiser" = "organiser",
 ): Promise<Response> {
   const { doc, hidden, share, short, qrText } = await deliverable(deps, record, query.hide, createdBy);

@@ -3,6 +3,7 @@
 // are @intyg/credential's, shared with the CLI.
 
 import { type CsvRecord, csvSheet, MAX_ROWS, type SheetTable } from "@intyg/credential";
+import type { Lang } from "@intyg/credential/lang";
 import ExcelJS from "exceljs";
 import { ServiceError } from "../errors";
 
@@ -74,7 +75,7 @@ export async function readWorkbook(bytes: Uint8Array): Promise<SheetTable> {
 /** Reads CSV or .xlsx bytes into a table, with CSV reading problems as row errors. */
 export async function readSpreadsheet(
   bytes: Uint8Array,
-  lang: "sv" | "en",
+  lang: Lang,
 ): Promise<{ format: SpreadsheetFormat; table: SheetTable }> {
   if (spreadsheetFormat(bytes) === "xlsx") return { format: "xlsx", table: await readWorkbook(bytes) };
   return { format: "csv", table: csvSheet(bytes, lang) };

@@ -130,6 +130,39 @@ const en = {
     "A copy the holder kept still verifies unless you also revoke it. This cannot be undone.",
   "org-issue.lines-with-errors": (p) =>
     `${p.count} ${Number(p.count) === 1 ? "line" : "lines"} with errors. Nothing was sent: correct the file and run the command again.`,
+  // usage errors
+  "usage.not-a-url": (p) => `Not a URL: ${p.value}`,
+  "usage.http-url": (p) => `Use an http(s) URL: ${p.value}`,
+  "usage.plain-http": (p) =>
+    `Refusing to send an API key over plain http to ${p.host}: use https (plain http only for 127.0.0.1/localhost)`,
+  "usage.date": (p) =>
+    `${p.flag}: write the date as YYYY-MM-DD (or a UTC date-time such as 2026-05-12T09:00:00Z)`,
+  "usage.not-an-id": (p) =>
+    `${p.what}: not an id (a UUID such as 3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f): ${p.value}`,
+  "usage.not-a-positive-number": (p) => `${p.flag}: not a positive number: ${p.value}`,
+  "usage.part": (p) =>
+    `--part: write KIND|NAME[|DATE] or ID|KIND|NAME[|DATE] with KIND one of ${p.kinds} (or nätverk, seminarium, pass, annat): ${p.value}`,
+  "usage.end-before-start": () => "--end: the event ends before it starts",
+  "usage.part-twice": (p) => `--part: the id "${p.id}" is used twice; give each part its own id`,
+  "usage.kind": () => "--kind: event or course",
+  "usage.skill-empty": () => "--skill: empty",
+  "usage.skill": (p) => `--skill: write NAME or NAME=http://data.europa.eu/esco/skill/<uuid>: ${p.value}`,
+  "usage.set": (p) => `--set ${p.value}: write claim=value, with a claim among ${p.claims}`,
+  "usage.set-empty": (p) => `--set ${p.key}: give a value (remove a claim with --unset ${p.key})`,
+  "usage.unset-unknown": (p) => `--unset ${p.key}: not a claim (${p.claims})`,
+  "usage.unset-and-set": (p) => `--unset ${p.key}: also given with --set`,
+  "usage.set-nothing": () => "Give at least one --set or --unset",
+  "usage.idempotency-key": () => "--idempotency-key: 1–255 printable ASCII characters without spaces",
+  "usage.api-key": () => "--api-key: no API key given (or set INTYG_API_KEY)",
+  "usage.url-required": (p) => `${p.flag} is required (the service's address, e.g. https://intyg.example.se)`,
+  "issue.unreadable": (p) => `Cannot read ${p.csv}: ${p.reason}`,
+  // the stored login
+  "session.unreadable": (p) => `Cannot read ${p.file}: ${p.reason}`,
+  "session.damaged": (p) => `${p.file} is damaged: run \`intyg logout\` and \`intyg login\` again`,
+  "session.other-service": (p) =>
+    `INTYG_URL names another service than the stored login (${p.url}): set INTYG_API_KEY for it too`,
+  "session.not-logged-in": () =>
+    "Not logged in: run `intyg login --url https://intyg.example.se` (or set INTYG_URL and INTYG_API_KEY)",
   // the service
   "service.unreachable": (p) => `Cannot reach the Intyg service at ${p.url} (${p.cause})`,
   "service.failed": (p) => `${p.request} failed (HTTP ${p.status})`,
@@ -263,6 +296,36 @@ const sv: Record<TextKey, Template> = {
     "En kopia som innehavaren sparat går fortfarande att verifiera om du inte också återkallar intyget. Det går inte att ångra.",
   "org-issue.lines-with-errors": (p) =>
     `${p.count} ${Number(p.count) === 1 ? "rad" : "rader"} med fel. Inget har skickats: rätta filen och kör kommandot igen.`,
+  "usage.not-a-url": (p) => `Inte en URL: ${p.value}`,
+  "usage.http-url": (p) => `Ange en http(s)-URL: ${p.value}`,
+  "usage.plain-http": (p) =>
+    `Skickar inte en API-nyckel okrypterat över http till ${p.host}: använd https (http bara för 127.0.0.1/localhost)`,
+  "usage.date": (p) => `${p.flag}: skriv datumet ÅÅÅÅ-MM-DD (eller en UTC-tid som 2026-05-12T09:00:00Z)`,
+  "usage.not-an-id": (p) =>
+    `${p.what}: inget id (ett UUID som 3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f): ${p.value}`,
+  "usage.not-a-positive-number": (p) => `${p.flag}: inget positivt tal: ${p.value}`,
+  "usage.part": (p) =>
+    `--part: skriv TYP|NAMN[|DATUM] eller ID|TYP|NAMN[|DATUM] med TYP en av ${p.kinds} (eller nätverk, seminarium, pass, annat): ${p.value}`,
+  "usage.end-before-start": () => "--end: evenemanget slutar innan det börjar",
+  "usage.part-twice": (p) => `--part: id:t "${p.id}" används två gånger; ge varje del ett eget id`,
+  "usage.kind": () => "--kind: event eller course",
+  "usage.skill-empty": () => "--skill: tomt",
+  "usage.skill": (p) => `--skill: skriv NAMN eller NAMN=http://data.europa.eu/esco/skill/<uuid>: ${p.value}`,
+  "usage.set": (p) => `--set ${p.value}: skriv uppgift=värde, med en uppgift bland ${p.claims}`,
+  "usage.set-empty": (p) => `--set ${p.key}: ange ett värde (ta bort en uppgift med --unset ${p.key})`,
+  "usage.unset-unknown": (p) => `--unset ${p.key}: ingen uppgift (${p.claims})`,
+  "usage.unset-and-set": (p) => `--unset ${p.key}: anges också med --set`,
+  "usage.set-nothing": () => "Ange minst en --set eller --unset",
+  "usage.idempotency-key": () => "--idempotency-key: 1–255 synliga ASCII-tecken utan mellanslag",
+  "usage.api-key": () => "--api-key: ingen API-nyckel angavs (eller sätt INTYG_API_KEY)",
+  "usage.url-required": (p) => `${p.flag} krävs (tjänstens adress, t.ex. https://intyg.example.se)`,
+  "issue.unreadable": (p) => `Kan inte läsa ${p.csv}: ${p.reason}`,
+  "session.unreadable": (p) => `Kan inte läsa ${p.file}: ${p.reason}`,
+  "session.damaged": (p) => `${p.file} är skadad: kör \`intyg logout\` och \`intyg login\` igen`,
+  "session.other-service": (p) =>
+    `INTYG_URL anger en annan tjänst än den du är inloggad på (${p.url}): sätt INTYG_API_KEY för den också`,
+  "session.not-logged-in": () =>
+    "Inte inloggad: kör `intyg login --url https://intyg.example.se` (eller sätt INTYG_URL och INTYG_API_KEY)",
   "service.unreachable": (p) => `Kan inte nå Intyg-tjänsten på ${p.url} (${p.cause})`,
   "service.failed": (p) => `${p.request} misslyckades (HTTP ${p.status})`,
   "service.more-issues": (p) => `… ${p.count} till`,

@@ -53,7 +53,9 @@ describe("organiser commands against a real service", function () {
   it("refuses commands before login, with a usage error", async () => {
     const result = await run(["events", "list"]);
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.match(/Not logged in: run `intyg login/);
+    expect(result.stderr).to.match(/Inte inloggad: kör `intyg login/);
+    const english = await run(["events", "list", "--lang", "en"]);
+    expect(english.stderr).to.match(/Not logged in: run `intyg login/);
   });
 
   it("logs in: checks the key, stores it with mode 0600; refuses a wrong key", async () => {
@@ -80,7 +82,7 @@ describe("organiser commands against a real service", function () {
 
     const plainHttp = await run(["login", "--url", "http://intyg.example.se", "--api-key", stack.apiKey]);
     expect(plainHttp.code).to.equal(2);
-    expect(plainHttp.stderr).to.match(/use https/);
+    expect(plainHttp.stderr).to.match(/använd https/);
   });
 
   it("creates a conference with parts, a part of it, and a course; lists and shows them", async () => {
@@ -433,7 +435,7 @@ describe("organiser commands against a real service", function () {
     expect(notAnId.code).to.equal(2);
     const elsewhere = await run(["events", "list"], { env: { INTYG_URL: "http://127.0.0.1:9" } });
     expect(elsewhere.code, "a stored key is never sent to another service").to.equal(2);
-    expect(elsewhere.stderr).to.match(/set INTYG_API_KEY for it too/);
+    expect(elsewhere.stderr).to.match(/sätt INTYG_API_KEY för den också/);
     const down = await run(["events", "list"], {
       env: { INTYG_URL: "http://127.0.0.1:9", INTYG_API_KEY: "k".repeat(40) },
     });

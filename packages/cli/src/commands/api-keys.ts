@@ -65,7 +65,7 @@ export const apiKeysCommand: CommandModule = {
       .addOption(langOption(io))
       .action(async (id: string, flags: { yes?: boolean; lang: Lang }) => {
         const client = await connect(io, flags.lang);
-        const keyId = checkId("keyId", id);
+        const keyId = checkId(flags.lang, "keyId", id);
         const key = (await client.apiKeys()).find((k) => k.id === keyId);
         if (!key) throw new CliError(t(flags.lang, "api-keys.no-such-key"));
         await confirm(

@@ -36,7 +36,7 @@ export const eraseCommand: CommandModule = {
       .action(async (id: string, flags: { yes?: boolean; json?: boolean; lang: Lang }) => {
         const { lang } = flags;
         const client = await connect(io, lang);
-        const current = await client.credential(checkId("credentialId", id));
+        const current = await client.credential(checkId(lang, "credentialId", id));
         const who = current.attendee?.name ?? t(lang, "erase.no-name-or-already");
         await confirm(
           io,

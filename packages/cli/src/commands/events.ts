@@ -63,9 +63,12 @@ export function slug(value: string): string {
 }
 
 /** `KIND|NAME[|DATE]` or `ID|KIND|NAME[|DATE]`. */
-export function parsePart(value: string): { id: string; name: string; kind: PartKind; date?: string } {
+export function parsePart(
+  lang: Lang,
+  value: string,
+): { id: string; name: string; kind: PartKind; date?: string } {
   const fields = value.split("|").map((f) => f.trim());
-  const usage = `--part: write KIND|NAME[|DATE] or ID|KIND|NAME[|DATE] with KIND one of ${PART_KINDS.join(", ")} (or nätverk, seminarium, pass, annat): ${value}`;
+  const usage = t(lang, "usage.part", { kinds: PART_KINDS.join(", "), value });
   let id: string | undefined;
   let rest: string[];
   if (fields[0] && partKind(fields[0])) rest = fields;
@@ -78,7 +81,7 @@ export function parsePart(value: string): { id: string; name: string; kind: Part
   if (!kind || !name || extra.length > 0) throw new CliError(usage);
   const partId = id || slug(name);
   if (!partId) throw new CliError(usage);
-  return { id: partId, name, kind, ...(date ? { date: checkDate("--part", date) } : {}) };
+  return { id: partId, name, kind, ...(date ? { date: checkDate(lang, "--part", date) } : {}) };
 }
 
 function describeEvent(lang: Lang, event: EventResource): string {
@@ -121,25 +124,24 @@ function describeEvent(lang: Lang, event: EventResource): string {
 
 async function createEvent(io: CliIo, flags: CreateFlags) {
   const { lang } = flags;
-  const start = checkDate("--start", flags.start);
-  const end = checkDate("--end", flags.end ?? flags.start);
+  const start = checkDate(lang, "--start", flags.start);
+  const end = checkDate(lang, "--end", flags.end ?? flags.start);
   if (
     Date.parse(end.length === 10 ? `${end}T23:59:59Z` : end) <
     Date.parse(start.length === 10 ? `${start}T00:00:00Z` : start)
   ) {
-    throw new CliError("--end: the event ends before it starts");
+    throw new CliError(t(lang, "usage.end-before-start"));
   }
-  const parts = flags.part.map(parsePart);
+  const parts = flags.part.map((part) => parsePart(lang, part));
   const ids = new Set<string>();
   for (const part of parts) {
-    if (ids.has(part.id))
-      throw new CliError(`--part: the id "${part.id}" is used twice; give each part its own id`);
+    if (ids.has(part.id)) throw new CliError(t(lang, "usage.part-twice", { id: part.id }));
     ids.add(part.id);
   }
   const client = await connect(io, lang);
   const event = await client.createEvent({
     kind: "event",
-    ...(flags.parent ? { parentId: checkId("--parent", flags.parent) } : {}),
+    ...(flags.parent ? { parentId: checkId(lang, "--parent", flags.parent) } : {}),
     details: {
       name: flags.name,
       startDate: start,
@@ -206,12 +208,12 @@ export const eventsCommand: CommandModule = {
       .addOption(langOption(io))
       .action(async (flags: { kind?: string; parent?: string; json?: boolean; lang: Lang }) => {
         if (flags.kind && flags.kind !== "event" && flags.kind !== "course") {
-          throw new CliError("--kind: event or course");
+          throw new CliError(t(flags.lang, "usage.kind"));
         }
         const client = await connect(io, flags.lang);
         const items = await client.events({
           ...(flags.kind ? { kind: flags.kind } : {}),
-          ...(flags.parent ? { parentId: checkId("--parent", flags.parent) } : {}),
+          ...(flags.parent ? { parentId: checkId(flags.lang, "--parent", flags.parent) } : {}),
         });
         if (flags.json) printJson(io, items);
         else if (items.length === 0) io.stdout(t(flags.lang, "events.no-events"));
@@ -235,7 +237,7 @@ export const eventsCommand: CommandModule = {
       .action(async (id: string, flags: { json?: boolean; lang: Lang }) => {
         const { lang } = flags;
         const client = await connect(io, lang);
-        const event = await client.event(checkId("eventId", id));
+        const event = await client.event(checkId(lang, "eventId", id));
         if (flags.json) {
           printJson(io, event);
           return context.setExitCode(EXIT.ok);

@@ -82,7 +82,7 @@ export const exportCommand: CommandModule = {
           "\nExample:\n  intyg export 3f1d… --out intyg.csv\n",
       )
       .action(async (eventId: string, flags: ExportFlags) => {
-        const id = checkId("eventId", eventId);
+        const id = checkId(flags.lang, "eventId", eventId);
         const format = flags.format ?? (flags.out && /\.json$/i.test(flags.out) ? "json" : "csv");
         const client = await connect(io, flags.lang);
         await client.event(id);

@@ -114,9 +114,9 @@ export const issueCommand: CommandModule = {
       )
       .action(async (eventId: string, flags: IssueFlags) => {
         const { lang } = flags;
-        const id = checkId("eventId", eventId);
+        const id = checkId(lang, "eventId", eventId);
         if (flags.idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(flags.idempotencyKey)) {
-          throw new CliError("--idempotency-key: 1–255 printable ASCII characters without spaces");
+          throw new CliError(t(lang, "usage.idempotency-key"));
         }
         let csv: Uint8Array;
         try {
@@ -126,7 +126,7 @@ export const issueCommand: CommandModule = {
           throw new CliError(
             code === "ENOENT"
               ? t(lang, "issue.no-such-file", { csv: flags.csv })
-              : `Cannot read ${flags.csv}: ${String(error)}`,
+              : t(lang, "issue.unreadable", { csv: flags.csv, reason: String(error) }),
           );
         }
         const client = await connect(io, lang);

@@ -39,11 +39,12 @@ export const loginCommand: CommandModule = {
       .action(async (flags: LoginFlags) => {
         const { lang } = flags;
         const url = checkServiceUrl(
-          flags.url ?? io.env.INTYG_URL ?? findDevConfig(io.cwd)?.serviceUrl ?? missing("--url"),
+          lang,
+          flags.url ?? io.env.INTYG_URL ?? findDevConfig(io.cwd)?.serviceUrl ?? missing(lang, "--url"),
         );
         let apiKey = flags.apiKey ?? io.env.INTYG_API_KEY;
         if (!apiKey) {
-          if (!io.promptSecret) throw new CliError("--api-key: no API key given (or set INTYG_API_KEY)");
+          if (!io.promptSecret) throw new CliError(t(lang, "usage.api-key"));
           apiKey = await io.promptSecret(t(lang, "login.api-key-for", { url }));
         }
         if (!apiKey) throw new CliError(t(lang, "login.no-api-key-was"));
@@ -71,6 +72,6 @@ export const loginCommand: CommandModule = {
   },
 };
 
-function missing(flag: string): never {
-  throw new CliError(`${flag} is required (the service's address, e.g. https://intyg.example.se)`);
+function missing(lang: Lang, flag: string): never {
+  throw new CliError(t(lang, "usage.url-required", { flag }));
 }

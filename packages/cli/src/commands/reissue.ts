@@ -21,14 +21,14 @@ type ReissueFlags = {
 };
 
 /** `name=Åsa Öberg` → ["name", "Åsa Öberg"]; `partsAttended=a,b` → a list. */
-export function parseSet(value: string): [string, unknown] {
+export function parseSet(lang: Lang, value: string): [string, unknown] {
   const at = value.indexOf("=");
   const key = at > 0 ? value.slice(0, at).trim() : "";
   if (!(CLAIMS as readonly string[]).includes(key)) {
-    throw new CliError(`--set ${value}: write claim=value, with a claim among ${CLAIMS.join(", ")}`);
+    throw new CliError(t(lang, "usage.set", { value, claims: CLAIMS.join(", ") }));
   }
   const text = value.slice(at + 1).trim();
-  if (text === "") throw new CliError(`--set ${key}: give a value (remove a claim with --unset ${key})`);
+  if (text === "") throw new CliError(t(lang, "usage.set-empty", { key }));
   return [
     key,
     key === "partsAttended"
@@ -74,17 +74,19 @@ export const reissueCommand: CommandModule = {
       )
       .action(async (id: string, flags: ReissueFlags) => {
         const { lang } = flags;
-        const subject: Record<string, unknown> = Object.fromEntries((flags.set ?? []).map(parseSet));
+        const subject: Record<string, unknown> = Object.fromEntries(
+          (flags.set ?? []).map((set) => parseSet(lang, set)),
+        );
         for (const key of flags.unset ?? []) {
           if (!(CLAIMS as readonly string[]).includes(key)) {
-            throw new CliError(`--unset ${key}: not a claim (${CLAIMS.join(", ")})`);
+            throw new CliError(t(lang, "usage.unset-unknown", { key, claims: CLAIMS.join(", ") }));
           }
-          if (key in subject) throw new CliError(`--unset ${key}: also given with --set`);
+          if (key in subject) throw new CliError(t(lang, "usage.unset-and-set", { key }));
           subject[key] = null;
         }
-        if (Object.keys(subject).length === 0) throw new CliError("Give at least one --set or --unset");
+        if (Object.keys(subject).length === 0) throw new CliError(t(lang, "usage.set-nothing"));
         const client = await connect(io, lang);
-        const credentialId = checkId("credentialId", id);
+        const credentialId = checkId(lang, "credentialId", id);
         const preview = await client.reissue(credentialId, { subject, preview: true });
         // With --json, stdout is the new credential alone; the comparison goes to standard error.
         (flags.json ? io.stderr : io.stdout)(

@@ -52,7 +52,7 @@ export const revokeCommand: CommandModule = {
         ) => {
           const { lang } = flags;
           const client = await connect(io, lang);
-          const current = await client.credential(checkId("credentialId", id));
+          const current = await client.credential(checkId(lang, "credentialId", id));
           const who = current.attendee?.name ?? t(lang, "revoke.no-name-or-erased");
           await confirm(
             io,

@@ -27,7 +27,7 @@ export const statusCommand: CommandModule = {
       .action(async (id: string, flags: { json?: boolean; lang: Lang }) => {
         const { lang } = flags;
         const client = await connect(io, lang);
-        const c = await client.credential(checkId("credentialId", id));
+        const c = await client.credential(checkId(lang, "credentialId", id));
         if (flags.json) {
           printJson(io, c);
           return context.setExitCode(EXIT.ok);

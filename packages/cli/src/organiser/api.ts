@@ -322,20 +322,18 @@ export class ServiceClient {
 }
 
 /** Checks a service URL: http(s), and https unless the service is on this machine. */
-export function checkServiceUrl(value: string): string {
+export function checkServiceUrl(lang: Lang, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new CliError(`Not a URL: ${value}`);
+    throw new CliError(t(lang, "usage.not-a-url", { value }));
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
-    throw new CliError(`Use an http(s) URL: ${value}`);
+    throw new CliError(t(lang, "usage.http-url", { value }));
   const loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
   if (url.protocol === "http:" && !loopback) {
-    throw new CliError(
-      `Refusing to send an API key over plain http to ${url.host}: use https (plain http only for 127.0.0.1/localhost)`,
-    );
+    throw new CliError(t(lang, "usage.plain-http", { host: url.host }));
   }
   return url.toString().replace(/\/+$/, "");
 }

@@ -30,7 +30,7 @@ export function langOption(io: CliIo, description = "language of messages (sv, e
 
 /** The client of the service the organiser is logged in to. */
 export async function connect(io: CliIo, lang: Lang): Promise<ServiceClient> {
-  return new ServiceClient(await resolveSession(io), { lang });
+  return new ServiceClient(await resolveSession(io, lang), { lang });
 }
 
 export function printJson(io: CliIo, value: unknown): void {
@@ -38,21 +38,19 @@ export function printJson(io: CliIo, value: unknown): void {
 }
 
 /** A calendar date (YYYY-MM-DD) or a UTC date-time, as the API takes them. */
-export function checkDate(flag: string, value: string): string {
+export function checkDate(lang: Lang, flag: string, value: string): string {
   const dateTime =
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
   if (!(/^\d{4}-\d{2}-\d{2}$/.test(value) && isIsoDate(value)) && !dateTime) {
-    throw new CliError(
-      `${flag}: write the date as YYYY-MM-DD (or a UTC date-time such as 2026-05-12T09:00:00Z)`,
-    );
+    throw new CliError(t(lang, "usage.date", { flag }));
   }
   return value;
 }
 
 /** A UUID, as the API's ids are; anything else is a usage error before any request. */
-export function checkId(what: string, value: string): string {
+export function checkId(lang: Lang, what: string, value: string): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
-    throw new CliError(`${what}: not an id (a UUID such as 3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f): ${value}`);
+    throw new CliError(t(lang, "usage.not-an-id", { what, value }));
   }
   return value.toLowerCase();
 }
@@ -133,9 +131,10 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** A number that may be written with a decimal comma (7,5 hp). */
-export function parseNumber(flag: string, value: string): number {
+export function parseNumber(lang: Lang, flag: string, value: string): number {
   const n = Number(value.replace(",", "."));
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${flag}: not a positive number: ${value}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new CliError(t(lang, "usage.not-a-positive-number", { flag, value }));
   return n;
 }
 

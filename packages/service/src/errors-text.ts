@@ -100,7 +100,6 @@ const en = {
   "problem.internal": () => "An unexpected error occurred",
   // requests
   "request.invalid": (p) => `The ${where(p)} is not valid`,
-  "request.malformed": (p) => String(p.detail ?? "The request could not be read"),
   "request.hostile-text": () => "The request contains characters that are not allowed",
   "request.hostile-text-body": () => "The request body contains characters that are not allowed",
   "request.too-large": (p) => `The request body exceeds ${p.limit} bytes`,
@@ -248,7 +247,6 @@ const sv: Record<ServiceErrorCode, Template> = {
   "problem.unavailable": () => svDetail.unavailable,
   "problem.internal": () => svDetail.internal,
   "request.invalid": invalidSv,
-  "request.malformed": () => "Begäran kunde inte läsas (till exempel JSON som inte går att tolka).",
   "request.hostile-text": () => "Begäran innehåller tecken som inte är tillåtna.",
   "request.hostile-text-body": () => "Begärans innehåll har tecken som inte är tillåtna.",
   "request.too-large": (p) => `Begärans innehåll är större än ${p.limit} byte.`,

@@ -66,7 +66,6 @@ const CHAIN_UNAVAILABLE: ProblemKind = [503, "chain-unavailable"];
 /** The one place where an error code becomes an HTTP status and problem type. */
 const PROBLEMS: Record<Exclude<ServiceErrorCode, `problem.${string}`>, ProblemKind> = {
   "request.invalid": INVALID,
-  "request.malformed": BAD_REQUEST,
   "request.hostile-text": INVALID,
   "request.hostile-text-body": INVALID,
   "request.too-large": [413, "payload-too-large"],
@@ -158,6 +157,20 @@ const PROBLEMS: Record<Exclude<ServiceErrorCode, `problem.${string}`>, ProblemKi
 export function problemKind(error: ServiceError): ProblemKind {
   if (error instanceof ProblemError) return [error.status as ContentfulStatusCode, error.type];
   return PROBLEMS[error.code as keyof typeof PROBLEMS] ?? [500, "internal"];
+}
+
+/**
+ * What a job or another record keeps of an error the HTTP layer would answer with: its status, code, English
+ * detail and extensions; null for an error that is not the service's own (a bug, an outage).
+ */
+export function problemOf(error: unknown): {
+  status: number;
+  code: ServiceErrorCode;
+  detail: string;
+  [extension: string]: unknown;
+} | null {
+  if (!(error instanceof ServiceError)) return null;
+  return { status: problemKind(error)[0], code: error.code, detail: error.message, ...error.extensions };
 }
 
 /**

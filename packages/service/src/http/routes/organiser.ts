@@ -7,7 +7,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Lang } from "@intyg/credential/lang";
 import { type ServedVerifyPage, servedOrganiserPage } from "@intyg/web";
 import type { Context } from "hono";
-import { ProblemError, ServiceError } from "../../errors";
+import { ServiceError } from "../../errors";
 import type { AppDeps, AppEnv } from "../context";
 import { createRateLimiter } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
@@ -136,9 +136,11 @@ export function organiserRoutes(deps: AppDeps) {
       const limit = await signInLimiter.take(`organiser-sign-in:${clientOf(c)}`);
       if (!limit.allowed) {
         c.header("retry-after", String(limit.resetSeconds));
-        throw new ProblemError(429, "rate-limited", "Too many sign-in attempts; wait a while and try again", {
-          retryAfter: limit.resetSeconds,
-        });
+        throw new ServiceError(
+          "session.sign-in-rate-limited",
+          {},
+          { extensions: { retryAfter: limit.resetSeconds } },
+        );
       }
       const found = await store.apiKeys.find(c.req.valid("json").apiKey.trim());
       if (!found || found.apiKey.revokedAt) throw new ServiceError("session.unknown-or-revoked-key");

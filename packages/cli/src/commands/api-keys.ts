@@ -46,13 +46,13 @@ export const apiKeysCommand: CommandModule = {
       .option("--json", "print the key as JSON")
       .addOption(langOption(io))
       .action(async (name: string, flags: { role: "admin" | "issuer"; json?: boolean; lang: Lang }) => {
-        if (name.trim() === "") throw new CliError(t(flags.lang, "api-keys.give-the-key-a"));
+        if (name.trim() === "") throw new CliError(t(flags.lang, "api-keys.name-missing"));
         const client = await connect(io, flags.lang);
         const created = await client.createApiKey(name, flags.role);
         if (flags.json) printJson(io, created);
         else {
           io.stdout(`${created.secret}\n`);
-          io.stderr(t(flags.lang, "api-keys.the-key-is-shown", { id: created.id, role: created.role }));
+          io.stderr(t(flags.lang, "api-keys.shown-once", { id: created.id, role: created.role }));
         }
         context.setExitCode(EXIT.ok);
       });
@@ -71,7 +71,7 @@ export const apiKeysCommand: CommandModule = {
         await confirm(
           io,
           flags.lang,
-          t(flags.lang, "api-keys.revoke-the-key-everything", {
+          t(flags.lang, "api-keys.confirm-revoke", {
             name: key.name,
             prefix: key.prefix,
             role: key.role,
@@ -79,7 +79,7 @@ export const apiKeysCommand: CommandModule = {
           flags.yes,
         );
         await client.revokeApiKey(keyId);
-        io.stdout(t(flags.lang, "api-keys.the-key-is-revoked", { keyId }));
+        io.stdout(t(flags.lang, "api-keys.done-revoked", { keyId }));
         context.setExitCode(EXIT.ok);
       });
   },

@@ -88,7 +88,7 @@ export const coursesCommand: CommandModule = {
         const client = await connect(io, lang);
         const course = await client.createEvent({ kind: "course", details });
         if (flags.json) printJson(io, course);
-        else io.stdout(`${t(lang, "courses.the-course-was-created")}\n${describeEvent(lang, course)}\n`);
+        else io.stdout(`${t(lang, "courses.created")}\n${describeEvent(lang, course)}\n`);
         context.setExitCode(EXIT.ok);
       });
   },

@@ -37,7 +37,7 @@ export const eraseCommand: CommandModule = {
         const { lang } = flags;
         const client = await connect(io, lang);
         const current = await client.credential(checkId(lang, "credentialId", id));
-        const who = current.attendee?.name ?? t(lang, "erase.no-name-or-already");
+        const who = current.attendee?.name ?? t(lang, "erase.no-name");
         await confirm(
           io,
           lang,

@@ -92,7 +92,7 @@ function describeEvent(lang: Lang, event: EventResource): string {
     `${t(lang, "events.kind")}: ${kindLabel(lang, event.kind)}`,
     `${t(lang, "events.status")}: ${
       event.status === "registered"
-        ? t(lang, "events.registered-on-chain-event", { chainEventId: event.chainEventId })
+        ? t(lang, "events.registered", { chainEventId: event.chainEventId })
         : event.status
     }`,
   ];
@@ -153,7 +153,7 @@ async function createEvent(io: CliIo, flags: CreateFlags) {
     },
   });
   if (flags.json) return printJson(io, event);
-  io.stdout(`${t(lang, "events.the-event-was-created")}\n${describeEvent(lang, event)}\n`);
+  io.stdout(`${t(lang, "events.created")}\n${describeEvent(lang, event)}\n`);
 }
 
 export const eventsCommand: CommandModule = {
@@ -219,7 +219,7 @@ export const eventsCommand: CommandModule = {
         else if (items.length === 0) io.stdout(t(flags.lang, "events.no-events"));
         else {
           for (const e of items) {
-            const parent = e.parentId ? `  (${t(flags.lang, "events.part-of-2")} ${e.parentId})` : "";
+            const parent = e.parentId ? `  (${t(flags.lang, "events.part-of-lower")} ${e.parentId})` : "";
             io.stdout(
               `${e.id}  ${kindLabel(flags.lang, e.kind).padEnd(9)}  ${eventDates(e).padEnd(23)}  ${e.details.name}${parent}\n`,
             );

@@ -96,9 +96,7 @@ export const exportCommand: CommandModule = {
               );
         if (flags.out) {
           await writePrivateFile(path.resolve(io.cwd, flags.out), text);
-          io.stderr(
-            t(flags.lang, "export.credentials-exported-to-n", { length: rows.length, out: flags.out }),
-          );
+          io.stderr(t(flags.lang, "export.done", { length: rows.length, out: flags.out }));
         } else io.stdout(text);
         context.setExitCode(EXIT.ok);
       });

@@ -26,19 +26,19 @@ function summary(lang: Lang, outcome: IssueOutcome): string {
   const name = outcome.event.details.name;
   const n = outcome.rows.length;
   if (outcome.dryRun) {
-    return t(lang, "issue.the-file-is-valid", { n, name, idempotencyKey: outcome.idempotencyKey });
+    return t(lang, "issue.dry-run", { n, name, idempotencyKey: outcome.idempotencyKey });
   }
   const lines = [
     outcome.replayed
-      ? t(lang, "issue.this-file-was-already", { name })
-      : t(lang, "issue.issued-credentials-for", { count: outcome.result!.count, name }),
+      ? t(lang, "issue.replayed", { name })
+      : t(lang, "issue.issued", { count: outcome.result!.count, name }),
     `Idempotency-Key: ${outcome.idempotencyKey}`,
   ];
   if (outcome.job) lines.push(`${t(lang, "issue.job")}: ${outcome.job.id}`);
   if (outcome.timings.anchorMs !== undefined) {
-    lines.push(t(lang, "issue.all-credentials-are-anchored"));
+    lines.push(t(lang, "issue.all-anchored"));
   } else {
-    lines.push(t(lang, "issue.the-credentials-are-anchored"));
+    lines.push(t(lang, "issue.anchored-next-batch"));
   }
   return `${lines.join("\n")}\n`;
 }
@@ -155,7 +155,7 @@ export const issueCommand: CommandModule = {
           });
         } else {
           io.stdout(summary(lang, outcome));
-          if (flags.out && outcome.result) io.stdout(t(lang, "issue.receipt-n", { out: flags.out }));
+          if (flags.out && outcome.result) io.stdout(t(lang, "issue.receipt", { out: flags.out }));
         }
         context.setExitCode(EXIT.ok);
       });

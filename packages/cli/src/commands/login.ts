@@ -45,20 +45,20 @@ export const loginCommand: CommandModule = {
         let apiKey = flags.apiKey ?? io.env.INTYG_API_KEY;
         if (!apiKey) {
           if (!io.promptSecret) throw new CliError(t(lang, "usage.api-key"));
-          apiKey = await io.promptSecret(t(lang, "login.api-key-for", { url }));
+          apiKey = await io.promptSecret(t(lang, "login.prompt", { url }));
         }
-        if (!apiKey) throw new CliError(t(lang, "login.no-api-key-was"));
+        if (!apiKey) throw new CliError(t(lang, "login.no-key"));
         const organisation = await new ServiceClient({ url, apiKey }, { lang })
           .organisation()
           .catch((error) => {
             if ((error as { status?: number }).status === 401) {
-              throw new CliError(t(lang, "login.the-service-at-refused", { url }));
+              throw new CliError(t(lang, "login.key-refused", { url }));
             }
             throw error;
           });
         const file = await storeCredentials(io, { url, apiKey });
         io.stdout(
-          t(lang, "login.logged-in-to-as", {
+          t(lang, "login.done", {
             url,
             name: organisation.name,
             chainOrganisationId: organisation.chainOrganisationId,

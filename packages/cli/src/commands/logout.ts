@@ -18,13 +18,9 @@ export const logoutCommand: CommandModule = {
       .action(async (flags: { lang: Lang }) => {
         const file = credentialsPath(io);
         const removed = await removeCredentials(io);
-        io.stdout(
-          removed
-            ? t(flags.lang, "logout.logged-out-removed-n", { file })
-            : t(flags.lang, "logout.not-logged-in-nothing"),
-        );
+        io.stdout(removed ? t(flags.lang, "logout.done", { file }) : t(flags.lang, "logout.nothing"));
         if (io.env.INTYG_API_KEY) {
-          io.stderr(t(flags.lang, "logout.note-intyg-api-key"));
+          io.stderr(t(flags.lang, "logout.env-key-set"));
         }
         context.setExitCode(EXIT.ok);
       });

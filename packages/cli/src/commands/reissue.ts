@@ -92,7 +92,7 @@ export const reissueCommand: CommandModule = {
         (flags.json ? io.stderr : io.stdout)(
           `${t(lang, "reissue.now")}:\n${show(preview.current)}${t(lang, "reissue.after-the-correction")}:\n${show(preview.result)}`,
         );
-        await confirm(io, lang, t(lang, "reissue.a-new-credential-is"), flags.yes);
+        await confirm(io, lang, t(lang, "reissue.confirm"), flags.yes);
         const created = await client.reissue(credentialId, {
           subject,
           ...(flags.reason ? { reason: flags.reason } : {}),
@@ -100,7 +100,7 @@ export const reissueCommand: CommandModule = {
         if (flags.json) printJson(io, created);
         else {
           io.stdout(
-            t(lang, "reissue.new-credential-nholder-link", {
+            t(lang, "reissue.done", {
               id: created.id,
               value: created.holderUrl ?? "–",
             }),

@@ -53,11 +53,11 @@ export const revokeCommand: CommandModule = {
           const { lang } = flags;
           const client = await connect(io, lang);
           const current = await client.credential(checkId(lang, "credentialId", id));
-          const who = current.attendee?.name ?? t(lang, "revoke.no-name-or-erased");
+          const who = current.attendee?.name ?? t(lang, "revoke.no-name");
           await confirm(
             io,
             lang,
-            t(lang, "revoke.revoke-the-credential-of", {
+            t(lang, "revoke.confirm", {
               who,
               id: current.id,
               value: statusModelLabel(lang, current),
@@ -70,20 +70,20 @@ export const revokeCommand: CommandModule = {
             const deadline = Date.now() + 300_000;
             while (credential.revocation?.status === "requested") {
               if (Date.now() > deadline) {
-                throw new CliError(t(lang, "revoke.the-revocation-was-not"), EXIT.failure);
+                throw new CliError(t(lang, "revoke.timed-out"), EXIT.failure);
               }
               await sleep(300);
               credential = await client.credential(credential.id);
             }
             if (credential.revocation?.status === "failed") {
-              throw new CliError(t(lang, "revoke.the-revocation-failed-on"), EXIT.failure);
+              throw new CliError(t(lang, "revoke.failed"), EXIT.failure);
             }
           }
           if (flags.json) printJson(io, withoutDocument(credential));
           else {
             io.stdout(`${credential.id}: ${credentialStatusLabel(lang, credential)}\n`);
             if (credential.revocation?.status === "requested") {
-              io.stdout(t(lang, "revoke.the-service-revokes-it"));
+              io.stdout(t(lang, "revoke.requested"));
             }
           }
           context.setExitCode(EXIT.ok);

@@ -46,7 +46,7 @@ export const statusCommand: CommandModule = {
         if (subject.name) lines.push(`${t(lang, "status.holder")}: ${subject.name}`);
         lines.push(
           `${t(lang, "status.mode")}: ${
-            c.mode === "batch" ? t(lang, "status.in-a-batch-merkle") : t(lang, "status.single")
+            c.mode === "batch" ? t(lang, "status.in-a-batch") : t(lang, "status.single")
           }`,
         );
         if (c.anchoredAt) lines.push(`${t(lang, "status.anchored")}: ${c.anchoredAt}`);

@@ -62,11 +62,11 @@ export function checkId(lang: Lang, what: string, value: string): string {
 export async function confirm(io: CliIo, lang: Lang, what: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
   if (!io.promptLine) {
-    throw new CliError(t(lang, "org-common.confirm-with-yes"));
+    throw new CliError(t(lang, "confirm.needs-yes"));
   }
-  const answer = (await io.promptLine(`${what}\n${t(lang, "org-common.continue-y-n")}`)).trim().toLowerCase();
+  const answer = (await io.promptLine(`${what}\n${t(lang, "confirm.prompt")}`)).trim().toLowerCase();
   if (!["j", "ja", "y", "yes"].includes(answer)) {
-    throw new CliError(t(lang, "org-common.cancelled-nothing-was-changed"));
+    throw new CliError(t(lang, "confirm.cancelled"));
   }
 }
 
@@ -76,18 +76,18 @@ export function statusModelLabel(
   c: Pick<CredentialResource, "state" | "standing" | "revocation">,
 ): string {
   const state = {
-    pending: t(lang, "org-common.waiting-to-be-anchored"),
-    anchored: t(lang, "org-common.anchored"),
-    failed: t(lang, "org-common.anchoring-failed"),
-    cancelled: t(lang, "org-common.cancelled"),
-    erased: t(lang, "org-common.erased"),
+    pending: t(lang, "label.waiting-to-be-anchored"),
+    anchored: t(lang, "label.anchored"),
+    failed: t(lang, "label.anchoring-failed"),
+    cancelled: t(lang, "label.cancelled"),
+    erased: t(lang, "label.erased"),
   }[c.state];
   const standing = c.standing
     ? {
-        valid: t(lang, "org-common.valid"),
-        revoked: t(lang, "org-common.revoked"),
-        superseded: t(lang, "org-common.superseded"),
-        expired: t(lang, "org-common.expired"),
+        valid: t(lang, "label.valid"),
+        revoked: t(lang, "label.revoked"),
+        superseded: t(lang, "label.superseded"),
+        expired: t(lang, "label.expired"),
       }[c.standing]
     : null;
   const reason = c.standing === "revoked" && c.revocation ? ` (${c.revocation.reason})` : "";
@@ -100,18 +100,18 @@ export function credentialStatusLabel(
 ): string {
   if (c.revocation) {
     const state = {
-      requested: t(lang, "org-common.revocation-requested"),
-      confirmed: t(lang, "org-common.revoked"),
-      failed: t(lang, "org-common.revocation-failed"),
+      requested: t(lang, "label.revocation-requested"),
+      confirmed: t(lang, "label.revoked"),
+      failed: t(lang, "label.revocation-failed"),
     }[c.revocation.status];
     return `${state} (${c.revocation.reason})`;
   }
   return {
-    pending: t(lang, "org-common.waiting-to-be-anchored"),
-    sending: t(lang, "org-common.being-anchored"),
-    anchored: t(lang, "org-common.anchored-on-chain"),
-    cancelled: t(lang, "org-common.cancelled"),
-    failed: t(lang, "org-common.failed"),
+    pending: t(lang, "label.waiting-to-be-anchored"),
+    sending: t(lang, "label.being-anchored"),
+    anchored: t(lang, "label.anchored-on-chain"),
+    cancelled: t(lang, "label.cancelled"),
+    failed: t(lang, "label.failed"),
   }[c.status];
 }
 
@@ -122,7 +122,7 @@ export function eventDates(event: EventResource): string {
 }
 
 export function kindLabel(lang: Lang, kind: EventResource["kind"]): string {
-  return kind === "course" ? t(lang, "org-common.course") : t(lang, "org-common.event");
+  return kind === "course" ? t(lang, "label.course") : t(lang, "label.event");
 }
 
 /** Collects a repeatable option's values. */

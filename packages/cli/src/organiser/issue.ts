@@ -69,10 +69,10 @@ export async function pollJob(
   const { lang } = options;
   const label = (status: Job["status"]) =>
     ({
-      queued: t(lang, "org-issue.job-queued"),
-      running: t(lang, "org-issue.issuing"),
-      succeeded: t(lang, "org-issue.issued"),
-      failed: t(lang, "org-issue.job-failed"),
+      queued: t(lang, "job.queued"),
+      running: t(lang, "job.issuing"),
+      succeeded: t(lang, "job.issued"),
+      failed: t(lang, "job.failed"),
     })[status];
   const bar = progressBar(io, label(job.status), undefined, { quiet: options.quiet ?? false });
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
@@ -81,7 +81,7 @@ export async function pollJob(
   while (current.status === "queued" || current.status === "running") {
     if (Date.now() > deadline) {
       bar.finish();
-      throw new CliError(t(lang, "org-issue.job-did-not-finish", { id: job.id }), EXIT.failure);
+      throw new CliError(t(lang, "job.timed-out", { id: job.id }), EXIT.failure);
     }
     await sleep(wait);
     wait = Math.min(1000, Math.round(wait * 1.3));
@@ -101,7 +101,7 @@ export async function pollJob(
     const status = typeof error.status === "number" ? error.status : 500;
     // A job the service refused for its content (4xx) is an input problem; anything else a failure.
     throw new CliError(
-      t(lang, "org-issue.the-job-failed", { detail, issues }),
+      t(lang, "job.failed-because", { detail, issues }),
       status >= 400 && status < 500 ? EXIT.usage : EXIT.failure,
     );
   }
@@ -118,7 +118,7 @@ export async function waitForAnchoring(
   options: { lang: Lang; quiet?: boolean; pollIntervalMs?: number; timeoutMs?: number },
 ): Promise<Record<string, number>> {
   const { lang } = options;
-  const bar = progressBar(io, t(lang, "org-issue.anchoring-on-chain"), undefined, {
+  const bar = progressBar(io, t(lang, "job.anchoring-on-chain"), undefined, {
     quiet: options.quiet ?? false,
   });
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
@@ -133,7 +133,7 @@ export async function waitForAnchoring(
     }
     if (Date.now() > deadline) {
       bar.finish();
-      throw new CliError(t(lang, "org-issue.the-credentials-were-not"), EXIT.failure);
+      throw new CliError(t(lang, "job.not-anchored-in-time"), EXIT.failure);
     }
     await sleep(options.pollIntervalMs ?? 250);
   }
@@ -149,8 +149,8 @@ export async function issueFromCsv(
   let validUntil: string | undefined;
   if (options.validUntil !== undefined) {
     validUntil = parseExpiry(options.validUntil);
-    if (!validUntil) throw new CliError(t(lang, "org-issue.valid-until-write-yyyy"));
-    if (Date.parse(validUntil) <= Date.now()) throw new CliError(t(lang, "org-issue.valid-until-the-date"));
+    if (!validUntil) throw new CliError(t(lang, "usage.valid-until"));
+    if (Date.parse(validUntil) <= Date.now()) throw new CliError(t(lang, "usage.valid-until-past"));
   }
   const event = await client.event(options.eventId);
   const list = readAttendees(
@@ -165,12 +165,12 @@ export async function issueFromCsv(
   if (list.errors.length > 0) {
     const count = new Set(list.errors.map((e) => e.line)).size;
     throw new CliError(
-      `${formatRowErrors(list.errors, lang)}\n${t(lang, "org-issue.lines-with-errors", { count })}`,
+      `${formatRowErrors(list.errors, lang)}\n${t(lang, "job.lines-with-errors", { count })}`,
       EXIT.usage,
     );
   }
   if (event.status !== "registered") {
-    throw new CliError(t(lang, "org-issue.the-event-is-not", { status: event.status }), EXIT.usage);
+    throw new CliError(t(lang, "job.event-not-registered", { status: event.status }), EXIT.usage);
   }
   const body = { attendees: list.rows.map((r) => r.attendee), ...(validUntil ? { validUntil } : {}) };
   const idempotencyKey = options.idempotencyKey ?? defaultIdempotencyKey(event.id, body);

@@ -30,11 +30,10 @@ import {
   ServiceClient,
   waitForAnchoring,
 } from "@intyg/cli";
+import type { Lang } from "@intyg/credential/lang";
 import { type LocalStack, startLocalStack } from "@intyg/stack";
 import { CHECK_NAMES, type VerificationReport, verifyCredential, verifyCredentials } from "@intyg/verifier";
 import type { Address } from "viem";
-
-type Lang = "sv" | "en";
 
 // -- the scenario -----------------------------------------------------------------------------------------------
 
@@ -231,7 +230,104 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-const tr = (lang: Lang, sv: string, en: string) => (lang === "sv" ? sv : en);
+// The demo's own texts: the English table defines the keys, the Swedish one must have each of them.
+type Template = (p: Record<string, string | number | undefined>) => string;
+
+const en = {
+  time: () => "time",
+  "intyg-demo-attendees": (p) => `Intyg demo: ${p.name}, ${p.count} attendees`,
+  "start-chain-registry-service": () => "Start: chain, registry, service",
+  using: () => "using",
+  "no-pnpm-start-service": () => "no `pnpm start` service answers (.intyg/dev.json): starting one here",
+  chain: () => "chain",
+  registry: () => "registry",
+  service: () => "service",
+  "events-and-course-registered": () => "Events and course registered on chain",
+  issuer: () => "issuer",
+  organisation: () => "organisation",
+  event: () => "event",
+  "the-attendee-file-is": () => "The attendee file is checked row by row",
+  "rows-no-errors": () => "rows, no errors",
+  "e-g": () => "e.g.",
+  "credentials-issued-in-one": (p) => `${p.count} credentials issued in ONE bulk request`,
+  credentials: () => "credentials",
+  job: () => "job",
+  request: () => "request",
+  "job-done": () => "job done",
+  later: () => "later",
+  "the-service-runs-in": () =>
+    "the service runs in the demo's process: the job, which the worker starts at once, delays the request's answer",
+  "anchored-on-chain-in": () => "Anchored on chain in ONE batch",
+  anchored: () => "anchored",
+  root: () => "root",
+  transaction: () => "transaction",
+  "a-few-credentials-verified": () => "A few credentials verified with @intyg/verifier",
+  "all-three-in-one": () => "all three in one call",
+  verified: () => "verified",
+  "one-credential-revoked-and": () => "One credential revoked and verified again",
+  revoked: () => "revoked",
+  "selective-disclosure-name-and": () => "Selective disclosure: name and event shown, e-mail hidden",
+  "share-link": () => "share link",
+  characters: () => "characters",
+  "hidden-claims": () => "hidden claims",
+  "course-credentials-with-hours": () => "Course credentials with hours and credits",
+  "course-credentials": () => "course credentials",
+  "valid-until": () => "valid until",
+  timings: () => "Timings",
+  "the-demo-did-not": () => "The demo did not go as expected",
+  "done-every-verdict-was": () => "Done: every verdict was as expected.",
+} satisfies Record<string, Template>;
+
+type TextKey = keyof typeof en;
+
+const sv: Record<TextKey, Template> = {
+  time: () => "tid",
+  "intyg-demo-attendees": (p) => `Intyg-demo: ${p.name}, ${p.count} deltagare`,
+  "start-chain-registry-service": () => "Start: kedja, register, tjänst",
+  using: () => "kör mot",
+  "no-pnpm-start-service": () => "ingen tjänst från `pnpm start` svarar (.intyg/dev.json): startar en egen",
+  chain: () => "kedja",
+  registry: () => "register",
+  service: () => "tjänst",
+  "events-and-course-registered": () => "Evenemang och kurs registreras i kedjan",
+  issuer: () => "utfärdare",
+  organisation: () => "organisation",
+  event: () => "evenemang",
+  "the-attendee-file-is": () => "Deltagarfilen kontrolleras rad för rad",
+  "rows-no-errors": () => "rader, inga fel",
+  "e-g": () => "t.ex.",
+  "credentials-issued-in-one": (p) => `${p.count} intyg utfärdas i EN bulkbegäran`,
+  credentials: () => "intyg",
+  job: () => "jobb",
+  request: () => "begäran",
+  "job-done": () => "jobbet klart",
+  later: () => "senare",
+  "the-service-runs-in": () =>
+    "tjänsten körs i demons process: jobbet, som arbetaren startar direkt, fördröjer svaret på begäran",
+  "anchored-on-chain-in": () => "Förankring i kedjan i EN batch",
+  anchored: () => "förankrade",
+  root: () => "rot",
+  transaction: () => "transaktion",
+  "a-few-credentials-verified": () => "Några intyg verifieras med @intyg/verifier",
+  "all-three-in-one": () => "alla tre i ett anrop",
+  verified: () => "verifierade",
+  "one-credential-revoked-and": () => "Ett intyg återkallas och verifieras igen",
+  revoked: () => "återkallat",
+  "selective-disclosure-name-and": () => "Selektivt röjande: namn och evenemang visas, e-post döljs",
+  "share-link": () => "delningslänk",
+  characters: () => "tecken",
+  "hidden-claims": () => "dolda uppgifter",
+  "course-credentials-with-hours": () => "Kursintyg med timmar och poäng",
+  "course-credentials": () => "kursintyg",
+  "valid-until": () => "giltiga till",
+  timings: () => "Tider",
+  "the-demo-did-not": () => "Demon gick inte som väntat",
+  "done-every-verdict-was": () => "Klart: alla utslag blev som väntat.",
+};
+
+const TEXTS: Record<Lang, Record<TextKey, Template>> = { en, sv };
+const t = (lang: Lang, key: TextKey, params: Record<string, string | number | undefined> = {}) =>
+  TEXTS[lang][key](params);
 
 function verdictLine(report: VerificationReport, lang: Lang): string {
   const failed = report.checks.find((c) => c.status === "failed");
@@ -274,7 +370,7 @@ async function main(): Promise<number> {
     const result = await run();
     const ms = performance.now() - started;
     timings.push([title, ms]);
-    out(`   ${tr(lang, "tid", "time")}: ${(ms / 1000).toFixed(2)} s`);
+    out(`   ${t(lang, "time")}: ${(ms / 1000).toFixed(2)} s`);
     return result;
   };
   const problems: string[] = [];
@@ -297,128 +393,92 @@ async function main(): Promise<number> {
   process.once("SIGTERM", onSignal);
 
   try {
-    out(
-      tr(
-        lang,
-        `Intyg-demo: ${CONFERENCE.name}, ${count} deltagare`,
-        `Intyg demo: ${CONFERENCE.name}, ${count} attendees`,
-      ),
-    );
-    target = await phase(
-      tr(lang, "Start: kedja, register, tjänst", "Start: chain, registry, service"),
-      async () => {
-        if (values["against-running"]) {
-          const dev = findDevConfig(process.cwd());
-          if (
-            dev?.serviceUrl &&
-            dev.apiKey &&
-            dev.rpcUrl &&
-            dev.registry &&
-            (await answers(dev.serviceUrl))
-          ) {
-            out(`   ${tr(lang, "kör mot", "using")} ${dev.serviceUrl} (${dev.file})`);
-            return {
-              serviceUrl: dev.serviceUrl,
-              apiKey: dev.apiKey,
-              rpcUrl: dev.rpcUrl,
-              registry: dev.registry as Address,
-              source: dev.file,
-            };
-          }
-          out(
-            `   ${tr(
-              lang,
-              "ingen tjänst från `pnpm start` svarar (.intyg/dev.json): startar en egen",
-              "no `pnpm start` service answers (.intyg/dev.json): starting one here",
-            )}`,
-          );
+    out(t(lang, "intyg-demo-attendees", { name: CONFERENCE.name, count }));
+    target = await phase(t(lang, "start-chain-registry-service"), async () => {
+      if (values["against-running"]) {
+        const dev = findDevConfig(process.cwd());
+        if (dev?.serviceUrl && dev.apiKey && dev.rpcUrl && dev.registry && (await answers(dev.serviceUrl))) {
+          out(`   ${t(lang, "using")} ${dev.serviceUrl} (${dev.file})`);
+          return {
+            serviceUrl: dev.serviceUrl,
+            apiKey: dev.apiKey,
+            rpcUrl: dev.rpcUrl,
+            registry: dev.registry as Address,
+            source: dev.file,
+          };
         }
-        // Bulk requests above 10 attendees become jobs here, to show the job and its progress bar.
-        const stack = await startLocalStack({ bulkSyncLimit: 10 });
-        out(
-          `   ${tr(lang, "kedja", "chain")} ${stack.rpcUrl} (${stack.chainId}), ${tr(lang, "register", "registry")} ${stack.registry}`,
-        );
-        out(`   ${tr(lang, "tjänst", "service")} ${stack.serviceUrl}`);
-        return { ...stack, source: "self-contained", stack };
-      },
-    );
+        out(`   ${t(lang, "no-pnpm-start-service")}`);
+      }
+      // Bulk requests above 10 attendees become jobs here, to show the job and its progress bar.
+      const stack = await startLocalStack({ bulkSyncLimit: 10 });
+      out(
+        `   ${t(lang, "chain")} ${stack.rpcUrl} (${stack.chainId}), ${t(lang, "registry")} ${stack.registry}`,
+      );
+      out(`   ${t(lang, "service")} ${stack.serviceUrl}`);
+      return { ...stack, source: "self-contained", stack };
+    });
     const client = new ServiceClient({ url: target.serviceUrl, apiKey: target.apiKey });
     const chain = { rpcUrl: target.rpcUrl, registry: target.registry };
 
     // Events: the conference with its parts, its days and hackathon as child events, and a course.
-    const { conference, course } = await phase(
-      tr(lang, "Evenemang och kurs registreras i kedjan", "Events and course registered on chain"),
-      async () => {
-        const organisation = await client.organisation();
-        out(
-          `   ${tr(lang, "utfärdare", "issuer")}: ${organisation.name} (${tr(lang, "organisation", "organisation")} ${organisation.chainOrganisationId})`,
-        );
-        const conference = await client.createEvent({ kind: "event", details: CONFERENCE });
-        out(
-          `   ${conference.details.name}  ${conference.id}  (${tr(lang, "evenemang", "event")} ${conference.chainEventId})`,
-        );
-        for (const child of CHILD_EVENTS) {
-          const created = await client.createEvent({
-            kind: "event",
-            parentId: conference.id,
-            details: child,
-          });
-          out(`     └ ${created.details.name}  ${created.id}`);
-        }
-        const course = await client.createEvent({ kind: "course", details: COURSE });
-        out(`   ${course.details.name}  ${course.id}  (${COURSE.hours} h, ${COURSE.credits} hp)`);
-        return { conference, course };
-      },
-    );
+    const { conference, course } = await phase(t(lang, "events-and-course-registered"), async () => {
+      const organisation = await client.organisation();
+      out(
+        `   ${t(lang, "issuer")}: ${organisation.name} (${t(lang, "organisation")} ${organisation.chainOrganisationId})`,
+      );
+      const conference = await client.createEvent({ kind: "event", details: CONFERENCE });
+      out(
+        `   ${conference.details.name}  ${conference.id}  (${t(lang, "event")} ${conference.chainEventId})`,
+      );
+      for (const child of CHILD_EVENTS) {
+        const created = await client.createEvent({
+          kind: "event",
+          parentId: conference.id,
+          details: child,
+        });
+        out(`     └ ${created.details.name}  ${created.id}`);
+      }
+      const course = await client.createEvent({ kind: "course", details: COURSE });
+      out(`   ${course.details.name}  ${course.id}  (${COURSE.hours} h, ${COURSE.credits} hp)`);
+      return { conference, course };
+    });
 
     // The attendee file, as an organiser would export it from a spreadsheet.
     const attendees = syntheticAttendees(count);
     const csvFile = path.join(workDir, "deltagare.csv");
     const csv = new TextEncoder().encode(attendeeCsv(attendees));
-    await phase(
-      tr(lang, "Deltagarfilen kontrolleras rad för rad", "The attendee file is checked row by row"),
-      async () => {
-        await writeFile(csvFile, csv);
-        const list = readAttendees(csv, { kind: "event", parts: CONFERENCE.parts }, { lang });
-        expect(list.errors.length === 0, "the generated attendee file has errors");
-        out(
-          `   ${csvFile}: ${list.rows.length} ${tr(lang, "rader, inga fel", "rows, no errors")} (${(csv.length / 1024).toFixed(0)} KiB)`,
-        );
-        out(
-          `   ${tr(lang, "t.ex.", "e.g.")} ${attendees
-            .slice(0, 3)
-            .map((a) => `${a.name} <${a.email}>`)
-            .join(", ")}`,
-        );
-      },
-    );
+    await phase(t(lang, "the-attendee-file-is"), async () => {
+      await writeFile(csvFile, csv);
+      const list = readAttendees(csv, { kind: "event", parts: CONFERENCE.parts }, { lang });
+      expect(list.errors.length === 0, "the generated attendee file has errors");
+      out(
+        `   ${csvFile}: ${list.rows.length} ${t(lang, "rows-no-errors")} (${(csv.length / 1024).toFixed(0)} KiB)`,
+      );
+      out(
+        `   ${t(lang, "e-g")} ${attendees
+          .slice(0, 3)
+          .map((a) => `${a.name} <${a.email}>`)
+          .join(", ")}`,
+      );
+    });
 
-    const issued = await phase(
-      tr(lang, `${count} intyg utfärdas i EN bulkbegäran`, `${count} credentials issued in ONE bulk request`),
-      async () => {
-        const outcome = await issueFromCsv(client, io, { eventId: conference.id, csv, lang });
-        out(
-          `   ${outcome.result!.count} ${tr(lang, "intyg", "credentials")}${outcome.job ? `, ${tr(lang, "jobb", "job")} ${outcome.job.id}` : ""}, Idempotency-Key ${outcome.idempotencyKey}`,
-        );
-        const { requestMs = 0, jobMs } = outcome.timings;
-        out(
-          `   ${tr(lang, "begäran", "request")} ${(requestMs / 1000).toFixed(2)} s${jobMs !== undefined ? `, ${tr(lang, "jobbet klart", "job done")} ${(jobMs / 1000).toFixed(2)} s ${tr(lang, "senare", "later")}` : ""}`,
-        );
-        if (target!.stack && jobMs !== undefined) {
-          out(
-            `   (${tr(
-              lang,
-              "tjänsten körs i demons process: jobbet, som arbetaren startar direkt, fördröjer svaret på begäran",
-              "the service runs in the demo's process: the job, which the worker starts at once, delays the request's answer",
-            )})`,
-          );
-        }
-        expect(outcome.result!.count === count, `issued ${outcome.result!.count}, expected ${count}`);
-        return outcome.result!.credentials;
-      },
-    );
+    const issued = await phase(t(lang, "credentials-issued-in-one", { count }), async () => {
+      const outcome = await issueFromCsv(client, io, { eventId: conference.id, csv, lang });
+      out(
+        `   ${outcome.result!.count} ${t(lang, "credentials")}${outcome.job ? `, ${t(lang, "job")} ${outcome.job.id}` : ""}, Idempotency-Key ${outcome.idempotencyKey}`,
+      );
+      const { requestMs = 0, jobMs } = outcome.timings;
+      out(
+        `   ${t(lang, "request")} ${(requestMs / 1000).toFixed(2)} s${jobMs !== undefined ? `, ${t(lang, "job-done")} ${(jobMs / 1000).toFixed(2)} s ${t(lang, "later")}` : ""}`,
+      );
+      if (target!.stack && jobMs !== undefined) {
+        out(`   (${t(lang, "the-service-runs-in")})`);
+      }
+      expect(outcome.result!.count === count, `issued ${outcome.result!.count}, expected ${count}`);
+      return outcome.result!.credentials;
+    });
 
-    await phase(tr(lang, "Förankring i kedjan i EN batch", "Anchored on chain in ONE batch"), async () => {
+    await phase(t(lang, "anchored-on-chain-in"), async () => {
       await waitForAnchoring(client, io, conference.id, { lang });
       const records = await client.eventCredentials(conference.id);
       const roots = new Set(records.map((r) => r.batch?.root));
@@ -431,9 +491,9 @@ async function main(): Promise<number> {
         gas = `, gas ${BigInt(receipt.gasUsed).toLocaleString("sv-SE")}`;
       }
       out(
-        `   ${records.filter((r) => r.status === "anchored").length} ${tr(lang, "förankrade", "anchored")}, ${roots.size} batch (${tr(lang, "rot", "root")} ${first.batch?.root})`,
+        `   ${records.filter((r) => r.status === "anchored").length} ${t(lang, "anchored")}, ${roots.size} batch (${t(lang, "root")} ${first.batch?.root})`,
       );
-      out(`   ${tr(lang, "transaktion", "transaction")} ${first.txHash}${gas}`);
+      out(`   ${t(lang, "transaction")} ${first.txHash}${gas}`);
       expect(roots.size === 1, `${roots.size} batches, expected 1`);
       expect(
         records.every((r) => r.status === "anchored"),
@@ -443,142 +503,119 @@ async function main(): Promise<number> {
 
     const sample = [0, Math.floor(count / 2), count - 1].map((i) => issued[i]!.id);
     const documents = new Map<string, Record<string, unknown>>();
-    await phase(
-      tr(
-        lang,
-        "Några intyg verifieras med @intyg/verifier",
-        "A few credentials verified with @intyg/verifier",
-      ),
-      async () => {
-        for (const id of sample) {
-          const resource: CredentialResource = await client.credential(id);
-          documents.set(id, resource.credential!);
-          const report = await verifyCredential(resource.credential, { ...chain, lang });
-          const name = (resource.credential!.credentialSubject as { name?: string }).name;
-          out(`   ${name}: ${verdictLine(report, lang)}`);
-          expect(report.verified, `${id} did not verify`);
-        }
-        const started = performance.now();
-        const reports = await verifyCredentials([...documents.values()], { ...chain, lang });
-        out(
-          `   ${tr(lang, "alla tre i ett anrop", "all three in one call")}: ${reports.filter((r) => r.verified).length}/${reports.length} ${tr(lang, "verifierade", "verified")} (${(performance.now() - started).toFixed(0)} ms)`,
-        );
-      },
-    );
-
-    await phase(
-      tr(lang, "Ett intyg återkallas och verifieras igen", "One credential revoked and verified again"),
-      async () => {
-        const id = sample[1]!;
-        let revoked = await client.revoke(id, "issuedInError");
-        while (revoked.revocation?.status === "requested") {
-          await new Promise((resolve) => setTimeout(resolve, 200));
-          revoked = await client.credential(id);
-        }
-        out(
-          `   ${id}: ${tr(lang, "återkallat", "revoked")} (${revoked.revocation?.reason}, ${revoked.revocation?.status})`,
-        );
-        const report = await verifyCredential(documents.get(id), { ...chain, lang });
-        out(`   ${verdictLine(report, lang)}`);
-        const revocation = report.checks.find((c) => c.id === "revocation");
-        expect(!report.verified && revocation?.status === "failed", "the revoked credential still verified");
-      },
-    );
-
-    await phase(
-      tr(
-        lang,
-        "Selektivt röjande: namn och evenemang visas, e-post döljs",
-        "Selective disclosure: name and event shown, e-mail hidden",
-      ),
-      async () => {
-        const id = sample[0]!;
-        const hide = [
-          "/credentialSubject/email",
-          "/credentialSubject/birthDate",
-          "/credentialSubject/organisation",
-        ];
-        const share = await client.share(id, hide);
-        out(
-          `   ${tr(lang, "delningslänk", "share link")}: ${share.url.slice(0, 90)}… (${share.url.length} ${tr(lang, "tecken", "characters")})`,
-        );
-        const report = await verifyCredential(share.url, { ...chain, lang });
-        const proved = report.credential ?? {};
-        for (const claim of proved.subject ?? []) {
-          out(
-            `   ${claim.path}: ${typeof claim.value === "string" ? claim.value : JSON.stringify(claim.value)}`,
-          );
-        }
-        out(`   ${tr(lang, "evenemang", "event")}: ${proved.achievement?.name}`);
-        out(`   ${tr(lang, "dolda uppgifter", "hidden claims")}: ${proved.hiddenClaims ?? 0}`);
-        out(`   ${verdictLine(report, lang)}`);
-        const shown = (proved.subject ?? []).map((c) => c.path);
-        expect(report.verified, "the disclosed credential did not verify");
-        expect(
-          shown.some((p) => p.endsWith("name")),
-          "the name was not shown",
-        );
-        expect(!shown.some((p) => p.endsWith("email")), "the e-mail address was not hidden");
-        expect(
-          !share.url.includes("example.se") && !decodeURIComponent(share.url).includes("@example.se"),
-          "the share link carries the e-mail",
-        );
-      },
-    );
-
-    await phase(
-      tr(lang, "Kursintyg med timmar och poäng", "Course credentials with hours and credits"),
-      async () => {
-        const graduates = attendees
-          .filter((a) => a.team)
-          .slice(0, Math.max(2, Math.min(30, Math.floor(count / 10))));
-        const validUntil = `${new Date().getUTCFullYear() + 3}-06-30T23:59:59Z`;
-        const sent = await client.issueBulk(
-          course.id,
-          {
-            attendees: graduates.map((a) => ({
-              subject: {
-                name: a.name,
-                email: a.email,
-                organisation: a.organisation,
-                result: [{ type: ["Result"], value: "Godkänd" }],
-              },
-            })),
-            validUntil,
-          },
-          `demo-course-${course.id}`,
-        );
-        const items =
-          sent.result?.credentials ??
-          (await pollJob(client, io, sent.job!, { lang, quiet: true })).credentials;
-        await waitForAnchoring(client, io, course.id, { lang, quiet: true });
-        const resource = await client.credential(items[0]!.id);
+    await phase(t(lang, "a-few-credentials-verified"), async () => {
+      for (const id of sample) {
+        const resource: CredentialResource = await client.credential(id);
+        documents.set(id, resource.credential!);
         const report = await verifyCredential(resource.credential, { ...chain, lang });
-        const achievement = (resource.credential!.credentialSubject as { achievement: typeof COURSE })
-          .achievement;
-        out(
-          `   ${items.length} ${tr(lang, "kursintyg", "course credentials")}, ${tr(lang, "giltiga till", "valid until")} ${validUntil.slice(0, 10)}`,
-        );
-        out(`   ${achievement.name}: ${achievement.hours} h, ${achievement.credits} hp`);
-        out(
-          `   ${(resource.credential!.credentialSubject as { name: string }).name}: ${verdictLine(report, lang)}`,
-        );
-        expect(report.verified, "the course credential did not verify");
-      },
-    );
+        const name = (resource.credential!.credentialSubject as { name?: string }).name;
+        out(`   ${name}: ${verdictLine(report, lang)}`);
+        expect(report.verified, `${id} did not verify`);
+      }
+      const started = performance.now();
+      const reports = await verifyCredentials([...documents.values()], { ...chain, lang });
+      out(
+        `   ${t(lang, "all-three-in-one")}: ${reports.filter((r) => r.verified).length}/${reports.length} ${t(lang, "verified")} (${(performance.now() - started).toFixed(0)} ms)`,
+      );
+    });
 
-    out(`\n== ${tr(lang, "Tider", "Timings")}`);
+    await phase(t(lang, "one-credential-revoked-and"), async () => {
+      const id = sample[1]!;
+      let revoked = await client.revoke(id, "issuedInError");
+      while (revoked.revocation?.status === "requested") {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        revoked = await client.credential(id);
+      }
+      out(`   ${id}: ${t(lang, "revoked")} (${revoked.revocation?.reason}, ${revoked.revocation?.status})`);
+      const report = await verifyCredential(documents.get(id), { ...chain, lang });
+      out(`   ${verdictLine(report, lang)}`);
+      const revocation = report.checks.find((c) => c.id === "revocation");
+      expect(!report.verified && revocation?.status === "failed", "the revoked credential still verified");
+    });
+
+    await phase(t(lang, "selective-disclosure-name-and"), async () => {
+      const id = sample[0]!;
+      const hide = [
+        "/credentialSubject/email",
+        "/credentialSubject/birthDate",
+        "/credentialSubject/organisation",
+      ];
+      const share = await client.share(id, hide);
+      out(
+        `   ${t(lang, "share-link")}: ${share.url.slice(0, 90)}… (${share.url.length} ${t(lang, "characters")})`,
+      );
+      const report = await verifyCredential(share.url, { ...chain, lang });
+      const proved = report.credential ?? {};
+      for (const claim of proved.subject ?? []) {
+        out(
+          `   ${claim.path}: ${typeof claim.value === "string" ? claim.value : JSON.stringify(claim.value)}`,
+        );
+      }
+      out(`   ${t(lang, "event")}: ${proved.achievement?.name}`);
+      out(`   ${t(lang, "hidden-claims")}: ${proved.hiddenClaims ?? 0}`);
+      out(`   ${verdictLine(report, lang)}`);
+      const shown = (proved.subject ?? []).map((c) => c.path);
+      expect(report.verified, "the disclosed credential did not verify");
+      expect(
+        shown.some((p) => p.endsWith("name")),
+        "the name was not shown",
+      );
+      expect(!shown.some((p) => p.endsWith("email")), "the e-mail address was not hidden");
+      expect(
+        !share.url.includes("example.se") && !decodeURIComponent(share.url).includes("@example.se"),
+        "the share link carries the e-mail",
+      );
+    });
+
+    await phase(t(lang, "course-credentials-with-hours"), async () => {
+      const graduates = attendees
+        .filter((a) => a.team)
+        .slice(0, Math.max(2, Math.min(30, Math.floor(count / 10))));
+      const validUntil = `${new Date().getUTCFullYear() + 3}-06-30T23:59:59Z`;
+      const sent = await client.issueBulk(
+        course.id,
+        {
+          attendees: graduates.map((a) => ({
+            subject: {
+              name: a.name,
+              email: a.email,
+              organisation: a.organisation,
+              result: [{ type: ["Result"], value: "Godkänd" }],
+            },
+          })),
+          validUntil,
+        },
+        `demo-course-${course.id}`,
+      );
+      const items =
+        sent.result?.credentials ?? (await pollJob(client, io, sent.job!, { lang, quiet: true })).credentials;
+      await waitForAnchoring(client, io, course.id, { lang, quiet: true });
+      const resource = await client.credential(items[0]!.id);
+      const report = await verifyCredential(resource.credential, { ...chain, lang });
+      const achievement = (resource.credential!.credentialSubject as { achievement: typeof COURSE })
+        .achievement;
+      out(
+        `   ${items.length} ${t(lang, "course-credentials")}, ${t(lang, "valid-until")} ${validUntil.slice(0, 10)}`,
+      );
+      out(`   ${achievement.name}: ${achievement.hours} h, ${achievement.credits} hp`);
+      out(
+        `   ${(resource.credential!.credentialSubject as { name: string }).name}: ${verdictLine(report, lang)}`,
+      );
+      expect(report.verified, "the course credential did not verify");
+    });
+
+    out(`\n== ${t(lang, "timings")}`);
     const width = Math.max(...timings.map(([t]) => t.length));
     for (const [title, ms] of timings)
       out(`   ${title.padEnd(width)}  ${(ms / 1000).toFixed(2).padStart(7)} s`);
     const total = timings.reduce((sum, [, ms]) => sum + ms, 0);
     out(`   ${"".padEnd(width, "-")}  ${(total / 1000).toFixed(2).padStart(7)} s`);
     if (problems.length > 0) {
-      out(`\n${tr(lang, "Demon gick inte som väntat", "The demo did not go as expected")}:`);
+      out(`\n${t(lang, "the-demo-did-not")}:`);
       for (const p of problems) out(`   ✖ ${p}`);
       return 1;
     }
-    out(`\n${tr(lang, "Klart: alla utslag blev som väntat.", "Done: every verdict was as expected.")}`);
+    out(`\n${t(lang, "done-every-verdict-was")}`);
     return 0;
   } finally {
     process.removeListener("SIGINT", onSignal);

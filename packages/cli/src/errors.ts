@@ -1,5 +1,7 @@
 // Exit codes and the error that carries one. Every command ends with one of these codes.
 
+import { IntygError } from "@intyg/credential";
+
 export const EXIT = {
   /** Verified (or the command succeeded). */
   ok: 0,
@@ -13,13 +15,17 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** The stable code of a CLI error: unusable input, a failure, or an error answer of the service. */
+export type CliErrorCode = "cli.usage" | "cli.failure" | "cli.service";
+
 /** A problem that ends a command with a message and an exit code (2 unless said otherwise). */
-export class CliError extends Error {
+export class CliError extends IntygError<CliErrorCode> {
   override name = "CliError";
   constructor(
     message: string,
     readonly exitCode: ExitCode = EXIT.usage,
+    options: { cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, { code: exitCode === EXIT.usage ? "cli.usage" : "cli.failure", cause: options.cause });
   }
 }

@@ -53,7 +53,9 @@ describe("organiser commands against a real service", function () {
   it("refuses commands before login, with a usage error", async () => {
     const result = await run(["events", "list"]);
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.match(/Not logged in: run `intyg login/);
+    expect(result.stderr).to.match(/Inte inloggad: kör `intyg login/);
+    const english = await run(["events", "list", "--lang", "en"]);
+    expect(english.stderr).to.match(/Not logged in: run `intyg login/);
   });
 
   it("logs in: checks the key, stores it with mode 0600; refuses a wrong key", async () => {
@@ -80,7 +82,7 @@ describe("organiser commands against a real service", function () {
 
     const plainHttp = await run(["login", "--url", "http://intyg.example.se", "--api-key", stack.apiKey]);
     expect(plainHttp.code).to.equal(2);
-    expect(plainHttp.stderr).to.match(/use https/);
+    expect(plainHttp.stderr).to.match(/använd https/);
   });
 
   it("creates a conference with parts, a part of it, and a course; lists and shows them", async () => {
@@ -311,7 +313,7 @@ describe("organiser commands against a real service", function () {
 
     const twice = await run(["revoke", issued[0]!.id, "--reason", "fraud", "--yes"]);
     expect(twice.code).to.equal(2);
-    expect(twice.stderr).to.match(/already revoked/);
+    expect(twice.stderr).to.match(/Intyget är redan återkallat \(issuedInError\)/);
 
     // The event's counts name the revoked one as revoked (it is still anchored: its document was).
     const show = await run(["events", "show", conference.id, "--lang", "en"]);
@@ -421,17 +423,59 @@ describe("organiser commands against a real service", function () {
   it("prints the service's problem for unknown ids (exit 2) and says when it cannot be reached (exit 1)", async () => {
     const missing = await run(["status", "3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f"]);
     expect(missing.code).to.equal(2);
-    expect(missing.stderr).to.match(/Not Found|not found/i);
+    expect(missing.stderr).to.equal("intyg: Hittades inte: Intyget finns inte.\n");
+    const english = await run(["status", "3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f", "--lang", "en"]);
+    expect(english.code).to.equal(2);
+    expect(english.stderr).to.equal("intyg: Not found: credential not found\n");
+    const fromEnv = await run(["status", "3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f"], {
+      env: { INTYG_LANG: "en" },
+    });
+    expect(fromEnv.stderr).to.equal("intyg: Not found: credential not found\n");
     const notAnId = await run(["status", "nope"]);
     expect(notAnId.code).to.equal(2);
     const elsewhere = await run(["events", "list"], { env: { INTYG_URL: "http://127.0.0.1:9" } });
     expect(elsewhere.code, "a stored key is never sent to another service").to.equal(2);
-    expect(elsewhere.stderr).to.match(/set INTYG_API_KEY for it too/);
+    expect(elsewhere.stderr).to.match(/sätt INTYG_API_KEY för den också/);
     const down = await run(["events", "list"], {
       env: { INTYG_URL: "http://127.0.0.1:9", INTYG_API_KEY: "k".repeat(40) },
     });
     expect(down.code).to.equal(1);
-    expect(down.stderr).to.match(/Cannot reach the Intyg service at http:\/\/127\.0\.0\.1:9/);
+    expect(down.stderr).to.match(/Kan inte nå Intyg-tjänsten på http:\/\/127\.0\.0\.1:9/);
+    const downEn = await run(["events", "list", "--lang", "en"], {
+      env: { INTYG_URL: "http://127.0.0.1:9", INTYG_API_KEY: "k".repeat(40) },
+    });
+    expect(downEn.stderr).to.match(/Cannot reach the Intyg service at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it("prints a refused organiser command's problem in Swedish with no English in it (issue, revoke, events)", async () => {
+    // Words only English has: any of them in the Swedish output is a text that was not translated.
+    const english =
+      /\b(the|not|found|is|are|must|invalid|input|expected|only|can|have|event|credential|request)\b/i;
+    const failures = [
+      // A course cannot have parts: a domain error of the service's events module.
+      await run([
+        "events",
+        "create",
+        "--parent",
+        course.id,
+        "--name",
+        "Del av en kurs",
+        "--start",
+        "2026-05-12",
+      ]),
+      // Revoking twice with another reason: a conflict of the credentials route.
+      await run(["revoke", issued[0]!.id, "--reason", "fraud", "--yes"]),
+      // An unknown event: not found.
+      await run(["events", "show", "3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f"]),
+    ];
+    for (const failed of failures) {
+      expect(failed.code, failed.stderr).to.equal(2);
+      expect(failed.stderr.trim()).not.to.equal("");
+      expect(failed.stderr, failed.stderr).not.to.match(english);
+    }
+    expect(failures[0]!.stderr).to.equal(
+      "intyg: Går inte just nu: Bara ett evenemang (inte en kurs) kan ha delar.\n",
+    );
   });
 
   it("logs out; INTYG_URL + INTYG_API_KEY and .intyg/dev.json still work", async () => {

@@ -23,7 +23,6 @@ export {
   csvSheet,
   formatRowErrors,
   type IssuanceTarget,
-  type Lang,
   MAX_ROWS,
   parseExpiry,
   type ReadOptions,
@@ -108,6 +107,7 @@ export {
   BindingError,
   CanonicalizationError,
   ClaimPathError,
+  type CredentialErrorCode,
   IntegrityError,
   IntygCredentialError,
   type IntygCredentialErrorDetails,
@@ -129,6 +129,7 @@ export {
   type IntegrityFailureReason,
   type IntegrityResult,
 } from "./integrity";
+export { hasErrorCode, IntygError, type IntygErrorDetails, type IntygErrorOptions } from "./intyg-error";
 export {
   type BuildIssueRequestParams,
   buildIssueRequest,
@@ -139,6 +140,7 @@ export {
   issueRequestTypedData,
 } from "./issue-request";
 export { decodeUtf8Strict, findDuplicateKey } from "./json-text";
+export { acceptLanguageLang, isLang, LANGS, type Lang } from "./lang";
 export { isOrganisationNumber, luhnCheckDigit } from "./orgnr";
 export { eventMetadataHash, organisationNumberHash, organisationProfileHash } from "./profile-hash";
 export {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { IntygError } from "@intyg/credential";
 
 export type DevChain = {
   rpcUrl: string;
@@ -19,13 +20,14 @@ export type StartDevChainParameters = {
   intervalMs?: number;
 };
 
-export class DevChainError extends Error {
+/** The local chain could not be started or did not answer; `output` is the node's last words, if any. */
+export class DevChainError extends IntygError<"devchain.node"> {
   override name = "DevChainError";
   constructor(
     message: string,
-    readonly details?: string,
+    readonly output?: string,
   ) {
-    super(message);
+    super(message, { code: "devchain.node", details: output === undefined ? {} : { output } });
   }
 }
 

@@ -41,7 +41,7 @@ export type BootstrapResult = {
 /** Creates (or with `reuse`, finds) the organisation and gives it an admin API key. */
 export async function bootstrap(store: Store, input: BootstrapInput): Promise<BootstrapResult> {
   const parsed = BootstrapInputSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError("Invalid bootstrap input", zodIssues(parsed.error));
+  if (!parsed.success) throw new ValidationError("bootstrap.invalid", zodIssues(parsed.error));
   const { profile, chainOrganisationId, keyName, apiKey, reuse } = parsed.data;
   let organisation = reuse ? await store.organisations.findByChainId(chainOrganisationId) : null;
   const created = organisation === null;

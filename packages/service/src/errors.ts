@@ -1,57 +1,56 @@
-// Typed errors. Every error the HTTP layer turns into an RFC 9457 problem document is a ProblemError;
-// anything else becomes a 500 with no detail leaked.
+// Typed errors. Every error of the service extends Intyg's one base (`IntygError`): a stable code, an English
+// message for logs, details and a cause. Domain modules throw ServiceErrors by code and know nothing of HTTP;
+// the HTTP layer maps each code to a problem status and type (http/problem.ts) and words the detail in the
+// request's language (errors-text.ts). Anything else becomes a 500 with no detail leaked.
+
+import { IntygError } from "@intyg/credential/error";
+import {
+  type ErrorTextParams,
+  errorText,
+  PROBLEM_TITLES,
+  type ProblemType,
+  type ServiceErrorCode,
+} from "./errors-text";
+
+export { type ErrorTextParams, errorText, PROBLEM_TITLES, type ProblemType, type ServiceErrorCode };
 
 export type ValidationIssue = { path: string; message: string; code?: string };
 
-export type ProblemType =
-  | "bad-request"
-  | "validation"
-  | "unauthorized"
-  | "forbidden"
-  | "not-found"
-  | "conflict"
-  | "idempotency-key-reused"
-  | "idempotency-key-in-use"
-  | "payload-too-large"
-  | "unsupported-media-type"
-  | "gone"
-  | "rate-limited"
-  | "not-implemented"
-  | "chain-unavailable"
-  | "unavailable"
-  | "internal";
-
-export const PROBLEM_TITLES: Record<ProblemType, string> = {
-  "bad-request": "Bad request",
-  validation: "Invalid request",
-  unauthorized: "Unauthorized",
-  forbidden: "Forbidden",
-  "not-found": "Not found",
-  conflict: "Conflict",
-  "idempotency-key-reused": "Idempotency key reused with a different request",
-  "idempotency-key-in-use": "A request with this idempotency key is in progress",
-  "payload-too-large": "Payload too large",
-  "unsupported-media-type": "Unsupported media type",
-  gone: "Gone",
-  "rate-limited": "Too many requests",
-  "not-implemented": "Not implemented",
-  "chain-unavailable": "Chain unavailable",
-  unavailable: "Service unavailable",
-  internal: "Internal server error",
+export type ServiceErrorOptions = {
+  /** Fields added to the problem document as they are (`errors`, `retryAfter`, `statusUrl`). */
+  extensions?: Record<string, unknown>;
+  cause?: unknown;
 };
 
-export class ProblemError extends Error {
+/** An error of the service, named by its code; `params` fill in its text in either language. */
+export class ServiceError<Code extends ServiceErrorCode = ServiceErrorCode> extends IntygError<Code> {
+  override name = "ServiceError";
+  readonly params: ErrorTextParams;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(code: Code, params: ErrorTextParams = {}, options: ServiceErrorOptions = {}) {
+    super(errorText("en", code, params), { code, details: { ...params }, cause: options.cause });
+    this.params = params;
+    this.extensions = options.extensions ?? {};
+  }
+}
+
+/**
+ * A problem with its HTTP status and type given where it is raised, and a free English detail (which Swedish
+ * replaces with a sentence for its type). Code that has an error code throws a ServiceError instead.
+ */
+export class ProblemError extends ServiceError {
   override name = "ProblemError";
   constructor(
     readonly status: number,
     readonly type: ProblemType,
     detail?: string,
-    readonly extensions: Record<string, unknown> = {},
+    extensions: Record<string, unknown> = {},
   ) {
-    super(detail ?? PROBLEM_TITLES[type]);
+    super(`problem.${type}`, detail === undefined ? {} : { detail }, { extensions });
   }
   get title(): string {
-    return PROBLEM_TITLES[this.type];
+    return PROBLEM_TITLES.en[this.type];
   }
 }
 
@@ -62,98 +61,60 @@ export class BadRequestError extends ProblemError {
   }
 }
 
-export class ValidationError extends ProblemError {
+/** A request whose values are refused, with one issue per value (by JSON pointer, never the value). */
+export class ValidationError extends ServiceError {
   override name = "ValidationError";
   constructor(
-    detail: string,
+    code: ServiceErrorCode,
     readonly errors: ValidationIssue[],
+    params: ErrorTextParams = {},
   ) {
-    super(400, "validation", detail, { errors });
+    super(code, params, { extensions: { errors } });
   }
 }
 
-export class UnauthorizedError extends ProblemError {
-  override name = "UnauthorizedError";
-  constructor(detail = "A valid API key is required: Authorization: Bearer <key>") {
-    super(401, "unauthorized", detail);
-  }
-}
-
-export class ForbiddenError extends ProblemError {
-  override name = "ForbiddenError";
-  constructor(detail: string) {
-    super(403, "forbidden", detail);
-  }
-}
-
-export class NotFoundError extends ProblemError {
+/** Something the request names does not exist (or belongs to another organisation). */
+export class NotFoundError extends ServiceError {
   override name = "NotFoundError";
-  constructor(what: string) {
-    super(404, "not-found", `${what} not found`);
+  constructor(what: NotFoundWhat) {
+    super(`not-found.${what}`);
   }
 }
 
-export class ConflictError extends ProblemError {
-  override name = "ConflictError";
-  constructor(detail: string, extensions?: Record<string, unknown>) {
-    super(409, "conflict", detail, extensions);
-  }
-}
+export type NotFoundWhat = ServiceErrorCode extends infer C
+  ? C extends `not-found.${infer W}`
+    ? W
+    : never
+  : never;
 
-export class UnprocessableError extends ProblemError {
-  override name = "UnprocessableError";
-  constructor(detail: string, extensions?: Record<string, unknown>) {
-    super(422, "validation", detail, extensions);
-  }
-}
-
-export class GoneError extends ProblemError {
-  override name = "GoneError";
-  constructor(detail: string) {
-    super(410, "gone", detail);
-  }
-}
-
-export class NotImplementedError extends ProblemError {
-  override name = "NotImplementedError";
-  constructor(detail: string) {
-    super(501, "not-implemented", detail);
-  }
-}
-
-export class ChainUnavailableError extends ProblemError {
-  override name = "ChainUnavailableError";
-  constructor(detail: string) {
-    super(503, "chain-unavailable", detail);
+/** The request reused an idempotency key with a different body. */
+export class IdempotencyMismatchError extends ServiceError {
+  override name = "IdempotencyMismatchError";
+  constructor() {
+    super("request.idempotency-key-reused");
   }
 }
 
 /** A configuration value is missing or malformed. */
-export class ConfigError extends Error {
+export class ConfigError extends IntygError<"service.config"> {
   override name = "ConfigError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "service.config", cause: options.cause });
+  }
 }
 
 /** The signer could not be created or refused to sign. */
-export class SignerError extends Error {
+export class SignerError extends IntygError<"service.signer"> {
   override name = "SignerError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "service.signer", cause: options.cause });
+  }
 }
 
 /** A database operation failed in a way callers may want to tell apart. */
-export class StoreError extends Error {
+export class StoreError extends IntygError<"service.store"> {
   override name = "StoreError";
-}
-
-/**
- * The base of the service's own errors outside HTTP: a short message, a stable `code` to tell them apart, and
- * the `cause` that led to it.
- */
-export class ServiceError extends Error {
-  override name = "ServiceError";
-  constructor(
-    readonly code: string,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options);
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "service.store", cause: options.cause });
   }
 }

@@ -4,7 +4,7 @@
 import { InvalidCredentialError } from "@intyg/credential";
 import type { Hex } from "viem";
 import { type ChainClient, ChainRpcError, classifyChainError } from "./chain/client";
-import { ChainUnavailableError, ConflictError, NotFoundError, ProblemError } from "./errors";
+import { NotFoundError, ServiceError } from "./errors";
 import { type Anchorage, type EventDetails, eventMetadata } from "./format";
 import { CredentialContentError } from "./issuance";
 import type { Logger } from "./logger";
@@ -56,10 +56,10 @@ export async function createEvent(
   let parentChainId = 0n;
   if (input.parentId) {
     const parent = await deps.store.events.get(organisation.id, input.parentId);
-    if (!parent) throw new NotFoundError("parent event");
-    if (parent.kind !== "event") throw new ConflictError("only an event (not a course) can have parts");
+    if (!parent) throw new NotFoundError("parent-event");
+    if (parent.kind !== "event") throw new ServiceError("event.parent-not-event");
     if (parent.status !== "registered" || !parent.chainEventId) {
-      throw new ConflictError("the parent event is not registered on chain yet");
+      throw new ServiceError("event.parent-not-registered");
     }
     parentChainId = BigInt(parent.chainEventId);
   }
@@ -102,7 +102,7 @@ export async function updateEvent(
   details: EventDetails,
 ): Promise<EventRecord> {
   if (event.status !== "registered" || !event.chainEventId) {
-    throw new ConflictError(`the event is not registered on chain (status ${event.status})`);
+    throw new ServiceError("event.not-registered", { status: event.status });
   }
   const metadataHash = metadataFor(deps.chain, organisation, event.kind, details);
   if (metadataHash !== event.metadataHash) {
@@ -137,22 +137,28 @@ async function tracked(
   try {
     outcome = await trackOperation(deps, spec);
   } catch (error) {
-    if (error instanceof ProblemError) throw error;
+    if (error instanceof ServiceError) throw error;
     if (!(classifyChainError(error) instanceof ChainRpcError)) throw error;
     // Nothing of it left (the operation failed unsent): the organiser may try again; otherwise it will settle.
     const sent = (await deps.store.operations.inFlight([spec.kind])).some((op) => op.subjectId === eventId);
-    throw new ChainUnavailableError(
-      sent
-        ? `the ${action} transaction was sent to the chain but not confirmed yet; it will settle`
-        : `the chain could not be reached for ${action}; try again`,
-    );
+    throw sent
+      ? new ServiceError("event.not-confirmed", {}, { cause: error })
+      : new ServiceError("chain.unreachable-for", { action }, { cause: error });
   }
   if (outcome.status === "failed") {
     throw outcome.chainError
-      ? new ConflictError(`the registry refused ${action}: ${outcome.chainError}`, {
-          chainError: outcome.chainError,
-        })
-      : new ConflictError(`${action} failed on chain: ${outcome.reason}`);
+      ? new ServiceError(
+          "chain.refused",
+          { action, error: outcome.chainError },
+          { extensions: { chainError: outcome.chainError } },
+        )
+      : new ServiceError(
+          action === "createEvent" ? "event.create-reverted" : "event.update-reverted",
+          {},
+          {
+            extensions: { reason: outcome.reason },
+          },
+        );
   }
   return outcome;
 }

@@ -5,74 +5,75 @@
 // (starting with = + - @ or a tab or carriage return) is prefixed with ' so that it stays text.
 
 import { formatCsv } from "@intyg/credential";
+import type { Lang } from "@intyg/credential/lang";
 import { credentialStanding, credentialState } from "./status";
 import type { CredentialView } from "./store/store";
 
-export type ExportLang = "sv" | "en";
+/** The language of an export's headers and labels (Intyg's one `Lang`). */
+export type ExportLang = Lang;
 
-const HEADERS: Record<ExportLang, string[]> = {
-  sv: [
-    "Namn",
-    "E-post",
-    "Referens",
-    "Dokument",
-    "Giltighet",
-    "Återkallelseorsak",
-    "E-post skickad",
-    "Intygslänk",
-    "PDF",
-    "Förankrad",
-    "Transaktion",
-    "Id",
-  ],
-  en: [
-    "Name",
-    "E-mail",
-    "Reference",
-    "State",
-    "Standing",
-    "Revocation reason",
-    "E-mail delivery",
-    "Holder link",
-    "PDF",
-    "Anchored at",
-    "Transaction",
-    "Id",
-  ],
+// The English tables define the columns and labels; the Swedish ones must have each of them.
+const headersEn = {
+  name: "Name",
+  email: "E-mail",
+  reference: "Reference",
+  state: "State",
+  standing: "Standing",
+  reason: "Revocation reason",
+  delivery: "E-mail delivery",
+  holderUrl: "Holder link",
+  pdf: "PDF",
+  anchoredAt: "Anchored at",
+  txHash: "Transaction",
+  id: "Id",
 };
+const headersSv: Record<keyof typeof headersEn, string> = {
+  name: "Namn",
+  email: "E-post",
+  reference: "Referens",
+  state: "Dokument",
+  standing: "Giltighet",
+  reason: "Återkallelseorsak",
+  delivery: "E-post skickad",
+  holderUrl: "Intygslänk",
+  pdf: "PDF",
+  anchoredAt: "Förankrad",
+  txHash: "Transaktion",
+  id: "Id",
+};
+const HEADERS: Record<Lang, string[]> = { en: Object.values(headersEn), sv: Object.values(headersSv) };
 
-const LABELS: Record<ExportLang, Record<string, string>> = {
-  sv: {
-    pending: "väntar på förankring",
-    anchored: "förankrat",
-    failed: "misslyckades",
-    cancelled: "avbrutet",
-    erased: "raderat",
-    valid: "giltigt",
-    revoked: "återkallat",
-    superseded: "ersatt",
-    expired: "utgånget",
-    none: "",
-    queued: "i kö",
-    sending: "skickas",
-    sent: "skickat",
-  },
-  en: {
-    pending: "pending",
-    anchored: "anchored",
-    failed: "failed",
-    cancelled: "cancelled",
-    erased: "erased",
-    valid: "valid",
-    revoked: "revoked",
-    superseded: "superseded",
-    expired: "expired",
-    none: "",
-    queued: "queued",
-    sending: "sending",
-    sent: "sent",
-  },
+const labelsEn = {
+  pending: "pending",
+  anchored: "anchored",
+  failed: "failed",
+  cancelled: "cancelled",
+  erased: "erased",
+  valid: "valid",
+  revoked: "revoked",
+  superseded: "superseded",
+  expired: "expired",
+  none: "",
+  queued: "queued",
+  sending: "sending",
+  sent: "sent",
 };
+const labelsSv: Record<keyof typeof labelsEn, string> = {
+  pending: "väntar på förankring",
+  anchored: "förankrat",
+  failed: "misslyckades",
+  cancelled: "avbrutet",
+  erased: "raderat",
+  valid: "giltigt",
+  revoked: "återkallat",
+  superseded: "ersatt",
+  expired: "utgånget",
+  none: "",
+  queued: "i kö",
+  sending: "skickas",
+  sent: "skickat",
+};
+const LABELS: Record<Lang, Record<string, string>> = { en: labelsEn, sv: labelsSv };
 
 /** A value a spreadsheet would evaluate as a formula, made plain text. */
 export function spreadsheetSafe(value: string): string {

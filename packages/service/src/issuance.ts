@@ -3,11 +3,12 @@
 
 import { createHash } from "node:crypto";
 import { canonicalJson, InvalidCredentialError, type SubjectParams } from "@intyg/credential";
+import type { Lang } from "@intyg/credential/lang";
 import type { Address, Hex } from "viem";
 import { getAddress } from "viem";
 import type { IssuedItem } from "./api";
 import { type Clock, unixSeconds } from "./clock";
-import { ConflictError, ProblemError, type ValidationIssue } from "./errors";
+import { ServiceError, ValidationError, type ValidationIssue } from "./errors";
 import { type Anchorage, buildCredential, type EventDetails, holderDid, signSingle } from "./format";
 import { randomBase64url } from "./random";
 import type { Signer } from "./signer";
@@ -27,7 +28,7 @@ export type AttendeeInput = {
   /** The organiser's own reference for the attendee, echoed in responses (not put in the credential). */
   reference?: string | undefined;
   /** The language of the attendee's e-mail (Swedish when absent); not put in the credential. */
-  lang?: "sv" | "en" | undefined;
+  lang?: Lang | undefined;
 };
 
 export type IssuanceContext = {
@@ -67,10 +68,10 @@ export function issuanceContext(
 }
 
 /** A credential content problem (the package's schema refused it): 422 with every issue. */
-export class CredentialContentError extends ProblemError {
+export class CredentialContentError extends ValidationError {
   override name = "CredentialContentError";
-  constructor(readonly errors: ValidationIssue[]) {
-    super(422, "validation", "The credential content is not valid", { errors });
+  constructor(errors: ValidationIssue[]) {
+    super("credential.content-invalid", errors);
   }
 }
 
@@ -92,7 +93,7 @@ export function requestHash(value: unknown): string {
 /** Checks that credentials can be issued for an event now (registered on chain). */
 export function assertIssuable(event: EventRecord): bigint {
   if (event.status !== "registered" || !event.chainEventId) {
-    throw new ConflictError(`the event is not registered on chain (status ${event.status})`);
+    throw new ServiceError("event.not-registered", { status: event.status });
   }
   return BigInt(event.chainEventId);
 }

@@ -171,6 +171,32 @@ for (const kind of STORE_KINDS) {
       );
     });
 
+    it("a job whose input is refused fails at once with the problem's status and code, not after retries", async () => {
+      const accepted = await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body: { attendees: attendees(450, "Vägrad") },
+        headers: { "idempotency-key": "job-refused" },
+      });
+      const job = await expectJson<Job>(accepted, 202);
+      // The event leaves the registered state before the job runs: issuing to it is refused (409).
+      await h.store.db.query("UPDATE events SET status = 'failed' WHERE id = $1", [eventId]);
+      try {
+        await h.worker.runOnce();
+      } finally {
+        await h.store.db.query("UPDATE events SET status = 'registered' WHERE id = $1", [eventId]);
+      }
+      const failed = await expectJson<Job & { error?: { status: number; code: string } }>(
+        await h.call("GET", `/v1/jobs/${job.id}`),
+        200,
+      );
+      expect(failed.status).to.equal("failed");
+      const [row] = await h.store.db.query<{ attempts: number; error: { status: number; code: string } }>(
+        "SELECT attempts, error FROM jobs WHERE id = $1",
+        [job.id],
+      );
+      expect(row!.attempts, "failed on its first attempt").to.equal(1);
+      expect(row!.error).to.include({ status: 409, code: "event.not-registered" });
+    });
+
     it("refuses issuance to an event that is not registered on chain", async () => {
       const [row] = await h.store.db.query<{ id: string }>(
         `INSERT INTO events (id, organisation_id, kind, status, metadata_hash, details, created_at, updated_at)

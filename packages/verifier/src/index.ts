@@ -13,6 +13,7 @@ export {
   RegistryReadError,
   type RegistryReadFailure,
   SnapshotError,
+  type VerifierErrorCode,
   VerifierOptionsError,
 } from "./errors";
 export { DEFAULT_INPUT_LIMITS, type InputLimits, type InputResult, readDocument } from "./input";

@@ -1,10 +1,11 @@
 // The shapes of a verification report. Everything in a report is plain JSON (no bigint, no Date) so that
 // the CLI can print it with --json and the service can return it as is.
 
+import type { Lang } from "@intyg/credential";
 import type { CredentialDescription } from "./describe";
 
-/** The languages of the report's messages. */
-export type Lang = "sv" | "en";
+/** The languages of the report's messages (Intyg's one `Lang`). */
+export type { Lang };
 
 /** The checks of a report, in the order they run. `holder` is only evaluated for presentations. */
 export const CHECK_IDS = [

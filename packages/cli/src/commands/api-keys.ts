@@ -3,7 +3,8 @@
 import { type Command, Option } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
-import { checkId, confirm, connect, type Lang, langOption, printJson, tr } from "../organiser/common";
+import { checkId, confirm, connect, type Lang, langOption, printJson } from "../organiser/common";
+import { t } from "../texts";
 
 export const apiKeysCommand: CommandModule = {
   name: "api-keys",
@@ -19,14 +20,14 @@ export const apiKeysCommand: CommandModule = {
       .option("--json", "print the keys as JSON")
       .addOption(langOption(io))
       .action(async (flags: { json?: boolean; lang: Lang }) => {
-        const client = await connect(io);
+        const client = await connect(io, flags.lang);
         const list = await client.apiKeys();
         if (flags.json) printJson(io, list);
         else {
           for (const key of list) {
             const state = key.revokedAt
-              ? tr(flags.lang, `återkallad ${key.revokedAt}`, `revoked ${key.revokedAt}`)
-              : tr(flags.lang, "aktiv", "active");
+              ? t(flags.lang, "api-keys.revoked", { revokedAt: key.revokedAt })
+              : t(flags.lang, "api-keys.active");
             io.stdout(`${key.id}  ${key.role.padEnd(6)}  ${key.prefix}…  ${state}  ${key.name}\n`);
           }
         }
@@ -45,20 +46,13 @@ export const apiKeysCommand: CommandModule = {
       .option("--json", "print the key as JSON")
       .addOption(langOption(io))
       .action(async (name: string, flags: { role: "admin" | "issuer"; json?: boolean; lang: Lang }) => {
-        if (name.trim() === "")
-          throw new CliError(tr(flags.lang, "Ge nyckeln ett namn", "Give the key a name"));
-        const client = await connect(io);
+        if (name.trim() === "") throw new CliError(t(flags.lang, "api-keys.name-missing"));
+        const client = await connect(io, flags.lang);
         const created = await client.createApiKey(name, flags.role);
         if (flags.json) printJson(io, created);
         else {
           io.stdout(`${created.secret}\n`);
-          io.stderr(
-            tr(
-              flags.lang,
-              `Nyckeln ${created.id} (${created.role}) visas bara nu: spara den på ett säkert ställe.\n`,
-              `The key ${created.id} (${created.role}) is shown only now: store it safely.\n`,
-            ),
-          );
+          io.stderr(t(flags.lang, "api-keys.shown-once", { id: created.id, role: created.role }));
         }
         context.setExitCode(EXIT.ok);
       });
@@ -70,22 +64,22 @@ export const apiKeysCommand: CommandModule = {
       .option("--yes", "do not ask for confirmation")
       .addOption(langOption(io))
       .action(async (id: string, flags: { yes?: boolean; lang: Lang }) => {
-        const client = await connect(io);
-        const keyId = checkId("keyId", id);
+        const client = await connect(io, flags.lang);
+        const keyId = checkId(flags.lang, "keyId", id);
         const key = (await client.apiKeys()).find((k) => k.id === keyId);
-        if (!key) throw new CliError(tr(flags.lang, "Ingen sådan nyckel", "No such key"));
+        if (!key) throw new CliError(t(flags.lang, "api-keys.no-such-key"));
         await confirm(
           io,
           flags.lang,
-          tr(
-            flags.lang,
-            `Återkalla nyckeln "${key.name}" (${key.prefix}…, ${key.role})? Allt som använder den slutar fungera.`,
-            `Revoke the key "${key.name}" (${key.prefix}…, ${key.role})? Everything using it stops working.`,
-          ),
+          t(flags.lang, "api-keys.confirm-revoke", {
+            name: key.name,
+            prefix: key.prefix,
+            role: key.role,
+          }),
           flags.yes,
         );
         await client.revokeApiKey(keyId);
-        io.stdout(tr(flags.lang, `Nyckeln ${keyId} är återkallad.\n`, `The key ${keyId} is revoked.\n`));
+        io.stdout(t(flags.lang, "api-keys.done-revoked", { keyId }));
         context.setExitCode(EXIT.ok);
       });
   },

@@ -5,7 +5,8 @@ import { isEscoSkillUri } from "@intyg/credential";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
-import { collect, connect, type Lang, langOption, parseNumber, printJson, tr } from "../organiser/common";
+import { collect, connect, type Lang, langOption, parseNumber, printJson } from "../organiser/common";
+import { t } from "../texts";
 import { describeEvent } from "./events";
 
 type CourseFlags = {
@@ -22,16 +23,16 @@ type CourseFlags = {
 };
 
 /** `NAME` or `NAME=http://data.europa.eu/esco/skill/<uuid>`. */
-export function parseSkill(value: string): { name: string; id?: string } {
+export function parseSkill(lang: Lang, value: string): { name: string; id?: string } {
   const at = value.lastIndexOf("=http");
   if (at < 0) {
-    if (!value.trim()) throw new CliError("--skill: empty");
+    if (!value.trim()) throw new CliError(t(lang, "usage.skill-empty"));
     return { name: value.trim() };
   }
   const name = value.slice(0, at).trim();
   const id = value.slice(at + 1).trim();
   if (!name || !isEscoSkillUri(id)) {
-    throw new CliError(`--skill: write NAME or NAME=http://data.europa.eu/esco/skill/<uuid>: ${value}`);
+    throw new CliError(t(lang, "usage.skill", { value }));
   }
   return { name, id };
 }
@@ -78,19 +79,16 @@ export const coursesCommand: CommandModule = {
           name: flags.name,
           ...(flags.description ? { description: flags.description } : {}),
           ...(flags.criteria ? { criteria: flags.criteria } : {}),
-          ...(flags.hours ? { hours: parseNumber("--hours", flags.hours) } : {}),
-          ...(flags.credits ? { credits: parseNumber("--credits", flags.credits) } : {}),
+          ...(flags.hours ? { hours: parseNumber(lang, "--hours", flags.hours) } : {}),
+          ...(flags.credits ? { credits: parseNumber(lang, "--credits", flags.credits) } : {}),
           ...(flags.outcome.length ? { learningOutcomes: flags.outcome } : {}),
-          ...(flags.skill.length ? { skills: flags.skill.map(parseSkill) } : {}),
+          ...(flags.skill.length ? { skills: flags.skill.map((skill) => parseSkill(lang, skill)) } : {}),
           ...(flags.assessment ? { assessment: flags.assessment } : {}),
         };
-        const client = await connect(io);
+        const client = await connect(io, lang);
         const course = await client.createEvent({ kind: "course", details });
         if (flags.json) printJson(io, course);
-        else
-          io.stdout(
-            `${tr(lang, "Kursen skapades och registrerades i kedjan.", "The course was created and registered on chain.")}\n${describeEvent(lang, course)}\n`,
-          );
+        else io.stdout(`${t(lang, "courses.created")}\n${describeEvent(lang, course)}\n`);
         context.setExitCode(EXIT.ok);
       });
   },

@@ -12,8 +12,8 @@ import {
   langOption,
   printJson,
   statusModelLabel,
-  tr,
 } from "../organiser/common";
+import { t } from "../texts";
 
 export const eraseCommand: CommandModule = {
   name: "erase",
@@ -35,23 +35,17 @@ export const eraseCommand: CommandModule = {
       )
       .action(async (id: string, flags: { yes?: boolean; json?: boolean; lang: Lang }) => {
         const { lang } = flags;
-        const client = await connect(io);
-        const current = await client.credential(checkId("credentialId", id));
-        const who =
-          current.attendee?.name ??
-          tr(lang, "(namn saknas eller redan raderat)", "(no name, or already erased)");
+        const client = await connect(io, lang);
+        const current = await client.credential(checkId(lang, "credentialId", id));
+        const who = current.attendee?.name ?? t(lang, "erase.no-name");
         await confirm(
           io,
           lang,
-          tr(
-            lang,
-            `Radera personuppgifterna i intyget för ${who} (${current.id}, ${statusModelLabel(lang, current)})?\n` +
-              "Namn, e-postadress, dokument och intygslänk tas bort; hashvärden finns kvar så att intyget kan återkallas.\n" +
-              "En kopia som innehavaren sparat går fortfarande att verifiera om du inte också återkallar intyget. Det går inte att ångra.",
-            `Erase the personal data of the credential of ${who} (${current.id}, ${statusModelLabel(lang, current)})?\n` +
-              "The name, e-mail address, document and holder link are deleted; hashes stay so that it can still be revoked.\n" +
-              "A copy the holder kept still verifies unless you also revoke it. This cannot be undone.",
-          ),
+          t(lang, "erase.confirm", {
+            who,
+            id: current.id,
+            status: statusModelLabel(lang, current),
+          }),
           flags.yes,
         );
         const erased = await client.erase(current.id);

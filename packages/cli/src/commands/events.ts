@@ -17,8 +17,8 @@ import {
   type Lang,
   langOption,
   printJson,
-  tr,
 } from "../organiser/common";
+import { COUNT_WORDS, t } from "../texts";
 
 type CreateFlags = {
   name: string;
@@ -63,9 +63,12 @@ export function slug(value: string): string {
 }
 
 /** `KIND|NAME[|DATE]` or `ID|KIND|NAME[|DATE]`. */
-export function parsePart(value: string): { id: string; name: string; kind: PartKind; date?: string } {
+export function parsePart(
+  lang: Lang,
+  value: string,
+): { id: string; name: string; kind: PartKind; date?: string } {
   const fields = value.split("|").map((f) => f.trim());
-  const usage = `--part: write KIND|NAME[|DATE] or ID|KIND|NAME[|DATE] with KIND one of ${PART_KINDS.join(", ")} (or nätverk, seminarium, pass, annat): ${value}`;
+  const usage = t(lang, "usage.part", { kinds: PART_KINDS.join(", "), value });
   let id: string | undefined;
   let rest: string[];
   if (fields[0] && partKind(fields[0])) rest = fields;
@@ -78,48 +81,42 @@ export function parsePart(value: string): { id: string; name: string; kind: Part
   if (!kind || !name || extra.length > 0) throw new CliError(usage);
   const partId = id || slug(name);
   if (!partId) throw new CliError(usage);
-  return { id: partId, name, kind, ...(date ? { date: checkDate("--part", date) } : {}) };
+  return { id: partId, name, kind, ...(date ? { date: checkDate(lang, "--part", date) } : {}) };
 }
 
 function describeEvent(lang: Lang, event: EventResource): string {
   const d = event.details;
   const lines = [
-    `${tr(lang, "Id", "Id")}: ${event.id}`,
-    `${tr(lang, "Namn", "Name")}: ${d.name}`,
-    `${tr(lang, "Typ", "Kind")}: ${kindLabel(lang, event.kind)}`,
-    `${tr(lang, "Status", "Status")}: ${
+    `${t(lang, "events.id")}: ${event.id}`,
+    `${t(lang, "events.name")}: ${d.name}`,
+    `${t(lang, "events.kind")}: ${kindLabel(lang, event.kind)}`,
+    `${t(lang, "events.status")}: ${
       event.status === "registered"
-        ? tr(
-            lang,
-            `registrerat i kedjan (evenemang ${event.chainEventId})`,
-            `registered on chain (event ${event.chainEventId})`,
-          )
+        ? t(lang, "events.registered", { chainEventId: event.chainEventId })
         : event.status
     }`,
   ];
-  if (event.txHash) lines.push(`${tr(lang, "Transaktion", "Transaction")}: ${event.txHash}`);
-  if (event.parentId) lines.push(`${tr(lang, "Del av", "Part of")}: ${event.parentId}`);
-  if (eventDates(event)) lines.push(`${tr(lang, "Datum", "Dates")}: ${eventDates(event)}`);
-  if (d.location) lines.push(`${tr(lang, "Plats", "Place")}: ${d.location}`);
-  if (typeof d.description === "string")
-    lines.push(`${tr(lang, "Beskrivning", "Description")}: ${d.description}`);
-  if (typeof d.criteria === "string") lines.push(`${tr(lang, "Kriterier", "Criteria")}: ${d.criteria}`);
-  if (d.hours) lines.push(`${tr(lang, "Timmar", "Hours")}: ${d.hours}`);
-  if (d.credits) lines.push(`${tr(lang, "Poäng", "Credits")}: ${d.credits}`);
+  if (event.txHash) lines.push(`${t(lang, "events.transaction")}: ${event.txHash}`);
+  if (event.parentId) lines.push(`${t(lang, "events.part-of")}: ${event.parentId}`);
+  if (eventDates(event)) lines.push(`${t(lang, "events.dates")}: ${eventDates(event)}`);
+  if (d.location) lines.push(`${t(lang, "events.place")}: ${d.location}`);
+  if (typeof d.description === "string") lines.push(`${t(lang, "events.description")}: ${d.description}`);
+  if (typeof d.criteria === "string") lines.push(`${t(lang, "events.criteria")}: ${d.criteria}`);
+  if (d.hours) lines.push(`${t(lang, "events.hours")}: ${d.hours}`);
+  if (d.credits) lines.push(`${t(lang, "events.credits")}: ${d.credits}`);
   const outcomes = d.learningOutcomes as string[] | undefined;
   if (outcomes?.length) {
-    lines.push(`${tr(lang, "Lärandemål", "Learning outcomes")}:`);
+    lines.push(`${t(lang, "events.learning-outcomes")}:`);
     for (const o of outcomes) lines.push(`  - ${o}`);
   }
   const skills = d.skills as { id?: string; name: string }[] | undefined;
   if (skills?.length) {
-    lines.push(`${tr(lang, "Färdigheter", "Skills")}:`);
+    lines.push(`${t(lang, "events.skills")}:`);
     for (const s of skills) lines.push(`  - ${s.name}${s.id ? ` <${s.id}>` : ""}`);
   }
-  if (typeof d.assessment === "string")
-    lines.push(`${tr(lang, "Examination", "Assessment")}: ${d.assessment}`);
+  if (typeof d.assessment === "string") lines.push(`${t(lang, "events.assessment")}: ${d.assessment}`);
   if (d.parts?.length) {
-    lines.push(`${tr(lang, "Delar", "Parts")}:`);
+    lines.push(`${t(lang, "events.parts")}:`);
     for (const p of d.parts) lines.push(`  ${p.id}  ${p.kind}  ${p.name}${p.date ? `  ${p.date}` : ""}`);
   }
   return lines.join("\n");
@@ -127,25 +124,24 @@ function describeEvent(lang: Lang, event: EventResource): string {
 
 async function createEvent(io: CliIo, flags: CreateFlags) {
   const { lang } = flags;
-  const start = checkDate("--start", flags.start);
-  const end = checkDate("--end", flags.end ?? flags.start);
+  const start = checkDate(lang, "--start", flags.start);
+  const end = checkDate(lang, "--end", flags.end ?? flags.start);
   if (
     Date.parse(end.length === 10 ? `${end}T23:59:59Z` : end) <
     Date.parse(start.length === 10 ? `${start}T00:00:00Z` : start)
   ) {
-    throw new CliError("--end: the event ends before it starts");
+    throw new CliError(t(lang, "usage.end-before-start"));
   }
-  const parts = flags.part.map(parsePart);
+  const parts = flags.part.map((part) => parsePart(lang, part));
   const ids = new Set<string>();
   for (const part of parts) {
-    if (ids.has(part.id))
-      throw new CliError(`--part: the id "${part.id}" is used twice; give each part its own id`);
+    if (ids.has(part.id)) throw new CliError(t(lang, "usage.part-twice", { id: part.id }));
     ids.add(part.id);
   }
-  const client = await connect(io);
+  const client = await connect(io, lang);
   const event = await client.createEvent({
     kind: "event",
-    ...(flags.parent ? { parentId: checkId("--parent", flags.parent) } : {}),
+    ...(flags.parent ? { parentId: checkId(lang, "--parent", flags.parent) } : {}),
     details: {
       name: flags.name,
       startDate: start,
@@ -157,9 +153,7 @@ async function createEvent(io: CliIo, flags: CreateFlags) {
     },
   });
   if (flags.json) return printJson(io, event);
-  io.stdout(
-    `${tr(lang, "Evenemanget skapades och registrerades i kedjan.", "The event was created and registered on chain.")}\n${describeEvent(lang, event)}\n`,
-  );
+  io.stdout(`${t(lang, "events.created")}\n${describeEvent(lang, event)}\n`);
 }
 
 export const eventsCommand: CommandModule = {
@@ -214,18 +208,18 @@ export const eventsCommand: CommandModule = {
       .addOption(langOption(io))
       .action(async (flags: { kind?: string; parent?: string; json?: boolean; lang: Lang }) => {
         if (flags.kind && flags.kind !== "event" && flags.kind !== "course") {
-          throw new CliError("--kind: event or course");
+          throw new CliError(t(flags.lang, "usage.kind"));
         }
-        const client = await connect(io);
+        const client = await connect(io, flags.lang);
         const items = await client.events({
           ...(flags.kind ? { kind: flags.kind } : {}),
-          ...(flags.parent ? { parentId: checkId("--parent", flags.parent) } : {}),
+          ...(flags.parent ? { parentId: checkId(flags.lang, "--parent", flags.parent) } : {}),
         });
         if (flags.json) printJson(io, items);
-        else if (items.length === 0) io.stdout(tr(flags.lang, "Inga evenemang.\n", "No events.\n"));
+        else if (items.length === 0) io.stdout(t(flags.lang, "events.no-events"));
         else {
           for (const e of items) {
-            const parent = e.parentId ? `  (${tr(flags.lang, "del av", "part of")} ${e.parentId})` : "";
+            const parent = e.parentId ? `  (${t(flags.lang, "events.part-of-lower")} ${e.parentId})` : "";
             io.stdout(
               `${e.id}  ${kindLabel(flags.lang, e.kind).padEnd(9)}  ${eventDates(e).padEnd(23)}  ${e.details.name}${parent}\n`,
             );
@@ -242,15 +236,15 @@ export const eventsCommand: CommandModule = {
       .addOption(langOption(io))
       .action(async (id: string, flags: { json?: boolean; lang: Lang }) => {
         const { lang } = flags;
-        const client = await connect(io);
-        const event = await client.event(checkId("eventId", id));
+        const client = await connect(io, lang);
+        const event = await client.event(checkId(lang, "eventId", id));
         if (flags.json) {
           printJson(io, event);
           return context.setExitCode(EXIT.ok);
         }
         const lines = [describeEvent(lang, event)];
         if (event.children?.length) {
-          lines.push(`${tr(lang, "Delevenemang", "Sub-events")}:`);
+          lines.push(`${t(lang, "events.sub-events")}:`);
           const children = await Promise.all(event.children.map((child) => client.event(child)));
           for (const child of children)
             lines.push(`  ${child.id}  ${eventDates(child).padEnd(23)}  ${child.details.name}`);
@@ -265,34 +259,19 @@ export const eventsCommand: CommandModule = {
 /** The credentials of an event in the status model: by state, by standing, by e-mail delivery. */
 export function countLines(lang: Lang, event: EventResource): string[] {
   const counts = event.counts;
-  if (!counts || counts.total === 0)
-    return [`${tr(lang, "Intyg", "Credentials")}: ${tr(lang, "inga", "none")}`];
-  const words: Record<string, [string, string]> = {
-    pending: ["väntar på förankring", "waiting to be anchored"],
-    anchored: ["förankrade", "anchored"],
-    failed: ["misslyckades", "failed"],
-    cancelled: ["avbrutna", "cancelled"],
-    erased: ["raderade", "erased"],
-    valid: ["giltiga", "valid"],
-    revoked: ["återkallade", "revoked"],
-    superseded: ["ersatta", "superseded"],
-    expired: ["utgångna", "expired"],
-    none: ["ännu okänt", "not known yet"],
-    queued: ["i kö", "queued"],
-    sending: ["skickas", "sending"],
-    sent: ["skickade", "sent"],
-  };
+  if (!counts || counts.total === 0) return [`${t(lang, "events.credentials")}: ${t(lang, "events.none")}`];
+  const words: Record<string, string> = COUNT_WORDS[lang];
   const list = (record: Record<string, number>, skipNone = false) =>
     Object.entries(record)
       .filter(([key, n]) => n > 0 && !(skipNone && key === "none"))
-      .map(([key, n]) => `${n} ${words[key] ? tr(lang, ...words[key]) : key}`)
+      .map(([key, n]) => `${n} ${words[key] ?? key}`)
       .join(", ");
   const lines = [
-    `${tr(lang, "Intyg", "Credentials")}: ${counts.total} (${list(counts.state)})`,
-    `${tr(lang, "Giltighet", "Standing")}: ${list(counts.standing) || "–"}`,
+    `${t(lang, "events.credentials")}: ${counts.total} (${list(counts.state)})`,
+    `${t(lang, "events.standing")}: ${list(counts.standing) || "–"}`,
   ];
   const mail = list(counts.delivery, true);
-  if (mail) lines.push(`${tr(lang, "E-post", "E-mail")}: ${mail}`);
+  if (mail) lines.push(`${t(lang, "events.e-mail")}: ${mail}`);
   return lines;
 }
 

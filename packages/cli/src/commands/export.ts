@@ -8,7 +8,8 @@ import { type Command, Option } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { EXIT } from "../errors";
 import type { CredentialSummary } from "../organiser/api";
-import { checkId, connect, type Lang, langOption, tr, writePrivateFile } from "../organiser/common";
+import { checkId, connect, type Lang, langOption, writePrivateFile } from "../organiser/common";
+import { t } from "../texts";
 
 type ExportFlags = { format?: "csv" | "json"; out?: string; lang: Lang };
 
@@ -81,9 +82,9 @@ export const exportCommand: CommandModule = {
           "\nExample:\n  intyg export 3f1d… --out intyg.csv\n",
       )
       .action(async (eventId: string, flags: ExportFlags) => {
-        const id = checkId("eventId", eventId);
+        const id = checkId(flags.lang, "eventId", eventId);
         const format = flags.format ?? (flags.out && /\.json$/i.test(flags.out) ? "json" : "csv");
-        const client = await connect(io);
+        const client = await connect(io, flags.lang);
         await client.event(id);
         const rows = (await client.eventCredentials(id)).map(exportRow);
         const text =
@@ -95,13 +96,7 @@ export const exportCommand: CommandModule = {
               );
         if (flags.out) {
           await writePrivateFile(path.resolve(io.cwd, flags.out), text);
-          io.stderr(
-            tr(
-              flags.lang,
-              `${rows.length} intyg exporterades till ${flags.out}\n`,
-              `${rows.length} credentials exported to ${flags.out}\n`,
-            ),
-          );
+          io.stderr(t(flags.lang, "export.done", { length: rows.length, out: flags.out }));
         } else io.stdout(text);
         context.setExitCode(EXIT.ok);
       });

@@ -6,16 +6,9 @@ import { formatCsv } from "@intyg/credential";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
-import {
-  checkId,
-  connect,
-  type Lang,
-  langOption,
-  printJson,
-  tr,
-  writePrivateFile,
-} from "../organiser/common";
+import { checkId, connect, type Lang, langOption, printJson, writePrivateFile } from "../organiser/common";
 import { type IssueOutcome, issueFromCsv } from "../organiser/issue";
+import { t } from "../texts";
 
 type IssueFlags = {
   csv: string;
@@ -33,37 +26,19 @@ function summary(lang: Lang, outcome: IssueOutcome): string {
   const name = outcome.event.details.name;
   const n = outcome.rows.length;
   if (outcome.dryRun) {
-    return tr(
-      lang,
-      `Filen är giltig: ${n} deltagare skulle få intyg för "${name}".\nIdempotency-Key: ${outcome.idempotencyKey}\nInget skickades (--dry-run).\n`,
-      `The file is valid: ${n} attendees would receive credentials for "${name}".\nIdempotency-Key: ${outcome.idempotencyKey}\nNothing was sent (--dry-run).\n`,
-    );
+    return t(lang, "issue.dry-run", { n, name, idempotencyKey: outcome.idempotencyKey });
   }
   const lines = [
     outcome.replayed
-      ? tr(
-          lang,
-          `Den här filen har redan skickats för "${name}" (samma Idempotency-Key): inga nya intyg utfärdades, här är det tidigare resultatet.`,
-          `This file was already sent for "${name}" (same Idempotency-Key): nothing new was issued; this is the earlier result.`,
-        )
-      : tr(
-          lang,
-          `Utfärdade ${outcome.result!.count} intyg för "${name}".`,
-          `Issued ${outcome.result!.count} credentials for "${name}".`,
-        ),
+      ? t(lang, "issue.replayed", { name })
+      : t(lang, "issue.issued", { count: outcome.result!.count, name }),
     `Idempotency-Key: ${outcome.idempotencyKey}`,
   ];
-  if (outcome.job) lines.push(`${tr(lang, "Jobb", "Job")}: ${outcome.job.id}`);
+  if (outcome.job) lines.push(`${t(lang, "issue.job")}: ${outcome.job.id}`);
   if (outcome.timings.anchorMs !== undefined) {
-    lines.push(tr(lang, "Alla intyg är förankrade i kedjan.", "All credentials are anchored on chain."));
+    lines.push(t(lang, "issue.all-anchored"));
   } else {
-    lines.push(
-      tr(
-        lang,
-        "Intygen förankras i kedjan i nästa batch; följ dem med `intyg status <id>` eller `intyg export <evenemang>`.",
-        "The credentials are anchored on chain in the next batch; follow them with `intyg status <id>` or `intyg export <event>`.",
-      ),
-    );
+    lines.push(t(lang, "issue.anchored-next-batch"));
   }
   return `${lines.join("\n")}\n`;
 }
@@ -139,9 +114,9 @@ export const issueCommand: CommandModule = {
       )
       .action(async (eventId: string, flags: IssueFlags) => {
         const { lang } = flags;
-        const id = checkId("eventId", eventId);
+        const id = checkId(lang, "eventId", eventId);
         if (flags.idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(flags.idempotencyKey)) {
-          throw new CliError("--idempotency-key: 1–255 printable ASCII characters without spaces");
+          throw new CliError(t(lang, "usage.idempotency-key"));
         }
         let csv: Uint8Array;
         try {
@@ -150,11 +125,11 @@ export const issueCommand: CommandModule = {
           const code = (error as NodeJS.ErrnoException).code;
           throw new CliError(
             code === "ENOENT"
-              ? tr(lang, `Filen finns inte: ${flags.csv}`, `No such file: ${flags.csv}`)
-              : `Cannot read ${flags.csv}: ${String(error)}`,
+              ? t(lang, "issue.no-such-file", { csv: flags.csv })
+              : t(lang, "issue.unreadable", { csv: flags.csv, reason: String(error) }),
           );
         }
-        const client = await connect(io);
+        const client = await connect(io, lang);
         const outcome = await issueFromCsv(client, io, {
           eventId: id,
           csv,
@@ -180,8 +155,7 @@ export const issueCommand: CommandModule = {
           });
         } else {
           io.stdout(summary(lang, outcome));
-          if (flags.out && outcome.result)
-            io.stdout(tr(lang, `Kvitto: ${flags.out}\n`, `Receipt: ${flags.out}\n`));
+          if (flags.out && outcome.result) io.stdout(t(lang, "issue.receipt", { out: flags.out }));
         }
         context.setExitCode(EXIT.ok);
       });

@@ -6,8 +6,9 @@ import type { CommandContext, CommandModule } from "../command";
 import { findDevConfig } from "../config";
 import { CliError, EXIT } from "../errors";
 import { checkServiceUrl, ServiceClient } from "../organiser/api";
-import { type Lang, langOption, tr } from "../organiser/common";
+import { type Lang, langOption } from "../organiser/common";
 import { storeCredentials } from "../organiser/session";
+import { t } from "../texts";
 
 type LoginFlags = { url?: string; apiKey?: string; lang: Lang };
 
@@ -38,39 +39,39 @@ export const loginCommand: CommandModule = {
       .action(async (flags: LoginFlags) => {
         const { lang } = flags;
         const url = checkServiceUrl(
-          flags.url ?? io.env.INTYG_URL ?? findDevConfig(io.cwd)?.serviceUrl ?? missing("--url"),
+          lang,
+          flags.url ?? io.env.INTYG_URL ?? findDevConfig(io.cwd)?.serviceUrl ?? missing(lang, "--url"),
         );
         let apiKey = flags.apiKey ?? io.env.INTYG_API_KEY;
         if (!apiKey) {
-          if (!io.promptSecret) throw new CliError("--api-key: no API key given (or set INTYG_API_KEY)");
-          apiKey = await io.promptSecret(tr(lang, `API-nyckel för ${url}: `, `API key for ${url}: `));
+          if (!io.promptSecret) throw new CliError(t(lang, "usage.api-key"));
+          apiKey = await io.promptSecret(t(lang, "login.prompt", { url }));
         }
-        if (!apiKey) throw new CliError(tr(lang, "Ingen API-nyckel angavs", "No API key was given"));
-        const organisation = await new ServiceClient({ url, apiKey }).organisation().catch((error) => {
-          if ((error as { status?: number }).status === 401) {
-            throw new CliError(
-              tr(
-                lang,
-                `Tjänsten på ${url} godtog inte API-nyckeln`,
-                `The service at ${url} refused the API key`,
-              ),
-            );
-          }
-          throw error;
-        });
+        if (!apiKey) throw new CliError(t(lang, "login.no-key"));
+        const organisation = await new ServiceClient({ url, apiKey }, { lang })
+          .organisation()
+          .catch((error) => {
+            if ((error as { status?: number }).status === 401) {
+              throw new CliError(t(lang, "login.key-refused", { url }));
+            }
+            throw error;
+          });
         const file = await storeCredentials(io, { url, apiKey });
         io.stdout(
-          tr(
-            lang,
-            `Inloggad på ${url} som ${organisation.name} (organisation ${organisation.chainOrganisationId} i registret ${organisation.registry}, kedja ${organisation.chainId}).\nNyckeln sparades i ${file}.\n`,
-            `Logged in to ${url} as ${organisation.name} (organisation ${organisation.chainOrganisationId} in registry ${organisation.registry}, chain ${organisation.chainId}).\nThe key was stored in ${file}.\n`,
-          ),
+          t(lang, "login.done", {
+            url,
+            name: organisation.name,
+            chainOrganisationId: organisation.chainOrganisationId,
+            registry: organisation.registry,
+            chainId: organisation.chainId,
+            file,
+          }),
         );
         context.setExitCode(EXIT.ok);
       });
   },
 };
 
-function missing(flag: string): never {
-  throw new CliError(`${flag} is required (the service's address, e.g. https://intyg.example.se)`);
+function missing(lang: Lang, flag: string): never {
+  throw new CliError(t(lang, "usage.url-required", { flag }));
 }

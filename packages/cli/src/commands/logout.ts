@@ -3,8 +3,9 @@
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { EXIT } from "../errors";
-import { type Lang, langOption, tr } from "../organiser/common";
+import { type Lang, langOption } from "../organiser/common";
 import { credentialsPath, removeCredentials } from "../organiser/session";
+import { t } from "../texts";
 
 export const logoutCommand: CommandModule = {
   name: "logout",
@@ -17,19 +18,9 @@ export const logoutCommand: CommandModule = {
       .action(async (flags: { lang: Lang }) => {
         const file = credentialsPath(io);
         const removed = await removeCredentials(io);
-        io.stdout(
-          removed
-            ? tr(flags.lang, `Utloggad: ${file} togs bort.\n`, `Logged out: removed ${file}.\n`)
-            : tr(flags.lang, "Inte inloggad: inget att ta bort.\n", "Not logged in: nothing to remove.\n"),
-        );
+        io.stdout(removed ? t(flags.lang, "logout.done", { file }) : t(flags.lang, "logout.nothing"));
         if (io.env.INTYG_API_KEY) {
-          io.stderr(
-            tr(
-              flags.lang,
-              "Obs: INTYG_API_KEY är fortfarande satt i miljön.\n",
-              "Note: INTYG_API_KEY is still set in the environment.\n",
-            ),
-          );
+          io.stderr(t(flags.lang, "logout.env-key-set"));
         }
         context.setExitCode(EXIT.ok);
       });

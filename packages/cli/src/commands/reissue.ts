@@ -5,16 +5,8 @@
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
-import {
-  checkId,
-  collect,
-  confirm,
-  connect,
-  type Lang,
-  langOption,
-  printJson,
-  tr,
-} from "../organiser/common";
+import { checkId, collect, confirm, connect, type Lang, langOption, printJson } from "../organiser/common";
+import { t } from "../texts";
 
 /** The claims `--set` may correct (the attendee's own claims of the credential). */
 const CLAIMS = ["name", "email", "birthDate", "organisation", "role", "team", "partsAttended"] as const;
@@ -29,14 +21,14 @@ type ReissueFlags = {
 };
 
 /** `name=Åsa Öberg` → ["name", "Åsa Öberg"]; `partsAttended=a,b` → a list. */
-export function parseSet(value: string): [string, unknown] {
+export function parseSet(lang: Lang, value: string): [string, unknown] {
   const at = value.indexOf("=");
   const key = at > 0 ? value.slice(0, at).trim() : "";
   if (!(CLAIMS as readonly string[]).includes(key)) {
-    throw new CliError(`--set ${value}: write claim=value, with a claim among ${CLAIMS.join(", ")}`);
+    throw new CliError(t(lang, "usage.set", { value, claims: CLAIMS.join(", ") }));
   }
   const text = value.slice(at + 1).trim();
-  if (text === "") throw new CliError(`--set ${key}: give a value (remove a claim with --unset ${key})`);
+  if (text === "") throw new CliError(t(lang, "usage.set-empty", { key }));
   return [
     key,
     key === "partsAttended"
@@ -82,32 +74,25 @@ export const reissueCommand: CommandModule = {
       )
       .action(async (id: string, flags: ReissueFlags) => {
         const { lang } = flags;
-        const subject: Record<string, unknown> = Object.fromEntries((flags.set ?? []).map(parseSet));
+        const subject: Record<string, unknown> = Object.fromEntries(
+          (flags.set ?? []).map((set) => parseSet(lang, set)),
+        );
         for (const key of flags.unset ?? []) {
           if (!(CLAIMS as readonly string[]).includes(key)) {
-            throw new CliError(`--unset ${key}: not a claim (${CLAIMS.join(", ")})`);
+            throw new CliError(t(lang, "usage.unset-unknown", { key, claims: CLAIMS.join(", ") }));
           }
-          if (key in subject) throw new CliError(`--unset ${key}: also given with --set`);
+          if (key in subject) throw new CliError(t(lang, "usage.unset-and-set", { key }));
           subject[key] = null;
         }
-        if (Object.keys(subject).length === 0) throw new CliError("Give at least one --set or --unset");
-        const client = await connect(io);
-        const credentialId = checkId("credentialId", id);
+        if (Object.keys(subject).length === 0) throw new CliError(t(lang, "usage.set-nothing"));
+        const client = await connect(io, lang);
+        const credentialId = checkId(lang, "credentialId", id);
         const preview = await client.reissue(credentialId, { subject, preview: true });
         // With --json, stdout is the new credential alone; the comparison goes to standard error.
         (flags.json ? io.stderr : io.stdout)(
-          `${tr(lang, "Nu", "Now")}:\n${show(preview.current)}${tr(lang, "Efter rättelsen", "After the correction")}:\n${show(preview.result)}`,
+          `${t(lang, "reissue.now")}:\n${show(preview.current)}${t(lang, "reissue.after-the-correction")}:\n${show(preview.result)}`,
         );
-        await confirm(
-          io,
-          lang,
-          tr(
-            lang,
-            "Ett nytt intyg utfärdas och det gamla markeras som ersatt. Det går inte att ångra.",
-            "A new credential is issued and the old one marked superseded. This cannot be undone.",
-          ),
-          flags.yes,
-        );
+        await confirm(io, lang, t(lang, "reissue.confirm"), flags.yes);
         const created = await client.reissue(credentialId, {
           subject,
           ...(flags.reason ? { reason: flags.reason } : {}),
@@ -115,11 +100,10 @@ export const reissueCommand: CommandModule = {
         if (flags.json) printJson(io, created);
         else {
           io.stdout(
-            tr(
-              lang,
-              `Nytt intyg: ${created.id}\nIntygslänk: ${created.holderUrl ?? "–"}\n`,
-              `New credential: ${created.id}\nHolder link: ${created.holderUrl ?? "–"}\n`,
-            ),
+            t(lang, "reissue.done", {
+              id: created.id,
+              value: created.holderUrl ?? "–",
+            }),
           );
         }
         context.setExitCode(EXIT.ok);

@@ -14,8 +14,8 @@ import {
   langOption,
   printJson,
   statusModelLabel,
-  tr,
 } from "../organiser/common";
+import { t } from "../texts";
 
 /** The reason names the registry knows (each recorded on chain as its code). */
 const REASONS = Object.keys(REVOCATION_REASONS);
@@ -51,18 +51,18 @@ export const revokeCommand: CommandModule = {
           flags: { reason: string; wait?: boolean; json?: boolean; yes?: boolean; lang: Lang },
         ) => {
           const { lang } = flags;
-          const client = await connect(io);
-          const current = await client.credential(checkId("credentialId", id));
-          const who =
-            current.attendee?.name ?? tr(lang, "(namn saknas eller raderat)", "(no name, or erased)");
+          const client = await connect(io, lang);
+          const current = await client.credential(checkId(lang, "credentialId", id));
+          const who = current.attendee?.name ?? t(lang, "revoke.no-name");
           await confirm(
             io,
             lang,
-            tr(
-              lang,
-              `Återkalla intyget för ${who} (${current.id}, ${statusModelLabel(lang, current)}) med orsaken ${flags.reason}? Det går inte att ångra.`,
-              `Revoke the credential of ${who} (${current.id}, ${statusModelLabel(lang, current)}) with the reason ${flags.reason}? This cannot be undone.`,
-            ),
+            t(lang, "revoke.confirm", {
+              who,
+              id: current.id,
+              value: statusModelLabel(lang, current),
+              reason: flags.reason,
+            }),
             flags.yes,
           );
           let credential = await client.revoke(current.id, flags.reason);
@@ -70,36 +70,20 @@ export const revokeCommand: CommandModule = {
             const deadline = Date.now() + 300_000;
             while (credential.revocation?.status === "requested") {
               if (Date.now() > deadline) {
-                throw new CliError(
-                  tr(
-                    lang,
-                    "Återkallelsen bekräftades inte i tid",
-                    "The revocation was not confirmed in time",
-                  ),
-                  EXIT.failure,
-                );
+                throw new CliError(t(lang, "revoke.timed-out"), EXIT.failure);
               }
               await sleep(300);
               credential = await client.credential(credential.id);
             }
             if (credential.revocation?.status === "failed") {
-              throw new CliError(
-                tr(lang, "Återkallelsen misslyckades i kedjan", "The revocation failed on chain"),
-                EXIT.failure,
-              );
+              throw new CliError(t(lang, "revoke.failed"), EXIT.failure);
             }
           }
           if (flags.json) printJson(io, withoutDocument(credential));
           else {
             io.stdout(`${credential.id}: ${credentialStatusLabel(lang, credential)}\n`);
             if (credential.revocation?.status === "requested") {
-              io.stdout(
-                tr(
-                  lang,
-                  "Tjänsten återkallar intyget i kedjan inom kort (`intyg status` visar när det är bekräftat).\n",
-                  "The service revokes it on chain shortly (`intyg status` shows when it is confirmed).\n",
-                ),
-              );
+              io.stdout(t(lang, "revoke.requested"));
             }
           }
           context.setExitCode(EXIT.ok);

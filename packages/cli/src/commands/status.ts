@@ -11,8 +11,8 @@ import {
   type Lang,
   langOption,
   printJson,
-  tr,
 } from "../organiser/common";
+import { t } from "../texts";
 
 export const statusCommand: CommandModule = {
   name: "status",
@@ -26,8 +26,8 @@ export const statusCommand: CommandModule = {
       .addOption(langOption(io))
       .action(async (id: string, flags: { json?: boolean; lang: Lang }) => {
         const { lang } = flags;
-        const client = await connect(io);
-        const c = await client.credential(checkId("credentialId", id));
+        const client = await connect(io, lang);
+        const c = await client.credential(checkId(lang, "credentialId", id));
         if (flags.json) {
           printJson(io, c);
           return context.setExitCode(EXIT.ok);
@@ -37,39 +37,34 @@ export const statusCommand: CommandModule = {
           achievement?: { name?: string };
         };
         const lines = [
-          `${tr(lang, "Intyg", "Credential")}: ${c.id}`,
-          `${tr(lang, "Status", "Status")}: ${credentialStatusLabel(lang, c)}`,
+          `${t(lang, "status.credential")}: ${c.id}`,
+          `${t(lang, "status.status")}: ${credentialStatusLabel(lang, c)}`,
         ];
         if (subject.achievement?.name)
-          lines.push(
-            `${tr(lang, "Evenemang/kurs", "Event/course")}: ${subject.achievement.name} (${c.eventId})`,
-          );
-        else lines.push(`${tr(lang, "Evenemang/kurs", "Event/course")}: ${c.eventId}`);
-        if (subject.name) lines.push(`${tr(lang, "Innehavare", "Holder")}: ${subject.name}`);
+          lines.push(`${t(lang, "status.event-course")}: ${subject.achievement.name} (${c.eventId})`);
+        else lines.push(`${t(lang, "status.event-course")}: ${c.eventId}`);
+        if (subject.name) lines.push(`${t(lang, "status.holder")}: ${subject.name}`);
         lines.push(
-          `${tr(lang, "Läge", "Mode")}: ${
-            c.mode === "batch"
-              ? tr(lang, "i en batch (Merkleträd)", "in a batch (Merkle tree)")
-              : tr(lang, "enskilt", "single")
+          `${t(lang, "status.mode")}: ${
+            c.mode === "batch" ? t(lang, "status.in-a-batch") : t(lang, "status.single")
           }`,
         );
-        if (c.anchoredAt) lines.push(`${tr(lang, "Förankrat", "Anchored")}: ${c.anchoredAt}`);
-        if (c.txHash) lines.push(`${tr(lang, "Transaktion", "Transaction")}: ${c.txHash}`);
-        if (c.batch) lines.push(`${tr(lang, "Batchrot", "Batch root")}: ${c.batch.root}`);
-        if (c.holder) lines.push(`${tr(lang, "Plånbok", "Wallet")}: ${c.holder}`);
-        if (c.validUntil) lines.push(`${tr(lang, "Giltigt till", "Valid until")}: ${c.validUntil}`);
+        if (c.anchoredAt) lines.push(`${t(lang, "status.anchored")}: ${c.anchoredAt}`);
+        if (c.txHash) lines.push(`${t(lang, "status.transaction")}: ${c.txHash}`);
+        if (c.batch) lines.push(`${t(lang, "status.batch-root")}: ${c.batch.root}`);
+        if (c.holder) lines.push(`${t(lang, "status.wallet")}: ${c.holder}`);
+        if (c.validUntil) lines.push(`${t(lang, "status.valid-until")}: ${c.validUntil}`);
         if (c.revocation) {
           lines.push(
-            `${tr(lang, "Återkallelse", "Revocation")}: ${c.revocation.reason}, ${c.revocation.status}${
+            `${t(lang, "status.revocation")}: ${c.revocation.reason}, ${c.revocation.status}${
               c.revocation.revokedAt ? ` ${c.revocation.revokedAt}` : ""
             }`,
           );
         }
-        if (c.supersedes) lines.push(`${tr(lang, "Ersätter", "Supersedes")}: ${c.supersedes}`);
-        if (c.supersededBy) lines.push(`${tr(lang, "Ersatt av", "Superseded by")}: ${c.supersededBy}`);
-        if (c.erasedAt)
-          lines.push(`${tr(lang, "Personuppgifter raderade", "Personal data erased")}: ${c.erasedAt}`);
-        if (c.holderUrl) lines.push(`${tr(lang, "Innehavarlänk", "Holder link")}: ${c.holderUrl}`);
+        if (c.supersedes) lines.push(`${t(lang, "status.supersedes")}: ${c.supersedes}`);
+        if (c.supersededBy) lines.push(`${t(lang, "status.superseded-by")}: ${c.supersededBy}`);
+        if (c.erasedAt) lines.push(`${t(lang, "status.personal-data-erased")}: ${c.erasedAt}`);
+        if (c.holderUrl) lines.push(`${t(lang, "status.holder-link")}: ${c.holderUrl}`);
         io.stdout(`${lines.join("\n")}\n`);
         context.setExitCode(EXIT.ok);
       });

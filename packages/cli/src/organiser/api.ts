@@ -2,6 +2,7 @@
 // RFC 9457 problem+json; they become a CliError whose message is the problem's title and detail, with exit
 // code 2 when the service refused the input (4xx) and 1 when it failed or could not be reached.
 
+import type { Lang } from "@intyg/credential/lang";
 import type {
   ApiKey,
   BulkIssueRequest,
@@ -20,6 +21,7 @@ import type {
   Share,
 } from "@intyg/service/api";
 import { CliError, EXIT } from "../errors";
+import { t } from "../texts";
 
 export type Session = { url: string; apiKey: string; source: string };
 
@@ -35,12 +37,15 @@ export type Problem = {
 /** An error answer of the service, as a CLI error with the problem attached. */
 export class ApiError extends CliError {
   override name = "ApiError";
+  override readonly code = "cli.service";
   constructor(
     message: string,
     readonly status: number,
     readonly problem: Problem | null,
   ) {
     super(message, status >= 400 && status < 500 && status !== 429 ? EXIT.usage : EXIT.failure);
+    this.details.status = status;
+    if (typeof problem?.code === "string") this.details.problem = problem.code;
   }
 }
 
@@ -52,23 +57,26 @@ export type { BulkResult, CredentialSummary, IssuedItem, Job, Organisation };
 
 export type ApiResponse<T> = { status: number; body: T; headers: Headers };
 
-function problemMessage(status: number, problem: Problem | null, fallback: string): string {
-  if (!problem) return `${fallback} (HTTP ${status})`;
+function problemMessage(lang: Lang, request: string, status: number, problem: Problem | null): string {
+  if (!problem) return t(lang, "service.failed", { request, status });
   const head = [problem.title, problem.detail].filter((s) => typeof s === "string" && s !== "");
   const lines = [head.length > 0 ? head.join(": ") : `HTTP ${status}`];
   for (const issue of (problem.errors ?? []).slice(0, 20)) lines.push(`  ${issue.path}: ${issue.message}`);
-  if ((problem.errors?.length ?? 0) > 20) lines.push(`  … ${problem.errors!.length - 20} more`);
-  if (status === 401) lines.push("Log in again with `intyg login --url URL`, or set INTYG_API_KEY.");
+  if ((problem.errors?.length ?? 0) > 20)
+    lines.push(`  ${t(lang, "service.more-issues", { count: problem.errors!.length - 20 })}`);
+  if (status === 401) lines.push(t(lang, "service.log-in-again"));
   return lines.join("\n");
 }
 
 export class ServiceClient {
   readonly url: string;
+  readonly lang: Lang;
   constructor(
     private readonly session: Pick<Session, "url" | "apiKey">,
-    private readonly options: { timeoutMs?: number } = {},
+    private readonly options: { timeoutMs?: number; lang?: Lang } = {},
   ) {
     this.url = session.url.replace(/\/+$/, "");
+    this.lang = options.lang ?? "en";
   }
 
   /** One request; the parsed JSON answer for 2xx, an ApiError otherwise. */
@@ -80,6 +88,8 @@ export class ServiceClient {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.session.apiKey}`,
       accept: "application/json",
+      // The service words its problems (title, detail, issues) in this language.
+      "accept-language": this.lang,
       ...options.headers,
     };
     if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -93,7 +103,9 @@ export class ServiceClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new CliError(`Cannot reach the Intyg service at ${this.url} (${cause})`, EXIT.failure);
+      throw new CliError(t(this.lang, "service.unreachable", { url: this.url, cause }), EXIT.failure, {
+        cause: error,
+      });
     }
     const text = await response.text();
     let body: unknown = null;
@@ -107,7 +119,7 @@ export class ServiceClient {
     if (!response.ok) {
       const problem = body && typeof body === "object" ? (body as Problem) : null;
       throw new ApiError(
-        problemMessage(response.status, problem, `${method} ${path} failed`),
+        problemMessage(this.lang, `${method} ${path}`, response.status, problem),
         response.status,
         problem,
       );
@@ -230,20 +242,18 @@ export class ServiceClient {
 }
 
 /** Checks a service URL: http(s), and https unless the service is on this machine. */
-export function checkServiceUrl(value: string): string {
+export function checkServiceUrl(lang: Lang, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new CliError(`Not a URL: ${value}`);
+    throw new CliError(t(lang, "usage.not-a-url", { value }));
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
-    throw new CliError(`Use an http(s) URL: ${value}`);
+    throw new CliError(t(lang, "usage.http-url", { value }));
   const loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
   if (url.protocol === "http:" && !loopback) {
-    throw new CliError(
-      `Refusing to send an API key over plain http to ${url.host}: use https (plain http only for 127.0.0.1/localhost)`,
-    );
+    throw new CliError(t(lang, "usage.plain-http", { host: url.host }));
   }
   return url.toString().replace(/\/+$/, "");
 }

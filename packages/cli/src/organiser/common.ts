@@ -6,12 +6,11 @@ import { isIsoDate } from "@intyg/credential";
 import { Option } from "commander";
 import { CliError } from "../errors";
 import type { CliIo } from "../io";
+import { t } from "../texts";
 import { type CredentialResource, type EventResource, ServiceClient } from "./api";
 import { resolveSession } from "./session";
 
 export type { Lang };
-
-export const tr = (lang: Lang, sv: string, en: string) => (lang === "sv" ? sv : en);
 
 /**
  * The language when --lang is not given: INTYG_LANG, else the system locale (LC_ALL, LC_MESSAGES, LANG):
@@ -30,8 +29,8 @@ export function langOption(io: CliIo, description = "language of messages (sv, e
 }
 
 /** The client of the service the organiser is logged in to. */
-export async function connect(io: CliIo): Promise<ServiceClient> {
-  return new ServiceClient(await resolveSession(io));
+export async function connect(io: CliIo, lang: Lang): Promise<ServiceClient> {
+  return new ServiceClient(await resolveSession(io, lang), { lang });
 }
 
 export function printJson(io: CliIo, value: unknown): void {
@@ -39,21 +38,19 @@ export function printJson(io: CliIo, value: unknown): void {
 }
 
 /** A calendar date (YYYY-MM-DD) or a UTC date-time, as the API takes them. */
-export function checkDate(flag: string, value: string): string {
+export function checkDate(lang: Lang, flag: string, value: string): string {
   const dateTime =
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
   if (!(/^\d{4}-\d{2}-\d{2}$/.test(value) && isIsoDate(value)) && !dateTime) {
-    throw new CliError(
-      `${flag}: write the date as YYYY-MM-DD (or a UTC date-time such as 2026-05-12T09:00:00Z)`,
-    );
+    throw new CliError(t(lang, "usage.date", { flag }));
   }
   return value;
 }
 
 /** A UUID, as the API's ids are; anything else is a usage error before any request. */
-export function checkId(what: string, value: string): string {
+export function checkId(lang: Lang, what: string, value: string): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
-    throw new CliError(`${what}: not an id (a UUID such as 3f1d2c4e-8a6b-4c1d-9e2f-0a1b2c3d4e5f): ${value}`);
+    throw new CliError(t(lang, "usage.not-an-id", { what, value }));
   }
   return value.toLowerCase();
 }
@@ -65,13 +62,11 @@ export function checkId(what: string, value: string): string {
 export async function confirm(io: CliIo, lang: Lang, what: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
   if (!io.promptLine) {
-    throw new CliError(tr(lang, "Bekräfta med --yes", "Confirm with --yes"));
+    throw new CliError(t(lang, "confirm.needs-yes"));
   }
-  const answer = (await io.promptLine(`${what}\n${tr(lang, "Fortsätta? [j/N] ", "Continue? [y/N] ")}`))
-    .trim()
-    .toLowerCase();
+  const answer = (await io.promptLine(`${what}\n${t(lang, "confirm.prompt")}`)).trim().toLowerCase();
   if (!["j", "ja", "y", "yes"].includes(answer)) {
-    throw new CliError(tr(lang, "Avbrutet: inget ändrades", "Cancelled: nothing was changed"));
+    throw new CliError(t(lang, "confirm.cancelled"));
   }
 }
 
@@ -81,18 +76,18 @@ export function statusModelLabel(
   c: Pick<CredentialResource, "state" | "standing" | "revocation">,
 ): string {
   const state = {
-    pending: tr(lang, "väntar på förankring", "waiting to be anchored"),
-    anchored: tr(lang, "förankrat", "anchored"),
-    failed: tr(lang, "förankringen misslyckades", "anchoring failed"),
-    cancelled: tr(lang, "avbrutet", "cancelled"),
-    erased: tr(lang, "raderat", "erased"),
+    pending: t(lang, "label.waiting-to-be-anchored"),
+    anchored: t(lang, "label.anchored"),
+    failed: t(lang, "label.anchoring-failed"),
+    cancelled: t(lang, "label.cancelled"),
+    erased: t(lang, "label.erased"),
   }[c.state];
   const standing = c.standing
     ? {
-        valid: tr(lang, "giltigt", "valid"),
-        revoked: tr(lang, "återkallat", "revoked"),
-        superseded: tr(lang, "ersatt", "superseded"),
-        expired: tr(lang, "utgånget", "expired"),
+        valid: t(lang, "label.valid"),
+        revoked: t(lang, "label.revoked"),
+        superseded: t(lang, "label.superseded"),
+        expired: t(lang, "label.expired"),
       }[c.standing]
     : null;
   const reason = c.standing === "revoked" && c.revocation ? ` (${c.revocation.reason})` : "";
@@ -105,18 +100,18 @@ export function credentialStatusLabel(
 ): string {
   if (c.revocation) {
     const state = {
-      requested: tr(lang, "återkallelse begärd", "revocation requested"),
-      confirmed: tr(lang, "återkallat", "revoked"),
-      failed: tr(lang, "återkallelsen misslyckades", "revocation failed"),
+      requested: t(lang, "label.revocation-requested"),
+      confirmed: t(lang, "label.revoked"),
+      failed: t(lang, "label.revocation-failed"),
     }[c.revocation.status];
     return `${state} (${c.revocation.reason})`;
   }
   return {
-    pending: tr(lang, "väntar på förankring", "waiting to be anchored"),
-    sending: tr(lang, "förankras nu", "being anchored"),
-    anchored: tr(lang, "förankrat i kedjan", "anchored on chain"),
-    cancelled: tr(lang, "avbrutet", "cancelled"),
-    failed: tr(lang, "misslyckades", "failed"),
+    pending: t(lang, "label.waiting-to-be-anchored"),
+    sending: t(lang, "label.being-anchored"),
+    anchored: t(lang, "label.anchored-on-chain"),
+    cancelled: t(lang, "label.cancelled"),
+    failed: t(lang, "label.failed"),
   }[c.status];
 }
 
@@ -127,7 +122,7 @@ export function eventDates(event: EventResource): string {
 }
 
 export function kindLabel(lang: Lang, kind: EventResource["kind"]): string {
-  return kind === "course" ? tr(lang, "kurs", "course") : tr(lang, "evenemang", "event");
+  return kind === "course" ? t(lang, "label.course") : t(lang, "label.event");
 }
 
 /** Collects a repeatable option's values. */
@@ -136,9 +131,10 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** A number that may be written with a decimal comma (7,5 hp). */
-export function parseNumber(flag: string, value: string): number {
+export function parseNumber(lang: Lang, flag: string, value: string): number {
   const n = Number(value.replace(",", "."));
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${flag}: not a positive number: ${value}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new CliError(t(lang, "usage.not-a-positive-number", { flag, value }));
   return n;
 }
 

@@ -13,6 +13,7 @@ import {
 } from "@intyg/credential";
 import { CliError, EXIT } from "../errors";
 import type { CliIo } from "../io";
+import { t } from "../texts";
 import type { BulkResult, EventResource, Job, ServiceClient } from "./api";
 import { progressBar } from "./progress";
 
@@ -48,8 +49,6 @@ export type IssueOutcome = {
   timings: { requestMs?: number; jobMs?: number; issueMs?: number; anchorMs?: number };
 };
 
-const tr = (lang: Lang, sv: string, en: string) => (lang === "sv" ? sv : en);
-
 /** `intyg-csv-<hash>`: the event and the request body derived from the file, so re-runs reuse the key. */
 export function defaultIdempotencyKey(eventId: string, body: { attendees: Attendee[]; validUntil?: string }) {
   const hash = createHash("sha256")
@@ -70,10 +69,10 @@ export async function pollJob(
   const { lang } = options;
   const label = (status: Job["status"]) =>
     ({
-      queued: tr(lang, "Jobbet väntar", "Job queued"),
-      running: tr(lang, "Intygen skapas", "Issuing"),
-      succeeded: tr(lang, "Utfärdat", "Issued"),
-      failed: tr(lang, "Jobbet misslyckades", "Job failed"),
+      queued: t(lang, "job.queued"),
+      running: t(lang, "job.issuing"),
+      succeeded: t(lang, "job.issued"),
+      failed: t(lang, "job.failed"),
     })[status];
   const bar = progressBar(io, label(job.status), undefined, { quiet: options.quiet ?? false });
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
@@ -82,14 +81,7 @@ export async function pollJob(
   while (current.status === "queued" || current.status === "running") {
     if (Date.now() > deadline) {
       bar.finish();
-      throw new CliError(
-        tr(
-          lang,
-          `Jobbet ${job.id} blev inte klart i tid; följ det med samma kommando igen (samma Idempotency-Key)`,
-          `Job ${job.id} did not finish in time; run the same command again to follow it (same Idempotency-Key)`,
-        ),
-        EXIT.failure,
-      );
+      throw new CliError(t(lang, "job.timed-out", { id: job.id }), EXIT.failure);
     }
     await sleep(wait);
     wait = Math.min(1000, Math.round(wait * 1.3));
@@ -109,7 +101,7 @@ export async function pollJob(
     const status = typeof error.status === "number" ? error.status : 500;
     // A job the service refused for its content (4xx) is an input problem; anything else a failure.
     throw new CliError(
-      tr(lang, `Jobbet misslyckades: ${detail}${issues}`, `The job failed: ${detail}${issues}`),
+      t(lang, "job.failed-because", { detail, issues }),
       status >= 400 && status < 500 ? EXIT.usage : EXIT.failure,
     );
   }
@@ -126,7 +118,7 @@ export async function waitForAnchoring(
   options: { lang: Lang; quiet?: boolean; pollIntervalMs?: number; timeoutMs?: number },
 ): Promise<Record<string, number>> {
   const { lang } = options;
-  const bar = progressBar(io, tr(lang, "Förankras i kedjan", "Anchoring on chain"), undefined, {
+  const bar = progressBar(io, t(lang, "job.anchoring-on-chain"), undefined, {
     quiet: options.quiet ?? false,
   });
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
@@ -141,10 +133,7 @@ export async function waitForAnchoring(
     }
     if (Date.now() > deadline) {
       bar.finish();
-      throw new CliError(
-        tr(lang, "Intygen förankrades inte i tid", "The credentials were not anchored in time"),
-        EXIT.failure,
-      );
+      throw new CliError(t(lang, "job.not-anchored-in-time"), EXIT.failure);
     }
     await sleep(options.pollIntervalMs ?? 250);
   }
@@ -160,14 +149,8 @@ export async function issueFromCsv(
   let validUntil: string | undefined;
   if (options.validUntil !== undefined) {
     validUntil = parseExpiry(options.validUntil);
-    if (!validUntil)
-      throw new CliError(
-        tr(lang, "--valid-until: skriv ÅÅÅÅ-MM-DD", "--valid-until: write YYYY-MM-DD or a UTC date-time"),
-      );
-    if (Date.parse(validUntil) <= Date.now())
-      throw new CliError(
-        tr(lang, "--valid-until: datumet har passerat", "--valid-until: the date has passed"),
-      );
+    if (!validUntil) throw new CliError(t(lang, "usage.valid-until"));
+    if (Date.parse(validUntil) <= Date.now()) throw new CliError(t(lang, "usage.valid-until-past"));
   }
   const event = await client.event(options.eventId);
   const list = readAttendees(
@@ -182,23 +165,12 @@ export async function issueFromCsv(
   if (list.errors.length > 0) {
     const count = new Set(list.errors.map((e) => e.line)).size;
     throw new CliError(
-      `${formatRowErrors(list.errors, lang)}\n${tr(
-        lang,
-        `${count} ${count === 1 ? "rad" : "rader"} med fel. Inget har skickats: rätta filen och kör kommandot igen.`,
-        `${count} ${count === 1 ? "line" : "lines"} with errors. Nothing was sent: correct the file and run the command again.`,
-      )}`,
+      `${formatRowErrors(list.errors, lang)}\n${t(lang, "job.lines-with-errors", { count })}`,
       EXIT.usage,
     );
   }
   if (event.status !== "registered") {
-    throw new CliError(
-      tr(
-        lang,
-        `Evenemanget är inte registrerat i kedjan (status ${event.status}); intyg kan inte utfärdas än`,
-        `The event is not registered on chain (status ${event.status}); credentials cannot be issued yet`,
-      ),
-      EXIT.usage,
-    );
+    throw new CliError(t(lang, "job.event-not-registered", { status: event.status }), EXIT.usage);
   }
   const body = { attendees: list.rows.map((r) => r.attendee), ...(validUntil ? { validUntil } : {}) };
   const idempotencyKey = options.idempotencyKey ?? defaultIdempotencyKey(event.id, body);

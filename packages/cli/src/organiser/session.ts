@@ -5,9 +5,11 @@
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
+import type { Lang } from "@intyg/credential/lang";
 import { findDevConfig } from "../config";
 import { CliError } from "../errors";
 import type { CliIo } from "../io";
+import { t } from "../texts";
 import { checkServiceUrl, type Session } from "./api";
 
 export type StoredCredentials = { url: string; apiKey: string };
@@ -18,14 +20,17 @@ export function credentialsPath(io: Pick<CliIo, "env">): string {
   return path.join(base, "intyg", "credentials.json");
 }
 
-export async function readStoredCredentials(io: Pick<CliIo, "env">): Promise<StoredCredentials | undefined> {
+export async function readStoredCredentials(
+  io: Pick<CliIo, "env">,
+  lang: Lang,
+): Promise<StoredCredentials | undefined> {
   const file = credentialsPath(io);
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CliError(`Cannot read ${file}: ${(error as Error).message}`);
+    throw new CliError(t(lang, "session.unreadable", { file, reason: (error as Error).message }));
   }
   try {
     const value = JSON.parse(text) as Partial<StoredCredentials>;
@@ -35,7 +40,7 @@ export async function readStoredCredentials(io: Pick<CliIo, "env">): Promise<Sto
   } catch {
     // fall through
   }
-  throw new CliError(`${file} is damaged: run \`intyg logout\` and \`intyg login\` again`);
+  throw new CliError(t(lang, "session.damaged", { file }));
 }
 
 /** Stores the credentials readable by the user alone (directory 0700, file 0600), replacing the file whole. */
@@ -66,8 +71,8 @@ export async function removeCredentials(io: Pick<CliIo, "env">): Promise<boolean
 }
 
 /** The service and key an organiser command uses, or a usage error saying how to log in. */
-export async function resolveSession(io: CliIo): Promise<Session> {
-  const stored = await readStoredCredentials(io);
+export async function resolveSession(io: CliIo, lang: Lang): Promise<Session> {
+  const stored = await readStoredCredentials(io, lang);
   const dev = findDevConfig(io.cwd);
   const fromDev = dev?.serviceUrl && dev.apiKey ? { url: dev.serviceUrl, apiKey: dev.apiKey } : undefined;
   const base = stored
@@ -78,23 +83,19 @@ export async function resolveSession(io: CliIo): Promise<Session> {
   const url = io.env.INTYG_URL || base?.url;
   // A stored key is only ever sent to the service it was stored for.
   if (io.env.INTYG_URL && !io.env.INTYG_API_KEY && base && !sameService(base.url, io.env.INTYG_URL)) {
-    throw new CliError(
-      `INTYG_URL names another service than the stored login (${base.url}): set INTYG_API_KEY for it too`,
-    );
+    throw new CliError(t(lang, "session.other-service", { url: base.url }));
   }
   const apiKey = io.env.INTYG_API_KEY || base?.apiKey;
   if (!url || !apiKey) {
-    throw new CliError(
-      "Not logged in: run `intyg login --url https://intyg.example.se` (or set INTYG_URL and INTYG_API_KEY)",
-    );
+    throw new CliError(t(lang, "session.not-logged-in"));
   }
   const source = io.env.INTYG_URL || io.env.INTYG_API_KEY ? "environment" : base!.source;
-  return { url: checkServiceUrl(url), apiKey, source };
+  return { url: checkServiceUrl(lang, url), apiKey, source };
 }
 
 function sameService(a: string, b: string): boolean {
   try {
-    return checkServiceUrl(a) === checkServiceUrl(b);
+    return checkServiceUrl("en", a) === checkServiceUrl("en", b);
   } catch {
     return false;
   }

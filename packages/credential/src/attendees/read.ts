@@ -6,11 +6,10 @@
 
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
+import type { Lang } from "../lang";
 import { subjectClaimsShape } from "../schema/subject";
 import { isIsoDate } from "../time";
 import { type CsvRecord, type CsvTable, parseCsv } from "./csv";
-
-export type Lang = "sv" | "en";
 
 /** What the service's bulk route takes for one attendee. */
 export type Attendee = {
@@ -173,85 +172,87 @@ const subjectSchema = z.strictObject(subjectClaimsShape);
 
 // -- messages ---------------------------------------------------------------------------------------------------
 
-const M = {
-  sv: {
-    line: (n: number) => `rad ${n}`,
-    empty: "filen har ingen rubrikrad och inga rader",
-    noRows: "filen har en rubrikrad men inga deltagare",
-    tooMany: (n: number) =>
-      `filen har ${n} deltagare; högst ${MAX_ROWS.toLocaleString("sv-SE")} går i en begäran — dela upp filen`,
-    unclosedQuote: 'ett citattecken (") stängs aldrig — fältet fortsätter filen ut',
-    textAfterQuote: 'text efter ett avslutande citattecken — skriv citattecken i ett fält som ""',
-    unknownColumn: (h: string) =>
-      `okänd kolumn "${h}" (kända: ${knownHeaders("sv")}) — byt namn på den eller välj att hoppa över den`,
-    duplicateColumn: (h: string) => `kolumnen "${h}" finns två gånger`,
-    refusedColumn: (h: string) =>
-      `kolumnen "${h}" skickas inte: personnummer hör inte hemma i ett intyg (använd födelsedatum, eller hoppa över kolumnen)`,
-    noNameColumn: "rubrikraden saknar en kolumn för namn (namn, eller förnamn och efternamn)",
-    tooManyFields: (n: number, m: number) =>
-      `${n} fält men rubrikraden har ${m} — har ett värde med ; glömt citattecken?`,
-    noName: "namn saknas",
-    emailNoAt: "e-postadressen saknar @",
-    emailInvalid: "e-postadressen är ogiltig",
-    duplicateEmail: (n: number) => `samma e-postadress som rad ${n}`,
-    duplicateWallet: (n: number) => `samma plånboksadress som rad ${n}`,
-    birthDateFormat: "födelsedatumet ska skrivas ÅÅÅÅ-MM-DD",
-    birthDatePnr: "födelsedatumet ser ut som ett personnummer — ange bara ÅÅÅÅ-MM-DD",
-    birthDateFuture: "födelsedatumet ligger i framtiden",
-    role: (v: string) =>
-      `okänd roll "${v}" (deltagare, talare, arrangör eller hackathondeltagare; participant, speaker, organiser, hackathon-team-member)`,
-    lang: (v: string) => `okänt språk "${v}" (sv eller en)`,
-    courseParts: "en kurs har inga delar — töm kolumnen delar",
-    noParts: "evenemanget har inga delar att ange",
-    part: (v: string, known: string) => `okänd del "${v}" (evenemangets delar: ${known})`,
-    duplicatePart: (v: string) => `delen "${v}" står två gånger`,
-    wallet: "plånboksadressen är ogiltig (0x och 40 hexadecimala tecken)",
-    validUntil: (v: string) => `giltighetstiden "${v}" ska skrivas ÅÅÅÅ-MM-DD`,
-    validUntilPast: (v: string) => `giltighetstiden ${v} har redan gått ut`,
-    field: (path: string, message: string) => `${path}: ${message}`,
-    windows1252: 'filen var inte UTF-8 och lästes som Windows-1252 (Excels "CSV"); kontrollera å, ä och ö',
-    ignored: (h: string) => `kolumnen "${h}" hoppas över`,
-    mappingUnknown: (h: string) => `det finns ingen kolumn "${h}" att koppla`,
-  },
-  en: {
-    line: (n: number) => `line ${n}`,
-    empty: "the file has no header row and no rows",
-    noRows: "the file has a header row but no attendees",
-    tooMany: (n: number) =>
-      `the file has ${n} attendees; at most ${MAX_ROWS} fit in one request — split the file`,
-    unclosedQuote: 'a quote (") is never closed — the field runs to the end of the file',
-    textAfterQuote: 'text after a closing quote — write a quote inside a field as ""',
-    unknownColumn: (h: string) =>
-      `unknown column "${h}" (known: ${knownHeaders("en")}) — rename it or choose to ignore it`,
-    duplicateColumn: (h: string) => `the column "${h}" appears twice`,
-    refusedColumn: (h: string) =>
-      `the column "${h}" is not sent: a personal identity number does not belong in a credential (use the birth date, or ignore the column)`,
-    noNameColumn: "the header row has no column for the name (name, or first name and last name)",
-    tooManyFields: (n: number, m: number) =>
-      `${n} fields but the header row has ${m} — is a value with the separator missing its quotes?`,
-    noName: "the name is missing",
-    emailNoAt: "the e-mail address has no @",
-    emailInvalid: "the e-mail address is not valid",
-    duplicateEmail: (n: number) => `the same e-mail address as line ${n}`,
-    duplicateWallet: (n: number) => `the same wallet address as line ${n}`,
-    birthDateFormat: "the birth date must be written YYYY-MM-DD",
-    birthDatePnr: "the birth date looks like a personal identity number — give only YYYY-MM-DD",
-    birthDateFuture: "the birth date is in the future",
-    role: (v: string) => `unknown role "${v}" (participant, speaker, organiser, hackathon-team-member)`,
-    lang: (v: string) => `unknown language "${v}" (sv or en)`,
-    courseParts: "a course has no parts — empty the parts column",
-    noParts: "the event has no parts to name",
-    part: (v: string, known: string) => `unknown part "${v}" (the event's parts: ${known})`,
-    duplicatePart: (v: string) => `the part "${v}" is named twice`,
-    wallet: "the wallet address is not valid (0x and 40 hexadecimal digits)",
-    validUntil: (v: string) => `the expiry "${v}" must be written YYYY-MM-DD`,
-    validUntilPast: (v: string) => `the expiry ${v} has already passed`,
-    field: (path: string, message: string) => `${path}: ${message}`,
-    windows1252: 'the file was not UTF-8 and was read as Windows-1252 (Excel\'s "CSV"); check å, ä and ö',
-    ignored: (h: string) => `the column "${h}" is ignored`,
-    mappingUnknown: (h: string) => `there is no column "${h}" to map`,
-  },
-} as const;
+// The English table defines the messages; the Swedish one must have each of them, with the same parameters.
+const en = {
+  line: (n: number) => `line ${n}`,
+  empty: "the file has no header row and no rows",
+  noRows: "the file has a header row but no attendees",
+  tooMany: (n: number) =>
+    `the file has ${n} attendees; at most ${MAX_ROWS} fit in one request — split the file`,
+  unclosedQuote: 'a quote (") is never closed — the field runs to the end of the file',
+  textAfterQuote: 'text after a closing quote — write a quote inside a field as ""',
+  unknownColumn: (h: string) =>
+    `unknown column "${h}" (known: ${knownHeaders("en")}) — rename it or choose to ignore it`,
+  duplicateColumn: (h: string) => `the column "${h}" appears twice`,
+  refusedColumn: (h: string) =>
+    `the column "${h}" is not sent: a personal identity number does not belong in a credential (use the birth date, or ignore the column)`,
+  noNameColumn: "the header row has no column for the name (name, or first name and last name)",
+  tooManyFields: (n: number, m: number) =>
+    `${n} fields but the header row has ${m} — is a value with the separator missing its quotes?`,
+  noName: "the name is missing",
+  emailNoAt: "the e-mail address has no @",
+  emailInvalid: "the e-mail address is not valid",
+  duplicateEmail: (n: number) => `the same e-mail address as line ${n}`,
+  duplicateWallet: (n: number) => `the same wallet address as line ${n}`,
+  birthDateFormat: "the birth date must be written YYYY-MM-DD",
+  birthDatePnr: "the birth date looks like a personal identity number — give only YYYY-MM-DD",
+  birthDateFuture: "the birth date is in the future",
+  role: (v: string) => `unknown role "${v}" (participant, speaker, organiser, hackathon-team-member)`,
+  lang: (v: string) => `unknown language "${v}" (sv or en)`,
+  courseParts: "a course has no parts — empty the parts column",
+  noParts: "the event has no parts to name",
+  part: (v: string, known: string) => `unknown part "${v}" (the event's parts: ${known})`,
+  duplicatePart: (v: string) => `the part "${v}" is named twice`,
+  wallet: "the wallet address is not valid (0x and 40 hexadecimal digits)",
+  validUntil: (v: string) => `the expiry "${v}" must be written YYYY-MM-DD`,
+  validUntilPast: (v: string) => `the expiry ${v} has already passed`,
+  field: (path: string, message: string) => `${path}: ${message}`,
+  windows1252: 'the file was not UTF-8 and was read as Windows-1252 (Excel\'s "CSV"); check å, ä and ö',
+  ignored: (h: string) => `the column "${h}" is ignored`,
+  mappingUnknown: (h: string) => `there is no column "${h}" to map`,
+};
+
+const sv: typeof en = {
+  line: (n: number) => `rad ${n}`,
+  empty: "filen har ingen rubrikrad och inga rader",
+  noRows: "filen har en rubrikrad men inga deltagare",
+  tooMany: (n: number) =>
+    `filen har ${n} deltagare; högst ${MAX_ROWS.toLocaleString("sv-SE")} går i en begäran — dela upp filen`,
+  unclosedQuote: 'ett citattecken (") stängs aldrig — fältet fortsätter filen ut',
+  textAfterQuote: 'text efter ett avslutande citattecken — skriv citattecken i ett fält som ""',
+  unknownColumn: (h: string) =>
+    `okänd kolumn "${h}" (kända: ${knownHeaders("sv")}) — byt namn på den eller välj att hoppa över den`,
+  duplicateColumn: (h: string) => `kolumnen "${h}" finns två gånger`,
+  refusedColumn: (h: string) =>
+    `kolumnen "${h}" skickas inte: personnummer hör inte hemma i ett intyg (använd födelsedatum, eller hoppa över kolumnen)`,
+  noNameColumn: "rubrikraden saknar en kolumn för namn (namn, eller förnamn och efternamn)",
+  tooManyFields: (n: number, m: number) =>
+    `${n} fält men rubrikraden har ${m} — har ett värde med ; glömt citattecken?`,
+  noName: "namn saknas",
+  emailNoAt: "e-postadressen saknar @",
+  emailInvalid: "e-postadressen är ogiltig",
+  duplicateEmail: (n: number) => `samma e-postadress som rad ${n}`,
+  duplicateWallet: (n: number) => `samma plånboksadress som rad ${n}`,
+  birthDateFormat: "födelsedatumet ska skrivas ÅÅÅÅ-MM-DD",
+  birthDatePnr: "födelsedatumet ser ut som ett personnummer — ange bara ÅÅÅÅ-MM-DD",
+  birthDateFuture: "födelsedatumet ligger i framtiden",
+  role: (v: string) =>
+    `okänd roll "${v}" (deltagare, talare, arrangör eller hackathondeltagare; participant, speaker, organiser, hackathon-team-member)`,
+  lang: (v: string) => `okänt språk "${v}" (sv eller en)`,
+  courseParts: "en kurs har inga delar — töm kolumnen delar",
+  noParts: "evenemanget har inga delar att ange",
+  part: (v: string, known: string) => `okänd del "${v}" (evenemangets delar: ${known})`,
+  duplicatePart: (v: string) => `delen "${v}" står två gånger`,
+  wallet: "plånboksadressen är ogiltig (0x och 40 hexadecimala tecken)",
+  validUntil: (v: string) => `giltighetstiden "${v}" ska skrivas ÅÅÅÅ-MM-DD`,
+  validUntilPast: (v: string) => `giltighetstiden ${v} har redan gått ut`,
+  field: (path: string, message: string) => `${path}: ${message}`,
+  windows1252: 'filen var inte UTF-8 och lästes som Windows-1252 (Excels "CSV"); kontrollera å, ä och ö',
+  ignored: (h: string) => `kolumnen "${h}" hoppas över`,
+  mappingUnknown: (h: string) => `det finns ingen kolumn "${h}" att koppla`,
+};
+
+const M: Record<Lang, typeof en> = { sv, en };
 
 function knownHeaders(lang: Lang): string {
   return lang === "sv"

@@ -8,12 +8,14 @@
 // line carries its text as /ActualText. It is not a tagged PDF (pdf-lib has no structure tree API), so a screen
 // reader reads it in drawing order: headings first, then each field as "label: value".
 
+import type { Lang } from "@intyg/credential/lang";
 import fontkit from "@pdf-lib/fontkit";
 import { degrees, PDFDocument, type PDFPage, rgb } from "pdf-lib";
 import type { FontWeight } from "./fonts";
 import { drawableText, Typesetter, type Typesetter as TypesetterType } from "./text";
 
-export type CertificateLanguage = "sv" | "en";
+/** The language of a certificate (Intyg's one `Lang`). */
+export type CertificateLanguage = Lang;
 
 type Doc = {
   id?: string;

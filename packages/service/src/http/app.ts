@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { ProblemError } from "../errors";
+import { ServiceError } from "../errors";
 import type { AppDeps, AppEnv } from "./context";
 import { docsHtml } from "./docs";
 import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "./middleware";
@@ -42,11 +42,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: config.bodyLimitBytes,
       onError: () => {
-        throw new ProblemError(
-          413,
-          "payload-too-large",
-          `The request body exceeds ${config.bodyLimitBytes} bytes`,
-        );
+        throw new ServiceError("request.too-large", { limit: config.bodyLimitBytes });
       },
     }),
   );

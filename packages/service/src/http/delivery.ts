@@ -2,6 +2,7 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Credential } from "@intyg/credential";
+import type { Lang } from "@intyg/credential/lang";
 import type { Context } from "hono";
 import type { Share } from "../api";
 import type { ServiceConfig } from "../config";
@@ -82,7 +83,7 @@ async function deliverable(
 export async function certificateFor(
   deps: { store: Store; config: ServiceConfig },
   record: CredentialRecord,
-  lang: "sv" | "en",
+  lang: Lang,
 ): Promise<Uint8Array> {
   return certificateOf(deps, record, await deliverable(deps, record, undefined, "organiser"), lang);
 }

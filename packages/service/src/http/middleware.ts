@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { ForbiddenError, ProblemError, UnauthorizedError } from "../errors";
+import { ServiceError } from "../errors";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
 import type { AppEnv } from "./context";
@@ -21,18 +21,18 @@ export function requireApiKey(
     const cookie = sessions && !header ? sessionCookie(c) : undefined;
     if (sessions && cookie !== undefined) {
       const session = await findSession(store, cookie);
-      if (!session) throw new UnauthorizedError("The session has ended: sign in again");
+      if (!session) throw new ServiceError("session.ended");
       requireCsrf(c, session, sessions.config.publicUrl);
       c.set("auth", session.auth);
       await next();
       return;
     }
-    if (!header) throw new UnauthorizedError();
+    if (!header) throw new ServiceError("auth.api-key-required");
     const match = BEARER.exec(header);
-    if (!match) throw new UnauthorizedError("The Authorization header must be: Bearer <api key>");
+    if (!match) throw new ServiceError("auth.malformed-header");
     const found = await store.apiKeys.find(match[1]!);
-    if (!found) throw new UnauthorizedError("Unknown API key");
-    if (found.apiKey.revokedAt) throw new UnauthorizedError("This API key has been revoked");
+    if (!found) throw new ServiceError("auth.unknown-api-key");
+    if (found.apiKey.revokedAt) throw new ServiceError("auth.api-key-revoked");
     c.set("auth", found);
     await next();
   };
@@ -40,8 +40,7 @@ export function requireApiKey(
 
 /** Only admin keys pass (managing API keys). */
 export const requireAdminKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.get("auth").apiKey.role !== "admin")
-    throw new ForbiddenError("This operation needs an admin API key");
+  if (c.get("auth").apiKey.role !== "admin") throw new ServiceError("auth.admin-required");
   await next();
 };
 
@@ -89,9 +88,7 @@ export function rateLimitByApiKey(limiter: RateLimiter): MiddlewareHandler<AppEn
       "RateLimit-Reset": String(result.resetSeconds),
     };
     if (!result.allowed) {
-      throw new ProblemError(429, "rate-limited", "Too many requests for this API key; slow down", {
-        retryAfter: result.resetSeconds,
-      });
+      throw new ServiceError("request.rate-limited", {}, { extensions: { retryAfter: result.resetSeconds } });
     }
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);

@@ -9,7 +9,7 @@ import {
 } from "@intyg/credential";
 import type { BulkResult, EventDetails } from "../api";
 import type { ServiceConfig } from "../config";
-import { BadRequestError, ConflictError, GoneError, UnprocessableError } from "../errors";
+import { ServiceError } from "../errors";
 import { holderUrl } from "../issuance";
 import { credentialStanding, credentialState } from "../status";
 import type { CredentialCounts, CredentialView } from "../store/store";
@@ -152,12 +152,10 @@ export function jobResource(config: ServiceConfig, job: JobRecord, counts: Crede
 
 /** The credential as the holder may show it: signed (it has its proof), not erased. */
 export function signedDocument(record: CredentialRecord): Credential {
-  if (record.erasedAt || !record.document) throw new GoneError("The credential's data has been erased");
+  if (record.erasedAt || !record.document) throw new ServiceError("credential.erased");
   const doc = record.document as { proof?: unknown };
   if (!doc.proof) {
-    throw new ConflictError("The credential is not signed yet: it is signed with its batch shortly", {
-      retryAfter: 2,
-    });
+    throw new ServiceError("credential.not-signed-yet", {}, { extensions: { retryAfter: 2 } });
   }
   return record.document as unknown as Credential;
 }
@@ -178,9 +176,10 @@ export function disclose(doc: Credential, hide: string[]): Credential {
     return discloseCredential(doc, { hide });
   } catch (error) {
     if (error instanceof ClaimPathError) {
-      throw new BadRequestError(
-        `Cannot hide ${String(error.details.path ?? "that claim")}: ${error.message}`,
-      );
+      throw new ServiceError("credential.cannot-hide", {
+        path: String(error.details.path ?? "that claim"),
+        reason: error.message,
+      });
     }
     throw error;
   }
@@ -190,7 +189,8 @@ export function shareLink(config: ServiceConfig, doc: Credential): string {
   try {
     return shareUrl(config.verifyUrl, doc);
   } catch (error) {
-    if (error instanceof ShareLinkError) throw new UnprocessableError(error.message);
+    if (error instanceof ShareLinkError)
+      throw new ServiceError("credential.share-link-invalid", { reason: error.message });
     throw error;
   }
 }

@@ -8,7 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { ForbiddenError } from "../errors";
+import { ServiceError } from "../errors";
 import { toApiKey, toOrganisation } from "../store/rows";
 import type { Store } from "../store/store";
 import type { AuthContext } from "./context";
@@ -119,11 +119,10 @@ export function requireSameOrigin(c: Context, publicUrl: string): void {
   const origin = c.req.header("origin");
   if (origin !== undefined) {
     const allowed = new Set([new URL(c.req.url).origin, new URL(publicUrl).origin]);
-    if (!allowed.has(origin)) throw new ForbiddenError("This request comes from another site and is refused");
+    if (!allowed.has(origin)) throw new ServiceError("session.other-site");
     return;
   }
-  if (c.req.header("sec-fetch-site") !== "same-origin")
-    throw new ForbiddenError("A request made with the session cookie must come from the organiser page");
+  if (c.req.header("sec-fetch-site") !== "same-origin") throw new ServiceError("session.not-organiser-page");
 }
 
 /** A write made with the cookie: same origin, and the session's CSRF token in the X-CSRF-Token header. */
@@ -133,7 +132,5 @@ export function requireCsrf(c: Context, session: Session, publicUrl: string): vo
   const sent = Buffer.from(c.req.header(CSRF_HEADER) ?? "");
   const expected = Buffer.from(session.csrfToken);
   if (sent.length !== expected.length || !timingSafeEqual(sent, expected))
-    throw new ForbiddenError(
-      "A write made with the session cookie needs the session's token in the X-CSRF-Token header",
-    );
+    throw new ServiceError("session.csrf-token-missing");
 }

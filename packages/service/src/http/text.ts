@@ -6,16 +6,37 @@
 // a route's handler (and so the database) sees it.
 
 import type { MiddlewareHandler } from "hono";
-import { ValidationError, type ValidationIssue } from "../errors";
+import { ValidationError } from "../errors";
 import type { AppEnv } from "./context";
+import type { LocalisedIssue } from "./problem";
 
 /** C0 controls but tab, LF and CR; DEL; and UTF-16 surrogates not part of a pair. */
 const HOSTILE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export const HOSTILE_TEXT_MESSAGE =
+// The English table defines the messages; the Swedish one must have each of them.
+const VALUE =
   "Must not contain NUL or other control characters (tab, line feed and carriage return excepted), nor unpaired UTF-16 surrogates";
+const en = {
+  value: VALUE,
+  property: `A property name: ${VALUE.toLowerCase()}`,
+  parameter: `A parameter name: ${VALUE.toLowerCase()}`,
+};
+const sv: Record<keyof typeof en, string> = {
+  value:
+    "Får inte innehålla NUL eller andra styrtecken (utom tabb, radmatning och vagnretur) eller ensamma UTF-16-surrogat.",
+  property:
+    "Ett egenskapsnamn: får inte innehålla NUL eller andra styrtecken (utom tabb, radmatning och vagnretur) eller ensamma UTF-16-surrogat.",
+  parameter:
+    "Ett parameternamn: får inte innehålla NUL eller andra styrtecken (utom tabb, radmatning och vagnretur) eller ensamma UTF-16-surrogat.",
+};
+
+export const HOSTILE_TEXT_MESSAGE = en.value;
+
+function hostileIssue(path: string, what: keyof typeof en): LocalisedIssue {
+  return { path, message: en[what], code: "invalid_characters", messages: { sv: sv[what] } };
+}
 
 /** Whether `value` holds a character the API refuses in any string. */
 export function isHostileText(value: string): boolean {
@@ -31,16 +52,12 @@ const pointer = (part: string) => `/${part.replace(/~/g, "~0").replace(/\//g, "~
  * The JSON pointers (below `prefix`) of every hostile string in `value`, keys included (a hostile key is
  * reported at its object, so the key itself is never repeated). Never the values: they may be personal data.
  */
-export function hostileTextIssues(
-  value: unknown,
-  prefix = "",
-  out: ValidationIssue[] = [],
-): ValidationIssue[] {
+export function hostileTextIssues(value: unknown, prefix = "", out: LocalisedIssue[] = []): LocalisedIssue[] {
   const stack: { value: unknown; path: string }[] = [{ value, path: prefix }];
   while (stack.length > 0 && out.length < MAX_ISSUES) {
     const { value: item, path } = stack.pop()!;
     if (typeof item === "string") {
-      if (isHostileText(item)) out.push({ path, message: HOSTILE_TEXT_MESSAGE, code: "invalid_characters" });
+      if (isHostileText(item)) out.push(hostileIssue(path, "value"));
     } else if (Array.isArray(item)) {
       for (let i = item.length - 1; i >= 0; i--) stack.push({ value: item[i], path: `${path}/${i}` });
     } else if (item !== null && typeof item === "object") {
@@ -48,11 +65,7 @@ export function hostileTextIssues(
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i]!;
         if (isHostileText(key)) {
-          out.push({
-            path,
-            message: `A property name: ${HOSTILE_TEXT_MESSAGE.toLowerCase()}`,
-            code: "invalid_characters",
-          });
+          out.push(hostileIssue(path, "property"));
         } else {
           stack.push({ value: child, path: `${path}${pointer(key)}` });
         }
@@ -83,29 +96,22 @@ function decodeSegment(segment: string): string {
  */
 export function refuseHostileText(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const issues: ValidationIssue[] = [];
+    const issues: LocalisedIssue[] = [];
     const rawPath = new URL(c.req.url).pathname;
     rawPath
       .split("/")
       .slice(1)
       .forEach((segment, i) => {
-        if (isHostileText(decodeSegment(segment)))
-          issues.push({ path: `#/${i}`, message: HOSTILE_TEXT_MESSAGE, code: "invalid_characters" });
+        if (isHostileText(decodeSegment(segment))) issues.push(hostileIssue(`#/${i}`, "value"));
       });
     for (const [name, values] of Object.entries(c.req.queries())) {
       if (isHostileText(name)) {
-        issues.push({
-          path: "?",
-          message: `A parameter name: ${HOSTILE_TEXT_MESSAGE.toLowerCase()}`,
-          code: "invalid_characters",
-        });
+        issues.push(hostileIssue("?", "parameter"));
         continue;
       }
-      if (values.some(isHostileText))
-        issues.push({ path: `?${pointer(name)}`, message: HOSTILE_TEXT_MESSAGE, code: "invalid_characters" });
+      if (values.some(isHostileText)) issues.push(hostileIssue(`?${pointer(name)}`, "value"));
     }
-    if (issues.length > 0)
-      throw new ValidationError("The request contains characters that are not allowed", issues);
+    if (issues.length > 0) throw new ValidationError("request.hostile-text", issues);
     const type = c.req.header("content-type");
     if (isJson(type) && c.req.method !== "GET" && c.req.method !== "HEAD") {
       const text = await c.req.text();
@@ -116,8 +122,7 @@ export function refuseHostileText(): MiddlewareHandler<AppEnv> {
         body = undefined; // not JSON: the route's validation answers
       }
       if (body !== undefined) hostileTextIssues(body, "", issues);
-      if (issues.length > 0)
-        throw new ValidationError("The request body contains characters that are not allowed", issues);
+      if (issues.length > 0) throw new ValidationError("request.hostile-text-body", issues);
     }
     await next();
   };

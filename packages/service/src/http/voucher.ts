@@ -4,7 +4,7 @@
 import { claimRequestTypes, intygDomain } from "@intyg/credential";
 import type { Address, Hex } from "viem";
 import { unixSeconds } from "../clock";
-import { ConflictError, NotFoundError } from "../errors";
+import { NotFoundError, ServiceError } from "../errors";
 import type { CredentialRecord } from "../store/types";
 import type { AppDeps } from "./context";
 
@@ -25,10 +25,10 @@ export async function claimVoucher(
   deadlineSeconds?: number,
 ): Promise<ClaimVoucher> {
   if (record.mode !== "batch" || !record.batchId || !record.leaf || !record.proof) {
-    throw new ConflictError("Only a credential anchored in a batch has a token to claim");
+    throw new ServiceError("token.not-in-batch");
   }
-  if (record.status !== "anchored") throw new ConflictError("The credential is not anchored yet");
-  if (record.revocationStatus) throw new ConflictError("The credential is revoked");
+  if (record.status !== "anchored") throw new ServiceError("token.not-anchored");
+  if (record.revocationStatus) throw new ServiceError("token.revoked");
   const batch = await deps.store.anchoring.getBatch(record.batchId);
   if (!batch) throw new NotFoundError("batch");
   const deadline = BigInt(deadlineSeconds ?? unixSeconds(deps.clock) + 7 * 24 * 3600);

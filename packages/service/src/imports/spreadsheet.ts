@@ -3,8 +3,9 @@
 // are @intyg/credential's, shared with the CLI.
 
 import { type CsvRecord, csvSheet, MAX_ROWS, type SheetTable } from "@intyg/credential";
+import type { Lang } from "@intyg/credential/lang";
 import ExcelJS from "exceljs";
-import { UnprocessableError } from "../errors";
+import { ServiceError } from "../errors";
 
 export type SpreadsheetFormat = "csv" | "xlsx";
 
@@ -52,16 +53,12 @@ export async function readWorkbook(bytes: Uint8Array): Promise<SheetTable> {
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as never);
   } catch {
-    throw new UnprocessableError(
-      "The file is not a readable Excel workbook (.xlsx): save it again as .xlsx or as CSV UTF-8",
-    );
+    throw new ServiceError("import.not-xlsx");
   }
   const sheet = workbook.worksheets.find((ws) => ws.actualRowCount > 0);
   if (!sheet) return { header: null, rows: [] };
   if (sheet.actualRowCount > MAX_ROWS + 1) {
-    throw new UnprocessableError(
-      `The worksheet has ${sheet.actualRowCount} rows; at most ${MAX_ROWS} attendees fit in one import — split the file`,
-    );
+    throw new ServiceError("import.sheet-too-many", { rows: sheet.actualRowCount, max: MAX_ROWS });
   }
   const records: CsvRecord[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
@@ -78,7 +75,7 @@ export async function readWorkbook(bytes: Uint8Array): Promise<SheetTable> {
 /** Reads CSV or .xlsx bytes into a table, with CSV reading problems as row errors. */
 export async function readSpreadsheet(
   bytes: Uint8Array,
-  lang: "sv" | "en",
+  lang: Lang,
 ): Promise<{ format: SpreadsheetFormat; table: SheetTable }> {
   if (spreadsheetFormat(bytes) === "xlsx") return { format: "xlsx", table: await readWorkbook(bytes) };
   return { format: "csv", table: csvSheet(bytes, lang) };

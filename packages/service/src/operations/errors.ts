@@ -1,4 +1,4 @@
-import { ServiceError } from "../errors";
+import { IntygError } from "@intyg/credential/error";
 
 export type OperationErrorCode =
   /** A transaction was mined reverted and the chain does not show its effect: sent again on the next attempt. */
@@ -9,21 +9,17 @@ export type OperationErrorCode =
   | "drain-timeout";
 
 /** A tracked operation or the worker's pass could not go on; retried unless said otherwise. */
-export class OperationError extends ServiceError {
+export class OperationError extends IntygError<OperationErrorCode> {
   override name = "OperationError";
-  constructor(
-    override readonly code: OperationErrorCode,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(code, message, options);
+  constructor(code: OperationErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, { code, cause: options.cause });
   }
 }
 
 /** The operation cannot be sent as it stands (e.g. erased before it was anchored): it fails without sending. */
-export class OperationRefusedError extends ServiceError {
+export class OperationRefusedError extends IntygError<"refused"> {
   override name = "OperationRefusedError";
   constructor(message: string) {
-    super("refused", message);
+    super(message, { code: "refused" });
   }
 }

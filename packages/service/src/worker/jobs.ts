@@ -1,8 +1,9 @@
 // Bulk jobs (large issuances, imports): the credentials are prepared and stored in one transaction with the
 // job's result; the job's input, which holds personal data, is dropped when it ends.
 
-import { ProblemError } from "../errors";
-import { type IssuanceContext, prepareCredentials } from "../issuance";
+import { NotFoundError } from "../errors";
+import { problemOf } from "../http/problem";
+import { issuanceContext, prepareCredentials } from "../issuance";
 import { errorText } from "../logger";
 import { OperationError } from "../operations/errors";
 import type { BulkJobInput, TickSummary, WorkContext } from "./types";
@@ -12,7 +13,7 @@ const MAX_JOB_ATTEMPTS = 5;
 
 /** Runs the oldest queued job; false when there is none. */
 async function runJob(ctx: WorkContext, summary: TickSummary): Promise<boolean> {
-  const { store, chain, signer, clock } = ctx.deps;
+  const { store } = ctx.deps;
   const job = await store.jobs.claim();
   if (!job) return false;
   const input = job.input as BulkJobInput | null;
@@ -22,16 +23,8 @@ async function runJob(ctx: WorkContext, summary: TickSummary): Promise<boolean> 
       store.organisations.get(job.organisationId),
       store.events.get(job.organisationId, input.eventId),
     ]);
-    if (!organisation || !event) throw new ProblemError(404, "not-found", "the event no longer exists");
-    const issuance: IssuanceContext = {
-      anchorage: { chainId: chain.chainId, registry: chain.registry },
-      organisation,
-      event,
-      signer,
-      clock,
-      requestTtlSeconds: ctx.config.requestTtlSeconds,
-      publicUrl: ctx.deps.config.publicUrl,
-    };
+    if (!organisation || !event) throw new NotFoundError("event");
+    const issuance = issuanceContext(ctx.deps, organisation, event);
     const { credentials, items } = await prepareCredentials(issuance, input.attendees, {
       validUntil: input.validUntil,
       send: input.send === true,
@@ -40,12 +33,12 @@ async function runJob(ctx: WorkContext, summary: TickSummary): Promise<boolean> 
     summary.jobs += 1;
     ctx.log.info({ job: job.id, count: items.length }, "bulk job done");
   } catch (error) {
-    if (!(error instanceof ProblemError) && job.attempts < MAX_JOB_ATTEMPTS) throw error;
-    await store.jobs.fail(job.id, {
-      status: error instanceof ProblemError ? error.status : 500,
-      detail: error instanceof ProblemError ? error.message : "the job failed",
-      ...(error instanceof ProblemError ? error.extensions : {}),
-    });
+    // The job's input is refused (a 4xx problem): it fails at once, with the problem's code and issues;
+    // anything else (the chain or database away) is tried again, up to a bound.
+    const problem = problemOf(error);
+    const refused = problem !== null && problem.status < 500;
+    if (!refused && job.attempts < MAX_JOB_ATTEMPTS) throw error;
+    await store.jobs.fail(job.id, problem ?? { status: 500, detail: "the job failed" });
     ctx.log.warn({ job: job.id, err: errorText(error) }, "bulk job failed");
   }
   return true;

@@ -4,11 +4,11 @@
 // its QR code and PDF, lists and revokes those links, and, with a wallet in the browser (EIP-1193), claims the
 // soulbound token and signs a presentation for a verifier's challenge. Text is only ever set with textContent.
 
+import { IntygError } from "@intyg/credential/error";
+import type { Lang } from "@intyg/credential/lang";
 import { intygRegistryAbi } from "@intyg/registry";
 import { createPresentation } from "@intyg/verifier";
 import { type Address, createWalletClient, custom, encodeFunctionData, type Hex } from "viem";
-
-type Lang = "sv" | "en";
 
 /** The page's texts in English; {@link SV} covers every key. */
 const EN = {
@@ -516,12 +516,20 @@ function render(): void {
 async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(path, {
     ...init,
-    headers: { accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}) },
+    // The service words its problems in the page's language.
+    headers: {
+      accept: "application/json",
+      "accept-language": lang,
+      ...(init.body ? { "content-type": "application/json" } : {}),
+    },
     cache: "no-store",
   });
   if (!response.ok) {
-    const problem = (await response.json().catch(() => ({}))) as { detail?: string };
-    throw new Error(problem.detail ?? `HTTP ${response.status}`);
+    const problem = (await response.json().catch(() => ({}))) as { detail?: string; code?: string };
+    throw new IntygError(problem.detail ?? `HTTP ${response.status}`, {
+      code: problem.code ?? "web.service",
+      details: { status: response.status },
+    });
   }
   return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
 }

@@ -1,6 +1,9 @@
 // The organiser app's only way to the service: same-origin fetch with the session cookie (never a key), the
 // session's CSRF token on every write, and problem+json errors turned into ApiError.
 
+import { IntygError } from "@intyg/credential/error";
+import type { Lang } from "@intyg/credential/lang";
+
 export type ValidationIssue = { path: string; message: string };
 
 export type Problem = {
@@ -11,16 +14,27 @@ export type Problem = {
   [extension: string]: unknown;
 };
 
-export class ApiError extends Error {
+/** An error answer of the service; `code` is the problem's stable code (`web.service` when it has none). */
+export class ApiError extends IntygError {
+  override name = "ApiError";
   constructor(
     readonly status: number,
     readonly problem: Problem,
   ) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    super(problem.detail || problem.title || `HTTP ${status}`, {
+      code: typeof problem.code === "string" ? problem.code : "web.service",
+      details: { status },
+    });
   }
 }
 
 let csrfToken = "";
+let language: Lang = "sv";
+
+/** The app's language: the service words its problems (title, detail, issues) in it. */
+export function setLanguage(lang: Lang): void {
+  language = lang;
+}
 
 /** Set after sign-in (and on load from the session): sent back in X-CSRF-Token with every write. */
 export function setCsrfToken(token: string): void {
@@ -39,7 +53,11 @@ export async function api<T>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<T> {
-  const sent: Record<string, string> = { accept: "application/json", ...headers };
+  const sent: Record<string, string> = {
+    accept: "application/json",
+    "accept-language": language,
+    ...headers,
+  };
   if (method !== "GET") sent["x-csrf-token"] = csrfToken;
   const init: RequestInit = { method, credentials: "same-origin", headers: sent };
   if (body instanceof FormData) init.body = body;

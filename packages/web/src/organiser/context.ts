@@ -8,6 +8,8 @@ import type { Key, Lang } from "./texts";
 export type View = {
   lang: Lang;
   t(key: Key, values?: Record<string, string | number>): string;
+  /** The label `key` of a value the service sent (a role, a reason…), or the value itself when there is none. */
+  label(key: string, value: string): string;
   caps: Capabilities;
   /** The main area; a view renders into it. */
   main: HTMLElement;

@@ -325,7 +325,7 @@ export async function eventPage(v: View, id: string): Promise<void> {
           h(
             "li",
             {},
-            `${part.name} (${t(`part.${part.kind}` as Key)}${part.date ? `, ${v.date(part.date)}` : ""})`,
+            `${part.name} (${v.label(`part.${part.kind}`, part.kind)}${part.date ? `, ${v.date(part.date)}` : ""})`,
           ),
         ),
       )

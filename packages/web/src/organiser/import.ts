@@ -158,7 +158,7 @@ export async function importPage(v: View, eventId: string): Promise<void> {
     const cell = (name: string, value: unknown) => {
       if (name === "partsAttended" && Array.isArray(value))
         return value.map((id) => event.details.parts?.find((part) => part.id === id)?.name ?? id).join(", ");
-      if (name === "role" && typeof value === "string") return t(`role.${value}` as Key);
+      if (name === "role" && typeof value === "string") return v.label(`role.${value}`, value);
       return display(value);
     };
     const previewRows = p.preview.map((attendee) =>

@@ -2,13 +2,21 @@
 // is then forgotten (the session lives in an HttpOnly cookie the script cannot read); routes by the URL's
 // fragment (#/events/…) so the page is one file; Swedish by default, English with ?lang=en (remembered).
 
-import { ApiError, api, type Capabilities, loadCapabilities, setCsrfToken, whenSignedOut } from "./api";
+import {
+  ApiError,
+  api,
+  type Capabilities,
+  loadCapabilities,
+  setCsrfToken,
+  setLanguage,
+  whenSignedOut,
+} from "./api";
 import type { View } from "./context";
 import { h, replace } from "./dom";
 import { eventForm, eventList, eventPage, problemList } from "./events";
 import { importPage, progressPage } from "./import";
 import { personPage, reissuePage } from "./person";
-import { EN, type Key, type Lang, SV } from "./texts";
+import { isKey, type Key, type Lang, TEXTS } from "./texts";
 
 type Session = {
   organisation: { name: string };
@@ -36,8 +44,7 @@ let session: Session | null = null;
 let noticeFresh = false;
 
 function t(key: Key, values: Record<string, string | number> = {}): string {
-  const text: string = (lang === "sv" ? SV : EN)[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+  return TEXTS[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
 }
 
 const ZONE = "Europe/Stockholm";
@@ -61,10 +68,16 @@ function formatDate(value: string | null | undefined, withTime = false): string 
   }).format(date);
 }
 
+/** The label of a value that comes from the service (a role, a reason, a kind of part): the value itself when it has none. */
+function label(key: string, value: string): string {
+  return isKey(key) ? t(key) : value;
+}
+
 function view(): View {
   return {
     lang,
     t,
+    label,
     caps: caps!,
     main: $("view"),
     notice(text) {
@@ -87,8 +100,10 @@ function view(): View {
 /** The static texts of the page (data-i18n) and the language switch. */
 function applyLanguage(): void {
   document.documentElement.lang = lang;
+  setLanguage(lang);
   for (const element of Array.from(document.querySelectorAll<HTMLElement>("[data-i18n]"))) {
-    element.textContent = t(element.dataset.i18n as Key);
+    const key = element.dataset.i18n ?? "";
+    if (isKey(key)) element.textContent = t(key);
   }
   const other: Lang = lang === "sv" ? "en" : "sv";
   const button = $("lang");

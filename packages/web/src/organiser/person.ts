@@ -74,12 +74,12 @@ export async function personPage(v: View, id: string): Promise<void> {
   if (item.revocation)
     fact(
       t("revokedBecause"),
-      `${t(`reason.${item.revocation.reason}` as never)} ${v.date(item.revocation.at ?? item.revocation.revokedAt, true)}`.trim(),
+      `${v.label(`reason.${item.revocation.reason}`, item.revocation.reason)} ${v.date(item.revocation.at ?? item.revocation.revokedAt, true)}`.trim(),
     );
   fact(t("claim.email"), person.email);
   fact(t("claim.reference"), person.reference);
   fact(t("claim.organisation"), subject.organisation as string | undefined);
-  if (typeof subject.role === "string") fact(t("claim.role"), t(`role.${subject.role}` as never));
+  if (typeof subject.role === "string") fact(t("claim.role"), v.label(`role.${subject.role}`, subject.role));
   fact(t("claim.team"), subject.team as string | undefined);
   const parts = attendedParts(subject);
   if (parts.length)
@@ -284,7 +284,7 @@ export async function reissuePage(v: View, id: string): Promise<void> {
       if (value === undefined || value === null) return "—";
       if (claim === "partsAttended" && Array.isArray(value))
         return value.map((id) => event.details.parts?.find((part) => part.id === id)?.name ?? id).join(", ");
-      if (claim === "role" && typeof value === "string") return t(`role.${value}` as never);
+      if (claim === "role" && typeof value === "string") return v.label(`role.${value}`, value);
       return typeof value === "object" ? JSON.stringify(value) : String(value);
     };
     const confirm = h(

@@ -1,7 +1,9 @@
 // The organiser app's texts. English defines the keys; Swedish (the default language) is a Record over them, so
 // a missing translation is a compile error. `{name}` marks a value filled in.
 
-export type Lang = "sv" | "en";
+import type { Lang } from "@intyg/credential/lang";
+
+export type { Lang };
 
 export const EN = {
   skip: "Skip to the content",
@@ -470,3 +472,9 @@ export const SV: Record<Key, string> = {
   reissueUnavailable:
     "Att utfärda på nytt med förhandsgranskning finns inte i den här versionen av tjänsten. Be din administratör att uppdatera den.",
 };
+
+export const TEXTS: Record<Lang, Record<Key, string>> = { en: EN, sv: SV };
+
+export function isKey(key: string): key is Key {
+  return key in EN;
+}

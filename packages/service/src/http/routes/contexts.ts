@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { INTYG_CONTEXT } from "@intyg/credential";
-import { ProblemError } from "../../errors";
+import { NotFoundError } from "../../errors";
 import type { AppDeps, AppEnv } from "../context";
 import { problemResponses } from "../problem";
 
@@ -40,7 +40,7 @@ export function contextRoutes(_deps: AppDeps) {
     }),
     (c) => {
       const context = CONTEXTS.get(c.req.valid("param").version);
-      if (!context) throw new ProblemError(404, "not-found", "No such context version: the format has v1");
+      if (!context) throw new NotFoundError("context");
       c.header("cache-control", "public, max-age=31536000, immutable");
       c.header("etag", context.etag);
       c.header("access-control-allow-origin", "*");

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "../../errors";
+import { NotFoundError, ServiceError, ValidationError } from "../../errors";
 import { type AttendeeInput, issuanceContext, prepareCredentials } from "../../issuance";
 import type { CredentialRecord, Organisation } from "../../store/types";
 import type { AppDeps, AppEnv } from "../context";
@@ -175,7 +175,7 @@ export function credentialRoutes(deps: AppDeps) {
       if (!result) throw new NotFoundError("credential");
       const { credential, changed } = result;
       if (!changed && credential.revocationReason !== reason) {
-        throw new ConflictError(`The credential is already revoked (${credential.revocationReason})`);
+        throw new ServiceError("credential.already-revoked", { reason: String(credential.revocationReason) });
       }
       if (changed) {
         deps.logger.info({ credential: id, reason }, "revocation requested");
@@ -214,15 +214,17 @@ export function credentialRoutes(deps: AppDeps) {
       const organisation = c.get("auth").organisation;
       const old = await own(organisation, c.req.valid("param").id);
       const body = c.req.valid("json");
-      if (old.supersededBy) throw new ConflictError("The credential has already been superseded");
-      if (old.revocationStatus) throw new ConflictError("A revoked credential cannot be superseded");
+      if (old.supersededBy) throw new ServiceError("credential.already-superseded");
+      if (old.revocationStatus) throw new ServiceError("credential.revoked-not-superseded");
       const current = subjectOf(old);
-      if (!current && !body.subject)
-        throw new UnprocessableError("The credential's data was erased: give the corrected subject");
+      if (!current && !body.subject) throw new ServiceError("credential.erased-give-subject");
       const subject = mergeSubject(current ?? {}, body.subject ?? {});
       const checked = SubjectSchema.safeParse(subject);
       if (!checked.success) {
-        throw new ValidationError("The corrected claims are not valid", zodIssues(checked.error, "/subject"));
+        throw new ValidationError(
+          "credential.corrected-claims-invalid",
+          zodIssues(checked.error, "/subject"),
+        );
       }
       if (body.preview) return c.json({ current, result: subject }, 200);
       const event = await store.events.getById(old.eventId);
@@ -249,7 +251,7 @@ export function credentialRoutes(deps: AppDeps) {
         credentials,
         after: async (tx) => {
           if (!(await store.credentials.linkSupersession(tx, old.id, newId))) {
-            throw new ConflictError("The credential was superseded or revoked meanwhile");
+            throw new ServiceError("credential.changed-meanwhile");
           }
         },
       });

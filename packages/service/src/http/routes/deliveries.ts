@@ -1,11 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { ConflictError, NotFoundError } from "../../errors";
+import { IdempotencyMismatchError, NotFoundError, ServiceError } from "../../errors";
 import { requestHash } from "../../issuance";
 import type { AppDeps, AppEnv } from "../context";
 import { credentialResource } from "../present";
 import { problemResponses, validationHook } from "../problem";
 import { CredentialResourceSchema, IdempotencyHeaderSchema, IdParamSchema } from "../schemas";
-import { IdempotencyMismatchError } from "./events";
 
 const security = [{ bearerAuth: [] }];
 
@@ -54,15 +53,15 @@ export function deliveryRoutes(deps: AppDeps) {
         const record = view.record;
         const email = (record.document as { credentialSubject?: { email?: unknown } } | null)
           ?.credentialSubject?.email;
-        if (record.erasedAt) throw new ConflictError("The credential was erased: there is nothing to send");
+        if (record.erasedAt) throw new ServiceError("delivery.erased");
         if (record.supersededBy || (record.revocationStatus && record.revocationStatus !== "failed")) {
-          throw new ConflictError("The credential was revoked or superseded: send its replacement instead");
+          throw new ServiceError("delivery.replaced");
         }
         if (typeof email !== "string") {
-          throw new ConflictError("The credential has no e-mail address: re-issue it with one to send it");
+          throw new ServiceError("delivery.no-email");
         }
         if (record.status === "failed" || record.status === "cancelled") {
-          throw new ConflictError("The credential was not anchored: there is nothing to send");
+          throw new ServiceError("delivery.not-anchored");
         }
         const outcome = await store.issuance.commit({
           organisationId: organisation.id,
@@ -78,8 +77,7 @@ export function deliveryRoutes(deps: AppDeps) {
               messageDomain(config.publicUrl),
               tx,
             );
-            if (queued.length === 0)
-              throw new ConflictError("An e-mail of this credential is already waiting");
+            if (queued.length === 0) throw new ServiceError("delivery.already-waiting");
           },
         });
         if (outcome.kind === "mismatch") throw new IdempotencyMismatchError();

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { BulkResult } from "../../api";
-import { NotFoundError, ProblemError, ValidationError } from "../../errors";
+import { IdempotencyMismatchError, NotFoundError, ValidationError } from "../../errors";
 import { createEvent, updateEvent } from "../../events";
 import { exportCsv } from "../../export";
 import type { EventDetails } from "../../format";
@@ -35,17 +35,6 @@ import {
 } from "../schemas";
 
 const security = [{ bearerAuth: [] }];
-
-export class IdempotencyMismatchError extends ProblemError {
-  override name = "IdempotencyMismatchError";
-  constructor() {
-    super(
-      422,
-      "idempotency-key-reused",
-      "This Idempotency-Key was used with a different request; use a new key for a new request",
-    );
-  }
-}
 
 /** Events and courses, and issuance to their attendees. */
 export function eventRoutes(deps: AppDeps) {
@@ -194,10 +183,9 @@ export function eventRoutes(deps: AppDeps) {
       const raw = c.req.valid("json").details;
       const parsed = (event.kind === "course" ? CourseDetailsSchema : AttendanceDetailsSchema).safeParse(raw);
       if (!parsed.success) {
-        throw new ValidationError(
-          `The details do not fit a ${event.kind}`,
-          zodIssues(parsed.error, "/details"),
-        );
+        throw new ValidationError("event.details-invalid", zodIssues(parsed.error, "/details"), {
+          kind: event.kind,
+        });
       }
       const updated = await updateEvent(deps, organisation, event, parsed.data as EventDetails);
       return c.json(eventResource(updated), 200);

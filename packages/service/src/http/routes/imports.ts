@@ -8,7 +8,7 @@ import {
   readAttendeeTable,
 } from "@intyg/credential";
 import type { Context } from "hono";
-import { BadRequestError, NotFoundError, ProblemError, UnprocessableError } from "../../errors";
+import { IdempotencyMismatchError, NotFoundError, ServiceError } from "../../errors";
 import { readSpreadsheet } from "../../imports/spreadsheet";
 import { assertIssuable, requestHash } from "../../issuance";
 import type { EventRecord, Organisation } from "../../store/types";
@@ -17,7 +17,6 @@ import type { AppDeps, AppEnv } from "../context";
 import { jobResource } from "../present";
 import { problemResponses, validationHook } from "../problem";
 import { IdempotencyHeaderSchema, IdParamSchema, ImportPreviewSchema, JobSchema } from "../schemas";
-import { IdempotencyMismatchError } from "./events";
 
 const security = [{ bearerAuth: [] }];
 
@@ -65,15 +64,15 @@ type ImportRequest = {
 
 function parseJsonField<T>(value: unknown, name: string, schema: z.ZodType<T>, hint: string): T | undefined {
   if (value === undefined || value === "") return undefined;
-  if (typeof value !== "string") throw new BadRequestError(`The form field ${name} must be text (JSON)`);
+  if (typeof value !== "string") throw new ServiceError("import.field-not-text", { name });
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new BadRequestError(`The form field ${name} is not valid JSON: ${hint}`);
+    throw new ServiceError("import.field-not-json", { name, hint });
   }
   const result = schema.safeParse(parsed);
-  if (!result.success) throw new BadRequestError(`The form field ${name} is not valid: ${hint}`);
+  if (!result.success) throw new ServiceError("import.field-invalid", { name, hint });
   return result.data;
 }
 
@@ -101,28 +100,23 @@ export function importRoutes(deps: AppDeps) {
   async function readRequest(c: Context<AppEnv>, event: EventRecord): Promise<ImportRequest> {
     const type = c.req.header("content-type") ?? "";
     if (!/^multipart\/form-data\s*;/i.test(type)) {
-      throw new ProblemError(
-        415,
-        "unsupported-media-type",
-        "Send the spreadsheet as multipart/form-data with the field file",
-      );
+      throw new ServiceError("import.not-multipart");
     }
     let form: Record<string, unknown>;
     try {
       form = (await c.req.parseBody()) as Record<string, unknown>;
     } catch {
-      throw new BadRequestError("The multipart form could not be read");
+      throw new ServiceError("import.form-unreadable");
     }
     const file = form.file;
-    if (!(file instanceof File))
-      throw new BadRequestError("The form field file (the spreadsheet) is missing");
-    if (file.size === 0) throw new UnprocessableError("The file is empty");
+    if (!(file instanceof File)) throw new ServiceError("import.file-missing");
+    if (file.size === 0) throw new ServiceError("import.file-empty");
     const lang = form.lang === "en" ? "en" : "sv";
     if (form.lang !== undefined && form.lang !== "sv" && form.lang !== "en") {
-      throw new BadRequestError("The form field lang must be sv or en");
+      throw new ServiceError("import.lang-invalid");
     }
     if (form.send !== undefined && form.send !== "true" && form.send !== "false") {
-      throw new BadRequestError("The form field send must be true or false");
+      throw new ServiceError("import.send-invalid");
     }
     const mapping = parseJsonField<ColumnMapping>(
       form.mapping,
@@ -216,22 +210,25 @@ export function importRoutes(deps: AppDeps) {
       const organisation = c.get("auth").organisation;
       const key = c.req.header("idempotency-key");
       if (!key || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-        throw new BadRequestError("An Idempotency-Key header (1–255 visible ASCII characters) is required");
+        throw new ServiceError("request.idempotency-key-required");
       }
       const event = await ownEvent(organisation, c.req.valid("param").id);
       assertIssuable(event);
       const read = await readRequest(c, event);
       if (read.errors.length > 0) {
-        throw new UnprocessableError(
-          `${read.errors.length} problem(s) in the file: correct the rows, or exclude their lines, and import again`,
-          { errors: read.errors.map((e) => ({ ...e, path: `line ${e.line}`, message: e.reason })) },
+        throw new ServiceError(
+          "import.rows-invalid",
+          { count: read.errors.length },
+          {
+            extensions: {
+              errors: read.errors.map((e) => ({ ...e, path: `line ${e.line}`, message: e.reason })),
+            },
+          },
         );
       }
-      if (read.rows.length === 0) throw new UnprocessableError("No attendee is left to issue to");
+      if (read.rows.length === 0) throw new ServiceError("import.no-rows-left");
       if (read.rows.length > config.bulkMaxItems) {
-        throw new UnprocessableError(
-          `At most ${config.bulkMaxItems} attendees fit in one import: split the file`,
-        );
+        throw new ServiceError("import.too-many", { max: config.bulkMaxItems });
       }
       const attendees = read.rows.map((row) => row.attendee);
       const hash = requestHash({ route: "import", eventId: event.id, attendees, send: read.send });

@@ -125,7 +125,7 @@ export function organisationRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const revoked = await deps.store.apiKeys.revoke(c.get("auth").organisation.id, c.req.valid("param").id);
-      if (!revoked) throw new NotFoundError("API key");
+      if (!revoked) throw new NotFoundError("api-key");
       deps.logger.info({ apiKey: revoked.id }, "API key revoked");
       return c.json(keyResource(revoked), 200);
     },

@@ -4,9 +4,10 @@
 
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Lang } from "@intyg/credential/lang";
 import { type ServedVerifyPage, servedOrganiserPage } from "@intyg/web";
 import type { Context } from "hono";
-import { NotImplementedError, ProblemError, UnauthorizedError } from "../../errors";
+import { ServiceError } from "../../errors";
 import type { AppDeps, AppEnv } from "../context";
 import { createRateLimiter } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
@@ -74,7 +75,7 @@ export function organiserRoutes(deps: AppDeps) {
     try {
       served ??= servedOrganiserPage();
     } catch {
-      throw new NotImplementedError("The organiser app is not built: run `pnpm --filter @intyg/web build`");
+      throw new ServiceError("not-implemented.organiser-app");
     }
     return served;
   };
@@ -111,7 +112,7 @@ export function organiserRoutes(deps: AppDeps) {
     async (c) => {
       const id = sessionCookie(c);
       const session = id ? await findSession(store, id) : null;
-      if (!session) throw new UnauthorizedError("Not signed in");
+      if (!session) throw new ServiceError("session.not-signed-in");
       c.header("cache-control", "no-store");
       return c.json(sessionResource(session), 200);
     },
@@ -135,12 +136,14 @@ export function organiserRoutes(deps: AppDeps) {
       const limit = await signInLimiter.take(`organiser-sign-in:${clientOf(c)}`);
       if (!limit.allowed) {
         c.header("retry-after", String(limit.resetSeconds));
-        throw new ProblemError(429, "rate-limited", "Too many sign-in attempts; wait a while and try again", {
-          retryAfter: limit.resetSeconds,
-        });
+        throw new ServiceError(
+          "session.sign-in-rate-limited",
+          {},
+          { extensions: { retryAfter: limit.resetSeconds } },
+        );
       }
       const found = await store.apiKeys.find(c.req.valid("json").apiKey.trim());
-      if (!found || found.apiKey.revokedAt) throw new UnauthorizedError("Unknown or revoked API key");
+      if (!found || found.apiKey.revokedAt) throw new ServiceError("session.unknown-or-revoked-key");
       const opened = await openSession(store, found, SESSION_TTL_MS);
       setSessionCookie(c, opened.id, opened.expiresAt, config.publicUrl);
       c.header("cache-control", "no-store");
@@ -171,35 +174,35 @@ export function organiserRoutes(deps: AppDeps) {
   return app;
 }
 
-const LANDING = {
-  sv: {
-    lang: "sv",
-    title: "Intyg",
-    lead: "Verifierbara intyg om deltagande och utbildning för offentlig sektor.",
-    verify: "Kontrollera ett intyg",
-    verifyText: "Har du fått ett intyg, en länk eller en QR-kod? Se om intyget är äkta och giltigt.",
-    organiser: "Arrangör: logga in",
-    organiserText: "Skapa konferenser, läs in deltagare från ett kalkylark och skicka deras intyg.",
-    other: "In English",
-    otherHref: "/?lang=en",
-    otherLang: "en",
-  },
-  en: {
-    lang: "en",
-    title: "Intyg",
-    lead: "Verifiable attendance and training credentials for the public sector.",
-    verify: "Check a credential",
-    verifyText: "Have you received a certificate, a link or a QR code? See whether it is genuine and valid.",
-    organiser: "Organiser: sign in",
-    organiserText: "Create conferences, import attendees from a spreadsheet and send them their credentials.",
-    other: "På svenska",
-    otherHref: "/?lang=sv",
-    otherLang: "sv",
-  },
-} as const;
+// The English table defines the landing page's texts; the Swedish one must have each of them.
+const landingEn = {
+  lang: "en",
+  title: "Intyg",
+  lead: "Verifiable attendance and training credentials for the public sector.",
+  verify: "Check a credential",
+  verifyText: "Have you received a certificate, a link or a QR code? See whether it is genuine and valid.",
+  organiser: "Organiser: sign in",
+  organiserText: "Create conferences, import attendees from a spreadsheet and send them their credentials.",
+  other: "På svenska",
+  otherHref: "/?lang=sv",
+  otherLang: "sv",
+};
+const landingSv: Record<keyof typeof landingEn, string> = {
+  lang: "sv",
+  title: "Intyg",
+  lead: "Verifierbara intyg om deltagande och utbildning för offentlig sektor.",
+  verify: "Kontrollera ett intyg",
+  verifyText: "Har du fått ett intyg, en länk eller en QR-kod? Se om intyget är äkta och giltigt.",
+  organiser: "Arrangör: logga in",
+  organiserText: "Skapa konferenser, läs in deltagare från ett kalkylark och skicka deras intyg.",
+  other: "In English",
+  otherHref: "/?lang=en",
+  otherLang: "en",
+};
+const LANDING: Record<Lang, Record<keyof typeof landingEn, string>> = { en: landingEn, sv: landingSv };
 
 /** The language of the landing page: `?lang=`, else the browser's first choice between Swedish and English. */
-export function landingLanguage(c: Context): "sv" | "en" {
+export function landingLanguage(c: Context): Lang {
   const asked = c.req.query("lang");
   if (asked === "sv" || asked === "en") return asked;
   const accept = (c.req.header("accept-language") ?? "").toLowerCase();
@@ -212,7 +215,7 @@ export function landingLanguage(c: Context): "sv" | "en" {
  * What a person opening the service's address sees: a choice between checking a credential (/verify) and the
  * organiser app (/organiser). Static HTML, no script; styled by the organiser app's style sheet.
  */
-export function landingPage(lang: "sv" | "en"): string {
+export function landingPage(lang: Lang): string {
   const t = LANDING[lang];
   return `<!doctype html>
 <html lang="${t.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

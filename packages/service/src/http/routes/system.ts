@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { ProblemError } from "../../errors";
+import { ServiceError } from "../../errors";
 import { databaseUnavailableReason } from "../../store/unavailable";
 import { LEADER_LOCK_KEY } from "../../worker/leader";
 import type { AppDeps, AppEnv } from "../context";
@@ -94,8 +94,11 @@ export function systemRoutes(deps: AppDeps) {
       };
       c.header("cache-control", "no-store");
       if (!database || blockNumber === null) {
-        const down = [!database && "database", blockNumber === null && "chain"].filter(Boolean).join(" and ");
-        throw new ProblemError(503, "unavailable", `Unhealthy: the ${down} did not answer`, checks);
+        throw new ServiceError(
+          "system.unhealthy",
+          { database: database ? "up" : "down", chain: blockNumber === null ? "down" : "up" },
+          { extensions: checks },
+        );
       }
       return c.json({ status: "ok" as const, ...checks }, 200);
     },

@@ -4,13 +4,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { addressSchema, organisationUrn, parseEventUrn, subjectClaimsShape } from "@intyg/credential";
 import { isAddressEqual } from "viem";
-import {
-  BadRequestError,
-  NotFoundError,
-  NotImplementedError,
-  ProblemError,
-  UnprocessableError,
-} from "../../errors";
+import { NotFoundError, ServiceError } from "../../errors";
 import { issuerParams } from "../../format";
 import { issuanceContext, prepareCredentials } from "../../issuance";
 import type { AppDeps, AppEnv } from "../context";
@@ -130,14 +124,13 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
       const urn = credential.credentialSubject.achievement?.id;
       if (!event && urn) {
         const parts = parseEventUrn(urn);
-        if (!parts) throw new BadRequestError("credentialSubject.achievement.id is not an Intyg event URN");
+        if (!parts) throw new ServiceError("vcapi.not-event-urn");
         if (parts.chainId !== deps.chain.chainId || !isAddressEqual(parts.registry, deps.chain.registry)) {
-          throw new UnprocessableError("The event belongs to another chain or registry");
+          throw new ServiceError("vcapi.other-registry");
         }
         event = await store.events.getByChainId(organisation.id, parts.eventId);
       }
-      if (!options?.eventId && !urn)
-        throw new BadRequestError("Name the event: options.eventId or credentialSubject.achievement.id");
+      if (!options?.eventId && !urn) throw new ServiceError("vcapi.event-missing");
       if (!event) throw new NotFoundError("event");
       const honoured = honourRequest(credential as Record<string, unknown>, {
         issuerId: organisationUrn(deps.chain.chainId, deps.chain.registry, organisation.chainOrganisationId),
@@ -180,9 +173,7 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
         return c.json({ verifiableCredential: record.document as Record<string, unknown> }, 201);
       }
       if (record?.status === "failed") {
-        throw new ProblemError(503, "unavailable", "The credential could not be anchored; see its status", {
-          statusUrl,
-        });
+        throw new ServiceError("vcapi.not-anchored", {}, { extensions: { statusUrl } });
       }
       return c.json({ id, status: record?.status ?? "pending", statusUrl }, 202);
     },
@@ -212,16 +203,14 @@ export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
     });
 
   app.openapi(verifyRoute("/credentials/verify", "Verify a credential (VC-API)"), async (c) => {
-    if (!deps.verifier)
-      throw new NotImplementedError("Credential verification is not wired into this service yet");
+    if (!deps.verifier) throw new ServiceError("not-implemented.vcapi-verify-credential");
     const body = c.req.valid("json");
     const report = await deps.verifier.verifyCredential(body);
     return c.json(report, 200);
   });
 
   app.openapi(verifyRoute("/presentations/verify", "Verify a presentation (VC-API)"), async (c) => {
-    if (!deps.verifier)
-      throw new NotImplementedError("Presentation verification is not wired into this service yet");
+    if (!deps.verifier) throw new ServiceError("not-implemented.vcapi-verify-presentation");
     const body = c.req.valid("json");
     const report = await deps.verifier.verifyPresentation(body);
     return c.json(report, 200);

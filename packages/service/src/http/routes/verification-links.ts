@@ -52,7 +52,7 @@ export function verificationLinkRoutes(deps: AppDeps) {
           const lang = (c.req.header("accept-language") ?? "sv").toLowerCase().startsWith("en") ? "en" : "sv";
           return c.html(notFoundPage(lang), 404);
         }
-        throw new NotFoundError("verification link");
+        throw new NotFoundError("verification-link");
       }
       const doc = disclose(signedDocument(record), link.hidden);
       if (!wantsHtml(c)) return c.json(doc, 200);

@@ -5,7 +5,7 @@
 
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ServedVerifyPage } from "@intyg/web";
-import { NotImplementedError } from "../../errors";
+import { ServiceError } from "../../errors";
 import type { AppDeps, AppEnv } from "../context";
 
 /** The built page as this service serves it (`servedVerifyPage` of @intyg/web). */
@@ -18,7 +18,7 @@ export function verifyPageRoutes(deps: AppDeps) {
   const { config } = deps;
   const app = new OpenAPIHono<AppEnv>();
   const page = () => {
-    if (!deps.verifyPage) throw new NotImplementedError("The verifier page is not installed in this service");
+    if (!deps.verifyPage) throw new ServiceError("not-implemented.verify-page");
     return deps.verifyPage();
   };
   app.get("/verify", (c) => {

@@ -7,7 +7,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
-import { ChainUnavailableError, ProblemError } from "../../errors";
+import { ServiceError } from "../../errors";
 import type { AppDeps, AppEnv } from "../context";
 import { createRateLimiter } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
@@ -94,14 +94,14 @@ export function verifyRpcRoutes(deps: AppDeps) {
     } catch (error) {
       // Not the error's message: it may name the node.
       log.warn({ error: (error as Error)?.name ?? "error" }, "the node could not be reached");
-      throw new ChainUnavailableError("The chain node could not be reached");
+      throw new ServiceError("chain.unreachable");
     }
     let text: string | null;
     try {
       text = await readLimited(response, MAX_RESPONSE_BYTES);
     } catch (error) {
       log.warn({ error: (error as Error)?.name ?? "error" }, "the node's answer could not be read");
-      throw new ChainUnavailableError("The chain node did not answer");
+      throw new ServiceError("chain.no-answer");
     }
     let body: unknown;
     try {
@@ -124,7 +124,7 @@ export function verifyRpcRoutes(deps: AppDeps) {
             "The answer is too large: ask for fewer blocks or logs",
           ),
         );
-      throw new ChainUnavailableError("The chain node did not answer");
+      throw new ServiceError("chain.no-answer");
     }
     return body;
   }
@@ -166,18 +166,16 @@ export function verifyRpcRoutes(deps: AppDeps) {
   app.post("/verify/rpc", async (c) => {
     const result = await limiter.take(`rpc:${clientOf(c)}`);
     if (!result.allowed) {
-      throw new ProblemError(429, "rate-limited", "Too many requests to the RPC proxy; slow down", {
-        retryAfter: result.resetSeconds,
-      });
+      throw new ServiceError(
+        "chain.rpc-rate-limited",
+        {},
+        { extensions: { retryAfter: result.resetSeconds } },
+      );
     }
     // Read whole (the app's body limit bounds it first): the hostile-text check has read the stream already.
     const text = await c.req.text();
     if (Buffer.byteLength(text) > proxy.maxBodyBytes) {
-      throw new ProblemError(
-        413,
-        "payload-too-large",
-        `The request body exceeds ${proxy.maxBodyBytes} bytes`,
-      );
+      throw new ServiceError("request.too-large", { limit: proxy.maxBodyBytes });
     }
     let body: unknown;
     try {

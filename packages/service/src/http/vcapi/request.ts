@@ -3,7 +3,7 @@
 // refused with its path and the reason, in one 422 problem.
 
 import { CREDENTIAL_CONTEXT, CREDENTIAL_TYPE, KNOWN_CONTEXTS, toIsoSeconds } from "@intyg/credential";
-import { UnprocessableError } from "../../errors";
+import { ServiceError } from "../../errors";
 
 /** One refused property: its JSON pointer in the request and why. */
 export type RequestIssue = { path: string; code: string; message: string };
@@ -227,11 +227,10 @@ export function honourRequest(
     }
   }
   if (issues.length > 0) {
-    throw new UnprocessableError(
-      `The service cannot honour ${issues.length === 1 ? "this property" : "these properties"} of the credential: ${issues
-        .map((issue) => issue.path)
-        .join(", ")}`,
-      { errors: issues },
+    throw new ServiceError(
+      "vcapi.unsupported-properties",
+      { count: issues.length, paths: issues.map((issue) => issue.path).join(", ") },
+      { extensions: { errors: issues } },
     );
   }
   return honoured;

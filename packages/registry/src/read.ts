@@ -163,10 +163,10 @@ export function readRegistryView<K extends RegistryViewKind>(
   return read(client, { ...view, address, blockNumber });
 }
 
-export type ReadRegistryViewsParameters = {
+export type ReadRegistryViewsParameters<K extends RegistryViewKind = RegistryViewKind> = {
   /** The registry's address. */
   address: Address;
-  views: readonly RegistryView[];
+  views: readonly RegistryView<K>[];
   /** Read at this block instead of the latest. */
   blockNumber?: bigint;
   /**
@@ -182,6 +182,10 @@ export type RegistryViewResult<K extends RegistryViewKind = RegistryViewKind> =
   | { status: "failure"; error: Error };
 
 /** Reads many views in one multicall: one `eth_call` (chunking is the caller's). */
+export function readRegistryViews<K extends RegistryViewKind>(
+  client: Client,
+  parameters: ReadRegistryViewsParameters<K>,
+): Promise<RegistryViewResult<K>[]>;
 export async function readRegistryViews(
   client: Client,
   { address, views, blockNumber, multicall: where = "deployless" }: ReadRegistryViewsParameters,

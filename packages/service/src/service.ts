@@ -3,6 +3,7 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { organisationProfileHash } from "@intyg/credential";
+import { ORGANISATION_STATUS } from "@intyg/registry";
 import { servedHolderPage, servedVerifyPage, webBuilt } from "@intyg/web";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
@@ -64,7 +65,7 @@ export async function checkProfiles(store: Store, chain: ChainClient, logger: Lo
         organisation.profile as OrganisationProfile,
         organisation.chainOrganisationId,
       );
-      if (onChain.status === 0) {
+      if (onChain.status === ORGANISATION_STATUS.none) {
         logger.warn({ organisation: organisation.id }, "the organisation is not accredited in the registry");
       } else if (onChain.profileHash.toLowerCase() !== expected.toLowerCase()) {
         logger.warn(

@@ -2,19 +2,16 @@
 // clock. Each works on values already loaded in a reader, so a whole run needs one batched read.
 
 import { eventMetadataHash, organisationNumberHash, organisationProfileHash } from "@intyg/credential";
-import { revocationReasonName } from "@intyg/registry";
+import { EVENT_KIND, ORGANISATION_STATUS, revocationReasonName, ZERO_HASH } from "@intyg/registry";
 import { type Hex, isAddressEqual } from "viem";
 import { formatTime, message, reasonText } from "./messages";
 import type { PinMismatch } from "./options";
 import type { ChainTarget, PreparedCredential } from "./prepare";
 import {
-  EVENT_KIND,
-  ORGANISATION_STATUS,
   profileInForce,
   type ReaderContext,
   type RegistryQuery,
   type RegistryReader,
-  ZERO_HASH,
 } from "./registry/state";
 
 /** How the chain checks see the registry for one credential. */

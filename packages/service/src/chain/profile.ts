@@ -1,5 +1,5 @@
 import { organisationProfileHash } from "@intyg/credential";
-import { intygRegistryAbi } from "@intyg/registry";
+import { intygRegistryAbi, readOrganisation } from "@intyg/registry";
 import { type Address, createPublicClient, createWalletClient, defineChain, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { OrganisationProfile } from "../format";
@@ -29,11 +29,9 @@ export async function publishProfileHash(parameters: {
   });
   const publicClient = createPublicClient({ chain, transport });
   const hash = organisationProfileHash(parameters.profile, parameters.organisationId);
-  const current = await publicClient.readContract({
+  const current = await readOrganisation(publicClient, {
     address: parameters.registry,
-    abi: intygRegistryAbi,
-    functionName: "organisation",
-    args: [parameters.organisationId],
+    organisationId: parameters.organisationId,
   });
   if (current.profileHash.toLowerCase() === hash.toLowerCase()) return hash;
   const send = async (

@@ -2,11 +2,19 @@
 // together: a deployless multicall (one `eth_call` per hundred or so reads, no multicall contract needed on
 // the chain), over a batching HTTP transport. Every value is read once per reader.
 
-import { intygRegistryAbi } from "@intyg/registry";
 import {
+  intygRegistryAbi,
+  type RegistryViewKind,
+  readRegistryView,
+  readRegistryViews,
+  registryViewCall,
+  ZERO_ADDRESS,
+} from "@intyg/registry";
+import {
+  type AbiParameter,
   type Address,
-  type ContractFunctionParameters,
   createPublicClient,
+  getAbiItem,
   type Hex,
   http,
   type PublicClient,
@@ -19,7 +27,7 @@ import {
   type RegistryQuery,
   type RegistryReader,
   type RegistryValue,
-  ZERO_ADDRESS,
+  type RegistryViewQuery,
 } from "./state";
 
 export type CreateRpcReaderParameters = {
@@ -49,14 +57,15 @@ export type CreateRpcReaderParameters = {
 /** A batch root with at least this many leaves in one run has its leaf revocations found from events. */
 const LOG_THRESHOLD = 16;
 
-const HISTORY_EVENTS = intygRegistryAbi.filter(
-  (item) => item.type === "event" && (item.name === "EventCreated" || item.name === "EventMetadataUpdated"),
-);
+const HISTORY_EVENTS = [
+  getAbiItem({ abi: intygRegistryAbi, name: "EventCreated" }),
+  getAbiItem({ abi: intygRegistryAbi, name: "EventMetadataUpdated" }),
+] as const;
 
-const LEAF_EVENTS = intygRegistryAbi.filter(
-  (item) =>
-    item.type === "event" && (item.name === "BatchLeafRevoked" || item.name === "CredentialSuperseded"),
-);
+const LEAF_EVENTS = [
+  getAbiItem({ abi: intygRegistryAbi, name: "BatchLeafRevoked" }),
+  getAbiItem({ abi: intygRegistryAbi, name: "CredentialSuperseded" }),
+] as const;
 
 /** The most result bytes one deployless multicall may return: EIP-170's 24,576, less a margin. */
 const MAX_DEPLOYLESS_RESULT_BYTES = 24_000;
@@ -65,33 +74,36 @@ const MAX_DEPLOYLESS_RESULT_BYTES = 24_000;
 const RESULT_HEAD_BYTES = 64;
 const RESULT_ENTRY_BYTES = 4 * 32;
 
-function wordsOf(parameter: { type: string; components?: readonly unknown[] }): number {
-  if (parameter.type === "tuple" && parameter.components) {
-    return (parameter.components as { type: string; components?: readonly unknown[] }[]).reduce(
-      (sum, component) => sum + wordsOf(component),
-      0,
-    );
+function wordsOf(parameter: AbiParameter): number {
+  if (parameter.type === "tuple" && "components" in parameter) {
+    return parameter.components.reduce((sum, component) => sum + wordsOf(component), 0);
   }
   return 1;
 }
 
-const returnBytesByFunction = new Map<string, number>();
+/** The words a registry function's result takes, from its ABI (one for a function it does not have). */
+function returnWords(functionName: string): number {
+  for (const item of intygRegistryAbi) {
+    if (item.type === "function" && item.name === functionName) {
+      const outputs: readonly AbiParameter[] = item.outputs;
+      return outputs.reduce((sum, output) => sum + wordsOf(output), 0);
+    }
+  }
+  return 1;
+}
+
+const returnBytesByKind = new Map<RegistryViewKind, number>();
 
 /** A profile history's result allowance: its offset and length, and this many versions of two words each. */
 const PROFILE_VERSIONS_ALLOWED = 8;
 
 /** The bytes one read adds to a multicall's result (every other view the verifier reads returns static values). */
-function resultBytes(query: RegistryQuery): number {
-  if (query.kind === "metadataHistory") return RESULT_ENTRY_BYTES;
+function resultBytes(query: RegistryViewQuery): number {
   if (query.kind === "profileHistory") return RESULT_ENTRY_BYTES + 64 + 64 * PROFILE_VERSIONS_ALLOWED;
-  const { functionName } = contractCall(ZERO_ADDRESS, query) as { functionName: string };
-  let bytes = returnBytesByFunction.get(functionName);
+  let bytes = returnBytesByKind.get(query.kind);
   if (bytes === undefined) {
-    const item = intygRegistryAbi.find((entry) => entry.type === "function" && entry.name === functionName) as
-      | { outputs: readonly { type: string; components?: readonly unknown[] }[] }
-      | undefined;
-    bytes = 32 * (item?.outputs.reduce((sum, output) => sum + wordsOf(output), 0) ?? 1);
-    returnBytesByFunction.set(functionName, bytes);
+    bytes = 32 * returnWords(registryViewCall(ZERO_ADDRESS, query).functionName);
+    returnBytesByKind.set(query.kind, bytes);
   }
   return RESULT_ENTRY_BYTES + bytes;
 }
@@ -101,83 +113,6 @@ export function createRegistryClient(rpcUrl: string, timeoutMs = 30_000): Public
   return createPublicClient({
     transport: http(rpcUrl, { batch: { batchSize: 500, wait: 0 }, timeout: timeoutMs, retryCount: 1 }),
   });
-}
-
-function contractCall(registry: Address, query: RegistryQuery): ContractFunctionParameters {
-  const base = { address: registry, abi: intygRegistryAbi } as const;
-  switch (query.kind) {
-    case "organisation":
-      return { ...base, functionName: "organisation", args: [query.organisationId] };
-    case "signingKey":
-      return { ...base, functionName: "signingKey", args: [query.key] };
-    case "event":
-      return { ...base, functionName: "eventInfo", args: [query.eventId] };
-    case "record":
-      return { ...base, functionName: "record", args: [query.organisationId, query.commitment] };
-    case "leafRevocation":
-      return {
-        ...base,
-        functionName: "leafRevocation",
-        args: [query.organisationId, query.root, query.leaf],
-      };
-    case "supersededBy":
-      return { ...base, functionName: "supersededBy", args: [query.organisationId, query.root, query.leaf] };
-    case "profileHistory":
-      return { ...base, functionName: "organisationProfiles", args: [query.organisationId] };
-    case "metadataHistory":
-      throw new RegistryReadError(`${query.kind} is read from events, not a view`);
-  }
-}
-
-/** Normalises what viem decodes (numbers for ≤ 48 bits, bigint above) into the state shapes. */
-function normalise(query: RegistryQuery, raw: unknown): RegistryValue<RegistryQuery> {
-  const value = raw as Record<string, unknown>;
-  switch (query.kind) {
-    case "organisation":
-      return {
-        profileHash: value.profileHash as `0x${string}`,
-        admin: value.admin as Address,
-        status: Number(value.status),
-        eventCount: Number(value.eventCount),
-        suspendedAt: Number(value.suspendedAt),
-        organisationNumberHash: value.organisationNumberHash as `0x${string}`,
-      };
-    case "signingKey":
-      return {
-        organisationId: Number(value.organisationId),
-        validFrom: Number(value.validFrom),
-        validUntil: Number(value.validUntil),
-        suspended: Boolean(value.suspended),
-      };
-    case "event":
-      return {
-        metadataHash: value.metadataHash as `0x${string}`,
-        parentId: BigInt(value.parentId as bigint),
-        createdAt: Number(value.createdAt),
-        kind: Number(value.kind),
-      };
-    case "record":
-      return {
-        eventId: BigInt(value.eventId as bigint),
-        issuedAt: Number(value.issuedAt),
-        validUntil: Number(value.validUntil),
-        revokedAt: Number(value.revokedAt),
-        revocationReason: Number(value.revocationReason),
-        batchSize: Number(value.batchSize),
-        anchoredBy: Number(value.anchoredBy),
-      };
-    case "leafRevocation":
-      return { revokedAt: Number(value.revokedAt), reason: Number(value.reason) };
-    case "supersededBy":
-      return raw as `0x${string}`;
-    case "profileHistory":
-      return (raw as { profileHash: Hex; since: number | bigint }[]).map((version) => ({
-        profileHash: version.profileHash,
-        since: Number(version.since),
-      }));
-    case "metadataHistory":
-      return raw as Hex[];
-  }
 }
 
 function describe(error: unknown): string {
@@ -232,42 +167,37 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
 
   let lastFailure: unknown;
 
-  async function readChunk(queries: RegistryQuery[], blockNumber: bigint): Promise<void> {
+  async function readChunk(views: RegistryViewQuery[], blockNumber: bigint): Promise<void> {
     const mode = parameters.multicall ?? "deployless";
     if (mode === "calls") {
       const results = await Promise.allSettled(
-        queries.map((query) =>
-          client.readContract({ ...contractCall(registry, query), blockNumber } as never),
-        ),
+        views.map((view) => readRegistryView(client, { address: registry, view, blockNumber })),
       );
       results.forEach((result, i) => {
-        if (result.status === "fulfilled")
-          values.set(queryKey(queries[i]!), normalise(queries[i]!, result.value));
+        if (result.status === "fulfilled") values.set(queryKey(views[i]!), result.value);
         else lastFailure = result.reason;
       });
       return;
     }
-    const results = await client.multicall({
-      contracts: queries.map((query) => contractCall(registry, query)),
-      allowFailure: true,
+    const results = await readRegistryViews(client, {
+      address: registry,
+      views,
       blockNumber,
-      batchSize: 0,
-      ...(mode === "deployless" ? { deployless: true } : { multicallAddress: mode }),
+      multicall: mode,
     });
     results.forEach((result, i) => {
-      if (result.status === "success")
-        values.set(queryKey(queries[i]!), normalise(queries[i]!, result.result));
+      if (result.status === "success") values.set(queryKey(views[i]!), result.value);
       else lastFailure = result.error;
     });
   }
 
-  async function readAll(list: RegistryQuery[], blockNumber: bigint, size: number): Promise<void> {
+  async function readAll(list: RegistryViewQuery[], blockNumber: bigint, size: number): Promise<void> {
     // A deployless multicall hands its results back as the code of the contract it "deploys", which EIP-170
     // caps at 24,576 bytes (nodes refuse more: "code is too large"): chunks fit that as well as `size` reads.
     const budget =
       (parameters.multicall ?? "deployless") === "deployless" ? MAX_DEPLOYLESS_RESULT_BYTES : Infinity;
-    const chunks: RegistryQuery[][] = [];
-    let chunk: RegistryQuery[] = [];
+    const chunks: RegistryViewQuery[][] = [];
+    let chunk: RegistryViewQuery[] = [];
     let bytes = RESULT_HEAD_BYTES;
     for (const query of list) {
       const cost = resultBytes(query);
@@ -289,7 +219,10 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
    * read as zero (what the views return); the few revoked leaves are then read from the view. Returns the
    * queries still to read, or all of them when the node refuses the log query.
    */
-  async function resolveLeavesByLogs(list: RegistryQuery[], blockNumber: bigint): Promise<RegistryQuery[]> {
+  async function resolveLeavesByLogs(
+    list: RegistryViewQuery[],
+    blockNumber: bigint,
+  ): Promise<RegistryViewQuery[]> {
     const perRoot = new Map<string, number>();
     for (const query of list) {
       if (query.kind === "leafRevocation" || query.kind === "supersededBy") {
@@ -299,37 +232,28 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     }
     // Events name the organisation: a pair is keyed by it too, so one organisation's events never answer
     // for another's namespace.
-    const roots = [...perRoot].filter(([, count]) => count >= LOG_THRESHOLD).map(([root]) => root as Hex);
-    if (roots.length === 0) return list;
-    let logs: Awaited<ReturnType<typeof client.getLogs>>;
+    const roots = new Set([...perRoot].filter(([, count]) => count >= LOG_THRESHOLD).map(([root]) => root));
+    if (roots.size === 0) return list;
+    let logs: Awaited<ReturnType<typeof readLeafLogs>>;
     try {
-      logs = await client.getLogs({
-        address: registry,
-        events: LEAF_EVENTS,
-        args: { root: roots } as never,
-        fromBlock: parameters.fromBlock ?? 0n,
-        toBlock: blockNumber,
-      } as never);
+      logs = await readLeafLogs(blockNumber);
     } catch {
       return list;
     }
     const revoked = new Set<string>();
     const replaced = new Map<string, Hex>();
-    for (const log of logs as unknown as {
-      eventName: string;
-      args: { organisationId: number; root: Hex; leaf: Hex; replacement?: Hex };
-    }[]) {
-      const pair = `${Number(log.args.organisationId)}:${log.args.root.toLowerCase()}:${log.args.leaf.toLowerCase()}`;
+    for (const log of logs) {
+      const { organisationId, root, leaf } = log.args;
+      if (!root || !roots.has(root.toLowerCase())) continue;
+      const pair = `${Number(organisationId)}:${root.toLowerCase()}:${leaf!.toLowerCase()}`;
       if (log.eventName === "BatchLeafRevoked") revoked.add(pair);
-      else if (log.eventName === "CredentialSuperseded" && log.args.replacement)
-        replaced.set(pair, log.args.replacement);
+      else if (log.args.replacement) replaced.set(pair, log.args.replacement);
     }
-    const rootSet = new Set(roots);
-    const rest: RegistryQuery[] = [];
+    const rest: RegistryViewQuery[] = [];
     for (const query of list) {
       if (
         (query.kind === "leafRevocation" || query.kind === "supersededBy") &&
-        rootSet.has(query.root.toLowerCase() as Hex)
+        roots.has(query.root.toLowerCase())
       ) {
         const pair = `${query.organisationId}:${query.root.toLowerCase()}:${query.leaf.toLowerCase()}`;
         if (query.kind === "supersededBy")
@@ -343,25 +267,38 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     return rest;
   }
 
-  /** Metadata histories, from the registry's events (one `eth_getLogs` for all of them). */
-  async function readHistories(list: RegistryQuery[], blockNumber: bigint): Promise<RegistryQuery[]> {
-    const histories = list.filter((q) => q.kind === "metadataHistory");
-    if (histories.length === 0) return list;
-    const logs = (await client.getLogs({
+  /** Every leaf revocation and supersession of the registry up to `blockNumber`. */
+  function readLeafLogs(blockNumber: bigint) {
+    return client.getLogs({
+      address: registry,
+      events: LEAF_EVENTS,
+      fromBlock: parameters.fromBlock ?? 0n,
+      toBlock: blockNumber,
+    });
+  }
+
+  /** Metadata histories, from the registry's events (one `eth_getLogs` for all of them); the views to read. */
+  async function readHistories(list: RegistryQuery[], blockNumber: bigint): Promise<RegistryViewQuery[]> {
+    const views: RegistryViewQuery[] = [];
+    const histories: { kind: "metadataHistory"; eventId: bigint }[] = [];
+    for (const query of list) {
+      if (query.kind === "metadataHistory") histories.push(query);
+      else views.push(query);
+    }
+    if (histories.length === 0) return views;
+    const logs = await client.getLogs({
       address: registry,
       events: HISTORY_EVENTS,
       fromBlock: parameters.fromBlock ?? 0n,
       toBlock: blockNumber,
-    } as never)) as unknown as { eventName: string; args: Record<string, unknown> }[];
+    });
     const metadata = new Map<bigint, Hex[]>();
     for (const { args } of logs) {
-      const id = BigInt(args.eventId as bigint);
-      metadata.set(id, [...(metadata.get(id) ?? []), args.metadataHash as Hex]);
+      const id = BigInt(args.eventId!);
+      metadata.set(id, [...(metadata.get(id) ?? []), args.metadataHash!]);
     }
-    for (const query of histories) {
-      values.set(queryKey(query), metadata.get((query as { eventId: bigint }).eventId) ?? []);
-    }
-    return list.filter((q) => q.kind !== "metadataHistory");
+    for (const query of histories) values.set(queryKey(query), metadata.get(query.eventId) ?? []);
+    return views;
   }
 
   return {
@@ -397,8 +334,9 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
       }
     },
 
-    get(query) {
-      return values.get(queryKey(query)) as never;
+    get<Q extends RegistryQuery>(query: Q) {
+      // The cache holds each query's value under its key, as read or decoded for that query.
+      return values.get(queryKey(query)) as RegistryValue<Q> | undefined;
     },
   };
 }

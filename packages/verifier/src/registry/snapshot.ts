@@ -3,7 +3,7 @@
 // as each organisation has its own namespace. It is found from the registry's own events (getLogs from
 // block 0) and filled in from its views, so a verifier can later answer every query with no network.
 
-import { intygRegistryAbi } from "@intyg/registry";
+import { EVENT_KIND, intygRegistryAbi, ORGANISATION_STATUS } from "@intyg/registry";
 import { type Address, type Hex, isAddress, type Log, type PublicClient, parseEventLogs } from "viem";
 import { RegistryReadError, SnapshotError } from "../errors";
 import { createRegistryClient, createRpcReader } from "./rpc";
@@ -291,7 +291,7 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
     const state: OrganisationState = {
       profileHash: hash(v.profileHash, `organisations.${id}.profileHash`),
       admin: address(v.admin, `organisations.${id}.admin`),
-      status: uint(v.status, `organisations.${id}.status`, 2),
+      status: uint(v.status, `organisations.${id}.status`, ORGANISATION_STATUS.suspended),
       eventCount: uint(v.eventCount, `organisations.${id}.eventCount`),
       suspendedAt: uint(v.suspendedAt, `organisations.${id}.suspendedAt`),
       organisationNumberHash: hash(v.organisationNumberHash, `organisations.${id}.organisationNumberHash`),
@@ -318,7 +318,7 @@ export function parseSnapshot(input: unknown): ParsedSnapshot {
       metadataHash: hash(v.metadataHash, `events.${id}.metadataHash`),
       parentId: decimal(v.parentId, `events.${id}.parentId`),
       createdAt: uint(v.createdAt, `events.${id}.createdAt`),
-      kind: uint(v.kind, `events.${id}.kind`, 2),
+      kind: uint(v.kind, `events.${id}.kind`, EVENT_KIND.course),
     };
     return [queryKey({ kind: "event", eventId: decimal(id, `events.${id}`) }), state];
   }))
@@ -410,8 +410,9 @@ export function createSnapshotReader(snapshot: RegistrySnapshot | ParsedSnapshot
   return {
     context: async () => parsed.context,
     load: async () => {},
-    get(query) {
-      return (parsed.values.get(queryKey(query)) ?? emptyValue(query)) as never;
+    get<Q extends RegistryQuery>(query: Q) {
+      // The index holds each query's value under its key, as parsed for that kind of query.
+      return (parsed.values.get(queryKey(query)) ?? emptyValue(query)) as RegistryValue<Q>;
     },
   };
 }

@@ -1,86 +1,46 @@
 // The registry state a verification needs, as plain values. The same shapes come from a live chain
 // (the registry's views) and from a recorded snapshot.
 
+import {
+  type EventState,
+  emptyRegistryView,
+  type LeafRevocationState,
+  type OrganisationState,
+  type ProfileVersionState,
+  type RecordState,
+  type RegistryView,
+  type RegistryViewValue,
+  type SigningKeyState,
+} from "@intyg/registry";
 import type { Address, Hex } from "viem";
 
-/** `IIntygRegistry.OrganisationStatus`. */
-export const ORGANISATION_STATUS = { none: 0, active: 1, suspended: 2 } as const;
-
-/** `IIntygRegistry.EventKind`. */
-export const EVENT_KIND = { none: 0, event: 1, course: 2 } as const;
-
-export type OrganisationState = {
-  profileHash: Hex;
-  admin: Address;
-  status: number;
-  eventCount: number;
-  suspendedAt: number;
-  /** The hash of its organisation number, unique among accredited organisations. */
-  organisationNumberHash: Hex;
+export type {
+  EventState,
+  LeafRevocationState,
+  OrganisationState,
+  ProfileVersionState,
+  RecordState,
+  SigningKeyState,
 };
 
-/** A profile hash of an organisation and the time (unix seconds) from which it is in force. */
-export type ProfileVersionState = { profileHash: Hex; since: number };
-
-export type SigningKeyState = {
-  organisationId: number;
-  validFrom: number;
-  validUntil: number;
-  suspended: boolean;
-};
-
-export type EventState = {
-  metadataHash: Hex;
-  parentId: bigint;
-  createdAt: number;
-  kind: number;
-};
-
-export type RecordState = {
-  eventId: bigint;
-  issuedAt: number;
-  validUntil: number;
-  revokedAt: number;
-  revocationReason: number;
-  batchSize: number;
-  /** The anchoring key's index in its organisation plus one. */
-  anchoredBy: number;
-};
-
-export type LeafRevocationState = { revokedAt: number; reason: number };
+/** The reads of the registry's views a verification makes (all but batch membership, which proofs answer). */
+export type RegistryViewQuery = RegistryView<
+  "organisation" | "signingKey" | "event" | "record" | "leafRevocation" | "supersededBy" | "profileHistory"
+>;
 
 /**
- * One read of the registry. Records, leaf revocations and supersessions live in their organisation's namespace:
+ * One read of the registry: one of its views, or every metadata hash an event has had, which its events say
+ * (read only when needed). Records, leaf revocations and supersessions live in their organisation's namespace:
  * the same commitment may be anchored by two organisations, each in its own record.
  */
-export type RegistryQuery =
-  | { kind: "organisation"; organisationId: number }
-  | { kind: "signingKey"; key: Address }
-  | { kind: "event"; eventId: bigint }
-  | { kind: "record"; organisationId: number; commitment: Hex }
-  | { kind: "leafRevocation"; organisationId: number; root: Hex; leaf: Hex }
-  | { kind: "supersededBy"; organisationId: number; root: Hex; leaf: Hex }
-  /** Every profile the organisation has had, with the time each came into force (the registry's view). */
-  | { kind: "profileHistory"; organisationId: number }
-  /** Every metadata hash the event has had, from the registry's events (read only when needed). */
-  | { kind: "metadataHistory"; eventId: bigint };
+export type RegistryQuery = RegistryViewQuery | { kind: "metadataHistory"; eventId: bigint };
 
 /** The result type of each kind of query. */
-export type RegistryValue<Q extends RegistryQuery> = Q extends { kind: "organisation" }
-  ? OrganisationState
-  : Q extends { kind: "signingKey" }
-    ? SigningKeyState
-    : Q extends { kind: "event" }
-      ? EventState
-      : Q extends { kind: "record" }
-        ? RecordState
-        : Q extends { kind: "leafRevocation" }
-          ? LeafRevocationState
-          : Q extends { kind: "profileHistory" }
-            ? ProfileVersionState[]
-            : Q extends { kind: "metadataHistory" }
-              ? Hex[]
-              : Hex;
+export type RegistryValue<Q extends RegistryQuery> = Q extends { kind: "metadataHistory" }
+  ? Hex[]
+  : Q extends RegistryViewQuery
+    ? RegistryViewValue<Q["kind"]>
+    : never;
 
 /** A stable cache key for a query. Addresses and hashes are compared in lowercase. */
 export function queryKey(query: RegistryQuery): string {
@@ -104,46 +64,10 @@ export function queryKey(query: RegistryQuery): string {
   }
 }
 
-const ZERO_HASH: Hex = `0x${"0".repeat(64)}`;
-const ZERO_ADDRESS: Address = `0x${"0".repeat(40)}`;
-
-/** What the registry's views return for something that does not exist: all zeros. */
+/** What the registry answers for something that does not exist: all zeros, and no history. */
 export function emptyValue(query: RegistryQuery): RegistryValue<RegistryQuery> {
-  switch (query.kind) {
-    case "organisation":
-      return {
-        profileHash: ZERO_HASH,
-        admin: ZERO_ADDRESS,
-        status: 0,
-        eventCount: 0,
-        suspendedAt: 0,
-        organisationNumberHash: ZERO_HASH,
-      };
-    case "signingKey":
-      return { organisationId: 0, validFrom: 0, validUntil: 0, suspended: false };
-    case "event":
-      return { metadataHash: ZERO_HASH, parentId: 0n, createdAt: 0, kind: 0 };
-    case "record":
-      return {
-        eventId: 0n,
-        issuedAt: 0,
-        validUntil: 0,
-        revokedAt: 0,
-        revocationReason: 0,
-        batchSize: 0,
-        anchoredBy: 0,
-      };
-    case "leafRevocation":
-      return { revokedAt: 0, reason: 0 };
-    case "supersededBy":
-      return ZERO_HASH;
-    case "profileHistory":
-    case "metadataHistory":
-      return [];
-  }
+  return query.kind === "metadataHistory" ? [] : emptyRegistryView(query);
 }
-
-export { ZERO_ADDRESS, ZERO_HASH };
 
 /** The profile hash in force at `timestamp` (unix seconds) by a profile history, or undefined before the first. */
 export function profileInForce(history: readonly ProfileVersionState[], timestamp: number): Hex | undefined {

@@ -1,0 +1,80 @@
+// Sends a registry call: the next nonce, fees within the limit, signed here so that the hash is known — and
+// recorded by the caller — before the transaction leaves.
+
+import { intygRegistryAbi } from "@intyg/registry";
+import {
+  type Address,
+  BaseError,
+  decodeFunctionData,
+  getContractError,
+  type Hex,
+  keccak256,
+  type TransactionSerializable,
+} from "viem";
+import type { ChainContext, Sender } from "../context";
+import { classifyChainError, isRefusal } from "../errors";
+import { cappedFees, type Fees, feeCeiling } from "../fees";
+import type { WriteOptions } from "../types";
+
+/** The fields of a prepared request that its signature covers, with `fees` in place of what viem chose. */
+function unsignedOf(
+  chainId: number,
+  request: { nonce?: number; to?: Address | null; data?: Hex; gas?: bigint; value?: bigint },
+  fees: Fees,
+): TransactionSerializable {
+  const { nonce, to, data, gas, value } = request;
+  const common = { chainId, nonce, to, data, gas, value };
+  return "gasPrice" in fees
+    ? { ...common, type: "legacy", ...fees }
+    : { ...common, type: "eip1559", ...fees };
+}
+
+/** A failed send as viem describes a contract call's failure (the registry's custom error decoded). */
+function contractError(ctx: ChainContext, sender: Sender, data: Hex, error: BaseError): BaseError {
+  const { functionName, args } = decodeFunctionData({ abi: intygRegistryAbi, data });
+  return getContractError(error, {
+    abi: intygRegistryAbi,
+    address: ctx.registry,
+    args: [...(args ?? [])],
+    functionName,
+    sender: sender.account.address,
+  });
+}
+
+/**
+ * Prepares, signs and sends the registry call `data` from `sender` with its next nonce. If the answer to the
+ * send is lost (a node restart, a timeout), the transaction is found by the hash `onSigned` recorded, pending or
+ * mined, instead of being sent again.
+ */
+export async function sendRegistryCall(
+  ctx: ChainContext,
+  sender: Sender,
+  data: Hex,
+  options: WriteOptions = {},
+): Promise<Hex> {
+  const { account, wallet } = sender;
+  try {
+    return await ctx.nonces.send(account.address, async (nonce) => {
+      const request = await wallet.prepareTransactionRequest({
+        account,
+        chain: ctx.chain,
+        to: ctx.registry,
+        data,
+        nonce,
+      });
+      const fees = cappedFees(request, ctx.maxFeePerGas);
+      const serializedTransaction = await account.signTransaction(unsignedOf(ctx.chainId, request, fees));
+      const hash = keccak256(serializedTransaction);
+      await options.onSigned?.(hash);
+      ctx.sent.remember(hash, { at: Date.now(), origin: feeCeiling(fees) });
+      try {
+        return await wallet.sendRawTransaction({ serializedTransaction });
+      } catch (error) {
+        if (isRefusal(error, "already-known")) return hash;
+        throw error;
+      }
+    });
+  } catch (error) {
+    throw classifyChainError(error instanceof BaseError ? contractError(ctx, sender, data, error) : error);
+  }
+}

@@ -1,0 +1,109 @@
+import {
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  type LocalAccount,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
+import { DEFAULT_RPC_CONFIG } from "../config";
+import { type Signer, signerAccount } from "../signer";
+import { NonceManager } from "./nonces";
+import { SentTransactions } from "./sent";
+
+export type CreateChainClientParameters = {
+  rpcUrl: string;
+  registry: Address;
+  signer: Signer;
+  /** Relays issueSigned; the signing key relays when omitted. */
+  relayer?: Signer;
+  /** Read from the node when omitted. */
+  chainId?: number;
+  /** Receipt polling, ms (default 250). */
+  pollingIntervalMs?: number;
+  /** Receipt wait limit, ms (default 120 s). */
+  receiptTimeoutMs?: number;
+  /**
+   * How long one JSON-RPC request may take, ms, body included (default 20 s): a node that never answers fails
+   * the call instead of blocking the worker.
+   */
+  requestTimeoutMs?: number;
+  /** Retries of a failed request (transport errors, 5xx, -32603, -32005 …) before the call fails (default 2). */
+  retryCount?: number;
+  /**
+   * How long a transaction may stay pending before a wait with `onReplaced` replaces it at higher fees, ms
+   * (default 60 s; 0 never replaces).
+   */
+  replaceAfterMs?: number;
+  /** The most any transaction may pay per gas (maxFeePerGas, or gasPrice), wei; no absolute limit when null. */
+  maxFeePerGas?: bigint | null;
+  /** The most a replacement may pay per gas as a multiple of its first send's fee cap (default 10). */
+  maxFeeMultiplier?: number;
+};
+
+/** An account that sends transactions, with its wallet client. */
+export type Sender = { account: LocalAccount; wallet: WalletClient };
+
+/** What every action of the chain client works with: the node, the registry, the senders and the limits. */
+export type ChainContext = {
+  readonly chain: Chain;
+  readonly chainId: number;
+  readonly registry: Address;
+  readonly publicClient: PublicClient;
+  /** The signing key, which sends everything but relayed requests. */
+  readonly key: Sender;
+  /** Relays issueSigned (the signing key when no relayer is configured). */
+  readonly relayer: Sender;
+  readonly nonces: NonceManager;
+  readonly sent: SentTransactions;
+  readonly pollingIntervalMs: number;
+  readonly receiptTimeoutMs: number;
+  readonly replaceAfterMs: number;
+  readonly maxFeePerGas: bigint | null;
+  readonly maxFeeMultiplier: bigint;
+};
+
+/** Connects to the node (reading its chain id unless given) and sets up the senders. */
+export async function createChainContext(parameters: CreateChainClientParameters): Promise<ChainContext> {
+  const transport = http(parameters.rpcUrl, {
+    retryCount: parameters.retryCount ?? DEFAULT_RPC_CONFIG.retryCount,
+    timeout: parameters.requestTimeoutMs ?? DEFAULT_RPC_CONFIG.timeoutMs,
+  });
+  const chainId = parameters.chainId ?? (await createPublicClient({ transport }).getChainId());
+  const chain = defineChain({
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [parameters.rpcUrl] } },
+  });
+  const pollingIntervalMs = parameters.pollingIntervalMs ?? 250;
+  const publicClient: PublicClient = createPublicClient({
+    chain,
+    transport,
+    pollingInterval: pollingIntervalMs,
+  });
+  const sender = (account: LocalAccount): Sender => ({
+    account,
+    wallet: createWalletClient({ chain, transport, account }),
+  });
+  const key = sender(signerAccount(parameters.signer));
+  const relayer = parameters.relayer ? sender(signerAccount(parameters.relayer)) : key;
+  return {
+    chain,
+    chainId,
+    registry: parameters.registry,
+    publicClient,
+    key,
+    relayer,
+    nonces: new NonceManager((address) => publicClient.getTransactionCount({ address, blockTag: "pending" })),
+    sent: new SentTransactions(),
+    pollingIntervalMs,
+    receiptTimeoutMs: parameters.receiptTimeoutMs ?? DEFAULT_RPC_CONFIG.receiptTimeoutMs,
+    replaceAfterMs: parameters.replaceAfterMs ?? DEFAULT_RPC_CONFIG.replaceAfterMs,
+    maxFeePerGas: parameters.maxFeePerGas ?? DEFAULT_RPC_CONFIG.maxFeePerGas,
+    maxFeeMultiplier: BigInt(parameters.maxFeeMultiplier ?? DEFAULT_RPC_CONFIG.maxFeeMultiplier),
+  };
+}

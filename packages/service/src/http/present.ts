@@ -107,6 +107,18 @@ export function credentialSummary(config: ServiceConfig, view: CredentialView, n
   };
 }
 
+/** A page of credential summaries, as the list routes answer. */
+export function credentialPage(
+  config: ServiceConfig,
+  page: { items: CredentialView[]; nextCursor: string | null },
+  now: Date,
+) {
+  return {
+    items: page.items.map((view) => credentialSummary(config, view, now)),
+    nextCursor: page.nextCursor,
+  };
+}
+
 function rootOf(record: CredentialRecord): string | null {
   const anchor = (record.document as { anchor?: { batch?: { root?: string } } } | null)?.anchor;
   return anchor?.batch?.root ?? null;

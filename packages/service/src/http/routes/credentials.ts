@@ -12,7 +12,7 @@ import {
   shareResponse,
   shareRoute,
 } from "../delivery";
-import { credentialResource, credentialSummary, jobResource } from "../present";
+import { credentialPage, credentialResource, jobResource } from "../present";
 import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
   AnchoringStatusSchema,
@@ -110,13 +110,7 @@ export function credentialRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const page = await store.credentials.list(c.get("auth").organisation.id, c.req.valid("query"));
-      return c.json(
-        {
-          items: page.items.map((v) => credentialSummary(config, v, deps.clock.now())),
-          nextCursor: page.nextCursor,
-        },
-        200,
-      );
+      return c.json(credentialPage(config, page, deps.clock.now()), 200);
     },
   );
 

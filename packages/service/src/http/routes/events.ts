@@ -11,7 +11,7 @@ import type { IssuanceOutcome } from "../../store/store";
 import type { EventRecord, Organisation } from "../../store/types";
 import type { BulkJobInput } from "../../worker/worker";
 import type { AppDeps, AppEnv } from "../context";
-import { credentialResource, credentialSummary, eventResource, jobResource } from "../present";
+import { credentialPage, credentialResource, eventResource, jobResource } from "../present";
 import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
   AnchoringStatusSchema,
@@ -372,13 +372,7 @@ export function eventRoutes(deps: AppDeps) {
       const event = await ownEvent(organisation, c.req.valid("param").id);
       const query = c.req.valid("query");
       const page = await store.credentials.list(organisation.id, { ...query, eventId: event.id });
-      return c.json(
-        {
-          items: page.items.map((v) => credentialSummary(config, v, deps.clock.now())),
-          nextCursor: page.nextCursor,
-        },
-        200,
-      );
+      return c.json(credentialPage(config, page, deps.clock.now()), 200);
     },
   );
 

@@ -8,9 +8,10 @@ import { exportCsv } from "../../export";
 import type { EventDetails } from "../../format";
 import { issuanceContext, prepareCredentials, requestHash } from "../../issuance";
 import type { IssuanceOutcome } from "../../store/store";
-import type { EventRecord, Organisation } from "../../store/types";
+import type { Organisation } from "../../store/types";
 import type { BulkJobInput } from "../../worker/worker";
 import type { AppDeps, AppEnv } from "../context";
+import { ownEvent as ownEventOf } from "../owned";
 import { credentialPage, credentialResource, eventResource, jobResource } from "../present";
 import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
@@ -41,11 +42,7 @@ export function eventRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const { store, config } = deps;
 
-  async function ownEvent(organisation: Organisation, id: string): Promise<EventRecord> {
-    const event = await store.events.get(organisation.id, id);
-    if (!event) throw new NotFoundError("event");
-    return event;
-  }
+  const ownEvent = (organisation: Organisation, id: string) => ownEventOf(store, organisation, id);
 
   /** Replays a stored response for the same key and request, refuses the same key with another request. */
   async function replay(c: Context<AppEnv>, organisationId: string, key: string | undefined, hash: string) {

@@ -14,6 +14,7 @@ import { assertIssuable, requestHash } from "../../issuance";
 import type { EventRecord, Organisation } from "../../store/types";
 import type { BulkJobInput } from "../../worker/worker";
 import type { AppDeps, AppEnv } from "../context";
+import { ownEvent as ownEventOf } from "../owned";
 import { jobResource } from "../present";
 import { problemResponses, validationHook } from "../problem";
 import { IdempotencyHeaderSchema, IdParamSchema, ImportPreviewSchema, JobSchema } from "../schemas";
@@ -91,11 +92,7 @@ export function importRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const { store, config } = deps;
 
-  async function ownEvent(organisation: Organisation, id: string): Promise<EventRecord> {
-    const event = await store.events.get(organisation.id, id);
-    if (!event) throw new NotFoundError("event");
-    return event;
-  }
+  const ownEvent = (organisation: Organisation, id: string) => ownEventOf(store, organisation, id);
 
   async function readRequest(c: Context<AppEnv>, event: EventRecord): Promise<ImportRequest> {
     const type = c.req.header("content-type") ?? "";

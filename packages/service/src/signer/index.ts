@@ -1,13 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type {
-  Address,
-  Hex,
-  LocalAccount,
-  SignableMessage,
-  TransactionSerializable,
-  TypedData,
-  TypedDataDefinition,
-} from "viem";
+import type { Address, Hex, LocalAccount, SignableMessage, TransactionSerializable } from "viem";
 import { isHex } from "viem";
 import { privateKeyToAccount, toAccount } from "viem/accounts";
 import { SignerError } from "../errors";
@@ -22,9 +14,8 @@ export interface Signer {
   readonly address: Address;
   /** A short label for logs ("env", "keystore", "kms:…"): never the key. */
   readonly kind: string;
-  signTypedData<const T extends TypedData | Record<string, unknown>, P extends keyof T | "EIP712Domain">(
-    parameters: TypedDataDefinition<T, P>,
-  ): Promise<Hex>;
+  /** viem's own signature of it, so a viem account is a signer and a signer a viem account, without casts. */
+  signTypedData: LocalAccount["signTypedData"];
   signTransaction(transaction: TransactionSerializable): Promise<Hex>;
   signMessage(parameters: { message: SignableMessage }): Promise<Hex>;
 }
@@ -33,7 +24,7 @@ function fromAccount(account: LocalAccount, kind: string): Signer {
   return {
     address: account.address,
     kind,
-    signTypedData: (parameters) => account.signTypedData(parameters as never),
+    signTypedData: (parameters) => account.signTypedData(parameters),
     signTransaction: (transaction) => account.signTransaction(transaction),
     signMessage: (parameters) => account.signMessage(parameters),
     // The account (and its key) stays in this closure; JSON.stringify and loggers see only these fields.
@@ -84,6 +75,6 @@ export function signerAccount(signer: Signer): LocalAccount {
     address: signer.address,
     signMessage: (parameters) => signer.signMessage(parameters),
     signTransaction: (transaction) => signer.signTransaction(transaction),
-    signTypedData: (parameters) => signer.signTypedData(parameters as never),
+    signTypedData: (parameters) => signer.signTypedData(parameters),
   });
 }

@@ -313,7 +313,7 @@ describe("organiser commands against a real service", function () {
 
     const twice = await run(["revoke", issued[0]!.id, "--reason", "fraud", "--yes"]);
     expect(twice.code).to.equal(2);
-    expect(twice.stderr).to.match(/Intyget är redan återkallat \(issuedInError\)/);
+    expect(twice.stderr).to.match(/Intyget är redan återkallat \(utfärdat av misstag\)/);
 
     // The event's counts name the revoked one as revoked (it is still anchored: its document was).
     const show = await run(["events", "show", conference.id, "--lang", "en"]);

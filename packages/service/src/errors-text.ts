@@ -3,6 +3,7 @@
 // compile error). An error's `message` is its English detail; the HTTP layer answers in the request's language.
 
 import type { Lang } from "@intyg/credential/lang";
+import { reasonText } from "@intyg/verifier";
 
 export type ErrorTextParams = Record<string, string | number | undefined>;
 type Template = (p: ErrorTextParams) => string;
@@ -157,7 +158,8 @@ const en = {
   "chain.rpc-rate-limited": () => "Too many requests to the RPC proxy; slow down",
   // credentials
   "credential.content-invalid": () => "The credential content is not valid",
-  "credential.already-revoked": (p) => `The credential is already revoked (${p.reason})`,
+  "credential.already-revoked": (p) =>
+    `The credential is already revoked (${reasonText("en", p.reason === undefined ? undefined : String(p.reason), 0)})`,
   "credential.already-superseded": () => "The credential has already been superseded",
   "credential.revoked-not-superseded": () => "A revoked credential cannot be superseded",
   "credential.erased-give-subject": () => "The credential's data was erased: give the corrected subject",
@@ -299,7 +301,8 @@ const sv: Record<ServiceErrorCode, Template> = {
   "chain.no-answer": () => "Blockkedjans nod svarade inte.",
   "chain.rpc-rate-limited": () => "För många förfrågningar till RPC-proxyn: sakta ner.",
   "credential.content-invalid": () => "Intygets innehåll är inte giltigt.",
-  "credential.already-revoked": (p) => `Intyget är redan återkallat (${p.reason}).`,
+  "credential.already-revoked": (p) =>
+    `Intyget är redan återkallat (${reasonText("sv", p.reason === undefined ? undefined : String(p.reason), 0)}).`,
   "credential.already-superseded": () => "Intyget är redan ersatt.",
   "credential.revoked-not-superseded": () => "Ett återkallat intyg kan inte ersättas.",
   "credential.erased-give-subject": () =>

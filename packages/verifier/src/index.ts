@@ -17,7 +17,7 @@ export {
   VerifierOptionsError,
 } from "./errors";
 export { DEFAULT_INPUT_LIMITS, type InputLimits, type InputResult, readDocument } from "./input";
-export { CHECK_NAMES, formatAge, formatTime, type MessageKey, message } from "./messages";
+export { CHECK_NAMES, formatAge, formatTime, type MessageKey, message, reasonText } from "./messages";
 export type { VerifyOptions } from "./options";
 export {
   addressOfDid,

@@ -164,16 +164,47 @@ function list(lang: Lang, items: string[]): string {
   return cachedIntl(Intl.ListFormat, LOCALE[lang], { type: "conjunction" as const }).format(items);
 }
 
+type SentenceParams = Record<string, string | number>;
+
+/** The phrases of the one-sentence verdict: the English table defines the keys, Swedish must have each. */
+const sentenceEn = {
+  hours: (p: SentenceParams) => `${p.n} ${p.count === 1 ? "hour" : "hours"}`,
+  credits: (p: SentenceParams) => `${p.n} credits`,
+  claims: (p: SentenceParams) => `${p.n} ${p.count === 1 ? "claim" : "claims"}`,
+  orgnr: (p: SentenceParams) => `org. no. ${p.number}`,
+  issued: (p: SentenceParams) => `Issued by ${p.issuer}.`,
+  course: (p: SentenceParams) =>
+    `${p.who} completed the course ${p.name}${p.detail ? ` (${p.detail})` : ""}.`,
+  speaker: () => "spoke at",
+  organiser: () => "helped organise",
+  attended: () => "attended",
+  team: (p: SentenceParams) => ` (team ${p.team})`,
+};
+type SentenceKey = keyof typeof sentenceEn;
+const SENTENCE: Record<Lang, Record<SentenceKey, (p: SentenceParams) => string>> = {
+  en: sentenceEn,
+  sv: {
+    hours: (p) => `${p.n} ${p.count === 1 ? "timme" : "timmar"}`,
+    // Swedish higher-education credits (högskolepoäng); ECTS-equivalent, one point per 0.67 weeks of study.
+    credits: (p) => `${p.n} hp`,
+    claims: (p) => `${p.n} ${p.count === 1 ? "uppgift" : "uppgifter"}`,
+    orgnr: (p) => `org.nr ${p.number}`,
+    issued: (p) => `Utfärdat av ${p.issuer}.`,
+    course: (p) => `${p.who} har genomgått kursen ${p.name}${p.detail ? ` (${p.detail})` : ""}.`,
+    speaker: () => "medverkade som talare vid",
+    organiser: () => "var med och arrangerade",
+    attended: () => "deltog i",
+    team: (p) => ` (lag ${p.team})`,
+  },
+};
+const phrase = (lang: Lang, key: SentenceKey, p: SentenceParams = {}) => SENTENCE[lang][key](p);
+
 function hoursText(lang: Lang, hours: number): string {
-  const n = formatNumber(lang, hours);
-  return lang === "sv"
-    ? `${n} ${hours === 1 ? "timme" : "timmar"}`
-    : `${n} ${hours === 1 ? "hour" : "hours"}`;
+  return phrase(lang, "hours", { n: formatNumber(lang, hours), count: hours });
 }
 
 function creditsText(lang: Lang, credits: number): string {
-  // Swedish higher-education credits (högskolepoäng); ECTS-equivalent, one point per 0.67 weeks of study.
-  return lang === "sv" ? `${formatNumber(lang, credits)} hp` : `${formatNumber(lang, credits)} credits`;
+  return phrase(lang, "credits", { n: formatNumber(lang, credits) });
 }
 
 type Subject = Credential["credentialSubject"];
@@ -219,12 +250,7 @@ export function describeCredential(
   // Hashed identifiers (Open Badges' IdentityObject, always hashed here) say nothing to a reader: not shown.
   add("id", subject.id);
   if (chain.hiddenClaims)
-    add(
-      "hidden",
-      lang === "sv"
-        ? `${chain.hiddenClaims} ${chain.hiddenClaims === 1 ? "uppgift" : "uppgifter"}`
-        : `${chain.hiddenClaims} ${chain.hiddenClaims === 1 ? "claim" : "claims"}`,
-    );
+    add("hidden", phrase(lang, "claims", { n: chain.hiddenClaims, count: chain.hiddenClaims }));
 
   // What was attended or completed
   add("achievement", achievement.name);
@@ -272,8 +298,9 @@ function sentence(
   const subject = credential.credentialSubject;
   const achievement = subject.achievement;
   const who = subject.name ?? LABELS[lang].holder;
-  const issuer = `${credential.issuer.name}${credential.issuer.organisationNumber ? `, ${lang === "sv" ? "org.nr" : "org. no."} ${credential.issuer.organisationNumber}` : ""}`;
-  const issued = lang === "sv" ? `Utfärdat av ${issuer}.` : `Issued by ${issuer}.`;
+  const number = credential.issuer.organisationNumber;
+  const issuer = `${credential.issuer.name}${number ? `, ${phrase(lang, "orgnr", { number })}` : ""}`;
+  const issued = phrase(lang, "issued", { issuer });
   if (achievement.achievementType === "Course") {
     const size = [
       achievement.hours === undefined ? undefined : hoursText(lang, achievement.hours),
@@ -288,24 +315,14 @@ function sentence(
     ]
       .filter(Boolean)
       .join("; ");
-    return lang === "sv"
-      ? `${who} har genomgått kursen ${achievement.name}${detail ? ` (${detail})` : ""}. ${issued}`
-      : `${who} completed the course ${achievement.name}${detail ? ` (${detail})` : ""}. ${issued}`;
+    return `${phrase(lang, "course", { who, name: achievement.name, detail })} ${issued}`;
   }
-  const verb =
-    subject.role === "speaker"
-      ? lang === "sv"
-        ? "medverkade som talare vid"
-        : "spoke at"
-      : subject.role === "organiser"
-        ? lang === "sv"
-          ? "var med och arrangerade"
-          : "helped organise"
-        : lang === "sv"
-          ? "deltog i"
-          : "attended";
+  const verb = phrase(
+    lang,
+    subject.role === "speaker" ? "speaker" : subject.role === "organiser" ? "organiser" : "attended",
+  );
   const place = [when, achievement.location].filter(Boolean).join(", ");
   const parts = attended && attended.length > 0 ? `: ${list(lang, attended)}` : "";
-  const team = subject.team ? (lang === "sv" ? ` (lag ${subject.team})` : ` (team ${subject.team})`) : "";
+  const team = subject.team ? phrase(lang, "team", { team: subject.team }) : "";
   return `${who} ${verb} ${achievement.name}${place ? `, ${place}` : ""}${parts}${team}. ${issued}`;
 }

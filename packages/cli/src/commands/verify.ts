@@ -201,8 +201,8 @@ export async function runVerify(
   const options = await verifyOptions(io, flags);
   const input = await readInput(io, source);
   const report = await verifyOne(input, options, flags);
-  io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, lang));
-  // A presentation of several credentials: each one's verdict, as for several files.
+  // A presentation of several credentials: each one's verdict first, as for several files; the presentation's
+  // own verdict stays the last line.
   const presented = report.credentials ?? [];
   if (!flags.json && presented.length > 1)
     io.stdout(
@@ -212,6 +212,7 @@ export async function runVerify(
         lang,
       ),
     );
+  io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, lang));
   const code = exitCodeOf(report);
   if (code === EXIT.usage && !flags.json) {
     const failed = report.checks.find((check) => check.status === "failed");

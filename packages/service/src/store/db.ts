@@ -51,6 +51,9 @@ export class LeadershipLostError extends Error {
 
 const fences = new AsyncLocalStorage<Fence>();
 
+/** A statement that only reads: a SELECT (a data-modifying WITH is not matched, so it stays fenced). */
+const READ_ONLY = /^\s*SELECT\b/i;
+
 /**
  * Runs `fn` with every transaction it makes on PostgreSQL fenced: just before COMMIT the transaction checks, on
  * the server, that the leader lock is still held by the session that won it, and rolls back otherwise. A worker
@@ -223,8 +226,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   const database: Database = {
     dialect: "postgres",
     async query(sql, params) {
-      // A fenced caller's single statements are fenced too.
-      if (fences.getStore()) return database.transaction((tx) => tx.query(sql, params));
+      // A fenced caller's single writes are fenced too; a plain read needs no fence (it records nothing) and
+      // is spared the transaction and the lock check around it.
+      if (fences.getStore() && !READ_ONLY.test(sql)) return database.transaction((tx) => tx.query(sql, params));
       try {
         return await run(pool, sql, params);
       } catch (error) {

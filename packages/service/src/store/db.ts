@@ -228,7 +228,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     async query(sql, params) {
       // A fenced caller's single writes are fenced too; a plain read needs no fence (it records nothing) and
       // is spared the transaction and the lock check around it.
-      if (fences.getStore() && !READ_ONLY.test(sql)) return database.transaction((tx) => tx.query(sql, params));
+      if (fences.getStore() && !READ_ONLY.test(sql))
+        return database.transaction((tx) => tx.query(sql, params));
       try {
         return await run(pool, sql, params);
       } catch (error) {

@@ -74,7 +74,9 @@ describe("intyg governance", function () {
     expect(first.keys.map((k: { address: string }) => k.address)).to.include(account(2).address);
     const text = await run(["governance", "organisations", ...chain, "--lang", "sv"]);
     expect(text.stdout).to.match(/Organisation 1: aktiv, administratör 0x/);
-    expect(text.stdout).to.contain(`nyckel ${account(2).address}: giltig`);
+    expect(text.stdout).to.contain(
+      `nyckel ${account(2).address}: signerar sedan den godkändes, utan slutdatum`,
+    );
   });
 
   it("writes a multisig batch that, executed by governance, accredits organisations under the ids their profiles name", async () => {

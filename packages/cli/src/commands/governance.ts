@@ -175,8 +175,15 @@ function registerView(group: Command, context: CommandContext) {
             lines.push(
               say(lang, "view-key", {
                 address: k.address,
-                from: when(k.validFrom),
-                until: k.validUntil ? when(k.validUntil) : say(lang, "open-ended"),
+                from:
+                  k.validFrom === 0
+                    ? say(lang, "from-start")
+                    : say(lang, "key-from", { date: when(k.validFrom) }),
+                // The registry writes an open end as 0 or as the largest uint40.
+                until:
+                  k.validUntil === 0 || k.validUntil >= 2 ** 40 - 1
+                    ? say(lang, "open-ended")
+                    : say(lang, "key-until", { date: when(k.validUntil) }),
                 suspended: k.suspended ? "yes" : "",
               }),
             );

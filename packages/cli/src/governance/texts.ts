@@ -54,11 +54,14 @@ const en = {
     `Organisation ${p.id}: ${p.status}, admin ${p.admin}, ${p.events} event(s)${p.since ? `, suspended since ${p.since}` : ""}`,
   "view-profile": (p) => `  profile ${p.hash} (in force since ${p.since})`,
   "view-pending": (p) => `  proposed profile change awaiting approval: ${p.hash}`,
-  "view-key": (p) => `  key ${p.address}: valid ${p.from} – ${p.until}${p.suspended ? " (suspended)" : ""}`,
+  "view-key": (p) => `  key ${p.address}: signs ${p.from}, ${p.until}${p.suspended ? " (suspended)" : ""}`,
+  "key-from": (p) => `from ${p.date}`,
+  "key-until": (p) => `until ${p.date}`,
   "view-no-keys": () => "  no signing keys",
   "status-active": () => "active",
   "status-suspended": () => "suspended",
-  "open-ended": () => "no end",
+  "open-ended": () => "with no end date",
+  "from-start": () => "since it was authorised",
 } satisfies Record<string, string | Template>;
 
 export type GovernanceTextKey = keyof typeof en;
@@ -113,11 +116,14 @@ const sv: Record<GovernanceTextKey, string | Template> = {
   "view-profile": (p) => `  profil ${p.hash} (gäller sedan ${p.since})`,
   "view-pending": (p) => `  föreslagen profiländring som väntar på godkännande: ${p.hash}`,
   "view-key": (p) =>
-    `  nyckel ${p.address}: giltig ${p.from} – ${p.until}${p.suspended ? " (avstängd)" : ""}`,
+    `  nyckel ${p.address}: signerar ${p.from}, ${p.until}${p.suspended ? " (avstängd)" : ""}`,
+  "key-from": (p) => `från ${p.date}`,
+  "key-until": (p) => `till ${p.date}`,
   "view-no-keys": () => "  inga signeringsnycklar",
   "status-active": () => "aktiv",
   "status-suspended": () => "avstängd",
-  "open-ended": () => "tills vidare",
+  "open-ended": () => "utan slutdatum",
+  "from-start": () => "sedan den godkändes",
 };
 
 const TABLES: Record<Lang, Record<GovernanceTextKey, string | Template>> = { en, sv };

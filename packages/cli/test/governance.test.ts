@@ -264,4 +264,37 @@ describe("intyg governance", function () {
     expect(approved.code, approved.stderr).to.equal(0);
     expect((await read<{ profileHash: Hex }>("organisation", [1])).profileHash).to.equal(proposed);
   });
+
+  it("schedules, grants and revokes the governor role through the admin delay, with the registry's own role id", async () => {
+    const candidate = account(5).address;
+    const governorRole = await read<Hex>("GOVERNOR_ROLE");
+    const step = (name: string) =>
+      run(["governance", "role", name, "governor", candidate, ...chain, "--send"], GOVERNOR);
+    // Granting before it was scheduled is refused by the registry, by name.
+    const early = await run(
+      ["governance", "role", "grant", "governor", candidate, ...chain, "--lang", "en", "--send"],
+      GOVERNOR,
+    );
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.contain("IntygRegistryRoleGrantNotReady");
+    expect((await step("schedule")).code).to.equal(0);
+    expect(await read<number>("roleGrantReadyAt", [governorRole, candidate])).to.be.above(0);
+    expect((await step("grant")).code).to.equal(0);
+    expect(await read<boolean>("hasRole", [governorRole, candidate])).to.equal(true);
+    expect((await step("revoke")).code).to.equal(0);
+    expect(await read<boolean>("hasRole", [governorRole, candidate])).to.equal(false);
+    const wrong = await run([
+      "governance",
+      "role",
+      "promote",
+      "governor",
+      candidate,
+      ...chain,
+      "--lang",
+      "sv",
+      "--send",
+    ]);
+    expect(wrong.code).to.equal(2);
+    expect(wrong.stderr).to.contain('"promote" är inget steg');
+  });
 });

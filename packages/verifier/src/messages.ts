@@ -165,8 +165,8 @@ const en = {
     "Verified: the credential is genuine, valid and not revoked, and was presented by its holder.",
   "verdict.verified-presentation-many": (p) =>
     `Verified: all ${p.count} credentials are genuine, valid and not revoked, and were presented by their holder.`,
-  "verdict.verified-holder-only": () =>
-    "The holder is verified, but the presentation holds no credential: it proves nothing beyond who presented it.",
+  "verdict.holder-only": () =>
+    "Not verified: the presentation holds no credential, so there is nothing to verify (the holder's wallet did sign this verifier's challenge).",
   "verdict.failed": (p) => `Not verified: ${p.reason}`,
   "verdict.one-of": (p) => `credential ${p.index} of ${p.count}: ${p.reason}`,
   "kind.event": () => "The event",
@@ -324,8 +324,8 @@ const sv: Record<MessageKey, Template> = {
     "Verifierat: intyget är äkta, giltigt och inte återkallat, och det visades av sin innehavare.",
   "verdict.verified-presentation-many": (p) =>
     `Verifierat: alla ${p.count} intyg är äkta, giltiga och inte återkallade, och de visades av sin innehavare.`,
-  "verdict.verified-holder-only": () =>
-    "Innehavaren är verifierad, men presentationen innehåller inget intyg: den bevisar inget utöver vem som visade den.",
+  "verdict.holder-only": () =>
+    "Inte verifierat: presentationen innehåller inget intyg, så det finns inget att verifiera (innehavarens plånbok signerade dock den här verifieringens utmaning).",
   "verdict.failed": (p) => `Inte verifierat: ${p.reason}`,
   "verdict.one-of": (p) => `intyg ${p.index} av ${p.count}: ${p.reason}`,
   "kind.event": () => "Evenemanget",

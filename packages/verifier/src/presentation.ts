@@ -349,7 +349,8 @@ export const MAX_PRESENTED_CREDENTIALS = 50;
  * Verifies a presentation: every check of each credential it holds, and the holder check (the holder's wallet
  * signed this verifier's challenge and domain over the whole presentation, and each credential names that
  * wallet). A presentation of one credential is reported as that credential; of several, the report is verified
- * only when each is, and lists them in `credentials`; of none, only the holder can be verified. Never throws.
+ * only when each is, and lists them in `credentials`; of none, it is not verified (its holder check is still
+ * reported). Never throws.
  */
 export async function verifyPresentation(
   input: unknown,
@@ -486,7 +487,9 @@ function firstProblem(report: VerificationReport): string {
 
 /**
  * The report of a presentation that holds no credential (VC 2.0 allows one, e.g. to show control of a
- * wallet): only the holder can be verified; every credential check is skipped as not applicable.
+ * wallet): its holder check is reported, every credential check is skipped as not applicable, and it is not
+ * verified — a verdict here is about credentials, and a program that trusts `verified` (or the CLI's exit code)
+ * must not accept an empty presentation.
  */
 function holderOnlyReport(holder: HolderProof, resolved: ResolvedOptions): VerificationReport {
   const lang = resolved.lang;
@@ -498,11 +501,11 @@ function holderOnlyReport(holder: HolderProof, resolved: ResolvedOptions): Verif
   const list = checks.list();
   const holderCheckResult = checks.get("holder")!;
   return {
-    verified: holder.ok,
+    verified: false,
     kind: "presentation",
     lang,
     verdict: holder.ok
-      ? message(lang, "verdict.verified-holder-only")
+      ? message(lang, "verdict.holder-only")
       : message(lang, "verdict.failed", { reason: holderCheckResult.message }),
     checks: list,
     trust: trustAnchor(resolved, lang, undefined, undefined),

@@ -23,7 +23,7 @@ import {
 import { type SafeBatch, safeBatch } from "../governance/safe";
 import { governanceKey, sendCalls } from "../governance/send";
 import { type GovernanceTextKey, governanceText } from "../governance/texts";
-import { readRegistryView } from "../governance/view";
+import { readGovernanceView } from "../governance/view";
 import { langOption, printJson } from "../organiser/common";
 
 type ChainFlags = { rpc?: string; registry?: string; config?: string; lang: Lang };
@@ -142,7 +142,7 @@ function registerView(group: Command, context: CommandContext) {
     .option("--json", "print the view as JSON")
     .action(async (flags: ChainFlags & { json?: boolean }) => {
       const t = target(context, flags);
-      const view = await readRegistryView(t);
+      const view = await readGovernanceView(t);
       if (flags.json) {
         printJson(context.io, { ...view, blockNumber: String(view.blockNumber) });
       } else {
@@ -324,8 +324,8 @@ function registerRoles(group: Command, context: CommandContext) {
     .action(async (step: string, role: string, account: string, flags: OutputFlags) => {
       const t = target(context, flags);
       const lang = t.lang;
-      if (!(step in ROLE_STEPS)) throw new CliError(`<step>: "${step}" — schedule, cancel, grant, revoke`);
-      if (role !== "governor" && role !== "admin") throw new CliError(`<role>: "${role}" — governor, admin`);
+      if (!Object.hasOwn(ROLE_STEPS, step)) throw new CliError(say(lang, "bad-step", { value: step }));
+      if (role !== "governor" && role !== "admin") throw new CliError(say(lang, "bad-role", { value: role }));
       const who = address(lang, "<account>", account);
       const [functionName, summaryKey] = ROLE_STEPS[step as keyof typeof ROLE_STEPS];
       const summary = say(lang, summaryKey, { role, account: who });

@@ -18,6 +18,8 @@ const en = {
   "bad-key-file": (p) => `--key-file: cannot read ${p.file}.`,
   "bad-address": (p) => `${p.flag}: "${p.value}" is not an address (0x and 40 hex digits).`,
   "bad-id": (p) => `"${p.value}" is not an organisation id (a whole number from 1).`,
+  "bad-step": (p) => `<step>: "${p.value}" is not a step; give schedule, cancel, grant or revoke.`,
+  "bad-role": (p) => `<role>: "${p.value}" is not a role; give governor or admin.`,
   "bad-hash": (p) => `${p.flag}: "${p.value}" is not a hash (0x and 64 hex digits).`,
   "bad-number": (p) =>
     `--organisation-number: "${p.value}" is not a Swedish organisation number (NNNNNN-NNNN with a valid check digit).`,
@@ -78,6 +80,8 @@ const sv: Record<GovernanceTextKey, string | Template> = {
   "bad-key-file": (p) => `--key-file: kan inte läsa ${p.file}.`,
   "bad-address": (p) => `${p.flag}: "${p.value}" är ingen adress (0x och 40 hexadecimala siffror).`,
   "bad-id": (p) => `"${p.value}" är inget organisations-id (ett heltal från 1).`,
+  "bad-step": (p) => `<step>: "${p.value}" är inget steg; ange schedule, cancel, grant eller revoke.`,
+  "bad-role": (p) => `<role>: "${p.value}" är ingen roll; ange governor eller admin.`,
   "bad-hash": (p) => `${p.flag}: "${p.value}" är ingen hash (0x och 64 hexadecimala siffror).`,
   "bad-number": (p) =>
     `--organisation-number: "${p.value}" är inget svenskt organisationsnummer (NNNNNN-NNNN med giltig kontrollsiffra).`,

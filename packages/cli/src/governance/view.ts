@@ -1,7 +1,13 @@
 // What governance looks at: every organisation in the registry with its status, admin, profile versions, a
 // pending profile change and its signing keys with their windows. Read at one block.
 
-import { intygRegistryAbi } from "@intyg/registry";
+import {
+  intygRegistryAbi,
+  ORGANISATION_STATUS,
+  readOrganisation,
+  readProfileHistory,
+  readSigningKey,
+} from "@intyg/registry";
 import { type Address, createPublicClient, type Hex, http, zeroHash } from "viem";
 
 export type OrganisationKeyView = {
@@ -32,46 +38,55 @@ export type RegistryView = {
   organisations: OrganisationView[];
 };
 
-const STATUS = ["none", "active", "suspended"] as const;
-
-/** Every organisation of the registry, read at the latest block. */
-export async function readRegistryView(parameters: {
+/** Every organisation of the registry, read at the latest block through the registry's own reader. */
+export async function readGovernanceView(parameters: {
   rpcUrl: string;
   registry: Address;
 }): Promise<RegistryView> {
   const client = createPublicClient({ transport: http(parameters.rpcUrl) });
   const blockNumber = await client.getBlockNumber();
-  const at = { address: parameters.registry, abi: intygRegistryAbi, blockNumber } as const;
+  const address = parameters.registry;
+  const at = { address, blockNumber } as const;
   const [chainId, count] = await Promise.all([
     client.getChainId(),
-    client.readContract({ ...at, functionName: "organisationCount" }),
+    client.readContract({ ...at, abi: intygRegistryAbi, functionName: "organisationCount" }),
   ]);
   const organisations: OrganisationView[] = [];
-  for (let id = 1; id <= count; id++) {
+  for (let organisationId = 1; organisationId <= count; organisationId++) {
     const [organisation, pending, profiles, keys] = await Promise.all([
-      client.readContract({ ...at, functionName: "organisation", args: [id] }),
-      client.readContract({ ...at, functionName: "pendingOrganisationProfile", args: [id] }),
-      client.readContract({ ...at, functionName: "organisationProfiles", args: [id] }),
-      client.readContract({ ...at, functionName: "organisationKeys", args: [id] }),
+      readOrganisation(client, { ...at, organisationId }),
+      client.readContract({
+        ...at,
+        abi: intygRegistryAbi,
+        functionName: "pendingOrganisationProfile",
+        args: [organisationId],
+      }),
+      readProfileHistory(client, { ...at, organisationId }),
+      client.readContract({
+        ...at,
+        abi: intygRegistryAbi,
+        functionName: "organisationKeys",
+        args: [organisationId],
+      }),
     ]);
     const keyViews = await Promise.all(
       keys.map(async (key) => {
-        const k = await client.readContract({ ...at, functionName: "signingKey", args: [key] });
+        const k = await readSigningKey(client, { ...at, key });
         return { address: key, validFrom: k.validFrom, validUntil: k.validUntil, suspended: k.suspended };
       }),
     );
     organisations.push({
-      organisationId: id,
-      status: STATUS[organisation.status] === "suspended" ? "suspended" : "active",
+      organisationId,
+      status: organisation.status === ORGANISATION_STATUS.suspended ? "suspended" : "active",
       admin: organisation.admin,
       profileHash: organisation.profileHash,
       organisationNumberHash: organisation.organisationNumberHash,
       eventCount: organisation.eventCount,
       ...(organisation.suspendedAt ? { suspendedAt: organisation.suspendedAt } : {}),
       ...(pending !== zeroHash ? { pendingProfileHash: pending } : {}),
-      profiles: profiles.map((p) => ({ profileHash: p.profileHash, since: p.since })),
+      profiles,
       keys: keyViews,
     });
   }
-  return { chainId, registry: parameters.registry, blockNumber, organisations };
+  return { chainId, registry: address, blockNumber, organisations };
 }

@@ -7,15 +7,18 @@
 // belongs to (a credential id and a purpose), so a value copied onto another row does not decrypt there.
 
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { IntygError } from "@intyg/credential/error";
 import type { Keyring } from "./keyring";
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** A value cannot be opened: the wrong key, another row's value, or damaged. Says nothing of the content. */
-export class EnvelopeError extends Error {
+export class EnvelopeError extends IntygError<"service.envelope-invalid"> {
   override name = "EnvelopeError";
-  readonly code = "envelope-invalid";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "service.envelope-invalid", cause: options.cause });
+  }
 }
 
 const b64 = (bytes: Buffer) => bytes.toString("base64url");

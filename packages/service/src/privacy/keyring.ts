@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { IntygError } from "@intyg/credential/error";
 
 /** One key-encryption key: 32 bytes for AES-256, and the short id stored beside what it sealed. */
 export type Kek = { id: string; key: Buffer };
@@ -20,9 +21,11 @@ export type Keyring = {
 };
 
 /** The keyring could not be loaded: what is wrong, and how to fix it (never the key material). */
-export class KeyringError extends Error {
+export class KeyringError extends IntygError<"service.keyring-invalid"> {
   override name = "KeyringError";
-  readonly code = "keyring-invalid";
+  constructor(message: string) {
+    super(message, { code: "service.keyring-invalid" });
+  }
 }
 
 const KEK_ID = /^[A-Za-z0-9_-]{1,32}$/;

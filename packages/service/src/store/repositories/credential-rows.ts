@@ -3,6 +3,7 @@
 import type { Hex } from "viem";
 import type { Queryable } from "../db";
 import { json } from "../sql";
+import type { CredentialRecord } from "../types";
 import { queueDeliveries } from "./deliveries";
 
 export type NewCredential = {
@@ -24,14 +25,20 @@ export type NewCredential = {
   deliver?: { lang: "sv" | "en"; domain: string } | null;
 };
 
-/** Inserts `credentials` (pending) in chunks, and queues the deliveries they ask for. */
+/**
+ * Inserts `credentials` (pending) in chunks, and queues the deliveries they ask for. With `returning`, gives
+ * back the records as written, built from what was inserted (only the sequence number is read back), so the
+ * caller need not read them again.
+ */
 export async function insertCredentials(
   tx: Queryable,
   credentials: NewCredential[],
   at: Date,
   jobId: string | null = null,
-): Promise<void> {
+  returning = false,
+): Promise<CredentialRecord[]> {
   const created = at.toISOString();
+  const records: CredentialRecord[] = [];
   for (let i = 0; i < credentials.length; i += 500) {
     const chunk = credentials.slice(i, i + 500).map((c) => ({
       id: c.id,
@@ -50,7 +57,7 @@ export async function insertCredentials(
       job_id: jobId,
       created_at: created,
     }));
-    await tx.query(
+    const rows = await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
                                 valid_until, document, recipient, holder_token, issue_signature, issue_deadline,
                                 supersedes, job_id, created_at)
@@ -59,12 +66,58 @@ export async function insertCredentials(
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
               commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
               holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid, job_id uuid,
-              created_at timestamptz)`,
+              created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
       [json(chunk)],
     );
+    if (returning) {
+      const seqs = new Map(rows.map((r) => [String(r.id), Number(r.seq)]));
+      for (const c of credentials.slice(i, i + 500))
+        records.push(pendingRecord(c, seqs.get(c.id)!, at, jobId));
+    }
   }
   const deliveries = credentials
     .filter((c) => c.deliver)
     .map((c) => ({ credentialId: c.id, organisationId: c.organisationId, ...c.deliver! }));
   if (deliveries.length > 0) await queueDeliveries(tx, deliveries, at);
+  return records;
+}
+
+/** A credential as {@link insertCredentials} writes it: pending, nothing sent for it yet. */
+function pendingRecord(c: NewCredential, seq: number, at: Date, jobId: string | null): CredentialRecord {
+  return {
+    id: c.id,
+    seq,
+    organisationId: c.organisationId,
+    eventId: c.eventId,
+    mode: c.mode,
+    status: "pending",
+    commitment: c.commitment,
+    leaf: null,
+    batchId: null,
+    proof: null,
+    holderAddress: c.holderAddress,
+    validUntil: c.validUntil,
+    document: c.document,
+    recipient: c.recipient,
+    holderToken: c.holderToken,
+    issueDeadline: c.issueDeadline ?? null,
+    issueSignature: c.issueSignature ?? null,
+    txHash: null,
+    txHashes: [],
+    attempts: 0,
+    lastError: null,
+    revocationReason: null,
+    revocationStatus: null,
+    revocationRequestedAt: null,
+    revokedAt: null,
+    revocationTxHash: null,
+    revocationTxHashes: [],
+    revocationError: null,
+    supersedes: c.supersedes ?? null,
+    supersededBy: null,
+    erasedAt: null,
+    createdAt: at,
+    anchoredAt: null,
+    jobId,
+  };
 }

@@ -2,7 +2,7 @@ import type { Clock } from "../../clock";
 import type { Database, Queryable } from "../db";
 import { toIdempotency } from "../rows";
 import { json } from "../sql";
-import type { IdempotencyRecord } from "../types";
+import type { CredentialRecord, IdempotencyRecord } from "../types";
 import { insertCredentials, type NewCredential } from "./credential-rows";
 
 export type NewJob = { id: string; kind: string; input: unknown };
@@ -15,12 +15,14 @@ export type IssuanceCommit = {
   response: { status: number; body: unknown };
   credentials: NewCredential[];
   job?: NewJob;
+  /** Give back the credentials as written (for a response that shows them), sparing a read afterwards. */
+  returnRecords?: boolean;
   /** Runs inside the transaction after the credentials are written (e.g. to link a superseded credential). */
   after?: (tx: Queryable) => Promise<void>;
 };
 
 export type IssuanceOutcome =
-  | { kind: "created"; status: number; body: unknown }
+  | { kind: "created"; status: number; body: unknown; records: CredentialRecord[] }
   | { kind: "replayed"; status: number; body: unknown }
   | { kind: "mismatch"; existing: IdempotencyRecord };
 
@@ -68,7 +70,10 @@ export function issuanceRepository(db: Database, clock: Clock): IssuanceReposito
             return { kind: "replayed", status: existing.responseStatus, body: existing.responseBody };
           }
         }
-        if (input.credentials.length > 0) await insertCredentials(tx, input.credentials, now());
+        const records =
+          input.credentials.length > 0
+            ? await insertCredentials(tx, input.credentials, now(), null, input.returnRecords === true)
+            : [];
         if (input.job) {
           const at = now();
           await tx.query(
@@ -78,7 +83,7 @@ export function issuanceRepository(db: Database, clock: Clock): IssuanceReposito
           );
         }
         if (input.after) await input.after(tx);
-        return { kind: "created", status: input.response.status, body: input.response.body };
+        return { kind: "created", status: input.response.status, body: input.response.body, records };
       });
     },
     /** Forgets idempotency keys older than `before` (a retry after that issues anew). Returns how many. */

@@ -116,6 +116,21 @@ const en = {
   "auth.unknown-api-key": () => "Unknown API key",
   "auth.api-key-revoked": () => "This API key has been revoked",
   "auth.admin-required": () => "This operation needs an admin API key",
+  // organisations' keys
+  "key.not-found": (p) => `This organisation has no key ${p.address}`,
+  "key.no-signing-key": () =>
+    "The organisation has no signing key the service can use: create one (POST /v1/organisation/keys) and make it current",
+  "key.not-held": (p) =>
+    `The key ${p.address} is kept by the organisation, not by the service: it signs and sends elsewhere`,
+  "key.wrong-state": (p) => `The key ${p.address} is ${p.status}; to ${p.step} it must be ${p.expected}`,
+  "key.admin-not-held": () =>
+    "The service does not hold this organisation's admin key: send the prepared authoriseKey transaction from the admin account, then make the key current",
+  "key.not-authorised": (p) =>
+    `The key ${p.address} is not (or no longer) authorised on chain for this organisation; authorise it first`,
+  "key.last-signing-key": (p) =>
+    `The key ${p.address} is the organisation's current signing key: make another key current before retiring it`,
+  "key.in-flight": (p) =>
+    `${p.count} credential(s) the key ${p.address} signed are still on their way to the chain; retire it once they are anchored`,
   "session.ended": () => "The session has ended: sign in again",
   "session.not-signed-in": () => "Not signed in",
   "session.unknown-or-revoked-key": () => "Unknown or revoked API key",
@@ -262,6 +277,21 @@ const sv: Record<ServiceErrorCode, Template> = {
   "auth.unknown-api-key": () => "Okänd API-nyckel.",
   "auth.api-key-revoked": () => "API-nyckeln har återkallats.",
   "auth.admin-required": () => "Det här kräver en API-nyckel med administratörsbehörighet.",
+  "key.not-found": (p) => `Organisationen har ingen nyckel ${p.address}.`,
+  "key.no-signing-key": () =>
+    "Organisationen har ingen signeringsnyckel som tjänsten kan använda: skapa en (POST /v1/organisation/keys) och gör den aktuell.",
+  "key.not-held": (p) =>
+    `Nyckeln ${p.address} förvaras av organisationen, inte av tjänsten: den signerar och skickar på annat håll.`,
+  "key.wrong-state": (p) =>
+    `Nyckeln ${p.address} har läget ${p.status}; för att ${p.step} måste den ha läget ${p.expected}.`,
+  "key.admin-not-held": () =>
+    "Tjänsten har inte organisationens administratörsnyckel: skicka den förberedda authoriseKey-transaktionen från administratörskontot och gör sedan nyckeln aktuell.",
+  "key.not-authorised": (p) =>
+    `Nyckeln ${p.address} är inte (eller inte längre) godkänd i registret för organisationen; godkänn den först.`,
+  "key.last-signing-key": (p) =>
+    `Nyckeln ${p.address} är organisationens aktuella signeringsnyckel: gör en annan nyckel aktuell innan den här tas ur bruk.`,
+  "key.in-flight": (p) =>
+    `${p.count} intyg som nyckeln ${p.address} har signerat är ännu inte förankrade; ta nyckeln ur bruk när de är det.`,
   "session.ended": () => "Sessionen har upphört: logga in igen.",
   "session.not-signed-in": () => "Du är inte inloggad.",
   "session.unknown-or-revoked-key": () => "Okänd eller återkallad API-nyckel.",

@@ -20,6 +20,8 @@ export type NewCredential = {
   /** A single credential's signed issue request (its proof), made at issuance. */
   issueSignature?: Hex | null;
   issueDeadline?: number | null;
+  /** The key that signed a single's request at issuance. */
+  signingKey?: Hex | null;
   supersedes?: string | null;
   /** E-mail the credential to its holder once it is anchored, in this language. */
   deliver?: { lang: "sv" | "en"; domain: string } | null;
@@ -54,19 +56,22 @@ export async function insertCredentials(
       issue_signature: c.issueSignature ?? null,
       issue_deadline: c.issueDeadline ?? null,
       supersedes: c.supersedes ?? null,
+      signing_key: c.signingKey ?? null,
+      signed_at: c.signingKey ? created : null,
       job_id: jobId,
       created_at: created,
     }));
     const rows = await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
                                 valid_until, document, recipient, holder_token, issue_signature, issue_deadline,
-                                supersedes, job_id, created_at)
+                                supersedes, signing_key, signed_at, job_id, created_at)
        SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
-              document, recipient, holder_token, issue_signature, issue_deadline, supersedes, job_id, created_at
+              document, recipient, holder_token, issue_signature, issue_deadline, supersedes, signing_key,
+              signed_at, job_id, created_at
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
               commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
-              holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid, job_id uuid,
-              created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
+              holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid,
+              signing_key text, signed_at timestamptz, job_id uuid, created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
       [json(chunk)],
     );
     if (returning) {
@@ -102,6 +107,7 @@ function pendingRecord(c: NewCredential, seq: number, at: Date, jobId: string | 
     holderToken: c.holderToken,
     issueDeadline: c.issueDeadline ?? null,
     issueSignature: c.issueSignature ?? null,
+    signingKey: c.signingKey ?? null,
     txHash: null,
     txHashes: [],
     attempts: 0,

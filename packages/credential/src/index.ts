@@ -150,6 +150,7 @@ export {
   proofDigest,
   proofTypedData,
   recoverProofSigner,
+  type SignatureCheckOptions,
   type SignatureCheckResult,
   type SignatureFailureReason,
   type SignerCache,

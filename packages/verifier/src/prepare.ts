@@ -110,7 +110,7 @@ async function checkSignatureCached(
   }
   const known = results.get(key);
   if (known) return known;
-  const result = await checkProofSignature(credential, cache);
+  const result = await checkProofSignature(credential, cache, { validated: true });
   if (results.size > 10_000) results.clear();
   results.set(key, result);
   return result;

@@ -272,5 +272,12 @@ export {
   parseEventUrn,
   parseOrganisationUrn,
 } from "./urn";
-export { parseCredential, parseUnsignedCredential, toSchemaIssues } from "./validate";
+export {
+  type CredentialJsonCheck,
+  checkCredentialJson,
+  parseCredential,
+  parseUnsignedCredential,
+  type SectionTexts,
+  toSchemaIssues,
+} from "./validate";
 export type { Address, Hex } from "./viem";

@@ -5,11 +5,13 @@
 import {
   type BindingResult,
   type Credential,
+  checkCredentialJson,
   checkIntegrity,
   checkProofBinding,
   checkProofSignature,
   credentialSchema,
   PROOF_TYPE,
+  type SectionTexts,
   type SignatureCheckResult,
   type SignerCache,
   toSchemaIssues,
@@ -49,6 +51,8 @@ export type PreparedCredential = {
   target?: ChainTarget;
   /** The credential's own commitment root, once integrity passed. */
   root?: Hex;
+  /** The JSON texts of its issuer, achievement and proof, when it was read from JSON text and is schema-valid. */
+  texts?: SectionTexts;
 };
 
 const BINDING_TEXT: Record<Lang, Record<string, string>> = {
@@ -158,6 +162,7 @@ export async function prepareCredential(
   doc: unknown,
   lang: Lang,
   cache: SignerCache,
+  options: { json?: boolean } = {},
 ): Promise<PreparedCredential> {
   const checks = new CheckList(lang);
   const prepared: PreparedCredential = { checks, summary: {} };
@@ -182,7 +187,9 @@ export async function prepareCredential(
     });
     return prepared;
   }
-  const parsed = credentialSchema.safeParse(doc);
+  // A document read from JSON text has its shared sections checked once per distinct text (a batch's issuer,
+  // achievement and proof); any other value is checked whole.
+  const parsed = options.json ? checkCredentialJson(doc) : credentialSchema.safeParse(doc);
   if (!parsed.success) {
     const issues = toSchemaIssues(parsed.error);
     const first = issues[0];
@@ -195,6 +202,7 @@ export async function prepareCredential(
   }
   const credential = doc as Credential;
   prepared.credential = credential;
+  if ("texts" in parsed) prepared.texts = parsed.texts;
   prepared.summary = summarise(credential);
   checks.pass("format", "format.ok");
 

@@ -127,6 +127,7 @@ export {
   checkIntegrity,
   credentialHash,
   type IntegrityFailureReason,
+  type IntegrityOptions,
   type IntegrityResult,
 } from "./integrity";
 export { hasErrorCode, IntygError, type IntygErrorDetails, type IntygErrorOptions } from "./intyg-error";

@@ -7,6 +7,7 @@ import {
   buildBatch,
   type Credential,
   checkCredentialJson,
+  checkIntegrity,
   createSignerCache,
   credentialSchema,
   signBatch,
@@ -45,6 +46,12 @@ describe("memoised checks", function () {
           failures++;
           expect(toSchemaIssues(memoised.error), where).to.deep.equal(toSchemaIssues(expected.error));
         }
+        // The canonical JSON kept by the issuer's and achievement's texts gives the integrity check's own answer.
+        const valueTexts = {
+          "/issuer": JSON.stringify(value.issuer),
+          "/credentialSubject/achievement": JSON.stringify(value.credentialSubject?.achievement),
+        };
+        expect(checkIntegrity(value, { valueTexts }), where).to.deep.equal(checkIntegrity(value));
         // The siblings still pass, and the memo still answers for them.
         expect(checkCredentialJson(clone(batch[0]!)).success, where).to.equal(true);
       }

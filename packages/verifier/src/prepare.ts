@@ -104,9 +104,11 @@ const signatureResults = new WeakMap<SignerCache, Map<string, SignatureCheckResu
 async function checkSignatureCached(
   credential: Credential,
   cache: SignerCache,
+  proofText?: string,
 ): Promise<SignatureCheckResult> {
   const { proofValue, verificationMethod, eip712 } = credential.proof[0];
-  const key = `${proofValue}|${verificationMethod}|${JSON.stringify(eip712)}`;
+  // The proof's JSON text (of a document read from JSON) determines all three; it starts with "[", never "0x".
+  const key = proofText ?? `${proofValue}|${verificationMethod}|${JSON.stringify(eip712)}`;
   let results = signatureResults.get(cache);
   if (!results) {
     results = new Map();
@@ -207,7 +209,13 @@ export async function prepareCredential(
   checks.pass("format", "format.ok");
 
   // integrity
-  const integrity = checkIntegrity(doc);
+  const texts = prepared.texts;
+  const integrity = checkIntegrity(
+    doc,
+    texts
+      ? { valueTexts: { "/issuer": texts.issuer, "/credentialSubject/achievement": texts.achievement } }
+      : {},
+  );
   if (!integrity.ok) {
     checks.fail("integrity", integrity.reason, "integrity.failed", {
       reason: integrity.reason,
@@ -229,7 +237,7 @@ export async function prepareCredential(
     checks.fail("signature", binding.reason, "signature.binding", { detail: describeBinding(lang, binding) });
     return prepared;
   }
-  const signature = await checkSignatureCached(credential, cache);
+  const signature = await checkSignatureCached(credential, cache, texts?.proof);
   if (!signature.ok) {
     if (signature.reason === "signer-mismatch") {
       checks.fail("signature", "signer-mismatch", "signature.signer-mismatch", {

@@ -1,5 +1,13 @@
 // @intyg/service: the Intyg issuer service.
 
+export {
+  accreditCommand,
+  type RegisteredOrganisation,
+  type RegistrySource,
+  readRegisteredOrganisation,
+  registryClient,
+  requireAccreditation,
+} from "./accreditation";
 export { type BootstrapInput, type BootstrapResult, bootstrap } from "./bootstrap";
 export {
   type ChainClient,

@@ -104,7 +104,10 @@ for (const kind of STORE_KINDS) {
       ]) {
         const created = await h.call("POST", `/v1/events/${eventId}/credentials`, { body });
         const written = await expectJson<{ id: string }>(created, 201);
-        const read = await expectJson<{ id: string }>(await h.call("GET", `/v1/credentials/${written.id}`), 200);
+        const read = await expectJson<{ id: string }>(
+          await h.call("GET", `/v1/credentials/${written.id}`),
+          200,
+        );
         expect(written).to.deep.equal(read);
         expect(created.headers.get("location")).to.match(new RegExp(`/v1/credentials/${written.id}$`));
       }

@@ -113,12 +113,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     cleanup.push(() => store.close());
     // The key exists before the service answers its first request.
-    const { secret } = await bootstrap(store, {
-      profile: deployment.profile,
-      chainOrganisationId: deployment.organisationId,
-      keyName: options.keyName ?? "local",
-      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-    });
+    // The demo deployment accredited the organisation with this profile: bootstrap checks it, as in production.
+    const { secret } = await bootstrap(
+      store,
+      {
+        profile: deployment.profile,
+        chainOrganisationId: deployment.organisationId,
+        keyName: options.keyName ?? "local",
+        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      },
+      { rpcUrl: chain.rpcUrl, registry: deployment.registry },
+    );
     const service = await startService({
       config,
       signer: privateKeySigner(deployment.signerKey),

@@ -41,6 +41,12 @@ export type { AppDeps, AppEnv, AuthContext, CredentialVerifier } from "./http/co
 export { createLogger, errorText, type Logger, logFileFromEnv, REDACT_PATHS, silentLogger } from "./logger";
 export { main } from "./main";
 export {
+  type OnboardInput,
+  OnboardInputSchema,
+  type Onboarding,
+  prepareOnboarding,
+} from "./onboard";
+export {
   checkProfiles,
   loadSigner,
   type RunningService,

@@ -66,7 +66,9 @@ export function shellArgument(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-const command = (words: string[]) => words.map(shellArgument).join(" ");
+/** A command line: each word quoted as needed, but a placeholder (`<admin address>`) left for the reader. */
+const command = (words: string[]) =>
+  words.map((word) => (/^<[a-z ]+>$/.test(word) ? word : shellArgument(word))).join(" ");
 
 /** The `intyg governance accredit` command line for a profile (the RPC URL is left out: it may hold a key). */
 export function accreditCommand(p: {
@@ -92,7 +94,7 @@ export function accreditCommand(p: {
     "--url",
     p.profile.url,
     ...(p.output ? ["--safe", p.output] : ["--send"]),
-  ]).replace("'<admin address>'", "<admin address>");
+  ]);
 }
 
 /**

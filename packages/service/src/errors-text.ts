@@ -219,6 +219,7 @@ const en = {
   "onboard.number-taken": (p) =>
     `Organisation number ${p.number} is accredited already, as organisation ${p.id}: bootstrap that one instead`,
   "not-found.organisation": (p) => `The registry has no organisation ${p.id}`,
+  "registry.rate-limited": () => "Too many requests for the registry's organisations; slow down",
 } satisfies Record<string, Template>;
 
 /** The stable code of every error of the service. */
@@ -371,6 +372,7 @@ const sv: Record<ServiceErrorCode, Template> = {
   "onboard.number-taken": (p) =>
     `Organisationsnumret ${p.number} är redan godkänt, som organisation ${p.id}: kör bootstrap för den i stället.`,
   "not-found.organisation": (p) => `Registret har ingen organisation ${p.id}.`,
+  "registry.rate-limited": () => "För många förfrågningar om registrets organisationer: sakta ner.",
 };
 
 const tables: Record<Lang, Record<ServiceErrorCode, Template>> = { en, sv };

@@ -196,4 +196,28 @@ describe("the registry's organisations, public (GET /organisations)", function (
     expect(doc.paths["/organisations"]?.get).to.be.an("object");
     expect(doc.paths["/organisations/{id}"]?.get?.security).to.equal(undefined);
   });
+
+  it("answers 429 past the per-client budget, shared by the list and the single view", async () => {
+    const limited = await createAppHarness("postgres", {
+      autoStartWorker: false,
+      config: {
+        rpcProxy: { rateLimit: { requests: 2, windowMs: 60_000 }, maxBatch: 100, maxBodyBytes: 1 << 20 },
+      },
+    });
+    try {
+      expect((await limited.call("GET", "/organisations", { auth: null })).status).to.equal(200);
+      expect((await limited.call("GET", "/organisations/1", { auth: null })).status).to.equal(200);
+      const refused = await expectProblem(
+        await limited.call("GET", "/organisations/1", { auth: null }),
+        429,
+        "rate-limited",
+      );
+      expect(refused.code).to.equal("registry.rate-limited");
+      expect(refused.retryAfter).to.be.a("number");
+      // The API's own routes keep their per-key budget.
+      expect((await limited.call("GET", "/v1/organisation")).status).to.equal(200);
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -97,6 +97,7 @@ const PROBLEMS: Record<Exclude<ServiceErrorCode, `problem.${string}`>, ProblemKi
   "not-found.page": NOT_FOUND,
   "not-found.context": NOT_FOUND,
   "not-found.organisation": NOT_FOUND,
+  "registry.rate-limited": RATE_LIMITED,
   "not-implemented.organiser-app": NOT_IMPLEMENTED,
   "not-implemented.verify-page": NOT_IMPLEMENTED,
   "not-implemented.vcapi-verify-credential": NOT_IMPLEMENTED,

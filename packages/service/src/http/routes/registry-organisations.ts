@@ -3,6 +3,7 @@
 // change and the signing keys with their validity windows. What `intyg governance organisations` shows, through
 // the API; read from the chain at one block, nothing from the chain is stored.
 
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { organisationProfileHash } from "@intyg/credential";
 import {
@@ -19,6 +20,7 @@ import { readRegisteredOrganisation, registryClient } from "../../accreditation"
 import { ServiceError } from "../../errors";
 import type { OrganisationProfile } from "../../format";
 import type { AppDeps, AppEnv } from "../context";
+import { createRateLimiter } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
 
 const HashSchema = z.string().regex(/^0x[0-9a-f]{64}$/i);
@@ -152,6 +154,23 @@ export function registryOrganisationRoutes(deps: AppDeps) {
   let client: Client | undefined;
   const node = () =>
     (client ??= registryClient({ rpcUrl: config.rpcUrl, registry, timeoutMs: config.rpc.timeoutMs }));
+  // Anyone may ask and each answer costs the node several reads: the verifier page's per-client budget for
+  // the chain (INTYG_RPC_PROXY_RATE_LIMIT), counted apart from it.
+  const limiter = createRateLimiter(deps.store, config.rpcProxy.rateLimit);
+  app.use("/organisations/*", async (c, next) => {
+    let client = "local"; // app.request() in tests: no socket
+    try {
+      client = getConnInfo(c).remote.address ?? "unknown";
+    } catch {}
+    const result = await limiter.take(`organisations:${client}`);
+    if (!result.allowed)
+      throw new ServiceError(
+        "registry.rate-limited",
+        {},
+        { extensions: { retryAfter: result.resetSeconds } },
+      );
+    await next();
+  });
 
   app.openapi(
     createRoute({
@@ -164,7 +183,7 @@ export function registryOrganisationRoutes(deps: AppDeps) {
           description: "The organisations, read at one block",
           content: { "application/json": { schema: RegistryOrganisationListSchema } },
         },
-        ...problemResponses(503),
+        ...problemResponses(429, 503),
       },
     }),
     async (c) => {
@@ -234,7 +253,7 @@ export function registryOrganisationRoutes(deps: AppDeps) {
           description: "The organisation, read at one block",
           content: { "application/json": { schema: RegistryOrganisationSchema } },
         },
-        ...problemResponses(400, 404, 503),
+        ...problemResponses(400, 404, 429, 503),
       },
     }),
     async (c) => {

@@ -75,7 +75,6 @@ export function accreditCommand(p: {
   registry: Address;
   admin?: Address;
   profile: OrganisationProfile;
-  output?: string;
 }): string {
   return command([
     "intyg",
@@ -93,7 +92,7 @@ export function accreditCommand(p: {
     p.profile.organisationNumber,
     "--url",
     p.profile.url,
-    ...(p.output ? ["--safe", p.output] : ["--send"]),
+    "--send",
   ]);
 }
 

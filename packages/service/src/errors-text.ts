@@ -222,6 +222,19 @@ const en = {
   "system.unhealthy": (p) =>
     `Unhealthy: the ${[p.database === "down" && "database", p.chain === "down" && "chain"].filter(Boolean).join(" and ")} did not answer`,
   "bootstrap.invalid": () => "Invalid bootstrap input",
+  "bootstrap.not-accredited": (p) =>
+    `Organisation ${p.id} is not accredited in registry ${p.registry} (it holds ${p.count} organisation(s)): governance accredits it first. \`onboard\` writes what governance must approve; with a governance key: ${p.fix}`,
+  "bootstrap.suspended": (p) =>
+    `Organisation ${p.id} is suspended in the registry: governance reinstates it first (${p.fix})`,
+  "bootstrap.profile-pending": (p) =>
+    `The profile given for organisation ${p.id} is proposed but governance has not approved it yet (${p.fix})`,
+  "bootstrap.profile-differs": (p) =>
+    `The profile given hashes to ${p.expected} as organisation ${p.id}, but the registry holds ${p.registered}${p.numberDiffers ? " (and another organisation number)" : ""}: give the profile exactly as accredited (name, legal name, organisation number, URL), or have the organisation's admin propose this one and governance approve it (${p.fix})`,
+  "onboard.invalid": () => "Invalid onboarding input",
+  "onboard.number-taken": (p) =>
+    `Organisation number ${p.number} is accredited already, as organisation ${p.id}: bootstrap that one instead`,
+  "not-found.organisation": (p) => `The registry has no organisation ${p.id}`,
+  "registry.rate-limited": () => "Too many requests for the registry's organisations; slow down",
 } satisfies Record<string, Template>;
 
 /** The stable code of every error of the service. */
@@ -377,6 +390,19 @@ const sv: Record<ServiceErrorCode, Template> = {
   "system.unhealthy": (p) =>
     `Tjänsten mår inte bra: ${[p.database === "down" && "databasen", p.chain === "down" && "blockkedjan"].filter(Boolean).join(" och ")} svarade inte.`,
   "bootstrap.invalid": () => "Uppgifterna för att starta tjänsten är inte giltiga.",
+  "bootstrap.not-accredited": (p) =>
+    `Organisation ${p.id} är inte godkänd i registret ${p.registry} (det har ${p.count} organisation(er)): styrningen måste godkänna den först. \`onboard\` skriver det styrningen ska godkänna; med en styrningsnyckel: ${p.fix}`,
+  "bootstrap.suspended": (p) =>
+    `Organisation ${p.id} är avstängd i registret: styrningen måste återinsätta den först (${p.fix}).`,
+  "bootstrap.profile-pending": (p) =>
+    `Profilen för organisation ${p.id} är föreslagen men styrningen har inte godkänt den än (${p.fix}).`,
+  "bootstrap.profile-differs": (p) =>
+    `Profilen ger hashen ${p.expected} som organisation ${p.id}, men registret har ${p.registered}${p.numberDiffers ? " (och ett annat organisationsnummer)" : ""}: ange profilen exakt som den godkändes (namn, juridiskt namn, organisationsnummer, webbadress), eller låt organisationens administratör föreslå den här och styrningen godkänna den (${p.fix}).`,
+  "onboard.invalid": () => "Uppgifterna om den nya organisationen är inte giltiga.",
+  "onboard.number-taken": (p) =>
+    `Organisationsnumret ${p.number} är redan godkänt, som organisation ${p.id}: kör bootstrap för den i stället.`,
+  "not-found.organisation": (p) => `Registret har ingen organisation ${p.id}.`,
+  "registry.rate-limited": () => "För många förfrågningar om registrets organisationer: sakta ner.",
 };
 
 const tables: Record<Lang, Record<ServiceErrorCode, Template>> = { en, sv };

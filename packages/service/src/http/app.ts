@@ -16,6 +16,7 @@ import { holderRoutes } from "./routes/holder";
 import { importRoutes } from "./routes/imports";
 import { organisationRoutes } from "./routes/organisation";
 import { LANDING_CSP, landingLanguage, landingPage, organiserRoutes } from "./routes/organiser";
+import { registryOrganisationRoutes } from "./routes/registry-organisations";
 import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
 import { verificationLinkRoutes } from "./routes/verification-links";
@@ -62,6 +63,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", verificationLinkRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));
   app.route("/", systemRoutes(deps));
+  // Public: the registry's organisations (status, profile, keys), read from the chain.
+  app.route("/", registryOrganisationRoutes(deps));
   app.route("/", contextRoutes(deps));
   app.route("/", verifyRpcRoutes(deps));
   app.route("/", organiserRoutes(deps));

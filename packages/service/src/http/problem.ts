@@ -104,6 +104,8 @@ const PROBLEMS: Record<Exclude<ServiceErrorCode, `problem.${string}`>, ProblemKi
   "not-found.link": NOT_FOUND,
   "not-found.page": NOT_FOUND,
   "not-found.context": NOT_FOUND,
+  "not-found.organisation": NOT_FOUND,
+  "registry.rate-limited": RATE_LIMITED,
   "not-implemented.organiser-app": NOT_IMPLEMENTED,
   "not-implemented.verify-page": NOT_IMPLEMENTED,
   "not-implemented.vcapi-verify-credential": NOT_IMPLEMENTED,
@@ -160,6 +162,12 @@ const PROBLEMS: Record<Exclude<ServiceErrorCode, `problem.${string}`>, ProblemKi
   "vcapi.unsupported-properties": UNPROCESSABLE,
   "system.unhealthy": [503, "unavailable"],
   "bootstrap.invalid": INVALID,
+  "bootstrap.not-accredited": CONFLICT,
+  "bootstrap.suspended": CONFLICT,
+  "bootstrap.profile-pending": CONFLICT,
+  "bootstrap.profile-differs": CONFLICT,
+  "onboard.invalid": INVALID,
+  "onboard.number-taken": CONFLICT,
 };
 
 /** The status and type of the problem an error becomes. */

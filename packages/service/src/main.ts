@@ -10,6 +10,7 @@
 import { loadConfig, loadSignerSource } from "./config";
 import { ConfigError, SignerError } from "./errors";
 import { createLogger, errorText, type Logger, type SerializedError, serializeError } from "./logger";
+import { loadKeyring } from "./privacy/keyring";
 import { loadSigner, type RunningService, startService } from "./service";
 import { privateKeySigner } from "./signer";
 import { databaseUnavailableReason } from "./store/unavailable";
@@ -38,7 +39,8 @@ export async function main(env: Record<string, string | undefined> = process.env
   if (require.main === module) guardProcess(logger);
   const signer = await loadSigner(loadSignerSource(env));
   const relayer = env.INTYG_RELAYER_KEY ? privateKeySigner(env.INTYG_RELAYER_KEY) : undefined;
-  const service = await startService({ config, signer, ...(relayer ? { relayer } : {}), logger });
+  const keyring = loadKeyring(env as NodeJS.ProcessEnv, config.dataDir);
+  const service = await startService({ config, signer, keyring, ...(relayer ? { relayer } : {}), logger });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;

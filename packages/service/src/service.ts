@@ -11,7 +11,9 @@ import type { ServiceConfig, SignerSource } from "./config";
 import type { OrganisationProfile } from "./format";
 import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
+import { createKeyDirectory } from "./keys/directory";
 import { createLogger, errorText, type Logger } from "./logger";
+import type { Keyring } from "./privacy/keyring";
 import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
 import { createStore, type Store } from "./store/store";
 import { createVerification } from "./verification";
@@ -20,8 +22,10 @@ import { startWorker, type Worker } from "./worker/worker";
 export type StartServiceOptions = {
   config: ServiceConfig;
   signer: Signer;
-  /** Relays issueSigned; the signing key relays when omitted. */
+  /** Relays issueSigned and funds organisations' own keys; the signing key when omitted. */
   relayer?: Signer;
+  /** Opens organisations' own keys (INTYG_KEK); without it only `signer` signs. */
+  keyring?: Keyring;
   logger?: Logger;
   clock?: Clock;
   /** An open store; one is opened from the configuration when omitted (and closed on stop). */
@@ -138,7 +142,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       logger.warn({ signer: options.signer.address }, "the signing key is not authorised in the registry");
     }
     await checkProfiles(store, chain, logger);
-    const deps = { store, signer: options.signer, chain, clock, logger, config };
+    const keys = createKeyDirectory({ store, ...(options.keyring ? { keyring: options.keyring } : {}) });
+    const deps = { store, signer: options.signer, keys, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
     let verifyPage = options.verifyPage === false ? undefined : loadVerifyPage(config, chain, logger);
     const holderPage = verifyPage

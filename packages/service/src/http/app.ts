@@ -14,6 +14,7 @@ import { deliveryRoutes } from "./routes/deliveries";
 import { eventRoutes } from "./routes/events";
 import { holderRoutes } from "./routes/holder";
 import { importRoutes } from "./routes/imports";
+import { keyRoutes } from "./routes/keys";
 import { organisationRoutes } from "./routes/organisation";
 import { LANDING_CSP, landingLanguage, landingPage, organiserRoutes } from "./routes/organiser";
 import { registryOrganisationRoutes } from "./routes/registry-organisations";
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps) {
   // After authentication (401 first), before every route: NUL, lone surrogates and control characters.
   app.use(refuseHostileText());
   app.route("/v1", organisationRoutes(deps));
+  app.route("/v1", keyRoutes(deps));
   app.route("/v1", eventRoutes(deps));
   app.route("/v1", credentialRoutes(deps));
   app.route("/v1", importRoutes(deps));

@@ -14,6 +14,7 @@ import type { Organisation } from "../store/types";
 import { databaseUnavailableReason } from "../store/unavailable";
 import { runBatches } from "./batches";
 import { runJobs } from "./jobs";
+import { runKeySteps } from "./keys";
 import { createLeadership, LEADER_LOCK_KEY } from "./leader";
 import { createLoop } from "./loop";
 import { runRegistrations } from "./registrations";
@@ -26,7 +27,7 @@ export { LEADER_LOCK_KEY } from "./leader";
 export type { BulkJobInput, StartWorkerOptions, TickSummary, Worker, WorkerDeps } from "./types";
 
 /** The kinds of work of one pass, in order: what settles earlier transactions first. */
-const KINDS = [runRegistrations, runJobs, runBatches, runSingles, runRevocations];
+const KINDS = [runKeySteps, runRegistrations, runJobs, runBatches, runSingles, runRevocations];
 
 const emptySummary = (): TickSummary => ({
   leader: false,

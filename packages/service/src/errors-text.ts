@@ -118,6 +118,8 @@ const en = {
   "auth.admin-required": () => "This operation needs an admin API key",
   // organisations' keys
   "key.not-found": (p) => `This organisation has no key ${p.address}`,
+  "key.no-keyring": () =>
+    "This service keeps no organisation keys: start it with a key-encryption key (INTYG_KEK or INTYG_KEK_FILE)",
   "key.no-signing-key": () =>
     "The organisation has no signing key the service can use: create one (POST /v1/organisation/keys) and make it current",
   "key.not-held": (p) =>
@@ -291,6 +293,8 @@ const sv: Record<ServiceErrorCode, Template> = {
   "auth.api-key-revoked": () => "API-nyckeln har återkallats.",
   "auth.admin-required": () => "Det här kräver en API-nyckel med administratörsbehörighet.",
   "key.not-found": (p) => `Organisationen har ingen nyckel ${p.address}.`,
+  "key.no-keyring": () =>
+    "Tjänsten förvarar inga organisationsnycklar: starta den med en nyckelkrypteringsnyckel (INTYG_KEK eller INTYG_KEK_FILE).",
   "key.no-signing-key": () =>
     "Organisationen har ingen signeringsnyckel som tjänsten kan använda: skapa en (POST /v1/organisation/keys) och gör den aktuell.",
   "key.not-held": (p) =>

@@ -73,11 +73,24 @@ const presentation = (f: Fixtures) => ({
   },
 });
 
+const UNKNOWN_KEY = "0x000000000000000000000000000000000000dEaD";
+
 const ROUTES: Record<RouteKey, FuzzRoute> = {
   "GET /v1/organisation": {},
   "GET /v1/api-keys": {},
   "POST /v1/api-keys": { body: () => ({ name: "fuzz", role: "issuer" }) },
   "DELETE /v1/api-keys/:id": { id: (f) => f.apiKeyId },
+  "GET /v1/organisation/keys": {},
+  "POST /v1/organisation/keys": { body: () => ({ makeCurrent: false }) },
+  "GET /v1/organisation/keys/audit": {},
+  // No key of the organisation has this address: the real request is a 404.
+  "POST /v1/organisation/keys/:address/current": { id: () => UNKNOWN_KEY, status: 404 },
+  "POST /v1/organisation/keys/:address/retire": { id: () => UNKNOWN_KEY, status: 404 },
+  "POST /v1/organisation/keys/:address/compromised": {
+    id: () => UNKNOWN_KEY,
+    body: () => ({ since: "2026-01-01T00:00:00Z", revoke: false }),
+    status: 404,
+  },
   "POST /v1/events": { body: () => ({ kind: "event", details: CONFERENCE }) },
   "GET /v1/events": { query: ["kind", "parentId", ...PAGE] },
   "GET /v1/events/:id": { id: (f) => f.eventId },
@@ -451,6 +464,7 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
   function pathOf(pattern: string, route: FuzzRoute, params: { id?: string; token?: string } = {}): string {
     return pattern
       .replace(":id", params.id ?? route.id?.(f) ?? "")
+      .replace(":address", params.id ?? route.id?.(f) ?? "")
       .replace(":link", f.revokeLinkToken)
       .replace(":version", params.id ?? "v1")
       .replace(":token", params.token ?? (pattern.startsWith("/v/") ? f.linkToken : f.holderToken));

@@ -81,6 +81,7 @@ const PROBLEMS: Record<Exclude<ServiceErrorCode, `problem.${string}`>, ProblemKi
   "auth.admin-required": FORBIDDEN,
   "key.not-found": NOT_FOUND,
   "key.no-signing-key": CONFLICT,
+  "key.no-keyring": [501, "not-implemented"],
   "key.not-held": CONFLICT,
   "key.wrong-state": CONFLICT,
   "key.admin-not-held": CONFLICT,

@@ -41,6 +41,14 @@ export interface KeyDirectory {
     /** That key, which signed something that it must now send (a batch root): of the organisation, or the fallback. */
     address?: Address | null,
   ): Promise<OrganisationSigner>;
+  /**
+   * The organisation's admin key when the service holds it (null otherwise): the one account that may revoke
+   * whatever any of the organisation's keys anchored, including keys since retired or removed.
+   */
+  admin(
+    organisation: Organisation,
+    fallback: { signer: Signer; chain: ChainClient },
+  ): Promise<OrganisationSigner | null>;
   /** Forgets what it remembers of the organisation (after a step of its keys' lifecycle). */
   forget(organisationId: string): void;
   /** The keyring, when the service holds keys. */
@@ -91,6 +99,17 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
         fallbackFor.set(service, organisation.chainOrganisationId);
       }
       return { ...fallback, own: false, key: null };
+    },
+    async admin(organisation, fallback) {
+      if (!options.keyring) return null;
+      const key = await options.store.organisationKeys.current(organisation.id, "admin");
+      if (!key || key.custody !== "service") return null;
+      let signer = opened.get(key.id);
+      if (!signer) {
+        signer = openOrganisationKey(options.keyring, key);
+        opened.set(key.id, signer);
+      }
+      return { signer, chain: fallback.chain.forKey(signer), own: true, key };
     },
     forget(organisationId) {
       current.delete(organisationId);

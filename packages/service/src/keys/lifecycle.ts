@@ -59,7 +59,7 @@ const FOREVER = 2 ** 40 - 1;
 const MAX_UNTIL = FOREVER;
 
 function keyringOf(deps: KeyLifecycleDeps): Keyring {
-  if (!deps.keys.keyring) throw new ServiceError("key.no-signing-key");
+  if (!deps.keys.keyring) throw new ServiceError("key.no-keyring");
   return deps.keys.keyring;
 }
 
@@ -469,7 +469,7 @@ export async function importKey(
   input: { role: "signing" | "admin"; privateKey: Hex; actor: string },
 ): Promise<OrganisationKeyRecord> {
   const keyring = deps.keys.keyring;
-  if (!keyring) throw new ServiceError("key.no-signing-key");
+  if (!keyring) throw new ServiceError("key.no-keyring");
   const { privateKeyToAccount } = await import("viem/accounts");
   const address = privateKeyToAccount(input.privateKey).address;
   const id = randomUUID();

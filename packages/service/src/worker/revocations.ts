@@ -56,8 +56,14 @@ export async function revocationOperation(
 }
 
 async function settleRevocation(ctx: WorkContext, work: RevocationWork, summary: TickSummary) {
-  // Any valid key of the organisation may revoke: its current one sends.
-  const keyed = await ctx.keyed(work.credential.organisationId);
+  // The registry lets the key that anchored a credential, or the organisation's admin, revoke it: the admin
+  // key when the service holds it (so credentials of a retired or compromised key can be revoked), else the
+  // current key.
+  const organisation = await ctx.organisation(work.credential.organisationId);
+  const admin = ctx.deps.keys
+    ? await ctx.deps.keys.admin(organisation, { signer: ctx.deps.signer, chain: ctx.deps.chain })
+    : null;
+  const keyed = admin ? { ...admin, organisation } : await ctx.keyed(work.credential.organisationId);
   if (keyed.own) await keyed.chain.ensureFunded();
   const outcome = await trackOperation(
     { ...ctx.deps, chain: keyed.chain },

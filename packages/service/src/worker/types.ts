@@ -87,6 +87,8 @@ export type WorkContext = {
    * An organisation with its signer and the chain client that sends for it (keys/directory.ts); with
    * `address`, that key of the organisation (the one that signed what is to be sent).
    */
+  /** The organisation (remembered for the worker's life). */
+  organisation(organisationId: string): Promise<Organisation>;
   keyed(
     organisationId: string,
     address?: Hex | null,

@@ -85,13 +85,17 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     config,
     stopping: () => loop.stopping,
     stillLeader,
-    async keyed(organisationId, address) {
+    async organisation(organisationId) {
       let organisation = organisations.get(organisationId);
       if (!organisation) {
         organisation = (await store.organisations.get(organisationId)) ?? undefined;
         if (!organisation) throw new OperationError("inconsistent", `no organisation ${organisationId}`);
         organisations.set(organisationId, organisation);
       }
+      return organisation;
+    },
+    async keyed(organisationId, address) {
+      const organisation = await ctx.organisation(organisationId);
       return { ...(await organisationSigner(deps, organisation, address)), organisation };
     },
     async attempt(kind, id, summary, fn) {

@@ -1,9 +1,12 @@
+import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { privateKeyToAccount } from "viem/accounts";
 import { type ChainClient, createChainClient } from "../../src/chain/client";
 import { type Clock, systemClock } from "../../src/clock";
 import { DEFAULT_WORKER_CONFIG, defaultConfig, type ServiceConfig } from "../../src/config";
+import { createKeyDirectory, type KeyDirectory } from "../../src/keys/directory";
 import { type Logger, silentLogger } from "../../src/logger";
+import { type Keyring, keyringFromText } from "../../src/privacy/keyring";
 import { privateKeySigner, type Signer } from "../../src/signer";
 import type { Store } from "../../src/store/store";
 import type { Organisation } from "../../src/store/types";
@@ -30,6 +33,9 @@ export type Harness = {
   deployment: Deployment;
   store: Store;
   signer: Signer;
+  /** The KEK of this run, and the directory of organisations' own keys it opens. */
+  keyring: Keyring;
+  keys: KeyDirectory;
   chain: ChainClient;
   clock: Clock;
   logger: Logger;
@@ -74,6 +80,9 @@ export async function createHarness(kind: StoreKind, options: HarnessOptions = {
       ...options.config?.worker,
     },
   });
+  // A KEK of this run only: organisations' own keys are sealed by it, as INTYG_KEK would in a service.
+  const keyring = keyringFromText(`test:${randomBytes(32).toString("base64")}`);
+  const keys = createKeyDirectory({ store, keyring });
   const organisation = await store.organisations.create({
     name: DEMO_PROFILE.name,
     chainOrganisationId: deployment.organisationId,
@@ -85,6 +94,8 @@ export async function createHarness(kind: StoreKind, options: HarnessOptions = {
     deployment,
     store,
     signer,
+    keyring,
+    keys,
     chain,
     clock,
     logger: options.logger ?? silentLogger(),

@@ -50,6 +50,7 @@ export async function fullApp(h: AppHarness): Promise<FullApp> {
   const app = createApp({
     store: h.store,
     signer: h.signer,
+    keys: h.keys,
     chain: h.chain,
     clock: h.clock,
     logger: h.logger,

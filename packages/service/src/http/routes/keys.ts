@@ -103,7 +103,7 @@ function auditResource(entry: KeyAuditEntry) {
 export function keyRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const lifecycle = (): KeyLifecycleDeps => {
-    if (!deps.keys?.keyring) throw new ServiceError("key.no-signing-key");
+    if (!deps.keys?.keyring) throw new ServiceError("key.no-keyring");
     return { store: deps.store, chain: deps.chain, clock: deps.clock, logger: deps.logger, keys: deps.keys };
   };
   const actor = (c: { get(key: "auth"): { apiKey: { id: string } } }) => `api-key:${c.get("auth").apiKey.id}`;

@@ -1,6 +1,7 @@
 // Wiring: a running service (HTTP server, anchoring worker, store, chain client) from a configuration.
 
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { organisationProfileHash } from "@intyg/credential";
 import { ORGANISATION_STATUS } from "@intyg/registry";
@@ -12,6 +13,7 @@ import type { OrganisationProfile } from "./format";
 import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
 import { createLogger, errorText, type Logger } from "./logger";
+import { loadKeyring } from "./privacy/keyring";
 import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
 import { createStore, type Store } from "./store/store";
 import { createVerification } from "./verification";
@@ -116,6 +118,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     options.store ??
     (await createStore({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+      // INTYG_KEK or INTYG_KEK_FILE; else the development keystore beside the data directory.
+      keyring: loadKeyring(process.env, path.dirname(config.dataDir)),
       clock,
     }));
   let server: ServerType | null = null;

@@ -10,6 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { bootstrap } from "../bootstrap";
 import { ValidationError } from "../errors";
+import { loadKeyring } from "../privacy/keyring";
 import { createStore } from "../store/store";
 
 async function run(): Promise<number> {
@@ -35,9 +36,11 @@ async function run(): Promise<number> {
     );
     return 0;
   }
+  const dataDir = path.resolve(process.env.INTYG_DATA_DIR || ".intyg/data");
   const store = await createStore({
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
-    dataDir: path.resolve(process.env.INTYG_DATA_DIR || ".intyg/data"),
+    dataDir,
+    keyring: loadKeyring(process.env, path.dirname(dataDir)),
   });
   try {
     const result = await bootstrap(store, {

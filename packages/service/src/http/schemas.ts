@@ -456,3 +456,49 @@ export const IdempotencyHeaderSchema = z.object({
 export const OptionalIdempotencyHeaderSchema = z.object({
   "idempotency-key": IdempotencyHeaderSchema.shape["idempotency-key"].optional(),
 });
+
+export const ErasureReceiptSchema = z
+  .object({
+    id: z.string().openapi({ description: "The receipt's id" }),
+    credentialId: z.string(),
+    reason: z.enum(["request", "retention"]).openapi({
+      description: "request: erased on request (GDPR art. 17); retention: erased by the retention rule",
+    }),
+    erasedBy: z.string().openapi({ description: "api-key:<id> of the key that asked, or retention" }),
+    erasedAt: z.string().openapi({ description: "When (ISO 8601)" }),
+    destroyed: z.array(z.string()).openapi({
+      description:
+        "What was destroyed: data-key (the credential's encryption key: every stored copy of its personal data, backups included, is unreadable from then on), document, recipient, holder-link, search-index, verification-links, bulk-response-entry, job-result-entry",
+    }),
+  })
+  .openapi("ErasureReceipt", {
+    description:
+      "Proof of an erasure for the data subject: ids, time and what was destroyed; no personal data",
+  });
+
+export const ErasedCredentialSchema = CredentialResourceSchema.extend({
+  erasure: ErasureReceiptSchema,
+}).openapi("ErasedCredential");
+
+export const ErasureListSchema = z
+  .object({ items: z.array(ErasureReceiptSchema), nextCursor: z.string().nullable() })
+  .openapi("ErasureList");
+
+export const RetentionSchema = z
+  .object({
+    days: z.number().int().min(1).max(3650).openapi({
+      description:
+        "Personal data is erased this many days after the event ends (its end date, else its start date)",
+    }),
+    default: z.boolean().openapi({ description: "Whether this is the service's default" }),
+  })
+  .openapi("Retention");
+
+export const SetRetentionSchema = z
+  .object({
+    days: z.number().int().min(1).max(3650).nullable().openapi({
+      description: "Days after the event ends; null returns to the service's default",
+    }),
+  })
+  .strict()
+  .openapi("SetRetention");

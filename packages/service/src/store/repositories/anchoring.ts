@@ -6,7 +6,14 @@ import type { Hex } from "viem";
 import type { Clock } from "../../clock";
 import { StoreError } from "../../errors";
 import type { Database } from "../db";
-import { toBatch, toCredential } from "../rows";
+import {
+  credentialSubject,
+  type Personal,
+  revealCredential,
+  revealCredentials,
+  sealDocument,
+} from "../personal";
+import { toBatch } from "../rows";
 import { BATCH_SELECT, CREDENTIAL_COLUMNS, CREDENTIAL_OPERATIONS, CREDENTIAL_SELECT, json } from "../sql";
 import type { BatchRecord, CredentialRecord } from "../types";
 
@@ -66,7 +73,15 @@ export interface AnchoringRepository {
   revocationsDue(limit?: number): Promise<RevocationWork[]>;
 }
 
-export function anchoringRepository(db: Database, clock: Clock): AnchoringRepository {
+export function anchoringRepository(db: Database, clock: Clock, personal: Personal): AnchoringRepository {
+  /** The documents encrypted again with their credentials' keys (none when a key is gone: erased meanwhile). */
+  const sealDocuments = async (members: { id: string; document: Record<string, unknown> }[]) => {
+    const keys = await personal.vault.open(members.map((m) => credentialSubject(m.id)));
+    return members.map((m) => {
+      const key = keys.get(credentialSubject(m.id));
+      return { id: m.id, document_enc: key ? sealDocument(key, m.id, m.document) : null };
+    });
+  };
   const now = () => clock.now();
   return {
     /**
@@ -101,7 +116,7 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
           eventId: String(head.event_id),
           chainEventId: String(head.chain_event_id),
           validUntil: Number(head.valid_until),
-          credentials: rows.map(toCredential),
+          credentials: await revealCredentials(personal, rows),
         };
         const built = await build(group);
         if (built.members.length !== group.credentials.length) {
@@ -125,12 +140,19 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
           ],
         );
         const batch = toBatch(batchRows[0]!);
+        const sealed = await sealDocuments(built.members);
         for (let i = 0; i < built.members.length; i += 500) {
-          const chunk = built.members.slice(i, i + 500);
+          const chunk = built.members.slice(i, i + 500).map((m, j) => ({
+            id: m.id,
+            leaf: m.leaf,
+            proof: m.proof,
+            document_enc: sealed[i + j]!.document_enc,
+          }));
           await tx.query(
             `UPDATE credentials c
-                SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = u.document
-               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, document jsonb)
+                SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = NULL,
+                    document_enc = CASE WHEN c.erased_at IS NULL THEN u.document_enc END
+               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, document_enc text)
               WHERE c.id = u.id AND c.status = 'pending'`,
             [json(chunk), batch.id],
           );
@@ -166,8 +188,9 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
       ).map(toBatch);
     },
     async batchMembers(batchId: string): Promise<CredentialRecord[]> {
-      return (await db.query(`${CREDENTIAL_SELECT} WHERE c.batch_id = $1 ORDER BY c.seq`, [batchId])).map(
-        toCredential,
+      return revealCredentials(
+        personal,
+        await db.query(`${CREDENTIAL_SELECT} WHERE c.batch_id = $1 ORDER BY c.seq`, [batchId]),
       );
     },
 
@@ -180,24 +203,27 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
             AND status = 'pending'
           RETURNING *`,
       );
-      return rows[0] ? toCredential(rows[0]) : null;
+      return revealCredential(personal, rows[0]);
     },
     /** Replaces a single credential's expired signed request (and so its proof) before it is relayed again. */
     async updateSingleProof(id: string, document: Record<string, unknown>, signature: Hex, deadline: number) {
+      const [sealed] = await sealDocuments([{ id, document }]);
       await db.query(
-        `UPDATE credentials SET document = CASE WHEN erased_at IS NULL THEN $2::jsonb ELSE NULL END,
+        `UPDATE credentials SET document = NULL,
+                document_enc = CASE WHEN erased_at IS NULL THEN $2 ELSE NULL END,
                 issue_signature = $3, issue_deadline = $4
           WHERE id = $1 AND status = 'sending'`,
-        [id, json(document), signature, deadline],
+        [id, sealed!.document_enc, signature, deadline],
       );
     },
     async singlesInFlight(limit = 100): Promise<CredentialRecord[]> {
-      return (
+      return revealCredentials(
+        personal,
         await db.query(
           `${CREDENTIAL_SELECT} WHERE c.status = 'sending' AND c.mode = 'single' ORDER BY c.seq LIMIT $1`,
           [limit],
-        )
-      ).map(toCredential);
+        ),
+      );
     },
 
     /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
@@ -214,8 +240,9 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
       );
       // A replacement that will never be anchored cannot be named on chain: the credential is then revoked
       // plainly, with the reason "superseded".
-      return rows.map((row) => ({
-        credential: toCredential(row),
+      const credentials = await revealCredentials(personal, rows);
+      return rows.map((row, i) => ({
+        credential: credentials[i]!,
         root: (row.b_root as Hex | null) ?? null,
         replacement: row.superseded_by && row.r_status === "anchored" ? (row.r_commitment as Hex) : null,
       }));

@@ -2,6 +2,7 @@
 
 import type { Hex } from "viem";
 import type { Queryable } from "../db";
+import { credentialSubject, type Personal, sealCredential, searchTerms } from "../personal";
 import { json } from "../sql";
 import { queueDeliveries } from "./deliveries";
 
@@ -24,44 +25,64 @@ export type NewCredential = {
   deliver?: { lang: "sv" | "en"; domain: string } | null;
 };
 
-/** Inserts `credentials` (pending) in chunks, and queues the deliveries they ask for. */
+/**
+ * Inserts `credentials` (pending) in chunks, their personal data encrypted with a fresh data key each (stored in
+ * the vault first: a key whose credential is then not written is harmless), their search terms, and queues the
+ * deliveries they ask for.
+ */
 export async function insertCredentials(
   tx: Queryable,
+  personal: Personal,
   credentials: NewCredential[],
   at: Date,
   jobId: string | null = null,
 ): Promise<void> {
+  if (credentials.length === 0) return;
   const created = at.toISOString();
+  const keys = await personal.vault.create(credentials.map((c) => credentialSubject(c.id)));
   for (let i = 0; i < credentials.length; i += 500) {
-    const chunk = credentials.slice(i, i + 500).map((c) => ({
-      id: c.id,
-      organisation_id: c.organisationId,
-      event_id: c.eventId,
-      mode: c.mode,
-      commitment: c.commitment,
-      holder_address: c.holderAddress,
-      valid_until: c.validUntil,
-      document: c.document,
-      recipient: c.recipient,
-      holder_token: c.holderToken,
-      issue_signature: c.issueSignature ?? null,
-      issue_deadline: c.issueDeadline ?? null,
-      supersedes: c.supersedes ?? null,
-      job_id: jobId,
-      created_at: created,
-    }));
+    const terms: { credential_id: string; organisation_id: string; term: string }[] = [];
+    const chunk = credentials.slice(i, i + 500).map((c) => {
+      for (const term of searchTerms(personal.indexKey, c))
+        terms.push({ credential_id: c.id, organisation_id: c.organisationId, term });
+      return {
+        ...sealCredential(keys.get(credentialSubject(c.id))!, c),
+        id: c.id,
+        organisation_id: c.organisationId,
+        event_id: c.eventId,
+        mode: c.mode,
+        commitment: c.commitment,
+        holder_address: c.holderAddress,
+        valid_until: c.validUntil,
+        issue_signature: c.issueSignature ?? null,
+        issue_deadline: c.issueDeadline ?? null,
+        supersedes: c.supersedes ?? null,
+        job_id: jobId,
+        created_at: created,
+      };
+    });
     await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
-                                valid_until, document, recipient, holder_token, issue_signature, issue_deadline,
-                                supersedes, job_id, created_at)
+                                valid_until, document_enc, recipient_enc, holder_token_enc, holder_token_hash,
+                                has_email, delivery_lang, issue_signature, issue_deadline, supersedes, job_id,
+                                created_at)
        SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
-              document, recipient, holder_token, issue_signature, issue_deadline, supersedes, job_id, created_at
+              document_enc, recipient_enc, holder_token_enc, holder_token_hash, has_email, delivery_lang,
+              issue_signature, issue_deadline, supersedes, job_id, created_at
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
-              commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
-              holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid, job_id uuid,
-              created_at timestamptz)`,
+              commitment text, holder_address text, valid_until bigint, document_enc text, recipient_enc text,
+              holder_token_enc text, holder_token_hash text, has_email boolean, delivery_lang text,
+              issue_signature text, issue_deadline bigint, supersedes uuid, job_id uuid, created_at timestamptz)`,
       [json(chunk)],
     );
+    if (terms.length > 0)
+      await tx.query(
+        `INSERT INTO credential_search (credential_id, organisation_id, term)
+         SELECT credential_id, organisation_id, term
+           FROM jsonb_to_recordset($1::jsonb) AS r(credential_id uuid, organisation_id uuid, term text)
+         ON CONFLICT DO NOTHING`,
+        [json(terms)],
+      );
   }
   const deliveries = credentials
     .filter((c) => c.deliver)

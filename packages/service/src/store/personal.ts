@@ -1,0 +1,165 @@
+// Personal data at rest: how a credential's document, recipient data and holder link are encrypted with the
+// credential's own data key before they reach the database, the keyed hashes (blind indexes) the organiser's
+// search and the holder link's lookup use instead of plaintext columns, and the reads that decrypt.
+
+import { createHash } from "node:crypto";
+import { blindIndex, nameWordIndexes, normaliseForIndex } from "../privacy/blind-index";
+import { decryptText, EnvelopeError, encryptText } from "../privacy/envelope";
+import type { KeyVault } from "./key-vault";
+import { toCredential } from "./rows";
+import type { CredentialRecord } from "./types";
+
+/** What the repositories need to seal and open personal data. */
+export type Personal = {
+  vault: KeyVault;
+  /** The key of the blind indexes (kept in the vault like a data key). */
+  indexKey: Buffer;
+};
+
+/** The vault subject of a credential's data key. */
+export const credentialSubject = (id: string) => `credential:${id}`;
+/** The vault subject of a bulk job's data key (its input, then its result). */
+export const jobSubject = (id: string) => `job:${id}`;
+/** The vault subject of a stored idempotent response's data key. */
+export const responseSubject = (organisationId: string, key: string) => `response:${organisationId}:${key}`;
+
+/** JSON encrypted with a data key, bound to `aad`. */
+export const sealJson = (key: Buffer, value: unknown, aad: string): string =>
+  encryptText(key, JSON.stringify(value), aad);
+
+export const openJson = (key: Buffer, sealed: string, aad: string): unknown =>
+  JSON.parse(decryptText(key, sealed, aad));
+
+/** `value` encrypted under a new data key for `subject`; the old key (and so every older copy) is destroyed. */
+export async function rekeySealed(
+  personal: Personal,
+  subject: string,
+  value: unknown,
+  aad: string,
+): Promise<string> {
+  await personal.vault.destroy([subject]);
+  const key = (await personal.vault.create([subject])).get(subject)!;
+  return sealJson(key, value, aad);
+}
+
+/** The SHA-256 of a holder-link token: the token is random and long, so its hash finds the row safely. */
+export const holderTokenHash = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+/** The parts of a credential that are personal data, as the store receives them. */
+export type PersonalFields = {
+  id: string;
+  document: Record<string, unknown> | null;
+  recipient: Record<string, unknown> | null;
+  holderToken: string | null;
+};
+
+/** The columns that carry a credential's personal data, encrypted, and what may be known without it. */
+export type SealedFields = {
+  document_enc: string | null;
+  recipient_enc: string | null;
+  holder_token_enc: string | null;
+  holder_token_hash: string | null;
+  has_email: boolean;
+  delivery_lang: string | null;
+};
+
+const fieldAad = (id: string, field: string) => `credential:${id}|${field}`;
+
+const subjectOf = (document: Record<string, unknown> | null) =>
+  (document?.credentialSubject as Record<string, unknown> | undefined) ?? {};
+
+export function sealCredential(key: Buffer, fields: PersonalFields): SealedFields {
+  const subject = subjectOf(fields.document);
+  const lang = fields.recipient?.lang;
+  return {
+    document_enc: fields.document ? sealJson(key, fields.document, fieldAad(fields.id, "document")) : null,
+    recipient_enc: fields.recipient
+      ? sealJson(key, fields.recipient, fieldAad(fields.id, "recipient"))
+      : null,
+    holder_token_enc: fields.holderToken
+      ? encryptText(key, fields.holderToken, fieldAad(fields.id, "holder-token"))
+      : null,
+    holder_token_hash: fields.holderToken ? holderTokenHash(fields.holderToken) : null,
+    has_email: typeof subject.email === "string",
+    delivery_lang: lang === "en" || lang === "sv" ? lang : null,
+  };
+}
+
+/** A credential's document re-encrypted after the worker changed it (its anchor and proof). */
+export const sealDocument = (key: Buffer, id: string, document: Record<string, unknown>): string =>
+  sealJson(key, document, fieldAad(id, "document"));
+
+/** The blind indexes a credential is found by: each word of the name, the whole name, the e-mail, the reference. */
+export function searchTerms(indexKey: Buffer, fields: PersonalFields): string[] {
+  const subject = subjectOf(fields.document);
+  const terms: string[] = [];
+  if (typeof subject.name === "string" && subject.name.trim()) {
+    terms.push(...nameWordIndexes(indexKey, subject.name), blindIndex(indexKey, "name", subject.name));
+  }
+  if (typeof subject.email === "string" && subject.email.trim())
+    terms.push(blindIndex(indexKey, "email", subject.email));
+  const reference = fields.recipient?.reference;
+  if (typeof reference === "string" && reference.trim())
+    terms.push(blindIndex(indexKey, "reference", reference));
+  return [...new Set(terms)];
+}
+
+/**
+ * What a search text is compared with: `whole` holds the blind indexes it may equal (a whole name, one word of
+ * a name, an e-mail, a reference); `words` those of each of its words, all of which a name may hold instead.
+ */
+export function queryTerms(indexKey: Buffer, q: string): { whole: string[]; words: string[] } {
+  const text = normaliseForIndex(q);
+  if (!text) return { whole: [], words: [] };
+  return {
+    whole: [
+      blindIndex(indexKey, "name", text),
+      blindIndex(indexKey, "name-word", text),
+      blindIndex(indexKey, "email", text),
+      blindIndex(indexKey, "reference", text),
+    ],
+    words: text.includes(" ") ? nameWordIndexes(indexKey, text) : [],
+  };
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Credentials from their rows, their personal data decrypted with their data keys (read from the vault in one
+ * query). A credential whose key was destroyed (erased, or a backup restored after its erasure) shows none.
+ */
+export async function revealCredentials(personal: Personal, rows: Row[]): Promise<CredentialRecord[]> {
+  const records = rows.map(toCredential);
+  const sealed = rows.filter((row) => row.document_enc || row.recipient_enc || row.holder_token_enc);
+  if (sealed.length === 0) return records;
+  const keys = await personal.vault.open(sealed.map((row) => credentialSubject(String(row.id))));
+  records.forEach((record, i) => {
+    const row = rows[i]!;
+    const key = keys.get(credentialSubject(record.id));
+    if (!key) return;
+    const open = (column: string, field: string) => {
+      const value = row[column];
+      if (typeof value !== "string") return null;
+      try {
+        return decryptText(key, value, fieldAad(record.id, field));
+      } catch (error) {
+        if (error instanceof EnvelopeError) return null;
+        throw error;
+      }
+    };
+    const document = open("document_enc", "document");
+    const recipient = open("recipient_enc", "recipient");
+    if (document !== null) record.document = JSON.parse(document) as Record<string, unknown>;
+    if (recipient !== null) record.recipient = JSON.parse(recipient) as Record<string, unknown>;
+    record.holderToken = open("holder_token_enc", "holder-token") ?? record.holderToken;
+  });
+  return records;
+}
+
+/** One credential from its row (null stays null). */
+export async function revealCredential(
+  personal: Personal,
+  row: Row | undefined,
+): Promise<CredentialRecord | null> {
+  return row ? (await revealCredentials(personal, [row]))[0]! : null;
+}

@@ -1,0 +1,163 @@
+// The store's side of data protection: rows written before encryption encrypted on open, KEK rotation
+// (re-sealing the data keys), and the retention rule's settings and due credentials.
+
+import type { Clock } from "../../clock";
+import type { Keyring } from "../../privacy/keyring";
+import type { Database } from "../db";
+import {
+  credentialSubject,
+  jobSubject,
+  type Personal,
+  responseSubject,
+  sealCredential,
+  sealJson,
+  searchTerms,
+} from "../personal";
+import { json } from "../sql";
+
+/** Personal data is kept this many days after its event ends, unless the organisation sets otherwise. */
+export const DEFAULT_RETENTION_DAYS = 365;
+
+export interface PrivacyRepository {
+  readonly keyring: Keyring;
+  /**
+   * Encrypts, in batches, the personal data of rows written before encryption (and sets their plaintext to
+   * NULL). Returns how many rows it encrypted; 0 once none is left.
+   */
+  encryptLegacy(limit?: number): Promise<number>;
+  /** Re-seals up to `limit` data keys with the current KEK (KEK rotation); 0 once every key is. */
+  reseal(limit?: number): Promise<number>;
+  /** How many data keys each KEK seals: a retired KEK may be removed once it seals none. */
+  sealedBy(): Promise<Record<string, number>>;
+  /** The organisation's retention in days (its own, else the default). */
+  retentionDays(organisationId: string): Promise<number>;
+  /** Sets the organisation's retention (null: the default). */
+  setRetentionDays(organisationId: string, days: number | null): Promise<void>;
+  /**
+   * Credentials not yet erased whose event ended more than the retention ago (an event without dates counts
+   * from the credential's issuance), oldest first.
+   */
+  dueForErasure(limit?: number): Promise<{ organisationId: string; id: string }[]>;
+}
+
+/** The day an event ends: its end date, else its start date, when given as YYYY-MM-DD. */
+const EVENT_END_SQL = `(SELECT CASE WHEN d ~ '^\\d{4}-\\d{2}-\\d{2}' THEN left(d, 10)::date END
+                          FROM (SELECT COALESCE(NULLIF(e.details->>'endDate', ''), e.details->>'startDate') AS d) x)`;
+
+export function privacyRepository(db: Database, clock: Clock, personal: Personal): PrivacyRepository {
+  const { vault } = personal;
+  return {
+    keyring: vault.keyring,
+    async encryptLegacy(limit = 200) {
+      let done = 0;
+      const credentials = await db.query(
+        `SELECT id, organisation_id, document, recipient, holder_token FROM credentials
+          WHERE document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL
+          ORDER BY seq LIMIT $1`,
+        [limit],
+      );
+      if (credentials.length > 0) {
+        const fields = credentials.map((row) => ({
+          id: String(row.id),
+          organisationId: String(row.organisation_id),
+          document: (row.document as Record<string, unknown> | null) ?? null,
+          recipient: (row.recipient as Record<string, unknown> | null) ?? null,
+          holderToken: (row.holder_token as string | null) ?? null,
+        }));
+        const keys = await vault.create(fields.map((f) => credentialSubject(f.id)));
+        await db.transaction(async (tx) => {
+          const rows = fields.map((f) => ({
+            id: f.id,
+            ...sealCredential(keys.get(credentialSubject(f.id))!, f),
+          }));
+          await tx.query(
+            `UPDATE credentials c SET document_enc = r.document_enc, recipient_enc = r.recipient_enc,
+                    holder_token_enc = r.holder_token_enc, holder_token_hash = r.holder_token_hash,
+                    has_email = r.has_email, delivery_lang = r.delivery_lang,
+                    document = NULL, recipient = NULL, holder_token = NULL
+               FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, document_enc text, recipient_enc text,
+                    holder_token_enc text, holder_token_hash text, has_email boolean, delivery_lang text)
+              WHERE c.id = r.id`,
+            [json(rows)],
+          );
+          const terms = fields.flatMap((f) =>
+            searchTerms(personal.indexKey, f).map((term) => ({
+              credential_id: f.id,
+              organisation_id: f.organisationId,
+              term,
+            })),
+          );
+          if (terms.length > 0)
+            await tx.query(
+              `INSERT INTO credential_search (credential_id, organisation_id, term)
+               SELECT credential_id, organisation_id, term
+                 FROM jsonb_to_recordset($1::jsonb) AS r(credential_id uuid, organisation_id uuid, term text)
+               ON CONFLICT DO NOTHING`,
+              [json(terms)],
+            );
+        });
+        done += credentials.length;
+      }
+      const jobs = await db.query<{ id: string; input: unknown; result: unknown }>(
+        "SELECT id, input, result FROM jobs WHERE input IS NOT NULL OR result IS NOT NULL ORDER BY created_at LIMIT $1",
+        [limit],
+      );
+      for (const job of jobs) {
+        const subject = jobSubject(String(job.id));
+        const key = (await vault.create([subject])).get(subject)!;
+        await db.query(
+          "UPDATE jobs SET input_enc = $2, result_enc = $3, input = NULL, result = NULL WHERE id = $1",
+          [
+            job.id,
+            job.input == null ? null : sealJson(key, job.input, `${subject}|input`),
+            job.result == null ? null : sealJson(key, job.result, `${subject}|result`),
+          ],
+        );
+        done += 1;
+      }
+      const responses = await db.query<{ organisation_id: string; key: string; response_body: unknown }>(
+        `SELECT organisation_id, key, response_body FROM idempotency_keys
+          WHERE jsonb_typeof(response_body->'credentials') = 'array' ORDER BY created_at LIMIT $1`,
+        [limit],
+      );
+      for (const row of responses) {
+        const subject = responseSubject(String(row.organisation_id), row.key);
+        const key = (await vault.create([subject])).get(subject)!;
+        const ids = ((row.response_body as { credentials: { id?: unknown }[] }).credentials ?? [])
+          .map((e) => e?.id)
+          .filter((id): id is string => typeof id === "string");
+        await db.query(
+          `UPDATE idempotency_keys SET response_enc = $3, response_body = NULL, credential_ids = $4::jsonb
+            WHERE organisation_id = $1 AND key = $2`,
+          [row.organisation_id, row.key, sealJson(key, row.response_body, subject), json(ids)],
+        );
+        done += 1;
+      }
+      return done;
+    },
+    reseal: (limit) => vault.reseal(limit),
+    sealedBy: () => vault.sealedBy(),
+    async retentionDays(organisationId) {
+      const rows = await db.query<{ days: number | null }>(
+        "SELECT retention_days AS days FROM organisations WHERE id = $1",
+        [organisationId],
+      );
+      return rows[0]?.days ?? DEFAULT_RETENTION_DAYS;
+    },
+    async setRetentionDays(organisationId, days) {
+      await db.query("UPDATE organisations SET retention_days = $2 WHERE id = $1", [organisationId, days]);
+    },
+    async dueForErasure(limit = 100) {
+      const rows = await db.query<{ id: string; organisation_id: string }>(
+        `SELECT c.id, c.organisation_id FROM credentials c
+           JOIN events e ON e.id = c.event_id JOIN organisations o ON o.id = c.organisation_id
+          WHERE c.erased_at IS NULL
+            AND COALESCE(${EVENT_END_SQL}, (c.created_at AT TIME ZONE 'UTC')::date)
+                + COALESCE(o.retention_days, $2) < ($1::timestamptz AT TIME ZONE 'UTC')::date
+          ORDER BY c.seq LIMIT $3`,
+        [clock.now(), DEFAULT_RETENTION_DAYS, limit],
+      );
+      return rows.map((row) => ({ organisationId: String(row.organisation_id), id: String(row.id) }));
+    },
+  };
+}

@@ -19,12 +19,16 @@ import { STORE_KINDS, type StoreKind, TEST_DATABASE_URL } from "./helpers/stores
 
 const key64 = () => randomBytes(32).toString("base64");
 
+/** A surname of this run only: PostgreSQL's WAL is shared by the cluster and outlives test runs. */
+const RUN = randomBytes(3).toString("hex");
+
 /** An attendee whose name, e-mail and reference occur nowhere else (so a hit in the files is theirs). */
-function attendee(tag: string) {
+function attendee(tag: string, family = "Qvortrupsdotter") {
   const mark = randomBytes(4).toString("hex");
+  const surname = `${family}${RUN}`;
   return {
-    name: `Qvortrupsdotter ${tag}${mark}`,
-    surname: "Qvortrupsdotter",
+    name: `${surname} ${tag}${mark}`,
+    surname,
     email: `qvortrup.${tag}${mark}@example.se`,
     reference: `REF-${tag.toUpperCase()}-${mark}`,
   };
@@ -228,13 +232,12 @@ for (const kind of STORE_KINDS) {
       expect(receipt).to.include({ credentialId: erasedId, reason: "request", erasedBy: "api-key:test" });
       expect(receipt.destroyed).to.include.members([
         "data-key",
-        "document",
-        "recipient",
+        "personal-data",
         "holder-link",
         "search-index",
         "bulk-response-entry",
       ]);
-      expect(JSON.stringify(receipt)).not.to.match(/Qvortrup|REF-/i);
+      expect(JSON.stringify(receipt)).not.to.match(/Qvortrup|REF-|@/i);
       const after = await scan();
       if (before && after) {
         // The scan reads the data (the event's name, stored in plaintext, is found) …
@@ -249,9 +252,8 @@ for (const kind of STORE_KINDS) {
 
       // The backup holds no personal data in the clear either.
       const backupFiles = kind === "pglite" ? filesUnder(backup) : [backup];
-      expect(Object.values(countIn(backupFiles, [...needlesOf(erased), ...needlesOf(kept)]))).to.deep.equal(
-        Array(8).fill(0),
-      );
+      const inBackup = countIn(backupFiles, [...needlesOf(erased), ...needlesOf(kept)]);
+      expect(Object.values(inBackup).every((n) => n === 0)).to.equal(true, JSON.stringify(inBackup));
 
       // Restored after the erasure, with the live key vault: the erased credential's data does not open, the
       // other's does.
@@ -280,8 +282,8 @@ for (const kind of STORE_KINDS) {
         credentialSubject: { name: kept.name, email: kept.email },
       });
       expect(restoredKept.recipient).to.deep.include({ reference: kept.reference });
-      // The stored bulk response of the backup opens only without the erased attendee's entry? No: its key
-      // was replaced at the erasure, so the old copy opens not at all (the kept one's data is in the credential).
+      // The backup's copy of the stored bulk response named the erased attendee: its key was replaced when the
+      // erasure re-encrypted the response without them, so the old copy does not open at all.
       const response = await opened.store.issuance.find(
         organisation.id,
         (await opened.store.db.query<{ key: string }>("SELECT key FROM idempotency_keys"))[0]!.key,
@@ -319,7 +321,7 @@ for (const kind of STORE_KINDS) {
     it("encrypts rows written before encryption when the store opens, and leaves no plaintext column filled", async () => {
       opened = await openStore(kind, { dir, schema }, kek);
       const { organisation, event } = await organisationWithEvent(opened.store);
-      const a = attendee("legacy");
+      const a = attendee("legacy", "Plaintextsson");
       const id = randomUUID();
       // A row as the service wrote it before migration 11: personal data in plaintext columns.
       await opened.store.db.query(

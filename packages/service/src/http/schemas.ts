@@ -126,12 +126,10 @@ export const StatusFilterSchema = {
   state: CredentialStateSchema.optional(),
   standing: CredentialStandingSchema.optional(),
   delivery: DeliveryStatusSchema.optional(),
-  q: z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: "Search: part of the name, e-mail address or reference (case-insensitive)" }),
+  q: z.string().min(1).max(200).optional().openapi({
+    description:
+      "Search: the whole name, words of it, the whole e-mail address or the reference (case-insensitive; compared by keyed hashes, so never part of a word)",
+  }),
 };
 
 // -- events and courses -----------------------------------------------------------------------------------------
@@ -468,7 +466,7 @@ export const ErasureReceiptSchema = z
     erasedAt: z.string().openapi({ description: "When (ISO 8601)" }),
     destroyed: z.array(z.string()).openapi({
       description:
-        "What was destroyed: data-key (the credential's encryption key: every stored copy of its personal data, backups included, is unreadable from then on), document, recipient, holder-link, search-index, verification-links, bulk-response-entry, job-result-entry",
+        "What was destroyed: data-key (the credential's encryption key: every stored copy of its personal data, backups included, is unreadable from then on), personal-data (the encrypted document and recipient data), holder-link, search-index, verification-links, bulk-response-entry, job-result-entry",
     }),
   })
   .openapi("ErasureReceipt", {

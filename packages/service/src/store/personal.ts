@@ -30,6 +30,20 @@ export const sealJson = (key: Buffer, value: unknown, aad: string): string =>
 export const openJson = (key: Buffer, sealed: string, aad: string): unknown =>
   JSON.parse(decryptText(key, sealed, aad));
 
+/**
+ * Like {@link openJson}, but undefined when the key does not open it: a copy older than the key (a backup
+ * restored after the value was re-keyed without an erased credential) stays closed.
+ */
+export function openJsonIfKeyed(key: Buffer | undefined, sealed: string, aad: string): unknown {
+  if (!key) return undefined;
+  try {
+    return openJson(key, sealed, aad);
+  } catch (error) {
+    if (error instanceof EnvelopeError) return undefined;
+    throw error;
+  }
+}
+
 /** `value` encrypted under a new data key for `subject`; the old key (and so every older copy) is destroyed. */
 export async function rekeySealed(
   personal: Personal,
@@ -55,15 +69,14 @@ export type PersonalFields = {
 
 /** The columns that carry a credential's personal data, encrypted, and what may be known without it. */
 export type SealedFields = {
-  document_enc: string | null;
-  recipient_enc: string | null;
-  holder_token_enc: string | null;
+  /** The document, recipient data and holder link, encrypted together with the credential's data key. */
+  personal_enc: string | null;
   holder_token_hash: string | null;
   has_email: boolean;
   delivery_lang: string | null;
 };
 
-const fieldAad = (id: string, field: string) => `credential:${id}|${field}`;
+const personalAad = (id: string) => `credential:${id}|personal`;
 
 const subjectOf = (document: Record<string, unknown> | null) =>
   (document?.credentialSubject as Record<string, unknown> | undefined) ?? {};
@@ -71,23 +84,20 @@ const subjectOf = (document: Record<string, unknown> | null) =>
 export function sealCredential(key: Buffer, fields: PersonalFields): SealedFields {
   const subject = subjectOf(fields.document);
   const lang = fields.recipient?.lang;
+  const any = fields.document !== null || fields.recipient !== null || fields.holderToken !== null;
   return {
-    document_enc: fields.document ? sealJson(key, fields.document, fieldAad(fields.id, "document")) : null,
-    recipient_enc: fields.recipient
-      ? sealJson(key, fields.recipient, fieldAad(fields.id, "recipient"))
-      : null,
-    holder_token_enc: fields.holderToken
-      ? encryptText(key, fields.holderToken, fieldAad(fields.id, "holder-token"))
+    personal_enc: any
+      ? sealJson(
+          key,
+          { document: fields.document, recipient: fields.recipient, holderToken: fields.holderToken },
+          personalAad(fields.id),
+        )
       : null,
     holder_token_hash: fields.holderToken ? holderTokenHash(fields.holderToken) : null,
     has_email: typeof subject.email === "string",
     delivery_lang: lang === "en" || lang === "sv" ? lang : null,
   };
 }
-
-/** A credential's document re-encrypted after the worker changed it (its anchor and proof). */
-export const sealDocument = (key: Buffer, id: string, document: Record<string, unknown>): string =>
-  sealJson(key, document, fieldAad(id, "document"));
 
 /** The blind indexes a credential is found by: each word of the name, the whole name, the e-mail, the reference. */
 export function searchTerms(indexKey: Buffer, fields: PersonalFields): string[] {
@@ -130,28 +140,19 @@ type Row = Record<string, unknown>;
  */
 export async function revealCredentials(personal: Personal, rows: Row[]): Promise<CredentialRecord[]> {
   const records = rows.map(toCredential);
-  const sealed = rows.filter((row) => row.document_enc || row.recipient_enc || row.holder_token_enc);
+  const sealed = rows.filter((row) => typeof row.personal_enc === "string");
   if (sealed.length === 0) return records;
   const keys = await personal.vault.open(sealed.map((row) => credentialSubject(String(row.id))));
   records.forEach((record, i) => {
-    const row = rows[i]!;
-    const key = keys.get(credentialSubject(record.id));
-    if (!key) return;
-    const open = (column: string, field: string) => {
-      const value = row[column];
-      if (typeof value !== "string") return null;
-      try {
-        return decryptText(key, value, fieldAad(record.id, field));
-      } catch (error) {
-        if (error instanceof EnvelopeError) return null;
-        throw error;
-      }
-    };
-    const document = open("document_enc", "document");
-    const recipient = open("recipient_enc", "recipient");
-    if (document !== null) record.document = JSON.parse(document) as Record<string, unknown>;
-    if (recipient !== null) record.recipient = JSON.parse(recipient) as Record<string, unknown>;
-    record.holderToken = open("holder_token_enc", "holder-token") ?? record.holderToken;
+    const value = rows[i]!.personal_enc;
+    if (typeof value !== "string") return;
+    const opened = openJsonIfKeyed(keys.get(credentialSubject(record.id)), value, personalAad(record.id)) as
+      | Omit<PersonalFields, "id">
+      | undefined;
+    if (!opened) return;
+    record.document = opened.document;
+    record.recipient = opened.recipient;
+    record.holderToken = opened.holderToken;
   });
   return records;
 }

@@ -4,9 +4,8 @@
 -- The plaintext columns (document, recipient, holder_token, jobs.input/result, idempotency response_body) are
 -- kept only for rows written before this migration: the service encrypts those when it opens the store and sets
 -- the plaintext to NULL (see docs/privacy.md for what that leaves in old backups).
-ALTER TABLE credentials ADD COLUMN document_enc text;
-ALTER TABLE credentials ADD COLUMN recipient_enc text;
-ALTER TABLE credentials ADD COLUMN holder_token_enc text;
+-- The document, the recipient data and the holder link, encrypted together (one cipher per credential).
+ALTER TABLE credentials ADD COLUMN personal_enc text;
 ALTER TABLE credentials ADD COLUMN holder_token_hash text UNIQUE;
 -- What the service must know without the data key: whether an e-mail can be sent, and in which language.
 ALTER TABLE credentials ADD COLUMN has_email boolean NOT NULL DEFAULT false;
@@ -16,13 +15,8 @@ UPDATE credentials SET has_email = (jsonb_typeof(document->'credentialSubject'->
  WHERE document IS NOT NULL OR recipient IS NOT NULL;
 
 -- The organiser's search: keyed hashes (HMAC) of the name, each word of it, the e-mail and the reference.
-CREATE TABLE credential_search (
-  credential_id uuid NOT NULL REFERENCES credentials (id),
-  organisation_id uuid NOT NULL REFERENCES organisations (id),
-  term text NOT NULL,
-  PRIMARY KEY (credential_id, term)
-);
-CREATE INDEX credential_search_term ON credential_search (organisation_id, term);
+ALTER TABLE credentials ADD COLUMN search_terms text[];
+CREATE INDEX credentials_search ON credentials USING gin (search_terms);
 
 ALTER TABLE jobs ADD COLUMN input_enc text;
 ALTER TABLE jobs ADD COLUMN result_enc text;

@@ -11,7 +11,7 @@ import {
   type Personal,
   revealCredential,
   revealCredentials,
-  sealDocument,
+  sealCredential,
 } from "../personal";
 import { toBatch } from "../rows";
 import { BATCH_SELECT, CREDENTIAL_COLUMNS, CREDENTIAL_OPERATIONS, CREDENTIAL_SELECT, json } from "../sql";
@@ -74,12 +74,15 @@ export interface AnchoringRepository {
 }
 
 export function anchoringRepository(db: Database, clock: Clock, personal: Personal): AnchoringRepository {
-  /** The documents encrypted again with their credentials' keys (none when a key is gone: erased meanwhile). */
-  const sealDocuments = async (members: { id: string; document: Record<string, unknown> }[]) => {
-    const keys = await personal.vault.open(members.map((m) => credentialSubject(m.id)));
-    return members.map((m) => {
-      const key = keys.get(credentialSubject(m.id));
-      return { id: m.id, document_enc: key ? sealDocument(key, m.id, m.document) : null };
+  /**
+   * Credentials' personal data encrypted again with their keys after the worker changed their documents (none
+   * when a key is gone: erased meanwhile).
+   */
+  const sealDocuments = async (records: CredentialRecord[], documents: Record<string, unknown>[]) => {
+    const keys = await personal.vault.open(records.map((r) => credentialSubject(r.id)));
+    return records.map((r, i) => {
+      const key = keys.get(credentialSubject(r.id));
+      return key ? sealCredential(key, { ...r, document: documents[i]! }).personal_enc : null;
     });
   };
   const now = () => clock.now();
@@ -140,19 +143,23 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
           ],
         );
         const batch = toBatch(batchRows[0]!);
-        const sealed = await sealDocuments(built.members);
+        const byId = new Map(group.credentials.map((c) => [c.id, c]));
+        const sealed = await sealDocuments(
+          built.members.map((m) => byId.get(m.id)!),
+          built.members.map((m) => m.document),
+        );
         for (let i = 0; i < built.members.length; i += 500) {
           const chunk = built.members.slice(i, i + 500).map((m, j) => ({
             id: m.id,
             leaf: m.leaf,
             proof: m.proof,
-            document_enc: sealed[i + j]!.document_enc,
+            personal_enc: sealed[i + j],
           }));
           await tx.query(
             `UPDATE credentials c
                 SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = NULL,
-                    document_enc = CASE WHEN c.erased_at IS NULL THEN u.document_enc END
-               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, document_enc text)
+                    personal_enc = CASE WHEN c.erased_at IS NULL THEN u.personal_enc END
+               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, personal_enc text)
               WHERE c.id = u.id AND c.status = 'pending'`,
             [json(chunk), batch.id],
           );
@@ -207,13 +214,18 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
     },
     /** Replaces a single credential's expired signed request (and so its proof) before it is relayed again. */
     async updateSingleProof(id: string, document: Record<string, unknown>, signature: Hex, deadline: number) {
-      const [sealed] = await sealDocuments([{ id, document }]);
+      const current = await revealCredential(
+        personal,
+        (await db.query(`${CREDENTIAL_SELECT} WHERE c.id = $1`, [id]))[0],
+      );
+      if (!current) return;
+      const [sealed] = await sealDocuments([current], [document]);
       await db.query(
         `UPDATE credentials SET document = NULL,
-                document_enc = CASE WHEN erased_at IS NULL THEN $2 ELSE NULL END,
+                personal_enc = CASE WHEN erased_at IS NULL THEN $2 ELSE NULL END,
                 issue_signature = $3, issue_deadline = $4
           WHERE id = $1 AND status = 'sending'`,
-        [id, sealed!.document_enc, signature, deadline],
+        [id, sealed ?? null, signature, deadline],
       );
     },
     async singlesInFlight(limit = 100): Promise<CredentialRecord[]> {

@@ -6,7 +6,7 @@ import type { Database, Queryable } from "../db";
 import {
   credentialSubject,
   jobSubject,
-  openJson,
+  openJsonIfKeyed,
   type Personal,
   rekeySealed,
   responseSubject,
@@ -27,7 +27,10 @@ export type ErasureReceipt = {
   /** `api-key:<id>` for a request, `retention` for the retention rule. */
   erasedBy: string;
   erasedAt: Date;
-  /** What was destroyed: data-key, document, recipient, holder-link, search-index, verification-links … */
+  /**
+   * What was destroyed: data-key, personal-data (the encrypted document and recipient data), holder-link,
+   * search-index, verification-links, bulk-response-entry, job-result-entry.
+   */
   destroyed: string[];
 };
 
@@ -118,7 +121,8 @@ export function credentialChanges(db: Database, clock: Clock, personal: Personal
     for (const row of rows) {
       const subject = responseSubject(organisationId, row.key);
       const key = (await personal.vault.open([subject])).get(subject);
-      const body = key ? withoutEntry(openJson(key, row.response_enc, subject), id) : null;
+      const opened = openJsonIfKeyed(key, row.response_enc, subject);
+      const body = opened === undefined ? null : withoutEntry(opened, id);
       if (body === null) continue;
       await tx.query(
         "UPDATE idempotency_keys SET response_enc = $3 WHERE organisation_id = $1 AND key = $2",
@@ -142,7 +146,8 @@ export function credentialChanges(db: Database, clock: Clock, personal: Personal
     );
     const subject = jobSubject(jobId);
     const key = rows[0] ? (await personal.vault.open([subject])).get(subject) : undefined;
-    const result = key ? withoutEntry(openJson(key, rows[0]!.result_enc!, `${subject}|result`), id) : null;
+    const opened = rows[0] ? openJsonIfKeyed(key, rows[0].result_enc!, `${subject}|result`) : undefined;
+    const result = opened === undefined ? null : withoutEntry(opened, id);
     if (result === null) return legacy.length > 0;
     await tx.query("UPDATE jobs SET result_enc = $2 WHERE id = $1", [
       jobId,
@@ -227,30 +232,25 @@ export function credentialChanges(db: Database, clock: Clock, personal: Personal
       if ((await personal.vault.destroy([credentialSubject(id)])).length > 0) destroyed.push("data-key");
       return db.transaction(async (tx) => {
         const rows = await tx.query<Record<string, unknown>>(
-          `SELECT (document IS NOT NULL OR document_enc IS NOT NULL) AS document,
-                  (recipient IS NOT NULL OR recipient_enc IS NOT NULL) AS recipient,
-                  (holder_token IS NOT NULL OR holder_token_enc IS NOT NULL) AS holder_link
+          `SELECT (personal_enc IS NOT NULL OR document IS NOT NULL) AS personal,
+                  (holder_token_hash IS NOT NULL OR holder_token IS NOT NULL) AS holder_link,
+                  search_terms IS NOT NULL AS search
              FROM credentials WHERE organisation_id = $1 AND id = $2 FOR UPDATE`,
           [organisationId, id],
         );
         if (!rows[0]) return null;
-        if (rows[0].document) destroyed.push("document");
-        if (rows[0].recipient) destroyed.push("recipient");
+        if (rows[0].personal) destroyed.push("personal-data");
         if (rows[0].holder_link) destroyed.push("holder-link");
+        if (rows[0].search) destroyed.push("search-index");
         await tx.query(
           `UPDATE credentials
-              SET document = NULL, recipient = NULL, holder_token = NULL, document_enc = NULL,
-                  recipient_enc = NULL, holder_token_enc = NULL, holder_token_hash = NULL, has_email = false,
-                  delivery_lang = NULL, erased_at = COALESCE(erased_at, $2),
+              SET document = NULL, recipient = NULL, holder_token = NULL, personal_enc = NULL,
+                  holder_token_hash = NULL, has_email = false, delivery_lang = NULL, search_terms = NULL,
+                  erased_at = COALESCE(erased_at, $2),
                   status = CASE WHEN status IN ('pending', 'failed') THEN 'cancelled' ELSE status END
             WHERE id = $1`,
           [id, now()],
         );
-        if (
-          (await tx.query("DELETE FROM credential_search WHERE credential_id = $1 RETURNING term", [id]))
-            .length
-        )
-          destroyed.push("search-index");
         if (
           (await tx.query("DELETE FROM verification_links WHERE credential_id = $1 RETURNING token", [id]))
             .length

@@ -41,12 +41,10 @@ export async function insertCredentials(
   const created = at.toISOString();
   const keys = await personal.vault.create(credentials.map((c) => credentialSubject(c.id)));
   for (let i = 0; i < credentials.length; i += 500) {
-    const terms: { credential_id: string; organisation_id: string; term: string }[] = [];
     const chunk = credentials.slice(i, i + 500).map((c) => {
-      for (const term of searchTerms(personal.indexKey, c))
-        terms.push({ credential_id: c.id, organisation_id: c.organisationId, term });
       return {
         ...sealCredential(keys.get(credentialSubject(c.id))!, c),
+        search_terms: searchTerms(personal.indexKey, c),
         id: c.id,
         organisation_id: c.organisationId,
         event_id: c.eventId,
@@ -63,26 +61,17 @@ export async function insertCredentials(
     });
     await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
-                                valid_until, document_enc, recipient_enc, holder_token_enc, holder_token_hash,
-                                has_email, delivery_lang, issue_signature, issue_deadline, supersedes, job_id,
-                                created_at)
+                                valid_until, personal_enc, holder_token_hash, has_email, delivery_lang,
+                                search_terms, issue_signature, issue_deadline, supersedes, job_id, created_at)
        SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
-              document_enc, recipient_enc, holder_token_enc, holder_token_hash, has_email, delivery_lang,
-              issue_signature, issue_deadline, supersedes, job_id, created_at
+              personal_enc, holder_token_hash, has_email, delivery_lang, search_terms, issue_signature,
+              issue_deadline, supersedes, job_id, created_at
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
-              commitment text, holder_address text, valid_until bigint, document_enc text, recipient_enc text,
-              holder_token_enc text, holder_token_hash text, has_email boolean, delivery_lang text,
-              issue_signature text, issue_deadline bigint, supersedes uuid, job_id uuid, created_at timestamptz)`,
+              commitment text, holder_address text, valid_until bigint, personal_enc text, holder_token_hash text,
+              has_email boolean, delivery_lang text, search_terms text[], issue_signature text,
+              issue_deadline bigint, supersedes uuid, job_id uuid, created_at timestamptz)`,
       [json(chunk)],
     );
-    if (terms.length > 0)
-      await tx.query(
-        `INSERT INTO credential_search (credential_id, organisation_id, term)
-         SELECT credential_id, organisation_id, term
-           FROM jsonb_to_recordset($1::jsonb) AS r(credential_id uuid, organisation_id uuid, term text)
-         ON CONFLICT DO NOTHING`,
-        [json(terms)],
-      );
   }
   const deliveries = credentials
     .filter((c) => c.deliver)

@@ -145,13 +145,8 @@ function credentialReads(db: Database, clock: Clock, personal: Personal): Creden
             AND ($6::text IS NULL OR ${STATE_SQL} = $6)
             AND ($7::text IS NULL OR ${standingSql("$8::bigint")} = $7)
             AND ($9::text IS NULL OR ${DELIVERY_SQL} = $9)
-            AND ($10::text[] IS NULL
-                 OR EXISTS (SELECT 1 FROM credential_search s WHERE s.credential_id = c.id
-                              AND s.organisation_id = $1 AND s.term = ANY($10::text[]))
-                 OR (cardinality($12::text[]) > 0
-                     AND NOT EXISTS (SELECT 1 FROM unnest($12::text[]) AS w(term)
-                                      WHERE w.term NOT IN (SELECT s.term FROM credential_search s
-                                                            WHERE s.credential_id = c.id))))
+            AND ($10::text[] IS NULL OR c.search_terms && $10::text[]
+                 OR (cardinality($12::text[]) > 0 AND c.search_terms @> $12::text[]))
             AND ($11::uuid IS NULL OR c.job_id = $11)
           ORDER BY c.seq LIMIT $5`,
         [

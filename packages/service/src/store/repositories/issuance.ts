@@ -1,6 +1,6 @@
 import type { Clock } from "../../clock";
 import type { Database, Queryable } from "../db";
-import { jobSubject, openJson, type Personal, responseSubject, sealJson } from "../personal";
+import { jobSubject, openJsonIfKeyed, type Personal, responseSubject, sealJson } from "../personal";
 import { toIdempotency } from "../rows";
 import { json } from "../sql";
 import type { IdempotencyRecord } from "../types";
@@ -49,7 +49,7 @@ export async function revealIdempotency(
   if (typeof row.response_enc !== "string") return record;
   const subject = responseSubject(record.organisationId, record.key);
   const key = (await personal.vault.open([subject])).get(subject);
-  record.responseBody = key ? openJson(key, row.response_enc, subject) : { credentials: [] };
+  record.responseBody = openJsonIfKeyed(key, row.response_enc, subject) ?? { credentials: [] };
   return record;
 }
 

@@ -1,6 +1,6 @@
 import type { Clock } from "../../clock";
 import type { Database } from "../db";
-import { jobSubject, openJson, type Personal, rekeySealed } from "../personal";
+import { jobSubject, openJsonIfKeyed, type Personal, rekeySealed } from "../personal";
 import { toJob } from "../rows";
 import { json } from "../sql";
 import type { JobRecord } from "../types";
@@ -21,9 +21,10 @@ export async function revealJob(personal: Personal, row: Record<string, unknown>
   if (typeof row.input_enc !== "string" && typeof row.result_enc !== "string") return job;
   const subject = jobSubject(job.id);
   const key = (await personal.vault.open([subject])).get(subject);
-  if (!key) return job;
-  if (typeof row.input_enc === "string") job.input = openJson(key, row.input_enc, `${subject}|input`);
-  if (typeof row.result_enc === "string") job.result = openJson(key, row.result_enc, `${subject}|result`);
+  if (typeof row.input_enc === "string")
+    job.input = openJsonIfKeyed(key, row.input_enc, `${subject}|input`) ?? null;
+  if (typeof row.result_enc === "string")
+    job.result = openJsonIfKeyed(key, row.result_enc, `${subject}|result`) ?? null;
   return job;
 }
 

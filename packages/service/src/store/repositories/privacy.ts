@@ -69,32 +69,17 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
           const rows = fields.map((f) => ({
             id: f.id,
             ...sealCredential(keys.get(credentialSubject(f.id))!, f),
+            search_terms: searchTerms(personal.indexKey, f),
           }));
           await tx.query(
-            `UPDATE credentials c SET document_enc = r.document_enc, recipient_enc = r.recipient_enc,
-                    holder_token_enc = r.holder_token_enc, holder_token_hash = r.holder_token_hash,
-                    has_email = r.has_email, delivery_lang = r.delivery_lang,
+            `UPDATE credentials c SET personal_enc = r.personal_enc, holder_token_hash = r.holder_token_hash,
+                    has_email = r.has_email, delivery_lang = r.delivery_lang, search_terms = r.search_terms,
                     document = NULL, recipient = NULL, holder_token = NULL
-               FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, document_enc text, recipient_enc text,
-                    holder_token_enc text, holder_token_hash text, has_email boolean, delivery_lang text)
+               FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, personal_enc text, holder_token_hash text,
+                    has_email boolean, delivery_lang text, search_terms text[])
               WHERE c.id = r.id`,
             [json(rows)],
           );
-          const terms = fields.flatMap((f) =>
-            searchTerms(personal.indexKey, f).map((term) => ({
-              credential_id: f.id,
-              organisation_id: f.organisationId,
-              term,
-            })),
-          );
-          if (terms.length > 0)
-            await tx.query(
-              `INSERT INTO credential_search (credential_id, organisation_id, term)
-               SELECT credential_id, organisation_id, term
-                 FROM jsonb_to_recordset($1::jsonb) AS r(credential_id uuid, organisation_id uuid, term text)
-               ON CONFLICT DO NOTHING`,
-              [json(terms)],
-            );
         });
         done += credentials.length;
       }

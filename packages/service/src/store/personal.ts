@@ -138,11 +138,16 @@ type Row = Record<string, unknown>;
  * Credentials from their rows, their personal data decrypted with their data keys (read from the vault in one
  * query). A credential whose key was destroyed (erased, or a backup restored after its erasure) shows none.
  */
-export async function revealCredentials(personal: Personal, rows: Row[]): Promise<CredentialRecord[]> {
+export async function revealCredentials(
+  personal: Personal,
+  rows: Row[],
+  /** The rows' data keys when the caller already read them. */
+  known?: Map<string, Buffer>,
+): Promise<CredentialRecord[]> {
   const records = rows.map(toCredential);
   const sealed = rows.filter((row) => typeof row.personal_enc === "string");
   if (sealed.length === 0) return records;
-  const keys = await personal.vault.open(sealed.map((row) => credentialSubject(String(row.id))));
+  const keys = known ?? (await personal.vault.open(sealed.map((row) => credentialSubject(String(row.id)))));
   records.forEach((record, i) => {
     const value = rows[i]!.personal_enc;
     if (typeof value !== "string") return;

@@ -78,8 +78,12 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
    * Credentials' personal data encrypted again with their keys after the worker changed their documents (none
    * when a key is gone: erased meanwhile).
    */
-  const sealDocuments = async (records: CredentialRecord[], documents: Record<string, unknown>[]) => {
-    const keys = await personal.vault.open(records.map((r) => credentialSubject(r.id)));
+  const sealDocuments = async (
+    records: CredentialRecord[],
+    documents: Record<string, unknown>[],
+    known?: Map<string, Buffer>,
+  ) => {
+    const keys = known ?? (await personal.vault.open(records.map((r) => credentialSubject(r.id))));
     return records.map((r, i) => {
       const key = keys.get(credentialSubject(r.id));
       return key ? sealCredential(key, { ...r, document: documents[i]! }).personal_enc : null;
@@ -113,13 +117,15 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
           [head.organisation_id, head.event_id, head.valid_until, maxSize],
         );
         if (rows.length === 0) return null;
+        // Read once: the documents are decrypted for the batch, then encrypted again with their proofs.
+        const keys = await personal.vault.open(rows.map((row) => credentialSubject(String(row.id))));
         const group: PendingGroup = {
           organisationId: String(head.organisation_id),
           chainOrganisationId: Number(head.chain_organisation_id),
           eventId: String(head.event_id),
           chainEventId: String(head.chain_event_id),
           validUntil: Number(head.valid_until),
-          credentials: await revealCredentials(personal, rows),
+          credentials: await revealCredentials(personal, rows, keys),
         };
         const built = await build(group);
         if (built.members.length !== group.credentials.length) {
@@ -147,6 +153,7 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
         const sealed = await sealDocuments(
           built.members.map((m) => byId.get(m.id)!),
           built.members.map((m) => m.document),
+          keys,
         );
         for (let i = 0; i < built.members.length; i += 500) {
           const chunk = built.members.slice(i, i + 500).map((m, j) => ({

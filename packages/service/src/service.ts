@@ -114,6 +114,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ownStore = !options.store;
+  if (ownStore && config.databaseUrl && !process.env.INTYG_KEK && !process.env.INTYG_KEK_FILE)
+    logger.warn(
+      "no INTYG_KEK or INTYG_KEK_FILE: personal data is sealed with the development keystore in .intyg/kek.json; every replica must be given the same key-encryption key",
+    );
   const store =
     options.store ??
     (await createStore({

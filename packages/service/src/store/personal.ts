@@ -3,8 +3,9 @@
 // search and the holder link's lookup use instead of plaintext columns, and the reads that decrypt.
 
 import { createHash } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { blindIndex, nameWordIndexes, normaliseForIndex } from "../privacy/blind-index";
-import { decryptText, EnvelopeError, encryptText } from "../privacy/envelope";
+import { decryptBytes, EnvelopeError, encryptBytes } from "../privacy/envelope";
 import type { KeyVault } from "./key-vault";
 import { toCredential } from "./rows";
 import type { CredentialRecord } from "./types";
@@ -23,12 +24,15 @@ export const jobSubject = (id: string) => `job:${id}`;
 /** The vault subject of a stored idempotent response's data key. */
 export const responseSubject = (organisationId: string, key: string) => `response:${organisationId}:${key}`;
 
-/** JSON encrypted with a data key, bound to `aad`. */
+/**
+ * JSON encrypted with a data key, bound to `aad`. Compressed first: ciphertext does not compress, and a
+ * document that the database would have compressed inline would otherwise be moved out of line (TOAST).
+ */
 export const sealJson = (key: Buffer, value: unknown, aad: string): string =>
-  encryptText(key, JSON.stringify(value), aad);
+  encryptBytes(key, deflateRawSync(JSON.stringify(value), { level: 1 }), `${aad}|deflate`);
 
 export const openJson = (key: Buffer, sealed: string, aad: string): unknown =>
-  JSON.parse(decryptText(key, sealed, aad));
+  JSON.parse(inflateRawSync(decryptBytes(key, sealed, `${aad}|deflate`)).toString("utf8"));
 
 /**
  * Like {@link openJson}, but undefined when the key does not open it: a copy older than the key (a backup

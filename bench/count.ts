@@ -13,8 +13,12 @@ type RecoverFn = (this: unknown, hash: unknown) => unknown;
 const credentialRequire = createRequire(path.join(__dirname, "..", "packages", "credential", "package.json"));
 const keccak = (credentialRequire("js-sha3") as { keccak256: Keccak }).keccak256;
 const viemRequire = createRequire(credentialRequire.resolve("viem"));
+type MultiplyFn = (this: unknown, scalar: bigint) => unknown;
 const curves = viemRequire("@noble/curves/secp256k1") as {
-  secp256k1: { Signature: { prototype: { recoverPublicKey: RecoverFn } } };
+  secp256k1: {
+    Signature: { prototype: { recoverPublicKey: RecoverFn } };
+    ProjectivePoint: { BASE: object; prototype: { multiply: MultiplyFn } };
+  };
 };
 
 export type WorkCount = {
@@ -24,6 +28,11 @@ export type WorkCount = {
   inputBytes: number[];
   /** secp256k1 public-key recoveries. */
   recoveries: number;
+  /**
+   * Signature checks: recoveries, and checks against a key already recovered (ECDSA verification with the nonce's
+   * parity); each multiplies the base point once.
+   */
+  signatureChecks: number;
 };
 
 const encoder = new TextEncoder();
@@ -32,9 +41,11 @@ const sizeOf = (message: string | ArrayBuffer | Uint8Array): number =>
 
 /** Runs `fn` with every keccak call and recovery counted. */
 export async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; work: WorkCount }> {
-  const work: WorkCount = { keccak: 0, inputBytes: [], recoveries: 0 };
+  const work: WorkCount = { keccak: 0, inputBytes: [], recoveries: 0, signatureChecks: 0 };
   const originals = { ...keccak };
   const recover = curves.secp256k1.Signature.prototype.recoverPublicKey;
+  const points = curves.secp256k1.ProjectivePoint;
+  const multiply = points.prototype.multiply;
   for (const name of ["hex", "array", "arrayBuffer", "digest"] as const) {
     const original = originals[name];
     keccak[name] = (message) => {
@@ -47,11 +58,16 @@ export async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; wor
     work.recoveries++;
     return recover.call(this, hash);
   };
+  points.prototype.multiply = function (this: unknown, scalar: bigint) {
+    if (this === points.BASE) work.signatureChecks++;
+    return multiply.call(this, scalar);
+  };
   try {
     return { result: await fn(), work };
   } finally {
     Object.assign(keccak, originals);
     curves.secp256k1.Signature.prototype.recoverPublicKey = recover;
+    points.prototype.multiply = multiply;
   }
 }
 

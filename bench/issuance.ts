@@ -152,7 +152,11 @@ async function startIssuer(chain: BenchChain, kind: StoreKind): Promise<Running>
     logger: createLogger({ level: "info", destination: destination as never }),
     store,
   });
-  const { secret } = await bootstrap(store, { profile: PROFILE, chainOrganisationId: chain.organisationId });
+  const { secret } = await bootstrap(
+    store,
+    { profile: PROFILE, chainOrganisationId: chain.organisationId },
+    { rpcUrl: chain.rpcUrl, registry: chain.registry },
+  );
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${service.url}${path}`, {
       method,

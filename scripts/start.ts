@@ -86,6 +86,8 @@ async function main() {
       dataDir: path.join(stateDir, "data"),
       stateDir,
       keyName: "development",
+      // `pnpm bootstrap:local` gives further organisations their first API key in this running stack.
+      operator: true,
       ...(process.env.INTYG_API_KEY ? { apiKey: process.env.INTYG_API_KEY } : {}),
       // The service reads the rest of its settings from the environment, as in production.
       configure: ({ rpcUrl, registry, port, dataDir }) =>

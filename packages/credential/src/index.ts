@@ -127,6 +127,7 @@ export {
   checkIntegrity,
   credentialHash,
   type IntegrityFailureReason,
+  type IntegrityOptions,
   type IntegrityResult,
 } from "./integrity";
 export { hasErrorCode, IntygError, type IntygErrorDetails, type IntygErrorOptions } from "./intyg-error";
@@ -150,6 +151,7 @@ export {
   proofDigest,
   proofTypedData,
   recoverProofSigner,
+  type SignatureCheckOptions,
   type SignatureCheckResult,
   type SignatureFailureReason,
   type SignerCache,
@@ -271,5 +273,12 @@ export {
   parseEventUrn,
   parseOrganisationUrn,
 } from "./urn";
-export { parseCredential, parseUnsignedCredential, toSchemaIssues } from "./validate";
+export {
+  type CredentialJsonCheck,
+  checkCredentialJson,
+  parseCredential,
+  parseUnsignedCredential,
+  type SectionTexts,
+  toSchemaIssues,
+} from "./validate";
 export type { Address, Hex } from "./viem";

@@ -1,6 +1,7 @@
 // The integrity check: the commitment section matches the claims the document reveals. It never throws,
 // whatever it is given.
 
+import { canonicalJson } from "./canonical";
 import {
   documentClaimPaths,
   isHideableClaimPath,
@@ -8,10 +9,10 @@ import {
   REQUIRED_CLAIM_PATHS,
   readClaim,
 } from "./claims";
-import { claimDigestBytes, commitmentRootOfBytes } from "./commitment";
+import { commitmentRootOfBytes } from "./commitment";
 import { COMMITMENT_TYPE } from "./constants";
 import { IntegrityError } from "./errors";
-import { nodeBytes } from "./hash";
+import { keccakUtf8, nodeBytes } from "./hash";
 import type { Hex } from "./viem";
 
 export type IntegrityFailureReason =
@@ -61,7 +62,39 @@ function fail(reason: IntegrityFailureReason, path?: string): IntegrityResult {
   return path === undefined ? { ok: false, reason } : { ok: false, reason, path };
 }
 
-function check(doc: unknown): IntegrityResult {
+/** What {@link checkIntegrity} may reuse from the caller. */
+export type IntegrityOptions = {
+  /**
+   * The `JSON.stringify` texts of some claims' values, by claim path, for a document that `JSON.parse` made (whose
+   * values are determined by their JSON texts): the canonical JSON of those values is then kept per distinct
+   * text, so that the issuer and the achievement a batch's credentials share are canonicalised once.
+   */
+  valueTexts?: Readonly<Record<string, string>>;
+};
+
+/** Canonical JSON of claim values, by their JSON text (bounded; started over when full). */
+const canonicalTexts = new Map<string, string>();
+
+function canonicalValue(value: unknown, text: string | undefined): string {
+  if (text === undefined) return canonicalJson(value);
+  let canonical = canonicalTexts.get(text);
+  if (canonical === undefined) {
+    canonical = canonicalJson(value);
+    if (canonicalTexts.size >= 256) canonicalTexts.clear();
+    canonicalTexts.set(text, canonical);
+  }
+  return canonical;
+}
+
+/**
+ * A claim's leaf digest, `keccak256(utf8(JCS([salt, path, value])))`: JCS writes an array of two strings and a
+ * value as the strings' JSON and the value's canonical JSON between brackets and commas (as `claimDigest`).
+ */
+function leafDigest(salt: string, path: string, value: unknown, text: string | undefined): Uint8Array {
+  return keccakUtf8(`[${JSON.stringify(salt)},${JSON.stringify(path)},${canonicalValue(value, text)}]`);
+}
+
+function check(doc: unknown, options: IntegrityOptions): IntegrityResult {
   if (!isPlainObject(doc)) return fail("not-an-object");
   const commitment = doc.commitment;
   if (!isPlainObject(commitment) || commitment.type !== COMMITMENT_TYPE) return fail("malformed-commitment");
@@ -85,7 +118,7 @@ function check(doc: unknown): IntegrityResult {
       if (typeof entry.salt !== "string" || !SALT.test(entry.salt)) return fail("malformed-claim", path);
       if (value === undefined) return fail("missing-claim-value", path);
       try {
-        digests.push(claimDigestBytes(entry.salt as Hex, path, value));
+        digests.push(leafDigest(entry.salt, path, value, options.valueTexts?.[path]));
       } catch {
         return fail("unserializable-claim", path);
       }
@@ -117,9 +150,9 @@ function check(doc: unknown): IntegrityResult {
  * that is why the required claims must be revealed, and why `validUntil` is also bound by the signed
  * request ({@link checkProofBinding}).
  */
-export function checkIntegrity(doc: unknown): IntegrityResult {
+export function checkIntegrity(doc: unknown, options: IntegrityOptions = {}): IntegrityResult {
   try {
-    return check(doc);
+    return check(doc, options);
   } catch {
     // Getters or proxies of hostile input; a JSON document never gets here.
     return fail("not-an-object");

@@ -3,12 +3,16 @@
 import type { z } from "zod";
 import { escapePointerToken } from "./claims";
 import { InvalidCredentialError, type SchemaIssue } from "./errors";
+import { achievementSchema } from "./schema/achievement";
 import {
   type Credential,
   credentialSchema,
+  credentialSkeletonSchema,
   type UnsignedCredential,
   unsignedCredentialSchema,
 } from "./schema/credential";
+import { issuerProfileSchema } from "./schema/issuer";
+import { proofSetSchema } from "./schema/proof";
 
 /** The issues of a zod error as JSON-pointer paths, codes and messages (zod messages carry no input values). */
 export function toSchemaIssues(error: z.ZodError): SchemaIssue[] {
@@ -31,4 +35,98 @@ export function parseUnsignedCredential(value: unknown): UnsignedCredential {
   const result = unsignedCredentialSchema.safeParse(value);
   if (!result.success) throw new InvalidCredentialError(toSchemaIssues(result.error));
   return value as UnsignedCredential;
+}
+
+/** The JSON texts of the sections that the credentials of one batch share, as `JSON.stringify` writes them. */
+export type SectionTexts = { issuer: string; achievement: string; proof: string };
+
+export type CredentialJsonCheck =
+  | { success: true; texts: SectionTexts }
+  | { success: false; error: z.ZodError };
+
+type Section = keyof SectionTexts;
+
+const SECTION_SCHEMAS: Record<Section, z.ZodType> = {
+  issuer: issuerProfileSchema,
+  achievement: achievementSchema,
+  proof: proofSetSchema,
+};
+
+/** Texts of sections that passed their schema; a bounded set per section, started over when full. */
+const validSections: Record<Section, Set<string>> = {
+  issuer: new Set(),
+  achievement: new Set(),
+  proof: new Set(),
+};
+const VALID_SECTIONS_LIMIT = 256;
+
+function sectionText(value: unknown): string | undefined {
+  try {
+    return typeof value === "object" && value !== null ? JSON.stringify(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * {@link credentialSchema}'s verdict on a value that `JSON.parse` made (only then: a value from JSON text is
+ * determined by its `JSON.stringify` text, which a value with getters, `toJSON` or undefined properties is not).
+ * The issuer, the achievement and the proof, which every credential of a batch carries alike, are checked by their
+ * schemas once per distinct JSON text; the rest of the document by the same schema with those three taken as
+ * checked. Every credential is still checked whole: a section is skipped only when a byte-identical section
+ * passed its schema before. On failure the issues are those of {@link credentialSchema} itself.
+ */
+export function checkCredentialJson(value: unknown): CredentialJsonCheck {
+  const doc = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+  const subject = doc?.credentialSubject;
+  const texts = {
+    issuer: sectionText(doc?.issuer),
+    achievement: sectionText(
+      typeof subject === "object" && subject !== null
+        ? (subject as Record<string, unknown>).achievement
+        : undefined,
+    ),
+    proof: sectionText(doc?.proof),
+  };
+  const full = (): CredentialJsonCheck => {
+    const result = credentialSchema.safeParse(value);
+    // Cannot pass where a section failed its own schema; kept for the type.
+    return result.success ? credentialJsonCheckOf(value) : { success: false, error: result.error };
+  };
+  if (texts.issuer === undefined || texts.achievement === undefined || texts.proof === undefined)
+    return full();
+  const known = texts as SectionTexts;
+  const sections = {
+    issuer: doc?.issuer,
+    achievement: (subject as Record<string, unknown>).achievement,
+    proof: doc?.proof,
+  };
+  const passed: Section[] = [];
+  for (const section of ["issuer", "achievement", "proof"] as const) {
+    const text = known[section];
+    if (validSections[section].has(text)) continue;
+    if (!SECTION_SCHEMAS[section].safeParse(sections[section]).success) return full();
+    passed.push(section);
+  }
+  // The rest, with the three sections known valid (the refinements then see the same values as the full schema's).
+  const rest = credentialSkeletonSchema.safeParse(value);
+  if (!rest.success) return full();
+  for (const section of passed) {
+    const valid = validSections[section];
+    if (valid.size >= VALID_SECTIONS_LIMIT) valid.clear();
+    valid.add(known[section]);
+  }
+  return { success: true, texts: known };
+}
+
+function credentialJsonCheckOf(value: unknown): CredentialJsonCheck {
+  const doc = value as Credential;
+  return {
+    success: true,
+    texts: {
+      issuer: JSON.stringify(doc.issuer),
+      achievement: JSON.stringify(doc.credentialSubject.achievement),
+      proof: JSON.stringify(doc.proof),
+    },
+  };
 }

@@ -15,7 +15,8 @@ export async function verifyOffline(doc: unknown, cache?: SignerCache): Promise<
   if (!credentialSchema.safeParse(doc).success) return "schema";
   const integrity = checkIntegrity(doc);
   if (!integrity.ok) return `integrity:${integrity.reason}`;
-  const binding = checkProofBinding(doc);
+  // With a cache, the batch proofs' pair hashes are kept in it too, as the verifier keeps them.
+  const binding = checkProofBinding(doc, cache?.pairs ? { pairCache: cache.pairs } : {});
   if (!binding.ok) return `binding:${binding.reason}`;
   const signature = await checkProofSignature(doc, cache);
   if (!signature.ok) return `signature:${signature.reason}`;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
+import { privateKeyToAccount } from "viem/accounts";
 import {
   BindingError,
   type BindingFailureReason,
@@ -23,7 +24,7 @@ import {
   signCredential,
   type UnsignedCredential,
 } from "../src";
-import { hashTypedData, keccak256, stringToBytes } from "../src/viem";
+import { hashTypedData, keccak256, recoverAddress, stringToBytes } from "../src/viem";
 import {
   account,
   attendanceDocument,
@@ -219,6 +220,70 @@ describe("signatures", () => {
 
     expect(await checkProofSignature({ proof: 1 })).to.deep.equal({ ok: false, reason: "malformed-proof" });
     await expectRejection(recoverProofSigner({}), ProofError);
+  });
+
+  describe("against a key already recovered", () => {
+    // A signer's key, once recovered, checks its later signatures without a recovery (ECDSA verification plus the
+    // nonce's parity): every answer must be the one a recovery gives, also for changed or foreign signatures.
+    const otherAccount = privateKeyToAccount(`0x${"5e".repeat(32)}`);
+    const recovered = async (doc: Credential) =>
+      recoverAddress({ hash: proofDigest(doc), signature: doc.proof[0].proofValue });
+
+    it("answers as a recovery does for signatures of the known key and of another key", async () => {
+      const docs: Credential[] = [];
+      for (let i = 0; i < 6; i++) {
+        const signer = i % 3 === 2 ? otherAccount : account;
+        docs.push(
+          await signCredential(attendanceDocument(), { account: signer, deadline: DEADLINE + BigInt(i) }),
+        );
+      }
+      for (let round = 0; round < 3; round++) {
+        for (const doc of docs) {
+          const claimed = clone(doc) as Json;
+          // Every credential claims the first signer: the other key's must fail and name its own signer.
+          claimed.proof[0].verificationMethod = `did:pkh:eip155:31337:${SIGNER}#blockchainAccountId`;
+          const expected = await recovered(doc);
+          const result = await checkProofSignature(claimed);
+          if (expected === SIGNER) expect(result).to.deep.equal({ ok: true, signer: SIGNER });
+          else expect(result).to.deep.equal({ ok: false, reason: "signer-mismatch", signer: expected });
+        }
+      }
+    });
+
+    it("still fails a flipped recovery bit, a changed message and a changed r once the key is known", async () => {
+      const doc = await signCredential(attendanceDocument(), { account, deadline: DEADLINE + 100n });
+      for (let i = 0; i < 3; i++) expect((await checkProofSignature(doc)).ok).to.equal(true);
+      const sig = doc.proof[0].proofValue;
+
+      // The same r and s with the other parity verify as ECDSA, but recover another key.
+      const flipped = clone(doc) as Json;
+      flipped.proof[0].proofValue = `${sig.slice(0, 130)}${sig.endsWith("1b") ? "1c" : "1b"}`;
+      const flippedSigner = await recoverAddress({
+        hash: proofDigest(doc),
+        signature: flipped.proof[0].proofValue,
+      });
+      expect(flippedSigner).to.not.equal(SIGNER);
+      expect(await checkProofSignature(flipped)).to.deep.equal({
+        ok: false,
+        reason: "signer-mismatch",
+        signer: flippedSigner,
+      });
+
+      const changed = clone(doc) as Json;
+      changed.proof[0].eip712.message.deadline = (DEADLINE + 101n).toString();
+      const result = await checkProofSignature(changed);
+      expect(result.ok).to.equal(false);
+      expect(result).to.deep.equal({
+        ok: false,
+        reason: "signer-mismatch",
+        signer: await recovered(changed as Credential),
+      });
+
+      const otherR = clone(doc) as Json;
+      otherR.proof[0].proofValue = `0x${"11".repeat(32)}${sig.slice(66)}`;
+      expect((await checkProofSignature(otherR)).ok).to.equal(false);
+      expect((await checkProofSignature(doc)).ok).to.equal(true);
+    });
   });
 
   describe("binding", () => {

@@ -3,6 +3,20 @@
 export { EVENT_KIND, type EventKind, ORGANISATION_STATUS, type OrganisationStatus } from "./enums";
 export { intygRegistryAbi, intygRegistryBytecode, intygSoulboundAbi } from "./generated";
 export {
+  accreditCall,
+  approveProfileCall,
+  GOVERNANCE_ROLES,
+  type GovernanceCall,
+  type GovernanceFunction,
+  type GovernanceRoleName,
+  methodOf,
+  roleCall,
+  type SafeBatch,
+  type SafeBatchParameters,
+  safeBatch,
+  statusCall,
+} from "./governance";
+export {
   type ReadRegistryViewParameters,
   type ReadRegistryViewsParameters,
   type ReadViewParameters,

@@ -1,7 +1,9 @@
-// Bootstrap: the first organisation and its first (admin) API key, for a fresh database.
+// Bootstrap: an organisation and its first (admin) API key, once governance has accredited it in the registry
+// with the same profile (checked here, not assumed).
 
 import { organisationNumberSchema } from "@intyg/credential";
 import { z } from "zod";
+import { type RegistrySource, requireAccreditation } from "./accreditation";
 import { ValidationError } from "./errors";
 import type { OrganisationProfile } from "./format";
 import { zodIssues } from "./http/problem";
@@ -38,11 +40,20 @@ export type BootstrapResult = {
   created: boolean;
 };
 
-/** Creates (or with `reuse`, finds) the organisation and gives it an admin API key. */
-export async function bootstrap(store: Store, input: BootstrapInput): Promise<BootstrapResult> {
+/**
+ * Checks that the registry at `registry` has the organisation accredited, active and with this profile's hash in
+ * force (a `bootstrap.*` ServiceError naming the governance command that fixes it otherwise), then creates (or
+ * with `reuse`, finds) the organisation and gives it an admin API key.
+ */
+export async function bootstrap(
+  store: Store,
+  input: BootstrapInput,
+  registry: RegistrySource,
+): Promise<BootstrapResult> {
   const parsed = BootstrapInputSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError("bootstrap.invalid", zodIssues(parsed.error));
   const { profile, chainOrganisationId, keyName, apiKey, reuse } = parsed.data;
+  await requireAccreditation(registry, chainOrganisationId, profile);
   let organisation = reuse ? await store.organisations.findByChainId(chainOrganisationId) : null;
   const created = organisation === null;
   organisation ??= await store.organisations.create({

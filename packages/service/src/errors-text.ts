@@ -116,6 +116,21 @@ const en = {
   "auth.unknown-api-key": () => "Unknown API key",
   "auth.api-key-revoked": () => "This API key has been revoked",
   "auth.admin-required": () => "This operation needs an admin API key",
+  // organisations' keys
+  "key.not-found": (p) => `This organisation has no key ${p.address}`,
+  "key.no-signing-key": () =>
+    "The organisation has no signing key the service can use: create one (POST /v1/organisation/keys) and make it current",
+  "key.not-held": (p) =>
+    `The key ${p.address} is kept by the organisation, not by the service: it signs and sends elsewhere`,
+  "key.wrong-state": (p) => `The key ${p.address} is ${p.status}; to ${p.step} it must be ${p.expected}`,
+  "key.admin-not-held": () =>
+    "The service does not hold this organisation's admin key: send the prepared authoriseKey transaction from the admin account, then make the key current",
+  "key.not-authorised": (p) =>
+    `The key ${p.address} is not (or no longer) authorised on chain for this organisation; authorise it first`,
+  "key.last-signing-key": (p) =>
+    `The key ${p.address} is the organisation's current signing key: make another key current before retiring it`,
+  "key.in-flight": (p) =>
+    `${p.count} credential(s) the key ${p.address} signed are still on their way to the chain; retire it once they are anchored`,
   "session.ended": () => "The session has ended: sign in again",
   "session.not-signed-in": () => "Not signed in",
   "session.unknown-or-revoked-key": () => "Unknown or revoked API key",
@@ -208,6 +223,19 @@ const en = {
   "system.unhealthy": (p) =>
     `Unhealthy: the ${[p.database === "down" && "database", p.chain === "down" && "chain"].filter(Boolean).join(" and ")} did not answer`,
   "bootstrap.invalid": () => "Invalid bootstrap input",
+  "bootstrap.not-accredited": (p) =>
+    `Organisation ${p.id} is not accredited in registry ${p.registry} (it holds ${p.count} organisation(s)): governance accredits it first. \`onboard\` writes what governance must approve; with a governance key: ${p.fix}`,
+  "bootstrap.suspended": (p) =>
+    `Organisation ${p.id} is suspended in the registry: governance reinstates it first (${p.fix})`,
+  "bootstrap.profile-pending": (p) =>
+    `The profile given for organisation ${p.id} is proposed but governance has not approved it yet (${p.fix})`,
+  "bootstrap.profile-differs": (p) =>
+    `The profile given hashes to ${p.expected} as organisation ${p.id}, but the registry holds ${p.registered}${p.numberDiffers ? " (and another organisation number)" : ""}: give the profile exactly as accredited (name, legal name, organisation number, URL), or have the organisation's admin propose this one and governance approve it (${p.fix})`,
+  "onboard.invalid": () => "Invalid onboarding input",
+  "onboard.number-taken": (p) =>
+    `Organisation number ${p.number} is accredited already, as organisation ${p.id}: bootstrap that one instead`,
+  "not-found.organisation": (p) => `The registry has no organisation ${p.id}`,
+  "registry.rate-limited": () => "Too many requests for the registry's organisations; slow down",
 } satisfies Record<string, Template>;
 
 /** The stable code of every error of the service. */
@@ -263,6 +291,21 @@ const sv: Record<ServiceErrorCode, Template> = {
   "auth.unknown-api-key": () => "Okänd API-nyckel.",
   "auth.api-key-revoked": () => "API-nyckeln har återkallats.",
   "auth.admin-required": () => "Det här kräver en API-nyckel med administratörsbehörighet.",
+  "key.not-found": (p) => `Organisationen har ingen nyckel ${p.address}.`,
+  "key.no-signing-key": () =>
+    "Organisationen har ingen signeringsnyckel som tjänsten kan använda: skapa en (POST /v1/organisation/keys) och gör den aktuell.",
+  "key.not-held": (p) =>
+    `Nyckeln ${p.address} förvaras av organisationen, inte av tjänsten: den signerar och skickar på annat håll.`,
+  "key.wrong-state": (p) =>
+    `Nyckeln ${p.address} har läget ${p.status}; för att ${p.step} måste den ha läget ${p.expected}.`,
+  "key.admin-not-held": () =>
+    "Tjänsten har inte organisationens administratörsnyckel: skicka den förberedda authoriseKey-transaktionen från administratörskontot och gör sedan nyckeln aktuell.",
+  "key.not-authorised": (p) =>
+    `Nyckeln ${p.address} är inte (eller inte längre) godkänd i registret för organisationen; godkänn den först.`,
+  "key.last-signing-key": (p) =>
+    `Nyckeln ${p.address} är organisationens aktuella signeringsnyckel: gör en annan nyckel aktuell innan den här tas ur bruk.`,
+  "key.in-flight": (p) =>
+    `${p.count} intyg som nyckeln ${p.address} har signerat är ännu inte förankrade; ta nyckeln ur bruk när de är det.`,
   "session.ended": () => "Sessionen har upphört: logga in igen.",
   "session.not-signed-in": () => "Du är inte inloggad.",
   "session.unknown-or-revoked-key": () => "Okänd eller återkallad API-nyckel.",
@@ -349,6 +392,19 @@ const sv: Record<ServiceErrorCode, Template> = {
   "system.unhealthy": (p) =>
     `Tjänsten mår inte bra: ${[p.database === "down" && "databasen", p.chain === "down" && "blockkedjan"].filter(Boolean).join(" och ")} svarade inte.`,
   "bootstrap.invalid": () => "Uppgifterna för att starta tjänsten är inte giltiga.",
+  "bootstrap.not-accredited": (p) =>
+    `Organisation ${p.id} är inte godkänd i registret ${p.registry} (det har ${p.count} organisation(er)): styrningen måste godkänna den först. \`onboard\` skriver det styrningen ska godkänna; med en styrningsnyckel: ${p.fix}`,
+  "bootstrap.suspended": (p) =>
+    `Organisation ${p.id} är avstängd i registret: styrningen måste återinsätta den först (${p.fix}).`,
+  "bootstrap.profile-pending": (p) =>
+    `Profilen för organisation ${p.id} är föreslagen men styrningen har inte godkänt den än (${p.fix}).`,
+  "bootstrap.profile-differs": (p) =>
+    `Profilen ger hashen ${p.expected} som organisation ${p.id}, men registret har ${p.registered}${p.numberDiffers ? " (och ett annat organisationsnummer)" : ""}: ange profilen exakt som den godkändes (namn, juridiskt namn, organisationsnummer, webbadress), eller låt organisationens administratör föreslå den här och styrningen godkänna den (${p.fix}).`,
+  "onboard.invalid": () => "Uppgifterna om den nya organisationen är inte giltiga.",
+  "onboard.number-taken": (p) =>
+    `Organisationsnumret ${p.number} är redan godkänt, som organisation ${p.id}: kör bootstrap för den i stället.`,
+  "not-found.organisation": (p) => `Registret har ingen organisation ${p.id}.`,
+  "registry.rate-limited": () => "För många förfrågningar om registrets organisationer: sakta ner.",
 };
 
 const tables: Record<Lang, Record<ServiceErrorCode, Template>> = { en, sv };

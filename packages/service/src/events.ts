@@ -7,13 +7,27 @@ import { type ChainClient, ChainRpcError, classifyChainError } from "./chain/cli
 import { NotFoundError, ServiceError } from "./errors";
 import { type Anchorage, type EventDetails, eventMetadata } from "./format";
 import { CredentialContentError } from "./issuance";
+import { organisationSigner, type SignerDeps } from "./keys/directory";
 import type { Logger } from "./logger";
 import { eventUpdateOperation, registrationOperation } from "./operations/events";
 import { type OperationOutcome, type OperationSpec, trackOperation } from "./operations/track";
 import type { Store } from "./store/store";
 import type { EventKind, EventRecord, Organisation } from "./store/types";
 
-export type EventDeps = { store: Store; chain: ChainClient; logger: Logger };
+export type EventDeps = SignerDeps & { store: Store; logger: Logger };
+
+/** The organisation's own sending client (funded when it is its own key), as `deps` for its operation. */
+async function sendingFor(deps: EventDeps, organisation: Organisation): Promise<EventDeps> {
+  const { chain, own } = await organisationSigner(deps, organisation);
+  if (own) {
+    try {
+      await chain.ensureFunded();
+    } catch (error) {
+      throw new ServiceError("chain.unreachable-for", { action: "top-up" }, { cause: error });
+    }
+  }
+  return { ...deps, chain };
+}
 
 function anchorageOf(chain: ChainClient): Anchorage {
   return { chainId: chain.chainId, registry: chain.registry };
@@ -64,6 +78,7 @@ export async function createEvent(
     parentChainId = BigInt(parent.chainEventId);
   }
   const metadataHash = metadataFor(deps.chain, organisation, input.kind, input.details);
+  const sending = await sendingFor(deps, organisation);
   const event = await deps.store.events.insert({
     organisationId: organisation.id,
     parentId: input.parentId ?? null,
@@ -71,13 +86,13 @@ export async function createEvent(
     metadataHash,
     details: input.details as Record<string, unknown>,
   });
-  const spec = registrationOperation(deps.chain, {
+  const spec = registrationOperation(sending.chain, {
     event,
     chainOrganisationId: organisation.chainOrganisationId,
     parentChainId,
     send: true,
   });
-  const outcome = await tracked(deps, spec, "createEvent", event.id);
+  const outcome = await tracked(sending, spec, "createEvent", event.id);
   const chainEventId = outcome.status === "done" ? outcome.chainEventId : undefined;
   if (chainEventId !== undefined) {
     deps.logger.info(
@@ -107,12 +122,13 @@ export async function updateEvent(
   const metadataHash = metadataFor(deps.chain, organisation, event.kind, details);
   if (metadataHash !== event.metadataHash) {
     // The details are stored when the operation settles, with it.
-    const spec = eventUpdateOperation(deps.chain, {
+    const sending = await sendingFor(deps, organisation);
+    const spec = eventUpdateOperation(sending.chain, {
       event,
       details: details as Record<string, unknown>,
       metadataHash,
     });
-    await tracked(deps, spec, "updateEventMetadata", event.id);
+    await tracked(sending, spec, "updateEventMetadata", event.id);
   } else {
     await deps.store.events.updateDetails(
       organisation.id,

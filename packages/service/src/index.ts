@@ -1,5 +1,13 @@
 // @intyg/service: the Intyg issuer service.
 
+export {
+  accreditCommand,
+  type RegisteredOrganisation,
+  type RegistrySource,
+  readRegisteredOrganisation,
+  registryClient,
+  requireAccreditation,
+} from "./accreditation";
 export { type BootstrapInput, type BootstrapResult, bootstrap } from "./bootstrap";
 export {
   type ChainClient,
@@ -32,6 +40,12 @@ export { type App, createApp } from "./http/app";
 export type { AppDeps, AppEnv, AuthContext, CredentialVerifier } from "./http/context";
 export { createLogger, errorText, type Logger, logFileFromEnv, REDACT_PATHS, silentLogger } from "./logger";
 export { main } from "./main";
+export {
+  type OnboardInput,
+  OnboardInputSchema,
+  type Onboarding,
+  prepareOnboarding,
+} from "./onboard";
 export {
   checkProfiles,
   loadSigner,

@@ -10,6 +10,7 @@ import type { IssuedItem } from "./api";
 import { type Clock, unixSeconds } from "./clock";
 import { ServiceError, ValidationError, type ValidationIssue } from "./errors";
 import { type Anchorage, buildCredential, type EventDetails, holderDid, signSingle } from "./format";
+import { organisationSigner, type SignerDeps } from "./keys/directory";
 import { randomBase64url } from "./random";
 import type { Signer } from "./signer";
 import type { NewCredential } from "./store/store";
@@ -35,7 +36,8 @@ export type IssuanceContext = {
   anchorage: Anchorage;
   organisation: Organisation;
   event: EventRecord;
-  signer: Signer;
+  /** The organisation's signer, resolved when a single credential needs it (a batch is signed later). */
+  signer: () => Promise<Signer>;
   clock: Clock;
   /** Lifetime of a single credential's signed request, seconds. */
   requestTtlSeconds: number;
@@ -43,12 +45,19 @@ export type IssuanceContext = {
 };
 
 /** What the service runs with that issuance needs (the app's and the worker's dependencies both fit). */
-export type IssuanceDeps = {
-  chain: Anchorage;
-  signer: Signer;
+export type IssuanceDeps = SignerDeps & {
   clock: Clock;
   config: { publicUrl: string; worker: { requestTtlSeconds: number } };
 };
+
+/** `fn`, run once: its promise is kept (a failure too, for this one issuance). */
+function memo<T>(fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= fn();
+    return value;
+  };
+}
 
 /** The context of issuing for `event` of `organisation`. */
 export function issuanceContext(
@@ -60,7 +69,7 @@ export function issuanceContext(
     anchorage: { chainId: deps.chain.chainId, registry: deps.chain.registry },
     organisation,
     event,
-    signer: deps.signer,
+    signer: memo(async () => (await organisationSigner(deps, organisation)).signer),
     clock: deps.clock,
     requestTtlSeconds: deps.config.worker.requestTtlSeconds,
     publicUrl: deps.config.publicUrl,
@@ -156,10 +165,12 @@ export async function prepareCredentials(
     let document: Record<string, unknown> = built.document as unknown as Record<string, unknown>;
     let issueSignature: Hex | null = null;
     let issueDeadline: number | null = null;
+    let signingKey: Hex | null = null;
     if (mode === "single") {
       issueDeadline = unixSeconds(ctx.clock) + ctx.requestTtlSeconds;
+      signingKey = (await ctx.signer()).address;
       const signed = await signSingle(built.document, {
-        signer: ctx.signer,
+        signer: await ctx.signer(),
         deadline: issueDeadline,
         holder,
         created: now,
@@ -191,6 +202,7 @@ export async function prepareCredentials(
       holderToken: token,
       issueSignature,
       issueDeadline,
+      signingKey,
       supersedes: options.supersedes ?? null,
     });
     items.push({

@@ -12,8 +12,9 @@ import type { ServiceConfig, SignerSource } from "./config";
 import type { OrganisationProfile } from "./format";
 import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
+import { createKeyDirectory } from "./keys/directory";
 import { createLogger, errorText, type Logger } from "./logger";
-import { loadKeyring } from "./privacy/keyring";
+import { type Keyring, loadKeyring } from "./privacy/keyring";
 import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
 import { createStore, type Store } from "./store/store";
 import { createVerification } from "./verification";
@@ -22,8 +23,13 @@ import { startWorker, type Worker } from "./worker/worker";
 export type StartServiceOptions = {
   config: ServiceConfig;
   signer: Signer;
-  /** Relays issueSigned; the signing key relays when omitted. */
+  /** Relays issueSigned and funds organisations' own keys; the signing key when omitted. */
   relayer?: Signer;
+  /**
+   * Seals the data keys of personal data and opens organisations' own keys (INTYG_KEK). Without it a store this
+   * opens loads one from the environment; with a given store and no keyring only `signer` signs.
+   */
+  keyring?: Keyring;
   logger?: Logger;
   clock?: Clock;
   /** An open store; one is opened from the configuration when omitted (and closed on stop). */
@@ -118,12 +124,15 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     logger.warn(
       "no INTYG_KEK or INTYG_KEK_FILE: personal data is sealed with the development keystore in .intyg/kek.json; every replica must be given the same key-encryption key",
     );
+  // One keyring seals both the data keys of personal data and the organisations' own keys: the one given, else
+  // (for a store this opens) INTYG_KEK or INTYG_KEK_FILE, else the development keystore beside the data directory.
+  const keyring =
+    options.keyring ?? (ownStore ? loadKeyring(process.env, path.dirname(config.dataDir)) : undefined);
   const store =
     options.store ??
     (await createStore({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
-      // INTYG_KEK or INTYG_KEK_FILE; else the development keystore beside the data directory.
-      keyring: loadKeyring(process.env, path.dirname(config.dataDir)),
+      ...(keyring ? { keyring } : {}),
       clock,
     }));
   let server: ServerType | null = null;
@@ -146,7 +155,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       logger.warn({ signer: options.signer.address }, "the signing key is not authorised in the registry");
     }
     await checkProfiles(store, chain, logger);
-    const deps = { store, signer: options.signer, chain, clock, logger, config };
+    const keys = createKeyDirectory({ store, ...(keyring ? { keyring } : {}) });
+    const deps = { store, signer: options.signer, keys, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
     let verifyPage = options.verifyPage === false ? undefined : loadVerifyPage(config, chain, logger);
     const holderPage = verifyPage

@@ -399,6 +399,16 @@ const MATRIX: Record<RouteKey, Cell> = {
     }),
   },
   "GET /healthz": { auth: "public", expect: ok(200), request: () => ({ method: "GET", path: "/healthz" }) },
+  "GET /organisations": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/organisations" }),
+  },
+  "GET /organisations/:id": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/organisations/1" }),
+  },
   "GET /ns/credentials/:version": {
     auth: "public",
     expect: ok(200),

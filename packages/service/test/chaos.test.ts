@@ -122,10 +122,11 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
     try {
       // -- the organisation and its key, in the fresh database ---------------------------------------------
       setup = await createStore({ databaseUrl: direct.toString() });
-      const { secret: apiKey, organisation } = await bootstrap(setup, {
-        profile: DEMO_PROFILE,
-        chainOrganisationId: deployment.organisationId,
-      });
+      const { secret: apiKey, organisation } = await bootstrap(
+        setup,
+        { profile: DEMO_PROFILE, chainOrganisationId: deployment.organisationId },
+        deployment,
+      );
       const env = {
         DATABASE_URL: proxied.toString(),
         PORT: "0",

@@ -58,7 +58,7 @@ async function pendingCredentials(h: Harness, count: number) {
     anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },
     organisation: h.organisation,
     event,
-    signer: h.signer,
+    signer: async () => h.signer,
     clock: h.clock,
     requestTtlSeconds: 3600,
     publicUrl: h.config.publicUrl,

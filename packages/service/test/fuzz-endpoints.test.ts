@@ -154,6 +154,8 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
   "POST /credentials/verify": { public: true, body: (f) => ({ verifiableCredential: f.document }) },
   "POST /presentations/verify": { public: true, body: presentation },
   "GET /healthz": { public: true },
+  "GET /organisations": { public: true },
+  "GET /organisations/:id": { public: true, id: () => "1" },
   "GET /ns/credentials/:version": { public: true },
   "GET /openapi.json": { public: true },
   "GET /docs": { public: true },

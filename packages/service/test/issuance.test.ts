@@ -96,6 +96,23 @@ for (const kind of STORE_KINDS) {
       expect(b.id).to.equal(a.id);
     });
 
+    it("the answer to a single issuance is what reading the credential back shows", async () => {
+      // The route answers from what it wrote instead of reading it again: the two must not differ.
+      for (const body of [
+        { subject: { name: "Nyss", email: "nyss@example.se" }, reference: "N-1", lang: "en" },
+        { subject: { name: "Plånbok" }, holder: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" },
+      ]) {
+        const created = await h.call("POST", `/v1/events/${eventId}/credentials`, { body });
+        const written = await expectJson<{ id: string }>(created, 201);
+        const read = await expectJson<{ id: string }>(
+          await h.call("GET", `/v1/credentials/${written.id}`),
+          200,
+        );
+        expect(written).to.deep.equal(read);
+        expect(created.headers.get("location")).to.match(new RegExp(`/v1/credentials/${written.id}$`));
+      }
+    });
+
     it("concurrent bulk requests: nothing lost, nothing doubled", async () => {
       const before = await countCredentials();
       const distinct = Array.from({ length: 6 }, (_, i) => ({

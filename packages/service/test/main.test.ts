@@ -24,7 +24,12 @@ describe("main.ts and the bootstrap script (child processes, real socket)", func
   });
 
   it("bootstraps an organisation, serves the API on 127.0.0.1 and stops cleanly on SIGTERM", async () => {
-    const env = { INTYG_DATA_DIR: dataDir, DATABASE_URL: "" };
+    const env = {
+      INTYG_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      INTYG_RPC_URL: deployment.rpcUrl,
+      INTYG_REGISTRY: deployment.registry,
+    };
     const boot = runTs(
       "src/bin/bootstrap.ts",
       [

@@ -55,10 +55,11 @@ describe("the running service behind a node that stops answering", function () {
     const store = await openTestStore("pglite");
     let service: RunningService | null = null;
     try {
-      const { secret } = await bootstrap(store, {
-        profile: DEMO_PROFILE,
-        chainOrganisationId: deployment.organisationId,
-      });
+      const { secret } = await bootstrap(
+        store,
+        { profile: DEMO_PROFILE, chainOrganisationId: deployment.organisationId },
+        deployment,
+      );
       const config = loadConfig({
         INTYG_RPC_URL: proxy.url,
         INTYG_REGISTRY: deployment.registry,

@@ -22,10 +22,11 @@ for (const kind of STORE_KINDS) {
     before(async () => {
       deployment = await deployFresh();
       store = await openTestStore(kind);
-      const { secret } = await bootstrap(store, {
-        profile: DEMO_PROFILE,
-        chainOrganisationId: deployment.organisationId,
-      });
+      const { secret } = await bootstrap(
+        store,
+        { profile: DEMO_PROFILE, chainOrganisationId: deployment.organisationId },
+        deployment,
+      );
       headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
       service = await startService({
         config: defaultConfig({

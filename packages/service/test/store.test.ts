@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { bootstrap } from "../src/bootstrap";
-import { ValidationError } from "../src/errors";
+import { ServiceError, ValidationError } from "../src/errors";
 import { dropPostgresSchema } from "../src/store/db";
 import { loadMigrations, migrate } from "../src/store/migrate";
 import { createStore, hashApiKey } from "../src/store/store";
+import { deployFresh } from "./helpers/chain";
 import { DEMO_PROFILE } from "./helpers/harness";
 import { openTestStore, STORE_KINDS, TEST_DATABASE_URL } from "./helpers/stores";
 
@@ -102,9 +103,14 @@ for (const kind of STORE_KINDS) {
     });
 
     it("bootstraps an organisation with an admin key shown once and stored as its SHA-256", async () => {
+      const deployment = await deployFresh();
       const store = await openTestStore(kind);
       try {
-        const result = await bootstrap(store, { profile: DEMO_PROFILE, chainOrganisationId: 1 });
+        const result = await bootstrap(
+          store,
+          { profile: DEMO_PROFILE, chainOrganisationId: deployment.organisationId },
+          deployment,
+        );
         expect(result.created).to.equal(true);
         expect(result.secret).to.match(/^intyg_/);
         expect(result.apiKey.role).to.equal("admin");
@@ -114,31 +120,40 @@ for (const kind of STORE_KINDS) {
         expect(row!.key_hash).to.equal(hashApiKey(result.secret));
         // Reused with a chosen key (a dev setup's INTYG_API_KEY): same organisation, the key works.
         const chosen = "intyg_dev_0123456789abcdefghijklmnopqrstuvwxyz";
-        const again = await bootstrap(store, {
-          profile: DEMO_PROFILE,
-          chainOrganisationId: 1,
-          apiKey: chosen,
-          reuse: true,
-        });
+        const again = await bootstrap(
+          store,
+          { profile: DEMO_PROFILE, chainOrganisationId: 1, apiKey: chosen, reuse: true },
+          deployment,
+        );
         expect(again.created).to.equal(false);
         expect(again.organisation.id).to.equal(result.organisation.id);
         expect((await store.apiKeys.find(chosen))!.organisation.id).to.equal(result.organisation.id);
-        const twice = await bootstrap(store, {
-          profile: DEMO_PROFILE,
-          chainOrganisationId: 1,
-          apiKey: chosen,
-          reuse: true,
-        });
+        const twice = await bootstrap(
+          store,
+          { profile: DEMO_PROFILE, chainOrganisationId: 1, apiKey: chosen, reuse: true },
+          deployment,
+        );
         expect(twice.apiKey.id).to.equal(again.apiKey.id);
         try {
-          await bootstrap(store, {
-            profile: { ...DEMO_PROFILE, organisationNumber: "222000-0316" },
-            chainOrganisationId: 1,
-          });
+          await bootstrap(
+            store,
+            { profile: { ...DEMO_PROFILE, organisationNumber: "222000-0316" }, chainOrganisationId: 1 },
+            deployment,
+          );
           expect.fail("an invalid organisation number was accepted");
         } catch (error) {
           expect(error).to.be.instanceOf(ValidationError);
         }
+        // An organisation the registry does not have is refused before anything is stored.
+        const before = await store.db.query("SELECT id FROM organisations");
+        try {
+          await bootstrap(store, { profile: DEMO_PROFILE, chainOrganisationId: 2 }, deployment);
+          expect.fail("an organisation that is not accredited was bootstrapped");
+        } catch (error) {
+          expect(error).to.be.instanceOf(ServiceError);
+          expect((error as ServiceError).code).to.equal("bootstrap.not-accredited");
+        }
+        expect(await store.db.query("SELECT id FROM organisations")).to.have.length(before.length);
       } finally {
         await store.close();
       }
@@ -150,12 +165,19 @@ describe("store (pglite data directory)", () => {
   it("keeps its data across restarts", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "intyg-store-"));
     try {
+      const deployment = await deployFresh();
       const first = await createStore({ dataDir: dir });
-      const { secret } = await bootstrap(first, { profile: DEMO_PROFILE, chainOrganisationId: 7 });
+      const { secret } = await bootstrap(
+        first,
+        { profile: DEMO_PROFILE, chainOrganisationId: deployment.organisationId },
+        deployment,
+      );
       await first.close();
       const second = await createStore({ dataDir: dir });
       try {
-        expect((await second.apiKeys.find(secret))!.organisation.chainOrganisationId).to.equal(7);
+        expect((await second.apiKeys.find(secret))!.organisation.chainOrganisationId).to.equal(
+          deployment.organisationId,
+        );
       } finally {
         await second.close();
       }

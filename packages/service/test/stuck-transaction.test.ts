@@ -469,7 +469,7 @@ describe("a stuck transaction is replaced", function () {
         anchorage: { chainId: n.h.chain.chainId, registry: n.h.chain.registry },
         organisation: n.h.organisation,
         event: n.event,
-        signer: n.h.signer,
+        signer: async () => n.h.signer,
         clock: n.h.clock,
         requestTtlSeconds: 3600,
         publicUrl: n.h.config.publicUrl,

@@ -24,7 +24,7 @@ for (const kind of STORE_KINDS) {
         anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },
         organisation: h.organisation,
         event,
-        signer: h.signer,
+        signer: async () => h.signer,
         clock: h.clock,
         requestTtlSeconds: 3600,
         publicUrl: h.config.publicUrl,

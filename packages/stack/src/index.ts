@@ -25,6 +25,9 @@ import {
   startService,
 } from "@intyg/service";
 import type { Address } from "viem";
+import { startOperatorEndpoint } from "./operator";
+
+export { type OperatorEndpoint, startOperatorEndpoint } from "./operator";
 
 /** What the other tools need to reach the stack: the contents of `.intyg/dev.json`. */
 export type DevInfo = {
@@ -33,6 +36,12 @@ export type DevInfo = {
   chainId: number;
   registry: Address;
   apiKey: string;
+  /**
+   * With `operator`: the loopback endpoint that bootstraps further organisations into the stack's database
+   * (`pnpm bootstrap:local`), and its token.
+   */
+  operatorUrl?: string;
+  operatorToken?: string;
 };
 
 export type LocalStackOptions = {
@@ -66,6 +75,11 @@ export type LocalStackOptions = {
   logger?: Logger;
   /** Run the anchoring worker in the service (default true). */
   worker?: boolean;
+  /**
+   * Offer bootstrap of further organisations on a loopback endpoint (its URL and token in `dev.json`): the
+   * embedded database cannot be opened by a second process while the stack runs.
+   */
+  operator?: boolean;
 };
 
 export type LocalStack = DevInfo & {
@@ -113,12 +127,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     cleanup.push(() => store.close());
     // The key exists before the service answers its first request.
-    const { secret } = await bootstrap(store, {
-      profile: deployment.profile,
-      chainOrganisationId: deployment.organisationId,
-      keyName: options.keyName ?? "local",
-      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-    });
+    // The demo deployment accredited the organisation with this profile: bootstrap checks it, as in production.
+    const { secret } = await bootstrap(
+      store,
+      {
+        profile: deployment.profile,
+        chainOrganisationId: deployment.organisationId,
+        keyName: options.keyName ?? "local",
+        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      },
+      { rpcUrl: chain.rpcUrl, registry: deployment.registry },
+    );
+    const operator = options.operator
+      ? await startOperatorEndpoint(store, { rpcUrl: chain.rpcUrl, registry: deployment.registry })
+      : undefined;
+    if (operator) cleanup.push(() => operator.close());
     const service = await startService({
       config,
       signer: privateKeySigner(deployment.signerKey),
@@ -134,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       chainId: chain.chainId,
       registry: deployment.registry,
       apiKey: secret,
+      ...(operator ? { operatorUrl: operator.url, operatorToken: operator.token } : {}),
     };
     if (options.stateDir) {
       await mkdir(options.stateDir, { recursive: true });

@@ -70,7 +70,8 @@ export function historyQueries(
   if (!checkMetadata || !target || !credential || view.status !== "ready") return [];
   const queries: RegistryQuery[] = [];
   const event = view.reader.get({ kind: "event", eventId: target.eventId });
-  if (event && !sameHash(metadataHashOf(credential.credentialSubject.achievement), event.metadataHash)) {
+  const achievement = credential.credentialSubject.achievement;
+  if (event && !sameHash(metadataHashOf(achievement, prepared.texts?.achievement), event.metadataHash)) {
     queries.push({ kind: "metadataHistory", eventId: target.eventId });
   }
   return queries;
@@ -83,8 +84,9 @@ export function historyQueries(
  */
 const knownHashes = new Map<string, Hex>();
 
-function memoHash<T>(kind: string, value: T, hash: (value: T) => Hex): Hex {
-  const key = `${kind}:${JSON.stringify(value)}`;
+function memoHash<T>(kind: string, value: T, hash: (value: T) => Hex, text?: string): Hex {
+  // `text` is the JSON text of `value` already written (by the schema check of a document read from JSON).
+  const key = `${kind}:${text ?? JSON.stringify(value)}`;
   let result = knownHashes.get(key);
   if (result === undefined) {
     result = hash(value);
@@ -94,8 +96,18 @@ function memoHash<T>(kind: string, value: T, hash: (value: T) => Hex): Hex {
   return result;
 }
 
-const profileHashOf = (issuer: Parameters<typeof organisationProfileHash>[0], organisationId: number) =>
-  memoHash("profile", { organisationId, issuer }, (v) => organisationProfileHash(v.issuer, v.organisationId));
+const profileHashOf = (
+  issuer: Parameters<typeof organisationProfileHash>[0],
+  organisationId: number,
+  issuerText?: string,
+) =>
+  memoHash(
+    "profile",
+    { organisationId, issuer },
+    (v) => organisationProfileHash(v.issuer, v.organisationId),
+    // The id first, then the issuer's text: never the text of another value (those start with "{").
+    issuerText === undefined ? undefined : `${organisationId}:${issuerText}`,
+  );
 
 /** Scripts a name's letters may mix only by accident or to deceive (a Cyrillic "о" in a Latin name). */
 const SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u, /\p{Script=Armenian}/u];
@@ -106,8 +118,8 @@ export function mixesScripts(name: string): boolean {
   for (const script of SCRIPTS) if (script.test(name)) found += 1;
   return found > 1;
 }
-const metadataHashOf = (achievement: Parameters<typeof eventMetadataHash>[0]) =>
-  memoHash("metadata", achievement, eventMetadataHash);
+const metadataHashOf = (achievement: Parameters<typeof eventMetadataHash>[0], text?: string) =>
+  memoHash("metadata", achievement, eventMetadataHash, text);
 
 function sameHash(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
@@ -267,7 +279,7 @@ export function runChainChecks(
       // Only the profile in force when the credential was issued, bound to this organisation's id, and the
       // organisation number accredited for it.
       (!sameHash(
-        profileHashOf(credential.issuer, organisationId),
+        profileHashOf(credential.issuer, organisationId, prepared.texts?.issuer),
         profileInForce(profiles, issuedAt) ?? "",
       ) ||
         !sameHash(
@@ -419,7 +431,7 @@ export function runChainChecks(
       });
     } else if (
       options.checkMetadata &&
-      !knownHash(reader, metadataHashOf(achievement), event.metadataHash, {
+      !knownHash(reader, metadataHashOf(achievement, prepared.texts?.achievement), event.metadataHash, {
         kind: "metadataHistory",
         eventId: target.eventId,
       })

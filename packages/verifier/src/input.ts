@@ -27,7 +27,8 @@ export type InputRefusal =
   | "share-link";
 
 export type InputResult =
-  | { ok: true; value: unknown }
+  /** `json`: the value is what `JSON.parse` made of a text (plain data, determined by its JSON text). */
+  | { ok: true; value: unknown; json?: boolean }
   | { ok: false; code: InputRefusal; key: MessageKey; params: MessageParams };
 
 function refuse(code: Exclude<InputRefusal, "share-link">, params: MessageParams = {}): InputResult {
@@ -52,28 +53,51 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-/** The deepest bracket nesting of a JSON text, not counting brackets inside strings; stops past `limit`. */
-function textDepth(text: string, limit: number): number {
+/**
+ * One pass over a JSON text: its deepest bracket nesting (not counting brackets inside strings; stops past `limit`)
+ * and how many object keys it writes. `JSON.parse` keeps one property per distinct key of an object, so a text
+ * whose parsed value has fewer properties than this count has a key twice in some object.
+ */
+function scanText(text: string, limit: number): { depth: number; keys: number } {
   let depth = 0;
   let max = 0;
-  let inString = false;
+  let keys = 0;
+  // Whether the next string is a key: after `{`, or after `,` inside an object.
+  let expectKey = false;
+  // One entry per open bracket: true for an object.
+  const kinds: boolean[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+      if (expectKey) {
+        keys++;
+        expectKey = false;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
       depth++;
-      if (depth > max) max = depth;
-      if (max > limit) return max;
-    } else if (c === 125 || c === 93) depth--;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return { depth: max, keys };
+      }
+      kinds.push(c === 123);
+      expectKey = c === 123;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+      kinds.pop();
+    } else if (c === 44 /* , */) {
+      expectKey = kinds[kinds.length - 1] === true;
+    }
   }
-  return max;
+  return { depth: max, keys };
 }
 
-/** Walks a value without recursion, checking depth and size; copies nothing. */
-function checkValue(value: unknown, limits: InputLimits): InputResult {
+/** Walks a value without recursion, checking depth and size; copies nothing. Counts the objects' keys. */
+function checkValue(value: unknown, limits: InputLimits, keys?: { count: number }): InputResult {
   const stack: [unknown, number][] = [[value, 0]];
   let nodes = 0;
   while (stack.length > 0) {
@@ -86,6 +110,7 @@ function checkValue(value: unknown, limits: InputLimits): InputResult {
     if (typeof item !== "object" || item === null) continue;
     if (depth >= limits.maxDepth) return refuse("too-deep", { limit: limits.maxDepth });
     const children = Array.isArray(item) ? item : Object.values(item);
+    if (keys && !Array.isArray(item)) keys.count += children.length;
     for (const child of children) stack.push([child, depth + 1]);
   }
   return { ok: true, value };
@@ -119,17 +144,25 @@ export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT
       }
       const trimmed = text.replace(/^\uFEFF/, "").trim();
       if (trimmed.length === 0) return refuse("empty");
-      if (textDepth(trimmed, limits.maxDepth) > limits.maxDepth)
-        return refuse("too-deep", { limit: limits.maxDepth });
+      const scanned = scanText(trimmed, limits.maxDepth);
+      if (scanned.depth > limits.maxDepth) return refuse("too-deep", { limit: limits.maxDepth });
       let value: unknown;
       try {
         value = JSON.parse(trimmed);
       } catch {
         return refuse("not-json");
       }
-      const duplicate = findDuplicateKey(trimmed);
-      if (duplicate !== undefined) return refuse("duplicate-key", { key: duplicate.slice(0, 80) });
-      return checkValue(value, limits);
+      const parsedKeys = { count: 0 };
+      const checked = checkValue(value, limits, parsedKeys);
+      if (!checked.ok || parsedKeys.count !== scanned.keys) {
+        // Fewer properties than keys written: some key is there twice (the slower scan names it). A text refused
+        // for its size is scanned too, so that a duplicate is reported first, as it always was.
+        const duplicate = findDuplicateKey(trimmed);
+        if (duplicate !== undefined || checked.ok)
+          return refuse("duplicate-key", { key: (duplicate ?? "").slice(0, 80) });
+        return checked;
+      }
+      return { ok: true, value, json: true };
     }
     if (input === undefined || input === null) return refuse("empty");
     // A value is only walked, not copied: verification never changes what it is given.

@@ -1,14 +1,18 @@
 // Verification of many credentials on every core (Node only: node:worker_threads; not part of the browser
-// build, so import it as `@intyg/verifier/pool`). Large runs are cut into contiguous slices, one per thread;
-// each thread runs `verifyCredentials` on its slice with the same options, the same `now`, and, reading a node,
-// the one block this run pinned before the threads start. Small runs, and runs given a client, reader or signer
-// cache (which cannot cross threads), stay on this thread.
+// build, so import it as `@intyg/verifier/pool`). A large run is cut into chunks that this thread and the worker
+// threads take from one queue as each is free: this thread starts at once, while the workers load, and a slower
+// thread simply takes fewer chunks. Every chunk is verified with the same options, the same `now` and, reading a
+// node, the one block this run pinned before any thread starts. Workers stay loaded for the next run (they do not
+// keep the process alive). Small runs, and runs given a client, reader or signer cache (which cannot cross
+// threads), stay on this thread.
 
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { createSignerCache } from "@intyg/credential";
 import type { VerifyOptions } from "./options";
 import { createRegistryClient } from "./registry/rpc";
+import { parseSnapshot } from "./registry/snapshot";
 import type { VerificationReport } from "./types";
 import { verifyCredentials } from "./verify";
 
@@ -17,9 +21,12 @@ export type ParallelOptions = {
   threads?: number;
   /**
    * Fewest credentials per thread (default 1,500): starting a thread (loading the verifier) costs about as much
-   * as verifying a few hundred credentials, so smaller runs stay on one thread.
+   * as verifying a few hundred credentials, and taking in a worker's reports costs this thread a fifth of
+   * verifying them, so smaller runs stay on one thread.
    */
   minPerThread?: number;
+  /** Called as each chunk of the run is done, with how many credentials it held and where it was verified. */
+  onChunk?: (done: { credentials: number; thread: "this" | "worker" }) => void;
 };
 
 const DEFAULT_MIN_PER_THREAD = 1500;
@@ -32,57 +39,131 @@ export function threadsFor(count: number, parallel: ParallelOptions = {}): numbe
 }
 
 // The worker loads the verifier from source, as every package here is loaded (tsx), unless its process already
-// compiles TypeScript (run with `--import tsx`, whose hooks the worker inherits).
+// compiles TypeScript (run with `--import tsx`, whose hooks the worker inherits). It verifies one chunk at a time
+// and answers with the reports as JSON text: parsing it is cheaper for this thread than taking in a structured
+// clone of the same objects. A run's options come with its first chunk; its chunks share one signer cache.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 if (!require.extensions[".ts"]) require(workerData.tsx).register();
 const { verifyCredentials } = require(workerData.verify);
-verifyCredentials(workerData.inputs, workerData.options).then(
-  (reports) => parentPort.postMessage({ reports }),
-  (error) => parentPort.postMessage({ error: String(error && error.message ? error.message : error) }),
-);
+const { createSignerCache } = require(workerData.credential);
+let run = { id: -1, options: {} };
+let queue = Promise.resolve();
+parentPort.on("message", (job) => {
+  queue = queue.then(async () => {
+    if (job.options) run = { id: job.run, options: { ...job.options, signerCache: createSignerCache() } };
+    try {
+      const reports = await verifyCredentials(job.inputs, run.options);
+      parentPort.postMessage({ id: job.id, json: JSON.stringify(reports) });
+    } catch (error) {
+      parentPort.postMessage({ id: job.id, error: String(error && error.message ? error.message : error) });
+    }
+  });
+});
+parentPort.postMessage({ ready: true });
 `;
 
-function runInWorker(inputs: readonly unknown[], options: VerifyOptions): Promise<VerificationReport[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
+type Pending = { resolve(reports: VerificationReport[]): void; reject(error: Error): void };
+
+/** One worker thread with the verifier loaded, taking chunks of a run. */
+class VerificationThread {
+  readonly ready: Promise<boolean>;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private lastRun = -1;
+  alive = true;
+
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         tsx: require.resolve("tsx/cjs/api"),
         verify: path.join(__dirname, "verify.ts"),
-        inputs,
-        options,
+        credential: require.resolve("@intyg/credential"),
       },
     });
-    let settled = false;
-    worker.once("message", (message: { reports?: VerificationReport[]; error?: string }) => {
-      settled = true;
-      void worker.terminate();
-      if (message.reports) resolve(message.reports);
-      else reject(new Error(`A verification thread failed: ${message.error}`));
+    this.worker.unref();
+    let started: (ok: boolean) => void = () => {};
+    this.ready = new Promise((resolve) => {
+      started = resolve;
     });
-    worker.once("error", (error) => {
-      settled = true;
-      reject(error);
+    this.worker.on("message", (message: { ready?: boolean; id?: number; json?: string; error?: string }) => {
+      if (message.ready) {
+        started(true);
+        return;
+      }
+      const pending = this.pending.get(message.id!);
+      if (!pending) return;
+      this.pending.delete(message.id!);
+      if (this.pending.size === 0) this.worker.unref();
+      if (message.json !== undefined) pending.resolve(JSON.parse(message.json) as VerificationReport[]);
+      else pending.reject(new Error(`A verification thread failed: ${message.error}`));
     });
-    worker.once("exit", (code) => {
-      if (!settled) reject(new Error(`A verification thread stopped (exit code ${code})`));
+    const stop = (error: Error) => {
+      this.alive = false;
+      started(false);
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+      threads.delete(this);
+    };
+    this.worker.on("error", stop);
+    this.worker.on("exit", (code) => stop(new Error(`A verification thread stopped (exit code ${code})`)));
+  }
+
+  verify(run: number, inputs: readonly unknown[], options: VerifyOptions): Promise<VerificationReport[]> {
+    if (!this.alive) return Promise.reject(new Error("A verification thread stopped"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, run, inputs, ...(run === this.lastRun ? {} : { options }) });
+      this.lastRun = run;
     });
-  });
+  }
+}
+
+/** The workers loaded so far, kept for later runs. */
+const threads = new Set<VerificationThread>();
+let runs = 0;
+
+/** `count` workers, started now where fewer are loaded (they load while this thread works). */
+function workers(count: number): VerificationThread[] {
+  while (threads.size < count) {
+    try {
+      threads.add(new VerificationThread());
+    } catch {
+      break;
+    }
+  }
+  return [...threads].slice(0, count);
 }
 
 /**
+ * Starts the worker threads a later {@link verifyCredentialsInParallel} will use (`threadCount` counts this one), so
+ * that they load while the caller does something else, such as reading its files. Optional: the promise, which
+ * need not be awaited, gives how many are loaded.
+ */
+export async function prestartVerificationThreads(threadCount = os.availableParallelism()): Promise<number> {
+  const ready = await Promise.all(workers(Math.max(0, threadCount - 1)).map((thread) => thread.ready));
+  return ready.filter(Boolean).length;
+}
+
+/** One turn of the event loop, so that workers' answers are taken in and their next chunks sent. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
  * {@link verifyCredentials} on several threads when the run is large enough to pay for them: the same reports, in
- * order. A batch's credentials split across threads cost one recovery per thread instead of one. Never throws
- * for bad input (each input gets its report); a thread that cannot start falls back to this thread.
+ * order. A batch's credentials cost one recovery per thread instead of one. Never throws for bad input (each
+ * input gets its report); a chunk whose thread fails is verified on this thread.
  */
 export async function verifyCredentialsInParallel(
   inputs: readonly unknown[],
   options: VerifyOptions = {},
   parallel: ParallelOptions = {},
 ): Promise<VerificationReport[]> {
-  const threads = threadsFor(inputs.length, parallel);
-  if (threads < 2 || options.client || options.reader || options.signerCache) {
+  const threadCount = threadsFor(inputs.length, parallel);
+  if (threadCount < 2 || options.client || options.reader || options.signerCache) {
     return verifyCredentials(inputs, options);
   }
   // One `now` for every thread, and one block: the latest when this run starts, unless one was given.
@@ -93,6 +174,13 @@ export async function verifyCredentialsInParallel(
         ? options.now
         : options.now.getTime();
   const shared: VerifyOptions = { ...options, now: nowMs };
+  // A snapshot is checked and indexed once for the run (and sent so to the workers); one that fails is left for
+  // each chunk to report, as a run on one thread would.
+  if (options.snapshot !== undefined) {
+    try {
+      shared.snapshot = parseSnapshot(options.snapshot);
+    } catch {}
+  }
   if (options.rpcUrl && options.snapshot === undefined && options.blockNumber === undefined) {
     try {
       shared.blockNumber = await createRegistryClient(options.rpcUrl).getBlockNumber();
@@ -101,13 +189,41 @@ export async function verifyCredentialsInParallel(
       return verifyCredentials(inputs, options);
     }
   }
-  const size = Math.ceil(inputs.length / threads);
-  const slices = Array.from({ length: threads }, (_, i) => inputs.slice(i * size, (i + 1) * size));
-  // This thread takes the last slice while the workers start and run the others.
-  const [mine, ...theirs] = [slices[slices.length - 1]!, ...slices.slice(0, -1)];
-  const results = await Promise.all([
-    ...theirs.map((slice) => runInWorker(slice, shared).catch(() => verifyCredentials(slice, shared))),
-    verifyCredentials(mine, shared),
-  ]);
+  const helpers = workers(threadCount - 1);
+  const run = runs++;
+  // Chunks small enough that the threads finish close together, large enough that each costs few messages.
+  const size = Math.max(100, Math.min(500, Math.ceil(inputs.length / (threadCount * 8))));
+  const chunks: (readonly unknown[])[] = [];
+  for (let start = 0; start < inputs.length; start += size) chunks.push(inputs.slice(start, start + size));
+  const results: VerificationReport[][] = new Array(chunks.length);
+  let next = 0;
+  const take = (): number => (next < chunks.length ? next++ : -1);
+  const mine = { ...shared, signerCache: createSignerCache() };
+  const onThisThread = (i: number) => verifyCredentials(chunks[i]!, mine);
+
+  const here = async () => {
+    for (let i = take(); i >= 0; i = take()) {
+      results[i] = await onThisThread(i);
+      parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "this" });
+      await yieldToEventLoop();
+    }
+  };
+  // Two chunks in flight per worker, so that it never waits for this thread to hand it the next one.
+  const there = async (thread: VerificationThread) => {
+    if (!(await thread.ready)) return;
+    const pump = async () => {
+      for (let i = take(); i >= 0; i = take()) {
+        try {
+          results[i] = await thread.verify(run, chunks[i]!, shared);
+          parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "worker" });
+        } catch {
+          results[i] = await onThisThread(i);
+          parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "this" });
+        }
+      }
+    };
+    await Promise.all([pump(), pump()]);
+  };
+  await Promise.all([here(), ...helpers.map(there)]);
   return results.flat();
 }

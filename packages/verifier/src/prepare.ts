@@ -5,11 +5,13 @@
 import {
   type BindingResult,
   type Credential,
+  checkCredentialJson,
   checkIntegrity,
   checkProofBinding,
   checkProofSignature,
   credentialSchema,
   PROOF_TYPE,
+  type SectionTexts,
   type SignatureCheckResult,
   type SignerCache,
   toSchemaIssues,
@@ -49,6 +51,8 @@ export type PreparedCredential = {
   target?: ChainTarget;
   /** The credential's own commitment root, once integrity passed. */
   root?: Hex;
+  /** The JSON texts of its issuer, achievement and proof, when it was read from JSON text and is schema-valid. */
+  texts?: SectionTexts;
 };
 
 const BINDING_TEXT: Record<Lang, Record<string, string>> = {
@@ -100,9 +104,11 @@ const signatureResults = new WeakMap<SignerCache, Map<string, SignatureCheckResu
 async function checkSignatureCached(
   credential: Credential,
   cache: SignerCache,
+  proofText?: string,
 ): Promise<SignatureCheckResult> {
   const { proofValue, verificationMethod, eip712 } = credential.proof[0];
-  const key = `${proofValue}|${verificationMethod}|${JSON.stringify(eip712)}`;
+  // The proof's JSON text (of a document read from JSON) determines all three; it starts with "[", never "0x".
+  const key = proofText ?? `${proofValue}|${verificationMethod}|${JSON.stringify(eip712)}`;
   let results = signatureResults.get(cache);
   if (!results) {
     results = new Map();
@@ -110,7 +116,7 @@ async function checkSignatureCached(
   }
   const known = results.get(key);
   if (known) return known;
-  const result = await checkProofSignature(credential, cache);
+  const result = await checkProofSignature(credential, cache, { validated: true });
   if (results.size > 10_000) results.clear();
   results.set(key, result);
   return result;
@@ -158,6 +164,7 @@ export async function prepareCredential(
   doc: unknown,
   lang: Lang,
   cache: SignerCache,
+  options: { json?: boolean } = {},
 ): Promise<PreparedCredential> {
   const checks = new CheckList(lang);
   const prepared: PreparedCredential = { checks, summary: {} };
@@ -182,7 +189,9 @@ export async function prepareCredential(
     });
     return prepared;
   }
-  const parsed = credentialSchema.safeParse(doc);
+  // A document read from JSON text has its shared sections checked once per distinct text (a batch's issuer,
+  // achievement and proof); any other value is checked whole.
+  const parsed = options.json ? checkCredentialJson(doc) : credentialSchema.safeParse(doc);
   if (!parsed.success) {
     const issues = toSchemaIssues(parsed.error);
     const first = issues[0];
@@ -195,11 +204,18 @@ export async function prepareCredential(
   }
   const credential = doc as Credential;
   prepared.credential = credential;
+  if ("texts" in parsed) prepared.texts = parsed.texts;
   prepared.summary = summarise(credential);
   checks.pass("format", "format.ok");
 
   // integrity
-  const integrity = checkIntegrity(doc);
+  const texts = prepared.texts;
+  const integrity = checkIntegrity(
+    doc,
+    texts
+      ? { valueTexts: { "/issuer": texts.issuer, "/credentialSubject/achievement": texts.achievement } }
+      : {},
+  );
   if (!integrity.ok) {
     checks.fail("integrity", integrity.reason, "integrity.failed", {
       reason: integrity.reason,
@@ -221,7 +237,7 @@ export async function prepareCredential(
     checks.fail("signature", binding.reason, "signature.binding", { detail: describeBinding(lang, binding) });
     return prepared;
   }
-  const signature = await checkSignatureCached(credential, cache);
+  const signature = await checkSignatureCached(credential, cache, texts?.proof);
   if (!signature.ok) {
     if (signature.reason === "signer-mismatch") {
       checks.fail("signature", "signer-mismatch", "signature.signer-mismatch", {

@@ -36,7 +36,9 @@ export async function prepareInput(input: unknown, resolved: ResolvedOptions): P
     return { checks, summary: {} };
   }
   try {
-    return await prepareCredential(read.value, resolved.lang, resolved.signerCache);
+    return await prepareCredential(read.value, resolved.lang, resolved.signerCache, {
+      json: read.json === true,
+    });
   } catch {
     // The format package promises not to throw; this is a last line of defence.
     const checks = new CheckList(resolved.lang);

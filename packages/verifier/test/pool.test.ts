@@ -5,7 +5,7 @@ import type { Credential } from "@intyg/credential";
 import { expect } from "chai";
 import { http } from "viem";
 import { recordSnapshot, verifyCredentials } from "../src";
-import { threadsFor, verifyCredentialsInParallel } from "../src/pool";
+import { prestartVerificationThreads, threadsFor, verifyCredentialsInParallel } from "../src/pool";
 import { clone, createFixture, type Fixture } from "./fixture";
 
 describe("parallel verification (worker threads)", function () {
@@ -20,7 +20,20 @@ describe("parallel verification (worker threads)", function () {
     (tampered.credentialSubject as { name?: string }).name = "Någon annan";
     // Texts, a parsed value and a tampered copy, in one run.
     inputs = [...batch.slice(0, 300).map((c) => JSON.stringify(c)), tampered, ...batch.slice(301)];
+    // Loaded before the runs, so that the worker takes chunks of these small runs (4 chunks of 100).
+    expect(await prestartVerificationThreads(2)).to.equal(1);
   });
+
+  /** Where each chunk of a run was verified. */
+  const tally = () => {
+    const where = { this: 0, worker: 0 };
+    return {
+      where,
+      onChunk: (done: { credentials: number; thread: "this" | "worker" }) => {
+        where[done.thread] += done.credentials;
+      },
+    };
+  };
   after(async () => {
     await fx?.stop();
   });
@@ -37,17 +50,20 @@ describe("parallel verification (worker threads)", function () {
       }
     })();
     let parallel: Awaited<ReturnType<typeof verifyCredentialsInParallel>>;
+    const chunks = tally();
     try {
       parallel = await verifyCredentialsInParallel(
         inputs,
         { rpcUrl: fx.rpcUrl, registry: fx.registry, now },
-        { threads: 2, minPerThread: 100 },
+        { threads: 2, minPerThread: 100, onChunk: chunks.onChunk },
       );
     } finally {
       mining = false;
       await miner;
     }
     expect(parallel).to.have.length(inputs.length);
+    expect(chunks.where.worker, "credentials verified by the worker").to.be.greaterThan(0);
+    expect(chunks.where.this + chunks.where.worker).to.equal(inputs.length);
     // (The tampered credential's report names no block: its chain checks never ran.)
     const blocks = new Set(parallel.flatMap((r) => (r.chain ? [r.chain.blockNumber] : [])));
     expect([...blocks], "blocks read").to.have.length(1);
@@ -66,8 +82,21 @@ describe("parallel verification (worker threads)", function () {
     const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
     const now = Date.now();
     const options = { snapshot, registry: fx.registry, now };
-    const parallel = await verifyCredentialsInParallel(inputs, options, { threads: 2, minPerThread: 100 });
+    const chunks = tally();
+    const parallel = await verifyCredentialsInParallel(inputs, options, {
+      threads: 2,
+      minPerThread: 100,
+      onChunk: chunks.onChunk,
+    });
+    expect(chunks.where.worker, "credentials verified by the worker").to.be.greaterThan(0);
     expect(parallel).to.deep.equal(await verifyCredentials(inputs, options));
+    // The snapshot's text, too (parsed once for the run and sent parsed to the worker).
+    const fromText = await verifyCredentialsInParallel(
+      inputs,
+      { ...options, snapshot: JSON.stringify(snapshot) },
+      { threads: 2, minPerThread: 100 },
+    );
+    expect(fromText).to.deep.equal(parallel);
   });
 
   it("keeps small runs on one thread", () => {

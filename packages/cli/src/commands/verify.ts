@@ -12,7 +12,7 @@ import {
   verifyCredential,
   verifyPresentation,
 } from "@intyg/verifier";
-import { verifyCredentialsInParallel } from "@intyg/verifier/pool";
+import { prestartVerificationThreads, threadsFor, verifyCredentialsInParallel } from "@intyg/verifier/pool";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { resolveChain } from "../config";
@@ -242,6 +242,8 @@ async function verifyOne(
  */
 async function runVerifyMany(sources: string[], flags: VerifyFlags, context: CommandContext): Promise<void> {
   const { io } = context;
+  // Enough files for the worker pool: its threads load while the files are read.
+  if (threadsFor(sources.length) > 1) void prestartVerificationThreads();
   const options = await verifyOptions(io, flags);
   const inputs = await Promise.all(sources.map((source) => readInput(io, source)));
   const credentials = inputs.flatMap((input, i) => (isPresentation(input) ? [] : [{ input, i }]));

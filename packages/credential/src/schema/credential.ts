@@ -8,7 +8,7 @@ import { commitmentSchema } from "./commitment";
 import { issuerProfileSchema } from "./issuer";
 import { dateTimeSchema, textSchema, uuidUrnSchema } from "./primitives";
 import { proofSetSchema } from "./proof";
-import { subjectSchema } from "./subject";
+import { subjectSchema, subjectSkeletonSchema } from "./subject";
 
 const bodyShape = {
   "@context": z.tuple([
@@ -57,3 +57,18 @@ export const credentialSchema = z
   .strictObject({ ...bodyShape, commitment: commitmentSchema, proof: proofSetSchema, anchor: anchorSchema })
   .superRefine(checkValidity);
 export type Credential = z.infer<typeof credentialSchema>;
+
+/**
+ * {@link credentialSchema} with the sections a batch's credentials share (issuer, achievement and proof) taken as
+ * already checked by the caller with their own schemas: see `checkCredentialJson`. Never use it alone.
+ */
+export const credentialSkeletonSchema = z
+  .strictObject({
+    ...bodyShape,
+    issuer: z.custom<z.infer<typeof issuerProfileSchema>>(() => true),
+    credentialSubject: subjectSkeletonSchema,
+    commitment: commitmentSchema,
+    proof: z.custom<z.infer<typeof proofSetSchema>>(() => true),
+    anchor: anchorSchema,
+  })
+  .superRefine(checkValidity);

@@ -90,6 +90,38 @@ export const subjectClaimsShape = {
   identifier: z.array(identityObjectSchema).min(1).max(20).optional(),
 };
 
+type SubjectValue = {
+  id?: string | undefined;
+  identifier?: unknown;
+  partsAttended?: string[] | undefined;
+  achievement: { achievementType?: string; parts?: { id: string }[] | undefined };
+};
+
+function checkSubject(subject: SubjectValue, ctx: z.RefinementCtx): void {
+  // Open Badges: a subject is identified by its id (a wallet's did) or by an identifier.
+  if (subject.id === undefined && subject.identifier === undefined) {
+    ctx.addIssue({ code: "custom", path: ["identifier"], message: "Needs an id or an identifier" });
+  }
+  if (subject.partsAttended === undefined) return;
+  const parts =
+    subject.achievement.achievementType === ATTENDANCE_ACHIEVEMENT_TYPE
+      ? (subject.achievement.parts ?? [])
+      : [];
+  const known = new Set(parts.map((part) => part.id));
+  const seen = new Set<string>();
+  for (const [i, id] of subject.partsAttended.entries()) {
+    if (!known.has(id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["partsAttended", i],
+        message: "Not a part of the achievement",
+      });
+    }
+    if (seen.has(id)) ctx.addIssue({ code: "custom", path: ["partsAttended", i], message: "Duplicate part" });
+    seen.add(id);
+  }
+}
+
 /** The `credentialSubject` of a credential. In a disclosed copy hidden claims are absent. */
 export const subjectSchema = z
   .strictObject({
@@ -97,29 +129,17 @@ export const subjectSchema = z
     achievement: achievementSchema,
     ...subjectClaimsShape,
   })
-  .superRefine((subject, ctx) => {
-    // Open Badges: a subject is identified by its id (a wallet's did) or by an identifier.
-    if (subject.id === undefined && subject.identifier === undefined) {
-      ctx.addIssue({ code: "custom", path: ["identifier"], message: "Needs an id or an identifier" });
-    }
-    if (subject.partsAttended === undefined) return;
-    const parts =
-      subject.achievement.achievementType === ATTENDANCE_ACHIEVEMENT_TYPE
-        ? (subject.achievement.parts ?? [])
-        : [];
-    const known = new Set(parts.map((part) => part.id));
-    const seen = new Set<string>();
-    for (const [i, id] of subject.partsAttended.entries()) {
-      if (!known.has(id)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["partsAttended", i],
-          message: "Not a part of the achievement",
-        });
-      }
-      if (seen.has(id))
-        ctx.addIssue({ code: "custom", path: ["partsAttended", i], message: "Duplicate part" });
-      seen.add(id);
-    }
-  });
+  .superRefine(checkSubject);
+
+/**
+ * {@link subjectSchema} with its achievement taken as already checked (by the caller, with `achievementSchema`):
+ * see `checkCredentialJson`.
+ */
+export const subjectSkeletonSchema = z
+  .strictObject({
+    type: z.tuple([z.literal("AchievementSubject")]),
+    achievement: z.custom<z.infer<typeof achievementSchema>>(() => true),
+    ...subjectClaimsShape,
+  })
+  .superRefine(checkSubject);
 export type CredentialSubject = z.infer<typeof subjectSchema>;

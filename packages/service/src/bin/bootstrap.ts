@@ -1,15 +1,18 @@
-// Creates the first organisation and its admin API key in the service's database, and prints them as JSON.
+// Creates an organisation and its first admin API key in the service's database, and prints them as JSON, once
+// the registry has it accredited, active and with this profile (read from the service's node and registry).
 //
-//   DATABASE_URL=postgres://… (or INTYG_DATA_DIR=…) tsx src/bin/bootstrap.ts \
+//   INTYG_RPC_URL=… INTYG_REGISTRY=0x… DATABASE_URL=postgres://… (or INTYG_DATA_DIR=…) tsx src/bin/bootstrap.ts \
 //     --name "Offentliga Rummet" --legal-name "Sveriges Kommuner och Regioner" \
 //     --organisation-number 222000-0315 --url https://skr.se --chain-organisation-id 1 [--api-key …] [--reuse]
 //
-// The API key is printed once; only its SHA-256 is stored.
+// The API key is printed once; only its SHA-256 is stored. Exit 2 for bad input, a missing setting, or an
+// organisation the registry does not have as given (the message names the governance command that fixes it).
 
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { bootstrap } from "../bootstrap";
-import { ValidationError } from "../errors";
+import { loadConfig } from "../config";
+import { ConfigError, ServiceError, ValidationError } from "../errors";
 import { loadKeyring } from "../privacy/keyring";
 import { createStore } from "../store/store";
 
@@ -32,31 +35,43 @@ async function run(): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      "usage: bootstrap --name N --legal-name L --organisation-number NNNNNN-NNNN --url https://… --chain-organisation-id ID [--key-name K] [--api-key KEY] [--reuse]\n",
+      "usage: INTYG_RPC_URL=… INTYG_REGISTRY=0x… bootstrap --name N --legal-name L --organisation-number NNNNNN-NNNN --url https://… --chain-organisation-id ID [--key-name K] [--api-key KEY] [--reuse]\n",
     );
     return 0;
   }
-  const dataDir = path.resolve(process.env.INTYG_DATA_DIR || ".intyg/data");
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
   const store = await createStore({
-    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
-    dataDir,
-    keyring: loadKeyring(process.env, path.dirname(dataDir)),
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    dataDir: config.dataDir,
+    // The keyring the service loads: INTYG_KEK or INTYG_KEK_FILE, else the development keystore beside the data.
+    keyring: loadKeyring(process.env, path.dirname(config.dataDir)),
   });
   try {
-    const result = await bootstrap(store, {
-      profile: {
-        name: values.name ?? "",
-        legalName: values["legal-name"] ?? values.name ?? "",
-        organisationNumber: values["organisation-number"] ?? "",
-        url: values.url ?? "",
+    const result = await bootstrap(
+      store,
+      {
+        profile: {
+          name: values.name ?? "",
+          legalName: values["legal-name"] ?? values.name ?? "",
+          organisationNumber: values["organisation-number"] ?? "",
+          url: values.url ?? "",
+        },
+        chainOrganisationId: Number(values["chain-organisation-id"] ?? "0"),
+        ...(values["key-name"] ? { keyName: values["key-name"] } : {}),
+        ...((values["api-key"] ?? process.env.INTYG_API_KEY)
+          ? { apiKey: values["api-key"] ?? process.env.INTYG_API_KEY }
+          : {}),
+        reuse: values.reuse ?? false,
       },
-      chainOrganisationId: Number(values["chain-organisation-id"] ?? "0"),
-      ...(values["key-name"] ? { keyName: values["key-name"] } : {}),
-      ...((values["api-key"] ?? process.env.INTYG_API_KEY)
-        ? { apiKey: values["api-key"] ?? process.env.INTYG_API_KEY }
-        : {}),
-      reuse: values.reuse ?? false,
-    });
+      { rpcUrl: config.rpcUrl, registry: config.registry, timeoutMs: config.rpc.timeoutMs },
+    );
     process.stdout.write(
       `${JSON.stringify(
         {
@@ -76,6 +91,10 @@ async function run(): Promise<number> {
       process.stderr.write(
         `${error.message}:\n${error.errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}\n`,
       );
+      return 2;
+    }
+    if (error instanceof ServiceError && error.code.startsWith("bootstrap.")) {
+      process.stderr.write(`${error.message}\n`);
       return 2;
     }
     throw error;

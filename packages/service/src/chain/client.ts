@@ -1,11 +1,12 @@
 // The registry client over viem: reads through a public client, writes from the signing key (and relayer).
 // Each method is an action of its own module (actions/); this file binds them to one context.
 
+import { ensureFunded } from "./actions/funding";
 import * as reads from "./actions/reads";
 import { createdEventId, getReceipt, hasTransaction } from "./actions/receipts";
 import { waitForReceipt } from "./actions/wait";
 import * as writes from "./actions/writes";
-import { type CreateChainClientParameters, createChainContext } from "./context";
+import { type ChainContext, type CreateChainClientParameters, createChainContext, withKey } from "./context";
 import type { ChainClient } from "./types";
 
 export type { ChainContext, CreateChainClientParameters, Sender } from "./context";
@@ -20,6 +21,7 @@ export { bumped, type FeeMarket, type Fees, feeCeiling, replacementFees } from "
 export { NonceManager } from "./nonces";
 export type {
   AnchorBatchArgs,
+  AuthoriseKeyArgs,
   ChainClient,
   ClaimRequestArgs,
   CreateEventArgs,
@@ -28,6 +30,7 @@ export type {
   IssueSignedArgs,
   LeafRevocation,
   RegistryRecord,
+  RemoveKeyArgs,
   ReplacementInfo,
   RevokeArgs,
   RevokeLeafArgs,
@@ -39,8 +42,12 @@ export type {
 } from "./types";
 
 export async function createChainClient(parameters: CreateChainClientParameters): Promise<ChainClient> {
-  const ctx = await createChainContext(parameters);
-  return {
+  return bind(await createChainContext(parameters), new Map());
+}
+
+/** The client over one context; `clients` keeps one client per sending key (organisations' keys). */
+function bind(ctx: ChainContext, clients: Map<string, ChainClient>): ChainClient {
+  const client: ChainClient = {
     chainId: ctx.chainId,
     registry: ctx.registry,
     keyAddress: ctx.key.account.address,
@@ -63,10 +70,25 @@ export async function createChainClient(parameters: CreateChainClientParameters)
     revoke: (args, options) => writes.revoke(ctx, args, options),
     revokeLeaf: (args, options) => writes.revokeLeaf(ctx, args, options),
     supersede: (args, options) => writes.supersede(ctx, args, options),
+    authoriseKey: (args, options) => writes.authoriseKey(ctx, args, options),
+    removeKey: (args, options) => writes.removeKey(ctx, args, options),
+
+    forKey(signer) {
+      const address = signer.address.toLowerCase();
+      if (address === ctx.key.account.address.toLowerCase()) return client;
+      let keyed = clients.get(address);
+      if (!keyed) {
+        keyed = bind(withKey(ctx, signer), clients);
+        clients.set(address, keyed);
+      }
+      return keyed;
+    },
+    ensureFunded: () => ensureFunded(ctx),
 
     waitForReceipt: (hashes, options) => waitForReceipt(ctx, hashes, options),
     getReceipt: (hash) => getReceipt(ctx, hash),
     hasTransaction: (hash) => hasTransaction(ctx, hash),
     createdEventId: (hash) => createdEventId(ctx, hash),
   };
+  return client;
 }

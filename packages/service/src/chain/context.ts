@@ -42,6 +42,12 @@ export type CreateChainClientParameters = {
   maxFeePerGas?: bigint | null;
   /** The most a replacement may pay per gas as a multiple of its first send's fee cap (default 10). */
   maxFeeMultiplier?: number;
+  /**
+   * Organisations' keys send their own transactions (their own nonces, so one organisation's stuck
+   * transaction never holds up another's) with ether the relayer tops up: below `minimumWei` it sends
+   * `topUpWei` (defaults 0.01 and 0.05 ether).
+   */
+  keyFunding?: { minimumWei: bigint; topUpWei: bigint };
 };
 
 /** An account that sends transactions, with its wallet client. */
@@ -64,6 +70,11 @@ export type ChainContext = {
   readonly replaceAfterMs: number;
   readonly maxFeePerGas: bigint | null;
   readonly maxFeeMultiplier: bigint;
+  readonly keyFunding: { minimumWei: bigint; topUpWei: bigint };
+  /** Every account this client has sent from (the signing key, the relayer, organisations' keys), by address. */
+  readonly senders: Map<string, Sender>;
+  /** A sender for `account` over this context's node. */
+  readonly senderOf: (account: LocalAccount) => Sender;
 };
 
 /** Connects to the node (reading its chain id unless given) and sets up the senders. */
@@ -85,10 +96,14 @@ export async function createChainContext(parameters: CreateChainClientParameters
     transport,
     pollingInterval: pollingIntervalMs,
   });
-  const sender = (account: LocalAccount): Sender => ({
-    account,
-    wallet: createWalletClient({ chain, transport, account }),
-  });
+  const senders = new Map<string, Sender>();
+  const sender = (account: LocalAccount): Sender => {
+    const known = senders.get(account.address.toLowerCase());
+    if (known) return known;
+    const made = { account, wallet: createWalletClient({ chain, transport, account }) };
+    senders.set(account.address.toLowerCase(), made);
+    return made;
+  };
   const key = sender(signerAccount(parameters.signer));
   const relayer = parameters.relayer ? sender(signerAccount(parameters.relayer)) : key;
   return {
@@ -105,5 +120,13 @@ export async function createChainContext(parameters: CreateChainClientParameters
     replaceAfterMs: parameters.replaceAfterMs ?? DEFAULT_RPC_CONFIG.replaceAfterMs,
     maxFeePerGas: parameters.maxFeePerGas ?? DEFAULT_RPC_CONFIG.maxFeePerGas,
     maxFeeMultiplier: BigInt(parameters.maxFeeMultiplier ?? DEFAULT_RPC_CONFIG.maxFeeMultiplier),
+    keyFunding: parameters.keyFunding ?? { minimumWei: 10n ** 16n, topUpWei: 5n * 10n ** 16n },
+    senders,
+    senderOf: sender,
   };
+}
+
+/** The same node, relayer, nonces and limits, with `signer` as the key that sends (an organisation's key). */
+export function withKey(ctx: ChainContext, signer: Signer): ChainContext {
+  return { ...ctx, key: ctx.senderOf(signerAccount(signer)) };
 }

@@ -8,6 +8,7 @@ import type {
   SigningKeyState,
 } from "@intyg/registry";
 import type { Address, Hex } from "viem";
+import type { Signer } from "../signer";
 import type { Fees } from "./fees";
 
 /** The record of a commitment in its organisation's namespace. */
@@ -67,6 +68,14 @@ export type IssueSignedArgs = { request: IssueRequestArgs; signature: Hex };
 export type RevokeArgs = { organisationId: number; commitment: Hex; reason: number };
 export type RevokeLeafArgs = { organisationId: number; root: Hex; leaf: Hex; reason: number };
 export type SupersedeArgs = { organisationId: number; root: Hex; leaf: Hex; replacement: Hex };
+export type AuthoriseKeyArgs = {
+  organisationId: number;
+  key: Address;
+  validFrom: number;
+  validUntil: number;
+  consent: Hex;
+};
+export type RemoveKeyArgs = { key: Address };
 
 /**
  * Everything the service does with the registry. Writes return the transaction hash as soon as the node has
@@ -99,6 +108,21 @@ export interface ChainClient {
   revoke(args: RevokeArgs, options?: WriteOptions): Promise<Hex>;
   revokeLeaf(args: RevokeLeafArgs, options?: WriteOptions): Promise<Hex>;
   supersede(args: SupersedeArgs, options?: WriteOptions): Promise<Hex>;
+  /** Sent by the key this client sends from, which must be the organisation's admin. */
+  authoriseKey(args: AuthoriseKeyArgs, options?: WriteOptions): Promise<Hex>;
+  /** Sent by the key this client sends from: the key itself or its organisation's admin. */
+  removeKey(args: RemoveKeyArgs, options?: WriteOptions): Promise<Hex>;
+
+  /**
+   * This client with `signer` as the key that sends (an organisation's own key): the same node, relayer and
+   * limits; its own nonce sequence.
+   */
+  forKey(signer: Signer): ChainClient;
+  /**
+   * Tops up the sending key from the relayer when its balance is below the configured minimum, waiting for
+   * the transfer; returns its hash, or null when nothing was needed.
+   */
+  ensureFunded(): Promise<Hex | null>;
 
   /**
    * Waits until one of `hashes` is mined and returns its receipt. `hashes` are one nonce's transactions of this

@@ -14,8 +14,10 @@ import { deliveryRoutes } from "./routes/deliveries";
 import { eventRoutes } from "./routes/events";
 import { holderRoutes } from "./routes/holder";
 import { importRoutes } from "./routes/imports";
+import { keyRoutes } from "./routes/keys";
 import { organisationRoutes } from "./routes/organisation";
 import { LANDING_CSP, landingLanguage, landingPage, organiserRoutes } from "./routes/organiser";
+import { registryOrganisationRoutes } from "./routes/registry-organisations";
 import { systemRoutes } from "./routes/system";
 import { vcApiRoutes } from "./routes/vcapi";
 import { verificationLinkRoutes } from "./routes/verification-links";
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps) {
   // After authentication (401 first), before every route: NUL, lone surrogates and control characters.
   app.use(refuseHostileText());
   app.route("/v1", organisationRoutes(deps));
+  app.route("/v1", keyRoutes(deps));
   app.route("/v1", eventRoutes(deps));
   app.route("/v1", credentialRoutes(deps));
   app.route("/v1", importRoutes(deps));
@@ -62,6 +65,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", verificationLinkRoutes(deps));
   app.route("/", vcApiRoutes(deps, limiter));
   app.route("/", systemRoutes(deps));
+  // Public: the registry's organisations (status, profile, keys), read from the chain.
+  app.route("/", registryOrganisationRoutes(deps));
   app.route("/", contextRoutes(deps));
   app.route("/", verifyRpcRoutes(deps));
   app.route("/", organiserRoutes(deps));

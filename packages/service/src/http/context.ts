@@ -1,6 +1,7 @@
 import type { ChainClient } from "../chain/client";
 import type { Clock } from "../clock";
 import type { ServiceConfig } from "../config";
+import type { KeyDirectory } from "../keys/directory";
 import type { Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
@@ -27,7 +28,10 @@ export type VerifyReport = Record<string, unknown>;
 /** Everything the HTTP app needs; tests and main() build it. */
 export type AppDeps = {
   store: Store;
+  /** The service's own key: signs for the organisation it is authorised for, when it has no key of its own. */
   signer: Signer;
+  /** Organisations' own keys; without it, only the service's key signs. */
+  keys?: KeyDirectory;
   chain: ChainClient;
   clock: Clock;
   logger: Logger;

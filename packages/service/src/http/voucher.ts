@@ -5,6 +5,7 @@ import { claimRequestTypes, intygDomain } from "@intyg/credential";
 import type { Address, Hex } from "viem";
 import { unixSeconds } from "../clock";
 import { NotFoundError, ServiceError } from "../errors";
+import { organisationSigner } from "../keys/directory";
 import type { CredentialRecord } from "../store/types";
 import type { AppDeps } from "./context";
 
@@ -19,7 +20,7 @@ export type ClaimVoucher = {
 
 /** A voucher for `holder` to claim the token of `record` (a week to use it unless `deadline` says otherwise). */
 export async function claimVoucher(
-  deps: Pick<AppDeps, "store" | "signer" | "chain" | "clock">,
+  deps: Pick<AppDeps, "store" | "signer" | "chain" | "clock" | "keys">,
   record: CredentialRecord,
   holder: string,
   deadlineSeconds?: number,
@@ -33,7 +34,11 @@ export async function claimVoucher(
   if (!batch) throw new NotFoundError("batch");
   const deadline = BigInt(deadlineSeconds ?? unixSeconds(deps.clock) + 7 * 24 * 3600);
   const message = { root: batch.root, leaf: record.leaf, holder: holder as Address, deadline };
-  const signature = await deps.signer.signTypedData({
+  const organisation = await deps.store.organisations.get(record.organisationId);
+  if (!organisation) throw new NotFoundError("credential");
+  // A voucher's signer must be a valid key of the organisation when it is used: its current one signs.
+  const { signer } = await organisationSigner(deps, organisation);
+  const signature = await signer.signTypedData({
     domain: intygDomain(deps.chain.chainId, deps.chain.registry),
     types: claimRequestTypes,
     primaryType: "ClaimRequest",
@@ -44,7 +49,7 @@ export async function claimVoucher(
     chainId: deps.chain.chainId,
     request: { root: batch.root, leaf: record.leaf, holder, deadline: deadline.toString() },
     proof: record.proof as Hex[],
-    signer: deps.signer.address,
+    signer: signer.address,
     signature,
   };
 }

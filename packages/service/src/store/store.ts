@@ -19,6 +19,10 @@ import { type EventsRepository, eventsRepository } from "./repositories/events";
 import { type IssuanceRepository, issuanceRepository } from "./repositories/issuance";
 import { type JobsRepository, jobsRepository } from "./repositories/jobs";
 import { type OperationsRepository, operationsRepository } from "./repositories/operations";
+import {
+  type OrganisationKeysRepository,
+  organisationKeysRepository,
+} from "./repositories/organisation-keys";
 import { type OrganisationsRepository, organisationsRepository } from "./repositories/organisations";
 import { type PrivacyRepository, privacyRepository } from "./repositories/privacy";
 import { type RateLimitsRepository, rateLimitsRepository } from "./repositories/rate-limits";
@@ -43,6 +47,14 @@ export type { EventFilter, EventsRepository } from "./repositories/events";
 export type { IssuanceCommit, IssuanceOutcome, IssuanceRepository, NewJob } from "./repositories/issuance";
 export type { JobsRepository } from "./repositories/jobs";
 export type { OperationsRepository, Settlement } from "./repositories/operations";
+export type {
+  KeyAuditEntry,
+  NewOrganisationKey,
+  OrganisationKeyRecord,
+  OrganisationKeyRole,
+  OrganisationKeyStatus,
+  OrganisationKeysRepository,
+} from "./repositories/organisation-keys";
 export type { OrganisationsRepository } from "./repositories/organisations";
 export { DEFAULT_RETENTION_DAYS, type PrivacyRepository } from "./repositories/privacy";
 export type { RateLimitsRepository } from "./repositories/rate-limits";
@@ -77,6 +89,8 @@ export type Store = {
   clock: Clock;
   organisations: OrganisationsRepository;
   apiKeys: ApiKeysRepository;
+  /** Organisations' own signing and admin keys (encrypted) and the audit log of what was done with them. */
+  organisationKeys: OrganisationKeysRepository;
   events: EventsRepository;
   issuance: IssuanceRepository;
   jobs: JobsRepository;
@@ -148,6 +162,7 @@ function buildStore(db: Database, clock: Clock, personal: Personal): Store {
     clock,
     organisations: organisationsRepository(db, clock),
     apiKeys: apiKeysRepository(db, clock),
+    organisationKeys: organisationKeysRepository(db, clock),
     events: eventsRepository(db, clock),
     issuance: issuanceRepository(db, clock, personal),
     jobs: jobsRepository(db, clock, personal),

@@ -65,6 +65,8 @@ export type CredentialRecord = {
   holderToken: string | null;
   issueDeadline: number | null;
   issueSignature: Hex | null;
+  /** The key that signed it (a single's request, a batch member's root); null before it was signed. */
+  signingKey: Hex | null;
   /** A single credential's transaction: the newest sent while in flight, then the one mined (or null). */
   txHash: Hex | null;
   /** Every transaction ever signed to anchor it (sends and their fee-bumped replacements), oldest first. */
@@ -123,6 +125,8 @@ export type BatchRecord = {
   size: number;
   validUntil: number;
   signature: Hex;
+  /** The key that signed the root and sends it (null: the service's key, before keys were recorded). */
+  signingKey: Hex | null;
   /** Deadline of the signed batch request, unix seconds. */
   deadline: number;
   status: BatchStatus;
@@ -183,7 +187,9 @@ export type OperationKind =
   | "revocation"
   | "supersession"
   | "event-registration"
-  | "event-update";
+  | "event-update"
+  | "key-authorisation"
+  | "key-removal";
 
 export type OperationStatus = "sending" | "done" | "failed";
 

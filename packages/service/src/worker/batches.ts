@@ -4,6 +4,7 @@
 
 import { buildBatch, signBatch, type UnsignedCredential } from "@intyg/credential";
 import type { Hex } from "viem";
+import type { ChainClient } from "../chain/client";
 import { unixSeconds } from "../clock";
 import { OperationError } from "../operations/errors";
 import { ANCHORED_ALREADY, organisationOfEvent, recordInspection } from "../operations/records";
@@ -12,8 +13,7 @@ import type { BatchRecord } from "../store/types";
 import type { TickSummary, WorkContext } from "./types";
 
 /** The anchoring of `batch`: done when the record in its organisation's namespace says what was sent. */
-export function batchOperation(ctx: WorkContext, batch: BatchRecord): OperationSpec {
-  const { chain } = ctx.deps;
+export function batchOperation(batch: BatchRecord, chain: ChainClient): OperationSpec {
   const organisationId = organisationOfEvent(batch.chainEventId);
   const expected = {
     eventId: BigInt(batch.chainEventId),
@@ -39,7 +39,10 @@ export function batchOperation(ctx: WorkContext, batch: BatchRecord): OperationS
 }
 
 async function settleBatch(ctx: WorkContext, batch: BatchRecord, summary: TickSummary): Promise<void> {
-  const outcome = await trackOperation(ctx.deps, batchOperation(ctx, batch));
+  // The key that signed the root sends it: the registry records the sender as the credentials' key.
+  const { chain, own } = await ctx.keyed(batch.organisationId, batch.signingKey);
+  if (own) await chain.ensureFunded();
+  const outcome = await trackOperation({ ...ctx.deps, chain }, batchOperation(batch, chain));
   if (outcome.status !== "done") return;
   summary.batchesAnchored += 1;
   summary.credentialsAnchored += batch.size;
@@ -51,26 +54,35 @@ async function settleBatch(ctx: WorkContext, batch: BatchRecord, summary: TickSu
 
 /** Records the next batch of pending credentials (built and signed in the recording transaction). */
 async function buildNextBatch(ctx: WorkContext): Promise<BatchRecord | null> {
-  const { store, signer, clock } = ctx.deps;
-  const created = await store.anchoring.createBatch(ctx.config.maxBatchSize, async (group) => {
-    const docs = group.credentials.map((c) => c.document as unknown as UnsignedCredential);
-    const batch = buildBatch(docs);
-    if (batch.eventId.toString() !== group.chainEventId)
-      throw new OperationError("inconsistent", "batch event differs from its group");
-    const deadline = unixSeconds(clock) + ctx.config.requestTtlSeconds;
-    const signed = await signBatch(batch, { account: signer, deadline, created: clock.now() });
-    return {
-      root: signed.root,
-      signature: signed.proof.proofValue as Hex,
-      deadline,
-      members: signed.credentials.map((doc, index) => ({
-        id: group.credentials[index]!.id,
-        leaf: doc.anchor.batch!.leaf as Hex,
-        proof: doc.anchor.batch!.proof as Hex[],
-        document: doc as unknown as Record<string, unknown>,
-      })),
-    };
-  });
+  const { store, clock } = ctx.deps;
+  // The signer is resolved first: the batch is built inside a transaction that must not wait on other reads.
+  const organisationId = await store.anchoring.nextBatchOrganisation();
+  if (!organisationId) return null;
+  const { signer } = await ctx.keyed(organisationId);
+  const created = await store.anchoring.createBatch(
+    ctx.config.maxBatchSize,
+    async (group) => {
+      const docs = group.credentials.map((c) => c.document as unknown as UnsignedCredential);
+      const batch = buildBatch(docs);
+      if (batch.eventId.toString() !== group.chainEventId)
+        throw new OperationError("inconsistent", "batch event differs from its group");
+      const deadline = unixSeconds(clock) + ctx.config.requestTtlSeconds;
+      const signed = await signBatch(batch, { account: signer, deadline, created: clock.now() });
+      return {
+        root: signed.root,
+        signature: signed.proof.proofValue as Hex,
+        deadline,
+        signingKey: signer.address,
+        members: signed.credentials.map((doc, index) => ({
+          id: group.credentials[index]!.id,
+          leaf: doc.anchor.batch!.leaf as Hex,
+          proof: doc.anchor.batch!.proof as Hex[],
+          document: doc as unknown as Record<string, unknown>,
+        })),
+      };
+    },
+    organisationId,
+  );
   if (created) {
     const { id, root, size } = created.batch;
     ctx.log.info({ batch: id, root, size }, "batch recorded");

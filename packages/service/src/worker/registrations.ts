@@ -11,14 +11,14 @@ import type { TickSummary, WorkContext } from "./types";
 const REQUEST_GRACE_MS = 60_000;
 
 async function registrationOf(ctx: WorkContext, event: EventRecord): Promise<OperationSpec> {
-  const { store, chain } = ctx.deps;
-  const [organisation, parent] = await Promise.all([
-    store.organisations.get(event.organisationId),
+  const { store } = ctx.deps;
+  const [{ organisation, chain }, parent] = await Promise.all([
+    ctx.keyed(event.organisationId),
     event.parentId ? store.events.getById(event.parentId) : null,
   ]);
   return registrationOperation(chain, {
     event,
-    chainOrganisationId: organisation?.chainOrganisationId ?? 0,
+    chainOrganisationId: organisation.chainOrganisationId,
     parentChainId: BigInt(parent?.chainEventId ?? 0),
     send: false,
   });
@@ -31,7 +31,8 @@ async function updateOf(ctx: WorkContext, operation: OperationRecord): Promise<O
     metadataHash?: `0x${string}`;
   } | null;
   if (!event || !payload?.details || !payload.metadataHash) return null;
-  return eventUpdateOperation(ctx.deps.chain, {
+  const { chain } = await ctx.keyed(event.organisationId);
+  return eventUpdateOperation(chain, {
     event,
     details: payload.details,
     metadataHash: payload.metadataHash,
@@ -45,7 +46,9 @@ export async function runRegistrations(ctx: WorkContext, summary: TickSummary): 
   for (const event of await store.events.staleRegistrations(before)) {
     if (ctx.stopping()) return;
     await ctx.attempt("registration", event.id, summary, async () => {
-      const outcome = await trackOperation(ctx.deps, await registrationOf(ctx, event));
+      const spec = await registrationOf(ctx, event);
+      const { chain } = await ctx.keyed(event.organisationId);
+      const outcome = await trackOperation({ ...ctx.deps, chain }, spec);
       ctx.log.info({ event: event.id, status: outcome.status }, "event registration settled");
     });
   }
@@ -54,7 +57,8 @@ export async function runRegistrations(ctx: WorkContext, summary: TickSummary): 
     await ctx.attempt("registration", operation.id, summary, async () => {
       const spec = await updateOf(ctx, operation);
       if (!spec) return;
-      const outcome = await trackOperation(ctx.deps, spec);
+      const { chain } = await ctx.keyed(operation.organisationId);
+      const outcome = await trackOperation({ ...ctx.deps, chain }, spec);
       ctx.log.info({ event: operation.subjectId, status: outcome.status }, "event update settled");
     });
   }

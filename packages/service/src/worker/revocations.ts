@@ -12,13 +12,18 @@ import type { TickSummary, WorkContext } from "./types";
 const ZERO32 = `0x${"0".repeat(64)}` as Hex;
 
 /** The revocation (or, with an anchored replacement, the supersession) of `work.credential`. */
-export async function revocationOperation(ctx: WorkContext, work: RevocationWork): Promise<OperationSpec> {
-  const { chain } = ctx.deps;
+export async function revocationOperation(
+  work: RevocationWork,
+  keyed: Awaited<ReturnType<WorkContext["keyed"]>>,
+): Promise<OperationSpec> {
+  const { chain } = keyed;
   const { credential, root, replacement } = work;
   const leaf = root ? credential.leaf : null;
   if (root && !leaf) throw new OperationError("inconsistent", "a batch member without a leaf");
   const anchorEventId = (credential.document as { anchor?: { eventId?: string } } | null)?.anchor?.eventId;
-  const organisationId = anchorEventId ? organisationOfEvent(anchorEventId) : await ctx.ownOrganisation();
+  const organisationId = anchorEventId
+    ? organisationOfEvent(anchorEventId)
+    : keyed.organisation.chainOrganisationId;
   const revokedAt = async () =>
     root && leaf
       ? (await chain.leafRevocation(organisationId, root, leaf)).revokedAt ||
@@ -51,7 +56,13 @@ export async function revocationOperation(ctx: WorkContext, work: RevocationWork
 }
 
 async function settleRevocation(ctx: WorkContext, work: RevocationWork, summary: TickSummary) {
-  const outcome = await trackOperation(ctx.deps, await revocationOperation(ctx, work));
+  // Any valid key of the organisation may revoke: its current one sends.
+  const keyed = await ctx.keyed(work.credential.organisationId);
+  if (keyed.own) await keyed.chain.ensureFunded();
+  const outcome = await trackOperation(
+    { ...ctx.deps, chain: keyed.chain },
+    await revocationOperation(work, keyed),
+  );
   if (outcome.status !== "done") return;
   summary.revocations += 1;
   const { credential } = work;

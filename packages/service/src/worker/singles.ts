@@ -13,8 +13,11 @@ import { signSingle } from "../format";
 import { OperationRefusedError } from "../operations/errors";
 import { ANCHORED_ALREADY, organisationOfEvent, recordInspection } from "../operations/records";
 import { type OperationSpec, subjectOf, trackOperation } from "../operations/track";
+import type { Signer } from "../signer";
 import type { CredentialRecord } from "../store/types";
 import type { TickSummary, WorkContext } from "./types";
+
+type Keyed = Awaited<ReturnType<WorkContext["keyed"]>>;
 
 type SignedDocument = { proof?: { eip712?: { message?: IssueRequestMessage } }[] } | null;
 
@@ -22,11 +25,14 @@ type SignedDocument = { proof?: { eip712?: { message?: IssueRequestMessage } }[]
 export async function singleOperation(
   ctx: WorkContext,
   credential: CredentialRecord,
+  keyed: Keyed,
 ): Promise<OperationSpec> {
-  const { chain } = ctx.deps;
+  const { chain } = keyed;
   let signature = credential.issueSignature;
   let message = (credential.document as SignedDocument)?.proof?.[0]?.eip712?.message;
-  const organisationId = message ? organisationOfEvent(message.eventId) : await ctx.ownOrganisation();
+  const organisationId = message
+    ? organisationOfEvent(message.eventId)
+    : keyed.organisation.chainOrganisationId;
   return {
     ...subjectOf("single", credential, { credential: credential.id }),
     noun: "the credential's on-chain record",
@@ -40,7 +46,7 @@ export async function singleOperation(
       ),
     async send(options) {
       if (!message || !signature || (credential.issueDeadline ?? 0) <= unixSeconds(ctx.deps.clock) + 60) {
-        ({ message, signature } = await signAgain(ctx, credential));
+        ({ message, signature } = await signAgain(ctx, credential, keyed.signer));
       }
       return chain.issueSigned({ request: issueRequestFromMessage(message), signature }, options);
     },
@@ -48,8 +54,8 @@ export async function singleOperation(
 }
 
 /** A new signed request for an expired one, stored (with the proof it changes) before it is relayed. */
-async function signAgain(ctx: WorkContext, credential: CredentialRecord) {
-  const { store, signer, clock } = ctx.deps;
+async function signAgain(ctx: WorkContext, credential: CredentialRecord, signer: Signer) {
+  const { store, clock } = ctx.deps;
   if (!credential.document) throw new OperationRefusedError("erased before it could be anchored");
   const deadline = unixSeconds(clock) + ctx.config.requestTtlSeconds;
   const resigned = await signSingle(credential.document as unknown as UnsignedCredential, {
@@ -69,7 +75,12 @@ async function signAgain(ctx: WorkContext, credential: CredentialRecord) {
 }
 
 async function settleSingle(ctx: WorkContext, credential: CredentialRecord, summary: TickSummary) {
-  const outcome = await trackOperation(ctx.deps, await singleOperation(ctx, credential));
+  // Relayed: any relayer sends it, but a request signed again is signed by the key that signed it first.
+  const keyed = await ctx.keyed(credential.organisationId, credential.signingKey);
+  const outcome = await trackOperation(
+    { ...ctx.deps, chain: keyed.chain },
+    await singleOperation(ctx, credential, keyed),
+  );
   if (outcome.status !== "done") return;
   summary.singlesAnchored += 1;
   ctx.log.info({ credential: credential.id, txHash: outcome.txHash }, "credential anchored");

@@ -1,16 +1,22 @@
+import type { Hex } from "viem";
 import type { ChainClient } from "../chain/client";
 import type { Clock } from "../clock";
 import type { EmailConfig, WorkerConfig } from "../config";
 import type { MailTransport } from "../delivery/email-sender";
 import type { AttendeeInput } from "../issuance";
+import type { KeyDirectory, OrganisationSigner } from "../keys/directory";
 import type { Logger } from "../logger";
 import type { Signer } from "../signer";
 import type { Store } from "../store/store";
+import type { Organisation } from "../store/types";
 import type { Leadership } from "./leader";
 
 export type WorkerDeps = {
   store: Store;
+  /** The service's own key: signs for the organisation it is authorised for, when it has no key of its own. */
   signer: Signer;
+  /** Organisations' own keys; without it, only the service's key signs. */
+  keys?: KeyDirectory;
   chain: ChainClient;
   clock: Clock;
   logger: Logger;
@@ -77,6 +83,12 @@ export type WorkContext = {
   stillLeader(): Promise<boolean>;
   /** Runs `fn` for item `id` if it is due; a failure is logged and scheduled for a retry with backoff. */
   attempt(kind: WorkKind, id: string, summary: TickSummary, fn: () => Promise<void>): Promise<boolean>;
-  /** The organisation of the signing key: the namespace of what this worker anchored without an event id. */
-  ownOrganisation(): Promise<number>;
+  /**
+   * An organisation with its signer and the chain client that sends for it (keys/directory.ts); with
+   * `address`, that key of the organisation (the one that signed what is to be sent).
+   */
+  keyed(
+    organisationId: string,
+    address?: Hex | null,
+  ): Promise<OrganisationSigner & { organisation: Organisation }>;
 };

@@ -6,11 +6,15 @@
 // anchors a credential twice nor a root twice.
 
 import { createMailer, type Mailer } from "../delivery/email-sender";
+import { organisationSigner } from "../keys/directory";
 import { errorText } from "../logger";
+import { OperationError } from "../operations/errors";
 import { LeadershipLostError } from "../store/db";
+import type { Organisation } from "../store/types";
 import { databaseUnavailableReason } from "../store/unavailable";
 import { runBatches } from "./batches";
 import { runJobs } from "./jobs";
+import { runKeySteps } from "./keys";
 import { createLeadership, LEADER_LOCK_KEY } from "./leader";
 import { createLoop } from "./loop";
 import { runRegistrations } from "./registrations";
@@ -23,7 +27,7 @@ export { LEADER_LOCK_KEY } from "./leader";
 export type { BulkJobInput, StartWorkerOptions, TickSummary, Worker, WorkerDeps } from "./types";
 
 /** The kinds of work of one pass, in order: what settles earlier transactions first. */
-const KINDS = [runRegistrations, runJobs, runBatches, runSingles, runRevocations];
+const KINDS = [runKeySteps, runRegistrations, runJobs, runBatches, runSingles, runRevocations];
 
 const emptySummary = (): TickSummary => ({
   leader: false,
@@ -52,7 +56,7 @@ function mailerOf(deps: WorkerDeps, options: StartWorkerOptions): Mailer | null 
 }
 
 export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}): Worker {
-  const { store, chain, clock } = deps;
+  const { store, clock } = deps;
   const config = deps.config.worker;
   const log = deps.logger.child({ component: "worker" });
   const leaderKey = options.leaderKey ?? LEADER_LOCK_KEY;
@@ -75,17 +79,21 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   /** Whether it still leads (before every unit of work; a lock lost mid-pass is not taken again in that pass). */
   const stillLeader = () => leadership.confirm({ acquire: false });
 
-  let ownOrganisationId: number | null = null;
+  const organisations = new Map<string, Organisation>();
   const ctx: WorkContext = {
     deps,
     log,
     config,
     stopping: () => loop.stopping,
     stillLeader,
-    /** The organisation of the signing key (read once): the namespace of what this worker anchored. */
-    async ownOrganisation() {
-      ownOrganisationId ??= (await chain.signingKey(chain.keyAddress)).organisationId;
-      return ownOrganisationId;
+    async keyed(organisationId, address) {
+      let organisation = organisations.get(organisationId);
+      if (!organisation) {
+        organisation = (await store.organisations.get(organisationId)) ?? undefined;
+        if (!organisation) throw new OperationError("inconsistent", `no organisation ${organisationId}`);
+        organisations.set(organisationId, organisation);
+      }
+      return { ...(await organisationSigner(deps, organisation, address)), organisation };
     },
     async attempt(kind, id, summary, fn) {
       if (!retry.due(id)) return false;

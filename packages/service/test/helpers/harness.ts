@@ -214,7 +214,7 @@ export async function queueCredentials(
       anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },
       organisation: h.organisation,
       event,
-      signer: h.signer,
+      signer: async () => h.signer,
       clock: h.clock,
       requestTtlSeconds: 3600,
       publicUrl: h.config.publicUrl,

@@ -44,7 +44,7 @@ async function ownTransaction(ctx: ChainContext, hash: Hex): Promise<OwnTransact
     throw classifyChainError(error);
   }
   const from = tx.from.toLowerCase();
-  const account = [ctx.key.account, ctx.relayer.account].find((a) => a.address.toLowerCase() === from);
+  const account = ctx.senders.get(from)?.account;
   if (!account || tx.to?.toLowerCase() !== ctx.registry.toLowerCase())
     throw new ChainRpcError(`transaction ${hash} is not one of this client's`);
   const common = {

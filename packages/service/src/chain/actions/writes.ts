@@ -6,8 +6,10 @@ import { encodeFunctionData, type Hex, parseSignature, signatureToCompactSignatu
 import type { ChainContext } from "../context";
 import type {
   AnchorBatchArgs,
+  AuthoriseKeyArgs,
   CreateEventArgs,
   IssueSignedArgs,
+  RemoveKeyArgs,
   RevokeArgs,
   RevokeLeafArgs,
   SupersedeArgs,
@@ -106,5 +108,31 @@ export const supersede = (
     ctx,
     ctx.key,
     encodeFunctionData({ abi, functionName: "supersede", args: [organisationId, root, leaf, replacement] }),
+    options,
+  );
+
+/** Authorises `key` for the organisation in its window (0: no end), with the key's consent; sent by the admin. */
+export const authoriseKey = (
+  ctx: ChainContext,
+  { organisationId, key, validFrom, validUntil, consent }: AuthoriseKeyArgs,
+  options?: WriteOptions,
+): Promise<Hex> =>
+  sendRegistryCall(
+    ctx,
+    ctx.key,
+    encodeFunctionData({
+      abi,
+      functionName: "authoriseKey",
+      args: [organisationId, key, validFrom, validUntil, consent],
+    }),
+    options,
+  );
+
+/** Ends `key`'s window now (what it signed before stays valid); sent by the key itself or the admin. */
+export const removeKey = (ctx: ChainContext, { key }: RemoveKeyArgs, options?: WriteOptions): Promise<Hex> =>
+  sendRegistryCall(
+    ctx,
+    ctx.key,
+    encodeFunctionData({ abi, functionName: "removeKey", args: [key] }),
     options,
   );

@@ -7,8 +7,9 @@ import { createEvent, updateEvent } from "../../events";
 import { exportCsv } from "../../export";
 import type { EventDetails } from "../../format";
 import { issuanceContext, prepareCredentials, requestHash } from "../../issuance";
+import { NO_DELIVERY } from "../../status";
 import type { IssuanceOutcome } from "../../store/store";
-import type { Organisation } from "../../store/types";
+import type { CredentialRecord, Organisation } from "../../store/types";
 import type { BulkJobInput } from "../../worker/worker";
 import type { AppDeps, AppEnv } from "../context";
 import { ownEvent as ownEventOf } from "../owned";
@@ -219,6 +220,9 @@ export function eventRoutes(deps: AppDeps) {
       const hash = requestHash({ route: "issue-one", eventId: id, body });
       const event = await ownEvent(organisation, id);
       let issuedId: string;
+      // A credential this request wrote is shown as written (pending, no batch or delivery yet); only a replay
+      // reads it back, since by then it may be anchored, revoked or erased.
+      let fresh: CredentialRecord | undefined;
       const replayed = await replay(c, organisation.id, key, hash);
       if (replayed) {
         issuedId = (replayed.body as { id: string }).id;
@@ -238,11 +242,15 @@ export function eventRoutes(deps: AppDeps) {
             requestHash: hash,
             response: { status: 201, body: { id: items[0]!.id } },
             credentials,
+            returnRecords: true,
           }),
         );
         issuedId = (outcome as { body: { id: string } }).body.id;
+        if (outcome.kind === "created") fresh = outcome.records[0];
       }
-      const view = await store.credentials.view(organisation.id, issuedId);
+      const view = fresh
+        ? { record: fresh, batch: null, delivery: NO_DELIVERY }
+        : await store.credentials.view(organisation.id, issuedId);
       if (!view) throw new NotFoundError("credential");
       c.header("Location", `${config.publicUrl}/v1/credentials/${issuedId}`);
       return c.json(credentialResource(config, view, deps.clock.now()), 201);

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { NotFoundError } from "../../errors";
+import { organisationSigner } from "../../keys/directory";
 import { DEFAULT_RETENTION_DAYS } from "../../store/store";
 import type { ApiKey } from "../../store/types";
 import type { AppDeps, AppEnv } from "../context";
@@ -47,15 +48,17 @@ export function organisationRoutes(deps: AppDeps) {
         ...problemResponses(401, 429),
       },
     }),
-    (c) => {
+    async (c) => {
       const { organisation } = c.get("auth");
+      // The key that signs for it now: its own current key, else the service's (when authorised for it).
+      const signing = await organisationSigner(deps, organisation).catch(() => null);
       return c.json(
         {
           id: organisation.id,
           name: organisation.name,
           chainOrganisationId: organisation.chainOrganisationId,
           profile: organisation.profile,
-          signer: deps.signer.address,
+          signer: signing?.signer.address ?? deps.signer.address,
           chainId: deps.chain.chainId,
           registry: deps.chain.registry,
           createdAt: organisation.createdAt.toISOString(),

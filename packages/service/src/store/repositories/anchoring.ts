@@ -23,6 +23,8 @@ export type BuiltBatch = {
   signature: Hex;
   /** The deadline of the signed request (unix seconds). */
   deadline: number;
+  /** The key that signed the root (and so must send it). */
+  signingKey: Hex;
   members: { id: string; leaf: Hex; proof: Hex[]; document: Record<string, unknown> }[];
 };
 
@@ -52,7 +54,11 @@ export interface AnchoringRepository {
   createBatch(
     maxSize: number,
     build: (group: PendingGroup) => Promise<BuiltBatch>,
+    /** Only this organisation's credentials (whose signer the caller resolved before, outside the transaction). */
+    organisationId?: string,
   ): Promise<{ batch: BatchRecord; group: PendingGroup } | null>;
+  /** The organisation whose pending batch credential is oldest: the next batch's, when nothing else comes first. */
+  nextBatchOrganisation(): Promise<string | null>;
   /** How much work the worker still has: batches in flight, credentials to anchor, revocations, jobs. */
   outstanding(): Promise<number>;
   batchesInFlight(): Promise<BatchRecord[]>;
@@ -99,13 +105,15 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
     async createBatch(
       maxSize: number,
       build: (group: PendingGroup) => Promise<BuiltBatch>,
+      organisationId?: string,
     ): Promise<{ batch: BatchRecord; group: PendingGroup } | null> {
       return db.transaction(async (tx) => {
         const heads = await tx.query(
           `SELECT c.organisation_id, c.event_id, c.valid_until, e.chain_event_id, o.chain_organisation_id
              FROM credentials c JOIN events e ON e.id = c.event_id JOIN organisations o ON o.id = c.organisation_id
-            WHERE c.status = 'pending' AND c.mode = 'batch'
+            WHERE c.status = 'pending' AND c.mode = 'batch' AND ($1::uuid IS NULL OR c.organisation_id = $1)
             ORDER BY c.seq LIMIT 1`,
+          [organisationId ?? null],
         );
         const head = heads[0];
         if (!head) return null;
@@ -133,8 +141,8 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
         }
         const batchRows = await tx.query(
           `INSERT INTO batches (id, organisation_id, event_id, chain_event_id, root, size, valid_until, signature,
-                                deadline, status, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending', $10) RETURNING *`,
+                                deadline, status, created_at, signing_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending', $10, $11) RETURNING *`,
           [
             randomUUID(),
             group.organisationId,
@@ -146,6 +154,7 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
             built.signature,
             built.deadline,
             now(),
+            built.signingKey,
           ],
         );
         const batch = toBatch(batchRows[0]!);
@@ -165,14 +174,21 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
           await tx.query(
             `UPDATE credentials c
                 SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = NULL,
-                    personal_enc = CASE WHEN c.erased_at IS NULL THEN u.personal_enc END
+                    personal_enc = CASE WHEN c.erased_at IS NULL THEN u.personal_enc END,
+                    signing_key = $3, signed_at = $4
                FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, personal_enc text)
               WHERE c.id = u.id AND c.status = 'pending'`,
-            [json(chunk), batch.id],
+            [json(chunk), batch.id, built.signingKey, batch.createdAt],
           );
         }
         return { batch, group };
       });
+    },
+    async nextBatchOrganisation(): Promise<string | null> {
+      const rows = await db.query(
+        "SELECT organisation_id FROM credentials WHERE status = 'pending' AND mode = 'batch' ORDER BY seq LIMIT 1",
+      );
+      return rows[0] ? String(rows[0].organisation_id) : null;
     },
     /** How much work the worker still has: batches in flight, credentials to anchor, revocations, jobs. */
     async outstanding(): Promise<number> {

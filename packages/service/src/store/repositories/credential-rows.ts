@@ -4,6 +4,7 @@ import type { Hex } from "viem";
 import type { Queryable } from "../db";
 import { credentialSubject, type Personal, sealCredential, searchTerms } from "../personal";
 import { json } from "../sql";
+import type { CredentialRecord } from "../types";
 import { queueDeliveries } from "./deliveries";
 
 export type NewCredential = {
@@ -20,6 +21,8 @@ export type NewCredential = {
   /** A single credential's signed issue request (its proof), made at issuance. */
   issueSignature?: Hex | null;
   issueDeadline?: number | null;
+  /** The key that signed a single's request at issuance. */
+  signingKey?: Hex | null;
   supersedes?: string | null;
   /** E-mail the credential to its holder once it is anchored, in this language. */
   deliver?: { lang: "sv" | "en"; domain: string } | null;
@@ -28,7 +31,9 @@ export type NewCredential = {
 /**
  * Inserts `credentials` (pending) in chunks, their personal data encrypted with a fresh data key each (stored in
  * the vault first: a key whose credential is then not written is harmless), their search terms, and queues the
- * deliveries they ask for.
+ * deliveries they ask for. With `returning`, gives back the records as written, built from what was inserted
+ * (only the sequence number is read back; the personal data as given, in plaintext), so the caller need not
+ * read and decrypt them again.
  */
 export async function insertCredentials(
   tx: Queryable,
@@ -36,45 +41,96 @@ export async function insertCredentials(
   credentials: NewCredential[],
   at: Date,
   jobId: string | null = null,
-): Promise<void> {
-  if (credentials.length === 0) return;
+  returning = false,
+): Promise<CredentialRecord[]> {
+  if (credentials.length === 0) return [];
   const created = at.toISOString();
+  const records: CredentialRecord[] = [];
   const keys = await personal.vault.create(credentials.map((c) => credentialSubject(c.id)));
   for (let i = 0; i < credentials.length; i += 500) {
-    const chunk = credentials.slice(i, i + 500).map((c) => {
-      return {
-        ...sealCredential(keys.get(credentialSubject(c.id))!, c),
-        search_terms: searchTerms(personal.indexKey, c),
-        id: c.id,
-        organisation_id: c.organisationId,
-        event_id: c.eventId,
-        mode: c.mode,
-        commitment: c.commitment,
-        holder_address: c.holderAddress,
-        valid_until: c.validUntil,
-        issue_signature: c.issueSignature ?? null,
-        issue_deadline: c.issueDeadline ?? null,
-        supersedes: c.supersedes ?? null,
-        job_id: jobId,
-        created_at: created,
-      };
-    });
-    await tx.query(
+    const chunk = credentials.slice(i, i + 500).map((c) => ({
+      ...sealCredential(keys.get(credentialSubject(c.id))!, c),
+      search_terms: searchTerms(personal.indexKey, c),
+      id: c.id,
+      organisation_id: c.organisationId,
+      event_id: c.eventId,
+      mode: c.mode,
+      commitment: c.commitment,
+      holder_address: c.holderAddress,
+      valid_until: c.validUntil,
+      issue_signature: c.issueSignature ?? null,
+      issue_deadline: c.issueDeadline ?? null,
+      supersedes: c.supersedes ?? null,
+      signing_key: c.signingKey ?? null,
+      signed_at: c.signingKey ? created : null,
+      job_id: jobId,
+      created_at: created,
+    }));
+    const rows = await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
                                 valid_until, personal_enc, holder_token_hash, has_email, delivery_lang,
-                                search_terms, issue_signature, issue_deadline, supersedes, job_id, created_at)
+                                search_terms, issue_signature, issue_deadline, supersedes, signing_key, signed_at,
+                                job_id, created_at)
        SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
               personal_enc, holder_token_hash, has_email, delivery_lang, search_terms, issue_signature,
-              issue_deadline, supersedes, job_id, created_at
+              issue_deadline, supersedes, signing_key, signed_at, job_id, created_at
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
               commitment text, holder_address text, valid_until bigint, personal_enc text, holder_token_hash text,
               has_email boolean, delivery_lang text, search_terms text[], issue_signature text,
-              issue_deadline bigint, supersedes uuid, job_id uuid, created_at timestamptz)`,
+              issue_deadline bigint, supersedes uuid, signing_key text, signed_at timestamptz, job_id uuid,
+              created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
       [json(chunk)],
     );
+    if (returning) {
+      const seqs = new Map(rows.map((r) => [String(r.id), Number(r.seq)]));
+      for (const c of credentials.slice(i, i + 500))
+        records.push(pendingRecord(c, seqs.get(c.id)!, at, jobId));
+    }
   }
   const deliveries = credentials
     .filter((c) => c.deliver)
     .map((c) => ({ credentialId: c.id, organisationId: c.organisationId, ...c.deliver! }));
   if (deliveries.length > 0) await queueDeliveries(tx, deliveries, at);
+  return records;
+}
+
+/** A credential as {@link insertCredentials} writes it: pending, nothing sent for it yet. */
+function pendingRecord(c: NewCredential, seq: number, at: Date, jobId: string | null): CredentialRecord {
+  return {
+    id: c.id,
+    seq,
+    organisationId: c.organisationId,
+    eventId: c.eventId,
+    mode: c.mode,
+    status: "pending",
+    commitment: c.commitment,
+    leaf: null,
+    batchId: null,
+    proof: null,
+    holderAddress: c.holderAddress,
+    validUntil: c.validUntil,
+    document: c.document,
+    recipient: c.recipient,
+    holderToken: c.holderToken,
+    issueDeadline: c.issueDeadline ?? null,
+    issueSignature: c.issueSignature ?? null,
+    signingKey: c.signingKey ?? null,
+    txHash: null,
+    txHashes: [],
+    attempts: 0,
+    lastError: null,
+    revocationReason: null,
+    revocationStatus: null,
+    revocationRequestedAt: null,
+    revokedAt: null,
+    revocationTxHash: null,
+    revocationTxHashes: [],
+    revocationError: null,
+    supersedes: c.supersedes ?? null,
+    supersededBy: null,
+    erasedAt: null,
+    createdAt: at,
+    anchoredAt: null,
+    jobId,
+  };
 }

@@ -3,7 +3,7 @@ import type { Database, Queryable } from "../db";
 import { jobSubject, openJsonIfKeyed, type Personal, responseSubject, sealJson } from "../personal";
 import { toIdempotency } from "../rows";
 import { json } from "../sql";
-import type { IdempotencyRecord } from "../types";
+import type { CredentialRecord, IdempotencyRecord } from "../types";
 import { insertCredentials, type NewCredential } from "./credential-rows";
 
 export type NewJob = { id: string; kind: string; input: unknown };
@@ -16,12 +16,14 @@ export type IssuanceCommit = {
   response: { status: number; body: unknown };
   credentials: NewCredential[];
   job?: NewJob;
+  /** Give back the credentials as written (for a response that shows them), sparing a read afterwards. */
+  returnRecords?: boolean;
   /** Runs inside the transaction after the credentials are written (e.g. to link a superseded credential). */
   after?: (tx: Queryable) => Promise<void>;
 };
 
 export type IssuanceOutcome =
-  | { kind: "created"; status: number; body: unknown }
+  | { kind: "created"; status: number; body: unknown; records: CredentialRecord[] }
   | { kind: "replayed"; status: number; body: unknown }
   | { kind: "mismatch"; existing: IdempotencyRecord };
 
@@ -97,7 +99,17 @@ export function issuanceRepository(db: Database, clock: Clock, personal: Persona
             return { kind: "replayed", status: existing.responseStatus, body: existing.responseBody };
           }
         }
-        if (input.credentials.length > 0) await insertCredentials(tx, personal, input.credentials, now());
+        const records =
+          input.credentials.length > 0
+            ? await insertCredentials(
+                tx,
+                personal,
+                input.credentials,
+                now(),
+                null,
+                input.returnRecords === true,
+              )
+            : [];
         if (input.job) {
           const at = now();
           const subject = jobSubject(input.job.id);
@@ -115,7 +127,7 @@ export function issuanceRepository(db: Database, clock: Clock, personal: Persona
           );
         }
         if (input.after) await input.after(tx);
-        return { kind: "created", status: input.response.status, body: input.response.body };
+        return { kind: "created", status: input.response.status, body: input.response.body, records };
       });
     },
     /** Forgets idempotency keys older than `before` (a retry after that issues anew). Returns how many. */

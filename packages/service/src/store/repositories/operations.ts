@@ -129,6 +129,10 @@ const EFFECTS: Record<OperationKind, SubjectEffect> = {
       [op.subjectId, JSON.stringify(op.payload.details), op.payload.metadataHash, at],
     );
   },
+  // A key's status follows from what the registry shows, settled by keys/lifecycle.ts after the operation
+  // (and again by the worker after a crash: the step is idempotent).
+  "key-authorisation": async () => undefined,
+  "key-removal": async () => undefined,
 };
 
 async function settleRevocation(tx: Queryable, op: OperationRecord, settlement: Settlement, at: Date) {

@@ -11,6 +11,7 @@ import path from "node:path";
 import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
 import type { Hex } from "viem";
+import { generateOrganisationKey, openOrganisationKey } from "../src/keys/vault";
 import { keyringFromText } from "../src/privacy/keyring";
 import { dropPostgresSchema } from "../src/store/db";
 import { createStore, type Store } from "../src/store/store";
@@ -297,6 +298,11 @@ for (const kind of STORE_KINDS) {
       const people = [attendee("a"), attendee("b"), attendee("c")];
       const ids = await issue(opened.store, organisation.id, event.id, people);
       await opened.store.credentials.erase(organisation.id, ids[0]!);
+      // The organisation's own signing key is sealed by the same KEK: it must survive the rotation too.
+      const orgKey = await opened.store.organisationKeys.create(
+        generateOrganisationKey(keyringFromText(kek), organisation.id, "signing"),
+        { actor: "operator", details: null },
+      );
       await opened.store.close();
 
       // The new KEK first, the old one still loaded to open what it sealed.
@@ -316,6 +322,12 @@ for (const kind of STORE_KINDS) {
         records.map((r) => r.document && (r.document.credentialSubject as { name: string }).name),
       ).to.deep.equal([null, people[1]!.name, people[2]!.name]);
       expect(records[2]!.recipient).to.deep.include({ reference: people[2]!.reference });
+      const resealedKey = (await opened.store.organisationKeys.get(organisation.id, orgKey.address))!;
+      expect(
+        openOrganisationKey(keyringFromText(rotated.split(",")[0]!), resealedKey).address.toLowerCase(),
+      ).to.equal(orgKey.address.toLowerCase());
+      const audit = await opened.store.organisationKeys.auditLog(organisation.id);
+      expect(audit.map((e) => e.action)).to.include("resealed");
     });
 
     it("encrypts rows written before encryption when the store opens, and leaves no plaintext column filled", async () => {

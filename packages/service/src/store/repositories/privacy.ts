@@ -1,7 +1,11 @@
 // The store's side of data protection: rows written before encryption encrypted on open, KEK rotation
-// (re-sealing the data keys), and the retention rule's settings and due credentials.
+// (re-sealing the data keys, and the organisations' own keys sealed by the same KEK), and the retention rule's
+// settings and due credentials.
 
+import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock";
+import { organisationKeyAad } from "../../keys/vault";
+import { resealDataKey } from "../../privacy/envelope";
 import type { Keyring } from "../../privacy/keyring";
 import type { Database } from "../db";
 import {
@@ -25,9 +29,12 @@ export interface PrivacyRepository {
    * NULL). Returns how many rows it encrypted; 0 once none is left.
    */
   encryptLegacy(limit?: number): Promise<number>;
-  /** Re-seals up to `limit` data keys with the current KEK (KEK rotation); 0 once every key is. */
+  /**
+   * Re-seals up to `limit` data keys with the current KEK (KEK rotation), then up to `limit` organisation keys'
+   * data keys (audited); 0 once every key is.
+   */
   reseal(limit?: number): Promise<number>;
-  /** How many data keys each KEK seals: a retired KEK may be removed once it seals none. */
+  /** How many keys (data keys and organisation keys) each KEK seals: a retired KEK may be removed once it seals none. */
   sealedBy(): Promise<Record<string, number>>;
   /** The organisation's retention in days (its own, else the default). */
   retentionDays(organisationId: string): Promise<number>;
@@ -46,8 +53,34 @@ const EVENT_END_SQL = `(SELECT CASE WHEN d ~ '^\\d{4}-\\d{2}-\\d{2}' THEN left(d
 
 export function privacyRepository(db: Database, clock: Clock, personal: Personal): PrivacyRepository {
   const { vault } = personal;
+  const { keyring } = vault;
+  /** Organisation keys' data keys sealed by an older KEK, sealed again with the current one (and audited). */
+  const resealOrganisationKeys = (limit: number) =>
+    db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; organisation_id: string; address: string; sealed: string }>(
+        `SELECT id, organisation_id, address, sealed_data_key AS sealed FROM organisation_keys
+          WHERE sealed_data_key IS NOT NULL AND split_part(sealed_data_key, '.', 2) <> $1
+          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [keyring.current.id, limit],
+      );
+      const at = clock.now();
+      for (const row of rows) {
+        const from = row.sealed.split(".")[1];
+        await tx.query("UPDATE organisation_keys SET sealed_data_key = $2, updated_at = $3 WHERE id = $1", [
+          row.id,
+          resealDataKey(keyring, row.sealed, organisationKeyAad(String(row.id))),
+          at,
+        ]);
+        await tx.query(
+          `INSERT INTO key_audit (id, organisation_id, key_address, action, actor, tx_hash, details, at)
+           VALUES ($1, $2, $3, 'resealed', 'worker', NULL, $4::jsonb, $5)`,
+          [randomUUID(), row.organisation_id, row.address, json({ from, to: keyring.current.id }), at],
+        );
+      }
+      return rows.length;
+    });
   return {
-    keyring: vault.keyring,
+    keyring,
     async encryptLegacy(limit = 200) {
       let done = 0;
       const credentials = await db.query(
@@ -120,8 +153,18 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
       }
       return done;
     },
-    reseal: (limit) => vault.reseal(limit),
-    sealedBy: () => vault.sealedBy(),
+    async reseal(limit = 500) {
+      return (await vault.reseal(limit)) + (await resealOrganisationKeys(limit));
+    },
+    async sealedBy() {
+      const counts = await vault.sealedBy();
+      const rows = await db.query<{ kek_id: string; n: number }>(
+        `SELECT split_part(sealed_data_key, '.', 2) AS kek_id, count(*)::int AS n FROM organisation_keys
+          WHERE sealed_data_key IS NOT NULL GROUP BY 1`,
+      );
+      for (const row of rows) counts[row.kek_id] = (counts[row.kek_id] ?? 0) + Number(row.n);
+      return counts;
+    },
     async retentionDays(organisationId) {
       const rows = await db.query<{ days: number | null }>(
         "SELECT retention_days AS days FROM organisations WHERE id = $1",

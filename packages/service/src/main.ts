@@ -7,6 +7,7 @@
 // INTYG_DATA_DIR, default .intyg/data, otherwise), INTYG_KEYSTORE + INTYG_KEYSTORE_PASSWORD instead of
 // INTYG_SIGNER_KEY, INTYG_RELAYER_KEY, INTYG_PUBLIC_URL, LOG_LEVEL …
 
+import path from "node:path";
 import { loadConfig, loadSignerSource } from "./config";
 import { ConfigError, SignerError } from "./errors";
 import { createLogger, errorText, type Logger, type SerializedError, serializeError } from "./logger";
@@ -39,7 +40,8 @@ export async function main(env: Record<string, string | undefined> = process.env
   if (require.main === module) guardProcess(logger);
   const signer = await loadSigner(loadSignerSource(env));
   const relayer = env.INTYG_RELAYER_KEY ? privateKeySigner(env.INTYG_RELAYER_KEY) : undefined;
-  const keyring = loadKeyring(env as NodeJS.ProcessEnv, config.dataDir);
+  // The development keystore lives beside the data directory (not in it), as the store and bootstrap expect.
+  const keyring = loadKeyring(env as NodeJS.ProcessEnv, path.dirname(config.dataDir));
   const service = await startService({ config, signer, keyring, ...(relayer ? { relayer } : {}), logger });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -1,6 +1,7 @@
 // Wiring: a running service (HTTP server, anchoring worker, store, chain client) from a configuration.
 
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { organisationProfileHash } from "@intyg/credential";
 import { ORGANISATION_STATUS } from "@intyg/registry";
@@ -13,7 +14,7 @@ import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
 import { createKeyDirectory } from "./keys/directory";
 import { createLogger, errorText, type Logger } from "./logger";
-import type { Keyring } from "./privacy/keyring";
+import { type Keyring, loadKeyring } from "./privacy/keyring";
 import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
 import { createStore, type Store } from "./store/store";
 import { createVerification } from "./verification";
@@ -24,7 +25,10 @@ export type StartServiceOptions = {
   signer: Signer;
   /** Relays issueSigned and funds organisations' own keys; the signing key when omitted. */
   relayer?: Signer;
-  /** Opens organisations' own keys (INTYG_KEK); without it only `signer` signs. */
+  /**
+   * Seals the data keys of personal data and opens organisations' own keys (INTYG_KEK). Without it a store this
+   * opens loads one from the environment; with a given store and no keyring only `signer` signs.
+   */
   keyring?: Keyring;
   logger?: Logger;
   clock?: Clock;
@@ -116,10 +120,19 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ownStore = !options.store;
+  if (ownStore && config.databaseUrl && !process.env.INTYG_KEK && !process.env.INTYG_KEK_FILE)
+    logger.warn(
+      "no INTYG_KEK or INTYG_KEK_FILE: personal data is sealed with the development keystore in .intyg/kek.json; every replica must be given the same key-encryption key",
+    );
+  // One keyring seals both the data keys of personal data and the organisations' own keys: the one given, else
+  // (for a store this opens) INTYG_KEK or INTYG_KEK_FILE, else the development keystore beside the data directory.
+  const keyring =
+    options.keyring ?? (ownStore ? loadKeyring(process.env, path.dirname(config.dataDir)) : undefined);
   const store =
     options.store ??
     (await createStore({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+      ...(keyring ? { keyring } : {}),
       clock,
     }));
   let server: ServerType | null = null;
@@ -142,7 +155,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       logger.warn({ signer: options.signer.address }, "the signing key is not authorised in the registry");
     }
     await checkProfiles(store, chain, logger);
-    const keys = createKeyDirectory({ store, ...(options.keyring ? { keyring: options.keyring } : {}) });
+    const keys = createKeyDirectory({ store, ...(keyring ? { keyring } : {}) });
     const deps = { store, signer: options.signer, keys, chain, clock, logger, config };
     if (options.worker !== false) worker = startWorker(deps);
     let verifyPage = options.verifyPage === false ? undefined : loadVerifyPage(config, chain, logger);

@@ -52,6 +52,8 @@ type Fixtures = {
   document: Record<string, unknown>;
   /** A fresh pending credential of the owner (for the cells that revoke, re-issue or erase). */
   freshCredential(): Promise<string>;
+  /** A fresh credential of the owner, erased (for the cell that reads its receipt). */
+  erasedCredential(): Promise<string>;
   /** The token of the holder's short verification link hiding `hide` (made on first use). */
   linkToken(hide: string[]): Promise<string>;
   /** A fresh API key of the owner (for the cells that revoke one). */
@@ -259,6 +261,27 @@ const MATRIX: Record<RouteKey, Cell> = {
     auth: "key",
     expect: owned(200),
     request: async (f) => ({ method: "POST", path: `/v1/credentials/${await f.freshCredential()}/erase` }),
+  },
+  "GET /v1/credentials/:id/erasure": {
+    auth: "key",
+    expect: owned(200),
+    request: async (f) => ({ method: "GET", path: `/v1/credentials/${await f.erasedCredential()}/erasure` }),
+  },
+  "GET /v1/erasures": {
+    auth: "key",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/v1/erasures" }),
+  },
+  "GET /v1/organisation/retention": {
+    auth: "key",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/v1/organisation/retention" }),
+  },
+  "PUT /v1/organisation/retention": {
+    auth: "key",
+    // Another organisation's admin sets its own organisation's retention.
+    expect: adminOnly(200, 200),
+    request: () => ({ method: "PUT", path: "/v1/organisation/retention", body: { days: 400 } }),
   },
   "POST /v1/credentials/:id/claim-voucher": {
     auth: "key",
@@ -606,6 +629,11 @@ describe("authorisation matrix: every route × every caller (pglite)", () => {
       document: credential.credential,
       async freshCredential() {
         return (await post(`/v1/events/${eventId}/credentials`, ATTENDEE, 201)).id as string;
+      },
+      async erasedCredential() {
+        const id = (await post(`/v1/events/${eventId}/credentials`, ATTENDEE, 201)).id as string;
+        await post(`/v1/credentials/${id}/erase`, {}, 200);
+        return id;
       },
       async linkToken(hide: string[]) {
         const link = await expectJson<{ token: string }>(

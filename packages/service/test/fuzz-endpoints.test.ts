@@ -124,6 +124,10 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
     }),
   },
   "POST /v1/credentials/:id/erase": { id: (f) => f.eraseId },
+  "GET /v1/credentials/:id/erasure": { id: (f) => f.eraseId },
+  "GET /v1/erasures": { query: [...PAGE] },
+  "GET /v1/organisation/retention": {},
+  "PUT /v1/organisation/retention": { body: () => ({ days: 400 }) },
   "POST /v1/credentials/:id/claim-voucher": {
     id: (f) => f.credentialId,
     body: () => ({ holder: HOLDER, deadline: 4_000_000_000 }),

@@ -169,10 +169,11 @@ for (const kind of STORE_KINDS) {
       expect(done.result!.count).to.equal(450);
       expect(await countCredentials()).to.equal(before + 450);
       // The job's input (personal data) is gone once it ran.
-      const [row] = await h.store.db.query<{ input: unknown }>("SELECT input FROM jobs WHERE id = $1", [
-        job.id,
-      ]);
-      expect(row!.input).to.equal(null);
+      const [row] = await h.store.db.query<{ input: unknown; input_enc: unknown }>(
+        "SELECT input, input_enc FROM jobs WHERE id = $1",
+        [job.id],
+      );
+      expect(row).to.deep.equal({ input: null, input_enc: null });
       await h.worker.runOnce();
       expect(await countCredentials()).to.be.at.least(before + 450);
       const again = await expectJson<Job>(

@@ -12,15 +12,18 @@ describe("main.ts and the bootstrap script (child processes, real socket)", func
   // Child processes load TypeScript and start their own databases: slow on a busy machine.
   this.timeout(300_000);
   let deployment: Deployment;
+  let root: string;
   let dataDir: string;
   let apiKey: string;
 
   before(async () => {
     deployment = await deployFresh();
-    dataDir = await mkdtemp(path.join(tmpdir(), "intyg-main-"));
+    // The data directory's siblings (the development KEK, the key vault) stay inside this run's own directory.
+    root = await mkdtemp(path.join(tmpdir(), "intyg-main-"));
+    dataDir = path.join(root, "data");
   });
   after(async () => {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   });
 
   it("bootstraps an organisation, serves the API on 127.0.0.1 and stops cleanly on SIGTERM", async () => {
@@ -109,7 +112,7 @@ describe("main.ts and the bootstrap script (child processes, real socket)", func
   });
 
   it("takes the signing key from an encrypted keystore and stops cleanly on SIGINT", async () => {
-    const keystore = path.join(dataDir, "keystore.json");
+    const keystore = path.join(root, "keystore.json");
     await writeFile(keystore, await encryptKeystore(deployment.signerKey, "hemligt lösenord", 1024));
     const service = runTs("src/main.ts", [], {
       INTYG_DATA_DIR: dataDir,

@@ -194,10 +194,11 @@ for (const kind of STORE_KINDS) {
       expect(erased.erasedAt).to.be.a("string");
       expect(erased.batch).to.deep.equal(before.batch);
       const [row] = await h.store.db.query<Record<string, unknown>>(
-        "SELECT document, recipient, holder_token FROM credentials WHERE id = $1",
+        `SELECT document, recipient, holder_token, personal_enc, holder_token_hash, search_terms
+           FROM credentials WHERE id = $1`,
         [ids[2]],
       );
-      expect(row).to.deep.equal({ document: null, recipient: null, holder_token: null });
+      expect(Object.values(row!).every((v) => v === null)).to.equal(true);
       const dump = JSON.stringify(
         await h.store.db.query("SELECT * FROM credentials WHERE id = $1", [ids[2]]),
       );

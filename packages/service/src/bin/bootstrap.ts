@@ -8,10 +8,12 @@
 // The API key is printed once; only its SHA-256 is stored. Exit 2 for bad input, a missing setting, or an
 // organisation the registry does not have as given (the message names the governance command that fixes it).
 
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { bootstrap } from "../bootstrap";
 import { loadConfig } from "../config";
 import { ConfigError, ServiceError, ValidationError } from "../errors";
+import { loadKeyring } from "../privacy/keyring";
 import { createStore } from "../store/store";
 
 async function run(): Promise<number> {
@@ -48,6 +50,8 @@ async function run(): Promise<number> {
   const store = await createStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
+    // The keyring the service loads: INTYG_KEK or INTYG_KEK_FILE, else the development keystore beside the data.
+    keyring: loadKeyring(process.env, path.dirname(config.dataDir)),
   });
   try {
     const result = await bootstrap(

@@ -12,7 +12,7 @@ import type { ServiceConfig } from "../config";
 import { ServiceError } from "../errors";
 import { holderUrl } from "../issuance";
 import { credentialStanding, credentialState } from "../status";
-import type { CredentialCounts, CredentialView } from "../store/store";
+import type { CredentialCounts, CredentialView, ErasureReceipt } from "../store/store";
 import type { CredentialRecord, EventRecord, JobRecord } from "../store/types";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -122,6 +122,18 @@ export function credentialPage(
 function rootOf(record: CredentialRecord): string | null {
   const anchor = (record.document as { anchor?: { batch?: { root?: string } } } | null)?.anchor;
   return anchor?.batch?.root ?? null;
+}
+
+/** An erasure receipt as the API shows it. */
+export function receiptResource(receipt: ErasureReceipt) {
+  return {
+    id: receipt.id,
+    credentialId: receipt.credentialId,
+    reason: receipt.reason,
+    erasedBy: receipt.erasedBy,
+    erasedAt: receipt.erasedAt.toISOString(),
+    destroyed: receipt.destroyed,
+  };
 }
 
 export function credentialResource(config: ServiceConfig, view: CredentialView, now: Date) {

@@ -99,6 +99,7 @@ const PROBLEMS: Record<Exclude<ServiceErrorCode, `problem.${string}`>, ProblemKi
   "not-found.event": NOT_FOUND,
   "not-found.parent-event": NOT_FOUND,
   "not-found.job": NOT_FOUND,
+  "not-found.erasure": NOT_FOUND,
   "not-found.batch": NOT_FOUND,
   "not-found.verification-link": NOT_FOUND,
   "not-found.api-key": NOT_FOUND,

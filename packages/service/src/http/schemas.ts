@@ -126,12 +126,10 @@ export const StatusFilterSchema = {
   state: CredentialStateSchema.optional(),
   standing: CredentialStandingSchema.optional(),
   delivery: DeliveryStatusSchema.optional(),
-  q: z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: "Search: part of the name, e-mail address or reference (case-insensitive)" }),
+  q: z.string().min(1).max(200).optional().openapi({
+    description:
+      "Search: the whole name, words of it, the whole e-mail address or the reference (case-insensitive; compared by keyed hashes, so never part of a word)",
+  }),
 };
 
 // -- events and courses -----------------------------------------------------------------------------------------
@@ -456,3 +454,49 @@ export const IdempotencyHeaderSchema = z.object({
 export const OptionalIdempotencyHeaderSchema = z.object({
   "idempotency-key": IdempotencyHeaderSchema.shape["idempotency-key"].optional(),
 });
+
+export const ErasureReceiptSchema = z
+  .object({
+    id: z.string().openapi({ description: "The receipt's id" }),
+    credentialId: z.string(),
+    reason: z.enum(["request", "retention"]).openapi({
+      description: "request: erased on request (GDPR art. 17); retention: erased by the retention rule",
+    }),
+    erasedBy: z.string().openapi({ description: "api-key:<id> of the key that asked, or retention" }),
+    erasedAt: z.string().openapi({ description: "When (ISO 8601)" }),
+    destroyed: z.array(z.string()).openapi({
+      description:
+        "What was destroyed: data-key (the credential's encryption key: every stored copy of its personal data, backups included, is unreadable from then on), personal-data (the encrypted document and recipient data), holder-link, search-index, verification-links, bulk-response-entry, job-result-entry",
+    }),
+  })
+  .openapi("ErasureReceipt", {
+    description:
+      "Proof of an erasure for the data subject: ids, time and what was destroyed; no personal data",
+  });
+
+export const ErasedCredentialSchema = CredentialResourceSchema.extend({
+  erasure: ErasureReceiptSchema,
+}).openapi("ErasedCredential");
+
+export const ErasureListSchema = z
+  .object({ items: z.array(ErasureReceiptSchema), nextCursor: z.string().nullable() })
+  .openapi("ErasureList");
+
+export const RetentionSchema = z
+  .object({
+    days: z.number().int().min(1).max(3650).openapi({
+      description:
+        "Personal data is erased this many days after the event ends (its end date, else its start date)",
+    }),
+    default: z.boolean().openapi({ description: "Whether this is the service's default" }),
+  })
+  .openapi("Retention");
+
+export const SetRetentionSchema = z
+  .object({
+    days: z.number().int().min(1).max(3650).nullable().openapi({
+      description: "Days after the event ends; null returns to the service's default",
+    }),
+  })
+  .strict()
+  .openapi("SetRetention");

@@ -19,7 +19,9 @@ import type { Keyring } from "../privacy/keyring";
 import { privateKeySigner, type Signer } from "../signer";
 import type { NewOrganisationKey, OrganisationKeyRecord, OrganisationKeyRole } from "../store/store";
 
-const aadOf = (id: string) => `organisation-key:${id}`;
+/** What an organisation key's data key is sealed under: bound to its row. */
+export const organisationKeyAad = (id: string) => `organisation-key:${id}`;
+const aadOf = organisationKeyAad;
 
 /** A new key for `organisationId`, generated here and returned only in its encrypted form with its address. */
 export function generateOrganisationKey(

@@ -88,6 +88,19 @@ export function encryptText(dataKey: Buffer, plaintext: string, aad: string): st
   return `c1.${iv}.${body}`;
 }
 
+/** Encrypts bytes with a data key, bound to `aad`; the same `c1.` format as {@link encryptText}. */
+export function encryptBytes(dataKey: Buffer, plaintext: Buffer, aad: string): string {
+  const [iv, body] = seal(dataKey, plaintext, aad);
+  return `c1.${iv}.${body}`;
+}
+
+/** Decrypts what {@link encryptBytes} made with the same data key and `aad`. */
+export function decryptBytes(dataKey: Buffer, ciphertext: string, aad: string): Buffer {
+  const parts = ciphertext.split(".");
+  if (parts.length !== 3 || parts[0] !== "c1") throw new EnvelopeError("Not an encrypted value");
+  return open(dataKey, parts[1]!, parts[2]!, aad);
+}
+
 /** Decrypts what {@link encryptText} made with the same data key and `aad`. */
 export function decryptText(dataKey: Buffer, ciphertext: string, aad: string): string {
   const parts = ciphertext.split(".");

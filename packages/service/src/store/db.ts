@@ -75,6 +75,11 @@ export type PostgresOptions = {
   schema?: string;
   /** Maximum pool size. */
   max?: number;
+  /**
+   * Never fenced by the worker's leader lock (the key vault: its writes are data keys, harmless to repeat or to
+   * leave behind, and its schema is not the one the lock is taken in).
+   */
+  unfenced?: boolean;
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -228,7 +233,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     async query(sql, params) {
       // A fenced caller's single writes are fenced too; a plain read needs no fence (it records nothing) and
       // is spared the transaction and the lock check around it.
-      if (fences.getStore() && !READ_ONLY.test(sql))
+      if (!options.unfenced && fences.getStore() && !READ_ONLY.test(sql))
         return database.transaction((tx) => tx.query(sql, params));
       try {
         return await run(pool, sql, params);
@@ -260,7 +265,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         try {
           await client.query("BEGIN");
           const result = await fn({ query: (sql, params) => run(client, sql, params) });
-          const fence = fences.getStore();
+          const fence = options.unfenced ? undefined : fences.getStore();
           if (fence) await checkFence(client, fence);
           committing = true;
           await client.query("COMMIT");

@@ -2,10 +2,7 @@
 // operation (an event's registration, a batch's anchoring, a credential's anchoring and revocation).
 
 import { BadRequestError } from "../errors";
-import type { Queryable } from "./db";
 import { operationColumns } from "./repositories/operations";
-import { toCredential } from "./rows";
-import type { CredentialRecord } from "./types";
 
 export function encodeCursor(value: string | number): string {
   return Buffer.from(String(value), "utf8").toString("base64url");
@@ -41,12 +38,6 @@ export const isEventCursor = (value: string) => {
 };
 
 export const json = (value: unknown): string => JSON.stringify(value);
-
-/** A credential with its operations, read in `tx` (after an update whose RETURNING lacks them). */
-export async function credentialById(tx: Queryable, id: string): Promise<CredentialRecord | null> {
-  const rows = await tx.query(`${CREDENTIAL_SELECT} WHERE c.id = $1`, [id]);
-  return rows[0] ? toCredential(rows[0]) : null;
-}
 
 export const EVENT_SELECT = `SELECT e.*, ${operationColumns("o", "op")} FROM events e
   LEFT JOIN chain_operations o ON o.subject_id = e.id AND o.kind = 'event-registration'`;

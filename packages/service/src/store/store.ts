@@ -2,10 +2,15 @@
 // repository is its own module with an explicit interface; the Store composes them under the names the HTTP
 // routes and the worker use.
 
+import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { type Clock, systemClock } from "../clock";
 import { StoreError } from "../errors";
+import { developmentKeyring, type Keyring } from "../privacy/keyring";
 import { type Database, openPglite, openPostgres } from "./db";
+import { type KeyVault, openKeyVault } from "./key-vault";
 import { migrate } from "./migrate";
+import type { Personal } from "./personal";
 import { type AnchoringRepository, anchoringRepository } from "./repositories/anchoring";
 import { type ApiKeysRepository, apiKeysRepository } from "./repositories/api-keys";
 import { type CredentialsRepository, credentialsRepository } from "./repositories/credentials";
@@ -19,14 +24,17 @@ import {
   organisationKeysRepository,
 } from "./repositories/organisation-keys";
 import { type OrganisationsRepository, organisationsRepository } from "./repositories/organisations";
+import { type PrivacyRepository, privacyRepository } from "./repositories/privacy";
 import { type RateLimitsRepository, rateLimitsRepository } from "./repositories/rate-limits";
 import {
   type VerificationLinksRepository,
   verificationLinksRepository,
 } from "./repositories/verification-links";
 
+export type { KeyVault } from "./key-vault";
 export type { AnchoringRepository, BuiltBatch, PendingGroup, RevocationWork } from "./repositories/anchoring";
 export { type ApiKeysRepository, hashApiKey } from "./repositories/api-keys";
+export type { ErasedBy, ErasureReceipt } from "./repositories/credential-changes";
 export type { NewCredential } from "./repositories/credential-rows";
 export type {
   CredentialCounts,
@@ -48,6 +56,7 @@ export type {
   OrganisationKeysRepository,
 } from "./repositories/organisation-keys";
 export type { OrganisationsRepository } from "./repositories/organisations";
+export { DEFAULT_RETENTION_DAYS, type PrivacyRepository } from "./repositories/privacy";
 export type { RateLimitsRepository } from "./repositories/rate-limits";
 export type { VerificationLinksRepository } from "./repositories/verification-links";
 
@@ -61,6 +70,18 @@ export type CreateStoreOptions = {
   clock?: Clock;
   /** Run the migrations on open (default true). */
   migrate?: boolean;
+  /**
+   * The key-encryption keys that seal the data keys. Default: the development keystore beside a PGlite data
+   * directory (`<dataDir>/../kek.json`); for an in-memory or PostgreSQL store given none, a key that lives as
+   * long as the process (tests).
+   */
+  keyring?: Keyring;
+  /**
+   * Where the data keys live, apart from the database and its backups. Default: the PGlite directory
+   * `<dataDir>-keys` (in memory with an in-memory store), or the PostgreSQL schema `<schema>_keys`
+   * (`intyg_keys` without a schema) on `databaseUrl` (or the store's own server).
+   */
+  keyVault?: { dataDir?: string; databaseUrl?: string; schema?: string };
 };
 
 export type Store = {
@@ -79,6 +100,9 @@ export type Store = {
   operations: OperationsRepository;
   rateLimits: RateLimitsRepository;
   verificationLinks: VerificationLinksRepository;
+  privacy: PrivacyRepository;
+  /** The data keys, in their own database. */
+  vault: KeyVault;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -95,16 +119,44 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   } else {
     db = await openPglite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   }
+  const clock = options.clock ?? systemClock;
+  let vault: KeyVault | undefined;
   try {
     if (options.migrate !== false) await migrate(db);
+    vault = await openKeyVault(await openVaultDatabase(options), keyringOf(options), clock);
+    const personal: Personal = { vault, indexKey: await vault.openOrCreate("blind-index") };
+    const store = buildStore(db, clock, personal);
+    // Rows written before personal data was encrypted are encrypted now (a no-op once done).
+    if (options.migrate !== false) while ((await store.privacy.encryptLegacy()) > 0);
+    return store;
   } catch (error) {
+    await vault?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
-  return buildStore(db, options.clock ?? systemClock);
 }
 
-function buildStore(db: Database, clock: Clock): Store {
+function keyringOf(options: CreateStoreOptions): Keyring {
+  if (options.keyring) return options.keyring;
+  if (options.dataDir && !options.databaseUrl)
+    return developmentKeyring(path.dirname(path.resolve(options.dataDir)));
+  const kek = { id: "ephemeral", key: randomBytes(32) };
+  return { current: kek, byId: new Map([[kek.id, kek]]) };
+}
+
+/** The key vault's own database (see CreateStoreOptions.keyVault). */
+function openVaultDatabase(options: CreateStoreOptions): Promise<Database> {
+  const where = options.keyVault ?? {};
+  const url = where.databaseUrl ?? options.databaseUrl;
+  if (url) {
+    const schema = where.schema ?? (options.schema ? `${options.schema.slice(0, 57)}_keys` : "intyg_keys");
+    return openPostgres({ connectionString: url, schema, max: 4, unfenced: true });
+  }
+  const dataDir = where.dataDir ?? (options.dataDir ? `${path.resolve(options.dataDir)}-keys` : undefined);
+  return openPglite(dataDir ? { dataDir } : {});
+}
+
+function buildStore(db: Database, clock: Clock, personal: Personal): Store {
   return {
     db,
     clock,
@@ -112,14 +164,16 @@ function buildStore(db: Database, clock: Clock): Store {
     apiKeys: apiKeysRepository(db, clock),
     organisationKeys: organisationKeysRepository(db, clock),
     events: eventsRepository(db, clock),
-    issuance: issuanceRepository(db, clock),
-    jobs: jobsRepository(db, clock),
-    credentials: credentialsRepository(db, clock),
-    deliveries: deliveriesRepository(db, clock),
-    anchoring: anchoringRepository(db, clock),
+    issuance: issuanceRepository(db, clock, personal),
+    jobs: jobsRepository(db, clock, personal),
+    credentials: credentialsRepository(db, clock, personal),
+    deliveries: deliveriesRepository(db, clock, personal),
+    anchoring: anchoringRepository(db, clock, personal),
     operations: operationsRepository(db, clock),
     rateLimits: rateLimitsRepository(db),
     verificationLinks: verificationLinksRepository(db, clock),
+    privacy: privacyRepository(db, clock, personal),
+    vault: personal.vault,
     async ping() {
       try {
         await db.query("SELECT 1");
@@ -128,6 +182,9 @@ function buildStore(db: Database, clock: Clock): Store {
         return false;
       }
     },
-    close: () => db.close(),
+    async close() {
+      await personal.vault.close().catch(() => undefined);
+      await db.close();
+    },
   };
 }

@@ -64,6 +64,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
 
   const leadership = createLeadership({ db: store.db, log, key: leaderKey });
   let lastExpiry = 0;
+  let lastPrivacy = Number.NEGATIVE_INFINITY;
   const retry = retrySchedule(config);
   // Every database write of a pass commits only while this replica's lock session still holds the lock.
   const fencedPass = () => leadership.fenced(runOnce);
@@ -135,6 +136,34 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     if (windows > 0) log.debug({ windows }, "rate-limit windows deleted");
   }
 
+  /**
+   * Data protection, once a minute of the service's clock: the retention rule erases (through the same path as
+   * a request, with a receipt) what is past its organisation's retention, and data keys still sealed with a
+   * retired KEK are re-sealed with the current one, a batch at a time (KEK rotation without downtime).
+   */
+  async function privacyHousekeeping(): Promise<void> {
+    const at = clock.now().getTime();
+    if (at - lastPrivacy < 60_000) return;
+    lastPrivacy = at;
+    let erased = 0;
+    for (let round = 0; round < 10 && !loop.stopping; round++) {
+      const due = await store.privacy.dueForErasure(100);
+      for (const { organisationId, id } of due) {
+        await store.credentials.erase(organisationId, id, { reason: "retention", erasedBy: "retention" });
+        erased += 1;
+      }
+      if (due.length < 100) break;
+    }
+    if (erased > 0) log.info({ erased }, "personal data erased by the retention rule");
+    let resealed = 0;
+    for (let round = 0; round < 20 && !loop.stopping; round++) {
+      const n = await store.privacy.reseal(500);
+      resealed += n;
+      if (n < 500) break;
+    }
+    if (resealed > 0) log.info({ resealed, kek: store.privacy.keyring.current.id }, "data keys re-sealed");
+  }
+
   async function sendMail(summary: TickSummary): Promise<void> {
     if (!mailer || loop.stopping) return;
     try {
@@ -150,6 +179,12 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     if (!(await ensureLeader())) return summary;
     summary.leader = true;
     await housekeeping();
+    try {
+      await privacyHousekeeping();
+    } catch (error) {
+      summary.errors += 1;
+      log.warn({ err: errorText(error) }, "retention or key re-sealing failed; will retry");
+    }
     for (const kind of KINDS) {
       if (loop.stopping) return summary;
       await kind(ctx, summary);

@@ -21,6 +21,7 @@ export async function openTestStore(kind: StoreKind, clock?: Clock): Promise<Sto
     async close() {
       await store.close();
       await dropPostgresSchema(TEST_DATABASE_URL, schema);
+      await dropPostgresSchema(TEST_DATABASE_URL, `${schema}_keys`);
     },
   };
 }

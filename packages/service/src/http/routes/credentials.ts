@@ -12,7 +12,7 @@ import {
   shareResponse,
   shareRoute,
 } from "../delivery";
-import { credentialPage, credentialResource, jobResource } from "../present";
+import { credentialPage, credentialResource, jobResource, receiptResource } from "../present";
 import { problemResponses, validationHook, zodIssues } from "../problem";
 import {
   AnchoringStatusSchema,
@@ -20,6 +20,9 @@ import {
   ClaimVoucherSchema,
   CredentialListSchema,
   CredentialResourceSchema,
+  ErasedCredentialSchema,
+  ErasureListSchema,
+  ErasureReceiptSchema,
   IdParamSchema,
   JobSchema,
   PageQuerySchema,
@@ -262,21 +265,80 @@ export function credentialRoutes(deps: AppDeps) {
       method: "post",
       path: "/credentials/{id}/erase",
       tags: ["Credentials"],
-      summary: "Erase the personal data of a credential (GDPR art. 17)",
+      summary: "Erase the personal data of a credential (GDPR art. 17), with a receipt",
       description:
-        "Deletes the stored document, the recipient data and the holder link. The commitment, leaf, Merkle proof and revocation state (hashes and ids) stay, so the credential can still be revoked and other credentials verify as before. A credential not yet anchored is cancelled.",
+        "Destroys the credential's encryption key, so that every stored copy of its personal data (the database, its logs and its backups) is unreadable from then on, and deletes the encrypted document, the recipient data, the holder link and its search hashes. The commitment, leaf, Merkle proof and revocation state (hashes and ids) stay, so the credential can still be revoked, other credentials verify as before, and the holder's own copy still verifies. A credential not yet anchored is cancelled. The answer carries the erasure receipt (no personal data), which stays retrievable; erasing again returns the first receipt.",
       security,
       request: { params: IdParamSchema },
       responses: {
-        200: { description: "Erased", content: { "application/json": { schema: CredentialResourceSchema } } },
+        200: { description: "Erased", content: { "application/json": { schema: ErasedCredentialSchema } } },
         ...problemResponses(401, 404, 429),
       },
     }),
     async (c) => {
-      const erased = await store.credentials.erase(c.get("auth").organisation.id, c.req.valid("param").id);
+      const { organisation, apiKey } = c.get("auth");
+      const id = c.req.valid("param").id;
+      const erased = await store.credentials.erase(organisation.id, id, {
+        reason: "request",
+        erasedBy: `api-key:${apiKey.id}`,
+      });
       if (!erased) throw new NotFoundError("credential");
-      deps.logger.info({ credential: erased.id }, "personal data erased");
-      return c.json(await resource(erased), 200);
+      // Every erasure records a receipt (the first one is kept), so there is one now.
+      const receipt = (await store.credentials.erasureReceipt(organisation.id, id))!;
+      deps.logger.info({ credential: erased.id, receipt: receipt.id }, "personal data erased");
+      return c.json({ ...(await resource(erased)), erasure: receiptResource(receipt) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/credentials/{id}/erasure",
+      tags: ["Credentials"],
+      summary: "The receipt of a credential's erasure",
+      security,
+      request: { params: IdParamSchema },
+      responses: {
+        200: {
+          description: "The receipt",
+          content: { "application/json": { schema: ErasureReceiptSchema } },
+        },
+        ...problemResponses(401, 404, 429),
+      },
+    }),
+    async (c) => {
+      const receipt = await store.credentials.erasureReceipt(
+        c.get("auth").organisation.id,
+        c.req.valid("param").id,
+      );
+      if (!receipt) throw new NotFoundError("erasure");
+      return c.json(receiptResource(receipt), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/erasures",
+      tags: ["Credentials"],
+      summary: "The audit log of erasures: every receipt of the organisation, oldest first",
+      security,
+      request: { query: z.object(PageQuerySchema) },
+      responses: {
+        200: {
+          description: "A page of receipts",
+          content: { "application/json": { schema: ErasureListSchema } },
+        },
+        ...problemResponses(400, 401, 429),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const page = await store.credentials.erasures(c.get("auth").organisation.id, {
+        cursor: query.cursor ?? null,
+        ...(query.limit ? { limit: query.limit } : {}),
+      });
+      return c.json({ items: page.items.map(receiptResource), nextCursor: page.nextCursor }, 200);
     },
   );
 

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { NotFoundError } from "../../errors";
 import { organisationSigner } from "../../keys/directory";
+import { DEFAULT_RETENTION_DAYS } from "../../store/store";
 import type { ApiKey } from "../../store/types";
 import type { AppDeps, AppEnv } from "../context";
 import { requireAdminKey } from "../middleware";
@@ -11,6 +12,8 @@ import {
   CreatedApiKeySchema,
   IdParamSchema,
   OrganisationSchema,
+  RetentionSchema,
+  SetRetentionSchema,
 } from "../schemas";
 
 const security = [{ bearerAuth: [] }];
@@ -131,6 +134,50 @@ export function organisationRoutes(deps: AppDeps) {
       if (!revoked) throw new NotFoundError("api-key");
       deps.logger.info({ apiKey: revoked.id }, "API key revoked");
       return c.json(keyResource(revoked), 200);
+    },
+  );
+
+  const retention = async (organisationId: string) => {
+    const days = await deps.store.privacy.retentionDays(organisationId);
+    return { days, default: days === DEFAULT_RETENTION_DAYS };
+  };
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/organisation/retention",
+      tags: ["Organisation"],
+      summary: "How long personal data is kept after an event ends",
+      description: `The worker erases a credential's personal data (with a receipt, reason retention) this many days after its event ends; the credential on chain and the holder's own copy stay valid. Default ${DEFAULT_RETENTION_DAYS} days.`,
+      security,
+      responses: {
+        200: { description: "The retention", content: { "application/json": { schema: RetentionSchema } } },
+        ...problemResponses(401, 429),
+      },
+    }),
+    async (c) => c.json(await retention(c.get("auth").organisation.id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/organisation/retention",
+      tags: ["Organisation"],
+      summary: "Set how long personal data is kept after an event ends (admin keys only)",
+      security,
+      middleware: [requireAdminKey] as const,
+      request: { body: { required: true, content: { "application/json": { schema: SetRetentionSchema } } } },
+      responses: {
+        200: { description: "The retention", content: { "application/json": { schema: RetentionSchema } } },
+        ...problemResponses(400, 401, 403, 415, 429),
+      },
+    }),
+    async (c) => {
+      const organisationId = c.get("auth").organisation.id;
+      const { days } = c.req.valid("json");
+      await deps.store.privacy.setRetentionDays(organisationId, days);
+      deps.logger.info({ days }, "retention set");
+      return c.json(await retention(organisationId), 200);
     },
   );
 

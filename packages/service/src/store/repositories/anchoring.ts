@@ -6,7 +6,14 @@ import type { Hex } from "viem";
 import type { Clock } from "../../clock";
 import { StoreError } from "../../errors";
 import type { Database } from "../db";
-import { toBatch, toCredential } from "../rows";
+import {
+  credentialSubject,
+  type Personal,
+  revealCredential,
+  revealCredentials,
+  sealCredential,
+} from "../personal";
+import { toBatch } from "../rows";
 import { BATCH_SELECT, CREDENTIAL_COLUMNS, CREDENTIAL_OPERATIONS, CREDENTIAL_SELECT, json } from "../sql";
 import type { BatchRecord, CredentialRecord } from "../types";
 
@@ -72,7 +79,22 @@ export interface AnchoringRepository {
   revocationsDue(limit?: number): Promise<RevocationWork[]>;
 }
 
-export function anchoringRepository(db: Database, clock: Clock): AnchoringRepository {
+export function anchoringRepository(db: Database, clock: Clock, personal: Personal): AnchoringRepository {
+  /**
+   * Credentials' personal data encrypted again with their keys after the worker changed their documents (none
+   * when a key is gone: erased meanwhile).
+   */
+  const sealDocuments = async (
+    records: CredentialRecord[],
+    documents: Record<string, unknown>[],
+    known?: Map<string, Buffer>,
+  ) => {
+    const keys = known ?? (await personal.vault.open(records.map((r) => credentialSubject(r.id))));
+    return records.map((r, i) => {
+      const key = keys.get(credentialSubject(r.id));
+      return key ? sealCredential(key, { ...r, document: documents[i]! }).personal_enc : null;
+    });
+  };
   const now = () => clock.now();
   return {
     /**
@@ -103,13 +125,15 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
           [head.organisation_id, head.event_id, head.valid_until, maxSize],
         );
         if (rows.length === 0) return null;
+        // Read once: the documents are decrypted for the batch, then encrypted again with their proofs.
+        const keys = await personal.vault.open(rows.map((row) => credentialSubject(String(row.id))));
         const group: PendingGroup = {
           organisationId: String(head.organisation_id),
           chainOrganisationId: Number(head.chain_organisation_id),
           eventId: String(head.event_id),
           chainEventId: String(head.chain_event_id),
           validUntil: Number(head.valid_until),
-          credentials: rows.map(toCredential),
+          credentials: await revealCredentials(personal, rows, keys),
         };
         const built = await build(group);
         if (built.members.length !== group.credentials.length) {
@@ -134,13 +158,25 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
           ],
         );
         const batch = toBatch(batchRows[0]!);
+        const byId = new Map(group.credentials.map((c) => [c.id, c]));
+        const sealed = await sealDocuments(
+          built.members.map((m) => byId.get(m.id)!),
+          built.members.map((m) => m.document),
+          keys,
+        );
         for (let i = 0; i < built.members.length; i += 500) {
-          const chunk = built.members.slice(i, i + 500);
+          const chunk = built.members.slice(i, i + 500).map((m, j) => ({
+            id: m.id,
+            leaf: m.leaf,
+            proof: m.proof,
+            personal_enc: sealed[i + j],
+          }));
           await tx.query(
             `UPDATE credentials c
-                SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = u.document,
+                SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = NULL,
+                    personal_enc = CASE WHEN c.erased_at IS NULL THEN u.personal_enc END,
                     signing_key = $3, signed_at = $4
-               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, document jsonb)
+               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, personal_enc text)
               WHERE c.id = u.id AND c.status = 'pending'`,
             [json(chunk), batch.id, built.signingKey, batch.createdAt],
           );
@@ -182,8 +218,9 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
       ).map(toBatch);
     },
     async batchMembers(batchId: string): Promise<CredentialRecord[]> {
-      return (await db.query(`${CREDENTIAL_SELECT} WHERE c.batch_id = $1 ORDER BY c.seq`, [batchId])).map(
-        toCredential,
+      return revealCredentials(
+        personal,
+        await db.query(`${CREDENTIAL_SELECT} WHERE c.batch_id = $1 ORDER BY c.seq`, [batchId]),
       );
     },
 
@@ -196,24 +233,32 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
             AND status = 'pending'
           RETURNING *`,
       );
-      return rows[0] ? toCredential(rows[0]) : null;
+      return revealCredential(personal, rows[0]);
     },
     /** Replaces a single credential's expired signed request (and so its proof) before it is relayed again. */
     async updateSingleProof(id: string, document: Record<string, unknown>, signature: Hex, deadline: number) {
+      const current = await revealCredential(
+        personal,
+        (await db.query(`${CREDENTIAL_SELECT} WHERE c.id = $1`, [id]))[0],
+      );
+      if (!current) return;
+      const [sealed] = await sealDocuments([current], [document]);
       await db.query(
-        `UPDATE credentials SET document = CASE WHEN erased_at IS NULL THEN $2::jsonb ELSE NULL END,
+        `UPDATE credentials SET document = NULL,
+                personal_enc = CASE WHEN erased_at IS NULL THEN $2 ELSE NULL END,
                 issue_signature = $3, issue_deadline = $4
           WHERE id = $1 AND status = 'sending'`,
-        [id, json(document), signature, deadline],
+        [id, sealed ?? null, signature, deadline],
       );
     },
     async singlesInFlight(limit = 100): Promise<CredentialRecord[]> {
-      return (
+      return revealCredentials(
+        personal,
         await db.query(
           `${CREDENTIAL_SELECT} WHERE c.status = 'sending' AND c.mode = 'single' ORDER BY c.seq LIMIT $1`,
           [limit],
-        )
-      ).map(toCredential);
+        ),
+      );
     },
 
     /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
@@ -230,8 +275,9 @@ export function anchoringRepository(db: Database, clock: Clock): AnchoringReposi
       );
       // A replacement that will never be anchored cannot be named on chain: the credential is then revoked
       // plainly, with the reason "superseded".
-      return rows.map((row) => ({
-        credential: toCredential(row),
+      const credentials = await revealCredentials(personal, rows);
+      return rows.map((row, i) => ({
+        credential: credentials[i]!,
         root: (row.b_root as Hex | null) ?? null,
         replacement: row.superseded_by && row.r_status === "anchored" ? (row.r_commitment as Hex) : null,
       }));

@@ -2,6 +2,7 @@
 
 import type { Hex } from "viem";
 import type { Queryable } from "../db";
+import { credentialSubject, type Personal, sealCredential, searchTerms } from "../personal";
 import { json } from "../sql";
 import type { CredentialRecord } from "../types";
 import { queueDeliveries } from "./deliveries";
@@ -28,21 +29,28 @@ export type NewCredential = {
 };
 
 /**
- * Inserts `credentials` (pending) in chunks, and queues the deliveries they ask for. With `returning`, gives
- * back the records as written, built from what was inserted (only the sequence number is read back), so the
- * caller need not read them again.
+ * Inserts `credentials` (pending) in chunks, their personal data encrypted with a fresh data key each (stored in
+ * the vault first: a key whose credential is then not written is harmless), their search terms, and queues the
+ * deliveries they ask for. With `returning`, gives back the records as written, built from what was inserted
+ * (only the sequence number is read back; the personal data as given, in plaintext), so the caller need not
+ * read and decrypt them again.
  */
 export async function insertCredentials(
   tx: Queryable,
+  personal: Personal,
   credentials: NewCredential[],
   at: Date,
   jobId: string | null = null,
   returning = false,
 ): Promise<CredentialRecord[]> {
+  if (credentials.length === 0) return [];
   const created = at.toISOString();
   const records: CredentialRecord[] = [];
+  const keys = await personal.vault.create(credentials.map((c) => credentialSubject(c.id)));
   for (let i = 0; i < credentials.length; i += 500) {
     const chunk = credentials.slice(i, i + 500).map((c) => ({
+      ...sealCredential(keys.get(credentialSubject(c.id))!, c),
+      search_terms: searchTerms(personal.indexKey, c),
       id: c.id,
       organisation_id: c.organisationId,
       event_id: c.eventId,
@@ -50,9 +58,6 @@ export async function insertCredentials(
       commitment: c.commitment,
       holder_address: c.holderAddress,
       valid_until: c.validUntil,
-      document: c.document,
-      recipient: c.recipient,
-      holder_token: c.holderToken,
       issue_signature: c.issueSignature ?? null,
       issue_deadline: c.issueDeadline ?? null,
       supersedes: c.supersedes ?? null,
@@ -63,15 +68,17 @@ export async function insertCredentials(
     }));
     const rows = await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
-                                valid_until, document, recipient, holder_token, issue_signature, issue_deadline,
-                                supersedes, signing_key, signed_at, job_id, created_at)
+                                valid_until, personal_enc, holder_token_hash, has_email, delivery_lang,
+                                search_terms, issue_signature, issue_deadline, supersedes, signing_key, signed_at,
+                                job_id, created_at)
        SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
-              document, recipient, holder_token, issue_signature, issue_deadline, supersedes, signing_key,
-              signed_at, job_id, created_at
+              personal_enc, holder_token_hash, has_email, delivery_lang, search_terms, issue_signature,
+              issue_deadline, supersedes, signing_key, signed_at, job_id, created_at
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
-              commitment text, holder_address text, valid_until bigint, document jsonb, recipient jsonb,
-              holder_token text, issue_signature text, issue_deadline bigint, supersedes uuid,
-              signing_key text, signed_at timestamptz, job_id uuid, created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
+              commitment text, holder_address text, valid_until bigint, personal_enc text, holder_token_hash text,
+              has_email boolean, delivery_lang text, search_terms text[], issue_signature text,
+              issue_deadline bigint, supersedes uuid, signing_key text, signed_at timestamptz, job_id uuid,
+              created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
       [json(chunk)],
     );
     if (returning) {

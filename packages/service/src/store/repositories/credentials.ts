@@ -5,12 +5,11 @@ import type { Hex } from "viem";
 import type { Clock } from "../../clock";
 import { DELIVERY_SQL, type DeliverySummary, NO_DELIVERY, STATE_SQL, standingSql } from "../../status";
 import type { Database } from "../db";
-import { toCredential } from "../rows";
+import { holderTokenHash, type Personal, queryTerms, revealCredential, revealCredentials } from "../personal";
 import {
   CREDENTIAL_COLUMNS,
   CREDENTIAL_OPERATIONS,
   CREDENTIAL_SELECT,
-  credentialById,
   decodeCursor,
   encodeCursor,
   isSeqCursor,
@@ -26,7 +25,10 @@ export type CredentialFilter = {
   state?: CredentialState;
   standing?: CredentialStanding;
   delivery?: DeliveryStatus;
-  /** Matches the name, the e-mail address or the organiser's reference, case-insensitive, anywhere in them. */
+  /**
+   * Matches the whole name, one word of it, the whole e-mail address or the organiser's reference (case and
+   * spacing aside): compared by keyed hashes, as no plaintext of them is stored to search in.
+   */
   q?: string;
   cursor?: string | null;
   limit?: number;
@@ -57,10 +59,10 @@ const VIEW_SELECT = `
     LEFT JOIN LATERAL (SELECT status, attempts, last_error, sent_at FROM deliveries WHERE credential_id = c.id
                         ORDER BY created_at DESC, id DESC LIMIT 1) d ON true`;
 
-function toView(row: Record<string, unknown>): CredentialView {
+function toView(row: Record<string, unknown>, record: CredentialRecord): CredentialView {
   const sentAt = row.d_sent_at ? new Date(row.d_sent_at as string | Date) : null;
   return {
-    record: toCredential(row),
+    record,
     batch: row.b_root ? { root: row.b_root as Hex, txHash: (row.b_tx_hash as Hex | null) ?? null } : null,
     delivery: row.d_status
       ? {
@@ -94,31 +96,37 @@ export interface CredentialReads {
 
 export type CredentialsRepository = CredentialReads & CredentialChanges;
 
-export function credentialsRepository(db: Database, clock: Clock): CredentialsRepository {
-  return { ...credentialReads(db, clock), ...credentialChanges(db, clock) };
+export function credentialsRepository(db: Database, clock: Clock, personal: Personal): CredentialsRepository {
+  return { ...credentialReads(db, clock, personal), ...credentialChanges(db, clock, personal) };
 }
 
-function credentialReads(db: Database, clock: Clock): CredentialReads {
+function credentialReads(db: Database, clock: Clock, personal: Personal): CredentialReads {
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+  const views = async (rows: Record<string, unknown>[]) => {
+    const records = await revealCredentials(personal, rows);
+    return rows.map((row, i) => toView(row, records[i]!));
+  };
   return {
     async get(organisationId: string, id: string): Promise<CredentialRecord | null> {
       const rows = await db.query(`${CREDENTIAL_SELECT} WHERE c.organisation_id = $1 AND c.id = $2`, [
         organisationId,
         id,
       ]);
-      return rows[0] ? toCredential(rows[0]) : null;
+      return revealCredential(personal, rows[0]);
     },
     async getById(id: string): Promise<CredentialRecord | null> {
-      return credentialById(db, id);
+      return revealCredential(personal, (await db.query(`${CREDENTIAL_SELECT} WHERE c.id = $1`, [id]))[0]);
     },
     async getByHolderToken(token: string): Promise<CredentialRecord | null> {
-      const rows = await db.query(`${CREDENTIAL_SELECT} WHERE c.holder_token = $1`, [token]);
-      return rows[0] ? toCredential(rows[0]) : null;
+      const rows = await db.query(`${CREDENTIAL_SELECT} WHERE c.holder_token_hash = $1`, [
+        holderTokenHash(token),
+      ]);
+      return revealCredential(personal, rows[0]);
     },
     async getMany(ids: string[]): Promise<CredentialRecord[]> {
       if (ids.length === 0) return [];
       const rows = await db.query(`${CREDENTIAL_SELECT} WHERE c.id = ANY($1::uuid[]) ORDER BY c.seq`, [ids]);
-      return rows.map(toCredential);
+      return revealCredentials(personal, rows);
     },
     /**
      * A page of credentials with their batch and latest delivery, filtered by the status model (state,
@@ -127,6 +135,7 @@ function credentialReads(db: Database, clock: Clock): CredentialReads {
     async list(organisationId: string, filter: CredentialFilter = {}): Promise<Page<CredentialView>> {
       const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
       const after = decodeCursor(filter.cursor, isSeqCursor);
+      const terms = filter.q ? queryTerms(personal.indexKey, filter.q) : null;
       const rows = await db.query(
         `${VIEW_SELECT}
           WHERE c.organisation_id = $1
@@ -136,8 +145,8 @@ function credentialReads(db: Database, clock: Clock): CredentialReads {
             AND ($6::text IS NULL OR ${STATE_SQL} = $6)
             AND ($7::text IS NULL OR ${standingSql("$8::bigint")} = $7)
             AND ($9::text IS NULL OR ${DELIVERY_SQL} = $9)
-            AND ($10::text IS NULL OR c.document->'credentialSubject'->>'name' ILIKE $10
-                 OR c.document->'credentialSubject'->>'email' ILIKE $10 OR c.recipient->>'reference' ILIKE $10)
+            AND ($10::text[] IS NULL OR c.search_terms && $10::text[]
+                 OR (cardinality($12::text[]) > 0 AND c.search_terms @> $12::text[]))
             AND ($11::uuid IS NULL OR c.job_id = $11)
           ORDER BY c.seq LIMIT $5`,
         [
@@ -150,11 +159,12 @@ function credentialReads(db: Database, clock: Clock): CredentialReads {
           filter.standing ?? null,
           nowSeconds(),
           filter.delivery ?? null,
-          filter.q ? `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null,
+          terms ? terms.whole : null,
           filter.jobId ?? null,
+          terms ? terms.words : [],
         ],
       );
-      const items = rows.slice(0, limit).map(toView);
+      const items = await views(rows.slice(0, limit));
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.record.seq) : null };
     },
@@ -164,14 +174,14 @@ function credentialReads(db: Database, clock: Clock): CredentialReads {
         organisationId,
         id,
       ]);
-      return rows[0] ? toView(rows[0]) : null;
+      return rows[0] ? (await views([rows[0]]))[0]! : null;
     },
     /** Those of `ids` whose credential carries an e-mail address (and so can be e-mailed). */
     async withEmail(ids: string[]): Promise<string[]> {
       if (ids.length === 0) return [];
       const rows = await db.query<{ id: string }>(
-        `SELECT id FROM credentials WHERE id = ANY($1::uuid[]) AND erased_at IS NULL
-            AND jsonb_typeof(document->'credentialSubject'->'email') = 'string' ORDER BY seq`,
+        `SELECT id FROM credentials WHERE id = ANY($1::uuid[]) AND erased_at IS NULL AND has_email
+          ORDER BY seq`,
         [ids],
       );
       return rows.map((row) => String(row.id));

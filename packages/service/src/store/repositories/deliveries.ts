@@ -4,8 +4,9 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock";
 import { DELIVERY_SQL } from "../../status";
 import type { Database, Queryable } from "../db";
+import { type Personal, revealCredential } from "../personal";
 import { toDelivery } from "../rows";
-import { credentialById, json } from "../sql";
+import { CREDENTIAL_SELECT, json } from "../sql";
 import type { CredentialRecord, DeliveryRecord } from "../types";
 
 export type DeliveryRequest = {
@@ -82,7 +83,7 @@ export async function queueDeliveries(
   return out;
 }
 
-export function deliveriesRepository(db: Database, clock: Clock): DeliveriesRepository {
+export function deliveriesRepository(db: Database, clock: Clock, personal: Personal): DeliveriesRepository {
   const now = () => clock.now();
   return {
     /**
@@ -99,7 +100,7 @@ export function deliveriesRepository(db: Database, clock: Clock): DeliveriesRepo
       const run = <T>(fn: (tx: Queryable) => Promise<T>) => (within ? fn(within) : db.transaction(fn));
       return run(async (tx) => {
         const rows = await tx.query<{ id: string; lang: string | null }>(
-          `SELECT c.id, c.recipient->>'lang' AS lang FROM credentials c
+          `SELECT c.id, COALESCE(c.delivery_lang, c.recipient->>'lang') AS lang FROM credentials c
             WHERE c.organisation_id = $1 AND c.id = ANY($2::uuid[]) AND c.erased_at IS NULL
               AND c.status IN ('pending', 'sending', 'anchored')
               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.credential_id = c.id
@@ -192,7 +193,12 @@ export function deliveriesRepository(db: Database, clock: Clock): DeliveriesRepo
           [rows[0].id, new Date(at.getTime() + leaseMs), at],
         );
         const delivery = toDelivery(updated[0]!);
-        const credential = (await credentialById(tx, delivery.credentialId))!;
+        const credential = (await revealCredential(
+          personal,
+          (
+            await tx.query(`${CREDENTIAL_SELECT} WHERE c.id = $1`, [delivery.credentialId])
+          )[0],
+        ))!;
         return { delivery, credential };
       });
     },

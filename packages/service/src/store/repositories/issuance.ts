@@ -1,5 +1,6 @@
 import type { Clock } from "../../clock";
 import type { Database, Queryable } from "../db";
+import { jobSubject, openJsonIfKeyed, type Personal, responseSubject, sealJson } from "../personal";
 import { toIdempotency } from "../rows";
 import { json } from "../sql";
 import type { CredentialRecord, IdempotencyRecord } from "../types";
@@ -37,7 +38,24 @@ export interface IssuanceRepository {
   find(organisationId: string, key: string): Promise<IdempotencyRecord | null>;
 }
 
-export function issuanceRepository(db: Database, clock: Clock): IssuanceRepository {
+/** A stored response that lists credentials (a bulk issuance) names attendees' references: it is encrypted. */
+const listsCredentials = (body: unknown): boolean =>
+  Array.isArray((body as { credentials?: unknown } | null)?.credentials);
+
+/** An idempotency record with its response decrypted (a destroyed key leaves the response without its data). */
+export async function revealIdempotency(
+  personal: Personal,
+  row: Record<string, unknown>,
+): Promise<IdempotencyRecord> {
+  const record = toIdempotency(row);
+  if (typeof row.response_enc !== "string") return record;
+  const subject = responseSubject(record.organisationId, record.key);
+  const key = (await personal.vault.open([subject])).get(subject);
+  record.responseBody = openJsonIfKeyed(key, row.response_enc, subject) ?? { credentials: [] };
+  return record;
+}
+
+export function issuanceRepository(db: Database, clock: Clock, personal: Personal): IssuanceRepository {
   const now = () => clock.now();
   return {
     /**
@@ -48,38 +66,64 @@ export function issuanceRepository(db: Database, clock: Clock): IssuanceReposito
       return db.transaction(async (tx): Promise<IssuanceOutcome> => {
         if (input.idempotencyKey) {
           const inserted = await tx.query(
-            `INSERT INTO idempotency_keys (organisation_id, key, request_hash, response_status, response_body, created_at)
-             VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+            `INSERT INTO idempotency_keys (organisation_id, key, request_hash, response_status, response_body,
+                                           credential_ids, created_at)
+             VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)
              ON CONFLICT (organisation_id, key) DO NOTHING RETURNING key`,
             [
               input.organisationId,
               input.idempotencyKey,
               input.requestHash,
               input.response.status,
-              json(input.response.body),
+              listsCredentials(input.response.body) ? null : json(input.response.body),
+              json(input.credentials.map((c) => c.id)),
               now(),
             ],
           );
+          // Only the request that wrote the row makes the response's key (a concurrent retry waits, then replays).
+          if (inserted.length > 0 && listsCredentials(input.response.body)) {
+            const subject = responseSubject(input.organisationId, input.idempotencyKey);
+            const key = (await personal.vault.create([subject])).get(subject)!;
+            await tx.query(
+              "UPDATE idempotency_keys SET response_enc = $3 WHERE organisation_id = $1 AND key = $2",
+              [input.organisationId, input.idempotencyKey, sealJson(key, input.response.body, subject)],
+            );
+          }
           if (inserted.length === 0) {
             const rows = await tx.query(
               "SELECT * FROM idempotency_keys WHERE organisation_id = $1 AND key = $2",
               [input.organisationId, input.idempotencyKey],
             );
-            const existing = toIdempotency(rows[0]!);
+            const existing = await revealIdempotency(personal, rows[0]!);
             if (existing.requestHash !== input.requestHash) return { kind: "mismatch", existing };
             return { kind: "replayed", status: existing.responseStatus, body: existing.responseBody };
           }
         }
         const records =
           input.credentials.length > 0
-            ? await insertCredentials(tx, input.credentials, now(), null, input.returnRecords === true)
+            ? await insertCredentials(
+                tx,
+                personal,
+                input.credentials,
+                now(),
+                null,
+                input.returnRecords === true,
+              )
             : [];
         if (input.job) {
           const at = now();
+          const subject = jobSubject(input.job.id);
+          const key = (await personal.vault.create([subject])).get(subject)!;
           await tx.query(
-            `INSERT INTO jobs (id, organisation_id, kind, status, input, created_at, updated_at)
-             VALUES ($1, $2, $3, 'queued', $4::jsonb, $5, $5)`,
-            [input.job.id, input.organisationId, input.job.kind, json(input.job.input), at],
+            `INSERT INTO jobs (id, organisation_id, kind, status, input_enc, created_at, updated_at)
+             VALUES ($1, $2, $3, 'queued', $4, $5, $5)`,
+            [
+              input.job.id,
+              input.organisationId,
+              input.job.kind,
+              sealJson(key, input.job.input, `${subject}|input`),
+              at,
+            ],
           );
         }
         if (input.after) await input.after(tx);
@@ -88,9 +132,15 @@ export function issuanceRepository(db: Database, clock: Clock): IssuanceReposito
     },
     /** Forgets idempotency keys older than `before` (a retry after that issues anew). Returns how many. */
     async expire(before: Date): Promise<number> {
-      const rows = await db.query("DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING key", [
-        before,
-      ]);
+      const rows = await db.query<{ organisation_id: string; key: string; response_enc: string | null }>(
+        "DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING organisation_id, key, response_enc",
+        [before],
+      );
+      await personal.vault.destroy(
+        rows
+          .filter((row) => row.response_enc)
+          .map((row) => responseSubject(String(row.organisation_id), row.key)),
+      );
       return rows.length;
     },
     async find(organisationId: string, key: string): Promise<IdempotencyRecord | null> {
@@ -98,7 +148,7 @@ export function issuanceRepository(db: Database, clock: Clock): IssuanceReposito
         organisationId,
         key,
       ]);
-      return rows[0] ? toIdempotency(rows[0]) : null;
+      return rows[0] ? revealIdempotency(personal, rows[0]) : null;
     },
   };
 }

@@ -1,0 +1,191 @@
+// The store's side of data protection: rows written before encryption encrypted on open, KEK rotation
+// (re-sealing the data keys, and the organisations' own keys sealed by the same KEK), and the retention rule's
+// settings and due credentials.
+
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../../clock";
+import { organisationKeyAad } from "../../keys/vault";
+import { resealDataKey } from "../../privacy/envelope";
+import type { Keyring } from "../../privacy/keyring";
+import type { Database } from "../db";
+import {
+  credentialSubject,
+  jobSubject,
+  type Personal,
+  responseSubject,
+  sealCredential,
+  sealJson,
+  searchTerms,
+} from "../personal";
+import { json } from "../sql";
+
+/** Personal data is kept this many days after its event ends, unless the organisation sets otherwise. */
+export const DEFAULT_RETENTION_DAYS = 365;
+
+export interface PrivacyRepository {
+  readonly keyring: Keyring;
+  /**
+   * Encrypts, in batches, the personal data of rows written before encryption (and sets their plaintext to
+   * NULL). Returns how many rows it encrypted; 0 once none is left.
+   */
+  encryptLegacy(limit?: number): Promise<number>;
+  /**
+   * Re-seals up to `limit` data keys with the current KEK (KEK rotation), then up to `limit` organisation keys'
+   * data keys (audited); 0 once every key is.
+   */
+  reseal(limit?: number): Promise<number>;
+  /** How many keys (data keys and organisation keys) each KEK seals: a retired KEK may be removed once it seals none. */
+  sealedBy(): Promise<Record<string, number>>;
+  /** The organisation's retention in days (its own, else the default). */
+  retentionDays(organisationId: string): Promise<number>;
+  /** Sets the organisation's retention (null: the default). */
+  setRetentionDays(organisationId: string, days: number | null): Promise<void>;
+  /**
+   * Credentials not yet erased whose event ended more than the retention ago (an event without dates counts
+   * from the credential's issuance), oldest first.
+   */
+  dueForErasure(limit?: number): Promise<{ organisationId: string; id: string }[]>;
+}
+
+/** The day an event ends: its end date, else its start date, when given as YYYY-MM-DD. */
+const EVENT_END_SQL = `(SELECT CASE WHEN d ~ '^\\d{4}-\\d{2}-\\d{2}' THEN left(d, 10)::date END
+                          FROM (SELECT COALESCE(NULLIF(e.details->>'endDate', ''), e.details->>'startDate') AS d) x)`;
+
+export function privacyRepository(db: Database, clock: Clock, personal: Personal): PrivacyRepository {
+  const { vault } = personal;
+  const { keyring } = vault;
+  /** Organisation keys' data keys sealed by an older KEK, sealed again with the current one (and audited). */
+  const resealOrganisationKeys = (limit: number) =>
+    db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; organisation_id: string; address: string; sealed: string }>(
+        `SELECT id, organisation_id, address, sealed_data_key AS sealed FROM organisation_keys
+          WHERE sealed_data_key IS NOT NULL AND split_part(sealed_data_key, '.', 2) <> $1
+          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [keyring.current.id, limit],
+      );
+      const at = clock.now();
+      for (const row of rows) {
+        const from = row.sealed.split(".")[1];
+        await tx.query("UPDATE organisation_keys SET sealed_data_key = $2, updated_at = $3 WHERE id = $1", [
+          row.id,
+          resealDataKey(keyring, row.sealed, organisationKeyAad(String(row.id))),
+          at,
+        ]);
+        await tx.query(
+          `INSERT INTO key_audit (id, organisation_id, key_address, action, actor, tx_hash, details, at)
+           VALUES ($1, $2, $3, 'resealed', 'worker', NULL, $4::jsonb, $5)`,
+          [randomUUID(), row.organisation_id, row.address, json({ from, to: keyring.current.id }), at],
+        );
+      }
+      return rows.length;
+    });
+  return {
+    keyring,
+    async encryptLegacy(limit = 200) {
+      let done = 0;
+      const credentials = await db.query(
+        `SELECT id, organisation_id, document, recipient, holder_token FROM credentials
+          WHERE document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL
+          ORDER BY seq LIMIT $1`,
+        [limit],
+      );
+      if (credentials.length > 0) {
+        const fields = credentials.map((row) => ({
+          id: String(row.id),
+          organisationId: String(row.organisation_id),
+          document: (row.document as Record<string, unknown> | null) ?? null,
+          recipient: (row.recipient as Record<string, unknown> | null) ?? null,
+          holderToken: (row.holder_token as string | null) ?? null,
+        }));
+        const keys = await vault.create(fields.map((f) => credentialSubject(f.id)));
+        await db.transaction(async (tx) => {
+          const rows = fields.map((f) => ({
+            id: f.id,
+            ...sealCredential(keys.get(credentialSubject(f.id))!, f),
+            search_terms: searchTerms(personal.indexKey, f),
+          }));
+          await tx.query(
+            `UPDATE credentials c SET personal_enc = r.personal_enc, holder_token_hash = r.holder_token_hash,
+                    has_email = r.has_email, delivery_lang = r.delivery_lang, search_terms = r.search_terms,
+                    document = NULL, recipient = NULL, holder_token = NULL
+               FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, personal_enc text, holder_token_hash text,
+                    has_email boolean, delivery_lang text, search_terms text[])
+              WHERE c.id = r.id`,
+            [json(rows)],
+          );
+        });
+        done += credentials.length;
+      }
+      const jobs = await db.query<{ id: string; input: unknown; result: unknown }>(
+        "SELECT id, input, result FROM jobs WHERE input IS NOT NULL OR result IS NOT NULL ORDER BY created_at LIMIT $1",
+        [limit],
+      );
+      for (const job of jobs) {
+        const subject = jobSubject(String(job.id));
+        const key = (await vault.create([subject])).get(subject)!;
+        await db.query(
+          "UPDATE jobs SET input_enc = $2, result_enc = $3, input = NULL, result = NULL WHERE id = $1",
+          [
+            job.id,
+            job.input == null ? null : sealJson(key, job.input, `${subject}|input`),
+            job.result == null ? null : sealJson(key, job.result, `${subject}|result`),
+          ],
+        );
+        done += 1;
+      }
+      const responses = await db.query<{ organisation_id: string; key: string; response_body: unknown }>(
+        `SELECT organisation_id, key, response_body FROM idempotency_keys
+          WHERE jsonb_typeof(response_body->'credentials') = 'array' ORDER BY created_at LIMIT $1`,
+        [limit],
+      );
+      for (const row of responses) {
+        const subject = responseSubject(String(row.organisation_id), row.key);
+        const key = (await vault.create([subject])).get(subject)!;
+        const ids = ((row.response_body as { credentials: { id?: unknown }[] }).credentials ?? [])
+          .map((e) => e?.id)
+          .filter((id): id is string => typeof id === "string");
+        await db.query(
+          `UPDATE idempotency_keys SET response_enc = $3, response_body = NULL, credential_ids = $4::jsonb
+            WHERE organisation_id = $1 AND key = $2`,
+          [row.organisation_id, row.key, sealJson(key, row.response_body, subject), json(ids)],
+        );
+        done += 1;
+      }
+      return done;
+    },
+    async reseal(limit = 500) {
+      return (await vault.reseal(limit)) + (await resealOrganisationKeys(limit));
+    },
+    async sealedBy() {
+      const counts = await vault.sealedBy();
+      const rows = await db.query<{ kek_id: string; n: number }>(
+        `SELECT split_part(sealed_data_key, '.', 2) AS kek_id, count(*)::int AS n FROM organisation_keys
+          WHERE sealed_data_key IS NOT NULL GROUP BY 1`,
+      );
+      for (const row of rows) counts[row.kek_id] = (counts[row.kek_id] ?? 0) + Number(row.n);
+      return counts;
+    },
+    async retentionDays(organisationId) {
+      const rows = await db.query<{ days: number | null }>(
+        "SELECT retention_days AS days FROM organisations WHERE id = $1",
+        [organisationId],
+      );
+      return rows[0]?.days ?? DEFAULT_RETENTION_DAYS;
+    },
+    async setRetentionDays(organisationId, days) {
+      await db.query("UPDATE organisations SET retention_days = $2 WHERE id = $1", [organisationId, days]);
+    },
+    async dueForErasure(limit = 100) {
+      const rows = await db.query<{ id: string; organisation_id: string }>(
+        `SELECT c.id, c.organisation_id FROM credentials c
+           JOIN events e ON e.id = c.event_id JOIN organisations o ON o.id = c.organisation_id
+          WHERE c.erased_at IS NULL
+            AND COALESCE(${EVENT_END_SQL}, (c.created_at AT TIME ZONE 'UTC')::date)
+                + COALESCE(o.retention_days, $2) < ($1::timestamptz AT TIME ZONE 'UTC')::date
+          ORDER BY c.seq LIMIT $3`,
+        [clock.now(), DEFAULT_RETENTION_DAYS, limit],
+      );
+      return rows.map((row) => ({ organisationId: String(row.organisation_id), id: String(row.id) }));
+    },
+  };
+}

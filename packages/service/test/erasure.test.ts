@@ -1,0 +1,456 @@
+// Erasure that leaves nothing readable (crypto-shredding): personal data at rest is encrypted with a data key
+// per credential kept in a separate key vault; erasing destroys the key. Checked on the raw database files
+// (PGlite's directory; PostgreSQL's data directory and WAL when this user can read them, else pg_dump), on a
+// backup taken before the erasure and restored after it, through KEK rotation, and for the retention rule.
+
+import { execFileSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { verifyCredential } from "@intyg/verifier";
+import { expect } from "chai";
+import type { Hex } from "viem";
+import { generateOrganisationKey, openOrganisationKey } from "../src/keys/vault";
+import { keyringFromText } from "../src/privacy/keyring";
+import { dropPostgresSchema } from "../src/store/db";
+import { createStore, type Store } from "../src/store/store";
+import { CONFERENCE, createAppHarness, expectJson, expectProblem } from "./helpers/harness";
+import { STORE_KINDS, type StoreKind, TEST_DATABASE_URL } from "./helpers/stores";
+
+const key64 = () => randomBytes(32).toString("base64");
+
+/** A surname of this run only: PostgreSQL's WAL is shared by the cluster and outlives test runs. */
+const RUN = randomBytes(3).toString("hex");
+
+/** An attendee whose name, e-mail and reference occur nowhere else (so a hit in the files is theirs). */
+function attendee(tag: string, family = "Qvortrupsdotter") {
+  const mark = randomBytes(4).toString("hex");
+  const surname = `${family}${RUN}`;
+  return {
+    name: `${surname} ${tag}${mark}`,
+    surname,
+    email: `qvortrup.${tag}${mark}@example.se`,
+    reference: `REF-${tag.toUpperCase()}-${mark}`,
+  };
+}
+type Attendee = ReturnType<typeof attendee>;
+
+/** Every file under `dir` (recursively), as bytes. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(file));
+    else if (entry.isFile()) out.push(file);
+  }
+  return out;
+}
+
+/** How often each needle occurs in `files` (byte-wise, UTF-8). */
+function countIn(files: string[], needles: string[]): Record<string, number> {
+  const counts = Object.fromEntries(needles.map((n) => [n, 0]));
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    for (const needle of needles) {
+      const pattern = Buffer.from(needle, "utf8");
+      for (let at = bytes.indexOf(pattern); at >= 0; at = bytes.indexOf(pattern, at + 1))
+        counts[needle]! += 1;
+    }
+  }
+  return counts;
+}
+
+const needlesOf = (a: Attendee) => [a.name, a.surname, a.email, a.reference];
+
+type Opened = { store: Store; schema?: string };
+
+/** A store of `kind` whose files the test can read: a PGlite directory, or a fresh PostgreSQL schema. */
+async function openStore(
+  kind: StoreKind,
+  where: { dir?: string; schema?: string; keys?: string },
+  kek: string,
+): Promise<Opened> {
+  const keyring = keyringFromText(kek);
+  if (kind === "pglite") {
+    const store = await createStore({
+      dataDir: path.join(where.dir!, "data"),
+      keyring,
+      keyVault: { dataDir: where.keys ?? path.join(where.dir!, "keys") },
+    });
+    return { store };
+  }
+  const schema = where.schema!;
+  const store = await createStore({
+    databaseUrl: TEST_DATABASE_URL,
+    schema,
+    keyring,
+    keyVault: { schema: where.keys ?? `${schema}_keys` },
+  });
+  return { store, schema };
+}
+
+async function organisationWithEvent(store: Store) {
+  const organisation = await store.organisations.create({
+    name: "Shred AB",
+    chainOrganisationId: 1,
+    profile: { name: "Shred AB" },
+  });
+  const event = await store.events.insert({
+    organisationId: organisation.id,
+    parentId: null,
+    kind: "event",
+    metadataHash: `0x${"ab".repeat(32)}` as Hex,
+    details: { name: "Shredkonferensen 2026", startDate: "2026-05-12", endDate: "2026-05-14" },
+  });
+  return { organisation, event };
+}
+
+/** Stores a pending credential for `a` (with its holder link) through the bulk path, with a stored response. */
+async function issue(store: Store, organisationId: string, eventId: string, people: Attendee[]) {
+  const credentials = people.map((a) => ({
+    id: randomUUID(),
+    organisationId,
+    eventId,
+    mode: "batch" as const,
+    commitment: `0x${randomBytes(32).toString("hex")}` as Hex,
+    holderAddress: null,
+    validUntil: 0,
+    document: { credentialSubject: { name: a.name, email: a.email } },
+    recipient: { reference: a.reference, lang: "sv" },
+    holderToken: randomBytes(24).toString("base64url"),
+  }));
+  await store.issuance.commit({
+    organisationId,
+    idempotencyKey: `bulk-${randomUUID()}`,
+    requestHash: "h",
+    response: {
+      status: 201,
+      body: {
+        credentials: credentials.map((c, i) => ({
+          id: c.id,
+          reference: people[i]!.reference,
+          holderUrl: `http://x/h/${c.holderToken}`,
+        })),
+      },
+    },
+    credentials,
+  });
+  return credentials.map((c) => c.id);
+}
+
+/** CHECKPOINT, then the files of the schema's tables (and their TOAST) and the WAL, when readable. */
+async function postgresFiles(store: Store): Promise<string[] | null> {
+  await store.db.query("CHECKPOINT");
+  const [{ dir }] = (await store.db.query<{ dir: string }>(
+    "SELECT current_setting('data_directory') AS dir",
+  )) as [{ dir: string }];
+  try {
+    readdirSync(path.join(dir, "pg_wal"));
+  } catch {
+    return null;
+  }
+  const rels = await store.db.query<{ file: string }>(
+    `SELECT pg_relation_filepath(c.oid) AS file FROM pg_class c
+      WHERE c.relnamespace = current_schema()::regnamespace AND pg_relation_filepath(c.oid) IS NOT NULL
+     UNION SELECT pg_relation_filepath(t.reltoastrelid) FROM pg_class t
+      WHERE t.relnamespace = current_schema()::regnamespace AND t.reltoastrelid <> 0`,
+  );
+  const tables = rels
+    .flatMap((r) => [path.join(dir, r.file), ...[1, 2].map((n) => path.join(dir, `${r.file}.${n}`))])
+    .filter((f) => existsSync(f));
+  const wal = filesUnder(path.join(dir, "pg_wal")).filter((f) => /\/[0-9A-F]{24}$/.test(f));
+  return [...tables, ...wal];
+}
+
+function pgDump(schema: string, file: string): void {
+  execFileSync("pg_dump", ["--no-owner", "-n", schema, "-f", file, TEST_DATABASE_URL]);
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`erasure leaves nothing readable (${kind})`, () => {
+    const kek = `k1:${key64()}`;
+    let dir: string;
+    let opened: Opened;
+    const schema = `intyg_shred_${process.pid}_${randomBytes(3).toString("hex")}`;
+
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), "intyg-shred-"));
+    });
+    afterEach(async () => {
+      await opened?.store.close().catch(() => undefined);
+      if (kind === "postgres")
+        for (const s of [schema, `${schema}_keys`, `${schema}_restored`])
+          await dropPostgresSchema(TEST_DATABASE_URL, s);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("keeps no readable name, e-mail or reference in the raw files; a backup restored after erasure yields nothing for the erased one", async () => {
+      opened = await openStore(kind, { dir, schema }, kek);
+      const { organisation, event } = await organisationWithEvent(opened.store);
+      const erased = attendee("erased");
+      const kept = attendee("kept");
+      const [erasedId, keptId] = await issue(opened.store, organisation.id, event.id, [erased, kept]);
+
+      // The organiser's search and the holder link work without plaintext columns.
+      const found = await opened.store.credentials.list(organisation.id, { q: erased.email.toUpperCase() });
+      expect(found.items.map((v) => v.record.id)).to.deep.equal([erasedId]);
+      const byWord = await opened.store.credentials.list(organisation.id, { q: erased.surname });
+      expect(byWord.items).to.have.length(2);
+      const holder = (await opened.store.credentials.getById(erasedId!))!;
+      expect((await opened.store.credentials.getByHolderToken(holder.holderToken!))?.id).to.equal(erasedId);
+
+      // A backup before the erasure: a copy of the PGlite directory, or pg_dump of the schema.
+      const backup = path.join(dir, "backup");
+      if (kind === "pglite") {
+        await opened.store.close();
+        cpSync(path.join(dir, "data"), backup, { recursive: true });
+        opened = await openStore(kind, { dir }, kek);
+      } else {
+        pgDump(schema, backup);
+      }
+
+      const scan = async (): Promise<{ personal: Record<string, number>; marker: number } | null> => {
+        let files: string[] | null;
+        if (kind === "pglite") {
+          await opened.store.close();
+          files = filesUnder(path.join(dir, "data"));
+        } else files = await postgresFiles(opened.store);
+        if (!files) return null;
+        const counts = countIn(files, [...needlesOf(erased), ...needlesOf(kept), "Shredkonferensen"]);
+        if (kind === "pglite") opened = await openStore(kind, { dir }, kek);
+        const { Shredkonferensen: marker, ...personal } = counts;
+        return { personal, marker: marker! };
+      };
+      const before = await scan();
+
+      const record = await opened.store.credentials.erase(organisation.id, erasedId!, {
+        reason: "request",
+        erasedBy: "api-key:test",
+      });
+      expect(record?.erasedAt).to.be.instanceOf(Date);
+      const receipt = (await opened.store.credentials.erasureReceipt(organisation.id, erasedId!))!;
+      expect(receipt).to.include({ credentialId: erasedId, reason: "request", erasedBy: "api-key:test" });
+      expect(receipt.destroyed).to.include.members([
+        "data-key",
+        "personal-data",
+        "holder-link",
+        "search-index",
+        "bulk-response-entry",
+      ]);
+      expect(JSON.stringify(receipt)).not.to.match(/Qvortrup|REF-|@/i);
+      const after = await scan();
+      if (before && after) {
+        // The scan reads the data (the event's name, stored in plaintext, is found) …
+        expect(before.marker).to.be.greaterThan(0);
+        // … and finds no personal data of anyone, before or after the erasure.
+        expect(Object.values(before.personal).every((n) => n === 0)).to.equal(true, JSON.stringify(before));
+        expect(Object.values(after.personal).every((n) => n === 0)).to.equal(true, JSON.stringify(after));
+        console.log(
+          `      raw-file scan (${kind}): before ${JSON.stringify(before)} after ${JSON.stringify(after)}`,
+        );
+      }
+
+      // The backup holds no personal data in the clear either.
+      const backupFiles = kind === "pglite" ? filesUnder(backup) : [backup];
+      const inBackup = countIn(backupFiles, [...needlesOf(erased), ...needlesOf(kept)]);
+      expect(Object.values(inBackup).every((n) => n === 0)).to.equal(true, JSON.stringify(inBackup));
+
+      // Restored after the erasure, with the live key vault: the erased credential's data does not open, the
+      // other's does.
+      await opened.store.close();
+      if (kind === "pglite") {
+        opened = {
+          store: await createStore({
+            dataDir: backup,
+            keyring: keyringFromText(kek),
+            keyVault: { dataDir: path.join(dir, "keys") },
+          }),
+        };
+      } else {
+        const restoredSchema = `${schema}_restored`;
+        const sql = readFileSync(backup, "utf8").replaceAll(schema, restoredSchema);
+        execFileSync("psql", ["-q", "-v", "ON_ERROR_STOP=1", TEST_DATABASE_URL], { input: sql });
+        opened = await openStore(kind, { schema: restoredSchema, keys: `${schema}_keys` }, kek);
+      }
+      const restoredErased = (await opened.store.credentials.getById(erasedId!))!;
+      expect(restoredErased.erasedAt).to.equal(null); // the backup predates the erasure …
+      expect(restoredErased.document).to.equal(null); // … yet nothing of it opens
+      expect(restoredErased.recipient).to.equal(null);
+      expect(restoredErased.holderToken).to.equal(null);
+      const restoredKept = (await opened.store.credentials.getById(keptId!))!;
+      expect(restoredKept.document).to.deep.equal({
+        credentialSubject: { name: kept.name, email: kept.email },
+      });
+      expect(restoredKept.recipient).to.deep.include({ reference: kept.reference });
+      // The backup's copy of the stored bulk response named the erased attendee: its key was replaced when the
+      // erasure re-encrypted the response without them, so the old copy does not open at all.
+      const response = await opened.store.issuance.find(
+        organisation.id,
+        (await opened.store.db.query<{ key: string }>("SELECT key FROM idempotency_keys"))[0]!.key,
+      );
+      expect(JSON.stringify(response?.responseBody)).not.to.contain(erased.reference);
+    });
+
+    it("rotates the KEK without downtime: keys are re-sealed in the background and every credential stays readable", async () => {
+      opened = await openStore(kind, { dir, schema }, kek);
+      const { organisation, event } = await organisationWithEvent(opened.store);
+      const people = [attendee("a"), attendee("b"), attendee("c")];
+      const ids = await issue(opened.store, organisation.id, event.id, people);
+      await opened.store.credentials.erase(organisation.id, ids[0]!);
+      // The organisation's own signing key is sealed by the same KEK: it must survive the rotation too.
+      const orgKey = await opened.store.organisationKeys.create(
+        generateOrganisationKey(keyringFromText(kek), organisation.id, "signing"),
+        { actor: "operator", details: null },
+      );
+      await opened.store.close();
+
+      // The new KEK first, the old one still loaded to open what it sealed.
+      const rotated = `k2:${key64()},${kek}`;
+      opened = await openStore(kind, { dir, schema }, rotated);
+      expect(await opened.store.privacy.sealedBy()).to.have.property("k1");
+      while ((await opened.store.privacy.reseal(1)) > 0);
+      const sealed = await opened.store.privacy.sealedBy();
+      expect(sealed).not.to.have.property("k1");
+      expect(sealed.k2).to.be.greaterThan(0);
+      await opened.store.close();
+
+      // The old KEK retired: the others still open, the erased one still does not.
+      opened = await openStore(kind, { dir, schema }, rotated.split(",")[0]!);
+      const records = await opened.store.credentials.getMany(ids);
+      expect(
+        records.map((r) => r.document && (r.document.credentialSubject as { name: string }).name),
+      ).to.deep.equal([null, people[1]!.name, people[2]!.name]);
+      expect(records[2]!.recipient).to.deep.include({ reference: people[2]!.reference });
+      const resealedKey = (await opened.store.organisationKeys.get(organisation.id, orgKey.address))!;
+      expect(
+        openOrganisationKey(keyringFromText(rotated.split(",")[0]!), resealedKey).address.toLowerCase(),
+      ).to.equal(orgKey.address.toLowerCase());
+      const audit = await opened.store.organisationKeys.auditLog(organisation.id);
+      expect(audit.map((e) => e.action)).to.include("resealed");
+    });
+
+    it("encrypts rows written before encryption when the store opens, and leaves no plaintext column filled", async () => {
+      opened = await openStore(kind, { dir, schema }, kek);
+      const { organisation, event } = await organisationWithEvent(opened.store);
+      const a = attendee("legacy", "Plaintextsson");
+      const id = randomUUID();
+      // A row as the service wrote it before migration 11: personal data in plaintext columns.
+      await opened.store.db.query(
+        `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, valid_until, document,
+                                  recipient, holder_token, created_at)
+         VALUES ($1, $2, $3, 'batch', 'pending', $4, 0, $5::jsonb, $6::jsonb, $7, now())`,
+        [
+          id,
+          organisation.id,
+          event.id,
+          `0x${randomBytes(32).toString("hex")}`,
+          JSON.stringify({ credentialSubject: { name: a.name, email: a.email } }),
+          JSON.stringify({ reference: a.reference }),
+          "legacy-token",
+        ],
+      );
+      await opened.store.close();
+      opened = await openStore(kind, { dir, schema }, kek);
+      const plain = await opened.store.db.query(
+        "SELECT count(*)::int AS n FROM credentials WHERE document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL",
+      );
+      expect(Number(plain[0]!.n)).to.equal(0);
+      const record = (await opened.store.credentials.getByHolderToken("legacy-token"))!;
+      expect(record.document).to.deep.equal({ credentialSubject: { name: a.name, email: a.email } });
+      expect((await opened.store.credentials.list(organisation.id, { q: a.reference })).items).to.have.length(
+        1,
+      );
+    });
+  });
+}
+
+describe("retention: the worker erases on schedule, the holder's copy still verifies", () => {
+  it("erases a credential its organisation's retention after the event ends, with a receipt, and no sooner", async function () {
+    this.timeout(180_000);
+    let now = new Date("2026-05-20T10:00:00Z");
+    const clock = { now: () => now };
+    const h = await createAppHarness("pglite", { autoStartWorker: false, clock });
+    try {
+      await expectProblem(await h.call("PUT", "/v1/organisation/retention", { body: { days: 0 } }), 400);
+      expect(await expectJson(await h.call("GET", "/v1/organisation/retention"), 200)).to.deep.equal({
+        days: 365,
+        default: true,
+      });
+      await expectJson(await h.call("PUT", "/v1/organisation/retention", { body: { days: 30 } }), 200);
+      const eventId = (
+        await expectJson<{ id: string }>(
+          await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+          201,
+        )
+      ).id;
+      const bulk = await expectJson<{ credentials: { id: string }[] }>(
+        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+          body: {
+            attendees: [0, 1].map((i) => ({
+              subject: { name: `Retention ${i}`, email: `r${i}@example.se`, role: "participant" },
+            })),
+          },
+          headers: { "idempotency-key": "retention" },
+        }),
+        201,
+      );
+      const ids = bulk.credentials.map((c) => c.id);
+      await h.worker.runOnce();
+      const holderCopy = (await h.store.credentials.getById(ids[0]!))!.document;
+      expect(holderCopy).to.have.property("proof");
+
+      // The event ended 2026-05-14: on day 30 after it nothing is erased yet; past it, both are.
+      now = new Date("2026-06-13T12:00:00Z");
+      await h.worker.runOnce();
+      expect((await h.store.credentials.getById(ids[0]!))!.erasedAt).to.equal(null);
+      now = new Date("2026-06-14T12:00:00Z");
+      await h.worker.runOnce();
+      for (const id of ids) {
+        const record = (await h.store.credentials.getById(id))!;
+        expect(record.erasedAt).to.be.instanceOf(Date);
+        expect(record.document).to.equal(null);
+        const receipt = await expectJson<{ reason: string; erasedBy: string; destroyed: string[] }>(
+          await h.call("GET", `/v1/credentials/${id}/erasure`),
+          200,
+        );
+        expect(receipt).to.include({ reason: "retention", erasedBy: "retention" });
+        expect(receipt.destroyed).to.include("data-key");
+      }
+      const log = await expectJson<{ items: { credentialId: string }[] }>(
+        await h.call("GET", "/v1/erasures"),
+        200,
+      );
+      expect(log.items.map((r) => r.credentialId).sort()).to.deep.equal([...ids].sort());
+
+      // The chain record and the holder's own copy stay valid.
+      const report = await verifyCredential(holderCopy, {
+        rpcUrl: h.deployment.rpcUrl,
+        registry: h.deployment.registry,
+        lang: "en",
+      });
+      expect(report.checks.filter((c) => c.status === "failed").map((c) => c.id)).to.deep.equal([]);
+      expect(report.verified).to.equal(true);
+
+      // An erasure on request answers with its receipt; a credential never erased has none.
+      await expectProblem(await h.call("GET", `/v1/credentials/${randomUUID()}/erasure`), 404);
+    } finally {
+      await h.worker.stop();
+      await h.close();
+    }
+  });
+});
+
+// The scan's own helpers must find what is there: a planted file is counted.
+describe("erasure test helpers", () => {
+  it("count a needle in files, so a scan that finds nothing means nothing is there", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "intyg-scan-"));
+    try {
+      execFileSync("sh", ["-c", `printf 'xx Qvortrupsdotter yy Qvortrupsdotter' > ${dir}/f`]);
+      expect(countIn(filesUnder(dir), ["Qvortrupsdotter"])).to.deep.equal({ Qvortrupsdotter: 2 });
+      expect(statSync(path.join(dir, "f")).size).to.be.greaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

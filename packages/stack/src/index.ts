@@ -19,6 +19,7 @@ import {
   createStore,
   defaultConfig,
   type Logger,
+  loadKeyring,
   privateKeySigner,
   type RunningService,
   type ServiceConfig,
@@ -122,8 +123,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(options.bulkSyncLimit ? { bulkSyncLimit: options.bulkSyncLimit } : {}),
         ...options.config,
       });
+    // One keyring (INTYG_KEK, else the development keystore beside the data) seals personal data and the
+    // organisations' own keys, for the store and the service alike.
+    const keyring = loadKeyring(process.env, path.dirname(path.resolve(config.dataDir)));
     const store = await createStore(
-      config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+      config.databaseUrl
+        ? { databaseUrl: config.databaseUrl, keyring }
+        : { dataDir: config.dataDir, keyring },
     );
     cleanup.push(() => store.close());
     // The key exists before the service answers its first request.
@@ -147,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       signer: privateKeySigner(deployment.signerKey),
       relayer: privateKeySigner(deployment.relayerKey),
       store,
+      keyring,
       logger: options.logger ?? createLogger({ level: config.logLevel }),
       ...(options.worker === false ? { worker: false } : {}),
     });

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { type Clock, systemClock } from "../clock";
 import { StoreError } from "../errors";
-import { developmentKeyring, type Keyring } from "../privacy/keyring";
+import { developmentKeyring, type Keyring, loadKeyring } from "../privacy/keyring";
 import { type Database, openPglite, openPostgres } from "./db";
 import { type KeyVault, openKeyVault } from "./key-vault";
 import { migrate } from "./migrate";
@@ -138,6 +138,9 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
 
 function keyringOf(options: CreateStoreOptions): Keyring {
   if (options.keyring) return options.keyring;
+  // The environment's KEK when it names one: every process on the same database must open what the others sealed.
+  if (process.env.INTYG_KEK || process.env.INTYG_KEK_FILE)
+    return loadKeyring(process.env, path.dirname(path.resolve(options.dataDir ?? ".intyg/data")));
   if (options.dataDir && !options.databaseUrl)
     return developmentKeyring(path.dirname(path.resolve(options.dataDir)));
   const kek = { id: "ephemeral", key: randomBytes(32) };

@@ -62,6 +62,16 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
   // The chain organisation each fallback key is authorised for (only positive answers are kept).
   const fallbackFor = new Map<string, number>();
 
+  /** A key the service holds, opened once (kept in memory by its row id) with its sending client. */
+  function ownKey(keyring: Keyring, key: OrganisationKeyRecord, chain: ChainClient) {
+    let signer = opened.get(key.id);
+    if (!signer) {
+      signer = openOrganisationKey(keyring, key);
+      opened.set(key.id, signer);
+    }
+    return { signer, chain: chain.forKey(signer), own: true as const };
+  }
+
   async function currentKey(organisationId: string) {
     const known = current.get(organisationId);
     if (known && Date.now() - known.at < ttl) return known.key;
@@ -76,12 +86,7 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
       const open = (key: OrganisationKeyRecord): OrganisationSigner => {
         if (key.custody !== "service" || !options.keyring)
           throw new ServiceError("key.not-held", { address: key.address });
-        let signer = opened.get(key.id);
-        if (!signer) {
-          signer = openOrganisationKey(options.keyring, key);
-          opened.set(key.id, signer);
-        }
-        return { signer, chain: fallback.chain.forKey(signer), own: true, key };
+        return { ...ownKey(options.keyring, key, fallback.chain), key };
       };
       if (address && address.toLowerCase() !== fallback.signer.address.toLowerCase()) {
         const key = await options.store.organisationKeys.get(organisation.id, getAddress(address));
@@ -103,13 +108,8 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
     async admin(organisation, fallback) {
       if (!options.keyring) return null;
       const key = await options.store.organisationKeys.current(organisation.id, "admin");
-      if (!key || key.custody !== "service") return null;
-      let signer = opened.get(key.id);
-      if (!signer) {
-        signer = openOrganisationKey(options.keyring, key);
-        opened.set(key.id, signer);
-      }
-      return { signer, chain: fallback.chain.forKey(signer), own: true, key };
+      if (key?.custody !== "service") return null;
+      return { ...ownKey(options.keyring, key, fallback.chain), key };
     },
     forget(organisationId) {
       current.delete(organisationId);

@@ -92,7 +92,7 @@ async function keyOf(deps: KeyLifecycleDeps, organisation: Organisation, address
 /** The organisation's admin key, when the service holds it: the client that sends as the admin. */
 async function adminClient(deps: KeyLifecycleDeps, organisation: Organisation): Promise<ChainClient | null> {
   const admin = await deps.store.organisationKeys.current(organisation.id, "admin");
-  if (!admin || admin.custody !== "service" || !deps.keys.keyring) return null;
+  if (admin?.custody !== "service" || !deps.keys.keyring) return null;
   const signer = openOrganisationKey(deps.keys.keyring, admin);
   const onChain = await deps.chain.organisation(organisation.chainOrganisationId);
   if (onChain.admin.toLowerCase() !== signer.address.toLowerCase()) return null;
@@ -165,15 +165,9 @@ export async function createSigningKey(
   if (validUntil !== 0 && (validUntil <= Math.max(validFrom, now) || validUntil > MAX_UNTIL))
     throw new ServiceError("request.invalid", { where: "validUntil" });
   const fresh = generateOrganisationKey(keyring, organisation.id, "signing");
-  let key = await deps.store.organisationKeys.create(fresh, {
-    actor: options.actor,
-    details: { validFrom, validUntil: validUntil || null },
-  });
-  key = await deps.store.organisationKeys.update(
-    organisation.id,
-    key.address,
-    { validFrom, validUntil: validUntil || null },
-    null,
+  let key = await deps.store.organisationKeys.create(
+    { ...fresh, validFrom, validUntil: validUntil || null },
+    { actor: options.actor, details: { validFrom, validUntil: validUntil || null } },
   );
   const admin = await adminClient(deps, organisation);
   if (!admin) return { key, authorisation: await prepareAuthorisation(deps, organisation, key) };

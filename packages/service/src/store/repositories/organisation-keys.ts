@@ -41,6 +41,9 @@ export type NewOrganisationKey = {
   custody: "service" | "external";
   sealedDataKey: string | null;
   encryptedKey: string | null;
+  /** The window it is to be authorised with (unix seconds; validUntil null: no end). */
+  validFrom?: number | null;
+  validUntil?: number | null;
 };
 
 export type KeyAuditEntry = {
@@ -179,8 +182,8 @@ export function organisationKeysRepository(db: Database, clock: Clock): Organisa
         const at = now();
         const rows = await tx.query(
           `INSERT INTO organisation_keys (id, organisation_id, role, address, custody, sealed_data_key,
-                                          encrypted_key, status, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $8) RETURNING *`,
+                                          encrypted_key, status, valid_from, valid_until, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $9, $10, $8, $8) RETURNING *`,
           [
             key.id ?? randomUUID(),
             key.organisationId,
@@ -190,6 +193,8 @@ export function organisationKeysRepository(db: Database, clock: Clock): Organisa
             key.sealedDataKey,
             key.encryptedKey,
             at,
+            key.validFrom ?? null,
+            key.validUntil ?? null,
           ],
         );
         await appendAudit(

@@ -98,8 +98,7 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
   if (target === undefined) throw new BatchError("Malformed achievement id", { index: 0 });
   const validUntil = first.validUntil === undefined ? 0n : isoToUnixSeconds(first.validUntil);
 
-  const seen = new Set<string>();
-  const values: [Hex][] = new Array(docs.length);
+  const roots: Hex[] = new Array(docs.length);
   for (const [index, doc] of docs.entries()) {
     const event = parseEventUrn(doc.credentialSubject.achievement.id);
     if (
@@ -118,14 +117,40 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
       if (!result.ok)
         throw new BatchError("Credential integrity check failed", { index, reason: result.reason });
     }
-    const root = doc.commitment.root;
+    roots[index] = doc.commitment.root;
+  }
+  const { anchors, ...tree } = buildBatchTree(
+    { chainId: target.chainId, registry: target.registry, eventId: target.eventId, validUntil },
+    roots,
+  );
+  const credentials = docs.map((doc, index): AnchoredCredential => {
+    const { proof: _proof, anchor: _anchor, ...rest } = doc as AnchoredCredential & { proof?: unknown };
+    return { ...rest, anchor: anchors[index]! };
+  });
+  return { ...tree, credentials };
+}
+
+/** What a batch is made for: one chain, registry, event and validity. */
+export type BatchTarget = { chainId: number; registry: Address; eventId: bigint; validUntil: bigint };
+
+/** A batch's tree without its credentials: the anchor section each credential gets, in the order given. */
+export type BatchTreeResult = Omit<Batch, "credentials"> & { anchors: CredentialAnchor[] };
+
+/**
+ * The batch tree over credentials' commitment roots, and each credential's anchor section: what
+ * {@link buildBatch} adds to the credentials, for a caller that holds only their roots (an issuer's worker
+ * need not read the credentials' personal data to anchor them). Throws {@link BatchError} for no roots or a
+ * duplicate.
+ */
+export function buildBatchTree(target: BatchTarget, commitmentRoots: readonly Hex[]): BatchTreeResult {
+  if (commitmentRoots.length === 0) throw new BatchError("A batch needs at least one credential");
+  const seen = new Set<string>();
+  for (const [index, root] of commitmentRoots.entries()) {
     if (seen.has(root)) throw new BatchError("Duplicate credential in batch", { index });
     seen.add(root);
-    values[index] = [root];
   }
-
-  const size = docs.length;
-  const leaves = values.map(([root]) => batchLeafHash(root));
+  const size = commitmentRoots.length;
+  const leaves = commitmentRoots.map((root) => batchLeafHash(root));
   // Sorted leaves, as `StandardMerkleTree.of` sorts them (equal-length lowercase hex sorts as numbers do).
   const order = leaves.map((_, index) => index).sort((a, b) => (leaves[a]! < leaves[b]! ? -1 : 1));
   const nodes = merkleTree(order.map((index) => leaves[index]!));
@@ -136,22 +161,18 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
     format: "standard-v1",
     leafEncoding: [...BATCH_LEAF_ENCODING],
     tree: nodes,
-    values: values.map((value, index) => ({ value, treeIndex: treeIndex[index]! })),
+    values: commitmentRoots.map((value, index) => ({ value: [value], treeIndex: treeIndex[index]! })),
   };
   const registry = getAddress(target.registry);
   const eventId = target.eventId.toString();
-  const credentials = docs.map((doc, index): AnchoredCredential => {
+  const anchors = commitmentRoots.map((_, index): CredentialAnchor => {
     const at = treeIndex[index]!;
-    const { proof: _proof, anchor: _anchor, ...rest } = doc as AnchoredCredential & { proof?: unknown };
     return {
-      ...rest,
-      anchor: {
-        type: ANCHOR_TYPE,
-        chainId: target.chainId,
-        registry,
-        eventId,
-        batch: { root, leaf: nodes[at]!, proof: proofOf(nodes, at), size },
-      },
+      type: ANCHOR_TYPE,
+      chainId: target.chainId,
+      registry,
+      eventId,
+      batch: { root, leaf: nodes[at]!, proof: proofOf(nodes, at), size },
     };
   });
   return {
@@ -161,7 +182,7 @@ export function buildBatch(docs: readonly UnsignedCredential[], options: BuildBa
     chainId: target.chainId,
     registry,
     eventId: target.eventId,
-    validUntil,
-    credentials,
+    validUntil: target.validUntil,
+    anchors,
   };
 }

@@ -35,10 +35,13 @@ export {
 export {
   type AnchoredCredential,
   type Batch,
+  type BatchTarget,
   type BatchTree,
+  type BatchTreeResult,
   type BuildBatchOptions,
   batchLeafHash,
   buildBatch,
+  buildBatchTree,
   verifyBatchProof,
 } from "./batch";
 export {
@@ -251,6 +254,7 @@ export {
   type SignCredentialParams,
   type SignedBatch,
   signBatch,
+  signBatchRoot,
   signCredential,
 } from "./sign";
 // The status model of an issued credential (service, CLI and organiser app)

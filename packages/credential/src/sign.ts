@@ -137,8 +137,21 @@ function deepFreeze<T>(value: T): T {
 
 /** Signs a batch root once and puts the same proof on every credential of the batch. */
 export async function signBatch(batch: Batch, params: SignCommonParams): Promise<SignedBatch> {
+  const proof = await signBatchRoot(batch, params);
+  const credentials = batch.credentials.map((doc): Credential => ({ ...doc, proof: [proof] }));
+  return { ...batch, proof, credentials };
+}
+
+/**
+ * The proof every credential of a batch carries: the signed request to anchor its root. For a caller that
+ * builds the tree from commitment roots alone (`buildBatchTree`); frozen, since it is shared.
+ */
+export async function signBatchRoot(
+  batch: Omit<Batch, "credentials" | "tree">,
+  params: SignCommonParams,
+): Promise<CredentialProof> {
   const target = { chainId: batch.chainId, registry: batch.registry, eventId: batch.eventId };
-  const proof = deepFreeze(
+  return deepFreeze(
     await makeProof(
       params.account,
       target,
@@ -152,6 +165,4 @@ export async function signBatch(batch: Batch, params: SignCommonParams): Promise
       createdOf(params.created),
     ),
   );
-  const credentials = batch.credentials.map((doc): Credential => ({ ...doc, proof: [proof] }));
-  return { ...batch, proof, credentials };
 }

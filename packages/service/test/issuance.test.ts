@@ -1,3 +1,4 @@
+import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
 import {
   type AppHarness,
@@ -313,5 +314,53 @@ describe("a pending credential is anchored once the worker runs (pglite)", () =>
       );
       return c.status === "anchored" ? true : undefined;
     });
+  });
+
+  it("anchors a bulk batch without touching its members' encrypted personal data, and each reads back as signed", async () => {
+    const event = await expectJson<{ id: string }>(
+      await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+      201,
+    );
+    const bulk = await expectJson<BulkResult>(
+      await h.call("POST", `/v1/events/${event.id}/credentials/bulk`, {
+        body: { attendees: attendees(3, "Sluten") },
+        headers: { "idempotency-key": "sluten" },
+      }),
+      201,
+    );
+    const ids = bulk.credentials.map((c) => c.id);
+    const sealed = async () =>
+      (
+        await h.store.db.query<{ id: string; personal_enc: string }>(
+          "SELECT id::text, personal_enc FROM credentials WHERE id = ANY($1::uuid[]) ORDER BY id",
+          [ids],
+        )
+      ).map((row) => `${row.id}:${row.personal_enc}`);
+    const before = await sealed();
+    await eventually(async () => {
+      const rows = await h.store.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM credentials WHERE id = ANY($1::uuid[]) AND status = 'anchored'",
+        [ids],
+      );
+      return Number(rows[0]!.n) === ids.length ? true : undefined;
+    });
+    // The worker built the batch from the commitment roots: the ciphertext is the one written at issuance.
+    expect(await sealed()).to.deep.equal(before);
+    for (const id of ids) {
+      const read = await expectJson<{ credential: Record<string, unknown> }>(
+        await h.call("GET", `/v1/credentials/${id}`),
+        200,
+      );
+      const document = read.credential;
+      expect(Object.keys(document).slice(-2)).to.deep.equal(["anchor", "proof"]);
+      expect((document.anchor as { batch?: { size: number } }).batch?.size).to.equal(3);
+      const report = await verifyCredential(document as never, {
+        rpcUrl: h.deployment.rpcUrl,
+        registry: h.deployment.registry,
+        lang: "en",
+      });
+      expect(report.checks.filter((c) => c.status === "failed").map((c) => c.id)).to.deep.equal([]);
+      expect(report.verified).to.equal(true);
+    }
   });
 });

@@ -2,11 +2,10 @@
 // root signed once and the batch recorded with every member's proof BEFORE anything is sent; then anchored as a
 // tracked operation. A batch left `sending` (a crash, a failed send) is reconciled with the chain first.
 
-import { buildBatch, signBatch, type UnsignedCredential } from "@intyg/credential";
+import { buildBatchTree, signBatchRoot } from "@intyg/credential";
 import type { Hex } from "viem";
 import type { ChainClient } from "../chain/client";
 import { unixSeconds } from "../clock";
-import { OperationError } from "../operations/errors";
 import { ANCHORED_ALREADY, organisationOfEvent, recordInspection } from "../operations/records";
 import { type OperationSpec, subjectOf, trackOperation } from "../operations/track";
 import type { BatchRecord } from "../store/types";
@@ -58,26 +57,31 @@ async function buildNextBatch(ctx: WorkContext): Promise<BatchRecord | null> {
   // The signer is resolved first: the batch is built inside a transaction that must not wait on other reads.
   const organisationId = await store.anchoring.nextBatchOrganisation();
   if (!organisationId) return null;
-  const { signer } = await ctx.keyed(organisationId);
+  const { signer, chain } = await ctx.keyed(organisationId);
   const created = await store.anchoring.createBatch(
     ctx.config.maxBatchSize,
     async (group) => {
-      const docs = group.credentials.map((c) => c.document as unknown as UnsignedCredential);
-      const batch = buildBatch(docs);
-      if (batch.eventId.toString() !== group.chainEventId)
-        throw new OperationError("inconsistent", "batch event differs from its group");
+      const tree = buildBatchTree(
+        {
+          chainId: chain.chainId,
+          registry: chain.registry,
+          eventId: BigInt(group.chainEventId),
+          validUntil: BigInt(group.validUntil),
+        },
+        group.credentials.map((c) => c.commitment),
+      );
       const deadline = unixSeconds(clock) + ctx.config.requestTtlSeconds;
-      const signed = await signBatch(batch, { account: signer, deadline, created: clock.now() });
+      const proof = await signBatchRoot(tree, { account: signer, deadline, created: clock.now() });
       return {
-        root: signed.root,
-        signature: signed.proof.proofValue as Hex,
+        root: tree.root,
+        signature: proof.proofValue as Hex,
         deadline,
         signingKey: signer.address,
-        members: signed.credentials.map((doc, index) => ({
+        members: tree.anchors.map((anchor, index) => ({
           id: group.credentials[index]!.id,
-          leaf: doc.anchor.batch!.leaf as Hex,
-          proof: doc.anchor.batch!.proof as Hex[],
-          document: doc as unknown as Record<string, unknown>,
+          leaf: anchor.batch!.leaf as Hex,
+          proof: anchor.batch!.proof as Hex[],
+          sections: JSON.stringify({ anchor, proof: [proof] }),
         })),
       };
     },

@@ -25,7 +25,11 @@ export type BuiltBatch = {
   deadline: number;
   /** The key that signed the root (and so must send it). */
   signingKey: Hex;
-  members: { id: string; leaf: Hex; proof: Hex[]; document: Record<string, unknown> }[];
+  /**
+   * Each member's leaf and proof, and `sections`: the JSON text of `{ anchor, proof }` as the signed document
+   * carries them (see `batch_sections` in the migrations).
+   */
+  members: { id: string; leaf: Hex; proof: Hex[]; sections: string }[];
 };
 
 export type PendingGroup = {
@@ -34,7 +38,8 @@ export type PendingGroup = {
   eventId: string;
   chainEventId: string;
   validUntil: number;
-  credentials: CredentialRecord[];
+  /** The members, oldest first: what a batch tree needs of them (no personal data). */
+  credentials: { id: string; commitment: Hex }[];
 };
 
 export type RevocationWork = {
@@ -125,15 +130,14 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
           [head.organisation_id, head.event_id, head.valid_until, maxSize],
         );
         if (rows.length === 0) return null;
-        // Read once: the documents are decrypted for the batch, then encrypted again with their proofs.
-        const keys = await personal.vault.open(rows.map((row) => credentialSubject(String(row.id))));
+        // Built from the commitment roots: the worker neither decrypts nor re-encrypts anyone's personal data.
         const group: PendingGroup = {
           organisationId: String(head.organisation_id),
           chainOrganisationId: Number(head.chain_organisation_id),
           eventId: String(head.event_id),
           chainEventId: String(head.chain_event_id),
           validUntil: Number(head.valid_until),
-          credentials: await revealCredentials(personal, rows, keys),
+          credentials: rows.map((row) => ({ id: String(row.id), commitment: String(row.commitment) as Hex })),
         };
         const built = await build(group);
         if (built.members.length !== group.credentials.length) {
@@ -158,25 +162,13 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
           ],
         );
         const batch = toBatch(batchRows[0]!);
-        const byId = new Map(group.credentials.map((c) => [c.id, c]));
-        const sealed = await sealDocuments(
-          built.members.map((m) => byId.get(m.id)!),
-          built.members.map((m) => m.document),
-          keys,
-        );
         for (let i = 0; i < built.members.length; i += 500) {
-          const chunk = built.members.slice(i, i + 500).map((m, j) => ({
-            id: m.id,
-            leaf: m.leaf,
-            proof: m.proof,
-            personal_enc: sealed[i + j],
-          }));
+          const chunk = built.members.slice(i, i + 500);
           await tx.query(
             `UPDATE credentials c
-                SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof, document = NULL,
-                    personal_enc = CASE WHEN c.erased_at IS NULL THEN u.personal_enc END,
-                    signing_key = $3, signed_at = $4
-               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, personal_enc text)
+                SET status = 'sending', batch_id = $2, leaf = u.leaf, proof = u.proof,
+                    batch_sections = u.sections, signing_key = $3, signed_at = $4
+               FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, leaf text, proof jsonb, sections text)
               WHERE c.id = u.id AND c.status = 'pending'`,
             [json(chunk), batch.id, built.signingKey, batch.createdAt],
           );

@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export const RESULTS_DIR = path.join(__dirname, "results");
+// INTYG_BENCH_RESULTS_DIR: elsewhere than bench/results (`pnpm bench:compare` keeps its runs out of it).
+export const RESULTS_DIR = process.env.INTYG_BENCH_RESULTS_DIR ?? path.join(__dirname, "results");
 
 /** What the figures were measured on (the load average tells how busy the shared machine was). */
 export function machine() {

@@ -12,15 +12,13 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { bootstrap } from "../bootstrap";
 import { loadConfig } from "../config";
-import { ConfigError, ServiceError, ValidationError } from "../errors";
 import { loadKeyring } from "../privacy/keyring";
 import { createStore } from "../store/store";
+import { runScript, scriptArgs } from "./script";
 
 async function run(): Promise<number> {
-  // `pnpm … bootstrap -- --name …` (pnpm 10) hands the script the `--` too: it only separates pnpm's options.
-  const argv = process.argv.slice(2);
   const { values } = parseArgs({
-    args: argv[0] === "--" ? argv.slice(1) : argv,
+    args: scriptArgs(),
     options: {
       name: { type: "string" },
       "legal-name": { type: "string" },
@@ -39,14 +37,7 @@ async function run(): Promise<number> {
     );
     return 0;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 2;
-  }
+  const config = loadConfig(process.env);
   const store = await createStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
@@ -86,29 +77,9 @@ async function run(): Promise<number> {
       )}\n`,
     );
     return 0;
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      process.stderr.write(
-        `${error.message}:\n${error.errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}\n`,
-      );
-      return 2;
-    }
-    if (error instanceof ServiceError && error.code.startsWith("bootstrap.")) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    throw error;
   } finally {
     await store.close();
   }
 }
 
-run().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    process.stderr.write(`bootstrap failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runScript("bootstrap", "bootstrap.", run);

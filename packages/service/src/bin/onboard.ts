@@ -14,8 +14,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { getAddress, isAddress } from "viem";
 import { DEFAULT_RPC_CONFIG } from "../config";
-import { ConfigError, ServiceError, ValidationError } from "../errors";
+import { ConfigError } from "../errors";
 import { prepareOnboarding } from "../onboard";
+import { runScript, scriptArgs } from "./script";
 
 const USAGE =
   "usage: onboard --name N [--legal-name L] --organisation-number NNNNNN-NNNN --url https://… --admin 0x… --safe FILE [--safe-address 0x…] [--config FILE]\n" +
@@ -46,10 +47,8 @@ function chainFrom(configFile: string | undefined): { rpcUrl: string; registry: 
 }
 
 async function run(): Promise<number> {
-  // `pnpm … onboard -- --name …` (pnpm 10) hands the script the `--` too: it only separates pnpm's options.
-  const argv = process.argv.slice(2);
   const { values } = parseArgs({
-    args: argv[0] === "--" ? argv.slice(1) : argv,
+    args: scriptArgs(),
     options: {
       name: { type: "string" },
       "legal-name": { type: "string" },
@@ -66,73 +65,48 @@ async function run(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  try {
-    if (!values.safe) throw new ConfigError(`--safe FILE is required: where to write the batch\n${USAGE}`);
-    const file = path.resolve(cwd, values.safe);
-    if (existsSync(file))
-      throw new ConfigError(`${values.safe} exists already: give another --safe file, or remove it`);
-    const chain = chainFrom(values.config);
-    const onboarding = await prepareOnboarding(
-      { ...chain, timeoutMs: DEFAULT_RPC_CONFIG.timeoutMs },
-      {
-        profile: {
-          name: values.name ?? "",
-          legalName: values["legal-name"] ?? values.name ?? "",
-          organisationNumber: values["organisation-number"]?.trim() ?? "",
-          url: values.url ?? "",
-        },
-        admin: values.admin ?? "",
-        ...(values["safe-address"] ? { safe: values["safe-address"] } : {}),
+  if (!values.safe) throw new ConfigError(`--safe FILE is required: where to write the batch\n${USAGE}`);
+  const file = path.resolve(cwd, values.safe);
+  if (existsSync(file))
+    throw new ConfigError(`${values.safe} exists already: give another --safe file, or remove it`);
+  const chain = chainFrom(values.config);
+  const onboarding = await prepareOnboarding(
+    { ...chain, timeoutMs: DEFAULT_RPC_CONFIG.timeoutMs },
+    {
+      profile: {
+        name: values.name ?? "",
+        legalName: values["legal-name"] ?? values.name ?? "",
+        organisationNumber: values["organisation-number"]?.trim() ?? "",
+        url: values.url ?? "",
       },
-    );
-    writeFileSync(file, `${JSON.stringify(onboarding.batch, null, 2)}\n`, { flag: "wx" });
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          chainId: onboarding.chainId,
-          registry: onboarding.registry,
-          organisationId: onboarding.organisationId,
-          profile: onboarding.profile,
-          admin: onboarding.admin,
-          profileHash: onboarding.profileHash,
-          organisationNumberHash: onboarding.organisationNumberHash,
-          batch: values.safe,
-          governance: {
-            multisig: `load ${values.safe} in the Safe Transaction Builder, check the call and sign`,
-            command: onboarding.command,
-          },
-          afterAccreditation: onboarding.bootstrapCommand,
-          note: `The profile hash names organisation id ${onboarding.organisationId}, the next free id now: if governance accredits another organisation first, onboard again.`,
+      admin: values.admin ?? "",
+      ...(values["safe-address"] ? { safe: values["safe-address"] } : {}),
+    },
+  );
+  writeFileSync(file, `${JSON.stringify(onboarding.batch, null, 2)}\n`, { flag: "wx" });
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        chainId: onboarding.chainId,
+        registry: onboarding.registry,
+        organisationId: onboarding.organisationId,
+        profile: onboarding.profile,
+        admin: onboarding.admin,
+        profileHash: onboarding.profileHash,
+        organisationNumberHash: onboarding.organisationNumberHash,
+        batch: values.safe,
+        governance: {
+          multisig: `load ${values.safe} in the Safe Transaction Builder, check the call and sign`,
+          command: onboarding.command,
         },
-        null,
-        2,
-      )}\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      process.stderr.write(
-        `${error.message}:\n${error.errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}\n`,
-      );
-      return 2;
-    }
-    if (
-      error instanceof ConfigError ||
-      (error instanceof ServiceError && error.code.startsWith("onboard."))
-    ) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+        afterAccreditation: onboarding.bootstrapCommand,
+        note: `The profile hash names organisation id ${onboarding.organisationId}, the next free id now: if governance accredits another organisation first, onboard again.`,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return 0;
 }
 
-run().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    process.stderr.write(`onboard failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runScript("onboard", "onboard.", run);

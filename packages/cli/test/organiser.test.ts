@@ -279,6 +279,9 @@ describe("organiser commands against a real service", function () {
       stack.registry,
     ]);
     expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
+    // The key's window opens at the registry's start: said in words, not as 1 January 1970.
+    expect(verified.stdout).to.include("nyckeln signerar för den från början tills vidare");
+    expect(verified.stdout).to.not.include("1970");
   });
 
   it("revokes with a reason, waits for the chain, and the credential no longer verifies", async () => {

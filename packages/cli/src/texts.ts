@@ -213,6 +213,7 @@ const en = {
       ? `; ${p.requested} ${Number(p.requested) === 1 ? "revocation was" : "revocations were"} requested (the service sends them to the chain shortly; \`intyg status\` shows each one).\n`
       : ": they stay valid. Revoke them with --revoke, or one by one with `intyg revoke`.\n"),
   "keys.audit-none": () => "Nothing has been done with the organisation's keys yet.\n",
+  "keys.no-such-key": (p) => `The organisation has no key ${p.address} (see \`intyg keys list\`)`,
   "keys.audit.created": () => "created",
   "keys.audit.authorised": () => "authorised on chain",
   "keys.audit.authorisation-failed": () => "authorisation failed",
@@ -465,6 +466,7 @@ const sv: Record<TextKey, Template> = {
       ? `; ${p.requested} ${Number(p.requested) === 1 ? "återkallelse" : "återkallelser"} begärdes (tjänsten skickar dem till kedjan inom kort; \`intyg status\` visar varje intyg).\n`
       : ": de förblir giltiga. Återkalla dem med --revoke, eller ett i taget med `intyg revoke`.\n"),
   "keys.audit-none": () => "Inget har gjorts med organisationens nycklar än.\n",
+  "keys.no-such-key": (p) => `Organisationen har ingen nyckel ${p.address} (se \`intyg keys list\`)`,
   "keys.audit.created": () => "skapad",
   "keys.audit.authorised": () => "gjord behörig i kedjan",
   "keys.audit.authorisation-failed": () => "behörigheten misslyckades",

@@ -621,7 +621,7 @@ describe("organiser commands against a real service", function () {
     const unasked = await run(["keys", "retire", first.address]);
     expect(unasked.code).to.equal(2);
     expect(unasked.stderr).to.include("Bekräfta med --yes");
-    const retired = await run(["keys", "retire", first.address], { answer: "ja" });
+    const retired = await run(["keys", "retire", first.address.toLowerCase()], { answer: "ja" });
     expect(retired.code, retired.stderr).to.equal(0);
     expect(retired.stderr).to.include("det den har signerat förblir giltigt");
     expect(retired.stdout).to.match(
@@ -630,7 +630,7 @@ describe("organiser commands against a real service", function () {
     keys = await run(["keys", "list"]);
     expect(keys.stdout).to.include(`${first.address}  avvecklad`);
     expect(keys.stdout).to.match(
-      new RegExp(`${second.address}  ▶ aktiv\n.*\n  giltig från början till \\d+ \\p{L}+ 20\\d\\d`, "u"),
+      new RegExp(`${second.address}  ▶ aktiv\n.*\n  giltig från början till \\d+ \\p{L}+ 20\\d\\d kl\\. 00:00\n`, "u"),
     );
 
     // A compromised key: removed at once; with --revoke what it signed since then is revoked.
@@ -642,6 +642,12 @@ describe("organiser commands against a real service", function () {
     expect(future.stderr).to.include("--since: den tiden har inte kommit än");
     const noSince = await run(["keys", "compromised", third.address, "--yes"]);
     expect(noSince.code).to.equal(2);
+    const unknown = await run(["keys", "compromised", `0x${"1".repeat(40)}`, "--since", since], {
+      answer: "ja",
+    });
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include(`Organisationen har ingen nyckel 0x${"1".repeat(40)}`);
+    expect(unknown.stderr, "refused before asking").to.not.include("Fortsätta?");
     const declined = await run(["keys", "compromised", third.address, "--since", since, "--revoke"], {
       answer: "nej",
     });

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { CliError, EXIT } from "../errors";
-import type { OrganisationKey } from "../organiser/api";
+import type { OrganisationKey, ServiceClient } from "../organiser/api";
 import {
   asAdmin,
   checkAddress,
@@ -42,6 +42,15 @@ function keyLines(lang: Lang, key: OrganisationKey): string {
   ];
   if (key.current) lines.splice(1, 0, `  ${t(lang, "keys.current")}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The organisation's key with this address (any letter case), or a usage error naming it. */
+async function keyOf(client: ServiceClient, lang: Lang, address: string): Promise<OrganisationKey> {
+  const key = (await asAdmin(lang, () => client.keys())).find(
+    (k) => k.address.toLowerCase() === address.toLowerCase(),
+  );
+  if (!key) throw new CliError(t(lang, "keys.no-such-key", { address }));
+  return key;
 }
 
 function actionText(lang: Lang, action: string): string {
@@ -86,7 +95,7 @@ export const keysCommand: CommandModule = {
       .description("create a signing key, authorise it on chain and make it current")
       .option(
         "--valid-from <date>",
-        "the start of its window (YYYY-MM-DD or a UTC date-time; default: from the start)",
+        "the start of its window (YYYY-MM-DD, Swedish time, or a UTC date-time; default: from the start)",
       )
       .option("--valid-until <date>", "the end of its window (default: no end)")
       .option("--no-current", "do not make it the current key once authorised")
@@ -173,6 +182,8 @@ export const keysCommand: CommandModule = {
         const { lang } = flags;
         checkAddress(lang, "<address>", address);
         const client = await connect(io, lang);
+        // Asked about a key the organisation has, by its own spelling; an unknown one is refused before asking.
+        address = (await keyOf(client, lang, address)).address;
         await confirm(io, lang, t(lang, "keys.confirm-retire", { address }), flags.yes);
         const key = await asAdmin(lang, () => client.keyStep(address, "retire"));
         if (flags.json) printJson(io, key);
@@ -188,7 +199,7 @@ export const keysCommand: CommandModule = {
       .argument("<address>", "the key's address")
       .requiredOption(
         "--since <time>",
-        "when the key may first have been exposed (YYYY-MM-DD or a UTC date-time)",
+        "when the key may first have been exposed (YYYY-MM-DD, Swedish time, or a UTC date-time)",
       )
       .option("--revoke", "also revoke every credential it signed since then (reason: key compromise)")
       .option("--yes", "do not ask for confirmation")
@@ -206,6 +217,7 @@ export const keysCommand: CommandModule = {
           const sinceText = when(lang, since);
           const revoke = flags.revoke === true;
           const client = await connect(io, lang);
+          address = (await keyOf(client, lang, address)).address;
           await confirm(
             io,
             lang,

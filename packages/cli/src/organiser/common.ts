@@ -150,10 +150,24 @@ export function checkAddress(lang: Lang, what: string, value: string): string {
   return value;
 }
 
-/** A date (YYYY-MM-DD, the start of that day in UTC) or a UTC date-time, in unix seconds. */
+/** A date (YYYY-MM-DD: the start of that day in Swedish time) or a UTC date-time, in unix seconds. */
 export function unixTime(lang: Lang, flag: string, value: string): number {
   checkDate(lang, flag, value);
-  return Math.floor(Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value) / 1000);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return Math.floor(Date.parse(value) / 1000);
+  // Midnight in Stockholm: UTC midnight less Stockholm's offset from UTC at that moment (CET or CEST).
+  const utc = Date.parse(`${value}T00:00:00Z`);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Stockholm",
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(new Date(utc));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
+  return Math.floor((utc - (wall - utc)) / 1000);
 }
 
 /** A moment in words in the organiser's language, in Swedish time (unix seconds or an ISO time). */

@@ -630,7 +630,10 @@ describe("organiser commands against a real service", function () {
     keys = await run(["keys", "list"]);
     expect(keys.stdout).to.include(`${first.address}  avvecklad`);
     expect(keys.stdout).to.match(
-      new RegExp(`${second.address}  ▶ aktiv\n.*\n  giltig från början till \\d+ \\p{L}+ 20\\d\\d kl\\. 00:00\n`, "u"),
+      new RegExp(
+        `${second.address}  ▶ aktiv\n.*\n  giltig från början till \\d+ \\p{L}+ 20\\d\\d kl\\. 00:00\n`,
+        "u",
+      ),
     );
 
     // A compromised key: removed at once; with --revoke what it signed since then is revoked.
@@ -719,8 +722,14 @@ describe("organiser commands against a real service", function () {
     // Reading the retention needs no admin key.
     expect((await run(["retention", "show"], asIssuer)).code).to.equal(0);
 
-    // A service started without a key-encryption key answers 501 key.no-keyring (a stand-in answers it here).
-    const server = createServer((_request, response) => {
+    // A service started without a key-encryption key answers 501 key.no-keyring (a stand-in answers it here;
+    // it also tells more about the retention than this service does, as a newer one may).
+    const server = createServer((request, response) => {
+      if (request.url === "/v1/organisation/retention") {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ days: 90, default: false, appliesFrom: "2026-07-01" }));
+        return;
+      }
       response.writeHead(501, { "content-type": "application/problem+json" });
       response.end(
         JSON.stringify({
@@ -739,6 +748,12 @@ describe("organiser commands against a real service", function () {
       });
       expect(noKeyring.code).to.equal(1);
       expect(noKeyring.stderr).to.include("Den här tjänsten förvarar inga egna nycklar åt organisationer");
+      const newer = await run(["retention", "show"], {
+        env: { INTYG_URL: url, INTYG_API_KEY: stack.apiKey },
+      });
+      expect(newer.code, newer.stderr).to.equal(0);
+      expect(newer.stdout).to.include("Personuppgifter sparas i 90 dagar");
+      expect(newer.stdout).to.include("appliesFrom: 2026-07-01");
     } finally {
       server.close();
     }

@@ -693,6 +693,11 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
       expect(await other.$$("#view button")).to.have.length(0);
       expect(await other.$("#create-key-form")).to.equal(null);
       await other.screenshot({ path: path.join(dir, "organiser-keys-issuer-sv-1280.png"), fullPage: true });
+      // A newer service may tell more about the retention than days and default: shown as it comes.
+      await other.route("**/v1/organisation/retention", async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, json: { ...(await response.json()), appliesFrom: "2026-07-01" } });
+      });
       await other.evaluate(() => {
         location.hash = "#/privacy";
       });
@@ -703,6 +708,9 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
         "Bara en administratörs API-nyckel",
       );
       expect(await other.$("#retention-form")).to.equal(null);
+      expect(await other.textContent("#retention-more"))
+        .to.contain("appliesFrom")
+        .and.contain("2026-07-01");
       expect(await other.$$("#receipts tbody tr")).to.have.length(1);
     } finally {
       await issuerContext.close();

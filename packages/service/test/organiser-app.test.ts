@@ -504,7 +504,6 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     expect(await page.textContent(keyRow(first.address))).to.contain("Skapad, ännu inte behörig i kedjan");
     await axe(page, "keys: prepared authorisation");
     await screenshot(page, "organiser-keys-prepared-sv-1280.png");
-    await page.screenshot({ path: path.join(dir, "organiser-keys-prepared-sv-1280.png"), fullPage: true });
 
     await sendAsAdmin(first.batch.transactions[0]!);
     await page.click(`${keyRow(first.address)} button[data-action=current]`);
@@ -577,7 +576,6 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     expect(text).to.contain("går de inte längre att verifiera för någon");
     expect(await page.isChecked("#compromised-revoke")).to.equal(false);
     await axe(page, "key compromised dialog");
-    await page.screenshot({ path: path.join(dir, "organiser-key-compromised-sv-1280.png") });
     await screenshot(page, "organiser-key-compromised-sv-1280.png");
     await page.fill("#compromised-since", "2026-01-01T00:00");
     await page.check("#compromised-revoke");
@@ -605,7 +603,6 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     expect(audit).to.match(/API-nyckel [0-9a-f-]{36}/);
     await axe(page, "keys with log");
     await screenshot(page, "organiser-keys-sv-1280.png");
-    await page.screenshot({ path: path.join(dir, "organiser-keys-sv-1280.png"), fullPage: true });
   });
 
   it("data protection: the retention in words, changed and reset; the erasure receipts, one opened to print and download", async () => {
@@ -636,7 +633,6 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     expect(await page.$$("#receipts tbody tr")).to.have.length(1);
     await axe(page, "data protection");
     await screenshot(page, "organiser-privacy-sv-1280.png");
-    await page.screenshot({ path: path.join(dir, "organiser-privacy-sv-1280.png"), fullPage: true });
 
     await page.click("#receipts tbody a");
     await page.waitForSelector("#receipt");
@@ -662,7 +658,7 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     expect(await page.isVisible("#nav")).to.equal(false);
     expect(await page.isVisible("#print-receipt")).to.equal(false);
     expect(await page.isVisible("#receipt")).to.equal(true);
-    await page.screenshot({ path: path.join(dir, "organiser-receipt-print-sv.png"), fullPage: true });
+    await screenshot(page, "organiser-receipt-print-sv.png");
     await page.emulateMedia({ media: "screen" });
     await screenshot(page, "organiser-receipt-sv-1280.png");
   });
@@ -692,7 +688,7 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
       );
       expect(await other.$$("#view button")).to.have.length(0);
       expect(await other.$("#create-key-form")).to.equal(null);
-      await other.screenshot({ path: path.join(dir, "organiser-keys-issuer-sv-1280.png"), fullPage: true });
+      await screenshot(other, "organiser-keys-issuer-sv-1280.png");
       // A newer service may tell more about the retention than days and default: shown as it comes.
       await other.route("**/v1/organisation/retention", async (route) => {
         const response = await route.fetch();
@@ -739,7 +735,7 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     expect(await page.textContent("#keys")).to.contain("from the start, no end date");
     const keysOverflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     expect(keysOverflow, "keys: no horizontal scrolling at 390 px").to.equal(false);
-    await page.screenshot({ path: path.join(dir, "organiser-keys-en-390.png"), fullPage: true });
+    await screenshot(page, "organiser-keys-en-390.png");
     await go(`#/events/${eventId}`);
     await page.click("#lang");
     await ready();

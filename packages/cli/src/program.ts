@@ -10,7 +10,8 @@ export function createProgram(context: CommandContext): Command {
   const program = new Command("intyg")
     .description(
       "Intyg: verifiable attendance and training credentials for the public sector.\n" +
-        "Verifiers: verify, snapshot. Organisers: login, events, courses, issue, status, revoke, export.",
+        "Verifiers: verify, snapshot. Organisers: login, events, courses, issue, status, revoke, export.\n" +
+        "Administrators: api-keys, keys, retention, erasures.",
     )
     .version("0.1.0")
     .showHelpAfterError()

@@ -168,6 +168,98 @@ const en = {
   "service.failed": (p) => `${p.request} failed (HTTP ${p.status})`,
   "service.more-issues": (p) => `… ${p.count} more`,
   "service.log-in-again": () => "Log in again with `intyg login --url URL`, or set INTYG_API_KEY.",
+  // the organisation's own on-chain keys
+  "keys.status.created": () => "created, not yet authorised on chain",
+  "keys.status.authorising": () => "being authorised on chain",
+  "keys.status.active": () => "active",
+  "keys.status.retired": () => "retired",
+  "keys.status.compromised": () => "compromised",
+  "keys.current": () => "current: signs the organisation's credentials",
+  "keys.from": (p) => `valid from ${p.from}`,
+  "keys.from-start": () => "valid from the start",
+  "keys.until": (p) => ` until ${p.until}`,
+  "keys.no-end": () => ", no end date",
+  "keys.custody.service": () => "kept encrypted by the service",
+  "keys.custody.external": () => "kept by the organisation",
+  "keys.none": () =>
+    "The organisation has no keys of its own yet; it signs with the service's key. Create one with `intyg keys create`.\n",
+  "keys.created": (p) => `The key ${p.address} was created and authorised on chain.\n`,
+  "keys.created-current": (p) =>
+    `The key ${p.address} was created, authorised on chain, and signs the organisation's credentials from now on.\n`,
+  "keys.prepared": (p) =>
+    `The key ${p.address} was created, but the service does not hold the organisation's admin key, so it cannot authorise it on chain itself.\n` +
+    `The transaction is written as a Safe transaction batch to ${p.file}\n\n` +
+    "What the organisation's admin must do:\n" +
+    `  1. Open the organisation's admin account (its Safe, or the wallet that holds it) on chain ${p.chainId}.\n` +
+    `  2. Load ${p.file} in the Safe's Transaction Builder (or send the transaction below from the admin account): it calls authoriseKey on the registry.\n` +
+    "  3. Sign and execute it; nothing changes on chain until the admin does.\n" +
+    `  4. Then run \`intyg keys current ${p.address}\` to make it the key that signs.\n\n` +
+    `To:    ${p.to}\nValue: 0\nData:  ${p.data}\n`,
+  "keys.made-current": (p) => `The key ${p.address} signs the organisation's credentials from now on.\n`,
+  "keys.retired": (p) =>
+    `The key ${p.address} is retired: its window on chain ended now${p.tx ? ` (transaction ${p.tx})` : ""}. What it signed stays valid.\n`,
+  "keys.confirm-retire": (p) =>
+    `Retire the key ${p.address}? Its window on chain ends now and it can never sign again; what it signed stays valid. This cannot be undone.`,
+  "keys.confirm-compromised": (p) =>
+    `Mark the key ${p.address} as compromised? It is removed on chain at once and can never sign again; if it is the current key, issuing waits until another key is made current.\n` +
+    (p.revoke
+      ? `Every credential it signed since ${p.since} is revoked (reason: key compromise): those copies stop verifying.`
+      : `The credentials it signed since ${p.since} are listed but stay valid (add --revoke to revoke them).`) +
+    " This cannot be undone.",
+  "keys.compromised": (p) =>
+    `The key ${p.address} is marked compromised and no longer valid on chain.\n` +
+    `It signed ${p.count} ${Number(p.count) === 1 ? "credential" : "credentials"} since ${p.since}` +
+    (p.revoke
+      ? `; ${p.requested} ${Number(p.requested) === 1 ? "revocation was" : "revocations were"} requested (the service sends them to the chain shortly; \`intyg status\` shows each one).\n`
+      : ": they stay valid. Revoke them with --revoke, or one by one with `intyg revoke`.\n"),
+  "keys.audit-none": () => "Nothing has been done with the organisation's keys yet.\n",
+  "keys.no-such-key": (p) => `The organisation has no key ${p.address} (see \`intyg keys list\`)`,
+  "keys.audit.created": () => "created",
+  "keys.audit.authorised": () => "authorised on chain",
+  "keys.audit.authorisation-failed": () => "authorisation failed",
+  "keys.audit.made-current": () => "made current",
+  "keys.audit.retired": () => "retired",
+  "keys.audit.removed": () => "removed on chain",
+  "keys.audit.compromised": () => "marked compromised",
+  "keys.audit.credentials-revoked": () => "revocations requested",
+  "keys.audit.resealed": () => "re-sealed under a new key-encryption key",
+  "keys.admin-required": () =>
+    "This needs an admin API key: the key you are logged in with may issue credentials but not manage the organisation's keys or settings. Log in with an admin key (`intyg login`).",
+  "keys.no-keyring": () =>
+    "This service keeps no keys of its own for organisations (it was started without a key-encryption key, INTYG_KEK). Ask its operator; until then the organisation signs with the service's key.",
+  "usage.address": (p) => `${p.what}: not an address (0x and 40 hexadecimal digits): ${p.value}`,
+  "usage.key-window": () => "--valid-until: must be later than --valid-from and than now",
+  "usage.since-future": () =>
+    "--since: the time has not come yet; give when the key may first have been exposed",
+  // data protection
+  "retention.kept": (p) =>
+    `Personal data is kept for ${p.days} days after an event ends (its end date, else its start date); then the service erases it and keeps a receipt. Credentials stay valid on chain and in their holders' hands.\n`,
+  "retention.default": () => "This is the service's default.\n",
+  "retention.own": () =>
+    "The organisation chose this (`intyg retention set default` returns to the service's default).\n",
+  "usage.retention-days": (p) => `<days>: a whole number of days from 1 to 3650, or "default": ${p.value}`,
+  "erasures.none": () => "No personal data has been erased yet.\n",
+  "erasure.receipt": () => "Erasure receipt",
+  "erasure.credential": () => "Credential",
+  "erasure.when": () => "Erased",
+  "erasure.why": () => "Why",
+  "erasure.by": () => "By",
+  "erasure.destroyed": () => "Destroyed",
+  "erasure.reason.request": () => "on request (GDPR art. 17)",
+  "erasure.reason.retention": () => "the retention period had passed",
+  "erasure.by-retention": () => "the service, by the retention rule",
+  "erasure.by-key": (p) => `API key ${p.id}`,
+  "erasure.destroyed.data-key": () =>
+    "the credential's encryption key (every stored copy of its personal data, backups included, is unreadable)",
+  "erasure.destroyed.personal-data": () =>
+    "the encrypted document and the attendee's name and e-mail address",
+  "erasure.destroyed.holder-link": () => "the holder's link",
+  "erasure.destroyed.search-index": () => "the search entries",
+  "erasure.destroyed.verification-links": () => "the verification links",
+  "erasure.destroyed.bulk-response-entry": () => "its entry in the stored answer of the bulk request",
+  "erasure.destroyed.job-result-entry": () => "its entry in the result of the issuing job",
+  "erasure.kept": () =>
+    "Kept: hashes and ids only (no personal data), so that the credential can still be revoked.",
 } satisfies Record<string, Template>;
 
 export type TextKey = keyof typeof en;
@@ -330,6 +422,95 @@ const sv: Record<TextKey, Template> = {
   "service.failed": (p) => `${p.request} misslyckades (HTTP ${p.status})`,
   "service.more-issues": (p) => `… ${p.count} till`,
   "service.log-in-again": () => "Logga in igen med `intyg login --url URL`, eller sätt INTYG_API_KEY.",
+  "keys.status.created": () => "skapad, ännu inte behörig i kedjan",
+  "keys.status.authorising": () => "görs behörig i kedjan",
+  "keys.status.active": () => "aktiv",
+  "keys.status.retired": () => "avvecklad",
+  "keys.status.compromised": () => "röjd",
+  "keys.current": () => "aktuell: signerar organisationens intyg",
+  "keys.from": (p) => `giltig från ${p.from}`,
+  "keys.from-start": () => "giltig från början",
+  "keys.until": (p) => ` till ${p.until}`,
+  "keys.no-end": () => ", tills vidare",
+  "keys.custody.service": () => "förvaras krypterad av tjänsten",
+  "keys.custody.external": () => "förvaras av organisationen",
+  "keys.none": () =>
+    "Organisationen har inga egna nycklar än; den signerar med tjänstens nyckel. Skapa en med `intyg keys create`.\n",
+  "keys.created": (p) => `Nyckeln ${p.address} skapades och gjordes behörig i kedjan.\n`,
+  "keys.created-current": (p) =>
+    `Nyckeln ${p.address} skapades, gjordes behörig i kedjan och signerar organisationens intyg från och med nu.\n`,
+  "keys.prepared": (p) =>
+    `Nyckeln ${p.address} skapades, men tjänsten har inte organisationens administratörsnyckel och kan därför inte själv göra den behörig i kedjan.\n` +
+    `Transaktionen finns som en Safe-transaktionsbatch i ${p.file}\n\n` +
+    "Det här måste organisationens administratör göra:\n" +
+    `  1. Öppna organisationens administratörskonto (dess Safe, eller plånboken som har det) i kedja ${p.chainId}.\n` +
+    `  2. Läs in ${p.file} i Safes Transaction Builder (eller skicka transaktionen nedan från administratörskontot): den anropar authoriseKey i registret.\n` +
+    "  3. Signera och genomför den; inget ändras i kedjan förrän administratören gör det.\n" +
+    `  4. Kör sedan \`intyg keys current ${p.address}\` så att nyckeln börjar signera.\n\n` +
+    `Till:  ${p.to}\nVärde: 0\nData:  ${p.data}\n`,
+  "keys.made-current": (p) => `Nyckeln ${p.address} signerar organisationens intyg från och med nu.\n`,
+  "keys.retired": (p) =>
+    `Nyckeln ${p.address} är avvecklad: dess giltighet i kedjan upphörde nu${p.tx ? ` (transaktion ${p.tx})` : ""}. Det den har signerat förblir giltigt.\n`,
+  "keys.confirm-retire": (p) =>
+    `Avveckla nyckeln ${p.address}? Dess giltighet i kedjan upphör nu och den kan aldrig signera igen; det den har signerat förblir giltigt. Det går inte att ångra.`,
+  "keys.confirm-compromised": (p) =>
+    `Markera nyckeln ${p.address} som röjd? Den tas bort i kedjan direkt och kan aldrig signera igen; är den den aktuella nyckeln väntar utfärdandet tills en annan nyckel görs aktuell.\n` +
+    (p.revoke
+      ? `Alla intyg den har signerat sedan ${p.since} återkallas (orsak: röjd nyckel): de kopiorna går inte längre att verifiera.`
+      : `Intygen den har signerat sedan ${p.since} listas men förblir giltiga (lägg till --revoke för att återkalla dem).`) +
+    " Det går inte att ångra.",
+  "keys.compromised": (p) =>
+    `Nyckeln ${p.address} är markerad som röjd och är inte längre giltig i kedjan.\n` +
+    `Den har signerat ${p.count} intyg sedan ${p.since}` +
+    (p.revoke
+      ? `; ${p.requested} ${Number(p.requested) === 1 ? "återkallelse" : "återkallelser"} begärdes (tjänsten skickar dem till kedjan inom kort; \`intyg status\` visar varje intyg).\n`
+      : ": de förblir giltiga. Återkalla dem med --revoke, eller ett i taget med `intyg revoke`.\n"),
+  "keys.audit-none": () => "Inget har gjorts med organisationens nycklar än.\n",
+  "keys.no-such-key": (p) => `Organisationen har ingen nyckel ${p.address} (se \`intyg keys list\`)`,
+  "keys.audit.created": () => "skapad",
+  "keys.audit.authorised": () => "gjord behörig i kedjan",
+  "keys.audit.authorisation-failed": () => "behörigheten misslyckades",
+  "keys.audit.made-current": () => "gjord aktuell",
+  "keys.audit.retired": () => "avvecklad",
+  "keys.audit.removed": () => "borttagen i kedjan",
+  "keys.audit.compromised": () => "markerad som röjd",
+  "keys.audit.credentials-revoked": () => "återkallelser begärda",
+  "keys.audit.resealed": () => "omkrypterad med en ny huvudnyckel",
+  "keys.admin-required": () =>
+    "Det här kräver en administratörsnyckel: API-nyckeln du är inloggad med får utfärda intyg men inte hantera organisationens nycklar eller inställningar. Logga in med en administratörsnyckel (`intyg login`).",
+  "keys.no-keyring": () =>
+    "Den här tjänsten förvarar inga egna nycklar åt organisationer (den startades utan huvudnyckel, INTYG_KEK). Fråga den som driver tjänsten; till dess signerar organisationen med tjänstens nyckel.",
+  "usage.address": (p) => `${p.what}: ingen adress (0x och 40 hexadecimala siffror): ${p.value}`,
+  "usage.key-window": () => "--valid-until: måste vara senare än --valid-from och än nu",
+  "usage.since-future": () => "--since: den tiden har inte kommit än; ange när nyckeln tidigast kan ha röjts",
+  "retention.kept": (p) =>
+    `Personuppgifter sparas i ${p.days} dagar efter att ett evenemang slutat (slutdatum, annars startdatum); sedan raderar tjänsten dem och sparar ett kvitto. Intygen förblir giltiga i kedjan och hos innehavarna.\n`,
+  "retention.default": () => "Det är tjänstens standardvärde.\n",
+  "retention.own": () =>
+    "Organisationen har valt det (`intyg retention set default` återgår till tjänstens standardvärde).\n",
+  "usage.retention-days": (p) =>
+    `<dagar>: ett helt antal dagar från 1 till 3650, eller "default": ${p.value}`,
+  "erasures.none": () => "Inga personuppgifter har raderats än.\n",
+  "erasure.receipt": () => "Raderingskvitto",
+  "erasure.credential": () => "Intyg",
+  "erasure.when": () => "Raderat",
+  "erasure.why": () => "Varför",
+  "erasure.by": () => "Av",
+  "erasure.destroyed": () => "Förstört",
+  "erasure.reason.request": () => "på begäran (GDPR art. 17)",
+  "erasure.reason.retention": () => "lagringstiden hade gått ut",
+  "erasure.by-retention": () => "tjänsten, enligt lagringstiden",
+  "erasure.by-key": (p) => `API-nyckel ${p.id}`,
+  "erasure.destroyed.data-key": () =>
+    "intygets krypteringsnyckel (alla sparade kopior av dess personuppgifter, även säkerhetskopior, går inte att läsa)",
+  "erasure.destroyed.personal-data": () => "det krypterade dokumentet och deltagarens namn och e-postadress",
+  "erasure.destroyed.holder-link": () => "innehavarens länk",
+  "erasure.destroyed.search-index": () => "sökuppgifterna",
+  "erasure.destroyed.verification-links": () => "verifieringslänkarna",
+  "erasure.destroyed.bulk-response-entry": () => "dess rad i det sparade svaret på massutfärdandet",
+  "erasure.destroyed.job-result-entry": () => "dess rad i resultatet av utfärdandejobbet",
+  "erasure.kept": () =>
+    "Kvar finns bara hashvärden och id:n (inga personuppgifter), så att intyget fortfarande kan återkallas.",
 };
 
 const tables: Record<Lang, Record<TextKey, Template>> = { en, sv };
@@ -372,3 +553,8 @@ const countSv: Record<CountWord, string> = {
   sent: "skickade",
 };
 export const COUNT_WORDS: Record<Lang, Record<CountWord, string>> = { en: countEn, sv: countSv };
+
+/** Whether `key` is a text of the tables (for labels of values the service sends, which may be newer). */
+export function hasText(key: string): key is TextKey {
+  return Object.hasOwn(en, key);
+}

@@ -2,11 +2,15 @@
 // login → events create → courses create → issue from CSV (a job, polled) → status → revoke → export.
 
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseCsv } from "@intyg/credential";
 import { type LocalStack, startLocalStack } from "@intyg/stack";
 import { expect } from "chai";
+import { type Address, createPublicClient, createWalletClient, type Hex, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { intyg } from "./helpers/run";
 
 describe("organiser commands against a real service", function () {
@@ -275,6 +279,9 @@ describe("organiser commands against a real service", function () {
       stack.registry,
     ]);
     expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
+    // The key's window opens at the registry's start: said in words, not as 1 January 1970.
+    expect(verified.stdout).to.include("nyckeln signerar för den från början tills vidare");
+    expect(verified.stdout).to.not.include("1970");
   });
 
   it("revokes with a reason, waits for the chain, and the credential no longer verifies", async () => {
@@ -388,6 +395,53 @@ describe("organiser commands against a real service", function () {
     expect(erased.code, erased.stderr).to.equal(0);
     expect(erased.stderr).to.match(/hashvärden finns kvar/);
     expect(erased.stdout).to.match(/raderat/);
+    // The receipt, in words: what was destroyed, for the person whose data it was.
+    expect(erased.stdout).to.match(/Raderingskvitto: [0-9a-f-]{36}/);
+    expect(erased.stdout).to.include(`Intyg: ${issued[2]!.id}`);
+    expect(erased.stdout).to.include("på begäran (GDPR art. 17)");
+    expect(erased.stdout).to.include("intygets krypteringsnyckel");
+    expect(erased.stdout).to.include("innehavarens länk");
+    expect(erased.stdout).to.not.include("Märta");
+  });
+
+  it("lists erasure receipts and shows one in words, in Swedish and English", async () => {
+    const list = await run(["erasures"]);
+    expect(list.code, list.stderr).to.equal(0);
+    expect(list.stdout).to.include(issued[2]!.id);
+    expect(list.stdout).to.include("på begäran (GDPR art. 17)");
+    const json = JSON.parse((await run(["erasures", "--json"])).stdout) as {
+      id: string;
+      destroyed: string[];
+    }[];
+    expect(json).to.have.length(1);
+    expect(json[0]!.destroyed).to.include("data-key");
+    const one = await run(["erasures", issued[2]!.id, "--lang", "en"]);
+    expect(one.code, one.stderr).to.equal(0);
+    expect(one.stdout).to.include(`Erasure receipt: ${json[0]!.id}`);
+    expect(one.stdout).to.include("the credential's encryption key");
+    expect(one.stdout).to.include("on request (GDPR art. 17)");
+    const notAnId = await run(["erasures", "nope"]);
+    expect(notAnId.code).to.equal(2);
+    expect(notAnId.stderr).to.match(/credentialId: inget id/);
+  });
+
+  it("shows and sets how long personal data is kept, in words; refuses a bad number with exit 2", async () => {
+    const shown = await run(["retention", "show"]);
+    expect(shown.code, shown.stderr).to.equal(0);
+    expect(shown.stdout).to.include("Personuppgifter sparas i 365 dagar efter att ett evenemang slutat");
+    expect(shown.stdout).to.include("tjänstens standardvärde");
+    for (const bad of ["0", "3651", "tre", "1.5"]) {
+      const refused = await run(["retention", "set", bad]);
+      expect(refused.code, bad).to.equal(2);
+      expect(refused.stderr).to.include("ett helt antal dagar från 1 till 3650");
+    }
+    const set = await run(["retention", "set", "30", "--lang", "en"]);
+    expect(set.code, set.stderr).to.equal(0);
+    expect(set.stdout).to.include("Personal data is kept for 30 days after an event ends");
+    expect(set.stdout).to.include("The organisation chose this");
+    expect(JSON.parse((await run(["retention", "show", "--json"])).stdout)).to.include({ days: 30 });
+    const back = await run(["retention", "set", "default"]);
+    expect(back.stdout).to.include("365 dagar");
   });
 
   it("creates, lists and revokes API keys", async () => {
@@ -476,6 +530,233 @@ describe("organiser commands against a real service", function () {
     expect(failures[0]!.stderr).to.equal(
       "intyg: Går inte just nu: Bara ett evenemang (inte en kurs) kan ha delar.\n",
     );
+  });
+
+  /** Sends a prepared authorisation from the organisation's admin account, as its Safe or wallet would. */
+  async function sendAsAdmin(to: string, data: string): Promise<void> {
+    const chain = {
+      id: stack.chainId,
+      name: "local",
+      nativeCurrency: { name: "E", symbol: "E", decimals: 18 },
+      rpcUrls: { default: { http: [stack.rpcUrl] } },
+    } as const;
+    const wallet = createWalletClient({
+      chain,
+      transport: http(stack.rpcUrl),
+      account: privateKeyToAccount(stack.deployment.adminKey),
+    });
+    const hash = await wallet.sendTransaction({ to: to as Address, data: data as Hex });
+    const receipt = await createPublicClient({
+      chain,
+      transport: http(stack.rpcUrl),
+    }).waitForTransactionReceipt({
+      hash,
+    });
+    expect(receipt.status).to.equal("success");
+  }
+
+  /** Creates a key; the service does not hold the admin key, so it writes the Safe batch and explains. */
+  async function createPrepared(file: string, extra: string[] = []) {
+    const created = await run(["keys", "create", "--safe-batch", file, ...extra]);
+    expect(created.code, created.stderr).to.equal(0);
+    const address = /Nyckeln (0x[0-9a-fA-F]{40}) skapades/.exec(created.stdout)![1]!;
+    const batch = JSON.parse(readFileSync(path.join(cwd, file), "utf8")) as {
+      chainId: string;
+      transactions: { to: string; data: string; value: string }[];
+    };
+    expect(statSync(path.join(cwd, file)).mode & 0o777).to.equal(0o600);
+    return { address, batch, stdout: created.stdout };
+  }
+
+  it("manages the organisation's own keys: create (the admin sends the Safe batch), make current, retire, compromised, audit", async () => {
+    const none = await run(["keys", "list"]);
+    expect(none.code, none.stderr).to.equal(0);
+    expect(none.stdout).to.include("Organisationen har inga egna nycklar än");
+    // Bad input: exit 2 before any request.
+    const past = await run(["keys", "create", "--valid-until", "2020-01-01"]);
+    expect(past.code).to.equal(2);
+    expect(past.stderr).to.include("--valid-until: måste vara senare");
+    const badDate = await run(["keys", "create", "--valid-from", "12/5"]);
+    expect(badDate.code).to.equal(2);
+    expect(badDate.stderr).to.include("--valid-from: skriv datumet");
+    const badAddress = await run(["keys", "current", "0x1234"]);
+    expect(badAddress.code).to.equal(2);
+    expect(badAddress.stderr).to.include("<address>: ingen adress");
+    expect(JSON.parse((await run(["keys", "list", "--json"])).stdout)).to.deep.equal([]);
+
+    const first = await createPrepared("nyckel-1.json");
+    expect(first.stdout).to.include("tjänsten har inte organisationens administratörsnyckel");
+    expect(first.stdout).to.include("Läs in");
+    expect(first.stdout).to.include(`intyg keys current ${first.address}`);
+    expect(first.batch.chainId).to.equal(String(stack.chainId));
+    expect(first.batch.transactions).to.have.length(1);
+    expect(first.batch.transactions[0]!.to.toLowerCase()).to.equal(stack.registry.toLowerCase());
+    let keys = await run(["keys", "list"]);
+    expect(keys.stdout).to.include(`${first.address}  skapad, ännu inte behörig i kedjan`);
+    // Before the admin has sent it, the key cannot be made current.
+    const early = await run(["keys", "current", first.address]);
+    expect(early.code).to.equal(2);
+
+    await sendAsAdmin(first.batch.transactions[0]!.to, first.batch.transactions[0]!.data);
+    const current = await run(["keys", "current", first.address]);
+    expect(current.code, current.stderr).to.equal(0);
+    expect(current.stdout).to.include(
+      `Nyckeln ${first.address} signerar organisationens intyg från och med nu`,
+    );
+    keys = await run(["keys", "list"]);
+    expect(keys.stdout).to.include(`${first.address}  ▶ aktiv`);
+    expect(keys.stdout).to.include("giltig från början, tills vidare");
+    expect(keys.stdout).to.not.include("1970");
+    const english = await run(["keys", "list", "--lang", "en"]);
+    expect(english.stdout).to.include("current: signs the organisation's credentials");
+    expect(english.stdout).to.include("valid from the start, no end date");
+
+    // Rotation: a second key, then the first is retired (its window ends; what it signed stays valid).
+    const until = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
+    const second = await createPrepared("nyckel-2.json", ["--valid-until", until]);
+    await sendAsAdmin(second.batch.transactions[0]!.to, second.batch.transactions[0]!.data);
+    expect((await run(["keys", "current", second.address])).code).to.equal(0);
+    const stillCurrent = await run(["keys", "retire", second.address, "--yes"]);
+    expect(stillCurrent.code).to.equal(2);
+    const unasked = await run(["keys", "retire", first.address]);
+    expect(unasked.code).to.equal(2);
+    expect(unasked.stderr).to.include("Bekräfta med --yes");
+    const retired = await run(["keys", "retire", first.address.toLowerCase()], { answer: "ja" });
+    expect(retired.code, retired.stderr).to.equal(0);
+    expect(retired.stderr).to.include("det den har signerat förblir giltigt");
+    expect(retired.stdout).to.match(
+      /är avvecklad: dess giltighet i kedjan upphörde nu \(transaktion 0x[0-9a-f]{64}\)/,
+    );
+    keys = await run(["keys", "list"]);
+    expect(keys.stdout).to.include(`${first.address}  avvecklad`);
+    expect(keys.stdout).to.match(
+      new RegExp(
+        `${second.address}  ▶ aktiv\n.*\n  giltig från början till \\d+ \\p{L}+ 20\\d\\d kl\\. 00:00\n`,
+        "u",
+      ),
+    );
+
+    // A compromised key: removed at once; with --revoke what it signed since then is revoked.
+    const third = await createPrepared("nyckel-3.json", ["--no-current"]);
+    await sendAsAdmin(third.batch.transactions[0]!.to, third.batch.transactions[0]!.data);
+    const since = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const future = await run(["keys", "compromised", third.address, "--since", "2999-01-01", "--yes"]);
+    expect(future.code).to.equal(2);
+    expect(future.stderr).to.include("--since: den tiden har inte kommit än");
+    const noSince = await run(["keys", "compromised", third.address, "--yes"]);
+    expect(noSince.code).to.equal(2);
+    const unknown = await run(["keys", "compromised", `0x${"1".repeat(40)}`, "--since", since], {
+      answer: "ja",
+    });
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include(`Organisationen har ingen nyckel 0x${"1".repeat(40)}`);
+    expect(unknown.stderr, "refused before asking").to.not.include("Fortsätta?");
+    const declined = await run(["keys", "compromised", third.address, "--since", since, "--revoke"], {
+      answer: "nej",
+    });
+    expect(declined.code).to.equal(2);
+    expect(declined.stderr).to.include("tas bort i kedjan direkt");
+    expect(declined.stderr).to.include("återkallas (orsak: röjd nyckel)");
+    const untouched = (
+      JSON.parse((await run(["keys", "list", "--json"])).stdout) as { address: string; status: string }[]
+    ).find((k) => k.address === third.address);
+    // (authorised by the admin, but not taken up with `keys current`: the service still counts it as created)
+    expect(untouched?.status, "declined: nothing changed").to.equal("created");
+    const compromised = await run([
+      "keys",
+      "compromised",
+      third.address,
+      "--since",
+      since,
+      "--revoke",
+      "--yes",
+      "--lang",
+      "en",
+    ]);
+    expect(compromised.code, compromised.stderr).to.equal(0);
+    expect(compromised.stdout).to.include(`The key ${third.address} is marked compromised`);
+    expect(compromised.stdout).to.include("It signed 0 credentials since");
+    const statuses = Object.fromEntries(
+      (
+        JSON.parse((await run(["keys", "list", "--json"])).stdout) as { address: string; status: string }[]
+      ).map((k) => [k.address, k.status]),
+    );
+    expect(statuses).to.deep.equal({
+      [first.address]: "retired",
+      [second.address]: "active",
+      [third.address]: "compromised",
+    });
+
+    const audit = await run(["keys", "audit"]);
+    expect(audit.code, audit.stderr).to.equal(0);
+    for (const words of [
+      "skapad",
+      "gjord behörig i kedjan",
+      "gjord aktuell",
+      "avvecklad",
+      "markerad som röjd",
+      "borttagen i kedjan",
+    ])
+      expect(audit.stdout).to.include(words);
+    expect(audit.stdout).to.include(third.address);
+    const auditJson = JSON.parse((await run(["keys", "audit", "--json"])).stdout) as { action: string }[];
+    expect(auditJson.map((e) => e.action)).to.include("credentials-revoked");
+  });
+
+  it("says in words when the API key is not an admin key (exit 2) and when the service keeps no keys (exit 1)", async () => {
+    const created = await run(["api-keys", "create", "utfärdare", "--role", "issuer", "--json"]);
+    const issuer = JSON.parse(created.stdout) as { secret: string };
+    const asIssuer = { env: { INTYG_URL: stack.serviceUrl, INTYG_API_KEY: issuer.secret } };
+    for (const args of [
+      ["keys", "list"],
+      ["keys", "create"],
+      ["keys", "audit"],
+      ["retention", "set", "30"],
+    ]) {
+      const refused = await run(args, asIssuer);
+      expect(refused.code, args.join(" ")).to.equal(2);
+      expect(refused.stderr, args.join(" ")).to.include("Det här kräver en administratörsnyckel");
+    }
+    const english = await run(["keys", "list", "--lang", "en"], asIssuer);
+    expect(english.stderr).to.include("This needs an admin API key");
+    // Reading the retention needs no admin key.
+    expect((await run(["retention", "show"], asIssuer)).code).to.equal(0);
+
+    // A service started without a key-encryption key answers 501 key.no-keyring (a stand-in answers it here;
+    // it also tells more about the retention than this service does, as a newer one may).
+    const server = createServer((request, response) => {
+      if (request.url === "/v1/organisation/retention") {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ days: 90, default: false, appliesFrom: "2026-07-01" }));
+        return;
+      }
+      response.writeHead(501, { "content-type": "application/problem+json" });
+      response.end(
+        JSON.stringify({
+          type: "about:blank",
+          title: "Not implemented",
+          status: 501,
+          code: "key.no-keyring",
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const noKeyring = await run(["keys", "create"], {
+        env: { INTYG_URL: url, INTYG_API_KEY: stack.apiKey },
+      });
+      expect(noKeyring.code).to.equal(1);
+      expect(noKeyring.stderr).to.include("Den här tjänsten förvarar inga egna nycklar åt organisationer");
+      const newer = await run(["retention", "show"], {
+        env: { INTYG_URL: url, INTYG_API_KEY: stack.apiKey },
+      });
+      expect(newer.code, newer.stderr).to.equal(0);
+      expect(newer.stdout).to.include("Personuppgifter sparas i 90 dagar");
+      expect(newer.stdout).to.include("appliesFrom: 2026-07-01");
+    } finally {
+      server.close();
+    }
   });
 
   it("logs out; INTYG_URL + INTYG_API_KEY and .intyg/dev.json still work", async () => {

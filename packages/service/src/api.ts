@@ -15,6 +15,8 @@ import type {
   CredentialListSchema,
   CredentialResourceSchema,
   DeliverySchema,
+  ErasureListSchema,
+  ErasureReceiptSchema,
   EventDetailsSchema,
   EventListSchema,
   EventSchema,
@@ -24,7 +26,9 @@ import type {
   OrganisationSchema,
   ReissuePreviewSchema,
   ReissueSchema,
+  RetentionSchema,
   RevokeSchema,
+  SetRetentionSchema,
   ShareSchema,
   SubjectPatchSchema,
   UpdateEventSchema,
@@ -51,6 +55,9 @@ export type ReissuePreview = z.output<typeof ReissuePreviewSchema>;
 export type ImportPreview = z.output<typeof ImportPreviewSchema>;
 export type ClaimVoucher = z.output<typeof ClaimVoucherSchema>;
 export type Share = z.output<typeof ShareSchema>;
+export type ErasureReceipt = z.output<typeof ErasureReceiptSchema>;
+export type ErasureList = z.output<typeof ErasureListSchema>;
+export type Retention = z.output<typeof RetentionSchema>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 // -- requests -----------------------------------------------------------------------------------------------
@@ -63,6 +70,7 @@ export type BulkIssueRequest = z.input<ReturnType<typeof bulkSchema>>;
 export type RevokeRequest = z.input<typeof RevokeSchema>;
 export type ReissueRequest = z.input<typeof ReissueSchema>;
 export type SubjectPatch = z.input<typeof SubjectPatchSchema>;
+export type SetRetentionRequest = z.input<typeof SetRetentionSchema>;
 
 export type {
   CredentialStanding,

@@ -5,14 +5,17 @@
 // until every credential is anchored, search, revoke with a confirmation, re-issue a corrected name (the other
 // claims kept), erase, export. axe-core on every view; the key never in the page, its storage or a URL.
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { DEV_PRIVATE_KEYS, DEV_ROLES } from "@intyg/devchain";
 import { expect } from "chai";
 import ExcelJS from "exceljs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { type Address, createPublicClient, createWalletClient, type Hex, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { type LiveApp, launchChromium, serveApp } from "./helpers/browser";
-import { type AppHarness, createAppHarness, expectJson } from "./helpers/harness";
+import { type AppHarness, createAppHarness, eventually, expectJson } from "./helpers/harness";
 
 const FIRST = [
   "Anna",
@@ -443,6 +446,273 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     expect(csv).to.not.contain(rows[99]!.email);
   });
 
+  /** Sends a prepared transaction from the organisation's admin account (dev account #1), as its Safe would. */
+  async function sendAsAdmin(tx: { to: string; data: string }): Promise<void> {
+    const chain = {
+      id: h.deployment.chainId,
+      name: "local",
+      nativeCurrency: { name: "E", symbol: "E", decimals: 18 },
+      rpcUrls: { default: { http: [h.deployment.rpcUrl] } },
+    } as const;
+    const wallet = createWalletClient({
+      chain,
+      transport: http(h.deployment.rpcUrl),
+      account: privateKeyToAccount(DEV_PRIVATE_KEYS[DEV_ROLES.organisationAdmin]),
+    });
+    const hash = await wallet.sendTransaction({ to: tx.to as Address, data: tx.data as Hex });
+    const receipt = await createPublicClient({
+      chain,
+      transport: http(h.deployment.rpcUrl),
+    }).waitForTransactionReceipt({ hash });
+    expect(receipt.status).to.equal("success");
+  }
+
+  /** Creates a key in the page; the service does not hold the admin key, so the page offers the Safe batch. */
+  async function createKeyInPage(): Promise<{
+    address: string;
+    batch: { chainId: string; transactions: { to: string; data: string }[] };
+  }> {
+    await page.click("#create-key");
+    await page.waitForSelector("#prepared");
+    await ready();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#safe-batch")]);
+    const batch = JSON.parse(readFileSync((await download.path())!, "utf8"));
+    const address = /^intyg-authorise-(0x[0-9a-fA-F]{40})\.json$/.exec(download.suggestedFilename())![1]!;
+    return { address, batch };
+  }
+
+  const keyRow = (address: string) => `#keys tr[data-key='${address}']`;
+  let signedByFirst: string;
+  const keys: string[] = [];
+
+  it("keys: creates a key whose authorisation the organisation's admin sends (Safe batch and steps in words), makes it current", async () => {
+    await page.click("#nav a[data-section=keys]");
+    await ready();
+    expect(await page.textContent("#view h1")).to.equal("Signeringsnycklar");
+    expect(await page.getAttribute("#nav a[data-section=keys]", "aria-current")).to.equal("page");
+    expect(await page.textContent("#keys-none")).to.contain("signeras med tjänstens nyckel");
+    await axe(page, "keys (none yet)");
+
+    const first = await createKeyInPage();
+    const prepared = (await page.textContent("#prepared")) ?? "";
+    expect(prepared).to.contain("Organisationens administratör måste göra den nya nyckeln behörig");
+    expect(prepared).to.contain(first.address);
+    expect(prepared).to.contain(`i kedja ${h.deployment.chainId}`);
+    expect(prepared).to.contain("Gör aktuell");
+    expect(first.batch.chainId).to.equal(String(h.deployment.chainId));
+    expect(first.batch.transactions[0]!.to.toLowerCase()).to.equal(h.deployment.registry.toLowerCase());
+    expect(await page.textContent(keyRow(first.address))).to.contain("Skapad, ännu inte behörig i kedjan");
+    await axe(page, "keys: prepared authorisation");
+    await screenshot(page, "organiser-keys-prepared-sv-1280.png");
+
+    await sendAsAdmin(first.batch.transactions[0]!);
+    await page.click(`${keyRow(first.address)} button[data-action=current]`);
+    await page.waitForSelector(
+      `#notice:text("Nyckeln ${first.address} signerar organisationens intyg från och med nu.")`,
+    );
+    await ready();
+    const row = (await page.textContent(keyRow(first.address))) ?? "";
+    expect(row).to.contain("Aktiv");
+    expect(row).to.contain("aktuell: signerar organisationens intyg");
+    expect(row).to.contain("från början, tills vidare");
+    expect(row).to.not.contain("1970");
+    // The current key is neither retired nor made current again; it can still be declared compromised.
+    expect(
+      await page.$$eval(`${keyRow(first.address)} button`, (b) =>
+        b.map((x) => x.getAttribute("data-action")),
+      ),
+    ).to.deep.equal(["compromised"]);
+
+    // A credential signed by this key, for the compromise below.
+    const bulk = await expectJson<{ credentials: { id: string }[] }>(
+      await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+        body: { attendees: [{ subject: { name: "Signerad Medförstanyckel" }, reference: "K-1" }] },
+        headers: { "idempotency-key": "keys-first" },
+      }),
+      201,
+    );
+    signedByFirst = bulk.credentials[0]!.id;
+    await eventually(async () => {
+      const c = await expectJson<{ state: string }>(
+        await h.call("GET", `/v1/credentials/${signedByFirst}`),
+        200,
+      );
+      return c.state === "anchored" ? true : undefined;
+    }, 60_000);
+    keys.push(first.address);
+  });
+
+  it("keys: rotates to a second key, retires the first after a confirmation, then declares it compromised and revokes what it signed", async () => {
+    const first = keys[0]!;
+    const second = await createKeyInPage();
+    await sendAsAdmin(second.batch.transactions[0]!);
+    await page.click(`${keyRow(second.address)} button[data-action=current]`);
+    await page.waitForSelector(
+      `#notice:text("Nyckeln ${second.address} signerar organisationens intyg från och med nu.")`,
+    );
+    await ready();
+
+    await page.click(`${keyRow(first)} button[data-action=retire]`);
+    await page.waitForSelector("#retire-dialog[open]");
+    const retireText = (await page.textContent("#retire-dialog")) ?? "";
+    expect(retireText).to.contain("kan aldrig signera igen");
+    expect(retireText).to.contain("Allt den har signerat förblir giltigt");
+    await page.click("#retire-dialog button[value=cancel]");
+    expect((await page.textContent(keyRow(first))) ?? "").to.contain("Aktiv");
+    await page.click(`${keyRow(first)} button[data-action=retire]`);
+    await page.click("#retire-dialog button[value=confirm]");
+    await page.waitForSelector(
+      `#notice:text("Nyckeln ${first} är avvecklad. Det den har signerat förblir giltigt.")`,
+    );
+    await ready();
+    const retired = (await page.textContent(keyRow(first))) ?? "";
+    expect(retired).to.contain("Avvecklad");
+    expect(retired).to.match(/från början, till \d+ \p{L}+ 20\d\d/u);
+
+    await page.click(`${keyRow(first)} button[data-action=compromised]`);
+    await page.waitForSelector("#compromised-dialog[open]");
+    const text = (await page.textContent("#compromised-dialog")) ?? "";
+    expect(text).to.contain("tas bort i kedjan direkt");
+    expect(text).to.contain("går de inte längre att verifiera för någon");
+    expect(await page.isChecked("#compromised-revoke")).to.equal(false);
+    await axe(page, "key compromised dialog");
+    await screenshot(page, "organiser-key-compromised-sv-1280.png");
+    await page.fill("#compromised-since", "2026-01-01T00:00");
+    await page.check("#compromised-revoke");
+    await page.click("#compromised-dialog button[value=confirm]");
+    await page.waitForSelector("#notice:text('återkallelse har begärts för 1 av dem')");
+    await ready();
+    expect(await page.textContent("#notice")).to.contain("Den har signerat 1 intyg sedan 1 januari 2026");
+    expect((await page.textContent(keyRow(first))) ?? "").to.contain("Röjd");
+    const revoked = await expectJson<{ revocation: { reason: string } | null }>(
+      await h.call("GET", `/v1/credentials/${signedByFirst}`),
+      200,
+    );
+    expect(revoked.revocation?.reason).to.equal("keyCompromise");
+
+    const audit = (await page.textContent("#key-audit")) ?? "";
+    for (const words of [
+      "Skapad",
+      "Gjord behörig i kedjan",
+      "Gjord aktuell",
+      "Avvecklad",
+      "Markerad som röjd",
+      "Återkallelser begärda",
+    ])
+      expect(audit).to.contain(words);
+    expect(audit).to.match(/API-nyckel [0-9a-f-]{36}/);
+    await axe(page, "keys with log");
+    await screenshot(page, "organiser-keys-sv-1280.png");
+  });
+
+  it("data protection: the retention in words, changed and reset; the erasure receipts, one opened to print and download", async () => {
+    await page.click("#nav a[data-section=privacy]");
+    await ready();
+    expect(await page.textContent("#view h1")).to.equal("Dataskydd");
+    let now = (await page.textContent("#retention-now")) ?? "";
+    expect(now).to.contain("Personuppgifter sparas i 365 dagar efter att ett evenemang slutat");
+    expect(now).to.contain("tjänstens standardvärde");
+    await page.fill("#retention-days", "30");
+    await page.click("#retention-save");
+    await page.waitForSelector("#notice:text('Sparat: personuppgifter sparas i 30 dagar')");
+    now = (await page.textContent("#retention-now")) ?? "";
+    expect(now).to.contain("sparas i 30 dagar");
+    expect(now).to.contain("Er organisation har valt det");
+    expect(await expectJson(await h.call("GET", "/v1/organisation/retention"), 200)).to.include({ days: 30 });
+    await page.click("#retention-reset");
+    await page.waitForSelector("#notice:text('Sparat: personuppgifter sparas i 365 dagar')");
+    expect(await expectJson(await h.call("GET", "/v1/organisation/retention"), 200)).to.include({
+      default: true,
+    });
+
+    // The person erased above: one receipt, without their name.
+    const erased = rows[99]!;
+    const list = (await page.textContent("#receipts")) ?? "";
+    expect(list).to.contain("På begäran (GDPR art. 17)");
+    expect(list).to.not.contain(erased.name);
+    expect(await page.$$("#receipts tbody tr")).to.have.length(1);
+    await axe(page, "data protection");
+    await screenshot(page, "organiser-privacy-sv-1280.png");
+
+    await page.click("#receipts tbody a");
+    await page.waitForSelector("#receipt");
+    await ready();
+    expect(await page.textContent("#view h1")).to.equal("Raderingskvitto");
+    const receipt = (await page.textContent("#view")) ?? "";
+    expect(receipt).to.contain(h.organisation.name);
+    expect(receipt).to.contain("Intygets krypteringsnyckel");
+    expect(receipt).to.contain("Innehavarens länk");
+    expect(receipt).to.not.contain(erased.name);
+    expect(receipt).to.not.contain(erased.email);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-receipt")]);
+    const json = JSON.parse(readFileSync((await download.path())!, "utf8")) as {
+      id: string;
+      destroyed: string[];
+    };
+    expect(download.suggestedFilename()).to.equal(`raderingskvitto-${json.id}.json`);
+    expect(json.destroyed).to.include("data-key");
+    expect(receipt).to.contain(json.id);
+    await axe(page, "erasure receipt");
+    // Printed, the receipt stands alone: no navigation, no buttons.
+    await page.emulateMedia({ media: "print" });
+    expect(await page.isVisible("#nav")).to.equal(false);
+    expect(await page.isVisible("#print-receipt")).to.equal(false);
+    expect(await page.isVisible("#receipt")).to.equal(true);
+    await screenshot(page, "organiser-receipt-print-sv.png");
+    await page.emulateMedia({ media: "screen" });
+    await screenshot(page, "organiser-receipt-sv-1280.png");
+  });
+
+  it("an issuer key sees no admin actions: the keys page says in words that the service refused, the retention cannot be changed", async () => {
+    const { secret } = await h.store.apiKeys.create(h.organisation.id, "registrering", "issuer");
+    const issuerContext = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: "sv-SE",
+      bypassCSP: true,
+    });
+    try {
+      const other = await issuerContext.newPage();
+      await other.goto(`${live.base}/organiser`);
+      await other.waitForSelector("#signin:not([hidden])");
+      await other.fill("#api-key", secret);
+      await other.click("#signin-form button[type=submit]");
+      await other.waitForSelector("#app:not([hidden]) h1");
+      expect(await other.isVisible("#nav")).to.equal(true);
+      expect(await other.isVisible("#nav-keys"), "no keys link for an issuer key").to.equal(false);
+      await other.evaluate(() => {
+        location.hash = "#/keys";
+      });
+      await other.waitForSelector("#keys-refused");
+      expect(await other.textContent("#keys-refused")).to.contain(
+        "Det här kräver en administratörs API-nyckel",
+      );
+      expect(await other.$$("#view button")).to.have.length(0);
+      expect(await other.$("#create-key-form")).to.equal(null);
+      await screenshot(other, "organiser-keys-issuer-sv-1280.png");
+      // A newer service may tell more about the retention than days and default: shown as it comes.
+      await other.route("**/v1/organisation/retention", async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, json: { ...(await response.json()), appliesFrom: "2026-07-01" } });
+      });
+      await other.evaluate(() => {
+        location.hash = "#/privacy";
+      });
+      await other.waitForSelector("#retention-now");
+      await other.waitForSelector("body[data-ready=true]");
+      expect(await other.textContent("#retention-now")).to.contain("365 dagar");
+      expect(await other.textContent("#retention-admin-only")).to.contain(
+        "Bara en administratörs API-nyckel",
+      );
+      expect(await other.$("#retention-form")).to.equal(null);
+      expect(await other.textContent("#retention-more"))
+        .to.contain("appliesFrom")
+        .and.contain("2026-07-01");
+      expect(await other.$$("#receipts tbody tr")).to.have.length(1);
+    } finally {
+      await issuerContext.close();
+    }
+  });
+
   it("in English on request (remembered), and at a phone's width without horizontal scrolling", async () => {
     await page.goto(`${live.base}/organiser?lang=en#/events/${eventId}`);
     await ready();
@@ -460,6 +730,13 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     expect(overflow, "no horizontal scrolling at 390 px").to.equal(false);
     await screenshot(page, "organiser-conference-en-390.png");
+    await go("#/keys");
+    expect(await page.textContent("#view h1")).to.equal("Signing keys");
+    expect(await page.textContent("#keys")).to.contain("from the start, no end date");
+    const keysOverflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(keysOverflow, "keys: no horizontal scrolling at 390 px").to.equal(false);
+    await screenshot(page, "organiser-keys-en-390.png");
+    await go(`#/events/${eventId}`);
     await page.click("#lang");
     await ready();
     await search("Märta", 10, "Märta Andersson");

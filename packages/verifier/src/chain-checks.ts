@@ -121,6 +121,11 @@ export function mixesScripts(name: string): boolean {
 const metadataHashOf = (achievement: Parameters<typeof eventMetadataHash>[0], text?: string) =>
   memoHash("metadata", achievement, eventMetadataHash, text);
 
+/** A key window's start in words: empty for a window open from the chain's start (0), not "1 January 1970". */
+function keyWindowStart(validFrom: number, lang: Parameters<typeof formatTime>[1]): string {
+  return validFrom === 0 ? "" : formatTime(validFrom, lang);
+}
+
 function sameHash(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
@@ -303,7 +308,7 @@ export function runChainChecks(
       checks.fail("issuer", "key-not-valid-at-issuance", "issuer.key-not-valid", {
         signer,
         at: formatTime(issuedAt, lang),
-        from: formatTime(key.validFrom, lang),
+        from: keyWindowStart(key.validFrom, lang),
         until: key.validUntil >= 2 ** 40 - 1 ? "∞" : formatTime(key.validUntil, lang),
       });
     } else {
@@ -313,7 +318,7 @@ export function runChainChecks(
         organisationId,
         signer,
         at: formatTime(issuedAt, lang),
-        from: formatTime(key.validFrom, lang),
+        from: keyWindowStart(key.validFrom, lang),
         until: key.validUntil >= 2 ** 40 - 1 ? "" : formatTime(key.validUntil, lang),
       });
       // Which key, and its window: co-hosting organisations' credentials are told apart by them.

@@ -54,7 +54,7 @@ const en = {
   "signature.binding": (p) => `The signature does not cover this credential: ${p.detail}.`,
   // issuer
   "issuer.ok": (p) =>
-    `${p.name} (org. no. ${p.orgnr}, registry organisation ${p.organisationId}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}; the key signs for it from ${p.from}${p.until ? ` until ${p.until}` : " with no end date"}).`,
+    `${p.name} (org. no. ${p.orgnr}, registry organisation ${p.organisationId}) is an accredited issuer in the registry, and key ${p.signer} was authorised to sign for it when the credential was issued (${p.at}; the key signs for it ${p.from ? `from ${p.from}` : "from the start"}${p.until ? ` until ${p.until}` : " with no end date"}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} is not accredited in the registry.`,
   "issuer.untrusted-registry": (p) =>
     `The credential names registry ${p.registry}, but this verifier is not configured to trust a registry, so accreditation cannot be established (give the registry to trust).`,
@@ -64,7 +64,7 @@ const en = {
   "issuer.key-other-organisation": (p) =>
     `The signing key ${p.signer} belongs to organisation ${p.keyOrganisation}, not to the issuer (${p.organisationId}).`,
   "issuer.key-not-valid": (p) =>
-    `The signing key ${p.signer} was not authorised at issuance (${p.at}); it may sign from ${p.from} until ${p.until}.`,
+    `The signing key ${p.signer} was not authorised at issuance (${p.at}); it may sign ${p.from ? `from ${p.from}` : "from the start"} until ${p.until}.`,
   "issuer.profile-mismatch": (p) =>
     `The issuer's profile in the credential (name, legal name, organisation number, web site) is not the one accredited in the registry for organisation ${p.organisationId}.`,
   "issuer.mismatch": (p) =>
@@ -219,7 +219,7 @@ const sv: Record<MessageKey, Template> = {
     `Signaturen gjordes av ${p.signer}, inte av nyckeln som beviset anger (${p.expected}).`,
   "signature.binding": (p) => `Signaturen gäller inte det här intyget: ${p.detail}.`,
   "issuer.ok": (p) =>
-    `${p.name} (org.nr ${p.orgnr}, organisation ${p.organisationId} i registret) är en godkänd utfärdare i registret, och nyckeln ${p.signer} var behörig att signera för den när intyget utfärdades (${p.at}; nyckeln signerar för den från ${p.from}${p.until ? ` till ${p.until}` : " tills vidare"}).`,
+    `${p.name} (org.nr ${p.orgnr}, organisation ${p.organisationId} i registret) är en godkänd utfärdare i registret, och nyckeln ${p.signer} var behörig att signera för den när intyget utfärdades (${p.at}; nyckeln signerar för den ${p.from ? `från ${p.from}` : "från början"}${p.until ? ` till ${p.until}` : " tills vidare"}).`,
   "issuer.unknown": (p) => `Organisation ${p.organisationId} är inte godkänd som utfärdare i registret.`,
   "issuer.untrusted-registry": (p) =>
     `Intyget anger registret ${p.registry}, men verifieringen är inte inställd på att lita på något register, så utfärdarens godkännande kan inte fastställas (ange registret att lita på).`,
@@ -228,7 +228,7 @@ const sv: Record<MessageKey, Template> = {
   "issuer.key-other-organisation": (p) =>
     `Signeringsnyckeln ${p.signer} tillhör organisation ${p.keyOrganisation}, inte utfärdaren (${p.organisationId}).`,
   "issuer.key-not-valid": (p) =>
-    `Signeringsnyckeln ${p.signer} var inte behörig när intyget utfärdades (${p.at}); den får signera från ${p.from} till ${p.until}.`,
+    `Signeringsnyckeln ${p.signer} var inte behörig när intyget utfärdades (${p.at}); den får signera ${p.from ? `från ${p.from}` : "från början"} till ${p.until}.`,
   "issuer.profile-mismatch": (p) =>
     `Utfärdarens uppgifter i intyget (namn, juridiskt namn, organisationsnummer, webbplats) är inte de som är godkända i registret för organisation ${p.organisationId}.`,
   "issuer.mismatch": (p) =>

@@ -225,6 +225,23 @@ describe("verification against a real chain", function () {
     expect(check(report, "issuer")).to.include({ status: "failed", code: "key-unknown" });
   });
 
+  it("words a key window open from the start as such, not as 1 January 1970 (both languages)", async () => {
+    // The demo's key (#2) is authorised with validFrom 0, as organisations' own keys are: valid from the start.
+    const credential = await fx.issue();
+    const en = await verifyCredential(credential, { ...opts(), lang: "en" });
+    expect(en.verified, JSON.stringify(en.checks)).to.equal(true);
+    expect(check(en, "issuer").message).to.contain("the key signs for it from the start with no end date");
+    expect(check(en, "issuer").message).not.to.match(/1970/);
+    const sv = await verifyCredential(credential, { ...opts(), lang: "sv" });
+    expect(check(sv, "issuer").message).to.contain("nyckeln signerar för den från början tills vidare");
+    expect(check(sv, "issuer").message).not.to.match(/1970/);
+    // A key whose window has a start still names it (key #5: unregistered until now).
+    await fx.authorise(5, (await fx.latestTimestamp()) - 60);
+    const dated = await verifyCredential(await fx.issue({ signer: 5 }), { ...opts(), lang: "sv" });
+    expect(dated.verified, JSON.stringify(dated.checks)).to.equal(true);
+    expect(check(dated, "issuer").message).to.match(/nyckeln signerar för den från \d+ \p{L}+ 20\d\d/u);
+  });
+
   it("fails without a chain, and when the chain cannot be reached, saying so", async () => {
     const credential = await fx.issue();
     const none = await verifyCredential(credential, { lang: "en" });

@@ -98,6 +98,10 @@ describe("verifier page in headless Chromium", function () {
       .and.include("webbplatsens egen konfiguration");
     expect(await page.isHidden("#ignored")).to.equal(true);
     expect(await page.getAttribute("#verdict", "aria-live")).to.equal("polite");
+    // The demo key's window opens at the registry's start (validFrom 0): said in words, not as 1 January 1970.
+    const issuer = (await page.textContent('#checks li[data-check="issuer"]')) ?? "";
+    expect(issuer).to.include("nyckeln signerar för den från början tills vidare");
+    expect(issuer).to.not.include("1970");
   });
 
   it("fails a tampered credential pasted into the box, using the keyboard only", async () => {
@@ -136,6 +140,9 @@ describe("verifier page in headless Chromium", function () {
     expect(await page.textContent("h1")).to.equal("Verify a credential");
     await page.waitForFunction(() =>
       /^✔ Verified/.test(document.querySelector("#verdict")?.textContent ?? ""),
+    );
+    expect(await page.textContent('#checks li[data-check="issuer"]')).to.include(
+      "the key signs for it from the start with no end date",
     );
     await page.click("#lang");
     await page.waitForFunction(() => document.documentElement.lang === "sv");

@@ -13,6 +13,7 @@ import {
   printJson,
   statusModelLabel,
 } from "../organiser/common";
+import { renderReceipt } from "../organiser/erasure";
 import { t } from "../texts";
 
 export const eraseCommand: CommandModule = {
@@ -50,7 +51,11 @@ export const eraseCommand: CommandModule = {
         );
         const erased = await client.erase(current.id);
         if (flags.json) printJson(io, erased);
-        else io.stdout(`${erased.id}: ${statusModelLabel(lang, erased)}\n`);
+        else {
+          io.stdout(`${erased.id}: ${statusModelLabel(lang, erased)}\n`);
+          // The receipt, in words: what to tell (or give) the person whose data was erased.
+          if (erased.erasure) io.stdout(renderReceipt(lang, erased.erasure));
+        }
         context.setExitCode(EXIT.ok);
       });
   },

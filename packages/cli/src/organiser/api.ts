@@ -11,6 +11,7 @@ import type {
   CreateEventRequest,
   Credential,
   CredentialSummary,
+  ErasureReceipt,
   Event,
   IssuedItem,
   Job,
@@ -18,6 +19,7 @@ import type {
   Page,
   ReissuePreview,
   ReissueRequest,
+  Retention,
   Share,
 } from "@intyg/service/api";
 import { CliError, EXIT } from "../errors";
@@ -53,7 +55,47 @@ export class ApiError extends CliError {
 export type EventResource = Event;
 export type CredentialResource = Credential;
 export type ApiKeyResource = ApiKey;
-export type { BulkResult, CredentialSummary, IssuedItem, Job, Organisation };
+export type { BulkResult, CredentialSummary, ErasureReceipt, IssuedItem, Job, Organisation, Retention };
+
+/** An organisation's own on-chain key, as `GET /v1/organisation/keys` lists it (never the key itself). */
+export type OrganisationKey = {
+  address: string;
+  role: "signing" | "admin";
+  custody: "service" | "external";
+  status: "created" | "authorising" | "active" | "retired" | "compromised";
+  current: boolean;
+  /** Unix seconds; 0 or null: from the start. */
+  validFrom: number | null;
+  /** Unix seconds; null: no end. */
+  validUntil: number | null;
+  authorisationTxHash: string | null;
+  removalTxHash: string | null;
+  createdAt: string;
+};
+
+/** The authoriseKey transaction the organisation's own admin account must send (also as a Safe batch). */
+export type PreparedAuthorisation = {
+  to: string;
+  data: string;
+  value: "0";
+  safeBatch: Record<string, unknown>;
+};
+
+export type CreatedKey = { key: OrganisationKey; authorisation: PreparedAuthorisation | null };
+
+export type KeyCompromise = { key: OrganisationKey; credentials: string[]; revocationsRequested: number };
+
+export type KeyAuditEntry = {
+  at: string;
+  key: string;
+  action: string;
+  actor: string;
+  txHash: string | null;
+  details: Record<string, unknown> | null;
+};
+
+/** An erased credential: the credential as it is now, with the receipt of its erasure. */
+export type ErasedCredential = CredentialResource & { erasure?: ErasureReceipt };
 
 export type ApiResponse<T> = { status: number; body: T; headers: Headers };
 
@@ -205,9 +247,56 @@ export class ServiceClient {
     return (await this.request<ReissuePreview | CredentialResource>("POST", path, { body })).body;
   }
 
-  async erase(id: string): Promise<CredentialResource> {
-    return (await this.request<CredentialResource>("POST", `/v1/credentials/${encodeURIComponent(id)}/erase`))
+  async erase(id: string): Promise<ErasedCredential> {
+    return (await this.request<ErasedCredential>("POST", `/v1/credentials/${encodeURIComponent(id)}/erase`))
       .body;
+  }
+
+  erasures(): Promise<ErasureReceipt[]> {
+    return this.all<ErasureReceipt>("/v1/erasures");
+  }
+
+  erasure(credentialId: string): Promise<ErasureReceipt> {
+    return this.get<ErasureReceipt>(`/v1/credentials/${encodeURIComponent(credentialId)}/erasure`);
+  }
+
+  /** The retention as the service words it: `days` and `default`, and whatever else it tells. */
+  retention(): Promise<Retention & Record<string, unknown>> {
+    return this.get("/v1/organisation/retention");
+  }
+
+  async setRetention(days: number | null): Promise<Retention & Record<string, unknown>> {
+    return (
+      await this.request<Retention & Record<string, unknown>>("PUT", "/v1/organisation/retention", {
+        body: { days },
+      })
+    ).body;
+  }
+
+  async keys(): Promise<OrganisationKey[]> {
+    return (await this.get<{ items: OrganisationKey[] }>("/v1/organisation/keys")).items;
+  }
+
+  async createKey(body: {
+    validFrom?: number;
+    validUntil?: number;
+    makeCurrent: boolean;
+  }): Promise<CreatedKey> {
+    return (await this.request<CreatedKey>("POST", "/v1/organisation/keys", { body })).body;
+  }
+
+  async keyStep(address: string, step: "current" | "retire"): Promise<OrganisationKey> {
+    const path = `/v1/organisation/keys/${encodeURIComponent(address)}/${step}`;
+    return (await this.request<OrganisationKey>("POST", path)).body;
+  }
+
+  async keyCompromised(address: string, body: { since: string; revoke: boolean }): Promise<KeyCompromise> {
+    const path = `/v1/organisation/keys/${encodeURIComponent(address)}/compromised`;
+    return (await this.request<KeyCompromise>("POST", path, { body })).body;
+  }
+
+  async keyAudit(): Promise<KeyAuditEntry[]> {
+    return (await this.get<{ items: KeyAuditEntry[] }>("/v1/organisation/keys/audit")).items;
   }
 
   async apiKeys(): Promise<ApiKeyResource[]> {

@@ -4,10 +4,10 @@ import { chmod, writeFile } from "node:fs/promises";
 import type { Lang } from "@intyg/credential";
 import { isIsoDate } from "@intyg/credential";
 import { Option } from "commander";
-import { CliError } from "../errors";
+import { CliError, EXIT } from "../errors";
 import type { CliIo } from "../io";
 import { t } from "../texts";
-import { type CredentialResource, type EventResource, ServiceClient } from "./api";
+import { ApiError, type CredentialResource, type EventResource, ServiceClient } from "./api";
 import { resolveSession } from "./session";
 
 export type { Lang };
@@ -142,4 +142,57 @@ export function parseNumber(lang: Lang, flag: string, value: string): number {
 export async function writePrivateFile(file: string, text: string): Promise<void> {
   await writeFile(file, text, { mode: 0o600 });
   await chmod(file, 0o600);
+}
+
+/** An on-chain address (0x and 40 hexadecimal digits); anything else is a usage error before any request. */
+export function checkAddress(lang: Lang, what: string, value: string): string {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new CliError(t(lang, "usage.address", { what, value }));
+  return value;
+}
+
+/** A date (YYYY-MM-DD: the start of that day in Swedish time) or a UTC date-time, in unix seconds. */
+export function unixTime(lang: Lang, flag: string, value: string): number {
+  checkDate(lang, flag, value);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return Math.floor(Date.parse(value) / 1000);
+  // Midnight in Stockholm: UTC midnight less Stockholm's offset from UTC at that moment (CET or CEST).
+  const utc = Date.parse(`${value}T00:00:00Z`);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Stockholm",
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(new Date(utc));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
+  return Math.floor((utc - (wall - utc)) / 1000);
+}
+
+/** A moment in words in the organiser's language, in Swedish time (unix seconds or an ISO time). */
+export function when(lang: Lang, value: number | string): string {
+  const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return new Intl.DateTimeFormat(lang === "sv" ? "sv-SE" : "en-GB", {
+    dateStyle: "long",
+    timeStyle: "short",
+    timeZone: "Europe/Stockholm",
+  }).format(date);
+}
+
+/**
+ * Runs an admin request, saying in words what a refusal means: an API key that is not an admin key (403),
+ * or a service that keeps no organisation keys (501 key.no-keyring).
+ */
+export async function asAdmin<T>(lang: Lang, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403)
+      throw new CliError(t(lang, "keys.admin-required"), EXIT.usage, { cause: error });
+    if (error instanceof ApiError && (error.status === 501 || error.problem?.code === "key.no-keyring"))
+      throw new CliError(t(lang, "keys.no-keyring"), EXIT.failure, { cause: error });
+    throw error;
+  }
 }

@@ -11,6 +11,8 @@ export type View = {
   /** The label `key` of a value the service sent (a role, a reason…), or the value itself when there is none. */
   label(key: string, value: string): string;
   caps: Capabilities;
+  /** Signed in with an admin API key: the organisation's keys and settings may be changed (the service decides). */
+  admin: boolean;
   /** The main area; a view renders into it. */
   main: HTMLElement;
   /** A polite announcement (saved, queued…). */

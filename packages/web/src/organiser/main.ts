@@ -15,12 +15,14 @@ import type { View } from "./context";
 import { h, replace } from "./dom";
 import { eventForm, eventList, eventPage, problemList } from "./events";
 import { importPage, progressPage } from "./import";
+import { keysPage } from "./keys";
 import { personPage, reissuePage } from "./person";
+import { privacyPage, receiptPage } from "./privacy";
 import { isKey, type Key, type Lang, TEXTS } from "./texts";
 
 type Session = {
   organisation: { name: string };
-  key: { name: string };
+  key: { name: string; role?: "admin" | "issuer" };
   csrfToken: string;
   expiresAt: string;
 };
@@ -79,6 +81,7 @@ function view(): View {
     t,
     label,
     caps: caps!,
+    admin: session?.key.role === "admin",
     main: $("view"),
     notice(text) {
       $("notice").textContent = text;
@@ -105,6 +108,10 @@ function applyLanguage(): void {
     const key = element.dataset.i18n ?? "";
     if (isKey(key)) element.textContent = t(key);
   }
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>("[data-i18n-label]"))) {
+    const key = element.dataset.i18nLabel ?? "";
+    if (isKey(key)) element.setAttribute("aria-label", t(key));
+  }
   const other: Lang = lang === "sv" ? "en" : "sv";
   const button = $("lang");
   button.textContent = t("switchTo");
@@ -118,6 +125,9 @@ function showSignedIn(signedIn: boolean): void {
   $("who").hidden = !signedIn;
   $("signout").hidden = !signedIn;
   if (session) $("org-name").textContent = session.organisation.name;
+  $("nav").hidden = !signedIn;
+  // Only an admin key manages the organisation's keys; the page says so to anyone who opens it anyway.
+  $("nav-keys").hidden = session?.key.role !== "admin";
 }
 
 async function route(): Promise<void> {
@@ -129,6 +139,7 @@ async function route(): Promise<void> {
   const hash = location.hash.replace(/^#/, "") || "/";
   const [path, query = ""] = hash.split("?");
   const parts = path!.split("/").filter(Boolean);
+  markSection(parts[0] ?? "");
   document.body.dataset.ready = "false";
   delete document.body.dataset.progress;
   try {
@@ -146,6 +157,9 @@ async function route(): Promise<void> {
     } else if (parts[0] === "credentials" && parts[1] && parts[2] === "reissue")
       await reissuePage(v, parts[1]);
     else if (parts[0] === "credentials" && parts[1]) await personPage(v, parts[1]);
+    else if (parts[0] === "keys" && parts.length === 1) await keysPage(v);
+    else if (parts[0] === "privacy" && parts.length === 1) await privacyPage(v);
+    else if (parts[0] === "erasures" && parts[1]) await receiptPage(v, parts[1], session.organisation.name);
     else {
       replace(
         v.main,
@@ -160,6 +174,16 @@ async function route(): Promise<void> {
     focusHeading();
   } finally {
     document.body.dataset.ready = "true";
+  }
+}
+
+/** The section of the page in the navigation (aria-current), from the route's first part. */
+function markSection(first: string): void {
+  const section =
+    first === "keys" ? "keys" : first === "privacy" || first === "erasures" ? "privacy" : "events";
+  for (const link of Array.from(document.querySelectorAll<HTMLAnchorElement>("#nav a"))) {
+    if (link.dataset.section === section) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
   }
 }
 

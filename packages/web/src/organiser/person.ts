@@ -21,7 +21,7 @@ function subjectOf(item: CredentialItem): Record<string, unknown> {
 }
 
 /** A modal dialog that resolves true when confirmed; focus returns to where it was. */
-function confirmDialog(
+export function confirmDialog(
   v: View,
   options: { id: string; title: string; body: (HTMLElement | string)[]; confirm: string; danger?: boolean },
 ): Promise<boolean> {
@@ -101,6 +101,8 @@ export async function personPage(v: View, id: string): Promise<void> {
     fact(t("supersededBy"), h("a", { href: `#/credentials/${item.supersededBy}` }, t("openNew")));
   if (item.supersedes)
     fact(t("supersedes"), h("a", { href: `#/credentials/${item.supersedes}` }, t("openOld")));
+  if (state === "erased")
+    fact(t("receiptTitle"), h("a", { href: `#/erasures/${id}`, id: "receipt-link" }, t("openReceipt")));
 
   const status = h("p", { id: "person-notice", role: "status", class: "note" });
   const actions = h("div", { class: "actions", id: "person-actions" });

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
+import { systemClock } from "../src/clock";
 import { blindIndex, nameWordIndexes } from "../src/privacy/blind-index";
 import {
   decryptText,
@@ -25,6 +26,8 @@ import {
   keyringFromText,
   loadKeyring,
 } from "../src/privacy/keyring";
+import { openPglite } from "../src/store/db";
+import { openKeyVault } from "../src/store/key-vault";
 
 const key64 = () => randomBytes(32).toString("base64");
 
@@ -141,5 +144,41 @@ describe("privacy: envelope encryption of personal data", () => {
     expect(words).to.include(blindIndex(indexKey, "name-word", "rådeström"));
     expect(words).to.include(blindIndex(indexKey, "name-word", "ERIK"));
     expect(words.join("")).not.to.match(/erik/i);
+  });
+});
+
+describe("privacy: the key vault", () => {
+  it("writes keys asked for at once in few commits, each subject's last key kept, every key opening", async () => {
+    const db = await openPglite();
+    const vault = await openKeyVault(db, keyringFromText(`v1:${key64()}`), systemClock);
+    try {
+      const inserts: number[] = [];
+      const query = db.query.bind(db);
+      db.query = ((sql: string, params?: unknown[]) => {
+        if (/INSERT INTO data_keys/.test(sql)) inserts.push(JSON.parse(String(params![0])).length);
+        return query(sql, params);
+      }) as typeof db.query;
+      const subjects = Array.from({ length: 40 }, (_, i) => `credential:s${i}`);
+      const made = await Promise.all(subjects.map((s) => vault.create([s])));
+      // One commit for the first, one for all that came while it was written (a write each without grouping).
+      expect(inserts.length).to.be.at.most(3);
+      expect(inserts.reduce((a, b) => a + b, 0)).to.equal(40);
+      const opened = await vault.open(subjects);
+      subjects.forEach((s, i) => expect(opened.get(s)?.equals(made[i]!.get(s)!)).to.equal(true));
+
+      // The same subject twice while another write is in flight: not in one statement (which the database
+      // refuses), but one after the other, so the key stored is the last one given.
+      const [, first, second] = await Promise.all([
+        vault.create(["credential:filler"]),
+        vault.create(["credential:twice"]),
+        vault.create(["credential:twice"]),
+        vault.create(["credential:other"]),
+      ]);
+      const stored = (await vault.open(["credential:twice"])).get("credential:twice")!;
+      expect(stored.equals(second!.get("credential:twice")!)).to.equal(true);
+      expect(stored.equals(first!.get("credential:twice")!)).to.equal(false);
+    } finally {
+      await vault.close();
+    }
   });
 });

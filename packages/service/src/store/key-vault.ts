@@ -48,6 +48,46 @@ export async function openKeyVault(db: Database, keyring: Keyring, clock: Clock)
     await tx.query(VAULT_SCHEMA);
     await tx.query(VAULT_INDEX);
   });
+  const insert = async (rows: { subject: string; sealed: string }[]): Promise<void> => {
+    for (let i = 0; i < rows.length; i += 1000) {
+      await db.query(
+        `INSERT INTO data_keys (subject, kek_id, sealed, created_at)
+         SELECT subject, $2, sealed, $3 FROM jsonb_to_recordset($1::jsonb) AS r(subject text, sealed text)
+         ON CONFLICT (subject) DO UPDATE SET kek_id = EXCLUDED.kek_id, sealed = EXCLUDED.sealed,
+                                             created_at = EXCLUDED.created_at`,
+        [JSON.stringify(rows.slice(i, i + 1000)), keyring.current.id, clock.now()],
+      );
+    }
+  };
+  // Group commit: keys asked for while a write is in flight go together in the next one. Single issuances
+  // arrive one by one, and a write of its own each would cost every one of them a commit of the vault.
+  type Row = { subject: string; sealed: string };
+  let inFlight: Promise<void> | null = null;
+  let waiting: { rows: Row[]; subjects: Set<string>; done: Promise<void> } | null = null;
+  const writeKeys = (rows: Row[]): Promise<void> => {
+    if (!inFlight) {
+      inFlight = insert(rows).finally(() => {
+        inFlight = null;
+      });
+      return inFlight;
+    }
+    // A subject already waiting (a key replaced twice at once) is written after it, so the last key asked wins.
+    if (waiting && rows.some((row) => waiting!.subjects.has(row.subject)))
+      return waiting.done.catch(() => undefined).then(() => writeKeys(rows));
+    if (!waiting) {
+      const next = { rows: [] as Row[], subjects: new Set<string>(), done: Promise.resolve() };
+      next.done = inFlight
+        .catch(() => undefined)
+        .then(() => {
+          waiting = null;
+          return writeKeys(next.rows);
+        });
+      waiting = next;
+    }
+    for (const row of rows) waiting.subjects.add(row.subject);
+    waiting.rows.push(...rows);
+    return waiting.done;
+  };
   const vault: KeyVault = {
     db,
     keyring,
@@ -61,15 +101,7 @@ export async function openKeyVault(db: Database, keyring: Keyring, clock: Clock)
         keys.set(subject, key);
         return { subject, sealed: sealDataKey(keyring, key, aad(subject)) };
       });
-      for (let i = 0; i < rows.length; i += 1000) {
-        await db.query(
-          `INSERT INTO data_keys (subject, kek_id, sealed, created_at)
-           SELECT subject, $2, sealed, $3 FROM jsonb_to_recordset($1::jsonb) AS r(subject text, sealed text)
-           ON CONFLICT (subject) DO UPDATE SET kek_id = EXCLUDED.kek_id, sealed = EXCLUDED.sealed,
-                                               created_at = EXCLUDED.created_at`,
-          [JSON.stringify(rows.slice(i, i + 1000)), keyring.current.id, clock.now()],
-        );
-      }
+      await writeKeys(rows);
       return keys;
     },
     async open(subjects) {

@@ -63,7 +63,8 @@ if (ranLogging.length > 0) {
   mkdirSync(logDir, { recursive: true });
 }
 
-function run(step) {
+/** Runs a step; its output streams through, or with `buffered` is printed whole when the step ends. */
+function run(step, buffered) {
   return new Promise((resolve) => {
     const child = spawn(step.cmd, step.args, {
       cwd: step.cwd,
@@ -79,25 +80,31 @@ function run(step) {
     const tee = (stream, sink) =>
       stream.on("data", (chunk) => {
         out += chunk;
-        sink.write(chunk);
+        if (!buffered) sink.write(chunk);
       });
     tee(child.stdout, process.stdout);
     tee(child.stderr, process.stderr);
-    child.on("close", (code) => resolve({ code: code ?? 1, out }));
+    const started = Date.now();
+    if (!buffered) console.log(`\n=== ${step.name} ===`);
+    child.on("close", (code) => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      if (buffered) process.stdout.write(`\n=== ${step.name} ===\n${out}`);
+      console.log(`=== ${step.name}: ${seconds} s ===`);
+      resolve({ code: code ?? 1, out });
+    });
   });
 }
 
 let passed = 0;
 let failed = 0;
 const summary = [];
-for (const step of selected) {
-  console.log(`\n=== ${step.name} ===`);
-  const { code, out } = await run(step);
+
+function count(step, { code, out }) {
   if (step.kind === "check") {
     if (code === 0) passed += 1;
     else failed += 1;
     summary.push(`${step.name}: ${code === 0 ? "ok" : "FAILED"}`);
-    continue;
+    return;
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
   const plain = out.replace(/\u001b\[[0-9;]*m/g, "");
@@ -112,6 +119,23 @@ for (const step of selected) {
     `${step.name}: ${passing} passing, ${failing + extra} failing${code !== 0 ? ` (exit ${code})` : ""}`,
   );
 }
+
+// The service's suite, the longest by far, mostly waits on its chains, databases and timers: it runs beside the
+// other steps (whose output is printed whole as each ends), once compiling has made the artifacts both use.
+// INTYG_TEST_SERIAL=1 runs every step in turn instead.
+const serial = process.env.INTYG_TEST_SERIAL === "1";
+const first = selected.filter((step) => step.name === "compile");
+const last = selected.filter((step) => step.name === "log-scan");
+const beside = serial ? [] : selected.filter((step) => step.name === "service");
+const rest = selected.filter(
+  (step) => !first.includes(step) && !last.includes(step) && !beside.includes(step),
+);
+const inTurn = async (steps, buffered) => {
+  for (const step of steps) count(step, await run(step, buffered));
+};
+await inTurn(first, false);
+await Promise.all([inTurn(beside, false), inTurn(rest, beside.length > 0)]);
+await inTurn(last, false);
 console.log(`\n${summary.join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;

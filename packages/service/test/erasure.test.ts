@@ -365,81 +365,151 @@ for (const kind of STORE_KINDS) {
   });
 }
 
-describe("retention: the worker erases on schedule, the holder's copy still verifies", () => {
-  it("erases a credential its organisation's retention after the event ends, with a receipt, and no sooner", async function () {
-    this.timeout(180_000);
-    let now = new Date("2026-05-20T10:00:00Z");
-    const clock = { now: () => now };
-    const h = await createAppHarness("pglite", { autoStartWorker: false, clock });
-    try {
-      await expectProblem(await h.call("PUT", "/v1/organisation/retention", { body: { days: 0 } }), 400);
-      expect(await expectJson(await h.call("GET", "/v1/organisation/retention"), 200)).to.deep.equal({
-        days: 365,
-        default: true,
-      });
-      await expectJson(await h.call("PUT", "/v1/organisation/retention", { body: { days: 30 } }), 200);
-      const eventId = (
-        await expectJson<{ id: string }>(
-          await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
-          201,
-        )
-      ).id;
-      const bulk = await expectJson<{ credentials: { id: string }[] }>(
-        await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
-          body: {
-            attendees: [0, 1].map((i) => ({
-              subject: { name: `Retention ${i}`, email: `r${i}@example.se`, role: "participant" },
-            })),
-          },
-          headers: { "idempotency-key": "retention" },
-        }),
-        201,
-      );
-      const ids = bulk.credentials.map((c) => c.id);
-      await h.worker.runOnce();
-      const holderCopy = (await h.store.credentials.getById(ids[0]!))!.document;
-      expect(holderCopy).to.have.property("proof");
+for (const kind of STORE_KINDS) {
+  describe(`retention respects the holder: the worker erases on schedule, the holder's copy still verifies (${kind})`, () => {
+    it("erases a credential its holder fetched the retention after the event ends, keeps one nobody fetched until the longer limit, each with a receipt, and none sooner", async function () {
+      this.timeout(240_000);
+      let now = new Date("2026-05-20T10:00:00Z");
+      const clock = { now: () => now };
+      const h = await createAppHarness(kind, { autoStartWorker: false, clock });
+      try {
+        await expectProblem(await h.call("PUT", "/v1/organisation/retention", { body: { days: 0 } }), 400);
+        await expectProblem(await h.call("PUT", "/v1/organisation/retention", { body: {} }), 400);
+        expect(await expectJson(await h.call("GET", "/v1/organisation/retention"), 200)).to.deep.equal({
+          days: 365,
+          default: true,
+          unclaimedDays: 730,
+          unclaimedDefault: true,
+        });
+        // A default limit follows a longer retention; one the organisation sets may not be shorter.
+        expect(
+          await expectJson(await h.call("PUT", "/v1/organisation/retention", { body: { days: 1000 } }), 200),
+        ).to.deep.include({ days: 1000, unclaimedDays: 1000, unclaimedDefault: true });
+        const refused = await expectProblem(
+          await h.call("PUT", "/v1/organisation/retention", { body: { days: 30, unclaimedDays: 20 } }),
+          400,
+        );
+        expect(JSON.stringify(refused)).to.match(/unclaimedDays \(20\) must be at least days \(30\)/);
+        expect(await expectJson(await h.call("GET", "/v1/organisation/retention"), 200)).to.deep.include({
+          days: 1000,
+        });
+        await expectJson(await h.call("PUT", "/v1/organisation/retention", { body: { days: 30 } }), 200);
+        expect(
+          await expectJson(
+            await h.call("PUT", "/v1/organisation/retention", { body: { unclaimedDays: 90 } }),
+            200,
+          ),
+        ).to.deep.equal({ days: 30, default: false, unclaimedDays: 90, unclaimedDefault: false });
+        await expectProblem(await h.call("PUT", "/v1/organisation/retention", { body: { days: 91 } }), 400);
 
-      // The event ended 2026-05-14: on day 30 after it nothing is erased yet; past it, both are.
-      now = new Date("2026-06-13T12:00:00Z");
-      await h.worker.runOnce();
-      expect((await h.store.credentials.getById(ids[0]!))!.erasedAt).to.equal(null);
-      now = new Date("2026-06-14T12:00:00Z");
-      await h.worker.runOnce();
-      for (const id of ids) {
-        const record = (await h.store.credentials.getById(id))!;
-        expect(record.erasedAt).to.be.instanceOf(Date);
-        expect(record.document).to.equal(null);
-        const receipt = await expectJson<{ reason: string; erasedBy: string; destroyed: string[] }>(
-          await h.call("GET", `/v1/credentials/${id}/erasure`),
+        const eventId = (
+          await expectJson<{ id: string }>(
+            await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+            201,
+          )
+        ).id;
+        const bulk = await expectJson<{ credentials: { id: string }[] }>(
+          await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+            body: {
+              attendees: [0, 1, 2, 3, 4].map((i) => ({
+                subject: { name: `Retention ${i}`, email: `r${i}@example.se`, role: "participant" },
+              })),
+            },
+            headers: { "idempotency-key": "retention" },
+          }),
+          201,
+        );
+        const ids = bulk.credentials.map((c) => c.id);
+        await h.worker.runOnce();
+        const records = await h.store.credentials.getMany(ids);
+        const holder = (i: number) => `/holder/${records[i]!.holderToken}`;
+        const copies = records.map((r) => r.document);
+        expect(copies[0]).to.have.property("proof");
+
+        // The holder of 0 downloads the credential file, of 1 the PDF, of 2 a share link, of 3 a wallet
+        // voucher; the holder of 4 only looks at the page and its QR code, which leave no copy in their hands.
+        const fetchedAt = async () =>
+          (await h.store.credentials.getMany(ids)).map((r) => r.holderFetchedAt !== null);
+        expect(await fetchedAt()).to.deep.equal([false, false, false, false, false]);
+        await expectJson(await h.call("GET", `${holder(0)}/credential.json`, { auth: null }), 200);
+        expect((await h.call("GET", `${holder(1)}/pdf`, { auth: null })).status).to.equal(200);
+        await expectJson(await h.call("GET", `${holder(2)}/share`, { auth: null }), 200);
+        await expectJson(
+          await h.call("POST", `${holder(3)}/claim-voucher`, {
+            auth: null,
+            body: { holder: "0x00000000000000000000000000000000000000A1" },
+          }),
           200,
         );
-        expect(receipt).to.include({ reason: "retention", erasedBy: "retention" });
-        expect(receipt.destroyed).to.include("data-key");
+        await expectJson(await h.call("GET", holder(4), { auth: null }), 200);
+        expect((await h.call("GET", `${holder(4)}/qr.svg`, { auth: null })).status).to.equal(200);
+        expect(await fetchedAt()).to.deep.equal([true, true, true, true, false]);
+        // Only the first fetch is recorded: the time says when the holder first had their copy.
+        const first = (await h.store.credentials.getById(ids[0]!))!.holderFetchedAt!;
+        now = new Date("2026-05-21T10:00:00Z");
+        await expectJson(await h.call("GET", `${holder(0)}/credential.json`, { auth: null }), 200);
+        expect((await h.store.credentials.getById(ids[0]!))!.holderFetchedAt!.getTime()).to.equal(
+          first.getTime(),
+        );
+
+        const erased = async () => (await h.store.credentials.getMany(ids)).map((r) => r.erasedAt !== null);
+        // The event ended 2026-05-14: on day 30 after it nothing is erased yet; past it, the fetched ones are.
+        now = new Date("2026-06-13T12:00:00Z");
+        await h.worker.runOnce();
+        expect(await erased()).to.deep.equal([false, false, false, false, false]);
+        now = new Date("2026-06-14T12:00:00Z");
+        await h.worker.runOnce();
+        expect(await erased()).to.deep.equal([true, true, true, true, false]);
+        // The one nobody fetched is kept, and its holder can still fetch it, until day 90 …
+        now = new Date("2026-08-12T12:00:00Z");
+        await h.worker.runOnce();
+        expect(await erased()).to.deep.equal([true, true, true, true, false]);
+        expect((await h.store.credentials.getById(ids[4]!))!.document).to.deep.equal(copies[4]);
+        // … and erased past it.
+        now = new Date("2026-08-13T12:00:00Z");
+        await h.worker.runOnce();
+        expect(await erased()).to.deep.equal([true, true, true, true, true]);
+        await expectProblem(await h.call("GET", holder(4), { auth: null }), 404);
+
+        for (const id of ids) {
+          const record = (await h.store.credentials.getById(id))!;
+          expect(record.document).to.equal(null);
+          const receipt = await expectJson<{ reason: string; erasedBy: string; destroyed: string[] }>(
+            await h.call("GET", `/v1/credentials/${id}/erasure`),
+            200,
+          );
+          expect(receipt).to.include({ reason: "retention", erasedBy: "retention" });
+          expect(receipt.destroyed).to.include("data-key");
+        }
+        const log = await expectJson<{ items: { credentialId: string; erasedAt: string }[] }>(
+          await h.call("GET", "/v1/erasures"),
+          200,
+        );
+        expect(log.items.map((r) => r.credentialId).sort()).to.deep.equal([...ids].sort());
+        expect(log.items.find((r) => r.credentialId === ids[4])!.erasedAt.slice(0, 10)).to.equal(
+          "2026-08-13",
+        );
+
+        // The chain record and the holders' own copies stay valid, the one fetched and the one kept longer.
+        for (const copy of [copies[0], copies[4]]) {
+          const report = await verifyCredential(copy, {
+            rpcUrl: h.deployment.rpcUrl,
+            registry: h.deployment.registry,
+            lang: "en",
+          });
+          expect(report.checks.filter((c) => c.status === "failed").map((c) => c.id)).to.deep.equal([]);
+          expect(report.verified).to.equal(true);
+        }
+
+        // An erasure on request answers with its receipt; a credential never erased has none.
+        await expectProblem(await h.call("GET", `/v1/credentials/${randomUUID()}/erasure`), 404);
+      } finally {
+        await h.worker.stop();
+        await h.close();
       }
-      const log = await expectJson<{ items: { credentialId: string }[] }>(
-        await h.call("GET", "/v1/erasures"),
-        200,
-      );
-      expect(log.items.map((r) => r.credentialId).sort()).to.deep.equal([...ids].sort());
-
-      // The chain record and the holder's own copy stay valid.
-      const report = await verifyCredential(holderCopy, {
-        rpcUrl: h.deployment.rpcUrl,
-        registry: h.deployment.registry,
-        lang: "en",
-      });
-      expect(report.checks.filter((c) => c.status === "failed").map((c) => c.id)).to.deep.equal([]);
-      expect(report.verified).to.equal(true);
-
-      // An erasure on request answers with its receipt; a credential never erased has none.
-      await expectProblem(await h.call("GET", `/v1/credentials/${randomUUID()}/erasure`), 404);
-    } finally {
-      await h.worker.stop();
-      await h.close();
-    }
+    });
   });
-});
+}
 
 // The scan's own helpers must find what is there: a planted file is counted.
 describe("erasure test helpers", () => {

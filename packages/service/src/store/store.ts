@@ -56,7 +56,14 @@ export type {
   OrganisationKeysRepository,
 } from "./repositories/organisation-keys";
 export type { OrganisationsRepository } from "./repositories/organisations";
-export { DEFAULT_RETENTION_DAYS, type PrivacyRepository } from "./repositories/privacy";
+export {
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_UNCLAIMED_RETENTION_DAYS,
+  type PrivacyRepository,
+  type Retention,
+  type RetentionChange,
+  RetentionOrderError,
+} from "./repositories/privacy";
 export type { RateLimitsRepository } from "./repositories/rate-limits";
 export type { VerificationLinksRepository } from "./repositories/verification-links";
 

@@ -4,6 +4,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock";
+import { ServiceError } from "../../errors";
 import { organisationKeyAad } from "../../keys/vault";
 import { resealDataKey } from "../../privacy/envelope";
 import type { Keyring } from "../../privacy/keyring";
@@ -19,8 +20,37 @@ import {
 } from "../personal";
 import { json } from "../sql";
 
-/** Personal data is kept this many days after its event ends, unless the organisation sets otherwise. */
+/**
+ * Personal data is kept this many days after its event ends once the holder has fetched their own copy, unless
+ * the organisation sets otherwise.
+ */
 export const DEFAULT_RETENTION_DAYS = 365;
+/**
+ * A credential nobody has fetched yet is kept this many days after its event ends (never fewer than the
+ * retention), so that erasure does not take away the holder's only chance to fetch their copy.
+ */
+export const DEFAULT_UNCLAIMED_RETENTION_DAYS = 730;
+
+/** An organisation's retention, as it applies (its own settings, else the defaults). */
+export type Retention = {
+  /** Days after the event ends that a credential is kept once its holder has fetched their copy. */
+  days: number;
+  /** Days after the event ends that a credential nobody has fetched is kept; never fewer than `days`. */
+  unclaimedDays: number;
+  /** Which of the two the organisation left to the service's default. */
+  defaults: { days: boolean; unclaimedDays: boolean };
+};
+
+/** A change of retention: a number sets it, null returns it to the default, absent leaves it as it is. */
+export type RetentionChange = { days?: number | null; unclaimedDays?: number | null };
+
+/** The limit for unfetched credentials would be shorter than the retention: refused, nothing is changed. */
+export class RetentionOrderError extends ServiceError<"retention.unclaimed-shorter"> {
+  override name = "RetentionOrderError";
+  constructor(days: number, unclaimedDays: number) {
+    super("retention.unclaimed-shorter", { days, unclaimedDays });
+  }
+}
 
 export interface PrivacyRepository {
   readonly keyring: Keyring;
@@ -36,13 +66,22 @@ export interface PrivacyRepository {
   reseal(limit?: number): Promise<number>;
   /** How many keys (data keys and organisation keys) each KEK seals: a retired KEK may be removed once it seals none. */
   sealedBy(): Promise<Record<string, number>>;
-  /** The organisation's retention in days (its own, else the default). */
-  retentionDays(organisationId: string): Promise<number>;
-  /** Sets the organisation's retention (null: the default). */
-  setRetentionDays(organisationId: string, days: number | null): Promise<void>;
+  /** The organisation's retention (its own settings, else the defaults). */
+  retention(organisationId: string): Promise<Retention>;
   /**
-   * Credentials not yet erased whose event ended more than the retention ago (an event without dates counts
-   * from the credential's issuance), oldest first.
+   * Changes the organisation's retention and returns it; refuses (RetentionOrderError) a limit for unfetched
+   * credentials shorter than the retention, whichever of the two the change sets.
+   */
+  setRetention(organisationId: string, change: RetentionChange): Promise<Retention>;
+  /**
+   * Records that the holder fetched their own copy of the credential (the first time only): from then on the
+   * retention, not the longer limit for unfetched credentials, applies to it. A time, no personal data.
+   */
+  holderFetched(credentialId: string): Promise<void>;
+  /**
+   * Credentials not yet erased whose event ended more than their organisation's retention ago (the limit for
+   * unfetched credentials when the holder has not fetched theirs; an event without dates counts from the
+   * credential's issuance), oldest first.
    */
   dueForErasure(limit?: number): Promise<{ organisationId: string; id: string }[]>;
 }
@@ -50,6 +89,16 @@ export interface PrivacyRepository {
 /** The day an event ends: its end date, else its start date, when given as YYYY-MM-DD. */
 const EVENT_END_SQL = `(SELECT CASE WHEN d ~ '^\\d{4}-\\d{2}-\\d{2}' THEN left(d, 10)::date END
                           FROM (SELECT COALESCE(NULLIF(e.details->>'endDate', ''), e.details->>'startDate') AS d) x)`;
+
+/** The retention that applies given what an organisation set (null: the default). */
+function retentionOf(days: number | null, unclaimed: number | null): Retention {
+  const kept = days ?? DEFAULT_RETENTION_DAYS;
+  return {
+    days: kept,
+    unclaimedDays: Math.max(kept, unclaimed ?? DEFAULT_UNCLAIMED_RETENTION_DAYS),
+    defaults: { days: days === null, unclaimedDays: unclaimed === null },
+  };
+}
 
 export function privacyRepository(db: Database, clock: Clock, personal: Personal): PrivacyRepository {
   const { vault } = personal;
@@ -165,15 +214,38 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
       for (const row of rows) counts[row.kek_id] = (counts[row.kek_id] ?? 0) + Number(row.n);
       return counts;
     },
-    async retentionDays(organisationId) {
-      const rows = await db.query<{ days: number | null }>(
-        "SELECT retention_days AS days FROM organisations WHERE id = $1",
+    async retention(organisationId) {
+      const rows = await db.query<{ days: number | null; unclaimed: number | null }>(
+        "SELECT retention_days AS days, retention_unclaimed_days AS unclaimed FROM organisations WHERE id = $1",
         [organisationId],
       );
-      return rows[0]?.days ?? DEFAULT_RETENTION_DAYS;
+      return retentionOf(rows[0]?.days ?? null, rows[0]?.unclaimed ?? null);
     },
-    async setRetentionDays(organisationId, days) {
-      await db.query("UPDATE organisations SET retention_days = $2 WHERE id = $1", [organisationId, days]);
+    async setRetention(organisationId, change) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<{ days: number | null; unclaimed: number | null }>(
+          `SELECT retention_days AS days, retention_unclaimed_days AS unclaimed FROM organisations
+            WHERE id = $1 FOR UPDATE`,
+          [organisationId],
+        );
+        const days = change.days === undefined ? (rows[0]?.days ?? null) : change.days;
+        const unclaimed =
+          change.unclaimedDays === undefined ? (rows[0]?.unclaimed ?? null) : change.unclaimedDays;
+        // A default limit below a longer retention simply follows the retention; one the organisation set may not.
+        if (unclaimed !== null && unclaimed < (days ?? DEFAULT_RETENTION_DAYS))
+          throw new RetentionOrderError(days ?? DEFAULT_RETENTION_DAYS, unclaimed);
+        await tx.query(
+          "UPDATE organisations SET retention_days = $2, retention_unclaimed_days = $3 WHERE id = $1",
+          [organisationId, days, unclaimed],
+        );
+        return retentionOf(days, unclaimed);
+      });
+    },
+    async holderFetched(credentialId) {
+      await db.query(
+        "UPDATE credentials SET holder_fetched_at = $2 WHERE id = $1 AND holder_fetched_at IS NULL",
+        [credentialId, clock.now()],
+      );
     },
     async dueForErasure(limit = 100) {
       const rows = await db.query<{ id: string; organisation_id: string }>(
@@ -181,9 +253,11 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
            JOIN events e ON e.id = c.event_id JOIN organisations o ON o.id = c.organisation_id
           WHERE c.erased_at IS NULL
             AND COALESCE(${EVENT_END_SQL}, (c.created_at AT TIME ZONE 'UTC')::date)
-                + COALESCE(o.retention_days, $2) < ($1::timestamptz AT TIME ZONE 'UTC')::date
+                + CASE WHEN c.holder_fetched_at IS NOT NULL THEN COALESCE(o.retention_days, $2)
+                       ELSE GREATEST(COALESCE(o.retention_days, $2), COALESCE(o.retention_unclaimed_days, $4)) END
+                < ($1::timestamptz AT TIME ZONE 'UTC')::date
           ORDER BY c.seq LIMIT $3`,
-        [clock.now(), DEFAULT_RETENTION_DAYS, limit],
+        [clock.now(), DEFAULT_RETENTION_DAYS, limit, DEFAULT_UNCLAIMED_RETENTION_DAYS],
       );
       return rows.map((row) => ({ organisationId: String(row.organisation_id), id: String(row.id) }));
     },

@@ -1,0 +1,8 @@
+-- Retention that respects the holder: when the holder first fetched their own copy of the credential (the
+-- credential file, the PDF, a share link or a wallet claim voucher through their holder link). A time only,
+-- no personal data: the retention rule erases a fetched credential after the organisation's retention, and
+-- keeps one nobody has fetched until its longer limit, so erasure does not take away the holder's only copy.
+ALTER TABLE credentials ADD COLUMN holder_fetched_at timestamptz;
+
+-- How long a credential its holder has not fetched is kept after the event ends (NULL: the service's default).
+ALTER TABLE organisations ADD COLUMN retention_unclaimed_days integer CHECK (retention_unclaimed_days BETWEEN 1 AND 3650);

@@ -495,11 +495,9 @@ export const RetentionSchema = z
       description:
         "Personal data of a credential nobody has fetched yet is erased this many days after the event ends, so erasure does not take away the holder's only chance to fetch their copy; never fewer than `days` (equal to it: no extension)",
     }),
-    unclaimedDefault: z
-      .boolean()
-      .openapi({
-        description: "Whether `unclaimedDays` is the service's default (which follows a longer `days`)",
-      }),
+    unclaimedDefault: z.boolean().openapi({
+      description: "Whether `unclaimedDays` is the service's default (which follows a longer `days`)",
+    }),
   })
   .openapi("Retention");
 

@@ -24,7 +24,11 @@ import {
   keyringFromFile,
   keyringFromText,
   loadKeyring,
+  serviceKeyring,
 } from "../src/privacy/keyring";
+import { dropPostgresSchema } from "../src/store/db";
+import { createStore } from "../src/store/store";
+import { TEST_DATABASE_URL } from "./helpers/stores";
 
 const key64 = () => randomBytes(32).toString("base64");
 
@@ -64,6 +68,61 @@ describe("privacy: envelope encryption of personal data", () => {
       expect(error).to.be.instanceOf(KeyringError);
       expect((error as Error).message).to.match(message);
       expect((error as Error).message).not.to.contain(secret);
+    }
+  });
+
+  it("refuses a PostgreSQL store without INTYG_KEK or INTYG_KEK_FILE at start-up, saying what to set and how to make one; the embedded database keeps its development keystore", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "intyg-kek-"));
+    const dataDir = path.join(dir, "data");
+    const postgres = { databaseUrl: TEST_DATABASE_URL, dataDir };
+    const refusal = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return error as Error;
+      }
+      expect.fail("the keyring was not refused");
+    };
+    const error = refusal(() => serviceKeyring({}, postgres));
+    expect(error).to.be.instanceOf(KeyringError);
+    expect(error.message).to.match(
+      /No key-encryption key for a PostgreSQL database: set INTYG_KEK or INTYG_KEK_FILE/,
+    );
+    expect(error.message).to.match(/randomBytes\(32\)\.toString\('base64'\)/);
+    expect(error.message).not.to.contain("A development keystore exists");
+    // The embedded database: the development keystore, made once beside the data directory.
+    const dev = serviceKeyring({}, { dataDir });
+    expect(dev.current.id).to.equal("dev1");
+    // A keystore made that way earlier is named, so that what it sealed can still be opened.
+    expect(refusal(() => serviceKeyring({}, postgres)).message).to.contain(
+      `set INTYG_KEK_FILE=${path.join(dir, "kek.json")}`,
+    );
+    const given = `prod:${key64()}`;
+    expect(serviceKeyring({ INTYG_KEK: given }, postgres).current.id).to.equal("prod");
+    expect(refusal(() => serviceKeyring({}, postgres)).message).not.to.contain(given.slice(5));
+
+    // The store itself: no key of the process only for a PostgreSQL database; nothing is created in it.
+    const schema = `intyg_nokek_${process.pid}_${randomBytes(3).toString("hex")}`;
+    const saved = { kek: process.env.INTYG_KEK, file: process.env.INTYG_KEK_FILE };
+    delete process.env.INTYG_KEK;
+    delete process.env.INTYG_KEK_FILE;
+    try {
+      let refused: unknown;
+      await createStore({ databaseUrl: TEST_DATABASE_URL, schema }).then(
+        (store) => store.close(),
+        (e: unknown) => {
+          refused = e;
+        },
+      );
+      expect(refused).to.be.instanceOf(KeyringError);
+      expect((refused as Error).message).to.match(/set INTYG_KEK or INTYG_KEK_FILE/);
+      const store = await createStore(); // wholly in memory: a key of the process is fine
+      await store.close();
+    } finally {
+      if (saved.kek !== undefined) process.env.INTYG_KEK = saved.kek;
+      if (saved.file !== undefined) process.env.INTYG_KEK_FILE = saved.file;
+      await dropPostgresSchema(TEST_DATABASE_URL, schema);
+      await dropPostgresSchema(TEST_DATABASE_URL, `${schema}_keys`);
     }
   });
 

@@ -8,12 +8,11 @@
 // The API key is printed once; only its SHA-256 is stored. Exit 2 for bad input, a missing setting, or an
 // organisation the registry does not have as given (the message names the governance command that fixes it).
 
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { bootstrap } from "../bootstrap";
 import { loadConfig } from "../config";
 import { ConfigError, ServiceError, ValidationError } from "../errors";
-import { loadKeyring } from "../privacy/keyring";
+import { type Keyring, KeyringError, serviceKeyring } from "../privacy/keyring";
 import { createStore } from "../store/store";
 
 async function run(): Promise<number> {
@@ -47,11 +46,20 @@ async function run(): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
+  let keyring: Keyring;
+  try {
+    // The keyring the service loads: INTYG_KEK or INTYG_KEK_FILE, else (embedded database only) the development
+    // keystore beside the data.
+    keyring = serviceKeyring(process.env, config);
+  } catch (error) {
+    if (!(error instanceof KeyringError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
   const store = await createStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
-    // The keyring the service loads: INTYG_KEK or INTYG_KEK_FILE, else the development keystore beside the data.
-    keyring: loadKeyring(process.env, path.dirname(config.dataDir)),
+    keyring,
   });
   try {
     const result = await bootstrap(

@@ -8,10 +8,12 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
 import type { Hex } from "viem";
 import { generateOrganisationKey, openOrganisationKey } from "../src/keys/vault";
+import { createLogger } from "../src/logger";
 import { keyringFromText } from "../src/privacy/keyring";
 import { dropPostgresSchema } from "../src/store/db";
 import { createStore, type Store } from "../src/store/store";
@@ -137,6 +139,37 @@ async function issue(store: Store, organisationId: string, eventId: string, peop
     credentials,
   });
   return credentials.map((c) => c.id);
+}
+
+/** Credentials as the service wrote them before personal data was encrypted: plaintext columns, no keys. */
+async function insertLegacy(
+  store: Store,
+  organisationId: string,
+  eventId: string,
+  people: Attendee[],
+  status = "pending",
+) {
+  const ids: string[] = [];
+  for (const a of people) {
+    const id = randomUUID();
+    ids.push(id);
+    await store.db.query(
+      `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, valid_until, document,
+                                recipient, holder_token, created_at)
+       VALUES ($1, $2, $3, 'batch', $8, $4, 0, $5::jsonb, $6::jsonb, $7, now())`,
+      [
+        id,
+        organisationId,
+        eventId,
+        `0x${randomBytes(32).toString("hex")}`,
+        JSON.stringify({ credentialSubject: { name: a.name, email: a.email } }),
+        JSON.stringify({ reference: a.reference }),
+        `legacy-token-${a.reference}`,
+        status,
+      ],
+    );
+  }
+  return ids;
 }
 
 /** CHECKPOINT, then the files of the schema's tables (and their TOAST) and the WAL, when readable. */
@@ -330,37 +363,91 @@ for (const kind of STORE_KINDS) {
       expect(audit.map((e) => e.action)).to.include("resealed");
     });
 
-    it("encrypts rows written before encryption when the store opens, and leaves no plaintext column filled", async () => {
+    it("opens a database with rows written before encryption at once, reads and searches them meanwhile, and encrypts them in batches until no plaintext column is filled", async () => {
       opened = await openStore(kind, { dir, schema }, kek);
       const { organisation, event } = await organisationWithEvent(opened.store);
-      const a = attendee("legacy", "Plaintextsson");
-      const id = randomUUID();
-      // A row as the service wrote it before migration 11: personal data in plaintext columns.
-      await opened.store.db.query(
-        `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, valid_until, document,
-                                  recipient, holder_token, created_at)
-         VALUES ($1, $2, $3, 'batch', 'pending', $4, 0, $5::jsonb, $6::jsonb, $7, now())`,
-        [
-          id,
-          organisation.id,
-          event.id,
-          `0x${randomBytes(32).toString("hex")}`,
-          JSON.stringify({ credentialSubject: { name: a.name, email: a.email } }),
-          JSON.stringify({ reference: a.reference }),
-          "legacy-token",
-        ],
-      );
+      const people = [
+        attendee("legacya", "Plaintextsson"),
+        attendee("legacyb", "Plaintextsson"),
+        attendee("legacyc"),
+      ];
+      const ids = await insertLegacy(opened.store, organisation.id, event.id, people);
+      await opened.store.close();
+      const t0 = Date.now();
+      opened = await openStore(kind, { dir, schema }, kek);
+      const openMs = Date.now() - t0;
+      const plaintext = async () =>
+        Number(
+          (
+            await opened.store.db.query(
+              "SELECT count(*)::int AS n FROM credentials WHERE document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL",
+            )
+          )[0]!.n,
+        );
+      // The store opens without encrypting them (that is the worker's, in the background) …
+      expect(await plaintext()).to.equal(3);
+      expect(await opened.store.privacy.legacyLeft()).to.equal(3);
+      // … and everything reads them meanwhile: the holder link, the organiser's search, the record.
+      const readable = async () => {
+        for (const [i, a] of people.entries()) {
+          const record = (await opened.store.credentials.getByHolderToken(`legacy-token-${a.reference}`))!;
+          expect(record.id).to.equal(ids[i]);
+          expect(record.document).to.deep.equal({ credentialSubject: { name: a.name, email: a.email } });
+          for (const q of [
+            a.reference.toLowerCase(),
+            a.email.toUpperCase(),
+            a.name,
+            ` ${a.name.split(" ")[1]} `,
+          ])
+            expect(
+              (await opened.store.credentials.list(organisation.id, { q })).items.map((v) => v.record.id),
+            ).to.deep.equal([ids[i]], q);
+        }
+        const byWord = await opened.store.credentials.list(organisation.id, { q: `plaintextsson${RUN}` });
+        expect(byWord.items.map((v) => v.record.id)).to.deep.equal(ids.slice(0, 2));
+        expect((await opened.store.credentials.list(organisation.id, { q: "   " })).items).to.have.length(0);
+        expect(
+          (await opened.store.credentials.list(organisation.id, { q: "nobody-at-all" })).items,
+        ).to.have.length(0);
+      };
+      await readable();
+
+      // One batch at a time (a batch of one here), each committed: a restart resumes where it stopped.
+      expect(await opened.store.privacy.encryptLegacy(1)).to.equal(1);
+      expect(await plaintext()).to.equal(2);
       await opened.store.close();
       opened = await openStore(kind, { dir, schema }, kek);
-      const plain = await opened.store.db.query(
-        "SELECT count(*)::int AS n FROM credentials WHERE document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL",
-      );
-      expect(Number(plain[0]!.n)).to.equal(0);
-      const record = (await opened.store.credentials.getByHolderToken("legacy-token"))!;
-      expect(record.document).to.deep.equal({ credentialSubject: { name: a.name, email: a.email } });
-      expect((await opened.store.credentials.list(organisation.id, { q: a.reference })).items).to.have.length(
-        1,
-      );
+      await readable(); // mixed: one row encrypted, two not
+      while ((await opened.store.privacy.encryptLegacy(1)) > 0);
+      expect(await plaintext()).to.equal(0);
+      expect(await opened.store.privacy.legacyLeft()).to.equal(0);
+      expect((await opened.store.vault.open(ids.map((id) => `credential:${id}`))).size).to.equal(3);
+      await readable();
+      console.log(`      opened with 3 plaintext rows in ${openMs} ms (${kind})`);
+    });
+
+    it("never gives an erased row written before encryption its data back when the background encryption reaches it", async () => {
+      opened = await openStore(kind, { dir, schema }, kek);
+      const { organisation, event } = await organisationWithEvent(opened.store);
+      const [keptId, erasedId] = await insertLegacy(opened.store, organisation.id, event.id, [
+        attendee("legacykept"),
+        attendee("legacyerased"),
+      ]);
+      const receipt = await opened.store.credentials.erase(organisation.id, erasedId!);
+      expect(receipt?.erasedAt).to.be.instanceOf(Date);
+      while ((await opened.store.privacy.encryptLegacy(1)) > 0);
+      const rows = await opened.store.db.query<{
+        id: string;
+        personal_enc: string | null;
+        search_terms: unknown;
+      }>("SELECT id, personal_enc, search_terms FROM credentials ORDER BY seq");
+      expect(rows.map((r) => [r.id, r.personal_enc !== null, r.search_terms !== null])).to.deep.equal([
+        [keptId, true, true],
+        [erasedId, false, false],
+      ]);
+      expect([
+        ...(await opened.store.vault.open([`credential:${keptId}`, `credential:${erasedId}`])).keys(),
+      ]).to.deep.equal([`credential:${keptId}`]);
     });
   });
 }
@@ -505,6 +592,71 @@ for (const kind of STORE_KINDS) {
         await expectProblem(await h.call("GET", `/v1/credentials/${randomUUID()}/erasure`), 404);
       } finally {
         await h.worker.stop();
+        await h.close();
+      }
+    });
+  });
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`rows written before encryption: the worker encrypts them in the background (${kind})`, () => {
+    it("encrypts them in bounded batches before its other work, logging counts only, while the service answers", async function () {
+      this.timeout(240_000);
+      const lines: Record<string, unknown>[] = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          for (const line of chunk.toString().split("\n")) if (line) lines.push(JSON.parse(line));
+          done();
+        },
+      });
+      const h = await createAppHarness(kind, {
+        autoStartWorker: false,
+        logger: createLogger({ level: "info", destination: sink }),
+      });
+      try {
+        const eventId = (
+          await expectJson<{ id: string }>(
+            await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+            201,
+          )
+        ).id;
+        const people = [attendee("workera"), attendee("workerb"), attendee("workerc")];
+        const legacy = await insertLegacy(h.store, h.organisation.id, eventId, people, "anchored");
+        // The service answers for them before the worker has run: the holder link and the organiser's search.
+        const page = await expectJson<{ id: string }>(
+          await h.call("GET", `/holder/legacy-token-${people[0]!.reference}`, { auth: null }),
+          200,
+        );
+        expect(page.id).to.equal(legacy[0]);
+        const found = await expectJson<{ items: { id: string }[] }>(
+          await h.call("GET", `/v1/credentials?q=${encodeURIComponent(people[1]!.email)}`),
+          200,
+        );
+        expect(found.items.map((c) => c.id)).to.deep.equal([legacy[1]]);
+        const issued = await expectJson<{ id: string }>(
+          await h.call("POST", `/v1/events/${eventId}/credentials`, {
+            body: { subject: { name: "Ny Person", email: "ny@example.se" } },
+          }),
+          201,
+        );
+
+        await h.worker.runOnce();
+        expect(await h.store.privacy.legacyLeft()).to.equal(0);
+        for (const [i, record] of (await h.store.credentials.getMany(legacy)).entries())
+          expect(record.document).to.deep.equal({
+            credentialSubject: { name: people[i]!.name, email: people[i]!.email },
+          });
+        // Its other work followed in the same pass once none was left.
+        await h.worker.runOnce();
+        expect((await h.store.credentials.getById(issued.id))!.status).to.equal("anchored");
+        const progress = lines.filter((l) => /written before encryption/.test(String(l.msg)));
+        expect(progress.map((l) => [l.msg, l.left ?? l.encrypted])).to.deep.equal([
+          ["encrypting personal data written before encryption, in the background", 3],
+          ["every row written before encryption is encrypted", 3],
+        ]);
+        const logged = JSON.stringify(lines);
+        for (const a of people) for (const needle of needlesOf(a)) expect(logged).not.to.contain(needle);
+      } finally {
         await h.close();
       }
     });

@@ -140,10 +140,9 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     if (options.migrate !== false) await migrate(db);
     vault = await openKeyVault(await openVaultDatabase(options), keyring, clock);
     const personal: Personal = { vault, indexKey: await vault.openOrCreate("blind-index") };
-    const store = buildStore(db, clock, personal);
-    // Rows written before personal data was encrypted are encrypted now (a no-op once done).
-    if (options.migrate !== false) while ((await store.privacy.encryptLegacy()) > 0);
-    return store;
+    // Rows written before personal data was encrypted are encrypted by the worker in the background (a large
+    // database would otherwise keep the service from starting for minutes); reads open both kinds meanwhile.
+    return buildStore(db, clock, personal);
   } catch (error) {
     await vault?.close().catch(() => undefined);
     await db.close().catch(() => undefined);

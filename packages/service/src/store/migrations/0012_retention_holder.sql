@@ -6,3 +6,8 @@ ALTER TABLE credentials ADD COLUMN holder_fetched_at timestamptz;
 
 -- How long a credential its holder has not fetched is kept after the event ends (NULL: the service's default).
 ALTER TABLE organisations ADD COLUMN retention_unclaimed_days integer CHECK (retention_unclaimed_days BETWEEN 1 AND 3650);
+
+-- Rows written before personal data was encrypted are encrypted by the worker in the background, a batch at a
+-- time from the oldest: this index finds the next batch without reading the rows already done.
+CREATE INDEX credentials_legacy_plaintext ON credentials (seq)
+  WHERE document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL;

@@ -55,10 +55,13 @@ export class RetentionOrderError extends ServiceError<"retention.unclaimed-short
 export interface PrivacyRepository {
   readonly keyring: Keyring;
   /**
-   * Encrypts, in batches, the personal data of rows written before encryption (and sets their plaintext to
-   * NULL). Returns how many rows it encrypted; 0 once none is left.
+   * Encrypts a batch of up to `limit` rows of each kind written before encryption (credentials, bulk jobs,
+   * stored bulk responses) and sets their plaintext to NULL. Returns how many rows it encrypted; 0 once none is
+   * left. The worker calls it in the background; until it is done, reads open both kinds of row.
    */
   encryptLegacy(limit?: number): Promise<number>;
+  /** How many rows still hold personal data in plaintext (written before encryption). */
+  legacyLeft(): Promise<number>;
   /**
    * Re-seals up to `limit` data keys with the current KEK (KEK rotation), then up to `limit` organisation keys'
    * data keys (audited); 0 once every key is.
@@ -132,13 +135,16 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
     keyring,
     async encryptLegacy(limit = 200) {
       let done = 0;
-      const credentials = await db.query(
-        `SELECT id, organisation_id, document, recipient, holder_token FROM credentials
-          WHERE document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL
-          ORDER BY seq LIMIT $1`,
-        [limit],
-      );
-      if (credentials.length > 0) {
+      // Row locks for the read and the write: an erasure of the same row meanwhile waits, or has already emptied
+      // it and so is not picked (an erased row never gets its data back, sealed or not).
+      done += await db.transaction(async (tx) => {
+        const credentials = await tx.query(
+          `SELECT id, organisation_id, document, recipient, holder_token FROM credentials
+            WHERE (document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL) AND erased_at IS NULL
+            ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit],
+        );
+        if (credentials.length === 0) return 0;
         const fields = credentials.map((row) => ({
           id: String(row.id),
           organisationId: String(row.organisation_id),
@@ -147,24 +153,22 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
           holderToken: (row.holder_token as string | null) ?? null,
         }));
         const keys = await vault.create(fields.map((f) => credentialSubject(f.id)));
-        await db.transaction(async (tx) => {
-          const rows = fields.map((f) => ({
-            id: f.id,
-            ...sealCredential(keys.get(credentialSubject(f.id))!, f),
-            search_terms: searchTerms(personal.indexKey, f),
-          }));
-          await tx.query(
-            `UPDATE credentials c SET personal_enc = r.personal_enc, holder_token_hash = r.holder_token_hash,
-                    has_email = r.has_email, delivery_lang = r.delivery_lang, search_terms = r.search_terms,
-                    document = NULL, recipient = NULL, holder_token = NULL
-               FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, personal_enc text, holder_token_hash text,
-                    has_email boolean, delivery_lang text, search_terms text[])
-              WHERE c.id = r.id`,
-            [json(rows)],
-          );
-        });
-        done += credentials.length;
-      }
+        const rows = fields.map((f) => ({
+          id: f.id,
+          ...sealCredential(keys.get(credentialSubject(f.id))!, f),
+          search_terms: searchTerms(personal.indexKey, f),
+        }));
+        await tx.query(
+          `UPDATE credentials c SET personal_enc = r.personal_enc, holder_token_hash = r.holder_token_hash,
+                  has_email = r.has_email, delivery_lang = r.delivery_lang, search_terms = r.search_terms,
+                  document = NULL, recipient = NULL, holder_token = NULL
+             FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, personal_enc text, holder_token_hash text,
+                  has_email boolean, delivery_lang text, search_terms text[])
+            WHERE c.id = r.id`,
+          [json(rows)],
+        );
+        return credentials.length;
+      });
       const jobs = await db.query<{ id: string; input: unknown; result: unknown }>(
         "SELECT id, input, result FROM jobs WHERE input IS NOT NULL OR result IS NOT NULL ORDER BY created_at LIMIT $1",
         [limit],
@@ -201,6 +205,17 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
         done += 1;
       }
       return done;
+    },
+    async legacyLeft() {
+      const rows = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM credentials
+                  WHERE (document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL)
+                    AND erased_at IS NULL)
+              + (SELECT count(*) FROM jobs WHERE input IS NOT NULL OR result IS NOT NULL)
+              + (SELECT count(*) FROM idempotency_keys WHERE jsonb_typeof(response_body->'credentials') = 'array')
+                AS n`,
+      );
+      return Number(rows[0]?.n ?? 0);
     },
     async reseal(limit = 500) {
       return (await vault.reseal(limit)) + (await resealOrganisationKeys(limit));

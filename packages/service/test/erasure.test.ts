@@ -14,6 +14,7 @@ import { expect } from "chai";
 import type { Hex } from "viem";
 import { generateOrganisationKey, openOrganisationKey } from "../src/keys/vault";
 import { createLogger } from "../src/logger";
+import { namePrefixIndexes } from "../src/privacy/blind-index";
 import { keyringFromText } from "../src/privacy/keyring";
 import { dropPostgresSchema } from "../src/store/db";
 import { createStore, type Store } from "../src/store/store";
@@ -424,6 +425,54 @@ for (const kind of STORE_KINDS) {
       expect((await opened.store.vault.open(ids.map((id) => `credential:${id}`))).size).to.equal(3);
       await readable();
       console.log(`      opened with 3 plaintext rows in ${openMs} ms (${kind})`);
+    });
+
+    it("finds a credential by the beginning of a word of its name (3 to 12 characters), and adds those keyed hashes to credentials stored before, a batch at a time", async () => {
+      opened = await openStore(kind, { dir, schema }, kek);
+      const { organisation, event } = await organisationWithEvent(opened.store);
+      const a = { ...attendee("prefix"), name: `Åsa-Britt Rådeströmsdottir${RUN} Li` };
+      const b = { ...attendee("other"), name: `Rådmansson${RUN} Erik` };
+      const [aId, bId] = await issue(opened.store, organisation.id, event.id, [a, b]);
+      const found = async (q: string) =>
+        (await opened.store.credentials.list(organisation.id, { q })).items.map((v) => v.record.id);
+      const searches: [string, string[]][] = [
+        ["råd", [aId!, bId!]], // three characters: both names have a word that begins so
+        ["RÅDE", [aId!]],
+        ["Ra\u030Adeströms", [aId!]], // decomposed å, as a keyboard may type it
+        ["rådeströmsdo", [aId!]], // twelve characters
+        ["rådeströmsdot", []], // thirteen: only a whole word matches that long a search
+        [`rådeströmsdottir${RUN}`, [aId!]],
+        ["rå", []], // two characters say too much and find nothing
+        ["li", [aId!]], // … unless they are a whole word
+        ["åsa-b rådes", [aId!]], // every word the beginning of a word of the name
+        ["erik rådm", [bId!]],
+        ["erik rådes", []],
+        ["deström", []], // a beginning, not any part
+      ];
+      const check = async () => {
+        for (const [q, ids] of searches) expect(await found(q)).to.deep.equal(ids, q);
+      };
+      await check();
+
+      // A credential stored before prefix search has the whole-word hashes only, until the worker adds them.
+      const indexKey = await opened.store.vault.openOrCreate("blind-index");
+      const prefixes = [...namePrefixIndexes(indexKey, a.name), ...namePrefixIndexes(indexKey, b.name)];
+      await opened.store.db.query(
+        `UPDATE credentials SET search_prefixes = false,
+                search_terms = ARRAY(SELECT t FROM unnest(search_terms) t WHERE NOT t = ANY($1::text[]))`,
+        [prefixes],
+      );
+      expect(await found("rådes")).to.deep.equal([]);
+      expect(await found(a.name.split(" ")[1]!)).to.deep.equal([aId]);
+      expect(await opened.store.privacy.indexPrefixes(1)).to.equal(1);
+      expect(await opened.store.privacy.indexPrefixes(1)).to.equal(1);
+      expect(await opened.store.privacy.indexPrefixes(1)).to.equal(0);
+      await check();
+      // An erased credential is not indexed again.
+      await opened.store.credentials.erase(organisation.id, aId!);
+      await opened.store.db.query("UPDATE credentials SET search_prefixes = false");
+      expect(await opened.store.privacy.indexPrefixes()).to.equal(1);
+      expect(await found("råd")).to.deep.equal([bId]);
     });
 
     it("never gives an erased row written before encryption its data back when the background encryption reaches it", async () => {

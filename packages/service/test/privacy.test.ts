@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
-import { blindIndex, nameWordIndexes } from "../src/privacy/blind-index";
+import { blindIndex, namePrefixIndex, namePrefixIndexes, nameWordIndexes } from "../src/privacy/blind-index";
 import {
   decryptText,
   EnvelopeError,
@@ -200,5 +200,20 @@ describe("privacy: envelope encryption of personal data", () => {
     expect(words).to.include(blindIndex(indexKey, "name-word", "rådeström"));
     expect(words).to.include(blindIndex(indexKey, "name-word", "ERIK"));
     expect(words.join("")).not.to.match(/erik/i);
+  });
+
+  it("indexes the first 3 to 12 characters of each word of a name, keyed and apart from whole words", () => {
+    const indexKey = randomBytes(32);
+    const prefixes = namePrefixIndexes(indexKey, "Erik Ra\u030Adeströmsdottirsson Li");
+    // erik: eri, erik (2); rådeströmsdottirsson: 3…12 (10); li: none.
+    expect(prefixes).to.have.length(12);
+    expect(prefixes).to.include(namePrefixIndex(indexKey, "RÅD"));
+    expect(prefixes).to.include(namePrefixIndex(indexKey, "rådeströmsdo"));
+    expect(namePrefixIndex(indexKey, "rådeströmsdot")).to.equal(null);
+    expect(namePrefixIndex(indexKey, "rå")).to.equal(null);
+    // A prefix hash is not the whole word's, nor another key's.
+    expect(namePrefixIndex(indexKey, "erik")).not.to.equal(blindIndex(indexKey, "name-word", "erik"));
+    expect(namePrefixIndex(randomBytes(32), "erik")).not.to.equal(namePrefixIndex(indexKey, "erik"));
+    expect(prefixes.join("")).not.to.match(/eri|råd/i);
   });
 });

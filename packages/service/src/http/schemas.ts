@@ -128,7 +128,7 @@ export const StatusFilterSchema = {
   delivery: DeliveryStatusSchema.optional(),
   q: z.string().min(1).max(200).optional().openapi({
     description:
-      "Search: the whole name, words of it, the whole e-mail address or the reference (case-insensitive; compared by keyed hashes, so never part of a word)",
+      "Search: the whole name, words of it or the first 3–12 characters of its words (every word of the search the beginning of a word of the name), the whole e-mail address or the reference (case-insensitive; compared by keyed hashes, so never the middle of a word)",
   }),
 };
 

@@ -144,8 +144,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
 
   /**
    * Data protection, once a minute of the service's clock: the retention rule erases (through the same path as
-   * a request, with a receipt) what is past its organisation's retention, and data keys still sealed with a
-   * retired KEK are re-sealed with the current one, a batch at a time (KEK rotation without downtime).
+   * a request, with a receipt) what is past its organisation's retention, data keys still sealed with a
+   * retired KEK are re-sealed with the current one, a batch at a time (KEK rotation without downtime), and
+   * credentials stored before prefix search get its keyed hashes.
    */
   async function privacyHousekeeping(): Promise<void> {
     const at = clock.now().getTime();
@@ -168,6 +169,15 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       if (n < 500) break;
     }
     if (resealed > 0) log.info({ resealed, kek: store.privacy.keyring.current.id }, "data keys re-sealed");
+    // Credentials stored before prefix search get its keyed hashes, a batch at a time (whole words find them
+    // meanwhile).
+    let indexed = 0;
+    for (let round = 0; round < 20 && !loop.stopping; round++) {
+      const n = await store.privacy.indexPrefixes(500);
+      indexed += n;
+      if (n < 500) break;
+    }
+    if (indexed > 0) log.info({ indexed }, "name prefixes added to the search index");
   }
 
   /**

@@ -27,8 +27,9 @@ export type CredentialFilter = {
   standing?: CredentialStanding;
   delivery?: DeliveryStatus;
   /**
-   * Matches the whole name, one word of it, the whole e-mail address or the organiser's reference (case and
-   * spacing aside): compared by keyed hashes, as no plaintext of them is stored to search in.
+   * Matches the whole name, one word of it or the first 3–12 characters of its words, the whole e-mail address
+   * or the organiser's reference (case and spacing aside): compared by keyed hashes, as no plaintext of them is
+   * stored to search in.
    */
   q?: string;
   cursor?: string | null;
@@ -160,6 +161,7 @@ function credentialReads(db: Database, clock: Clock, personal: Personal): Creden
             AND ($9::text IS NULL OR ${DELIVERY_SQL} = $9)
             AND ($10::text[] IS NULL OR c.search_terms && $10::text[]
                  OR (cardinality($12::text[]) > 0 AND c.search_terms @> $12::text[])
+                 OR (cardinality($14::text[]) > 0 AND c.search_terms @> $14::text[])
                  OR (c.search_terms IS NULL AND c.personal_enc IS NULL AND ${LEGACY_MATCH_SQL}))
             AND ($11::uuid IS NULL OR c.job_id = $11)
           ORDER BY c.seq LIMIT $5`,
@@ -177,6 +179,7 @@ function credentialReads(db: Database, clock: Clock, personal: Personal): Creden
           filter.jobId ?? null,
           terms ? terms.words : [],
           terms ? normaliseForIndex(filter.q!) : null,
+          terms ? terms.prefixes : [],
         ],
       );
       const items = await views(rows.slice(0, limit));

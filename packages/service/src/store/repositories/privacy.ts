@@ -12,6 +12,7 @@ import type { Database } from "../db";
 import {
   credentialSubject,
   jobSubject,
+  openPersonal,
   type Personal,
   responseSubject,
   sealCredential,
@@ -62,6 +63,11 @@ export interface PrivacyRepository {
   encryptLegacy(limit?: number): Promise<number>;
   /** How many rows still hold personal data in plaintext (written before encryption). */
   legacyLeft(): Promise<number>;
+  /**
+   * Adds the keyed hashes of name-word beginnings (prefix search) to up to `limit` credentials stored before
+   * there were any, opening each with its data key; returns how many it did (0: none left).
+   */
+  indexPrefixes(limit?: number): Promise<number>;
   /**
    * Re-seals up to `limit` data keys with the current KEK (KEK rotation), then up to `limit` organisation keys'
    * data keys (audited); 0 once every key is.
@@ -161,7 +167,7 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
         await tx.query(
           `UPDATE credentials c SET personal_enc = r.personal_enc, holder_token_hash = r.holder_token_hash,
                   has_email = r.has_email, delivery_lang = r.delivery_lang, search_terms = r.search_terms,
-                  document = NULL, recipient = NULL, holder_token = NULL
+                  search_prefixes = true, document = NULL, recipient = NULL, holder_token = NULL
              FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, personal_enc text, holder_token_hash text,
                   has_email boolean, delivery_lang text, search_terms text[])
             WHERE c.id = r.id`,
@@ -205,6 +211,30 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
         done += 1;
       }
       return done;
+    },
+    async indexPrefixes(limit = 500) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<{ id: string; personal_enc: string }>(
+          `SELECT id, personal_enc FROM credentials
+            WHERE NOT search_prefixes AND personal_enc IS NOT NULL AND erased_at IS NULL
+            ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        const keys = await vault.open(rows.map((row) => credentialSubject(String(row.id))));
+        const updates = rows.map((row) => {
+          const id = String(row.id);
+          const opened = openPersonal(keys.get(credentialSubject(id)), id, row.personal_enc);
+          // A row whose key is gone (a backup restored after an erasure) keeps what it has: nothing opens it.
+          return { id, search_terms: opened ? searchTerms(personal.indexKey, { id, ...opened }) : null };
+        });
+        await tx.query(
+          `UPDATE credentials c SET search_terms = COALESCE(r.search_terms, c.search_terms), search_prefixes = true
+             FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, search_terms text[]) WHERE c.id = r.id`,
+          [json(updates)],
+        );
+        return rows.length;
+      });
     },
     async legacyLeft() {
       const rows = await db.query<{ n: number }>(

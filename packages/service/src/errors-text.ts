@@ -187,6 +187,9 @@ const en = {
   "credential.not-signed-yet": () => "The credential is not signed yet: it is signed with its batch shortly",
   "credential.cannot-hide": (p) => `Cannot hide ${p.path}: ${p.reason}`,
   "credential.share-link-invalid": (p) => String(p.reason),
+  // retention
+  "retention.unclaimed-shorter": (p) =>
+    `unclaimedDays (${p.unclaimedDays}) must be at least days (${p.days}): a credential its holder has not fetched is kept at least as long as one they have; set unclaimedDays to ${p.days} or more, or to null for the default`,
   "token.not-in-batch": () => "Only a credential anchored in a batch has a token to claim",
   "token.not-anchored": () => "The credential is not anchored yet",
   "token.revoked": () => "The credential is revoked",
@@ -362,6 +365,8 @@ const sv: Record<ServiceErrorCode, Template> = {
   "credential.not-signed-yet": () => "Intyget är inte signerat än: det signeras med sin omgång inom kort.",
   "credential.cannot-hide": (p) => `Uppgiften ${p.path} kan inte döljas.`,
   "credential.share-link-invalid": () => "Delningslänken kan inte läsas: den är skadad eller ofullständig.",
+  "retention.unclaimed-shorter": (p) =>
+    `unclaimedDays (${p.unclaimedDays}) måste vara minst days (${p.days}): ett intyg som innehavaren inte har hämtat sparas minst lika länge som ett hämtat. Ange ${p.days} eller mer, eller null för standardvärdet.`,
   "token.not-in-batch": () => "Bara ett intyg som förankrats i en omgång har en token att hämta.",
   "token.not-anchored": () => "Intyget är inte förankrat än.",
   "token.revoked": () => "Intyget är återkallat.",

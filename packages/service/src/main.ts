@@ -7,11 +7,10 @@
 // INTYG_DATA_DIR, default .intyg/data, otherwise), INTYG_KEYSTORE + INTYG_KEYSTORE_PASSWORD instead of
 // INTYG_SIGNER_KEY, INTYG_RELAYER_KEY, INTYG_PUBLIC_URL, LOG_LEVEL …
 
-import path from "node:path";
 import { loadConfig, loadSignerSource } from "./config";
 import { ConfigError, SignerError } from "./errors";
 import { createLogger, errorText, type Logger, type SerializedError, serializeError } from "./logger";
-import { loadKeyring } from "./privacy/keyring";
+import { KeyringError, serviceKeyring } from "./privacy/keyring";
 import { loadSigner, type RunningService, startService } from "./service";
 import { privateKeySigner } from "./signer";
 import { databaseUnavailableReason } from "./store/unavailable";
@@ -38,10 +37,11 @@ export async function main(env: Record<string, string | undefined> = process.env
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
   if (require.main === module) guardProcess(logger);
+  // INTYG_KEK or INTYG_KEK_FILE; the development keystore beside the data directory (not in it) for the embedded
+  // database only, as the store and bootstrap expect; PostgreSQL without either stops here, saying what to set.
+  const keyring = serviceKeyring(env as NodeJS.ProcessEnv, config);
   const signer = await loadSigner(loadSignerSource(env));
   const relayer = env.INTYG_RELAYER_KEY ? privateKeySigner(env.INTYG_RELAYER_KEY) : undefined;
-  // The development keystore lives beside the data directory (not in it), as the store and bootstrap expect.
-  const keyring = loadKeyring(env as NodeJS.ProcessEnv, path.dirname(config.dataDir));
   const service = await startService({ config, signer, keyring, ...(relayer ? { relayer } : {}), logger });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -65,7 +65,7 @@ export async function main(env: Record<string, string | undefined> = process.env
 
 if (require.main === module) {
   main().catch((error) => {
-    if (error instanceof ConfigError || error instanceof SignerError) {
+    if (error instanceof ConfigError || error instanceof SignerError || error instanceof KeyringError) {
       process.stderr.write(`intyg service: ${error.message}\n`);
       process.exit(2);
     }

@@ -1,7 +1,6 @@
 // Wiring: a running service (HTTP server, anchoring worker, store, chain client) from a configuration.
 
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { organisationProfileHash } from "@intyg/credential";
 import { ORGANISATION_STATUS } from "@intyg/registry";
@@ -14,7 +13,7 @@ import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
 import { createKeyDirectory } from "./keys/directory";
 import { createLogger, errorText, type Logger } from "./logger";
-import { type Keyring, loadKeyring } from "./privacy/keyring";
+import { type Keyring, serviceKeyring } from "./privacy/keyring";
 import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
 import { createStore, type Store } from "./store/store";
 import { createVerification } from "./verification";
@@ -120,14 +119,10 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ownStore = !options.store;
-  if (ownStore && config.databaseUrl && !process.env.INTYG_KEK && !process.env.INTYG_KEK_FILE)
-    logger.warn(
-      "no INTYG_KEK or INTYG_KEK_FILE: personal data is sealed with the development keystore in .intyg/kek.json; every replica must be given the same key-encryption key",
-    );
   // One keyring seals both the data keys of personal data and the organisations' own keys: the one given, else
-  // (for a store this opens) INTYG_KEK or INTYG_KEK_FILE, else the development keystore beside the data directory.
-  const keyring =
-    options.keyring ?? (ownStore ? loadKeyring(process.env, path.dirname(config.dataDir)) : undefined);
+  // (for a store this opens) INTYG_KEK or INTYG_KEK_FILE, else — for the embedded database only — the
+  // development keystore beside the data directory; PostgreSQL without a KEK is refused (KeyringError).
+  const keyring = options.keyring ?? (ownStore ? serviceKeyring(process.env, config) : undefined);
   const store =
     options.store ??
     (await createStore({

@@ -7,6 +7,7 @@ import { encryptKeystore } from "../src/signer";
 import { type Deployment, deployFresh } from "./helpers/chain";
 import { CONFERENCE, DEMO_PROFILE } from "./helpers/harness";
 import { runTs } from "./helpers/process";
+import { TEST_DATABASE_URL } from "./helpers/stores";
 
 describe("main.ts and the bootstrap script (child processes, real socket)", function () {
   // Child processes load TypeScript and start their own databases: slow on a busy machine.
@@ -137,6 +138,26 @@ describe("main.ts and the bootstrap script (child processes, real socket)", func
     } finally {
       if (service.process.exitCode === null) service.process.kill("SIGKILL");
     }
+  });
+
+  it("refuses to start on PostgreSQL without INTYG_KEK or INTYG_KEK_FILE (exit 2, what to set and how to make one), as does the bootstrap script", async () => {
+    const env = {
+      INTYG_DATA_DIR: dataDir,
+      DATABASE_URL: TEST_DATABASE_URL,
+      INTYG_RPC_URL: deployment.rpcUrl,
+      INTYG_REGISTRY: deployment.registry,
+      INTYG_SIGNER_KEY: deployment.signerKey,
+      INTYG_KEK: "",
+      INTYG_KEK_FILE: "",
+    };
+    const service = runTs("src/main.ts", [], { ...env, PORT: "0" });
+    expect(await service.exited).to.equal(2);
+    expect(service.output()).to.match(/intyg service: No key-encryption key for a PostgreSQL database/);
+    expect(service.output()).to.match(/INTYG_KEK is id:base64key \(make one with: node -e/);
+    expect(service.output()).not.to.contain(deployment.signerKey.slice(2));
+    const boot = runTs("src/bin/bootstrap.ts", ["--name", "X", "--chain-organisation-id", "1"], env);
+    expect(await boot.exited).to.equal(2);
+    expect(boot.output()).to.match(/No key-encryption key for a PostgreSQL database/);
   });
 
   it("refuses to start without a signing key (exit 2, a clear message)", async () => {

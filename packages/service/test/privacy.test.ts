@@ -8,7 +8,7 @@ import path from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
 import { systemClock } from "../src/clock";
-import { blindIndex, nameWordIndexes } from "../src/privacy/blind-index";
+import { blindIndex, namePrefixIndex, namePrefixIndexes, nameWordIndexes } from "../src/privacy/blind-index";
 import {
   decryptText,
   EnvelopeError,
@@ -25,9 +25,12 @@ import {
   keyringFromFile,
   keyringFromText,
   loadKeyring,
+  serviceKeyring,
 } from "../src/privacy/keyring";
-import { openPglite } from "../src/store/db";
+import { dropPostgresSchema, openPglite } from "../src/store/db";
 import { openKeyVault } from "../src/store/key-vault";
+import { createStore } from "../src/store/store";
+import { TEST_DATABASE_URL } from "./helpers/stores";
 
 const key64 = () => randomBytes(32).toString("base64");
 
@@ -67,6 +70,61 @@ describe("privacy: envelope encryption of personal data", () => {
       expect(error).to.be.instanceOf(KeyringError);
       expect((error as Error).message).to.match(message);
       expect((error as Error).message).not.to.contain(secret);
+    }
+  });
+
+  it("refuses a PostgreSQL store without INTYG_KEK or INTYG_KEK_FILE at start-up, saying what to set and how to make one; the embedded database keeps its development keystore", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "intyg-kek-"));
+    const dataDir = path.join(dir, "data");
+    const postgres = { databaseUrl: TEST_DATABASE_URL, dataDir };
+    const refusal = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return error as Error;
+      }
+      expect.fail("the keyring was not refused");
+    };
+    const error = refusal(() => serviceKeyring({}, postgres));
+    expect(error).to.be.instanceOf(KeyringError);
+    expect(error.message).to.match(
+      /No key-encryption key for a PostgreSQL database: set INTYG_KEK or INTYG_KEK_FILE/,
+    );
+    expect(error.message).to.match(/randomBytes\(32\)\.toString\('base64'\)/);
+    expect(error.message).not.to.contain("A development keystore exists");
+    // The embedded database: the development keystore, made once beside the data directory.
+    const dev = serviceKeyring({}, { dataDir });
+    expect(dev.current.id).to.equal("dev1");
+    // A keystore made that way earlier is named, so that what it sealed can still be opened.
+    expect(refusal(() => serviceKeyring({}, postgres)).message).to.contain(
+      `set INTYG_KEK_FILE=${path.join(dir, "kek.json")}`,
+    );
+    const given = `prod:${key64()}`;
+    expect(serviceKeyring({ INTYG_KEK: given }, postgres).current.id).to.equal("prod");
+    expect(refusal(() => serviceKeyring({}, postgres)).message).not.to.contain(given.slice(5));
+
+    // The store itself: no key of the process only for a PostgreSQL database; nothing is created in it.
+    const schema = `intyg_nokek_${process.pid}_${randomBytes(3).toString("hex")}`;
+    const saved = { kek: process.env.INTYG_KEK, file: process.env.INTYG_KEK_FILE };
+    delete process.env.INTYG_KEK;
+    delete process.env.INTYG_KEK_FILE;
+    try {
+      let refused: unknown;
+      await createStore({ databaseUrl: TEST_DATABASE_URL, schema }).then(
+        (store) => store.close(),
+        (e: unknown) => {
+          refused = e;
+        },
+      );
+      expect(refused).to.be.instanceOf(KeyringError);
+      expect((refused as Error).message).to.match(/set INTYG_KEK or INTYG_KEK_FILE/);
+      const store = await createStore(); // wholly in memory: a key of the process is fine
+      await store.close();
+    } finally {
+      if (saved.kek !== undefined) process.env.INTYG_KEK = saved.kek;
+      if (saved.file !== undefined) process.env.INTYG_KEK_FILE = saved.file;
+      await dropPostgresSchema(TEST_DATABASE_URL, schema);
+      await dropPostgresSchema(TEST_DATABASE_URL, `${schema}_keys`);
     }
   });
 
@@ -144,6 +202,21 @@ describe("privacy: envelope encryption of personal data", () => {
     expect(words).to.include(blindIndex(indexKey, "name-word", "rådeström"));
     expect(words).to.include(blindIndex(indexKey, "name-word", "ERIK"));
     expect(words.join("")).not.to.match(/erik/i);
+  });
+
+  it("indexes the first 3 to 12 characters of each word of a name, keyed and apart from whole words", () => {
+    const indexKey = randomBytes(32);
+    const prefixes = namePrefixIndexes(indexKey, "Erik Ra\u030Adeströmsdottirsson Li");
+    // erik: eri, erik (2); rådeströmsdottirsson: 3…12 (10); li: none.
+    expect(prefixes).to.have.length(12);
+    expect(prefixes).to.include(namePrefixIndex(indexKey, "RÅD"));
+    expect(prefixes).to.include(namePrefixIndex(indexKey, "rådeströmsdo"));
+    expect(namePrefixIndex(indexKey, "rådeströmsdot")).to.equal(null);
+    expect(namePrefixIndex(indexKey, "rå")).to.equal(null);
+    // A prefix hash is not the whole word's, nor another key's.
+    expect(namePrefixIndex(indexKey, "erik")).not.to.equal(blindIndex(indexKey, "name-word", "erik"));
+    expect(namePrefixIndex(randomBytes(32), "erik")).not.to.equal(namePrefixIndex(indexKey, "erik"));
+    expect(prefixes.join("")).not.to.match(/eri|råd/i);
   });
 });
 

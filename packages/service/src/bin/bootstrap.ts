@@ -8,11 +8,10 @@
 // The API key is printed once; only its SHA-256 is stored. Exit 2 for bad input, a missing setting, or an
 // organisation the registry does not have as given (the message names the governance command that fixes it).
 
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { bootstrap } from "../bootstrap";
 import { loadConfig } from "../config";
-import { loadKeyring } from "../privacy/keyring";
+import { serviceKeyring } from "../privacy/keyring";
 import { createStore } from "../store/store";
 import { runScript, scriptArgs } from "./script";
 
@@ -38,11 +37,13 @@ async function run(): Promise<number> {
     return 0;
   }
   const config = loadConfig(process.env);
+  // The keyring the service loads: INTYG_KEK or INTYG_KEK_FILE, else (embedded database only) the development
+  // keystore beside the data.
+  const keyring = serviceKeyring(process.env, config);
   const store = await createStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
-    // The keyring the service loads: INTYG_KEK or INTYG_KEK_FILE, else the development keystore beside the data.
-    keyring: loadKeyring(process.env, path.dirname(config.dataDir)),
+    keyring,
   });
   try {
     const result = await bootstrap(

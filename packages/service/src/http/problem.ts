@@ -135,6 +135,7 @@ const PROBLEMS: Record<Exclude<ServiceErrorCode, `problem.${string}`>, ProblemKi
   "credential.not-signed-yet": CONFLICT,
   "credential.cannot-hide": BAD_REQUEST,
   "credential.share-link-invalid": UNPROCESSABLE,
+  "retention.unclaimed-shorter": BAD_REQUEST,
   "token.not-in-batch": CONFLICT,
   "token.not-anchored": CONFLICT,
   "token.revoked": CONFLICT,

@@ -128,7 +128,7 @@ export const StatusFilterSchema = {
   delivery: DeliveryStatusSchema.optional(),
   q: z.string().min(1).max(200).optional().openapi({
     description:
-      "Search: the whole name, words of it, the whole e-mail address or the reference (case-insensitive; compared by keyed hashes, so never part of a word)",
+      "Search: the whole name, words of it or the first 3–12 characters of its words (every word of the search the beginning of a word of the name), the whole e-mail address or the reference (case-insensitive; compared by keyed hashes, so never the middle of a word)",
   }),
 };
 
@@ -482,21 +482,39 @@ export const ErasureListSchema = z
   .object({ items: z.array(ErasureReceiptSchema), nextCursor: z.string().nullable() })
   .openapi("ErasureList");
 
+const RetentionDaysSchema = z.number().int().min(1).max(3650);
+
 export const RetentionSchema = z
   .object({
-    days: z.number().int().min(1).max(3650).openapi({
+    days: RetentionDaysSchema.openapi({
       description:
-        "Personal data is erased this many days after the event ends (its end date, else its start date)",
+        "Personal data of a credential whose holder has fetched their copy (the credential file, the PDF, a share link or a wallet claim voucher through their holder link) is erased this many days after the event ends (its end date, else its start date)",
     }),
-    default: z.boolean().openapi({ description: "Whether this is the service's default" }),
+    default: z.boolean().openapi({ description: "Whether `days` is the service's default" }),
+    unclaimedDays: RetentionDaysSchema.openapi({
+      description:
+        "Personal data of a credential nobody has fetched yet is erased this many days after the event ends, so erasure does not take away the holder's only chance to fetch their copy; never fewer than `days` (equal to it: no extension)",
+    }),
+    unclaimedDefault: z.boolean().openapi({
+      description: "Whether `unclaimedDays` is the service's default (which follows a longer `days`)",
+    }),
   })
   .openapi("Retention");
 
 export const SetRetentionSchema = z
   .object({
-    days: z.number().int().min(1).max(3650).nullable().openapi({
-      description: "Days after the event ends; null returns to the service's default",
+    days: RetentionDaysSchema.nullable().optional().openapi({
+      description:
+        "Days after the event ends for a fetched credential; null returns to the default; absent: unchanged",
+    }),
+    unclaimedDays: RetentionDaysSchema.nullable().optional().openapi({
+      description:
+        "Days after the event ends for a credential nobody has fetched, at least `days`; null returns to the default; absent: unchanged",
     }),
   })
   .strict()
+  .refine((body) => body.days !== undefined || body.unclaimedDays !== undefined, {
+    message: "Give days, unclaimedDays or both",
+    path: ["days"],
+  })
   .openapi("SetRetention");

@@ -105,3 +105,37 @@ export function loadKeyring(env: NodeJS.ProcessEnv, dataDir: string): Keyring {
   if (env.INTYG_KEK_FILE) return keyringFromFile(env.INTYG_KEK_FILE);
   return developmentKeyring(dataDir);
 }
+
+/**
+ * Why a store on PostgreSQL is refused without INTYG_KEK or INTYG_KEK_FILE, and how to fix it. A key made on one
+ * machine (in memory, or a development keystore on its disk) would seal personal data that is lost when the
+ * process or the disk goes, and that another replica on the same database cannot open.
+ */
+export function missingKekMessage(keystoreDir?: string): string {
+  const existing = keystoreDir ? path.join(keystoreDir, "kek.json") : undefined;
+  return [
+    "No key-encryption key for a PostgreSQL database: set INTYG_KEK or INTYG_KEK_FILE, the same for every process on the database and kept apart from it and its backups.",
+    `INTYG_KEK is id:base64key (make one with: node -e "console.log('kek1:' + require('crypto').randomBytes(32).toString('base64'))");`,
+    'INTYG_KEK_FILE names a keystore file {"keys":[{"id":"kek1","key":"<32 bytes in base64>"}]}.',
+    ...(existing && existsSync(existing)
+      ? [
+          `A development keystore exists at ${existing}: to keep opening what it sealed, set INTYG_KEK_FILE=${existing}.`,
+        ]
+      : []),
+  ].join(" ");
+}
+
+/**
+ * The keyring of the service and its tools on their database: INTYG_KEK or INTYG_KEK_FILE; without either, the
+ * development keystore beside the embedded database's directory, and for PostgreSQL a KeyringError that says what
+ * to set (see {@link missingKekMessage}).
+ */
+export function serviceKeyring(
+  env: NodeJS.ProcessEnv,
+  where: { databaseUrl?: string | undefined; dataDir: string },
+): Keyring {
+  const keystoreDir = path.dirname(path.resolve(where.dataDir));
+  if (!env.INTYG_KEK && !env.INTYG_KEK_FILE && where.databaseUrl)
+    throw new KeyringError(missingKekMessage(keystoreDir));
+  return loadKeyring(env, keystoreDir);
+}

@@ -4,7 +4,13 @@
 
 import { createHash } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { blindIndex, nameWordIndexes, normaliseForIndex } from "../privacy/blind-index";
+import {
+  blindIndex,
+  namePrefixIndex,
+  namePrefixIndexes,
+  nameWordIndexes,
+  normaliseForIndex,
+} from "../privacy/blind-index";
 import { decryptBytes, EnvelopeError, encryptBytes } from "../privacy/envelope";
 import type { KeyVault } from "./key-vault";
 import { toCredential } from "./rows";
@@ -108,12 +114,19 @@ export function sealCredential(key: Buffer, fields: PersonalFields): SealedField
   };
 }
 
-/** The blind indexes a credential is found by: each word of the name, the whole name, the e-mail, the reference. */
+/**
+ * The blind indexes a credential is found by: each word of the name and its first 3…12 characters, the whole
+ * name, the e-mail, the reference.
+ */
 export function searchTerms(indexKey: Buffer, fields: PersonalFields): string[] {
   const subject = subjectOf(fields.document);
   const terms: string[] = [];
   if (typeof subject.name === "string" && subject.name.trim()) {
-    terms.push(...nameWordIndexes(indexKey, subject.name), blindIndex(indexKey, "name", subject.name));
+    terms.push(
+      ...nameWordIndexes(indexKey, subject.name),
+      ...namePrefixIndexes(indexKey, subject.name),
+      blindIndex(indexKey, "name", subject.name),
+    );
   }
   if (typeof subject.email === "string" && subject.email.trim())
     terms.push(blindIndex(indexKey, "email", subject.email));
@@ -125,20 +138,46 @@ export function searchTerms(indexKey: Buffer, fields: PersonalFields): string[] 
 
 /**
  * What a search text is compared with: `whole` holds the blind indexes it may equal (a whole name, one word of
- * a name, an e-mail, a reference); `words` those of each of its words, all of which a name may hold instead.
+ * a name or its beginning, an e-mail, a reference); `words` those of each of its words, all of which a name may
+ * hold instead; `prefixes` the same with each word as the beginning of a word of the name (a word too short or
+ * too long to be a prefix must be whole).
  */
-export function queryTerms(indexKey: Buffer, q: string): { whole: string[]; words: string[] } {
+export function queryTerms(
+  indexKey: Buffer,
+  q: string,
+): { whole: string[]; words: string[]; prefixes: string[] } {
   const text = normaliseForIndex(q);
-  if (!text) return { whole: [], words: [] };
+  if (!text) return { whole: [], words: [], prefixes: [] };
+  const prefix = namePrefixIndex(indexKey, text);
+  const several = text.includes(" ");
   return {
     whole: [
       blindIndex(indexKey, "name", text),
       blindIndex(indexKey, "name-word", text),
       blindIndex(indexKey, "email", text),
       blindIndex(indexKey, "reference", text),
+      ...(prefix && !several ? [prefix] : []),
     ],
-    words: text.includes(" ") ? nameWordIndexes(indexKey, text) : [],
+    words: several ? nameWordIndexes(indexKey, text) : [],
+    prefixes: several
+      ? [
+          ...new Set(
+            text
+              .split(" ")
+              .map((word) => namePrefixIndex(indexKey, word) ?? blindIndex(indexKey, "name-word", word)),
+          ),
+        ]
+      : [],
   };
+}
+
+/** A credential's personal data opened with its data key; undefined when the key does not open it. */
+export function openPersonal(
+  key: Buffer | undefined,
+  id: string,
+  sealed: string,
+): Omit<PersonalFields, "id"> | undefined {
+  return openJsonIfKeyed(key, sealed, personalAad(id)) as Omit<PersonalFields, "id"> | undefined;
 }
 
 type Row = Record<string, unknown>;

@@ -112,6 +112,7 @@ export function toCredential(row: Row): CredentialRecord {
     supersedes: strOrNull(row.supersedes),
     supersededBy: strOrNull(row.superseded_by),
     erasedAt: dateOrNull(row.erased_at),
+    holderFetchedAt: dateOrNull(row.holder_fetched_at),
     createdAt: date(row.created_at),
     anchoredAt: dateOrNull(row.anchored_at),
     jobId: strOrNull(row.job_id),

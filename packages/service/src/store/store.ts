@@ -6,7 +6,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { type Clock, systemClock } from "../clock";
 import { StoreError } from "../errors";
-import { developmentKeyring, type Keyring, loadKeyring } from "../privacy/keyring";
+import {
+  developmentKeyring,
+  type Keyring,
+  KeyringError,
+  loadKeyring,
+  missingKekMessage,
+} from "../privacy/keyring";
 import { type Database, openPglite, openPostgres } from "./db";
 import { type KeyVault, openKeyVault } from "./key-vault";
 import { migrate } from "./migrate";
@@ -56,7 +62,14 @@ export type {
   OrganisationKeysRepository,
 } from "./repositories/organisation-keys";
 export type { OrganisationsRepository } from "./repositories/organisations";
-export { DEFAULT_RETENTION_DAYS, type PrivacyRepository } from "./repositories/privacy";
+export {
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_UNCLAIMED_RETENTION_DAYS,
+  type PrivacyRepository,
+  type Retention,
+  type RetentionChange,
+  RetentionOrderError,
+} from "./repositories/privacy";
 export type { RateLimitsRepository } from "./repositories/rate-limits";
 export type { VerificationLinksRepository } from "./repositories/verification-links";
 
@@ -71,9 +84,9 @@ export type CreateStoreOptions = {
   /** Run the migrations on open (default true). */
   migrate?: boolean;
   /**
-   * The key-encryption keys that seal the data keys. Default: the development keystore beside a PGlite data
-   * directory (`<dataDir>/../kek.json`); for an in-memory or PostgreSQL store given none, a key that lives as
-   * long as the process (tests).
+   * The key-encryption keys that seal the data keys. Default: INTYG_KEK or INTYG_KEK_FILE; else the development
+   * keystore beside a PGlite data directory (`<dataDir>/../kek.json`); else, for a store wholly in memory, a key
+   * that lives as long as the process (tests). A PostgreSQL store without any is refused (KeyringError).
    */
   keyring?: Keyring;
   /**
@@ -111,6 +124,8 @@ export type Store = {
 /** Opens the store (PGlite by default, PostgreSQL for a `postgres://` URL) and brings its schema up to date. */
 export async function createStore(options: CreateStoreOptions = {}): Promise<Store> {
   const url = options.databaseUrl;
+  // Before anything is opened: a store that could not seal personal data is refused untouched.
+  const keyring = keyringOf(options);
   let db: Database;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     db = await openPostgres({ connectionString: url, ...(options.schema ? { schema: options.schema } : {}) });
@@ -123,12 +138,11 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   let vault: KeyVault | undefined;
   try {
     if (options.migrate !== false) await migrate(db);
-    vault = await openKeyVault(await openVaultDatabase(options), keyringOf(options), clock);
+    vault = await openKeyVault(await openVaultDatabase(options), keyring, clock);
     const personal: Personal = { vault, indexKey: await vault.openOrCreate("blind-index") };
-    const store = buildStore(db, clock, personal);
-    // Rows written before personal data was encrypted are encrypted now (a no-op once done).
-    if (options.migrate !== false) while ((await store.privacy.encryptLegacy()) > 0);
-    return store;
+    // Rows written before personal data was encrypted are encrypted by the worker in the background (a large
+    // database would otherwise keep the service from starting for minutes); reads open both kinds meanwhile.
+    return buildStore(db, clock, personal);
   } catch (error) {
     await vault?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
@@ -141,8 +155,14 @@ function keyringOf(options: CreateStoreOptions): Keyring {
   // The environment's KEK when it names one: every process on the same database must open what the others sealed.
   if (process.env.INTYG_KEK || process.env.INTYG_KEK_FILE)
     return loadKeyring(process.env, path.dirname(path.resolve(options.dataDir ?? ".intyg/data")));
-  if (options.dataDir && !options.databaseUrl)
-    return developmentKeyring(path.dirname(path.resolve(options.dataDir)));
+  // A PostgreSQL database outlives the process and is shared by replicas: a key of this process only would seal
+  // data nobody can open after a restart, so it is refused with what to set instead.
+  if (options.databaseUrl || options.keyVault?.databaseUrl)
+    throw new KeyringError(
+      missingKekMessage(options.dataDir ? path.dirname(path.resolve(options.dataDir)) : undefined),
+    );
+  if (options.dataDir) return developmentKeyring(path.dirname(path.resolve(options.dataDir)));
+  // A store wholly in memory (tests): its data goes with the process, and so may its key.
   const kek = { id: "ephemeral", key: randomBytes(32) };
   return { current: kek, byId: new Map([[kek.id, kek]]) };
 }

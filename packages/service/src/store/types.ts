@@ -88,6 +88,8 @@ export type CredentialRecord = {
   supersedes: string | null;
   supersededBy: string | null;
   erasedAt: Date | null;
+  /** When the holder first fetched their own copy through their holder link (see the retention rule). */
+  holderFetchedAt: Date | null;
   createdAt: Date;
   anchoredAt: Date | null;
   /** The bulk job (e.g. an import) that issued the credential, if any. */

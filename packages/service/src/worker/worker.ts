@@ -26,6 +26,10 @@ import type { StartWorkerOptions, TickSummary, WorkContext, Worker, WorkerDeps }
 export { LEADER_LOCK_KEY } from "./leader";
 export type { BulkJobInput, StartWorkerOptions, TickSummary, Worker, WorkerDeps } from "./types";
 
+/** Rows written before encryption encrypted per batch, and the most time one pass spends on them. */
+const LEGACY_BATCH = 500;
+const LEGACY_PASS_MS = 2_000;
+
 /** The kinds of work of one pass, in order: what settles earlier transactions first. */
 const KINDS = [runKeySteps, runRegistrations, runJobs, runBatches, runSingles, runRevocations];
 
@@ -65,6 +69,8 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   const leadership = createLeadership({ db: store.db, log, key: leaderKey });
   let lastExpiry = 0;
   let lastPrivacy = Number.NEGATIVE_INFINITY;
+  let legacyLeft: number | null = null;
+  let legacyDone = false;
   const retry = retrySchedule(config);
   // Every database write of a pass commits only while this replica's lock session still holds the lock.
   const fencedPass = () => leadership.fenced(runOnce);
@@ -138,8 +144,9 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
 
   /**
    * Data protection, once a minute of the service's clock: the retention rule erases (through the same path as
-   * a request, with a receipt) what is past its organisation's retention, and data keys still sealed with a
-   * retired KEK are re-sealed with the current one, a batch at a time (KEK rotation without downtime).
+   * a request, with a receipt) what is past its organisation's retention, data keys still sealed with a
+   * retired KEK are re-sealed with the current one, a batch at a time (KEK rotation without downtime), and
+   * credentials stored before prefix search get its keyed hashes.
    */
   async function privacyHousekeeping(): Promise<void> {
     const at = clock.now().getTime();
@@ -162,6 +169,54 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       if (n < 500) break;
     }
     if (resealed > 0) log.info({ resealed, kek: store.privacy.keyring.current.id }, "data keys re-sealed");
+    // Credentials stored before prefix search get its keyed hashes, a batch at a time (whole words find them
+    // meanwhile).
+    let indexed = 0;
+    for (let round = 0; round < 20 && !loop.stopping; round++) {
+      const n = await store.privacy.indexPrefixes(500);
+      indexed += n;
+      if (n < 500) break;
+    }
+    if (indexed > 0) log.info({ indexed }, "name prefixes added to the search index");
+  }
+
+  /**
+   * Rows written before personal data was encrypted, encrypted in bounded batches (the store opens without
+   * waiting for them). Returns whether any is left: until none is, the pass does no other work, as the other
+   * kinds' writes expect every row they change to be encrypted. Progress is logged as counts only.
+   */
+  async function encryptLegacy(): Promise<boolean> {
+    if (legacyDone) return false;
+    if (legacyLeft === null) {
+      legacyLeft = await store.privacy.legacyLeft();
+      if (legacyLeft > 0)
+        log.info(
+          { left: legacyLeft },
+          "encrypting personal data written before encryption, in the background",
+        );
+    }
+    const started = Date.now();
+    let encrypted = 0;
+    while (legacyLeft > 0 && !loop.stopping && Date.now() - started < LEGACY_PASS_MS) {
+      const n = await store.privacy.encryptLegacy(LEGACY_BATCH);
+      if (n === 0) {
+        legacyLeft = 0;
+        break;
+      }
+      encrypted += n;
+      legacyLeft = Math.max(0, legacyLeft - n);
+    }
+    if (legacyLeft > 0) {
+      if (encrypted > 0) log.info({ encrypted, left: legacyLeft }, "personal data encrypted; more to do");
+      return true;
+    }
+    // Counted again before saying done: another process may have written older rows meanwhile (a replica
+    // not yet upgraded).
+    legacyLeft = await store.privacy.legacyLeft();
+    if (legacyLeft > 0) return true;
+    legacyDone = true;
+    if (encrypted > 0) log.info({ encrypted }, "every row written before encryption is encrypted");
+    return false;
   }
 
   async function sendMail(summary: TickSummary): Promise<void> {
@@ -179,6 +234,13 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     if (!(await ensureLeader())) return summary;
     summary.leader = true;
     await housekeeping();
+    try {
+      if (await encryptLegacy()) return summary;
+    } catch (error) {
+      summary.errors += 1;
+      log.warn({ err: errorText(error) }, "encrypting rows written before encryption failed; will retry");
+      return summary;
+    }
     try {
       await privacyHousekeeping();
     } catch (error) {

@@ -102,18 +102,21 @@ export async function multipart(
 
 /**
  * Row count and a hash of every row of every table (optionally only one organisation's rows): two equal
- * fingerprints mean nothing was written, updated or deleted in between.
+ * fingerprints mean nothing was written, updated or deleted in between — but for the one write a read may make:
+ * the time a holder first fetched their copy (`credentials.holder_fetched_at`, for the retention rule; which
+ * routes set it is checked in erasure.test.ts).
  */
 export async function storeFingerprint(
   store: Store,
   organisationId?: string,
 ): Promise<Record<string, string>> {
   const parts = TABLES.map((table) => {
+    const row = table === "credentials" ? "(to_jsonb(x) - 'holder_fetched_at')" : "x";
     const where = organisationId
       ? `WHERE ${table === "organisations" ? "id" : "organisation_id"} = $1::uuid`
       : "";
     return `SELECT '${table}' AS t, count(*)::int AS n,
-                   coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') AS h
+                   coalesce(md5(string_agg(${row}::text, '|' ORDER BY ${row}::text)), '-') AS h
               FROM ${table} x ${where}`;
   });
   const rows = await store.db.query<{ t: string; n: number; h: string }>(

@@ -106,6 +106,15 @@ export function holderRoutes(deps: AppDeps) {
     return record;
   }
 
+  /**
+   * The holder has taken their own copy (the file, the PDF, a share link carrying it, or a wallet claim): the
+   * retention rule may then erase the service's copy after the organisation's retention rather than keep it
+   * for the longer limit of unfetched credentials.
+   */
+  async function fetched(record: CredentialRecord): Promise<void> {
+    if (!record.holderFetchedAt) await store.privacy.holderFetched(record.id);
+  }
+
   function linkResource(record: CredentialRecord, link: VerificationLinkRecord) {
     return {
       token: link.token,
@@ -204,6 +213,7 @@ export function holderRoutes(deps: AppDeps) {
     async (c) => {
       const record = await byToken(c.req.valid("param").token);
       const doc = signedDocument(record);
+      await fetched(record);
       c.header("cache-control", "private, no-store");
       c.header("referrer-policy", "no-referrer");
       c.header("content-disposition", `attachment; filename="intyg-${record.id}.json"`);
@@ -215,14 +225,19 @@ export function holderRoutes(deps: AppDeps) {
   app.openapi(shareRoute("/holder/{token}", TokenParamSchema, deliveryOptions), async (c) => {
     const record = await byToken(c.req.valid("param").token);
     c.header("referrer-policy", "no-referrer");
-    return shareResponse(c, await shareOf(deps, record, c.req.valid("query").hide, "holder"));
+    const share = await shareOf(deps, record, c.req.valid("query").hide, "holder");
+    await fetched(record);
+    return shareResponse(c, share);
   });
   for (const format of FILE_FORMATS) {
     app.openapi(fileRoute("/holder/{token}", format, TokenParamSchema, deliveryOptions), async (c) => {
       const record = await byToken(c.req.valid("param").token);
       c.header("referrer-policy", "no-referrer");
       const query: FileQuery = c.req.valid("query");
-      return deliverFile(c, deps, record, format, query, "holder");
+      const response = await deliverFile(c, deps, record, format, query, "holder");
+      // The PDF is a copy the holder keeps; a QR code alone may only point back to this service.
+      if (format === "pdf") await fetched(record);
+      return response;
     });
   }
 
@@ -319,7 +334,9 @@ export function holderRoutes(deps: AppDeps) {
       const record = await byToken(c.req.valid("param").token);
       const body = c.req.valid("json");
       c.header("cache-control", "private, no-store");
-      return c.json(await claimVoucher(deps, record, body.holder, body.deadline), 200);
+      const voucher = await claimVoucher(deps, record, body.holder, body.deadline);
+      await fetched(record);
+      return c.json(voucher, 200);
     },
   );
 

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { NotFoundError } from "../../errors";
 import { organisationSigner } from "../../keys/directory";
-import { DEFAULT_RETENTION_DAYS } from "../../store/store";
+import { DEFAULT_RETENTION_DAYS, DEFAULT_UNCLAIMED_RETENTION_DAYS, type Retention } from "../../store/store";
 import type { ApiKey } from "../../store/types";
 import type { AppDeps, AppEnv } from "../context";
 import { requireAdminKey } from "../middleware";
@@ -137,10 +137,12 @@ export function organisationRoutes(deps: AppDeps) {
     },
   );
 
-  const retention = async (organisationId: string) => {
-    const days = await deps.store.privacy.retentionDays(organisationId);
-    return { days, default: days === DEFAULT_RETENTION_DAYS };
-  };
+  const retentionResource = (retention: Retention) => ({
+    days: retention.days,
+    default: retention.defaults.days,
+    unclaimedDays: retention.unclaimedDays,
+    unclaimedDefault: retention.defaults.unclaimedDays,
+  });
 
   app.openapi(
     createRoute({
@@ -148,14 +150,15 @@ export function organisationRoutes(deps: AppDeps) {
       path: "/organisation/retention",
       tags: ["Organisation"],
       summary: "How long personal data is kept after an event ends",
-      description: `The worker erases a credential's personal data (with a receipt, reason retention) this many days after its event ends; the credential on chain and the holder's own copy stay valid. Default ${DEFAULT_RETENTION_DAYS} days.`,
+      description: `The worker erases a credential's personal data (with a receipt, reason retention) \`days\` after its event ends once the holder has fetched their copy, and \`unclaimedDays\` after it when nobody has; the credential on chain and the holder's own copy stay valid. Defaults ${DEFAULT_RETENTION_DAYS} and ${DEFAULT_UNCLAIMED_RETENTION_DAYS} days.`,
       security,
       responses: {
         200: { description: "The retention", content: { "application/json": { schema: RetentionSchema } } },
         ...problemResponses(401, 429),
       },
     }),
-    async (c) => c.json(await retention(c.get("auth").organisation.id), 200),
+    async (c) =>
+      c.json(retentionResource(await deps.store.privacy.retention(c.get("auth").organisation.id)), 200),
   );
 
   app.openapi(
@@ -164,6 +167,8 @@ export function organisationRoutes(deps: AppDeps) {
       path: "/organisation/retention",
       tags: ["Organisation"],
       summary: "Set how long personal data is kept after an event ends (admin keys only)",
+      description:
+        "A field left out keeps its value; null returns it to the default. `unclaimedDays` below `days` is refused (400).",
       security,
       middleware: [requireAdminKey] as const,
       request: { body: { required: true, content: { "application/json": { schema: SetRetentionSchema } } } },
@@ -173,11 +178,13 @@ export function organisationRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const organisationId = c.get("auth").organisation.id;
-      const { days } = c.req.valid("json");
-      await deps.store.privacy.setRetentionDays(organisationId, days);
-      deps.logger.info({ days }, "retention set");
-      return c.json(await retention(organisationId), 200);
+      const body = c.req.valid("json");
+      const retention = await deps.store.privacy.setRetention(c.get("auth").organisation.id, {
+        ...(body.days !== undefined ? { days: body.days } : {}),
+        ...(body.unclaimedDays !== undefined ? { unclaimedDays: body.unclaimedDays } : {}),
+      });
+      deps.logger.info({ days: retention.days, unclaimedDays: retention.unclaimedDays }, "retention set");
+      return c.json(retentionResource(retention), 200);
     },
   );
 

@@ -129,6 +129,7 @@ function pendingRecord(c: NewCredential, seq: number, at: Date, jobId: string | 
     supersedes: c.supersedes ?? null,
     supersededBy: null,
     erasedAt: null,
+    holderFetchedAt: null,
     createdAt: at,
     anchoredAt: null,
     jobId,

@@ -3,6 +3,7 @@
 import type { CredentialStanding, CredentialState, DeliveryStatus } from "@intyg/credential";
 import type { Hex } from "viem";
 import type { Clock } from "../../clock";
+import { normaliseForIndex } from "../../privacy/blind-index";
 import { DELIVERY_SQL, type DeliverySummary, NO_DELIVERY, STATE_SQL, standingSql } from "../../status";
 import type { Database } from "../db";
 import { holderTokenHash, type Personal, queryTerms, revealCredential, revealCredentials } from "../personal";
@@ -26,8 +27,9 @@ export type CredentialFilter = {
   standing?: CredentialStanding;
   delivery?: DeliveryStatus;
   /**
-   * Matches the whole name, one word of it, the whole e-mail address or the organiser's reference (case and
-   * spacing aside): compared by keyed hashes, as no plaintext of them is stored to search in.
+   * Matches the whole name, one word of it or the first 3–12 characters of its words, the whole e-mail address
+   * or the organiser's reference (case and spacing aside): compared by keyed hashes, as no plaintext of them is
+   * stored to search in.
    */
   q?: string;
   cursor?: string | null;
@@ -58,6 +60,16 @@ const VIEW_SELECT = `
     LEFT JOIN chain_operations bo ON bo.subject_id = b.id AND bo.kind = 'batch'
     LEFT JOIN LATERAL (SELECT status, attempts, last_error, sent_at FROM deliveries WHERE credential_id = c.id
                         ORDER BY created_at DESC, id DESC LIMIT 1) d ON true`;
+
+/**
+ * The search of a row written before encryption that the worker has not encrypted yet (it has no keyed hashes):
+ * the same matches, on its plaintext, until it is encrypted. `$13` is the normalised search text.
+ */
+const LEGACY_MATCH_SQL = `$13 <> '' AND (
+  lower(c.document->'credentialSubject'->>'email') = $13
+  OR lower(c.recipient->>'reference') = $13
+  OR regexp_replace(lower(c.document->'credentialSubject'->>'name'), '\\s+', ' ', 'g') = $13
+  OR string_to_array($13, ' ') <@ regexp_split_to_array(lower(c.document->'credentialSubject'->>'name'), '\\s+'))`;
 
 function toView(row: Record<string, unknown>, record: CredentialRecord): CredentialView {
   const sentAt = row.d_sent_at ? new Date(row.d_sent_at as string | Date) : null;
@@ -118,9 +130,11 @@ function credentialReads(db: Database, clock: Clock, personal: Personal): Creden
       return revealCredential(personal, (await db.query(`${CREDENTIAL_SELECT} WHERE c.id = $1`, [id]))[0]);
     },
     async getByHolderToken(token: string): Promise<CredentialRecord | null> {
-      const rows = await db.query(`${CREDENTIAL_SELECT} WHERE c.holder_token_hash = $1`, [
-        holderTokenHash(token),
-      ]);
+      // A row written before encryption and not yet encrypted by the worker still has its token in plaintext.
+      const rows = await db.query(
+        `${CREDENTIAL_SELECT} WHERE c.holder_token_hash = $1 OR (c.holder_token = $2 AND c.personal_enc IS NULL)`,
+        [holderTokenHash(token), token],
+      );
       return revealCredential(personal, rows[0]);
     },
     async getMany(ids: string[]): Promise<CredentialRecord[]> {
@@ -146,7 +160,9 @@ function credentialReads(db: Database, clock: Clock, personal: Personal): Creden
             AND ($7::text IS NULL OR ${standingSql("$8::bigint")} = $7)
             AND ($9::text IS NULL OR ${DELIVERY_SQL} = $9)
             AND ($10::text[] IS NULL OR c.search_terms && $10::text[]
-                 OR (cardinality($12::text[]) > 0 AND c.search_terms @> $12::text[]))
+                 OR (cardinality($12::text[]) > 0 AND c.search_terms @> $12::text[])
+                 OR (cardinality($14::text[]) > 0 AND c.search_terms @> $14::text[])
+                 OR (c.search_terms IS NULL AND c.personal_enc IS NULL AND ${LEGACY_MATCH_SQL}))
             AND ($11::uuid IS NULL OR c.job_id = $11)
           ORDER BY c.seq LIMIT $5`,
         [
@@ -162,6 +178,8 @@ function credentialReads(db: Database, clock: Clock, personal: Personal): Creden
           terms ? terms.whole : null,
           filter.jobId ?? null,
           terms ? terms.words : [],
+          terms ? normaliseForIndex(filter.q!) : null,
+          terms ? terms.prefixes : [],
         ],
       );
       const items = await views(rows.slice(0, limit));

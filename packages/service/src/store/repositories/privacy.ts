@@ -4,6 +4,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock";
+import { ServiceError } from "../../errors";
 import { organisationKeyAad } from "../../keys/vault";
 import { resealDataKey } from "../../privacy/envelope";
 import type { Keyring } from "../../privacy/keyring";
@@ -11,6 +12,7 @@ import type { Database } from "../db";
 import {
   credentialSubject,
   jobSubject,
+  openPersonal,
   type Personal,
   responseSubject,
   sealCredential,
@@ -19,16 +21,53 @@ import {
 } from "../personal";
 import { json } from "../sql";
 
-/** Personal data is kept this many days after its event ends, unless the organisation sets otherwise. */
+/**
+ * Personal data is kept this many days after its event ends once the holder has fetched their own copy, unless
+ * the organisation sets otherwise.
+ */
 export const DEFAULT_RETENTION_DAYS = 365;
+/**
+ * A credential nobody has fetched yet is kept this many days after its event ends (never fewer than the
+ * retention), so that erasure does not take away the holder's only chance to fetch their copy.
+ */
+export const DEFAULT_UNCLAIMED_RETENTION_DAYS = 730;
+
+/** An organisation's retention, as it applies (its own settings, else the defaults). */
+export type Retention = {
+  /** Days after the event ends that a credential is kept once its holder has fetched their copy. */
+  days: number;
+  /** Days after the event ends that a credential nobody has fetched is kept; never fewer than `days`. */
+  unclaimedDays: number;
+  /** Which of the two the organisation left to the service's default. */
+  defaults: { days: boolean; unclaimedDays: boolean };
+};
+
+/** A change of retention: a number sets it, null returns it to the default, absent leaves it as it is. */
+export type RetentionChange = { days?: number | null; unclaimedDays?: number | null };
+
+/** The limit for unfetched credentials would be shorter than the retention: refused, nothing is changed. */
+export class RetentionOrderError extends ServiceError<"retention.unclaimed-shorter"> {
+  override name = "RetentionOrderError";
+  constructor(days: number, unclaimedDays: number) {
+    super("retention.unclaimed-shorter", { days, unclaimedDays });
+  }
+}
 
 export interface PrivacyRepository {
   readonly keyring: Keyring;
   /**
-   * Encrypts, in batches, the personal data of rows written before encryption (and sets their plaintext to
-   * NULL). Returns how many rows it encrypted; 0 once none is left.
+   * Encrypts a batch of up to `limit` rows of each kind written before encryption (credentials, bulk jobs,
+   * stored bulk responses) and sets their plaintext to NULL. Returns how many rows it encrypted; 0 once none is
+   * left. The worker calls it in the background; until it is done, reads open both kinds of row.
    */
   encryptLegacy(limit?: number): Promise<number>;
+  /** How many rows still hold personal data in plaintext (written before encryption). */
+  legacyLeft(): Promise<number>;
+  /**
+   * Adds the keyed hashes of name-word beginnings (prefix search) to up to `limit` credentials stored before
+   * there were any, opening each with its data key; returns how many it did (0: none left).
+   */
+  indexPrefixes(limit?: number): Promise<number>;
   /**
    * Re-seals up to `limit` data keys with the current KEK (KEK rotation), then up to `limit` organisation keys'
    * data keys (audited); 0 once every key is.
@@ -36,13 +75,22 @@ export interface PrivacyRepository {
   reseal(limit?: number): Promise<number>;
   /** How many keys (data keys and organisation keys) each KEK seals: a retired KEK may be removed once it seals none. */
   sealedBy(): Promise<Record<string, number>>;
-  /** The organisation's retention in days (its own, else the default). */
-  retentionDays(organisationId: string): Promise<number>;
-  /** Sets the organisation's retention (null: the default). */
-  setRetentionDays(organisationId: string, days: number | null): Promise<void>;
+  /** The organisation's retention (its own settings, else the defaults). */
+  retention(organisationId: string): Promise<Retention>;
   /**
-   * Credentials not yet erased whose event ended more than the retention ago (an event without dates counts
-   * from the credential's issuance), oldest first.
+   * Changes the organisation's retention and returns it; refuses (RetentionOrderError) a limit for unfetched
+   * credentials shorter than the retention, whichever of the two the change sets.
+   */
+  setRetention(organisationId: string, change: RetentionChange): Promise<Retention>;
+  /**
+   * Records that the holder fetched their own copy of the credential (the first time only): from then on the
+   * retention, not the longer limit for unfetched credentials, applies to it. A time, no personal data.
+   */
+  holderFetched(credentialId: string): Promise<void>;
+  /**
+   * Credentials not yet erased whose event ended more than their organisation's retention ago (the limit for
+   * unfetched credentials when the holder has not fetched theirs; an event without dates counts from the
+   * credential's issuance), oldest first.
    */
   dueForErasure(limit?: number): Promise<{ organisationId: string; id: string }[]>;
 }
@@ -50,6 +98,16 @@ export interface PrivacyRepository {
 /** The day an event ends: its end date, else its start date, when given as YYYY-MM-DD. */
 const EVENT_END_SQL = `(SELECT CASE WHEN d ~ '^\\d{4}-\\d{2}-\\d{2}' THEN left(d, 10)::date END
                           FROM (SELECT COALESCE(NULLIF(e.details->>'endDate', ''), e.details->>'startDate') AS d) x)`;
+
+/** The retention that applies given what an organisation set (null: the default). */
+function retentionOf(days: number | null, unclaimed: number | null): Retention {
+  const kept = days ?? DEFAULT_RETENTION_DAYS;
+  return {
+    days: kept,
+    unclaimedDays: Math.max(kept, unclaimed ?? DEFAULT_UNCLAIMED_RETENTION_DAYS),
+    defaults: { days: days === null, unclaimedDays: unclaimed === null },
+  };
+}
 
 export function privacyRepository(db: Database, clock: Clock, personal: Personal): PrivacyRepository {
   const { vault } = personal;
@@ -83,13 +141,16 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
     keyring,
     async encryptLegacy(limit = 200) {
       let done = 0;
-      const credentials = await db.query(
-        `SELECT id, organisation_id, document, recipient, holder_token FROM credentials
-          WHERE document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL
-          ORDER BY seq LIMIT $1`,
-        [limit],
-      );
-      if (credentials.length > 0) {
+      // Row locks for the read and the write: an erasure of the same row meanwhile waits, or has already emptied
+      // it and so is not picked (an erased row never gets its data back, sealed or not).
+      done += await db.transaction(async (tx) => {
+        const credentials = await tx.query(
+          `SELECT id, organisation_id, document, recipient, holder_token FROM credentials
+            WHERE (document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL) AND erased_at IS NULL
+            ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit],
+        );
+        if (credentials.length === 0) return 0;
         const fields = credentials.map((row) => ({
           id: String(row.id),
           organisationId: String(row.organisation_id),
@@ -98,24 +159,22 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
           holderToken: (row.holder_token as string | null) ?? null,
         }));
         const keys = await vault.create(fields.map((f) => credentialSubject(f.id)));
-        await db.transaction(async (tx) => {
-          const rows = fields.map((f) => ({
-            id: f.id,
-            ...sealCredential(keys.get(credentialSubject(f.id))!, f),
-            search_terms: searchTerms(personal.indexKey, f),
-          }));
-          await tx.query(
-            `UPDATE credentials c SET personal_enc = r.personal_enc, holder_token_hash = r.holder_token_hash,
-                    has_email = r.has_email, delivery_lang = r.delivery_lang, search_terms = r.search_terms,
-                    document = NULL, recipient = NULL, holder_token = NULL
-               FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, personal_enc text, holder_token_hash text,
-                    has_email boolean, delivery_lang text, search_terms text[])
-              WHERE c.id = r.id`,
-            [json(rows)],
-          );
-        });
-        done += credentials.length;
-      }
+        const rows = fields.map((f) => ({
+          id: f.id,
+          ...sealCredential(keys.get(credentialSubject(f.id))!, f),
+          search_terms: searchTerms(personal.indexKey, f),
+        }));
+        await tx.query(
+          `UPDATE credentials c SET personal_enc = r.personal_enc, holder_token_hash = r.holder_token_hash,
+                  has_email = r.has_email, delivery_lang = r.delivery_lang, search_terms = r.search_terms,
+                  search_prefixes = true, document = NULL, recipient = NULL, holder_token = NULL
+             FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, personal_enc text, holder_token_hash text,
+                  has_email boolean, delivery_lang text, search_terms text[])
+            WHERE c.id = r.id`,
+          [json(rows)],
+        );
+        return credentials.length;
+      });
       const jobs = await db.query<{ id: string; input: unknown; result: unknown }>(
         "SELECT id, input, result FROM jobs WHERE input IS NOT NULL OR result IS NOT NULL ORDER BY created_at LIMIT $1",
         [limit],
@@ -153,6 +212,41 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
       }
       return done;
     },
+    async indexPrefixes(limit = 500) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<{ id: string; personal_enc: string }>(
+          `SELECT id, personal_enc FROM credentials
+            WHERE NOT search_prefixes AND personal_enc IS NOT NULL AND erased_at IS NULL
+            ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        const keys = await vault.open(rows.map((row) => credentialSubject(String(row.id))));
+        const updates = rows.map((row) => {
+          const id = String(row.id);
+          const opened = openPersonal(keys.get(credentialSubject(id)), id, row.personal_enc);
+          // A row whose key is gone (a backup restored after an erasure) keeps what it has: nothing opens it.
+          return { id, search_terms: opened ? searchTerms(personal.indexKey, { id, ...opened }) : null };
+        });
+        await tx.query(
+          `UPDATE credentials c SET search_terms = COALESCE(r.search_terms, c.search_terms), search_prefixes = true
+             FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, search_terms text[]) WHERE c.id = r.id`,
+          [json(updates)],
+        );
+        return rows.length;
+      });
+    },
+    async legacyLeft() {
+      const rows = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM credentials
+                  WHERE (document IS NOT NULL OR recipient IS NOT NULL OR holder_token IS NOT NULL)
+                    AND erased_at IS NULL)
+              + (SELECT count(*) FROM jobs WHERE input IS NOT NULL OR result IS NOT NULL)
+              + (SELECT count(*) FROM idempotency_keys WHERE jsonb_typeof(response_body->'credentials') = 'array')
+                AS n`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
     async reseal(limit = 500) {
       return (await vault.reseal(limit)) + (await resealOrganisationKeys(limit));
     },
@@ -165,15 +259,38 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
       for (const row of rows) counts[row.kek_id] = (counts[row.kek_id] ?? 0) + Number(row.n);
       return counts;
     },
-    async retentionDays(organisationId) {
-      const rows = await db.query<{ days: number | null }>(
-        "SELECT retention_days AS days FROM organisations WHERE id = $1",
+    async retention(organisationId) {
+      const rows = await db.query<{ days: number | null; unclaimed: number | null }>(
+        "SELECT retention_days AS days, retention_unclaimed_days AS unclaimed FROM organisations WHERE id = $1",
         [organisationId],
       );
-      return rows[0]?.days ?? DEFAULT_RETENTION_DAYS;
+      return retentionOf(rows[0]?.days ?? null, rows[0]?.unclaimed ?? null);
     },
-    async setRetentionDays(organisationId, days) {
-      await db.query("UPDATE organisations SET retention_days = $2 WHERE id = $1", [organisationId, days]);
+    async setRetention(organisationId, change) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<{ days: number | null; unclaimed: number | null }>(
+          `SELECT retention_days AS days, retention_unclaimed_days AS unclaimed FROM organisations
+            WHERE id = $1 FOR UPDATE`,
+          [organisationId],
+        );
+        const days = change.days === undefined ? (rows[0]?.days ?? null) : change.days;
+        const unclaimed =
+          change.unclaimedDays === undefined ? (rows[0]?.unclaimed ?? null) : change.unclaimedDays;
+        // A default limit below a longer retention simply follows the retention; one the organisation set may not.
+        if (unclaimed !== null && unclaimed < (days ?? DEFAULT_RETENTION_DAYS))
+          throw new RetentionOrderError(days ?? DEFAULT_RETENTION_DAYS, unclaimed);
+        await tx.query(
+          "UPDATE organisations SET retention_days = $2, retention_unclaimed_days = $3 WHERE id = $1",
+          [organisationId, days, unclaimed],
+        );
+        return retentionOf(days, unclaimed);
+      });
+    },
+    async holderFetched(credentialId) {
+      await db.query(
+        "UPDATE credentials SET holder_fetched_at = $2 WHERE id = $1 AND holder_fetched_at IS NULL",
+        [credentialId, clock.now()],
+      );
     },
     async dueForErasure(limit = 100) {
       const rows = await db.query<{ id: string; organisation_id: string }>(
@@ -181,9 +298,11 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
            JOIN events e ON e.id = c.event_id JOIN organisations o ON o.id = c.organisation_id
           WHERE c.erased_at IS NULL
             AND COALESCE(${EVENT_END_SQL}, (c.created_at AT TIME ZONE 'UTC')::date)
-                + COALESCE(o.retention_days, $2) < ($1::timestamptz AT TIME ZONE 'UTC')::date
+                + CASE WHEN c.holder_fetched_at IS NOT NULL THEN COALESCE(o.retention_days, $2)
+                       ELSE GREATEST(COALESCE(o.retention_days, $2), COALESCE(o.retention_unclaimed_days, $4)) END
+                < ($1::timestamptz AT TIME ZONE 'UTC')::date
           ORDER BY c.seq LIMIT $3`,
-        [clock.now(), DEFAULT_RETENTION_DAYS, limit],
+        [clock.now(), DEFAULT_RETENTION_DAYS, limit, DEFAULT_UNCLAIMED_RETENTION_DAYS],
       );
       return rows.map((row) => ({ organisationId: String(row.organisation_id), id: String(row.id) }));
     },

@@ -484,9 +484,9 @@ export async function importKey(
 }
 
 /** Finishes key steps a crash cut short: authorisations sent and not settled (run by the worker). */
-export async function settleKeys(deps: KeyLifecycleDeps): Promise<number> {
+export async function settleKeys(deps: KeyLifecycleDeps, organisationId?: string): Promise<number> {
   let settled = 0;
-  for (const key of await deps.store.organisationKeys.unsettled()) {
+  for (const key of await deps.store.organisationKeys.unsettled(organisationId)) {
     if (key.status !== "authorising") continue;
     const organisation = await deps.store.organisations.get(key.organisationId);
     if (!organisation) continue;

@@ -132,7 +132,7 @@ export interface OrganisationKeysRepository {
   /** The organisation's current key of `role`, if it has one. */
   current(organisationId: string, role: OrganisationKeyRole): Promise<OrganisationKeyRecord | null>;
   /** Keys in a step that was begun and not finished (a crash): what a restart settles. */
-  unsettled(): Promise<OrganisationKeyRecord[]>;
+  unsettled(organisationId?: string): Promise<OrganisationKeyRecord[]>;
   /** Changes a key and appends the audit entry for it, in one transaction. */
   update(
     organisationId: string,
@@ -228,11 +228,13 @@ export function organisationKeysRepository(db: Database, clock: Clock): Organisa
       );
       return rows[0] ? toKey(rows[0]) : null;
     },
-    async unsettled() {
+    async unsettled(organisationId?: string) {
       const rows = await db.query(
         `SELECT * FROM organisation_keys
-          WHERE status = 'authorising' OR (status IN ('retired', 'compromised') AND removal_tx_hash IS NULL)
+          WHERE (status = 'authorising' OR (status IN ('retired', 'compromised') AND removal_tx_hash IS NULL))
+            AND ($1::uuid IS NULL OR organisation_id = $1)
           ORDER BY created_at`,
+        [organisationId ?? null],
       );
       return rows.map(toKey);
     },

@@ -3,13 +3,10 @@
 // is anchored within seconds — the worker runs each organisation in a lane of its own. Then the stuck
 // organisation recovers and every credential of both verifies.
 
-import { organisationNumberHash, organisationProfileHash } from "@intyg/credential";
-import { DEV_PRIVATE_KEYS } from "@intyg/devchain";
-import { intygRegistryAbi } from "@intyg/registry";
 import { verifyCredentials } from "@intyg/verifier";
 import { expect } from "chai";
-import { createPublicClient, createWalletClient, type Hex, http } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { type ChainClient, createChainClient } from "../src/chain/client";
 import { createEvent } from "../src/events";
 import { signedDocument } from "../src/http/present";
@@ -19,54 +16,23 @@ import { createSigningKey, importKey } from "../src/keys/lifecycle";
 import type { EventRecord, Organisation } from "../src/store/types";
 import { startWorker, type Worker } from "../src/worker/worker";
 import { CONFERENCE, createHarness, eventually, type Harness } from "./helpers/harness";
+import { accreditOrganisation } from "./helpers/organisations";
 import { type RpcProxy, startRpcProxy } from "./helpers/rpc-proxy";
 import { STORE_KINDS } from "./helpers/stores";
 
-/** Accredits a second organisation on chain (its admin key generated here) and stores it. */
+/** A second organisation, accredited on chain, sending from its own signing key (authorised by its admin key). */
 async function secondOrganisation(h: Harness, chain: ChainClient): Promise<Organisation> {
-  const viemChain = {
-    id: h.deployment.chainId,
-    name: "local",
-    nativeCurrency: { name: "E", symbol: "E", decimals: 18 },
-    rpcUrls: { default: { http: [h.deployment.rpcUrl] } },
-  } as const;
-  const publicClient = createPublicClient({ chain: viemChain, transport: http(h.deployment.rpcUrl) });
-  const governor = createWalletClient({
-    chain: viemChain,
-    transport: http(h.deployment.rpcUrl),
-    account: privateKeyToAccount(DEV_PRIVATE_KEYS[0]),
-  });
-  const adminKey = generatePrivateKey();
-  const next =
-    (await publicClient.readContract({
-      address: h.deployment.registry,
-      abi: intygRegistryAbi,
-      functionName: "organisationCount",
-    })) + 1;
-  const profile = {
+  const accredited = await accreditOrganisation(h.deployment, {
     name: "Västkom",
-    legalName: "Västkom",
     organisationNumber: "802479-3831",
-    url: "https://example.se",
-  };
-  const hash = await governor.writeContract({
-    address: h.deployment.registry,
-    abi: intygRegistryAbi,
-    functionName: "accreditOrganisation",
-    args: [
-      privateKeyToAccount(adminKey).address,
-      organisationProfileHash(profile, next),
-      organisationNumberHash(profile.organisationNumber),
-    ],
   });
-  await publicClient.waitForTransactionReceipt({ hash });
   const organisation = await h.store.organisations.create({
-    name: profile.name,
-    chainOrganisationId: next,
-    profile,
+    name: accredited.profile.name,
+    chainOrganisationId: accredited.chainOrganisationId,
+    profile: accredited.profile,
   });
   const deps = { ...h, chain };
-  await importKey(deps, organisation, { role: "admin", privateKey: adminKey, actor: "operator" });
+  await importKey(deps, organisation, { role: "admin", privateKey: accredited.adminKey, actor: "operator" });
   await createSigningKey(deps, organisation, { actor: "operator", makeCurrent: true });
   return organisation;
 }

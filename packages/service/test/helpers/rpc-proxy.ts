@@ -16,8 +16,11 @@ export type ProxyFault =
   | { kind: "rpc-error"; code: number; message: string; forward?: boolean }
   /** Answer this HTTP status (e.g. 502, 503) with a plain-text body, without forwarding. */
   | { kind: "http-error"; status: number }
-  /** Never answer: hold the connection for `ms`, then close it. Not forwarded. */
-  | { kind: "hang"; ms: number }
+  /**
+   * Never answer: hold the connection for `ms`, then close it. Not forwarded; with `forward`, the request
+   * reaches the node first (a write takes effect) and only its answer never comes.
+   */
+  | { kind: "hang"; ms: number; forward?: boolean }
   /** Forward to the node (so a write takes effect), then send half of the answer and cut the connection. */
   | { kind: "drop" }
   /**
@@ -227,6 +230,7 @@ export async function startRpcProxy(target: string, options: { port?: number } =
         response.writeHead(fault.status, { "content-type": "text/plain" }).end("upstream unavailable");
         return;
       case "hang": {
+        if (fault.forward) await forward(body);
         let gaveUp = false;
         request.socket.once("close", () => {
           if (!gaveUp) abandonedHangs += 1;

@@ -49,6 +49,10 @@ const SLOTS: Partial<Record<OperationKind, readonly OperationKind[]>> = {
   revocation: ["revocation", "supersession"],
   supersession: ["revocation", "supersession"],
   "event-registration": ["event-registration"],
+  // A key step a crash cut short is resumed with the hashes it recorded: reconciled with what was mined (and
+  // settled naming it), or waited for while pending, never sent a second time beside it.
+  "key-authorisation": ["key-authorisation"],
+  "key-removal": ["key-removal"],
 };
 
 const ERROR_LIMIT = 2000;

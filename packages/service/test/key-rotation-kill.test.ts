@@ -1,9 +1,10 @@
 // A key rotation (create a key, authorise it on chain with the organisation's admin key, make it current) in the
-// real service, in a child process on PostgreSQL, killed with SIGKILL at three points: before the authorisation
-// reaches the node, after the node mined it but before the service recorded it, and right after the key was made
-// current. After each restart the key is either fully usable or authorising and then settled by the worker (never
-// current before it is authorised), the audit log tells what happened, issuance goes on, and every credential
-// verifies with the verifier library, signed by a key the registry shows authorised.
+// real service, in a child process on PostgreSQL, killed with SIGKILL at four points: while the admin key is
+// readied (before anything is sent), before the authorisation reaches the node, after the node mined it
+// but before the service recorded it, and right after the key was made current. After each restart the key is
+// either fully usable or authorising and then settled by the worker (never current before it is authorised),
+// the audit log tells what happened, issuance goes on, and every credential verifies with the verifier library,
+// signed by a key the registry shows authorised.
 
 import { randomBytes } from "node:crypto";
 import { verifyCredentials } from "@intyg/verifier";
@@ -42,7 +43,7 @@ async function adminQuery(sql: string): Promise<void> {
 }
 
 describe("kill -9 during a key rotation (the real service in a child process, postgres)", function () {
-  // Four service processes start and load TypeScript: slow on a busy machine.
+  // Five service processes start and load TypeScript: slow on a busy machine.
   this.timeout(600_000);
   const database = `intyg_rotation_${process.pid}_${randomBytes(4).toString("hex")}`;
   const databaseUrl = (() => {
@@ -200,12 +201,58 @@ describe("kill -9 during a key rotation (the real service in a child process, po
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 
-  it("killed before the authorisation reaches the node: the key is authorising, then settled by the worker", async () => {
+  it("killed while the admin key is readied (before anything is sent): nothing half-done, the request is retried", async () => {
     await start();
     eventId = (
       await json<{ id: string }>(call("POST", "/v1/events", { kind: "event", details: CONFERENCE }), 201)
     ).id;
-    await issue("före");
+    await issue("forst");
+    const before = await currentKey();
+    const known = new Set((await signingKeys()).map((k) => k.address));
+    // The admin key's balance is never answered (its top-up check): the service is killed there.
+    proxy.inject({
+      fault: { kind: "hang", ms: 600_000 },
+      methods: ["eth_getBalance"],
+      contains: admin,
+      times: Number.POSITIVE_INFINITY,
+    });
+    void call("POST", "/v1/organisation/keys", {}).catch(() => undefined);
+    await eventually(async () => (proxy.calls.some((c) => c.fault === "hang") ? true : undefined), 60_000);
+    await kill();
+    proxy.clear();
+
+    // No key is left "created" with nothing to take it further: none was stored, or one being authorised.
+    const stray = (await signingKeys()).filter((k) => !known.has(k.address));
+    for (const key of stray) await expectCutShort(key, before);
+    expect(await currentKey()).to.equal(before);
+
+    await start();
+    for (const key of stray) {
+      await eventually(
+        async () =>
+          (await store.organisationKeys.get(organisation.id, key.address))?.status === "active"
+            ? true
+            : undefined,
+        90_000,
+      );
+      await json(call("POST", `/v1/organisation/keys/${key.address}/current`), 200);
+    }
+    if (stray.length === 0) {
+      // The caller retries the rotation.
+      const retried = await json<{ key: { current: boolean } }>(
+        call("POST", "/v1/organisation/keys", {}),
+        201,
+      );
+      expect(retried.key.current).to.equal(true);
+    }
+    expect((await signingKeys()).filter((k) => !known.has(k.address))).to.have.length(1);
+    await expectUsable(await newest());
+    expect(await currentKey()).to.equal((await newest()).address);
+    await issue("efter-0");
+  });
+
+  it("killed before the authorisation reaches the node: the key is authorising, then settled by the worker", async () => {
+    await issue("fore");
     const before = await currentKey();
     // The admin key's sends never reach the node: the service is killed while it sends the authorisation.
     proxy.inject({
@@ -214,8 +261,12 @@ describe("kill -9 during a key rotation (the real service in a child process, po
       from: admin,
       times: Number.POSITIVE_INFINITY,
     });
+    const calls = proxy.calls.length;
     void call("POST", "/v1/organisation/keys", {}).catch(() => undefined);
-    await eventually(async () => (proxy.calls.some((c) => c.fault === "hang") ? true : undefined), 60_000);
+    await eventually(
+      async () => (proxy.calls.slice(calls).some((c) => c.fault === "hang") ? true : undefined),
+      60_000,
+    );
     await kill();
     proxy.clear();
 
@@ -327,8 +378,8 @@ describe("kill -9 during a key rotation (the real service in a child process, po
       200,
     );
     const keysNow = await signingKeys();
-    expect(keysNow).to.have.length(4);
-    expect(keysNow.map((k) => k.status)).to.deep.equal(["active", "active", "active", "active"]);
+    expect(keysNow).to.have.length(5);
+    expect(keysNow.map((k) => k.status)).to.deep.equal(Array(5).fill("active"));
     expect(keysNow.filter((k) => k.current).map((k) => k.address)).to.deep.equal([keysNow[0]!.address]);
     for (const key of keysNow) await expectUsable(key);
     // Made current in order, each once (the first by the operator at setup).
@@ -344,7 +395,7 @@ describe("kill -9 during a key rotation (the real service in a child process, po
       status: string;
       mined_tx_hash: string | null;
     }>("SELECT subject_id, status, mined_tx_hash FROM chain_operations WHERE kind = 'key-authorisation'");
-    expect(operations).to.have.length(4);
+    expect(operations).to.have.length(5);
     for (const key of keysNow) {
       const operation = operations.find((o) => o.subject_id === key.id)!;
       expect(operation).to.include({ status: "done", mined_tx_hash: key.authorisationTxHash });
@@ -366,8 +417,8 @@ describe("kill -9 during a key rotation (the real service in a child process, po
       }
     }
     expect(documents).to.have.length(issued.length);
-    // Issued under each of the four keys in turn.
-    expect(signers.size).to.equal(4);
+    // Issued under each of the five keys in turn.
+    expect(signers.size).to.equal(5);
     for (const signer of signers) expect(await authorisedOnChain(signer as Address)).to.equal(true);
     const reports = await verifyCredentials(documents, {
       rpcUrl: deployment.rpcUrl,

@@ -39,6 +39,8 @@ export type FaultRule = {
   after?: number;
   /** Only transactions sent (eth_sendRawTransaction) from this account: a fault of one key's sends. */
   from?: Address;
+  /** Only requests whose body contains this text (case-insensitive), e.g. an account's address. */
+  contains?: string;
 };
 
 export type ProxyCall = {
@@ -71,7 +73,11 @@ export type RpcProxy = {
   close(): Promise<void>;
 };
 
-type Rule = Required<Omit<FaultRule, "methods" | "from">> & { methods?: string[]; from?: Address };
+type Rule = Required<Omit<FaultRule, "methods" | "from" | "contains">> & {
+  methods?: string[];
+  from?: Address;
+  contains?: string;
+};
 
 /** The senders of the raw transactions in a request (lower case). */
 async function sendersOf(body: string): Promise<string[]> {
@@ -139,11 +145,12 @@ export async function startRpcProxy(target: string, options: { port?: number } =
     return { status: response.status, text: await response.text() };
   };
 
-  const take = (methods: string[], senders: string[]): ProxyFault | null => {
+  const take = (methods: string[], senders: string[], body: string): ProxyFault | null => {
     for (const rule of rules) {
       if (rule.times <= 0) continue;
       if (rule.methods && !methods.some((m) => rule.methods!.includes(m))) continue;
       if (rule.from && !senders.includes(rule.from.toLowerCase())) continue;
+      if (rule.contains && !body.toLowerCase().includes(rule.contains.toLowerCase())) continue;
       if (rule.after > 0) {
         rule.after -= 1;
         continue;
@@ -161,7 +168,7 @@ export async function startRpcProxy(target: string, options: { port?: number } =
       const body = Buffer.concat(chunks).toString("utf8");
       const methods = methodsOf(body);
       const senders = methods.includes("eth_sendRawTransaction") ? await sendersOf(body) : [];
-      const fault = take(methods, senders);
+      const fault = take(methods, senders, body);
       const call: ProxyCall = { method: methods.join(","), at: Date.now(), fault: fault?.kind ?? null };
       calls.push(call);
       handle(body, call, fault, request, response).catch(() => {
@@ -273,6 +280,7 @@ export async function startRpcProxy(target: string, options: { port?: number } =
         after: rule.after ?? 0,
         methods: rule.methods,
         ...(rule.from ? { from: rule.from } : {}),
+        ...(rule.contains ? { contains: rule.contains } : {}),
       });
     },
     clear() {

@@ -44,6 +44,8 @@ export type NewOrganisationKey = {
   /** The window it is to be authorised with (unix seconds; validUntil null: no end). */
   validFrom?: number | null;
   validUntil?: number | null;
+  /** `authorising` when the service sends its authorisation itself (default `created`). */
+  status?: "created" | "authorising";
 };
 
 export type KeyAuditEntry = {
@@ -183,7 +185,7 @@ export function organisationKeysRepository(db: Database, clock: Clock): Organisa
         const rows = await tx.query(
           `INSERT INTO organisation_keys (id, organisation_id, role, address, custody, sealed_data_key,
                                           encrypted_key, status, valid_from, valid_until, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $9, $10, $8, $8) RETURNING *`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $9, $10, $8, $8) RETURNING *`,
           [
             key.id ?? randomUUID(),
             key.organisationId,
@@ -195,6 +197,7 @@ export function organisationKeysRepository(db: Database, clock: Clock): Organisa
             at,
             key.validFrom ?? null,
             key.validUntil ?? null,
+            key.status ?? "created",
           ],
         );
         await appendAudit(

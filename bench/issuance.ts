@@ -144,6 +144,13 @@ async function startIssuer(chain: BenchChain, kind: StoreKind): Promise<Running>
     publicUrl: "http://127.0.0.1:8787",
     // The per-key limit (1,200 a minute) would turn the load test into a test of the limiter.
     rateLimit: { requests: 1_000_000_000, windowMs: 60_000 },
+    // And so would the organisation's limits (one organisation issues everything here).
+    organisationLimits: {
+      requests: 1_000_000_000,
+      windowMs: 60_000,
+      credentials: 1_000_000_000,
+      credentialWindowMs: 3_600_000,
+    },
   });
   const service = await startService({
     config,

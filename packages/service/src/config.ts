@@ -9,6 +9,23 @@ export type RateLimitConfig = {
   windowMs: number;
 };
 
+/** What one organisation may ask of a service it shares with others. */
+export type OrganisationLimitsConfig = {
+  /** Requests per organisation in each window, all its API keys (and organiser sessions) together. */
+  requests: number;
+  windowMs: number;
+  /** Credentials one organisation may issue (and so queue for the chain) in each `credentialWindowMs`. */
+  credentials: number;
+  credentialWindowMs: number;
+};
+
+export const DEFAULT_ORGANISATION_LIMITS: OrganisationLimitsConfig = {
+  requests: 3000,
+  windowMs: 60_000,
+  credentials: 100_000,
+  credentialWindowMs: 3_600_000,
+};
+
 export type WorkerConfig = {
   /** How often the worker looks for work when nothing wakes it, ms. */
   pollIntervalMs: number;
@@ -21,6 +38,13 @@ export type WorkerConfig = {
   /** Backoff after a failed chain call: base and cap, ms. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /** How many organisations' chain work runs at once, each in its own lane (INTYG_WORKER_LANES). */
+  lanes: number;
+  /**
+   * How long one pass waits for the lanes it started before it goes on to the next (a lane still running then
+   * goes on by itself, and other organisations' work is not held up by it), ms (INTYG_WORKER_LANE_WAIT_MS).
+   */
+  laneWaitMs: number;
 };
 
 /** How the service talks to the node: every JSON-RPC request is bounded, so a node that hangs blocks nothing. */
@@ -89,6 +113,8 @@ export type ServiceConfig = {
   /** Largest request body, bytes. */
   bodyLimitBytes: number;
   rateLimit: RateLimitConfig;
+  /** Per-organisation limits (on top of the per-API-key `rateLimit`). */
+  organisationLimits: OrganisationLimitsConfig;
   /** Most attendees in one bulk request; above `bulkSyncLimit` the request becomes a job (202). */
   bulkMaxItems: number;
   bulkSyncLimit: number;
@@ -138,6 +164,8 @@ export const DEFAULT_WORKER_CONFIG: WorkerConfig = {
   idempotencyTtlHours: 7 * 24,
   retryBaseMs: 500,
   retryMaxMs: 30_000,
+  lanes: 4,
+  laneWaitMs: 2000,
 };
 
 /** Defaults for everything but the chain; tests and main() fill in the rest. */
@@ -171,6 +199,7 @@ export function defaultConfig(
       ...overrides.rpcProxy,
       rateLimit: { ...DEFAULT_RPC_PROXY_CONFIG.rateLimit, ...overrides.rpcProxy?.rateLimit },
     },
+    organisationLimits: { ...DEFAULT_ORGANISATION_LIMITS, ...overrides.organisationLimits },
     worker: { ...DEFAULT_WORKER_CONFIG, ...overrides.worker },
     email: { ...DEFAULT_EMAIL_CONFIG, ...overrides.email },
   };
@@ -324,6 +353,17 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       requests: intFrom(env, "INTYG_RATE_LIMIT", 1200, 1),
       windowMs: intFrom(env, "INTYG_RATE_WINDOW_MS", 60_000, 1),
     },
+    organisationLimits: {
+      requests: intFrom(env, "INTYG_ORG_RATE_LIMIT", DEFAULT_ORGANISATION_LIMITS.requests, 1),
+      windowMs: intFrom(env, "INTYG_ORG_RATE_WINDOW_MS", DEFAULT_ORGANISATION_LIMITS.windowMs, 1),
+      credentials: intFrom(env, "INTYG_ORG_CREDENTIAL_LIMIT", DEFAULT_ORGANISATION_LIMITS.credentials, 1),
+      credentialWindowMs: intFrom(
+        env,
+        "INTYG_ORG_CREDENTIAL_WINDOW_MS",
+        DEFAULT_ORGANISATION_LIMITS.credentialWindowMs,
+        1000,
+      ),
+    },
     bulkMaxItems: intFrom(env, "INTYG_BULK_MAX", 10_000, 1),
     bulkSyncLimit: intFrom(env, "INTYG_BULK_SYNC_LIMIT", 2_000, 1),
     email: {
@@ -349,6 +389,8 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       ),
       retryBaseMs: intFrom(env, "INTYG_RETRY_BASE_MS", DEFAULT_WORKER_CONFIG.retryBaseMs, 1),
       retryMaxMs: intFrom(env, "INTYG_RETRY_MAX_MS", DEFAULT_WORKER_CONFIG.retryMaxMs, 1),
+      lanes: intFrom(env, "INTYG_WORKER_LANES", DEFAULT_WORKER_CONFIG.lanes, 1),
+      laneWaitMs: intFrom(env, "INTYG_WORKER_LANE_WAIT_MS", DEFAULT_WORKER_CONFIG.laneWaitMs, 0),
     },
   });
 }

@@ -110,6 +110,12 @@ const en = {
   "request.idempotency-key-reused": () =>
     "This Idempotency-Key was used with a different request; use a new key for a new request",
   "request.rate-limited": () => "Too many requests for this API key; slow down",
+  "request.organisation-rate-limited": () =>
+    "Too many requests for this organisation (all its API keys together); slow down",
+  "request.credential-quota": (p) =>
+    `This organisation may issue ${p.limit} credentials per ${p.window}; it has issued ${p.used} in this one, so ${p.amount} more do not fit. Try again when the period ends (Retry-After)`,
+  "request.credential-quota-too-large": (p) =>
+    `This request issues ${p.amount} credentials, more than this organisation may issue per ${p.window} (${p.limit}); split it into smaller requests`,
   // authentication and sessions
   "auth.api-key-required": () => "A valid API key is required: Authorization: Bearer <key>",
   "auth.malformed-header": () => "The Authorization header must be: Bearer <api key>",
@@ -291,6 +297,12 @@ const sv: Record<ServiceErrorCode, Template> = {
   "request.idempotency-key-reused": () =>
     "Idempotensnyckeln har redan använts för en annan begäran: använd en ny nyckel för en ny begäran.",
   "request.rate-limited": () => "För många förfrågningar med den här API-nyckeln: sakta ner.",
+  "request.organisation-rate-limited": () =>
+    "För många förfrågningar från den här organisationen (alla dess API-nycklar tillsammans): sakta ner.",
+  "request.credential-quota": (p) =>
+    `Den här organisationen får utfärda ${p.limit} intyg per ${p.window}; den har utfärdat ${p.used} under den här perioden, så ${p.amount} till ryms inte. Försök igen när perioden är slut (Retry-After).`,
+  "request.credential-quota-too-large": (p) =>
+    `Begäran utfärdar ${p.amount} intyg, fler än organisationen får utfärda per ${p.window} (${p.limit}): dela upp den i mindre begäranden.`,
   "auth.api-key-required": () => "En giltig API-nyckel krävs: Authorization: Bearer <nyckel>.",
   "auth.malformed-header": () => "Rubriken Authorization ska vara: Bearer <API-nyckel>.",
   "auth.unknown-api-key": () => "Okänd API-nyckel.",

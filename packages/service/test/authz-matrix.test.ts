@@ -570,7 +570,16 @@ describe("authorisation matrix: every route × every caller (pglite)", () => {
     this.timeout(60_000);
     h = await createAppHarness("pglite", {
       autoStartWorker: false,
-      config: { rateLimit: { requests: 100_000, windowMs: 60_000 }, bulkSyncLimit: 1 },
+      config: {
+        rateLimit: { requests: 100_000, windowMs: 60_000 },
+        organisationLimits: {
+          requests: 100_000,
+          windowMs: 60_000,
+          credentials: 1_000_000,
+          credentialWindowMs: 3_600_000,
+        },
+        bulkSyncLimit: 1,
+      },
     });
     full = await fullApp(h);
     const orgB = await h.store.organisations.create({

@@ -138,6 +138,7 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
         INTYG_RETRY_BASE_MS: "100",
         INTYG_RETRY_MAX_MS: "1000",
         INTYG_RATE_LIMIT: "100000",
+        INTYG_ORG_RATE_LIMIT: "100000",
         LOG_LEVEL: "info",
       };
       const startReplica = async (): Promise<Replica> => {

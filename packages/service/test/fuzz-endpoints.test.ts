@@ -514,6 +514,12 @@ describe("fuzz of every endpoint (property-based, pglite)", () => {
       autoStartWorker: false,
       config: {
         rateLimit: { requests: 1_000_000, windowMs: 60_000 },
+        organisationLimits: {
+          requests: 1_000_000,
+          windowMs: 60_000,
+          credentials: 1_000_000,
+          credentialWindowMs: 3_600_000,
+        },
         bodyLimitBytes: 64 * 1024,
         bulkSyncLimit: 2,
         bulkMaxItems: 20,

@@ -301,6 +301,16 @@ for (const kind of STORE_KINDS) {
         { status: "authorising" },
         null,
       );
+      // Just recorded: a request (of another replica) may still be sending it, so the worker leaves it alone.
+      await h.worker.runOnce();
+      expect((await h.store.organisationKeys.get(m.organisation.id, fresh.address))?.status).to.equal(
+        "authorising",
+      );
+      // Left alone for a while: the worker takes it over.
+      await h.store.db.query(
+        "UPDATE organisation_keys SET updated_at = updated_at - interval '1 minute' WHERE address = $1",
+        [fresh.address],
+      );
       await h.worker.runOnce();
       const stored = await h.store.organisationKeys.get(m.organisation.id, fresh.address);
       expect(stored?.status).to.equal("active");

@@ -8,6 +8,7 @@ import { docsHtml } from "./docs";
 import { accessLog, createRateLimiter, rateLimitByApiKey, requireApiKey } from "./middleware";
 import { wantsHtml } from "./negotiate";
 import { errorHandler, notFoundHandler, validationHook } from "./problem";
+import { withCredentialQuota } from "./quota";
 import { contextRoutes } from "./routes/contexts";
 import { credentialRoutes } from "./routes/credentials";
 import { deliveryRoutes } from "./routes/deliveries";
@@ -31,10 +32,16 @@ export type App = ReturnType<typeof createApp>;
  * The issuer service's HTTP app: the organiser API under /v1 (Bearer API key), the public holder links, the
  * VC-API, health, the OpenAPI 3.1 document and its reference page.
  */
-export function createApp(deps: AppDeps) {
-  const { config, logger } = deps;
+export function createApp(appDeps: AppDeps) {
+  const { config, logger } = appDeps;
+  // Every issuance through the API is charged to its organisation's credential quota.
+  const deps: AppDeps = {
+    ...appDeps,
+    store: withCredentialQuota(appDeps.store, appDeps.config.organisationLimits),
+  };
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const limiter = createRateLimiter(deps.store, config.rateLimit);
+  const organisationLimiter = createRateLimiter(deps.store, config.organisationLimits);
 
   app.use(requestId({ headerName: "X-Request-Id" }));
   // QR codes and PDFs may be embedded by other sites (an organiser's page), hence no CORP.
@@ -52,7 +59,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
 
   // Bearer, or the organiser app's session cookie (writes with it need its CSRF token).
-  app.use("/v1/*", requireApiKey(deps.store, deps), rateLimitByApiKey(limiter));
+  app.use("/v1/*", requireApiKey(deps.store, deps), rateLimitByApiKey(limiter, organisationLimiter));
   // After authentication (401 first), before every route: NUL, lone surrogates and control characters.
   app.use(refuseHostileText());
   app.route("/v1", organisationRoutes(deps));
@@ -63,7 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", deliveryRoutes(deps));
   app.route("/", holderRoutes(deps));
   app.route("/", verificationLinkRoutes(deps));
-  app.route("/", vcApiRoutes(deps, limiter));
+  app.route("/", vcApiRoutes(deps, limiter, organisationLimiter));
   app.route("/", systemRoutes(deps));
   // Public: the registry's organisations (status, profile, keys), read from the chain.
   app.route("/", registryOrganisationRoutes(deps));

@@ -78,22 +78,44 @@ export function createRateLimiter(
   };
 }
 
-/** Rate limiting per API key (after authentication). */
-export function rateLimitByApiKey(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
+/**
+ * Rate limiting per API key (after authentication) and, with `organisations`, per organisation: all of an
+ * organisation's API keys and sessions count into one window of its own, so an organisation that makes many
+ * keys gets no more than its share of a service it shares with others. The headers show the tighter limit.
+ */
+export function rateLimitByApiKey(
+  limiter: RateLimiter,
+  organisations?: RateLimiter,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const result = await limiter.take(c.get("auth").apiKey.id);
+    const auth = c.get("auth");
+    const byKey = await limiter.take(auth.apiKey.id);
+    if (!byKey.allowed) {
+      throw new ServiceError("request.rate-limited", {}, { extensions: { retryAfter: byKey.resetSeconds } });
+    }
+    const byOrganisation = organisations
+      ? await organisations.take(organisationLimitKey(auth.organisation.id))
+      : null;
+    if (byOrganisation && !byOrganisation.allowed) {
+      throw new ServiceError(
+        "request.organisation-rate-limited",
+        {},
+        { extensions: { retryAfter: byOrganisation.resetSeconds } },
+      );
+    }
+    const result = byOrganisation && byOrganisation.remaining < byKey.remaining ? byOrganisation : byKey;
     const headers = {
       "RateLimit-Limit": String(result.limit),
       "RateLimit-Remaining": String(result.remaining),
       "RateLimit-Reset": String(result.resetSeconds),
     };
-    if (!result.allowed) {
-      throw new ServiceError("request.rate-limited", {}, { extensions: { retryAfter: result.resetSeconds } });
-    }
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
 }
+
+/** The organisation's request window in `rate_limits` (API keys' windows are named by their ids, UUIDs). */
+export const organisationLimitKey = (organisationId: string) => `organisation:${organisationId}`;
 
 /** One structured line per request: method, route pattern (never the raw path: holder tokens), status, time. */
 export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {

@@ -54,6 +54,18 @@ export type CreatedKey = {
   authorisation: PreparedAuthorisation | null;
 };
 
+/**
+ * Keys whose authorisation a request of this process is sending now: the worker leaves them to it (with two
+ * senders of one authorisation the second reverts, and the key would be marked failed though it is authorised).
+ */
+const authorising = new Set<string>();
+
+/**
+ * How long an authorisation must have been left alone before the worker takes it over: a request of another
+ * replica may still be sending it.
+ */
+const TAKE_OVER_AFTER_MS = 10_000;
+
 /** The registry's "no end" (type(uint40).max). */
 const FOREVER = 2 ** 40 - 1;
 const MAX_UNTIL = FOREVER;
@@ -165,15 +177,22 @@ export async function createSigningKey(
   if (validUntil !== 0 && (validUntil <= Math.max(validFrom, now) || validUntil > MAX_UNTIL))
     throw new ServiceError("request.invalid", { where: "validUntil" });
   const fresh = generateOrganisationKey(keyring, organisation.id, "signing");
-  let key = await deps.store.organisationKeys.create(
-    { ...fresh, validFrom, validUntil: validUntil || null },
-    { actor: options.actor, details: { validFrom, validUntil: validUntil || null } },
-  );
+  // With the admin key held, the key is stored as being authorised: a crash before its authorisation is
+  // recorded leaves it for the worker to authorise, not "created" with nothing to take it further.
   const admin = await adminClient(deps, organisation);
-  if (!admin) return { key, authorisation: await prepareAuthorisation(deps, organisation, key) };
-  key = await authorise(deps, organisation, key, admin, options.actor);
-  if (options.makeCurrent) key = await makeCurrent(deps, organisation, key.address, options.actor);
-  return { key, authorisation: null };
+  authorising.add(fresh.id);
+  try {
+    let key = await deps.store.organisationKeys.create(
+      { ...fresh, validFrom, validUntil: validUntil || null, status: admin ? "authorising" : "created" },
+      { actor: options.actor, details: { validFrom, validUntil: validUntil || null } },
+    );
+    if (!admin) return { key, authorisation: await prepareAuthorisation(deps, organisation, key) };
+    key = await authorise(deps, organisation, key, admin, options.actor);
+    if (options.makeCurrent) key = await makeCurrent(deps, organisation, key.address, options.actor);
+    return { key, authorisation: null };
+  } finally {
+    authorising.delete(fresh.id);
+  }
 }
 
 /** The authoriseKey call with the key's consent, for an admin account the service does not hold. */
@@ -484,10 +503,12 @@ export async function importKey(
 }
 
 /** Finishes key steps a crash cut short: authorisations sent and not settled (run by the worker). */
-export async function settleKeys(deps: KeyLifecycleDeps): Promise<number> {
+export async function settleKeys(deps: KeyLifecycleDeps, organisationId?: string): Promise<number> {
   let settled = 0;
-  for (const key of await deps.store.organisationKeys.unsettled()) {
+  const leftBefore = deps.clock.now().getTime() - TAKE_OVER_AFTER_MS;
+  for (const key of await deps.store.organisationKeys.unsettled(organisationId)) {
     if (key.status !== "authorising") continue;
+    if (authorising.has(key.id) || key.updatedAt.getTime() > leftBefore) continue;
     const organisation = await deps.store.organisations.get(key.organisationId);
     if (!organisation) continue;
     const admin = await adminClient(deps, organisation);

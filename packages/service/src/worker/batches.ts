@@ -51,12 +51,12 @@ async function settleBatch(ctx: WorkContext, batch: BatchRecord, summary: TickSu
   );
 }
 
-/** Records the next batch of pending credentials (built and signed in the recording transaction). */
-async function buildNextBatch(ctx: WorkContext): Promise<BatchRecord | null> {
+/** Records the organisation's next batch of pending credentials (built and signed in the recording transaction). */
+async function buildNextBatch(ctx: WorkContext, organisationId: string): Promise<BatchRecord | null> {
   const { store, clock } = ctx.deps;
+  // Nothing to build: no signer is resolved (an organisation without a current key may still have revocations).
+  if (!(await store.anchoring.hasPendingBatch(organisationId))) return null;
   // The signer is resolved first: the batch is built inside a transaction that must not wait on other reads.
-  const organisationId = await store.anchoring.nextBatchOrganisation();
-  if (!organisationId) return null;
   const { signer, chain } = await ctx.keyed(organisationId);
   const created = await store.anchoring.createBatch(
     ctx.config.maxBatchSize,
@@ -94,14 +94,17 @@ async function buildNextBatch(ctx: WorkContext): Promise<BatchRecord | null> {
   return created?.batch ?? null;
 }
 
-/** Batches in flight first (reconciled, then sent), then new ones, one group at a time. */
-export async function runBatches(ctx: WorkContext, summary: TickSummary): Promise<void> {
-  for (const batch of await ctx.deps.store.anchoring.batchesInFlight()) {
+/** New batches one lane builds in one turn: an organisation with a flood of credentials lets others have a turn. */
+const BATCHES_PER_TURN = 10;
+
+/** The organisation's batches in flight first (reconciled, then sent), then new ones, one group at a time. */
+export async function runBatches(ctx: WorkContext, summary: TickSummary, organisationId: string) {
+  for (const batch of await ctx.deps.store.anchoring.batchesInFlight(organisationId)) {
     if (ctx.stopping()) return;
     await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary));
   }
-  while (!ctx.stopping() && (await ctx.stillLeader())) {
-    const batch = await buildNextBatch(ctx);
+  for (let i = 0; i < BATCHES_PER_TURN && !ctx.stopping() && (await ctx.stillLeader()); i++) {
+    const batch = await buildNextBatch(ctx, organisationId);
     if (!batch) break;
     if (!(await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary)))) break;
   }

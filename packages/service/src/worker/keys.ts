@@ -4,11 +4,11 @@
 import { settleKeys } from "../keys/lifecycle";
 import type { TickSummary, WorkContext } from "./types";
 
-export async function runKeySteps(ctx: WorkContext, summary: TickSummary): Promise<void> {
+export async function runKeySteps(ctx: WorkContext, summary: TickSummary, organisationId: string) {
   const { keys } = ctx.deps;
   if (!keys?.keyring) return;
-  await ctx.attempt("registration", "organisation-keys", summary, async () => {
-    const settled = await settleKeys({ ...ctx.deps, keys });
-    if (settled > 0) ctx.log.info({ settled }, "key authorisations settled");
+  await ctx.attempt("registration", `keys:${organisationId}`, summary, async () => {
+    const settled = await settleKeys({ ...ctx.deps, keys }, organisationId);
+    if (settled > 0) ctx.log.info({ settled, organisation: organisationId }, "key authorisations settled");
   });
 }

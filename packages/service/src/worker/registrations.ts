@@ -40,10 +40,10 @@ async function updateOf(ctx: WorkContext, operation: OperationRecord): Promise<O
   });
 }
 
-export async function runRegistrations(ctx: WorkContext, summary: TickSummary): Promise<void> {
+export async function runRegistrations(ctx: WorkContext, summary: TickSummary, organisationId: string) {
   const { store, clock } = ctx.deps;
   const before = new Date(clock.now().getTime() - REQUEST_GRACE_MS);
-  for (const event of await store.events.staleRegistrations(before)) {
+  for (const event of await store.events.staleRegistrations(before, organisationId)) {
     if (ctx.stopping()) return;
     await ctx.attempt("registration", event.id, summary, async () => {
       const spec = await registrationOf(ctx, event);
@@ -52,7 +52,10 @@ export async function runRegistrations(ctx: WorkContext, summary: TickSummary): 
       ctx.log.info({ event: event.id, status: outcome.status }, "event registration settled");
     });
   }
-  for (const operation of await store.operations.inFlight(["event-update"], { updatedBefore: before })) {
+  for (const operation of await store.operations.inFlight(["event-update"], {
+    updatedBefore: before,
+    organisationId,
+  })) {
     if (ctx.stopping()) return;
     await ctx.attempt("registration", operation.id, summary, async () => {
       const spec = await updateOf(ctx, operation);

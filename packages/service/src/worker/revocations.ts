@@ -75,8 +75,8 @@ async function settleRevocation(ctx: WorkContext, work: RevocationWork, summary:
   ctx.log.info({ credential: credential.id, reason: credential.revocationReason }, "revocation confirmed");
 }
 
-export async function runRevocations(ctx: WorkContext, summary: TickSummary): Promise<void> {
-  for (const work of await ctx.deps.store.anchoring.revocationsDue()) {
+export async function runRevocations(ctx: WorkContext, summary: TickSummary, organisationId: string) {
+  for (const work of await ctx.deps.store.anchoring.revocationsDue(50, organisationId)) {
     if (ctx.stopping()) return;
     await ctx.attempt("revocation", `revoke:${work.credential.id}`, summary, () =>
       settleRevocation(ctx, work, summary),

@@ -86,15 +86,15 @@ async function settleSingle(ctx: WorkContext, credential: CredentialRecord, summ
   ctx.log.info({ credential: credential.id, txHash: outcome.txHash }, "credential anchored");
 }
 
-/** Singles in flight first (reconciled, then sent), then up to a hundred new ones. */
-export async function runSingles(ctx: WorkContext, summary: TickSummary): Promise<void> {
+/** The organisation's singles in flight first (reconciled, then sent), then up to a hundred new ones. */
+export async function runSingles(ctx: WorkContext, summary: TickSummary, organisationId: string) {
   const { anchoring } = ctx.deps.store;
-  for (const credential of await anchoring.singlesInFlight()) {
+  for (const credential of await anchoring.singlesInFlight(100, organisationId)) {
     if (ctx.stopping()) return;
     await ctx.attempt("single", credential.id, summary, () => settleSingle(ctx, credential, summary));
   }
   for (let i = 0; i < 100 && !ctx.stopping() && (await ctx.stillLeader()); i++) {
-    const credential = await anchoring.claimSingle();
+    const credential = await anchoring.claimSingle(organisationId);
     if (!credential) break;
     if (!(await ctx.attempt("single", credential.id, summary, () => settleSingle(ctx, credential, summary))))
       break;

@@ -1,6 +1,7 @@
 // The anchoring worker: one leader at a time (PostgreSQL advisory lock; an in-process flag on PGlite) runs a
-// small loop over kinds of work — event registrations left by their request, bulk jobs, batches, single
-// credentials, revocations, e-mails — each in its own module. Every transaction goes through one tracked chain
+// small loop over kinds of work — bulk jobs, then each organisation's chain work in a lane of its own (key
+// authorisations and event registrations left by their request, batches, single credentials, revocations:
+// lanes.ts), then e-mails — each kind in its own module. Every transaction goes through one tracked chain
 // operation (`operations/track.ts`): recorded before it is sent, replaced when stuck, reconciled with what the
 // chain says after a crash, and settled only when the chain shows what was sent, so a crash at any point never
 // anchors a credential twice nor a root twice.
@@ -15,6 +16,7 @@ import { databaseUnavailableReason } from "../store/unavailable";
 import { runBatches } from "./batches";
 import { runJobs } from "./jobs";
 import { runKeySteps } from "./keys";
+import { createLanes } from "./lanes";
 import { createLeadership, LEADER_LOCK_KEY } from "./leader";
 import { createLoop } from "./loop";
 import { runRegistrations } from "./registrations";
@@ -30,8 +32,8 @@ export type { BulkJobInput, StartWorkerOptions, TickSummary, Worker, WorkerDeps 
 const LEGACY_BATCH = 500;
 const LEGACY_PASS_MS = 2_000;
 
-/** The kinds of work of one pass, in order: what settles earlier transactions first. */
-const KINDS = [runKeySteps, runRegistrations, runJobs, runBatches, runSingles, runRevocations];
+/** The kinds of an organisation's chain work, in order in its lane: what settles earlier transactions first. */
+const LANE_KINDS = [runKeySteps, runRegistrations, runBatches, runSingles, runRevocations];
 
 const emptySummary = (): TickSummary => ({
   leader: false,
@@ -72,12 +74,14 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   let legacyLeft: number | null = null;
   let legacyDone = false;
   const retry = retrySchedule(config);
-  // Every database write of a pass commits only while this replica's lock session still holds the lock.
-  const fencedPass = () => leadership.fenced(runOnce);
+  // Every database write of a pass commits only while this replica's lock session still holds the lock (a lane
+  // that outlives its pass keeps the pass's fenced context).
+  const fencedPass = () => leadership.fenced(() => runOnce(Number.POSITIVE_INFINITY));
   const loop = createLoop({
     config,
     log,
-    runOnce: fencedPass,
+    // The loop's passes wait for their lanes only so long: a lane still running goes on by itself.
+    runOnce: () => leadership.fenced(() => runOnce(config.laneWaitMs)),
     outstanding: () => store.anchoring.outstanding(),
   });
   /** Whether this replica leads now (asked of the database at the start of a pass). */
@@ -229,8 +233,32 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     }
   }
 
-  async function runOnce(): Promise<TickSummary> {
+  const lanes = createLanes({
+    bound: config.lanes,
+    log,
+    work: async (organisationId, summary) => {
+      for (const kind of LANE_KINDS) {
+        if (loop.stopping) return;
+        // A kind that fails between its items (its signer cannot be resolved, the database is away) does not
+        // keep the organisation's other kinds from their turn.
+        try {
+          await kind(ctx, summary, organisationId);
+        } catch (error) {
+          if (error instanceof LeadershipLostError) throw error;
+          summary.errors += 1;
+          log.warn(
+            { organisation: organisationId, kind: kind.name, err: errorText(error) },
+            "worker step failed",
+          );
+        }
+      }
+    },
+    onLateEnd: () => loop.wake(),
+  });
+
+  async function runOnce(laneWaitMs: number): Promise<TickSummary> {
     const summary = emptySummary();
+    lanes.collect(summary);
     if (!(await ensureLeader())) return summary;
     summary.leader = true;
     await housekeeping();
@@ -247,10 +275,10 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
       summary.errors += 1;
       log.warn({ err: errorText(error) }, "retention or key re-sealing failed; will retry");
     }
-    for (const kind of KINDS) {
-      if (loop.stopping) return summary;
-      await kind(ctx, summary);
-    }
+    // Jobs first: they only prepare credentials (no transaction), which the lanes then anchor.
+    await runJobs(ctx, summary);
+    if (loop.stopping) return summary;
+    await lanes.run(await store.anchoring.organisationsWithWork(), summary, laneWaitMs);
     await sendMail(summary);
     return summary;
   }
@@ -263,6 +291,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
     drain: (timeoutMs = 60_000) => loop.drain(timeoutMs),
     async stop(stopOptions = {}) {
       await loop.stop(stopOptions.abandon === true);
+      if (stopOptions.abandon !== true) await lanes.idle();
       mailer?.close();
       await leadership.release();
     },

@@ -6,6 +6,7 @@
 
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { type Address, type Hex, recoverTransactionAddress } from "viem";
 
 export type ProxyFault =
   /**
@@ -15,8 +16,11 @@ export type ProxyFault =
   | { kind: "rpc-error"; code: number; message: string; forward?: boolean }
   /** Answer this HTTP status (e.g. 502, 503) with a plain-text body, without forwarding. */
   | { kind: "http-error"; status: number }
-  /** Never answer: hold the connection for `ms`, then close it. Not forwarded. */
-  | { kind: "hang"; ms: number }
+  /**
+   * Never answer: hold the connection for `ms`, then close it. Not forwarded; with `forward`, the request
+   * reaches the node first (a write takes effect) and only its answer never comes.
+   */
+  | { kind: "hang"; ms: number; forward?: boolean }
   /** Forward to the node (so a write takes effect), then send half of the answer and cut the connection. */
   | { kind: "drop" }
   /**
@@ -33,6 +37,10 @@ export type FaultRule = {
   times?: number;
   /** Skip this many matching calls first (default 0). */
   after?: number;
+  /** Only transactions sent (eth_sendRawTransaction) from this account: a fault of one key's sends. */
+  from?: Address;
+  /** Only requests whose body contains this text (case-insensitive), e.g. an account's address. */
+  contains?: string;
 };
 
 export type ProxyCall = {
@@ -65,7 +73,27 @@ export type RpcProxy = {
   close(): Promise<void>;
 };
 
-type Rule = Required<Omit<FaultRule, "methods">> & { methods?: string[] };
+type Rule = Required<Omit<FaultRule, "methods" | "from" | "contains">> & {
+  methods?: string[];
+  from?: Address;
+  contains?: string;
+};
+
+/** The senders of the raw transactions in a request (lower case). */
+async function sendersOf(body: string): Promise<string[]> {
+  try {
+    const parsed = JSON.parse(body) as { method?: string; params?: unknown[] } | { method?: string }[];
+    const list = (Array.isArray(parsed) ? parsed : [parsed]) as { method?: string; params?: unknown[] }[];
+    const raws = list.filter((r) => r.method === "eth_sendRawTransaction").map((r) => r.params?.[0] as Hex);
+    return Promise.all(
+      raws.map(async (raw) =>
+        (await recoverTransactionAddress({ serializedTransaction: raw as never })).toLowerCase(),
+      ),
+    );
+  } catch {
+    return [];
+  }
+}
 
 function methodsOf(body: string): string[] {
   try {
@@ -117,10 +145,12 @@ export async function startRpcProxy(target: string, options: { port?: number } =
     return { status: response.status, text: await response.text() };
   };
 
-  const take = (methods: string[]): ProxyFault | null => {
+  const take = (methods: string[], senders: string[], body: string): ProxyFault | null => {
     for (const rule of rules) {
       if (rule.times <= 0) continue;
       if (rule.methods && !methods.some((m) => rule.methods!.includes(m))) continue;
+      if (rule.from && !senders.includes(rule.from.toLowerCase())) continue;
+      if (rule.contains && !body.toLowerCase().includes(rule.contains.toLowerCase())) continue;
       if (rule.after > 0) {
         rule.after -= 1;
         continue;
@@ -134,10 +164,11 @@ export async function startRpcProxy(target: string, options: { port?: number } =
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
+    request.on("end", async () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const methods = methodsOf(body);
-      const fault = take(methods);
+      const senders = methods.includes("eth_sendRawTransaction") ? await sendersOf(body) : [];
+      const fault = take(methods, senders, body);
       const call: ProxyCall = { method: methods.join(","), at: Date.now(), fault: fault?.kind ?? null };
       calls.push(call);
       handle(body, call, fault, request, response).catch(() => {
@@ -206,6 +237,7 @@ export async function startRpcProxy(target: string, options: { port?: number } =
         response.writeHead(fault.status, { "content-type": "text/plain" }).end("upstream unavailable");
         return;
       case "hang": {
+        if (fault.forward) await forward(body);
         let gaveUp = false;
         request.socket.once("close", () => {
           if (!gaveUp) abandonedHangs += 1;
@@ -247,6 +279,8 @@ export async function startRpcProxy(target: string, options: { port?: number } =
         times: rule.times ?? 1,
         after: rule.after ?? 0,
         methods: rule.methods,
+        ...(rule.from ? { from: rule.from } : {}),
+        ...(rule.contains ? { contains: rule.contains } : {}),
       });
     },
     clear() {

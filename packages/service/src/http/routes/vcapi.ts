@@ -90,10 +90,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const VerifyResponseSchema = z.record(z.string(), z.unknown()).openapi("VcApiVerifyResponse");
 
-export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter) {
+export function vcApiRoutes(deps: AppDeps, limiter: RateLimiter, organisationLimiter?: RateLimiter) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const { store, config } = deps;
-  app.use("/credentials/issue", requireApiKey(store), rateLimitByApiKey(limiter));
+  app.use("/credentials/issue", requireApiKey(store), rateLimitByApiKey(limiter, organisationLimiter));
 
   app.openapi(
     createRoute({

@@ -62,16 +62,22 @@ export interface AnchoringRepository {
     /** Only this organisation's credentials (whose signer the caller resolved before, outside the transaction). */
     organisationId?: string,
   ): Promise<{ batch: BatchRecord; group: PendingGroup } | null>;
-  /** The organisation whose pending batch credential is oldest: the next batch's, when nothing else comes first. */
-  nextBatchOrganisation(): Promise<string | null>;
+  /**
+   * The organisations that have chain work (batches or singles to anchor or in flight, revocations due, event
+   * registrations or updates in flight, keys being authorised): each is one lane of the worker.
+   */
+  organisationsWithWork(): Promise<string[]>;
+  /** Whether the organisation has pending batch credentials (before its signer is resolved to build a batch). */
+  hasPendingBatch(organisationId: string): Promise<boolean>;
   /** How much work the worker still has: batches in flight, credentials to anchor, revocations, jobs. */
   outstanding(): Promise<number>;
-  batchesInFlight(): Promise<BatchRecord[]>;
+  /** Batches being sent (of one organisation with `organisationId`), oldest first. */
+  batchesInFlight(organisationId?: string): Promise<BatchRecord[]>;
   getBatch(id: string): Promise<BatchRecord | null>;
   listBatches(organisationId?: string): Promise<BatchRecord[]>;
   batchMembers(batchId: string): Promise<CredentialRecord[]>;
   /** Moves the oldest pending single credential to `sending` (its signed request was made at issuance). */
-  claimSingle(): Promise<CredentialRecord | null>;
+  claimSingle(organisationId?: string): Promise<CredentialRecord | null>;
   /** Replaces a single credential's expired signed request (and so its proof) before it is relayed again. */
   updateSingleProof(
     id: string,
@@ -79,9 +85,9 @@ export interface AnchoringRepository {
     signature: Hex,
     deadline: number,
   ): Promise<void>;
-  singlesInFlight(limit?: number): Promise<CredentialRecord[]>;
+  singlesInFlight(limit?: number, organisationId?: string): Promise<CredentialRecord[]>;
   /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
-  revocationsDue(limit?: number): Promise<RevocationWork[]>;
+  revocationsDue(limit?: number, organisationId?: string): Promise<RevocationWork[]>;
 }
 
 export function anchoringRepository(db: Database, clock: Clock, personal: Personal): AnchoringRepository {
@@ -176,11 +182,23 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
         return { batch, group };
       });
     },
-    async nextBatchOrganisation(): Promise<string | null> {
+    async hasPendingBatch(organisationId: string): Promise<boolean> {
       const rows = await db.query(
-        "SELECT organisation_id FROM credentials WHERE status = 'pending' AND mode = 'batch' ORDER BY seq LIMIT 1",
+        `SELECT 1 FROM credentials WHERE status = 'pending' AND mode = 'batch' AND organisation_id = $1 LIMIT 1`,
+        [organisationId],
       );
-      return rows[0] ? String(rows[0].organisation_id) : null;
+      return rows.length > 0;
+    },
+    async organisationsWithWork(): Promise<string[]> {
+      const rows = await db.query(
+        `SELECT organisation_id FROM batches WHERE status = 'sending'
+         UNION SELECT organisation_id FROM credentials WHERE status IN ('pending', 'sending') AND batch_id IS NULL
+         UNION SELECT organisation_id FROM credentials WHERE revocation_status = 'requested' AND status = 'anchored'
+         UNION SELECT organisation_id FROM events WHERE status = 'registering'
+         UNION SELECT organisation_id FROM chain_operations WHERE status = 'sending' AND kind = 'event-update'
+         UNION SELECT organisation_id FROM organisation_keys WHERE status = 'authorising'`,
+      );
+      return rows.map((row) => String(row.organisation_id));
     },
     /** How much work the worker still has: batches in flight, credentials to anchor, revocations, jobs. */
     async outstanding(): Promise<number> {
@@ -192,10 +210,14 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
       );
       return Number(rows[0]?.n ?? 0);
     },
-    async batchesInFlight(): Promise<BatchRecord[]> {
-      return (await db.query(`${BATCH_SELECT} WHERE b.status = 'sending' ORDER BY b.created_at, b.id`)).map(
-        toBatch,
-      );
+    async batchesInFlight(organisationId?: string): Promise<BatchRecord[]> {
+      return (
+        await db.query(
+          `${BATCH_SELECT} WHERE b.status = 'sending' AND ($1::uuid IS NULL OR b.organisation_id = $1)
+            ORDER BY b.created_at, b.id`,
+          [organisationId ?? null],
+        )
+      ).map(toBatch);
     },
     async getBatch(id: string): Promise<BatchRecord | null> {
       const rows = await db.query(`${BATCH_SELECT} WHERE b.id = $1`, [id]);
@@ -217,13 +239,15 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
     },
 
     /** Moves the oldest pending single credential to `sending` (its signed request was made at issuance). */
-    async claimSingle(): Promise<CredentialRecord | null> {
+    async claimSingle(organisationId?: string): Promise<CredentialRecord | null> {
       const rows = await db.query(
         `UPDATE credentials SET status = 'sending'
           WHERE id = (SELECT id FROM credentials WHERE status = 'pending' AND mode = 'single'
+                         AND ($1::uuid IS NULL OR organisation_id = $1)
                        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
             AND status = 'pending'
           RETURNING *`,
+        [organisationId ?? null],
       );
       return revealCredential(personal, rows[0]);
     },
@@ -243,18 +267,19 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
         [id, sealed ?? null, signature, deadline],
       );
     },
-    async singlesInFlight(limit = 100): Promise<CredentialRecord[]> {
+    async singlesInFlight(limit = 100, organisationId?: string): Promise<CredentialRecord[]> {
       return revealCredentials(
         personal,
         await db.query(
-          `${CREDENTIAL_SELECT} WHERE c.status = 'sending' AND c.mode = 'single' ORDER BY c.seq LIMIT $1`,
-          [limit],
+          `${CREDENTIAL_SELECT} WHERE c.status = 'sending' AND c.mode = 'single'
+              AND ($2::uuid IS NULL OR c.organisation_id = $2) ORDER BY c.seq LIMIT $1`,
+          [limit, organisationId ?? null],
         ),
       );
     },
 
     /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
-    async revocationsDue(limit = 50): Promise<RevocationWork[]> {
+    async revocationsDue(limit = 50, organisationId?: string): Promise<RevocationWork[]> {
       const rows = await db.query(
         `SELECT ${CREDENTIAL_COLUMNS}, b.root AS b_root, r.commitment AS r_commitment, r.status AS r_status
            FROM credentials c ${CREDENTIAL_OPERATIONS}
@@ -262,8 +287,9 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
            LEFT JOIN credentials r ON r.id = c.superseded_by
           WHERE c.revocation_status = 'requested' AND c.status = 'anchored'
             AND (c.superseded_by IS NULL OR r.status IN ('anchored', 'cancelled', 'failed'))
+            AND ($2::uuid IS NULL OR c.organisation_id = $2)
           ORDER BY c.seq LIMIT $1`,
-        [limit],
+        [limit, organisationId ?? null],
       );
       // A replacement that will never be anchored cannot be named on chain: the credential is then revoked
       // plainly, with the reason "superseded".

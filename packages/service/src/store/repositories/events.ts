@@ -23,7 +23,7 @@ export interface EventsRepository {
    * Events still `registering` whose registration nothing has touched since `before` (the request that sent it
    * was cut short): the worker settles them.
    */
-  staleRegistrations(before: Date): Promise<EventRecord[]>;
+  staleRegistrations(before: Date, organisationId?: string): Promise<EventRecord[]>;
   get(organisationId: string, id: string): Promise<EventRecord | null>;
   getByChainId(organisationId: string, chainEventId: bigint): Promise<EventRecord | null>;
   getById(id: string): Promise<EventRecord | null>;
@@ -75,12 +75,13 @@ export function eventsRepository(db: Database, clock: Clock): EventsRepository {
      * Events still `registering` whose registration nothing has touched since `before` (the request that sent it
      * was cut short): the worker settles them.
      */
-    async staleRegistrations(before: Date): Promise<EventRecord[]> {
+    async staleRegistrations(before: Date, organisationId?: string): Promise<EventRecord[]> {
       return (
         await db.query(
           `${EVENT_SELECT} WHERE e.status = 'registering' AND COALESCE(o.updated_at, e.updated_at) < $1
+              AND ($2::uuid IS NULL OR e.organisation_id = $2)
             ORDER BY e.created_at`,
-          [before],
+          [before, organisationId ?? null],
         )
       ).map(toEvent);
     },

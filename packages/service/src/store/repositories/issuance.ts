@@ -20,6 +20,11 @@ export type IssuanceCommit = {
   returnRecords?: boolean;
   /** Runs inside the transaction after the credentials are written (e.g. to link a superseded credential). */
   after?: (tx: Queryable) => Promise<void>;
+  /**
+   * Runs inside the transaction before anything is written, for a request that is not a replay (e.g. to charge
+   * the organisation's credential quota): throwing refuses the request and records nothing.
+   */
+  before?: (tx: Queryable) => Promise<void>;
 };
 
 export type IssuanceOutcome =
@@ -99,6 +104,7 @@ export function issuanceRepository(db: Database, clock: Clock, personal: Persona
             return { kind: "replayed", status: existing.responseStatus, body: existing.responseBody };
           }
         }
+        if (input.before) await input.before(tx);
         const records =
           input.credentials.length > 0
             ? await insertCredentials(

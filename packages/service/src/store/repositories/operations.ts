@@ -36,7 +36,10 @@ export interface OperationsRepository {
   /** Settles the operation and its subject in one transaction; false when it was settled already. */
   settle(id: string, settlement: Settlement): Promise<boolean>;
   /** Operations of `kinds` in flight, oldest first; with `updatedBefore`, only those untouched since. */
-  inFlight(kinds: readonly OperationKind[], options?: { updatedBefore?: Date }): Promise<OperationRecord[]>;
+  inFlight(
+    kinds: readonly OperationKind[],
+    options?: { updatedBefore?: Date; organisationId?: string },
+  ): Promise<OperationRecord[]>;
 }
 
 /** Kinds of which a subject has at most one operation (a unique index says so). */
@@ -46,6 +49,10 @@ const SLOTS: Partial<Record<OperationKind, readonly OperationKind[]>> = {
   revocation: ["revocation", "supersession"],
   supersession: ["revocation", "supersession"],
   "event-registration": ["event-registration"],
+  // A key step a crash cut short is resumed with the hashes it recorded: reconciled with what was mined (and
+  // settled naming it), or waited for while pending, never sent a second time beside it.
+  "key-authorisation": ["key-authorisation"],
+  "key-removal": ["key-removal"],
 };
 
 const ERROR_LIMIT = 2000;
@@ -222,8 +229,9 @@ export function operationsRepository(db: Database, clock: Clock): OperationsRepo
     async inFlight(kinds, options = {}) {
       const rows = await db.query(
         `SELECT * FROM chain_operations WHERE status = 'sending' AND kind = ANY($1::text[])
-            AND ($2::timestamptz IS NULL OR updated_at < $2) ORDER BY created_at, id`,
-        [kinds, options.updatedBefore ?? null],
+            AND ($2::timestamptz IS NULL OR updated_at < $2) AND ($3::uuid IS NULL OR organisation_id = $3)
+          ORDER BY created_at, id`,
+        [kinds, options.updatedBefore ?? null, options.organisationId ?? null],
       );
       return rows.map(toOperation);
     },

@@ -44,6 +44,8 @@ export type NewOrganisationKey = {
   /** The window it is to be authorised with (unix seconds; validUntil null: no end). */
   validFrom?: number | null;
   validUntil?: number | null;
+  /** `authorising` when the service sends its authorisation itself (default `created`). */
+  status?: "created" | "authorising";
 };
 
 export type KeyAuditEntry = {
@@ -132,7 +134,7 @@ export interface OrganisationKeysRepository {
   /** The organisation's current key of `role`, if it has one. */
   current(organisationId: string, role: OrganisationKeyRole): Promise<OrganisationKeyRecord | null>;
   /** Keys in a step that was begun and not finished (a crash): what a restart settles. */
-  unsettled(): Promise<OrganisationKeyRecord[]>;
+  unsettled(organisationId?: string): Promise<OrganisationKeyRecord[]>;
   /** Changes a key and appends the audit entry for it, in one transaction. */
   update(
     organisationId: string,
@@ -183,7 +185,7 @@ export function organisationKeysRepository(db: Database, clock: Clock): Organisa
         const rows = await tx.query(
           `INSERT INTO organisation_keys (id, organisation_id, role, address, custody, sealed_data_key,
                                           encrypted_key, status, valid_from, valid_until, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $9, $10, $8, $8) RETURNING *`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $9, $10, $8, $8) RETURNING *`,
           [
             key.id ?? randomUUID(),
             key.organisationId,
@@ -195,6 +197,7 @@ export function organisationKeysRepository(db: Database, clock: Clock): Organisa
             at,
             key.validFrom ?? null,
             key.validUntil ?? null,
+            key.status ?? "created",
           ],
         );
         await appendAudit(
@@ -228,11 +231,13 @@ export function organisationKeysRepository(db: Database, clock: Clock): Organisa
       );
       return rows[0] ? toKey(rows[0]) : null;
     },
-    async unsettled() {
+    async unsettled(organisationId?: string) {
       const rows = await db.query(
         `SELECT * FROM organisation_keys
-          WHERE status = 'authorising' OR (status IN ('retired', 'compromised') AND removal_tx_hash IS NULL)
+          WHERE (status = 'authorising' OR (status IN ('retired', 'compromised') AND removal_tx_hash IS NULL))
+            AND ($1::uuid IS NULL OR organisation_id = $1)
           ORDER BY created_at`,
+        [organisationId ?? null],
       );
       return rows.map(toKey);
     },

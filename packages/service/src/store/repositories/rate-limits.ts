@@ -1,4 +1,4 @@
-import type { Database } from "../db";
+import type { Database, Queryable } from "../db";
 
 export interface RateLimitsRepository {
   /**
@@ -6,6 +6,17 @@ export interface RateLimitsRepository {
    * replica on this database) and returns the window's count so far, this request included.
    */
   hit(key: string, windowStart: Date, expiresAt: Date): Promise<number>;
+  /**
+   * Adds `amount` to `key`'s window only if the window then stays within `limit` (one atomic statement, in the
+   * caller's transaction `q`): the new count, or null when it would not (nothing is added).
+   */
+  charge(
+    q: Queryable,
+    key: string,
+    amount: number,
+    limit: number,
+    window: { start: Date; end: Date },
+  ): Promise<number | null>;
   /** Deletes windows that ended by `before` (the worker's housekeeping). Returns how many. */
   expire(before: Date): Promise<number>;
 }
@@ -24,6 +35,17 @@ export function rateLimitsRepository(db: Database): RateLimitsRepository {
         [key, windowStart, expiresAt],
       );
       return Number(rows[0]!.count);
+    },
+    async charge(q, key, amount, limit, window) {
+      const rows = await q.query<{ count: number }>(
+        `INSERT INTO rate_limits AS r (api_key_id, window_start, expires_at, count)
+         SELECT $1, $2, $3, $4::int WHERE $4::int <= $5::int
+         ON CONFLICT (api_key_id, window_start) DO UPDATE SET count = r.count + $4::int
+           WHERE r.count + $4::int <= $5::int
+         RETURNING r.count`,
+        [key, window.start, window.end, amount, limit],
+      );
+      return rows[0] ? Number(rows[0].count) : null;
     },
     /** Deletes windows that ended by `before` (the worker's housekeeping). Returns how many. */
     async expire(before: Date): Promise<number> {

@@ -237,7 +237,7 @@ describe("privacy: the key vault", () => {
       expect(inserts.length).to.be.at.most(3);
       expect(inserts.reduce((a, b) => a + b, 0)).to.equal(40);
       const opened = await vault.open(subjects);
-      subjects.forEach((s, i) => expect(opened.get(s)?.equals(made[i]!.get(s)!)).to.equal(true));
+      for (const [i, s] of subjects.entries()) expect(opened.get(s)?.equals(made[i]!.get(s)!)).to.equal(true);
 
       // The same subject twice while another write is in flight: not in one statement (which the database
       // refuses), but one after the other, so the key stored is the last one given.

@@ -38,6 +38,9 @@ import {
   writeResult,
 } from "./lib";
 
+// A PostgreSQL store needs a key-encryption key for the personal data it seals: one for this run unless given.
+process.env.INTYG_KEK ??= `bench:${randomBytes(32).toString("base64")}`;
+
 const DATABASE_URL = process.env.INTYG_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const STORES = (process.env.INTYG_BENCH_STORES ?? "pglite,postgres").split(",") as StoreKind[];
 const LOAD_SECONDS = Number(process.env.INTYG_BENCH_LOAD_SECONDS ?? 10);

@@ -1,5 +1,5 @@
 // How many credentials one organisation may issue in a period: every issuance through the API (single, bulk,
-// import, re-issue, VC-API) is charged in the transaction that records it, so what is refused leaves nothing
+// import, re-issue, VC-API) is charged in the transaction that records it (last, see below), so what is refused leaves nothing
 // behind, and every replica on the database counts into one window (table `rate_limits`). A bulk request that
 // becomes a job is charged when it is accepted, for all its attendees. This bounds how much chain work one
 // organisation can queue for a worker that serves many.
@@ -34,7 +34,11 @@ export function withCredentialQuota(store: Store, limits: OrganisationLimitsConf
         throw new ServiceError("request.credential-quota-too-large", { amount, limit, window });
       const t = store.clock.now().getTime();
       const start = t - (t % windowMs);
-      const before = async (tx: Parameters<NonNullable<IssuanceCommit["before"]>>[0]) => {
+      // Charged last in the transaction: every issuance of the organisation updates the same row, whose lock is
+      // held from the charge until the commit (charged first, concurrent single issuances queued behind each
+      // other's whole transaction). A refusal still rolls back everything the transaction wrote.
+      const after = async (tx: Parameters<NonNullable<IssuanceCommit["after"]>>[0]) => {
+        await input.after?.(tx);
         const key = credentialQuotaKey(input.organisationId);
         const count = await store.rateLimits.charge(tx, key, amount, limit, {
           start: new Date(start),
@@ -51,9 +55,8 @@ export function withCredentialQuota(store: Store, limits: OrganisationLimitsConf
             { extensions: { retryAfter: Math.max(1, Math.ceil((start + windowMs - t) / 1000)) } },
           );
         }
-        await input.before?.(tx);
       };
-      return store.issuance.commit({ ...input, before });
+      return store.issuance.commit({ ...input, after });
     },
   };
   return { ...store, issuance };

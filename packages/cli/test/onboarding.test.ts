@@ -44,6 +44,9 @@ const VASTKOM = {
   url: "https://vastkom.se",
 };
 
+// The service's store on PostgreSQL needs a key-encryption key (the service's own tests set one for their run).
+process.env.INTYG_KEK ??= `test:${Buffer.alloc(32, 42).toString("base64")}`;
+
 describe("onboarding an organisation: governance batch, then bootstrap (real chain)", function () {
   this.timeout(300_000);
   let h: AppHarness;

@@ -49,13 +49,6 @@ export type RateLimitResult = { allowed: boolean; limit: number; remaining: numb
 export type RateLimiter = {
   /** Counts one request of `key`; returns what is left, or the seconds to wait when nothing is. */
   take(key: string): Promise<RateLimitResult>;
-  /**
-   * Counts one request of `key` here and one of `otherKey` with `other` (a limiter on the same store) in one
-   * write: a request checked against two limits costs one commit, not two.
-   */
-  takeWith(key: string, other: RateLimiter, otherKey: string): Promise<[RateLimitResult, RateLimitResult]>;
-  /** The window `key` counts into at time `t`, and what a count in it means. */
-  window(t: number): { start: number; end: number; result(count: number): RateLimitResult };
 };
 
 export type RateLimitOptions = { requests: number; windowMs: number };
@@ -69,37 +62,20 @@ export function createRateLimiter(
   store: Pick<Store, "rateLimits" | "clock">,
   options: RateLimitOptions,
 ): RateLimiter {
-  const limiter: RateLimiter = {
-    window(t) {
+  return {
+    async take(key) {
+      const t = store.clock.now().getTime();
       const start = t - (t % options.windowMs);
       const end = start + options.windowMs;
+      const count = await store.rateLimits.hit(key, new Date(start), new Date(end));
       return {
-        start,
-        end,
-        result: (count) => ({
-          allowed: count <= options.requests,
-          limit: options.requests,
-          remaining: Math.max(0, options.requests - count),
-          resetSeconds: Math.max(1, Math.ceil((end - t) / 1000)),
-        }),
+        allowed: count <= options.requests,
+        limit: options.requests,
+        remaining: Math.max(0, options.requests - count),
+        resetSeconds: Math.max(1, Math.ceil((end - t) / 1000)),
       };
     },
-    async take(key) {
-      const w = limiter.window(store.clock.now().getTime());
-      return w.result(await store.rateLimits.hit(key, new Date(w.start), new Date(w.end)));
-    },
-    async takeWith(key, other, otherKey) {
-      const t = store.clock.now().getTime();
-      const mine = limiter.window(t);
-      const theirs = other.window(t);
-      const [a, b] = await store.rateLimits.hitAll([
-        { key, windowStart: new Date(mine.start), expiresAt: new Date(mine.end) },
-        { key: otherKey, windowStart: new Date(theirs.start), expiresAt: new Date(theirs.end) },
-      ]);
-      return [mine.result(a!), theirs.result(b!)];
-    },
   };
-  return limiter;
 }
 
 /**
@@ -113,13 +89,13 @@ export function rateLimitByApiKey(
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const auth = c.get("auth");
-    // Both windows counted in one write; a request over its key's limit is refused as such first.
-    const [byKey, byOrganisation] = organisations
-      ? await limiter.takeWith(auth.apiKey.id, organisations, organisationLimitKey(auth.organisation.id))
-      : [await limiter.take(auth.apiKey.id), null];
+    const byKey = await limiter.take(auth.apiKey.id);
     if (!byKey.allowed) {
       throw new ServiceError("request.rate-limited", {}, { extensions: { retryAfter: byKey.resetSeconds } });
     }
+    const byOrganisation = organisations
+      ? await organisations.take(organisationLimitKey(auth.organisation.id))
+      : null;
     if (byOrganisation && !byOrganisation.allowed) {
       throw new ServiceError(
         "request.organisation-rate-limited",

@@ -6,8 +6,6 @@ export interface RateLimitsRepository {
    * replica on this database) and returns the window's count so far, this request included.
    */
   hit(key: string, windowStart: Date, expiresAt: Date): Promise<number>;
-  /** {@link hit} for several windows in one statement (one commit); the counts in the order given. */
-  hitAll(windows: { key: string; windowStart: Date; expiresAt: Date }[]): Promise<number[]>;
   /**
    * Adds `amount` to `key`'s window only if the window then stays within `limit` (one atomic statement, in the
    * caller's transaction `q`): the new count, or null when it would not (nothing is added).
@@ -37,22 +35,6 @@ export function rateLimitsRepository(db: Database): RateLimitsRepository {
         [key, windowStart, expiresAt],
       );
       return Number(rows[0]!.count);
-    },
-    async hitAll(windows) {
-      const rows = await db.query<{ key: string; count: number }>(
-        `INSERT INTO rate_limits AS r (api_key_id, window_start, expires_at, count)
-         SELECT key, window_start, expires_at, 1
-           FROM jsonb_to_recordset($1::jsonb) AS w(key text, window_start timestamptz, expires_at timestamptz)
-         ON CONFLICT (api_key_id, window_start) DO UPDATE SET count = r.count + 1
-         RETURNING r.api_key_id AS key, r.count`,
-        [
-          JSON.stringify(
-            windows.map((w) => ({ key: w.key, window_start: w.windowStart, expires_at: w.expiresAt })),
-          ),
-        ],
-      );
-      const counts = new Map(rows.map((row) => [String(row.key), Number(row.count)]));
-      return windows.map((w) => counts.get(w.key)!);
     },
     async charge(q, key, amount, limit, window) {
       const rows = await q.query<{ count: number }>(

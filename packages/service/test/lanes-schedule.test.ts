@@ -5,18 +5,9 @@
 import { expect } from "chai";
 import { silentLogger } from "../src/logger";
 import { createLanes } from "../src/worker/lanes";
-import type { TickSummary } from "../src/worker/types";
+import { emptySummary, type TickSummary } from "../src/worker/types";
 
-const summary = (): TickSummary => ({
-  leader: true,
-  batchesAnchored: 0,
-  credentialsAnchored: 0,
-  singlesAnchored: 0,
-  revocations: 0,
-  jobs: 0,
-  emails: 0,
-  errors: 0,
-});
+const summary = (): TickSummary => emptySummary(true);
 
 describe("worker lanes: the schedule", () => {
   it("runs at most `bound` lanes, one per organisation, skips one still running, serves the least recently started first", async () => {

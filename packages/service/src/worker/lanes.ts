@@ -13,7 +13,7 @@
 //   counted in a later pass's summary.
 
 import { errorText, type Logger } from "../logger";
-import type { TickSummary } from "./types";
+import { emptySummary, type TickSummary } from "./types";
 
 export type LaneWork = (organisationId: string, summary: TickSummary) => Promise<void>;
 
@@ -55,22 +55,11 @@ function add(into: TickSummary, from: TickSummary): void {
   for (const field of COUNTS) into[field] += from[field];
 }
 
-const zero = (): TickSummary => ({
-  leader: true,
-  batchesAnchored: 0,
-  credentialsAnchored: 0,
-  singlesAnchored: 0,
-  revocations: 0,
-  jobs: 0,
-  emails: 0,
-  errors: 0,
-});
-
 export function createLanes(parameters: LaneParameters): Lanes {
   const { bound, work, log } = parameters;
   const running = new Map<string, Promise<void>>();
   const lastStarted = new Map<string, number>();
-  const late = zero();
+  const late = emptySummary(true);
   let starts = 0;
 
   function start(organisationId: string): {
@@ -78,7 +67,7 @@ export function createLanes(parameters: LaneParameters): Lanes {
     summary: TickSummary;
     ended: () => boolean;
   } {
-    const summary = zero();
+    const summary = emptySummary(true);
     let ended = false;
     lastStarted.set(organisationId, ++starts);
     const done = work(organisationId, summary)

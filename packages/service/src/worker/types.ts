@@ -36,6 +36,18 @@ export type TickSummary = {
   errors: number;
 };
 
+/** A summary with nothing counted yet. */
+export const emptySummary = (leader: boolean): TickSummary => ({
+  leader,
+  batchesAnchored: 0,
+  credentialsAnchored: 0,
+  singlesAnchored: 0,
+  revocations: 0,
+  jobs: 0,
+  emails: 0,
+  errors: 0,
+});
+
 export interface Worker {
   /** Wakes the loop now (after new work was stored). */
   wake(): void;

@@ -23,7 +23,14 @@ import { runRegistrations } from "./registrations";
 import { retrySchedule } from "./retry";
 import { runRevocations } from "./revocations";
 import { runSingles } from "./singles";
-import type { StartWorkerOptions, TickSummary, WorkContext, Worker, WorkerDeps } from "./types";
+import {
+  emptySummary,
+  type StartWorkerOptions,
+  type TickSummary,
+  type WorkContext,
+  type Worker,
+  type WorkerDeps,
+} from "./types";
 
 export { LEADER_LOCK_KEY } from "./leader";
 export type { BulkJobInput, StartWorkerOptions, TickSummary, Worker, WorkerDeps } from "./types";
@@ -34,17 +41,6 @@ const LEGACY_PASS_MS = 2_000;
 
 /** The kinds of an organisation's chain work, in order in its lane: what settles earlier transactions first. */
 const LANE_KINDS = [runKeySteps, runRegistrations, runBatches, runSingles, runRevocations];
-
-const emptySummary = (): TickSummary => ({
-  leader: false,
-  batchesAnchored: 0,
-  credentialsAnchored: 0,
-  singlesAnchored: 0,
-  revocations: 0,
-  jobs: 0,
-  emails: 0,
-  errors: 0,
-});
 
 function mailerOf(deps: WorkerDeps, options: StartWorkerOptions): Mailer | null {
   const email = deps.config.email;
@@ -257,7 +253,7 @@ export function startWorker(deps: WorkerDeps, options: StartWorkerOptions = {}):
   });
 
   async function runOnce(laneWaitMs: number): Promise<TickSummary> {
-    const summary = emptySummary();
+    const summary = emptySummary(false);
     lanes.collect(summary);
     if (!(await ensureLeader())) return summary;
     summary.leader = true;

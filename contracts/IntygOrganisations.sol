@@ -2,9 +2,12 @@
 pragma solidity 0.8.28;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IIntygRegistry} from "./interfaces/IIntygRegistry.sol";
+import {IntygForwarder} from "./IntygForwarder.sol";
 
 /**
  * @title IntygOrganisations
@@ -17,8 +20,12 @@ import {IIntygRegistry} from "./interfaces/IIntygRegistry.sol";
  *
  * Suspension is copied onto each key of the organisation so that issuance reads one slot for the key and
  * nothing for the organisation. An organisation has at most {MAX_KEYS} keys in its lifetime, which bounds that loop.
+ *
+ * Admins, keys and governors may act through {forwarder} (ERC-2771): they sign a request and any account relays
+ * it and pays its gas, so none of them needs ether. Direct issuance ({IIntygRegistry-issue},
+ * {IIntygRegistry-anchorBatch}) is for a key that sends its own transactions; a relayer uses the signed paths.
  */
-abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdminRules, EIP712 {
+abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdminRules, EIP712, ERC2771Context {
     /// @notice Accredits, suspends and reinstates organisations and approves their profiles.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
 
@@ -50,8 +57,23 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     mapping(uint64 eventId => EventInfo) private _events;
     mapping(bytes32 role => mapping(address account => uint48 readyAt)) private _roleGrants;
 
-    constructor(uint48 initialDelay, address initialAdmin) AccessControlDefaultAdminRules(initialDelay, initialAdmin) {
+    /// @dev The one forwarder this registry trusts, deployed with it (see {trustedForwarder}).
+    address internal immutable _forwarder;
+
+    constructor(
+        uint48 initialDelay,
+        address initialAdmin
+    ) AccessControlDefaultAdminRules(initialDelay, initialAdmin) ERC2771Context(address(0)) {
+        _forwarder = address(new IntygForwarder());
         _grantRole(GOVERNOR_ROLE, initialAdmin);
+    }
+
+    /**
+     * @notice The forwarder that relays signed requests of admins, keys and governors (deployed with the registry).
+     * @return The forwarder's address.
+     */
+    function trustedForwarder() public view override returns (address) {
+        return _forwarder;
     }
 
     /// @inheritdoc IIntygRegistry
@@ -103,7 +125,8 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     /// @inheritdoc IIntygRegistry
     function proposeOrganisationProfile(uint32 organisationId, bytes32 profileHash) external {
         Organisation storage org = _existingOrganisation(organisationId);
-        if (msg.sender != org.admin) revert IntygRegistryUnauthorised(msg.sender);
+        address sender = _msgSender();
+        if (sender != org.admin) revert IntygRegistryUnauthorised(sender);
         if (profileHash == bytes32(0)) revert IntygRegistryInvalidProfile();
         _pendingProfiles[organisationId] = profileHash;
         emit OrganisationProfileProposed(organisationId, profileHash);
@@ -124,7 +147,8 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     /// @inheritdoc IIntygRegistry
     function changeOrganisationAdmin(uint32 organisationId, address admin) external {
         Organisation storage org = _existingOrganisation(organisationId);
-        if (msg.sender != org.admin) revert IntygRegistryUnauthorised(msg.sender);
+        address sender = _msgSender();
+        if (sender != org.admin) revert IntygRegistryUnauthorised(sender);
         if (admin == address(0)) revert IntygRegistryInvalidAdmin(admin);
         org.admin = admin;
         emit OrganisationAdminChanged(organisationId, admin);
@@ -170,7 +194,8 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         bytes calldata consent
     ) external {
         Organisation storage org = _existingOrganisation(organisationId);
-        if (msg.sender != org.admin) revert IntygRegistryUnauthorised(msg.sender);
+        address sender = _msgSender();
+        if (sender != org.admin) revert IntygRegistryUnauthorised(sender);
         if (org.status != OrganisationStatus.Active) revert IntygRegistryOrganisationSuspended(organisationId);
         if (key == address(0)) revert IntygRegistryInvalidKey(key);
         if (_keys[key].organisationId != 0) revert IntygRegistryKeyAlreadyRegistered(key);
@@ -200,8 +225,9 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         SigningKey storage signing = _keys[key];
         uint32 organisationId = signing.organisationId;
         if (organisationId == 0) revert IntygRegistryUnknownKey(key);
-        if (msg.sender != _organisations[organisationId].admin && msg.sender != key) {
-            revert IntygRegistryUnauthorised(msg.sender);
+        address sender = _msgSender();
+        if (sender != _organisations[organisationId].admin && sender != key) {
+            revert IntygRegistryUnauthorised(sender);
         }
         uint40 now_ = uint40(block.timestamp);
         // Expired, or removed already: {authoriseKey} never makes an empty window, only a removal does.
@@ -221,7 +247,8 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         bytes32 metadataHash
     ) external returns (uint64 eventId) {
         Organisation storage org = _existingOrganisation(organisationId);
-        if (msg.sender != org.admin) _requireValidKey(msg.sender, organisationId);
+        address sender = _msgSender();
+        if (sender != org.admin) _requireValidKey(sender, organisationId);
         if (org.status != OrganisationStatus.Active) revert IntygRegistryOrganisationSuspended(organisationId);
         if (kind == EventKind.None) revert IntygRegistryInvalidEventKind();
         if (parentId != 0) {
@@ -246,7 +273,8 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
         if (info.kind == EventKind.None) revert IntygRegistryUnknownEvent(eventId);
         uint32 organisationId = _organisationOf(eventId);
         Organisation storage org = _organisations[organisationId];
-        if (msg.sender != org.admin) _requireValidKey(msg.sender, organisationId);
+        address sender = _msgSender();
+        if (sender != org.admin) _requireValidKey(sender, organisationId);
         if (org.status != OrganisationStatus.Active) revert IntygRegistryOrganisationSuspended(organisationId);
         info.metadataHash = metadataHash;
         emit EventMetadataUpdated(eventId, metadataHash);
@@ -378,7 +406,7 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
      * anchored itself, while it is valid and the organisation is not suspended.
      */
     function _requireRevoker(uint32 organisationId, uint256 anchoredBy) internal view {
-        uint256 state = _keyState(msg.sender);
+        uint256 state = _keyState(_msgSender());
         bool own;
         assembly ("memory-safe") {
             let now_ := timestamp()
@@ -400,8 +428,9 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
 
     /// @dev Reverts unless the sender is the admin of `organisationId` (never of organisation 0).
     function _requireAdmin(uint32 organisationId) internal view {
-        if (organisationId == 0 || _organisations[organisationId].admin != msg.sender) {
-            revert IntygRegistryUnauthorised(msg.sender);
+        address sender = _msgSender();
+        if (organisationId == 0 || _organisations[organisationId].admin != sender) {
+            revert IntygRegistryUnauthorised(sender);
         }
     }
 
@@ -442,5 +471,29 @@ abstract contract IntygOrganisations is IIntygRegistry, AccessControlDefaultAdmi
     ) private view returns (bytes32) {
         return
             _hashTypedDataV4(keccak256(abi.encode(KEY_CONSENT_TYPEHASH, organisationId, key, validFrom, validUntil)));
+    }
+
+    /**
+     * @dev The signer of a forwarded request, else the sender (ERC-2771): {ERC2771Context-_msgSender}'s rule, read
+     * in one block (the revocation paths call it on every revoke, where the library's two calls cost 130 gas).
+     */
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address sender) {
+        address forwarder = _forwarder;
+        assembly ("memory-safe") {
+            sender := caller()
+            if and(eq(sender, forwarder), gt(calldatasize(), 19)) {
+                sender := shr(96, calldataload(sub(calldatasize(), 20)))
+            }
+        }
+    }
+
+    /// @dev The call without the forwarded signer's address.
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    /// @dev The 20 bytes of the signer's address a forwarded call carries.
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 }

@@ -372,6 +372,7 @@ contract IntygRegistry is IntygOrganisations {
         uint256 slot;
         uint256 packed;
         uint256 faults;
+        address forwarder = _forwarder;
         assembly ("memory-safe") {
             mstore(0x00, commitment)
             mstore(0x20, or(shl(_RECORDS_ORGANISATION_SHIFT, organisationId), _records.slot))
@@ -381,7 +382,12 @@ contract IntygRegistry is IntygOrganisations {
                 or(iszero(reason), shl(1, iszero(packed))),
                 shl(2, gt(and(shr(_REVOKED_AT_SHIFT, packed), _MASK_40), 0))
             )
-            mstore(0x00, caller())
+            // The sender as {_msgSender} reads it, inline: the signer of a request the forwarder relays.
+            let sender := caller()
+            if and(eq(sender, forwarder), gt(calldatasize(), 19)) {
+                sender := shr(96, calldataload(sub(calldatasize(), 20)))
+            }
+            mstore(0x00, sender)
             mstore(0x20, _keys.slot)
             let state := sload(keccak256(0x00, 0x40))
             let now_ := timestamp()

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import {
+  intygForwarderAbi,
   intygRegistryAbi,
   intygSoulboundAbi,
   REVOCATION_REASONS,
@@ -20,6 +21,7 @@ describe("generated ABI", () => {
     if (!existsSync(path.join(artifacts, "IntygRegistry.sol"))) this.skip();
     expect(intygRegistryAbi).to.deep.equal(artifactAbi("IntygRegistry"));
     expect(intygSoulboundAbi).to.deep.equal(artifactAbi("IntygSoulbound"));
+    expect(intygForwarderAbi).to.deep.equal(artifactAbi("IntygForwarder"));
   });
 });
 

@@ -290,6 +290,38 @@ for (const kind of STORE_KINDS) {
       ]);
     });
 
+    it("no organisation's key ever holds ether: each organisation's own relayer sent everything its keys signed", async () => {
+      const client = createPublicClient({ transport: http(h.deployment.rpcUrl) });
+      const relayers: string[] = [];
+      for (const [i, m] of members.entries()) {
+        const keys = [...(await keysOf(m)).map((k) => k.address), privateKeyToAccount(adminKeys[i]!).address];
+        for (const key of keys) expect(await client.getBalance({ address: key }), key).to.equal(0n);
+        const hashes = new Set<Hex>();
+        const ops = await h.store.db.query<{ tx_hashes: Hex[] | string }>(
+          "SELECT tx_hashes FROM chain_operations WHERE organisation_id = $1",
+          [m.organisation.id],
+        );
+        for (const op of ops)
+          for (const hash of typeof op.tx_hashes === "string" ? JSON.parse(op.tx_hashes) : op.tx_hashes)
+            hashes.add(hash);
+        const audit = await expectJson<{ items: { txHash: Hex | null }[] }>(
+          await call(m, "GET", "/v1/organisation/keys/audit"),
+          200,
+        );
+        for (const entry of audit.items) if (entry.txHash) hashes.add(entry.txHash);
+        // Events, batches, key authorisations and (for the third) removals and revocations.
+        expect(hashes.size).to.be.at.least(3);
+        const senders = new Set<string>();
+        for (const hash of hashes) senders.add((await client.getTransaction({ hash })).from.toLowerCase());
+        expect([...senders], m.organisation.name).to.have.length(1);
+        const relayer = [...senders][0]!;
+        expect(keys.map((k) => k.toLowerCase())).to.not.include(relayer);
+        relayers.push(relayer);
+      }
+      // One relayer each: one organisation's stuck transaction cannot hold up another's nonces.
+      expect(new Set(relayers).size).to.equal(members.length);
+    });
+
     it("a key authorisation cut short (recorded, never settled) is finished by the worker", async () => {
       const m = members[0]!;
       const fresh = generateOrganisationKey(h.keyring, m.organisation.id, "signing");

@@ -73,13 +73,25 @@ function bind(ctx: ChainContext, clients: Map<string, ChainClient>): ChainClient
     authoriseKey: (args, options) => writes.authoriseKey(ctx, args, options),
     removeKey: (args, options) => writes.removeKey(ctx, args, options),
 
-    forKey(signer) {
+    forKey(signer, options) {
+      const relayer =
+        options?.organisation === undefined
+          ? undefined
+          : ctx.relayerSigner.derive?.(
+              `relayer/${ctx.chainId}/${ctx.registry.toLowerCase()}/${options.organisation}`,
+            );
       const address = signer.address.toLowerCase();
-      if (address === ctx.key.account.address.toLowerCase()) return client;
-      let keyed = clients.get(address);
+      const sender = (relayer?.address ?? ctx.relayer.account.address).toLowerCase();
+      if (
+        address === ctx.key.account.address.toLowerCase() &&
+        sender === ctx.relayer.account.address.toLowerCase()
+      )
+        return client;
+      const id = `${address}/${sender}`;
+      let keyed = clients.get(id);
       if (!keyed) {
-        keyed = bind(withKey(ctx, signer), clients);
-        clients.set(address, keyed);
+        keyed = bind(withKey(ctx, signer, relayer), clients);
+        clients.set(id, keyed);
       }
       return keyed;
     },

@@ -1,3 +1,4 @@
+import { intygRegistryAbi } from "@intyg/registry";
 import {
   type Address,
   type Chain,
@@ -18,7 +19,10 @@ export type CreateChainClientParameters = {
   rpcUrl: string;
   registry: Address;
   signer: Signer;
-  /** Relays issueSigned; the signing key relays when omitted. */
+  /**
+   * Pays for and sends everything the signing key signs but does not send itself (issueSigned, and the key's
+   * other calls through the registry's forwarder); the signing key sends its own when omitted.
+   */
   relayer?: Signer;
   /** Read from the node when omitted. */
   chainId?: number;
@@ -43,9 +47,9 @@ export type CreateChainClientParameters = {
   /** The most a replacement may pay per gas as a multiple of its first send's fee cap (default 10). */
   maxFeeMultiplier?: number;
   /**
-   * Organisations' keys send their own transactions (their own nonces, so one organisation's stuck
-   * transaction never holds up another's) with ether the relayer tops up: below `minimumWei` it sends
-   * `topUpWei` (defaults 0.01 and 0.05 ether).
+   * Organisations' keys hold no ether: their requests are relayed by an account of the organisation's own (its
+   * own nonces, so one organisation's stuck transaction never holds up another's), which the relayer tops up:
+   * below `minimumWei` it sends `topUpWei` (defaults 0.01 and 0.05 ether).
    */
   keyFunding?: { minimumWei: bigint; topUpWei: bigint };
 };
@@ -59,10 +63,16 @@ export type ChainContext = {
   readonly chainId: number;
   readonly registry: Address;
   readonly publicClient: PublicClient;
-  /** The signing key, which sends everything but relayed requests. */
+  /** The signing key: it signs every call; it sends them itself only when it is also the relayer. */
   readonly key: Sender;
-  /** Relays issueSigned (the signing key when no relayer is configured). */
+  /** Sends what the key signs (the signing key when no relayer is configured). */
   readonly relayer: Sender;
+  /** The service's relayer, which tops up the relayers of organisations (the relayer itself when it is one). */
+  readonly funder: Sender;
+  /** The service's relayer as a signer, from which organisations' relayers are derived. */
+  readonly relayerSigner: Signer;
+  /** The registry's trusted forwarder (ERC-2771), read from the registry once. */
+  readonly forwarder: () => Promise<Address>;
   readonly nonces: NonceManager;
   readonly sent: SentTransactions;
   readonly pollingIntervalMs: number;
@@ -106,6 +116,7 @@ export async function createChainContext(parameters: CreateChainClientParameters
   };
   const key = sender(signerAccount(parameters.signer));
   const relayer = parameters.relayer ? sender(signerAccount(parameters.relayer)) : key;
+  let forwarder: Promise<Address> | null = null;
   return {
     chain,
     chainId,
@@ -113,6 +124,21 @@ export async function createChainContext(parameters: CreateChainClientParameters
     publicClient,
     key,
     relayer,
+    funder: relayer,
+    relayerSigner: parameters.relayer ?? parameters.signer,
+    forwarder: () => {
+      forwarder ??= publicClient
+        .readContract({
+          address: parameters.registry,
+          abi: intygRegistryAbi,
+          functionName: "trustedForwarder",
+        })
+        .catch((error: unknown) => {
+          forwarder = null;
+          throw error;
+        });
+      return forwarder;
+    },
     nonces: new NonceManager((address) => publicClient.getTransactionCount({ address, blockTag: "pending" })),
     sent: new SentTransactions(),
     pollingIntervalMs,
@@ -126,7 +152,15 @@ export async function createChainContext(parameters: CreateChainClientParameters
   };
 }
 
-/** The same node, relayer, nonces and limits, with `signer` as the key that sends (an organisation's key). */
-export function withKey(ctx: ChainContext, signer: Signer): ChainContext {
-  return { ...ctx, key: ctx.senderOf(signerAccount(signer)) };
+/**
+ * The same node, nonces and limits, with `signer` as the key that signs (an organisation's key) and `relayer`
+ * (the organisation's own, topped up by the service's relayer) as the account that sends; the service's relayer
+ * sends when none is given.
+ */
+export function withKey(ctx: ChainContext, signer: Signer, relayer?: Signer): ChainContext {
+  return {
+    ...ctx,
+    key: ctx.senderOf(signerAccount(signer)),
+    relayer: relayer ? ctx.senderOf(signerAccount(relayer)) : ctx.relayer,
+  };
 }

@@ -63,7 +63,17 @@ export type ClaimRequestArgs = { root: Hex; leaf: Hex; holder: Address; deadline
 
 export type CreateEventArgs = { organisationId: number; parentId: bigint; kind: 1 | 2; metadataHash: Hex };
 export type UpdateEventMetadataArgs = { eventId: bigint; metadataHash: Hex };
-export type AnchorBatchArgs = { root: Hex; eventId: bigint; validUntil: bigint; batchSize: number };
+export type AnchorBatchArgs = {
+  root: Hex;
+  eventId: bigint;
+  validUntil: bigint;
+  batchSize: number;
+  /**
+   * The key's signed issue request for the root (the batch's proof): with it, a relayer that is not the key
+   * sends it (issueSigned) and the key needs no ether; without it, the key sends anchorBatch itself.
+   */
+  signed?: { signature: Hex; deadline: bigint };
+};
 export type IssueSignedArgs = { request: IssueRequestArgs; signature: Hex };
 export type RevokeArgs = { organisationId: number; commitment: Hex; reason: number };
 export type RevokeLeafArgs = { organisationId: number; root: Hex; leaf: Hex; reason: number };
@@ -85,9 +95,12 @@ export type RemoveKeyArgs = { key: Address };
 export interface ChainClient {
   readonly chainId: number;
   readonly registry: Address;
-  /** The account that sends key-only transactions (createEvent, anchorBatch, revoke …): the signing key. */
+  /** The key that signs this client's calls (createEvent, batches, revocations …). */
   readonly keyAddress: Address;
-  /** The account that relays signed requests (issueSigned). */
+  /**
+   * The account that sends them and pays their gas: signed requests (issueSigned) and, through the registry's
+   * forwarder, the key's other calls. When it is the key itself, the key sends its calls directly.
+   */
   readonly relayerAddress: Address;
 
   blockNumber(): Promise<bigint>;
@@ -114,13 +127,16 @@ export interface ChainClient {
   removeKey(args: RemoveKeyArgs, options?: WriteOptions): Promise<Hex>;
 
   /**
-   * This client with `signer` as the key that sends (an organisation's own key): the same node, relayer and
-   * limits; its own nonce sequence.
+   * This client with `signer` as the key that signs (an organisation's own key). With `organisation` (its id on
+   * chain), its calls are sent by that organisation's own relayer — an account derived from the service's relayer,
+   * with its own nonces, so that one organisation's stuck transaction never holds up another's — else (or when the
+   * relayer's key cannot derive one, as in a KMS) by the service's relayer.
    */
-  forKey(signer: Signer): ChainClient;
+  forKey(signer: Signer, options?: { organisation?: number }): ChainClient;
   /**
-   * Tops up the sending key from the relayer when its balance is below the configured minimum, waiting for
-   * the transfer; returns its hash, or null when nothing was needed.
+   * Tops up this client's relayer from the service's relayer when its balance is below the configured minimum,
+   * waiting for the transfer; returns its hash, or null when nothing was needed (or it is the service's relayer).
+   * Keys are never funded: they only sign.
    */
   ensureFunded(): Promise<Hex | null>;
 

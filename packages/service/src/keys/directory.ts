@@ -16,7 +16,10 @@ import { openOrganisationKey } from "./vault";
 export type OrganisationSigner = {
   signer: Signer;
   chain: ChainClient;
-  /** The organisation's own key (its transactions then come from it, topped up by the relayer). */
+  /**
+   * The organisation's own key: it signs, and the organisation's own relayer (topped up by the service's) sends
+   * what it signs; the key itself never holds ether.
+   */
   own: boolean;
   /** The key's row, when it is the organisation's own. */
   key: OrganisationKeyRecord | null;
@@ -63,13 +66,22 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
   const fallbackFor = new Map<string, number>();
 
   /** A key the service holds, opened once (kept in memory by its row id) with its sending client. */
-  function ownKey(keyring: Keyring, key: OrganisationKeyRecord, chain: ChainClient) {
+  function ownKey(
+    keyring: Keyring,
+    key: OrganisationKeyRecord,
+    chain: ChainClient,
+    organisation: Organisation,
+  ) {
     let signer = opened.get(key.id);
     if (!signer) {
       signer = openOrganisationKey(keyring, key);
       opened.set(key.id, signer);
     }
-    return { signer, chain: chain.forKey(signer), own: true as const };
+    return {
+      signer,
+      chain: chain.forKey(signer, { organisation: organisation.chainOrganisationId }),
+      own: true as const,
+    };
   }
 
   async function currentKey(organisationId: string) {
@@ -86,7 +98,7 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
       const open = (key: OrganisationKeyRecord): OrganisationSigner => {
         if (key.custody !== "service" || !options.keyring)
           throw new ServiceError("key.not-held", { address: key.address });
-        return { ...ownKey(options.keyring, key, fallback.chain), key };
+        return { ...ownKey(options.keyring, key, fallback.chain, organisation), key };
       };
       if (address && address.toLowerCase() !== fallback.signer.address.toLowerCase()) {
         const key = await options.store.organisationKeys.get(organisation.id, getAddress(address));
@@ -109,7 +121,7 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
       if (!options.keyring) return null;
       const key = await options.store.organisationKeys.current(organisation.id, "admin");
       if (key?.custody !== "service") return null;
-      return { ...ownKey(options.keyring, key, fallback.chain), key };
+      return { ...ownKey(options.keyring, key, fallback.chain, organisation), key };
     },
     forget(organisationId) {
       current.delete(organisationId);

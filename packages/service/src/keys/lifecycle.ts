@@ -108,7 +108,7 @@ async function adminClient(deps: KeyLifecycleDeps, organisation: Organisation): 
   const signer = openOrganisationKey(deps.keys.keyring, admin);
   const onChain = await deps.chain.organisation(organisation.chainOrganisationId);
   if (onChain.admin.toLowerCase() !== signer.address.toLowerCase()) return null;
-  const chain = deps.chain.forKey(signer);
+  const chain = deps.chain.forKey(signer, { organisation: organisation.chainOrganisationId });
   await chain.ensureFunded();
   return chain;
 }
@@ -336,7 +336,7 @@ async function removeOnChain(
   key: OrganisationKeyRecord,
 ): Promise<Hex | null> {
   const signer = openOrganisationKey(keyringOf(deps), key);
-  const chain = deps.chain.forKey(signer);
+  const chain = deps.chain.forKey(signer, { organisation: organisation.chainOrganisationId });
   await chain.ensureFunded();
   const outcome = await trackOperation(
     { ...deps, chain },

@@ -1,3 +1,4 @@
+import { hkdfSync } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Address, Hex, LocalAccount, SignableMessage, TransactionSerializable } from "viem";
 import { isHex } from "viem";
@@ -18,15 +19,48 @@ export interface Signer {
   signTypedData: LocalAccount["signTypedData"];
   signTransaction(transaction: TransactionSerializable): Promise<Hex>;
   signMessage(parameters: { message: SignableMessage }): Promise<Hex>;
+  /**
+   * A signer of its own for `label`, derived one-way from this key (HKDF-SHA-256): the relayer gives each
+   * organisation a sending account of its own this way. Absent where the key cannot leave its store (KMS, HSM).
+   */
+  derive?(label: string): Signer;
 }
 
-function fromAccount(account: LocalAccount, kind: string): Signer {
+/** The order of secp256k1: a private key is in [1, n). */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/** A private key derived from `privateKey` for `label`; a different key for every label, none revealing it. */
+function derivedKey(privateKey: Hex, label: string): Hex {
+  for (let round = 0; ; round++) {
+    const bytes = Buffer.from(
+      hkdfSync(
+        "sha256",
+        Buffer.from(privateKey.slice(2), "hex"),
+        "intyg-derived-key",
+        `${label}#${round}`,
+        32,
+      ),
+    );
+    const value = BigInt(`0x${bytes.toString("hex")}`);
+    if (value > 0n && value < SECP256K1_N) return `0x${bytes.toString("hex")}`;
+  }
+}
+
+function fromAccount(account: LocalAccount, kind: string, privateKey?: Hex): Signer {
   return {
     address: account.address,
     kind,
     signTypedData: (parameters) => account.signTypedData(parameters),
     signTransaction: (transaction) => account.signTransaction(transaction),
     signMessage: (parameters) => account.signMessage(parameters),
+    ...(privateKey
+      ? {
+          derive: (label: string) => {
+            const derived = derivedKey(privateKey, label);
+            return fromAccount(privateKeyToAccount(derived), `${kind}/derived`, derived);
+          },
+        }
+      : {}),
     // The account (and its key) stays in this closure; JSON.stringify and loggers see only these fields.
   };
 }
@@ -36,7 +70,7 @@ export function privateKeySigner(privateKey: string): Signer {
   const key = privateKey.trim();
   if (!isHex(key) || key.length !== 66)
     throw new SignerError("the signing key must be 32 bytes of 0x-prefixed hex");
-  return fromAccount(privateKeyToAccount(key), "env");
+  return fromAccount(privateKeyToAccount(key), "env", key);
 }
 
 /** A signer from an encrypted JSON keystore (Web3 Secret Storage v3, as geth, ethers and foundry write them). */
@@ -48,7 +82,7 @@ export async function keystoreSigner(parameters: { json: string; password: strin
   } catch {
     throw new SignerError("the keystore could not be decrypted (wrong password or not a keystore)");
   }
-  return fromAccount(privateKeyToAccount(privateKey as Hex), "keystore");
+  return fromAccount(privateKeyToAccount(privateKey as Hex), "keystore", privateKey as Hex);
 }
 
 /** Reads and decrypts a keystore file. */

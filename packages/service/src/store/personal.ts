@@ -221,7 +221,9 @@ function withBatchSections(
 ): Record<string, unknown> | null {
   if (document === null || typeof sections !== "string") return document;
   const { anchor: _anchor, proof: _proof, ...rest } = document;
-  return { ...rest, ...(JSON.parse(sections) as { anchor: unknown; proof: unknown }) };
+  // In this order whatever order the stored JSON has (a replaced proof is written through jsonb, which sorts).
+  const { anchor, proof } = JSON.parse(sections) as { anchor: unknown; proof: unknown };
+  return { ...rest, anchor, proof };
 }
 
 /** One credential from its row (null stays null). */

@@ -8,11 +8,20 @@ import type { ChainClient } from "../chain/client";
 import { unixSeconds } from "../clock";
 import { ANCHORED_ALREADY, organisationOfEvent, recordInspection } from "../operations/records";
 import { type OperationSpec, subjectOf, trackOperation } from "../operations/track";
+import type { Signer } from "../signer";
 import type { BatchRecord } from "../store/types";
 import type { TickSummary, WorkContext } from "./types";
 
-/** The anchoring of `batch`: done when the record in its organisation's namespace says what was sent. */
-export function batchOperation(batch: BatchRecord, chain: ChainClient): OperationSpec {
+/**
+ * The anchoring of `batch`: done when the record in its organisation's namespace says what was sent. The
+ * relayer sends the key's signed request for the root (the key holds no ether); `current` gives the request to
+ * send — the stored one, or one signed again when that has expired (a long outage).
+ */
+export function batchOperation(
+  batch: BatchRecord,
+  chain: ChainClient,
+  current: (batch: BatchRecord) => Promise<{ signature: Hex; deadline: number }> = async (b) => b,
+): OperationSpec {
   const organisationId = organisationOfEvent(batch.chainEventId);
   const expected = {
     eventId: BigInt(batch.chainEventId),
@@ -24,24 +33,60 @@ export function batchOperation(batch: BatchRecord, chain: ChainClient): Operatio
     noun: "the batch's on-chain record",
     doneAlready: ANCHORED_ALREADY,
     inspect: async () => recordInspection(await chain.record(organisationId, batch.root), expected),
-    send: (options) =>
-      chain.anchorBatch(
+    async send(options) {
+      const { signature, deadline } = await current(batch);
+      return chain.anchorBatch(
         {
           root: batch.root,
           eventId: expected.eventId,
           validUntil: BigInt(batch.validUntil),
           batchSize: batch.size,
+          signed: { signature, deadline: BigInt(deadline) },
         },
         options,
-      ),
+      );
+    },
   };
+}
+
+/**
+ * The batch's signed request, or — when it has expired or is about to — a new one for the same root, stored with
+ * the proof it changes (in every member) before it is relayed.
+ */
+async function currentRequest(ctx: WorkContext, batch: BatchRecord, signer: Signer) {
+  const { store, clock } = ctx.deps;
+  if (batch.deadline > unixSeconds(clock) + 60) return batch;
+  const deadline = unixSeconds(clock) + ctx.config.requestTtlSeconds;
+  const proof = await signBatchRoot(
+    {
+      chainId: ctx.deps.chain.chainId,
+      registry: ctx.deps.chain.registry,
+      eventId: BigInt(batch.chainEventId),
+      validUntil: BigInt(batch.validUntil),
+      root: batch.root,
+      size: batch.size,
+    },
+    { account: signer, deadline, created: clock.now() },
+  );
+  const signature = proof.proofValue as Hex;
+  await store.anchoring.updateBatchProof(
+    batch.id,
+    proof as unknown as Record<string, unknown>,
+    signature,
+    deadline,
+  );
+  ctx.log.info({ batch: batch.id }, "batch request signed again (the first had expired)");
+  return { signature, deadline };
 }
 
 async function settleBatch(ctx: WorkContext, batch: BatchRecord, summary: TickSummary): Promise<void> {
   // The key that signed the root sends it: the registry records the sender as the credentials' key.
-  const { chain, own } = await ctx.keyed(batch.organisationId, batch.signingKey);
+  const { chain, own, signer } = await ctx.keyed(batch.organisationId, batch.signingKey);
   if (own) await chain.ensureFunded();
-  const outcome = await trackOperation({ ...ctx.deps, chain }, batchOperation(batch, chain));
+  const outcome = await trackOperation(
+    { ...ctx.deps, chain },
+    batchOperation(batch, chain, () => currentRequest(ctx, batch, signer)),
+  );
   if (outcome.status !== "done") return;
   summary.batchesAnchored += 1;
   summary.credentialsAnchored += batch.size;

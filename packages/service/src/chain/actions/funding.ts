@@ -1,22 +1,22 @@
-// Organisations' keys send their own transactions; the relayer, which the operator keeps funded, tops them up
-// so that an organisation never has to hold ether itself.
+// Organisations' keys never hold ether: each organisation's relayer sends what its keys sign, and the service's
+// relayer, which the operator keeps funded, tops those relayers up.
 
 import type { Hex } from "viem";
 import type { ChainContext } from "../context";
 import { classifyChainError } from "../errors";
 
-/** Sends the key a top-up from the relayer when it runs low, and waits for it; null when none was needed. */
+/** Sends the relayer a top-up from the funder when it runs low, and waits for it; null when none was needed. */
 export async function ensureFunded(ctx: ChainContext): Promise<Hex | null> {
-  const { key, relayer, keyFunding } = ctx;
-  if (key.account.address.toLowerCase() === relayer.account.address.toLowerCase()) return null;
+  const { relayer, funder, keyFunding } = ctx;
+  if (relayer.account.address.toLowerCase() === funder.account.address.toLowerCase()) return null;
   try {
-    const balance = await ctx.publicClient.getBalance({ address: key.account.address });
+    const balance = await ctx.publicClient.getBalance({ address: relayer.account.address });
     if (balance >= keyFunding.minimumWei) return null;
-    const hash = await ctx.nonces.send(relayer.account.address, (nonce) =>
-      relayer.wallet.sendTransaction({
-        account: relayer.account,
+    const hash = await ctx.nonces.send(funder.account.address, (nonce) =>
+      funder.wallet.sendTransaction({
+        account: funder.account,
         chain: ctx.chain,
-        to: key.account.address,
+        to: relayer.account.address,
         value: keyFunding.topUpWei,
         nonce,
       }),
@@ -27,7 +27,7 @@ export async function ensureFunded(ctx: ChainContext): Promise<Hex | null> {
       timeout: ctx.receiptTimeoutMs,
     });
     if (receipt.status !== "success")
-      throw new Error(`the top-up ${hash} of ${key.account.address} reverted`);
+      throw new Error(`the top-up ${hash} of ${relayer.account.address} reverted`);
     return hash;
   } catch (error) {
     throw classifyChainError(error);

@@ -1,7 +1,7 @@
 // Sends a registry call: the next nonce, fees within the limit, signed here so that the hash is known — and
 // recorded by the caller — before the transaction leaves.
 
-import { intygRegistryAbi } from "@intyg/registry";
+import { intygForwarderAbi, intygRegistryAbi } from "@intyg/registry";
 import {
   type Address,
   BaseError,
@@ -15,6 +15,10 @@ import type { ChainContext, Sender } from "../context";
 import { classifyChainError, isRefusal } from "../errors";
 import { cappedFees, type Fees, feeCeiling } from "../fees";
 import type { WriteOptions } from "../types";
+import { forwardedCall } from "./forward";
+
+/** The registry's errors and the forwarder's (a relayed call fails with either), for decoding a refusal. */
+const errorsAbi = [...intygRegistryAbi, ...intygForwarderAbi.filter((item) => item.type === "error")];
 
 /** The fields of a prepared request that its signature covers, with `fees` in place of what viem chose. */
 function unsignedOf(
@@ -33,7 +37,7 @@ function unsignedOf(
 function contractError(ctx: ChainContext, sender: Sender, data: Hex, error: BaseError): BaseError {
   const { functionName, args } = decodeFunctionData({ abi: intygRegistryAbi, data });
   return getContractError(error, {
-    abi: intygRegistryAbi,
+    abi: errorsAbi,
     address: ctx.registry,
     args: [...(args ?? [])],
     functionName,
@@ -42,24 +46,27 @@ function contractError(ctx: ChainContext, sender: Sender, data: Hex, error: Base
 }
 
 /**
- * Prepares, signs and sends the registry call `data` from `sender` with its next nonce. If the answer to the
- * send is lost (a node restart, a timeout), the transaction is found by the hash `onSigned` recorded, pending or
- * mined, instead of being sent again.
+ * Prepares, signs and sends the registry call `data` from `sender` with its next nonce — or, with `forwardFor`,
+ * the call as that key's request relayed by `sender` through the forwarder. If the answer to the send is lost (a
+ * node restart, a timeout), the transaction is found by the hash `onSigned` recorded, pending or mined, instead of
+ * being sent again.
  */
 export async function sendRegistryCall(
   ctx: ChainContext,
   sender: Sender,
   data: Hex,
   options: WriteOptions = {},
+  forwardFor?: Sender,
 ): Promise<Hex> {
   const { account, wallet } = sender;
   try {
     return await ctx.nonces.send(account.address, async (nonce) => {
+      const call = forwardFor ? await forwardedCall(ctx, forwardFor, data) : { to: ctx.registry, data };
       const request = await wallet.prepareTransactionRequest({
         account,
         chain: ctx.chain,
-        to: ctx.registry,
-        data,
+        to: call.to,
+        data: call.data,
         nonce,
       });
       const fees = cappedFees(request, ctx.maxFeePerGas);
@@ -75,6 +82,8 @@ export async function sendRegistryCall(
       }
     });
   } catch (error) {
-    throw classifyChainError(error instanceof BaseError ? contractError(ctx, sender, data, error) : error);
+    throw classifyChainError(
+      error instanceof BaseError ? contractError(ctx, forwardFor ?? sender, data, error) : error,
+    );
   }
 }

@@ -1,8 +1,9 @@
-// The registry calls the service sends, each encoded from the ABI. Key-only calls come from the signing key;
-// relayed requests from the relayer.
+// The registry calls the service sends, each encoded from the ABI. The relayer sends them all: signed requests
+// (issueSigned, and a batch's signed root) directly, the key's other calls as its requests through the registry's
+// forwarder. A key that is its own relayer (a single-key setup) sends its calls itself.
 
 import { intygRegistryAbi } from "@intyg/registry";
-import { encodeFunctionData, type Hex, parseSignature, signatureToCompactSignature } from "viem";
+import { encodeFunctionData, type Hex, parseSignature, signatureToCompactSignature, zeroAddress } from "viem";
 import type { ChainContext } from "../context";
 import type {
   AnchorBatchArgs,
@@ -16,18 +17,24 @@ import type {
   UpdateEventMetadataArgs,
   WriteOptions,
 } from "../types";
+import { sameAccount } from "./forward";
 import { sendRegistryCall } from "./send";
 
 const abi = intygRegistryAbi;
+
+/** A call of the key's: sent by the key when it relays for itself, else relayed through the forwarder. */
+const sendAsKey = (ctx: ChainContext, data: Hex, options?: WriteOptions): Promise<Hex> =>
+  sameAccount(ctx.key, ctx.relayer)
+    ? sendRegistryCall(ctx, ctx.key, data, options)
+    : sendRegistryCall(ctx, ctx.relayer, data, options, ctx.key);
 
 export const createEvent = (
   ctx: ChainContext,
   { organisationId, parentId, kind, metadataHash }: CreateEventArgs,
   options?: WriteOptions,
 ): Promise<Hex> =>
-  sendRegistryCall(
+  sendAsKey(
     ctx,
-    ctx.key,
     encodeFunctionData({
       abi,
       functionName: "createEvent",
@@ -41,24 +48,42 @@ export const updateEventMetadata = (
   { eventId, metadataHash }: UpdateEventMetadataArgs,
   options?: WriteOptions,
 ) =>
-  sendRegistryCall(
+  sendAsKey(
     ctx,
-    ctx.key,
     encodeFunctionData({ abi, functionName: "updateEventMetadata", args: [eventId, metadataHash] }),
     options,
   );
 
 export const anchorBatch = (
   ctx: ChainContext,
-  { root, eventId, validUntil, batchSize }: AnchorBatchArgs,
+  { root, eventId, validUntil, batchSize, signed }: AnchorBatchArgs,
   options?: WriteOptions,
-): Promise<Hex> =>
-  sendRegistryCall(
+): Promise<Hex> => {
+  if (sameAccount(ctx.key, ctx.relayer))
+    return sendRegistryCall(
+      ctx,
+      ctx.key,
+      encodeFunctionData({ abi, functionName: "anchorBatch", args: [root, eventId, validUntil, batchSize] }),
+      options,
+    );
+  // The registry takes batches from a relayer only as the key's signed request (anchorBatch is the key's own).
+  if (!signed) throw new Error("a batch relayed for a key needs the key's signed request for its root");
+  return issueSigned(
     ctx,
-    ctx.key,
-    encodeFunctionData({ abi, functionName: "anchorBatch", args: [root, eventId, validUntil, batchSize] }),
+    {
+      request: {
+        commitment: root,
+        eventId,
+        validUntil,
+        batchSize,
+        holder: zeroAddress,
+        deadline: signed.deadline,
+      },
+      signature: signed.signature,
+    },
     options,
   );
+};
 
 export const issueSigned = (
   ctx: ChainContext,
@@ -80,9 +105,8 @@ export const revoke = (
   { organisationId, commitment, reason }: RevokeArgs,
   options?: WriteOptions,
 ): Promise<Hex> =>
-  sendRegistryCall(
+  sendAsKey(
     ctx,
-    ctx.key,
     encodeFunctionData({ abi, functionName: "revoke", args: [organisationId, commitment, reason] }),
     options,
   );
@@ -92,9 +116,8 @@ export const revokeLeaf = (
   { organisationId, root, leaf, reason }: RevokeLeafArgs,
   options?: WriteOptions,
 ): Promise<Hex> =>
-  sendRegistryCall(
+  sendAsKey(
     ctx,
-    ctx.key,
     encodeFunctionData({ abi, functionName: "revokeLeaf", args: [organisationId, root, leaf, reason] }),
     options,
   );
@@ -104,9 +127,8 @@ export const supersede = (
   { organisationId, root, leaf, replacement }: SupersedeArgs,
   options?: WriteOptions,
 ): Promise<Hex> =>
-  sendRegistryCall(
+  sendAsKey(
     ctx,
-    ctx.key,
     encodeFunctionData({ abi, functionName: "supersede", args: [organisationId, root, leaf, replacement] }),
     options,
   );
@@ -117,9 +139,8 @@ export const authoriseKey = (
   { organisationId, key, validFrom, validUntil, consent }: AuthoriseKeyArgs,
   options?: WriteOptions,
 ): Promise<Hex> =>
-  sendRegistryCall(
+  sendAsKey(
     ctx,
-    ctx.key,
     encodeFunctionData({
       abi,
       functionName: "authoriseKey",
@@ -130,9 +151,4 @@ export const authoriseKey = (
 
 /** Ends `key`'s window now (what it signed before stays valid); sent by the key itself or the admin. */
 export const removeKey = (ctx: ChainContext, { key }: RemoveKeyArgs, options?: WriteOptions): Promise<Hex> =>
-  sendRegistryCall(
-    ctx,
-    ctx.key,
-    encodeFunctionData({ abi, functionName: "removeKey", args: [key] }),
-    options,
-  );
+  sendAsKey(ctx, encodeFunctionData({ abi, functionName: "removeKey", args: [key] }), options);

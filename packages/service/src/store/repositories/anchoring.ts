@@ -85,6 +85,16 @@ export interface AnchoringRepository {
     signature: Hex,
     deadline: number,
   ): Promise<void>;
+  /**
+   * Replaces a batch's expired signed request for its root: the batch's signature and deadline, and the issuer
+   * proof in every member's batch sections (their anchors, and so the credentials, are unchanged).
+   */
+  updateBatchProof(
+    batchId: string,
+    proof: Record<string, unknown>,
+    signature: Hex,
+    deadline: number,
+  ): Promise<void>;
   singlesInFlight(limit?: number, organisationId?: string): Promise<CredentialRecord[]>;
   /** Revocations and supersessions whose credential (and replacement) are anchored, oldest first. */
   revocationsDue(limit?: number, organisationId?: string): Promise<RevocationWork[]>;
@@ -266,6 +276,22 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
           WHERE id = $1 AND status = 'sending'`,
         [id, sealed ?? null, signature, deadline],
       );
+    },
+    async updateBatchProof(batchId, proof, signature, deadline) {
+      await db.transaction(async (tx) => {
+        const updated = await tx.query(
+          `UPDATE batches SET signature = $2, deadline = $3 WHERE id = $1 AND status = 'sending' RETURNING id`,
+          [batchId, signature, deadline],
+        );
+        if (updated.length === 0) return;
+        // The sections are JSON text; only the proof member is replaced, the member's own anchor is kept.
+        await tx.query(
+          `UPDATE credentials
+              SET batch_sections = jsonb_set(batch_sections::jsonb, '{proof}', $2::jsonb)::text
+            WHERE batch_id = $1 AND batch_sections IS NOT NULL`,
+          [batchId, JSON.stringify([proof])],
+        );
+      });
     },
     async singlesInFlight(limit = 100, organisationId?: string): Promise<CredentialRecord[]> {
       return revealCredentials(

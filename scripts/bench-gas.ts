@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Wallet } from "ethers";
 import { artifacts, ethers, network } from "hardhat";
 import {
   authorise,
@@ -16,6 +16,7 @@ import {
   signClaim,
   signIssue,
 } from "../test/contracts/fixtures";
+import type { IntygForwarder } from "../typechain-types";
 
 const TARGETS: Record<string, number> = {
   issueSigned: 55_000,
@@ -37,6 +38,19 @@ const LIMITS: Record<string, number> = {
   revoke: 38_000,
   revokeBatchLeaf: 52_000,
   issueSignedWithToken: 105_000,
+};
+
+/** The forwarder's EIP-712 type of a request (OpenZeppelin's ERC2771Forwarder). */
+const FORWARD_REQUEST_TYPES = {
+  ForwardRequest: [
+    { name: "from", type: "address" },
+    { name: "to", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "gas", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint48" },
+    { name: "data", type: "bytes" },
+  ],
 };
 
 /** The operations whose gas is split by opcode trace in bench/results/gas.md. */
@@ -117,6 +131,71 @@ function split(logs: StructLog[]): Split {
 
 const splits: Record<string, Split> = {};
 
+/** The relayed operations and the direct call each is compared with. */
+const RELAYED: Record<string, string> = {
+  revokeRelayed_firstRequest: "revoke",
+  revokeRelayed: "revoke",
+  revokeBatchLeafRelayed: "revokeBatchLeaf",
+  createEventRelayed: "createEvent",
+};
+
+/** Where a relayed request's gas went in the forwarder's frame (depth 1), from its opcode trace. */
+type RelaySplit = {
+  /** The forwarder's own opcodes: dispatch, decoding, the request's EIP-712 hash, the call's calldata, checks. */
+  code: number;
+  /** ecrecover of the request's signature (the precompile, warm: 3,000 + 100). */
+  ecrecover: number;
+  /** The signer's nonce slot: read, then written (22,100 the first time, 2,900 after: 5,000 with its read). */
+  nonce: number;
+  /** The target's `isTrustedForwarder` staticcall: the registry's cold account (2,600) and its code. */
+  trust: number;
+  /** The forwarder's ExecutedForwardRequest log. */
+  log: number;
+  /** The call into the registry: the opcode itself (its account is warm by then), net of the registry's code. */
+  call: number;
+  /** The registry's execution of the forwarded call. */
+  registry: number;
+};
+
+/** The gas used inside a call made at `logs[i]`, and the index of the next step in the caller's frame. */
+function inner(logs: StructLog[], i: number): { used: number; next: number; total: number } {
+  const step = logs[i]!;
+  let next = i + 1;
+  while (next < logs.length && logs[next]!.depth > step.depth) next++;
+  // A step's gasCost for a call counts the gas it forwards; what it used is the drop to the caller's next step.
+  const total = next < logs.length ? step.gas - logs[next]!.gas : step.gasCost;
+  // A precompile runs no opcodes: all of it is the call's.
+  if (next === i + 1) return { used: 0, next, total };
+  const first = logs[i + 1]!;
+  const last = logs[next - 1]!;
+  return { used: first.gas - last.gas + last.gasCost, next, total };
+}
+
+function relaySplit(logs: StructLog[]): RelaySplit {
+  const result: RelaySplit = { code: 0, ecrecover: 0, nonce: 0, trust: 0, log: 0, call: 0, registry: 0 };
+  for (let i = 0; i < logs.length; ) {
+    const step = logs[i]!;
+    if (step.op === "STATICCALL" || step.op === "CALL") {
+      const { used, next, total } = inner(logs, i);
+      const target = BigInt(`0x${step.stack![step.stack!.length - 2]!.replace(/^0x/, "")}`);
+      if (step.op === "CALL") {
+        result.call += total - used;
+        result.registry += used;
+      } else if (target === 1n) result.ecrecover += total;
+      else result.trust += total;
+      i = next;
+      continue;
+    }
+    if (step.op === "SLOAD" || step.op === "SSTORE") result.nonce += step.gasCost;
+    else if (step.op.startsWith("LOG")) result.log += step.gasCost;
+    else result.code += step.gasCost;
+    i++;
+  }
+  return result;
+}
+
+const relaySplits: Record<string, RelaySplit> = {};
+
 /** What the breakdown means, and what each remaining unit of gas buys (bench/results/gas.md). */
 const EXPLANATION = [
   "Code above the floor is keccak + dispatch + code. The ABI decoding inside `code` was measured from the same",
@@ -182,6 +261,7 @@ async function gasOf(name: string, tx: Promise<ContractTransactionResponse>): Pr
   const receipt = (await sent.wait())!;
   breakdowns[name] = { calldata: calldataGas(sent.data), logs: logGas(receipt) };
   if (TRACED.includes(name)) splits[name] = split(await traceOf(sent.hash));
+  if (name in RELAYED) relaySplits[name] = relaySplit(await traceOf(sent.hash));
   return Number(receipt.gasUsed);
 }
 
@@ -308,6 +388,79 @@ async function main() {
     authorise(registry, f.orgAdmin, 1, new ethers.Wallet(ethers.id("intyg-bench/authoriseKey"))),
   );
 
+  // Relayed through the registry's forwarder (ERC-2771) for a key and an admin that hold no ether: fixed wallets,
+  // nonces and deadline, so that every run signs the same requests. Each is compared with its direct call above.
+  const forwarder = (await ethers.getContractAt(
+    "IntygForwarder",
+    await registry.trustedForwarder(),
+  )) as unknown as IntygForwarder;
+  const forwarderDomain = {
+    name: "IntygForwarder",
+    version: "1",
+    chainId,
+    verifyingContract: await forwarder.getAddress(),
+  };
+  const relay = async (signer: Wallet, data: string) => {
+    const request = {
+      from: signer.address,
+      to: address,
+      value: 0n,
+      gas: 200_000n,
+      nonce: await forwarder.nonces(signer.address),
+      deadline: 2n ** 48n - 1n,
+      data,
+    };
+    const signature = await signer.signTypedData(forwarderDomain, FORWARD_REQUEST_TYPES, request);
+    const { nonce: _, ...rest } = request;
+    return forwarder.connect(relayer).execute({ ...rest, signature });
+  };
+  const zeroKey = new ethers.Wallet(ethers.id("intyg-bench/zeroKey"));
+  const zeroAdmin = new ethers.Wallet(ethers.id("intyg-bench/zeroAdmin"));
+  await authorise(registry, f.orgAdmin, 1, zeroKey);
+  const anchorSigned = async (label: string, batchSize = 0) => {
+    const request = issueRequest({ eventId: conference, commitment: commitment(label), batchSize });
+    await registry
+      .connect(relayer)
+      .issueSigned(request, ...rvs(await signIssue(zeroKey, chainId, address, request)));
+  };
+  await anchorSigned("revokeRelayed_firstRequest");
+  await anchorSigned("revokeRelayed");
+  await anchorSigned("revokeBatchLeafRelayed", 100_000);
+  // The key's first request writes its nonce slot fresh; the rows after it are every later request's cost.
+  results.revokeRelayed_firstRequest = await gasOf(
+    "revokeRelayed_firstRequest",
+    relay(
+      zeroKey,
+      registry.interface.encodeFunctionData("revoke", [1, commitment("revokeRelayed_firstRequest"), 1]),
+    ),
+  );
+  results.revokeRelayed = await gasOf(
+    "revokeRelayed",
+    relay(zeroKey, registry.interface.encodeFunctionData("revoke", [1, commitment("revokeRelayed"), 1])),
+  );
+  results.revokeBatchLeafRelayed = await gasOf(
+    "revokeBatchLeafRelayed",
+    relay(
+      zeroKey,
+      registry.interface.encodeFunctionData("revokeLeaf", [1, commitment("revokeBatchLeafRelayed"), leaf, 1]),
+    ),
+  );
+  // The same organisation's next event, by an admin without ether (its first request, a metadata update, unmeasured).
+  await registry.connect(f.orgAdmin).changeOrganisationAdmin(1, zeroAdmin.address);
+  await relay(
+    zeroAdmin,
+    registry.interface.encodeFunctionData("updateEventMetadata", [conference, ethers.id("y")]),
+  );
+  results.createEventRelayed = await gasOf(
+    "createEventRelayed",
+    relay(zeroAdmin, registry.interface.encodeFunctionData("createEvent", [1, 0, 1, ethers.id("x")])),
+  );
+  for (const wallet of [zeroKey, zeroAdmin]) {
+    const balance = await ethers.provider.getBalance(wallet.address);
+    if (balance !== 0n)
+      throw new Error(`${wallet.address} holds ${balance} wei: relayed signers must hold none`);
+  }
+
   const outDir = path.join(__dirname, "..", "bench", "results");
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, "gas.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -354,9 +507,10 @@ async function main() {
       `| ${op} | ${gas} | ${target ?? "-"} | ${intrinsic} | ${breakdowns[op]!.calldata} | ${t.storage} | ${t.logs} | ${t.calls} | ${floor} | ${t.keccak} | ${t.dispatch} | ${t.code} | ${over} |`,
     );
   }
+  lines.push(...relayedSection(results));
   lines.push("", "### Contract sizes (EIP-170: 24,576 bytes; each must keep 2,048 spare)", "");
   lines.push("| contract | deployed bytes | margin |", "|---|---:|---:|");
-  for (const name of ["IntygRegistry", "IntygSoulbound"]) {
+  for (const name of ["IntygRegistry", "IntygSoulbound", "IntygForwarder"]) {
     const artifact = await artifacts.readArtifact(name);
     const size = ethers.getBytes(artifact.deployedBytecode).length;
     lines.push(`| ${name} | ${size} | ${24_576 - size} |`);
@@ -364,6 +518,80 @@ async function main() {
   lines.push("", ...EXPLANATION);
   console.log(lines.slice(2).join("\n"));
   writeFileSync(path.join(outDir, "gas.md"), `${lines.join("\n")}\n`);
+}
+
+/** `text` in lines of at most 115 characters. */
+function wrap(text: string): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > 115) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The table and paragraph of what relaying costs over the direct call (bench/results/gas.md). */
+function relayedSection(results: Record<string, number>): string[] {
+  const n = (gas: number) => gas.toLocaleString("en-GB");
+  const lines = [
+    "",
+    "### What relaying costs (measured)",
+    "",
+    "A key or admin that holds no ether signs an ERC-2771 request (EIP-712, under the forwarder's domain) and a",
+    "relayer sends `forwarder.execute(request)`. Split from the transaction's opcode trace, the forwarder's frame:",
+    "the extra calldata (the request struct, its `data` and the 65-byte signature, over the direct call's calldata),",
+    "ecrecover, the signer's nonce slot, the trust check (`isTrustedForwarder` on the registry, which pays the",
+    "registry's cold account), the forwarder's ExecutedForwardRequest log, the call into the registry (warm by",
+    "then), the registry's own execution less the direct call's, and the rest of the forwarder's code (dispatch,",
+    "decoding, the request's EIP-712 hash, copying the call's data with the signer's address appended).",
+    "",
+    "| operation | gasUsed | direct | over direct | calldata | ecrecover | nonce slot | trust check | log | call | registry's execution | forwarder's code |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const [op, direct] of Object.entries(RELAYED)) {
+    const r = relaySplits[op]!;
+    const directExecution = results[direct]! - 21_000 - breakdowns[direct]!.calldata;
+    const calldata = breakdowns[op]!.calldata - breakdowns[direct]!.calldata;
+    lines.push(
+      `| ${op} | ${results[op]} | ${results[direct]} | ${results[op]! - results[direct]!} | ${calldata} | ${r.ecrecover} | ${r.nonce} | ${r.trust} | ${r.log} | ${r.call} | ${r.registry - directExecution} | ${r.code} |`,
+    );
+  }
+  const over = (op: string) => results[op]! - results[RELAYED[op]!]!;
+  const steady = ["revokeRelayed", "revokeBatchLeafRelayed", "createEventRelayed"].map(over);
+  const r = relaySplits.revokeRelayed!;
+  const first = relaySplits.revokeRelayed_firstRequest!.nonce - r.nonce;
+  const revokeCalldata = breakdowns.revokeRelayed!.calldata - breakdowns.revoke!.calldata;
+  const revokeRegistry = r.registry - (results.revoke! - 21_000 - breakdowns.revoke!.calldata);
+  const paragraphs = [
+    `Relaying costs ${n(Math.min(...steady))}–${n(Math.max(...steady))} over the direct call, whatever the call`,
+    `(revoke ${n(results.revoke!)} → ${n(results.revokeRelayed!)}; a batch leaf ${n(results.revokeBatchLeaf!)} →`,
+    `${n(results.revokeBatchLeafRelayed!)}; an event ${n(results.createEvent!)} → ${n(results.createEventRelayed!)}):`,
+    "the forwarder's work hardly depends on what it forwards. For revoke: the request's calldata,",
+    `${n(revokeCalldata)} more than the direct call's (the struct's words and offsets, the call's data again with its`,
+    "length, and the 65-byte signature padded to three words); the forwarder's own code,",
+    `${n(r.code)} (its dispatch, decoding the struct, the request's EIP-712 hash, copying the call's data with the`,
+    `signer's address appended, the check that the call had the gas asked for); the nonce, ${n(r.nonce)} (a cold read`,
+    "for the digest, a warm one to use it, and its rewrite); the trust check,",
+    `${n(r.trust)} (\`isTrustedForwarder\` on the registry: its cold account, 2,600, which the direct call has in`,
+    `its 21,000 as the transaction's target, and its code); ecrecover, ${n(r.ecrecover)}; the forwarder's`,
+    `ExecutedForwardRequest log, ${n(r.log)}; the call into the registry, ${n(r.call)} (warm by then); and the`,
+    `registry's own execution, ${n(revokeRegistry)} more than direct (reading the signer from the end of the`,
+    "calldata). A signer's first request writes its nonce slot fresh:",
+    `${n(first)} more (${n(results.revokeRelayed_firstRequest!)} for a first revoke).`,
+  ];
+  const signed = [
+    `Relayed issuance does not go through the forwarder: \`issueSigned\` (${n(results.issueSigned!)} single,`,
+    `${n(results.anchorBatchSigned!)} for a batch root) costs ${n(results.issueSigned! - results.issueDirect!)} and`,
+    `${n(results.anchorBatchSigned! - results.anchorBatch_1000!)} over \`issue\` and \`anchorBatch\`: the key's`,
+    "signature and the anchored commitment (anchored once) are its own replay guard, so it needs no nonce, no",
+    "trust check and no second call.",
+  ];
+  lines.push("", ...wrap(paragraphs.join(" ")), "", ...wrap(signed.join(" ")));
+  return lines;
 }
 
 main().catch((error: unknown) => {

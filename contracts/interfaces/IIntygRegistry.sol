@@ -9,6 +9,10 @@ pragma solidity ^0.8.24;
  *
  * The registry stores no personal data: only commitments (salted Merkle roots), ids, addresses,
  * timestamps and reason codes.
+ *
+ * Where a function is reserved to an admin, a key or governance, the caller is the sender, or the signer of a request
+ * the trusted forwarder relays (ERC-2771), so that none of them needs ether. {issue} and {anchorBatch} take the sender
+ * only: a key without ether signs an {IssueRequest} instead.
  */
 interface IIntygRegistry {
     /// @dev What governance says of an organisation.
@@ -248,7 +252,9 @@ interface IIntygRegistry {
 
     /**
      * @notice Accredits a new issuer organisation, managed by `admin`, with the hash of its off-chain profile (which
-     * names the id the organisation receives) and the hash of its organisation number, unique in the registry.
+     * names the id the organisation receives) and the hash of its organisation number, unique in the registry. By
+     * governance (`GOVERNOR_ROLE`: the sender, or the signer of a request the trusted forwarder relays), as are
+     * {suspendOrganisation}, {reinstateOrganisation} and {approveOrganisationProfile}.
      * @return organisationId the id of the new organisation.
      */
     function accreditOrganisation(
@@ -264,15 +270,19 @@ interface IIntygRegistry {
     function reinstateOrganisation(uint32 organisationId) external;
 
     /**
-     * @notice Proposes a new profile hash for the organisation (by its admin). It takes effect only when governance
-     * approves it with {approveOrganisationProfile}; a new proposal replaces a pending one.
+     * @notice Proposes a new profile hash for the organisation (by its admin: the sender, or the signer of a request
+     * the trusted forwarder relays). It takes effect only when governance approves it with
+     * {approveOrganisationProfile}; a new proposal replaces a pending one.
      */
     function proposeOrganisationProfile(uint32 organisationId, bytes32 profileHash) external;
 
     /// @notice Puts the organisation's pending profile `profileHash` in force from now on (by governance).
     function approveOrganisationProfile(uint32 organisationId, bytes32 profileHash) external;
 
-    /// @notice Hands the administration of an organisation to another address (by its admin only).
+    /**
+     * @notice Hands the administration of an organisation to another address (by its admin only: the sender, or the
+     * signer of a request the trusted forwarder relays).
+     */
     function changeOrganisationAdmin(uint32 organisationId, address admin) external;
 
     /**
@@ -285,9 +295,10 @@ interface IIntygRegistry {
     function cancelRoleGrant(bytes32 role, address account) external;
 
     /**
-     * @notice Authorises `key` to sign for the organisation in `[validFrom, validUntil)` (by its admin), with the
-     * key's own EIP-712 {KeyConsent} to exactly this organisation and window (ECDSA, or ERC-1271 for a contract key).
-     * A key is registered once, to one organisation.
+     * @notice Authorises `key` to sign for the organisation in `[validFrom, validUntil)` (by its admin: the sender,
+     * or the signer of a request the trusted forwarder relays), with the key's own EIP-712 {KeyConsent} to exactly
+     * this organisation and window (ECDSA, or ERC-1271 for a contract key). A key is registered once, to one
+     * organisation.
      */
     function authoriseKey(
         uint32 organisationId,
@@ -297,12 +308,16 @@ interface IIntygRegistry {
         bytes calldata consent
     ) external;
 
-    /// @notice Ends the window of `key` now (by the organisation's admin or the key). What it signed stays valid.
+    /**
+     * @notice Ends the window of `key` now (by the organisation's admin or the key: the sender, or the signer of a
+     * request the trusted forwarder relays). What it signed stays valid.
+     */
     function removeKey(address key) external;
 
     /**
      * @notice Creates an event (attendance) or a course (training) of the organisation, optionally under a
-     * parent event of the same organisation. Callable by the organisation's admin or one of its valid keys.
+     * parent event of the same organisation. Callable by the organisation's admin or one of its valid keys (the
+     * sender, or the signer of a request the trusted forwarder relays).
      * @return eventId the id of the new event: the organisation id in the high 32 bits, a sequence in the low 32.
      */
     function createEvent(
@@ -312,13 +327,19 @@ interface IIntygRegistry {
         bytes32 metadataHash
     ) external returns (uint64 eventId);
 
-    /// @notice Replaces the metadata hash of an event or course.
+    /// @notice Replaces the metadata hash of an event or course (same rights as {createEvent}).
     function updateEventMetadata(uint64 eventId, bytes32 metadataHash) external;
 
-    /// @notice Anchors one credential's commitment; the sender must be a valid key of the event's organisation.
+    /**
+     * @notice Anchors one credential's commitment; the sender must be a valid key of the event's organisation. Not
+     * through the trusted forwarder, which is no key: a key that sends no transaction uses {issueSigned}.
+     */
     function issue(bytes32 commitment, uint64 eventId, uint64 validUntil) external;
 
-    /// @notice Anchors the Merkle root of a batch of `batchSize` credentials; the sender must be a valid key.
+    /**
+     * @notice Anchors the Merkle root of a batch of `batchSize` credentials; the sender must be a valid key (as for
+     * {issue}, not through the trusted forwarder: {issueSigned} takes a signed batch).
+     */
     function anchorBatch(bytes32 root, uint64 eventId, uint64 validUntil, uint32 batchSize) external;
 
     /**
@@ -345,7 +366,8 @@ interface IIntygRegistry {
     /**
      * @notice Revokes a single credential or a whole batch of the organisation, with a non-zero reason code. The
      * organisation's admin may revoke any of its records, even while it is suspended; a signing key only the records
-     * it anchored itself, while it is valid.
+     * it anchored itself, while it is valid. Either is the sender, or the signer of a request the trusted forwarder
+     * relays.
      */
     function revoke(uint32 organisationId, bytes32 commitment, uint8 reason) external;
 

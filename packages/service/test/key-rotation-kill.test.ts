@@ -7,11 +7,12 @@
 // signed by a key the registry shows authorised.
 
 import { randomBytes } from "node:crypto";
+import { intygForwarderAbi } from "@intyg/registry";
 import { verifyCredentials } from "@intyg/verifier";
 import { expect } from "chai";
-import type { Address, Hex } from "viem";
+import { type Address, decodeFunctionData, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { type ChainClient, createChainClient } from "../src/chain/client";
+import { type ChainClient, createChainClient, organisationRelayer } from "../src/chain/client";
 import { systemClock } from "../src/clock";
 import { signedDocument } from "../src/http/present";
 import { createKeyDirectory, type KeyDirectory } from "../src/keys/directory";
@@ -58,6 +59,7 @@ describe("kill -9 during a key rotation (the real service in a child process, po
   let proxy: RpcProxy;
   let organisation: Organisation;
   let admin: Address;
+  let relayer: Address;
   let apiKey: string;
   let eventId: string;
   const children: Child[] = [];
@@ -143,7 +145,14 @@ describe("kill -9 during a key rotation (the real service in a child process, po
       from: string;
     };
     expect(receipt.status).to.equal("0x1");
-    expect(receipt.from.toLowerCase()).to.equal(admin.toLowerCase());
+    expect(receipt.from.toLowerCase()).to.equal(relayer.toLowerCase());
+    // What the relayer sent is the admin's request, through the registry's forwarder.
+    const sent = (await rpc(deployment.rpcUrl, "eth_getTransactionByHash", [now.authorisationTxHash])) as {
+      input: Hex;
+    };
+    const { functionName, args } = decodeFunctionData({ abi: intygForwarderAbi, data: sent.input });
+    expect(functionName).to.equal("execute");
+    expect((args![0] as { from: Address }).from.toLowerCase()).to.equal(admin.toLowerCase());
     const actions = (await auditOf(key.address)).map((entry) => entry.action);
     expect(actions.slice(0, 2)).to.deep.equal(["created", "authorised"]);
     const authorised = (await auditOf(key.address)).find((entry) => entry.action === "authorised")!;
@@ -178,6 +187,13 @@ describe("kill -9 during a key rotation (the real service in a child process, po
       organisationNumber: "232100-0131",
     });
     admin = privateKeyToAccount(accredited.adminKey).address;
+    // The admin key only signs: the organisation's relayer (derived from the service's key) sends and pays.
+    relayer = organisationRelayer(
+      privateKeySigner(deployment.signerKey),
+      deployment.chainId,
+      deployment.registry,
+      accredited.chainOrganisationId,
+    )!.address;
     organisation = await store.organisations.create({
       name: accredited.profile.name,
       chainOrganisationId: accredited.chainOrganisationId,
@@ -209,11 +225,12 @@ describe("kill -9 during a key rotation (the real service in a child process, po
     await issue("forst");
     const before = await currentKey();
     const known = new Set((await signingKeys()).map((k) => k.address));
-    // The admin key's balance is never answered (its top-up check): the service is killed there.
+    // The organisation's relayer's balance is never answered (its top-up check before the admin's request): the
+    // service is killed there.
     proxy.inject({
       fault: { kind: "hang", ms: 600_000 },
       methods: ["eth_getBalance"],
-      contains: admin,
+      contains: relayer,
       times: Number.POSITIVE_INFINITY,
     });
     void call("POST", "/v1/organisation/keys", {}).catch(() => undefined);
@@ -254,11 +271,14 @@ describe("kill -9 during a key rotation (the real service in a child process, po
   it("killed before the authorisation reaches the node: the key is authorising, then settled by the worker", async () => {
     await issue("fore");
     const before = await currentKey();
-    // The admin key's sends never reach the node: the service is killed while it sends the authorisation.
+    // The organisation's relayer's sends never reach the node: the service is killed while it sends the
+    // admin's authorisation.
     proxy.inject({
       fault: { kind: "hang", ms: 600_000 },
       methods: ["eth_sendRawTransaction"],
-      from: admin,
+      from: relayer,
+      // The admin's request (its address is in the forwarded call), not the signing key's batches it also sends.
+      contains: admin.slice(2),
       times: Number.POSITIVE_INFINITY,
     });
     const calls = proxy.calls.length;
@@ -311,7 +331,9 @@ describe("kill -9 during a key rotation (the real service in a child process, po
     proxy.inject({
       fault: { kind: "hang", ms: 600_000, forward: true },
       methods: ["eth_sendRawTransaction"],
-      from: admin,
+      from: relayer,
+      // The admin's request (its address is in the forwarded call), not the signing key's batches it also sends.
+      contains: admin.slice(2),
       times: 1,
     });
     const sends = proxy.calls.length;
@@ -418,7 +440,11 @@ describe("kill -9 during a key rotation (the real service in a child process, po
     }
     expect(documents).to.have.length(issued.length);
     // Issued under each of the five keys in turn.
-    expect(signers.size).to.equal(5);
+    const bySigner = await store.db.query<{ signing_key: string; n: number }>(
+      "SELECT signing_key, count(*)::int AS n FROM credentials WHERE organisation_id = $1 GROUP BY signing_key",
+      [organisation.id],
+    );
+    expect(signers.size, `credentials per signing key: ${JSON.stringify(bySigner)}`).to.equal(5);
     for (const signer of signers) expect(await authorisedOnChain(signer as Address)).to.equal(true);
     const reports = await verifyCredentials(documents, {
       rpcUrl: deployment.rpcUrl,

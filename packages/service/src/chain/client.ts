@@ -1,6 +1,8 @@
 // The registry client over viem: reads through a public client, writes from the signing key (and relayer).
 // Each method is an action of its own module (actions/); this file binds them to one context.
 
+import type { Address } from "viem";
+import type { Signer } from "../signer";
 import { ensureFunded } from "./actions/funding";
 import * as reads from "./actions/reads";
 import { createdEventId, getReceipt, hasTransaction } from "./actions/receipts";
@@ -40,6 +42,19 @@ export type {
   WaitOptions,
   WriteOptions,
 } from "./types";
+
+/**
+ * The relayer the service's relayer derives for an organisation (by its id on chain) on one registry: the account
+ * that sends what the organisation's keys sign. Undefined when the relayer's key cannot derive (a KMS or HSM).
+ */
+export function organisationRelayer(
+  relayer: Signer,
+  chainId: number,
+  registry: Address,
+  organisation: number,
+): Signer | undefined {
+  return relayer.derive?.(`relayer/${chainId}/${registry.toLowerCase()}/${organisation}`);
+}
 
 export async function createChainClient(parameters: CreateChainClientParameters): Promise<ChainClient> {
   return bind(await createChainContext(parameters), new Map());

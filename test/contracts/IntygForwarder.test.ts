@@ -446,3 +446,29 @@ describe("IntygForwarder", () => {
     });
   });
 });
+
+describe("IntygOrganisations' ERC-2771 context", () => {
+  async function deployContext() {
+    const [admin, other] = await ethers.getSigners();
+    const registry = await (await ethers.getContractFactory("IntygRegistryContext")).deploy(admin!.address);
+    const forwarder = await registry.trustedForwarder();
+    return { registry, forwarder, admin: admin!, other: other! };
+  }
+
+  it("gives a forwarded call's data without the signer's 20 bytes, and any other call's as it came", async () => {
+    const { registry, forwarder, other } = await loadFixture(deployContext);
+    expect(await registry.exposedContextSuffixLength()).to.equal(20n);
+    const selector = registry.interface.getFunction("exposedMsgData").selector;
+    const call = async (from: string, data: string) =>
+      registry.interface.decodeFunctionResult(
+        "exposedMsgData",
+        await ethers.provider.call({ from, to: await registry.getAddress(), data }),
+      )[0] as string;
+    const suffixed = ethers.concat([selector, other.address]);
+    // From the trusted forwarder: the suffix is the signer's, not the call's.
+    expect(await call(forwarder, suffixed)).to.equal(selector);
+    // From anyone else: appended bytes are part of the call.
+    expect(await call(other.address, suffixed)).to.equal(suffixed.toLowerCase());
+    expect(await call(other.address, selector)).to.equal(selector);
+  });
+});

@@ -31,10 +31,12 @@ const SUBJECT_PREFIX = "/credentialSubject/";
 
 /** One JSON pointer reference token: `~` becomes `~0` and `/` becomes `~1`. */
 export function escapePointerToken(token: string): string {
+  if (!token.includes("~") && !token.includes("/")) return token;
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 function unescapePointerToken(token: string): string | undefined {
+  if (!token.includes("~")) return token;
   if (/~[^01]|~$/.test(token)) return undefined;
   return token.replace(/~1/g, "/").replace(/~0/g, "~");
 }

@@ -36,9 +36,12 @@ export function keccak256(data: Uint8Array | Hex): Hex {
   return `0x${keccak.hex(data)}`;
 }
 
-/** keccak256 of bytes, as 32 bytes (no hex round trip). */
+/**
+ * keccak256 of bytes, as 32 bytes (no hex round trip). js-sha3's `array` output, copied into a 32-byte array that
+ * V8 keeps on its heap: its `arrayBuffer` output allocates a backing store per hash, which costs more.
+ */
 export function keccakBytes(data: Uint8Array): Uint8Array {
-  return new Uint8Array(keccak.arrayBuffer(data));
+  return new Uint8Array(keccak.array(data));
 }
 
 const encoder = new TextEncoder();
@@ -51,9 +54,7 @@ const encoder = new TextEncoder();
 export function keccakUtf8(text: string): Uint8Array {
   const wellFormed = (text as { isWellFormed?: () => boolean }).isWellFormed;
   return new Uint8Array(
-    keccak.arrayBuffer(
-      typeof wellFormed === "function" && wellFormed.call(text) ? text : encoder.encode(text),
-    ),
+    keccak.array(typeof wellFormed === "function" && wellFormed.call(text) ? text : encoder.encode(text)),
   );
 }
 
@@ -101,7 +102,7 @@ export function sortedPairHashBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
     pairBuffer.set(b, 0);
     pairBuffer.set(a, 32);
   }
-  return new Uint8Array(keccak.arrayBuffer(pairBuffer));
+  return new Uint8Array(keccak.array(pairBuffer));
 }
 
 /**

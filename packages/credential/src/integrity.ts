@@ -91,7 +91,21 @@ function canonicalValue(value: unknown, text: string | undefined): string {
  * value as the strings' JSON and the value's canonical JSON between brackets and commas (as `claimDigest`).
  */
 function leafDigest(salt: string, path: string, value: unknown, text: string | undefined): Uint8Array {
-  return keccakUtf8(`[${JSON.stringify(salt)},${JSON.stringify(path)},${canonicalValue(value, text)}]`);
+  // The salt is 0x and hex digits (checked by the caller): its JSON is itself in quotes.
+  return keccakUtf8(`["${salt}",${pathJson(path)},${canonicalValue(value, text)}]`);
+}
+
+/** JSON of claim paths (a batch's credentials share theirs; bounded, started over when full). */
+const pathTexts = new Map<string, string>();
+
+function pathJson(path: string): string {
+  let text = pathTexts.get(path);
+  if (text === undefined) {
+    text = JSON.stringify(path);
+    if (pathTexts.size >= 256) pathTexts.clear();
+    pathTexts.set(path, text);
+  }
+  return text;
 }
 
 function check(doc: unknown, options: IntegrityOptions): IntegrityResult {

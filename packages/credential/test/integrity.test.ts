@@ -4,10 +4,12 @@ import {
   type Credential,
   checkIntegrity,
   claimDigest,
+  claimPath,
   commitmentRoot,
   credentialHash,
   IntegrityError,
   type IntegrityFailureReason,
+  parseClaimPath,
 } from "../src";
 import { attendanceDocument, clone, courseDocument, makeFixtures } from "./helpers";
 
@@ -52,6 +54,37 @@ describe("integrity", () => {
     expect(SimpleMerkleTree.of(digests).root).to.equal(signed.commitment.root);
     expect(commitmentRoot(digests)).to.equal(signed.commitment.root);
     expect(commitmentRoot([...digests].reverse())).to.equal(signed.commitment.root);
+  });
+
+  it("hashes claims whose paths need escaping (RFC 6901, JSON) as claimDigest does, the path memo warm", () => {
+    for (const property of ["a/b", "c~d", 'q"u\\o~1te/', "~", "/", "plain"]) {
+      const path = claimPath({ scope: "subject", property });
+      expect(parseClaimPath(path)).to.deep.equal({ scope: "subject", property });
+      // Twice: the second time the path's JSON comes from the memo.
+      for (let run = 0; run < 2; run++) {
+        const d = doc();
+        d.credentialSubject[property] = `value of ${property}`;
+        const salt = `0x${"ab".repeat(16)}`;
+        d.commitment.claims[path] = { salt };
+        const digests = Object.entries(d.commitment.claims).map(([claim, entry]) => {
+          const location = parseClaimPath(claim)!;
+          const value =
+            location.scope === "subject" ? d.credentialSubject[location.property] : d[location.property];
+          return claimDigest((entry as { salt: `0x${string}` }).salt, claim, value);
+        });
+        d.commitment.root = commitmentRoot(digests);
+        expect(checkIntegrity(d)).to.include({ ok: true, root: d.commitment.root });
+        // The same value committed under the unescaped token is another claim: caught.
+        if (path !== `/credentialSubject/${property}`) {
+          const wrong = clone(d) as Doc;
+          wrong.commitment.claims[`/credentialSubject/${property}`] = wrong.commitment.claims[path]!;
+          delete wrong.commitment.claims[path];
+          expect(checkIntegrity(wrong).ok).to.equal(false);
+        }
+      }
+    }
+    expect(parseClaimPath("/credentialSubject/a~2b")).to.equal(undefined);
+    expect(parseClaimPath("/credentialSubject/a~")).to.equal(undefined);
   });
 
   it("rejects a property no claim commits to, at the top level or in the subject", () => {

@@ -288,7 +288,7 @@ export function runChainChecks(
         profileInForce(profiles, issuedAt) ?? "",
       ) ||
         !sameHash(
-          organisationNumberHash(credential.issuer.organisationNumber),
+          memoHash("orgnr", credential.issuer.organisationNumber, organisationNumberHash),
           organisation.organisationNumberHash,
         ))
     ) {

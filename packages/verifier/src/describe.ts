@@ -130,6 +130,11 @@ const isDateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
 /** A calendar date (kept as written) or a date-time in Swedish time, in the language's words. */
 export function formatDate(lang: Lang, value: string): string {
+  // Once per distinct date: a batch's credentials share theirs.
+  return memoFormat(`date|${lang}|${value}`, () => dateText(lang, value));
+}
+
+function dateText(lang: Lang, value: string): string {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) return value;
   if (!isDateOnly(value)) return formatTime(value, lang);
@@ -161,6 +166,12 @@ function formatNumber(lang: Lang, value: number): string {
 }
 
 function list(lang: Lang, items: string[]): string {
+  // The key cannot be another list's: items are joined with a character that no item text holds.
+  if (items.some((item) => item.includes("\u0000"))) return listText(lang, items);
+  return memoFormat(`list|${lang}|${items.join("\u0000")}`, () => listText(lang, items));
+}
+
+function listText(lang: Lang, items: string[]): string {
   return cachedIntl(Intl.ListFormat, LOCALE[lang], { type: "conjunction" as const }).format(items);
 }
 

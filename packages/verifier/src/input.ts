@@ -98,10 +98,13 @@ function scanText(text: string, limit: number): { depth: number; keys: number } 
 
 /** Walks a value without recursion, checking depth and size; copies nothing. Counts the objects' keys. */
 function checkValue(value: unknown, limits: InputLimits, keys?: { count: number }): InputResult {
-  const stack: [unknown, number][] = [[value, 0]];
+  // Two parallel stacks (values, depths): no pair allocated per value.
+  const stack: unknown[] = [value];
+  const depths: number[] = [0];
   let nodes = 0;
   while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
+    const item = stack.pop();
+    const depth = depths.pop()!;
     const type = typeof item;
     if (type === "bigint" || type === "function" || type === "symbol") return refuse("not-json");
     if (type === "number" && !Number.isFinite(item)) return refuse("not-json");
@@ -111,7 +114,10 @@ function checkValue(value: unknown, limits: InputLimits, keys?: { count: number 
     if (depth >= limits.maxDepth) return refuse("too-deep", { limit: limits.maxDepth });
     const children = Array.isArray(item) ? item : Object.values(item);
     if (keys && !Array.isArray(item)) keys.count += children.length;
-    for (const child of children) stack.push([child, depth + 1]);
+    for (const child of children) {
+      stack.push(child);
+      depths.push(depth + 1);
+    }
   }
   return { ok: true, value };
 }

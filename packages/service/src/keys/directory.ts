@@ -84,11 +84,16 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
     };
   }
 
+  // Bumped by forget(): a read that began before a key was made current must not cache what it read after.
+  const generations = new Map<string, number>();
+
   async function currentKey(organisationId: string) {
     const known = current.get(organisationId);
     if (known && Date.now() - known.at < ttl) return known.key;
+    const generation = generations.get(organisationId) ?? 0;
     const key = await options.store.organisationKeys.current(organisationId, "signing");
-    current.set(organisationId, { key, at: Date.now() });
+    if ((generations.get(organisationId) ?? 0) === generation)
+      current.set(organisationId, { key, at: Date.now() });
     return key;
   }
 
@@ -125,6 +130,7 @@ export function createKeyDirectory(options: KeyDirectoryOptions): KeyDirectory {
     },
     forget(organisationId) {
       current.delete(organisationId);
+      generations.set(organisationId, (generations.get(organisationId) ?? 0) + 1);
     },
   };
 }

@@ -5,6 +5,7 @@ import { intygForwarderAbi, intygRegistryAbi } from "@intyg/registry";
 import {
   type Address,
   BaseError,
+  decodeErrorResult,
   decodeFunctionData,
   getContractError,
   type Hex,
@@ -45,6 +46,23 @@ function contractError(ctx: ChainContext, sender: Sender, data: Hex, error: Base
   });
 }
 
+/** Whether a forwarded request was refused for its signer (with a nonce another request of the key took). */
+function forwardNonceTaken(error: unknown): boolean {
+  if (!(error instanceof BaseError)) return false;
+  // Nodes that decode custom errors themselves (Hardhat) name it; others return its data.
+  if (/ERC2771ForwarderInvalidSigner/.test(`${error.shortMessage} ${error.details}`)) return true;
+  const raw = error.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null;
+  if (!raw?.data) return false;
+  try {
+    return (
+      decodeErrorResult({ abi: intygForwarderAbi, data: raw.data }).errorName ===
+      "ERC2771ForwarderInvalidSigner"
+    );
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Prepares, signs and sends the registry call `data` from `sender` with its next nonce — or, with `forwardFor`,
  * the call as that key's request relayed by `sender` through the forwarder. If the answer to the send is lost (a
@@ -61,14 +79,28 @@ export async function sendRegistryCall(
   const { account, wallet } = sender;
   try {
     return await ctx.nonces.send(account.address, async (nonce) => {
-      const call = forwardFor ? await forwardedCall(ctx, forwardFor, data) : { to: ctx.registry, data };
-      const request = await wallet.prepareTransactionRequest({
-        account,
-        chain: ctx.chain,
-        to: call.to,
-        data: call.data,
-        nonce,
-      });
+      const prepare = async () => {
+        const call = forwardFor ? await forwardedCall(ctx, forwardFor, data) : { to: ctx.registry, data };
+        return wallet.prepareTransactionRequest({
+          account,
+          chain: ctx.chain,
+          to: call.to,
+          data: call.data,
+          nonce,
+        });
+      };
+      let request: Awaited<ReturnType<typeof prepare>>;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          request = await prepare();
+          break;
+        } catch (error) {
+          // Another replica relayed a request of the same key first and took the nonce this one was signed with:
+          // sign it again with the key's next nonce.
+          if (forwardFor && attempt < 3 && forwardNonceTaken(error)) continue;
+          throw error;
+        }
+      }
       const fees = cappedFees(request, ctx.maxFeePerGas);
       const serializedTransaction = await account.signTransaction(unsignedOf(ctx.chainId, request, fees));
       const hash = keccak256(serializedTransaction);

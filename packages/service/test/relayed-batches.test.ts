@@ -20,7 +20,7 @@ import { type RpcProxy, startRpcProxy } from "./helpers/rpc-proxy";
 
 const TTL_SECONDS = 3600;
 
-describe("a batch whose signed request expired before it was relayed (pglite)", function () {
+describe("an organisation's relayed batches and singles (pglite)", function () {
   this.timeout(180_000);
   let h: Harness;
   let proxy: RpcProxy;
@@ -49,12 +49,15 @@ describe("a batch whose signed request expired before it was relayed (pglite)", 
     await h?.close();
   });
 
+  let organisation: Organisation;
+  let event: Awaited<ReturnType<typeof createEvent>>;
+
   it("signs the root again, stores the new proof in every member, relays it, and every member verifies", async () => {
     const accredited = await accreditOrganisation(h.deployment, {
       name: "Västkom",
       organisationNumber: "802479-3831",
     });
-    const organisation: Organisation = await h.store.organisations.create({
+    organisation = await h.store.organisations.create({
       name: accredited.profile.name,
       chainOrganisationId: accredited.chainOrganisationId,
       profile: accredited.profile,
@@ -66,7 +69,7 @@ describe("a batch whose signed request expired before it was relayed (pglite)", 
       actor: "operator",
     });
     await createSigningKey(deps, organisation, { actor: "operator", makeCurrent: true });
-    const event = await createEvent(deps, organisation, { kind: "event", details: CONFERENCE });
+    event = await createEvent(deps, organisation, { kind: "event", details: CONFERENCE });
     const { signer } = await organisationSigner(deps, organisation);
     const { credentials } = await prepareCredentials(
       {
@@ -131,4 +134,52 @@ describe("a batch whose signed request expired before it was relayed (pglite)", 
     const client = createPublicClient({ transport: http(h.deployment.rpcUrl) });
     expect(await client.getBalance({ address: signer.address })).to.equal(0n);
   });
+
+  it("tops up the organisation's relayer before relaying a holder's single when it has run dry", async () => {
+    const deps = { ...h, chain };
+    const { signer, chain: keyed } = await organisationSigner(deps, organisation);
+    const { credentials } = await prepareCredentials(
+      {
+        anchorage: { chainId: chain.chainId, registry: chain.registry },
+        organisation,
+        event,
+        signer: async () => signer,
+        clock,
+        requestTtlSeconds: TTL_SECONDS,
+        publicUrl: h.config.publicUrl,
+      },
+      [{ subject: { name: "Plånbok" }, holder: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" }],
+    );
+    await h.store.issuance.commit({
+      organisationId: organisation.id,
+      requestHash: "",
+      response: { status: 201, body: {} },
+      credentials,
+    });
+    const client = createPublicClient({ transport: http(h.deployment.rpcUrl) });
+    // The relayer has spent what it had (the service remembers no recent balance of it: a new process).
+    await client.request({
+      method: "hardhat_setBalance" as never,
+      params: [keyed.relayerAddress, "0x0"] as never,
+    });
+    const worker = startWorker({ ...deps, chain: await freshClient() }, { mail: false, autoStart: false });
+    for (let pass = 0; (await h.store.anchoring.outstanding()) > 0; pass++) {
+      if (pass > 10) throw new Error("the single was not anchored in 10 passes");
+      await worker.runOnce();
+    }
+    await worker.stop();
+    expect((await h.store.credentials.get(organisation.id, credentials[0]!.id))?.status).to.equal("anchored");
+    expect((await client.getBalance({ address: keyed.relayerAddress })) > 0n).to.equal(true);
+    expect(await client.getBalance({ address: signer.address })).to.equal(0n);
+  });
+
+  /** A chain client as a new process has it (nothing remembered of balances or nonces). */
+  const freshClient = () =>
+    createChainClient({
+      rpcUrl: h.deployment.rpcUrl,
+      registry: h.deployment.registry,
+      signer: h.signer,
+      chainId: h.deployment.chainId,
+      pollingIntervalMs: 50,
+    });
 });

@@ -77,6 +77,8 @@ async function signAgain(ctx: WorkContext, credential: CredentialRecord, signer:
 async function settleSingle(ctx: WorkContext, credential: CredentialRecord, summary: TickSummary) {
   // Relayed: any relayer sends it, but a request signed again is signed by the key that signed it first.
   const keyed = await ctx.keyed(credential.organisationId, credential.signingKey);
+  // The organisation's own relayer sends it, kept topped up like for its batches.
+  if (keyed.own) await keyed.chain.ensureFunded();
   const outcome = await trackOperation(
     { ...ctx.deps, chain: keyed.chain },
     await singleOperation(ctx, credential, keyed),

@@ -157,7 +157,7 @@ describe("an organisation's relayed batches and singles (pglite)", function () {
       credentials,
     });
     const client = createPublicClient({ transport: http(h.deployment.rpcUrl) });
-    // The relayer has spent what it had (the service remembers no recent balance of it: a new process).
+    // The relayer has spent what it had.
     await client.request({
       method: "hardhat_setBalance" as never,
       params: [keyed.relayerAddress, "0x0"] as never,

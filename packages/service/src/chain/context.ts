@@ -71,8 +71,6 @@ export type ChainContext = {
   readonly funder: Sender;
   /** The service's relayer as a signer, from which organisations' relayers are derived. */
   readonly relayerSigner: Signer;
-  /** The balance last read of each organisation's relayer, and when (so that not every send reads it). */
-  readonly balances: Map<string, { wei: bigint; at: number }>;
   /** The registry's trusted forwarder (ERC-2771), read from the registry once. */
   readonly forwarder: () => Promise<Address>;
   readonly nonces: NonceManager;
@@ -128,7 +126,6 @@ export async function createChainContext(parameters: CreateChainClientParameters
     relayer,
     funder: relayer,
     relayerSigner: parameters.relayer ?? parameters.signer,
-    balances: new Map(),
     forwarder: () => {
       forwarder ??= publicClient
         .readContract({

@@ -5,23 +5,13 @@ import type { Hex } from "viem";
 import type { ChainContext } from "../context";
 import { classifyChainError } from "../errors";
 
-/** How long a relayer's balance, read with at least twice the minimum, is taken as still enough, ms. */
-const BALANCE_TTL_MS = 10_000;
-
 /** Sends the relayer a top-up from the funder when it runs low, and waits for it; null when none was needed. */
 export async function ensureFunded(ctx: ChainContext): Promise<Hex | null> {
   const { relayer, funder, keyFunding } = ctx;
   if (relayer.account.address.toLowerCase() === funder.account.address.toLowerCase()) return null;
   try {
-    const address = relayer.account.address.toLowerCase();
-    // A balance read moments ago with room to spare is trusted for a while: singles are relayed one by one.
-    const known = ctx.balances.get(address);
-    if (known && Date.now() - known.at < BALANCE_TTL_MS && known.wei >= 2n * keyFunding.minimumWei)
-      return null;
     const balance = await ctx.publicClient.getBalance({ address: relayer.account.address });
-    ctx.balances.set(address, { wei: balance, at: Date.now() });
     if (balance >= keyFunding.minimumWei) return null;
-    ctx.balances.delete(address);
     const hash = await ctx.nonces.send(funder.account.address, (nonce) =>
       funder.wallet.sendTransaction({
         account: funder.account,

@@ -5,6 +5,7 @@
 // per operation below), and the rest: the contract's own execution.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { FORWARDER_DOMAIN_NAME, FORWARDER_DOMAIN_VERSION, forwardRequestTypes } from "@intyg/credential";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionReceipt, ContractTransactionResponse, Wallet } from "ethers";
 import { artifacts, ethers, network } from "hardhat";
@@ -38,19 +39,6 @@ const LIMITS: Record<string, number> = {
   revoke: 38_000,
   revokeBatchLeaf: 52_000,
   issueSignedWithToken: 105_000,
-};
-
-/** The forwarder's EIP-712 type of a request (OpenZeppelin's ERC2771Forwarder). */
-const FORWARD_REQUEST_TYPES = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
 };
 
 /** The operations whose gas is split by opcode trace in bench/results/gas.md. */
@@ -395,8 +383,8 @@ async function main() {
     await registry.trustedForwarder(),
   )) as unknown as IntygForwarder;
   const forwarderDomain = {
-    name: "IntygForwarder",
-    version: "1",
+    name: FORWARDER_DOMAIN_NAME,
+    version: FORWARDER_DOMAIN_VERSION,
     chainId,
     verifyingContract: await forwarder.getAddress(),
   };
@@ -410,7 +398,11 @@ async function main() {
       deadline: 2n ** 48n - 1n,
       data,
     };
-    const signature = await signer.signTypedData(forwarderDomain, FORWARD_REQUEST_TYPES, request);
+    const signature = await signer.signTypedData(
+      forwarderDomain,
+      { ForwardRequest: [...forwardRequestTypes.ForwardRequest] },
+      request,
+    );
     const { nonce: _, ...rest } = request;
     return forwarder.connect(relayer).execute({ ...rest, signature });
   };

@@ -1,3 +1,4 @@
+import { FORWARDER_DOMAIN_NAME, FORWARDER_DOMAIN_VERSION, forwardRequestTypes } from "@intyg/credential";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
@@ -23,19 +24,6 @@ import {
 
 const GOVERNOR_ROLE = ethers.id("GOVERNOR_ROLE");
 const REASON_SUPERSEDED = 2n;
-
-/** The forwarder's EIP-712 type of a request (OpenZeppelin's ERC2771Forwarder). */
-const FORWARD_REQUEST_TYPES = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-};
 
 /** What {IntygForwarder-execute} takes: the signed request without its nonce (the forwarder supplies it). */
 type ForwardRequestData = {
@@ -87,12 +75,16 @@ async function signRequest(
     data,
   };
   const domain = {
-    name: "IntygForwarder",
-    version: "1",
+    name: FORWARDER_DOMAIN_NAME,
+    version: FORWARDER_DOMAIN_VERSION,
     chainId: f.chainId,
     verifyingContract: f.forwarderAddress,
   };
-  const signature = await signer.signTypedData(domain, FORWARD_REQUEST_TYPES, request);
+  const signature = await signer.signTypedData(
+    domain,
+    { ForwardRequest: [...forwardRequestTypes.ForwardRequest] },
+    request,
+  );
   const { nonce: _, ...rest } = request;
   return { ...rest, signature };
 }

@@ -1,5 +1,6 @@
 // The EIP-712 domain and types of Intyg: the one TypeScript definition, checked against the
-// registry's ISSUE_TYPEHASH, CLAIM_TYPEHASH and KEY_CONSENT_TYPEHASH by test/contracts/Eip712.test.ts.
+// registry's ISSUE_TYPEHASH, CLAIM_TYPEHASH and KEY_CONSENT_TYPEHASH by test/contracts/Eip712.test.ts (and the
+// forwarder's request type by the forwarder accepting what is signed with it, test/contracts/IntygForwarder.test.ts).
 
 /** Name and version of the registry's EIP-712 domain (chain id and registry address complete it). */
 export const EIP712_DOMAIN_NAME = "Intyg";
@@ -42,6 +43,26 @@ export const keyConsentTypes = {
     { name: "key", type: "address" },
     { name: "validFrom", type: "uint40" },
     { name: "validUntil", type: "uint40" },
+  ],
+} as const;
+
+/** Name and version of the EIP-712 domain of the registry's forwarder (its chain id and address complete it). */
+export const FORWARDER_DOMAIN_NAME = "IntygForwarder";
+export const FORWARDER_DOMAIN_VERSION = "1";
+
+/**
+ * A request an admin, key or governor signs for the registry's forwarder to relay (OpenZeppelin's
+ * ERC2771Forwarder): the call `data` to `to`, at most `gas` for it, the signer's next `nonce`, until `deadline`.
+ */
+export const forwardRequestTypes = {
+  ForwardRequest: [
+    { name: "from", type: "address" },
+    { name: "to", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "gas", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint48" },
+    { name: "data", type: "bytes" },
   ],
 } as const;
 

@@ -12,6 +12,7 @@ import { signedDocument } from "../src/http/present";
 import { prepareCredentials } from "../src/issuance";
 import { organisationSigner } from "../src/keys/directory";
 import { createSigningKey, importKey } from "../src/keys/lifecycle";
+import type { Signer } from "../src/signer";
 import type { Organisation } from "../src/store/types";
 import { startWorker } from "../src/worker/worker";
 import { CONFERENCE, createHarness, type Harness } from "./helpers/harness";
@@ -52,6 +53,29 @@ describe("an organisation's relayed batches and singles (pglite)", function () {
   let organisation: Organisation;
   let event: Awaited<ReturnType<typeof createEvent>>;
 
+  /** Stores the organisation's credentials for `attendees` as an issuance request would, signed by `signer`. */
+  async function issue(signer: Signer, attendees: Parameters<typeof prepareCredentials>[1]) {
+    const { credentials } = await prepareCredentials(
+      {
+        anchorage: { chainId: chain.chainId, registry: chain.registry },
+        organisation,
+        event,
+        signer: async () => signer,
+        clock,
+        requestTtlSeconds: TTL_SECONDS,
+        publicUrl: h.config.publicUrl,
+      },
+      attendees,
+    );
+    await h.store.issuance.commit({
+      organisationId: organisation.id,
+      requestHash: "",
+      response: { status: 201, body: {} },
+      credentials,
+    });
+    return credentials;
+  }
+
   it("signs the root again, stores the new proof in every member, relays it, and every member verifies", async () => {
     const accredited = await accreditOrganisation(h.deployment, {
       name: "Västkom",
@@ -71,24 +95,10 @@ describe("an organisation's relayed batches and singles (pglite)", function () {
     await createSigningKey(deps, organisation, { actor: "operator", makeCurrent: true });
     event = await createEvent(deps, organisation, { kind: "event", details: CONFERENCE });
     const { signer } = await organisationSigner(deps, organisation);
-    const { credentials } = await prepareCredentials(
-      {
-        anchorage: { chainId: chain.chainId, registry: chain.registry },
-        organisation,
-        event,
-        signer: async () => signer,
-        clock,
-        requestTtlSeconds: TTL_SECONDS,
-        publicUrl: h.config.publicUrl,
-      },
+    await issue(
+      signer,
       Array.from({ length: 3 }, (_, i) => ({ subject: { name: `Deltagare ${i}` } })),
     );
-    await h.store.issuance.commit({
-      organisationId: organisation.id,
-      requestHash: "",
-      response: { status: 201, body: {} },
-      credentials,
-    });
 
     // The first relay of the batch never reaches the node.
     proxy.inject({
@@ -138,24 +148,9 @@ describe("an organisation's relayed batches and singles (pglite)", function () {
   it("tops up the organisation's relayer before relaying a holder's single when it has run dry", async () => {
     const deps = { ...h, chain };
     const { signer, chain: keyed } = await organisationSigner(deps, organisation);
-    const { credentials } = await prepareCredentials(
-      {
-        anchorage: { chainId: chain.chainId, registry: chain.registry },
-        organisation,
-        event,
-        signer: async () => signer,
-        clock,
-        requestTtlSeconds: TTL_SECONDS,
-        publicUrl: h.config.publicUrl,
-      },
-      [{ subject: { name: "Plånbok" }, holder: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" }],
-    );
-    await h.store.issuance.commit({
-      organisationId: organisation.id,
-      requestHash: "",
-      response: { status: 201, body: {} },
-      credentials,
-    });
+    const credentials = await issue(signer, [
+      { subject: { name: "Plånbok" }, holder: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" },
+    ]);
     const client = createPublicClient({ transport: http(h.deployment.rpcUrl) });
     // The relayer has spent what it had.
     await client.request({

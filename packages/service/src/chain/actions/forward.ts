@@ -1,25 +1,10 @@
 // A key's registry call relayed through the registry's forwarder (ERC-2771): the key signs the request, the
 // relayer sends `execute` and pays its gas, so organisations' keys never hold ether.
 
+import { FORWARDER_DOMAIN_NAME, FORWARDER_DOMAIN_VERSION, forwardRequestTypes } from "@intyg/credential";
 import { intygForwarderAbi } from "@intyg/registry";
 import { type Address, concat, encodeFunctionData, type Hex } from "viem";
 import type { ChainContext, Sender } from "../context";
-
-/** The forwarder's EIP-712 request type (OpenZeppelin's ERC2771Forwarder). */
-export const forwardRequestTypes = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-} as const;
-
-/** The name the registry's forwarder signs under (its EIP-712 domain, version 1). */
-export const FORWARDER_NAME = "IntygForwarder";
 
 /**
  * How long a forwarded request stays valid, s, from the chain's latest block: long enough for a stuck transaction
@@ -63,7 +48,12 @@ export async function forwardedCall(
     data,
   };
   const signature = await key.account.signTypedData({
-    domain: { name: FORWARDER_NAME, version: "1", chainId: ctx.chainId, verifyingContract: forwarder },
+    domain: {
+      name: FORWARDER_DOMAIN_NAME,
+      version: FORWARDER_DOMAIN_VERSION,
+      chainId: ctx.chainId,
+      verifyingContract: forwarder,
+    },
     types: forwardRequestTypes,
     primaryType: "ForwardRequest",
     message: request,

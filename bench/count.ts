@@ -1,17 +1,16 @@
-// Counting the work of a verification: keccak256 calls (js-sha3, the format's hash, with their input sizes) and
+// Counting the work of a verification: keccak256 calls (the format's engine, with their input sizes) and
 // secp256k1 public-key recoveries. The hooks wrap the very module instances the packages use, only in the
 // benchmark's process and only while `counted` runs, so production code carries no counters; and pricing the
-// counted hashes at js-sha3's raw rate (same inputs sizes, no verification around them) gives the keccak ceiling.
+// counted hashes at a raw rate (same inputs sizes, no verification around them) gives the keccak ceiling: at
+// js-sha3's (the pure-JS engine) and at the engine in use (WebAssembly, once compiled).
 
 import { createRequire } from "node:module";
 import path from "node:path";
+import { jsSha3Engine, type KeccakEngine, keccakEngine } from "../packages/credential/src/hash";
 
-type Sha3Method = (message: string | ArrayBuffer | Uint8Array) => unknown;
-type Keccak = Record<"hex" | "array" | "arrayBuffer" | "digest", Sha3Method>;
 type RecoverFn = (this: unknown, hash: unknown) => unknown;
 
 const credentialRequire = createRequire(path.join(__dirname, "..", "packages", "credential", "package.json"));
-const keccak = (credentialRequire("js-sha3") as { keccak256: Keccak }).keccak256;
 const viemRequire = createRequire(credentialRequire.resolve("viem"));
 type MultiplyFn = (this: unknown, scalar: bigint) => unknown;
 const curves = viemRequire("@noble/curves/secp256k1") as {
@@ -22,7 +21,7 @@ const curves = viemRequire("@noble/curves/secp256k1") as {
 };
 
 export type WorkCount = {
-  /** js-sha3 keccak256 calls. */
+  /** keccak256 calls. */
   keccak: number;
   /** The input size (bytes) of each call, for pricing at the raw rate. */
   inputBytes: number[];
@@ -36,24 +35,26 @@ export type WorkCount = {
 };
 
 const encoder = new TextEncoder();
-const sizeOf = (message: string | ArrayBuffer | Uint8Array): number =>
-  typeof message === "string" ? encoder.encode(message).byteLength : message.byteLength;
 
 /** Runs `fn` with every keccak call and recovery counted. */
 export async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; work: WorkCount }> {
   const work: WorkCount = { keccak: 0, inputBytes: [], recoveries: 0, signatureChecks: 0 };
-  const originals = { ...keccak };
+  const engine = keccakEngine.current;
+  const original = { bytes: engine.bytes, text: engine.text };
   const recover = curves.secp256k1.Signature.prototype.recoverPublicKey;
   const points = curves.secp256k1.ProjectivePoint;
   const multiply = points.prototype.multiply;
-  for (const name of ["hex", "array", "arrayBuffer", "digest"] as const) {
-    const original = originals[name];
-    keccak[name] = (message) => {
-      work.keccak++;
-      work.inputBytes.push(sizeOf(message));
-      return original(message);
-    };
-  }
+  // The engines' `text` does not call their own `bytes`, so no hash is counted twice.
+  engine.bytes = (data) => {
+    work.keccak++;
+    work.inputBytes.push(data.byteLength);
+    return original.bytes(data);
+  };
+  engine.text = (text) => {
+    work.keccak++;
+    work.inputBytes.push(encoder.encode(text).byteLength);
+    return original.text(text);
+  };
   curves.secp256k1.Signature.prototype.recoverPublicKey = function (this: unknown, hash: unknown) {
     work.recoveries++;
     return recover.call(this, hash);
@@ -65,17 +66,20 @@ export async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; wor
   try {
     return { result: await fn(), work };
   } finally {
-    Object.assign(keccak, originals);
+    Object.assign(engine, original);
     curves.secp256k1.Signature.prototype.recoverPublicKey = recover;
     points.prototype.multiply = multiply;
   }
 }
 
+/** The keccak engine the format hashes with now (WebAssembly once compiled, else js-sha3). */
+export const engineInUse = (): KeccakEngine => keccakEngine.current;
+
 /**
- * What the counted hashes cost at js-sha3's raw rate: the same number of calls on inputs of the same sizes, with
- * nothing around them (best of `runs`), in ms.
+ * What the counted hashes cost at an engine's raw rate (js-sha3's unless another is given): the same number of
+ * calls on inputs of the same sizes, with nothing around them (best of `runs`), in ms.
  */
-export function keccakCeilingMs(work: WorkCount, runs = 5): number {
+export function keccakCeilingMs(work: WorkCount, runs = 5, engine: KeccakEngine = jsSha3Engine): number {
   const buffers = new Map<number, Uint8Array>();
   const inputs = work.inputBytes.map((size) => {
     let buffer = buffers.get(size);
@@ -88,7 +92,7 @@ export function keccakCeilingMs(work: WorkCount, runs = 5): number {
   let best = Number.POSITIVE_INFINITY;
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
-    for (const input of inputs) keccak.arrayBuffer(input);
+    for (const input of inputs) engine.bytes(input);
     best = Math.min(best, performance.now() - start);
   }
   return best;

@@ -1,10 +1,83 @@
-// keccak256 for the hot paths of the format (claim digests, commitment and batch trees, proof walks): js-sha3,
-// a pure-JS Keccak that runs in Node and the browser alike and measured about 3.5× the rate of viem's
-// (@noble/hashes) on this format's 32–200-byte inputs. The results are the same bytes: tests compare both
-// implementations, and the trees against OpenZeppelin's own hashing, on random inputs.
+// keccak256 for the hot paths of the format (claim digests, commitment and batch trees, proof walks). Two engines
+// give the same bytes: hash-wasm's WebAssembly Keccak (3–5× js-sha3 on this format's 32–820-byte inputs, measured
+// by `pnpm bench verification`) once it is compiled, and js-sha3, a pure-JS Keccak, until then or where
+// WebAssembly cannot be compiled (a page whose Content-Security-Policy forbids it). Compiling is asynchronous, so
+// it starts when this module loads and the entry points that hash a lot await {@link keccakReady}; a caller that
+// hashes before then gets js-sha3's identical digests. Tests compare both engines with viem's, and the trees with
+// OpenZeppelin's own hashing, on random inputs.
 
-import { keccak256 as keccak } from "js-sha3";
+import { createKeccak } from "hash-wasm";
+import { keccak256 as jsKeccak } from "js-sha3";
 import type { Hex } from "./viem";
+
+/** One keccak256 implementation: the digest of bytes, and of a text's UTF-8 bytes (U+FFFD for lone surrogates). */
+export type KeccakEngine = {
+  readonly name: "hash-wasm" | "js-sha3";
+  bytes(data: Uint8Array): Uint8Array;
+  text(text: string): Uint8Array;
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * js-sha3: its `array` output copied into a 32-byte array that V8 keeps on its heap (its `arrayBuffer` output
+ * allocates a backing store per hash, which costs more). It encodes a well-formed string itself, saving the copy
+ * of a `TextEncoder`; a string with lone surrogates goes through `TextEncoder` (U+FFFD for each, as viem's
+ * `stringToBytes` does), since js-sha3 would encode those differently.
+ */
+export const jsSha3Engine: KeccakEngine = {
+  name: "js-sha3",
+  bytes: (data) => new Uint8Array(jsKeccak.array(data)),
+  text: (text) => {
+    const wellFormed = (text as { isWellFormed?: () => boolean }).isWellFormed;
+    return new Uint8Array(
+      jsKeccak.array(typeof wellFormed === "function" && wellFormed.call(text) ? text : encoder.encode(text)),
+    );
+  },
+};
+
+/**
+ * The engine in use. The benchmark's counting hooks wrap its methods; everything in this module hashes through
+ * it, so they see every hash.
+ */
+export const keccakEngine: { current: KeccakEngine } = { current: jsSha3Engine };
+
+type WasmHasher = Awaited<ReturnType<typeof createKeccak>>;
+
+function wasmEngine(hasher: WasmHasher): KeccakEngine {
+  // Texts are encoded into one reused buffer, grown when a text needs more (3 bytes per UTF-16 unit at most).
+  let scratch = new Uint8Array(4096);
+  const bytes = (data: Uint8Array): Uint8Array => hasher.init().update(data).digest("binary");
+  return {
+    name: "hash-wasm",
+    bytes,
+    text: (text) => {
+      if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+      const { written } = encoder.encodeInto(text, scratch);
+      return bytes(scratch.subarray(0, written));
+    },
+  };
+}
+
+let ready: Promise<void> | undefined;
+
+/**
+ * Resolves once the WebAssembly engine is in use, or once it is known it cannot be (no WebAssembly, or a policy
+ * that forbids compiling it): hashing then stays on js-sha3. Never rejects. Started when this module loads.
+ */
+export function keccakReady(): Promise<void> {
+  ready ??= (
+    typeof WebAssembly === "undefined" ? Promise.reject(new Error("no WebAssembly")) : createKeccak(256)
+  ).then(
+    (hasher) => {
+      keccakEngine.current = wasmEngine(hasher);
+    },
+    () => undefined,
+  );
+  return ready;
+}
+
+void keccakReady();
 
 const HEX = "0123456789abcdef";
 const NIBBLE = new Int8Array(128).fill(-1);
@@ -31,31 +104,19 @@ export function keccak256(data: Uint8Array | Hex): Hex {
   if (typeof data === "string") {
     const bytes = new Uint8Array((data.length - 2) / 2);
     writeHex(data, bytes, 0);
-    return `0x${keccak.hex(bytes)}`;
+    return bytesHex(keccakEngine.current.bytes(bytes));
   }
-  return `0x${keccak.hex(data)}`;
+  return bytesHex(keccakEngine.current.bytes(data));
 }
 
-/**
- * keccak256 of bytes, as 32 bytes (no hex round trip). js-sha3's `array` output, copied into a 32-byte array that
- * V8 keeps on its heap: its `arrayBuffer` output allocates a backing store per hash, which costs more.
- */
+/** keccak256 of bytes, as 32 bytes (no hex round trip). */
 export function keccakBytes(data: Uint8Array): Uint8Array {
-  return new Uint8Array(keccak.array(data));
+  return keccakEngine.current.bytes(data);
 }
 
-const encoder = new TextEncoder();
-
-/**
- * keccak256 of the UTF-8 bytes of `text`, as 32 bytes. js-sha3 encodes a well-formed string itself, which saves
- * the copy of a `TextEncoder`; a string with lone surrogates goes through `TextEncoder` (U+FFFD for each, as
- * viem's `stringToBytes` does), since js-sha3 would encode those differently.
- */
+/** keccak256 of the UTF-8 bytes of `text` (U+FFFD for lone surrogates, as viem's `stringToBytes`), as 32 bytes. */
 export function keccakUtf8(text: string): Uint8Array {
-  const wellFormed = (text as { isWellFormed?: () => boolean }).isWellFormed;
-  return new Uint8Array(
-    keccak.array(typeof wellFormed === "function" && wellFormed.call(text) ? text : encoder.encode(text)),
-  );
+  return keccakEngine.current.text(text);
 }
 
 /** The bytes a 0x hex string of whole bytes spells (either case); throws a TypeError for anything else. */
@@ -102,7 +163,7 @@ export function sortedPairHashBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
     pairBuffer.set(b, 0);
     pairBuffer.set(a, 32);
   }
-  return new Uint8Array(keccak.array(pairBuffer));
+  return keccakEngine.current.bytes(pairBuffer);
 }
 
 /**
@@ -149,7 +210,7 @@ export function processProofCached(leaf: Hex, proof: readonly string[], cache?: 
     const pair = new Uint8Array(64);
     writeHex(key.slice(0, 66), pair, 0);
     writeHex(key.slice(66), pair, 32);
-    const next = `0x${keccak.hex(pair)}` as Hex;
+    const next = bytesHex(keccakEngine.current.bytes(pair));
     if (cache) {
       if (cache.size >= PAIR_CACHE_LIMIT) cache.clear();
       cache.set(key, next);
@@ -182,5 +243,5 @@ export function sortedPairHash(a: NodeInput, b: NodeInput): Hex {
   const [low, high] = left < right ? [left, right] : [right, left];
   writeHex(low, pair, 0);
   writeHex(high, pair, 32);
-  return `0x${keccak.hex(pair)}`;
+  return bytesHex(keccakEngine.current.bytes(pair));
 }

@@ -124,7 +124,7 @@ export {
 } from "./errors";
 // Identifiers and values
 export { isEscoSkillUri } from "./esco";
-export { keccak256, type PairHashCache, processProofCached } from "./hash";
+export { keccak256, keccakReady, type PairHashCache, processProofCached } from "./hash";
 export { holderIdentifier, type IdentitySource, identityHash, identitySource } from "./identity";
 export {
   checkIntegrity,

@@ -8,7 +8,11 @@ import { batchLeafHash, verifyBatchProof } from "../src/batch";
 import { commitmentRoot } from "../src/commitment";
 import {
   bytesHex,
+  jsSha3Engine,
   keccak256,
+  keccakBytes,
+  keccakEngine,
+  keccakReady,
   keccakUtf8,
   merkleRootBytes,
   nodeBytes,
@@ -21,6 +25,44 @@ import { randomSalt } from "../src/random";
 const node = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b));
 
 describe("hash", () => {
+  before(() => keccakReady());
+
+  it("hashes with the WebAssembly engine once it is compiled, and both engines give viem's digests", () => {
+    expect(keccakEngine.current.name).to.equal("hash-wasm");
+    const engines = [keccakEngine.current, jsSha3Engine];
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 300 }),
+      fc.string({ unit: "grapheme", maxLength: 80 }),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 1200 }), text, (bytes, value) => {
+        const expectedBytes = viemKeccak256(bytes);
+        const expectedText = viemKeccak256(stringToBytes(value));
+        for (const engine of engines) {
+          expect(bytesHex(engine.bytes(bytes)), engine.name).to.equal(expectedBytes);
+          expect(bytesHex(engine.text(value)), engine.name).to.equal(expectedText);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Past the WebAssembly engine's 16 KB working memory and its first text buffer, and the empty input.
+    const large = new Uint8Array(40_000).map((_, i) => (i * 131) & 255);
+    const longText = "å€😀".repeat(3000);
+    for (const engine of engines) {
+      expect(bytesHex(engine.bytes(large))).to.equal(viemKeccak256(large));
+      expect(bytesHex(engine.text(longText))).to.equal(viemKeccak256(stringToBytes(longText)));
+      expect(bytesHex(engine.bytes(new Uint8Array(0)))).to.equal(viemKeccak256(new Uint8Array(0)));
+      expect(bytesHex(engine.text(""))).to.equal(viemKeccak256(new Uint8Array(0)));
+    }
+  });
+
+  it("returns a digest of its own each time: a later hash does not change an earlier result", () => {
+    const first = keccakBytes(new Uint8Array([1]));
+    const copy = bytesHex(first);
+    keccakBytes(new Uint8Array([2]));
+    keccakUtf8("other");
+    expect(bytesHex(first)).to.equal(copy);
+  });
   it("keccak256 gives viem's digest for any bytes, given as bytes or as hex", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {

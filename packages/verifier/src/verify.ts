@@ -2,6 +2,7 @@
 // digest), batched reads of the registry pinned to one block (sent slice by slice while the rest is prepared),
 // then the chain checks.
 
+import { keccakReady } from "@intyg/credential";
 import { type ChainView, chainQueries, historyQueries, runChainChecks } from "./chain-checks";
 import { CheckList } from "./checks";
 import { describeCredential } from "./describe";
@@ -167,6 +168,8 @@ export async function verifyCredentials(
   inputs: readonly unknown[],
   options: VerifyOptions = {},
 ): Promise<VerificationReport[]> {
+  // Hashing dominates a large run: start it on the WebAssembly engine (same digests) once that is compiled.
+  if (inputs.length > 1) await keccakReady();
   const resolved = resolveOptions(options);
   const views = new ChainViews(options);
   const prepared: PreparedCredential[] = [];

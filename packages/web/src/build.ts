@@ -52,6 +52,23 @@ const zodTrimmed: import("esbuild").Plugin = {
   },
 };
 
+/**
+ * The pages hash one credential, not thousands, and their Content-Security-Policy does not allow compiling
+ * WebAssembly ('wasm-unsafe-eval'): the format's WebAssembly Keccak is left out and js-sha3 (the same digests)
+ * does the hashing, with no refused compilation to report.
+ */
+const wasmHashingLeftOut: import("esbuild").Plugin = {
+  name: "wasm-hashing-left-out",
+  setup(build) {
+    build.onResolve({ filter: /^hash-wasm$/ }, () => ({ path: "hash-wasm", namespace: "left-out" }));
+    build.onLoad({ filter: /.*/, namespace: "left-out" }, () => ({
+      contents:
+        'export function createKeccak() { return Promise.reject(new Error("WebAssembly hashing is not part of this bundle")); }\n',
+      loader: "js",
+    }));
+  },
+};
+
 export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebResult> {
   const { build } = await import("esbuild");
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
@@ -69,7 +86,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     metafile: true,
     logLevel: "warning",
     define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
-    plugins: [zodTrimmed],
+    plugins: [zodTrimmed, wasmHashingLeftOut],
   };
   // The holder page, served by the service at /holder/<token> with its files under /assets/.
   await build({

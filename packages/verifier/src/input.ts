@@ -69,11 +69,16 @@ function scanText(text: string, limit: number): { depth: number; keys: number } 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34) break;
+      // To the closing quote: the next quote not escaped (after an even run of backslashes). indexOf skips the
+      // text between in native code, which most of a credential's text is (salts, ids, names).
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1) {
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 92 /* \ */) slashes++;
+        if ((slashes & 1) === 0) break;
+        end = text.indexOf('"', end + 1);
       }
+      i = end === -1 ? text.length : end;
       if (expectKey) {
         keys++;
         expectKey = false;

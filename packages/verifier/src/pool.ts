@@ -20,9 +20,10 @@ export type ParallelOptions = {
   /** Threads to use at most, this one included (default: the cores available). */
   threads?: number;
   /**
-   * Fewest credentials per thread (default 1,500): starting a thread (loading the verifier) costs about as much
-   * as verifying a few hundred credentials, and taking in a worker's reports costs this thread a fifth of
-   * verifying them, so smaller runs stay on one thread.
+   * Fewest credentials per thread. By default 1,500 while the workers still have to be started (loading the
+   * verifier in a thread costs about as much as verifying a thousand credentials), and 250 once they are loaded
+   * (by an earlier run or {@link prestartVerificationThreads}): taking in a worker's reports then costs this
+   * thread about a tenth of verifying them, which a thread of its own repays from a few hundred on.
    */
   minPerThread?: number;
   /** Called as each chunk of the run is done, with how many credentials it held and where it was verified. */
@@ -30,11 +31,14 @@ export type ParallelOptions = {
 };
 
 const DEFAULT_MIN_PER_THREAD = 1500;
+const LOADED_MIN_PER_THREAD = 250;
 
 /** How many threads a run of `count` credentials is worth. */
 export function threadsFor(count: number, parallel: ParallelOptions = {}): number {
   const cores = parallel.threads ?? os.availableParallelism();
-  const minPer = parallel.minPerThread ?? DEFAULT_MIN_PER_THREAD;
+  const loaded = [...threads].filter((thread) => thread.loaded).length;
+  const minPer =
+    parallel.minPerThread ?? (loaded >= cores - 1 ? LOADED_MIN_PER_THREAD : DEFAULT_MIN_PER_THREAD);
   return Math.max(1, Math.min(cores, Math.floor(count / minPer)));
 }
 
@@ -73,6 +77,8 @@ class VerificationThread {
   private nextId = 0;
   private lastRun = -1;
   alive = true;
+  /** Whether the verifier is loaded in the thread (it said it is ready). */
+  loaded = false;
 
   constructor() {
     this.worker = new Worker(WORKER_SOURCE, {
@@ -90,6 +96,7 @@ class VerificationThread {
     });
     this.worker.on("message", (message: { ready?: boolean; id?: number; json?: string; error?: string }) => {
       if (message.ready) {
+        this.loaded = true;
         started(true);
         return;
       }
@@ -102,6 +109,7 @@ class VerificationThread {
     });
     const stop = (error: Error) => {
       this.alive = false;
+      this.loaded = false;
       started(false);
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();

@@ -99,9 +99,16 @@ describe("parallel verification (worker threads)", function () {
     expect(fromText).to.deep.equal(parallel);
   });
 
-  it("keeps small runs on one thread", () => {
-    expect(threadsFor(1000, { threads: 2 })).to.equal(1);
-    expect(threadsFor(10_000, { threads: 2 })).to.equal(2);
+  it("keeps small runs on one thread, and takes the loaded workers from a few hundred on", async () => {
+    // The earlier tests loaded a worker: a run then pays for a second thread from 500 credentials.
+    expect(await prestartVerificationThreads(2)).to.equal(1);
+    expect(threadsFor(499, { threads: 2 })).to.equal(1);
+    expect(threadsFor(500, { threads: 2 })).to.equal(2);
+    expect(threadsFor(1000, { threads: 2 })).to.equal(2);
     expect(threadsFor(10_000, { threads: 1 })).to.equal(1);
+    // Workers still to be loaded (three threads asked, one worker loaded): only large runs are worth starting them.
+    expect(threadsFor(1000, { threads: 3 })).to.equal(1);
+    expect(threadsFor(4500, { threads: 3 })).to.equal(3);
+    expect(threadsFor(1000, { threads: 2, minPerThread: 1500 })).to.equal(1);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { CHECK_IDS, formatAge, formatTime, message, readDocument } from "../src";
 import { CheckList } from "../src/checks";
 import { CHECK_NAMES } from "../src/messages";
@@ -86,5 +87,29 @@ describe("input", () => {
   it("counts brackets inside strings as text", () => {
     const read = readDocument(JSON.stringify({ s: "[".repeat(1000) }));
     expect(read.ok).to.equal(true);
+  });
+
+  it("tells a key written twice from keys and strings full of quotes and backslashes", () => {
+    // Keys and values made of quotes, backslashes and brackets: the scan that counts keys must find each string's
+    // end exactly, or it miscounts and refuses a sound text or misses a duplicate.
+    const tricky = fc.string({
+      unit: fc.constantFrom('"', "\\", "a", "{", "}", "[", "]", ",", ":", "\\u0022"),
+    });
+    const object = fc.dictionary(tricky, fc.oneof(tricky, fc.array(tricky, { maxLength: 3 })), {
+      minKeys: 1,
+      maxKeys: 6,
+    });
+    fc.assert(
+      fc.property(object, tricky, (value, extra) => {
+        const text = JSON.stringify({ nested: value, extra });
+        const read = readDocument(text);
+        expect(read.ok, text).to.equal(true);
+        const key = Object.keys(value)[0]!;
+        const twice = `{"nested":{${JSON.stringify(key)}:0,${text.slice('{"nested":{'.length)}`;
+        const refused = readDocument(twice);
+        expect(!refused.ok && refused.code, twice).to.equal("duplicate-key");
+      }),
+      { numRuns: 400 },
+    );
   });
 });

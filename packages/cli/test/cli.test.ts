@@ -135,6 +135,15 @@ describe("intyg CLI", function () {
     const unusable = path.join(dir, "garbage.json");
     writeFileSync(unusable, "not json");
     expect((await run(["verify", valid, unusable, ...chain])).code).to.equal(2);
+    // --threads caps the threads; the verdicts are the same on one.
+    const oneThread = await run(["verify", folder, valid, ...chain, "--threads", "1"]);
+    expect(oneThread.code).to.equal(0);
+    expect(oneThread.stdout).to.equal(all.stdout);
+    for (const bad of ["0", "two", "-1"]) {
+      const refused = await run(["verify", folder, ...chain, "--threads", bad]);
+      expect(refused.code, bad).to.equal(2);
+      expect(refused.stderr).to.include("--threads: expected a whole number of threads from 1 up");
+    }
   });
 
   it("prints the report as JSON with --json, in English with --lang en", async () => {

@@ -52,6 +52,8 @@ export type VerifyFlags = {
   lang: Lang;
   challenge?: string;
   domain?: string;
+  /** Threads for many credentials at once, this one included (default: every core). */
+  threads?: string;
 };
 
 /** The most a fetched link may answer (a credential is far smaller). */
@@ -193,6 +195,7 @@ export async function runVerify(
   flags: VerifyFlags,
   context: CommandContext,
 ): Promise<void> {
+  threadsOption(flags.threads);
   const all = (await Promise.all((Array.isArray(sources) ? sources : [sources]).map(expandSource))).flat();
   if (all.length > 1) return runVerifyMany(all, flags, context);
   const source = all[0]!;
@@ -235,6 +238,16 @@ async function verifyOne(
     : await verifyCredential(input, options);
 }
 
+/** `--threads`: a whole number from 1 up; absent, every core. */
+function threadsOption(value: string | undefined): { threads?: number } {
+  if (value === undefined) return {};
+  if (!/^[1-9][0-9]{0,3}$/.test(value))
+    throw new CliError(
+      `--threads: expected a whole number of threads from 1 up, got "${value.slice(0, 20)}"`,
+    );
+  return { threads: Number(value) };
+}
+
 /**
  * Several credentials (files, folders, links): verified in one run, so a batch's credentials share one signature
  * check; a table and a summary line, or with --json an array of reports. Exit 0 only if every one verified, 2 if
@@ -242,8 +255,9 @@ async function verifyOne(
  */
 async function runVerifyMany(sources: string[], flags: VerifyFlags, context: CommandContext): Promise<void> {
   const { io } = context;
+  const parallel = threadsOption(flags.threads);
   // Enough files for the worker pool: its threads load while the files are read.
-  if (threadsFor(sources.length) > 1) void prestartVerificationThreads();
+  if (threadsFor(sources.length, parallel) > 1) void prestartVerificationThreads(parallel.threads);
   const options = await verifyOptions(io, flags);
   const inputs = await Promise.all(sources.map((source) => readInput(io, source)));
   const credentials = inputs.flatMap((input, i) => (isPresentation(input) ? [] : [{ input, i }]));
@@ -252,6 +266,7 @@ async function runVerifyMany(sources: string[], flags: VerifyFlags, context: Com
   const batch = await verifyCredentialsInParallel(
     credentials.map((c) => c.input),
     options,
+    parallel,
   );
   for (const [k, { i }] of credentials.entries()) reports[i] = batch[k]!;
   for (const [i, input] of inputs.entries()) reports[i] ??= await verifyOne(input, options, flags);
@@ -294,6 +309,10 @@ export const verifyCommand: CommandModule = {
       )
       .option("--challenge <text>", "for a presentation: the challenge this verifier gave the holder")
       .option("--domain <domain>", "for a presentation: this verifier's domain")
+      .option(
+        "--threads <n>",
+        "for many credentials: verify on at most n threads, this one included (default: every core; 1 keeps to one)",
+      )
       .addHelpText(
         "after",
         "\nExit codes: 0 verified, 1 not verified, 2 unusable input or usage error.\n" +

@@ -95,7 +95,12 @@ async function openStore(kind: StoreKind): Promise<{ store: Store; drop(): Promi
   if (kind === "pglite") return { store: await createStore({}), drop: async () => {} };
   const schema = `intyg_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
   const store = await createStore({ databaseUrl: DATABASE_URL, schema });
-  return { store, drop: () => dropPostgresSchema(DATABASE_URL, schema) };
+  // The key vault lives in a schema of its own beside the store's (`<schema>_keys`): both go.
+  const drop = async () => {
+    await dropPostgresSchema(DATABASE_URL, schema);
+    await dropPostgresSchema(DATABASE_URL, `${schema}_keys`);
+  };
+  return { store, drop };
 }
 
 /** Marks the start and end of the store calls of an issuance (INTYG_BENCH_TRACE=1): where the time goes. */

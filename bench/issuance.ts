@@ -6,7 +6,8 @@
 // ECDSA (secp256k1, SHA-256) signatures per second. Target (README § Throughput): 1,000 credentials in ≤ 2 s on 2 cores.
 //
 //   pnpm bench issuance                 (INTYG_BENCH_QUICK=1 skips the 10,000-credential cases;
-//                                        INTYG_BENCH_STORES=pglite runs one store; INTYG_BENCH_LOAD_SECONDS=10)
+//                                        INTYG_BENCH_STORES=pglite runs one store; INTYG_BENCH_LOAD_SECONDS=10;
+//                                        INTYG_ISSUANCE_THREADS=0 keeps building and sealing on the event loop)
 
 import { spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
@@ -19,6 +20,7 @@ import {
   createStore,
   defaultConfig,
   dropPostgresSchema,
+  issuanceThreadsReady,
   privateKeySigner,
   type RunningService,
   type Store,
@@ -29,6 +31,7 @@ import {
   createReport,
   machine,
   markdownTable,
+  percentile,
   profiled,
   quickMode,
   ratePerSecond,
@@ -92,7 +95,12 @@ async function openStore(kind: StoreKind): Promise<{ store: Store; drop(): Promi
   if (kind === "pglite") return { store: await createStore({}), drop: async () => {} };
   const schema = `intyg_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
   const store = await createStore({ databaseUrl: DATABASE_URL, schema });
-  return { store, drop: () => dropPostgresSchema(DATABASE_URL, schema) };
+  // The key vault lives in a schema of its own beside the store's (`<schema>_keys`): both go.
+  const drop = async () => {
+    await dropPostgresSchema(DATABASE_URL, schema);
+    await dropPostgresSchema(DATABASE_URL, `${schema}_keys`);
+  };
+  return { store, drop };
 }
 
 /** Marks the start and end of the store calls of an issuance (INTYG_BENCH_TRACE=1): where the time goes. */
@@ -147,6 +155,10 @@ async function startIssuer(chain: BenchChain, kind: StoreKind): Promise<Running>
     publicUrl: "http://127.0.0.1:8787",
     // The per-key limit (1,200 a minute) would turn the load test into a test of the limiter.
     rateLimit: { requests: 1_000_000_000, windowMs: 60_000 },
+    // INTYG_ISSUANCE_THREADS=0 measures the service with building and sealing on its event loop.
+    ...(process.env.INTYG_ISSUANCE_THREADS
+      ? { issuanceThreads: Number(process.env.INTYG_ISSUANCE_THREADS) }
+      : {}),
     // And so would the organisation's limits (one organisation issues everything here).
     organisationLimits: {
       requests: 1_000_000_000,
@@ -162,6 +174,14 @@ async function startIssuer(chain: BenchChain, kind: StoreKind): Promise<Running>
     logger: createLogger({ level: "info", destination: destination as never }),
     store,
   });
+  // The issuance threads load while the service starts (in a deployment, long before its first bulk): the
+  // measured issuances begin once they have, as they begin once the JIT is warm.
+  for (
+    let waited = 0;
+    process.env.INTYG_ISSUANCE_THREADS !== "0" && !issuanceThreadsReady() && waited < 30_000;
+    waited += 50
+  )
+    await sleep(50);
   const { secret } = await bootstrap(
     store,
     { profile: PROFILE, chainOrganisationId: chain.organisationId },
@@ -227,6 +247,35 @@ async function untilAnchored(issuer: Running, eventId: string, n: number, start:
   }
 }
 
+/**
+ * Asks `/healthz` every 20 ms until stopped (one request at a time): how long other requests wait while a bulk
+ * issuance runs (its building and sealing should leave the event loop free).
+ */
+function probeHealth(issuer: Running) {
+  const latencies: number[] = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const start = performance.now();
+      const response = await fetch(`${issuer.service.url}/healthz`);
+      await response.arrayBuffer();
+      latencies.push(performance.now() - start);
+      await sleep(20);
+    }
+  })();
+  return async () => {
+    running = false;
+    await done;
+    const sorted = latencies.sort((a, b) => a - b);
+    return {
+      healthProbes: sorted.length,
+      healthP50Ms: round(percentile(sorted, 50), 1),
+      healthP99Ms: round(percentile(sorted, 99), 1),
+      healthMaxMs: round(sorted.at(-1) ?? Number.NaN, 1),
+    };
+  };
+}
+
 async function bulk(issuer: Running, size: number, store: StoreKind) {
   const eventId = await createEvent(issuer, `Bulk ${size} ${store}`);
   const attendees = Array.from({ length: size }, (_, i) => attendee(i));
@@ -235,6 +284,7 @@ async function bulk(issuer: Running, size: number, store: StoreKind) {
   const start = performance.now();
   const cpu = process.cpuUsage();
   let respondedMs = 0;
+  const stopProbe = size >= 10_000 ? probeHealth(issuer) : null;
   const { response, storedMs, anchoredMs } = await profiled(`bulk-${store}-${size}`, async () => {
     const response = await issuer.call(
       "POST",
@@ -254,6 +304,7 @@ async function bulk(issuer: Running, size: number, store: StoreKind) {
     return mark ? round(mark.at - start, 1) : null;
   };
   const cpuUsed = process.cpuUsage(cpu);
+  const health = stopProbe ? await stopProbe() : null;
   const batches = issuer.marks.filter((m) => m.msg === "batch anchored").length;
   if (process.env.INTYG_BENCH_TRACE) {
     console.log(issuer.marks.map((m) => `  ${round(m.at - start, 1)} ms ${m.msg}`).join("\n"));
@@ -271,6 +322,8 @@ async function bulk(issuer: Running, size: number, store: StoreKind) {
     processCpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000),
     batches,
     credentialsPerSecond: Math.round(size / (anchoredMs / 1000)),
+    /** `/healthz` answered while the bulk ran (10,000 only): p50, p99 and slowest, ms. */
+    ...(health ?? {}),
   };
 }
 
@@ -456,6 +509,16 @@ async function main() {
       ]),
     ),
   );
+  const probed = rows.filter((r) => "healthP99Ms" in r);
+  if (probed.length > 0) {
+    report.print("\n`/healthz` asked every 20 ms while a bulk issuance ran, until all were anchored:\n");
+    report.print(
+      markdownTable(
+        ["store", "credentials", "probes", "p50 (ms)", "p99 (ms)", "max (ms)"],
+        probed.map((r) => [r.store, r.size, r.healthProbes, r.healthP50Ms, r.healthP99Ms, r.healthMaxMs]),
+      ),
+    );
+  }
   report.print(
     `\nSingle-credential requests, ${LOAD_CONNECTIONS} connections for ${LOAD_SECONDS} s (autocannon in a child process):\n`,
   );

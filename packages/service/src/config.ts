@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import type { Address } from "viem";
 import { getAddress, isAddress, parseGwei } from "viem";
@@ -118,6 +119,11 @@ export type ServiceConfig = {
   /** Most attendees in one bulk request; above `bulkSyncLimit` the request becomes a job (202). */
   bulkMaxItems: number;
   bulkSyncLimit: number;
+  /**
+   * Worker threads that build and seal the credentials of large issuances (0: all on the event loop). Default:
+   * one per core, at most 4.
+   */
+  issuanceThreads?: number;
   worker: WorkerConfig;
   email: EmailConfig;
   logLevel: string;
@@ -276,6 +282,11 @@ export function checkPublicRpcUrl(value: string, name = "INTYG_PUBLIC_RPC_URL"):
   return value;
 }
 
+/** How many worker threads issuance uses by default: one per core (the database and the event loop share them). */
+export function defaultIssuanceThreads(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
 function intFrom(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -366,6 +377,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     },
     bulkMaxItems: intFrom(env, "INTYG_BULK_MAX", 10_000, 1),
     bulkSyncLimit: intFrom(env, "INTYG_BULK_SYNC_LIMIT", 2_000, 1),
+    issuanceThreads: intFrom(env, "INTYG_ISSUANCE_THREADS", defaultIssuanceThreads(), 0),
     email: {
       smtpUrl: smtpUrlFrom(env.INTYG_SMTP_URL),
       from: headerFrom(env.INTYG_MAIL_FROM) ?? DEFAULT_EMAIL_CONFIG.from,

@@ -46,6 +46,7 @@ export {
   type Onboarding,
   prepareOnboarding,
 } from "./onboard";
+export { issuanceThreadsReady } from "./parallel/pool";
 export { type Keyring, loadKeyring } from "./privacy/keyring";
 export {
   checkProfiles,

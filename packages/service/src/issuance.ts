@@ -2,15 +2,17 @@
 // organiser API, the VC-API route and the bulk job runner.
 
 import { createHash } from "node:crypto";
-import { canonicalJson, InvalidCredentialError, type SubjectParams } from "@intyg/credential";
+import { canonicalJson, type SubjectParams, type UnsignedCredential } from "@intyg/credential";
 import type { Lang } from "@intyg/credential/lang";
 import type { Address, Hex } from "viem";
 import { getAddress } from "viem";
 import type { IssuedItem } from "./api";
 import { type Clock, unixSeconds } from "./clock";
 import { ServiceError, ValidationError, type ValidationIssue } from "./errors";
-import { type Anchorage, buildCredential, type EventDetails, holderDid, signSingle } from "./format";
+import { type Anchorage, type EventDetails, holderDid, signSingle } from "./format";
 import { organisationSigner, type SignerDeps } from "./keys/directory";
+import { issuanceThreadsReady, runIssuanceTask } from "./parallel/pool";
+import { type BuildItem, type BuildResult, type BuildShared, buildMany } from "./parallel/tasks";
 import { randomBase64url } from "./random";
 import type { Signer } from "./signer";
 import type { NewCredential } from "./store/store";
@@ -108,6 +110,33 @@ export function assertIssuable(event: EventRecord): bigint {
 }
 
 /**
+ * Fewest credentials built on the issuance threads: fewer cost less than the messages (and, under load, the
+ * wait for a thread) would.
+ */
+const PARALLEL_MIN = 64;
+
+/**
+ * The credentials built for `items`, in order: on the issuance threads, in chunks, when there are enough (this
+ * thread stays free for other requests meanwhile), else here, letting other requests in now and then.
+ */
+async function buildAll(shared: BuildShared, items: readonly BuildItem[]): Promise<BuildResult[]> {
+  if (items.length >= PARALLEL_MIN && issuanceThreadsReady()) {
+    const size = Math.min(250, Math.max(32, Math.ceil(items.length / 8)));
+    const chunks: Promise<BuildResult[]>[] = [];
+    for (let i = 0; i < items.length; i += size)
+      chunks.push(runIssuanceTask("build", { shared, items: items.slice(i, i + size) }));
+    return (await Promise.all(chunks)).flat();
+  }
+  const results: BuildResult[] = [];
+  for (let i = 0; i < items.length; i += 250) {
+    // Building is CPU work (salts, hashes): let other requests in now and then during a large bulk.
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    results.push(...buildMany(shared, items.slice(i, i + 250)));
+  }
+  return results;
+}
+
+/**
  * Builds the credentials for `attendees`: batch credentials stay unsigned until the worker signs their batch
  * root; a credential for a holder wallet is signed on its own now. Throws CredentialContentError listing every
  * attendee whose data the credential schema refuses (nothing is written then).
@@ -130,46 +159,48 @@ export async function prepareCredentials(
   const items: IssuedItem[] = [];
   const now = ctx.clock.now();
   const prefix = options.pathPrefix ?? "/attendees";
-  for (const [index, attendee] of attendees.entries()) {
-    // Building is CPU work (salts, hashes): let other requests in now and then during a large bulk.
-    if (index > 0 && index % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
+  const inputs = attendees.map((attendee) => {
     const holder = attendee.holder ? (getAddress(attendee.holder) as Address) : null;
     const subject: SubjectParams = holder
       ? { ...attendee.subject, id: holderDid(ctx.anchorage.chainId, holder) }
       : attendee.subject;
     const validUntil = attendee.validUntil ?? options.validUntil;
-    let built: ReturnType<typeof buildCredential>;
-    try {
-      built = buildCredential({
-        ...ctx.anchorage,
-        organisation: ctx.organisation,
-        kind: ctx.event.kind,
-        details: ctx.event.details as EventDetails,
-        chainEventId,
-        subject,
-        validFrom: attendee.validFrom ?? now,
-        ...(attendee.description ? { description: attendee.description } : {}),
-        ...(validUntil ? { validUntil } : {}),
-      });
-    } catch (error) {
-      if (error instanceof InvalidCredentialError) {
-        for (const issue of error.issues) {
-          const path = prefix === "" ? issue.path : `${prefix}/${index}${issue.path}`;
-          errors.push({ path, message: issue.message, code: issue.code });
-        }
-        continue;
+    const item: BuildItem = {
+      subject,
+      validFrom: attendee.validFrom ?? now,
+      ...(attendee.description ? { description: attendee.description } : {}),
+      ...(validUntil ? { validUntil } : {}),
+    };
+    return { attendee, holder, subject, validUntil, item };
+  });
+  const builds = await buildAll(
+    {
+      ...ctx.anchorage,
+      organisation: ctx.organisation,
+      kind: ctx.event.kind,
+      details: ctx.event.details as EventDetails,
+      chainEventId,
+    },
+    inputs.map((input) => input.item),
+  );
+  for (const [index, { attendee, holder, subject, validUntil }] of inputs.entries()) {
+    const built = builds[index]!;
+    if ("issues" in built) {
+      for (const issue of built.issues) {
+        const path = prefix === "" ? issue.path : `${prefix}/${index}${issue.path}`;
+        errors.push({ path, message: issue.message, code: issue.code });
       }
-      throw error;
+      continue;
     }
     const mode = holder || options.forceSingle ? "single" : "batch";
-    let document: Record<string, unknown> = built.document as unknown as Record<string, unknown>;
+    let document: Record<string, unknown> = built.document;
     let issueSignature: Hex | null = null;
     let issueDeadline: number | null = null;
     let signingKey: Hex | null = null;
     if (mode === "single") {
       issueDeadline = unixSeconds(ctx.clock) + ctx.requestTtlSeconds;
       signingKey = (await ctx.signer()).address;
-      const signed = await signSingle(built.document, {
+      const signed = await signSingle(built.document as unknown as UnsignedCredential, {
         signer: await ctx.signer(),
         deadline: issueDeadline,
         holder,
@@ -184,7 +215,7 @@ export async function prepareCredentials(
       organisationId: ctx.organisation.id,
       eventId: ctx.event.id,
       mode,
-      commitment: built.document.commitment.root as Hex,
+      commitment: (built.document as unknown as UnsignedCredential).commitment.root as Hex,
       holderAddress: holder,
       validUntil: validUntil ? Math.floor(Date.parse(validUntil) / 1000) : 0,
       document,

@@ -7,12 +7,13 @@ import { ORGANISATION_STATUS } from "@intyg/registry";
 import { servedHolderPage, servedVerifyPage, webBuilt } from "@intyg/web";
 import { type ChainClient, createChainClient } from "./chain/client";
 import { type Clock, systemClock } from "./clock";
-import type { ServiceConfig, SignerSource } from "./config";
+import { defaultIssuanceThreads, type ServiceConfig, type SignerSource } from "./config";
 import type { OrganisationProfile } from "./format";
 import { createApp } from "./http/app";
 import type { CredentialVerifier } from "./http/context";
 import { createKeyDirectory } from "./keys/directory";
 import { createLogger, errorText, type Logger } from "./logger";
+import { startIssuanceThreads } from "./parallel/pool";
 import { type Keyring, serviceKeyring } from "./privacy/keyring";
 import { keystoreFileSigner, privateKeySigner, type Signer } from "./signer";
 import { createStore, type Store } from "./store/store";
@@ -152,6 +153,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     await checkProfiles(store, chain, logger);
     const keys = createKeyDirectory({ store, ...(keyring ? { keyring } : {}) });
     const deps = { store, signer: options.signer, keys, chain, clock, logger, config };
+    // They load while the service starts; until then (and for small issuances) the event loop does the work.
+    startIssuanceThreads(config.issuanceThreads ?? defaultIssuanceThreads());
     if (options.worker !== false) worker = startWorker(deps);
     let verifyPage = options.verifyPage === false ? undefined : loadVerifyPage(config, chain, logger);
     const holderPage = verifyPage

@@ -138,8 +138,10 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
         );
         const head = heads[0];
         if (!head) return null;
+        // Only what the tree needs: the rest of a row (its sealed personal data, its search terms) is most of
+        // its size, and reading it back would cost the database and this thread for nothing.
         const rows = await tx.query(
-          `SELECT * FROM credentials
+          `SELECT id, commitment FROM credentials
             WHERE status = 'pending' AND mode = 'batch' AND organisation_id = $1 AND event_id = $2
               AND valid_until = $3
             ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED`,

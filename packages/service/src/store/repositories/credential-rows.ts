@@ -1,8 +1,10 @@
 // New credentials, written in the transaction that issues them (an issuance, or a bulk job's completion).
 
 import type { Hex } from "viem";
+import { issuanceThreadsReady, runIssuanceTask } from "../../parallel/pool";
+import { type SealItem, type SealResult, sealMany } from "../../parallel/tasks";
 import type { Queryable } from "../db";
-import { credentialSubject, type Personal, sealCredential, searchTerms } from "../personal";
+import { credentialSubject, type Personal } from "../personal";
 import { json } from "../sql";
 import type { CredentialRecord } from "../types";
 import { queueDeliveries } from "./deliveries";
@@ -28,6 +30,51 @@ export type NewCredential = {
   deliver?: { lang: "sv" | "en"; domain: string } | null;
 };
 
+/** Rows per INSERT statement. */
+const CHUNK = 500;
+/** Fewest credentials sealed on the issuance threads (as for building them), and how many go in one task. */
+const PARALLEL_MIN = 64;
+const SEAL_SLICE = 125;
+
+/**
+ * Each chunk's sealed personal data and search terms, in order, one per chunk of {@link CHUNK}: on the issuance
+ * threads, started at once; on this thread, when the chunk is asked for.
+ */
+function sealChunks(
+  personal: Personal,
+  credentials: NewCredential[],
+  keys: Map<string, Buffer>,
+): (() => Promise<SealResult[]>)[] {
+  const items = credentials.map(
+    (c): SealItem => ({
+      key: keys.get(credentialSubject(c.id))!,
+      id: c.id,
+      document: c.document,
+      recipient: c.recipient,
+      holderToken: c.holderToken,
+    }),
+  );
+  const parallel = items.length >= PARALLEL_MIN && issuanceThreadsReady();
+  const chunks: (() => Promise<SealResult[]>)[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const chunk = items.slice(i, i + CHUNK);
+    if (!parallel) {
+      chunks.push(async () => sealMany(personal.indexKey, chunk));
+      continue;
+    }
+    const slices: Promise<SealResult[]>[] = [];
+    for (let j = 0; j < chunk.length; j += SEAL_SLICE) {
+      const items = chunk.slice(j, j + SEAL_SLICE);
+      slices.push(runIssuanceTask("seal", { indexKey: personal.indexKey, items }));
+    }
+    const sealed = Promise.all(slices).then((parts) => parts.flat());
+    // Handled here too: an insert that fails first leaves the later chunks' outcomes unread.
+    sealed.catch(() => undefined);
+    chunks.push(() => sealed);
+  }
+  return chunks;
+}
+
 /**
  * Inserts `credentials` (pending) in chunks, their personal data encrypted with a fresh data key each (stored in
  * the vault first: a key whose credential is then not written is harmless), their search terms, and queues the
@@ -47,10 +94,13 @@ export async function insertCredentials(
   const created = at.toISOString();
   const records: CredentialRecord[] = [];
   const keys = await personal.vault.create(credentials.map((c) => credentialSubject(c.id)));
-  for (let i = 0; i < credentials.length; i += 500) {
-    const chunk = credentials.slice(i, i + 500).map((c) => ({
-      ...sealCredential(keys.get(credentialSubject(c.id))!, c),
-      search_terms: searchTerms(personal.indexKey, c),
+  // Sealed chunk by chunk ahead of the inserts (on the issuance threads when there are enough): a chunk is
+  // inserted while the next ones are still being sealed.
+  const sealed = sealChunks(personal, credentials, keys);
+  for (let i = 0; i < credentials.length; i += CHUNK) {
+    const seals = await sealed[i / CHUNK]!();
+    const chunk = credentials.slice(i, i + CHUNK).map((c, j) => ({
+      ...seals[j]!,
       id: c.id,
       organisation_id: c.organisationId,
       event_id: c.eventId,
@@ -83,7 +133,7 @@ export async function insertCredentials(
     );
     if (returning) {
       const seqs = new Map(rows.map((r) => [String(r.id), Number(r.seq)]));
-      for (const c of credentials.slice(i, i + 500))
+      for (const c of credentials.slice(i, i + CHUNK))
         records.push(pendingRecord(c, seqs.get(c.id)!, at, jobId));
     }
   }

@@ -1,0 +1,76 @@
+// The CPU work of a large issuance that can run on any thread: building credentials (salts, Merkle commitment)
+// and sealing their personal data (compression, AES-GCM, the blind indexes of the search). Pure functions of
+// their inputs, so a worker thread gives the same results as this thread.
+
+import { InvalidCredentialError, keccakReady, type SubjectParams } from "@intyg/credential";
+import { type BuildParams, buildCredential } from "../format";
+import { type SealedFields, sealCredential, searchTerms } from "../store/personal";
+
+/** What every credential of one build shares (the organisation, the event, the chain). */
+export type BuildShared = Omit<BuildParams, "subject" | "validFrom" | "validUntil" | "description" | "id">;
+
+/** One attendee to build a credential for. */
+export type BuildItem = {
+  subject: SubjectParams;
+  validFrom: Date;
+  validUntil?: string;
+  description?: string;
+};
+
+/** A built credential, or the schema's issues with the attendee's data. */
+export type BuildResult =
+  | { id: string; document: Record<string, unknown> }
+  | { issues: { path: string; message: string; code?: string }[] };
+
+export function buildMany(shared: BuildShared, items: readonly BuildItem[]): BuildResult[] {
+  return items.map((item) => {
+    try {
+      const built = buildCredential({
+        ...shared,
+        subject: item.subject,
+        validFrom: item.validFrom,
+        ...(item.validUntil ? { validUntil: item.validUntil } : {}),
+        ...(item.description ? { description: item.description } : {}),
+      });
+      return { id: built.id, document: built.document as unknown as Record<string, unknown> };
+    } catch (error) {
+      if (error instanceof InvalidCredentialError) {
+        return { issues: error.issues.map(({ path, message, code }) => ({ path, message, code })) };
+      }
+      throw error;
+    }
+  });
+}
+
+/** A credential's personal data with its data key, to seal. */
+export type SealItem = {
+  key: Uint8Array;
+  id: string;
+  document: Record<string, unknown> | null;
+  recipient: Record<string, unknown> | null;
+  holderToken: string | null;
+};
+
+export type SealResult = SealedFields & { search_terms: string[] };
+
+const asBuffer = (bytes: Uint8Array) =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+export function sealMany(indexKey: Uint8Array, items: readonly SealItem[]): SealResult[] {
+  const index = asBuffer(indexKey);
+  return items.map((item) => ({
+    ...sealCredential(asBuffer(item.key), item),
+    search_terms: searchTerms(index, item),
+  }));
+}
+
+/** Resolves once hashing is as fast as it gets here (the WebAssembly Keccak compiled): a thread is ready then. */
+export const tasksReady = (): Promise<void> => keccakReady();
+
+/** The tasks a worker thread runs, by name. */
+export const TASKS = {
+  build: (input: { shared: BuildShared; items: BuildItem[] }) => buildMany(input.shared, input.items),
+  seal: (input: { indexKey: Uint8Array; items: SealItem[] }) => sealMany(input.indexKey, input.items),
+};
+
+export type TaskName = keyof typeof TASKS;

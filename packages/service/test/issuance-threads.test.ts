@@ -1,0 +1,131 @@
+// Large issuances built and sealed on the issuance threads give what the event loop gives: credentials that
+// verify once anchored, their personal data sealed with their own keys and found by the organiser's search, and
+// every attendee the schema refuses named at its index with nothing written.
+import { verifyCredential } from "@intyg/verifier";
+import { expect } from "chai";
+import {
+  issuanceThreadCounts,
+  issuanceThreadsReady,
+  startIssuanceThreads,
+  stopIssuanceThreads,
+} from "../src/parallel/pool";
+import {
+  type AppHarness,
+  CONFERENCE,
+  createAppHarness,
+  eventually,
+  expectJson,
+  expectProblem,
+} from "./helpers/harness";
+import { STORE_KINDS } from "./helpers/stores";
+
+type BulkResult = { count: number; credentials: { id: string; index: number; reference?: string }[] };
+
+const attendees = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => ({
+    subject: {
+      name: `${tag} Deltagare${i}`,
+      email: `${tag.toLowerCase()}${i}@example.se`,
+      role: "participant",
+    },
+    reference: `${tag}-${i}`,
+  }));
+
+describe("issuance threads", () => {
+  before(async function () {
+    this.timeout(60_000);
+    startIssuanceThreads(2);
+    while (!issuanceThreadsReady()) await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+  after(() => stopIssuanceThreads());
+
+  for (const kind of STORE_KINDS) {
+    describe(`a bulk issuance built and sealed on them (${kind})`, () => {
+      let h: AppHarness;
+      let eventId: string;
+
+      before(async () => {
+        h = await createAppHarness(kind);
+        eventId = (
+          await expectJson<{ id: string }>(
+            await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+            201,
+          )
+        ).id;
+      });
+      after(() => h.close());
+
+      it("issues credentials that verify once anchored and are found by name, e-mail and reference", async () => {
+        const threadsBefore = issuanceThreadCounts();
+        const bulk = await expectJson<BulkResult>(
+          await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+            body: { attendees: attendees(150, "Tråd") },
+            headers: { "idempotency-key": "threads-1" },
+          }),
+          201,
+        );
+        expect(bulk.count).to.equal(150);
+        // Built and sealed there: each in several tasks, none of which failed over to this thread.
+        const threadsAfter = issuanceThreadCounts();
+        expect(threadsAfter.onThreads - threadsBefore.onThreads).to.be.greaterThan(2);
+        expect(threadsAfter.failedOnThreads).to.equal(threadsBefore.failedOnThreads);
+        expect(bulk.credentials.map((c) => c.reference)).to.deep.equal(
+          Array.from({ length: 150 }, (_, i) => `Tråd-${i}`),
+        );
+        const ids = bulk.credentials.map((c) => c.id);
+        await eventually(async () => {
+          const rows = await h.store.db.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM credentials WHERE id = ANY($1::uuid[]) AND status = 'anchored'",
+            [ids],
+          );
+          return Number(rows[0]!.n) === ids.length ? true : undefined;
+        });
+        for (const index of [0, 77, 149]) {
+          const read = await expectJson<{ credential: { credentialSubject: { name: string } } }>(
+            await h.call("GET", `/v1/credentials/${ids[index]}`),
+            200,
+          );
+          expect(read.credential.credentialSubject.name).to.equal(`Tråd Deltagare${index}`);
+          const report = await verifyCredential(read.credential as never, {
+            rpcUrl: h.deployment.rpcUrl,
+            registry: h.deployment.registry,
+            lang: "en",
+          });
+          expect(report.checks.filter((c) => c.status === "failed").map((c) => c.id)).to.deep.equal([]);
+          expect(report.verified).to.equal(true);
+        }
+        for (const q of ["tråd deltagare42", "Deltag", "tråd42@example.se", "Tråd-42"]) {
+          const found = await expectJson<{ items: { id: string }[] }>(
+            await h.call("GET", `/v1/events/${eventId}/credentials?q=${encodeURIComponent(q)}`),
+            200,
+          );
+          expect(found.items.map((c) => c.id)).to.include(ids[42]);
+        }
+      });
+
+      it("names every refused attendee at its index and writes nothing", async () => {
+        const count = async () =>
+          Number((await h.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM credentials"))[0]!.n);
+        const before = await count();
+        const list = attendees(200, "Fel") as { subject: Record<string, unknown> }[];
+        // Parts the event does not have: the request is well formed, the credential format refuses it.
+        list[3]!.subject.partsAttended = ["no-such-part"];
+        list[180]!.subject.partsAttended = ["nor-this-one"];
+        const problem = await expectProblem(
+          await h.call("POST", `/v1/events/${eventId}/credentials/bulk`, {
+            body: { attendees: list },
+            headers: { "idempotency-key": "threads-2" },
+          }),
+          422,
+        );
+        const paths = (problem.errors as { path: string }[]).map((e) => e.path);
+        expect(paths.some((p) => p.startsWith("/attendees/3/"))).to.equal(true);
+        expect(paths.some((p) => p.startsWith("/attendees/180/"))).to.equal(true);
+        expect(paths.every((p) => p.startsWith("/attendees/3/") || p.startsWith("/attendees/180/"))).to.equal(
+          true,
+        );
+        expect(await count()).to.equal(before);
+      });
+    });
+  }
+});

@@ -145,6 +145,15 @@ for (const kind of STORE_KINDS) {
       const script = await fetch(`${service.url}/verify/verify.js`);
       expect(script.status).to.equal(200);
       expect(script.headers.get("content-type")).to.match(/^text\/javascript/);
+      // What the page imports on first use (QR codes) comes from the same origin, as JavaScript.
+      const main = await script.text();
+      for (const name of ["verify-qr.js", "verify-qr-image.js"]) {
+        expect(main).to.include(`import("./${name}")`);
+        const module = await fetch(`${service.url}/verify/${name}`);
+        expect(module.status, name).to.equal(200);
+        expect(module.headers.get("content-type"), name).to.match(/^text\/javascript/);
+        expect(await module.text(), name).to.match(/\bexport\s*\{/);
+      }
     });
 
     it("stops: the socket closes", async () => {

@@ -1,10 +1,10 @@
 // The verifier page of @intyg/web at /verify, its script and style sheet, and the chain it reads. The page takes
 // its node, registry and chain id only from what this service writes into it (meta tags, config.json), and is
 // served with a Content-Security-Policy that allows no inline script and network reads only from this origin
-// and the configured public node.
+// and the configured public node. Its script imports the modules only some readers need (QR codes) from here too.
 
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { ServedVerifyPage } from "@intyg/web";
+import { type ServedVerifyPage, VERIFY_LAZY_MODULES } from "@intyg/web";
 import { ServiceError } from "../../errors";
 import type { AppDeps, AppEnv } from "../context";
 
@@ -34,6 +34,17 @@ export function verifyPageRoutes(deps: AppDeps) {
     c.header("content-type", "text/javascript; charset=utf-8");
     return c.body(page().script);
   });
+  // The modules the page's script imports on first use (reading and drawing QR codes), next to it: the same
+  // origin, so the policy's `script-src 'self'` covers them.
+  for (const name of VERIFY_LAZY_MODULES) {
+    app.get(`/verify/${name}`, (c) => {
+      const module = page().modules?.[name];
+      if (module === undefined) throw new ServiceError("not-implemented.verify-page");
+      c.header("cache-control", "no-cache");
+      c.header("content-type", "text/javascript; charset=utf-8");
+      return c.body(module);
+    });
+  }
   app.get("/verify/verify.css", (c) => {
     c.header("cache-control", "no-cache");
     c.header("content-type", "text/css; charset=utf-8");

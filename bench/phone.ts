@@ -3,7 +3,10 @@
 // `Network.emulateNetworkConditions`), against a local `hardhat node`. The page is served as the service serves it
 // (configured HTML with its Content-Security-Policy, script and style under /verify/, the node behind a same-origin
 // /verify/rpc proxy), compressed with gzip as any production server would. Each run is a fresh browser context
-// (cold cache). Target (README § Throughput): script ≤ 250 KB gzipped, verdict ≤ 2 s.
+// (cold cache). The verdict's time is the page's own clock: from navigation start to the verdict's element being
+// set, seen by a MutationObserver that DevTools adds to the page (no polling: a harness polling the DOM costs the
+// throttled page's main thread time, and sees the verdict up to an interval late); the time the harness's
+// clock saw it is kept too. Target (README § Throughput): script ≤ 250 KB gzipped, verdict ≤ 2 s.
 //
 //   pnpm bench phone
 
@@ -94,6 +97,8 @@ async function main() {
     files.set("/verify", file("text/html; charset=utf-8", served.html));
     files.set("/verify/verify.js", file("text/javascript; charset=utf-8", served.script));
     files.set("/verify/verify.css", file("text/css; charset=utf-8", served.style));
+    for (const [name, text] of Object.entries(served.modules ?? {}))
+      files.set(`/verify/${name}`, file("text/javascript; charset=utf-8", text));
     const scriptBytes = Buffer.byteLength(served.script);
     const scriptGzipBytes = gzipSync(served.script, { level: 9 }).byteLength;
 
@@ -101,6 +106,7 @@ async function main() {
     type Run = {
       profile: string;
       verdictMs: number;
+      seenByHarnessMs: number;
       transferredBytes: number;
       scriptLoadedMs: number;
       domContentLoadedMs: number;
@@ -123,10 +129,27 @@ async function main() {
         cdp.on("Network.loadingFinished", (event: { encodedDataLength: number }) => {
           transferredBytes += event.encodedDataLength;
         });
+        // Not a script of the page (the policy forbids inline ones): DevTools runs it in each new document.
+        await page.addInitScript(() => {
+          (window as unknown as { verdictAt: Promise<number> }).verdictAt = new Promise((resolve) => {
+            new MutationObserver((_, observer) => {
+              if (document.querySelector('#verdict[data-verified="true"]')) {
+                resolve(performance.now());
+                observer.disconnect();
+              }
+            }).observe(document, { subtree: true, childList: true, attributes: true });
+          });
+        });
         const start = Date.now();
         await page.goto(link, { waitUntil: "commit" });
-        await page.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
-        const verdictMs = Date.now() - start;
+        const verdictAt = await Promise.race([
+          page.evaluate(() => (window as unknown as { verdictAt: Promise<number> }).verdictAt),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error("no verdict within 60 s")), 60_000).unref(),
+          ),
+        ]);
+        const seenByHarnessMs = Date.now() - start;
+        const verdictMs = Math.round(verdictAt);
         // Where the time went, from the page's own clock (ms since navigation start).
         const timing = await page.evaluate(() => {
           const resources = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
@@ -141,7 +164,7 @@ async function main() {
             rpcRequests: resources.filter((r) => r.name.endsWith("/verify/rpc")).length,
           };
         });
-        const run = { profile, verdictMs, transferredBytes, ...timing };
+        const run = { profile, verdictMs, seenByHarnessMs, transferredBytes, ...timing };
         runs.push(run);
         console.log(JSON.stringify(run));
         await context.close();
@@ -151,6 +174,18 @@ async function main() {
       .map((r) => r.verdictMs)
       .sort((a, b) => a - b);
     const medianMs = sorted[Math.floor(sorted.length / 2)]!;
+    const seen = runs
+      .filter((r) => r.profile === profiles[0][0])
+      .map((r) => r.seenByHarnessMs)
+      .sort((a, b) => a - b);
+    const seenMedianMs = seen[Math.floor(seen.length / 2)]!;
+    // What the page imports only when a reader needs it (QR codes): never loaded for a share link.
+    const lazyModules = Object.fromEntries(
+      Object.entries(served.modules ?? {}).map(([name, text]) => [
+        name,
+        { bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text, { level: 9 }).byteLength },
+      ]),
+    );
     const result = {
       benchmark: "phone",
       machine: machine(),
@@ -166,24 +201,33 @@ async function main() {
         bytes: scriptBytes,
         gzipBytes: scriptGzipBytes,
         meetsTarget: scriptGzipBytes <= TARGET.scriptGzipBytes,
+        lazyModules,
       },
       runs,
       summary: {
         medianMs,
         minMs: sorted[0],
         maxMs: sorted[sorted.length - 1],
+        seenByHarnessMedianMs: seenMedianMs,
         meetsTarget: medianMs <= TARGET.verdictMs,
       },
     };
     const report = createReport("Verify page on a phone");
     report.print(
-      `\nShare link opened in headless Chromium, ${CPU_SLOWDOWN}× CPU throttling, a fresh context each run, against a local node; network: Lighthouse's slow 4G (${SLOW_4G.latency} ms latency, ${round(SLOW_4G.downloadThroughput / 1000)} kB/s down; the target) and, for reference, DevTools' Slow 4G preset (${DEVTOOLS_SLOW_4G.latency} ms, ${round(DEVTOOLS_SLOW_4G.downloadThroughput / 1000)} kB/s). Script ${round(scriptBytes / 1024)} KB, ${round(scriptGzipBytes / 1024, 1)} KB gzipped (target ≤ 250 KB: ${result.script.meetsTarget ? "yes" : "no"}). Median to verdict on slow 4G: ${medianMs} ms (target ≤ 2 s: ${result.summary.meetsTarget ? "yes" : "no"}).\n`,
+      `\nShare link opened in headless Chromium, ${CPU_SLOWDOWN}× CPU throttling, a fresh context each run, against a local node; network: Lighthouse's slow 4G (${SLOW_4G.latency} ms latency, ${round(SLOW_4G.downloadThroughput / 1000)} kB/s down; the target) and, for reference, DevTools' Slow 4G preset (${DEVTOOLS_SLOW_4G.latency} ms, ${round(DEVTOOLS_SLOW_4G.downloadThroughput / 1000)} kB/s). Script ${round(scriptBytes / 1024)} KB, ${round(scriptGzipBytes / 1024, 1)} KB gzipped (target ≤ 250 KB: ${result.script.meetsTarget ? "yes" : "no"}). Modules imported only when a reader needs them (QR codes, not loaded for a share link): ${Object.entries(
+        lazyModules,
+      )
+        .map(([name, size]) => `${name} ${round(size.gzipBytes / 1024, 1)} KB gzipped`)
+        .join(
+          ", ",
+        )}. Median to verdict on slow 4G, by the page's clock: ${medianMs} ms (target ≤ 2 s: ${result.summary.meetsTarget ? "yes" : "no"}); by the harness's clock: ${seenMedianMs} ms.\n`,
     );
     report.print(
       markdownTable(
         [
           "network",
           "to verdict (ms)",
+          "seen by the harness (ms)",
           "script loaded (ms)",
           "DOMContentLoaded (ms)",
           "RPC requests",
@@ -192,6 +236,7 @@ async function main() {
         runs.map((r) => [
           r.profile,
           r.verdictMs,
+          r.seenByHarnessMs,
           r.scriptLoadedMs,
           r.domContentLoadedMs,
           r.rpcRequests,

@@ -17,15 +17,17 @@ export const INTYG_VOCABULARY = "https://intyg.se/ns/credentials#";
 /** Intyg's context document, exactly as the service serves it. */
 export const INTYG_CONTEXT: Readonly<Record<string, unknown>> = intygContext;
 
-/** Every context a credential names, by URL: the only documents a loader of this package returns. */
-export const KNOWN_CONTEXTS: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map<
-  string,
-  Readonly<Record<string, unknown>>
->([
-  [CREDENTIAL_CONTEXT[0], vcContext],
-  [CREDENTIAL_CONTEXT[1], obContext],
-  [CREDENTIAL_CONTEXT[2], intygContext],
-]);
+/**
+ * Every context a credential names, by URL: the only documents a loader of this package returns. Made by a call
+ * marked pure, so that a browser bundle that never expands JSON-LD (the verifier page) leaves the three documents
+ * out: a bundler must otherwise keep the reads of CREDENTIAL_CONTEXT, and with them the documents.
+ */
+export const KNOWN_CONTEXTS: ReadonlyMap<string, Readonly<Record<string, unknown>>> = /* @__PURE__ */ (() =>
+  new Map<string, Readonly<Record<string, unknown>>>([
+    [CREDENTIAL_CONTEXT[0], vcContext],
+    [CREDENTIAL_CONTEXT[1], obContext],
+    [CREDENTIAL_CONTEXT[2], intygContext],
+  ]))();
 
 /** A remote document as JSON-LD processors (jsonld.js `documentLoader`) expect it. */
 export type LoadedContext = { contextUrl: null; documentUrl: string; document: Record<string, unknown> };

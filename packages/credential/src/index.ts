@@ -158,6 +158,7 @@ export {
   type SignatureCheckResult,
   type SignatureFailureReason,
   type SignerCache,
+  useSmallGeneratorTable,
   verificationMethodFor,
 } from "./proof";
 export { randomSalt, randomUuidUrn, type SaltGenerator } from "./random";

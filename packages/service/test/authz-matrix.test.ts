@@ -468,6 +468,16 @@ const MATRIX: Record<RouteKey, Cell> = {
     expect: ok(200),
     request: () => ({ method: "GET", path: "/verify/verify.css" }),
   },
+  "GET /verify/verify-qr.js": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/verify/verify-qr.js" }),
+  },
+  "GET /verify/verify-qr-image.js": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/verify/verify-qr-image.js" }),
+  },
   "GET /verify/config.json": {
     auth: "public",
     expect: ok(200),

@@ -145,6 +145,23 @@ for (const kind of STORE_KINDS) {
       const script = await fetch(`${service.url}/verify/verify.js`);
       expect(script.status).to.equal(200);
       expect(script.headers.get("content-type")).to.match(/^text\/javascript/);
+      // Gzipped for a browser that accepts it (fetch decodes it), as is for one that does not.
+      expect(script.headers.get("content-encoding")).to.equal("gzip");
+      expect(script.headers.get("vary")).to.match(/accept-encoding/i);
+      const plain = await fetch(`${service.url}/verify/verify.js`, {
+        headers: { "accept-encoding": "identity" },
+      });
+      expect(plain.headers.get("content-encoding")).to.equal(null);
+      expect(await plain.text()).to.equal(await script.clone().text());
+      // What the page imports on first use (QR codes) comes from the same origin, as JavaScript.
+      const main = await script.text();
+      for (const name of ["verify-qr.js", "verify-qr-image.js"]) {
+        expect(main).to.include(`import("./${name}")`);
+        const module = await fetch(`${service.url}/verify/${name}`);
+        expect(module.status, name).to.equal(200);
+        expect(module.headers.get("content-type"), name).to.match(/^text\/javascript/);
+        expect(await module.text(), name).to.match(/\bexport\s*\{/);
+      }
     });
 
     it("stops: the socket closes", async () => {

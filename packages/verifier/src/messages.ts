@@ -435,12 +435,17 @@ export function formatTime(seconds: number | bigint | string, lang?: Lang): stri
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-function localTime(ms: number, lang: Lang): string {
-  const text = cachedIntl(DateTimeFormat, lang === "sv" ? "sv-SE" : "en-GB", {
+/** The formatter of {@link formatTime} in a language (made once). */
+export function timeFormatter(lang: Lang): Intl.DateTimeFormat {
+  return cachedIntl(DateTimeFormat, lang === "sv" ? "sv-SE" : "en-GB", {
     dateStyle: "long",
     timeStyle: "short",
     timeZone: "Europe/Stockholm",
-  }).format(new Date(ms));
+  });
+}
+
+function localTime(ms: number, lang: Lang): string {
+  const text = timeFormatter(lang).format(new Date(ms));
   return lang === "sv" ? text : `${text} (Swedish time)`;
 }
 

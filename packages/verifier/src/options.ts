@@ -2,10 +2,11 @@
 
 import { createSignerCache, type SignerCache } from "@intyg/credential";
 import { type Address, isAddressEqual, type PublicClient } from "viem";
+import { getBlock, getChainId } from "viem/actions";
 import type { ChainView } from "./chain-checks";
 import { RegistryReadError } from "./errors";
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./input";
-import { createRegistryClient, createRpcReader } from "./registry/rpc";
+import { createReadClient, createRpcReader } from "./registry/rpc";
 import {
   createSnapshotReader,
   type ParsedSnapshot,
@@ -146,10 +147,10 @@ async function checkSnapshotOnNode(
 ): Promise<PinMismatch | "unchecked" | "matched"> {
   if (!options.rpcUrl && !options.client) return "unchecked";
   try {
-    const client = options.client ?? createRegistryClient(options.rpcUrl!);
+    const client = options.client ?? createReadClient(options.rpcUrl!);
     const [chainId, block] = await Promise.all([
-      client.getChainId(),
-      client.getBlock({ blockNumber: snapshot.blockNumber }).catch(() => undefined),
+      getChainId(client),
+      getBlock(client, { blockNumber: snapshot.blockNumber }).catch(() => undefined),
     ]);
     if (chainId !== snapshot.chainId) {
       return {
@@ -200,6 +201,30 @@ export class ChainViews {
         this.sharedFailure = { code: "bad-snapshot", detail: describe(error).detail };
       }
     }
+  }
+
+  /**
+   * Starts reading the trusted registry's chain context (chain id, block, code) from the node now, so that it is
+   * known by the time the inputs are prepared: the registry reads that follow need it, and on a slow network
+   * each round trip costs more than preparing a credential. Nothing of a credential is sent. Whether a read
+   * started (only with a node and a trusted registry); its failure is reported where the context is used.
+   */
+  prefetchContext(): boolean {
+    if (this.shared || this.sharedFailure || !this.options.registry) return false;
+    const entry = this.entry(this.options.registry);
+    if (!entry) return false;
+    entry.reader.context().catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * Resolves once the chain context of every node reader in use has been read (or has failed), when the reads
+   * waiting for it are asked for: whether there is any (none with a snapshot or a reader given).
+   */
+  async nodeContexts(): Promise<boolean> {
+    if (this.shared || this.sharedFailure || this.readers.size === 0) return false;
+    await Promise.allSettled([...this.readers.values()].map(({ reader }) => reader.context()));
+    return true;
   }
 
   /** For a snapshot also given a node: whether the node confirmed the snapshot's block. */

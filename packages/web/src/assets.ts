@@ -4,11 +4,16 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fillPageConfig, holderPageCsp, organiserPageCsp, type PageConfig, verifyPageCsp } from "./html";
 
-/** The files of the page and their content types. `index.html` links `verify.css` and `verify.js` relatively. */
+/**
+ * The files of the page and their content types. `index.html` links `verify.css` and `verify.js` relatively;
+ * `verify.js` imports the `verify-*.js` modules from its own directory when a reader first needs them.
+ */
 export const WEB_ASSETS = {
   "index.html": "text/html; charset=utf-8",
   "verify.css": "text/css; charset=utf-8",
   "verify.js": "text/javascript; charset=utf-8",
+  "verify-qr.js": "text/javascript; charset=utf-8",
+  "verify-qr-image.js": "text/javascript; charset=utf-8",
   "holder.html": "text/html; charset=utf-8",
   "holder.css": "text/css; charset=utf-8",
   "holder.js": "text/javascript; charset=utf-8",
@@ -18,6 +23,11 @@ export const WEB_ASSETS = {
 } as const;
 
 export type WebAssetName = keyof typeof WEB_ASSETS;
+
+/** The modules the verifier page imports on first use (from next to its script): QR reading and drawing. */
+export const VERIFY_LAZY_MODULES = ["verify-qr.js", "verify-qr-image.js"] as const;
+
+export type VerifyLazyModule = (typeof VERIFY_LAZY_MODULES)[number];
 
 /** Where the build writes the pages, and where {@link webAssetsDir} serves them from. */
 export const DEFAULT_OUT_DIR = path.join(__dirname, "..", "dist");
@@ -60,12 +70,22 @@ export function verifyPageHtml(config: PageConfig = {}, options: { assetBase?: s
     .replace('<script src="verify.js"></script>', () => `<script src="${base}verify.js"></script>`);
 }
 
-/** The page as a server serves it: HTML linking its script and style under one path, and the policy for it. */
-export type ServedVerifyPage = { html: string; script: string; style: string; csp: string };
+/**
+ * The page as a server serves it: HTML linking its script and style under one path, and the policy for it; the
+ * verifier page also has the modules its script imports on first use, to serve next to the script by name.
+ */
+export type ServedVerifyPage = {
+  html: string;
+  script: string;
+  style: string;
+  csp: string;
+  modules?: Readonly<Partial<Record<VerifyLazyModule, string>>>;
+};
 
 /**
- * Everything a server needs to serve the page at a path (default `/verify`, its files at `/verify/verify.js`
- * and `/verify/verify.css`), configured with the chain and with the Content-Security-Policy to send with it.
+ * Everything a server needs to serve the page at a path (default `/verify`, its files at `/verify/verify.js`,
+ * `/verify/verify.css` and `/verify/verify-qr.js`…), configured with the chain and with the
+ * Content-Security-Policy to send with it.
  */
 export function servedVerifyPage(config: PageConfig, options: { assetBase?: string } = {}): ServedVerifyPage {
   return {
@@ -73,6 +93,7 @@ export function servedVerifyPage(config: PageConfig, options: { assetBase?: stri
     script: read("verify.js"),
     style: read("verify.css"),
     csp: verifyPageCsp(config),
+    modules: Object.fromEntries(VERIFY_LAZY_MODULES.map((name) => [name, read(name)])),
   };
 }
 

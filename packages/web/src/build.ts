@@ -1,11 +1,12 @@
 // Builds the pages (`@intyg/web/build`; the package's build, which `pnpm install` runs; never a server): esbuild
 // bundles src/page/main.ts (the verifier page, with @intyg/verifier and its dependencies), src/holder/main.ts
 // (the holder page) and src/organiser/main.ts (the organiser app) for the browser, each into one script next to
-// its HTML and CSS, in dist/.
+// its HTML and CSS, in dist/. What the verifier page's first verdict does not need is built apart, as ES
+// modules the page imports on first use (LAZY_MODULES).
 
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { DEFAULT_OUT_DIR } from "./assets";
+import { DEFAULT_OUT_DIR, type VerifyLazyModule } from "./assets";
 import { fillPageConfig, type PageConfig } from "./html";
 
 export type BuildWebOptions = {
@@ -17,7 +18,13 @@ export type BuildWebOptions = {
   config?: PageConfig;
 };
 
-export type BuildWebResult = { outDir: string; files: string[]; scriptBytes: number };
+export type BuildWebResult = {
+  outDir: string;
+  files: string[];
+  scriptBytes: number;
+  /** esbuild's account of the verifier page's script: which inputs it holds, and how many bytes of each. */
+  metafile: import("esbuild").Metafile;
+};
 
 const PAGE_DIR = path.join(__dirname, "page");
 const HOLDER_DIR = path.join(__dirname, "holder");
@@ -31,11 +38,32 @@ async function writeStylesheet(source: string, target: string): Promise<void> {
 }
 
 /**
- * zod's namespace re-exports its error messages in some sixty languages and a JSON Schema reader, which tree
- * shaking cannot drop. The pages never show zod's messages (the verifier words its own, in Swedish and English)
- * nor read JSON Schema, so only the English table (zod's default) is bundled, and `z.fromJSONSchema` throws. A
- * third of the verifier page's script otherwise.
+ * zod's namespace re-exports its error messages in some sixty languages, a JSON Schema reader and writer and a
+ * schema compiler, which tree shaking cannot drop. The pages never show zod's messages (the verifier words its
+ * own, in Swedish and English), never read or write JSON Schema and never compile a schema, so only the English
+ * table (zod's default) is bundled, and `z.fromJSONSchema`, `toJSONSchema` and `z.compile` throw. A third of the
+ * verifier page's script otherwise; the writer and the compiler were another 40 KB.
  */
+/**
+ * A module whose functions throw, whose method factories make methods that throw when called (zod makes some
+ * while reading a schema's properties), and whose classes cannot be made: what the pages never use of a library,
+ * kept out of their scripts.
+ */
+function stubModule(
+  what: string,
+  parts: { functions?: string[]; factories?: string[]; classes?: string[]; extra?: string },
+): string {
+  const fail = `throw new Error("${what} is not part of this bundle")`;
+  return [
+    ...(parts.functions ?? []).map((name) => `export function ${name}() { ${fail}; }`),
+    ...(parts.factories ?? []).map((name) => `export const ${name} = () => () => { ${fail}; };`),
+    ...(parts.classes ?? []).map(
+      (name) => `export class ${name} extends Error { constructor() { super(); ${fail}; } }`,
+    ),
+    parts.extra ?? "",
+  ].join("\n");
+}
+
 const zodTrimmed: import("esbuild").Plugin = {
   name: "zod-trimmed",
   setup(build) {
@@ -49,6 +77,49 @@ const zodTrimmed: import("esbuild").Plugin = {
         'export function fromJSONSchema() { throw new Error("z.fromJSONSchema is not part of this bundle"); }\n',
       loader: "js",
     }));
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]to-json-schema\.js$/ }, () => ({
+      contents: stubModule("toJSONSchema", {
+        functions: ["initializeContext", "handleUnrepresentable", "processSchema", "extractDefs", "finalize"],
+        factories: ["createToJSONSchemaMethod", "createStandardJSONSchemaMethod"],
+        extra: "export { processSchema as process };",
+      }),
+      loader: "js",
+    }));
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]json-schema-generator\.js$/ }, () => ({
+      contents: stubModule("JSONSchemaGenerator", { classes: ["JSONSchemaGenerator"] }),
+      loader: "js",
+    }));
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]compile\.js$/ }, () => ({
+      // The parser recognises a compiled validator by this symbol (zod's own parse.js mirrors it).
+      contents: stubModule("z.compile", {
+        functions: ["compile", "withParser", "compileFn"],
+        classes: ["ZodCompileAsyncError", "ZodCompileUnsupportedError"],
+        extra: 'export const INVALID = Symbol.for("zod.compile.invalid");',
+      }),
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * The verifier page's modules that are not in its script but imported by it on first use, each built on its own
+ * (they share no code with the page) next to verify.js: source under src/page, and the file it is served as.
+ * A phone waits for every byte of verify.js before its verdict; jsQR alone was a sixth of it.
+ */
+export const LAZY_MODULES = {
+  "./qr": "verify-qr.js",
+  "./qr-image": "verify-qr-image.js",
+} as const satisfies Record<string, VerifyLazyModule>;
+
+/** The page imports each lazy module by its served name, relative to its own script (kept out of the bundle). */
+const lazyModules: import("esbuild").Plugin = {
+  name: "lazy-modules",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/qr(-image)?$/ }, (args) => {
+      const served = LAZY_MODULES[args.path as keyof typeof LAZY_MODULES];
+      if (args.kind !== "dynamic-import" || !served) return undefined;
+      return { path: `./${served}`, external: true };
+    });
   },
 };
 
@@ -111,7 +182,21 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     ...common,
     entryPoints: [path.join(PAGE_DIR, "main.ts")],
     outfile: path.join(outDir, "verify.js"),
+    plugins: [...(common.plugins ?? []), lazyModules],
+    // V8's explicit compile hint (Chromium 136 and later; others read a comment): every function is compiled
+    // while the script streams in, off the main thread, instead of on its first call. Nearly all of the
+    // script runs before the first verdict, and compiling it lazily took a third of a throttled phone's
+    // main-thread time to the verdict.
+    banner: { js: "//# allFunctionsCalledOnLoad" },
   });
+  for (const [source, served] of Object.entries(LAZY_MODULES)) {
+    await build({
+      ...common,
+      format: "esm",
+      entryPoints: [path.join(PAGE_DIR, `${source}.ts`)],
+      outfile: path.join(outDir, served),
+    });
+  }
   const html = await readFile(path.join(PAGE_DIR, "index.html"), "utf8");
   await writeFile(path.join(outDir, "index.html"), fillPageConfig(html, options.config ?? {}));
   await writeStylesheet(path.join(PAGE_DIR, "verify.css"), path.join(outDir, "verify.css"));
@@ -123,6 +208,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
       "index.html",
       "verify.css",
       "verify.js",
+      ...Object.values(LAZY_MODULES),
       "holder.html",
       "holder.css",
       "holder.js",
@@ -131,5 +217,6 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
       "organiser.js",
     ],
     scriptBytes,
+    metafile: result.metafile!,
   };
 }

@@ -7,6 +7,8 @@ export {
   servedHolderPage,
   servedOrganiserPage,
   servedVerifyPage,
+  VERIFY_LAZY_MODULES,
+  type VerifyLazyModule,
   verifyPageHtml,
   WEB_ASSETS,
   type WebAssetName,

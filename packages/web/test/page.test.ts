@@ -12,7 +12,7 @@ import { expect } from "chai";
 import { type Browser, chromium, type Page } from "playwright-core";
 import QRCode from "qrcode";
 import { account, clone, createFixture, type Fixture } from "../../verifier/test/fixture";
-import { servedVerifyPage, WEB_ASSETS, type WebAssetName, webAssetsDir } from "../src";
+import { servedVerifyPage, type VerifyLazyModule, WEB_ASSETS, type WebAssetName, webAssetsDir } from "../src";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -43,6 +43,12 @@ function serve(fx: Fixture): Promise<http.Server> {
       const name = url.pathname.slice("/verify/".length) as WebAssetName;
       response.writeHead(200, { "content-type": WEB_ASSETS[name] });
       response.end(name === "verify.js" ? served.script : served.style);
+      return;
+    }
+    const module = served.modules?.[url.pathname.slice("/verify/".length) as VerifyLazyModule];
+    if (url.pathname.startsWith("/verify/") && module !== undefined) {
+      response.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
+      response.end(module);
       return;
     }
     const name = (url.pathname === "/" ? "index.html" : url.pathname.slice(1)) as WebAssetName;
@@ -360,6 +366,61 @@ describe("verifier page in headless Chromium", function () {
       await other.waitForFunction(() =>
         /Ingen QR-kod|No QR code/.test(document.querySelector("#verdict")?.textContent ?? ""),
       );
+      await other.close();
+    });
+
+    it("loads the QR modules only when a reader needs them, from its own origin under the policy", async () => {
+      const credential = await fx.issue();
+      const other = await browser.newPage();
+      const loaded: string[] = [];
+      const violations: string[] = [];
+      other.on("response", (response) => {
+        if (/verify-qr/.test(response.url()))
+          loaded.push(
+            `${new URL(response.url()).pathname} ${response.status()} ${response.headers()["content-type"]}`,
+          );
+      });
+      other.on("console", (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      await other.goto(`${base}/verify#${encodeShareFragment(credential)}`);
+      await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      expect(loaded, "modules loaded for a share link").to.deep.equal([]);
+      // Reading a picture brings in the QR reader; a challenge, the QR drawing.
+      const png = await QRCode.toBuffer(`${base}/verify#${encodeShareFragment(credential)}`, { margin: 4 });
+      await other.fill("#json", "");
+      await other.setInputFiles("#image", { name: "intyg.png", mimeType: "image/png", buffer: png });
+      // The link read from the picture is put in the box, then verified.
+      await other.waitForFunction(
+        () => (document.querySelector("#json") as HTMLTextAreaElement).value !== "",
+      );
+      await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      await other.click("#present summary");
+      await other.click("#new-challenge");
+      await other.waitForSelector("#challenge-box:not([hidden])");
+      expect(await other.getAttribute("#challenge-qr", "src")).to.match(/^data:image\/png;base64,/);
+      expect(loaded).to.deep.equal([
+        "/verify/verify-qr.js 200 text/javascript; charset=utf-8",
+        "/verify/verify-qr-image.js 200 text/javascript; charset=utf-8",
+      ]);
+      expect(violations).to.deep.equal([]);
+      await other.close();
+    });
+
+    it("says so when a module it imports on first use cannot be loaded, and keeps the challenge as text", async () => {
+      const other = await browser.newPage({ locale: "en-GB" });
+      await other.route(/verify-qr(-image)?\.js$/, (route) => route.abort("internetdisconnected"));
+      await other.goto(`${base}/verify`);
+      const blank = Buffer.from(BLANK_PNG, "base64");
+      await other.setInputFiles("#image", { name: "blank.png", mimeType: "image/png", buffer: blank });
+      await other.waitForFunction(() =>
+        /could not be loaded/.test(document.querySelector("#verdict")?.textContent ?? ""),
+      );
+      await other.click("#present summary");
+      await other.click("#new-challenge");
+      await other.waitForSelector("#challenge-box:not([hidden])");
+      expect(await other.textContent("#challenge")).to.match(/^[0-9a-f]{32}$/);
+      expect(await other.getAttribute("#challenge-qr", "src")).to.equal(null);
       await other.close();
     });
 

@@ -13,12 +13,17 @@ import {
 import {
   type AbiParameter,
   type Address,
+  BaseError,
+  type Client,
+  createClient,
   createPublicClient,
+  ExecutionRevertedError,
   getAbiItem,
   type Hex,
   http,
   type PublicClient,
 } from "viem";
+import { call, getBlock, getChainId, getLogs } from "viem/actions";
 import { RegistryReadError } from "../errors";
 import {
   emptyValue,
@@ -39,8 +44,9 @@ export type CreateRpcReaderParameters = {
   /** Read at this block instead of the latest. */
   blockNumber?: bigint;
   /**
-   * How reads are grouped: `deployless` (default) runs a multicall in a single `eth_call` without a deployed
-   * contract; `calls` sends one `eth_call` per read, in JSON-RPC batches; an address uses that Multicall3.
+   * How reads are grouped: `deployless` runs a multicall in a single `eth_call` without a deployed contract;
+   * `calls` sends one `eth_call` per read, in JSON-RPC batches; an address uses that Multicall3. By default
+   * fewer than {@link FEW_READS} reads go as `calls`, more `deployless`.
    */
   multicall?: "deployless" | "calls" | Address;
   /**
@@ -54,6 +60,9 @@ export type CreateRpcReaderParameters = {
   fromBlock?: bigint;
 };
 
+/** ERC-165's `supportsInterface(0x01ffc9a7)`: true from any ERC-165 contract, the registry among them. */
+const ERC165_PROBE: Hex = `0x01ffc9a701ffc9a7${"0".repeat(56)}`;
+
 /** A batch root with at least this many leaves in one run has its leaf revocations found from events. */
 const LOG_THRESHOLD = 16;
 
@@ -66,6 +75,15 @@ const LEAF_EVENTS = [
   getAbiItem({ abi: intygRegistryAbi, name: "BatchLeafRevoked" }),
   getAbiItem({ abi: intygRegistryAbi, name: "CredentialSuperseded" }),
 ] as const;
+
+/**
+ * A deployless multicall sends Multicall3's creation code with every `eth_call` (8 KB as hex): below this many
+ * reads, single `eth_call`s in one JSON-RPC batch send less (a verifier page's one credential needs about 15
+ * reads: 16 KB up as a multicall, a tenth of a second at a phone's 750 kbit/s, 5 KB as calls). Both are one
+ * HTTP request, pinned to one block. Decided per run of reads, so that a large run stays in multicalls to its
+ * last one.
+ */
+export const FEW_READS = 32;
 
 /** The most result bytes one deployless multicall may return: EIP-170's 24,576, less a margin. */
 const MAX_DEPLOYLESS_RESULT_BYTES = 24_000;
@@ -108,11 +126,21 @@ function resultBytes(query: RegistryViewQuery): number {
   return RESULT_ENTRY_BYTES + bytes;
 }
 
+const transportOf = (rpcUrl: string, timeoutMs: number) =>
+  http(rpcUrl, { batch: { batchSize: 500, wait: 0 }, timeout: timeoutMs, retryCount: 1 });
+
 /** Creates a viem public client for a URL with JSON-RPC batching on. */
 export function createRegistryClient(rpcUrl: string, timeoutMs = 30_000): PublicClient {
-  return createPublicClient({
-    transport: http(rpcUrl, { batch: { batchSize: 500, wait: 0 }, timeout: timeoutMs, retryCount: 1 }),
-  });
+  return createPublicClient({ transport: transportOf(rpcUrl, timeoutMs) });
+}
+
+/**
+ * The same transport without a public client's methods: the readers call the few viem actions they use as
+ * functions, so that a browser bundle holds those actions only (a public client's methods bring in every action
+ * viem has, about a fifth of the verifier page's script).
+ */
+export function createReadClient(rpcUrl: string, timeoutMs = 30_000): Client {
+  return createClient({ transport: transportOf(rpcUrl, timeoutMs) });
 }
 
 function describe(error: unknown): string {
@@ -125,25 +153,43 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
   if (!parameters.client && !parameters.rpcUrl) {
     throw new RegistryReadError("An RPC URL or a client is needed to read the registry");
   }
-  const client = parameters.client ?? createRegistryClient(parameters.rpcUrl!, parameters.timeoutMs);
+  const client: Client = parameters.client ?? createReadClient(parameters.rpcUrl!, parameters.timeoutMs);
   const registry = parameters.registry;
   // A deployless multicall is contract creation code, which EIP-3860 caps at 49,152 bytes: about 150 reads.
   const chunkSize = parameters.chunkSize ?? 120;
   const values = new Map<string, RegistryValue<RegistryQuery>>();
   let contextPromise: Promise<ReaderContext> | undefined;
 
+  /**
+   * Whether there is a contract at the registry's address, asked as a call of ERC-165's `supportsInterface`,
+   * which the registry answers with one word: `eth_getCode` would send its whole code (45 KB, a quarter of a
+   * second on a phone's slow network, before any credential can be read). An address without code answers
+   * nothing; a contract that is not the registry may revert.
+   */
+  async function hasCode(): Promise<boolean> {
+    try {
+      const { data } = await call(client, {
+        to: registry,
+        data: ERC165_PROBE,
+        ...(parameters.blockNumber === undefined ? {} : { blockNumber: parameters.blockNumber }),
+      });
+      return data !== undefined && data !== "0x";
+    } catch (error) {
+      if (error instanceof BaseError && error.walk((e) => e instanceof ExecutionRevertedError)) return false;
+      throw error;
+    }
+  }
+
   async function readContext(): Promise<ReaderContext> {
     try {
-      const [chainId, block, code] = await Promise.all([
-        client.getChainId(),
+      const [chainId, block, deployed] = await Promise.all([
+        getChainId(client),
         parameters.blockNumber === undefined
-          ? client.getBlock({ blockTag: "latest" })
-          : client.getBlock({ blockNumber: parameters.blockNumber }),
-        parameters.blockNumber === undefined
-          ? client.getCode({ address: registry })
-          : client.getCode({ address: registry, blockNumber: parameters.blockNumber }),
+          ? getBlock(client, { blockTag: "latest" })
+          : getBlock(client, { blockNumber: parameters.blockNumber }),
+        hasCode(),
       ]);
-      if (!code || code === "0x") {
+      if (!deployed) {
         throw new RegistryReadError(`There is no registry contract at ${registry} on chain ${chainId}`, {
           reason: "no-registry",
         });
@@ -167,8 +213,11 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
 
   let lastFailure: unknown;
 
-  async function readChunk(views: RegistryViewQuery[], blockNumber: bigint): Promise<void> {
-    const mode = parameters.multicall ?? "deployless";
+  async function readChunk(
+    views: RegistryViewQuery[],
+    blockNumber: bigint,
+    mode: "deployless" | "calls" | Address,
+  ): Promise<void> {
     if (mode === "calls") {
       const results = await Promise.allSettled(
         views.map((view) => readRegistryView(client, { address: registry, view, blockNumber })),
@@ -194,8 +243,8 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
   async function readAll(list: RegistryViewQuery[], blockNumber: bigint, size: number): Promise<void> {
     // A deployless multicall hands its results back as the code of the contract it "deploys", which EIP-170
     // caps at 24,576 bytes (nodes refuse more: "code is too large"): chunks fit that as well as `size` reads.
-    const budget =
-      (parameters.multicall ?? "deployless") === "deployless" ? MAX_DEPLOYLESS_RESULT_BYTES : Infinity;
+    const mode = parameters.multicall ?? (list.length < FEW_READS ? "calls" : "deployless");
+    const budget = mode === "deployless" ? MAX_DEPLOYLESS_RESULT_BYTES : Infinity;
     const chunks: RegistryViewQuery[][] = [];
     let chunk: RegistryViewQuery[] = [];
     let bytes = RESULT_HEAD_BYTES;
@@ -210,7 +259,7 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
       bytes += cost;
     }
     if (chunk.length > 0) chunks.push(chunk);
-    await Promise.all(chunks.map((c) => readChunk(c, blockNumber)));
+    await Promise.all(chunks.map((c) => readChunk(c, blockNumber, mode)));
   }
 
   /**
@@ -269,7 +318,7 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
 
   /** Every leaf revocation and supersession of the registry up to `blockNumber`. */
   function readLeafLogs(blockNumber: bigint) {
-    return client.getLogs({
+    return getLogs(client, {
       address: registry,
       events: LEAF_EVENTS,
       fromBlock: parameters.fromBlock ?? 0n,
@@ -286,7 +335,7 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
       else views.push(query);
     }
     if (histories.length === 0) return views;
-    const logs = await client.getLogs({
+    const logs = await getLogs(client, {
       address: registry,
       events: HISTORY_EVENTS,
       fromBlock: parameters.fromBlock ?? 0n,

@@ -2,7 +2,11 @@
 // fragment, a QR code from the camera or from a picture, verifies them with @intyg/verifier against the chain the
 // site configured, and shows the verdict in words: for one credential the sentence, the proved claims and each
 // check; for several, a table of verdicts with a detail view per row. Nothing but chain reads leaves the browser.
+// What the verdict of a share link does not need (reading and drawing QR codes) is imported on first use, from
+// modules next to this script (see LAZY_MODULES in ../build.ts): a phone on a slow network downloads and
+// compiles that much less before the verdict.
 
+import { useSmallGeneratorTable } from "@intyg/credential";
 import {
   CHECK_NAMES,
   type Lang,
@@ -10,8 +14,7 @@ import {
   verifyCredentials,
   verifyPresentation,
 } from "@intyg/verifier";
-import QRCode from "qrcode";
-import { canScan, readQrFromImage, type Scanner, startCameraScan } from "./qr";
+import type { Scanner } from "./qr";
 import { isTextKey, type TextKey, text } from "./texts";
 
 type PageConfig = { rpcUrl?: string; registry?: `0x${string}`; chainId?: number };
@@ -315,8 +318,20 @@ async function readFiles(files: readonly File[]): Promise<void> {
   await verify(texts);
 }
 
+/** A module the page imports on first use, or undefined (and the reader told) when it cannot be loaded. */
+async function lazy<T>(load: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await load();
+  } catch {
+    say(t("notLoaded"));
+    return undefined;
+  }
+}
+
 async function readImage(file: File): Promise<void> {
-  const found = await readQrFromImage(file);
+  const qr = await lazy(() => import("./qr"));
+  if (!qr) return;
+  const found = await qr.readQrFromImage(file);
   if (!found) {
     say(t("noQr"));
     return;
@@ -327,6 +342,11 @@ async function readImage(file: File): Promise<void> {
 
 let scanner: Scanner | undefined;
 
+/** Whether the camera can be asked for at all (a secure context with media devices). */
+function canScan(): boolean {
+  return typeof navigator !== "undefined" && "mediaDevices" in navigator && Boolean(navigator.mediaDevices);
+}
+
 function stopScan(): void {
   scanner?.stop();
   scanner = undefined;
@@ -335,9 +355,11 @@ function stopScan(): void {
 }
 
 async function startScan(): Promise<void> {
+  const qr = await lazy(() => import("./qr"));
+  if (!qr) return;
   $("camera").hidden = false;
   try {
-    scanner = await startCameraScan($("video") as HTMLVideoElement, (found) => {
+    scanner = await qr.startCameraScan($("video") as HTMLVideoElement, (found) => {
       scanner = undefined;
       $("camera").hidden = true;
       ($("json") as HTMLTextAreaElement).value = found;
@@ -357,15 +379,18 @@ async function newChallenge(): Promise<void> {
   $("challenge").textContent = challenge.challenge;
   $("domain").textContent = challenge.domain;
   const image = $("challenge-qr") as HTMLImageElement;
-  image.src = await QRCode.toDataURL(JSON.stringify({ type: "IntygChallenge", ...challenge }), {
-    margin: 2,
-    scale: 4,
-  });
-  image.alt = t("challengeQr");
+  // Without the drawing module the challenge is still given as text.
+  const draw = await lazy(() => import("./qr-image"));
+  if (draw) {
+    image.src = await draw.qrDataUrl(JSON.stringify({ type: "IntygChallenge", ...challenge }));
+    image.alt = t("challengeQr");
+  }
   $("challenge-box").hidden = false;
 }
 
 async function start(): Promise<void> {
+  // The page recovers a signature or a few: a small table of the generator's multiples is quicker to make.
+  useSmallGeneratorTable();
   lang = initialLang();
   config = await loadConfig();
   const params = new URLSearchParams(location.search);

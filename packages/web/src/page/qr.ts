@@ -1,6 +1,7 @@
 // Reading QR codes in the browser: from a picture (a photo or screenshot of a printed certificate) and from the
 // camera. The browser's BarcodeDetector is used where it exists; elsewhere (e.g. Chromium on Linux, Firefox) the
-// jsQR decoder reads the pixels itself.
+// jsQR decoder reads the pixels itself. Imported by the page on first use (a chunk of its own: jsQR is the
+// largest library the page has).
 
 import jsQR from "jsqr";
 
@@ -57,11 +58,6 @@ export async function readQrFromImage(file: Blob): Promise<string | undefined> {
   } finally {
     bitmap.close();
   }
-}
-
-/** Whether the camera can be asked for at all (a secure context with media devices). */
-export function canScan(): boolean {
-  return typeof navigator !== "undefined" && "mediaDevices" in navigator && Boolean(navigator.mediaDevices);
 }
 
 export type Scanner = { stop(): void };

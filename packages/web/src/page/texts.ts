@@ -26,6 +26,8 @@ const en = {
   empty: "Paste a credential, choose a file or scan a QR code first.",
   noCamera: "The camera could not be started.",
   noQr: "No QR code could be read in the picture. Try a sharper picture, or paste the link.",
+  notLoaded:
+    "This part of the page could not be loaded. Check the connection and try again, or paste the link.",
   signer: "Signed by key",
   chain: "Chain",
   registry: "Registry",
@@ -89,6 +91,8 @@ const sv: Record<TextKey, string> = {
   empty: "Klistra in ett intyg, välj en fil eller skanna en QR-kod först.",
   noCamera: "Kameran kunde inte startas.",
   noQr: "Ingen QR-kod kunde läsas i bilden. Prova en skarpare bild, eller klistra in länken.",
+  notLoaded:
+    "Den här delen av sidan kunde inte laddas. Kontrollera anslutningen och försök igen, eller klistra in länken.",
   signer: "Signerat av nyckel",
   chain: "Kedja",
   registry: "Register",

@@ -1,6 +1,8 @@
 // Large issuances built and sealed on the issuance threads give what the event loop gives: credentials that
 // verify once anchored, their personal data sealed with their own keys and found by the organiser's search, and
 // every attendee the schema refuses named at its index with nothing written.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
 import {
@@ -38,6 +40,22 @@ describe("issuance threads", () => {
     while (!issuanceThreadsReady()) await new Promise((resolve) => setTimeout(resolve, 50));
   });
   after(() => stopIssuanceThreads());
+
+  it("let the process end while they are loaded and idle", function () {
+    this.timeout(90_000);
+    // A service that started them and never had a large issuance (the demo, a CLI command) must still exit.
+    const pool = path.join(__dirname, "..", "src", "parallel", "pool.ts");
+    const script = `const p = require(${JSON.stringify(pool)}); p.startIssuanceThreads(2);
+      const wait = () => (p.issuanceThreadsReady() ? console.log("ready") : setTimeout(wait, 50).ref());
+      wait();`;
+    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.stdout.trim()).to.equal("ready");
+    expect(result.signal, "still running after 60 s").to.equal(null);
+    expect(result.status).to.equal(0);
+  });
 
   for (const kind of STORE_KINDS) {
     describe(`a bulk issuance built and sealed on them (${kind})`, () => {

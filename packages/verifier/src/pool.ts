@@ -89,13 +89,15 @@ class VerificationThread {
         credential: require.resolve("@intyg/credential"),
       },
     });
-    this.worker.unref();
     let started: (ok: boolean) => void = () => {};
     this.ready = new Promise((resolve) => {
       started = resolve;
     });
     this.worker.on("message", (message: { ready?: boolean; id?: number; json?: string; error?: string }) => {
       if (message.ready) {
+        // Referenced while it loads (so that awaiting it keeps a process up), then not while idle: a process whose
+        // work is done ends with its threads loaded.
+        if (this.pending.size === 0) this.worker.unref();
         this.loaded = true;
         started(true);
         return;

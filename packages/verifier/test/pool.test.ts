@@ -1,6 +1,8 @@
 // Verification on every core: the same reports as one thread, in order, every thread reading the one block the
 // run pinned even while the node mines new ones.
 
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import type { Credential } from "@intyg/credential";
 import { expect } from "chai";
 import { http } from "viem";
@@ -97,6 +99,20 @@ describe("parallel verification (worker threads)", function () {
       { threads: 2, minPerThread: 100 },
     );
     expect(fromText).to.deep.equal(parallel);
+  });
+
+  it("lets the process end with its workers loaded and idle", () => {
+    // A CLI run that loads the workers and then stops early (a missing file) must not hang on them.
+    const pool = path.join(__dirname, "..", "src", "pool.ts");
+    // Awaiting the workers keeps the process up while they load; once they are loaded and idle it ends.
+    const script = `require(${JSON.stringify(pool)}).prestartVerificationThreads(2).then((n) => console.log("loaded", n));`;
+    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.stdout.trim()).to.equal("loaded 1");
+    expect(result.signal, "still running after 60 s").to.equal(null);
+    expect(result.status).to.equal(0);
   });
 
   it("keeps small runs on one thread, and takes the loaded workers from a few hundred on", async () => {

@@ -40,9 +40,11 @@ class TaskThread {
       eval: true,
       workerData: { tsx: require.resolve("tsx/cjs/api"), tasks: path.join(__dirname, "tasks.ts") },
     });
-    this.worker.unref();
     this.worker.on("message", (message: { ready?: boolean; id?: number; json?: string; error?: string }) => {
       if (message.ready) {
+        // Referenced while it loads (so that awaiting it keeps a process up), then not while idle: a process whose
+        // work is done ends with its threads loaded.
+        if (this.pending.size === 0) this.worker.unref();
         this.ready = true;
         return;
       }

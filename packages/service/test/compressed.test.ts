@@ -1,7 +1,10 @@
 // The pages' files are sent gzipped only to a client that accepts gzip.
 
+import { gunzipSync } from "node:zlib";
 import { expect } from "chai";
 import { acceptsGzip } from "../src/http/compressed";
+import { type AppHarness, createAppHarness } from "./helpers/harness";
+import { fullApp } from "./helpers/routes";
 
 describe("gzip for the pages' files", () => {
   it("reads accept-encoding: listed and not refused with q=0", () => {
@@ -14,5 +17,37 @@ describe("gzip for the pages' files", () => {
     expect(acceptsGzip("br")).to.equal(false);
     expect(acceptsGzip("")).to.equal(false);
     expect(acceptsGzip(undefined)).to.equal(false);
+  });
+
+  describe("the holder page's and the organiser app's files", () => {
+    let h: AppHarness;
+    before(async function () {
+      this.timeout(120_000);
+      h = await createAppHarness("pglite", { autoStartWorker: false });
+    });
+    after(() => h?.close());
+
+    for (const path of [
+      "/assets/holder.js",
+      "/assets/holder.css",
+      "/organiser/organiser.js",
+      "/organiser/organiser.css",
+    ]) {
+      it(`sends ${path} gzipped to a browser that accepts it, as text to one that does not`, async () => {
+        const { send } = await fullApp(h);
+        const plain = await send("GET", path);
+        expect(plain.status).to.equal(200);
+        expect(plain.headers.get("content-encoding")).to.equal(null);
+        expect(plain.headers.get("vary")).to.match(/accept-encoding/i);
+        const text = await plain.text();
+        const zipped = await send("GET", path, { headers: { "accept-encoding": "gzip, br" } });
+        expect(zipped.status).to.equal(200);
+        expect(zipped.headers.get("content-encoding")).to.equal("gzip");
+        expect(zipped.headers.get("content-type")).to.equal(plain.headers.get("content-type"));
+        const body = Buffer.from(await zipped.arrayBuffer());
+        expect(gunzipSync(body).toString("utf8")).to.equal(text);
+        if (path.endsWith(".js")) expect(body.byteLength).to.be.below(text.length / 2);
+      });
+    }
   });
 });

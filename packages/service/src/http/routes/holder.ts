@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { NotFoundError } from "../../errors";
 import { holderUrl } from "../../issuance";
 import type { CredentialRecord, VerificationLinkRecord } from "../../store/types";
+import { sendText } from "../compressed";
 import type { AppDeps, AppEnv } from "../context";
 import {
   deliverFile,
@@ -341,11 +342,11 @@ export function holderRoutes(deps: AppDeps) {
   );
 
   // The holder page's script and style sheet (its HTML is the holder link itself).
+  // Gzipped for a browser that accepts it: an attendee opens the page on a phone (the script is about 490 KB as text).
   const asset = (name: "script" | "style", type: string) => (c: Context<AppEnv>) => {
     if (!deps.holderPage) throw new NotFoundError("page");
     c.header("cache-control", "no-cache");
-    c.header("content-type", type);
-    return c.body(deps.holderPage[name]);
+    return sendText(c, deps.holderPage[name], type);
   };
   app.get("/assets/holder.js", asset("script", "text/javascript; charset=utf-8"));
   app.get("/assets/holder.css", asset("style", "text/css; charset=utf-8"));

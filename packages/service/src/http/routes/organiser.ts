@@ -8,6 +8,7 @@ import type { Lang } from "@intyg/credential/lang";
 import { type ServedVerifyPage, servedOrganiserPage } from "@intyg/web";
 import type { Context } from "hono";
 import { ServiceError } from "../../errors";
+import { sendText } from "../compressed";
 import type { AppDeps, AppEnv } from "../context";
 import { createRateLimiter } from "../middleware";
 import { problemResponses, validationHook } from "../problem";
@@ -89,13 +90,11 @@ export function organiserRoutes(deps: AppDeps) {
   });
   app.get("/organiser/organiser.js", (c) => {
     c.header("cache-control", "no-cache");
-    c.header("content-type", "text/javascript; charset=utf-8");
-    return c.body(page().script);
+    return sendText(c, page().script, "text/javascript; charset=utf-8");
   });
   app.get("/organiser/organiser.css", (c) => {
     c.header("cache-control", "no-cache");
-    c.header("content-type", "text/css; charset=utf-8");
-    return c.body(page().style);
+    return sendText(c, page().style, "text/css; charset=utf-8");
   });
 
   app.openapi(

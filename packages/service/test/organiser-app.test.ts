@@ -565,6 +565,8 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
       `#notice:text("Nyckeln ${first} är avvecklad. Det den har signerat förblir giltigt.")`,
     );
     await ready();
+    // The notice can come before the key list is drawn again: wait for the row itself to say it.
+    await page.waitForSelector(`${keyRow(first)}:has-text("Avvecklad")`);
     const retired = (await page.textContent(keyRow(first))) ?? "";
     expect(retired).to.contain("Avvecklad");
     expect(retired).to.match(/från början, till \d+ \p{L}+ 20\d\d/u);
@@ -583,6 +585,7 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
     await page.waitForSelector("#notice:text('återkallelse har begärts för 1 av dem')");
     await ready();
     expect(await page.textContent("#notice")).to.contain("Den har signerat 1 intyg sedan 1 januari 2026");
+    await page.waitForSelector(`${keyRow(first)}:has-text("Röjd")`);
     expect((await page.textContent(keyRow(first))) ?? "").to.contain("Röjd");
     const revoked = await expectJson<{ revocation: { reason: string } | null }>(
       await h.call("GET", `/v1/credentials/${signedByFirst}`),

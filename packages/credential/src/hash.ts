@@ -42,17 +42,22 @@ export const jsSha3Engine: KeccakEngine = {
  */
 export const keccakEngine: { current: KeccakEngine } = { current: jsSha3Engine };
 
+const SCRATCH_LIMIT = 65_536;
+
 type WasmHasher = Awaited<ReturnType<typeof createKeccak>>;
 
 function wasmEngine(hasher: WasmHasher): KeccakEngine {
-  // Texts are encoded into one reused buffer, grown when a text needs more (3 bytes per UTF-16 unit at most).
+  // Texts are encoded into one reused buffer (3 bytes per UTF-16 unit at most), grown up to 64 KB; a longer text
+  // (a whole document, not a claim) is encoded on its own, so that one large input does not stay in memory.
   let scratch = new Uint8Array(4096);
   const bytes = (data: Uint8Array): Uint8Array => hasher.init().update(data).digest("binary");
   return {
     name: "hash-wasm",
     bytes,
     text: (text) => {
-      if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+      const most = text.length * 3;
+      if (most > SCRATCH_LIMIT) return bytes(encoder.encode(text));
+      if (most > scratch.length) scratch = new Uint8Array(most);
       const { written } = encoder.encodeInto(text, scratch);
       return bytes(scratch.subarray(0, written));
     },

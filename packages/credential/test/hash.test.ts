@@ -48,9 +48,12 @@ describe("hash", () => {
     // Past the WebAssembly engine's 16 KB working memory and its first text buffer, and the empty input.
     const large = new Uint8Array(40_000).map((_, i) => (i * 131) & 255);
     const longText = "å€😀".repeat(3000);
+    // Past the reused text buffer's 64 KB: encoded on its own.
+    const longerText = "a€".repeat(15_000);
     for (const engine of engines) {
       expect(bytesHex(engine.bytes(large))).to.equal(viemKeccak256(large));
       expect(bytesHex(engine.text(longText))).to.equal(viemKeccak256(stringToBytes(longText)));
+      expect(bytesHex(engine.text(longerText))).to.equal(viemKeccak256(stringToBytes(longerText)));
       expect(bytesHex(engine.bytes(new Uint8Array(0)))).to.equal(viemKeccak256(new Uint8Array(0)));
       expect(bytesHex(engine.text(""))).to.equal(viemKeccak256(new Uint8Array(0)));
     }

@@ -13,6 +13,7 @@ import {
 } from "./schema/credential";
 import { issuerProfileSchema } from "./schema/issuer";
 import { proofSetSchema } from "./schema/proof";
+import { isCredentialSkeleton } from "./schema/skeleton-check";
 
 /** The issues of a zod error as JSON-pointer paths, codes and messages (zod messages carry no input values). */
 export function toSchemaIssues(error: z.ZodError): SchemaIssue[] {
@@ -108,9 +109,9 @@ export function checkCredentialJson(value: unknown): CredentialJsonCheck {
     if (!SECTION_SCHEMAS[section].safeParse(sections[section]).success) return full();
     passed.push(section);
   }
-  // The rest, with the three sections known valid (the refinements then see the same values as the full schema's).
-  const rest = credentialSkeletonSchema.safeParse(value);
-  if (!rest.success) return full();
+  // The rest, with the three sections known valid (the refinements then see the same values as the full schema's):
+  // by the plain check, which accepts only what the skeleton schema accepts, and by that schema where it does not.
+  if (!isCredentialSkeleton(value) && !credentialSkeletonSchema.safeParse(value).success) return full();
   for (const section of passed) {
     const valid = validSections[section];
     if (valid.size >= VALID_SECTIONS_LIMIT) valid.clear();

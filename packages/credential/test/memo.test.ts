@@ -3,6 +3,7 @@
 // by the same check and with the same schema issues as without the memo.
 
 import { expect } from "chai";
+import fc from "fast-check";
 import {
   buildBatch,
   type Credential,
@@ -13,6 +14,7 @@ import {
   signBatch,
   toSchemaIssues,
 } from "../src";
+import { commitmentSchema, isClaimsRecord } from "../src/schema/commitment";
 import { account, batchDocuments, clone, DEADLINE, leaves, mutate, setAt, verifyOffline } from "./helpers";
 
 describe("memoised checks", function () {
@@ -76,5 +78,66 @@ describe("memoised checks", function () {
     swapped.anchor.batch!.proof = clone(batch[3]!.anchor.batch!.proof);
     expect(await verifyOffline(swapped, cache)).to.not.equal(true);
     for (const doc of batch) expect(await verifyOffline(doc, cache)).to.equal(true);
+  });
+
+  it("accept a commitment's claims by the plain check only where the zod record accepts them", () => {
+    const record = commitmentSchema.shape.claims;
+    const hex = (bytes: number) =>
+      fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => `0x${Buffer.from(b).toString("hex")}`);
+    const nearHex = (bytes: number) =>
+      fc.oneof(
+        hex(bytes),
+        hex(bytes).map((h) => h.toUpperCase()),
+        hex(bytes).map((h) => h.slice(0, -1)),
+        hex(bytes).map((h) => `${h}0`),
+        hex(bytes).map((h) => `${h}\n`),
+        hex(bytes).map((h) => h.slice(2)),
+        fc.string(),
+        fc.integer(),
+      );
+    const entry = fc.oneof(
+      fc.record({ salt: nearHex(16) }),
+      fc.record({ digest: nearHex(32) }),
+      fc.record({ salt: nearHex(16), digest: nearHex(32) }),
+      fc.record({ salt: nearHex(16), extra: fc.string() }),
+      fc.constant({}),
+      fc.constant(null),
+      fc.constant([]),
+      fc.string(),
+    );
+    const path = fc.oneof(
+      fc.constantFrom(
+        "/name",
+        "/credentialSubject/email",
+        "/",
+        "//",
+        "/\n",
+        "name",
+        "",
+        "__proto__",
+        "/x".repeat(150),
+      ),
+      fc.string({ maxLength: 310 }).map((s) => `/${s}`),
+      fc.string({ maxLength: 5 }),
+    );
+    const claims = fc.oneof(
+      fc.dictionary(path, entry, { maxKeys: 6 }),
+      fc.constantFrom(null, [], "claims", 3),
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(claims, (value) => {
+        // As checkCredentialJson gets it: a value JSON.parse made.
+        const parsed = JSON.parse(JSON.stringify(value));
+        const fast = isClaimsRecord(parsed);
+        if (fast) accepted++;
+        // Never more lenient; equal on every well-formed record.
+        if (fast) expect(record.safeParse(parsed).success).to.equal(true);
+        else if (record.safeParse(parsed).success) expect(JSON.stringify(parsed)).to.include("__proto__");
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).to.be.greaterThan(100);
+    for (const doc of batch) expect(isClaimsRecord(clone(doc).commitment.claims)).to.equal(true);
   });
 });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { CREDENTIAL_CONTEXT, CREDENTIAL_TYPE, MAX_VALID_UNTIL_SECONDS } from "../constants";
 import { isIsoDateTime, isoToUnixSeconds } from "../time";
 import { anchorSchema } from "./anchor";
-import { commitmentSchema } from "./commitment";
+import { commitmentSchema, commitmentSkeletonSchema } from "./commitment";
 import { issuerProfileSchema } from "./issuer";
 import { dateTimeSchema, textSchema, uuidUrnSchema } from "./primitives";
 import { proofSetSchema } from "./proof";
@@ -27,19 +27,24 @@ const bodyShape = {
   credentialSubject: subjectSchema,
 };
 
+/** What the validity refinement finds wrong: the issues' messages, all at `validUntil` (none when valid). */
+export function validityProblems(doc: { validFrom: string; validUntil?: string | undefined }): string[] {
+  // Refinements also run when a property's format check failed: compare only well-formed dates.
+  if (doc.validUntil === undefined || !isIsoDateTime(doc.validUntil) || !isIsoDateTime(doc.validFrom))
+    return [];
+  const problems: string[] = [];
+  const until = isoToUnixSeconds(doc.validUntil);
+  if (until <= isoToUnixSeconds(doc.validFrom)) problems.push("Not after validFrom");
+  if (until > MAX_VALID_UNTIL_SECONDS) problems.push("Beyond the registry's range");
+  return problems;
+}
+
 function checkValidity(
   doc: { validFrom: string; validUntil?: string | undefined },
   ctx: z.RefinementCtx,
 ): void {
-  // Refinements also run when a property's format check failed: compare only well-formed dates.
-  if (doc.validUntil === undefined || !isIsoDateTime(doc.validUntil) || !isIsoDateTime(doc.validFrom)) return;
-  const until = isoToUnixSeconds(doc.validUntil);
-  if (until <= isoToUnixSeconds(doc.validFrom)) {
-    ctx.addIssue({ code: "custom", path: ["validUntil"], message: "Not after validFrom" });
-  }
-  if (until > MAX_VALID_UNTIL_SECONDS) {
-    ctx.addIssue({ code: "custom", path: ["validUntil"], message: "Beyond the registry's range" });
-  }
+  for (const message of validityProblems(doc))
+    ctx.addIssue({ code: "custom", path: ["validUntil"], message });
 }
 
 /** The claims of a credential, before the commitment is computed. */
@@ -60,14 +65,15 @@ export type Credential = z.infer<typeof credentialSchema>;
 
 /**
  * {@link credentialSchema} with the sections a batch's credentials share (issuer, achievement and proof) taken as
- * already checked by the caller with their own schemas: see `checkCredentialJson`. Never use it alone.
+ * already checked by the caller with their own schemas, and the commitment's claims checked by a plain function
+ * no more lenient than the zod record: see `checkCredentialJson`. Never use it alone.
  */
 export const credentialSkeletonSchema = z
   .strictObject({
     ...bodyShape,
     issuer: z.custom<z.infer<typeof issuerProfileSchema>>(() => true),
     credentialSubject: subjectSkeletonSchema,
-    commitment: commitmentSchema,
+    commitment: commitmentSkeletonSchema,
     proof: z.custom<z.infer<typeof proofSetSchema>>(() => true),
     anchor: anchorSchema,
   })

@@ -33,7 +33,7 @@ export const resultSchema = z
 export type Result = z.infer<typeof resultSchema>;
 
 /** Open Badges' identifier types, and `ext:`-prefixed extensions. */
-const IDENTITY_TYPES = [
+export const IDENTITY_TYPES = [
   "name",
   "sourcedId",
   "systemId",
@@ -90,19 +90,21 @@ export const subjectClaimsShape = {
   identifier: z.array(identityObjectSchema).min(1).max(20).optional(),
 };
 
-type SubjectValue = {
+export type SubjectValue = {
   id?: string | undefined;
   identifier?: unknown;
   partsAttended?: string[] | undefined;
   achievement: { achievementType?: string; parts?: { id: string }[] | undefined };
 };
 
-function checkSubject(subject: SubjectValue, ctx: z.RefinementCtx): void {
+/** What the subject's refinement finds wrong, as zod issues' paths and messages (none for a valid subject). */
+export function subjectProblems(subject: SubjectValue): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
   // Open Badges: a subject is identified by its id (a wallet's did) or by an identifier.
   if (subject.id === undefined && subject.identifier === undefined) {
-    ctx.addIssue({ code: "custom", path: ["identifier"], message: "Needs an id or an identifier" });
+    problems.push({ path: ["identifier"], message: "Needs an id or an identifier" });
   }
-  if (subject.partsAttended === undefined) return;
+  if (subject.partsAttended === undefined) return problems;
   const parts =
     subject.achievement.achievementType === ATTENDANCE_ACHIEVEMENT_TYPE
       ? (subject.achievement.parts ?? [])
@@ -110,16 +112,16 @@ function checkSubject(subject: SubjectValue, ctx: z.RefinementCtx): void {
   const known = new Set(parts.map((part) => part.id));
   const seen = new Set<string>();
   for (const [i, id] of subject.partsAttended.entries()) {
-    if (!known.has(id)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["partsAttended", i],
-        message: "Not a part of the achievement",
-      });
-    }
-    if (seen.has(id)) ctx.addIssue({ code: "custom", path: ["partsAttended", i], message: "Duplicate part" });
+    if (!known.has(id))
+      problems.push({ path: ["partsAttended", i], message: "Not a part of the achievement" });
+    if (seen.has(id)) problems.push({ path: ["partsAttended", i], message: "Duplicate part" });
     seen.add(id);
   }
+  return problems;
+}
+
+function checkSubject(subject: SubjectValue, ctx: z.RefinementCtx): void {
+  for (const { path, message } of subjectProblems(subject)) ctx.addIssue({ code: "custom", path, message });
 }
 
 /** The `credentialSubject` of a credential. In a disclosed copy hidden claims are absent. */

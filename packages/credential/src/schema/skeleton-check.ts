@@ -1,6 +1,6 @@
 // A plain-function check of what `credentialSkeletonSchema` checks, for the hot loop of a batch verification:
 // zod spends about 35 µs on one credential's skeleton (polymorphic calls through a hundred schema nodes), this
-// about a tenth of that. It never decides alone that a document is invalid: where it says no, or meets anything
+// a fraction of that. It never decides alone that a document is invalid: where it says no, or meets anything
 // it does not know (an Open Badges result, say), the caller asks the zod schema, which gives the verdict and the
 // issues. Where it says yes, the zod schema says yes too: it is as strict or stricter, field by field, and the
 // credential package's tests hold it to that against the schema on random and mutated documents.

@@ -4,6 +4,7 @@
 // and the document; and the signed commitment is the credential's root, or the batch root that the
 // credential's Merkle proof leads to.
 
+import { checksummed, sameAddress } from "./address";
 import { batchLeafHash } from "./batch";
 import { type PairHashCache, processProofCached } from "./hash";
 import { parseVerificationMethod } from "./proof";
@@ -11,7 +12,7 @@ import { anchorSchema, type CredentialAnchor } from "./schema/anchor";
 import { type CredentialProof, type CredentialProofSet, proofSetSchema } from "./schema/proof";
 import { isIsoDateTime, isoToUnixSeconds } from "./time";
 import { organisationIdOfEvent, parseEventUrn, parseOrganisationUrn } from "./urn";
-import { type Address, getAddress, type Hex, isAddressEqual, zeroAddress } from "./viem";
+import { type Address, type Hex, zeroAddress } from "./viem";
 
 export type BindingFailureReason =
   | "malformed-proof"
@@ -126,11 +127,11 @@ function check(doc: unknown, options: BindingOptions): BindingResult {
   if (achievement.chainId !== chainId) return fail("chain-mismatch", "/credentialSubject/achievement/id");
 
   const registry = anchor.registry;
-  if (!isAddressEqual(domain.verifyingContract, registry)) {
+  if (!sameAddress(domain.verifyingContract, registry)) {
     return fail("registry-mismatch", "/proof/0/eip712/domain/verifyingContract");
   }
-  if (!isAddressEqual(issuer.registry, registry)) return fail("registry-mismatch", "/issuer/id");
-  if (!isAddressEqual(achievement.registry, registry))
+  if (!sameAddress(issuer.registry, registry)) return fail("registry-mismatch", "/issuer/id");
+  if (!sameAddress(achievement.registry, registry))
     return fail("registry-mismatch", "/credentialSubject/achievement/id");
 
   const eventId = BigInt(anchor.eventId);
@@ -150,11 +151,11 @@ function check(doc: unknown, options: BindingOptions): BindingResult {
   if (BigInt(message.validUntil) !== validUntil)
     return fail("valid-until-mismatch", "/proof/0/eip712/message/validUntil");
 
-  const holder = getAddress(message.holder);
+  const holder = checksummed(message.holder);
   const common = {
     ok: true as const,
     chainId,
-    registry: getAddress(registry),
+    registry: checksummed(registry),
     eventId,
     organisationId: issuer.organisationId,
     signer: method.address,

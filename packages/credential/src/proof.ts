@@ -21,6 +21,18 @@ export function verificationMethodFor(chainId: number, address: Address): string
 
 /** The chain id and address of a verification method, or undefined when it is not a did:pkh eip155 account. */
 export function parseVerificationMethod(value: string): { chainId: number; address: Address } | undefined {
+  // A batch's credentials name one key: parsed (and its checksum computed) once per distinct text.
+  const known = verificationMethods.get(value);
+  if (known !== undefined) return known === null ? undefined : { ...known };
+  const parsed = parseMethod(value);
+  if (verificationMethods.size >= 256) verificationMethods.clear();
+  verificationMethods.set(value, parsed ?? null);
+  return parsed === undefined ? undefined : { ...parsed };
+}
+
+const verificationMethods = new Map<string, { chainId: number; address: Address } | null>();
+
+function parseMethod(value: string): { chainId: number; address: Address } | undefined {
   const m = VERIFICATION_METHOD.exec(value);
   if (!m) return undefined;
   const chainId = Number(m[1]);

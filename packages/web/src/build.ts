@@ -64,6 +64,41 @@ function stubModule(
   ].join("\n");
 }
 
+/**
+ * zod's JSON Schema processors (one per schema type, all attached to every schema for `toJSONSchema`) without
+ * the processors: what the module holds before them is kept as it is, `aggregateChecks` among it (a string
+ * schema's `minLength`, `maxLength` and `format` read it), and each processor, `allProcessors` and
+ * `toJSONSchema` are replaced by ones that throw. Found by name in zod's own file, so a processor zod adds is
+ * stubbed too; a file whose layout this does not recognise fails the build rather than being half-trimmed.
+ */
+function jsonSchemaProcessorsTrimmed(source: string): string {
+  const end = source.search(/^const formatMap = /m);
+  const processors = [...source.matchAll(/^export const (\w+Processor) = /gm)].map((match) => match[1]!);
+  if (
+    end < 0 ||
+    !/^export function aggregateChecks\(/m.test(source.slice(0, end)) ||
+    processors.length === 0
+  ) {
+    throw new Error(
+      "zod's json-schema-processors.js is not laid out as expected: update jsonSchemaProcessorsTrimmed",
+    );
+  }
+  return [
+    source.slice(0, end),
+    stubModule("toJSONSchema", {
+      factories: [],
+      functions: ["toJSONSchema"],
+      extra: [
+        ...processors.map(
+          (name) =>
+            `export const ${name} = () => { throw new Error("toJSONSchema is not part of this bundle"); };`,
+        ),
+        `export const allProcessors = {};`,
+      ].join("\n"),
+    }),
+  ].join("\n");
+}
+
 const zodTrimmed: import("esbuild").Plugin = {
   name: "zod-trimmed",
   setup(build) {
@@ -87,6 +122,11 @@ const zodTrimmed: import("esbuild").Plugin = {
     }));
     build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]json-schema-generator\.js$/ }, () => ({
       contents: stubModule("JSONSchemaGenerator", { classes: ["JSONSchemaGenerator"] }),
+      loader: "js",
+    }));
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]json-schema-processors\.js$/ }, async (args) => ({
+      contents: jsonSchemaProcessorsTrimmed(await readFile(args.path, "utf8")),
+      resolveDir: path.dirname(args.path),
       loader: "js",
     }));
     build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]compile\.js$/ }, () => ({
@@ -140,6 +180,35 @@ const wasmHashingLeftOut: import("esbuild").Plugin = {
   },
 };
 
+/**
+ * The verifier page hashes one credential: a few dozen small inputs. viem brings @noble/hashes' Keccak for its
+ * own hashing (the signature's digest), so the format's js-sha3 (the same digests, 15 KB of the page's script) is
+ * answered by it: `keccak256.array` of bytes, or of a string's UTF-8 bytes (the format's hashing hands js-sha3
+ * only well-formed strings, for which `TextEncoder` gives the bytes js-sha3 would). The format's tests compare
+ * both engines with viem's; the page's tests verify credentials through this one.
+ */
+const keccakFromViem: import("esbuild").Plugin = {
+  name: "keccak-from-viem",
+  setup(build) {
+    build.onResolve({ filter: /^js-sha3$/ }, (args) => ({
+      path: "js-sha3",
+      namespace: "keccak-from-viem",
+      pluginData: { resolveDir: args.resolveDir },
+    }));
+    build.onLoad({ filter: /.*/, namespace: "keccak-from-viem" }, (args) => ({
+      contents: [
+        'import { keccak256 as viemKeccak256, stringToBytes } from "viem";',
+        "export const keccak256 = {",
+        '  array: (data) => viemKeccak256(typeof data === "string" ? stringToBytes(data) : data, "bytes"),',
+        "};",
+      ].join("\n"),
+      // Resolved from the importing package, whose viem is the page's.
+      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+      loader: "js",
+    }));
+  },
+};
+
 export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebResult> {
   const { build } = await import("esbuild");
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
@@ -182,7 +251,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     ...common,
     entryPoints: [path.join(PAGE_DIR, "main.ts")],
     outfile: path.join(outDir, "verify.js"),
-    plugins: [...(common.plugins ?? []), lazyModules],
+    plugins: [...(common.plugins ?? []), lazyModules, keccakFromViem],
     // V8's explicit compile hint (Chromium 136 and later; others read a comment): every function is compiled
     // while the script streams in, off the main thread, instead of on its first call. Nearly all of the
     // script runs before the first verdict, and compiling it lazily took a third of a throttled phone's

@@ -180,35 +180,6 @@ const wasmHashingLeftOut: import("esbuild").Plugin = {
   },
 };
 
-/**
- * The verifier page hashes one credential: a few dozen small inputs. viem brings @noble/hashes' Keccak for its
- * own hashing (the signature's digest), so the format's js-sha3 (the same digests, 15 KB of the page's script) is
- * answered by it: `keccak256.array` of bytes, or of a string's UTF-8 bytes (the format's hashing hands js-sha3
- * only well-formed strings, for which `TextEncoder` gives the bytes js-sha3 would). The format's tests compare
- * both engines with viem's; the page's tests verify credentials through this one.
- */
-const keccakFromViem: import("esbuild").Plugin = {
-  name: "keccak-from-viem",
-  setup(build) {
-    build.onResolve({ filter: /^js-sha3$/ }, (args) => ({
-      path: "js-sha3",
-      namespace: "keccak-from-viem",
-      pluginData: { resolveDir: args.resolveDir },
-    }));
-    build.onLoad({ filter: /.*/, namespace: "keccak-from-viem" }, (args) => ({
-      contents: [
-        'import { keccak256 as viemKeccak256, stringToBytes } from "viem";',
-        "export const keccak256 = {",
-        '  array: (data) => viemKeccak256(typeof data === "string" ? stringToBytes(data) : data, "bytes"),',
-        "};",
-      ].join("\n"),
-      // Resolved from the importing package, whose viem is the page's.
-      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
-      loader: "js",
-    }));
-  },
-};
-
 export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebResult> {
   const { build } = await import("esbuild");
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
@@ -251,7 +222,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     ...common,
     entryPoints: [path.join(PAGE_DIR, "main.ts")],
     outfile: path.join(outDir, "verify.js"),
-    plugins: [...(common.plugins ?? []), lazyModules, keccakFromViem],
+    plugins: [...(common.plugins ?? []), lazyModules],
     // V8's explicit compile hint (Chromium 136 and later; others read a comment): every function is compiled
     // while the script streams in, off the main thread, instead of on its first call. Nearly all of the
     // script runs before the first verdict, and compiling it lazily took a third of a throttled phone's

@@ -101,9 +101,6 @@ async function main() {
       files.set(`/verify/${name}`, file("text/javascript; charset=utf-8", text));
     const scriptBytes = Buffer.byteLength(served.script);
     const scriptGzipBytes = gzipSync(served.script, { level: 9 }).byteLength;
-    // The share link's early chain read, a script of its own that the page loads with verify.js.
-    const earlyScript = served.modules?.["verify-early.js"] ?? "";
-    const earlyGzipBytes = gzipSync(earlyScript, { level: 9 }).byteLength;
 
     const link = shareUrl(`${base}/verify`, signed.credentials[1]!);
     type Run = {
@@ -184,12 +181,10 @@ async function main() {
     const seenMedianMs = seen[Math.floor(seen.length / 2)]!;
     // What the page imports only when a reader needs it (QR codes): never loaded for a share link.
     const lazyModules = Object.fromEntries(
-      Object.entries(served.modules ?? {})
-        .filter(([name]) => name !== "verify-early.js")
-        .map(([name, text]) => [
-          name,
-          { bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text, { level: 9 }).byteLength },
-        ]),
+      Object.entries(served.modules ?? {}).map(([name, text]) => [
+        name,
+        { bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text, { level: 9 }).byteLength },
+      ]),
     );
     const result = {
       benchmark: "phone",
@@ -207,7 +202,6 @@ async function main() {
         gzipBytes: scriptGzipBytes,
         meetsTarget: scriptGzipBytes <= TARGET.scriptGzipBytes,
         lazyModules,
-        early: { bytes: Buffer.byteLength(earlyScript), gzipBytes: earlyGzipBytes },
       },
       runs,
       summary: {
@@ -220,7 +214,7 @@ async function main() {
     };
     const report = createReport("Verify page on a phone");
     report.print(
-      `\nShare link opened in headless Chromium, ${CPU_SLOWDOWN}× CPU throttling, a fresh context each run, against a local node; network: Lighthouse's slow 4G (${SLOW_4G.latency} ms latency, ${round(SLOW_4G.downloadThroughput / 1000)} kB/s down; the target) and, for reference, DevTools' Slow 4G preset (${DEVTOOLS_SLOW_4G.latency} ms, ${round(DEVTOOLS_SLOW_4G.downloadThroughput / 1000)} kB/s). Script ${round(scriptBytes / 1024)} KB, ${round(scriptGzipBytes / 1024, 1)} KB gzipped (target ≤ 250 KB: ${result.script.meetsTarget ? "yes" : "no"}); the early chain read's script ${round(earlyGzipBytes / 1024, 1)} KB gzipped. Modules imported only when a reader needs them (QR codes, not loaded for a share link): ${Object.entries(
+      `\nShare link opened in headless Chromium, ${CPU_SLOWDOWN}× CPU throttling, a fresh context each run, against a local node; network: Lighthouse's slow 4G (${SLOW_4G.latency} ms latency, ${round(SLOW_4G.downloadThroughput / 1000)} kB/s down; the target) and, for reference, DevTools' Slow 4G preset (${DEVTOOLS_SLOW_4G.latency} ms, ${round(DEVTOOLS_SLOW_4G.downloadThroughput / 1000)} kB/s). Script ${round(scriptBytes / 1024)} KB, ${round(scriptGzipBytes / 1024, 1)} KB gzipped (target ≤ 250 KB: ${result.script.meetsTarget ? "yes" : "no"}). Modules imported only when a reader needs them (QR codes, not loaded for a share link): ${Object.entries(
         lazyModules,
       )
         .map(([name, size]) => `${name} ${round(size.gzipBytes / 1024, 1)} KB gzipped`)

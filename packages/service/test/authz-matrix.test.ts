@@ -468,11 +468,6 @@ const MATRIX: Record<RouteKey, Cell> = {
     expect: ok(200),
     request: () => ({ method: "GET", path: "/verify/verify.css" }),
   },
-  "GET /verify/verify-early.js": {
-    auth: "public",
-    expect: ok(200),
-    request: () => ({ method: "GET", path: "/verify/verify-early.js" }),
-  },
   "GET /verify/verify-qr.js": {
     auth: "public",
     expect: ok(200),

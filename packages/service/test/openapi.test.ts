@@ -47,7 +47,6 @@ describe("OpenAPI 3.1 document and reference page", () => {
           "/verify/config.json",
           "/verify/verify.js",
           "/verify/verify.css",
-          "/verify/verify-early.js",
           "/verify/verify-qr.js",
           "/verify/verify-qr-image.js",
           "/assets/holder.js",

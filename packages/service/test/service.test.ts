@@ -162,11 +162,6 @@ for (const kind of STORE_KINDS) {
         expect(module.headers.get("content-type"), name).to.match(/^text\/javascript/);
         expect(await module.text(), name).to.match(/\bexport\s*\{/);
       }
-      // The share link's early chain read, a script the page's HTML loads next to verify.js.
-      const early = await fetch(`${service.url}/verify/verify-early.js`);
-      expect(early.status).to.equal(200);
-      expect(early.headers.get("content-type")).to.match(/^text\/javascript/);
-      expect(await early.text()).to.include("eth_getBlockByNumber");
     });
 
     it("stops: the socket closes", async () => {

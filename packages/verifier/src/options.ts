@@ -24,12 +24,6 @@ export type VerifyOptions = {
   /** A viem public client, instead of `rpcUrl`. */
   client?: PublicClient;
   /**
-   * How requests to `rpcUrl` are sent (default: the global `fetch`). A page that sent its reader's first requests
-   * before its script had run (`contextCalls` of `@intyg/verifier/context-read`) answers them with the node's
-   * answers to that; everything the reader makes of them, and every check, is the same.
-   */
-  fetchFn?: typeof fetch;
-  /**
    * The registry the verifier trusts (its governance decides who may issue). Without it, each credential's own
    * registry is read, but the issuer check fails (`untrusted-registry`) unless `trustCredentialRegistry` is set:
    * anyone can deploy a registry and accredit themselves in it.
@@ -153,7 +147,7 @@ async function checkSnapshotOnNode(
 ): Promise<PinMismatch | "unchecked" | "matched"> {
   if (!options.rpcUrl && !options.client) return "unchecked";
   try {
-    const client = options.client ?? createReadClient(options.rpcUrl!, undefined, options.fetchFn);
+    const client = options.client ?? createReadClient(options.rpcUrl!);
     const [chainId, block] = await Promise.all([
       getChainId(client),
       getBlock(client, { blockNumber: snapshot.blockNumber }).catch(() => undefined),
@@ -248,12 +242,7 @@ export class ChainViews {
     if (!entry) {
       const reader = createRpcReader({
         registry: trusted,
-        ...(this.options.client
-          ? { client: this.options.client }
-          : {
-              rpcUrl: this.options.rpcUrl!,
-              ...(this.options.fetchFn ? { fetchFn: this.options.fetchFn } : {}),
-            }),
+        ...(this.options.client ? { client: this.options.client } : { rpcUrl: this.options.rpcUrl! }),
         ...(this.options.blockNumber === undefined ? {} : { blockNumber: this.options.blockNumber }),
       });
       entry = { reader, source: this.options.registry ? "options" : "credential" };

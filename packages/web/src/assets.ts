@@ -12,7 +12,6 @@ export const WEB_ASSETS = {
   "index.html": "text/html; charset=utf-8",
   "verify.css": "text/css; charset=utf-8",
   "verify.js": "text/javascript; charset=utf-8",
-  "verify-early.js": "text/javascript; charset=utf-8",
   "verify-qr.js": "text/javascript; charset=utf-8",
   "verify-qr-image.js": "text/javascript; charset=utf-8",
   "holder.html": "text/html; charset=utf-8",
@@ -25,14 +24,8 @@ export const WEB_ASSETS = {
 
 export type WebAssetName = keyof typeof WEB_ASSETS;
 
-/** The script that sends a share link's first chain read while verify.js is on its way (src/page/early.ts). */
-export const EARLY_SCRIPT = "verify-early.js";
-
-/**
- * The scripts served next to verify.js: the early read, which the page loads with it, and the modules its script
- * imports on first use (QR reading and drawing).
- */
-export const VERIFY_LAZY_MODULES = [EARLY_SCRIPT, "verify-qr.js", "verify-qr-image.js"] as const;
+/** The modules the verifier page imports on first use (from next to its script): QR reading and drawing. */
+export const VERIFY_LAZY_MODULES = ["verify-qr.js", "verify-qr-image.js"] as const;
 
 export type VerifyLazyModule = (typeof VERIFY_LAZY_MODULES)[number];
 
@@ -73,10 +66,6 @@ export function verifyPageHtml(config: PageConfig = {}, options: { assetBase?: s
     .replace(
       '<link rel="stylesheet" href="verify.css">',
       () => `<link rel="stylesheet" href="${base}verify.css">`,
-    )
-    .replace(
-      `<script src="${EARLY_SCRIPT}" async></script>`,
-      () => `<script src="${base}${EARLY_SCRIPT}" async></script>`,
     )
     .replace('<script src="verify.js"></script>', () => `<script src="${base}verify.js"></script>`);
 }

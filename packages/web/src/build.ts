@@ -6,7 +6,7 @@
 
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { DEFAULT_OUT_DIR, EARLY_SCRIPT, type VerifyLazyModule } from "./assets";
+import { DEFAULT_OUT_DIR, type VerifyLazyModule } from "./assets";
 import { fillPageConfig, type PageConfig } from "./html";
 
 export type BuildWebOptions = {
@@ -229,13 +229,6 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     // main-thread time to the verdict.
     banner: { js: "//# allFunctionsCalledOnLoad" },
   });
-  // The share link's early chain read (src/page/early.ts), a script of its own that the page loads before
-  // verify.js: it runs while verify.js is still on its way.
-  await build({
-    ...common,
-    entryPoints: [path.join(PAGE_DIR, "early.ts")],
-    outfile: path.join(outDir, EARLY_SCRIPT),
-  });
   for (const [source, served] of Object.entries(LAZY_MODULES)) {
     await build({
       ...common,
@@ -255,7 +248,6 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
       "index.html",
       "verify.css",
       "verify.js",
-      EARLY_SCRIPT,
       ...Object.values(LAZY_MODULES),
       "holder.html",
       "holder.css",

@@ -369,38 +369,6 @@ describe("verifier page in headless Chromium", function () {
       await other.close();
     });
 
-    it("sends a share link's first chain read from verify-early.js, and the reader does not ask it again", async () => {
-      const credential = await fx.issue();
-      const link = `${base}/verify#${encodeShareFragment(credential)}`;
-      const contextMethods = JSON.stringify(["eth_chainId", "eth_getBlockByNumber", "eth_call"]);
-      const open = async (withEarlyScript: boolean) => {
-        const other = await browser.newPage();
-        if (!withEarlyScript) await other.route("**/verify/verify-early.js", (route) => route.abort());
-        const asked: string[] = [];
-        other.on("request", (request) => {
-          if (request.method() === "POST" && request.url().startsWith(fx.rpcUrl)) {
-            const body = JSON.parse(request.postData() ?? "null") as
-              | { method: string }[]
-              | { method: string };
-            asked.push(JSON.stringify(Array.isArray(body) ? body.map((call) => call.method) : [body.method]));
-          }
-        });
-        await other.goto(link);
-        await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
-        await other.close();
-        return asked;
-      };
-      // The early read is the page's first request to the node, and the only one for the chain's context.
-      const early = await open(true);
-      expect(early[0]).to.equal(contextMethods);
-      expect(early.filter((methods) => methods === contextMethods)).to.have.length(1);
-      expect(early.length).to.be.greaterThan(1);
-      // Without the early script the page reads its context itself, and the verdict is the same.
-      const late = await open(false);
-      expect(late.filter((methods) => methods === contextMethods)).to.have.length(1);
-      expect(late.length).to.equal(early.length);
-    });
-
     it("loads the QR modules only when a reader needs them, from its own origin under the policy", async () => {
       const credential = await fx.issue();
       const other = await browser.newPage();

@@ -25,7 +25,6 @@ import {
 } from "viem";
 import { call, getBlock, getChainId, getLogs } from "viem/actions";
 import { RegistryReadError } from "../errors";
-import { ERC165_PROBE } from "./context-read";
 import {
   emptyValue,
   queryKey,
@@ -57,11 +56,12 @@ export type CreateRpcReaderParameters = {
   chunkSize?: number;
   /** Milliseconds per HTTP request. */
   timeoutMs?: number;
-  /** How requests to `rpcUrl` are sent (default: the global `fetch`). */
-  fetchFn?: typeof fetch;
   /** First block of the registry's events (default 0), for the log queries of large batches. */
   fromBlock?: bigint;
 };
+
+/** ERC-165's `supportsInterface(0x01ffc9a7)`: true from any ERC-165 contract, the registry among them. */
+const ERC165_PROBE: Hex = `0x01ffc9a701ffc9a7${"0".repeat(56)}`;
 
 /** A batch root with at least this many leaves in one run has its leaf revocations found from events. */
 const LOG_THRESHOLD = 16;
@@ -126,13 +126,8 @@ function resultBytes(query: RegistryViewQuery): number {
   return RESULT_ENTRY_BYTES + bytes;
 }
 
-const transportOf = (rpcUrl: string, timeoutMs: number, fetchFn?: typeof fetch) =>
-  http(rpcUrl, {
-    batch: { batchSize: 500, wait: 0 },
-    timeout: timeoutMs,
-    retryCount: 1,
-    ...(fetchFn ? { fetchFn } : {}),
-  });
+const transportOf = (rpcUrl: string, timeoutMs: number) =>
+  http(rpcUrl, { batch: { batchSize: 500, wait: 0 }, timeout: timeoutMs, retryCount: 1 });
 
 /** Creates a viem public client for a URL with JSON-RPC batching on. */
 export function createRegistryClient(rpcUrl: string, timeoutMs = 30_000): PublicClient {
@@ -144,8 +139,8 @@ export function createRegistryClient(rpcUrl: string, timeoutMs = 30_000): Public
  * functions, so that a browser bundle holds those actions only (a public client's methods bring in every action
  * viem has, about a fifth of the verifier page's script).
  */
-export function createReadClient(rpcUrl: string, timeoutMs = 30_000, fetchFn?: typeof fetch): Client {
-  return createClient({ transport: transportOf(rpcUrl, timeoutMs, fetchFn) });
+export function createReadClient(rpcUrl: string, timeoutMs = 30_000): Client {
+  return createClient({ transport: transportOf(rpcUrl, timeoutMs) });
 }
 
 function describe(error: unknown): string {
@@ -158,8 +153,7 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
   if (!parameters.client && !parameters.rpcUrl) {
     throw new RegistryReadError("An RPC URL or a client is needed to read the registry");
   }
-  const client: Client =
-    parameters.client ?? createReadClient(parameters.rpcUrl!, parameters.timeoutMs, parameters.fetchFn);
+  const client: Client = parameters.client ?? createReadClient(parameters.rpcUrl!, parameters.timeoutMs);
   const registry = parameters.registry;
   // A deployless multicall is contract creation code, which EIP-3860 caps at 49,152 bytes: about 150 reads.
   const chunkSize = parameters.chunkSize ?? 120;

@@ -14,8 +14,6 @@ import {
   verifyCredentials,
   verifyPresentation,
 } from "@intyg/verifier";
-// Evaluated before every other module of the page (the build injects it first): see the module.
-import { earlyFetch } from "./early-read";
 import type { Scanner } from "./qr";
 import { isTextKey, type TextKey, text } from "./texts";
 
@@ -284,7 +282,6 @@ async function verify(inputs: unknown[]): Promise<void> {
     ...(config.registry ? { registry: config.registry } : {}),
     ...(config.chainId !== undefined ? { chainId: config.chainId } : {}),
     trustSource: { source: "server" as const },
-    fetchFn: earlyFetch,
   };
   const reports =
     inputs.length === 1 && isPresentation(inputs[0])
@@ -391,26 +388,11 @@ async function newChallenge(): Promise<void> {
   $("challenge-box").hidden = false;
 }
 
-/** One turn of the timers: what is due now runs first. */
-const afterTimers = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
 async function start(): Promise<void> {
   // The page recovers a signature or a few: a small table of the generator's multiples is quicker to make.
   useSmallGeneratorTable();
   lang = initialLang();
   config = await loadConfig();
-  // A share link's verification starts first, and the rest of the page (its texts, its listeners) is set up
-  // while the node answers its first read (the chain id and the block), instead of before that read is sent.
-  // viem's transport sends from a zero-delay timer set once the read has been asked for (a few microtasks on):
-  // after two turns of the timers it is on the wire.
-  const fromLink = fragmentInput();
-  let first: Promise<void> | undefined;
-  if (fromLink) {
-    ($("json") as HTMLTextAreaElement).value = location.href;
-    first = verify([fromLink]);
-    await afterTimers();
-    await afterTimers();
-  }
   const params = new URLSearchParams(location.search);
   $("ignored").hidden = !TRUST_PARAMS.some((name) => params.has(name));
   applyLanguage();
@@ -465,7 +447,11 @@ async function start(): Promise<void> {
     $("stop-scan").addEventListener("click", stopScan);
   }
 
-  await first;
+  const fromLink = fragmentInput();
+  if (fromLink) {
+    ($("json") as HTMLTextAreaElement).value = location.href;
+    await verify([fromLink]);
+  }
   window.addEventListener("hashchange", () => {
     const input = fragmentInput();
     if (input) void verify([input]);

@@ -35,8 +35,8 @@ export function verifyPageRoutes(deps: AppDeps) {
     c.header("cache-control", "no-cache");
     return sendText(c, page().script, "text/javascript; charset=utf-8");
   });
-  // The scripts next to the page's: the share link's early chain read, and the modules its script imports on
-  // first use (reading and drawing QR codes). The same origin, so the policy's `script-src 'self'` covers them.
+  // The modules the page's script imports on first use (reading and drawing QR codes), next to it: the same
+  // origin, so the policy's `script-src 'self'` covers them.
   for (const name of VERIFY_LAZY_MODULES) {
     app.get(`/verify/${name}`, (c) => {
       const module = page().modules?.[name];

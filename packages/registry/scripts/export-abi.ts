@@ -10,8 +10,34 @@ function siblingArtifactOf(artifactPath: string, name: string): string {
   return path.join(path.dirname(artifactPath), "..", `${name}.sol`, `${name}.json`);
 }
 
+/**
+ * The registry's view functions that a verifier reads (src/views.ts names each, and its types require them to be
+ * here). With the registry's events, they make `intygRegistryReadAbi`: what reading the registry needs, a third
+ * of the whole ABI, for a verifier in a browser that downloads every byte of it.
+ */
+export const READ_FUNCTIONS = [
+  "organisation",
+  "signingKey",
+  "eventInfo",
+  "record",
+  "leafRevocation",
+  "supersededBy",
+  "organisationProfiles",
+  "isBatchMember",
+] as const;
+
+type AbiItem = { type: string; name?: string };
+
+/** The artifact's events and {@link READ_FUNCTIONS}, in the artifact's order. */
+export function readAbiOf(abi: readonly AbiItem[]): AbiItem[] {
+  const functions: readonly string[] = READ_FUNCTIONS;
+  return abi.filter(
+    (item) => item.type === "event" || (item.type === "function" && functions.includes(item.name ?? "")),
+  );
+}
+
 export function renderGenerated(artifactPath: string): string {
-  const artifact = JSON.parse(readFileSync(artifactPath, "utf8")) as { abi: unknown; bytecode: string };
+  const artifact = JSON.parse(readFileSync(artifactPath, "utf8")) as { abi: AbiItem[]; bytecode: string };
   const soulbound = JSON.parse(readFileSync(siblingArtifactOf(artifactPath, "IntygSoulbound"), "utf8")) as {
     abi: unknown;
   };
@@ -23,6 +49,8 @@ export function renderGenerated(artifactPath: string): string {
     "// and the artifacts of IntygSoulbound and IntygForwarder (the token and the forwarder the registry deploys).",
     "// Do not edit: run `pnpm compile`. packages/registry/test checks it against the artifact.",
     `export const intygRegistryAbi = ${JSON.stringify(artifact.abi)} as const;`,
+    "/** The registry's events and the view functions a verifier reads (scripts/export-abi.ts's READ_FUNCTIONS). */",
+    `export const intygRegistryReadAbi = ${JSON.stringify(readAbiOf(artifact.abi))} as const;`,
     `export const intygRegistryBytecode = ${JSON.stringify(artifact.bytecode)} as \`0x\${string}\`;`,
     `export const intygSoulboundAbi = ${JSON.stringify(soulbound.abi)} as const;`,
     `export const intygForwarderAbi = ${JSON.stringify(forwarder.abi)} as const;`,

@@ -1,7 +1,13 @@
 // @intyg/registry: the registry's ABI and bytecode, its enums and reason codes, and a typed reader of its views.
 
 export { EVENT_KIND, type EventKind, ORGANISATION_STATUS, type OrganisationStatus } from "./enums";
-export { intygForwarderAbi, intygRegistryAbi, intygRegistryBytecode, intygSoulboundAbi } from "./generated";
+export {
+  intygForwarderAbi,
+  intygRegistryAbi,
+  intygRegistryBytecode,
+  intygRegistryReadAbi,
+  intygSoulboundAbi,
+} from "./generated";
 export {
   accreditCall,
   approveProfileCall,

@@ -3,7 +3,7 @@
 
 import type { Address, Client, Hex } from "viem";
 import { multicall, readContract } from "viem/actions";
-import { intygRegistryAbi } from "./generated";
+import { intygRegistryReadAbi } from "./generated";
 import type {
   EventState,
   LeafRevocationState,
@@ -30,7 +30,7 @@ export type ReadViewParameters<K extends RegistryViewKind> = RegistryViewParamet
   blockNumber?: bigint;
 };
 
-const abi = intygRegistryAbi;
+const abi = intygRegistryReadAbi;
 
 export async function readOrganisation(
   client: Client,

@@ -1,5 +1,6 @@
 // The registry's views, one entry per read: the function that answers it, its arguments and how its result
-// becomes a state value. Typed from the generated ABI, so a wrong argument or field is a compile error.
+// becomes a state value. Typed from the generated read ABI (the registry's events and the views read here), so a
+// wrong argument or field, or a view missing from that ABI, is a compile error.
 
 import type {
   Address,
@@ -8,7 +9,7 @@ import type {
   ContractFunctionReturnType,
   Hex,
 } from "viem";
-import { intygRegistryAbi } from "./generated";
+import { intygRegistryReadAbi } from "./generated";
 import type {
   EventState,
   LeafRevocationState,
@@ -18,7 +19,7 @@ import type {
   SigningKeyState,
 } from "./state";
 
-type RegistryAbi = typeof intygRegistryAbi;
+type RegistryAbi = typeof intygRegistryReadAbi;
 type Mutability = "pure" | "view";
 
 /** What each view is asked, by kind. Records, leaf revocations and supersessions are per organisation. */
@@ -189,7 +190,12 @@ export function registryViewCall<K extends RegistryViewKind>(
   view: RegistryView<K>,
 ): RegistryViewCall<K> {
   const spec: RegistryViewSpec<K> = REGISTRY_VIEWS[view.kind];
-  return { address, abi: intygRegistryAbi, functionName: FUNCTION_NAMES[view.kind], args: spec.args(view) };
+  return {
+    address,
+    abi: intygRegistryReadAbi,
+    functionName: FUNCTION_NAMES[view.kind],
+    args: spec.args(view),
+  };
 }
 
 /**

@@ -64,6 +64,41 @@ function stubModule(
   ].join("\n");
 }
 
+/**
+ * zod's JSON Schema processors (one per schema type, all attached to every schema for `toJSONSchema`) without
+ * the processors: what the module holds before them is kept as it is, `aggregateChecks` among it (a string
+ * schema's `minLength`, `maxLength` and `format` read it), and each processor, `allProcessors` and
+ * `toJSONSchema` are replaced by ones that throw. Found by name in zod's own file, so a processor zod adds is
+ * stubbed too; a file whose layout this does not recognise fails the build rather than being half-trimmed.
+ */
+function jsonSchemaProcessorsTrimmed(source: string): string {
+  const end = source.search(/^const formatMap = /m);
+  const processors = [...source.matchAll(/^export const (\w+Processor) = /gm)].map((match) => match[1]!);
+  if (
+    end < 0 ||
+    !/^export function aggregateChecks\(/m.test(source.slice(0, end)) ||
+    processors.length === 0
+  ) {
+    throw new Error(
+      "zod's json-schema-processors.js is not laid out as expected: update jsonSchemaProcessorsTrimmed",
+    );
+  }
+  return [
+    source.slice(0, end),
+    stubModule("toJSONSchema", {
+      factories: [],
+      functions: ["toJSONSchema"],
+      extra: [
+        ...processors.map(
+          (name) =>
+            `export const ${name} = () => { throw new Error("toJSONSchema is not part of this bundle"); };`,
+        ),
+        `export const allProcessors = {};`,
+      ].join("\n"),
+    }),
+  ].join("\n");
+}
+
 const zodTrimmed: import("esbuild").Plugin = {
   name: "zod-trimmed",
   setup(build) {
@@ -87,6 +122,11 @@ const zodTrimmed: import("esbuild").Plugin = {
     }));
     build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]json-schema-generator\.js$/ }, () => ({
       contents: stubModule("JSONSchemaGenerator", { classes: ["JSONSchemaGenerator"] }),
+      loader: "js",
+    }));
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]json-schema-processors\.js$/ }, async (args) => ({
+      contents: jsonSchemaProcessorsTrimmed(await readFile(args.path, "utf8")),
+      resolveDir: path.dirname(args.path),
       loader: "js",
     }));
     build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]compile\.js$/ }, () => ({

@@ -3,7 +3,7 @@
 // the chain), over a batching HTTP transport. Every value is read once per reader.
 
 import {
-  intygRegistryAbi,
+  intygRegistryReadAbi,
   type RegistryViewKind,
   readRegistryView,
   readRegistryViews,
@@ -67,13 +67,13 @@ const ERC165_PROBE: Hex = `0x01ffc9a701ffc9a7${"0".repeat(56)}`;
 const LOG_THRESHOLD = 16;
 
 const HISTORY_EVENTS = [
-  getAbiItem({ abi: intygRegistryAbi, name: "EventCreated" }),
-  getAbiItem({ abi: intygRegistryAbi, name: "EventMetadataUpdated" }),
+  getAbiItem({ abi: intygRegistryReadAbi, name: "EventCreated" }),
+  getAbiItem({ abi: intygRegistryReadAbi, name: "EventMetadataUpdated" }),
 ] as const;
 
 const LEAF_EVENTS = [
-  getAbiItem({ abi: intygRegistryAbi, name: "BatchLeafRevoked" }),
-  getAbiItem({ abi: intygRegistryAbi, name: "CredentialSuperseded" }),
+  getAbiItem({ abi: intygRegistryReadAbi, name: "BatchLeafRevoked" }),
+  getAbiItem({ abi: intygRegistryReadAbi, name: "CredentialSuperseded" }),
 ] as const;
 
 /**
@@ -101,7 +101,7 @@ function wordsOf(parameter: AbiParameter): number {
 
 /** The words a registry function's result takes, from its ABI (one for a function it does not have). */
 function returnWords(functionName: string): number {
-  for (const item of intygRegistryAbi) {
+  for (const item of intygRegistryReadAbi) {
     if (item.type === "function" && item.name === functionName) {
       const outputs: readonly AbiParameter[] = item.outputs;
       return outputs.reduce((sum, output) => sum + wordsOf(output), 0);

@@ -3,7 +3,7 @@
 // as each organisation has its own namespace. It is found from the registry's own events (getLogs from
 // block 0) and filled in from its views, so a verifier can later answer every query with no network.
 
-import { EVENT_KIND, intygRegistryAbi, ORGANISATION_STATUS } from "@intyg/registry";
+import { EVENT_KIND, intygRegistryReadAbi, ORGANISATION_STATUS } from "@intyg/registry";
 import { type Address, type Hex, isAddress, type Log, type PublicClient, parseEventLogs } from "viem";
 import { RegistryReadError, SnapshotError } from "../errors";
 import { createRegistryClient, createRpcReader } from "./rpc";
@@ -76,7 +76,7 @@ async function registryLogs(client: PublicClient, parameters: RecordSnapshotPara
     const end = step && start + step - 1n < toBlock ? start + step - 1n : toBlock;
     logs.push(...(await client.getLogs({ address: parameters.registry, fromBlock: start, toBlock: end })));
   }
-  return parseEventLogs({ abi: intygRegistryAbi, logs, strict: true });
+  return parseEventLogs({ abi: intygRegistryReadAbi, logs, strict: true });
 }
 
 /** Records the registry state at a block into a snapshot (write it with `JSON.stringify`). */

@@ -386,6 +386,7 @@ async function singles(issuer: Running, store: StoreKind) {
   const warm = (await counts(issuer, eventId)).pending ?? 0;
   global.gc?.();
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const result = await profiled(`singles-${store}`, () =>
     autocannon(
       `${issuer.service.url}/v1/events/${eventId}/credentials`,
@@ -394,6 +395,7 @@ async function singles(issuer: Running, store: StoreKind) {
     ),
   );
   const loadMs = since(start);
+  const cpuUsed = process.cpuUsage(cpu);
   const issued = result["2xx"] + 20;
   // Every credential the load issued is then anchored (the worker batches them while the load runs).
   const { anchoredMs } = await untilAnchored(issuer, eventId, issued, start, 600_000);
@@ -410,6 +412,12 @@ async function singles(issuer: Running, store: StoreKind) {
     latencyP99Ms: result.latency.p99,
     latencyMaxMs: result.latency.max,
     allAnchoredAfterMs: round(anchoredMs - loadMs, 0),
+    /**
+     * CPU time of this process (service, worker, database; not autocannon) per request of the load: comparable
+     * across runs on a busy machine, where requests per second are not (its fixed share, the worker polling the
+     * chain, weighs more at a lower rate).
+     */
+    cpuMsPerRequest: round((cpuUsed.user + cpuUsed.system) / 1000 / Math.max(1, result.requests.total), 2),
     warmup: warm,
   };
 }
@@ -534,6 +542,7 @@ async function main() {
         "errors",
         "× viem sign rate",
         "all anchored after load (ms)",
+        "CPU ms / request",
       ],
       singlesOut.map((r) => [
         r.store,
@@ -545,6 +554,7 @@ async function main() {
         r.errors,
         r.vsViemSignRate,
         r.allAnchoredAfterMs,
+        r.cpuMsPerRequest,
       ]),
     ),
   );

@@ -49,9 +49,30 @@ export type RateLimitResult = { allowed: boolean; limit: number; remaining: numb
 export type RateLimiter = {
   /** Counts one request of `key`; returns what is left, or the seconds to wait when nothing is. */
   take(key: string): Promise<RateLimitResult>;
+  /**
+   * Counts one request of `key` and then, only if that one is allowed, one of `nextKey` in `next`'s window — what
+   * `take(key)` and then `next.take(nextKey)` do, in one statement (both limiters count in the same store).
+   */
+  takeThen(
+    key: string,
+    next: RateLimiter,
+    nextKey: string,
+  ): Promise<[RateLimitResult, RateLimitResult | null]>;
+  /** The window a request made at `t` (ms since the epoch) counts in. */
+  window(t: number): RateWindow;
 };
 
 export type RateLimitOptions = { requests: number; windowMs: number };
+
+/** A fixed window: its bounds (ms since the epoch) and how many requests it allows. */
+export type RateWindow = { start: number; end: number; requests: number };
+
+const resultOf = (count: number, window: RateWindow, t: number): RateLimitResult => ({
+  allowed: count <= window.requests,
+  limit: window.requests,
+  remaining: Math.max(0, window.requests - count),
+  resetSeconds: Math.max(1, Math.ceil((window.end - t) / 1000)),
+});
 
 /**
  * A fixed-window counter per key, kept in the store: every replica on the same database counts into the same
@@ -62,18 +83,26 @@ export function createRateLimiter(
   store: Pick<Store, "rateLimits" | "clock">,
   options: RateLimitOptions,
 ): RateLimiter {
+  const window = (t: number): RateWindow => {
+    const start = t - (t % options.windowMs);
+    return { start, end: start + options.windowMs, requests: options.requests };
+  };
   return {
+    window,
     async take(key) {
       const t = store.clock.now().getTime();
-      const start = t - (t % options.windowMs);
-      const end = start + options.windowMs;
-      const count = await store.rateLimits.hit(key, new Date(start), new Date(end));
-      return {
-        allowed: count <= options.requests,
-        limit: options.requests,
-        remaining: Math.max(0, options.requests - count),
-        resetSeconds: Math.max(1, Math.ceil((end - t) / 1000)),
-      };
+      const w = window(t);
+      return resultOf(await store.rateLimits.hit(key, new Date(w.start), new Date(w.end)), w, t);
+    },
+    async takeThen(key, next, nextKey) {
+      const t = store.clock.now().getTime();
+      const first = window(t);
+      const second = next.window(t);
+      const [count, nextCount] = await store.rateLimits.hitThen(
+        { key, start: new Date(first.start), end: new Date(first.end), limit: first.requests },
+        { key: nextKey, start: new Date(second.start), end: new Date(second.end) },
+      );
+      return [resultOf(count, first, t), nextCount === null ? null : resultOf(nextCount, second, t)];
     },
   };
 }
@@ -89,13 +118,13 @@ export function rateLimitByApiKey(
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const auth = c.get("auth");
-    const byKey = await limiter.take(auth.apiKey.id);
+    // The organisation's window counts a request only when the key's allowed it (one statement for both).
+    const [byKey, byOrganisation] = organisations
+      ? await limiter.takeThen(auth.apiKey.id, organisations, organisationLimitKey(auth.organisation.id))
+      : [await limiter.take(auth.apiKey.id), null];
     if (!byKey.allowed) {
       throw new ServiceError("request.rate-limited", {}, { extensions: { retryAfter: byKey.resetSeconds } });
     }
-    const byOrganisation = organisations
-      ? await organisations.take(organisationLimitKey(auth.organisation.id))
-      : null;
     if (byOrganisation && !byOrganisation.allowed) {
       throw new ServiceError(
         "request.organisation-rate-limited",

@@ -2,9 +2,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGlite, Transaction } from "@electric-sql/pglite";
 import type { Pool, PoolClient } from "pg";
 import { StoreError } from "../errors";
+import { PREPARABLE, pgliteStatements } from "./pglite-statements";
 import { DatabaseUnavailableError, databaseUnavailableReason } from "./unavailable";
 
 /** Something that runs parameterised SQL ($1, $2 … placeholders) and returns rows. */
@@ -126,7 +127,8 @@ function pgliteTemplate(): Promise<Blob> {
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
-  const { PGlite } = await import("@electric-sql/pglite");
+  const pglite = await import("@electric-sql/pglite");
+  const { PGlite } = pglite;
   const base = await pgliteAssets();
   let db: PGlite;
   if (options.dataDir) {
@@ -137,12 +139,18 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
   }
   // PGlite is one session in this process: leadership is an in-process flag.
   const leaders = new Map<number, string>();
-  const run = async <R>(q: { query: PGlite["query"] }, sql: string, params?: readonly unknown[]) =>
-    (await q.query<R>(sql, params ? [...params] : undefined)).rows;
+  // A prepared statement is planned for its parameters on every call, as an unnamed one is: a generic plan
+  // (PostgreSQL's choice after five calls) can be far slower for `$2::uuid IS NULL OR event_id = $2`.
+  await db.exec("SET plan_cache_mode = force_custom_plan");
+  const statements = pgliteStatements(db, pglite);
+  const run = <R>(sql: string, params: readonly unknown[] | undefined, tx?: Transaction) => {
+    if (!PREPARABLE.test(sql)) statements.forget();
+    return statements.run<R>(sql, params, tx);
+  };
   return {
     dialect: "pglite",
-    query: (sql, params) => run(db, sql, params),
-    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    query: (sql, params) => run(sql, params),
+    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(sql, params, tx) })),
     async tryLeaderLock(key, lockOptions) {
       if (leaders.has(key)) return null;
       leaders.set(key, lockOptions?.name ?? "");

@@ -15,7 +15,19 @@ export type LoopParameters = {
   runOnce(): Promise<TickSummary>;
   /** How much work is left (-1 when unknown): a drain resolves only at 0. */
   outstanding(): Promise<number>;
+  /**
+   * The least time between the starts of two passes, ms (default {@link GATHER_MS}): a wake or a busy pass does
+   * not start the next one sooner, so credentials issued meanwhile are anchored together.
+   */
+  gatherMs?: number;
 };
+
+/**
+ * Under a stream of single issuances every request wakes the worker: without a pause each pass would anchor the
+ * one or two credentials written since the last, and its queries (jobs, lanes, e-mails) would take a share of
+ * the database from the requests. Short beside a chain's block time.
+ */
+export const GATHER_MS = 50;
 
 export type Loop = {
   start(): void;
@@ -40,6 +52,27 @@ export function createLoop(parameters: LoopParameters): Loop {
   /** Drain waiters: resolved by the first idle pass that started after they asked. */
   const idleWaiters = new Map<() => void, number>();
   let passNumber = 0;
+  const gatherMs = parameters.gatherMs ?? GATHER_MS;
+  let passStarted = Number.NEGATIVE_INFINITY;
+  /** Cuts the pause before a pass short (when stopping). */
+  let endGather: (() => void) | null = null;
+
+  /** Waits until `gatherMs` have passed since the last pass began (a wake does not end it; stop does). */
+  function gather(): Promise<void> {
+    const left = passStarted + gatherMs - performance.now();
+    if (left <= 0 || stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        endGather = null;
+        resolve();
+      }, left);
+      endGather = () => {
+        clearTimeout(timer);
+        endGather = null;
+        resolve();
+      };
+    });
+  }
 
   function sleep(ms: number): Promise<void> {
     if (woken) {
@@ -71,6 +104,9 @@ export function createLoop(parameters: LoopParameters): Loop {
 
   async function run(): Promise<void> {
     while (!stopping) {
+      await gather();
+      if (stopping) break;
+      passStarted = performance.now();
       let summary: TickSummary | null = null;
       const pass = ++passNumber;
       try {
@@ -120,6 +156,7 @@ export function createLoop(parameters: LoopParameters): Loop {
     async stop(abandon) {
       stopping = true;
       wakeUp?.();
+      endGather?.();
       if (running && !abandon) await running;
     },
     get stopping() {

@@ -4,7 +4,9 @@
 // its parameters, and each later call sends bind, describe, execute and sync in one message. Parameters are
 // serialized and rows parsed by PGlite's own serializers and parsers for the same types, so every row is what
 // `PGlite.query` gives. The locks are PGlite's own: a statement outside a transaction waits for any transaction,
-// one inside runs in it.
+// one inside runs in it. Those locks (`_runExclusiveQuery`, `_runExclusiveTransaction`, `_checkReady`) and
+// `execProtocolStream` are PGlite's undocumented members, which is why its version is pinned exactly: on an
+// upgrade, run test/pglite-statements.test.ts (rows, errors and concurrency against `PGlite.query`) first.
 
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 

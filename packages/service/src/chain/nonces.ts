@@ -1,10 +1,14 @@
 import type { Address } from "viem";
 import { isRefusal } from "./errors";
 
+/** How often a send refused for its nonce is tried again before the refusal is the answer. */
+const NONCE_RETRIES = 8;
+
 /**
  * Explicit nonce management per sending account: one send at a time, the next nonce kept in memory and taken
  * from the node's pending count on first use and after any failed send. A send that the node refuses for its
- * nonce (another process used it) resynchronises and tries again.
+ * nonce (another process used it) resynchronises and tries again, after a random pause that grows with each
+ * try: two replicas sending from one account at once would otherwise keep taking the same nonce in step.
  */
 export class NonceManager {
   private next = new Map<Address, number>();
@@ -28,8 +32,8 @@ export class NonceManager {
         return result;
       } catch (error) {
         this.next.delete(address);
-        if (attempt < 3 && isRefusal(error, "nonce")) continue;
-        throw error;
+        if (attempt >= NONCE_RETRIES || !isRefusal(error, "nonce")) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
       }
     }
   }

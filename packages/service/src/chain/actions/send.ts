@@ -97,8 +97,8 @@ export async function sendRegistryCall(
         } catch (error) {
           // Another replica relayed a request of the same key first and took the nonce this one was signed with:
           // sign it again with the key's next nonce.
-          if (forwardFor && attempt < 3 && forwardNonceTaken(error)) continue;
-          throw error;
+          if (!forwardFor || attempt >= 8 || !forwardNonceTaken(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
         }
       }
       const fees = cappedFees(request, ctx.maxFeePerGas);

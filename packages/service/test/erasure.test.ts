@@ -457,9 +457,9 @@ for (const kind of STORE_KINDS) {
       // A credential stored before prefix search has the whole-word hashes only, until the worker adds them.
       const indexKey = await opened.store.vault.openOrCreate("blind-index");
       const prefixes = [...namePrefixIndexes(indexKey, a.name), ...namePrefixIndexes(indexKey, b.name)];
+      await opened.store.db.query("UPDATE credentials SET search_prefixes = false");
       await opened.store.db.query(
-        `UPDATE credentials SET search_prefixes = false,
-                search_terms = ARRAY(SELECT t FROM unnest(search_terms) t WHERE NOT t = ANY($1::text[]))`,
+        "UPDATE credential_search SET terms = ARRAY(SELECT t FROM unnest(terms) t WHERE NOT t = ANY($1::text[]))",
         [prefixes],
       );
       expect(await found("rådes")).to.deep.equal([]);
@@ -489,7 +489,10 @@ for (const kind of STORE_KINDS) {
         id: string;
         personal_enc: string | null;
         search_terms: unknown;
-      }>("SELECT id, personal_enc, search_terms FROM credentials ORDER BY seq");
+      }>(
+        `SELECT c.id, c.personal_enc, s.terms AS search_terms
+           FROM credentials c LEFT JOIN credential_search s ON s.credential_id = c.id ORDER BY c.seq`,
+      );
       expect(rows.map((r) => [r.id, r.personal_enc !== null, r.search_terms !== null])).to.deep.equal([
         [keptId, true, true],
         [erasedId, false, false],

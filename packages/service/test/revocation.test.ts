@@ -194,8 +194,9 @@ for (const kind of STORE_KINDS) {
       expect(erased.erasedAt).to.be.a("string");
       expect(erased.batch).to.deep.equal(before.batch);
       const [row] = await h.store.db.query<Record<string, unknown>>(
-        `SELECT document, recipient, holder_token, personal_enc, holder_token_hash, search_terms
-           FROM credentials WHERE id = $1`,
+        `SELECT document, recipient, holder_token, personal_enc, holder_token_hash,
+                (SELECT terms FROM credential_search WHERE credential_id = c.id) AS search_terms
+           FROM credentials c WHERE id = $1`,
         [ids[2]],
       );
       expect(Object.values(row!).every((v) => v === null)).to.equal(true);

@@ -102,6 +102,48 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it("moves credentials' search terms into a table of their own (migration 14)", async () => {
+      const schema = `intyg_test_${process.pid}_${Date.now().toString(36)}`;
+      const store =
+        kind === "pglite"
+          ? await createStore({ migrate: false })
+          : await createStore({ databaseUrl: TEST_DATABASE_URL, schema, migrate: false });
+      try {
+        await migrate(
+          store.db,
+          loadMigrations().filter((m) => m.version < 14),
+        );
+        const org = (await store.organisations.create({ name: "O", chainOrganisationId: 1, profile: {} })).id;
+        const event = "00000000-0000-4000-8000-000000000001";
+        await store.db.query(
+          `INSERT INTO events (id, organisation_id, kind, status, chain_event_id, metadata_hash, details, created_at,
+                               updated_at)
+           VALUES ($1, $2, 'event', 'registered', '4294967297', '0x', '{}'::jsonb, now(), now())`,
+          [event, org],
+        );
+        const ids = ["00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"];
+        for (const [i, terms] of [["t1", "t2"], null].entries())
+          await store.db.query(
+            `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, search_terms,
+                                      created_at)
+             VALUES ($1, $2, $3, 'batch', 'pending', $4, $5::text[], now())`,
+            [ids[i], org, event, `0x${String(i).repeat(64)}`, terms],
+          );
+        expect(await migrate(store.db)).to.deep.equal([14]);
+        expect(await store.db.query("SELECT credential_id, terms FROM credential_search")).to.deep.equal([
+          { credential_id: ids[0], terms: ["t1", "t2"] },
+        ]);
+        const left = await store.db.query(
+          `SELECT column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = 'credentials' AND column_name = 'search_terms'`,
+        );
+        expect(left).to.deep.equal([]);
+      } finally {
+        await store.close();
+        if (kind === "postgres") await dropPostgresSchema(TEST_DATABASE_URL, schema);
+      }
+    });
+
     it("bootstraps an organisation with an admin key shown once and stored as its SHA-256", async () => {
       const deployment = await deployFresh();
       const store = await openTestStore(kind);

@@ -233,19 +233,21 @@ export function credentialChanges(db: Database, clock: Clock, personal: Personal
       return db.transaction(async (tx) => {
         const rows = await tx.query<Record<string, unknown>>(
           `SELECT (personal_enc IS NOT NULL OR document IS NOT NULL) AS personal,
-                  (holder_token_hash IS NOT NULL OR holder_token IS NOT NULL) AS holder_link,
-                  search_terms IS NOT NULL AS search
+                  (holder_token_hash IS NOT NULL OR holder_token IS NOT NULL) AS holder_link
              FROM credentials WHERE organisation_id = $1 AND id = $2 FOR UPDATE`,
           [organisationId, id],
         );
         if (!rows[0]) return null;
         if (rows[0].personal) destroyed.push("personal-data");
         if (rows[0].holder_link) destroyed.push("holder-link");
-        if (rows[0].search) destroyed.push("search-index");
+        if (
+          (await tx.query("DELETE FROM credential_search WHERE credential_id = $1 RETURNING 1", [id])).length
+        )
+          destroyed.push("search-index");
         await tx.query(
           `UPDATE credentials
               SET document = NULL, recipient = NULL, holder_token = NULL, personal_enc = NULL,
-                  holder_token_hash = NULL, has_email = false, delivery_lang = NULL, search_terms = NULL,
+                  holder_token_hash = NULL, has_email = false, delivery_lang = NULL,
                   erased_at = COALESCE(erased_at, $2),
                   status = CASE WHEN status IN ('pending', 'failed') THEN 'cancelled' ELSE status END
             WHERE id = $1`,

@@ -100,7 +100,7 @@ export async function insertCredentials(
   for (let i = 0; i < credentials.length; i += CHUNK) {
     const seals = await sealed[i / CHUNK]!();
     const chunk = credentials.slice(i, i + CHUNK).map((c, j) => ({
-      ...seals[j]!,
+      ...withoutTerms(seals[j]!),
       id: c.id,
       organisation_id: c.organisationId,
       event_id: c.eventId,
@@ -119,17 +119,21 @@ export async function insertCredentials(
     const rows = await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
                                 valid_until, personal_enc, holder_token_hash, has_email, delivery_lang,
-                                search_terms, issue_signature, issue_deadline, supersedes, signing_key, signed_at,
-                                job_id, created_at)
+                                issue_signature, issue_deadline, supersedes, signing_key, signed_at, job_id,
+                                created_at)
        SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
-              personal_enc, holder_token_hash, has_email, delivery_lang, search_terms, issue_signature,
-              issue_deadline, supersedes, signing_key, signed_at, job_id, created_at
+              personal_enc, holder_token_hash, has_email, delivery_lang, issue_signature, issue_deadline,
+              supersedes, signing_key, signed_at, job_id, created_at
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
               commitment text, holder_address text, valid_until bigint, personal_enc text, holder_token_hash text,
-              has_email boolean, delivery_lang text, search_terms text[], issue_signature text,
-              issue_deadline bigint, supersedes uuid, signing_key text, signed_at timestamptz, job_id uuid,
+              has_email boolean, delivery_lang text, issue_signature text, issue_deadline bigint,
+              supersedes uuid, signing_key text, signed_at timestamptz, job_id uuid,
               created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
       [json(chunk)],
+    );
+    await writeSearchTerms(
+      tx,
+      chunk.map((c, j) => ({ id: c.id, terms: seals[j]!.search_terms })),
     );
     if (returning) {
       const seqs = new Map(rows.map((r) => [String(r.id), Number(r.seq)]));
@@ -142,6 +146,30 @@ export async function insertCredentials(
     .map((c) => ({ credentialId: c.id, organisationId: c.organisationId, ...c.deliver! }));
   if (deliveries.length > 0) await queueDeliveries(tx, deliveries, at);
   return records;
+}
+
+function withoutTerms(seal: SealResult): Omit<SealResult, "search_terms"> {
+  const { search_terms: _, ...rest } = seal;
+  return rest;
+}
+
+/**
+ * Writes (or replaces) credentials' search terms: the keyed hashes of their names, e-mail addresses and
+ * references. They live in a table of their own, written once per credential, so that the many changes of a
+ * credential's row (anchored, revoked, fetched by its holder) do not each add its dozen terms to the inverted
+ * index again.
+ */
+export async function writeSearchTerms(
+  tx: Queryable,
+  rows: readonly { id: string; terms: readonly string[] }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO credential_search (credential_id, terms)
+     SELECT id, terms FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, terms text[])
+     ON CONFLICT (credential_id) DO UPDATE SET terms = EXCLUDED.terms`,
+    [json(rows)],
+  );
 }
 
 /** A credential as {@link insertCredentials} writes it: pending, nothing sent for it yet. */

@@ -159,10 +159,12 @@ function credentialReads(db: Database, clock: Clock, personal: Personal): Creden
             AND ($6::text IS NULL OR ${STATE_SQL} = $6)
             AND ($7::text IS NULL OR ${standingSql("$8::bigint")} = $7)
             AND ($9::text IS NULL OR ${DELIVERY_SQL} = $9)
-            AND ($10::text[] IS NULL OR c.search_terms && $10::text[]
-                 OR (cardinality($12::text[]) > 0 AND c.search_terms @> $12::text[])
-                 OR (cardinality($14::text[]) > 0 AND c.search_terms @> $14::text[])
-                 OR (c.search_terms IS NULL AND c.personal_enc IS NULL AND ${LEGACY_MATCH_SQL}))
+            AND ($10::text[] IS NULL
+                 OR c.id IN (SELECT s.credential_id FROM credential_search s
+                              WHERE s.terms && $10::text[]
+                                 OR (cardinality($12::text[]) > 0 AND s.terms @> $12::text[])
+                                 OR (cardinality($14::text[]) > 0 AND s.terms @> $14::text[]))
+                 OR (c.personal_enc IS NULL AND ${LEGACY_MATCH_SQL}))
             AND ($11::uuid IS NULL OR c.job_id = $11)
           ORDER BY c.seq LIMIT $5`,
         [

@@ -20,6 +20,7 @@ import {
   searchTerms,
 } from "../personal";
 import { json } from "../sql";
+import { writeSearchTerms } from "./credential-rows";
 
 /**
  * Personal data is kept this many days after its event ends once the holder has fetched their own copy, unless
@@ -162,16 +163,19 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
         const rows = fields.map((f) => ({
           id: f.id,
           ...sealCredential(keys.get(credentialSubject(f.id))!, f),
-          search_terms: searchTerms(personal.indexKey, f),
         }));
         await tx.query(
           `UPDATE credentials c SET personal_enc = r.personal_enc, holder_token_hash = r.holder_token_hash,
-                  has_email = r.has_email, delivery_lang = r.delivery_lang, search_terms = r.search_terms,
+                  has_email = r.has_email, delivery_lang = r.delivery_lang,
                   search_prefixes = true, document = NULL, recipient = NULL, holder_token = NULL
              FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, personal_enc text, holder_token_hash text,
-                  has_email boolean, delivery_lang text, search_terms text[])
+                  has_email boolean, delivery_lang text)
             WHERE c.id = r.id`,
           [json(rows)],
+        );
+        await writeSearchTerms(
+          tx,
+          fields.map((f) => ({ id: f.id, terms: searchTerms(personal.indexKey, f) })),
         );
         return credentials.length;
       });
@@ -226,13 +230,15 @@ export function privacyRepository(db: Database, clock: Clock, personal: Personal
           const id = String(row.id);
           const opened = openPersonal(keys.get(credentialSubject(id)), id, row.personal_enc);
           // A row whose key is gone (a backup restored after an erasure) keeps what it has: nothing opens it.
-          return { id, search_terms: opened ? searchTerms(personal.indexKey, { id, ...opened }) : null };
+          return { id, terms: opened ? searchTerms(personal.indexKey, { id, ...opened }) : null };
         });
-        await tx.query(
-          `UPDATE credentials c SET search_terms = COALESCE(r.search_terms, c.search_terms), search_prefixes = true
-             FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, search_terms text[]) WHERE c.id = r.id`,
-          [json(updates)],
+        await writeSearchTerms(
+          tx,
+          updates.filter((u): u is { id: string; terms: string[] } => u.terms !== null),
         );
+        await tx.query("UPDATE credentials SET search_prefixes = true WHERE id = ANY($1::uuid[])", [
+          updates.map((u) => u.id),
+        ]);
         return rows.length;
       });
     },

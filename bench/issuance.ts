@@ -103,7 +103,8 @@ async function openStore(kind: StoreKind): Promise<{ store: Store; drop(): Promi
   return { store, drop };
 }
 
-/** Marks the start and end of the store calls of an issuance (INTYG_BENCH_TRACE=1): where the time goes. */
+/** Marks the start and end of the store calls of an issuance (INTYG_BENCH_TRACE=1; =all for every
+ * repository call and every statement of 5 ms or more): where the time goes. */
 function traceStore(store: Store, marks: Marks) {
   const wrap = (object: Record<string, unknown>, name: string, label: string) => {
     const original = object[name] as (...args: unknown[]) => Promise<unknown>;
@@ -116,6 +117,35 @@ function traceStore(store: Store, marks: Marks) {
       }
     };
   };
+  if (process.env.INTYG_BENCH_TRACE === "all") {
+    // Every repository call, and every statement with the start of its SQL: the finest account of the time.
+    for (const [repository, object] of Object.entries(store))
+      if (object && typeof object === "object" && !["db", "clock"].includes(repository))
+        for (const name of Object.keys(object))
+          if (typeof (object as Record<string, unknown>)[name] === "function")
+            wrap(object as never, name, `${repository}.${name}`);
+    type Queries = { query: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const traced = (target: Queries) => {
+      const query = target.query;
+      target.query = async (sql: string, ...rest: unknown[]) => {
+        const at = performance.now();
+        try {
+          return await query.call(target, sql, ...rest);
+        } finally {
+          const ms = performance.now() - at;
+          if (ms >= 5)
+            marks.push({ msg: `  ${round(ms, 1)} ms: ${sql.replace(/\s+/g, " ").slice(0, 90)}`, at });
+        }
+      };
+      return target;
+    };
+    const db = traced(store.db as unknown as Queries) as Queries & {
+      transaction: <T>(fn: (tx: Queries) => Promise<T>) => Promise<T>;
+    };
+    const transaction = db.transaction;
+    db.transaction = (fn) => transaction.call(db, (tx) => fn(traced(tx)));
+    return;
+  }
   wrap(store.issuance as never, "commit", "issuance.commit");
   wrap(store.jobs as never, "complete", "jobs.complete");
   wrap(store.anchoring as never, "createBatch", "anchoring.createBatch");

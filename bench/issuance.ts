@@ -139,9 +139,8 @@ function traceStore(store: Store, marks: Marks) {
       };
       return target;
     };
-    const db = traced(store.db as unknown as Queries) as Queries & {
-      transaction: <T>(fn: (tx: Queries) => Promise<T>) => Promise<T>;
-    };
+    type Transactions = { transaction: (fn: (tx: Queries) => Promise<unknown>) => Promise<unknown> };
+    const db = traced(store.db as unknown as Queries) as Queries & Transactions;
     const transaction = db.transaction;
     db.transaction = (fn) => transaction.call(db, (tx) => fn(traced(tx)));
     return;

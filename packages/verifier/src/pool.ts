@@ -23,7 +23,10 @@ export type ParallelOptions = {
    * Fewest credentials per thread. By default 1,500 while the workers still have to be started (loading the
    * verifier in a thread costs about as much as verifying a thousand credentials), and 250 once they are loaded
    * (by an earlier run or {@link prestartVerificationThreads}): taking in a worker's reports then costs this
-   * thread about a tenth of verifying them, which a thread of its own repays from a few hundred on.
+   * thread about a tenth of verifying them, which a thread of its own repays from a few hundred on. With these
+   * defaults a member of a batch counts as a quarter of a credential (it costs a quarter of one signed on its
+   * own: its batch's signature is checked once), judged from a sample of the inputs; a number given here counts
+   * every credential as one.
    */
   minPerThread?: number;
   /** Called as each chunk of the run is done, with how many credentials it held and where it was verified. */
@@ -33,13 +36,55 @@ export type ParallelOptions = {
 const DEFAULT_MIN_PER_THREAD = 1500;
 const LOADED_MIN_PER_THREAD = 250;
 
-/** How many threads a run of `count` credentials is worth. */
-export function threadsFor(count: number, parallel: ParallelOptions = {}): number {
+/** What a member of a batch costs to verify, as a share of a credential signed on its own. */
+const BATCH_MEMBER_WEIGHT = 0.25;
+/** Inputs looked at to judge a run's mix of batch members and credentials signed on their own. */
+const SAMPLES = 16;
+
+/** Whether `input` (a credential, or its JSON text) is a member of a batch; undefined when that is not plain. */
+function isBatchMember(input: unknown): boolean | undefined {
+  let value = input;
+  if (typeof input === "string") {
+    if (!input.trimStart().startsWith("{")) return undefined;
+    try {
+      value = JSON.parse(input);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!value || typeof value !== "object") return undefined;
+  const anchor = (value as { anchor?: unknown }).anchor;
+  return !!anchor && typeof anchor === "object" && "batch" in anchor;
+}
+
+/**
+ * How many credentials signed on their own `inputs` are worth: each member of a batch counts a quarter, judged
+ * from up to {@link SAMPLES} inputs spread over the run (an input that is not plainly either counts as one).
+ */
+function weightOf(inputs: readonly unknown[]): number {
+  const step = Math.max(1, Math.floor(inputs.length / SAMPLES));
+  let sampled = 0;
+  let weight = 0;
+  for (let i = 0; i < inputs.length && sampled < SAMPLES; i += step, sampled++)
+    weight += isBatchMember(inputs[i]) ? BATCH_MEMBER_WEIGHT : 1;
+  return sampled === 0 ? 0 : (inputs.length * weight) / sampled;
+}
+
+/**
+ * How many threads a run of `count` credentials is worth; given the run's `inputs`, weighed by what they cost
+ * (see {@link ParallelOptions.minPerThread}).
+ */
+export function threadsFor(
+  count: number,
+  parallel: ParallelOptions = {},
+  inputs?: readonly unknown[],
+): number {
   const cores = parallel.threads ?? os.availableParallelism();
   const loaded = [...threads].filter((thread) => thread.loaded).length;
   const minPer =
     parallel.minPerThread ?? (loaded >= cores - 1 ? LOADED_MIN_PER_THREAD : DEFAULT_MIN_PER_THREAD);
-  return Math.max(1, Math.min(cores, Math.floor(count / minPer)));
+  const weight = inputs && parallel.minPerThread === undefined ? weightOf(inputs) : count;
+  return Math.max(1, Math.min(cores, Math.floor(weight / minPer)));
 }
 
 // The worker loads the verifier from source, as every package here is loaded (tsx), unless its process already
@@ -172,7 +217,7 @@ export async function verifyCredentialsInParallel(
   options: VerifyOptions = {},
   parallel: ParallelOptions = {},
 ): Promise<VerificationReport[]> {
-  const threadCount = threadsFor(inputs.length, parallel);
+  const threadCount = threadsFor(inputs.length, parallel, inputs);
   if (threadCount < 2 || options.client || options.reader || options.signerCache) {
     return verifyCredentials(inputs, options);
   }

@@ -127,4 +127,25 @@ describe("parallel verification (worker threads)", function () {
     expect(threadsFor(4500, { threads: 3 })).to.equal(3);
     expect(threadsFor(1000, { threads: 2, minPerThread: 1500 })).to.equal(1);
   });
+
+  it("counts a member of a batch as a quarter of a credential signed on its own", async () => {
+    expect(await prestartVerificationThreads(2)).to.equal(1);
+    const member = inputs[0] as string;
+    const parsed = JSON.parse(member) as Credential;
+    const { batch: _, ...anchor } = parsed.anchor as Record<string, unknown>;
+    const single = JSON.stringify({ ...parsed, anchor });
+    const run = (count: number, item: unknown) => Array.from({ length: count }, () => item);
+    // 1,000 members of a batch cost what 250 single credentials do: not worth a second thread.
+    expect(threadsFor(1000, { threads: 2 }, run(1000, member))).to.equal(1);
+    expect(threadsFor(1000, { threads: 2 }, run(1000, parsed))).to.equal(1);
+    expect(threadsFor(2000, { threads: 2 }, run(2000, member))).to.equal(2);
+    expect(threadsFor(500, { threads: 2 }, run(500, single))).to.equal(2);
+    // Half and half: 500 singles and 500 members weigh 625.
+    const mixed = [...run(500, single), ...run(500, member)];
+    expect(threadsFor(1000, { threads: 2 }, mixed)).to.equal(2);
+    expect(threadsFor(600, { threads: 2 }, mixed.slice(200, 800))).to.equal(1);
+    // What is not plainly a credential counts as one; a number given counts every credential as one.
+    expect(threadsFor(500, { threads: 2 }, run(500, "https://intyg.example/verify#abc"))).to.equal(2);
+    expect(threadsFor(1000, { threads: 2, minPerThread: 250 }, run(1000, member))).to.equal(2);
+  });
 });

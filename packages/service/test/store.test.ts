@@ -11,6 +11,24 @@ import { deployFresh } from "./helpers/chain";
 import { DEMO_PROFILE } from "./helpers/harness";
 import { openTestStore, STORE_KINDS, TEST_DATABASE_URL } from "./helpers/stores";
 
+/** A store of `kind` with the migrations before `version` applied, and how to close (and drop) it. */
+async function storeBefore(kind: (typeof STORE_KINDS)[number], version: number) {
+  const schema = `intyg_test_${process.pid}_${Date.now().toString(36)}`;
+  const store =
+    kind === "pglite"
+      ? await createStore({ migrate: false })
+      : await createStore({ databaseUrl: TEST_DATABASE_URL, schema, migrate: false });
+  await migrate(
+    store.db,
+    loadMigrations().filter((m) => m.version < version),
+  );
+  const close = async () => {
+    await store.close();
+    if (kind === "postgres") await dropPostgresSchema(TEST_DATABASE_URL, schema);
+  };
+  return { store, close };
+}
+
 for (const kind of STORE_KINDS) {
   describe(`store (${kind})`, () => {
     it("runs the same migrations, once, however often it is opened", async () => {
@@ -39,16 +57,8 @@ for (const kind of STORE_KINDS) {
     });
 
     it("carries the hashes of batches, credentials and events over to their chain operations (migration 9)", async () => {
-      const schema = `intyg_test_${process.pid}_${Date.now().toString(36)}`;
-      const store =
-        kind === "pglite"
-          ? await createStore({ migrate: false })
-          : await createStore({ databaseUrl: TEST_DATABASE_URL, schema, migrate: false });
+      const { store, close } = await storeBefore(kind, 9);
       try {
-        await migrate(
-          store.db,
-          loadMigrations().filter((m) => m.version < 9),
-        );
         const [a, b, c] = ["aa", "bb", "cc"].map((x) => `0x${x.repeat(32)}`);
         const org = (await store.organisations.create({ name: "O", chainOrganisationId: 1, profile: {} })).id;
         const ids = {
@@ -97,22 +107,13 @@ for (const kind of STORE_KINDS) {
         const [inFlight] = await store.operations.inFlight(["revocation"]);
         expect(inFlight).to.deep.include({ subjectId: ids.single, txHashes: [a], status: "sending" });
       } finally {
-        await store.close();
-        if (kind === "postgres") await dropPostgresSchema(TEST_DATABASE_URL, schema);
+        await close();
       }
     });
 
     it("moves credentials' search terms into a table of their own (migration 14)", async () => {
-      const schema = `intyg_test_${process.pid}_${Date.now().toString(36)}`;
-      const store =
-        kind === "pglite"
-          ? await createStore({ migrate: false })
-          : await createStore({ databaseUrl: TEST_DATABASE_URL, schema, migrate: false });
+      const { store, close } = await storeBefore(kind, 14);
       try {
-        await migrate(
-          store.db,
-          loadMigrations().filter((m) => m.version < 14),
-        );
         const org = (await store.organisations.create({ name: "O", chainOrganisationId: 1, profile: {} })).id;
         const event = "00000000-0000-4000-8000-000000000001";
         await store.db.query(
@@ -139,8 +140,7 @@ for (const kind of STORE_KINDS) {
         );
         expect(left).to.deep.equal([]);
       } finally {
-        await store.close();
-        if (kind === "postgres") await dropPostgresSchema(TEST_DATABASE_URL, schema);
+        await close();
       }
     });
 

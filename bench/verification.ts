@@ -682,7 +682,7 @@ async function main() {
       ),
     );
     report.print(
-      `\nBoth cores: \`verifyCredentialsInParallel\` (node:worker_threads, 2 threads taking chunks from one queue; every thread reads the block the run pinned) against \`verifyCredentials\` on one thread (target ≥ 1.7×), ${POOL_ROUNDS} interleaved rounds per row (medians; each round's speed-up in the last column). The worker thread was loaded once before (${Math.round(workerLoadMs)} ms), as a service, or a CLI run while it reads its files, does; with it loaded a run takes it from 250 credentials per thread. CPU time is the process's, all threads together (the node's own is not in it): where it stays close to one thread's, the second thread adds little work, and only cores busy with other work keep the wall time from halving.\n`,
+      `\nBoth cores: \`verifyCredentialsInParallel\` (node:worker_threads, 2 threads taking chunks from one queue; every thread reads the block the run pinned) against \`verifyCredentials\` on one thread (target ≥ 1.7×), ${POOL_ROUNDS} interleaved rounds per row (medians; each round's speed-up in the last column). The worker thread was loaded once before (${Math.round(workerLoadMs)} ms), as a service, or a CLI run while it reads its files, does; with it loaded a run takes it from 250 credentials per thread, a member of a batch counting as a quarter (so 1,000 of one batch stay on one thread). CPU time is the process's, all threads together (the node's own is not in it): where it stays close to one thread's, the second thread adds little work, and only cores busy with other work keep the wall time from halving.\n`,
     );
     report.print(
       markdownTable(

@@ -331,8 +331,10 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
       // A replica leads from "became the anchoring leader" until it logs the loss, gives up, or a fault that
       // ends its lock session (the kill, the terminated sessions, the outage) — whichever is first. Every batch
       // recorded or marked anchored must fall inside its replica's leadership and outside everyone else's. A
-      // line is written just after its commit returns, so it may trail the commit (and the fault) a little.
-      const TRAIL_MS = 250;
+      // line is written just after its commit returns, so it may trail the commit (and the fault): by up to a
+      // second on two cores shared by three replicas, the node, the database and other suites (255 ms was seen
+      // in CI). That a write after the loss of the lock is refused is shown by db-faults.test.ts.
+      const TRAIL_MS = 1000;
       const intervals: { replica: string; from: number; to: number }[] = [];
       const work: { replica: string; time: number; msg: string }[] = [];
       for (const replica of replicas) {

@@ -83,6 +83,10 @@ describe("issuance threads", () => {
           201,
         );
         expect(bulk.count).to.equal(150);
+        // Each credential has a data key of its own in the vault.
+        const keys = await h.store.vault.open(bulk.credentials.map((c) => `credential:${c.id}`));
+        expect(keys.size).to.equal(150);
+        expect(new Set([...keys.values()].map((k) => k.toString("hex"))).size).to.equal(150);
         // Built and sealed there: each in several tasks, none of which failed over to this thread.
         const threadsAfter = issuanceThreadCounts();
         expect(threadsAfter.onThreads - threadsBefore.onThreads).to.be.greaterThan(2);
@@ -124,7 +128,12 @@ describe("issuance threads", () => {
       it("names every refused attendee at its index and writes nothing", async () => {
         const count = async () =>
           Number((await h.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM credentials"))[0]!.n);
+        const keyCount = async () =>
+          Number(
+            (await h.store.vault.db.query<{ n: number }>("SELECT count(*)::int AS n FROM data_keys"))[0]!.n,
+          );
         const before = await count();
+        const keysBefore = await keyCount();
         const list = attendees(200, "Fel") as { subject: Record<string, unknown> }[];
         // Parts the event does not have: the request is well formed, the credential format refuses it.
         list[3]!.subject.partsAttended = ["no-such-part"];
@@ -143,6 +152,8 @@ describe("issuance threads", () => {
           true,
         );
         expect(await count()).to.equal(before);
+        // Nothing of a refused request reaches the key vault either.
+        expect(await keyCount()).to.equal(keysBefore);
       });
     });
   }

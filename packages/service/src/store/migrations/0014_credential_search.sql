@@ -3,7 +3,8 @@
 -- anchored, revoked, fetched by its holder), and each change wrote a new version of it into every index of the
 -- table, the inverted index of its dozen or more terms among them: most of what recording a batch cost. Here
 -- the terms are written once, when the credential is issued (or its personal data first encrypted), and deleted
--- when it is erased.
+-- when it is erased. The column goes too: a replica of an earlier version still running would fail to issue or
+-- erase (loudly) rather than write hashes this version neither finds nor erases; stop the old replicas first.
 CREATE TABLE credential_search (
   credential_id uuid PRIMARY KEY REFERENCES credentials (id),
   terms text[] NOT NULL

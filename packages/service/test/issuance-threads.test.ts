@@ -3,6 +3,7 @@
 // every attendee the schema refuses named at its index with nothing written.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { keccakReady } from "@intyg/credential";
 import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
 import {
@@ -11,6 +12,7 @@ import {
   startIssuanceThreads,
   stopIssuanceThreads,
 } from "../src/parallel/pool";
+import { warmUp } from "../src/parallel/tasks";
 import {
   type AppHarness,
   CONFERENCE,
@@ -40,6 +42,11 @@ describe("issuance threads", () => {
     while (!issuanceThreadsReady()) await new Promise((resolve) => setTimeout(resolve, 50));
   });
   after(() => stopIssuanceThreads());
+
+  it("warm up on made-up credentials the schema accepts, every one of them built and sealed", async () => {
+    await keccakReady();
+    expect(warmUp(20)).to.equal(20);
+  });
 
   it("let the process end while they are loaded and idle", function () {
     this.timeout(90_000);

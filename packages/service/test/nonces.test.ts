@@ -63,5 +63,16 @@ describe("NonceManager", () => {
       .catch((error: Error) => error.message);
     expect(reverted).to.equal("execution reverted");
     expect(calls).to.equal(1);
+
+    // The node has this very transaction: signing it again with the next nonce would send it twice.
+    calls = 0;
+    const known = await manager
+      .send(ACCOUNT, async () => {
+        calls++;
+        throw new Error("already known");
+      })
+      .catch((error: Error) => error.message);
+    expect(known).to.equal("already known");
+    expect(calls).to.equal(1);
   });
 });

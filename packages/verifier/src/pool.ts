@@ -41,20 +41,30 @@ const BATCH_MEMBER_WEIGHT = 0.25;
 /** Inputs looked at to judge a run's mix of batch members and credentials signed on their own. */
 const SAMPLES = 16;
 
-/** Whether `input` (a credential, or its JSON text) is a member of a batch; undefined when that is not plain. */
+/** Longest input text read to judge its kind (a credential is a few KB; a larger input simply counts as one). */
+const SAMPLE_MAX_BYTES = 64 * 1024;
+
+/**
+ * Whether `input` (a credential, or its JSON text or bytes) is a member of a batch; undefined when that is not
+ * plain. Never throws: a sample that cannot be read counts as a credential signed on its own.
+ */
 function isBatchMember(input: unknown): boolean | undefined {
-  let value = input;
-  if (typeof input === "string") {
-    if (!input.trimStart().startsWith("{")) return undefined;
-    try {
-      value = JSON.parse(input);
-    } catch {
-      return undefined;
+  try {
+    let value = input;
+    const text =
+      input instanceof Uint8Array && input.byteLength <= SAMPLE_MAX_BYTES
+        ? new TextDecoder().decode(input)
+        : input;
+    if (typeof text === "string") {
+      if (text.length > SAMPLE_MAX_BYTES || !text.trimStart().startsWith("{")) return undefined;
+      value = JSON.parse(text);
     }
+    if (!value || typeof value !== "object" || value instanceof Uint8Array) return undefined;
+    const anchor = (value as { anchor?: unknown }).anchor;
+    return !!anchor && typeof anchor === "object" && "batch" in anchor;
+  } catch {
+    return undefined;
   }
-  if (!value || typeof value !== "object") return undefined;
-  const anchor = (value as { anchor?: unknown }).anchor;
-  return !!anchor && typeof anchor === "object" && "batch" in anchor;
 }
 
 /**

@@ -147,5 +147,16 @@ describe("parallel verification (worker threads)", function () {
     // What is not plainly a credential counts as one; a number given counts every credential as one.
     expect(threadsFor(500, { threads: 2 }, run(500, "https://intyg.example/verify#abc"))).to.equal(2);
     expect(threadsFor(1000, { threads: 2, minPerThread: 250 }, run(1000, member))).to.equal(2);
+    // Bytes (the CLI's files) are read too; text too large to be a credential, and values that throw when read,
+    // count as one and never stop the run.
+    expect(threadsFor(1000, { threads: 2 }, run(1000, new TextEncoder().encode(member)))).to.equal(1);
+    const huge = `${member.slice(0, -1)}, "pad": "${"x".repeat(70 * 1024)}"}`;
+    expect(threadsFor(500, { threads: 2 }, run(500, huge))).to.equal(2);
+    const hostile = {
+      get anchor(): never {
+        throw new Error("no");
+      },
+    };
+    expect(threadsFor(500, { threads: 2 }, run(500, hostile))).to.equal(2);
   });
 });

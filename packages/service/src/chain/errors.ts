@@ -69,9 +69,12 @@ const REFUSALS = {
   "nonce-too-low": /nonce too low|nonce has already been used/i,
   /** The node wants higher fees (its own bump rule, or a pricier transaction of ours it still has). */
   underpriced: /underpriced|fee too low|gas price too low|maxFeePerGas .*too low/i,
-  /** Any refusal for the nonce: another process sent with it, or the node counts differently. */
+  /**
+   * Any refusal for the nonce: another process sent with it, or the node counts differently. Not "already known":
+   * that node has this very transaction, and signing it again with the next nonce would send it twice.
+   */
   nonce:
-    /nonce too low|nonce has already been used|replacement transaction underpriced|already known|nonce.*(too high|expected)/i,
+    /nonce too low|nonce has already been used|replacement transaction underpriced|nonce.*(too high|expected)/i,
 } as const;
 
 export type SendRefusal = keyof typeof REFUSALS;

@@ -34,6 +34,47 @@ for (const kind of STORE_KINDS) {
         await h.close();
       }
     });
+
+    if (kind === "pglite")
+      it("answers at once while a long transaction holds the embedded database, and says it is busy", async () => {
+        const h = await createAppHarness(kind, { autoStartWorker: false });
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let started!: () => void;
+        const began = new Promise<void>((resolve) => {
+          started = resolve;
+        });
+        const transaction = h.store.db.transaction(async (tx) => {
+          await tx.query("SELECT 1");
+          started();
+          await held;
+        });
+        try {
+          await began;
+          const at = performance.now();
+          const busy = await expectJson<{ database: { ok: boolean; busy?: boolean } }>(
+            await h.call("GET", "/healthz", { auth: null }),
+            200,
+          );
+          // Without the check of the session, the probe waits for the transaction (here: for ever; 3 s, then 503).
+          expect(performance.now() - at).to.be.lessThan(2000);
+          expect(busy.database).to.deep.equal({ ok: true, dialect: "pglite", busy: true });
+        } finally {
+          release();
+          await transaction;
+        }
+        try {
+          const after = await expectJson<{ database: Record<string, unknown> }>(
+            await h.call("GET", "/healthz", { auth: null }),
+            200,
+          );
+          expect(after.database).to.deep.equal({ ok: true, dialect: "pglite" });
+        } finally {
+          await h.close();
+        }
+      });
   });
 }
 

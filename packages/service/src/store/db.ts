@@ -39,6 +39,11 @@ export interface Database extends Queryable {
   tryLeaderLock(key: number, options?: { name?: string }): Promise<LeaderLock | null>;
   /** The name (given to `tryLeaderLock`) of whoever holds the lock `key` now, "" when unnamed, null when nobody. */
   leaderOf(key: number): Promise<string | null>;
+  /**
+   * When the transaction that holds the database's only session began (`performance.now()`), or null: on the
+   * embedded store every other statement waits for it. Absent on PostgreSQL, whose sessions are many.
+   */
+  busySince?(): number | null;
   close(): Promise<void>;
 }
 
@@ -147,10 +152,21 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
     if (!PREPARABLE.test(sql)) statements.forget();
     return statements.run<R>(sql, params, tx);
   };
+  // When the running transaction began (not counting those queued behind it).
+  let running: number | null = null;
   return {
     dialect: "pglite",
     query: (sql, params) => run(sql, params),
-    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(sql, params, tx) })),
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        running = performance.now();
+        try {
+          return await fn({ query: (sql, params) => run(sql, params, tx) });
+        } finally {
+          running = null;
+        }
+      }),
+    busySince: () => running,
     async tryLeaderLock(key, lockOptions) {
       if (leaders.has(key)) return null;
       leaders.set(key, lockOptions?.name ?? "");

@@ -39,6 +39,13 @@ export const isEventCursor = (value: string) => {
 
 export const json = (value: unknown): string => JSON.stringify(value);
 
+/**
+ * Lets the event loop take in what arrived, between the statements of a long transaction. The embedded database
+ * runs each statement on this thread and resolves it without a turn of the loop, so a transaction of many large
+ * statements would otherwise leave every request, `/healthz` included, unanswered until it ends.
+ */
+export const betweenStatements = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export const EVENT_SELECT = `SELECT e.*, ${operationColumns("o", "op")} FROM events e
   LEFT JOIN chain_operations o ON o.subject_id = e.id AND o.kind = 'event-registration'`;
 

@@ -5,12 +5,22 @@ import { LEADER_LOCK_KEY } from "../../worker/leader";
 import type { AppDeps, AppEnv } from "../context";
 import { problemResponses } from "../problem";
 
+/**
+ * How long a transaction may hold the embedded database's session and the database still count as working
+ * without answering a probe: a bulk of 10,000 holds it for seconds; one held for minutes is stuck.
+ */
+const BUSY_HEALTHY_MS = 120_000;
+
 const HealthSchema = z
   .object({
     status: z.literal("ok"),
     database: z.object({
       ok: z.boolean(),
       dialect: z.string(),
+      busy: z.literal(true).optional().openapi({
+        description:
+          "The embedded database is running a transaction (a large issuance, for one): it works, and other statements wait for it",
+      }),
       cause: z
         .string()
         .optional()
@@ -64,13 +74,20 @@ export function systemRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const leadership = deps.worker?.leadership;
+      // The embedded database's one session taken by a transaction that began a moment ago (a bulk of thousands
+      // holds it for seconds) is a database at work: asking it to answer too would only wait for the transaction,
+      // and a probe that times out meanwhile would have the service restarted in the middle of the issuance.
+      const since = deps.store.db.busySince?.() ?? null;
+      const busy = since !== null && performance.now() - since < BUSY_HEALTHY_MS;
       const [databaseCause, blockNumber, leader] = await Promise.all([
-        withTimeout(deps.store.db.query("SELECT 1"), 3000).then(
-          () => null,
-          (error: unknown) =>
-            databaseUnavailableReason(error) ??
-            ((error as Error).message === "timeout" ? "timeout" : "error"),
-        ),
+        busy
+          ? null
+          : withTimeout(deps.store.db.query("SELECT 1"), 3000).then(
+              () => null,
+              (error: unknown) =>
+                databaseUnavailableReason(error) ??
+                ((error as Error).message === "timeout" ? "timeout" : "error"),
+            ),
         withTimeout(deps.chain.blockNumber(), 3000).catch(() => null),
         withTimeout(leadership ? leadership.current() : deps.store.db.leaderOf(LEADER_LOCK_KEY), 3000).catch(
           () => null,
@@ -82,6 +99,7 @@ export function systemRoutes(deps: AppDeps) {
         database: {
           ok: database,
           dialect: deps.store.db.dialect,
+          ...(busy ? { busy: true as const } : {}),
           ...(databaseCause === null ? {} : { cause: databaseCause }),
         },
         chain: {

@@ -14,7 +14,14 @@ import {
   sealCredential,
 } from "../personal";
 import { toBatch } from "../rows";
-import { BATCH_SELECT, CREDENTIAL_COLUMNS, CREDENTIAL_OPERATIONS, CREDENTIAL_SELECT, json } from "../sql";
+import {
+  BATCH_SELECT,
+  betweenStatements,
+  CREDENTIAL_COLUMNS,
+  CREDENTIAL_OPERATIONS,
+  CREDENTIAL_SELECT,
+  json,
+} from "../sql";
 import type { BatchRecord, CredentialRecord } from "../types";
 
 /** A batch built by the worker from pending credentials: its root, the one signature, each member's proof. */
@@ -181,6 +188,7 @@ export function anchoringRepository(db: Database, clock: Clock, personal: Person
         );
         const batch = toBatch(batchRows[0]!);
         for (let i = 0; i < built.members.length; i += 500) {
+          if (i > 0) await betweenStatements();
           const chunk = built.members.slice(i, i + 500);
           await tx.query(
             `UPDATE credentials c

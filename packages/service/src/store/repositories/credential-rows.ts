@@ -5,7 +5,7 @@ import { issuanceThreadsReady, runIssuanceTask } from "../../parallel/pool";
 import { type SealItem, type SealResult, sealMany } from "../../parallel/tasks";
 import type { Queryable } from "../db";
 import { credentialSubject, type Personal } from "../personal";
-import { json } from "../sql";
+import { betweenStatements, json } from "../sql";
 import type { CredentialRecord } from "../types";
 import { queueDeliveries } from "./deliveries";
 
@@ -98,6 +98,7 @@ export async function insertCredentials(
   // inserted while the next ones are still being sealed.
   const sealed = sealChunks(personal, credentials, keys);
   for (let i = 0; i < credentials.length; i += CHUNK) {
+    if (i > 0) await betweenStatements();
     const seals = await sealed[i / CHUNK]!();
     const chunk = credentials.slice(i, i + CHUNK).map((c, j) => ({
       ...withoutTerms(seals[j]!),

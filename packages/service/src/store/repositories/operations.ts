@@ -7,6 +7,7 @@ import type { Hex } from "viem";
 import type { Clock } from "../../clock";
 import type { Database, Queryable } from "../db";
 import { toOperation } from "../rows";
+import { betweenStatements } from "../sql";
 import type { OperationKind, OperationRecord } from "../types";
 
 export type OpenOperation = {
@@ -75,6 +76,9 @@ type SubjectEffect = (
   at: Date,
 ) => Promise<void>;
 
+/** Members of a batch marked anchored per statement. */
+const SETTLE_CHUNK = 2000;
+
 /** What settling an operation does to its subject, per kind. */
 const EFFECTS: Record<OperationKind, SubjectEffect> = {
   async batch(tx, op, settlement, at) {
@@ -84,11 +88,17 @@ const EFFECTS: Record<OperationKind, SubjectEffect> = {
         [op.subjectId, at],
       );
       if (rows.length === 0) return;
-      await tx.query(
-        "UPDATE credentials SET status = 'anchored', anchored_at = $2 WHERE batch_id = $1 AND status = 'sending'",
-        [op.subjectId, at],
-      );
-      return;
+      // A few thousand members at a time, the event loop let in between (see betweenStatements).
+      for (let first = true; ; first = false) {
+        if (!first) await betweenStatements();
+        const marked = await tx.query(
+          `UPDATE credentials SET status = 'anchored', anchored_at = $2
+            WHERE id IN (SELECT id FROM credentials WHERE batch_id = $1 AND status = 'sending' LIMIT $3)
+            RETURNING 1`,
+          [op.subjectId, at, SETTLE_CHUNK],
+        );
+        if (marked.length < SETTLE_CHUNK) return;
+      }
     }
     await tx.query("UPDATE batches SET status = 'failed' WHERE id = $1 AND status = 'sending'", [
       op.subjectId,

@@ -44,35 +44,20 @@ describe("NonceManager", () => {
 
   it("gives up after its retries, and does not retry a refusal of another kind", async () => {
     const manager = new NonceManager(async () => 0);
-    let calls = 0;
-    const refused = await manager
-      .send(ACCOUNT, async () => {
-        calls++;
-        throw new Error("nonce too low");
-      })
-      .catch((error: Error) => error);
-    expect(refused).to.be.instanceOf(Error);
-    expect(calls).to.equal(9);
-
-    calls = 0;
-    const reverted = await manager
-      .send(ACCOUNT, async () => {
-        calls++;
-        throw new Error("execution reverted");
-      })
-      .catch((error: Error) => error.message);
-    expect(reverted).to.equal("execution reverted");
-    expect(calls).to.equal(1);
-
+    /** How many times a send whose every try the node refuses with `message` is tried, and what it ends with. */
+    const refusedWith = async (message: string) => {
+      let calls = 0;
+      const answer = await manager
+        .send(ACCOUNT, async () => {
+          calls++;
+          throw new Error(message);
+        })
+        .catch((error: Error) => error.message);
+      return { calls, answer };
+    };
+    expect(await refusedWith("nonce too low")).to.deep.equal({ calls: 9, answer: "nonce too low" });
+    expect(await refusedWith("execution reverted")).to.deep.equal({ calls: 1, answer: "execution reverted" });
     // The node has this very transaction: signing it again with the next nonce would send it twice.
-    calls = 0;
-    const known = await manager
-      .send(ACCOUNT, async () => {
-        calls++;
-        throw new Error("already known");
-      })
-      .catch((error: Error) => error.message);
-    expect(known).to.equal("already known");
-    expect(calls).to.equal(1);
+    expect(await refusedWith("already known")).to.deep.equal({ calls: 1, answer: "already known" });
   });
 });

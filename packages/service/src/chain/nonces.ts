@@ -2,7 +2,14 @@ import type { Address } from "viem";
 import { isRefusal } from "./errors";
 
 /** How often a send refused for its nonce is tried again before the refusal is the answer. */
-const NONCE_RETRIES = 8;
+export const NONCE_RETRIES = 8;
+
+/**
+ * A random pause before try `attempt + 1` of a send another sender beat to its nonce, growing with each try:
+ * two replicas retrying at once would otherwise keep colliding in step.
+ */
+export const retryPause = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
 
 /**
  * Explicit nonce management per sending account: one send at a time, the next nonce kept in memory and taken
@@ -33,7 +40,7 @@ export class NonceManager {
       } catch (error) {
         this.next.delete(address);
         if (attempt >= NONCE_RETRIES || !isRefusal(error, "nonce")) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+        await retryPause(attempt);
       }
     }
   }

@@ -42,6 +42,19 @@ const isBusy = (summary: TickSummary | null) =>
   summary !== null &&
   summary.batchesAnchored + summary.singlesAnchored + summary.revocations + summary.jobs > 0;
 
+/** Resolves after `ms`, or sooner when the function handed to `keep` is called; `keep(null)` once it resolves. */
+function cuttableDelay(ms: number, keep: (cut: (() => void) | null) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      keep(null);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    keep(done);
+  });
+}
+
 export function createLoop(parameters: LoopParameters): Loop {
   const { config, log } = parameters;
   let stopping = false;
@@ -61,16 +74,8 @@ export function createLoop(parameters: LoopParameters): Loop {
   function gather(): Promise<void> {
     const left = passStarted + gatherMs - performance.now();
     if (left <= 0 || stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        endGather = null;
-        resolve();
-      }, left);
-      endGather = () => {
-        clearTimeout(timer);
-        endGather = null;
-        resolve();
-      };
+    return cuttableDelay(left, (cut) => {
+      endGather = cut;
     });
   }
 
@@ -79,16 +84,8 @@ export function createLoop(parameters: LoopParameters): Loop {
       woken = false;
       return Promise.resolve();
     }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        wakeUp = null;
-        resolve();
-      }, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      };
+    return cuttableDelay(ms, (cut) => {
+      wakeUp = cut;
     });
   }
 

@@ -15,6 +15,7 @@ import {
 import type { ChainContext, Sender } from "../context";
 import { classifyChainError, isRefusal } from "../errors";
 import { cappedFees, type Fees, feeCeiling } from "../fees";
+import { NONCE_RETRIES, retryPause } from "../nonces";
 import type { WriteOptions } from "../types";
 import { forwardedCall } from "./forward";
 
@@ -97,8 +98,8 @@ export async function sendRegistryCall(
         } catch (error) {
           // Another replica relayed a request of the same key first and took the nonce this one was signed with:
           // sign it again with the key's next nonce.
-          if (!forwardFor || attempt >= 8 || !forwardNonceTaken(error)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+          if (!forwardFor || attempt >= NONCE_RETRIES || !forwardNonceTaken(error)) throw error;
+          await retryPause(attempt);
         }
       }
       const fees = cappedFees(request, ctx.maxFeePerGas);

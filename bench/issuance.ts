@@ -49,7 +49,17 @@ const STORES = (process.env.INTYG_BENCH_STORES ?? "pglite,postgres").split(",") 
 const LOAD_SECONDS = Number(process.env.INTYG_BENCH_LOAD_SECONDS ?? 10);
 const LOAD_CONNECTIONS = Number(process.env.INTYG_BENCH_LOAD_CONNECTIONS ?? 10);
 const SIZES = quickMode() ? [1_000] : [1_000, 10_000];
+/** Bulk issuances of 1,000 per store (the median is reported; 10,000 runs once). */
+const ROUNDS_1000 = Number(process.env.INTYG_BENCH_BULK_ROUNDS ?? 3);
 const TARGET = { credentials: 1000, maxMs: 2000 };
+/**
+ * The stricter targets for 1,000 on a quiet machine, per store: time until anchored, and credentials per second
+ * as a share of the same run's viem signing rate.
+ */
+const QUIET_TARGET: Record<StoreKind, { maxMs: number; minVsViemSignRate: number }> = {
+  pglite: { maxMs: 1000, minVsViemSignRate: 0.6 },
+  postgres: { maxMs: 600, minVsViemSignRate: 0.9 },
+};
 
 type StoreKind = "pglite" | "postgres";
 
@@ -468,18 +478,25 @@ async function main() {
     `baseline: viem signTypedData ${base.viemSignTypedDataPerSecond}/s, node ECDSA secp256k1 sign ${base.nodeEcdsaSecp256k1SignPerSecond}/s`,
   );
   const chain = await startBenchChain();
-  const bulkRows: Awaited<ReturnType<typeof bulk>>[] = [];
+  const bulkRows: (Awaited<ReturnType<typeof bulk>> & { roundsAnchoredMs: number[] })[] = [];
   const singleRows: Awaited<ReturnType<typeof singles>>[] = [];
   try {
     for (const kind of STORES) {
       const issuer = await startIssuer(chain, kind);
       try {
-        // A first small issuance warms every path (JIT, PGlite's caches, the chain client).
+        // First small issuances warm every path (JIT, PGlite's caches, the chain client): one the worker
+        // gathers into a batch, one large enough to be a batch of its own at issuance.
         await bulk(issuer, 50, kind);
+        await bulk(issuer, 100, kind);
         for (const size of SIZES) {
-          const row = await bulk(issuer, size, kind);
-          bulkRows.push(row);
-          console.log(`${kind} bulk ${size}: ${JSON.stringify(row)}`);
+          const rounds: Awaited<ReturnType<typeof bulk>>[] = [];
+          for (let r = 0; r < (size === 1_000 ? Math.max(1, ROUNDS_1000) : 1); r++) {
+            rounds.push(await bulk(issuer, size, kind));
+            console.log(`${kind} bulk ${size}: ${JSON.stringify(rounds.at(-1))}`);
+          }
+          // The median round by time until anchored, with every round's time beside it.
+          const median = [...rounds].sort((a, b) => a.anchoredMs - b.anchoredMs)[(rounds.length - 1) >> 1]!;
+          bulkRows.push({ ...median, roundsAnchoredMs: rounds.map((r) => r.anchoredMs) });
         }
         if (LOAD_SECONDS > 0) {
           const row = await singles(issuer, kind);
@@ -500,6 +517,11 @@ async function main() {
     vsViemSignRate: round(r.credentialsPerSecond / base.viemSignTypedDataPerSecond, 2),
     vsNodeSignRate: round(r.credentialsPerSecond / base.nodeEcdsaSecp256k1SignPerSecond, 2),
     meetsTarget: r.size === TARGET.credentials ? r.anchoredMs <= TARGET.maxMs : undefined,
+    meetsQuietTarget: r.size === TARGET.credentials ? r.anchoredMs <= QUIET_TARGET[r.store].maxMs : undefined,
+    meetsSignRateTarget:
+      r.size === TARGET.credentials
+        ? r.credentialsPerSecond / base.viemSignTypedDataPerSecond >= QUIET_TARGET[r.store].minVsViemSignRate
+        : undefined,
   }));
   const singlesOut = singleRows.map((r) => ({
     ...r,
@@ -540,19 +562,28 @@ async function main() {
         "× viem sign rate",
         "× node sign rate",
         "target ≤ 2 s",
+        "quiet-machine target (time; × viem sign rate)",
+        "rounds (all anchored, ms)",
       ],
       rows.map((r) => [
         r.store,
         r.size,
         r.respondedMs,
-        r.batchRecordedMs,
+        r.batchRecordedMs ?? "at issuance",
         r.anchoredMs,
         r.credentialsPerSecond,
         r.vsViemSignRate,
         r.vsNodeSignRate,
         r.meetsTarget === undefined ? "" : r.meetsTarget ? "yes" : "no",
+        r.meetsQuietTarget === undefined
+          ? ""
+          : `≤ ${QUIET_TARGET[r.store].maxMs} ms: ${r.meetsQuietTarget ? "yes" : "no"}; ≥ ${QUIET_TARGET[r.store].minVsViemSignRate}: ${r.meetsSignRateTarget ? "yes" : "no"}`,
+        r.roundsAnchoredMs.join(", "),
       ]),
     ),
+  );
+  report.print(
+    `\n1,000: the median of ${Math.max(1, ROUNDS_1000)} rounds by time until anchored (every round in the last column); 10,000: one round. A bulk of 100 or more credentials of one validity is a batch of its own: its tree is built and its root signed while the request is served, and the batch is written with its members ("at issuance"); the worker only sends it. Quiet-machine targets: ≤ 1 s on the embedded store and ≤ 0.6 s on PostgreSQL, at ≥ 0.6× and ≥ 0.9× the viem signing rate of the same run.\n`,
   );
   const probed = rows.filter((r) => "healthP99Ms" in r);
   if (probed.length > 0) {

@@ -10,6 +10,7 @@ import type { IssuedItem } from "./api";
 import { type Clock, unixSeconds } from "./clock";
 import { ServiceError, ValidationError, type ValidationIssue } from "./errors";
 import { type Anchorage, type EventDetails, holderDid, signSingle } from "./format";
+import { batchAtIssuance } from "./issuance-batches";
 import { organisationSigner, type SignerDeps } from "./keys/directory";
 import { issuanceThreadsReady, runIssuanceTask } from "./parallel/pool";
 import { type BuildItem, type BuildResult, type BuildShared, buildMany } from "./parallel/tasks";
@@ -38,18 +39,23 @@ export type IssuanceContext = {
   anchorage: Anchorage;
   organisation: Organisation;
   event: EventRecord;
-  /** The organisation's signer, resolved when a single credential needs it (a batch is signed later). */
+  /**
+   * The organisation's signer, resolved when a single credential or a batch built at issuance needs it (the
+   * worker signs the batches of smaller issuances).
+   */
   signer: () => Promise<Signer>;
   clock: Clock;
-  /** Lifetime of a single credential's signed request, seconds. */
+  /** Lifetime of a signed request (a single credential's, or a batch root's), seconds. */
   requestTtlSeconds: number;
+  /** Most credentials in one batch (default: the worker's default). */
+  maxBatchSize?: number;
   publicUrl: string;
 };
 
 /** What the service runs with that issuance needs (the app's and the worker's dependencies both fit). */
 export type IssuanceDeps = SignerDeps & {
   clock: Clock;
-  config: { publicUrl: string; worker: { requestTtlSeconds: number } };
+  config: { publicUrl: string; worker: { requestTtlSeconds: number; maxBatchSize?: number } };
 };
 
 /** `fn`, run once: its promise is kept (a failure too, for this one issuance). */
@@ -74,6 +80,7 @@ export function issuanceContext(
     signer: memo(async () => (await organisationSigner(deps, organisation)).signer),
     clock: deps.clock,
     requestTtlSeconds: deps.config.worker.requestTtlSeconds,
+    ...(deps.config.worker.maxBatchSize ? { maxBatchSize: deps.config.worker.maxBatchSize } : {}),
     publicUrl: deps.config.publicUrl,
   };
 }
@@ -137,8 +144,9 @@ async function buildAll(shared: BuildShared, items: readonly BuildItem[]): Promi
 }
 
 /**
- * Builds the credentials for `attendees`: batch credentials stay unsigned until the worker signs their batch
- * root; a credential for a holder wallet is signed on its own now. Throws CredentialContentError listing every
+ * Builds the credentials for `attendees`: a credential for a holder wallet is signed on its own now; batch
+ * credentials are built into a batch and its root signed now when there are enough of them (see
+ * {@link batchAtIssuance}), else they stay unsigned until the worker gathers them into one. Throws CredentialContentError listing every
  * attendee whose data the credential schema refuses (nothing is written then).
  */
 export async function prepareCredentials(
@@ -246,5 +254,6 @@ export async function prepareCredentials(
     });
   }
   if (errors.length > 0) throw new CredentialContentError(errors);
+  await batchAtIssuance(ctx, credentials, chainEventId);
   return { credentials, items };
 }

@@ -21,10 +21,10 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createEvent } from "../src/events";
-import { type IssuanceContext, prepareCredentials } from "../src/issuance";
+import { prepareCredentials } from "../src/issuance";
 import { createLogger } from "../src/logger";
 import { startWorker } from "../src/worker/worker";
-import { CONFERENCE, createHarness, eventually, type Harness } from "./helpers/harness";
+import { CONFERENCE, createHarness, eventually, type Harness, issuanceContextOf } from "./helpers/harness";
 import { rpc } from "./helpers/onchain";
 
 type LogLine = { level: number; msg: string; [key: string]: unknown };
@@ -54,15 +54,7 @@ const OTHER = {
 
 async function pendingCredentials(h: Harness, count: number) {
   const event = await createEvent(h, h.organisation, { kind: "event", details: CONFERENCE });
-  const ctx: IssuanceContext = {
-    anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },
-    organisation: h.organisation,
-    event,
-    signer: async () => h.signer,
-    clock: h.clock,
-    requestTtlSeconds: 3600,
-    publicUrl: h.config.publicUrl,
-  };
+  const ctx = issuanceContextOf(h, event);
   const attendees = Array.from({ length: count }, (_, i) => ({
     subject: { name: `Deltagare ${i}`, role: "participant" as const, partsAttended: ["seminarier"] },
   }));

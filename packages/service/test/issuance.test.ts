@@ -364,3 +364,106 @@ describe("a pending credential is anchored once the worker runs (pglite)", () =>
     }
   });
 });
+
+for (const kind of STORE_KINDS) {
+  describe(`a large issuance is a batch of its own (${kind})`, () => {
+    let h: AppHarness;
+    before(async () => {
+      // The worker runs only when a test asks: what the issuance wrote is looked at first.
+      h = await createAppHarness(kind, {
+        autoStartWorker: false,
+        config: { worker: { maxBatchSize: 150 } as never },
+      });
+    });
+    after(async () => {
+      await h?.close();
+    });
+
+    it("writes each large group's batch, signed, with its members; the worker sends it; smaller groups wait to be gathered", async () => {
+      const event = await expectJson<{ id: string }>(
+        await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+        201,
+      );
+      const later = "2031-06-30T00:00:00Z";
+      const other = "2032-06-30T00:00:00Z";
+      // 200 without an expiry (two batches of at most 150), 120 with one (one batch), 30 with another (too few:
+      // left pending for the worker to gather).
+      const body = {
+        attendees: [
+          ...attendees(200, "Stor"),
+          ...attendees(120, "Senare").map((a) => ({ ...a, validUntil: later })),
+          ...attendees(30, "Få").map((a) => ({ ...a, validUntil: other })),
+        ],
+      };
+      const bulk = await expectJson<BulkResult>(
+        await h.call("POST", `/v1/events/${event.id}/credentials/bulk`, {
+          body,
+          headers: { "idempotency-key": `large-${kind}` },
+        }),
+        201,
+      );
+      expect(bulk.count).to.equal(350);
+      const batches = await h.store.db.query<{
+        id: string;
+        size: number;
+        valid_until: string;
+        status: string;
+      }>(
+        "SELECT id::text, size, valid_until, status FROM batches WHERE event_id = $1 ORDER BY valid_until, size DESC",
+        [event.id],
+      );
+      expect(batches.map((b) => [Number(b.valid_until), b.size, b.status])).to.deep.equal([
+        [0, 150, "sending"],
+        [0, 50, "sending"],
+        [Date.parse(later) / 1000, 120, "sending"],
+      ]);
+      const rows = await h.store.db.query<{ status: string; batched: boolean; n: number }>(
+        `SELECT status, batch_id IS NOT NULL AS batched, count(*)::int AS n FROM credentials
+          WHERE event_id = $1 GROUP BY 1, 2 ORDER BY 1`,
+        [event.id],
+      );
+      expect(rows.map((r) => [r.status, r.batched, Number(r.n)])).to.deep.equal([
+        ["pending", false, 30],
+        ["sending", true, 320],
+      ]);
+      // Before anything is sent, a member reads back complete (its batch anchor and the signed root), sending.
+      const member = await expectJson<{ status: string; credential: Record<string, unknown> }>(
+        await h.call("GET", `/v1/credentials/${bulk.credentials[160]!.id}`),
+        200,
+      );
+      expect(member.status).to.equal("sending");
+      expect(Object.keys(member.credential).slice(-2)).to.deep.equal(["anchor", "proof"]);
+      expect((member.credential.anchor as { batch: { size: number } }).batch.size).to.equal(50);
+
+      await eventually(async () => {
+        await h.worker.runOnce();
+        const left = await h.store.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM credentials WHERE event_id = $1 AND status <> 'anchored'",
+          [event.id],
+        );
+        return Number(left[0]!.n) === 0 ? true : undefined;
+      });
+      // The worker sent the three batches as written, and gathered the 30 into a fourth.
+      const sent = await h.store.db.query<{ id: string; size: number; status: string }>(
+        "SELECT id::text, size, status FROM batches WHERE event_id = $1",
+        [event.id],
+      );
+      expect(sent.map((b) => b.status)).to.deep.equal(["anchored", "anchored", "anchored", "anchored"]);
+      expect(sent.filter((b) => batches.some((x) => x.id === b.id))).to.have.length(3);
+      expect(sent.find((b) => !batches.some((x) => x.id === b.id))?.size).to.equal(30);
+      for (const index of [0, 199, 200, 349]) {
+        const read = await expectJson<{ credential: Record<string, unknown> }>(
+          await h.call("GET", `/v1/credentials/${bulk.credentials[index]!.id}`),
+          200,
+        );
+        const report = await verifyCredential(read.credential as never, {
+          rpcUrl: h.deployment.rpcUrl,
+          registry: h.deployment.registry,
+          lang: "en",
+        });
+        expect(report.checks.filter((c) => c.status === "failed").map((c) => c.id)).to.deep.equal([]);
+        expect(report.verified).to.equal(true);
+      }
+    });
+  });
+}

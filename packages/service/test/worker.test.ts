@@ -1,9 +1,9 @@
 import { verifyBatchProof } from "@intyg/credential";
 import { expect } from "chai";
 import { createEvent } from "../src/events";
-import { type IssuanceContext, prepareCredentials } from "../src/issuance";
+import { prepareCredentials } from "../src/issuance";
 import { startWorker } from "../src/worker/worker";
-import { CONFERENCE, createHarness, type Harness } from "./helpers/harness";
+import { CONFERENCE, createHarness, type Harness, issuanceContextOf } from "./helpers/harness";
 import { STORE_KINDS } from "./helpers/stores";
 
 for (const kind of STORE_KINDS) {
@@ -17,18 +17,10 @@ for (const kind of STORE_KINDS) {
       await h?.close();
     });
 
-    it("anchors 200 pending credentials as one batch whose proofs check on chain", async () => {
+    it("anchors the 200 credentials of one issuance as one batch whose proofs check on chain", async () => {
       const event = await createEvent(h, h.organisation, { kind: "event", details: CONFERENCE });
       expect(event.status).to.equal("registered");
-      const ctx: IssuanceContext = {
-        anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },
-        organisation: h.organisation,
-        event,
-        signer: async () => h.signer,
-        clock: h.clock,
-        requestTtlSeconds: 3600,
-        publicUrl: h.config.publicUrl,
-      };
+      const ctx = issuanceContextOf(h, event);
       const attendees = Array.from({ length: 200 }, (_, i) => ({
         subject: { name: `Deltagare ${i}`, role: "participant" as const, partsAttended: ["seminarier"] },
       }));

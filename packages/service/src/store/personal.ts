@@ -215,7 +215,7 @@ export async function revealCredentials(
  * the batch was built, in place of the sections the pending document had (the order `buildBatch` and
  * `signBatch` give them: the rest, then `anchor`, then `proof`).
  */
-function withBatchSections(
+export function withBatchSections(
   document: Record<string, unknown> | null,
   sections: unknown,
 ): Record<string, unknown> | null {

@@ -8,7 +8,7 @@ import { createKeyDirectory, type KeyDirectory } from "../../src/keys/directory"
 import { type Logger, silentLogger } from "../../src/logger";
 import { type Keyring, keyringFromText } from "../../src/privacy/keyring";
 import { privateKeySigner, type Signer } from "../../src/signer";
-import type { Store } from "../../src/store/store";
+import type { NewCredential, Store } from "../../src/store/store";
 import type { Organisation } from "../../src/store/types";
 import { DEMO_PROFILE, type Deployment, deployFresh } from "./chain";
 import { openTestStore, type StoreKind } from "./stores";
@@ -206,7 +206,8 @@ export async function expectProblem(response: Response, status: number, type?: s
 // -- issuing without HTTP ---------------------------------------------------------------------------------------
 
 import { createEvent } from "../../src/events";
-import { prepareCredentials } from "../../src/issuance";
+import { type IssuanceContext, prepareCredentials } from "../../src/issuance";
+import { BATCH_AT_ISSUANCE_MIN } from "../../src/issuance-batches";
 import type { EventRecord } from "../../src/store/types";
 
 export async function registeredEvent(h: Harness, details = CONFERENCE): Promise<EventRecord> {
@@ -214,24 +215,36 @@ export async function registeredEvent(h: Harness, details = CONFERENCE): Promise
 }
 
 /** Stores `n` pending batch credentials for `event` (as the bulk route would) and returns their ids. */
+/** What issuing for `event` takes, with the harness's signer, clock and configuration. */
+export function issuanceContextOf(h: Harness, event: EventRecord): IssuanceContext {
+  return {
+    anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },
+    organisation: h.organisation,
+    event,
+    signer: async () => h.signer,
+    clock: h.clock,
+    requestTtlSeconds: 3600,
+    maxBatchSize: h.config.worker.maxBatchSize,
+    publicUrl: h.config.publicUrl,
+  };
+}
+
 export async function queueCredentials(
   h: Harness,
   event: EventRecord,
   n: number,
   tag = "Deltagare",
 ): Promise<string[]> {
-  const { credentials } = await prepareCredentials(
-    {
-      anchorage: { chainId: h.chain.chainId, registry: h.chain.registry },
-      organisation: h.organisation,
-      event,
-      signer: async () => h.signer,
-      clock: h.clock,
-      requestTtlSeconds: 3600,
-      publicUrl: h.config.publicUrl,
-    },
-    Array.from({ length: n }, (_, i) => ({ subject: { name: `${tag} ${i}` } })),
-  );
+  const context = issuanceContextOf(h, event);
+  // Prepared in pieces smaller than an issuance batches itself, and written at once: every one stays pending,
+  // for the worker to build into batches.
+  const credentials: NewCredential[] = [];
+  for (let from = 0; from < n; from += BATCH_AT_ISSUANCE_MIN - 1) {
+    const attendees = Array.from({ length: Math.min(BATCH_AT_ISSUANCE_MIN - 1, n - from) }, (_, i) => ({
+      subject: { name: `${tag} ${from + i}` },
+    }));
+    credentials.push(...(await prepareCredentials(context, attendees)).credentials);
+  }
   await h.store.issuance.commit({
     organisationId: h.organisation.id,
     requestHash: "",

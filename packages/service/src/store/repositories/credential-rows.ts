@@ -4,9 +4,9 @@ import type { Hex } from "viem";
 import { issuanceThreadsReady, runIssuanceTask } from "../../parallel/pool";
 import { type SealItem, type SealResult, sealMany } from "../../parallel/tasks";
 import type { Queryable } from "../db";
-import { credentialSubject, type Personal } from "../personal";
+import { credentialSubject, type Personal, withBatchSections } from "../personal";
 import { betweenStatements, json } from "../sql";
-import type { CredentialRecord } from "../types";
+import type { BatchRecord, CredentialRecord } from "../types";
 import { queueDeliveries } from "./deliveries";
 
 export type NewCredential = {
@@ -28,7 +28,33 @@ export type NewCredential = {
   supersedes?: string | null;
   /** E-mail the credential to its holder once it is anchored, in this language. */
   deliver?: { lang: "sv" | "en"; domain: string } | null;
+  /** The batch built for it at issuance (a large issuance): written with it, ready to send. */
+  batch?: NewBatchMembership | null;
 };
+
+/** A batch built and signed at issuance, written in the issuance's transaction (status `sending`). */
+export type NewBatch = Pick<
+  BatchRecord,
+  | "id"
+  | "organisationId"
+  | "eventId"
+  | "chainEventId"
+  | "root"
+  | "size"
+  | "validUntil"
+  | "signature"
+  | "deadline"
+  | "createdAt"
+> & {
+  /** The key that signed the root (and so must send it). */
+  signingKey: Hex;
+};
+
+/**
+ * A credential's place in a {@link NewBatch}: its leaf and proof, and `sections`, the JSON text of
+ * `{ anchor, proof }` as the signed document carries them.
+ */
+export type NewBatchMembership = { batch: NewBatch; leaf: Hex; proof: Hex[]; sections: string };
 
 /** Rows per INSERT statement. */
 const CHUNK = 500;
@@ -75,8 +101,41 @@ function sealChunks(
   return chunks;
 }
 
+/** Writes the batches built at issuance for `credentials` (each once), before their members. */
+async function insertBatches(tx: Queryable, credentials: readonly NewCredential[]): Promise<void> {
+  const batches = new Map<string, NewBatch>();
+  for (const c of credentials) if (c.batch) batches.set(c.batch.batch.id, c.batch.batch);
+  if (batches.size === 0) return;
+  await tx.query(
+    `INSERT INTO batches (id, organisation_id, event_id, chain_event_id, root, size, valid_until, signature,
+                          deadline, status, created_at, signing_key)
+     SELECT id, organisation_id, event_id, chain_event_id, root, size, valid_until, signature, deadline,
+            'sending', created_at, signing_key
+       FROM jsonb_to_recordset($1::jsonb) AS b(id uuid, organisation_id uuid, event_id uuid, chain_event_id text,
+            root text, size integer, valid_until bigint, signature text, deadline bigint,
+            created_at timestamptz, signing_key text)`,
+    [
+      json(
+        [...batches.values()].map((b) => ({
+          id: b.id,
+          organisation_id: b.organisationId,
+          event_id: b.eventId,
+          chain_event_id: b.chainEventId,
+          root: b.root,
+          size: b.size,
+          valid_until: b.validUntil,
+          signature: b.signature,
+          deadline: b.deadline,
+          created_at: b.createdAt.toISOString(),
+          signing_key: b.signingKey,
+        })),
+      ),
+    ],
+  );
+}
+
 /**
- * Inserts `credentials` (pending) in chunks, their personal data encrypted with a fresh data key each (stored in
+ * Inserts `credentials` (pending, or sending as members of a batch built at issuance) in chunks, their personal data encrypted with a fresh data key each (stored in
  * the vault first: a key whose credential is then not written is harmless), their search terms, and queues the
  * deliveries they ask for. With `returning`, gives back the records as written, built from what was inserted
  * (only the sequence number is read back; the personal data as given, in plaintext), so the caller need not
@@ -97,6 +156,7 @@ export async function insertCredentials(
   // Sealed chunk by chunk ahead of the inserts (on the issuance threads when there are enough): a chunk is
   // inserted while the next ones are still being sealed.
   const sealed = sealChunks(personal, credentials, keys);
+  await insertBatches(tx, credentials);
   for (let i = 0; i < credentials.length; i += CHUNK) {
     if (i > 0) await betweenStatements();
     const seals = await sealed[i / CHUNK]!();
@@ -112,24 +172,29 @@ export async function insertCredentials(
       issue_signature: c.issueSignature ?? null,
       issue_deadline: c.issueDeadline ?? null,
       supersedes: c.supersedes ?? null,
-      signing_key: c.signingKey ?? null,
-      signed_at: c.signingKey ? created : null,
+      signing_key: c.signingKey ?? c.batch?.batch.signingKey ?? null,
+      signed_at: c.signingKey ? created : c.batch ? c.batch.batch.createdAt.toISOString() : null,
+      status: c.batch ? "sending" : "pending",
+      batch_id: c.batch?.batch.id ?? null,
+      leaf: c.batch?.leaf ?? null,
+      proof: c.batch?.proof ?? null,
+      batch_sections: c.batch?.sections ?? null,
       job_id: jobId,
       created_at: created,
     }));
     const rows = await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
                                 valid_until, personal_enc, holder_token_hash, has_email, delivery_lang,
-                                issue_signature, issue_deadline, supersedes, signing_key, signed_at, job_id,
-                                created_at)
-       SELECT id, organisation_id, event_id, mode, 'pending', commitment, holder_address, valid_until,
+                                issue_signature, issue_deadline, supersedes, signing_key, signed_at, batch_id,
+                                leaf, proof, batch_sections, job_id, created_at)
+       SELECT id, organisation_id, event_id, mode, status, commitment, holder_address, valid_until,
               personal_enc, holder_token_hash, has_email, delivery_lang, issue_signature, issue_deadline,
-              supersedes, signing_key, signed_at, job_id, created_at
+              supersedes, signing_key, signed_at, batch_id, leaf, proof, batch_sections, job_id, created_at
          FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id uuid, event_id uuid, mode text,
-              commitment text, holder_address text, valid_until bigint, personal_enc text, holder_token_hash text,
-              has_email boolean, delivery_lang text, issue_signature text, issue_deadline bigint,
-              supersedes uuid, signing_key text, signed_at timestamptz, job_id uuid,
-              created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
+              status text, commitment text, holder_address text, valid_until bigint, personal_enc text,
+              holder_token_hash text, has_email boolean, delivery_lang text, issue_signature text,
+              issue_deadline bigint, supersedes uuid, signing_key text, signed_at timestamptz, batch_id uuid,
+              leaf text, proof jsonb, batch_sections text, job_id uuid, created_at timestamptz)${returning ? " RETURNING id, seq" : ""}`,
       [json(chunk)],
     );
     await writeSearchTerms(
@@ -173,7 +238,10 @@ export async function writeSearchTerms(
   );
 }
 
-/** A credential as {@link insertCredentials} writes it: pending, nothing sent for it yet. */
+/**
+ * A credential as {@link insertCredentials} writes it: nothing sent for it yet (pending, or sending as a member
+ * of a batch built at issuance, its document then with the batch's anchor and proof).
+ */
 function pendingRecord(c: NewCredential, seq: number, at: Date, jobId: string | null): CredentialRecord {
   return {
     id: c.id,
@@ -181,19 +249,19 @@ function pendingRecord(c: NewCredential, seq: number, at: Date, jobId: string | 
     organisationId: c.organisationId,
     eventId: c.eventId,
     mode: c.mode,
-    status: "pending",
+    status: c.batch ? "sending" : "pending",
     commitment: c.commitment,
-    leaf: null,
-    batchId: null,
-    proof: null,
+    leaf: c.batch?.leaf ?? null,
+    batchId: c.batch?.batch.id ?? null,
+    proof: c.batch?.proof ?? null,
     holderAddress: c.holderAddress,
     validUntil: c.validUntil,
-    document: c.document,
+    document: c.batch ? withBatchSections(c.document, c.batch.sections) : c.document,
     recipient: c.recipient,
     holderToken: c.holderToken,
     issueDeadline: c.issueDeadline ?? null,
     issueSignature: c.issueSignature ?? null,
-    signingKey: c.signingKey ?? null,
+    signingKey: c.signingKey ?? c.batch?.batch.signingKey ?? null,
     txHash: null,
     txHashes: [],
     attempts: 0,

@@ -1,6 +1,6 @@
 // What a command may touch of the outside world, so that tests can run commands in-process as well.
 
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 export type CliIo = {
@@ -28,7 +28,13 @@ export function processIo(): CliIo {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return new Uint8Array(Buffer.concat(chunks));
     },
-    readFile: async (path) => new Uint8Array(await readFile(path)),
+    // Read synchronously: a command reads its files before it does anything else, and for many small files (a
+    // folder of 10,000 credentials) the promise API's open, stat, read and close each through the thread pool
+    // took five times as long (0.7 s against 0.15 s). The bytes are taken as they are read, not copied.
+    readFile: async (path) => {
+      const bytes = readFileSync(path);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: process.stderr.isTTY === true,

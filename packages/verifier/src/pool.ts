@@ -21,8 +21,8 @@ export type ParallelOptions = {
   threads?: number;
   /**
    * Fewest credentials per thread. By default 1,500 while the workers still have to be started (loading the
-   * verifier in a thread costs about as much as verifying a thousand credentials), and 250 once they are loaded
-   * (by an earlier run or {@link prestartVerificationThreads}): taking in a worker's reports then costs this
+   * verifier in a thread costs about as much as verifying a thousand credentials), and 250 once they are started
+   * (by an earlier run or {@link prestartVerificationThreads}, loaded or still loading): taking in a worker's reports then costs this
    * thread about a tenth of verifying them, which a thread of its own repays from a few hundred on. With these
    * defaults a member of a batch counts as a quarter of a credential (it costs a quarter of one signed on its
    * own: its batch's signature is checked once), judged from a sample of the inputs; a number given here counts
@@ -90,9 +90,11 @@ export function threadsFor(
   inputs?: readonly unknown[],
 ): number {
   const cores = parallel.threads ?? os.availableParallelism();
-  const loaded = [...threads].filter((thread) => thread.loaded).length;
+  // A thread started earlier (prestartVerificationThreads) counts as loaded while it still loads: what loading
+  // it costs is spent already, and the run's queue gives it chunks only once it is ready.
+  const started = [...threads].filter((thread) => thread.alive).length;
   const minPer =
-    parallel.minPerThread ?? (loaded >= cores - 1 ? LOADED_MIN_PER_THREAD : DEFAULT_MIN_PER_THREAD);
+    parallel.minPerThread ?? (started >= cores - 1 ? LOADED_MIN_PER_THREAD : DEFAULT_MIN_PER_THREAD);
   const weight = inputs && parallel.minPerThread === undefined ? weightOf(inputs) : count;
   return Math.max(1, Math.min(cores, Math.floor(weight / minPer)));
 }

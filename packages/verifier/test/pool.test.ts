@@ -128,6 +128,19 @@ describe("parallel verification (worker threads)", function () {
     expect(threadsFor(1000, { threads: 2, minPerThread: 1500 })).to.equal(1);
   });
 
+  it("counts a worker started before a run as loaded while it still loads (the CLI starts it as it reads files)", () => {
+    // In a process of its own: here the workers are loaded already. Asked at once after the start, before the
+    // worker has loaded: 1,000 credentials take the second thread, as they do once it has loaded.
+    const pool = path.join(__dirname, "..", "src", "pool.ts");
+    const script = `const p = require(${JSON.stringify(pool)}); void p.prestartVerificationThreads(2);
+      console.log(p.threadsFor(1000, { threads: 2 }), p.threadsFor(499, { threads: 2 })); process.exit(0);`;
+    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.stdout.trim()).to.equal("2 1");
+  });
+
   it("counts a member of a batch as a quarter of a credential signed on its own", async () => {
     expect(await prestartVerificationThreads(2)).to.equal(1);
     const member = inputs[0] as string;

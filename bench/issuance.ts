@@ -478,7 +478,10 @@ async function main() {
     `baseline: viem signTypedData ${base.viemSignTypedDataPerSecond}/s, node ECDSA secp256k1 sign ${base.nodeEcdsaSecp256k1SignPerSecond}/s`,
   );
   const chain = await startBenchChain();
-  const bulkRows: (Awaited<ReturnType<typeof bulk>> & { roundsAnchoredMs: number[] })[] = [];
+  const bulkRows: (Awaited<ReturnType<typeof bulk>> & {
+    roundsAnchoredMs: number[];
+    firstAnchoredMs: number | null;
+  })[] = [];
   const singleRows: Awaited<ReturnType<typeof singles>>[] = [];
   try {
     for (const kind of STORES) {
@@ -489,6 +492,10 @@ async function main() {
         await bulk(issuer, 50, kind);
         await bulk(issuer, 100, kind);
         for (const size of SIZES) {
+          // 1,000: a first round after the start (the service's first large issuance: its paths compile, PGlite's
+          // memory grows), reported apart, then the rounds whose median is the row.
+          const first = size === 1_000 ? await bulk(issuer, size, kind) : null;
+          if (first) console.log(`${kind} bulk ${size} (first): ${JSON.stringify(first)}`);
           const rounds: Awaited<ReturnType<typeof bulk>>[] = [];
           for (let r = 0; r < (size === 1_000 ? Math.max(1, ROUNDS_1000) : 1); r++) {
             rounds.push(await bulk(issuer, size, kind));
@@ -496,7 +503,11 @@ async function main() {
           }
           // The median round by time until anchored, with every round's time beside it.
           const median = [...rounds].sort((a, b) => a.anchoredMs - b.anchoredMs)[(rounds.length - 1) >> 1]!;
-          bulkRows.push({ ...median, roundsAnchoredMs: rounds.map((r) => r.anchoredMs) });
+          bulkRows.push({
+            ...median,
+            roundsAnchoredMs: rounds.map((r) => r.anchoredMs),
+            firstAnchoredMs: first?.anchoredMs ?? null,
+          });
         }
         if (LOAD_SECONDS > 0) {
           const row = await singles(issuer, kind);
@@ -563,7 +574,7 @@ async function main() {
         "× node sign rate",
         "target ≤ 2 s",
         "quiet-machine target (time; × viem sign rate)",
-        "rounds (all anchored, ms)",
+        "rounds (all anchored, ms; the first after the start apart)",
       ],
       rows.map((r) => [
         r.store,
@@ -578,12 +589,12 @@ async function main() {
         r.meetsQuietTarget === undefined
           ? ""
           : `≤ ${QUIET_TARGET[r.store].maxMs} ms: ${r.meetsQuietTarget ? "yes" : "no"}; ≥ ${QUIET_TARGET[r.store].minVsViemSignRate}: ${r.meetsSignRateTarget ? "yes" : "no"}`,
-        r.roundsAnchoredMs.join(", "),
+        `${r.roundsAnchoredMs.join(", ")}${r.firstAnchoredMs === null ? "" : ` (first: ${r.firstAnchoredMs})`}`,
       ]),
     ),
   );
   report.print(
-    `\n1,000: the median of ${Math.max(1, ROUNDS_1000)} rounds by time until anchored (every round in the last column); 10,000: one round. A bulk of 100 or more credentials of one validity is a batch of its own: its tree is built and its root signed while the request is served, and the batch is written with its members ("at issuance"); the worker only sends it. Quiet-machine targets: ≤ 1 s on the embedded store and ≤ 0.6 s on PostgreSQL, at ≥ 0.6× and ≥ 0.9× the viem signing rate of the same run.\n`,
+    `\n1,000: the median of ${Math.max(1, ROUNDS_1000)} rounds by time until anchored (every round in the last column), after a first round of 1,000 after the start, reported apart (its code still compiling); 10,000: one round. A bulk of 100 or more credentials of one validity is a batch of its own: its tree is built and its root signed while the request is served, and the batch is written with its members ("at issuance"); the worker only sends it. Quiet-machine targets: ≤ 1 s on the embedded store and ≤ 0.6 s on PostgreSQL, at ≥ 0.6× and ≥ 0.9× the viem signing rate of the same run.\n`,
   );
   const probed = rows.filter((r) => "healthP99Ms" in r);
   if (probed.length > 0) {

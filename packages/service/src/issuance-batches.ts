@@ -20,9 +20,10 @@ export const BATCH_AT_ISSUANCE_MIN = 100;
 
 /**
  * Builds, signs and attaches a batch to each group of at least {@link BATCH_AT_ISSUANCE_MIN} batch credentials
- * of `credentials` that share a validity (at most `maxBatchSize` to a batch), as the worker would: the same tree,
- * the same signed request, the same `{ anchor, proof }` sections. Credentials of smaller groups, and single
- * credentials, are left as they are.
+ * of `credentials` that share a validity (in batches of equal size, at most `maxBatchSize`), as the worker would:
+ * the same tree, the same signed request, the same `{ anchor, proof }` sections. Credentials of smaller groups,
+ * single credentials, and every credential when the organisation's signer cannot be had now, are left pending.
+ * The store writes a batch only while its key is still the organisation's current one (else its members pending).
  */
 export async function batchAtIssuance(
   ctx: IssuanceContext,
@@ -37,10 +38,24 @@ export async function batchAtIssuance(
     else groups.set(credential.validUntil, [credential]);
   }
   const maxSize = Math.max(1, ctx.maxBatchSize ?? DEFAULT_WORKER_CONFIG.maxBatchSize);
-  for (const [validUntil, group] of groups) {
-    if (group.length < BATCH_AT_ISSUANCE_MIN) continue;
-    for (let start = 0; start < group.length; start += maxSize) {
-      const members = group.slice(start, start + maxSize);
+  const large = [...groups].filter(([, group]) => group.length >= BATCH_AT_ISSUANCE_MIN);
+  if (large.length === 0) return;
+  // Without a key to sign with now (an organisation whose key was withdrawn waits for a new one; a node that
+  // cannot be reached to confirm the key), the credentials stay pending, as smaller issuances do: the worker
+  // signs their batch once it can, and the issuance is not refused for it.
+  let signer: Awaited<ReturnType<IssuanceContext["signer"]>>;
+  try {
+    signer = await ctx.signer();
+  } catch {
+    return;
+  }
+  for (const [validUntil, group] of large) {
+    // Batches of equal size (10,001 credentials make two of 5,001 and 5,000, not one of 10,000 and one of 1).
+    const count = Math.ceil(group.length / maxSize);
+    for (let k = 0, start = 0; k < count; k++) {
+      const end = start + Math.ceil((group.length - start) / (count - k));
+      const members = group.slice(start, end);
+      start = end;
       const tree = buildBatchTree(
         {
           chainId: ctx.anchorage.chainId,
@@ -50,7 +65,6 @@ export async function batchAtIssuance(
         },
         members.map((c) => c.commitment),
       );
-      const signer = await ctx.signer();
       const createdAt = ctx.clock.now();
       const deadline = unixSeconds(ctx.clock) + ctx.requestTtlSeconds;
       const proof = await signBatchRoot(tree, { account: signer, deadline, created: createdAt });

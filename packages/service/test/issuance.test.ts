@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
+import { ServiceError } from "../src/errors";
+import { prepareCredentials } from "../src/issuance";
 import {
   type AppHarness,
   CONFERENCE,
@@ -7,6 +10,8 @@ import {
   eventually,
   expectJson,
   expectProblem,
+  issuanceContextOf,
+  signerAddress,
 } from "./helpers/harness";
 import { STORE_KINDS } from "./helpers/stores";
 
@@ -386,8 +391,8 @@ for (const kind of STORE_KINDS) {
       );
       const later = "2031-06-30T00:00:00Z";
       const other = "2032-06-30T00:00:00Z";
-      // 200 without an expiry (two batches of at most 150), 120 with one (one batch), 30 with another (too few:
-      // left pending for the worker to gather).
+      // 200 without an expiry (two batches of 100: at most 150 each, of equal size), 120 with one (one batch), 30
+      // with another (too few: left pending for the worker to gather).
       const body = {
         attendees: [
           ...attendees(200, "Stor"),
@@ -413,8 +418,8 @@ for (const kind of STORE_KINDS) {
         [event.id],
       );
       expect(batches.map((b) => [Number(b.valid_until), b.size, b.status])).to.deep.equal([
-        [0, 150, "sending"],
-        [0, 50, "sending"],
+        [0, 100, "sending"],
+        [0, 100, "sending"],
         [Date.parse(later) / 1000, 120, "sending"],
       ]);
       const rows = await h.store.db.query<{ status: string; batched: boolean; n: number }>(
@@ -433,7 +438,7 @@ for (const kind of STORE_KINDS) {
       );
       expect(member.status).to.equal("sending");
       expect(Object.keys(member.credential).slice(-2)).to.deep.equal(["anchor", "proof"]);
-      expect((member.credential.anchor as { batch: { size: number } }).batch.size).to.equal(50);
+      expect((member.credential.anchor as { batch: { size: number } }).batch.size).to.equal(100);
 
       await eventually(async () => {
         await h.worker.runOnce();
@@ -464,6 +469,89 @@ for (const kind of STORE_KINDS) {
         expect(report.checks.filter((c) => c.status === "failed").map((c) => c.id)).to.deep.equal([]);
         expect(report.verified).to.equal(true);
       }
+    });
+
+    it("writes no batch signed by a key that is no longer the organisation's current one: its members wait pending", async () => {
+      const event = await expectJson<{ id: string }>(
+        await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+        201,
+      );
+      // The key this replica signs with was replaced by another on another replica (its cache not yet
+      // refreshed): an organisation key that is active but no longer current.
+      const keyId = randomUUID();
+      await h.store.db.query(
+        `INSERT INTO organisation_keys (id, organisation_id, role, address, custody, status, is_current,
+                                        created_at, updated_at)
+         VALUES ($1, $2, 'signing', $3, 'external', 'active', false, now(), now())`,
+        [keyId, h.organisation.id, signerAddress(h)],
+      );
+      try {
+        const bulk = await expectJson<BulkResult>(
+          await h.call("POST", `/v1/events/${event.id}/credentials/bulk`, {
+            body: { attendees: attendees(120, "Bytt") },
+            headers: { "idempotency-key": `replaced-${kind}` },
+          }),
+          201,
+        );
+        expect(bulk.count).to.equal(120);
+        const batches = await h.store.db.query("SELECT id FROM batches WHERE event_id = $1", [event.id]);
+        expect(batches).to.have.length(0);
+        const rows = await h.store.db.query<{ status: string; n: number }>(
+          `SELECT status, count(*)::int AS n FROM credentials
+            WHERE event_id = $1 AND batch_id IS NULL AND signing_key IS NULL GROUP BY 1`,
+          [event.id],
+        );
+        expect(rows.map((r) => [r.status, Number(r.n)])).to.deep.equal([["pending", 120]]);
+      } finally {
+        await h.store.db.query("DELETE FROM organisation_keys WHERE id = $1", [keyId]);
+      }
+    });
+
+    it("the worker sends at most ten of an organisation's batches in one turn, so that its other work has a turn", async () => {
+      const event = await expectJson<{ id: string }>(
+        await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+        201,
+      );
+      // Twelve validities of 100 attendees: twelve batches written at once.
+      const body = {
+        attendees: Array.from({ length: 12 }, (_, k) =>
+          attendees(100, `Tur${k}`).map((a) => ({ ...a, validUntil: `${2040 + k}-01-01T00:00:00Z` })),
+        ).flat(),
+      };
+      await expectJson<BulkResult>(
+        await h.call("POST", `/v1/events/${event.id}/credentials/bulk`, {
+          body,
+          headers: { "idempotency-key": `turns-${kind}` },
+        }),
+        201,
+      );
+      const first = await h.worker.runOnce();
+      expect(first.batchesAnchored).to.equal(10);
+      // The next turn sends the other two (and what else is pending: an earlier test left credentials to gather).
+      await h.worker.runOnce();
+      const anchored = await h.store.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM batches WHERE event_id = $1 AND status = 'anchored'",
+        [event.id],
+      );
+      expect(Number(anchored[0]!.n)).to.equal(12);
+    });
+
+    it("leaves a large issuance pending, not refused, when the organisation's signer cannot be had now", async () => {
+      const event = await expectJson<{ id: string; chainEventId: string }>(
+        await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+        201,
+      );
+      const record = (await h.store.events.get(h.organisation.id, event.id))!;
+      const context = {
+        ...issuanceContextOf(h, record),
+        signer: () => Promise.reject(new ServiceError("key.no-signing-key")),
+      };
+      const { credentials } = await prepareCredentials(
+        context,
+        attendees(150, "Utan").map((a) => ({ subject: { name: a.subject.name } })),
+      );
+      expect(credentials).to.have.length(150);
+      expect(credentials.every((c) => c.mode === "batch" && !c.batch)).to.equal(true);
     });
   });
 }

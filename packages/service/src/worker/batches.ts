@@ -139,16 +139,22 @@ async function buildNextBatch(ctx: WorkContext, organisationId: string): Promise
   return created?.batch ?? null;
 }
 
-/** New batches one lane builds in one turn: an organisation with a flood of credentials lets others have a turn. */
+/**
+ * Batches one lane sends in one turn, of those in flight and of those it builds: an organisation with a flood of
+ * credentials (a large issuance is written as many batches at once) lets its own revocations and single
+ * credentials, and other organisations, have a turn.
+ */
 const BATCHES_PER_TURN = 10;
 
 /** The organisation's batches in flight first (reconciled, then sent), then new ones, one group at a time. */
 export async function runBatches(ctx: WorkContext, summary: TickSummary, organisationId: string) {
+  // Only batches settled count against the turn: one that keeps failing (or waits for its retry) holds no other up.
+  let settled = 0;
   for (const batch of await ctx.deps.store.anchoring.batchesInFlight(organisationId)) {
-    if (ctx.stopping()) return;
-    await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary));
+    if (ctx.stopping() || settled >= BATCHES_PER_TURN) return;
+    if (await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary))) settled++;
   }
-  for (let i = 0; i < BATCHES_PER_TURN && !ctx.stopping() && (await ctx.stillLeader()); i++) {
+  for (let i = settled; i < BATCHES_PER_TURN && !ctx.stopping() && (await ctx.stillLeader()); i++) {
     const batch = await buildNextBatch(ctx, organisationId);
     if (!batch) break;
     if (!(await ctx.attempt("batch", batch.id, summary, () => settleBatch(ctx, batch, summary)))) break;

@@ -214,7 +214,6 @@ export async function registeredEvent(h: Harness, details = CONFERENCE): Promise
   return createEvent(h, h.organisation, { kind: "event", details });
 }
 
-/** Stores `n` pending batch credentials for `event` (as the bulk route would) and returns their ids. */
 /** What issuing for `event` takes, with the harness's signer, clock and configuration. */
 export function issuanceContextOf(h: Harness, event: EventRecord): IssuanceContext {
   return {
@@ -229,6 +228,7 @@ export function issuanceContextOf(h: Harness, event: EventRecord): IssuanceConte
   };
 }
 
+/** Stores `n` pending batch credentials for `event` (for the worker to batch) and returns their ids. */
 export async function queueCredentials(
   h: Harness,
   event: EventRecord,

@@ -101,11 +101,29 @@ function sealChunks(
   return chunks;
 }
 
-/** Writes the batches built at issuance for `credentials` (each once), before their members. */
-async function insertBatches(tx: Queryable, credentials: readonly NewCredential[]): Promise<void> {
+/**
+ * Writes the batches built at issuance for `credentials` (each once), before their members, and gives the ids of
+ * those written. A batch whose key is an organisation key that is no longer its current, active signing key (made
+ * current on another replica, or retired, since this one signed) is not written: its members are then written
+ * pending, for the worker to batch with the current key. The keys' rows are locked (shared) until the issuance
+ * commits, so that a key cannot stop being current between this check and the commit: making another key
+ * current waits for it, and the members are then seen in flight by a retirement.
+ */
+async function insertBatches(tx: Queryable, credentials: readonly NewCredential[]): Promise<Set<string>> {
   const batches = new Map<string, NewBatch>();
   for (const c of credentials) if (c.batch) batches.set(c.batch.batch.id, c.batch.batch);
-  if (batches.size === 0) return;
+  if (batches.size === 0) return new Set();
+  const keys = [...new Set([...batches.values()].map((b) => b.signingKey))];
+  const rows = await tx.query<{ organisation_id: string; address: string; usable: boolean }>(
+    `SELECT organisation_id, address, (status = 'active' AND is_current AND role = 'signing') AS usable
+       FROM organisation_keys WHERE address = ANY($1::text[]) FOR SHARE`,
+    [keys],
+  );
+  const unusable = new Set(
+    rows.filter((row) => !row.usable).map((row) => `${String(row.organisation_id)}|${row.address}`),
+  );
+  const written = [...batches.values()].filter((b) => !unusable.has(`${b.organisationId}|${b.signingKey}`));
+  if (written.length === 0) return new Set();
   await tx.query(
     `INSERT INTO batches (id, organisation_id, event_id, chain_event_id, root, size, valid_until, signature,
                           deadline, status, created_at, signing_key)
@@ -116,7 +134,7 @@ async function insertBatches(tx: Queryable, credentials: readonly NewCredential[
             created_at timestamptz, signing_key text)`,
     [
       json(
-        [...batches.values()].map((b) => ({
+        written.map((b) => ({
           id: b.id,
           organisation_id: b.organisationId,
           event_id: b.eventId,
@@ -132,6 +150,7 @@ async function insertBatches(tx: Queryable, credentials: readonly NewCredential[
       ),
     ],
   );
+  return new Set(written.map((b) => b.id));
 }
 
 /**
@@ -156,32 +175,37 @@ export async function insertCredentials(
   // Sealed chunk by chunk ahead of the inserts (on the issuance threads when there are enough): a chunk is
   // inserted while the next ones are still being sealed.
   const sealed = sealChunks(personal, credentials, keys);
-  await insertBatches(tx, credentials);
+  const batched = await insertBatches(tx, credentials);
+  // A member of a batch that was not written (its key no longer current) is written pending.
+  const batchOf = (c: NewCredential) => (c.batch && batched.has(c.batch.batch.id) ? c.batch : null);
   for (let i = 0; i < credentials.length; i += CHUNK) {
     if (i > 0) await betweenStatements();
     const seals = await sealed[i / CHUNK]!();
-    const chunk = credentials.slice(i, i + CHUNK).map((c, j) => ({
-      ...withoutTerms(seals[j]!),
-      id: c.id,
-      organisation_id: c.organisationId,
-      event_id: c.eventId,
-      mode: c.mode,
-      commitment: c.commitment,
-      holder_address: c.holderAddress,
-      valid_until: c.validUntil,
-      issue_signature: c.issueSignature ?? null,
-      issue_deadline: c.issueDeadline ?? null,
-      supersedes: c.supersedes ?? null,
-      signing_key: c.signingKey ?? c.batch?.batch.signingKey ?? null,
-      signed_at: c.signingKey ? created : c.batch ? c.batch.batch.createdAt.toISOString() : null,
-      status: c.batch ? "sending" : "pending",
-      batch_id: c.batch?.batch.id ?? null,
-      leaf: c.batch?.leaf ?? null,
-      proof: c.batch?.proof ?? null,
-      batch_sections: c.batch?.sections ?? null,
-      job_id: jobId,
-      created_at: created,
-    }));
+    const chunk = credentials.slice(i, i + CHUNK).map((c, j) => {
+      const batch = batchOf(c);
+      return {
+        ...withoutTerms(seals[j]!),
+        id: c.id,
+        organisation_id: c.organisationId,
+        event_id: c.eventId,
+        mode: c.mode,
+        commitment: c.commitment,
+        holder_address: c.holderAddress,
+        valid_until: c.validUntil,
+        issue_signature: c.issueSignature ?? null,
+        issue_deadline: c.issueDeadline ?? null,
+        supersedes: c.supersedes ?? null,
+        signing_key: c.signingKey ?? batch?.batch.signingKey ?? null,
+        signed_at: c.signingKey ? created : batch ? batch.batch.createdAt.toISOString() : null,
+        status: batch ? "sending" : "pending",
+        batch_id: batch?.batch.id ?? null,
+        leaf: batch?.leaf ?? null,
+        proof: batch?.proof ?? null,
+        batch_sections: batch?.sections ?? null,
+        job_id: jobId,
+        created_at: created,
+      };
+    });
     const rows = await tx.query(
       `INSERT INTO credentials (id, organisation_id, event_id, mode, status, commitment, holder_address,
                                 valid_until, personal_enc, holder_token_hash, has_email, delivery_lang,
@@ -204,7 +228,7 @@ export async function insertCredentials(
     if (returning) {
       const seqs = new Map(rows.map((r) => [String(r.id), Number(r.seq)]));
       for (const c of credentials.slice(i, i + CHUNK))
-        records.push(pendingRecord(c, seqs.get(c.id)!, at, jobId));
+        records.push(pendingRecord(c, batchOf(c), seqs.get(c.id)!, at, jobId));
     }
   }
   const deliveries = credentials
@@ -242,26 +266,32 @@ export async function writeSearchTerms(
  * A credential as {@link insertCredentials} writes it: nothing sent for it yet (pending, or sending as a member
  * of a batch built at issuance, its document then with the batch's anchor and proof).
  */
-function pendingRecord(c: NewCredential, seq: number, at: Date, jobId: string | null): CredentialRecord {
+function pendingRecord(
+  c: NewCredential,
+  batch: NewBatchMembership | null,
+  seq: number,
+  at: Date,
+  jobId: string | null,
+): CredentialRecord {
   return {
     id: c.id,
     seq,
     organisationId: c.organisationId,
     eventId: c.eventId,
     mode: c.mode,
-    status: c.batch ? "sending" : "pending",
+    status: batch ? "sending" : "pending",
     commitment: c.commitment,
-    leaf: c.batch?.leaf ?? null,
-    batchId: c.batch?.batch.id ?? null,
-    proof: c.batch?.proof ?? null,
+    leaf: batch?.leaf ?? null,
+    batchId: batch?.batch.id ?? null,
+    proof: batch?.proof ?? null,
     holderAddress: c.holderAddress,
     validUntil: c.validUntil,
-    document: c.batch ? withBatchSections(c.document, c.batch.sections) : c.document,
+    document: batch ? withBatchSections(c.document, batch.sections) : c.document,
     recipient: c.recipient,
     holderToken: c.holderToken,
     issueDeadline: c.issueDeadline ?? null,
     issueSignature: c.issueSignature ?? null,
-    signingKey: c.signingKey ?? c.batch?.batch.signingKey ?? null,
+    signingKey: c.signingKey ?? batch?.batch.signingKey ?? null,
     txHash: null,
     txHashes: [],
     attempts: 0,

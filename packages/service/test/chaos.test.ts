@@ -364,9 +364,11 @@ describe("chaos: three replicas, one database, one chain, faults under load (chi
         close(replica.killedAt ?? Number.POSITIVE_INFINITY);
       }
       intervals.sort((a, b) => a.from - b.from);
+      // A replica logs the loss of its lock when it notices it, which may be after another replica has taken the
+      // lock (38 ms was seen in CI): the end of a leadership is known only to within the same trail.
       for (let i = 1; i < intervals.length; i++) {
         expect(intervals[i]!.from, `leaders overlap: ${JSON.stringify(intervals)}`).to.be.at.least(
-          intervals[i - 1]!.to,
+          intervals[i - 1]!.to - TRAIL_MS,
         );
       }
       const outside = work.filter(

@@ -61,15 +61,32 @@ const CHUNK = 500;
 /** Fewest credentials sealed on the issuance threads (as for building them), and how many go in one task. */
 const PARALLEL_MIN = 64;
 const SEAL_SLICE = 125;
+/**
+ * Rows of the first INSERT: the inserts wait for the first chunk's sealing, and a smaller first chunk is sealed
+ * sooner (two slices, one per thread on two cores), while the later ones are sealed during its insert.
+ */
+const FIRST_CHUNK = 2 * SEAL_SLICE;
+
+/** Where each INSERT's rows begin and end: {@link FIRST_CHUNK} rows, then {@link CHUNK} at a time. */
+function chunkBounds(count: number): [number, number][] {
+  const bounds: [number, number][] = [];
+  for (let start = 0; start < count; ) {
+    const end = Math.min(count, start + (start === 0 ? FIRST_CHUNK : CHUNK));
+    bounds.push([start, end]);
+    start = end;
+  }
+  return bounds;
+}
 
 /**
- * Each chunk's sealed personal data and search terms, in order, one per chunk of {@link CHUNK}: on the issuance
+ * Each chunk's sealed personal data and search terms, in order, one per chunk of `bounds`: on the issuance
  * threads, started at once; on this thread, when the chunk is asked for.
  */
 function sealChunks(
   personal: Personal,
   credentials: NewCredential[],
   keys: Map<string, Buffer>,
+  bounds: readonly [number, number][],
 ): (() => Promise<SealResult[]>)[] {
   const items = credentials.map(
     (c): SealItem => ({
@@ -82,8 +99,8 @@ function sealChunks(
   );
   const parallel = items.length >= PARALLEL_MIN && issuanceThreadsReady();
   const chunks: (() => Promise<SealResult[]>)[] = [];
-  for (let i = 0; i < items.length; i += CHUNK) {
-    const chunk = items.slice(i, i + CHUNK);
+  for (const [start, end] of bounds) {
+    const chunk = items.slice(start, end);
     if (!parallel) {
       chunks.push(async () => sealMany(personal.indexKey, chunk));
       continue;
@@ -174,14 +191,15 @@ export async function insertCredentials(
   const keys = await personal.vault.create(credentials.map((c) => credentialSubject(c.id)));
   // Sealed chunk by chunk ahead of the inserts (on the issuance threads when there are enough): a chunk is
   // inserted while the next ones are still being sealed.
-  const sealed = sealChunks(personal, credentials, keys);
+  const bounds = chunkBounds(credentials.length);
+  const sealed = sealChunks(personal, credentials, keys, bounds);
   const batched = await insertBatches(tx, credentials);
   // A member of a batch that was not written (its key no longer current) is written pending.
   const batchOf = (c: NewCredential) => (c.batch && batched.has(c.batch.batch.id) ? c.batch : null);
-  for (let i = 0; i < credentials.length; i += CHUNK) {
-    if (i > 0) await betweenStatements();
-    const seals = await sealed[i / CHUNK]!();
-    const chunk = credentials.slice(i, i + CHUNK).map((c, j) => {
+  for (const [k, [start, end]] of bounds.entries()) {
+    if (k > 0) await betweenStatements();
+    const seals = await sealed[k]!();
+    const chunk = credentials.slice(start, end).map((c, j) => {
       const batch = batchOf(c);
       return {
         ...withoutTerms(seals[j]!),
@@ -227,7 +245,7 @@ export async function insertCredentials(
     );
     if (returning) {
       const seqs = new Map(rows.map((r) => [String(r.id), Number(r.seq)]));
-      for (const c of credentials.slice(i, i + CHUNK))
+      for (const c of credentials.slice(start, end))
         records.push(pendingRecord(c, batchOf(c), seqs.get(c.id)!, at, jobId));
     }
   }

@@ -2,10 +2,15 @@
 // verify once anchored, their personal data sealed with their own keys and found by the organiser's search, and
 // every attendee the schema refuses named at its index with nothing written.
 import { spawnSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
-import { keccakReady } from "@intyg/credential";
+import { buildBatchTree, keccakReady, verifyBatchProof } from "@intyg/credential";
+import { DEV_PRIVATE_KEYS } from "@intyg/devchain";
 import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
+import type { Hex } from "viem";
+import { systemClock } from "../src/clock";
+import { batchAtIssuance } from "../src/issuance-batches";
 import {
   issuanceThreadCounts,
   issuanceThreadsReady,
@@ -13,6 +18,9 @@ import {
   stopIssuanceThreads,
 } from "../src/parallel/pool";
 import { warmUp } from "../src/parallel/tasks";
+import { privateKeySigner } from "../src/signer";
+import type { NewCredential } from "../src/store/store";
+import type { EventRecord, Organisation } from "../src/store/types";
 import {
   type AppHarness,
   CONFERENCE,
@@ -22,6 +30,8 @@ import {
   expectProblem,
 } from "./helpers/harness";
 import { STORE_KINDS } from "./helpers/stores";
+
+const REGISTRY = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Hex;
 
 type BulkResult = { count: number; credentials: { id: string; index: number; reference?: string }[] };
 
@@ -46,6 +56,42 @@ describe("issuance threads", () => {
   it("warm up on made-up credentials the schema accepts, every one of them built and sealed", async () => {
     await keccakReady();
     expect(warmUp(20)).to.equal(20);
+  });
+
+  it("build a large batch's tree as this thread would: the same proofs, and sections as the worker writes them", async () => {
+    // 2,000 members: built on a thread (a smaller batch is built on the event loop).
+    const roots = Array.from({ length: 2000 }, () => `0x${randomBytes(32).toString("hex")}` as Hex);
+    const credentials = roots.map(
+      (commitment) => ({ id: randomUUID(), mode: "batch", validUntil: 0, commitment }) as NewCredential,
+    );
+    const target = { chainId: 31337, registry: REGISTRY, eventId: (1n << 32n) | 7n, validUntil: 0n };
+    const signer = privateKeySigner(DEV_PRIVATE_KEYS[2]!);
+    const before = issuanceThreadCounts().onThreads;
+    await batchAtIssuance(
+      {
+        anchorage: { chainId: target.chainId, registry: target.registry },
+        organisation: { id: randomUUID() } as Organisation,
+        event: { id: randomUUID() } as EventRecord,
+        signer: async () => signer,
+        clock: systemClock,
+        requestTtlSeconds: 3600,
+        publicUrl: "http://127.0.0.1:8787",
+      },
+      credentials,
+      target.eventId,
+    );
+    expect(issuanceThreadCounts().onThreads).to.equal(before + 1);
+    const expected = buildBatchTree(target, roots);
+    expect(credentials.every((c) => c.batch?.batch.root === expected.root)).to.equal(true);
+    for (const index of [0, 999, 1999]) {
+      const member = credentials[index]!.batch!;
+      const sections = JSON.parse(member.sections) as { anchor: unknown; proof: unknown[] };
+      expect(sections.anchor).to.deep.equal(expected.anchors[index]);
+      expect(member.leaf).to.equal(expected.anchors[index]!.batch!.leaf);
+      expect(member.proof).to.deep.equal(expected.anchors[index]!.batch!.proof);
+      expect(JSON.stringify({ anchor: sections.anchor, proof: sections.proof })).to.equal(member.sections);
+      expect(verifyBatchProof(expected.root, roots[index]!, member.proof)).to.equal(true);
+    }
   });
 
   it("let the process end while they are loaded and idle", function () {

@@ -3,7 +3,15 @@
 // their inputs, so a worker thread gives the same results as this thread.
 
 import { randomBytes } from "node:crypto";
-import { InvalidCredentialError, keccakReady, luhnCheckDigit, type SubjectParams } from "@intyg/credential";
+import {
+  type BatchTarget,
+  buildBatchTree,
+  InvalidCredentialError,
+  keccakReady,
+  luhnCheckDigit,
+  type SubjectParams,
+} from "@intyg/credential";
+import type { Hex } from "viem";
 import { type BuildParams, buildCredential } from "../format";
 import { type SealedFields, sealCredential, searchTerms } from "../store/personal";
 
@@ -63,6 +71,27 @@ export function sealMany(indexKey: Uint8Array, items: readonly SealItem[]): Seal
     ...sealCredential(asBuffer(item.key), item),
     search_terms: searchTerms(index, item),
   }));
+}
+
+/** A batch's tree over its members' commitment roots, as {@link batchTree} gives it. */
+export type BatchTreeParts = {
+  root: Hex;
+  /** Each member's leaf and proof, in the order of the roots given. */
+  leaves: Hex[];
+  proofs: Hex[][];
+  /** Each member's anchor section as JSON text (its document carries it as `anchor`). */
+  anchors: string[];
+};
+
+/** `buildBatchTree` of the credential package, its anchors as JSON texts (cheaper to send between threads). */
+export function batchTree(input: { target: BatchTarget; roots: Hex[] }): BatchTreeParts {
+  const tree = buildBatchTree(input.target, input.roots);
+  return {
+    root: tree.root,
+    leaves: tree.anchors.map((anchor) => anchor.batch!.leaf as Hex),
+    proofs: tree.anchors.map((anchor) => anchor.batch!.proof as Hex[]),
+    anchors: tree.anchors.map((anchor) => JSON.stringify(anchor)),
+  };
 }
 
 /** Resolves once hashing is as fast as it gets here (the WebAssembly Keccak compiled): a thread is ready then. */
@@ -125,6 +154,7 @@ export function warmUp(count = 1000): number {
 export const TASKS = {
   build: (input: { shared: BuildShared; items: BuildItem[] }) => buildMany(input.shared, input.items),
   seal: (input: { indexKey: Uint8Array; items: SealItem[] }) => sealMany(input.indexKey, input.items),
+  batchTree,
 };
 
 export type TaskName = keyof typeof TASKS;

@@ -10,7 +10,7 @@ import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
 import type { Hex } from "viem";
 import { systemClock } from "../src/clock";
-import { batchAtIssuance } from "../src/issuance-batches";
+import { BATCH_AT_ISSUANCE_MAX, batchAtIssuance } from "../src/issuance-batches";
 import {
   issuanceThreadCounts,
   issuanceThreadsReady,
@@ -92,6 +92,34 @@ describe("issuance threads", () => {
       expect(JSON.stringify({ anchor: sections.anchor, proof: sections.proof })).to.equal(member.sections);
       expect(verifyBatchProof(expected.root, roots[index]!, member.proof)).to.equal(true);
     }
+  });
+
+  it("leave a group of more than 2,000 (a bulk job) pending, for the worker to batch", async () => {
+    const credentials = Array.from(
+      { length: BATCH_AT_ISSUANCE_MAX + 1 },
+      () =>
+        ({
+          id: randomUUID(),
+          mode: "batch",
+          validUntil: 0,
+          commitment: `0x${randomBytes(32).toString("hex")}`,
+        }) as NewCredential,
+    );
+    const signer = privateKeySigner(DEV_PRIVATE_KEYS[2]!);
+    await batchAtIssuance(
+      {
+        anchorage: { chainId: 31337, registry: REGISTRY },
+        organisation: { id: randomUUID() } as Organisation,
+        event: { id: randomUUID() } as EventRecord,
+        signer: async () => signer,
+        clock: systemClock,
+        requestTtlSeconds: 3600,
+        publicUrl: "http://127.0.0.1:8787",
+      },
+      credentials,
+      (1n << 32n) | 7n,
+    );
+    expect(credentials.some((c) => c.batch)).to.equal(false);
   });
 
   it("let the process end while they are loaded and idle", function () {

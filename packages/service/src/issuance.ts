@@ -146,8 +146,9 @@ async function buildAll(shared: BuildShared, items: readonly BuildItem[]): Promi
 /**
  * Builds the credentials for `attendees`: a credential for a holder wallet is signed on its own now; batch
  * credentials are built into a batch and its root signed now when there are enough of them (see
- * {@link batchAtIssuance}), else they stay unsigned until the worker gathers them into one. Throws CredentialContentError listing every
- * attendee whose data the credential schema refuses (nothing is written then).
+ * {@link batchAtIssuance}), else they stay unsigned until the worker gathers them into one. Throws
+ * CredentialContentError listing every attendee whose data the credential schema refuses (nothing is written
+ * then).
  */
 export async function prepareCredentials(
   ctx: IssuanceContext,

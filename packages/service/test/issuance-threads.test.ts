@@ -10,6 +10,7 @@ import { verifyCredential } from "@intyg/verifier";
 import { expect } from "chai";
 import type { Hex } from "viem";
 import { systemClock } from "../src/clock";
+import type { IssuanceContext } from "../src/issuance";
 import { BATCH_AT_ISSUANCE_MAX, batchAtIssuance } from "../src/issuance-batches";
 import {
   issuanceThreadCounts,
@@ -32,6 +33,20 @@ import {
 import { STORE_KINDS } from "./helpers/stores";
 
 const REGISTRY = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Hex;
+
+/** What batching at issuance needs of an issuance: the chain 31337 at {@link REGISTRY}, a development key. */
+function batchContext(): IssuanceContext {
+  const signer = privateKeySigner(DEV_PRIVATE_KEYS[2]!);
+  return {
+    anchorage: { chainId: 31337, registry: REGISTRY },
+    organisation: { id: randomUUID() } as Organisation,
+    event: { id: randomUUID() } as EventRecord,
+    signer: async () => signer,
+    clock: systemClock,
+    requestTtlSeconds: 3600,
+    publicUrl: "http://127.0.0.1:8787",
+  };
+}
 
 type BulkResult = { count: number; credentials: { id: string; index: number; reference?: string }[] };
 
@@ -65,21 +80,8 @@ describe("issuance threads", () => {
       (commitment) => ({ id: randomUUID(), mode: "batch", validUntil: 0, commitment }) as NewCredential,
     );
     const target = { chainId: 31337, registry: REGISTRY, eventId: (1n << 32n) | 7n, validUntil: 0n };
-    const signer = privateKeySigner(DEV_PRIVATE_KEYS[2]!);
     const before = issuanceThreadCounts().onThreads;
-    await batchAtIssuance(
-      {
-        anchorage: { chainId: target.chainId, registry: target.registry },
-        organisation: { id: randomUUID() } as Organisation,
-        event: { id: randomUUID() } as EventRecord,
-        signer: async () => signer,
-        clock: systemClock,
-        requestTtlSeconds: 3600,
-        publicUrl: "http://127.0.0.1:8787",
-      },
-      credentials,
-      target.eventId,
-    );
+    await batchAtIssuance(batchContext(), credentials, target.eventId);
     expect(issuanceThreadCounts().onThreads).to.equal(before + 1);
     const expected = buildBatchTree(target, roots);
     expect(credentials.every((c) => c.batch?.batch.root === expected.root)).to.equal(true);
@@ -105,20 +107,7 @@ describe("issuance threads", () => {
           commitment: `0x${randomBytes(32).toString("hex")}`,
         }) as NewCredential,
     );
-    const signer = privateKeySigner(DEV_PRIVATE_KEYS[2]!);
-    await batchAtIssuance(
-      {
-        anchorage: { chainId: 31337, registry: REGISTRY },
-        organisation: { id: randomUUID() } as Organisation,
-        event: { id: randomUUID() } as EventRecord,
-        signer: async () => signer,
-        clock: systemClock,
-        requestTtlSeconds: 3600,
-        publicUrl: "http://127.0.0.1:8787",
-      },
-      credentials,
-      (1n << 32n) | 7n,
-    );
+    await batchAtIssuance(batchContext(), credentials, (1n << 32n) | 7n);
     expect(credentials.some((c) => c.batch)).to.equal(false);
   });
 

@@ -134,8 +134,6 @@ class VerificationThread {
   private nextId = 0;
   private lastRun = -1;
   alive = true;
-  /** Whether the verifier is loaded in the thread (it said it is ready). */
-  loaded = false;
 
   constructor() {
     this.worker = new Worker(WORKER_SOURCE, {
@@ -155,7 +153,6 @@ class VerificationThread {
         // Referenced while it loads (so that awaiting it keeps a process up), then not while idle: a process whose
         // work is done ends with its threads loaded.
         if (this.pending.size === 0) this.worker.unref();
-        this.loaded = true;
         started(true);
         return;
       }
@@ -168,7 +165,6 @@ class VerificationThread {
     });
     const stop = (error: Error) => {
       this.alive = false;
-      this.loaded = false;
       started(false);
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();

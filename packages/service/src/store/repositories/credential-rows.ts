@@ -171,8 +171,9 @@ async function insertBatches(tx: Queryable, credentials: readonly NewCredential[
 }
 
 /**
- * Inserts `credentials` (pending, or sending as members of a batch built at issuance) in chunks, their personal data encrypted with a fresh data key each (stored in
- * the vault first: a key whose credential is then not written is harmless), their search terms, and queues the
+ * Inserts `credentials` (pending, or sending as members of a batch built at issuance) in chunks, their personal
+ * data encrypted with a fresh data key each (stored in the vault first: a key whose credential is then not
+ * written is harmless), their search terms, and queues the
  * deliveries they ask for. With `returning`, gives back the records as written, built from what was inserted
  * (only the sequence number is read back; the personal data as given, in plaintext), so the caller need not
  * read and decrypt them again.

@@ -38,7 +38,10 @@ export function parseUnsignedCredential(value: unknown): UnsignedCredential {
   return value as UnsignedCredential;
 }
 
-/** The JSON texts of the sections that the credentials of one batch share, as `JSON.stringify` writes them. */
+/**
+ * The JSON texts of the sections that the credentials of one batch share: as `JSON.stringify` writes them, or the
+ * texts `JSON.parse` read them from. Either determines the section's value.
+ */
 export type SectionTexts = { issuer: string; achievement: string; proof: string };
 
 export type CredentialJsonCheck =
@@ -53,11 +56,14 @@ const SECTION_SCHEMAS: Record<Section, z.ZodType> = {
   proof: proofSetSchema,
 };
 
-/** Texts of sections that passed their schema; a bounded set per section, started over when full. */
-const validSections: Record<Section, Set<string>> = {
-  issuer: new Set(),
-  achievement: new Set(),
-  proof: new Set(),
+/**
+ * Texts of sections that passed their schema, each mapped to itself: a bounded set per section, started over when
+ * full. The text returned is the first copy seen, so that a run of a batch's credentials keeps one copy of each.
+ */
+const validSections: Record<Section, Map<string, string>> = {
+  issuer: new Map(),
+  achievement: new Map(),
+  proof: new Map(),
 };
 const VALID_SECTIONS_LIMIT = 256;
 
@@ -76,18 +82,27 @@ function sectionText(value: unknown): string | undefined {
  * schemas once per distinct JSON text; the rest of the document by the same schema with those three taken as
  * checked. Every credential is still checked whole: a section is skipped only when a byte-identical section
  * passed its schema before. On failure the issues are those of {@link credentialSchema} itself.
+ *
+ * `parsedFrom` holds the texts `JSON.parse` read some of those sections from (slices of the document's text), where
+ * the caller has them: they then stand for the sections instead of being written again. Each must be exactly the
+ * text that section was parsed from, since a verdict is reused for the same text.
  */
-export function checkCredentialJson(value: unknown): CredentialJsonCheck {
+export function checkCredentialJson(
+  value: unknown,
+  parsedFrom: Partial<SectionTexts> = {},
+): CredentialJsonCheck {
   const doc = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
   const subject = doc?.credentialSubject;
   const texts = {
-    issuer: sectionText(doc?.issuer),
-    achievement: sectionText(
-      typeof subject === "object" && subject !== null
-        ? (subject as Record<string, unknown>).achievement
-        : undefined,
-    ),
-    proof: sectionText(doc?.proof),
+    issuer: parsedFrom.issuer ?? sectionText(doc?.issuer),
+    achievement:
+      parsedFrom.achievement ??
+      sectionText(
+        typeof subject === "object" && subject !== null
+          ? (subject as Record<string, unknown>).achievement
+          : undefined,
+      ),
+    proof: parsedFrom.proof ?? sectionText(doc?.proof),
   };
   const full = (): CredentialJsonCheck => {
     const result = credentialSchema.safeParse(value);
@@ -104,8 +119,11 @@ export function checkCredentialJson(value: unknown): CredentialJsonCheck {
   };
   const passed: Section[] = [];
   for (const section of ["issuer", "achievement", "proof"] as const) {
-    const text = known[section];
-    if (validSections[section].has(text)) continue;
+    const earlier = validSections[section].get(known[section]);
+    if (earlier !== undefined) {
+      known[section] = earlier;
+      continue;
+    }
     if (!SECTION_SCHEMAS[section].safeParse(sections[section]).success) return full();
     passed.push(section);
   }
@@ -115,7 +133,7 @@ export function checkCredentialJson(value: unknown): CredentialJsonCheck {
   for (const section of passed) {
     const valid = validSections[section];
     if (valid.size >= VALID_SECTIONS_LIMIT) valid.clear();
-    valid.add(known[section]);
+    valid.set(known[section], known[section]);
   }
   return { success: true, texts: known };
 }

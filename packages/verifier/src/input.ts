@@ -27,8 +27,11 @@ export type InputRefusal =
   | "share-link";
 
 export type InputResult =
-  /** `json`: the value is what `JSON.parse` made of a text (plain data, determined by its JSON text). */
-  | { ok: true; value: unknown; json?: boolean }
+  /**
+   * `json`: the value is what `JSON.parse` made of a text (plain data, determined by its JSON text), and
+   * `sections` the texts of its shared sections, where the text has them.
+   */
+  | { ok: true; value: unknown; json?: boolean; sections?: SectionSlices }
   | { ok: false; code: InputRefusal; key: MessageKey; params: MessageParams };
 
 function refuse(code: Exclude<InputRefusal, "share-link">, params: MessageParams = {}): InputResult {
@@ -54,11 +57,34 @@ function utf8Length(text: string): number {
 }
 
 /**
- * One pass over a JSON text: its deepest bracket nesting (not counting brackets inside strings; stops past `limit`)
- * and how many object keys it writes. `JSON.parse` keeps one property per distinct key of an object, so a text
- * whose parsed value has fewer properties than this count has a key twice in some object.
+ * The texts the credential's shared sections were parsed from: slices of the document's text (the value of
+ * `issuer`, `proof` and `credentialSubject.achievement`, where each is an object or an array). `JSON.parse` of a
+ * slice gives what it gave of that part of the whole, so a slice determines its section's value, as the
+ * section's `JSON.stringify` text does, without writing it again.
  */
-function scanText(text: string, limit: number): { depth: number; keys: number } {
+export type SectionSlices = { issuer?: string; achievement?: string; proof?: string };
+
+type Scan = { depth: number; keys: number; sections: SectionSlices };
+
+// Which value the scanner is about to read: none, or the value of one of the keys it looks for.
+const NONE = 0;
+const ISSUER = 1;
+const PROOF = 2;
+const SUBJECT = 3;
+const ACHIEVEMENT = 4;
+
+/** Whether the string between offsets `start` and `end` (its quotes included) is `quoted`. */
+const isKey = (text: string, start: number, end: number, quoted: string): boolean =>
+  end - start + 1 === quoted.length && text.startsWith(quoted, start);
+
+/**
+ * One pass over a JSON text: its deepest bracket nesting (not counting brackets inside strings; stops past `limit`),
+ * how many object keys it writes, and the slices of its shared sections. `JSON.parse` keeps one property per
+ * distinct key of an object, so a text whose parsed value has fewer properties than this count has a key twice in
+ * some object (and is refused: the slices are then never used). A key written with escapes is not recognised,
+ * and its section is simply not sliced.
+ */
+function scanText(text: string, limit: number): Scan {
   let depth = 0;
   let max = 0;
   let keys = 0;
@@ -66,6 +92,13 @@ function scanText(text: string, limit: number): { depth: number; keys: number } 
   let expectKey = false;
   // One entry per open bracket: true for an object.
   const kinds: boolean[] = [];
+  const sections: SectionSlices = {};
+  let pending = NONE;
+  // The section being read (its first offset and depth), and the depth of credentialSubject's object, if open.
+  let open = NONE;
+  let openStart = 0;
+  let openDepth = 0;
+  let subjectDepth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
@@ -78,27 +111,60 @@ function scanText(text: string, limit: number): { depth: number; keys: number } 
         if ((slashes & 1) === 0) break;
         end = text.indexOf('"', end + 1);
       }
-      i = end === -1 ? text.length : end;
+      if (end === -1) end = text.length;
       if (expectKey) {
         keys++;
         expectKey = false;
+        if (depth === 1) {
+          pending = isKey(text, i, end, '"issuer"')
+            ? ISSUER
+            : isKey(text, i, end, '"proof"')
+              ? PROOF
+              : isKey(text, i, end, '"credentialSubject"')
+                ? SUBJECT
+                : NONE;
+        } else {
+          pending =
+            depth === 2 && subjectDepth === 2 && isKey(text, i, end, '"achievement"') ? ACHIEVEMENT : NONE;
+        }
+      } else {
+        pending = NONE;
       }
+      i = end;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       depth++;
       if (depth > max) {
         max = depth;
-        if (max > limit) return { depth: max, keys };
+        if (max > limit) return { depth: max, keys, sections: {} };
       }
       kinds.push(c === 123);
       expectKey = c === 123;
+      if (pending === SUBJECT) {
+        if (c === 123) subjectDepth = depth;
+      } else if (pending !== NONE && open === NONE) {
+        open = pending;
+        openStart = i;
+        openDepth = depth;
+      }
+      pending = NONE;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (open !== NONE && depth === openDepth) {
+        const slice = text.slice(openStart, i + 1);
+        if (open === ISSUER) sections.issuer = slice;
+        else if (open === PROOF) sections.proof = slice;
+        else sections.achievement = slice;
+        open = NONE;
+      }
+      if (depth === subjectDepth) subjectDepth = 0;
       depth--;
       kinds.pop();
+      pending = NONE;
     } else if (c === 44 /* , */) {
       expectKey = kinds[kinds.length - 1] === true;
+      pending = NONE;
     }
   }
-  return { depth: max, keys };
+  return { depth: max, keys, sections };
 }
 
 /** Walks a value without recursion, checking depth and size; copies nothing. Counts the objects' keys. */
@@ -173,7 +239,7 @@ export function readDocument(input: unknown, limits: InputLimits = DEFAULT_INPUT
           return refuse("duplicate-key", { key: (duplicate ?? "").slice(0, 80) });
         return checked;
       }
-      return { ok: true, value, json: true };
+      return { ok: true, value, json: true, sections: scanned.sections };
     }
     if (input === undefined || input === null) return refuse("empty");
     // A value is only walked, not copied: verification never changes what it is given.

@@ -122,6 +122,41 @@ async function checkSignatureCached(
   return result;
 }
 
+/** The sections already read in a run, by their JSON text (bounded per run, started over when full). */
+type SharedSections = {
+  issuer: Map<string, unknown>;
+  achievement: Map<string, unknown>;
+  proof: Map<string, unknown>;
+};
+const sharedSections = new WeakMap<SignerCache, SharedSections>();
+const SHARED_SECTIONS_LIMIT = 64;
+
+function shared(map: Map<string, unknown>, text: string, value: unknown): unknown {
+  const earlier = map.get(text);
+  if (earlier !== undefined) return earlier;
+  if (map.size >= SHARED_SECTIONS_LIMIT) map.clear();
+  map.set(text, value);
+  return value;
+}
+
+/**
+ * Points a document parsed from JSON at the issuer, achievement and proof objects of an earlier document of the
+ * run whose sections have the same JSON text (so equal values: both came from `JSON.parse`). A batch's 1,000
+ * credentials then keep one copy of what they share while the run holds them, and the copies made by parsing
+ * die young, which is what the garbage collector handles cheaply. The document is the verifier's own parse.
+ */
+function shareSections(doc: Record<string, unknown>, texts: SectionTexts, cache: SignerCache): void {
+  let known = sharedSections.get(cache);
+  if (!known) {
+    known = { issuer: new Map(), achievement: new Map(), proof: new Map() };
+    sharedSections.set(cache, known);
+  }
+  const subject = doc.credentialSubject as Record<string, unknown>;
+  doc.issuer = shared(known.issuer, texts.issuer, doc.issuer);
+  subject.achievement = shared(known.achievement, texts.achievement, subject.achievement);
+  doc.proof = shared(known.proof, texts.proof, doc.proof);
+}
+
 function unixSeconds(iso: string | undefined): number {
   const ms = iso === undefined ? Number.NaN : Date.parse(iso);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
@@ -164,7 +199,11 @@ export async function prepareCredential(
   doc: unknown,
   lang: Lang,
   cache: SignerCache,
-  options: { json?: boolean } = {},
+  options: {
+    json?: boolean;
+    /** The texts its shared sections were parsed from (slices of its JSON text: see `readDocument`). */
+    sections?: Partial<SectionTexts>;
+  } = {},
 ): Promise<PreparedCredential> {
   const checks = new CheckList(lang);
   const prepared: PreparedCredential = { checks, summary: {} };
@@ -191,7 +230,7 @@ export async function prepareCredential(
   }
   // A document read from JSON text has its shared sections checked once per distinct text (a batch's issuer,
   // achievement and proof); any other value is checked whole.
-  const parsed = options.json ? checkCredentialJson(doc) : credentialSchema.safeParse(doc);
+  const parsed = options.json ? checkCredentialJson(doc, options.sections) : credentialSchema.safeParse(doc);
   if (!parsed.success) {
     const issues = toSchemaIssues(parsed.error);
     const first = issues[0];
@@ -204,7 +243,10 @@ export async function prepareCredential(
   }
   const credential = doc as Credential;
   prepared.credential = credential;
-  if ("texts" in parsed) prepared.texts = parsed.texts;
+  if ("texts" in parsed) {
+    prepared.texts = parsed.texts;
+    shareSections(doc, parsed.texts, cache);
+  }
   prepared.summary = summarise(credential);
   checks.pass("format", "format.ok");
 

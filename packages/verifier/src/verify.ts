@@ -45,6 +45,7 @@ export async function prepareInput(input: unknown, resolved: ResolvedOptions): P
   try {
     return await prepareCredential(read.value, resolved.lang, resolved.signerCache, {
       json: read.json === true,
+      ...(read.sections ? { sections: read.sections } : {}),
     });
   } catch {
     // The format package promises not to throw; this is a last line of defence.

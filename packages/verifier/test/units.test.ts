@@ -89,6 +89,71 @@ describe("input", () => {
     expect(read.ok).to.equal(true);
   });
 
+  it("slices the texts a credential's shared sections were parsed from, whatever the layout", () => {
+    // The slices stand for the sections' values in the run's memos, so each must parse to exactly the section the
+    // whole text gave: checked on random sections full of quotes, backslashes and brackets, in random layouts.
+    const tricky = fc.string({
+      unit: fc.constantFrom('"', "\\", "a", "{", "}", "[", "]", ",", ":", "\\u0022", "issuer", "proof"),
+    });
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        tricky,
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie("value"), { maxLength: 3 }),
+        fc.dictionary(tricky, tie("value"), { maxKeys: 3 }),
+      ),
+    })).value;
+    const section = fc.oneof(fc.dictionary(tricky, json, { maxKeys: 4 }), fc.array(json, { maxLength: 3 }));
+    const doc = fc.record(
+      {
+        before: json,
+        issuer: section,
+        credentialSubject: fc.record({ name: tricky, achievement: section, after: json }),
+        proof: section,
+        after: json,
+      },
+      { requiredKeys: ["issuer", "credentialSubject", "proof"] },
+    );
+    fc.assert(
+      fc.property(doc, fc.constantFrom(undefined, 1, 2, "\t"), (value, indent) => {
+        const text = JSON.stringify(value, null, indent);
+        const read = readDocument(text);
+        expect(read.ok, text).to.equal(true);
+        if (!read.ok) return;
+        const { sections } = read;
+        expect(JSON.parse(sections!.issuer!), text).to.deep.equal(value.issuer);
+        expect(JSON.parse(sections!.proof!), text).to.deep.equal(value.proof);
+        expect(JSON.parse(sections!.achievement!), text).to.deep.equal(value.credentialSubject.achievement);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("slices only the sections it is sure of: no escaped keys, no values elsewhere, no strings", () => {
+    const sections = (text: string) => {
+      const read = readDocument(text);
+      return read.ok ? read.sections : undefined;
+    };
+    // An escaped key is the same key to JSON.parse, but the scan does not recognise it: no slice, no guess.
+    expect(sections('{"\\u0069ssuer":{"a":1},"proof":[1]}')).to.deep.equal({ proof: "[1]" });
+    // Keys of the same names deeper down, or an achievement outside the subject, are not the sections.
+    expect(
+      sections('{"x":{"issuer":{"a":1}},"achievement":{"b":2},"credentialSubject":{"y":{"achievement":{}}}}'),
+    ).to.deep.equal({});
+    expect(sections('{"credentialSubject":[{"achievement":{"a":1}}]}')).to.deep.equal({});
+    // Sections that are not objects or arrays are not sliced (the schema refuses them anyway).
+    expect(sections('{"issuer":"urn:x","proof":null,"credentialSubject":{"achievement":1}}')).to.deep.equal(
+      {},
+    );
+    // Strings that look like keys are text.
+    expect(sections('{"a":"\\"issuer\\":{}","issuer": {"b" : [ ] } }')).to.deep.equal({
+      issuer: '{"b" : [ ] }',
+    });
+  });
+
   it("tells a key written twice from keys and strings full of quotes and backslashes", () => {
     // Keys and values made of quotes, backslashes and brackets: the scan that counts keys must find each string's
     // end exactly, or it miscounts and refuses a sound text or misses a duplicate.

@@ -400,6 +400,22 @@ for (const kind of STORE_KINDS) {
           ...attendees(30, "Få").map((a) => ({ ...a, validUntil: other })),
         ],
       };
+      // The worker is woken to send at once (its batches are ready), not after the pause that gathers singles.
+      const wakes: (boolean | undefined)[] = [];
+      const wake = h.worker.wake;
+      h.worker.wake = (ready) => {
+        wakes.push(ready);
+        wake(ready);
+      };
+      const otherEvent = await expectJson<{ id: string }>(
+        await h.call("POST", "/v1/events", { body: { kind: "event", details: CONFERENCE } }),
+        201,
+      );
+      const small = await h.call("POST", `/v1/events/${otherEvent.id}/credentials/bulk`, {
+        body: { attendees: attendees(5, "Liten") },
+        headers: { "idempotency-key": `small-${kind}` },
+      });
+      expect(small.status, await small.clone().text()).to.equal(201);
       const bulk = await expectJson<BulkResult>(
         await h.call("POST", `/v1/events/${event.id}/credentials/bulk`, {
           body,
@@ -407,6 +423,8 @@ for (const kind of STORE_KINDS) {
         }),
         201,
       );
+      h.worker.wake = wake;
+      expect(wakes).to.deep.equal([false, true]);
       expect(bulk.count).to.equal(350);
       const batches = await h.store.db.query<{
         id: string;

@@ -37,7 +37,11 @@ export type AppDeps = {
   logger: Logger;
   config: ServiceConfig;
   /** Woken after new work is stored (the anchoring worker), when running in the same process. */
-  worker?: { wake(): void; leadership?: Pick<Leadership, "state" | "current"> };
+  worker?: {
+    /** `ready`: what was stored is ready to send as it is (a batch signed at issuance): no gathering pause. */
+    wake(ready?: boolean): void;
+    leadership?: Pick<Leadership, "state" | "current">;
+  };
   /** VC-API `/credentials/verify` and `/presentations/verify`; 501 when absent. */
   verifier?: CredentialVerifier;
   /**

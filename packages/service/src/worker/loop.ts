@@ -31,7 +31,11 @@ export const GATHER_MS = 50;
 
 export type Loop = {
   start(): void;
-  wake(): void;
+  /**
+   * Cuts the wait before the next pass short. `ready`: what was stored is ready to send as it is (a batch signed
+   * at issuance), so the next pass does not wait out the gathering pause for more to join it.
+   */
+  wake(ready?: boolean): void;
   drain(timeoutMs: number): Promise<void>;
   /** Stops after the pass in progress (resolved when it ends; at once with `abandon`). */
   stop(abandon: boolean): Promise<void>;
@@ -67,13 +71,15 @@ export function createLoop(parameters: LoopParameters): Loop {
   let passNumber = 0;
   const gatherMs = parameters.gatherMs ?? GATHER_MS;
   let passStarted = Number.NEGATIVE_INFINITY;
-  /** Cuts the pause before a pass short (when stopping). */
+  /** Cuts the pause before a pass short (when stopping, or woken with work ready to send). */
   let endGather: (() => void) | null = null;
+  /** Woken with work ready to send since the last pass began: the next one starts without the pause. */
+  let ready = false;
 
-  /** Waits until `gatherMs` have passed since the last pass began (a wake does not end it; stop does). */
+  /** Waits until `gatherMs` have passed since the last pass began (a plain wake does not end it; stop does). */
   function gather(): Promise<void> {
     const left = passStarted + gatherMs - performance.now();
-    if (left <= 0 || stopping) return Promise.resolve();
+    if (left <= 0 || stopping || ready) return Promise.resolve();
     return cuttableDelay(left, (cut) => {
       endGather = cut;
     });
@@ -104,6 +110,7 @@ export function createLoop(parameters: LoopParameters): Loop {
       await gather();
       if (stopping) break;
       passStarted = performance.now();
+      ready = false;
       let summary: TickSummary | null = null;
       const pass = ++passNumber;
       try {
@@ -126,8 +133,12 @@ export function createLoop(parameters: LoopParameters): Loop {
     }
   }
 
-  const wake = () => {
+  const wake = (readyToSend = false) => {
     woken = true;
+    if (readyToSend) {
+      ready = true;
+      endGather?.();
+    }
     wakeUp?.();
   };
 

@@ -49,8 +49,11 @@ export const emptySummary = (leader: boolean): TickSummary => ({
 });
 
 export interface Worker {
-  /** Wakes the loop now (after new work was stored). */
-  wake(): void;
+  /**
+   * Wakes the loop now (after new work was stored). `ready`: the work is ready to send as it is (a batch signed at
+   * issuance), so the pass does not wait out the gathering pause first.
+   */
+  wake(ready?: boolean): void;
   /** Runs one pass over all work (the loop calls this; tests may too, with `autoStart: false`). */
   runOnce(): Promise<TickSummary>;
   /** Resolves once a pass finds nothing left to do (or `timeoutMs` passes, then rejects). */

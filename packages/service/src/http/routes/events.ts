@@ -55,10 +55,11 @@ export function eventRoutes(deps: AppDeps) {
     return { status: existing.responseStatus, body: existing.responseBody };
   }
 
-  function settle(c: Context<AppEnv>, outcome: IssuanceOutcome) {
+  /** `ready`: the issuance wrote batches signed at issuance, sent at once (nothing else is gathered into them). */
+  function settle(c: Context<AppEnv>, outcome: IssuanceOutcome, ready = false) {
     if (outcome.kind === "mismatch") throw new IdempotencyMismatchError();
     if (outcome.kind === "replayed") c.header("Idempotent-Replayed", "true");
-    else deps.worker?.wake();
+    else deps.worker?.wake(ready);
     return outcome;
   }
 
@@ -343,6 +344,7 @@ export function eventRoutes(deps: AppDeps) {
           response: { status: 201, body: { count: items.length, credentials: items } },
           credentials,
         }),
+        credentials.some((credential) => credential.batch !== undefined),
       );
       const settled = outcome as { status: number; body: unknown };
       return respond(settled.status, settled.body);

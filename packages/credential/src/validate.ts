@@ -67,6 +67,15 @@ const validSections: Record<Section, Map<string, string>> = {
 };
 const VALID_SECTIONS_LIMIT = 256;
 
+/**
+ * A copy of `text` that holds only its own characters. A slice of a larger text (see `checkCredentialJson`'s
+ * `parsedFrom`) is a view that keeps the whole text alive: kept by a memo, a few bytes of section would hold a
+ * document of up to a megabyte for as long as the process runs.
+ */
+function ownCopy(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
 function sectionText(value: unknown): string | undefined {
   try {
     return typeof value === "object" && value !== null ? JSON.stringify(value) : undefined;
@@ -130,10 +139,13 @@ export function checkCredentialJson(
   // The rest, with the three sections known valid (the refinements then see the same values as the full schema's):
   // by the plain check, which accepts only what the skeleton schema accepts, and by that schema where it does not.
   if (!isCredentialSkeleton(value) && !credentialSkeletonSchema.safeParse(value).success) return full();
+  // Kept as copies of their own, which is also what this check returns and so what later memos keep.
   for (const section of passed) {
     const valid = validSections[section];
     if (valid.size >= VALID_SECTIONS_LIMIT) valid.clear();
-    valid.set(known[section], known[section]);
+    const text = ownCopy(known[section]);
+    valid.set(text, text);
+    known[section] = text;
   }
   return { success: true, texts: known };
 }

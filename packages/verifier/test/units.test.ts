@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { expect } from "chai";
 import fc from "fast-check";
-import { CHECK_IDS, formatAge, formatTime, message, readDocument } from "../src";
+import { CHECK_IDS, formatAge, formatTime, message, readDocument, verifyCredential } from "../src";
 import { CheckList } from "../src/checks";
 import { CHECK_NAMES } from "../src/messages";
 
@@ -152,6 +156,41 @@ describe("input", () => {
     expect(sections('{"a":"\\"issuer\\":{}","issuer": {"b" : [ ] } }')).to.deep.equal({
       issuer: '{"b" : [ ] }',
     });
+  });
+
+  it("keeps no document alive through the slices its memos keep", async () => {
+    // A section's slice is a view of its whole text: kept as a memo key, a few hundred bytes of issuer would hold a
+    // document of a megabyte for as long as the process runs. Twenty such documents, each with an issuer of its
+    // own (so each is remembered), must not stay in memory once their reports are dropped.
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const fixture = path.join(
+      __dirname,
+      "..",
+      "..",
+      "credential",
+      "test",
+      "fixtures",
+      "attendance-credential.json",
+    );
+    const base = JSON.parse(readFileSync(fixture, "utf8")) as Record<string, unknown>;
+    const padding = " ".repeat(1_000_000);
+    const documentText = (i: number) => {
+      const entries = Object.entries({
+        ...base,
+        issuer: { ...(base.issuer as object), name: `Org ${i}` },
+      }).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+      return `{${entries.slice(0, 4).join(",")},${padding}${entries.slice(4).join(",")}}`;
+    };
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 20; i++) {
+      const report = await verifyCredential(documentText(i), { lang: "en" });
+      expect(report.checks[0]!.status, "format").to.equal("passed");
+    }
+    gc();
+    const retained = process.memoryUsage().heapUsed - before;
+    expect(retained, `${Math.round(retained / 1e6)} MB retained`).to.be.below(8_000_000);
   });
 
   it("tells a key written twice from keys and strings full of quotes and backslashes", () => {

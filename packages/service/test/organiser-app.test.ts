@@ -164,10 +164,22 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
       [n, seen] as const,
     );
   };
+  // Before a navigation the page is marked as leaving, so that waiting for it to be ready waits for the view
+  // navigated to, not the one still shown (the hashchange that starts the route comes a task later).
   const go = async (hash: string) => {
     await page.evaluate((h) => {
+      if (location.hash !== h) document.body.dataset.ready = "leaving";
       location.hash = h;
     }, hash);
+    await ready();
+  };
+  /** Follows a link to another view, and waits for that view. */
+  const follow = async (selector: string) => {
+    await page.evaluate((link) => {
+      if (document.querySelector(link)?.getAttribute("href") !== location.hash)
+        document.body.dataset.ready = "leaving";
+    }, selector);
+    await page.click(selector);
     await ready();
   };
 
@@ -485,9 +497,33 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
   let signedByFirst: string;
   const keys: string[] = [];
 
+  it("a view left before its data arrived does not draw over the one the reader went on to", async () => {
+    // The event's data held back: the reader opens the event, then the keys before it has loaded.
+    let held = 0;
+    await page.route(`**/v1/events/${eventId}**`, async (request) => {
+      held++;
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await request.continue().catch(() => undefined);
+    });
+    try {
+      await go("#/");
+      await page.evaluate((h) => {
+        location.hash = h;
+      }, `#/events/${eventId}`);
+      await page.waitForFunction(() => document.body.dataset.ready === "false");
+      await follow("#nav a[data-section=keys]");
+      expect(held).to.be.greaterThan(0);
+      // After the event's data came in, the keys are still what the page shows, and it says it is ready.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await page.textContent("#view h1")).to.equal("Signeringsnycklar");
+      expect(await page.getAttribute("body", "data-ready")).to.equal("true");
+    } finally {
+      await page.unroute(`**/v1/events/${eventId}**`);
+    }
+  });
+
   it("keys: creates a key whose authorisation the organisation's admin sends (Safe batch and steps in words), makes it current", async () => {
-    await page.click("#nav a[data-section=keys]");
-    await ready();
+    await follow("#nav a[data-section=keys]");
     expect(await page.textContent("#view h1")).to.equal("Signeringsnycklar");
     expect(await page.getAttribute("#nav a[data-section=keys]", "aria-current")).to.equal("page");
     expect(await page.textContent("#keys-none")).to.contain("signeras med tjänstens nyckel");
@@ -609,8 +645,7 @@ describe("the organiser app in Chromium: sign in, conference, spreadsheet import
   });
 
   it("data protection: the retention in words, changed and reset; the erasure receipts, one opened to print and download", async () => {
-    await page.click("#nav a[data-section=privacy]");
-    await ready();
+    await follow("#nav a[data-section=privacy]");
     expect(await page.textContent("#view h1")).to.equal("Dataskydd");
     let now = (await page.textContent("#retention-now")) ?? "";
     expect(now).to.contain("Personuppgifter sparas i 365 dagar efter att ett evenemang slutat");

@@ -75,19 +75,29 @@ function label(key: string, value: string): string {
   return isKey(key) ? t(key) : value;
 }
 
-function view(): View {
+/**
+ * What a view renders into and reports through. `current` says whether its route is still the page's latest: a
+ * view whose route was left before its data arrived renders into a detached element and reports nothing, so it
+ * cannot draw over the view the reader went on to (a slow event page over the keys page clicked meanwhile).
+ */
+function view(current: () => boolean = () => true): View {
+  const away = document.createElement("div");
   return {
     lang,
     t,
     label,
     caps: caps!,
     admin: session?.key.role === "admin",
-    main: $("view"),
+    get main() {
+      return current() ? $("view") : away;
+    },
     notice(text) {
+      if (!current()) return;
       $("notice").textContent = text;
       noticeFresh = true;
     },
     fail(error) {
+      if (!current()) return;
       replace($("failure"), problemList(view(), error));
       ($("failure").firstElementChild as HTMLElement | null)?.focus();
     },
@@ -130,12 +140,17 @@ function showSignedIn(signedIn: boolean): void {
   $("nav-keys").hidden = session?.key.role !== "admin";
 }
 
+/** Counts routes, so that a route can tell whether a later one has begun since (see {@link view}). */
+let routes = 0;
+
 async function route(): Promise<void> {
   if (!session) return;
+  const seq = ++routes;
+  const current = () => seq === routes;
   replace($("failure"));
   if (!noticeFresh) $("notice").textContent = "";
   noticeFresh = false;
-  const v = view();
+  const v = view(current);
   const hash = location.hash.replace(/^#/, "") || "/";
   const [path, query = ""] = hash.split("?");
   const parts = path!.split("/").filter(Boolean);
@@ -167,13 +182,13 @@ async function route(): Promise<void> {
         h("p", {}, h("a", { href: "#/" }, t("backToList"))),
       );
     }
-    focusHeading();
+    if (current()) focusHeading();
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return;
     replace(v.main, h("h1", { tabindex: -1 }, t("loadFailed")), problemList(v, error));
-    focusHeading();
+    if (current()) focusHeading();
   } finally {
-    document.body.dataset.ready = "true";
+    if (current()) document.body.dataset.ready = "true";
   }
 }
 

@@ -35,8 +35,12 @@ export type CoreCeiling = {
 
 function job(worker: Worker, n: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    worker.once("message", (m: { ms: number }) => resolve(m.ms));
-    worker.once("error", reject);
+    const failed = (error: Error) => reject(error);
+    worker.once("message", (m: { ms: number }) => {
+      worker.off("error", failed);
+      resolve(m.ms);
+    });
+    worker.once("error", failed);
     worker.postMessage(n);
   });
 }

@@ -35,9 +35,9 @@ const THREAD_TREE_MIN = BATCH_AT_ISSUANCE_MAX;
 /**
  * Builds, signs and attaches a batch to each group of {@link BATCH_AT_ISSUANCE_MIN} to {@link BATCH_AT_ISSUANCE_MAX}
  * batch credentials of `credentials` that share a validity (in batches of equal size, at most `maxBatchSize`), as
- * the worker would:
- * the same tree, the same signed request, the same `{ anchor, proof }` sections. Credentials of smaller groups,
- * single credentials, and every credential when the organisation's signer cannot be had now, are left pending.
+ * the worker would: the same tree, the same signed request, the same `{ anchor, proof }` sections. Credentials of
+ * smaller groups, single credentials, and every credential when the organisation's signer cannot be had now, are
+ * left pending.
  * The store writes a batch only while its key is still the organisation's current one (else its members pending).
  */
 export async function batchAtIssuance(

@@ -16,8 +16,11 @@ describe("the worker's loop", () => {
     loop = undefined;
   });
 
-  /** A loop whose passes find nothing to do, and the times its passes began (ms since it started). */
-  function idleLoop() {
+  /**
+   * A started loop whose passes find nothing to do, once its first pass has run; the times its passes began (ms
+   * since it started), and a promise of the next pass.
+   */
+  async function idleLoop() {
     const started = performance.now();
     const passes: number[] = [];
     const waiters: (() => void)[] = [];
@@ -33,14 +36,14 @@ describe("the worker's loop", () => {
       outstanding: async () => 0,
     });
     const nextPass = () => new Promise<void>((resolve) => waiters.push(resolve));
+    const first = nextPass();
+    loop.start();
+    await first;
     return { loop, passes, nextPass };
   }
 
   it("waits out the gathering pause after a plain wake", async () => {
-    const { loop, passes, nextPass } = idleLoop();
-    const first = nextPass();
-    loop.start();
-    await first;
+    const { loop, passes, nextPass } = await idleLoop();
     const second = nextPass();
     loop.wake();
     await second;
@@ -48,10 +51,7 @@ describe("the worker's loop", () => {
   });
 
   it("starts the next pass at once for work ready to send, even woken during the pause", async () => {
-    const { loop, passes, nextPass } = idleLoop();
-    const first = nextPass();
-    loop.start();
-    await first;
+    const { loop, passes, nextPass } = await idleLoop();
     const second = nextPass();
     loop.wake(true);
     await second;

@@ -22,11 +22,11 @@ export type ParallelOptions = {
   /**
    * Fewest credentials per thread. By default 1,500 while the workers still have to be started (loading the
    * verifier in a thread costs about as much as verifying a thousand credentials), and 250 once they are started
-   * (by an earlier run or {@link prestartVerificationThreads}, loaded or still loading): taking in a worker's reports then costs this
-   * thread about a tenth of verifying them, which a thread of its own repays from a few hundred on. With these
-   * defaults a member of a batch counts as a quarter of a credential (it costs a quarter of one signed on its
-   * own: its batch's signature is checked once), judged from a sample of the inputs; a number given here counts
-   * every credential as one.
+   * (by an earlier run or {@link prestartVerificationThreads}, loaded or still loading): taking in a worker's
+   * reports then costs this thread about a tenth of verifying them, which a thread of its own repays from a few
+   * hundred on. With these defaults a member of a batch counts as a quarter of a credential (it costs a quarter
+   * of one signed on its own: its batch's signature is checked once), judged from a sample of the inputs; a
+   * number given here counts every credential as one.
    */
   minPerThread?: number;
   /** Called as each chunk of the run is done, with how many credentials it held and where it was verified. */

@@ -14,7 +14,7 @@ import type { VerifyOptions } from "./options";
 import { createRegistryClient } from "./registry/rpc";
 import { parseSnapshot } from "./registry/snapshot";
 import type { VerificationReport } from "./types";
-import { verifyCredentials } from "./verify";
+import { createRunVerifier, verifyCredentials } from "./verify";
 
 export type ParallelOptions = {
   /** Threads to use at most, this one included (default: the cores available). */
@@ -114,11 +114,11 @@ type PackedReports = { parts: string[]; json: string };
 // clone of the same objects. Taking in the reports was what kept two threads from doubling the rate (1.44x
 // against 1.71x with reports of one field, on 10,000 of a batch), so the parts that reports share are sent once
 // (`PackedReports`: each part's place holds the index of its text; the part itself is always an object). A run's
-// options come with its first chunk; its chunks share one signer cache.
+// options come with its first chunk; its chunks share one signer cache and one view of the chain.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 if (!require.extensions[".ts"]) require(workerData.tsx).register();
-const { verifyCredentials } = require(workerData.verify);
+const { createRunVerifier } = require(workerData.verify);
 const { createSignerCache } = require(workerData.credential);
 const SHARED_PARTS = new Set(${JSON.stringify(SHARED_PARTS)});
 function pack(reports) {
@@ -143,13 +143,13 @@ function pack(reports) {
   });
   return { parts, json: JSON.stringify(shells) };
 }
-let run = { id: -1, options: {} };
+let run = { id: -1, verify: undefined };
 let queue = Promise.resolve();
 parentPort.on("message", (job) => {
   queue = queue.then(async () => {
-    if (job.options) run = { id: job.run, options: { ...job.options, signerCache: createSignerCache() } };
+    if (job.options) run = { id: job.run, verify: createRunVerifier({ ...job.options, signerCache: createSignerCache() }) };
     try {
-      const reports = await verifyCredentials(job.inputs, run.options);
+      const reports = await run.verify(job.inputs);
       parentPort.postMessage({ id: job.id, packed: pack(reports) });
     } catch (error) {
       parentPort.postMessage({ id: job.id, error: String(error && error.message ? error.message : error) });
@@ -328,12 +328,11 @@ export async function verifyCredentialsInParallel(
   const results: VerificationReport[][] = new Array(chunks.length);
   let next = 0;
   const take = (): number => (next < chunks.length ? next++ : -1);
-  const mine = { ...shared, signerCache: createSignerCache() };
-  const onThisThread = (i: number) => verifyCredentials(chunks[i]!, mine);
+  const onThisThread = createRunVerifier({ ...shared, signerCache: createSignerCache() });
 
   const here = async () => {
     for (let i = take(); i >= 0; i = take()) {
-      results[i] = await onThisThread(i);
+      results[i] = await onThisThread(chunks[i]!);
       parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "this" });
       await yieldToEventLoop();
     }
@@ -347,7 +346,7 @@ export async function verifyCredentialsInParallel(
           results[i] = await thread.verify(run, chunks[i]!, shared);
           parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "worker" });
         } catch {
-          results[i] = await onThisThread(i);
+          results[i] = await onThisThread(chunks[i]!);
           parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "this" });
         }
       }

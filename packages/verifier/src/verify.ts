@@ -171,14 +171,34 @@ export function buildReport(
  * recovery), and the registry reads go out in slices while the rest is prepared, all pinned to one block.
  * Never throws; each input gets its own report, in order.
  */
-export async function verifyCredentials(
+export function verifyCredentials(
   inputs: readonly unknown[],
   options: VerifyOptions = {},
+): Promise<VerificationReport[]> {
+  return verifyWithViews(inputs, options, new ChainViews(options));
+}
+
+/**
+ * A verifier for a run taken in parts, one after another (the chunks of a run on several threads): the parts
+ * share one view of the chain, as one call of {@link verifyCredentials} would. Each registry value is read once,
+ * a snapshot is checked against the node once, and a batch's leaf events are fetched once, instead of once
+ * per part: a node asked for every chunk was what kept a run that reads it from using a second core.
+ */
+export function createRunVerifier(
+  options: VerifyOptions,
+): (inputs: readonly unknown[]) => Promise<VerificationReport[]> {
+  const views = new ChainViews(options);
+  return (inputs) => verifyWithViews(inputs, options, views);
+}
+
+async function verifyWithViews(
+  inputs: readonly unknown[],
+  options: VerifyOptions,
+  views: ChainViews,
 ): Promise<VerificationReport[]> {
   // Hashing dominates a large run: start it on the WebAssembly engine (same digests) once that is compiled.
   if (inputs.length > 1) await keccakReady();
   const resolved = resolveOptions(options);
-  const views = new ChainViews(options);
   // The chain's context is read while the inputs are prepared: one round trip fewer before the verdict.
   if (views.prefetchContext()) await afterDueTimers();
   const prepared: PreparedCredential[] = [];

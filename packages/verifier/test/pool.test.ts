@@ -2,6 +2,8 @@
 // run pinned even while the node mines new ones.
 
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Credential } from "@intyg/credential";
 import { expect } from "chai";
@@ -78,6 +80,45 @@ describe("parallel verification (worker threads)", function () {
       blockNumber: pinned,
     });
     expect(parallel).to.deep.equal(single);
+  });
+
+  it("reads the node once per thread for the whole run, not once per chunk", async () => {
+    // A proxy in front of the node counts the JSON-RPC methods asked of it (single requests and batches).
+    const asked = new Map<string, number>();
+    const proxy = createServer((req, res) => {
+      const body: Buffer[] = [];
+      req.on("data", (part: Buffer) => body.push(part));
+      req.on("end", async () => {
+        const text = Buffer.concat(body).toString("utf8");
+        const parsed = JSON.parse(text) as { method: string } | { method: string }[];
+        for (const { method } of Array.isArray(parsed) ? parsed : [parsed])
+          asked.set(method, (asked.get(method) ?? 0) + 1);
+        const answer = await fetch(fx.rpcUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: text,
+        });
+        res.writeHead(answer.status, { "content-type": "application/json" });
+        res.end(await answer.text());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const { port } = proxy.address() as AddressInfo;
+    try {
+      const chunks = tally();
+      const reports = await verifyCredentialsInParallel(
+        inputs,
+        { rpcUrl: `http://127.0.0.1:${port}`, registry: fx.registry },
+        { threads: 2, minPerThread: 100, onChunk: chunks.onChunk },
+      );
+      expect(chunks.where.worker, "credentials verified by the worker").to.be.greaterThan(0);
+      expect(reports.filter((r) => !r.verified)).to.have.length(1);
+      // Four chunks of one batch, each with enough of its leaves to ask for the leaf events: once per thread.
+      expect(asked.get("eth_getLogs"), "eth_getLogs").to.be.within(1, 2);
+      expect(asked.get("eth_chainId") ?? 0, "eth_chainId").to.be.at.most(2);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it("gives one thread's reports on a snapshot", async () => {

@@ -316,8 +316,23 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     return rest;
   }
 
+  // The leaf events up to the reader's block, read once: a run read in parts (a large run's chunks) asks for
+  // them with every part that holds many leaves of a batch. A failed read is not kept, so a later part retries.
+  let leafLogs: { blockNumber: bigint; logs: ReturnType<typeof getLeafLogs> } | undefined;
+
   /** Every leaf revocation and supersession of the registry up to `blockNumber`. */
   function readLeafLogs(blockNumber: bigint) {
+    if (leafLogs?.blockNumber !== blockNumber) {
+      const logs = getLeafLogs(blockNumber);
+      leafLogs = { blockNumber, logs };
+      logs.catch(() => {
+        if (leafLogs?.logs === logs) leafLogs = undefined;
+      });
+    }
+    return leafLogs.logs;
+  }
+
+  function getLeafLogs(blockNumber: bigint) {
     return getLogs(client, {
       address: registry,
       events: LEAF_EVENTS,

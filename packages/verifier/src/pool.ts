@@ -13,8 +13,10 @@ import { createSignerCache } from "@intyg/credential";
 import type { VerifyOptions } from "./options";
 import { createRegistryClient } from "./registry/rpc";
 import { parseSnapshot } from "./registry/snapshot";
+import { unpackReports } from "./transfer";
 import type { VerificationReport } from "./types";
 import { createRunVerifier, verifyCredentials } from "./verify";
+import type { WorkerJob, WorkerMessage } from "./worker";
 
 export type ParallelOptions = {
   /** Threads to use at most, this one included (default: the cores available). */
@@ -99,92 +101,24 @@ export function threadsFor(
   return Math.max(1, Math.min(cores, Math.floor(weight / minPer)));
 }
 
-/**
- * The parts of a report that the reports of a chunk often share word for word (a batch's members have the same
- * checks, record status, trust anchor and chain): a worker sends each distinct one once.
- */
-const SHARED_PARTS = ["checks", "status", "trust", "chain"] as const;
+// Where the worker thread's code is: in the CLI's bundle, a file the build writes beside it (the build defines
+// INTYG_WORKER_BUNDLE as its name); from source, worker.ts, loaded through tsx unless this process already
+// compiles TypeScript (run with `--import tsx`, whose hooks a worker inherits).
+declare const INTYG_WORKER_BUNDLE: string | undefined;
+const workerBundle = typeof INTYG_WORKER_BUNDLE === "string" ? INTYG_WORKER_BUNDLE : undefined;
 
-/** A chunk's reports as a worker sends them: each shared part as the index of its JSON text in `parts`. */
-type PackedReports = { parts: string[]; json: string };
-
-// The worker loads the verifier from source, as every package here is loaded (tsx), unless its process already
-// compiles TypeScript (run with `--import tsx`, whose hooks the worker inherits). It verifies one chunk at a time
-// and answers with the reports as JSON text: parsing it is cheaper for this thread than taking in a structured
-// clone of the same objects. Taking in the reports was what kept two threads from doubling the rate (1.44x
-// against 1.71x with reports of one field, on 10,000 of a batch), so the parts that reports share are sent once
-// (`PackedReports`: each part's place holds the index of its text; the part itself is always an object). A run's
-// options come with its first chunk; its chunks share one signer cache and one view of the chain.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
+const SOURCE_LOADER = `
+const { workerData } = require("node:worker_threads");
 if (!require.extensions[".ts"]) require(workerData.tsx).register();
-const { createRunVerifier } = require(workerData.verify);
-const { createSignerCache } = require(workerData.credential);
-const SHARED_PARTS = new Set(${JSON.stringify(SHARED_PARTS)});
-function pack(reports) {
-  const parts = [];
-  const index = new Map();
-  const shells = reports.map((report) => {
-    const shell = {};
-    for (const key of Object.keys(report)) {
-      const value = report[key];
-      if (SHARED_PARTS.has(key) && typeof value === "object" && value !== null) {
-        const text = JSON.stringify(value);
-        let i = index.get(text);
-        if (i === undefined) {
-          i = parts.length;
-          parts.push(text);
-          index.set(text, i);
-        }
-        shell[key] = i;
-      } else shell[key] = value;
-    }
-    return shell;
-  });
-  return { parts, json: JSON.stringify(shells) };
-}
-let run = { id: -1, verify: undefined };
-let queue = Promise.resolve();
-parentPort.on("message", (job) => {
-  queue = queue.then(async () => {
-    if (job.options) run = { id: job.run, verify: createRunVerifier({ ...job.options, signerCache: createSignerCache() }) };
-    try {
-      const reports = await run.verify(job.inputs);
-      parentPort.postMessage({ id: job.id, packed: pack(reports) });
-    } catch (error) {
-      parentPort.postMessage({ id: job.id, error: String(error && error.message ? error.message : error) });
-    }
-  });
-});
-parentPort.postMessage({ ready: true });
+require(workerData.entry);
 `;
 
-/** A copy of a JSON value's arrays and objects (its strings and numbers, immutable, are shared). */
-function copyJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(copyJson);
-  if (typeof value !== "object" || value === null) return value;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = copyJson((value as Record<string, unknown>)[key]);
-  return copy;
-}
-
-/**
- * The reports of a {@link PackedReports}: each shared part parsed once, and every report given objects of its own
- * (a caller may change one report without changing another), in the key order the worker's reports had.
- */
-function unpack(packed: PackedReports): VerificationReport[] {
-  const parts = packed.parts.map((text) => JSON.parse(text) as unknown);
-  const used = new Array<boolean>(parts.length).fill(false);
-  const reports = JSON.parse(packed.json) as Record<string, unknown>[];
-  for (const report of reports) {
-    for (const key of SHARED_PARTS) {
-      const i = report[key];
-      if (typeof i !== "number") continue;
-      report[key] = used[i] ? copyJson(parts[i]) : parts[i];
-      used[i] = true;
-    }
-  }
-  return reports as unknown as VerificationReport[];
+function startWorker(): Worker {
+  if (workerBundle) return new Worker(path.join(__dirname, workerBundle));
+  return new Worker(SOURCE_LOADER, {
+    eval: true,
+    workerData: { tsx: require.resolve("tsx/cjs/api"), entry: path.join(__dirname, "worker.ts") },
+  });
 }
 
 type Pending = { resolve(reports: VerificationReport[]): void; reject(error: Error): void };
@@ -199,36 +133,26 @@ class VerificationThread {
   alive = true;
 
   constructor() {
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        tsx: require.resolve("tsx/cjs/api"),
-        verify: path.join(__dirname, "verify.ts"),
-        credential: require.resolve("@intyg/credential"),
-      },
-    });
+    this.worker = startWorker();
     let started: (ok: boolean) => void = () => {};
     this.ready = new Promise((resolve) => {
       started = resolve;
     });
-    this.worker.on(
-      "message",
-      (message: { ready?: boolean; id?: number; packed?: PackedReports; error?: string }) => {
-        if (message.ready) {
-          // Referenced while it loads (so that awaiting it keeps a process up), then not while idle: a process whose
-          // work is done ends with its threads loaded.
-          if (this.pending.size === 0) this.worker.unref();
-          started(true);
-          return;
-        }
-        const pending = this.pending.get(message.id!);
-        if (!pending) return;
-        this.pending.delete(message.id!);
+    this.worker.on("message", (message: WorkerMessage) => {
+      if ("ready" in message) {
+        // Referenced while it loads (so that awaiting it keeps a process up), then not while idle: a process whose
+        // work is done ends with its threads loaded.
         if (this.pending.size === 0) this.worker.unref();
-        if (message.packed !== undefined) pending.resolve(unpack(message.packed));
-        else pending.reject(new Error(`A verification thread failed: ${message.error}`));
-      },
-    );
+        started(true);
+        return;
+      }
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if ("packed" in message) pending.resolve(unpackReports(message.packed));
+      else pending.reject(new Error(`A verification thread failed: ${message.error}`));
+    });
     const stop = (error: Error) => {
       this.alive = false;
       started(false);
@@ -246,7 +170,8 @@ class VerificationThread {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, run, inputs, ...(run === this.lastRun ? {} : { options }) });
+      const job: WorkerJob = { id, run, inputs, ...(run === this.lastRun ? {} : { options }) };
+      this.worker.postMessage(job);
       this.lastRun = run;
     });
   }

@@ -109,7 +109,7 @@ async function readInput(io: CliIo, source: string): Promise<string | Uint8Array
   if (source === "-") return io.readStdin();
   if (/^https?:\/\//i.test(source) && !source.includes("#c1.")) return fetchLinked(source);
   if (/^https?:\/\//i.test(source) || source.startsWith("c1.") || source.startsWith("#c1.")) return source;
-  if (!existsSync(source) && source.includes("#c1.")) return source;
+  if (source.includes("#c1.") && !existsSync(source)) return source;
   try {
     return await io.readFile(source);
   } catch (error) {
@@ -120,9 +120,17 @@ async function readInput(io: CliIo, source: string): Promise<string | Uint8Array
   }
 }
 
+const PRESENTATION_TYPE = '"VerifiablePresentation"';
+const PRESENTATION_TYPE_BYTES = Buffer.from(PRESENTATION_TYPE, "utf8");
+
+/**
+ * Whether an input names the presentation type (in its first MiB). Bytes are searched as bytes: an ASCII text
+ * is in UTF-8 bytes exactly where it is in their decoded text, and decoding 10,000 files cost a sixth of a run.
+ */
 function isPresentation(input: string | Uint8Array): boolean {
-  const text = typeof input === "string" ? input : new TextDecoder().decode(input.subarray(0, 1_048_576));
-  return /"VerifiablePresentation"/.test(text);
+  if (typeof input === "string") return input.includes(PRESENTATION_TYPE);
+  const head = input.subarray(0, 1_048_576);
+  return Buffer.from(head.buffer, head.byteOffset, head.byteLength).indexOf(PRESENTATION_TYPE_BYTES) >= 0;
 }
 
 /** The exit code a report leads to. */

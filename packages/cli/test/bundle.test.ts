@@ -1,0 +1,168 @@
+// The CLI's bundle: it runs only while it is current, and what it runs is the CLI, its verifier worker
+// thread included.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { recordSnapshot } from "@intyg/verifier";
+import { expect } from "chai";
+import { unpackReports } from "../../verifier/src/transfer";
+import type { WorkerMessage } from "../../verifier/src/worker";
+import { createFixture, type Fixture } from "../../verifier/test/fixture";
+import { buildCli } from "../src/build";
+
+const { bundleState } = require("../bin/bundle-state.js") as {
+  bundleState(
+    packageDir: string,
+    distDir?: string,
+  ): { fresh: true; bundle: string } | { fresh: false; reason: string };
+};
+
+describe("the CLI's bundle", function () {
+  this.timeout(300_000);
+  const packageDir = path.join(__dirname, "..");
+  let outDir: string;
+
+  before(async () => {
+    outDir = mkdtempSync(path.join(tmpdir(), "intyg-cli-bundle-"));
+    const built = await buildCli({ outDir });
+    expect(built.files).to.include.members(["intyg.cjs", "verifier-worker.cjs", "manifest.json"]);
+    expect(built.inputs).to.be.greaterThan(50);
+  });
+  after(() => rmSync(outDir, { recursive: true, force: true }));
+
+  describe("when it may run", () => {
+    let dir: string;
+    let source: string;
+    const manifest = (inputs: unknown) =>
+      writeFileSync(path.join(dir, "dist", "manifest.json"), JSON.stringify({ version: 1, inputs }));
+
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), "intyg-cli-state-"));
+      mkdirSync(path.join(dir, "dist"));
+      mkdirSync(path.join(dir, "src"));
+      source = path.join(dir, "src", "main.ts");
+      writeFileSync(source, "export {};\n"); // 11 bytes
+      writeFileSync(path.join(dir, "dist", "intyg.cjs"), "");
+      writeFileSync(path.join(dir, "dist", "verifier-worker.cjs"), "");
+      utimesSync(source, 1_700_000_000, 1_700_000_000);
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("runs while every file it was built from is as it was", () => {
+      manifest([["src/main.ts", 11, 1_700_000_000_000]]);
+      expect(bundleState(dir)).to.deep.equal({ fresh: true, bundle: path.join(dir, "dist", "intyg.cjs") });
+    });
+
+    it("runs the sources once a file it was built from changed, moved or went", () => {
+      manifest([["src/main.ts", 11, 1_700_000_000_000]]);
+      utimesSync(source, 1_700_000_001, 1_700_000_001);
+      expect(bundleState(dir)).to.deep.equal({
+        fresh: false,
+        reason: "src/main.ts changed since the bundle was built",
+      });
+      manifest([["src/main.ts", 12, 1_700_000_001_000]]);
+      expect(bundleState(dir)).to.include({ fresh: false });
+      manifest([["src/gone.ts", 10, 1_700_000_000_000]]);
+      expect(bundleState(dir)).to.deep.equal({
+        fresh: false,
+        reason: "src/gone.ts is gone since the bundle was built",
+      });
+    });
+
+    it("runs the sources without a bundle, or with a manifest it cannot read", () => {
+      expect(bundleState(dir)).to.deep.equal({ fresh: false, reason: "no bundle has been built" });
+      writeFileSync(path.join(dir, "dist", "manifest.json"), "{");
+      expect(bundleState(dir)).to.include({ fresh: false });
+      manifest([]);
+      expect(bundleState(dir)).to.include({ fresh: false });
+      manifest([[42]]);
+      expect(bundleState(dir)).to.deep.equal({ fresh: false, reason: "the bundle's manifest is damaged" });
+      manifest([["src/main.ts", 11, 1_700_000_000_000]]);
+      rmSync(path.join(dir, "dist", "verifier-worker.cjs"));
+      expect(bundleState(dir)).to.deep.equal({ fresh: false, reason: "the bundle's files are missing" });
+    });
+
+    it("is current just after a build, for every workspace file it read", () => {
+      expect(bundleState(packageDir, outDir)).to.include({ fresh: true });
+    });
+  });
+
+  describe("what it runs", () => {
+    let fx: Fixture;
+    let folder: string;
+    let snapshotFile: string;
+    let texts: string[];
+
+    before(async () => {
+      fx = await createFixture();
+      texts = (await fx.issueBatch(2400)).map((c) => JSON.stringify(c));
+      folder = mkdtempSync(path.join(tmpdir(), "intyg-cli-bundle-files-"));
+      for (const [i, text] of texts.entries()) writeFileSync(path.join(folder, `${i}.json`), text);
+      snapshotFile = path.join(folder, "snapshot.json.txt");
+      writeFileSync(
+        snapshotFile,
+        JSON.stringify(await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry })),
+      );
+    });
+    after(async () => {
+      rmSync(folder, { recursive: true, force: true });
+      await fx?.stop();
+    });
+
+    it("verifies a folder of credentials as the sources do", () => {
+      const cli = (args: string[], entry: "bundle" | "source") => {
+        const script =
+          entry === "bundle"
+            ? `require(${JSON.stringify(path.join(outDir, "intyg.cjs"))}).main(["node", "intyg", ...process.argv.slice(1)]).then((code) => { process.exitCode = code; })`
+            : undefined;
+        const result = script
+          ? spawnSync(process.execPath, ["-e", script, ...args], { encoding: "utf8" })
+          : spawnSync(process.execPath, [path.join(packageDir, "bin", "intyg.js"), ...args], {
+              encoding: "utf8",
+              env: { ...process.env, INTYG_CLI_FROM_SOURCE: "1" },
+            });
+        return result;
+      };
+      const args = ["verify", folder, "--snapshot", snapshotFile, "--registry", fx.registry, "--lang", "en"];
+      const bundled = cli(args, "bundle");
+      expect(bundled.status, bundled.stderr).to.equal(0);
+      expect(bundled.stdout).to.include("2400 of 2400 credentials verified.");
+      const fromSource = cli(args, "source");
+      expect(fromSource.status, fromSource.stderr).to.equal(0);
+      expect(bundled.stdout).to.equal(fromSource.stdout);
+    });
+
+    it("has a worker thread that verifies a chunk and answers with its reports", async () => {
+      const worker = new Worker(path.join(outDir, "verifier-worker.cjs"));
+      try {
+        const messages: WorkerMessage[] = [];
+        const next = () =>
+          new Promise<WorkerMessage>((resolve, reject) => {
+            worker.once("message", resolve);
+            worker.once("error", reject);
+          });
+        messages.push(await next());
+        expect(messages[0]).to.deep.equal({ ready: true });
+        const answer = next();
+        const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+        worker.postMessage({
+          id: 7,
+          run: 0,
+          inputs: texts.slice(0, 120),
+          options: { snapshot, registry: fx.registry },
+        });
+        const reply = await answer;
+        expect(reply).to.have.property("id", 7);
+        if (!("packed" in reply)) throw new Error(`the worker failed: ${JSON.stringify(reply)}`);
+        const reports = unpackReports(reply.packed);
+        expect(reports).to.have.length(120);
+        expect(reports.every((r) => r.verified)).to.equal(true);
+      } finally {
+        await worker.terminate();
+      }
+    });
+  });
+});

@@ -36,6 +36,9 @@ export type ParallelOptions = {
 };
 
 const DEFAULT_MIN_PER_THREAD = 1500;
+/** Credentials per chunk at the end of a run, and how many such chunks per thread the run ends with. */
+const TAIL_CHUNK = 40;
+const TAIL_CHUNKS_PER_THREAD = 3;
 const LOADED_MIN_PER_THREAD = 250;
 
 /** What a member of a batch costs to verify, as a share of a credential signed on its own. */
@@ -248,8 +251,16 @@ export async function verifyCredentialsInParallel(
   // Chunks of 100-150: the threads finish close together, and a worker's answer (its reports as JSON, about 5 KB
   // each) stays small. Chunks of 500 made two threads 1.15-1.18x one on 10,000 of a batch; of 150, 1.38-1.42x.
   const size = Math.max(100, Math.min(150, Math.ceil(inputs.length / (threadCount * 8))));
+  // The last credentials go in smaller chunks: a thread that runs out of work waits for what the others still
+  // hold (a worker holds two chunks), which at full size left this thread idle for 22-60 ms at the end of a run
+  // of 10,000 of a batch (2-4 % of it).
+  const tailStart = Math.max(0, inputs.length - TAIL_CHUNKS_PER_THREAD * threadCount * TAIL_CHUNK);
   const chunks: (readonly unknown[])[] = [];
-  for (let start = 0; start < inputs.length; start += size) chunks.push(inputs.slice(start, start + size));
+  for (let start = 0; start < inputs.length; ) {
+    const end = start < tailStart ? Math.min(start + size, tailStart) : start + TAIL_CHUNK;
+    chunks.push(inputs.slice(start, end));
+    start = end;
+  }
   const results: VerificationReport[][] = new Array(chunks.length);
   let next = 0;
   const take = (): number => (next < chunks.length ? next++ : -1);

@@ -160,6 +160,18 @@ describe("parallel verification (worker threads)", function () {
     expect(fromText).to.deep.equal(single);
   });
 
+  it("ends a run with small chunks, so that no thread waits long for the others", async () => {
+    const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+    const sizes: number[] = [];
+    await verifyCredentialsInParallel(
+      inputs,
+      { snapshot, registry: fx.registry },
+      { threads: 2, minPerThread: 100, onChunk: (done) => sizes.push(done.credentials) },
+    );
+    // 400 credentials on two threads: 100, then 60 up to the tail, then three chunks of 40 per thread.
+    expect([...sizes].sort((a, b) => a - b)).to.deep.equal([40, 40, 40, 40, 40, 40, 60, 100]);
+  });
+
   it("lets the process end with its workers loaded and idle", () => {
     // A CLI run that loads the workers and then stops early (a missing file) must not hang on them.
     const pool = path.join(__dirname, "..", "src", "pool.ts");

@@ -18,12 +18,7 @@ function bundleState(packageDir, distDir = path.join(packageDir, "dist")) {
   } catch {
     return { fresh: false, reason: "no bundle has been built" };
   }
-  if (
-    !manifest ||
-    manifest.version !== 1 ||
-    !Array.isArray(manifest.inputs) ||
-    manifest.inputs.length === 0
-  ) {
+  if (manifest?.version !== 1 || !Array.isArray(manifest.inputs) || manifest.inputs.length === 0) {
     return { fresh: false, reason: "the bundle's manifest is not one this version reads" };
   }
   for (const input of manifest.inputs) {

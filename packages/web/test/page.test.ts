@@ -388,7 +388,12 @@ describe("verifier page in headless Chromium", function () {
       await other.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
       expect(loaded, "modules loaded for a share link").to.deep.equal([]);
       // Reading a picture brings in the QR reader; a challenge, the QR drawing.
-      const png = await QRCode.toBuffer(`${base}/verify#${encodeShareFragment(credential)}`, { margin: 4 });
+      // Level L, as the service prints a link this long (at the default M, a share link of about 2,300 bytes
+      // sometimes did not fit).
+      const png = await QRCode.toBuffer(`${base}/verify#${encodeShareFragment(credential)}`, {
+        errorCorrectionLevel: "L",
+        margin: 4,
+      });
       await other.fill("#json", "");
       await other.setInputFiles("#image", { name: "intyg.png", mimeType: "image/png", buffer: png });
       // The link read from the picture is put in the box, then verified.

@@ -3,7 +3,7 @@
 // bundle only while every workspace file it was built from is unchanged (bin/bundle-state.js); `pnpm install`
 // builds it, and `pnpm --filter @intyg/cli build` again after a change.
 
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -24,12 +24,28 @@ export type BuildCliParameters = {
   outDir?: string;
 };
 
-export type BuildCliResult = { outDir: string; files: string[]; inputs: number; bytes: number };
+export type BuildCliResult = {
+  outDir: string;
+  files: string[];
+  inputs: number;
+  bytes: number;
+  /** Inputs changed just before or during the build: no manifest was written, and the CLI runs from source. */
+  racy: string[];
+};
 
-/** Builds the CLI's bundle and its manifest. */
+/** An input changed this recently before the build (or during it) may not be what the bundle holds. */
+const RACY_MS = 2_000;
+
+/**
+ * Builds the CLI's bundle and, unless a source changed while it was built, its manifest: without one the CLI
+ * runs from source.
+ */
 export async function buildCli(parameters: BuildCliParameters = {}): Promise<BuildCliResult> {
   const packageDir = parameters.packageDir ?? path.resolve(__dirname, "..");
   const outDir = parameters.outDir ?? path.join(packageDir, "dist");
+  // A failed or interrupted build leaves no manifest, so no older bundle can pass for current.
+  rmSync(path.join(outDir, BUNDLE.manifest), { force: true });
+  const started = Date.now();
   const verifierSource = path.dirname(require.resolve("@intyg/verifier", { paths: [packageDir] }));
   const result = await build({
     absWorkingDir: packageDir,
@@ -53,27 +69,52 @@ export async function buildCli(parameters: BuildCliParameters = {}): Promise<Bui
     metafile: true,
     logLevel: "warning",
   });
-  // Every workspace file read, and the lockfile that fixes what was read from node_modules.
-  const lockfile = findUp(packageDir, "pnpm-lock.yaml");
-  const files = [
-    ...Object.keys(result.metafile.inputs)
+  const files = manifestFiles(
+    packageDir,
+    Object.keys(result.metafile.inputs)
       .filter((file) => !file.split(/[\\/]/).includes("node_modules"))
       .map((file) => path.resolve(packageDir, file)),
-    ...(lockfile ? [lockfile] : []),
-  ];
+  );
   const inputs = files.map((file): [string, number, number] => {
     const stat = statSync(file);
     return [path.relative(packageDir, file), stat.size, stat.mtimeMs];
   });
-  const manifest: BundleManifest = { version: 1, inputs };
-  writeFileSync(path.join(outDir, BUNDLE.manifest), `${JSON.stringify(manifest)}\n`);
   const outputs = Object.entries(result.metafile.outputs);
+  const racy = inputs.filter(([, , mtimeMs]) => mtimeMs >= started - RACY_MS).map(([file]) => file);
+  if (racy.length === 0) {
+    const manifest: BundleManifest = { version: 1, inputs };
+    writeFileSync(path.join(outDir, BUNDLE.manifest), `${JSON.stringify(manifest)}\n`);
+  }
   return {
     outDir,
-    files: [...outputs.map(([file]) => path.basename(file)), BUNDLE.manifest],
+    files: [...outputs.map(([file]) => path.basename(file)), ...(racy.length === 0 ? [BUNDLE.manifest] : [])],
     inputs: inputs.length,
     bytes: outputs.reduce((sum, [, output]) => sum + output.bytes, 0),
+    racy,
   };
+}
+
+/**
+ * What decides the bundle's content besides the source files esbuild read: the folders that hold them (a file
+ * added beside one can change what an import finds), every package.json on the way up from them (`exports`), the
+ * workspace's tsconfig.json and pnpm-workspace.yaml, and the lockfile (what node_modules holds).
+ */
+function manifestFiles(packageDir: string, sources: string[]): string[] {
+  const files = new Set(sources);
+  const root = path.dirname(
+    findUp(packageDir, "pnpm-workspace.yaml") ?? findUp(packageDir, "pnpm-lock.yaml") ?? packageDir,
+  );
+  for (const source of sources) {
+    files.add(path.dirname(source));
+    for (let dir = path.dirname(source); ; dir = path.dirname(dir)) {
+      if (existsSync(path.join(dir, "package.json"))) files.add(path.join(dir, "package.json"));
+      if (dir === root || path.dirname(dir) === dir || !dir.startsWith(root)) break;
+    }
+  }
+  for (const name of ["tsconfig.json", "pnpm-workspace.yaml", "pnpm-lock.yaml", "package.json"]) {
+    if (existsSync(path.join(root, name))) files.add(path.join(root, name));
+  }
+  return [...files].sort();
 }
 
 /** The nearest `name` in `dir` or a folder above it. */

@@ -2,7 +2,16 @@
 // thread included.
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -85,8 +94,52 @@ describe("the CLI's bundle", function () {
       expect(bundleState(dir)).to.deep.equal({ fresh: false, reason: "the bundle's files are missing" });
     });
 
-    it("is current just after a build, for every workspace file it read", () => {
+    it("runs the sources once a file is added beside its sources (it may change what an import finds)", () => {
+      const folder = path.join(dir, "src");
+      utimesSync(folder, 1_700_000_000, 1_700_000_000);
+      manifest([
+        ["src", statSync(folder).size, 1_700_000_000_000],
+        ["src/main.ts", 11, 1_700_000_000_000],
+      ]);
+      expect(bundleState(dir)).to.include({ fresh: true });
+      writeFileSync(path.join(folder, "main.tsx"), "export {};\n");
+      expect(bundleState(dir)).to.deep.equal({
+        fresh: false,
+        reason: "src changed since the bundle was built",
+      });
+    });
+
+    it("is current just after a build, for every workspace file, folder and package.json it depends on", () => {
       expect(bundleState(packageDir, outDir)).to.include({ fresh: true });
+      const { inputs } = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as {
+        inputs: [string, number, number][];
+      };
+      const files = inputs.map(([file]) => file);
+      expect(files).to.include.members([
+        "src/main.ts",
+        "src",
+        "package.json",
+        "../verifier/src/worker.ts",
+        "../verifier/package.json",
+        "../../pnpm-lock.yaml",
+        "../../tsconfig.json",
+      ]);
+    });
+
+    it("leaves no manifest behind when a build fails, so an older bundle does not run", async () => {
+      const broken = mkdtempSync(path.join(tmpdir(), "intyg-cli-broken-"));
+      try {
+        mkdirSync(path.join(broken, "dist"));
+        writeFileSync(path.join(broken, "dist", "manifest.json"), JSON.stringify({ version: 1, inputs: [] }));
+        let failed = false;
+        await buildCli({ packageDir: broken, outDir: path.join(broken, "dist") }).catch(() => {
+          failed = true;
+        });
+        expect(failed, "the build of a package without sources fails").to.equal(true);
+        expect(existsSync(path.join(broken, "dist", "manifest.json"))).to.equal(false);
+      } finally {
+        rmSync(broken, { recursive: true, force: true });
+      }
     });
   });
 

@@ -174,20 +174,40 @@ async function checkSnapshotOnNode(
   }
 }
 
+type ReaderEntry = { reader: RegistryReader; source: "options" | "credential" };
+
+/** What the parts of one run share (see {@link ChainViews.next}). */
+type CarriedViews = {
+  readers: Map<string, ReaderEntry>;
+  shared?: RegistryReader | undefined;
+  sharedFailure?: { code: string; detail: string } | undefined;
+  snapshotCheck?: Promise<PinMismatch | "unchecked" | "matched"> | undefined;
+};
+
 /**
  * Gives each registry a reader for one run: the options' reader or snapshot, or an RPC reader per registry
  * (the trusted one, or each credential's own when none is set). A reader whose chain or registry is not the
  * pinned one is refused before any of its answers is used.
  */
 export class ChainViews {
-  private readonly readers = new Map<string, { reader: RegistryReader; source: "options" | "credential" }>();
+  private readonly readers: Map<string, ReaderEntry> = new Map();
   private readonly failures = new Map<string, { code: string; detail: string }>();
   private readonly shared?: RegistryReader;
   private readonly sharedFailure?: { code: string; detail: string };
   private snapshotCheck?: Promise<PinMismatch | "unchecked" | "matched">;
+  /** Registries whose reader could not give its chain context in this part of the run. */
+  private readonly broken = new Set<string>();
 
-  constructor(private readonly options: VerifyOptions) {
-    if (options.reader) this.shared = options.reader;
+  constructor(
+    private readonly options: VerifyOptions,
+    carried?: CarriedViews,
+  ) {
+    if (carried) {
+      this.readers = carried.readers;
+      this.shared = carried.shared;
+      this.sharedFailure = carried.sharedFailure;
+      this.snapshotCheck = carried.snapshotCheck;
+    } else if (options.reader) this.shared = options.reader;
     else if (options.snapshot !== undefined) {
       try {
         const given = options.snapshot;
@@ -201,6 +221,24 @@ export class ChainViews {
         this.sharedFailure = { code: "bad-snapshot", detail: describe(error).detail };
       }
     }
+  }
+
+  /**
+   * The views for the next part of the same run (the chunks of a large run on one thread): every reader that
+   * answered is kept, with what it read, so that a value is read once per run; a registry whose reads or chain
+   * context failed in this part gets a new reader, so that its failure holds for this part only, as when each
+   * part was verified on its own.
+   */
+  next(): ChainViews {
+    const readers = new Map(
+      [...this.readers].filter(([key]) => !this.failures.has(key) && !this.broken.has(key)),
+    );
+    return new ChainViews(this.options, {
+      readers,
+      shared: this.shared,
+      sharedFailure: this.sharedFailure,
+      snapshotCheck: this.snapshotCheck,
+    });
   }
 
   /**
@@ -294,6 +332,7 @@ export class ChainViews {
       if (onNode && typeof onNode === "object") return { status: "mismatch", ...onNode };
       return { status: "ready", reader: entry.reader, context, registrySource: entry.source };
     } catch (error) {
+      this.broken.add(this.keyOf(registry));
       return { status: "unavailable", ...describe(error) };
     }
   }

@@ -153,8 +153,16 @@ class VerificationThread {
       if (!pending) return;
       this.pending.delete(message.id);
       if (this.pending.size === 0) this.worker.unref();
-      if ("packed" in message) pending.resolve(unpackReports(message.packed));
-      else pending.reject(new Error(`A verification thread failed: ${message.error}`));
+      if (!("packed" in message)) {
+        pending.reject(new Error(`A verification thread failed: ${message.error}`));
+        return;
+      }
+      // Reports this thread cannot take in (a claim nested too deep to copy, say) are verified here again.
+      try {
+        pending.resolve(unpackReports(message.packed));
+      } catch (error) {
+        pending.reject(new Error(`A verification thread's reports could not be read: ${String(error)}`));
+      }
     });
     const stop = (error: Error) => {
       this.alive = false;

@@ -180,15 +180,19 @@ export function verifyCredentials(
 
 /**
  * A verifier for a run taken in parts, one after another (the chunks of a run on several threads): the parts
- * share one view of the chain, as one call of {@link verifyCredentials} would. Each registry value is read once,
- * a snapshot is checked against the node once, and a batch's leaf events are fetched once, instead of once
- * per part: a node asked for every chunk was what kept a run that reads it from using a second core.
+ * share what was read of the chain. Each registry value is read once, a snapshot is checked against the node
+ * once, and a batch's leaf events are fetched once, instead of once per part: a node asked for every chunk was
+ * what kept a run that reads it from using a second core. A registry that could not be read in one part is read
+ * afresh in the next, as each part on its own would.
  */
 export function createRunVerifier(
   options: VerifyOptions,
 ): (inputs: readonly unknown[]) => Promise<VerificationReport[]> {
-  const views = new ChainViews(options);
-  return (inputs) => verifyWithViews(inputs, options, views);
+  let views: ChainViews | undefined;
+  return (inputs) => {
+    views = views ? views.next() : new ChainViews(options);
+    return verifyWithViews(inputs, options, views);
+  };
 }
 
 async function verifyWithViews(

@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { http } from "viem";
 import { recordSnapshot, verifyCredentials } from "../src";
 import { prestartVerificationThreads, threadsFor, verifyCredentialsInParallel } from "../src/pool";
+import { createRunVerifier } from "../src/verify";
 import { clone, createFixture, type Fixture } from "./fixture";
 
 describe("parallel verification (worker threads)", function () {
@@ -117,6 +118,56 @@ describe("parallel verification (worker threads)", function () {
       expect(asked.get("eth_getLogs"), "eth_getLogs").to.be.within(1, 2);
       expect(asked.get("eth_chainId") ?? 0, "eth_chainId").to.be.at.most(2);
     } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it("reads a registry afresh in the next part of a run after a part could not read it", async () => {
+    // A node in front of the real one that refuses what `refuse` says, while it says so.
+    let refuse: ((text: string) => boolean) | undefined;
+    const proxy = createServer((req, res) => {
+      const body: Buffer[] = [];
+      req.on("data", (part: Buffer) => body.push(part));
+      req.on("end", async () => {
+        const text = Buffer.concat(body).toString("utf8");
+        if (refuse?.(text)) {
+          res.writeHead(503).end();
+          return;
+        }
+        const answer = await fetch(fx.rpcUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: text,
+        });
+        res.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const { port } = proxy.address() as AddressInfo;
+    const options = { rpcUrl: `http://127.0.0.1:${port}`, registry: fx.registry };
+    const texts = inputs.filter((input): input is string => typeof input === "string");
+    try {
+      // The node down while the first part reads its chain context; back for the second.
+      const verify = createRunVerifier(options);
+      refuse = () => true;
+      const first = await verify(texts.slice(0, 50));
+      refuse = undefined;
+      const second = await verify(texts.slice(50, 100));
+      expect(first.every((r) => !r.verified)).to.equal(true);
+      expect(second.every((r) => r.verified)).to.equal(true);
+      // The context read, but the registry's values refused in a later part (the leaf events, and the multicall
+      // with its long calldata that reads the leaves then).
+      const again = createRunVerifier(options);
+      await again(texts.slice(0, 1));
+      refuse = (text) =>
+        text.includes('"eth_getLogs"') || (text.includes('"eth_call"') && text.length > 2_000);
+      const refused = await again(texts.slice(100, 150));
+      refuse = undefined;
+      const after = await again(texts.slice(150, 200));
+      expect(refused.every((r) => !r.verified)).to.equal(true);
+      expect(after.every((r) => r.verified)).to.equal(true);
+    } finally {
+      refuse = undefined;
       await new Promise((resolve) => proxy.close(resolve));
     }
   });

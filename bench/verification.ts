@@ -533,7 +533,9 @@ async function main() {
       const snapshotFile = path.join(cliDir, "snapshot.json");
       writeFileSync(snapshotFile, snapshotText);
       // As a user runs it after `pnpm install`: from its bundle, built now so that it is current.
-      await buildCli();
+      const built = await buildCli();
+      if (built.racy.length > 0)
+        throw new Error(`The CLI's bundle is not current: ${built.racy.join(", ")} changed`);
       const bin = path.join(__dirname, "..", "packages", "cli", "bin", "intyg.js");
       const cli = (threads: string[]) => {
         const start = performance.now();

@@ -1,5 +1,6 @@
-// Whether the CLI's bundle (dist/, written by src/build.ts) may run: it exists and every workspace file it was
-// built from, and the lockfile, has the size and modification time it had then. Anything else (no bundle, a
+// Whether the CLI's bundle (dist/, written by src/build.ts) may run: it exists and every entry of its manifest
+// (the workspace files it was built from, the folders that hold them, the package.json files above them,
+// tsconfig.json, pnpm-workspace.yaml and the lockfile) has the size and modification time it had then. Anything else (no bundle, a
 // file changed, moved or gone, a manifest that cannot be read) means running from the sources, which are
 // always current. Plain JavaScript: it runs before anything can compile TypeScript.
 

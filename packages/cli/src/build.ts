@@ -1,6 +1,6 @@
 // The CLI as one bundled file (and the verifier's worker thread beside it), so that a command starts in a
 // fraction of the time that compiling the TypeScript sources on every run takes (tsx). bin/intyg.js runs the
-// bundle only while every workspace file it was built from is unchanged (bin/bundle-state.js); `pnpm install`
+// bundle only while everything its manifest lists is unchanged (bin/bundle-state.js); `pnpm install`
 // builds it, and `pnpm --filter @intyg/cli build` again after a change.
 
 import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { build } from "esbuild";
 /** The bundle's files, in the package's `dist` folder. */
 export const BUNDLE = { cli: "intyg.cjs", worker: "verifier-worker.cjs", manifest: "manifest.json" } as const;
 
-/** What the bundle was built from: each workspace file with its size and modification time, and the lockfile. */
+/** What the bundle depends on (see manifestFiles), each with its size and modification time. */
 export type BundleManifest = {
   version: 1;
   /** Paths relative to the package folder, with the size and mtime (ms) each had when it was read. */

@@ -7,11 +7,15 @@
 // set, seen by a MutationObserver that DevTools adds to the page (no polling: a harness polling the DOM costs the
 // throttled page's main thread time, and sees the verdict up to an interval late); the time the harness's
 // clock saw it is kept too. Target (README § Throughput): script ≤ 250 KB gzipped, verdict ≤ 2 s.
+// With INTYG_BENCH_PROFILE=DIR, the first run's main thread is profiled (DIR/phone.cpuprofile, read with
+// bench/cpuprofile.mjs) and traced (DIR/phone.trace.json, for chrome://tracing or Perfetto).
 //
 //   pnpm bench phone
 
+import { mkdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildBatch, shareUrl, signBatch } from "@intyg/credential";
 import { servedVerifyPage } from "@intyg/web";
@@ -140,6 +144,27 @@ async function main() {
             }).observe(document, { subtree: true, childList: true, attributes: true });
           });
         });
+        // INTYG_BENCH_PROFILE=DIR: the page's main thread profiled in the first run (V8's sampling profiler).
+        const profileDir =
+          i === 0 && profile === profiles[0][0] ? process.env.INTYG_BENCH_PROFILE : undefined;
+        if (profileDir) {
+          await cdp.send("Profiler.enable");
+          await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+          await cdp.send("Profiler.start");
+          // And a trace of the renderer's main thread: what V8's profiler calls "(program)" is parsing,
+          // compiling, style and layout, which the trace names.
+          await browser.startTracing(page, {
+            path: path.join(profileDir, "phone.trace.json"),
+            categories: [
+              "devtools.timeline",
+              "v8",
+              "v8.execute",
+              "disabled-by-default-devtools.timeline",
+              "blink",
+              "loading",
+            ],
+          });
+        }
         const start = Date.now();
         await page.goto(link, { waitUntil: "commit" });
         const verdictAt = await Promise.race([
@@ -149,6 +174,14 @@ async function main() {
           ),
         ]);
         const seenByHarnessMs = Date.now() - start;
+        if (profileDir) {
+          const { profile: cpuProfile } = await cdp.send("Profiler.stop");
+          await browser.stopTracing();
+          mkdirSync(profileDir, { recursive: true });
+          const target = path.join(profileDir, "phone.cpuprofile");
+          writeFileSync(target, JSON.stringify(cpuProfile));
+          console.log(`profile written to ${target}`);
+        }
         const verdictMs = Math.round(verdictAt);
         // Where the time went, from the page's own clock (ms since navigation start).
         const timing = await page.evaluate(() => {

@@ -243,6 +243,7 @@ export {
 export {
   decodeShareFragment,
   decodeShareFragmentJson,
+  decodeShareFragmentText,
   encodeShareFragment,
   MAX_SHARE_JSON_BYTES,
   parseShareUrl,

@@ -63,10 +63,12 @@ function inflateCapped(data: Uint8Array): Uint8Array {
 }
 
 /**
- * The JSON value carried by a fragment (with or without its `#`), not checked against any schema: for a
- * verifier that reports format problems itself. Throws like {@link decodeShareFragment} for a damaged link.
+ * The JSON text carried by a fragment (with or without its `#`), neither parsed nor checked: for a verifier
+ * that reads JSON text itself (and checks a credential's text faster than its parsed value). Throws like
+ * {@link decodeShareFragment} for a link that is damaged, too large or not UTF-8; whether the text is JSON,
+ * and without a key written twice, is the caller's to check.
  */
-export function decodeShareFragmentJson(fragment: string): unknown {
+export function decodeShareFragmentText(fragment: string): string {
   const text = fragment.trim().replace(/^#/, "");
   if (!text.startsWith(SHARE_FRAGMENT_PREFIX)) {
     throw new ShareLinkError(
@@ -89,6 +91,15 @@ export function decodeShareFragmentJson(fragment: string): unknown {
   }
   const json = decodeUtf8Strict(bytes);
   if (json === undefined) throw new ShareLinkError("Share link is damaged (not UTF-8)");
+  return json;
+}
+
+/**
+ * The JSON value carried by a fragment (with or without its `#`), not checked against any schema: for a
+ * verifier that reports format problems itself. Throws like {@link decodeShareFragment} for a damaged link.
+ */
+export function decodeShareFragmentJson(fragment: string): unknown {
+  const json = decodeShareFragmentText(fragment);
   let value: unknown;
   try {
     value = JSON.parse(json);

@@ -1,8 +1,8 @@
 // Share links: a credential carried in a URL fragment (`…/verify#c1.…`), or the bare fragment. The format
 // is @intyg/credential's; this only recognises a link among other inputs and turns its errors into reasons.
 
-import { decodeShareFragmentJson, SHARE_FRAGMENT_PREFIX } from "@intyg/credential";
-import type { InputResult } from "./input";
+import { decodeShareFragmentJson, decodeShareFragmentText, SHARE_FRAGMENT_PREFIX } from "@intyg/credential";
+import { DEFAULT_INPUT_LIMITS, type InputLimits, type InputResult, readDocument } from "./input";
 
 /** True when `text` is a share link or a bare share fragment rather than JSON. */
 export function isShareLink(text: string): boolean {
@@ -15,15 +15,43 @@ export function isShareLink(text: string): boolean {
   );
 }
 
-/** The JSON value in a share link (not yet checked as a credential). Never throws. */
-export function readShareLink(text: string): InputResult {
+function fragmentOf(text: string): string {
   const trimmed = text.trim();
   const hash = trimmed.indexOf("#");
-  const fragment = hash === -1 ? trimmed : trimmed.slice(hash + 1);
+  return hash === -1 ? trimmed : trimmed.slice(hash + 1);
+}
+
+function unreadable(error: unknown): InputResult {
+  const detail = error instanceof Error ? error.message : String(error);
+  return { ok: false, code: "share-link", key: "format.share-link", params: { detail } };
+}
+
+/** The JSON value in a share link (not yet checked as a credential). Never throws. */
+export function readShareLink(text: string): InputResult {
   try {
-    return { ok: true, value: decodeShareFragmentJson(fragment) };
+    return { ok: true, value: decodeShareFragmentJson(fragmentOf(text)) };
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, code: "share-link", key: "format.share-link", params: { detail } };
+    return unreadable(error);
   }
+}
+
+/**
+ * The document in a share link, read from its JSON text as a pasted or uploaded document is (within `limits`):
+ * so that a credential from a link is checked on the fast path of JSON text, which is what a phone opening a
+ * link waits for. A link whose text is not JSON, or has a key written twice, is refused as a damaged link, in
+ * the words {@link readShareLink} uses. Never throws.
+ */
+export function readShareLinkDocument(text: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): InputResult {
+  let json: string;
+  try {
+    json = decodeShareFragmentText(fragmentOf(text));
+  } catch (error) {
+    return unreadable(error);
+  }
+  const read = readDocument(json, limits);
+  if (read.ok) return read;
+  if (read.code === "not-json" || read.code === "empty")
+    return unreadable(new Error("Share link is damaged (not JSON)"));
+  if (read.code === "duplicate-key") return unreadable(new Error("Share link is damaged (duplicate key)"));
+  return read;
 }

@@ -11,7 +11,7 @@ import { formatAge, message } from "./messages";
 import { ChainViews, type ResolvedOptions, resolveOptions, type VerifyOptions } from "./options";
 import { type PreparedCredential, prepareCredential } from "./prepare";
 import type { RegistryQuery } from "./registry/state";
-import { isShareLink, readShareLink } from "./share";
+import { isShareLink, readShareLinkDocument } from "./share";
 import type { ChainSummary, Lang, RecordStatus, TrustAnchor, VerificationReport } from "./types";
 
 /** Credentials prepared before their registry reads are sent, in a run of many. */
@@ -34,8 +34,7 @@ const afterDueTimers = (): Promise<void> => new Promise((resolve) => setTimeout(
 export async function prepareInput(input: unknown, resolved: ResolvedOptions): Promise<PreparedCredential> {
   let read = readDocument(input, resolved.limits);
   if (!read.ok && read.code === "not-json" && typeof input === "string" && isShareLink(input)) {
-    const link = readShareLink(input);
-    read = link.ok ? readDocument(link.value, resolved.limits) : link;
+    read = readShareLinkDocument(input, resolved.limits);
   }
   if (!read.ok) {
     const checks = new CheckList(resolved.lang);

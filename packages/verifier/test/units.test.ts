@@ -2,11 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { deflateRawSync } from "node:zlib";
+import { SHARE_FRAGMENT_PREFIX } from "@intyg/credential";
 import { expect } from "chai";
 import fc from "fast-check";
 import { CHECK_IDS, formatAge, formatTime, message, readDocument, verifyCredential } from "../src";
 import { CheckList } from "../src/checks";
 import { CHECK_NAMES } from "../src/messages";
+import { readShareLink, readShareLinkDocument } from "../src/share";
 
 describe("messages", () => {
   it("has every check name in both languages", () => {
@@ -58,6 +61,59 @@ describe("check list", () => {
     expect(list.find((c) => c.id === "revocation")!.message).to.equal(
       "Not checked, because the Integrity check failed.",
     );
+  });
+});
+
+describe("share links", () => {
+  const linkOf = (text: string) =>
+    `https://intyg.example.se/verify#${SHARE_FRAGMENT_PREFIX}${deflateRawSync(Buffer.from(text)).toString("base64url")}`;
+  const doc = {
+    issuer: { id: "did:example:1", name: "Ö" },
+    credentialSubject: { achievement: { name: "Kurs" } },
+    proof: { type: "x" },
+  };
+
+  it("reads a link's document from its JSON text, with the texts of its sections", () => {
+    // The JSON text path is the fast one (see checkCredentialJson): a link must take it, as a pasted text does.
+    const read = readShareLinkDocument(linkOf(JSON.stringify(doc)));
+    expect(read.ok && read.json).to.equal(true);
+    if (!read.ok) return;
+    expect(read.value).to.deep.equal(doc);
+    expect(read.sections?.issuer).to.equal(JSON.stringify(doc.issuer));
+    expect(read.sections?.proof).to.equal(JSON.stringify(doc.proof));
+    const link = readShareLink(linkOf(JSON.stringify(doc)));
+    expect(link.ok && link.value).to.deep.equal(doc);
+  });
+
+  it("refuses a link whose text is not JSON or has a key twice, in the words of a damaged link", () => {
+    const cases: [string, RegExp][] = [
+      ["{not json", /not JSON/],
+      ["", /not JSON/],
+      ['{"a":1,"a":2}', /duplicate key/],
+      ['{"a":1,"\\u0061":2}', /duplicate key/],
+    ];
+    for (const [text, detail] of cases) {
+      for (const read of [readShareLinkDocument(linkOf(text)), readShareLink(linkOf(text))]) {
+        expect(read.ok, text).to.equal(false);
+        if (read.ok) continue;
+        expect(read.code).to.equal("share-link");
+        expect(String(read.params.detail)).to.match(detail);
+      }
+    }
+    const cut = readShareLinkDocument(`${SHARE_FRAGMENT_PREFIX}`);
+    expect(!cut.ok && cut.params.detail).to.equal("Share link is truncated");
+  });
+
+  it("holds a link's document to the limits a pasted document is held to", () => {
+    const deep = `${"[".repeat(40)}${"]".repeat(40)}`;
+    const read = readShareLinkDocument(linkOf(deep));
+    expect(!read.ok && read.code).to.equal("too-deep");
+    const large = readShareLinkDocument(linkOf(JSON.stringify({ a: "x".repeat(5000) })), {
+      maxBytes: 1000,
+      maxDepth: 32,
+      maxNodes: 50_000,
+    });
+    expect(!large.ok && large.code).to.equal("too-large");
   });
 });
 

@@ -52,6 +52,8 @@ import { easPeer, openAttestationBatch, verifyEas, verifyOpenAttestation } from 
 const TARGET = { credentials: 1000, maxMs: 2000 };
 const LATENCY_RUNS = 20;
 const POOL_ROUNDS = 3;
+/** Untimed runs of each way before a row's rounds (see the rows). */
+const POOL_WARMUP_RUNS = 2;
 const CASE_RUNS = 3;
 /** Runs of the keccak ceiling and of the verification it is compared with (the best of each). */
 const CEILING_RUNS = 5;
@@ -488,6 +490,12 @@ async function main() {
           );
           return { ms: since(start), cpu: cpuMs(cpu) };
         };
+        // Untimed first: the worker's code compiles in its first runs, as this thread's did in the rows above
+        // (a cold worker took 1.3-1.6x as long over its first four runs of 1,000 singles as once warm).
+        for (let w = 0; w < POOL_WARMUP_RUNS; w++) {
+          await two();
+          await one();
+        }
         const rounds: { one: { ms: number; cpu: number }; two: { ms: number; cpu: number } }[] = [];
         for (let r = 0; r < POOL_ROUNDS; r++) {
           if (r % 2 === 0) {
@@ -712,7 +720,7 @@ async function main() {
       ),
     );
     report.print(
-      `\nBoth cores: \`verifyCredentialsInParallel\` (node:worker_threads, 2 threads taking chunks from one queue; every thread reads the block the run pinned) against \`verifyCredentials\` on one thread (target ≥ 1.7×), ${POOL_ROUNDS} interleaved rounds per row (medians; each round's speed-up in the last column). The worker thread was loaded once before (${Math.round(workerLoadMs)} ms), as a service, or a CLI run while it reads its files, does; with it loaded a run takes it from 250 credentials per thread, a member of a batch counting as a quarter (so 1,000 of one batch stay on one thread). CPU time is the process's, all threads together (the node's own is not in it): where it stays close to one thread's, the second thread adds little work, and only cores busy with other work keep the wall time from halving.\n\nThis machine's own two-thread ceiling in this run (\`bench/cores.ts\`: the same fixed work on one thread, then on two at once with nothing shared, 3 interleaved rounds each, measured before and after the rows): ${ceilingOf("keccak").join(" and ")}× hashing (js-sha3, no allocation), ${ceilingOf("parse").join(" and ")}× parsing credentials (\`JSON.parse\`, allocation and garbage collection as in verifying); 2 on two free cores. The last column gives each speed-up as a share of the median of these (${machineCeiling}×).\n`,
+      `\nBoth cores: \`verifyCredentialsInParallel\` (node:worker_threads, 2 threads taking chunks from one queue; every thread reads the block the run pinned) against \`verifyCredentials\` on one thread (target ≥ 1.7×), ${POOL_ROUNDS} interleaved rounds per row after ${POOL_WARMUP_RUNS} untimed runs each way (a worker's code compiles in its first runs, as this thread's did in the rows before; medians; each round's speed-up in the last column). The worker thread was loaded once before (${Math.round(workerLoadMs)} ms), as a service, or a CLI run while it reads its files, does; with it loaded a run takes it from 250 credentials per thread, a member of a batch counting as a quarter (so 1,000 of one batch stay on one thread). CPU time is the process's, all threads together (the node's own is not in it): where it stays close to one thread's, the second thread adds little work, and only cores busy with other work keep the wall time from halving.\n\nThis machine's own two-thread ceiling in this run (\`bench/cores.ts\`: the same fixed work on one thread, then on two at once with nothing shared, 3 interleaved rounds each, measured before and after the rows): ${ceilingOf("keccak").join(" and ")}× hashing (js-sha3, no allocation), ${ceilingOf("parse").join(" and ")}× parsing credentials (\`JSON.parse\`, allocation and garbage collection as in verifying); 2 on two free cores. The last column gives each speed-up as a share of the median of these (${machineCeiling}×).\n`,
     );
     report.print(
       markdownTable(

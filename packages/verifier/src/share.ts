@@ -39,7 +39,8 @@ export function readShareLink(text: string): InputResult {
  * The document in a share link, read from its JSON text as a pasted or uploaded document is (within `limits`):
  * so that a credential from a link is checked on the fast path of JSON text, which is what a phone opening a
  * link waits for. A link whose text is not JSON, or has a key written twice, is refused as a damaged link, in
- * the words {@link readShareLink} uses. Never throws.
+ * the words {@link readShareLink} uses; what it reads, it reads as `JSON.parse` does, with no white space around
+ * the JSON but JSON's own. Never throws.
  */
 export function readShareLinkDocument(text: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): InputResult {
   let json: string;
@@ -48,10 +49,28 @@ export function readShareLinkDocument(text: string, limits: InputLimits = DEFAUL
   } catch (error) {
     return unreadable(error);
   }
+  // A pasted text may have a byte order mark and any white space around it; a link's text is read as strictly as
+  // `JSON.parse` reads it (its decoder has taken one mark away), as it always was.
+  const inner = json.replace(/^[\t\n\r ]+/, "").replace(/[\t\n\r ]+$/, "");
+  if (inner !== inner.trim()) return damaged("not JSON");
   const read = readDocument(json, limits);
   if (read.ok) return read;
-  if (read.code === "not-json" || read.code === "empty")
-    return unreadable(new Error("Share link is damaged (not JSON)"));
-  if (read.code === "duplicate-key") return unreadable(new Error("Share link is damaged (duplicate key)"));
+  if (read.code === "empty" || (read.code === "not-json" && !parses(json))) return damaged("not JSON");
+  if (read.code === "duplicate-key") return damaged("duplicate key");
   return read;
+}
+
+/** A link that decoded to a text that is not JSON, or not JSON that means one thing: refused in the link's words. */
+function damaged(what: string): InputResult {
+  return unreadable(new Error(`Share link is damaged (${what})`));
+}
+
+/** Whether `JSON.parse` reads the text (a text it reads may still be refused, for a number too large, say). */
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

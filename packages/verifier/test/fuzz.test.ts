@@ -25,6 +25,7 @@ import {
   verifyCredentials,
   verifyPresentation,
 } from "../src";
+import { readShareLinkDocument } from "../src/share";
 import {
   bytesEdited,
   CODE,
@@ -110,6 +111,10 @@ describe("fuzzing: generated hostile documents through every verify entry point"
       expect(isShareLink(input)).to.be.a("boolean");
       const link = readShareLink(input);
       if (!link.ok) expect(link.code).to.equal("share-link");
+      const fromText = readShareLinkDocument(input);
+      if (!fromText.ok) expect(fromText.code).to.match(CODE);
+      // What the verifier reads from a link (its JSON text) is what the link's reader reads, value for value.
+      else expect(link.ok && canonical(link.value) === canonical(fromText.value)).to.equal(true);
     }
     expectNoPollution();
   }
@@ -206,6 +211,9 @@ describe("fuzzing: generated hostile documents through every verify entry point"
         const read = readShareLink(text);
         // A changed link verifies only if it still decodes to the genuine credential (base64url spare bits).
         if (report.verified) expect(read.ok && canonical(read.value) === canonical(single)).to.equal(true);
+        const fromText = readShareLinkDocument(text);
+        if (fromText.ok)
+          expect(read.ok && canonical(read.value) === canonical(fromText.value)).to.equal(true);
       }),
       { numRuns: 150 },
     );

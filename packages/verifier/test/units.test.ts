@@ -100,6 +100,17 @@ describe("share links", () => {
         expect(String(read.params.detail)).to.match(detail);
       }
     }
+    // No more lenient than JSON.parse on the link's text: no second byte order mark, no other white space around it.
+    for (const text of ["\uFEFF{}", "\u00A0{}", "{}\u3000", "\u2028{}"]) {
+      const read = readShareLinkDocument(linkOf(`\uFEFF${text}`));
+      expect(!read.ok && read.params.detail, JSON.stringify(text)).to.equal(
+        "Share link is damaged (not JSON)",
+      );
+    }
+    expect(readShareLinkDocument(linkOf(" \t\r\n{}\n")).ok).to.equal(true);
+    // JSON that parses but is refused anyway is refused for what it is, not as a damaged link.
+    const infinite = readShareLinkDocument(linkOf('{"a":1e400}'));
+    expect(!infinite.ok && infinite.code).to.equal("not-json");
     const cut = readShareLinkDocument(`${SHARE_FRAGMENT_PREFIX}`);
     expect(!cut.ok && cut.params.detail).to.equal("Share link is truncated");
   });

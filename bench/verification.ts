@@ -490,8 +490,8 @@ async function main() {
           );
           return { ms: since(start), cpu: cpuMs(cpu) };
         };
-        // Untimed first: the worker's code compiles in its first runs, as this thread's did in the rows above
-        // (a cold worker took 1.3-1.6x as long over its first four runs of 1,000 singles as once warm).
+        // Untimed first: the worker's code compiles in its first runs, as this thread's did in the rows above (two
+        // threads took 868, 658 and 580 ms over a cold worker's first three runs of 1,000 singles, then 462-603).
         for (let w = 0; w < POOL_WARMUP_RUNS; w++) {
           await two();
           await one();

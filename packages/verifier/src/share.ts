@@ -50,14 +50,24 @@ export function readShareLinkDocument(text: string, limits: InputLimits = DEFAUL
     return unreadable(error);
   }
   // A pasted text may have a byte order mark and any white space around it; a link's text is read as strictly as
-  // `JSON.parse` reads it (its decoder has taken one mark away), as it always was.
-  const inner = json.replace(/^[\t\n\r ]+/, "").replace(/[\t\n\r ]+$/, "");
+  // `JSON.parse` reads it (its decoder has taken one mark away), as it always was. Found by index, not by a
+  // pattern anchored at the end, which backtracks over every run of spaces: quadratic in a link's megabyte.
+  let start = 0;
+  let end = json.length;
+  while (start < end && isJsonSpace(json.charCodeAt(start))) start++;
+  while (end > start && isJsonSpace(json.charCodeAt(end - 1))) end--;
+  const inner = json.slice(start, end);
   if (inner !== inner.trim()) return damaged("not JSON");
   const read = readDocument(json, limits);
   if (read.ok) return read;
   if (read.code === "empty" || (read.code === "not-json" && !parses(json))) return damaged("not JSON");
   if (read.code === "duplicate-key") return damaged("duplicate key");
   return read;
+}
+
+/** JSON's own white space: tab, line feed, carriage return and space. */
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
 /** A link that decoded to a text that is not JSON, or not JSON that means one thing: refused in the link's words. */

@@ -115,6 +115,15 @@ describe("share links", () => {
     expect(!cut.ok && cut.params.detail).to.equal("Share link is truncated");
   });
 
+  it("reads a link of a megabyte of white space in linear time", function () {
+    // Under a pattern anchored at the end of the text (/[ \t\n\r]+$/), this link alone took minutes.
+    this.timeout(5_000);
+    for (const text of [`${" ".repeat(1_000_000)}x`, `{}${" ".repeat(1_000_000)}\u00A0`]) {
+      const read = readShareLinkDocument(linkOf(text));
+      expect(!read.ok && read.params.detail).to.equal("Share link is damaged (not JSON)");
+    }
+  });
+
   it("holds a link's document to the limits a pasted document is held to", () => {
     const deep = `${"[".repeat(40)}${"]".repeat(40)}`;
     const read = readShareLinkDocument(linkOf(deep));

@@ -187,38 +187,62 @@ export function merkleRootBytes(leaves: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
- * Pair hashes already computed in a run, keyed by the two nodes in ascending order: the credentials of a batch
- * share the upper nodes of their proofs, so 1,000 proof walks of 10 steps cost about 2,000 hashes, not 10,000.
- * The value is the same keccak256 of the same bytes, so the check is as strong.
+ * Pair hashes already computed in a run, keyed by the two nodes in ascending order (the lower node, then the
+ * higher): the credentials of a batch share the upper nodes of their proofs, so 1,000 proof walks of 10 steps cost
+ * about 2,000 hashes, not 10,000. The value is the same keccak256 of the same bytes, so the check is as strong.
+ * Two levels of keys, not the two nodes joined: a joined key is a new string, hashed again on every lookup, while
+ * a node a lookup gave keeps the hash V8 computed for it.
  */
-export type PairHashCache = Map<string, Hex>;
+export type PairHashCache = Map<string, Map<string, Hex>>;
 
-/** Entries kept before a {@link PairHashCache} starts over (about 40 MB at the limit). */
+/** Pair hashes kept before a {@link PairHashCache} starts over (about 40 MB at the limit). */
 const PAIR_CACHE_LIMIT = 100_000;
+
+/** Pair hashes added to each cache since it last started over (this module only adds to a cache, or clears it). */
+const pairCounts = new WeakMap<PairHashCache, number>();
+
+const UPPERCASE = /[A-Z]/;
+
+/** Lowercase hex; the node itself when it is lowercase already (`toLowerCase` makes a new string each time). */
+const lowercase = (hex: string): string => (UPPERCASE.test(hex) ? hex.toLowerCase() : hex);
 
 /**
  * OpenZeppelin's `processProof` with {@link sortedPairHash}: the root that `proof` leads to from `leaf`, as
  * lowercase hex, memoised in `cache` when given. Nodes must be 32 bytes of hex; throws a TypeError otherwise.
  */
 export function processProofCached(leaf: Hex, proof: readonly string[], cache?: PairHashCache): Hex {
-  let node = leaf.toLowerCase();
+  let node = lowercase(leaf);
   if (node.length !== 66) throw new TypeError("Merkle nodes must be 32 bytes");
   for (const element of proof) {
-    const sibling = element.toLowerCase();
+    const sibling = lowercase(element);
     if (sibling.length !== 66) throw new TypeError("Merkle nodes must be 32 bytes");
-    const key = node < sibling ? node + sibling : sibling + node;
-    const known = cache?.get(key);
+    // Strings, not numbers: lowercase hex of equal length orders as the numbers do.
+    let low = node;
+    let high = sibling;
+    if (sibling < node) {
+      low = sibling;
+      high = node;
+    }
+    let row = cache?.get(low);
+    const known = row?.get(high);
     if (known !== undefined) {
       node = known;
       continue;
     }
     const pair = new Uint8Array(64);
-    writeHex(key.slice(0, 66), pair, 0);
-    writeHex(key.slice(66), pair, 32);
+    writeHex(low, pair, 0);
+    writeHex(high, pair, 32);
     const next = bytesHex(keccakEngine.current.bytes(pair));
     if (cache) {
-      if (cache.size >= PAIR_CACHE_LIMIT) cache.clear();
-      cache.set(key, next);
+      let count = pairCounts.get(cache) ?? 0;
+      if (count >= PAIR_CACHE_LIMIT) {
+        cache.clear();
+        count = 0;
+        row = undefined;
+      }
+      if (row) row.set(high, next);
+      else cache.set(low, new Map([[high, next]]));
+      pairCounts.set(cache, count + 1);
     }
     node = next;
   }

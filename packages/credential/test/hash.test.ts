@@ -167,7 +167,12 @@ describe("hash", () => {
         for (let i = 0; i < leaves.length; i++) {
           const at = tree.length - 1 - i;
           const proof = getProof(tree, at) as string[];
-          const leaf = (upper ? leaves[i]!.toUpperCase().replace("0X", "0x") : leaves[i]!) as `0x${string}`;
+          const upperCase = (hex: string) => hex.toUpperCase().replace("0X", "0x");
+          const leaf = (upper ? upperCase(leaves[i]!) : leaves[i]!) as `0x${string}`;
+          // Uppercase siblings too: the same pairs, so the cache filled from lowercase walks serves them.
+          expect(processProofCached(leaf, upper ? proof.map(upperCase) : proof, cache)).to.equal(
+            processProof(leaves[i]!, proof, standardNodeHash),
+          );
           expect(processProofCached(leaf, proof, cache)).to.equal(
             processProof(leaves[i]!, proof, standardNodeHash),
           );

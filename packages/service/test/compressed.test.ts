@@ -1,12 +1,12 @@
-// The pages' files are sent gzipped only to a client that accepts gzip.
+// The pages' files are sent with Brotli or gzip only to a client that accepts it.
 
-import { gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { expect } from "chai";
-import { acceptsGzip } from "../src/http/compressed";
+import { acceptsGzip, preferredCoding } from "../src/http/compressed";
 import { type AppHarness, createAppHarness } from "./helpers/harness";
 import { fullApp } from "./helpers/routes";
 
-describe("gzip for the pages' files", () => {
+describe("Brotli and gzip for the pages' files", () => {
   it("reads accept-encoding: listed and not refused with q=0", () => {
     expect(acceptsGzip("gzip, deflate, br")).to.equal(true);
     expect(acceptsGzip("br;q=1.0, gzip;q=0.8")).to.equal(true);
@@ -17,9 +17,25 @@ describe("gzip for the pages' files", () => {
     expect(acceptsGzip("br")).to.equal(false);
     expect(acceptsGzip("")).to.equal(false);
     expect(acceptsGzip(undefined)).to.equal(false);
+    expect(acceptsGzip("gzip;q=0, *")).to.equal(false);
+    expect(acceptsGzip("br, *;q=0")).to.equal(false);
   });
 
-  describe("the holder page's and the organiser app's files", () => {
+  it("prefers Brotli unless the client weighs gzip higher, and sends neither where both are refused", () => {
+    expect(preferredCoding("gzip, deflate, br, zstd")).to.equal("br");
+    expect(preferredCoding("br")).to.equal("br");
+    expect(preferredCoding("*")).to.equal("br");
+    expect(preferredCoding("br;q=0.5, gzip")).to.equal("gzip");
+    expect(preferredCoding("br;q=0, gzip")).to.equal("gzip");
+    expect(preferredCoding("br;q=0.8, gzip;q=0.8")).to.equal("br");
+    expect(preferredCoding("gzip;q=0, *")).to.equal("br");
+    expect(preferredCoding("br;q=0, gzip;q=0")).to.equal(undefined);
+    expect(preferredCoding("br;q=x")).to.equal(undefined);
+    expect(preferredCoding("identity")).to.equal(undefined);
+    expect(preferredCoding(undefined)).to.equal(undefined);
+  });
+
+  describe("the verify page's, the holder page's and the organiser app's files", () => {
     let h: AppHarness;
     before(async function () {
       this.timeout(120_000);
@@ -28,12 +44,14 @@ describe("gzip for the pages' files", () => {
     after(() => h?.close());
 
     for (const path of [
+      "/verify",
+      "/verify/verify.js",
       "/assets/holder.js",
       "/assets/holder.css",
       "/organiser/organiser.js",
       "/organiser/organiser.css",
     ]) {
-      it(`sends ${path} gzipped to a browser that accepts it, as text to one that does not`, async () => {
+      it(`sends ${path} with Brotli or gzip to a browser that accepts it, as text to one that does not`, async () => {
         const { send } = await fullApp(h);
         const plain = await send("GET", path);
         expect(plain.status).to.equal(200);
@@ -47,6 +65,25 @@ describe("gzip for the pages' files", () => {
         const body = Buffer.from(await zipped.arrayBuffer());
         expect(gunzipSync(body).toString("utf8")).to.equal(text);
         if (path.endsWith(".js")) expect(body.byteLength).to.be.below(text.length / 2);
+        // The first request that accepts Brotli started compressing the file with it, on the thread pool: it goes
+        // out with Brotli once that is done, smaller than gzipped, and still gzipped to a client without Brotli.
+        let brotli: Response | undefined;
+        for (let i = 0; i < 200 && !brotli; i++) {
+          const response = await send("GET", path, { headers: { "accept-encoding": "gzip, br" } });
+          if (response.headers.get("content-encoding") === "br") brotli = response;
+          else await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(brotli, "sent with Brotli within 10 s").to.not.equal(undefined);
+        expect(brotli!.headers.get("content-type")).to.equal(plain.headers.get("content-type"));
+        expect(brotli!.headers.get("vary")).to.match(/accept-encoding/i);
+        const compressed = Buffer.from(await brotli!.arrayBuffer());
+        expect(brotliDecompressSync(compressed).toString("utf8")).to.equal(text);
+        if (path.endsWith(".js")) expect(compressed.byteLength).to.be.below(body.byteLength);
+        const gzipOnly = await send("GET", path, { headers: { "accept-encoding": "gzip" } });
+        expect(gzipOnly.headers.get("content-encoding")).to.equal("gzip");
+        const refused = await send("GET", path, { headers: { "accept-encoding": "br;q=0, gzip;q=0" } });
+        expect(refused.headers.get("content-encoding")).to.equal(null);
+        expect(await refused.text()).to.equal(text);
       });
     }
   });

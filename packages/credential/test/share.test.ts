@@ -1,4 +1,6 @@
+import { base64urlnopad } from "@scure/base";
 import { expect } from "chai";
+import fc from "fast-check";
 import { deflateSync, strToU8 } from "fflate";
 import {
   type Credential,
@@ -12,6 +14,7 @@ import {
   ShareLinkTruncatedError,
   shareUrl,
 } from "../src";
+import { decodeBase64Url } from "../src/share";
 import { makeFixtures, verifyOffline } from "./helpers";
 
 function fragmentOf(bytes: Uint8Array): string {
@@ -119,5 +122,44 @@ describe("share links", () => {
     const bomb = fragmentOf(new Uint8Array(8 * 1024 * 1024).fill(32));
     expect(bomb.length).to.be.below(20_000);
     expect(decodeError(bomb).message).to.match(/size limit/);
+  });
+});
+
+describe("share links' base64url", () => {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const outcome = (decode: (text: string) => Uint8Array, text: string) => {
+    try {
+      return Buffer.from(decode(text)).toString("hex");
+    } catch {
+      return "refused";
+    }
+  };
+
+  it("reads any text of the alphabet as @scure/base does: the same bytes, or refused where it refuses", () => {
+    const texts = fc.array(fc.constantFrom(...alphabet), { maxLength: 300 }).map((chars) => chars.join(""));
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(outcome(decodeBase64Url, text)).to.equal(outcome((t) => base64urlnopad.decode(t), text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("gives back any bytes written by @scure/base, and refuses set spare bits and 4n+1 characters", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
+        expect(
+          Buffer.from(decodeBase64Url(base64urlnopad.encode(bytes))).equals(Buffer.from(bytes)),
+        ).to.equal(true);
+      }),
+      { numRuns: 500 },
+    );
+    // "QQ" is the byte 0x41 with four zero spare bits; "QR" and "QUF" set some ("QUE" is 0x41 0x41).
+    expect(Buffer.from(decodeBase64Url("QQ")).toString("hex")).to.equal("41");
+    expect(Buffer.from(decodeBase64Url("QUE")).toString("hex")).to.equal("4141");
+    expect(() => decodeBase64Url("QR")).to.throw(TypeError);
+    expect(() => decodeBase64Url("QUF")).to.throw(TypeError);
+    expect(() => decodeBase64Url("QUFBQ")).to.throw(TypeError);
+    expect(decodeBase64Url("").byteLength).to.equal(0);
   });
 });

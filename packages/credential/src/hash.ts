@@ -195,7 +195,10 @@ export function merkleRootBytes(leaves: readonly Uint8Array[]): Uint8Array {
  */
 export type PairHashCache = Map<string, Map<string, Hex>>;
 
-/** Pair hashes kept before a {@link PairHashCache} starts over (about 40 MB at the limit). */
+/**
+ * Pair hashes kept before a {@link PairHashCache} starts over: about 130 MB at the limit when no two pairs share a
+ * lower node (a batch's walks share most of theirs).
+ */
 const PAIR_CACHE_LIMIT = 100_000;
 
 /** Pair hashes added to each cache since it last started over (this module only adds to a cache, or clears it). */

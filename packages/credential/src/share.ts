@@ -64,13 +64,16 @@ function inflateCapped(data: Uint8Array): Uint8Array {
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
+
 /**
- * The bytes of unpadded base64url text made of its alphabet only (the caller checks that), exactly as strictly as
- * `base64urlnopad.decode` of @scure/base reads it: a length of 4n+1 characters, or spare bits that are not zero in
- * the last character, are refused (a TypeError). The platform's `atob` does the decoding, several times faster on
- * a phone than the library's radix conversion; it would accept those spare bits, hence the check.
+ * The bytes of unpadded base64url text, exactly as strictly as `base64urlnopad.decode` of @scure/base reads it:
+ * a character outside the alphabet (padding and white space included), a length of 4n+1 characters, or spare bits
+ * that are not zero in the last character are refused (a TypeError). The platform's `atob` does the decoding,
+ * several times faster on a phone than the library's radix conversion; it would accept those, hence the checks.
  */
 export function decodeBase64Url(payload: string): Uint8Array {
+  if (!BASE64URL_TEXT.test(payload)) throw new TypeError("not base64url text");
   const rest = payload.length % 4;
   if (rest === 1) throw new TypeError("base64url text of 4n+1 characters");
   if (rest !== 0) {

@@ -161,5 +161,10 @@ describe("share links' base64url", () => {
     expect(() => decodeBase64Url("QUF")).to.throw(TypeError);
     expect(() => decodeBase64Url("QUFBQ")).to.throw(TypeError);
     expect(decodeBase64Url("").byteLength).to.equal(0);
+    // What atob would take but the alphabet does not hold: padding, white space, base64's own characters.
+    for (const text of ["QQ==", " QQ", "QUE\n", "Q+/Q", "QU=E"]) {
+      expect(() => decodeBase64Url(text), JSON.stringify(text)).to.throw(TypeError);
+      expect(() => base64urlnopad.decode(text), JSON.stringify(text)).to.throw();
+    }
   });
 });

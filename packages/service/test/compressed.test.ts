@@ -1,8 +1,10 @@
 // The pages' files are sent with Brotli or gzip only to a client that accepts it.
 
+import { randomBytes } from "node:crypto";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { expect } from "chai";
-import { acceptsGzip, preferredCoding } from "../src/http/compressed";
+import { Hono } from "hono";
+import { acceptsGzip, brotliCompressionsRunning, preferredCoding, sendText } from "../src/http/compressed";
 import { type AppHarness, createAppHarness } from "./helpers/harness";
 import { fullApp } from "./helpers/routes";
 
@@ -35,6 +37,33 @@ describe("Brotli and gzip for the pages' files", () => {
     expect(preferredCoding(undefined)).to.equal(undefined);
   });
 
+  it("runs two Brotli compressions at once, and sends every text with Brotli in turn", async () => {
+    // Texts no other test sent: each is compressed for the first time here.
+    const texts = Array.from({ length: 5 }, () => randomBytes(150_000).toString("base64"));
+    const app = new Hono();
+    app.get("/text/:i", (c) => sendText(c, texts[Number(c.req.param("i"))]!, "text/plain"));
+    const ask = () =>
+      Promise.all(
+        texts.map((_, i) => app.request(`/text/${i}`, { headers: { "accept-encoding": "br, gzip" } })),
+      );
+    const first = await ask();
+    expect(brotliCompressionsRunning()).to.be.at.most(2);
+    for (const response of first) expect(response.headers.get("content-encoding")).to.equal("gzip");
+    let codings = first.map((response) => response.headers.get("content-encoding"));
+    for (let i = 0; i < 300 && !codings.every((coding) => coding === "br"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const responses = await ask();
+      expect(brotliCompressionsRunning()).to.be.at.most(2);
+      codings = responses.map((response) => response.headers.get("content-encoding"));
+      for (const [j, response] of responses.entries()) {
+        if (codings[j] !== "br") continue;
+        const body = Buffer.from(await response.arrayBuffer());
+        expect(brotliDecompressSync(body).toString("utf8")).to.equal(texts[j]);
+      }
+    }
+    expect(codings).to.deep.equal(texts.map(() => "br"));
+  });
+
   describe("the verify page's, the holder page's and the organiser app's files", () => {
     let h: AppHarness;
     before(async function () {
@@ -42,6 +71,29 @@ describe("Brotli and gzip for the pages' files", () => {
       h = await createAppHarness("pglite", { autoStartWorker: false });
     });
     after(() => h?.close());
+
+    it("compresses only a few texts with Brotli at once, and every text asked for at once reaches Brotli in turn", async () => {
+      const { send } = await fullApp(h);
+      const paths = [
+        "/verify/verify.js",
+        "/assets/holder.js",
+        "/organiser/organiser.js",
+        "/organiser/organiser.css",
+      ];
+      const ask = () =>
+        Promise.all(paths.map((path) => send("GET", path, { headers: { "accept-encoding": "br, gzip" } })));
+      // Asked for at once: some go out gzipped while the first compressions run (or all with Brotli, if an earlier
+      // test made them already); each of them is sent with Brotli within a while.
+      for (const response of await ask())
+        expect(response.headers.get("content-encoding")).to.be.oneOf(["br", "gzip"]);
+      let codings: (string | null)[] = [];
+      for (let i = 0; i < 300; i++) {
+        codings = (await ask()).map((response) => response.headers.get("content-encoding"));
+        if (codings.every((coding) => coding === "br")) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(codings).to.deep.equal(paths.map(() => "br"));
+    });
 
     for (const path of [
       "/verify",
@@ -58,7 +110,7 @@ describe("Brotli and gzip for the pages' files", () => {
         expect(plain.headers.get("content-encoding")).to.equal(null);
         expect(plain.headers.get("vary")).to.match(/accept-encoding/i);
         const text = await plain.text();
-        const zipped = await send("GET", path, { headers: { "accept-encoding": "gzip, br" } });
+        const zipped = await send("GET", path, { headers: { "accept-encoding": "gzip, deflate" } });
         expect(zipped.status).to.equal(200);
         expect(zipped.headers.get("content-encoding")).to.equal("gzip");
         expect(zipped.headers.get("content-type")).to.equal(plain.headers.get("content-type"));

@@ -60,18 +60,36 @@ function gzipped(text: string): Uint8Array<ArrayBuffer> {
   return body;
 }
 
+/**
+ * Brotli compressions running at once: more wait for a later request (their texts go out gzipped meanwhile), so
+ * that texts outnumbering the cache cannot fill the thread pool with compressions whose results it drops.
+ */
+const BROTLI_AT_ONCE = 2;
+let brotliRunning = 0;
+
+/** How many Brotli compressions are running now (at most {@link BROTLI_AT_ONCE}). */
+export function brotliCompressionsRunning(): number {
+  return brotliRunning;
+}
+
 /** The text compressed with Brotli once it has been; the first call starts that and gives undefined. */
 function brotli(text: string): Uint8Array<ArrayBuffer> | undefined {
   const body = brotliCache.get(text);
   if (body !== undefined) return body ?? undefined;
+  if (brotliRunning >= BROTLI_AT_ONCE) return undefined;
   remember(brotliCache, text, null);
-  compressWithBrotli(text).then(
-    (compressed) => {
-      // Only if the entry is still this text's (the cache may have started over meanwhile).
-      if (brotliCache.get(text) === null) brotliCache.set(text, compressed);
-    },
-    () => undefined,
-  );
+  brotliRunning++;
+  compressWithBrotli(text)
+    .then(
+      (compressed) => {
+        // Only if the entry is still this text's (the cache may have started over meanwhile).
+        if (brotliCache.get(text) === null) brotliCache.set(text, compressed);
+      },
+      () => undefined,
+    )
+    .finally(() => {
+      brotliRunning--;
+    });
   return undefined;
 }
 

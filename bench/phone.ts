@@ -105,6 +105,8 @@ async function main() {
     files.set("/verify", await file("text/html; charset=utf-8", served.html));
     files.set("/verify/verify.js", await file("text/javascript; charset=utf-8", served.script));
     files.set("/verify/verify.css", await file("text/css; charset=utf-8", served.style));
+    if (served.early !== undefined)
+      files.set("/verify/verify-early.js", await file("text/javascript; charset=utf-8", served.early));
     for (const [name, text] of Object.entries(served.modules ?? {}))
       files.set(`/verify/${name}`, await file("text/javascript; charset=utf-8", text));
     const scriptBytes = Buffer.byteLength(served.script);

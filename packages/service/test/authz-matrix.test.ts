@@ -463,6 +463,11 @@ const MATRIX: Record<RouteKey, Cell> = {
     expect: ok(200),
     request: () => ({ method: "GET", path: "/verify/verify.js" }),
   },
+  "GET /verify/verify-early.js": {
+    auth: "public",
+    expect: ok(200),
+    request: () => ({ method: "GET", path: "/verify/verify-early.js" }),
+  },
   "GET /verify/verify.css": {
     auth: "public",
     expect: ok(200),

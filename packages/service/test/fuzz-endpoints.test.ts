@@ -174,6 +174,7 @@ const ROUTES: Record<RouteKey, FuzzRoute> = {
   "GET /docs": { public: true },
   "GET /verify": { public: true },
   "GET /verify/verify.js": { public: true },
+  "GET /verify/verify-early.js": { public: true },
   "GET /verify/verify-qr.js": { public: true },
   "GET /verify/verify-qr-image.js": { public: true },
   "GET /verify/verify.css": { public: true },

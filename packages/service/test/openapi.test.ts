@@ -46,6 +46,7 @@ describe("OpenAPI 3.1 document and reference page", () => {
           "/verify",
           "/verify/config.json",
           "/verify/verify.js",
+          "/verify/verify-early.js",
           "/verify/verify.css",
           "/verify/verify-qr.js",
           "/verify/verify-qr-image.js",

@@ -137,6 +137,13 @@ for (const kind of STORE_KINDS) {
       expect(html).to.contain(`<meta name="intyg-chain-id" content="${deployment.chainId}">`);
       // No inline script, so the policy can forbid them; reads only from this origin and the public node.
       expect(html).to.match(/<script src="\/verify\/verify\.js"><\/script>/);
+      // Its first script, from the head: the chain context read while verify.js downloads.
+      const head = html.slice(0, html.indexOf("</head>"));
+      expect(head).to.include('<script src="/verify/verify-early.js" async></script>');
+      const early = await fetch(`${service.url}/verify/verify-early.js`);
+      expect(early.status).to.equal(200);
+      expect(early.headers.get("content-type")).to.match(/^text\/javascript/);
+      expect(await early.text()).to.include("eth_chainId");
       expect(html).not.to.match(/<script>/);
       const csp = page.headers.get("content-security-policy") ?? "";
       expect(csp).to.match(/script-src 'self'(;|$)/);

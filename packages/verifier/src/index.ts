@@ -36,7 +36,13 @@ export {
   type VerifyPresentationOptions,
   verifyPresentation,
 } from "./presentation";
-export { type CreateRpcReaderParameters, createRegistryClient, createRpcReader } from "./registry/rpc";
+export {
+  type CreateRpcReaderParameters,
+  createReadClient,
+  createRegistryClient,
+  createRpcReader,
+  type ReadClientOptions,
+} from "./registry/rpc";
 export {
   createSnapshotReader,
   type ParsedSnapshot,

@@ -1,7 +1,7 @@
 // The options of a verification, and the registry readers they lead to.
 
 import { createSignerCache, type SignerCache } from "@intyg/credential";
-import { type Address, isAddressEqual, type PublicClient } from "viem";
+import { type Address, type Client, isAddressEqual } from "viem";
 import { getBlock, getChainId } from "viem/actions";
 import type { ChainView } from "./chain-checks";
 import { RegistryReadError } from "./errors";
@@ -21,8 +21,8 @@ export type VerifyOptions = {
   lang?: Lang;
   /** The JSON-RPC URL of a node of the registry's chain. */
   rpcUrl?: string;
-  /** A viem public client, instead of `rpcUrl`. */
-  client?: PublicClient;
+  /** A viem client (a public client, or one of `createReadClient`), instead of `rpcUrl`. */
+  client?: Client;
   /**
    * The registry the verifier trusts (its governance decides who may issue). Without it, each credential's own
    * registry is read, but the issuer check fails (`untrusted-registry`) unless `trustCredentialRegistry` is set:

@@ -12,6 +12,7 @@ export const WEB_ASSETS = {
   "index.html": "text/html; charset=utf-8",
   "verify.css": "text/css; charset=utf-8",
   "verify.js": "text/javascript; charset=utf-8",
+  "verify-early.js": "text/javascript; charset=utf-8",
   "verify-qr.js": "text/javascript; charset=utf-8",
   "verify-qr-image.js": "text/javascript; charset=utf-8",
   "holder.html": "text/html; charset=utf-8",
@@ -67,6 +68,10 @@ export function verifyPageHtml(config: PageConfig = {}, options: { assetBase?: s
       '<link rel="stylesheet" href="verify.css">',
       () => `<link rel="stylesheet" href="${base}verify.css">`,
     )
+    .replace(
+      '<script src="verify-early.js" async></script>',
+      () => `<script src="${base}verify-early.js" async></script>`,
+    )
     .replace('<script src="verify.js"></script>', () => `<script src="${base}verify.js"></script>`);
 }
 
@@ -80,6 +85,8 @@ export type ServedVerifyPage = {
   style: string;
   csp: string;
   modules?: Readonly<Partial<Record<VerifyLazyModule, string>>>;
+  /** The verifier page's first script (`verify-early.js`, next to its script): reads the chain context early. */
+  early?: string;
 };
 
 /**
@@ -94,6 +101,7 @@ export function servedVerifyPage(config: PageConfig, options: { assetBase?: stri
     style: read("verify.css"),
     csp: verifyPageCsp(config),
     modules: Object.fromEntries(VERIFY_LAZY_MODULES.map((name) => [name, read(name)])),
+    early: read("verify-early.js"),
   };
 }
 

@@ -229,6 +229,12 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     // main-thread time to the verdict.
     banner: { js: "//# allFunctionsCalledOnLoad" },
   });
+  // Its first script, loaded `async` from the head: the chain context asked for while verify.js downloads.
+  await build({
+    ...common,
+    entryPoints: [path.join(PAGE_DIR, "early.ts")],
+    outfile: path.join(outDir, "verify-early.js"),
+  });
   for (const [source, served] of Object.entries(LAZY_MODULES)) {
     await build({
       ...common,
@@ -248,6 +254,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
       "index.html",
       "verify.css",
       "verify.js",
+      "verify-early.js",
       ...Object.values(LAZY_MODULES),
       "holder.html",
       "holder.css",

@@ -45,6 +45,11 @@ function serve(fx: Fixture): Promise<http.Server> {
       response.end(name === "verify.js" ? served.script : served.style);
       return;
     }
+    if (url.pathname === "/verify/verify-early.js" && served.early !== undefined) {
+      response.writeHead(200, { "content-type": WEB_ASSETS["verify-early.js"] });
+      response.end(served.early);
+      return;
+    }
     const module = served.modules?.[url.pathname.slice("/verify/".length) as VerifyLazyModule];
     if (url.pathname.startsWith("/verify/") && module !== undefined) {
       response.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
@@ -183,6 +188,50 @@ describe("verifier page in headless Chromium", function () {
     } finally {
       await camera.close();
     }
+  });
+
+  describe("a share link on a slow network", () => {
+    /** Opens a share link in a fresh page on Lighthouse's slow 4G; when each node request and verify.js went. */
+    async function openSlowly(blockEarlyScript: boolean) {
+      const context = await browser.newContext({ locale: "sv-SE" });
+      const slow = await context.newPage();
+      const cdp = await context.newCDPSession(slow);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 150,
+        downloadThroughput: 200_000,
+        uploadThroughput: 93_750,
+      });
+      if (blockEarlyScript)
+        await slow.route(/verify-early\.js$/, (route) => route.abort("internetdisconnected"));
+      const contextReads: number[] = [];
+      let scriptArrived = Number.POSITIVE_INFINITY;
+      slow.on("request", (request) => {
+        if (request.url().startsWith(fx.rpcUrl) && request.postData()?.includes('"eth_chainId"'))
+          contextReads.push(Date.now());
+      });
+      slow.on("requestfinished", (request) => {
+        if (request.url().endsWith("/verify/verify.js")) scriptArrived = Date.now();
+      });
+      const credential = await fx.issue();
+      await slow.goto(`${base}/verify#${encodeShareFragment(credential)}`);
+      await slow.waitForSelector('#verdict[data-verified="true"]', { timeout: 60_000 });
+      await context.close();
+      return { contextReads, scriptArrived };
+    }
+
+    it("asks the node for the chain context once, while its main script is still on its way", async () => {
+      const { contextReads, scriptArrived } = await openSlowly(false);
+      expect(contextReads).to.have.length(1);
+      expect(contextReads[0]).to.be.below(scriptArrived);
+    });
+
+    it("verifies without its first script, asking for the context itself", async () => {
+      const { contextReads, scriptArrived } = await openSlowly(true);
+      expect(contextReads).to.have.length(1);
+      expect(contextReads[0]).to.be.above(scriptArrived);
+    });
   });
 
   it("sends nothing but chain reads off the page", async () => {

@@ -24,6 +24,7 @@ import {
   type PublicClient,
 } from "viem";
 import { call, getBlock, getChainId, getLogs } from "viem/actions";
+import { REGISTRY_PROBE } from "../early";
 import { RegistryReadError } from "../errors";
 import {
   emptyValue,
@@ -39,8 +40,8 @@ export type CreateRpcReaderParameters = {
   registry: Address;
   /** The node's JSON-RPC URL (http or https). Ignored when `client` is given. */
   rpcUrl?: string;
-  /** A viem public client to use instead of `rpcUrl`. */
-  client?: PublicClient;
+  /** A viem client to use instead of `rpcUrl` (a public client, or one of {@link createReadClient}). */
+  client?: Client;
   /** Read at this block instead of the latest. */
   blockNumber?: bigint;
   /**
@@ -61,7 +62,6 @@ export type CreateRpcReaderParameters = {
 };
 
 /** ERC-165's `supportsInterface(0x01ffc9a7)`: true from any ERC-165 contract, the registry among them. */
-const ERC165_PROBE: Hex = `0x01ffc9a701ffc9a7${"0".repeat(56)}`;
 
 /** A batch root with at least this many leaves in one run has its leaf revocations found from events. */
 const LOG_THRESHOLD = 16;
@@ -126,12 +126,24 @@ function resultBytes(query: RegistryViewQuery): number {
   return RESULT_ENTRY_BYTES + bytes;
 }
 
-const transportOf = (rpcUrl: string, timeoutMs: number) =>
-  http(rpcUrl, { batch: { batchSize: 500, wait: 0 }, timeout: timeoutMs, retryCount: 1 });
+export type ReadClientOptions = {
+  /** How long a request may take (default 30 s). */
+  timeoutMs?: number;
+  /** The fetch to send requests with (default: the global one), e.g. `primedFetch` of `@intyg/verifier/early`. */
+  fetchFn?: typeof fetch;
+};
+
+const transportOf = (rpcUrl: string, options: ReadClientOptions = {}) =>
+  http(rpcUrl, {
+    batch: { batchSize: 500, wait: 0 },
+    timeout: options.timeoutMs ?? 30_000,
+    retryCount: 1,
+    ...(options.fetchFn ? { fetchFn: options.fetchFn } : {}),
+  });
 
 /** Creates a viem public client for a URL with JSON-RPC batching on. */
 export function createRegistryClient(rpcUrl: string, timeoutMs = 30_000): PublicClient {
-  return createPublicClient({ transport: transportOf(rpcUrl, timeoutMs) });
+  return createPublicClient({ transport: transportOf(rpcUrl, { timeoutMs }) });
 }
 
 /**
@@ -139,8 +151,8 @@ export function createRegistryClient(rpcUrl: string, timeoutMs = 30_000): Public
  * functions, so that a browser bundle holds those actions only (a public client's methods bring in every action
  * viem has, about a fifth of the verifier page's script).
  */
-export function createReadClient(rpcUrl: string, timeoutMs = 30_000): Client {
-  return createClient({ transport: transportOf(rpcUrl, timeoutMs) });
+export function createReadClient(rpcUrl: string, options: ReadClientOptions = {}): Client {
+  return createClient({ transport: transportOf(rpcUrl, options) });
 }
 
 function describe(error: unknown): string {
@@ -153,7 +165,11 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
   if (!parameters.client && !parameters.rpcUrl) {
     throw new RegistryReadError("An RPC URL or a client is needed to read the registry");
   }
-  const client: Client = parameters.client ?? createReadClient(parameters.rpcUrl!, parameters.timeoutMs);
+  const client: Client =
+    parameters.client ??
+    createReadClient(parameters.rpcUrl!, {
+      ...(parameters.timeoutMs === undefined ? {} : { timeoutMs: parameters.timeoutMs }),
+    });
   const registry = parameters.registry;
   // A deployless multicall is contract creation code, which EIP-3860 caps at 49,152 bytes: about 150 reads.
   const chunkSize = parameters.chunkSize ?? 120;
@@ -170,7 +186,7 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     try {
       const { data } = await call(client, {
         to: registry,
-        data: ERC165_PROBE,
+        data: REGISTRY_PROBE,
         ...(parameters.blockNumber === undefined ? {} : { blockNumber: parameters.blockNumber }),
       });
       return data !== undefined && data !== "0x";

@@ -9,11 +9,14 @@
 import { useSmallGeneratorTable } from "@intyg/credential";
 import {
   CHECK_NAMES,
+  createReadClient,
   type Lang,
   type VerificationReport,
   verifyCredentials,
   verifyPresentation,
 } from "@intyg/verifier";
+import { primedFetch } from "@intyg/verifier/early";
+import { EARLY_READ, type PageEarlyRead } from "./early-read";
 import type { Scanner } from "./qr";
 import { isTextKey, type TextKey, text } from "./texts";
 
@@ -266,6 +269,27 @@ function say(message: string): void {
   $("verdict").textContent = message;
 }
 
+/** The client for the configured node, made on first use and kept for the page's life. */
+let nodeClient: ReturnType<typeof createReadClient> | undefined;
+
+/**
+ * The node to verify against. Its first read of the chain context is taken from verify-early.js's, when that
+ * script asked the same node about the same registry (a share link opened): one round trip fewer before the
+ * verdict. The verifier checks that answer as it checks the node's own.
+ */
+function nodeOptions(): { client?: ReturnType<typeof createReadClient> } {
+  if (!config.rpcUrl) return {};
+  if (!nodeClient) {
+    const early = (globalThis as Record<string, unknown>)[EARLY_READ] as PageEarlyRead | undefined;
+    const same =
+      early !== undefined &&
+      early.rpcUrl === config.rpcUrl &&
+      early.registry.toLowerCase() === config.registry?.toLowerCase();
+    nodeClient = createReadClient(config.rpcUrl, same ? { fetchFn: primedFetch(early.read) } : {});
+  }
+  return { client: nodeClient };
+}
+
 const isPresentation = (input: unknown) =>
   typeof input === "string" && /"VerifiablePresentation"/.test(input);
 
@@ -278,7 +302,7 @@ async function verify(inputs: unknown[]): Promise<void> {
   clearResult();
   const options = {
     lang,
-    ...(config.rpcUrl ? { rpcUrl: config.rpcUrl } : {}),
+    ...nodeOptions(),
     ...(config.registry ? { registry: config.registry } : {}),
     ...(config.chainId !== undefined ? { chainId: config.chainId } : {}),
     trustSource: { source: "server" as const },

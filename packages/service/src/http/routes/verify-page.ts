@@ -45,6 +45,12 @@ export function verifyPageRoutes(deps: AppDeps) {
       return sendText(c, module, "text/javascript; charset=utf-8");
     });
   }
+  app.get("/verify/verify-early.js", (c) => {
+    const early = page().early;
+    if (early === undefined) throw new ServiceError("not-implemented.verify-page");
+    c.header("cache-control", "no-cache");
+    return sendText(c, early, "text/javascript; charset=utf-8");
+  });
   app.get("/verify/verify.css", (c) => {
     c.header("cache-control", "no-cache");
     return sendText(c, page().style, "text/css; charset=utf-8");

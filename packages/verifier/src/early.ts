@@ -9,8 +9,8 @@
 export type RpcCall = { method: string; params?: readonly unknown[] };
 
 /**
- * What the registry reader asks to learn that the registry has code: ERC-165's `supportsInterface` of its own
- * interface id, which the registry answers with one word (its code would be 45 KB).
+ * What the registry reader asks to learn that the registry has code: ERC-165's `supportsInterface(0x01ffc9a7)`,
+ * true from any ERC-165 contract, the registry among them, and one word to send back (its code would be 45 KB).
  */
 export const REGISTRY_PROBE = `0x01ffc9a701ffc9a7${"0".repeat(56)}` as const;
 

@@ -61,8 +61,6 @@ export type CreateRpcReaderParameters = {
   fromBlock?: bigint;
 };
 
-/** ERC-165's `supportsInterface(0x01ffc9a7)`: true from any ERC-165 contract, the registry among them. */
-
 /** A batch root with at least this many leaves in one run has its leaf revocations found from events. */
 const LOG_THRESHOLD = 16;
 

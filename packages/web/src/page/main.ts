@@ -16,7 +16,7 @@ import {
   verifyPresentation,
 } from "@intyg/verifier";
 import { primedFetch } from "@intyg/verifier/early";
-import { EARLY_READ, type PageEarlyRead } from "./early-read";
+import { EARLY_READ, meta, type PageEarlyRead } from "./early-read";
 import type { Scanner } from "./qr";
 import { isTextKey, type TextKey, text } from "./texts";
 
@@ -33,11 +33,6 @@ let config: PageConfig = {};
 let challenge: { challenge: string; domain: string } | undefined;
 
 const t = (key: TextKey, params?: Record<string, string | number>) => text(lang, key, params);
-
-function meta(name: string): string | undefined {
-  const value = document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content.trim();
-  return value ? value : undefined;
-}
 
 /** Query parameters a link may carry to try to choose what the page trusts: all ignored, and the reader told. */
 const TRUST_PARAMS = ["rpc", "registry", "chain", "chainId", "chain-id", "node", "snapshot"];

@@ -40,7 +40,9 @@ export type ChainCheckOptions = {
  * The registry reads the chain checks of one credential need. Its record, leaf revocation and supersession are
  * read in the issuer organisation's namespace: another organisation's record of the same commitment is not its.
  */
-export function chainQueries(target: ChainTarget): RegistryQuery[] {
+export function chainQueries(
+  target: Pick<ChainTarget, "organisationId" | "signer" | "eventId" | "anchoredCommitment" | "leaf">,
+): RegistryQuery[] {
   const organisationId = target.organisationId;
   const queries: RegistryQuery[] = [
     { kind: "organisation", organisationId },

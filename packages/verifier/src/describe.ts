@@ -3,7 +3,8 @@
 // language's own style ("7,5 hp"). The web page, the CLI and the report all use this one description.
 
 import { ATTENDANCE_ACHIEVEMENT_TYPE, achievementSkills, type Credential } from "@intyg/credential";
-import { cachedIntl, formatTime, memoFormat, timeFormatter } from "./messages";
+import { dayFormatter, listFormatter, numberFormatter, rangeFormatter, ZONE } from "./formatters";
+import { formatTime, memoFormat } from "./messages";
 import type { Lang } from "./types";
 
 /** One line of a description: a stable id (for programs and tests), a label and a value, both in words. */
@@ -123,9 +124,6 @@ const KINDS: Record<Lang, Record<string, string>> = {
   sv: { [ATTENDANCE_ACHIEVEMENT_TYPE]: "Närvaro", Course: "Utbildning" },
 };
 
-const LOCALE: Record<Lang, string> = { sv: "sv-SE", en: "en-GB" };
-const ZONE = "Europe/Stockholm";
-
 const isDateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
 /** A calendar date (kept as written) or a date-time in Swedish time, in the language's words. */
@@ -139,36 +137,6 @@ function dateText(lang: Lang, value: string): string {
   if (!Number.isFinite(ms)) return value;
   if (!isDateOnly(value)) return formatTime(value, lang);
   return dayFormatter(lang).format(new Date(ms));
-}
-
-const dayFormatter = (lang: Lang) =>
-  cachedIntl(Intl.DateTimeFormat, LOCALE[lang], { dateStyle: "long", timeZone: "UTC" });
-
-const rangeFormatter = (lang: Lang, timeZone: string) =>
-  cachedIntl(Intl.DateTimeFormat, LOCALE[lang], {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone,
-  });
-
-const numberFormatter = (lang: Lang) =>
-  cachedIntl(Intl.NumberFormat, LOCALE[lang], { maximumFractionDigits: 2 });
-
-const listFormatter = (lang: Lang) =>
-  cachedIntl(Intl.ListFormat, LOCALE[lang], { type: "conjunction" as const });
-
-/**
- * Makes the formatters a report in `lang` uses (times in Swedish time, days, spans of calendar days, numbers,
- * lists) ahead of time, for a caller with time to spare, such as while the node answers: making one costs a
- * hundred times more than using it.
- */
-export function prepareFormatters(lang: Lang): void {
-  timeFormatter(lang);
-  dayFormatter(lang);
-  rangeFormatter(lang, "UTC");
-  numberFormatter(lang);
-  listFormatter(lang);
 }
 
 /** A span of days in the language's words: "23–25 maj 2026", "23 May – 2 June 2026". */

@@ -1,6 +1,7 @@
 // Every sentence a report can say, in Swedish and English. Both tables live here so that they stay in step:
 // the English table defines the keys and the Swedish one must have each of them.
 
+import { timeFormatter } from "./formatters";
 import type { CheckId, Lang } from "./types";
 
 export type MessageParams = Record<string, string | number | undefined>;
@@ -393,27 +394,6 @@ export function reasonText(lang: Lang, name: string | undefined, code: number): 
   return REASONS[lang][name] ?? name;
 }
 
-/**
- * A unix time (or an ISO 8601 text): with a language, in words and Swedish time ("12 maj 2026 kl. 10:00",
- * "12 May 2026 at 10:00 (Swedish time)"); without one, `YYYY-MM-DD HH:MM UTC`, the same in both languages.
- */
-const DateTimeFormat = Intl.DateTimeFormat;
-const intlCache = new Map<string, unknown>();
-
-/**
- * An `Intl` formatter, made once per kind, locale and options: making one costs a hundred times more than using
- * it, and a run of 1,000 credentials formats the same few dates thousands of times.
- */
-export function cachedIntl<T, O>(make: new (locale: string, options: O) => T, locale: string, options: O): T {
-  const key = `${make.name}|${locale}|${JSON.stringify(options)}`;
-  let formatter = intlCache.get(key) as T | undefined;
-  if (formatter === undefined) {
-    formatter = new make(locale, options);
-    intlCache.set(key, formatter);
-  }
-  return formatter;
-}
-
 const formatted = new Map<string, string>();
 
 /** `format()` once per key: a batch's credentials share their dates, and ICU's formatting is not cheap. */
@@ -427,21 +407,16 @@ export function memoFormat(key: string, format: () => string): string {
   return text;
 }
 
+/**
+ * A unix time (or an ISO 8601 text): with a language, in words and Swedish time ("12 maj 2026 kl. 10:00",
+ * "12 May 2026 at 10:00 (Swedish time)"); without one, `YYYY-MM-DD HH:MM UTC`, the same in both languages.
+ */
 export function formatTime(seconds: number | bigint | string, lang?: Lang): string {
   const ms = typeof seconds === "string" ? Date.parse(seconds) : Number(seconds) * 1000;
   if (!Number.isFinite(ms)) return String(seconds);
   if (lang) return memoFormat(`time|${lang}|${ms}`, () => localTime(ms, lang));
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-/** The formatter of {@link formatTime} in a language (made once). */
-export function timeFormatter(lang: Lang): Intl.DateTimeFormat {
-  return cachedIntl(DateTimeFormat, lang === "sv" ? "sv-SE" : "en-GB", {
-    dateStyle: "long",
-    timeStyle: "short",
-    timeZone: "Europe/Stockholm",
-  });
 }
 
 function localTime(ms: number, lang: Lang): string {

@@ -289,6 +289,30 @@ export class ChainViews {
     return entry;
   }
 
+  /**
+   * Starts reading what a document claims its checks will need from the node, before they run: only from the
+   * trusted registry's reader (so a document cannot have another registry read), and a failure is not kept as
+   * the run's (the reads its checked target names are asked for again, and fail or succeed on their own). The
+   * promise, which never rejects, settles when the reads have; undefined when nothing was asked for.
+   */
+  preload(requests: { registry: Address; queries: RegistryQuery[] }[]): Promise<void> | undefined {
+    const trusted = this.options.registry;
+    if (this.shared || this.sharedFailure || !trusted) return undefined;
+    const queries = requests.flatMap((request) =>
+      request.registry.toLowerCase() === trusted.toLowerCase() ? request.queries : [],
+    );
+    const entry = queries.length > 0 ? this.entry(trusted) : undefined;
+    if (!entry) return undefined;
+    return (async () => {
+      try {
+        const context = await entry.reader.context();
+        if (!checkPinned(context, this.options)) await entry.reader.load(queries);
+      } catch {
+        // A hint only: the run's own reads report what failed.
+      }
+    })();
+  }
+
   /** Loads every query, grouped by reader, in as few round trips as the readers allow. */
   async load(requests: { registry: Address; queries: RegistryQuery[] }[]): Promise<void> {
     const byReader = new Map<RegistryReader, { key: string; queries: RegistryQuery[] }>();

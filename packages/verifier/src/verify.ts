@@ -2,11 +2,13 @@
 // digest), batched reads of the registry pinned to one block (sent slice by slice while the rest is prepared),
 // then the chain checks.
 
-import { keccakReady } from "@intyg/credential";
+import { checkProofBinding, keccakReady } from "@intyg/credential";
+import type { Address } from "viem";
 import { type ChainView, chainQueries, historyQueries, runChainChecks } from "./chain-checks";
 import { CheckList } from "./checks";
-import { describeCredential, prepareFormatters } from "./describe";
-import { readDocument } from "./input";
+import { describeCredential } from "./describe";
+import { prepareFormatters } from "./formatters";
+import { type InputResult, readDocument } from "./input";
 import { formatAge, message } from "./messages";
 import { ChainViews, type ResolvedOptions, resolveOptions, type VerifyOptions } from "./options";
 import { type PreparedCredential, prepareCredential } from "./prepare";
@@ -17,6 +19,8 @@ import type { ChainSummary, Lang, RecordStatus, TrustAnchor, VerificationReport 
 /** Credentials prepared before their registry reads are sent, in a run of many. */
 const PIPELINE_SLICE = 200;
 const YIELD_EVERY = 16;
+/** Runs up to this long read their first document's claimed registry values before checking it. */
+const CLAIMED_READS_MAX = 16;
 
 /** One turn of the event loop (I/O and due timers run); setImmediate where there is one, as in Node. */
 const yieldToEventLoop = (): Promise<void> =>
@@ -30,12 +34,17 @@ const yieldToEventLoop = (): Promise<void> =>
  */
 const afterDueTimers = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Reads and prepares one input (never throws). */
-export async function prepareInput(input: unknown, resolved: ResolvedOptions): Promise<PreparedCredential> {
-  let read = readDocument(input, resolved.limits);
+/** Reads one input: JSON text, bytes, a parsed value or a share link (never throws). */
+function readInput(input: unknown, resolved: ResolvedOptions): InputResult {
+  const read = readDocument(input, resolved.limits);
   if (!read.ok && read.code === "not-json" && typeof input === "string" && isShareLink(input)) {
-    read = readShareLinkDocument(input, resolved.limits);
+    return readShareLinkDocument(input, resolved.limits);
   }
+  return read;
+}
+
+/** Prepares an input already read (never throws). */
+async function prepareRead(read: InputResult, resolved: ResolvedOptions): Promise<PreparedCredential> {
   if (!read.ok) {
     const checks = new CheckList(resolved.lang);
     checks.fail("format", read.code, read.key, read.params);
@@ -52,6 +61,22 @@ export async function prepareInput(input: unknown, resolved: ResolvedOptions): P
     checks.fail("format", "unreadable", "format.not-object");
     return { checks, summary: {} };
   }
+}
+
+/** Reads and prepares one input (never throws). */
+export async function prepareInput(input: unknown, resolved: ResolvedOptions): Promise<PreparedCredential> {
+  return prepareRead(readInput(input, resolved), resolved);
+}
+
+/**
+ * The registry reads a document's proof claims it needs (its organisation, signer, event and commitment), before
+ * any check: to be asked for while the checks run. Only a hint, never a verdict: the reads of a credential whose
+ * checks pass are the ones its checked target names, and a claim that was false only cost a read.
+ */
+function claimedReads(read: InputResult): { registry: Address; queries: RegistryQuery[] } | undefined {
+  if (!read.ok) return undefined;
+  const claimed = checkProofBinding(read.value);
+  return claimed.ok ? { registry: claimed.registry, queries: chainQueries(claimed) } : undefined;
 }
 
 export function chainSummary(view: ChainView, now: number, lang: Lang): ChainSummary | undefined {
@@ -209,6 +234,7 @@ async function verifyWithViews(
   // The registry reads of each slice go out as soon as the slice is prepared, and the node answers while the
   // next slice's signatures are recovered; every read is still pinned to the block the first one fixed.
   const loads: Promise<void>[] = [];
+  let preloaded: Promise<void> | undefined;
   let sliceStart = 0;
   const sendSlice = () => {
     const slice = prepared.slice(sliceStart);
@@ -217,10 +243,22 @@ async function verifyWithViews(
       p.target ? [{ registry: p.target.registry, queries: chainQueries(p.target) }] : [],
     );
     if (requests.length === 0) return;
-    loads.push(views.load(requests));
+    // After the claimed reads, so that what they read is not asked for twice.
+    loads.push(preloaded ? preloaded.then(() => views.load(requests)) : views.load(requests));
   };
   for (const input of inputs) {
-    prepared.push(await prepareInput(input, resolved));
+    const read = readInput(input, resolved);
+    if (prepared.length === 0 && inputs.length <= CLAIMED_READS_MAX) {
+      // A short run (a page opening a share link): the reads its first document claims to need go out before its
+      // checks, so that the node answers while the signature is recovered, not after.
+      const claimed = claimedReads(read);
+      preloaded = claimed && views.preload([claimed]);
+      if (preloaded) {
+        await afterDueTimers();
+        await afterDueTimers();
+      }
+    }
+    prepared.push(await prepareRead(read, resolved));
     if (prepared.length - sliceStart >= PIPELINE_SLICE) sendSlice();
     // Preparing is CPU-bound: give the event loop a turn now and then, so that the reads in flight are sent
     // and their answers taken in while the rest is prepared.
@@ -235,7 +273,9 @@ async function verifyWithViews(
     await afterDueTimers();
     prepareFormatters(resolved.lang);
   }
-  await Promise.all(loads);
+  // The claimed reads too, when nothing waited for them (a credential that failed its checks): a run leaves
+  // nothing in flight.
+  await Promise.all(preloaded ? [...loads, preloaded] : loads);
   const chainViews: ChainView[] = [];
   const histories: { registry: `0x${string}`; queries: RegistryQuery[] }[] = [];
   for (const p of prepared) {

@@ -229,12 +229,22 @@ async function verifyWithViews(
   if (inputs.length > 1) await keccakReady();
   const resolved = resolveOptions(options);
   // The chain's context is read while the inputs are prepared: one round trip fewer before the verdict.
-  if (views.prefetchContext()) await afterDueTimers();
+  const prefetched = views.prefetchContext();
+  // A short run (a page opening a share link): the reads its first document claims to need are asked for before
+  // its checks, and before this function first lets the event loop run (where a page lays itself out), so that
+  // the node answers while the signature is recovered, not after.
+  const first =
+    inputs.length > 0 && inputs.length <= CLAIMED_READS_MAX ? readInput(inputs[0], resolved) : undefined;
+  const claimed = first && claimedReads(first);
+  const preloaded = claimed && views.preload([claimed]);
+  // The context's request is on the wire after one turn of the timers; the claimed reads, asked for once the
+  // context is known (at once when the page read it early), after a second.
+  if (prefetched || preloaded) await afterDueTimers();
+  if (preloaded) await afterDueTimers();
   const prepared: PreparedCredential[] = [];
   // The registry reads of each slice go out as soon as the slice is prepared, and the node answers while the
   // next slice's signatures are recovered; every read is still pinned to the block the first one fixed.
   const loads: Promise<void>[] = [];
-  let preloaded: Promise<void> | undefined;
   let sliceStart = 0;
   const sendSlice = () => {
     const slice = prepared.slice(sliceStart);
@@ -246,18 +256,8 @@ async function verifyWithViews(
     // After the claimed reads, so that what they read is not asked for twice.
     loads.push(preloaded ? preloaded.then(() => views.load(requests)) : views.load(requests));
   };
-  for (const input of inputs) {
-    const read = readInput(input, resolved);
-    if (prepared.length === 0 && inputs.length <= CLAIMED_READS_MAX) {
-      // A short run (a page opening a share link): the reads its first document claims to need go out before its
-      // checks, so that the node answers while the signature is recovered, not after.
-      const claimed = claimedReads(read);
-      preloaded = claimed && views.preload([claimed]);
-      if (preloaded) {
-        await afterDueTimers();
-        await afterDueTimers();
-      }
-    }
+  for (const [index, input] of inputs.entries()) {
+    const read = index === 0 && first ? first : readInput(input, resolved);
     prepared.push(await prepareRead(read, resolved));
     if (prepared.length - sliceStart >= PIPELINE_SLICE) sendSlice();
     // Preparing is CPU-bound: give the event loop a turn now and then, so that the reads in flight are sent

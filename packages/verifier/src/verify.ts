@@ -231,8 +231,9 @@ async function verifyWithViews(
   // The chain's context is read while the inputs are prepared: one round trip fewer before the verdict.
   const prefetched = views.prefetchContext();
   // A short run (a page opening a share link): the reads its first document claims to need are asked for before
-  // its checks, and before this function first lets the event loop run (where a page lays itself out), so that
-  // the node answers while the signature is recovered, not after.
+  // its checks, so that the node answers while the signature is recovered, not after; and before this function
+  // first waits, which saves a turn of the timers (viem's batching still sends them from a timer, so a page lays
+  // itself out first).
   const first =
     inputs.length > 0 && inputs.length <= CLAIMED_READS_MAX ? readInput(inputs[0], resolved) : undefined;
   const claimed = first && claimedReads(first);

@@ -4,6 +4,8 @@
 import type { Lang } from "./types";
 
 export const LOCALE: Record<Lang, string> = { sv: "sv-SE", en: "en-GB" };
+/** The locale of `lang`; English for anything else a caller from JavaScript may pass. */
+const localeOf = (lang: Lang): string => LOCALE[lang] ?? LOCALE.en;
 /** The time zone times are given in. */
 export const ZONE = "Europe/Stockholm";
 
@@ -25,7 +27,7 @@ export function cachedIntl<T, O>(make: new (locale: string, options: O) => T, lo
 
 /** Date and time in Swedish time ("12 maj 2026 kl. 10:00"). */
 export const timeFormatter = (lang: Lang): Intl.DateTimeFormat =>
-  cachedIntl(Intl.DateTimeFormat, LOCALE[lang], {
+  cachedIntl(Intl.DateTimeFormat, localeOf(lang), {
     dateStyle: "long",
     timeStyle: "short",
     timeZone: ZONE,
@@ -33,11 +35,11 @@ export const timeFormatter = (lang: Lang): Intl.DateTimeFormat =>
 
 /** A calendar date, kept as written. */
 export const dayFormatter = (lang: Lang): Intl.DateTimeFormat =>
-  cachedIntl(Intl.DateTimeFormat, LOCALE[lang], { dateStyle: "long", timeZone: "UTC" });
+  cachedIntl(Intl.DateTimeFormat, localeOf(lang), { dateStyle: "long", timeZone: "UTC" });
 
 /** Days for a span ("23–25 maj 2026"), in `timeZone`. */
 export const rangeFormatter = (lang: Lang, timeZone: string): Intl.DateTimeFormat =>
-  cachedIntl(Intl.DateTimeFormat, LOCALE[lang], {
+  cachedIntl(Intl.DateTimeFormat, localeOf(lang), {
     day: "numeric",
     month: "long",
     year: "numeric",
@@ -45,10 +47,10 @@ export const rangeFormatter = (lang: Lang, timeZone: string): Intl.DateTimeForma
   });
 
 export const numberFormatter = (lang: Lang): Intl.NumberFormat =>
-  cachedIntl(Intl.NumberFormat, LOCALE[lang], { maximumFractionDigits: 2 });
+  cachedIntl(Intl.NumberFormat, localeOf(lang), { maximumFractionDigits: 2 });
 
 export const listFormatter = (lang: Lang): Intl.ListFormat =>
-  cachedIntl(Intl.ListFormat, LOCALE[lang], { type: "conjunction" as const });
+  cachedIntl(Intl.ListFormat, localeOf(lang), { type: "conjunction" as const });
 
 /**
  * Makes the formatters a report in `lang` uses ahead of time, for a caller with time to spare, such as while the

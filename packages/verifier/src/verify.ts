@@ -254,8 +254,8 @@ async function verifyWithViews(
       p.target ? [{ registry: p.target.registry, queries: chainQueries(p.target) }] : [],
     );
     if (requests.length === 0) return;
-    // After the claimed reads, so that what they read is not asked for twice.
-    loads.push(preloaded ? preloaded.then(() => views.load(requests)) : views.load(requests));
+    // What the claimed reads are still reading is waited for, not asked for again (the reader's loads share it).
+    loads.push(views.load(requests));
   };
   for (const [index, input] of inputs.entries()) {
     const read = index === 0 && first ? first : readInput(input, resolved);
@@ -274,9 +274,9 @@ async function verifyWithViews(
     await afterDueTimers();
     prepareFormatters(resolved.lang);
   }
-  // The claimed reads too, when nothing waited for them (a credential that failed its checks): a run leaves
-  // nothing in flight.
-  await Promise.all(preloaded ? [...loads, preloaded] : loads);
+  // Not the claimed reads of a credential that failed its checks: its verdict does not wait for the node (as the
+  // chain's context, read ahead, is not waited for either).
+  await Promise.all(loads);
   const chainViews: ChainView[] = [];
   const histories: { registry: `0x${string}`; queries: RegistryQuery[] }[] = [];
   for (const p of prepared) {

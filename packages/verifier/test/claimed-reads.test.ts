@@ -4,8 +4,10 @@
 // is the checks'.
 // Against a real node.
 
+import { createSignerCache } from "@intyg/credential";
 import { expect } from "chai";
 import { createReadClient, type VerificationReport, verifyCredential, verifyCredentials } from "../src";
+import { contextCalls, primedFetch, readEarly } from "../src/early";
 import { ChainViews } from "../src/options";
 import { createFixture, type Fixture } from "./fixture";
 
@@ -52,6 +54,21 @@ describe("the registry reads a credential claims, asked for before its checks", 
     await fx?.stop();
   });
 
+  /**
+   * With the chain's context read before the run (as the verify page's first script reads it), so that the claimed
+   * reads go out before the checks run, not once the node has answered the run's own context read.
+   */
+  async function primed(fetchFn: typeof fetch) {
+    const early = readEarly(fx.rpcUrl, contextCalls(fx.registry));
+    await early.answer;
+    return {
+      client: createReadClient(fx.rpcUrl, { fetchFn: primedFetch(early, { fetchFn }) }),
+      registry: fx.registry,
+      chainId: fx.chainId,
+      lang: "en" as const,
+    };
+  }
+
   function options(fetchFn: typeof fetch, registry: `0x${string}` = fx.registry) {
     return {
       client: createReadClient(fx.rpcUrl, { fetchFn }),
@@ -70,6 +87,53 @@ describe("the registry reads a credential claims, asked for before its checks", 
     expect(registryReads(network.sent, fx.registry)).to.have.length(1);
   });
 
+  it("sends them before the signature is recovered when the chain's context is known (as on the page)", async () => {
+    const credential = await fx.issue();
+    const events: string[] = [];
+    const network = recordingFetch((calls) => {
+      if (registryReads([calls], fx.registry).length > 0) events.push("registry read sent");
+      return false;
+    });
+    // The recovered signer is looked up in the run's cache just before the recovery.
+    const signerCache = createSignerCache();
+    signerCache.signers = new (class extends Map<string, `0x${string}`> {
+      override get(key: string) {
+        events.push("signature checked");
+        return super.get(key);
+      }
+    })();
+    const report = await verifyCredential(credential, { ...(await primed(network.fetchFn)), signerCache });
+    expect(report.verified).to.equal(true);
+    expect(events[0]).to.equal("registry read sent");
+    expect(events).to.include("signature checked");
+  });
+
+  it("does not hold back the other credentials' reads while the first one's claims are read", async () => {
+    const [a, b, c] = [await fx.issue(), await fx.issue(), await fx.issue()];
+    // The node answers the first read of registry values 300 ms late.
+    const order: string[] = [];
+    let reads = 0;
+    const fetchFn: typeof fetch = async (input, init) => {
+      const body = JSON.parse(String(init?.body)) as unknown;
+      const calls = (Array.isArray(body) ? body : [body]) as { method: string; params: unknown[] }[];
+      const registryCall = calls.some(
+        (call) =>
+          call.method === "eth_call" &&
+          String((call.params[0] as { to: string }).to).toLowerCase() === fx.registry.toLowerCase(),
+      );
+      if (!registryCall || calls.some((call) => call.method === "eth_chainId")) return fetch(input, init);
+      const n = ++reads;
+      order.push(`read ${n} sent`);
+      if (n === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+      const answer = await fetch(input, init);
+      order.push(`read ${n} answered`);
+      return answer;
+    };
+    const reports = await verifyCredentials([a, b, c], await primed(fetchFn));
+    expect(reports.map((r) => r.verified)).to.deep.equal([true, true, true]);
+    expect(order.slice(0, 2)).to.deep.equal(["read 1 sent", "read 2 sent"]);
+  });
+
   it("asks before the signature is checked: a credential whose signature fails had its claims read", async () => {
     const credential = structuredClone(await fx.issue()) as unknown as {
       proof: { proofValue: string }[];
@@ -77,7 +141,7 @@ describe("the registry reads a credential claims, asked for before its checks", 
     const signature = credential.proof[0]!.proofValue;
     credential.proof[0]!.proofValue = `${signature.slice(0, 130)}${signature.endsWith("1b") ? "1c" : "1b"}`;
     const network = recordingFetch();
-    const report = await verifyCredential(credential, options(network.fetchFn));
+    const report = await verifyCredential(credential, await primed(network.fetchFn));
     expect(report.verified).to.equal(false);
     expect(checkOf(report, "signature")?.status).to.equal("failed");
     // Nothing read is used for a credential that failed its checks: there are no chain checks to pass.

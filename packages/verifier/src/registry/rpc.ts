@@ -379,6 +379,31 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     return views;
   }
 
+  // The reads asked for and not yet answered, by key: a load that needs one of them waits for it instead of asking
+  // again (a run's claimed reads, then its checked credentials' own).
+  const inFlight = new Map<string, Promise<void>>();
+
+  /** Reads `list` at `blockNumber`, once more in smaller pieces for what a busy node did not answer. */
+  async function readQueries(list: RegistryQuery[], blockNumber: bigint): Promise<void> {
+    try {
+      const views = await readHistories(list, blockNumber);
+      const rest = await resolveLeavesByLogs(views, blockNumber);
+      await readAll(rest, blockNumber, chunkSize);
+      // One more try, in smaller pieces, for whatever a busy node did not answer.
+      const missing = rest.filter((query) => !values.has(queryKey(query)));
+      if (missing.length > 0) await readAll(missing, blockNumber, Math.max(1, Math.floor(chunkSize / 4)));
+    } catch (error) {
+      throw new RegistryReadError(`The registry could not be read: ${describe(error)}`, { cause: error });
+    }
+    const stillMissing = list.filter((query) => !values.has(queryKey(query)));
+    if (stillMissing.length > 0) {
+      throw new RegistryReadError(
+        `The registry could not be read (${stillMissing.length} value(s)): ${describe(lastFailure)}`,
+        { cause: lastFailure },
+      );
+    }
+  }
+
   return {
     context() {
       contextPromise ??= readContext();
@@ -388,28 +413,33 @@ export function createRpcReader(parameters: CreateRpcReaderParameters): Registry
     async load(queries) {
       const { blockNumber } = await this.context();
       const pending = new Map<string, RegistryQuery>();
+      const others = new Set<Promise<void>>();
       for (const query of queries) {
         const key = queryKey(query);
-        if (!values.has(key)) pending.set(key, query);
+        if (values.has(key)) continue;
+        const flight = inFlight.get(key);
+        if (flight) others.add(flight);
+        else pending.set(key, query);
       }
-      if (pending.size === 0) return;
-      try {
-        const views = await readHistories([...pending.values()], blockNumber);
-        const list = await resolveLeavesByLogs(views, blockNumber);
-        await readAll(list, blockNumber, chunkSize);
-        // One more try, in smaller pieces, for whatever a busy node did not answer.
-        const missing = list.filter((query) => !values.has(queryKey(query)));
-        if (missing.length > 0) await readAll(missing, blockNumber, Math.max(1, Math.floor(chunkSize / 4)));
-      } catch (error) {
-        throw new RegistryReadError(`The registry could not be read: ${describe(error)}`, { cause: error });
-      }
-      const stillMissing = [...pending.values()].filter((query) => !values.has(queryKey(query)));
-      if (stillMissing.length > 0) {
-        throw new RegistryReadError(
-          `The registry could not be read (${stillMissing.length} value(s)): ${describe(lastFailure)}`,
-          { cause: lastFailure },
+      const own = pending.size > 0 ? readQueries([...pending.values()], blockNumber) : undefined;
+      if (own) {
+        const settled = own.then(
+          () => undefined,
+          () => undefined,
         );
+        for (const key of pending.keys()) inFlight.set(key, settled);
+        void settled.then(() => {
+          for (const key of pending.keys()) if (inFlight.get(key) === settled) inFlight.delete(key);
+        });
       }
+      await Promise.all([own, ...others]);
+      // What another load was reading and did not get is read here, as it would have been without that load.
+      const rest = new Map<string, RegistryQuery>();
+      for (const query of queries) {
+        const key = queryKey(query);
+        if (!values.has(key) && !pending.has(key)) rest.set(key, query);
+      }
+      if (rest.size > 0) await readQueries([...rest.values()], blockNumber);
     },
 
     get<Q extends RegistryQuery>(query: Q) {

@@ -80,11 +80,19 @@ describe("the registry reads a credential claims, asked for before its checks", 
 
   it("reads each value once: the checked credential's reads are the claimed ones, already answered", async () => {
     const credential = await fx.issue();
-    const network = recordingFetch();
-    const report = await verifyCredential(credential, options(network.fetchFn));
-    expect(report.verified).to.equal(true);
-    // One batch of registry reads, asked for before the checks; the checked target's reads found them all.
-    expect(registryReads(network.sent, fx.registry)).to.have.length(1);
+    // With the context read by the run itself, then as the page has it, read before the run.
+    for (const primedContext of [false, true]) {
+      const network = recordingFetch();
+      const setup = primedContext ? await primed(network.fetchFn) : options(network.fetchFn);
+      const report = await verifyCredential(credential, setup);
+      expect(report.verified).to.equal(true);
+      // One batch of registry reads, asked for before the checks; the checked target's reads found them all or
+      // waited for them, and asked for none of them again.
+      const reads = registryReads(network.sent, fx.registry);
+      expect(reads).to.have.length(1);
+      const calls = reads.flat().map((call) => `${call.to}|${call.data}`);
+      expect(new Set(calls).size).to.equal(calls.length);
+    }
   });
 
   it("sends them before the signature is recovered when the chain's context is known (as on the page)", async () => {

@@ -213,6 +213,15 @@ describe("the CLI's bundle", function () {
         const reports = unpackReports(reply.packed);
         expect(reports).to.have.length(120);
         expect(reports.every((r) => r.verified)).to.equal(true);
+        // A chunk of files of the same run: the worker reads them.
+        const fromFiles = next();
+        const files = [0, 1, 2].map((i) => path.join(folder, `${i}.json`));
+        worker.postMessage({ id: 8, run: 0, files });
+        const filesReply = await fromFiles;
+        if (!("packed" in filesReply)) throw new Error(`the worker failed: ${JSON.stringify(filesReply)}`);
+        expect(
+          unpackReports(filesReply.packed).map((r) => [r.verified, r.credential?.credentialId]),
+        ).to.deep.equal(texts.slice(0, 3).map((t) => [true, JSON.parse(t).id]));
       } finally {
         await worker.terminate();
       }

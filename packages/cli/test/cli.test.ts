@@ -135,6 +135,14 @@ describe("intyg CLI", function () {
     const unusable = path.join(dir, "garbage.json");
     writeFileSync(unusable, "not json");
     expect((await run(["verify", valid, unusable, ...chain])).code).to.equal(2);
+    // A file that is not there: exit 2, naming it, and no table.
+    const gone = path.join(dir, "not-there.json");
+    for (const threads of [[], ["--threads", "1"]]) {
+      const missing = await run(["verify", valid, gone, ...chain, ...threads]);
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.include(`No such file: ${gone}`);
+      expect(missing.stdout).to.equal("");
+    }
     // --threads caps the threads; the verdicts are the same on one.
     const oneThread = await run(["verify", folder, valid, ...chain, "--threads", "1"]);
     expect(oneThread.code).to.equal(0);
@@ -257,21 +265,21 @@ describe("intyg CLI", function () {
     });
     const file = path.join(dir, "presentation.json");
     writeFileSync(file, JSON.stringify(presentation));
-    const ok = await run([
-      "verify",
-      file,
-      ...chain,
-      "--challenge",
-      "c-123",
-      "--domain",
-      "hr.example.se",
-      "--json",
-    ]);
+    const asked = ["--challenge", "c-123", "--domain", "hr.example.se", "--json"];
+    const ok = await run(["verify", file, ...chain, ...asked]);
     expect(ok.code, ok.stdout).to.equal(0);
     expect(JSON.parse(ok.stdout).kind).to.equal("presentation");
     const replay = await run(["verify", file, ...chain, "--challenge", "c-456", "--domain", "hr.example.se"]);
     expect(replay.code).to.equal(1);
     expect(replay.stdout).to.match(/✖ Innehavare/);
+    // Among other files (a run of files, read by the threads that verify them): verified as a presentation still.
+    const several = await run(["verify", valid, file, ...chain, ...asked]);
+    expect(several.code, several.stdout).to.equal(0);
+    const reports = JSON.parse(several.stdout) as { kind: string; verified: boolean }[];
+    expect(reports.map((r) => [r.kind, r.verified])).to.deep.equal([
+      ["credential", true],
+      ["presentation", true],
+    ]);
   });
 
   it("has --help on every command", async () => {

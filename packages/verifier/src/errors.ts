@@ -8,7 +8,8 @@ export type VerifierErrorCode =
   | "verifier.error"
   | "verifier.registry-read"
   | "verifier.snapshot"
-  | "verifier.options";
+  | "verifier.options"
+  | "verifier.file";
 
 export class IntygVerifierError extends IntygError<VerifierErrorCode> {
   override name = "IntygVerifierError";
@@ -44,4 +45,24 @@ export class SnapshotError extends IntygVerifierError {
 export class VerifierOptionsError extends IntygVerifierError {
   override name = "VerifierOptionsError";
   override readonly code = "verifier.options";
+}
+
+/** A credential file of a run could not be read (a run of files stops at the first such file). */
+export class CredentialFileError extends IntygVerifierError {
+  override name = "CredentialFileError";
+  override readonly code = "verifier.file";
+  /** The path as it was given. */
+  readonly file: string;
+  /** The system's code for why, such as ENOENT or EACCES, where it gave one. */
+  readonly errno: string | undefined;
+
+  constructor(file: string, options: { cause?: unknown } = {}) {
+    const errno = (options.cause as { code?: unknown } | undefined)?.code;
+    const code = typeof errno === "string" ? errno : undefined;
+    super(code === "ENOENT" ? `No such file: ${file}` : `Cannot read ${file}`, { cause: options.cause });
+    this.file = file;
+    this.errno = code;
+    this.details.file = file;
+    if (code) this.details.errno = code;
+  }
 }

@@ -9,6 +9,7 @@ export {
   formatDateRange,
 } from "./describe";
 export {
+  CredentialFileError,
   IntygVerifierError,
   RegistryReadError,
   type RegistryReadFailure,

@@ -10,12 +10,16 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { createSignerCache } from "@intyg/credential";
+import { readCredentialFiles } from "./files";
 import type { VerifyOptions } from "./options";
 import { createRegistryClient } from "./registry/rpc";
 import { parseSnapshot } from "./registry/snapshot";
 import { unpackReports } from "./transfer";
 import type { VerificationReport } from "./types";
 import { createRunVerifier, verifyCredentials } from "./verify";
+
+export { CredentialFileError } from "./errors";
+
 import type { WorkerJob, WorkerMessage } from "./worker";
 
 export type ParallelOptions = {
@@ -94,13 +98,18 @@ export function threadsFor(
   parallel: ParallelOptions = {},
   inputs?: readonly unknown[],
 ): number {
+  const weight = inputs && parallel.minPerThread === undefined ? weightOf(inputs) : count;
+  return threadsForWeight(weight, parallel);
+}
+
+/** How many threads a run worth `weight` credentials signed on their own is worth. */
+function threadsForWeight(weight: number, parallel: ParallelOptions): number {
   const cores = parallel.threads ?? os.availableParallelism();
   // A thread started earlier (prestartVerificationThreads) counts as loaded while it still loads: what loading
   // it costs is spent already, and the run's queue gives it chunks only once it is ready.
   const started = [...threads].filter((thread) => thread.alive).length;
   const minPer =
     parallel.minPerThread ?? (started >= cores - 1 ? LOADED_MIN_PER_THREAD : DEFAULT_MIN_PER_THREAD);
-  const weight = inputs && parallel.minPerThread === undefined ? weightOf(inputs) : count;
   return Math.max(1, Math.min(cores, Math.floor(weight / minPer)));
 }
 
@@ -175,13 +184,24 @@ class VerificationThread {
     this.worker.on("exit", (code) => stop(new Error(`A verification thread stopped (exit code ${code})`)));
   }
 
-  verify(run: number, inputs: readonly unknown[], options: VerifyOptions): Promise<VerificationReport[]> {
+  /** Verifies a chunk: its inputs, or with `files` the files it names (which the worker reads). */
+  verify(
+    run: number,
+    chunk: readonly unknown[],
+    options: VerifyOptions,
+    files: boolean,
+  ): Promise<VerificationReport[]> {
     if (!this.alive) return Promise.reject(new Error("A verification thread stopped"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      const job: WorkerJob = { id, run, inputs, ...(run === this.lastRun ? {} : { options }) };
+      const job: WorkerJob = {
+        id,
+        run,
+        ...(files ? { files: chunk as string[] } : { inputs: chunk }),
+        ...(run === this.lastRun ? {} : { options }),
+      };
       this.worker.postMessage(job);
       this.lastRun = run;
     });
@@ -222,15 +242,66 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * order. A batch's credentials cost one recovery per thread instead of one. Never throws for bad input (each
  * input gets its report); a chunk whose thread fails is verified on this thread.
  */
-export async function verifyCredentialsInParallel(
+export function verifyCredentialsInParallel(
   inputs: readonly unknown[],
   options: VerifyOptions = {},
   parallel: ParallelOptions = {},
 ): Promise<VerificationReport[]> {
-  const threadCount = threadsFor(inputs.length, parallel, inputs);
-  if (threadCount < 2 || options.client || options.reader || options.signerCache) {
-    return verifyCredentials(inputs, options);
+  return runInParallel({ inputs }, threadsFor(inputs.length, parallel, inputs), options, parallel);
+}
+
+/**
+ * {@link verifyCredentialsInParallel} on credential files (JSON, as `intyg verify` reads them): each thread reads the
+ * files of the chunks it takes, so that verifying starts on every thread as soon as it is loaded, instead of
+ * after one thread has read them all. The reports are those of the files' bytes, in order; a presentation gets
+ * the report of a credential run ("is-presentation"), as it would from {@link verifyCredentials}. Throws
+ * {@link CredentialFileError} for a file that cannot be read (the run stops taking chunks then).
+ */
+export function verifyFilesInParallel(
+  files: readonly string[],
+  options: VerifyOptions = {},
+  parallel: ParallelOptions = {},
+): Promise<VerificationReport[]> {
+  // Weighed as inputs are (a member of a batch counts a quarter), from a sample of the files read here; only when
+  // the count alone is enough for more than one thread.
+  let threadCount = threadsFor(files.length, parallel);
+  if (threadCount > 1 && parallel.minPerThread === undefined) {
+    const sample = sampleFiles(files);
+    threadCount = threadsForWeight((files.length * weightOf(sample)) / sample.length, parallel);
   }
+  return runInParallel({ files }, threadCount, options, parallel);
+}
+
+/** Up to {@link SAMPLES} of `files`' contents (at least one), spread over the run; an unreadable one as nothing. */
+function sampleFiles(files: readonly string[]): unknown[] {
+  const step = Math.max(1, Math.floor(files.length / SAMPLES));
+  const sample: unknown[] = [];
+  for (let i = 0; i < files.length && sample.length < SAMPLES; i += step) {
+    try {
+      sample.push(readCredentialFiles([files[i]!])[0]);
+    } catch {
+      sample.push(undefined);
+    }
+  }
+  return sample;
+}
+
+/** What a run verifies: inputs as given, or files that each thread reads for the chunks it takes. */
+type RunItems =
+  | { inputs: readonly unknown[]; files?: undefined }
+  | { files: readonly string[]; inputs?: undefined };
+
+async function runInParallel(
+  items: RunItems,
+  threadCount: number,
+  options: VerifyOptions,
+  parallel: ParallelOptions,
+): Promise<VerificationReport[]> {
+  const { files } = items;
+  if (threadCount < 2 || options.client || options.reader || options.signerCache) {
+    return verifyCredentials(files ? readCredentialFiles(files) : items.inputs!, options);
+  }
+  const list: readonly unknown[] = files ?? items.inputs!;
   // One `now` for every thread, and one block: the latest when this run starts, unless one was given.
   const nowMs =
     options.now === undefined
@@ -251,32 +322,42 @@ export async function verifyCredentialsInParallel(
       shared.blockNumber = await createRegistryClient(options.rpcUrl).getBlockNumber();
     } catch {
       // The node cannot be reached: one thread says so in every report, as a run of one thread would.
-      return verifyCredentials(inputs, options);
+      return verifyCredentials(files ? readCredentialFiles(files) : list, options);
     }
   }
   const helpers = workers(threadCount - 1);
   const run = runs++;
   // Chunks of 100-150: the threads finish close together, and a worker's answer (its reports as JSON, about 5 KB
   // each) stays small. Chunks of 500 made two threads 1.15-1.18x one on 10,000 of a batch; of 150, 1.38-1.42x.
-  const size = Math.max(100, Math.min(150, Math.ceil(inputs.length / (threadCount * 8))));
+  const size = Math.max(100, Math.min(150, Math.ceil(list.length / (threadCount * 8))));
   // The last credentials go in smaller chunks: a thread that runs out of work waits for what the others still
   // hold (a worker holds two chunks), which at full size left this thread idle for 22-60 ms at the end of a run
   // of 10,000 of a batch (2-4 % of it).
-  const tailStart = Math.max(0, inputs.length - TAIL_CHUNKS_PER_THREAD * threadCount * TAIL_CHUNK);
+  const tailStart = Math.max(0, list.length - TAIL_CHUNKS_PER_THREAD * threadCount * TAIL_CHUNK);
   const chunks: (readonly unknown[])[] = [];
-  for (let start = 0; start < inputs.length; ) {
+  for (let start = 0; start < list.length; ) {
     const end = start < tailStart ? Math.min(start + size, tailStart) : start + TAIL_CHUNK;
-    chunks.push(inputs.slice(start, end));
+    chunks.push(list.slice(start, end));
     start = end;
   }
   const results: VerificationReport[][] = new Array(chunks.length);
   let next = 0;
-  const take = (): number => (next < chunks.length ? next++ : -1);
+  // After a file that cannot be read, no thread takes another chunk: the run ends with that error.
+  let stopped = false;
+  const take = (): number => (!stopped && next < chunks.length ? next++ : -1);
   const onThisThread = createRunVerifier({ ...shared, signerCache: createSignerCache() });
+  const verifyHere = (chunk: readonly unknown[]): Promise<VerificationReport[]> => {
+    try {
+      return onThisThread(files ? readCredentialFiles(chunk as string[]) : chunk);
+    } catch (error) {
+      stopped = true;
+      return Promise.reject(error);
+    }
+  };
 
   const here = async () => {
     for (let i = take(); i >= 0; i = take()) {
-      results[i] = await onThisThread(chunks[i]!);
+      results[i] = await verifyHere(chunks[i]!);
       parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "this" });
       await yieldToEventLoop();
     }
@@ -287,10 +368,11 @@ export async function verifyCredentialsInParallel(
     const pump = async () => {
       for (let i = take(); i >= 0; i = take()) {
         try {
-          results[i] = await thread.verify(run, chunks[i]!, shared);
+          results[i] = await thread.verify(run, chunks[i]!, shared, files !== undefined);
           parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "worker" });
         } catch {
-          results[i] = await onThisThread(chunks[i]!);
+          // Here again: a file the worker could not read fails here too, and ends the run with its error.
+          results[i] = await verifyHere(chunks[i]!);
           parallel.onChunk?.({ credentials: chunks[i]!.length, thread: "this" });
         }
       }

@@ -1,16 +1,21 @@
 // The code of a verification worker thread (started by pool.ts; loaded from source through tsx, or from the
-// CLI's bundle). It verifies one chunk at a time and answers with the chunk's reports packed (transfer.ts). A
-// run's options come with its first chunk; its chunks share one signer cache and one view of the chain.
+// CLI's bundle). It verifies one chunk at a time (reading its files first, in a run of files) and answers with
+// the chunk's reports packed (transfer.ts). A run's options come with its first chunk; its chunks share one
+// signer cache and one view of the chain.
 
 import { parentPort } from "node:worker_threads";
 import { createSignerCache } from "@intyg/credential";
+import { readCredentialFiles } from "./files";
 import type { VerifyOptions } from "./options";
 import { type PackedReports, packReports } from "./transfer";
 import type { VerificationReport } from "./types";
 import { createRunVerifier } from "./verify";
 
-/** A chunk of a run, as the pool sends it. */
-export type WorkerJob = { id: number; run: number; inputs: readonly unknown[]; options?: VerifyOptions };
+/** A chunk of a run, as the pool sends it: its inputs, or the files to read them from. */
+export type WorkerJob = { id: number; run: number; options?: VerifyOptions } & (
+  | { inputs: readonly unknown[]; files?: undefined }
+  | { files: readonly string[]; inputs?: undefined }
+);
 
 /** What a worker thread posts: that it is loaded, or a chunk's reports, or why the chunk failed. */
 export type WorkerMessage =
@@ -29,7 +34,8 @@ port.on("message", (job: WorkerJob) => {
     if (job.options) verify = createRunVerifier({ ...job.options, signerCache: createSignerCache() });
     let answer: WorkerMessage;
     try {
-      answer = { id: job.id, packed: packReports(await verify(job.inputs)) };
+      const inputs = job.files ? readCredentialFiles(job.files) : job.inputs;
+      answer = { id: job.id, packed: packReports(await verify(inputs)) };
     } catch (error) {
       answer = { id: job.id, error: error instanceof Error ? error.message : String(error) };
     }

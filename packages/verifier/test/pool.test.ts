@@ -2,14 +2,22 @@
 // run pinned even while the node mines new ones.
 
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Credential } from "@intyg/credential";
 import { expect } from "chai";
 import { http } from "viem";
 import { recordSnapshot, verifyCredentials } from "../src";
-import { prestartVerificationThreads, threadsFor, verifyCredentialsInParallel } from "../src/pool";
+import {
+  CredentialFileError,
+  prestartVerificationThreads,
+  threadsFor,
+  verifyCredentialsInParallel,
+  verifyFilesInParallel,
+} from "../src/pool";
 import { createRunVerifier } from "../src/verify";
 import { clone, createFixture, type Fixture } from "./fixture";
 
@@ -293,5 +301,94 @@ describe("parallel verification (worker threads)", function () {
       },
     };
     expect(threadsFor(500, { threads: 2 }, run(500, hostile))).to.equal(2);
+  });
+
+  describe("a run of files (verifyFilesInParallel)", () => {
+    let folder: string;
+    let files: string[];
+    before(() => {
+      folder = mkdtempSync(path.join(tmpdir(), "intyg-pool-files-"));
+      // The run's inputs as files (the tampered one too), and a presentation's type in one of them.
+      files = inputs.map((input, i) => {
+        const file = path.join(folder, `${String(i).padStart(3, "0")}.json`);
+        writeFileSync(file, typeof input === "string" ? input : JSON.stringify(input));
+        return file;
+      });
+      writeFileSync(
+        files[150]!,
+        JSON.stringify({ ...JSON.parse(inputs[150] as string), type: ["VerifiablePresentation"] }),
+      );
+    });
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    it("gives the reports of the files' bytes, in order, with the worker reading the files of its chunks", async () => {
+      const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+      const options = { snapshot, registry: fx.registry, now: Date.now() };
+      const chunks = tally();
+      const parallel = await verifyFilesInParallel(files, options, {
+        threads: 2,
+        minPerThread: 100,
+        onChunk: chunks.onChunk,
+      });
+      expect(chunks.where.worker, "credentials verified by the worker").to.be.greaterThan(0);
+      const single = await verifyCredentials(
+        files.map((file) => new Uint8Array(readFileSync(file))),
+        options,
+      );
+      expect(JSON.stringify(parallel)).to.equal(JSON.stringify(single));
+      expect(parallel.filter((r) => r.verified).length).to.equal(files.length - 2);
+      expect(parallel[300]!.checks.find((c) => c.id === "integrity")?.status).to.equal("failed");
+      expect(parallel[150]!.checks[0]).to.include({ id: "format", code: "is-presentation" });
+      // On one thread (threads: 1), the same.
+      expect(JSON.stringify(await verifyFilesInParallel(files, options, { threads: 1 }))).to.equal(
+        JSON.stringify(single),
+      );
+    });
+
+    it("stops at a file that cannot be read, naming it", async () => {
+      const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+      const options = { snapshot, registry: fx.registry };
+      // Early in the run (this thread's first chunk) and in its last chunk: the same error.
+      for (const at of [5, 390]) {
+        const missing = [...files];
+        missing[at] = path.join(folder, "gone.json");
+        const sizes: number[] = [];
+        const error = await verifyFilesInParallel(missing, options, {
+          threads: 2,
+          minPerThread: 100,
+          onChunk: (done) => sizes.push(done.credentials),
+        }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error, `missing file at ${at}`).to.be.instanceOf(CredentialFileError);
+        expect((error as CredentialFileError).file).to.equal(missing[at]);
+        expect((error as CredentialFileError).errno).to.equal("ENOENT");
+        expect((error as Error).message).to.equal(`No such file: ${missing[at]}`);
+        // Early: no thread takes another chunk after the error (a worker finishes the two it holds: 100 of the
+        // 300 left; all 300 were verified when the threads went on taking chunks).
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        if (at === 5) expect(sizes.reduce((a, b) => a + b, 0)).to.be.lessThan(200);
+      }
+    });
+
+    it("weighs a run of files by a sample of them, as it weighs inputs", async () => {
+      expect(await prestartVerificationThreads(2)).to.equal(1);
+      // 800 members of a batch weigh 200, too few for a second thread; counted as one each (a number given), 800.
+      const doubled = [...files, ...files];
+      expect(threadsFor(doubled.length, { threads: 2 })).to.equal(2);
+      const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+      const options = { snapshot, registry: fx.registry };
+      const weighed = tally();
+      await verifyFilesInParallel(doubled, options, { threads: 2, onChunk: weighed.onChunk });
+      expect(weighed.where).to.deep.equal({ this: 0, worker: 0 });
+      const counted = tally();
+      await verifyFilesInParallel(doubled, options, {
+        threads: 2,
+        minPerThread: 250,
+        onChunk: counted.onChunk,
+      });
+      expect(counted.where.worker).to.be.greaterThan(0);
+    });
   });
 });

@@ -12,7 +12,13 @@ import {
   verifyCredential,
   verifyPresentation,
 } from "@intyg/verifier";
-import { prestartVerificationThreads, threadsFor, verifyCredentialsInParallel } from "@intyg/verifier/pool";
+import {
+  CredentialFileError,
+  prestartVerificationThreads,
+  threadsFor,
+  verifyCredentialsInParallel,
+  verifyFilesInParallel,
+} from "@intyg/verifier/pool";
 import type { Command } from "commander";
 import type { CommandContext, CommandModule } from "../command";
 import { resolveChain } from "../config";
@@ -256,17 +262,51 @@ function threadsOption(value: string | undefined): { threads?: number } {
   return { threads: Number(value) };
 }
 
+/** Whether a source is a file to read (not standard input, a link or a share URL). */
+function isLocalFile(source: string): boolean {
+  return (
+    source !== "-" && !/^https?:\/\//i.test(source) && !source.startsWith("c1.") && !source.includes("#c1.")
+  );
+}
+
 /**
- * Several credentials (files, folders, links): verified in one run, so a batch's credentials share one signature
- * check; a table and a summary line, or with --json an array of reports. Exit 0 only if every one verified, 2 if
- * any input is unusable, else 1.
+ * Files only: read by the threads that verify them, each the files of the chunks it takes, so that the worker
+ * threads start verifying as soon as they are loaded instead of waiting for this thread to read every file. A
+ * presentation among them is verified again here, as a presentation.
  */
-async function runVerifyMany(sources: string[], flags: VerifyFlags, context: CommandContext): Promise<void> {
-  const { io } = context;
-  const parallel = threadsOption(flags.threads);
-  // Enough files for the worker pool: its threads load while the files are read.
-  if (threadsFor(sources.length, parallel) > 1) void prestartVerificationThreads(parallel.threads);
-  const options = await verifyOptions(io, flags);
+async function verifyFiles(
+  files: string[],
+  options: VerifyOptions,
+  parallel: { threads?: number },
+  flags: VerifyFlags,
+  io: CliIo,
+): Promise<VerificationReport[]> {
+  let reports: VerificationReport[];
+  try {
+    reports = await verifyFilesInParallel(files, options, parallel);
+  } catch (error) {
+    if (!(error instanceof CredentialFileError)) throw error;
+    throw new CliError(
+      error.errno === "ENOENT"
+        ? `No such file: ${error.file}`
+        : `Cannot read ${error.file}: ${String(error.cause)}`,
+    );
+  }
+  for (const [i, report] of reports.entries()) {
+    if (report.checks.some((check) => check.id === "format" && check.code === "is-presentation"))
+      reports[i] = await verifyOne(await readInput(io, files[i]!), options, flags);
+  }
+  return reports;
+}
+
+/** Any sources: read here first (links fetched, standard input read), then verified in one run. */
+async function verifyInputs(
+  sources: string[],
+  options: VerifyOptions,
+  parallel: { threads?: number },
+  flags: VerifyFlags,
+  io: CliIo,
+): Promise<VerificationReport[]> {
   const inputs = await Promise.all(sources.map((source) => readInput(io, source)));
   const credentials = inputs.flatMap((input, i) => (isPresentation(input) ? [] : [{ input, i }]));
   const reports: VerificationReport[] = new Array(inputs.length);
@@ -278,6 +318,23 @@ async function runVerifyMany(sources: string[], flags: VerifyFlags, context: Com
   );
   for (const [k, { i }] of credentials.entries()) reports[i] = batch[k]!;
   for (const [i, input] of inputs.entries()) reports[i] ??= await verifyOne(input, options, flags);
+  return reports;
+}
+
+/**
+ * Several credentials (files, folders, links): verified in one run, so a batch's credentials share one signature
+ * check; a table and a summary line, or with --json an array of reports. Exit 0 only if every one verified, 2 if
+ * any input is unusable, else 1.
+ */
+async function runVerifyMany(sources: string[], flags: VerifyFlags, context: CommandContext): Promise<void> {
+  const { io } = context;
+  const parallel = threadsOption(flags.threads);
+  // Enough files for the worker pool: its threads load while the snapshot or the first files are read.
+  if (threadsFor(sources.length, parallel) > 1) void prestartVerificationThreads(parallel.threads);
+  const options = await verifyOptions(io, flags);
+  const reports = sources.every(isLocalFile)
+    ? await verifyFiles(sources, options, parallel, flags, io)
+    : await verifyInputs(sources, options, parallel, flags, io);
   if (flags.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
   else io.stdout(renderTable(reports, sources, flags.lang));
   const codes = reports.map(exitCodeOf);

@@ -17,10 +17,9 @@ import { parseSnapshot } from "./registry/snapshot";
 import { unpackReports } from "./transfer";
 import type { VerificationReport } from "./types";
 import { createRunVerifier, verifyCredentials } from "./verify";
+import type { WorkerJob, WorkerMessage } from "./worker";
 
 export { CredentialFileError } from "./errors";
-
-import type { WorkerJob, WorkerMessage } from "./worker";
 
 export type ParallelOptions = {
   /** Threads to use at most, this one included (default: the cores available). */

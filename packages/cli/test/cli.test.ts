@@ -1,6 +1,6 @@
 // The real CLI as a child process, against a real chain: exit codes 0 / 1 / 2 and what it prints.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -280,6 +280,21 @@ describe("intyg CLI", function () {
       ["credential", true],
       ["presentation", true],
     ]);
+    // From a pipe (a named FIFO, as `<(…)` gives): read once. Its writer then offers a second, empty document,
+    // which a second read would take instead (after a pause, so that the first read has seen the end of the first).
+    const fifo = path.join(mkdtempSync(path.join(tmpdir(), "intyg-fifo-")), "presentation.json");
+    expect(spawnSync("mkfifo", [fifo]).status).to.equal(0);
+    const writer = spawn("sh", ["-c", 'cat "$1" > "$2"; sleep 1; printf "{}" > "$2"', "sh", file, fifo]);
+    try {
+      const piped = await run(["verify", valid, fifo, ...chain, ...asked]);
+      expect(piped.code, piped.stdout + piped.stderr).to.equal(0);
+      expect((JSON.parse(piped.stdout) as { kind: string }[]).map((r) => r.kind)).to.deep.equal([
+        "credential",
+        "presentation",
+      ]);
+    } finally {
+      writer.kill();
+    }
   });
 
   it("has --help on every command", async () => {

@@ -6,6 +6,7 @@
 // keep the process alive). Small runs, and runs given a client, reader or signer cache (which cannot cross
 // threads), stay on this thread.
 
+import { statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -252,7 +253,9 @@ export function verifyCredentialsInParallel(
 /**
  * {@link verifyCredentialsInParallel} on credential files (JSON, as `intyg verify` reads them): each thread reads the
  * files of the chunks it takes, so that verifying starts on every thread as soon as it is loaded, instead of
- * after one thread has read them all. The reports are those of the files' bytes, in order; a presentation gets
+ * after one thread has read them all. Each file is read once by the thread that verifies it (and a few regular
+ * ones beforehand, to weigh the run), so a pipe among them works; a file that changes during the run is read as
+ * that thread finds it. The reports are those of the files' bytes, in order; a presentation gets
  * the report of a credential run ("is-presentation"), as it would from {@link verifyCredentials}. Throws
  * {@link CredentialFileError} for a file that cannot be read (the run stops taking chunks then).
  */
@@ -271,13 +274,20 @@ export function verifyFilesInParallel(
   return runInParallel({ files }, threadCount, options, parallel);
 }
 
-/** Up to {@link SAMPLES} of `files`' contents (at least one), spread over the run; an unreadable one as nothing. */
+/**
+ * Up to {@link SAMPLES} of `files`' contents (at least one), spread over the run. Only a regular file of at most
+ * {@link SAMPLE_MAX_BYTES} is read (a larger one counts as one credential, as a larger input does), and one that
+ * is not a regular file is not opened: a pipe or a device can be read only once, by the thread that verifies it.
+ */
 function sampleFiles(files: readonly string[]): unknown[] {
   const step = Math.max(1, Math.floor(files.length / SAMPLES));
   const sample: unknown[] = [];
   for (let i = 0; i < files.length && sample.length < SAMPLES; i += step) {
     try {
-      sample.push(readCredentialFiles([files[i]!])[0]);
+      const stats = statSync(files[i]!, { throwIfNoEntry: false });
+      sample.push(
+        stats?.isFile() && stats.size <= SAMPLE_MAX_BYTES ? readCredentialFiles([files[i]!])[0] : undefined,
+      );
     } catch {
       sample.push(undefined);
     }

@@ -1,7 +1,7 @@
 // Verification on every core: the same reports as one thread, in order, every thread reading the one block the
 // run pinned even while the node mines new ones.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -365,10 +365,36 @@ describe("parallel verification (worker threads)", function () {
         expect((error as CredentialFileError).file).to.equal(missing[at]);
         expect((error as CredentialFileError).errno).to.equal("ENOENT");
         expect((error as Error).message).to.equal(`No such file: ${missing[at]}`);
-        // Early: no thread takes another chunk after the error (a worker finishes the two it holds: 100 of the
-        // 300 left; all 300 were verified when the threads went on taking chunks).
+        // Early: no thread takes another chunk after the error (a worker would finish the two it holds; here the
+        // error comes first). All 300 of the other chunks were verified when the threads went on taking them.
         await new Promise((resolve) => setTimeout(resolve, 1500));
         if (at === 5) expect(sizes.reduce((a, b) => a + b, 0)).to.be.lessThan(200);
+      }
+    });
+
+    it("reads a pipe among the files once, by the thread that verifies it (not to weigh the run)", async () => {
+      expect(await prestartVerificationThreads(2)).to.equal(1);
+      const snapshot = await recordSnapshot({ rpcUrl: fx.rpcUrl, registry: fx.registry });
+      const options = { snapshot, registry: fx.registry };
+      // First in the run, where the weighing samples; its writer then offers an empty document to a second read
+      // (after a pause, so that the first read has seen the end of the first).
+      const fifo = path.join(folder, "pipe.json");
+      expect(spawnSync("mkfifo", [fifo]).status).to.equal(0);
+      const writer = spawn("sh", [
+        "-c",
+        'cat "$1" > "$2"; sleep 1; printf "{}" > "$2"',
+        "sh",
+        files[0]!,
+        fifo,
+      ]);
+      try {
+        const run = [fifo, ...files.slice(1), ...files];
+        expect(threadsFor(run.length, { threads: 2 })).to.equal(2);
+        const reports = await verifyFilesInParallel(run, options, { threads: 2 });
+        expect(reports[0]!.verified, JSON.stringify(reports[0]!.checks[0])).to.equal(true);
+      } finally {
+        writer.kill();
+        rmSync(fifo, { force: true });
       }
     });
 

@@ -1,7 +1,7 @@
 // `intyg verify <file | share-url | ->`: verifies a credential (or a presentation) and exits 0 when verified,
 // 1 when not, 2 when the input or the options are unusable.
 
-import { existsSync } from "node:fs";
+import { type Dirent, existsSync, statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -188,20 +188,31 @@ async function verifyOptions(io: CliIo, flags: VerifyFlags): Promise<VerifyOptio
   return options;
 }
 
+/**
+ * A source to verify, and whether it is known to be a regular file (from its folder's listing); undefined when
+ * that is not known yet (a source given by name, or a symbolic link).
+ */
+type Source = { path: string; regular?: boolean };
+
 /** The files a source names: itself, or for a folder the `.json` files directly in it, in name order. */
-async function expandSource(source: string): Promise<string[]> {
+async function expandSource(source: string): Promise<Source[]> {
   if (source === "-" || /^https?:\/\//i.test(source) || source.includes("#c1.") || source.startsWith("c1."))
-    return [source];
-  let entries: string[];
+    return [{ path: source }];
+  let entries: Dirent[];
   try {
-    if (!(await stat(source)).isDirectory()) return [source];
-    entries = await readdir(source);
+    if (!(await stat(source)).isDirectory()) return [{ path: source }];
+    entries = await readdir(source, { withFileTypes: true });
   } catch {
-    return [source];
+    return [{ path: source }];
   }
-  const files = entries.filter((name) => /\.(json|jsonld)$/i.test(name)).sort();
+  const files = entries
+    .filter((entry) => /\.(json|jsonld)$/i.test(entry.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (files.length === 0) throw new CliError(`No .json files in the folder ${source}`);
-  return files.map((name) => path.join(source, name));
+  return files.map((entry) => ({
+    path: path.join(source, entry.name),
+    ...(entry.isSymbolicLink() ? {} : { regular: entry.isFile() }),
+  }));
 }
 
 export async function runVerify(
@@ -212,7 +223,7 @@ export async function runVerify(
   threadsOption(flags.threads);
   const all = (await Promise.all((Array.isArray(sources) ? sources : [sources]).map(expandSource))).flat();
   if (all.length > 1) return runVerifyMany(all, flags, context);
-  const source = all[0]!;
+  const source = all[0]!.path;
   const { io } = context;
   const lang = flags.lang;
   const options = await verifyOptions(io, flags);
@@ -262,17 +273,29 @@ function threadsOption(value: string | undefined): { threads?: number } {
   return { threads: Number(value) };
 }
 
-/** Whether a source is a file to read (not standard input, a link or a share URL). */
-function isLocalFile(source: string): boolean {
-  return (
-    source !== "-" && !/^https?:\/\//i.test(source) && !source.startsWith("c1.") && !source.includes("#c1.")
-  );
+/**
+ * Whether a source is a regular file (not standard input, a link or a share URL, nor a pipe or a device, which can
+ * be read only once; a source given by name is looked at, one listed in a folder is known from the listing). A
+ * source that cannot be looked at is not: the run then reads every source first, and says which one it could not
+ * read before verifying any.
+ */
+function isRegularFile(source: Source): boolean {
+  if (source.regular !== undefined) return source.regular;
+  const name = source.path;
+  if (name === "-" || /^https?:\/\//i.test(name) || name.startsWith("c1.") || name.includes("#c1."))
+    return false;
+  try {
+    return statSync(name, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Files only: read by the threads that verify them, each the files of the chunks it takes, so that the worker
- * threads start verifying as soon as they are loaded instead of waiting for this thread to read every file. A
- * presentation among them is verified again here, as a presentation.
+ * Regular files only: read by the threads that verify them, each the files of the chunks it takes, so that the
+ * worker threads start verifying as soon as they are loaded instead of waiting for this thread to read every file.
+ * A file that could not be read as a credential (a presentation, or one refused before it was parsed) is read and
+ * verified again here, as {@link verifyInputs} would, so its verdict is the same either way.
  */
 async function verifyFiles(
   files: string[],
@@ -293,7 +316,7 @@ async function verifyFiles(
     );
   }
   for (const [i, report] of reports.entries()) {
-    if (report.checks.some((check) => check.id === "format" && check.code === "is-presentation"))
+    if (report.checks.some((check) => check.id === "format" && check.status === "failed"))
       reports[i] = await verifyOne(await readInput(io, files[i]!), options, flags);
   }
   return reports;
@@ -326,13 +349,14 @@ async function verifyInputs(
  * check; a table and a summary line, or with --json an array of reports. Exit 0 only if every one verified, 2 if
  * any input is unusable, else 1.
  */
-async function runVerifyMany(sources: string[], flags: VerifyFlags, context: CommandContext): Promise<void> {
+async function runVerifyMany(all: Source[], flags: VerifyFlags, context: CommandContext): Promise<void> {
   const { io } = context;
+  const sources = all.map((source) => source.path);
   const parallel = threadsOption(flags.threads);
   // Enough files for the worker pool: its threads load while the snapshot or the first files are read.
   if (threadsFor(sources.length, parallel) > 1) void prestartVerificationThreads(parallel.threads);
   const options = await verifyOptions(io, flags);
-  const reports = sources.every(isLocalFile)
+  const reports = all.every(isRegularFile)
     ? await verifyFiles(sources, options, parallel, flags, io)
     : await verifyInputs(sources, options, parallel, flags, io);
   if (flags.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);

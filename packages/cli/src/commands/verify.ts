@@ -119,11 +119,15 @@ async function readInput(io: CliIo, source: string): Promise<string | Uint8Array
   try {
     return await io.readFile(source);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(
-      code === "ENOENT" ? `No such file: ${source}` : `Cannot read ${source}: ${String(error)}`,
-    );
+    throw unreadable(source, (error as NodeJS.ErrnoException).code, error);
   }
+}
+
+/** Why a file could not be read, for the user (exit 2). */
+function unreadable(source: string, code: string | undefined, error: unknown): CliError {
+  return new CliError(
+    code === "ENOENT" ? `No such file: ${source}` : `Cannot read ${source}: ${String(error)}`,
+  );
 }
 
 const PRESENTATION_TYPE = '"VerifiablePresentation"';
@@ -189,15 +193,15 @@ async function verifyOptions(io: CliIo, flags: VerifyFlags): Promise<VerifyOptio
 }
 
 /**
- * A source to verify, and whether it is known to be a regular file (from its folder's listing); undefined when
- * that is not known yet (a source given by name, or a symbolic link).
+ * A source to verify, and whether it is known to be a regular file: false for standard input and links, known from
+ * its folder's listing otherwise; undefined when that is not known yet (a path given by name, a symbolic link).
  */
 type Source = { path: string; regular?: boolean };
 
 /** The files a source names: itself, or for a folder the `.json` files directly in it, in name order. */
 async function expandSource(source: string): Promise<Source[]> {
   if (source === "-" || /^https?:\/\//i.test(source) || source.includes("#c1.") || source.startsWith("c1."))
-    return [{ path: source }];
+    return [{ path: source, regular: false }];
   let entries: Dirent[];
   try {
     if (!(await stat(source)).isDirectory()) return [{ path: source }];
@@ -275,17 +279,13 @@ function threadsOption(value: string | undefined): { threads?: number } {
 
 /**
  * Whether a source is a regular file (not standard input, a link or a share URL, nor a pipe or a device, which can
- * be read only once; a source given by name is looked at, one listed in a folder is known from the listing). A
- * source that cannot be looked at is not: the run then reads every source first, and says which one it could not
- * read before verifying any.
+ * be read only once); a path given by name is looked at. A source that cannot be looked at is not: the run then
+ * reads every source first, and says which one it could not read before verifying any.
  */
 function isRegularFile(source: Source): boolean {
   if (source.regular !== undefined) return source.regular;
-  const name = source.path;
-  if (name === "-" || /^https?:\/\//i.test(name) || name.startsWith("c1.") || name.includes("#c1."))
-    return false;
   try {
-    return statSync(name, { throwIfNoEntry: false })?.isFile() === true;
+    return statSync(source.path, { throwIfNoEntry: false })?.isFile() === true;
   } catch {
     return false;
   }
@@ -309,11 +309,7 @@ async function verifyFiles(
     reports = await verifyFilesInParallel(files, options, parallel);
   } catch (error) {
     if (!(error instanceof CredentialFileError)) throw error;
-    throw new CliError(
-      error.errno === "ENOENT"
-        ? `No such file: ${error.file}`
-        : `Cannot read ${error.file}: ${String(error.cause)}`,
-    );
+    throw unreadable(error.file, error.errno, error.cause);
   }
   for (const [i, report] of reports.entries()) {
     if (report.checks.some((check) => check.id === "format" && check.status === "failed"))
